@@ -1,0 +1,73 @@
+/** Shared CLI plumbing: data options, error rendering, exit codes. */
+import type { Command } from 'commander';
+import { formatIssue, isTalentmatchError } from '../../errors.js';
+import type { DataPaths } from '../files/dataset.js';
+
+export const EXIT_OK = 0;
+export const EXIT_INPUT = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_INTERNAL = 3;
+
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+export function addDataOptions(cmd: Command): Command {
+  return cmd
+    .option('--data <dir>', 'folder with the standard file names (industries.json, policy.json, weights.json, platforms.jsonl, talents.jsonl, outcomes.jsonl)')
+    .option('--industries <file>', 'industry taxonomy (JSON array or JSON Lines)')
+    .option('--policy <file>', 'policy (JSON object)')
+    .option('--weights <file>', 'scorer weights (JSON object; missing keys take defaults)')
+    .option('--platforms <file>', 'platforms (JSON Lines or JSON array)')
+    .option('--talents <file>', 'talent projects (JSON Lines or JSON array)')
+    .option('--skip-invalid', 'skip bad records (each one is listed) instead of rejecting the input', false);
+}
+
+export function dataPaths(o: Record<string, unknown>): DataPaths {
+  const p: DataPaths = {};
+  for (const k of ['data', 'industries', 'policy', 'weights', 'platforms', 'talents', 'outcomes'] as const) {
+    if (typeof o[k] === 'string') p[k] = o[k] as string;
+  }
+  return p;
+}
+
+export function parsePositiveInt(name: string, max: number) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > max) {
+      throw new UsageError(`${name} must be an integer in [1, ${max}], got ${JSON.stringify(v)}`);
+    }
+    return n;
+  };
+}
+
+export class UsageError extends Error {}
+
+/** Renders any error for a person and returns the exit code. No stack traces unless TALENTMATCH_DEBUG is set. */
+export function reportError(e: unknown, io: Io): number {
+  if (e instanceof UsageError) {
+    io.err(`error: ${e.message}\n`);
+    return EXIT_USAGE;
+  }
+  if (isTalentmatchError(e)) {
+    if (e.code === 'E_INPUT' && e.issues.length > 0) {
+      const total = e.issues.length + e.omitted;
+      io.err(`error: input rejected, ${total} problem${total === 1 ? '' : 's'}:\n`);
+      for (const i of e.issues) io.err(`  ${formatIssue(i)}\n`);
+      if (e.omitted > 0) io.err(`  ... and ${e.omitted} more\n`);
+    } else {
+      io.err(`error [${e.code}]: ${e.message}\n`);
+    }
+    return e.code === 'E_OPTION' ? EXIT_USAGE : e.code === 'E_INTERNAL' ? EXIT_INTERNAL : EXIT_INPUT;
+  }
+  io.err(`internal error: ${(e as Error)?.message ?? String(e)}\n`);
+  if (process.env.TALENTMATCH_DEBUG) io.err(`${(e as Error)?.stack ?? ''}\n`);
+  return EXIT_INTERNAL;
+}
+
+export function reportSkipped(skipped: readonly import('../../errors.js').InputIssue[], io: Io): void {
+  if (skipped.length === 0) return;
+  io.err(`warning: skipped ${skipped.length} problem record${skipped.length === 1 ? '' : 's'} (--skip-invalid):\n`);
+  for (const i of skipped) io.err(`  skipped ${formatIssue(i)}\n`);
+}

@@ -1,0 +1,146 @@
+/**
+ * talentmatch command line. Exit codes: 0 ok, 1 bad input (or unreadable file), 2 usage.
+ */
+import { Command, CommanderError } from 'commander';
+import { join } from 'node:path';
+import { createEngine } from '../../engine/engine.js';
+import { recommendationRecords, scoreCsvLines } from '../../engine/format.js';
+import { loadDataset } from '../files/dataset.js';
+import { writeLines } from '../files/write.js';
+import type { Io } from './common.js';
+import { EXIT_OK, EXIT_USAGE, UsageError, addDataOptions, dataPaths, parsePositiveInt, reportError, reportSkipped } from './common.js';
+import { summarize } from './summary.js';
+
+const processIo: Io = {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+};
+
+type Opts = Record<string, unknown>;
+
+async function load(o: Opts, needTalents: boolean, io: Io) {
+  const loaded = await loadDataset(dataPaths(o), { needTalents, needOutcomes: false, skipInvalid: o.skipInvalid === true });
+  reportSkipped(loaded.skipped, io);
+  return loaded;
+}
+
+function engineFor(loaded: Awaited<ReturnType<typeof load>>, o: Opts) {
+  return createEngine(loaded.dataset, {
+    trusted: true,
+    ...(o.top !== undefined ? { topK: o.top as number } : {}),
+    ...(o.topPlatform !== undefined ? { topKPlatform: o.topPlatform as number } : {}),
+  });
+}
+
+export function buildProgram(io: Io, done: (code: number) => void): Command {
+  const program = new Command('talentmatch')
+    .description('Two-way matching and recommendations for a talent-platform cluster')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError('(run with --help for usage)');
+
+  addDataOptions(
+    program
+      .command('recommend')
+      .description('two-way top-k recommendations (JSON Lines: talents, then platforms)')
+      .requiredOption('--out <file>', 'output file (.jsonl)')
+      .option('--top <k>', 'platforms per talent (1..1000)', parsePositiveInt('--top', 1000), 10)
+      .option('--top-platform <k>', 'talents per platform (default: --top)', parsePositiveInt('--top-platform', 1000)),
+  ).action(async (o: Opts) => {
+    const loaded = await load(o, true, io);
+    const engine = engineFor(loaded, o);
+    const rec = engine.recommend();
+    const n = await writeLines(o.out as string, (function* () {
+      for (const r of recommendationRecords(engine, rec)) yield JSON.stringify(r);
+    })());
+    io.err(`wrote ${n} lines (${engine.model.talents.count} talents, ${engine.model.platforms.count} platforms, ${rec.pairs} acceptable pairs) to ${o.out as string}\n`);
+    done(EXIT_OK);
+  });
+
+  addDataOptions(
+    program
+      .command('score')
+      .description('every acceptable pair as CSV: talentId,platformId,talentScore,platformScore,score')
+      .requiredOption('--out <file>', 'output file (.csv)'),
+  ).action(async (o: Opts) => {
+    const loaded = await load(o, true, io);
+    const engine = engineFor(loaded, o);
+    const n = await writeLines(o.out as string, scoreCsvLines(engine));
+    io.err(`wrote ${n - 1} pairs to ${o.out as string}\n`);
+    done(EXIT_OK);
+  });
+
+  addDataOptions(
+    program
+      .command('explain')
+      .description('every term, both one-sided scores and the contributions of one pair')
+      .requiredOption('--talent <id>', 'talent id')
+      .requiredOption('--platform <id>', 'platform id'),
+  ).action(async (o: Opts) => {
+    const loaded = await load(o, true, io);
+    const engine = engineFor(loaded, o);
+    io.out(JSON.stringify({ talentId: o.talent, platformId: o.platform, ...engine.explain(o.talent as string, o.platform as string) }, null, 2) + '\n');
+    done(EXIT_OK);
+  });
+
+  addDataOptions(program.command('validate').description('check input files against the data contract; exit 1 listing every problem')).action(async (o: Opts) => {
+    const loaded = await load(o, false, io);
+    const d = loaded.dataset;
+    io.out(`ok: ${d.industries.length} industries, ${d.platforms.length} platforms, ${d.talents.length} talents\n`);
+    done(EXIT_OK);
+  });
+
+  addDataOptions(
+    program
+      .command('run')
+      .description('the main job: recommendations and pair scores into a folder, then a readable summary')
+      .requiredOption('--out <dir>', 'output folder')
+      .option('--top <k>', 'platforms per talent (1..1000)', parsePositiveInt('--top', 1000), 10)
+      .option('--top-platform <k>', 'talents per platform (default: --top)', parsePositiveInt('--top-platform', 1000)),
+  ).action(async (o: Opts) => {
+    const t0 = performance.now();
+    const loaded = await load(o, true, io);
+    const t1 = performance.now();
+    const engine = engineFor(loaded, o);
+    const t2 = performance.now();
+    const rec = engine.recommend();
+    const t3 = performance.now();
+    const dir = o.out as string;
+    const recPath = join(dir, 'recommendations.jsonl');
+    const records = [...recommendationRecords(engine, rec)];
+    await writeLines(recPath, records.map((r) => JSON.stringify(r)));
+    const scorePath = join(dir, 'scores.csv');
+    await writeLines(scorePath, scoreCsvLines(engine));
+    const t4 = performance.now();
+    io.out(
+      summarize(engine, rec, records, {
+        files: { recommendations: recPath, scores: scorePath },
+        timings: { load: t1 - t0, model: t2 - t1, rank: t3 - t2, write: t4 - t3 },
+      }),
+    );
+    done(EXIT_OK);
+  });
+
+  return program;
+}
+
+/** Runs the CLI; resolves to the exit code. Never throws. */
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  let code = EXIT_OK;
+  const program = buildProgram(io, (c) => (code = c));
+  try {
+    if (argv.length <= 2) {
+      program.outputHelp();
+      return EXIT_USAGE;
+    }
+    await program.parseAsync([...argv]);
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help' || e.code === 'commander.version') return EXIT_OK;
+      if (e.cause instanceof UsageError || e.code === 'commander.invalidArgument') return EXIT_USAGE;
+      return EXIT_USAGE;
+    }
+    return reportError(e, io);
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * Turns zod failures and cross-record rule violations into the contract's issues
+ * (file, line or index, field path, expectation, value found). Pure: no I/O.
+ */
+import type { z } from 'zod';
+import type { InputIssue } from '../errors.js';
+import type { Industry, Outcome, Platform, Policy, Talent } from './schemas.js';
+
+/** Where a record came from. `line` is 1-based (JSON Lines / CSV); `index` is 0-based (JSON array). */
+export interface SourceRef {
+  file: string;
+  line?: number;
+  index?: number;
+}
+
+export interface Located<T> {
+  value: T;
+  at: SourceRef;
+}
+
+/** Renders a found value briefly for a message. */
+export function renderValue(v: unknown): string {
+  if (v === undefined) return 'missing';
+  let s: string;
+  try {
+    s = JSON.stringify(v) ?? String(v);
+  } catch {
+    s = String(v);
+  }
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = raw;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[key as string];
+  }
+  return cur;
+}
+
+function pathString(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out;
+}
+
+/** One InputIssue per zod issue, with the value actually found at the path. */
+export function issuesFromZod(error: z.ZodError, raw: unknown, at: SourceRef): InputIssue[] {
+  const out: InputIssue[] = [];
+  for (const iss of error.issues) {
+    let expected = iss.message;
+    let path = iss.path;
+    let got: string;
+    if (iss.code === 'unrecognized_keys') {
+      // Reported per key, naming the key as the path.
+      for (const key of iss.keys) {
+        out.push({ ...at, path: pathString([...path, key]), expected: 'no such field (see the contract)', got: renderValue(valueAt(raw, [...path, key])) });
+      }
+      continue;
+    }
+    if (iss.code === 'invalid_key') {
+      expected = `a valid key: ${iss.issues[0]?.message ?? 'string'}`;
+      got = renderValue(path[path.length - 1]);
+      path = path.slice(0, -1);
+    } else {
+      got = renderValue(valueAt(raw, path));
+    }
+    out.push({ ...at, path: pathString(path), expected, got });
+  }
+  return out;
+}
+
+export interface CrossRecordInput {
+  industries: readonly Located<Industry>[];
+  platforms?: readonly Located<Platform>[];
+  talents?: readonly Located<Talent>[];
+  policy?: Located<Policy>;
+  outcomes?: readonly Located<Outcome>[];
+}
+
+function duplicates<T extends { id: string }>(records: readonly Located<T>[], out: InputIssue[]): Set<string> {
+  const seen = new Map<string, SourceRef>();
+  for (const r of records) {
+    const first = seen.get(r.value.id);
+    if (first) {
+      const firstWhere = first.line !== undefined ? `line ${first.line}` : `index ${first.index}`;
+      out.push({ ...r.at, path: 'id', expected: `an id unique within the file (first used at ${firstWhere})`, got: renderValue(r.value.id) });
+    } else {
+      seen.set(r.value.id, r.at);
+    }
+  }
+  return new Set(seen.keys());
+}
+
+/**
+ * Rules that span records: unique ids, industry ids that exist in the taxonomy,
+ * exclusions and outcomes that name existing entities.
+ */
+export function checkCrossRecords(input: CrossRecordInput): InputIssue[] {
+  const out: InputIssue[] = [];
+  const industryIds = duplicates(input.industries, out);
+  const known = (idv: string) => industryIds.has(idv);
+  const industryList = [...industryIds].join(', ');
+  const platformIds = input.platforms ? duplicates(input.platforms, out) : undefined;
+  const talentIds = input.talents ? duplicates(input.talents, out) : undefined;
+
+  for (const p of input.platforms ?? []) {
+    for (const key of Object.keys(p.value.industries)) {
+      if (!known(key)) out.push({ ...p.at, path: `industries.${key}`, expected: `an industry id of the taxonomy (${industryList})`, got: renderValue(key) });
+    }
+    if (talentIds) {
+      p.value.excludeTalents?.forEach((t, i) => {
+        if (!talentIds.has(t)) out.push({ ...p.at, path: `excludeTalents[${i}]`, expected: 'an existing talent id', got: renderValue(t) });
+      });
+    }
+  }
+  for (const t of input.talents ?? []) {
+    t.value.industries?.forEach((ind, i) => {
+      if (!known(ind)) out.push({ ...t.at, path: `industries[${i}]`, expected: `an industry id of the taxonomy (${industryList})`, got: renderValue(ind) });
+    });
+    if (platformIds) {
+      t.value.excludePlatforms?.forEach((p, i) => {
+        if (!platformIds.has(p)) out.push({ ...t.at, path: `excludePlatforms[${i}]`, expected: 'an existing platform id', got: renderValue(p) });
+      });
+    }
+  }
+  if (input.policy) {
+    for (const key of Object.keys(input.policy.value.industryPriority)) {
+      if (!known(key)) out.push({ ...input.policy.at, path: `industryPriority.${key}`, expected: `an industry id of the taxonomy (${industryList})`, got: renderValue(key) });
+    }
+  }
+  for (const o of input.outcomes ?? []) {
+    if (talentIds && !talentIds.has(o.value.talentId)) out.push({ ...o.at, path: 'talentId', expected: 'an existing talent id', got: renderValue(o.value.talentId) });
+    if (platformIds && !platformIds.has(o.value.platformId)) out.push({ ...o.at, path: 'platformId', expected: 'an existing platform id', got: renderValue(o.value.platformId) });
+  }
+  return out;
+}

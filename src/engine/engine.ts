@@ -1,0 +1,153 @@
+/**
+ * The in-process facade: createEngine(data, options) fits the text and industry models,
+ * builds the feature arrays and exposes score / recommend / explain. Entities are sorted
+ * by id once, so every index-based tie break is an id tie break.
+ */
+import type { Platform, Talent } from '../domain/schemas.js';
+import { TalentmatchError } from '../errors.js';
+import type { Weights } from '../config/weights.js';
+import { resolveWeights } from '../config/weights.js';
+import type { EngineOptions, ResolvedEngineOptions } from '../config/options.js';
+import { resolveEngineOptions } from '../config/options.js';
+import { Tokenizer } from '../text/tokenize.js';
+import { TokenCache } from '../text/cache.js';
+import type { TextModel } from '../text/tfidf.js';
+import { fitTextModel } from '../text/tfidf.js';
+import type { IndustryModel, PlatformFeatures, TalentFeatures } from '../features/build.js';
+import {
+  buildIndustryModel,
+  buildPlatformFeatures,
+  buildTalentFeatures,
+  industryText,
+  platformText,
+  talentDescriptionText,
+  talentProfileText,
+} from '../features/build.js';
+import { createScoringContext } from '../scoring/context.js';
+import type { ScoringModel } from '../scoring/kernel.js';
+import { createRowScratch, scoreRow } from '../scoring/kernel.js';
+import type { PairExplanation } from '../scoring/explain.js';
+import { explainPair } from '../scoring/explain.js';
+import type { RangeTopK } from '../ranking/twoWay.js';
+import { rankRange } from '../ranking/twoWay.js';
+import type { TopKBuffers } from '../vector/topk.js';
+import { finalizeTopK, mergeTopK } from '../vector/topk.js';
+import type { Dataset } from './data.js';
+import { validateDataset } from './data.js';
+
+export interface Recommendations {
+  /** rows = talents (sorted by id); ids = platform indices; best first */
+  talent: TopKBuffers;
+  /** rows = platforms (sorted by id); ids = talent indices; best first */
+  platform: TopKBuffers;
+  /** acceptable pairs scored */
+  pairs: number;
+}
+
+export interface ScoredPair {
+  talent: number;
+  platform: number;
+  talentScore: number;
+  platformScore: number;
+  score: number;
+}
+
+export interface Engine {
+  readonly options: ResolvedEngineOptions;
+  readonly weights: Weights;
+  readonly data: Readonly<Dataset> & { talents: readonly Talent[]; platforms: readonly Platform[] };
+  readonly model: ScoringModel;
+  readonly text: TextModel;
+  readonly industry: IndustryModel;
+  talentIndex(id: string): number;
+  platformIndex(id: string): number;
+  /** Two-way top-k over all talents (or the range [start, end)). */
+  recommend(opts?: { k?: number; kPlatform?: number; start?: number; end?: number }): Recommendations;
+  /** Every acceptable pair, talent-major, platforms ascending: exactly the pairs the assignment may use. */
+  pairs(): Generator<ScoredPair>;
+  explain(talentId: string, platformId: string): PairExplanation;
+  /** Token cache statistics (hits are texts that were not tokenised again). */
+  cacheStats(): { hits: number; misses: number };
+}
+
+const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+export function createEngine(input: Dataset, options: EngineOptions = {}): Engine {
+  const opts = resolveEngineOptions(options);
+  const data = opts.trusted ? input : validateDataset(input);
+  const weights = resolveWeights(data.weights);
+  const talents = [...data.talents].sort(byId);
+  const platforms = [...data.platforms].sort(byId);
+  const industries = data.industries;
+
+  const cache = new TokenCache(new Tokenizer(), opts.tokenCacheSize);
+  const tokens = (t: string) => cache.tokens(t);
+
+  // Fit vocabulary and idf on every text the engine will compare, in a fixed order.
+  const text = fitTextModel(
+    (function* () {
+      for (const i of industries) yield tokens(industryText(i));
+      for (const p of platforms) yield tokens(platformText(p));
+      for (const t of talents) {
+        yield tokens(talentDescriptionText(t));
+        const prof = talentProfileText(t);
+        if (prof !== '') yield tokens(prof);
+      }
+    })(),
+  );
+  const industry = buildIndustryModel(industries, data.policy, text, tokens);
+  const P: PlatformFeatures = buildPlatformFeatures(platforms, text, industry, tokens, weights);
+  const platformIdx = new Map(platforms.map((p, i) => [p.id, i]));
+  const talentIdx = new Map(talents.map((t, i) => [t.id, i]));
+  const excludedBy = new Map<string, number[]>();
+  platforms.forEach((p, i) => {
+    for (const tid of p.excludeTalents ?? []) {
+      const list = excludedBy.get(tid) ?? [];
+      list.push(i);
+      excludedBy.set(tid, list);
+    }
+  });
+  const T: TalentFeatures = buildTalentFeatures(talents, text, industry, tokens, weights, platformIdx, excludedBy);
+  const ctx = createScoringContext(weights, industry.priority, data.policy.minScoreForReferral);
+  const model: ScoringModel = { ctx, talents: T, platforms: P };
+
+  const need = (map: Map<string, number>, idv: string, what: string) => {
+    const i = map.get(idv);
+    if (i === undefined) throw new TalentmatchError('E_UNKNOWN_ID', `unknown ${what} id ${JSON.stringify(idv)}`);
+    return i;
+  };
+
+  return {
+    options: opts,
+    weights,
+    data: { ...data, talents, platforms },
+    model,
+    text,
+    industry,
+    talentIndex: (idv) => need(talentIdx, idv, 'talent'),
+    platformIndex: (idv) => need(platformIdx, idv, 'platform'),
+    recommend(o = {}) {
+      const k = o.k ?? opts.topK;
+      const kp = o.kPlatform ?? o.k ?? opts.topKPlatform;
+      const start = o.start ?? 0;
+      const end = o.end ?? T.count;
+      const r: RangeTopK = rankRange(model, start, end, k, kp);
+      finalizeTopK(r.platformTop);
+      return { talent: r.talentTop, platform: r.platformTop, pairs: r.pairs };
+    },
+    *pairs() {
+      const s = createRowScratch(P.count);
+      for (let ti = 0; ti < T.count; ti++) {
+        scoreRow(model, ti, s);
+        for (let p = 0; p < P.count; p++) {
+          if (s.score[p] < 0) continue;
+          yield { talent: ti, platform: p, talentScore: s.forward[p], platformScore: s.backward[p], score: s.score[p] };
+        }
+      }
+    },
+    explain: (tid, pid) => explainPair(model, need(talentIdx, tid, 'talent'), need(platformIdx, pid, 'platform')),
+    cacheStats: () => ({ hits: cache.hits, misses: cache.misses }),
+  };
+}
+
+export { mergeTopK };

@@ -1,0 +1,64 @@
+/**
+ * Contract output records (pure). Recommendations: one JSON line per entity, talents then
+ * platforms, each sorted by id; items best first. Numbers are printed as JavaScript prints
+ * a float64 (shortest round-trip form), which is deterministic.
+ */
+import type { Breakdown } from '../scoring/explain.js';
+import { explainPair } from '../scoring/explain.js';
+import type { Engine, Recommendations } from './engine.js';
+
+export interface RecommendationItem {
+  id: string;
+  score: number;
+  forward: number;
+  backward: number;
+  why: Breakdown;
+}
+
+export interface RecommendationRecord {
+  side: 'talent' | 'platform';
+  id: string;
+  items: RecommendationItem[];
+}
+
+export function* recommendationRecords(engine: Engine, rec: Recommendations): Generator<RecommendationRecord> {
+  const m = engine.model;
+  const T = m.talents;
+  const P = m.platforms;
+  for (let ti = 0; ti < T.count; ti++) {
+    const items: RecommendationItem[] = [];
+    const base = ti * rec.talent.k;
+    for (let j = 0; j < rec.talent.sizes[ti]; j++) {
+      const pi = rec.talent.ids[base + j];
+      const e = explainPair(m, ti, pi);
+      items.push({ id: P.ids[pi], score: e.score, forward: e.talentScore, backward: e.platformScore, why: e.why });
+    }
+    yield { side: 'talent', id: T.ids[ti], items };
+  }
+  for (let pi = 0; pi < P.count; pi++) {
+    const items: RecommendationItem[] = [];
+    const base = pi * rec.platform.k;
+    for (let j = 0; j < rec.platform.sizes[pi]; j++) {
+      const ti = rec.platform.ids[base + j];
+      const e = explainPair(m, ti, pi);
+      items.push({ id: T.ids[ti], score: e.score, forward: e.platformScore, backward: e.talentScore, why: e.why });
+    }
+    yield { side: 'platform', id: P.ids[pi], items };
+  }
+}
+
+export const SCORE_CSV_HEADER = 'talentId,platformId,talentScore,platformScore,score';
+
+/** CSV field quoting (RFC 4180) for ids that contain commas or quotes. */
+export function csvField(s: string): string {
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function* scoreCsvLines(engine: Engine): Generator<string> {
+  const T = engine.model.talents;
+  const P = engine.model.platforms;
+  yield SCORE_CSV_HEADER;
+  for (const p of engine.pairs()) {
+    yield `${csvField(T.ids[p.talent])},${csvField(P.ids[p.platform])},${p.talentScore},${p.platformScore},${p.score}`;
+  }
+}

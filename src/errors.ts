@@ -1,0 +1,74 @@
+/**
+ * One catalogue of error codes. Every error the engine raises is a TalentmatchError with
+ * one of these codes; adapters map codes to exit statuses and HTTP statuses.
+ */
+export const ERROR_CODES = {
+  E_INPUT: 'input data failed validation',
+  E_IO: 'a file could not be read',
+  E_OPTION: 'an option has an invalid value',
+  E_UNKNOWN_ID: 'an id does not exist in the loaded data',
+  E_INTERNAL: 'internal invariant violated',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** One problem found in an input record: where it is and what was expected. */
+export interface InputIssue {
+  /** File name (or a logical source such as "request body"). */
+  file: string;
+  /** 1-based line for JSON Lines / CSV, 0-based index for a JSON array, absent for single objects. */
+  line?: number;
+  /** Set when `line` is an array index rather than a line number. */
+  index?: number;
+  /** Dotted field path, e.g. "needs.seats"; empty for the record itself. */
+  path: string;
+  /** What the contract expects, e.g. "integer >= 0". */
+  expected: string;
+  /** The value found, rendered short; "missing" when absent. */
+  got: string;
+}
+
+/** Renders an issue in the contract's style: `talents.jsonl:17 needs.seats: expected integer >= 0, got -2`. */
+export function formatIssue(issue: InputIssue): string {
+  let where = issue.file;
+  if (issue.line !== undefined) where += `:${issue.line}`;
+  else if (issue.index !== undefined) where += `[${issue.index}]`;
+  const path = issue.path === '' ? '(record)' : issue.path;
+  return `${where} ${path}: expected ${issue.expected}, got ${issue.got}`;
+}
+
+export class TalentmatchError extends Error {
+  readonly code: ErrorCode;
+  readonly issues: readonly InputIssue[];
+  /** Issues beyond the reporting cap that were counted but not listed. */
+  readonly omitted: number;
+
+  constructor(code: ErrorCode, message: string, issues: readonly InputIssue[] = [], omitted = 0) {
+    super(message);
+    this.name = 'TalentmatchError';
+    this.code = code;
+    this.issues = issues;
+    this.omitted = omitted;
+  }
+}
+
+/** Builds the E_INPUT error for a list of issues, with a one-line summary message. */
+export function inputError(issues: readonly InputIssue[], omitted = 0): TalentmatchError {
+  const total = issues.length + omitted;
+  const first = issues[0];
+  const head = first ? formatIssue(first) : 'invalid input';
+  return new TalentmatchError(
+    'E_INPUT',
+    total > 1 ? `${head} (and ${total - 1} more problem${total > 2 ? 's' : ''})` : head,
+    issues,
+    omitted,
+  );
+}
+
+export function optionError(message: string): TalentmatchError {
+  return new TalentmatchError('E_OPTION', message);
+}
+
+export function isTalentmatchError(e: unknown): e is TalentmatchError {
+  return e instanceof TalentmatchError;
+}

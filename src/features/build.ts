@@ -1,0 +1,250 @@
+/**
+ * Profiles -> feature arrays. Everything the scorer reads per entity ends up in typed
+ * arrays indexed by the entity's position (entities sorted by id):
+ *  - text: TF-IDF rows (talent description, talent profile, platform description);
+ *  - industry: a D-dimensional unit vector (D = taxonomy size), declared industries blended
+ *    with industries inferred from the text;
+ *  - structured fields: needs / offers bit masks, capacities, capital, stage, level, signing.
+ */
+import type { Industry, Platform, Policy, Talent } from '../domain/schemas.js';
+import { MODES, STAGES, TALENT_LEVELS } from '../domain/schemas.js';
+import type { Weights } from '../config/weights.js';
+import type { TextModel } from '../text/tfidf.js';
+import { vectorize } from '../text/tfidf.js';
+import type { CsrMatrix, SparseVector } from '../vector/sparse.js';
+import { toCsr, transposeCsr } from '../vector/sparse.js';
+import { needMask, offerMask, stageIndex } from './tables.js';
+
+export type TokenSource = (text: string) => readonly string[];
+
+// ---------- texts fed to the vectorizer (one place, so fit and transform agree) ----------
+
+export function talentDescriptionText(t: Talent): string {
+  return [t.name, t.description, ...(t.skills ?? [])].join('\n');
+}
+export function talentProfileText(t: Talent): string {
+  return t.profile ?? '';
+}
+export function platformText(p: Platform): string {
+  return `${p.name}\n${p.description}`;
+}
+export function industryText(i: Industry): string {
+  return [i.name, i.nameZh ?? '', i.description, ...i.keywords].join('\n');
+}
+
+// ---------- industry model ----------
+
+export interface IndustryModel {
+  ids: readonly string[];
+  /** D */
+  dims: number;
+  /** term-major dense table: weight of term v in industry d at [v * dims + d] (industry TF-IDF rows). */
+  termWeights: Float32Array;
+  /** government priority per industry, [0, 1] */
+  priority: Float64Array;
+}
+
+export function buildIndustryModel(industries: readonly Industry[], policy: Policy, text: TextModel, tokens: TokenSource): IndustryModel {
+  const dims = industries.length;
+  const V = text.vocab.size;
+  const termWeights = new Float32Array(V * dims);
+  industries.forEach((ind, d) => {
+    const v = vectorize(text, tokens(industryText(ind)));
+    for (let k = 0; k < v.indices.length; k++) termWeights[v.indices[k] * dims + d] = v.values[k];
+  });
+  const priority = new Float64Array(dims);
+  industries.forEach((ind, d) => (priority[d] = policy.industryPriority[ind.id] ?? 0));
+  return { ids: industries.map((i) => i.id), dims, termWeights, priority };
+}
+
+/**
+ * Industry vector of one entity, written into out[off .. off+D):
+ *   inferred_d = cos(text, industry_d) ^ sharpness, L2-normalised;
+ *   declared   = declared weights, L2-normalised;
+ *   v = declared ? (1 - s) * declared + s * inferred : inferred;  then L2-normalised.
+ * s = weights.industryInferredShare. All components are >= 0, so cosines stay in [0, 1].
+ */
+export function industryVector(model: IndustryModel, doc: SparseVector, declared: Float64Array | null, w: Weights, out: Float32Array, off: number): void {
+  const D = model.dims;
+  const inferred = new Float64Array(D);
+  for (let k = 0; k < doc.indices.length; k++) {
+    const base = doc.indices[k] * D;
+    const x = doc.values[k];
+    for (let d = 0; d < D; d++) inferred[d] += x * model.termWeights[base + d];
+  }
+  let ni = 0;
+  for (let d = 0; d < D; d++) {
+    inferred[d] = Math.pow(Math.max(0, inferred[d]), w.industrySharpness);
+    ni += inferred[d] * inferred[d];
+  }
+  ni = Math.sqrt(ni);
+  let nd = 0;
+  if (declared) for (let d = 0; d < D; d++) nd += declared[d] * declared[d];
+  nd = Math.sqrt(nd);
+  const s = nd > 0 ? w.industryInferredShare : 1;
+  const v = new Float64Array(D);
+  let nv = 0;
+  for (let d = 0; d < D; d++) {
+    const a = nd > 0 ? declared![d] / nd : 0;
+    const b = ni > 0 ? inferred[d] / ni : 0;
+    v[d] = (1 - s) * a + s * b;
+    nv += v[d] * v[d];
+  }
+  nv = Math.sqrt(nv);
+  for (let d = 0; d < D; d++) out[off + d] = nv > 0 ? v[d] / nv : 0;
+}
+
+// ---------- platforms ----------
+
+export interface PlatformFeatures {
+  count: number;
+  ids: readonly string[];
+  /** TF-IDF rows of name + description */
+  doc: CsrMatrix;
+  /** inverted index of `doc`: term -> (platform, weight), platforms ascending */
+  docIndex: CsrMatrix;
+  industry: Float32Array;
+  offerMask: Uint8Array;
+  slots: Int32Array;
+  freeSlots: Int32Array;
+  seats: Int32Array;
+  freeSeats: Int32Array;
+  capital: Float64Array;
+  signing: Float64Array;
+  /** stage fit per platform and stage index (STAGES.length + 1 columns; last = unknown stage) */
+  stageFit: Float64Array;
+}
+
+export const STAGE_COLUMNS = STAGES.length + 1;
+
+export function buildPlatformFeatures(platforms: readonly Platform[], text: TextModel, ind: IndustryModel, tokens: TokenSource, w: Weights): PlatformFeatures {
+  const M = platforms.length;
+  const D = ind.dims;
+  const rows: SparseVector[] = [];
+  const industry = new Float32Array(M * D);
+  const f: PlatformFeatures = {
+    count: M,
+    ids: platforms.map((p) => p.id),
+    doc: undefined as unknown as CsrMatrix,
+    docIndex: undefined as unknown as CsrMatrix,
+    industry,
+    offerMask: new Uint8Array(M),
+    slots: new Int32Array(M),
+    freeSlots: new Int32Array(M),
+    seats: new Int32Array(M),
+    freeSeats: new Int32Array(M),
+    capital: new Float64Array(M),
+    signing: new Float64Array(M),
+    stageFit: new Float64Array(M * STAGE_COLUMNS),
+  };
+  platforms.forEach((p, i) => {
+    const doc = vectorize(text, tokens(platformText(p)));
+    rows.push(doc);
+    const declared = new Float64Array(D);
+    ind.ids.forEach((idv, d) => (declared[d] = p.industries[idv] ?? 0));
+    industryVector(ind, doc, declared, w, industry, i * D);
+    f.offerMask[i] = offerMask(p);
+    f.slots[i] = p.capacity.slots;
+    f.freeSlots[i] = p.capacity.slots - p.capacity.slotsUsed;
+    f.seats[i] = p.capacity.seats;
+    f.freeSeats[i] = p.capacity.seats - p.capacity.seatsUsed;
+    f.capital[i] = p.capacity.capitalYuan ?? 0;
+    f.signing[i] = p.signingRate ?? w.defaultSigningRate;
+    STAGES.forEach((stage, s) => {
+      let fit: number;
+      if (p.stages) fit = p.stages.includes(stage) ? 1 : 0;
+      else {
+        fit = 0;
+        for (const m of p.modes) fit = Math.max(fit, w[`stageAffinity.${m}.${stage}` as `stageAffinity.${(typeof MODES)[number]}.${(typeof STAGES)[number]}`]);
+      }
+      f.stageFit[i * STAGE_COLUMNS + s] = fit;
+    });
+    f.stageFit[i * STAGE_COLUMNS + STAGES.length] = w.stageUnknown;
+  });
+  f.doc = toCsr(rows, text.vocab.size);
+  f.docIndex = transposeCsr(f.doc);
+  return f;
+}
+
+// ---------- talents ----------
+
+export interface TalentFeatures {
+  count: number;
+  ids: readonly string[];
+  desc: CsrMatrix;
+  profile: CsrMatrix;
+  industry: Float32Array;
+  needMask: Uint8Array;
+  seats: Int32Array;
+  capital: Float64Array;
+  stage: Uint8Array;
+  level: Float64Array;
+  /** platforms excluded for each talent (either side's exclusion), CSR over platform indices */
+  exclIndptr: Int32Array;
+  exclIdx: Int32Array;
+}
+
+export function buildTalentFeatures(
+  talents: readonly Talent[],
+  text: TextModel,
+  ind: IndustryModel,
+  tokens: TokenSource,
+  w: Weights,
+  platformIndex: ReadonlyMap<string, number>,
+  excludedBy: ReadonlyMap<string, readonly number[]>,
+): TalentFeatures {
+  const N = talents.length;
+  const D = ind.dims;
+  const descRows: SparseVector[] = [];
+  const profRows: SparseVector[] = [];
+  const industry = new Float32Array(N * D);
+  const needs = new Uint8Array(N);
+  const seats = new Int32Array(N);
+  const capital = new Float64Array(N);
+  const stage = new Uint8Array(N);
+  const level = new Float64Array(N);
+  const exclIndptr = new Int32Array(N + 1);
+  const excl: number[] = [];
+  const levelValue = Object.fromEntries(TALENT_LEVELS.map((l) => [l, w[`level.${l}`]])) as Record<string, number>;
+  talents.forEach((t, i) => {
+    const desc = vectorize(text, tokens(talentDescriptionText(t)));
+    descRows.push(desc);
+    profRows.push(vectorize(text, tokens(talentProfileText(t))));
+    let declared: Float64Array | null = null;
+    if (t.industries && t.industries.length > 0) {
+      declared = new Float64Array(D);
+      for (const idv of t.industries) {
+        const d = ind.ids.indexOf(idv);
+        if (d >= 0) declared[d] = 1;
+      }
+    }
+    industryVector(ind, desc, declared, w, industry, i * D);
+    needs[i] = needMask(t);
+    seats[i] = t.needs?.seats ?? t.teamSize ?? 1;
+    capital[i] = t.needs?.capitalYuan ?? 0;
+    stage[i] = stageIndex(t);
+    level[i] = levelValue[t.talentLevel ?? 'none'];
+    const set = new Set<number>();
+    for (const pid of t.excludePlatforms ?? []) {
+      const p = platformIndex.get(pid);
+      if (p !== undefined) set.add(p);
+    }
+    for (const p of excludedBy.get(t.id) ?? []) set.add(p);
+    excl.push(...[...set].sort((a, b) => a - b));
+    exclIndptr[i + 1] = excl.length;
+  });
+  return {
+    count: N,
+    ids: talents.map((t) => t.id),
+    desc: toCsr(descRows, text.vocab.size),
+    profile: toCsr(profRows, text.vocab.size),
+    industry,
+    needMask: needs,
+    seats,
+    capital,
+    stage,
+    level,
+    exclIndptr,
+    exclIdx: Int32Array.from(excl),
+  };
+}

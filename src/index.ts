@@ -1,0 +1,16 @@
+/** Public API of talentmatch. Named exports only. */
+export { createEngine } from './engine/engine.js';
+export type { Engine, Recommendations, ScoredPair } from './engine/engine.js';
+export { validateDataset } from './engine/data.js';
+export type { Dataset } from './engine/data.js';
+export { recommendationRecords, scoreCsvLines } from './engine/format.js';
+export type { RecommendationItem, RecommendationRecord } from './engine/format.js';
+export type { PairExplanation, Breakdown } from './scoring/explain.js';
+export { defaultWeights, resolveWeights, WeightsSchema, TERMS, SIDE_TERMS, FUSIONS } from './config/weights.js';
+export type { Weights, WeightsInput, Term, Fusion } from './config/weights.js';
+export { defaultEngineOptions, resolveEngineOptions } from './config/options.js';
+export type { EngineOptions, ResolvedEngineOptions } from './config/options.js';
+export * from './domain/schemas.js';
+export { TalentmatchError, ERROR_CODES, formatIssue, isTalentmatchError } from './errors.js';
+export type { ErrorCode, InputIssue } from './errors.js';
+export { Tokenizer } from './text/tokenize.js';

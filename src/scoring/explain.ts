@@ -1,0 +1,58 @@
+/**
+ * The "why" of one pair: every term's value, both one-sided scores, the reciprocal score,
+ * and each term's contribution to it. Contributions add up to the reciprocal score
+ * (fusion coefficients lf, lb: contribution_k = lf * wT_k * x_k + lb * wP_k * x_k).
+ */
+import type { Term } from '../config/weights.js';
+import { TERMS } from '../config/weights.js';
+import { csrRow, sparseDot } from '../vector/sparse.js';
+import { TERM_COUNT } from './context.js';
+import { fuse } from './fusion.js';
+import type { ScoringModel } from './kernel.js';
+import { fits, pairTerms, sideScore } from './terms.js';
+
+export type Breakdown = Record<Term, number>;
+
+export interface PairExplanation {
+  acceptable: boolean;
+  /** why a pair is not acceptable: "excluded", "no-free-slot", "not-enough-seats", "below-min-score" */
+  reason?: 'excluded' | 'no-free-slot' | 'not-enough-seats' | 'below-min-score';
+  talentScore: number;
+  platformScore: number;
+  score: number;
+  /** each term's raw value in [0, 1] */
+  terms: Breakdown;
+  /** each term's contribution to the reciprocal score; they add up to `score` */
+  why: Breakdown;
+}
+
+export function isExcluded(m: ScoringModel, ti: number, pi: number): boolean {
+  const T = m.talents;
+  for (let e = T.exclIndptr[ti]; e < T.exclIndptr[ti + 1]; e++) if (T.exclIdx[e] === pi) return true;
+  return false;
+}
+
+export function explainPair(m: ScoringModel, ti: number, pi: number): PairExplanation {
+  const { ctx, talents: T, platforms: P } = m;
+  const pdoc = csrRow(P.doc, pi);
+  const cosDesc = sparseDot(csrRow(T.desc, ti), pdoc);
+  const cosProfile = sparseDot(csrRow(T.profile, ti), pdoc);
+  const x = new Float64Array(TERM_COUNT);
+  pairTerms(ctx, T, ti, P, pi, cosDesc, cosProfile, x);
+  const f = sideScore(ctx.wTalent, x);
+  const b = sideScore(ctx.wPlatform, x);
+  const lambda = new Float64Array(2);
+  const score = fuse(ctx.fusion, ctx.fusionTalentShare, f, b, lambda);
+  const terms = {} as Breakdown;
+  const why = {} as Breakdown;
+  TERMS.forEach((t, k) => {
+    terms[t] = x[k];
+    why[t] = lambda[0] * ctx.wTalent[k] * x[k] + lambda[1] * ctx.wPlatform[k] * x[k];
+  });
+  let reason: PairExplanation['reason'];
+  if (isExcluded(m, ti, pi)) reason = 'excluded';
+  else if (P.freeSlots[pi] <= 0) reason = 'no-free-slot';
+  else if (!fits(P, pi, T.seats[ti])) reason = 'not-enough-seats';
+  else if (score < ctx.minScore) reason = 'below-min-score';
+  return { acceptable: reason === undefined, ...(reason ? { reason } : {}), talentScore: f, platformScore: b, score, terms, why };
+}

@@ -1,0 +1,84 @@
+/**
+ * The scoring terms of one pair, each a pure formula with values in [0, 1]. The fused
+ * kernel (./kernel.ts) and the explainer (./explain.ts) both call `pairTerms`, so the score
+ * a pair is ranked by and the breakdown shown for it are computed by the same arithmetic.
+ */
+import type { PlatformFeatures, TalentFeatures } from '../features/build.js';
+import { STAGE_COLUMNS } from '../features/build.js';
+import { popcount } from '../features/tables.js';
+import type { ScoringContext } from './context.js';
+import { T_CAPACITY, T_CAPITAL, T_INDUSTRY, T_LEVEL, T_MODE, T_PRIORITY, T_SIGNING, T_STAGE, T_TEXT } from './context.js';
+
+/**
+ * Text term. c = cosDesc when the talent has no profile, else
+ * (1 - s) * cosDesc + s * cosProfile with s = textProfileShare in [0, 1];
+ * text = c ^ textExponent (exponent in (0, 1], default 0.5: TF-IDF cosines of short
+ * texts sit mostly in 0.02..0.4, and the root spreads them over the unit interval).
+ */
+export function textTerm(ctx: ScoringContext, cosDesc: number, cosProfile: number, hasProfile: boolean): number {
+  let c = hasProfile ? (1 - ctx.textProfileShare) * cosDesc + ctx.textProfileShare * cosProfile : cosDesc;
+  if (c <= 0) return 0;
+  if (c > 1) c = 1;
+  return ctx.textExponent === 1 ? c : Math.pow(c, ctx.textExponent);
+}
+
+/** Share of the talent's needs (bit mask) that the platform's offers meet; 1 with no needs. */
+export function modeTerm(need: number, offer: number): number {
+  if (need === 0) return 1;
+  return popcount(need & offer) / popcount(need);
+}
+
+/**
+ * Capacity left after hosting the talent: half from free slots (freeSlots / slots), half
+ * from seats left after its needs ((freeSeats - seats) / max(1, total seats)). The pair is
+ * only scored when freeSlots >= 1 and freeSeats >= seats.
+ */
+export function capacityTerm(slots: number, freeSlots: number, seatsTotal: number, freeSeats: number, seats: number): number {
+  return 0.5 * (freeSlots / slots) + 0.5 * ((freeSeats - seats) / Math.max(1, seatsTotal));
+}
+
+/** Capital the platform can connect as a share of what the talent seeks; 1 when none is sought. */
+export function capitalTerm(need: number, available: number): number {
+  if (need <= 0) return 1;
+  return available >= need ? 1 : available / need;
+}
+
+/** Whether a pair may be scored at all (hard rules): free slot, enough free seats. Exclusions are checked by the caller. */
+export function fits(P: PlatformFeatures, pi: number, seats: number): boolean {
+  return P.freeSlots[pi] > 0 && P.freeSeats[pi] >= seats;
+}
+
+/**
+ * Fills x[0..8] with the term values of (talent ti, platform pi) given its two text cosines.
+ * Industry: cosine of the unit industry vectors. Priority: the government priority of the
+ * industries the pair shares, sum_d t_d p_d prio_d / sum_d t_d p_d (0 with no overlap).
+ */
+export function pairTerms(ctx: ScoringContext, T: TalentFeatures, ti: number, P: PlatformFeatures, pi: number, cosDesc: number, cosProfile: number, x: Float64Array): void {
+  const D = ctx.dims;
+  const tb = ti * D;
+  const pb = pi * D;
+  let fit = 0;
+  let pr = 0;
+  for (let d = 0; d < D; d++) {
+    const m = T.industry[tb + d] * P.industry[pb + d];
+    fit += m;
+    pr += m * ctx.priority[d];
+  }
+  const hasProfile = T.profile.indptr[ti + 1] > T.profile.indptr[ti];
+  x[T_TEXT] = textTerm(ctx, cosDesc, cosProfile, hasProfile);
+  x[T_INDUSTRY] = fit <= 0 ? 0 : fit > 1 ? 1 : fit;
+  x[T_PRIORITY] = fit > 0 ? Math.min(1, pr / fit) : 0;
+  x[T_MODE] = modeTerm(T.needMask[ti], P.offerMask[pi]);
+  x[T_CAPACITY] = capacityTerm(P.slots[pi], P.freeSlots[pi], P.seats[pi], P.freeSeats[pi], T.seats[ti]);
+  x[T_CAPITAL] = capitalTerm(T.capital[ti], P.capital[pi]);
+  x[T_STAGE] = P.stageFit[pi * STAGE_COLUMNS + T.stage[ti]];
+  x[T_LEVEL] = T.level[ti];
+  x[T_SIGNING] = P.signing[pi];
+}
+
+/** Weighted sum of the terms with one side's normalised weights. */
+export function sideScore(w: Float64Array, x: Float64Array): number {
+  let s = 0;
+  for (let k = 0; k < x.length; k++) s += w[k] * x[k];
+  return s;
+}

@@ -1,0 +1,19 @@
+/** Serialises a generated district into the contract's file formats (pure: returns strings). */
+import { defaultWeights } from '../config/weights.js';
+import type { GenerateOptions } from './generate.js';
+import { generateDistrict } from './generate.js';
+import { JIANGDONG_POLICY } from './taxonomy.js';
+
+const jsonl = (rows: readonly unknown[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+
+export function fixtureFiles(o: GenerateOptions): Record<string, string> {
+  const d = generateDistrict(o);
+  return {
+    'industries.json': JSON.stringify(d.industries, null, 2) + '\n',
+    'policy.json': JSON.stringify(JIANGDONG_POLICY, null, 2) + '\n',
+    'weights.json': JSON.stringify(defaultWeights, null, 2) + '\n',
+    'platforms.jsonl': jsonl(d.platforms),
+    'talents.jsonl': jsonl(d.talents),
+    'outcomes.jsonl': jsonl(d.outcomes),
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * Token cache keyed by content hash, so an unchanged profile is not re-tokenised when it
+ * is scored again (live API calls, incremental batches). One cache per engine: no global
+ * state. Hashing is pure computation (no I/O).
+ */
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type { Tokenizer } from './tokenize.js';
+
+export function contentHash(text: string): string {
+  return createHash('sha1').update(text).digest('base64url');
+}
+
+export class TokenCache {
+  private readonly lru: LRUCache<string, readonly string[]>;
+  hits = 0;
+  misses = 0;
+
+  constructor(
+    private readonly tokenizer: Tokenizer,
+    maxEntries: number,
+  ) {
+    this.lru = new LRUCache({ max: Math.max(1, maxEntries) });
+  }
+
+  tokens(text: string): readonly string[] {
+    if (text === '') return [];
+    const key = contentHash(text);
+    const hit = this.lru.get(key);
+    if (hit) {
+      this.hits++;
+      return hit;
+    }
+    this.misses++;
+    const toks = this.tokenizer.tokenize(text);
+    this.lru.set(key, toks);
+    return toks;
+  }
+}

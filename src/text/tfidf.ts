@@ -1,0 +1,85 @@
+/**
+ * Vocabulary and TF-IDF over typed arrays (natural's TfIdf class scans every document on
+ * each idf lookup and does not scale past a few thousand documents).
+ *
+ *   tf(t, d)  = 1 + ln(count of t in d)                     (sublinear term frequency)
+ *   idf(t)    = ln((1 + n) / (1 + df(t))) + 1                (smoothed, as scikit-learn)
+ *   vector(d) = L2-normalised tf * idf over the terms of d, indices ascending
+ *
+ * Term ids are assigned in order of first appearance over the fitting corpus, which the
+ * caller feeds in a deterministic order (entities sorted by id). Out-of-vocabulary tokens
+ * of texts transformed later (a live profile) are ignored.
+ */
+import type { SparseVector } from '../vector/sparse.js';
+
+export interface TextModel {
+  /** term -> id */
+  readonly vocab: ReadonlyMap<string, number>;
+  /** idf per term id */
+  readonly idf: Float32Array;
+  /** number of documents the model was fitted on */
+  readonly documents: number;
+}
+
+/** Maps tokens to ids (adding new terms when `grow`), returns sorted (id, count) runs. */
+function countIds(tokens: readonly string[], vocab: Map<string, number> | ReadonlyMap<string, number>, grow: boolean): { ids: Int32Array; counts: Int32Array } {
+  const raw = new Int32Array(tokens.length);
+  let n = 0;
+  for (const tok of tokens) {
+    let id = vocab.get(tok);
+    if (id === undefined) {
+      if (!grow) continue;
+      id = vocab.size;
+      (vocab as Map<string, number>).set(tok, id);
+    }
+    raw[n++] = id;
+  }
+  const sorted = raw.subarray(0, n).sort();
+  const ids = new Int32Array(n);
+  const counts = new Int32Array(n);
+  let u = -1;
+  for (let i = 0; i < n; i++) {
+    if (u >= 0 && ids[u] === sorted[i]) counts[u]++;
+    else {
+      u++;
+      ids[u] = sorted[i];
+      counts[u] = 1;
+    }
+  }
+  return { ids: ids.slice(0, u + 1), counts: counts.slice(0, u + 1) };
+}
+
+/** Fits vocabulary and idf on a corpus of token lists. */
+export function fitTextModel(corpus: Iterable<readonly string[]>): TextModel {
+  const vocab = new Map<string, number>();
+  let df = new Int32Array(1024);
+  let documents = 0;
+  for (const tokens of corpus) {
+    documents++;
+    const { ids } = countIds(tokens, vocab, true);
+    if (vocab.size > df.length) {
+      const next = new Int32Array(Math.max(vocab.size, df.length * 2));
+      next.set(df);
+      df = next;
+    }
+    for (let i = 0; i < ids.length; i++) df[ids[i]]++;
+  }
+  const idf = new Float32Array(vocab.size);
+  for (let t = 0; t < vocab.size; t++) idf[t] = Math.log((1 + documents) / (1 + df[t])) + 1;
+  return { vocab, idf, documents };
+}
+
+/** TF-IDF vector of one token list under a fitted model, L2-normalised (empty if no known term). */
+export function vectorize(model: TextModel, tokens: readonly string[]): SparseVector {
+  const { ids, counts } = countIds(tokens, model.vocab, false);
+  const values = new Float32Array(ids.length);
+  let norm = 0;
+  const w = new Float64Array(ids.length);
+  for (let i = 0; i < ids.length; i++) {
+    w[i] = (1 + Math.log(counts[i])) * model.idf[ids[i]];
+    norm += w[i] * w[i];
+  }
+  norm = Math.sqrt(norm);
+  if (norm > 0) for (let i = 0; i < ids.length; i++) values[i] = w[i] / norm;
+  return { indices: ids, values };
+}

@@ -1,0 +1,86 @@
+/**
+ * Bilingual tokeniser. Text is NFKC-normalised (full-width forms fold to ASCII) and
+ * lower-cased, then split into runs of Han characters and everything else:
+ *  - other runs: natural's WordTokenizer, English stop words removed, Porter stems;
+ *    tokens shorter than 2 characters are dropped ("r&d" -> nothing useful in "r", "d").
+ *  - Han runs: Intl.Segmenter('zh') dictionary words. Multi-character words are kept
+ *    (minus Chinese stop words). Single characters the dictionary could not join are
+ *    turned into bigrams with their single-character neighbours (跨|境|电|商 -> 跨境 境电 电商),
+ *    the usual fallback for out-of-dictionary compounds; an isolated single character is
+ *    dropped (mostly particles and function words).
+ * Deterministic and free of I/O; a stem memo makes repeated words cheap.
+ */
+import { WordTokenizer } from 'natural/lib/natural/tokenizers/index.js';
+import { PorterStemmer } from 'natural/lib/natural/stemmers/index.js';
+import { words as enStopWords } from 'natural/lib/natural/util/stopwords.js';
+import { words as zhStopWords } from 'natural/lib/natural/util/stopwords_zh.js';
+
+const HAN_RUN = /\p{Script=Han}+/gu;
+
+export class Tokenizer {
+  private readonly word = new WordTokenizer();
+  private readonly segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+  private readonly enStop = new Set(enStopWords);
+  private readonly zhStop = new Set(zhStopWords);
+  private readonly stems = new Map<string, string>();
+  private readonly maxStems: number;
+
+  constructor(options: { maxStemMemo?: number } = {}) {
+    this.maxStems = options.maxStemMemo ?? 200_000;
+  }
+
+  tokenize(text: string): string[] {
+    const norm = text.normalize('NFKC').toLowerCase();
+    const out: string[] = [];
+    let last = 0;
+    for (const m of norm.matchAll(HAN_RUN)) {
+      const start = m.index;
+      if (start > last) this.latin(norm.slice(last, start), out);
+      this.han(m[0], out);
+      last = start + m[0].length;
+    }
+    if (last < norm.length) this.latin(norm.slice(last), out);
+    return out;
+  }
+
+  private latin(s: string, out: string[]): void {
+    for (const w of this.word.tokenize(s)) {
+      if (w.length < 2 || this.enStop.has(w)) continue;
+      out.push(this.stem(w));
+    }
+  }
+
+  private stem(w: string): string {
+    let s = this.stems.get(w);
+    if (s === undefined) {
+      s = /^[a-z]+$/.test(w) ? PorterStemmer.stem(w) : w;
+      if (this.stems.size >= this.maxStems) this.stems.clear();
+      this.stems.set(w, s);
+    }
+    return s;
+  }
+
+  private han(run: string, out: string[]): void {
+    let singles: string[] = [];
+    const flush = () => {
+      if (singles.length >= 2) {
+        for (let i = 0; i + 1 < singles.length; i++) out.push(singles[i] + singles[i + 1]);
+      }
+      singles = [];
+    };
+    for (const seg of this.segmenter.segment(run)) {
+      if (!seg.isWordLike) {
+        flush();
+        continue;
+      }
+      const w = seg.segment;
+      if ([...w].length === 1) {
+        singles.push(w);
+        continue;
+      }
+      flush();
+      if (!this.zhStop.has(w)) out.push(w);
+    }
+    flush();
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Sparse vectors and CSR matrices over typed arrays. Indices within a row are strictly
+ * ascending, which fixes the order of every floating-point sum (and so makes the
+ * inverted-index accumulation and the merge dot bit-identical).
+ */
+
+export interface SparseVector {
+  indices: Int32Array;
+  values: Float32Array;
+}
+
+export interface CsrMatrix {
+  rows: number;
+  cols: number;
+  indptr: Int32Array;
+  indices: Int32Array;
+  values: Float32Array;
+}
+
+export const EMPTY_SPARSE: SparseVector = { indices: new Int32Array(0), values: new Float32Array(0) };
+
+/** Dot product of two sparse vectors by merging their ascending indices (float64 sum). */
+export function sparseDot(a: SparseVector, b: SparseVector): number {
+  const ai = a.indices;
+  const bi = b.indices;
+  let i = 0;
+  let j = 0;
+  let s = 0;
+  while (i < ai.length && j < bi.length) {
+    const x = ai[i];
+    const y = bi[j];
+    if (x === y) {
+      s += a.values[i] * b.values[j];
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
+  return s;
+}
+
+/** Row r of a CSR matrix as a view (no copy). */
+export function csrRow(m: CsrMatrix, r: number): SparseVector {
+  const a = m.indptr[r];
+  const b = m.indptr[r + 1];
+  return { indices: m.indices.subarray(a, b), values: m.values.subarray(a, b) };
+}
+
+/** Stacks sparse vectors into a CSR matrix. */
+export function toCsr(rows: readonly SparseVector[], cols: number): CsrMatrix {
+  let nnz = 0;
+  for (const r of rows) nnz += r.indices.length;
+  const indptr = new Int32Array(rows.length + 1);
+  const indices = new Int32Array(nnz);
+  const values = new Float32Array(nnz);
+  let o = 0;
+  for (let i = 0; i < rows.length; i++) {
+    indices.set(rows[i].indices, o);
+    values.set(rows[i].values, o);
+    o += rows[i].indices.length;
+    indptr[i + 1] = o;
+  }
+  return { rows: rows.length, cols, indptr, indices, values };
+}
+
+/**
+ * Transposes a CSR matrix (rows x cols) into its column-major twin (cols x rows): the
+ * inverted index, term -> (row, weight), with rows ascending inside each term.
+ */
+export function transposeCsr(m: CsrMatrix): CsrMatrix {
+  const counts = new Int32Array(m.cols + 1);
+  for (let k = 0; k < m.indices.length; k++) counts[m.indices[k] + 1]++;
+  for (let c = 0; c < m.cols; c++) counts[c + 1] += counts[c];
+  const indptr = counts.slice();
+  const fill = counts.slice(0, m.cols);
+  const indices = new Int32Array(m.indices.length);
+  const values = new Float32Array(m.indices.length);
+  for (let r = 0; r < m.rows; r++) {
+    for (let k = m.indptr[r]; k < m.indptr[r + 1]; k++) {
+      const c = m.indices[k];
+      const at = fill[c]++;
+      indices[at] = r;
+      values[at] = m.values[k];
+    }
+  }
+  return { rows: m.cols, cols: m.rows, indptr, indices, values };
+}
