@@ -81,6 +81,9 @@ export const PlatformSchema = obj({
   excludeTalents: listOf(idField, 'array of talent ids').optional(),
   updatedAt: isoDate.optional(),
 }).superRefine((p, ctx) => {
+  // zod 4 runs refinements even when a field failed; compare only valid counts.
+  const ok = (n: unknown) => Number.isInteger(n) && (n as number) >= 0;
+  if (!ok(p.capacity?.slots) || !ok(p.capacity?.slotsUsed) || !ok(p.capacity?.seats) || !ok(p.capacity?.seatsUsed)) return;
   if (p.capacity.slotsUsed > p.capacity.slots) {
     ctx.addIssue({
       code: 'custom',

@@ -1,0 +1,123 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/adapters/cli/main.js';
+
+const FIX = 'fixtures/jiangdong';
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(['node', 'talentmatch', ...args], { out: (s) => (out += s), err: (s) => (err += s) });
+  return { code, out, err };
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'tm-cli-'));
+
+describe('talentmatch CLI', () => {
+  it('recommend writes both sides in the contract format, byte-identical across runs', async () => {
+    const d = tmp();
+    const a = await run(['recommend', '--data', FIX, '--top', '5', '--out', join(d, 'a.jsonl')]);
+    const b = await run(['recommend', '--data', FIX, '--top', '5', '--out', join(d, 'b.jsonl')]);
+    expect(a.code).toBe(0);
+    expect(b.code).toBe(0);
+    const A = readFileSync(join(d, 'a.jsonl'), 'utf8');
+    expect(readFileSync(join(d, 'b.jsonl'), 'utf8')).toBe(A);
+    const lines = A.trim().split('\n').map((l) => JSON.parse(l));
+    const talents = lines.filter((l) => l.side === 'talent');
+    const platforms = lines.filter((l) => l.side === 'platform');
+    expect(talents.length).toBe(readFileSync(join(FIX, 'talents.jsonl'), 'utf8').trim().split('\n').length);
+    expect(platforms.length).toBe(readFileSync(join(FIX, 'platforms.jsonl'), 'utf8').trim().split('\n').length);
+    const item = talents[0].items[0];
+    expect(Object.keys(item)).toEqual(['id', 'score', 'forward', 'backward', 'why']);
+    expect(Object.keys(item.why)).toEqual(['text', 'industry', 'priority', 'mode', 'capacity', 'capital', 'stage', 'level', 'signing']);
+    for (const l of lines) {
+      expect(l.items.length).toBeLessThanOrEqual(5);
+      for (let i = 1; i < l.items.length; i++) expect(l.items[i - 1].score).toBeGreaterThanOrEqual(l.items[i].score);
+    }
+    // forward/backward swap between the two sides of the same pair
+    const t = talents[0];
+    const p = platforms.find((x) => x.id === t.items[0].id);
+    const back = p?.items.find((i: { id: string }) => i.id === t.id);
+    if (back) {
+      expect(back.forward).toBe(t.items[0].backward);
+      expect(back.backward).toBe(t.items[0].forward);
+    }
+  });
+
+  it('score lists every acceptable pair as CSV, each with scores in [0, 1]', async () => {
+    const d = tmp();
+    const r = await run(['score', '--data', FIX, '--out', join(d, 's.csv')]);
+    expect(r.code).toBe(0);
+    const rows = readFileSync(join(d, 's.csv'), 'utf8').trim().split('\n');
+    expect(rows[0]).toBe('talentId,platformId,talentScore,platformScore,score');
+    const policy = JSON.parse(readFileSync(join(FIX, 'policy.json'), 'utf8'));
+    for (const row of rows.slice(1, 2000)) {
+      const [, , f, b, s] = row.split(',');
+      for (const v of [f, b, s].map(Number)) {
+        expect(v).toBeGreaterThanOrEqual(0);
+        expect(v).toBeLessThanOrEqual(1);
+      }
+      expect(Number(s)).toBeGreaterThanOrEqual(policy.minScoreForReferral);
+    }
+  });
+
+  it('exits 1 with the contract error and no stack trace on bad input', async () => {
+    const d = tmp();
+    cpSync(FIX, d, { recursive: true });
+    const lines = readFileSync(join(d, 'talents.jsonl'), 'utf8').split('\n');
+    const bad = JSON.parse(lines[16]);
+    bad.needs = { ...bad.needs, seats: -2 };
+    lines[16] = JSON.stringify(bad);
+    writeFileSync(join(d, 'talents.jsonl'), lines.join('\n'));
+    const r = await run(['recommend', '--data', d, '--out', join(d, 'x.jsonl')]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`${join(d, 'talents.jsonl')}:17 needs.seats: expected integer >= 0, got -2`);
+    expect(r.err).not.toMatch(/\n\s+at /);
+    const skipped = await run(['recommend', '--data', d, '--skip-invalid', '--out', join(d, 'x.jsonl')]);
+    expect(skipped.code).toBe(0);
+    expect(skipped.err).toContain('skipped');
+    expect(skipped.err).toContain(':17 needs.seats');
+  });
+
+  it('exits 2 on usage errors and 0 on --help for every command', async () => {
+    expect((await run(['recommend', '--data', FIX])).code).toBe(2); // missing --out
+    expect((await run(['recommend', '--data', FIX, '--out', 'x', '--top', '0'])).code).toBe(2);
+    expect((await run(['frobnicate'])).code).toBe(2);
+    expect((await run(['recommend', '--out', join(tmp(), 'x.jsonl')])).code).toBe(2); // no data
+    for (const c of ['recommend', 'score', 'run', 'validate', 'explain']) {
+      const r = await run([c, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.out).toContain(`Usage: talentmatch ${c}`);
+    }
+  });
+
+  it('exits 1 naming a missing folder file', async () => {
+    const r = await run(['validate', '--data', tmp()]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/industries\.json: cannot read \(no such file\)/);
+  });
+
+  it('explain prints a breakdown whose contributions add up', async () => {
+    const r = await run(['explain', '--data', FIX, '--talent', 't-shiruidi-visual-rd', '--platform', 'p-visual-tech-incubator']);
+    expect(r.code).toBe(0);
+    const e = JSON.parse(r.out);
+    const sum = Object.values(e.why as Record<string, number>).reduce((a, b) => a + b, 0);
+    expect(Math.abs(sum - e.score)).toBeLessThan(1e-9);
+    const unknown = await run(['explain', '--data', FIX, '--talent', 't-nope', '--platform', 'p-visual-tech-incubator']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toContain('unknown talent id "t-nope"');
+  });
+
+  it('the built launcher runs (bin/talentmatch.js over dist/)', () => {
+    const r = spawnSync(process.execPath, ['bin/talentmatch.js', '--help'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Usage: talentmatch');
+    const d = tmp();
+    const out = execFileSync(process.execPath, ['bin/talentmatch.js', 'run', '--data', FIX, '--out', d], { encoding: 'utf8' });
+    expect(out).toContain('talentmatch run');
+    expect(out).toContain('strongest matches');
+  });
+});

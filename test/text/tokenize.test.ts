@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { Tokenizer } from '../../src/text/tokenize.js';
+import { fitTextModel, vectorize } from '../../src/text/tfidf.js';
+import { TokenCache } from '../../src/text/cache.js';
+
+const tk = new Tokenizer();
+
+describe('tokenizer', () => {
+  it('English: lower-cases, drops stop words and 1-letter tokens, stems', () => {
+    expect(tk.tokenize('The Logistics of Financing a Startup')).toEqual(['logist', 'financ', 'startup']);
+    expect(tk.tokenize('R&D for AI')).toEqual(['ai']);
+  });
+
+  it('Chinese: dictionary words, bigrams for runs of single characters, stop words out', () => {
+    expect(tk.tokenize('视觉研发团队')).toEqual(['视觉', '研发', '团队']);
+    // 跨|境|电|商 are single segments: bigrams keep the compound findable
+    const t = tk.tokenize('跨境电商');
+    expect(t).toContain('跨境');
+    expect(t).toContain('电商');
+    expect(tk.tokenize('的')).toEqual([]);
+  });
+
+  it('mixed-language text and full-width forms', () => {
+    expect(tk.tokenize('Ｆｉｎｔｅｃｈ金融服务 platform')).toEqual(['fintech', '金融', '服务', 'platform']);
+  });
+});
+
+describe('TF-IDF', () => {
+  it('computes smoothed idf and L2-normalised sublinear tf', () => {
+    const m = fitTextModel([['a', 'b'], ['a'], ['c']]);
+    // idf = ln((1+n)/(1+df)) + 1
+    expect(m.idf[m.vocab.get('a')!]).toBeCloseTo(Math.log(4 / 3) + 1, 6);
+    expect(m.idf[m.vocab.get('c')!]).toBeCloseTo(Math.log(4 / 2) + 1, 6);
+    const v = vectorize(m, ['a', 'a', 'c', 'zzz']);
+    expect(Array.from(v.indices)).toEqual([m.vocab.get('a')!, m.vocab.get('c')!]);
+    const wa = (1 + Math.log(2)) * (Math.log(4 / 3) + 1);
+    const wc = Math.log(2) + 1;
+    const n = Math.hypot(wa, wc);
+    expect(v.values[0]).toBeCloseTo(wa / n, 6);
+    expect(v.values[1]).toBeCloseTo(wc / n, 6);
+    expect(vectorize(m, ['unknown']).indices.length).toBe(0);
+  });
+
+  it('caches tokens by content hash: an unchanged text is not tokenised again', () => {
+    let calls = 0;
+    const counting = new Tokenizer();
+    const orig = counting.tokenize.bind(counting);
+    counting.tokenize = (s: string) => {
+      calls++;
+      return orig(s);
+    };
+    const c = new TokenCache(counting, 10);
+    c.tokens('fintech startup');
+    c.tokens('fintech startup');
+    c.tokens('another text');
+    expect(calls).toBe(2);
+    expect(c.hits).toBe(1);
+  });
+});
