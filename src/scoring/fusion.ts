@@ -32,9 +32,9 @@ export function fuse(fusion: number, talentShare: number, f: number, b: number, 
         out[1] = 0;
         return 0;
       }
-      const g = Math.sqrt(f * b);
-      out[0] = g / sum;
-      out[1] = g / sum;
+      const g = Math.sqrt(f * b) / sum;
+      out[0] = g;
+      out[1] = g;
       return out[0] * f + out[1] * b;
     }
     case 2: {

@@ -7,8 +7,8 @@
 import type { PlatformFeatures, TalentFeatures } from '../features/build.js';
 import type { ScoringContext } from './context.js';
 import { TERM_COUNT } from './context.js';
-import { fuse } from './fusion.js';
-import { fits, pairTerms, sideScore } from './terms.js';
+import { MODE_TABLE } from './terms.js';
+import { STAGE_COLUMNS } from '../features/build.js';
 
 export interface ScoringModel {
   ctx: ScoringContext;
@@ -59,28 +59,105 @@ function accumulate(rowPtr: Int32Array, rowIdx: Int32Array, rowVal: Float32Array
  * Scores talent ti against every platform. After the call, for each platform p:
  * score[p] is the reciprocal score, or UNACCEPTABLE; forward[p] / backward[p] are the
  * talent's and the platform's one-sided scores (defined where score[p] >= 0).
+ *
+ * This is pairTerms + sideScore + fuse written out with locals (no per-pair array traffic,
+ * talent-only values hoisted). The arithmetic and its order are the same as the
+ * explainer's, so both give identical bits; test/engine/known-answers.test.ts checks it.
  */
 export function scoreRow(m: ScoringModel, ti: number, s: RowScratch): void {
   const { ctx, talents: T, platforms: P } = m;
   const M = P.count;
+  const D = ctx.dims;
   accumulate(T.desc.indptr, T.desc.indices, T.desc.values, ti, P, s.cosDesc);
-  accumulate(T.profile.indptr, T.profile.indices, T.profile.values, ti, P, s.cosProfile);
+  const hasProfile = T.profile.indptr[ti + 1] > T.profile.indptr[ti];
+  if (hasProfile) accumulate(T.profile.indptr, T.profile.indices, T.profile.values, ti, P, s.cosProfile);
   const e0 = T.exclIndptr[ti];
   const e1 = T.exclIndptr[ti + 1];
   for (let e = e0; e < e1; e++) s.blocked[T.exclIdx[e]] = 1;
+
   const seats = T.seats[ti];
+  const needCapital = T.capital[ti];
+  const modeRow = T.needMask[ti] * 16;
+  const stageCol = T.stage[ti];
+  const level = T.level[ti];
+  const tInd = T.industry;
+  const tb = ti * D;
+  const prio = ctx.priority;
+  const wt = ctx.wTalent;
+  const wp = ctx.wPlatform;
+  const wt0 = wt[0], wt1 = wt[1], wt2 = wt[2], wt3 = wt[3], wt4 = wt[4], wt5 = wt[5], wt6 = wt[6], wt7 = wt[7], wt8 = wt[8];
+  const wp0 = wp[0], wp1 = wp[1], wp2 = wp[2], wp3 = wp[3], wp4 = wp[4], wp5 = wp[5], wp6 = wp[6], wp7 = wp[7], wp8 = wp[8];
+  const pInd = P.industry;
+  const freeSlots = P.freeSlots;
+  const freeSeats = P.freeSeats;
+  const cosD = s.cosDesc;
+  const cosP = s.cosProfile;
+  const fusion = ctx.fusion;
+  const tps = ctx.textProfileShare;
+  const texp = ctx.textExponent;
+  const offer = P.offerMask;
+  const slots = P.slots;
+  const seatsTotal = P.seats;
+  const capital = P.capital;
+  const stageFit = P.stageFit;
+  const signing = P.signing;
+  const share = ctx.fusionTalentShare;
+  const minScore = ctx.minScore;
+
   for (let p = 0; p < M; p++) {
-    if (s.blocked[p] === 1 || !fits(P, p, seats)) {
+    if (s.blocked[p] === 1 || freeSlots[p] <= 0 || freeSeats[p] < seats) {
       s.score[p] = UNACCEPTABLE;
       continue;
     }
-    pairTerms(ctx, T, ti, P, p, s.cosDesc[p], s.cosProfile[p], s.x);
-    const f = sideScore(ctx.wTalent, s.x);
-    const b = sideScore(ctx.wPlatform, s.x);
-    const sc = fuse(ctx.fusion, ctx.fusionTalentShare, f, b, s.lambda);
+    const pb = p * D;
+    let fit = 0;
+    let pr = 0;
+    for (let d = 0; d < D; d++) {
+      const x = tInd[tb + d] * pInd[pb + d];
+      fit += x;
+      pr += x * prio[d];
+    }
+    // --- the formulas of ./terms.ts and ./fusion.ts, written inline (V8 does not inline
+    // them into a loop this large, and boxed doubles would cost an allocation per call) ---
+    let c = hasProfile ? (1 - tps) * cosD[p] + tps * cosP[p] : cosD[p];
+    let x0: number;
+    if (c <= 0) x0 = 0;
+    else {
+      if (c > 1) c = 1;
+      x0 = texp === 1 ? c : texp === 0.5 ? Math.sqrt(c) : Math.pow(c, texp);
+    }
+    const x1 = fit <= 0 ? 0 : fit > 1 ? 1 : fit;
+    const x2 = fit > 0 ? Math.min(1, pr / fit) : 0;
+    const x3 = MODE_TABLE[modeRow + offer[p]];
+    const x4 = 0.5 * (freeSlots[p] / slots[p]) + 0.5 * ((freeSeats[p] - seats) / Math.max(1, seatsTotal[p]));
+    const cap = capital[p];
+    const x5 = needCapital <= 0 ? 1 : cap >= needCapital ? 1 : cap / needCapital;
+    const x6 = stageFit[p * STAGE_COLUMNS + stageCol];
+    const x7 = level;
+    const x8 = signing[p];
+    const f = 0 + wt0 * x0 + wt1 * x1 + wt2 * x2 + wt3 * x3 + wt4 * x4 + wt5 * x5 + wt6 * x6 + wt7 * x7 + wt8 * x8;
+    const b = 0 + wp0 * x0 + wp1 * x1 + wp2 * x2 + wp3 * x3 + wp4 * x4 + wp5 * x5 + wp6 * x6 + wp7 * x7 + wp8 * x8;
+    const sum = f + b;
+    let lf: number;
+    let lb: number;
+    if (fusion === 0) {
+      lf = sum <= 0 ? 0 : b / sum;
+      lb = sum <= 0 ? 0 : f / sum;
+    } else if (fusion === 1) {
+      const g = sum <= 0 ? 0 : Math.sqrt(f * b) / sum;
+      lf = g;
+      lb = g;
+    } else if (fusion === 2) {
+      lf = f < b ? 1 : f > b ? 0 : 0.5;
+      lb = 1 - lf;
+    } else {
+      lf = share;
+      lb = 1 - share;
+    }
+    const sc = lf * f + lb * b;
     s.forward[p] = f;
     s.backward[p] = b;
-    s.score[p] = sc < ctx.minScore ? UNACCEPTABLE : sc;
+    s.score[p] = sc < minScore ? UNACCEPTABLE : sc;
   }
   for (let e = e0; e < e1; e++) s.blocked[T.exclIdx[e]] = 0;
 }

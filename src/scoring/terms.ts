@@ -19,7 +19,8 @@ export function textTerm(ctx: ScoringContext, cosDesc: number, cosProfile: numbe
   let c = hasProfile ? (1 - ctx.textProfileShare) * cosDesc + ctx.textProfileShare * cosProfile : cosDesc;
   if (c <= 0) return 0;
   if (c > 1) c = 1;
-  return ctx.textExponent === 1 ? c : Math.pow(c, ctx.textExponent);
+  const e = ctx.textExponent;
+  return e === 1 ? c : e === 0.5 ? Math.sqrt(c) : Math.pow(c, e);
 }
 
 /** Share of the talent's needs (bit mask) that the platform's offers meet; 1 with no needs. */
@@ -27,6 +28,13 @@ export function modeTerm(need: number, offer: number): number {
   if (need === 0) return 1;
   return popcount(need & offer) / popcount(need);
 }
+
+/** modeTerm for every (need, offer) pair of 4-bit masks, read as MODE_TABLE[need * 16 + offer]. */
+export const MODE_TABLE: Float64Array = (() => {
+  const t = new Float64Array(256);
+  for (let n = 0; n < 16; n++) for (let o = 0; o < 16; o++) t[n * 16 + o] = modeTerm(n, o);
+  return t;
+})();
 
 /**
  * Capacity left after hosting the talent: half from free slots (freeSlots / slots), half
@@ -65,10 +73,10 @@ export function pairTerms(ctx: ScoringContext, T: TalentFeatures, ti: number, P:
     pr += m * ctx.priority[d];
   }
   const hasProfile = T.profile.indptr[ti + 1] > T.profile.indptr[ti];
-  x[T_TEXT] = textTerm(ctx, cosDesc, cosProfile, hasProfile);
+  x[T_TEXT] = textTerm(ctx, cosDesc, hasProfile ? cosProfile : 0, hasProfile);
   x[T_INDUSTRY] = fit <= 0 ? 0 : fit > 1 ? 1 : fit;
   x[T_PRIORITY] = fit > 0 ? Math.min(1, pr / fit) : 0;
-  x[T_MODE] = modeTerm(T.needMask[ti], P.offerMask[pi]);
+  x[T_MODE] = MODE_TABLE[T.needMask[ti] * 16 + P.offerMask[pi]];
   x[T_CAPACITY] = capacityTerm(P.slots[pi], P.freeSlots[pi], P.seats[pi], P.freeSeats[pi], T.seats[ti]);
   x[T_CAPITAL] = capitalTerm(T.capital[ti], P.capital[pi]);
   x[T_STAGE] = P.stageFit[pi * STAGE_COLUMNS + T.stage[ti]];
@@ -76,7 +84,7 @@ export function pairTerms(ctx: ScoringContext, T: TalentFeatures, ti: number, P:
   x[T_SIGNING] = P.signing[pi];
 }
 
-/** Weighted sum of the terms with one side's normalised weights. */
+/** Weighted sum of the terms with one side's normalised weights (from 0, in term order, as the kernel). */
 export function sideScore(w: Float64Array, x: Float64Array): number {
   let s = 0;
   for (let k = 0; k < x.length; k++) s += w[k] * x[k];

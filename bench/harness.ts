@@ -1,0 +1,82 @@
+/**
+ * Benchmark harness over benchmark.js: every scenario is timed beside a calibration
+ * workload in the same process, so results carry both the median and its ratio to the
+ * machine's speed at that moment. Medians, min, max and sample counts are recorded with
+ * the machine (CPU model, cores, Node version).
+ */
+import Benchmark from 'benchmark';
+import { cpus, hostname, totalmem } from 'node:os';
+
+export interface CaseResult {
+  scenario: string;
+  size: string;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  runs: number;
+  /** median / calibration median (machine-independent-ish) */
+  ratio: number;
+  extra?: Record<string, number | string>;
+}
+
+export function machine() {
+  return { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, host: hostname() };
+}
+
+/** A fixed CPU workload (typed-array multiply-add, 4M elements x 8 passes): the yardstick for ratios. */
+export function calibrationWorkload(): number {
+  const n = 1 << 22;
+  const a = new Float32Array(n);
+  const b = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    a[i] = (i % 97) / 97;
+    b[i] = (i % 89) / 89;
+  }
+  let s = 0;
+  for (let pass = 0; pass < 8; pass++) for (let i = 0; i < n; i++) s += a[i] * b[(i + pass) & (n - 1)];
+  return s;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** Times fn with benchmark.js (sync fn), at least minSamples samples; returns ms statistics. */
+export function measure(name: string, fn: () => unknown, opts: { minSamples?: number; maxTime?: number } = {}): { medianMs: number; minMs: number; maxMs: number; runs: number } {
+  let sink: unknown;
+  const bench = new Benchmark(name, () => {
+    sink = fn();
+  }, { minSamples: opts.minSamples ?? 5, maxTime: opts.maxTime ?? 5, initCount: 1, minTime: 0 });
+  bench.run({ async: false });
+  if (bench.error) throw bench.error;
+  if (sink === undefined) throw new Error(`${name}: result not consumed`);
+  const sample = bench.stats.sample.map((s) => s * 1000);
+  return { medianMs: median(sample), minMs: Math.min(...sample), maxMs: Math.max(...sample), runs: sample.length };
+}
+
+/** Timed async runs (benchmark.js' deferred mode is unreliable for multi-second jobs): manual samples, same statistics. */
+export async function measureAsync(fn: () => Promise<unknown>, runs = 3): Promise<{ medianMs: number; minMs: number; maxMs: number; runs: number }> {
+  const xs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const r = await fn();
+    xs.push(performance.now() - t0);
+    if (r === undefined) throw new Error('result not consumed');
+  }
+  return { medianMs: median(xs), minMs: Math.min(...xs), maxMs: Math.max(...xs), runs: xs.length };
+}
+
+export function calibrate(): number {
+  return measure('calibration', calibrationWorkload, { minSamples: 5, maxTime: 2 }).medianMs;
+}
+
+export function printTable(rows: CaseResult[]): void {
+  const head = ['scenario', 'size', 'median ms', 'min', 'max', 'runs', 'x calib'];
+  const body = rows.map((r) => [r.scenario, r.size, r.medianMs.toFixed(1), r.minMs.toFixed(1), r.maxMs.toFixed(1), String(r.runs), r.ratio.toFixed(2)]);
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(w[i])).join('  ');
+  console.log(line(head));
+  for (const b of body) console.log(line(b));
+}

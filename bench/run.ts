@@ -1,0 +1,29 @@
+/**
+ * npm run bench: runs every scenario, prints a table and writes
+ * bench/results/<date>-<machine>.json. Select scenarios with TM_BENCH=recommend,...
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { calibrate, machine, printTable } from './harness.js';
+import type { CaseResult } from './harness.js';
+import * as recommend from './recommend.bench.js';
+
+const scenarios: Record<string, { run: (calibMs: number) => CaseResult[] | Promise<CaseResult[]> }> = { recommend };
+
+const pick = process.env.TM_BENCH?.split(',') ?? Object.keys(scenarios);
+const calibMs = calibrate();
+const m = machine();
+console.log(`machine: ${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB, Node ${m.node}; calibration ${calibMs.toFixed(1)} ms`);
+const rows: CaseResult[] = [];
+for (const name of pick) {
+  const s = scenarios[name];
+  if (!s) throw new Error(`unknown scenario ${name}; known: ${Object.keys(scenarios).join(', ')}`);
+  rows.push(...(await s.run(calibMs)));
+}
+printTable(rows);
+for (const r of rows) if (r.extra) console.log(`${r.scenario}: ${JSON.stringify(r.extra)}`);
+const date = new Date().toISOString().slice(0, 10);
+const slug = m.cpu.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
+mkdirSync('bench/results', { recursive: true });
+const file = `bench/results/${date}-${slug}.json`;
+writeFileSync(file, JSON.stringify({ date, machine: m, calibrationMs: calibMs, results: rows }, null, 2) + '\n');
+console.log(`wrote ${file}`);
