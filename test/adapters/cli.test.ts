@@ -111,6 +111,17 @@ describe('talentmatch CLI', () => {
     expect(unknown.err).toContain('unknown talent id "t-nope"');
   });
 
+  it("the README's main job (npm start's command) runs on the fixtures", () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+    const d = tmp();
+    const cmd = String(pkg.scripts.start).replace('--out out', `--out ${d}`);
+    const r = spawnSync(cmd, { shell: true, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('2400 talent projects, 72 platforms');
+    expect(readFileSync(join(d, 'recommendations.jsonl'), 'utf8').split('\n').length).toBeGreaterThan(2400);
+  });
+
   it('the built launcher runs (bin/talentmatch.js over dist/)', () => {
     const r = spawnSync(process.execPath, ['bin/talentmatch.js', '--help'], { encoding: 'utf8' });
     expect(r.status).toBe(0);
