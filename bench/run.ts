@@ -6,8 +6,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { calibrate, machine, printTable } from './harness.js';
 import type { CaseResult } from './harness.js';
 import * as recommend from './recommend.bench.js';
+import * as matching from './matching.bench.js';
 
-const scenarios: Record<string, { run: (calibMs: number) => CaseResult[] | Promise<CaseResult[]> }> = { recommend };
+const scenarios: Record<string, { run: (calibMs: number) => CaseResult[] | Promise<CaseResult[]> }> = { recommend, matching };
 
 const pick = process.env.TM_BENCH?.split(',') ?? Object.keys(scenarios);
 const calibMs = calibrate();

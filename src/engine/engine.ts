@@ -32,6 +32,10 @@ import type { RangeTopK } from '../ranking/twoWay.js';
 import { rankRange } from '../ranking/twoWay.js';
 import type { TopKBuffers } from '../vector/topk.js';
 import { finalizeTopK, mergeTopK } from '../vector/topk.js';
+import type { AssignOptions, Assignment } from '../matching/assign.js';
+import { assign } from '../matching/assign.js';
+import type { Referrals } from '../referrals/referrals.js';
+import { buildReferrals } from '../referrals/referrals.js';
 import type { Dataset } from './data.js';
 import { validateDataset } from './data.js';
 
@@ -66,6 +70,10 @@ export interface Engine {
   /** Every acceptable pair, talent-major, platforms ascending: exactly the pairs the assignment may use. */
   pairs(): Generator<ScoredPair>;
   explain(talentId: string, platformId: string): PairExplanation;
+  /** Capacity-respecting assignment: stable (either proposer) or optimal. */
+  match(o?: AssignOptions): Assignment;
+  /** The two referral directions for an assignment. */
+  refer(a: Assignment): Referrals;
   /** Token cache statistics (hits are texts that were not tokenised again). */
   cacheStats(): { hits: number; misses: number };
 }
@@ -145,6 +153,8 @@ export function createEngine(input: Dataset, options: EngineOptions = {}): Engin
         }
       }
     },
+    match: (o = {}) => assign(model, o),
+    refer: (a) => buildReferrals(model, a, data.policy.maxSupportYuan),
     explain: (tid, pid) => explainPair(model, need(talentIdx, tid, 'talent'), need(platformIdx, pid, 'platform')),
     cacheStats: () => ({ hits: cache.hits, misses: cache.misses }),
   };

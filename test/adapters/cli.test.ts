@@ -87,11 +87,30 @@ describe('talentmatch CLI', () => {
     expect((await run(['recommend', '--data', FIX, '--out', 'x', '--top', '0'])).code).toBe(2);
     expect((await run(['frobnicate'])).code).toBe(2);
     expect((await run(['recommend', '--out', join(tmp(), 'x.jsonl')])).code).toBe(2); // no data
-    for (const c of ['recommend', 'score', 'run', 'validate', 'explain']) {
+    for (const c of ['recommend', 'score', 'run', 'validate', 'explain', 'match', 'refer']) {
       const r = await run([c, '--help']);
       expect(r.code).toBe(0);
       expect(r.out).toContain(`Usage: talentmatch ${c}`);
     }
+  });
+
+  it('match writes the contract Assignment; refer writes both referral directions', async () => {
+    const d = tmp();
+    for (const proposer of ['talent', 'platform']) {
+      const r = await run(['match', '--data', FIX, '--mode', 'stable', '--proposer', proposer, '--out', join(d, `${proposer}.json`)]);
+      expect(r.code).toBe(0);
+      const a = JSON.parse(readFileSync(join(d, `${proposer}.json`), 'utf8'));
+      expect(a).toMatchObject({ mode: 'stable', proposer, blockingPairs: 0 });
+      expect(Object.keys(a)).toEqual(expect.arrayContaining(['assignments', 'unassigned', 'blockingPairs', 'totalScore', 'platforms']));
+      for (const u of a.unassigned) expect(u.reason.length).toBeGreaterThan(10);
+      expect(a.assignments[0]).toEqual(expect.objectContaining({ talentId: expect.any(String), platformId: expect.any(String), score: expect.any(Number) }));
+    }
+    const bad = await run(['match', '--data', FIX, '--mode', 'best', '--out', join(d, 'x.json')]);
+    expect(bad.code).toBe(2);
+    const r = await run(['refer', '--data', FIX, '--out', join(d, 'ref.jsonl')]);
+    expect(r.code).toBe(0);
+    const lines = readFileSync(join(d, 'ref.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(new Set(lines.map((l) => l.direction))).toEqual(new Set(['platform-to-government', 'government-to-platform']));
   });
 
   it('exits 1 naming a missing folder file', async () => {

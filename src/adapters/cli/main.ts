@@ -1,7 +1,7 @@
 /**
  * talentmatch command line. Exit codes: 0 ok, 1 bad input (or unreadable file), 2 usage.
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { join } from 'node:path';
 import { createEngine } from '../../engine/engine.js';
 import { recommendationRecords, scoreCsvLines } from '../../engine/format.js';
@@ -9,7 +9,10 @@ import { loadDataset } from '../files/dataset.js';
 import { writeLines } from '../files/write.js';
 import type { Io } from './common.js';
 import { EXIT_OK, EXIT_USAGE, UsageError, addDataOptions, dataPaths, parsePositiveInt, reportError, reportSkipped } from './common.js';
-import { summarize } from './summary.js';
+import { summarize, summarizeAssignment } from './summary.js';
+import { assignmentRecord, referralRecords } from '../../engine/formatAssignment.js';
+import { loadHighsSolver } from '../../solvers/highs.js';
+import type { AssignOptions } from '../../matching/assign.js';
 
 const processIo: Io = {
   out: (s) => process.stdout.write(s),
@@ -30,6 +33,24 @@ function engineFor(loaded: Awaited<ReturnType<typeof load>>, o: Opts) {
     ...(o.top !== undefined ? { topK: o.top as number } : {}),
     ...(o.topPlatform !== undefined ? { topKPlatform: o.topPlatform as number } : {}),
   });
+}
+
+function addAssignOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--mode <mode>', 'assignment: stable (deferred acceptance) or optimal (max total score)').choices(['stable', 'optimal']).default('stable'))
+    .addOption(new Option('--proposer <side>', 'stable mode: which side proposes').choices(['talent', 'platform']).default('talent'))
+    .option('--max-prefs <n>', "keep each talent's best N platforms (0 = every acceptable pair)", (v) => (v === '0' ? 0 : parsePositiveInt('--max-prefs', 100_000)(v)), 0)
+    .option('--time-limit <sec>', 'optimal mode: MILP solver time limit in seconds', parsePositiveInt('--time-limit', 86_400), 60);
+}
+
+async function assignOptions(o: Opts): Promise<AssignOptions> {
+  return {
+    mode: o.mode as 'stable' | 'optimal',
+    proposer: o.proposer as 'talent' | 'platform',
+    maxPrefs: o.maxPrefs as number,
+    timeLimitSec: o.timeLimit as number,
+    ...(o.mode === 'optimal' ? { solver: await loadHighsSolver() } : {}),
+  };
 }
 
 export function buildProgram(io: Io, done: (code: number) => void): Command {
@@ -83,6 +104,41 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     done(EXIT_OK);
   });
 
+  addDataOptions(
+    addAssignOptions(
+      program
+        .command('match')
+        .description('capacity-respecting assignment (JSON): assignments, unassigned with reasons, blocking pairs, platform use')
+        .requiredOption('--out <file>', 'output file (.json)'),
+    ),
+  ).action(async (o: Opts) => {
+    const loaded = await load(o, true, io);
+    const engine = engineFor(loaded, o);
+    const a = engine.match(await assignOptions(o));
+    const rec = assignmentRecord(engine, a);
+    await writeLines(o.out as string, [JSON.stringify(rec, null, 2)]);
+    io.err(summarizeAssignment(engine, a) + `wrote ${o.out as string}\n`);
+    done(EXIT_OK);
+  });
+
+  addDataOptions(
+    addAssignOptions(
+      program
+        .command('refer')
+        .description('two-way referral lists (JSON Lines): platform-to-government and government-to-platform')
+        .requiredOption('--out <file>', 'output file (.jsonl)'),
+    ),
+  ).action(async (o: Opts) => {
+    const loaded = await load(o, true, io);
+    const engine = engineFor(loaded, o);
+    const a = engine.match(await assignOptions(o));
+    const n = await writeLines(o.out as string, (function* () {
+      for (const r of referralRecords(engine, engine.refer(a))) yield JSON.stringify(r);
+    })());
+    io.err(`wrote ${n} referral lines to ${o.out as string}\n`);
+    done(EXIT_OK);
+  });
+
   addDataOptions(program.command('validate').description('check input files against the data contract; exit 1 listing every problem')).action(async (o: Opts) => {
     const loaded = await load(o, false, io);
     const d = loaded.dataset;
@@ -91,9 +147,9 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
   });
 
   addDataOptions(
-    program
+    addAssignOptions(program
       .command('run')
-      .description('the main job: recommendations and pair scores into a folder, then a readable summary')
+      .description('the main job: recommendations, pair scores, assignment and referrals into a folder, then a readable summary'))
       .requiredOption('--out <dir>', 'output folder')
       .option('--top <k>', 'platforms per talent (1..1000)', parsePositiveInt('--top', 1000), 10)
       .option('--top-platform <k>', 'talents per platform (default: --top)', parsePositiveInt('--top-platform', 1000)),
@@ -112,10 +168,19 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     const scorePath = join(dir, 'scores.csv');
     await writeLines(scorePath, scoreCsvLines(engine));
     const t4 = performance.now();
+    const assignment = engine.match(await assignOptions(o));
+    const assignPath = join(dir, 'assignment.json');
+    await writeLines(assignPath, [JSON.stringify(assignmentRecord(engine, assignment), null, 2)]);
+    const referPath = join(dir, 'referrals.jsonl');
+    const referrals = engine.refer(assignment);
+    await writeLines(referPath, [...referralRecords(engine, referrals)].map((r) => JSON.stringify(r)));
+    const t5 = performance.now();
     io.out(
       summarize(engine, rec, records, {
-        files: { recommendations: recPath, scores: scorePath },
-        timings: { load: t1 - t0, model: t2 - t1, rank: t3 - t2, write: t4 - t3 },
+        files: { recommendations: recPath, scores: scorePath, assignment: assignPath, referrals: referPath },
+        timings: { load: t1 - t0, model: t2 - t1, rank: t3 - t2, write: t4 - t3, 'match+refer': t5 - t4 },
+        assignment,
+        referrals,
       }),
     );
     done(EXIT_OK);

@@ -1,6 +1,8 @@
 /** The readable summary printed by `talentmatch run`. */
 import type { Engine, Recommendations } from '../../engine/engine.js';
 import type { RecommendationRecord } from '../../engine/format.js';
+import type { Assignment } from '../../matching/assign.js';
+import type { Referrals } from '../../referrals/referrals.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const fmt = (x: number) => x.toFixed(3);
@@ -9,7 +11,7 @@ export function summarize(
   engine: Engine,
   rec: Recommendations,
   records: readonly RecommendationRecord[],
-  extra: { files: Record<string, string>; timings: Record<string, number> },
+  extra: { files: Record<string, string>; timings: Record<string, number>; assignment?: Assignment; referrals?: Referrals },
 ): string {
   const T = engine.model.talents;
   const P = engine.model.platforms;
@@ -47,8 +49,31 @@ export function summarize(
   for (const r of busiest) {
     lines.push(`    ${pName.get(r.id)}: ${r.items.slice(0, 3).map((i) => `${tName.get(i.id)} (${fmt(i.score)})`).join(', ')}`);
   }
+  if (extra.assignment) lines.push(summarizeAssignment(engine, extra.assignment).trimEnd());
+  if (extra.referrals) {
+    const r = extra.referrals;
+    const toGov = r.toGovernment.reduce((n, l) => n + l.length, 0);
+    const yuan = r.toGovernment.reduce((n, l) => n + l.reduce((m, i) => m + i.supportYuan, 0), 0);
+    const intro = r.toPlatform.reduce((n, l) => n + l.items.length, 0);
+    const open = r.toPlatform.filter((l) => l.items.length > 0).length;
+    lines.push(`  referrals  platform-to-government: ${toGov} projects, suggested support ${(yuan / 1e6).toFixed(2)} M yuan in total`);
+    lines.push(`             government-to-platform: ${intro} introductions to ${open} platforms with room left`);
+  }
   const c = engine.cacheStats();
-  lines.push(`  time       load ${extra.timings.load.toFixed(0)} ms, model ${extra.timings.model.toFixed(0)} ms, rank ${extra.timings.rank.toFixed(0)} ms, write ${extra.timings.write.toFixed(0)} ms (token cache ${c.hits} hits / ${c.misses} misses)`);
+  const times = Object.entries(extra.timings).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(', ');
+  lines.push(`  time       ${times} (token cache ${c.hits} hits / ${c.misses} misses)`);
   for (const [k, v] of Object.entries(extra.files)) lines.push(`  wrote      ${k}: ${v}`);
+  return lines.join('\n') + '\n';
+}
+
+/** A few lines on an assignment: mode, counts, total, blocking pairs, the commonest reasons. */
+export function summarizeAssignment(engine: Engine, a: Assignment): string {
+  const assigned = engine.model.talents.count - a.unassigned.length;
+  const codes = new Map<string, number>();
+  for (const u of a.unassigned) codes.set(u.code, (codes.get(u.code) ?? 0) + 1);
+  const lines = [
+    `  assignment ${a.mode}${a.mode === 'stable' ? ` (${a.proposer}-proposing)` : ` (${a.optimal?.method}, gap ${(100 * (a.optimal?.gap ?? 0)).toFixed(2)}% to ${a.optimal?.boundKind})`}: ${assigned} assigned, total score ${a.totalScore.toFixed(2)}, blocking pairs ${a.blockingPairs}`,
+    `             unassigned ${a.unassigned.length}: ${[...codes.entries()].sort((x, y) => y[1] - x[1]).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'}`,
+  ];
   return lines.join('\n') + '\n';
 }

@@ -1,0 +1,84 @@
+/**
+ * Contract records for the assignment (one JSON object) and the referrals (JSON Lines:
+ * platform-to-government lines, then government-to-platform lines, platforms by id).
+ */
+import type { Assignment } from '../matching/assign.js';
+import type { Referrals } from '../referrals/referrals.js';
+import type { Engine } from './engine.js';
+
+export interface AssignmentRecord {
+  mode: 'stable' | 'optimal';
+  proposer?: 'talent' | 'platform';
+  assignments: { talentId: string; platformId: string; score: number; talentScore: number; platformScore: number }[];
+  unassigned: { talentId: string; reason: string; code: string; platformId?: string; margin?: number }[];
+  blockingPairs: number;
+  totalScore: number;
+  platforms: { id: string; slotsUsed: number; seatsUsed: number; assigned: number; slots: number; seats: number }[];
+  method?: string;
+  bound?: number;
+  boundKind?: string;
+  gap?: number;
+}
+
+export function assignmentRecord(engine: Engine, a: Assignment): AssignmentRecord {
+  const T = engine.model.talents;
+  const P = engine.model.platforms;
+  const ps = a.pairs;
+  const assignments: AssignmentRecord['assignments'] = [];
+  for (let t = 0; t < ps.talents; t++) {
+    const e = a.matching.pairOf[t];
+    if (e >= 0) assignments.push({ talentId: T.ids[t], platformId: P.ids[ps.plat[e]], score: ps.s[e], talentScore: ps.f[e], platformScore: ps.b[e] });
+  }
+  const unassigned = a.unassigned.map((u) => ({
+    talentId: T.ids[u.talent],
+    reason: u.reason,
+    code: u.code,
+    ...(u.platform !== undefined ? { platformId: P.ids[u.platform] } : {}),
+    ...(u.margin !== undefined ? { margin: u.margin } : {}),
+  }));
+  const platforms = engine.data.platforms.map((p, i) => ({
+    id: p.id,
+    slotsUsed: p.capacity.slotsUsed + a.assignedCount[i],
+    seatsUsed: p.capacity.seatsUsed + a.assignedSeats[i],
+    assigned: a.assignedCount[i],
+    slots: p.capacity.slots,
+    seats: p.capacity.seats,
+  }));
+  return {
+    mode: a.mode,
+    ...(a.mode === 'stable' ? { proposer: a.proposer } : {}),
+    assignments,
+    unassigned,
+    blockingPairs: a.blockingPairs,
+    totalScore: a.totalScore,
+    platforms,
+    ...(a.optimal ?? {}),
+  };
+}
+
+export function* referralRecords(engine: Engine, r: Referrals): Generator<Record<string, unknown>> {
+  const T = engine.model.talents;
+  const P = engine.model.platforms;
+  for (let p = 0; p < P.count; p++) {
+    yield {
+      direction: 'platform-to-government',
+      platformId: P.ids[p],
+      items: r.toGovernment[p].map((i) => ({ talentId: T.ids[i.talent], score: i.score, priority: i.priority, supportYuan: i.supportYuan })),
+    };
+  }
+  for (let p = 0; p < P.count; p++) {
+    const g = r.toPlatform[p];
+    yield {
+      direction: 'government-to-platform',
+      platformId: P.ids[p],
+      freeSlots: g.freeSlots,
+      freeSeats: g.freeSeats,
+      items: g.items.map((i) => ({
+        talentId: T.ids[i.talent],
+        score: i.score,
+        status: i.status,
+        ...(i.currentPlatform !== undefined ? { currentPlatformId: P.ids[i.currentPlatform], currentScore: i.currentScore } : {}),
+      })),
+    };
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * The acceptable pairs as the matchers see them: one list per talent ordered by the
+ * talent's preference (talentScore desc, platform id asc) and one list per platform ordered
+ * by the platform's preference (platformScore desc, talent id asc), over shared pair
+ * arrays. Built from the scoring kernel, so the pairs are exactly those of
+ * `talentmatch score` (optionally truncated to each talent's `maxPrefs` best platforms,
+ * beyond which pairs count as unacceptable).
+ */
+import type { ScoringModel } from '../scoring/kernel.js';
+import { createRowScratch, scoreRow } from '../scoring/kernel.js';
+import { createTopK, finalizeTopK, offer } from '../vector/topk.js';
+
+export interface PairSet {
+  talents: number;
+  platforms: number;
+  /** talent-major pairs: tPtr[t]..tPtr[t+1], sorted by the talent's preference */
+  tPtr: Int32Array;
+  plat: Int32Array;
+  /** the talent's one-sided score (its preference) */
+  f: Float64Array;
+  /** the platform's one-sided score (its preference) */
+  b: Float64Array;
+  /** reciprocal score (the optimal mode's objective) */
+  s: Float64Array;
+  /** platform-major: pPtr[p]..pPtr[p+1] index pair ids, sorted by the platform's preference */
+  pPtr: Int32Array;
+  pPair: Int32Array;
+  /** talent of each pair (inverse of tPtr) */
+  talentOf: Int32Array;
+  /** seats each talent needs; free slots / seats of each platform */
+  seats: Int32Array;
+  freeSlots: Int32Array;
+  freeSeats: Int32Array;
+}
+
+/** Builds the pair set; maxPrefs = 0 keeps every acceptable pair. */
+export function buildPairSet(m: ScoringModel, maxPrefs = 0): PairSet {
+  const N = m.talents.count;
+  const M = m.platforms.count;
+  const scratch = createRowScratch(M);
+  const tPtr = new Int32Array(N + 1);
+  let cap = Math.max(16, maxPrefs > 0 ? N * Math.min(maxPrefs, M) : N * 8);
+  let plat = new Int32Array(cap);
+  let f = new Float64Array(cap);
+  let b = new Float64Array(cap);
+  let s = new Float64Array(cap);
+  const grow = (need: number) => {
+    if (need <= cap) return;
+    cap = Math.max(need, cap * 2);
+    const p2 = new Int32Array(cap); p2.set(plat); plat = p2;
+    const f2 = new Float64Array(cap); f2.set(f); f = f2;
+    const b2 = new Float64Array(cap); b2.set(b); b = b2;
+    const s2 = new Float64Array(cap); s2.set(s); s = s2;
+  };
+  const heap = createTopK(1, maxPrefs > 0 ? Math.min(maxPrefs, M) : M);
+  let e = 0;
+  for (let t = 0; t < N; t++) {
+    scoreRow(m, t, scratch);
+    heap.sizes[0] = 0;
+    for (let p = 0; p < M; p++) if (scratch.score[p] >= 0) offer(heap, 0, scratch.forward[p], p);
+    finalizeTopK(heap);
+    const n = heap.sizes[0];
+    grow(e + n);
+    for (let j = 0; j < n; j++) {
+      const p = heap.ids[j];
+      plat[e] = p;
+      f[e] = scratch.forward[p];
+      b[e] = scratch.backward[p];
+      s[e] = scratch.score[p];
+      e++;
+    }
+    tPtr[t + 1] = e;
+  }
+  return finishPairSet(N, M, tPtr, plat.slice(0, e), f.slice(0, e), b.slice(0, e), s.slice(0, e), m.talents.seats, m.platforms.freeSlots, m.platforms.freeSeats);
+}
+
+/**
+ * Completes a pair set from talent-major arrays (each talent's list already sorted by its
+ * preference): adds the platform-major view. Exposed for tests that build instances by hand.
+ */
+export function finishPairSet(
+  N: number,
+  M: number,
+  tPtr: Int32Array,
+  plat: Int32Array,
+  f: Float64Array,
+  b: Float64Array,
+  s: Float64Array,
+  seats: Int32Array,
+  freeSlots: Int32Array,
+  freeSeats: Int32Array,
+): PairSet {
+  const E = plat.length;
+  const talentOf = new Int32Array(E);
+  for (let t = 0; t < N; t++) for (let e = tPtr[t]; e < tPtr[t + 1]; e++) talentOf[e] = t;
+  const pPtr = new Int32Array(M + 1);
+  for (let e = 0; e < E; e++) pPtr[plat[e] + 1]++;
+  for (let p = 0; p < M; p++) pPtr[p + 1] += pPtr[p];
+  const fill = pPtr.slice(0, M);
+  const pPair = new Int32Array(E);
+  for (let e = 0; e < E; e++) pPair[fill[plat[e]]++] = e;
+  // sort each platform's list by (b desc, talent asc); pairs were filled in talent order,
+  // so a stable sort by b alone keeps talent ascending among equal scores
+  for (let p = 0; p < M; p++) {
+    const seg = Array.from(pPair.subarray(pPtr[p], pPtr[p + 1]));
+    seg.sort((x, y) => b[y] - b[x] || talentOf[x] - talentOf[y]);
+    pPair.set(seg, pPtr[p]);
+  }
+  return { talents: N, platforms: M, tPtr, plat, f, b, s, pPtr, pPair, talentOf, seats, freeSlots, freeSeats };
+}
+
+/** true when platform prefers pair x over pair y (both at that platform). */
+export function platformPrefers(ps: PairSet, x: number, y: number): boolean {
+  return ps.b[x] > ps.b[y] || (ps.b[x] === ps.b[y] && ps.talentOf[x] < ps.talentOf[y]);
+}
+
+/** true when the talent prefers pair x over pair y (both of that talent). */
+export function talentPrefers(ps: PairSet, x: number, y: number): boolean {
+  return ps.f[x] > ps.f[y] || (ps.f[x] === ps.f[y] && ps.plat[x] < ps.plat[y]);
+}
+
+/**
+ * Whether seats can bind (contract): they do not when every platform's free seats are at
+ * least its free slots times the largest seat need among talents acceptable to it.
+ */
+export function seatsBind(ps: PairSet): boolean {
+  for (let p = 0; p < ps.platforms; p++) {
+    let maxSeats = 0;
+    for (let k = ps.pPtr[p]; k < ps.pPtr[p + 1]; k++) maxSeats = Math.max(maxSeats, ps.seats[ps.talentOf[ps.pPair[k]]]);
+    if (ps.freeSeats[p] < ps.freeSlots[p] * maxSeats) return true;
+  }
+  return false;
+}

@@ -1,0 +1,251 @@
+/**
+ * Deferred acceptance with capacities (hospital–resident), either side proposing.
+ * A platform holds at most its free slots and free seats (a talent uses its seat need).
+ *
+ * Talent-proposing: each free talent proposes down its list; a platform admits the
+ * proposer when it fits, or when evicting held talents it ranks below the proposer (worst
+ * first) makes room; otherwise it rejects. With one seat per talent (or whenever seats
+ * do not bind) this is the classic algorithm and yields the talent-optimal stable
+ * assignment. When seats bind a stable assignment may not exist; the result is then
+ * whatever the procedure reaches, and blocking pairs are counted, not assumed.
+ *
+ * Platform-proposing: each platform with room proposes down its list to talents that fit
+ * its remaining seats (skipped ones are retried first when room frees up); a talent keeps
+ * the best offer it has and releases the previous one.
+ *
+ * Deterministic: talents and platforms are processed in index (id) order.
+ */
+import type { PairSet } from './pairs.js';
+import { platformPrefers, talentPrefers } from './pairs.js';
+
+export interface Matching {
+  /** pair id held by each talent, or -1 */
+  pairOf: Int32Array;
+}
+
+/** Per-platform max-heap of held pairs with the platform's WORST held pair at the root. */
+class HeldHeaps {
+  readonly off: Int32Array;
+  readonly size: Int32Array;
+  readonly items: Int32Array;
+  constructor(
+    private readonly ps: PairSet,
+    caps: Int32Array,
+  ) {
+    const M = caps.length;
+    this.off = new Int32Array(M + 1);
+    for (let p = 0; p < M; p++) this.off[p + 1] = this.off[p] + Math.max(0, caps[p]);
+    this.size = new Int32Array(M);
+    this.items = new Int32Array(this.off[M]);
+  }
+  /** x is worse (for the platform) than y */
+  private worse(x: number, y: number): boolean {
+    return platformPrefers(this.ps, y, x);
+  }
+  worst(p: number): number {
+    return this.items[this.off[p]];
+  }
+  push(p: number, e: number): void {
+    const base = this.off[p];
+    let i = this.size[p]++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.worse(e, this.items[base + parent])) break;
+      this.items[base + i] = this.items[base + parent];
+      i = parent;
+    }
+    this.items[base + i] = e;
+  }
+  pop(p: number): number {
+    const base = this.off[p];
+    const top = this.items[base];
+    const n = --this.size[p];
+    if (n > 0) {
+      const e = this.items[base + n];
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        let c = l;
+        if (l + 1 < n && this.worse(this.items[base + l + 1], this.items[base + l])) c = l + 1;
+        if (!this.worse(this.items[base + c], e)) break;
+        this.items[base + i] = this.items[base + c];
+        i = c;
+      }
+      this.items[base + i] = e;
+    }
+    return top;
+  }
+}
+
+export function talentProposing(ps: PairSet): Matching {
+  const N = ps.talents;
+  const pairOf = new Int32Array(N).fill(-1);
+  const next = new Int32Array(N);
+  const slotsLeft = ps.freeSlots.slice();
+  const seatsLeft = ps.freeSeats.slice();
+  const held = new HeldHeaps(ps, ps.freeSlots);
+  const evicted: number[] = [];
+  const stack: number[] = [];
+  for (let t = N - 1; t >= 0; t--) stack.push(t);
+  while (stack.length > 0) {
+    const t = stack.pop()!;
+    const k = ps.tPtr[t] + next[t];
+    if (k >= ps.tPtr[t + 1]) continue; // list exhausted: stays unassigned
+    next[t]++;
+    const p = ps.plat[k];
+    const need = ps.seats[t];
+    let slots = slotsLeft[p];
+    let seats = seatsLeft[p];
+    // evict (tentatively) the platform's worst held talents while they rank below t and t does not fit
+    evicted.length = 0;
+    while ((slots <= 0 || seats < need) && held.size[p] > 0 && platformPrefers(ps, k, held.worst(p))) {
+      const w = held.pop(p);
+      evicted.push(w);
+      slots++;
+      seats += ps.seats[ps.talentOf[w]];
+    }
+    if (slots > 0 && seats >= need) {
+      for (const w of evicted) {
+        const tw = ps.talentOf[w];
+        pairOf[tw] = -1;
+        stack.push(tw);
+      }
+      held.push(p, k);
+      pairOf[t] = k;
+      slotsLeft[p] = slots - 1;
+      seatsLeft[p] = seats - need;
+    } else {
+      for (const w of evicted) held.push(p, w); // undo: t is rejected, nobody moves
+      stack.push(t);
+    }
+  }
+  return { pairOf };
+}
+
+export function platformProposing(ps: PairSet): Matching {
+  const N = ps.talents;
+  const M = ps.platforms;
+  const pairOf = new Int32Array(N).fill(-1);
+  const ptr = ps.pPtr.slice(0, M);
+  const slotsLeft = ps.freeSlots.slice();
+  const seatsLeft = ps.freeSeats.slice();
+  const skipped: number[][] = Array.from({ length: M }, () => []);
+  const queued = new Uint8Array(M);
+  const queue: number[] = [];
+  const enqueue = (p: number) => {
+    if (!queued[p]) {
+      queued[p] = 1;
+      queue.push(p);
+    }
+  };
+  for (let p = M - 1; p >= 0; p--) enqueue(p);
+  // offer pair e (platform p -> talent t): the talent keeps the better of this and its current hold
+  const propose = (p: number, e: number): void => {
+    const t = ps.talentOf[e];
+    const cur = pairOf[t];
+    if (cur >= 0 && !talentPrefers(ps, e, cur)) return;
+    if (cur >= 0) {
+      const q = ps.plat[cur];
+      slotsLeft[q]++;
+      seatsLeft[q] += ps.seats[t];
+      enqueue(q);
+    }
+    pairOf[t] = e;
+    slotsLeft[p]--;
+    seatsLeft[p] -= ps.seats[t];
+  };
+  while (queue.length > 0) {
+    const p = queue.pop()!;
+    queued[p] = 0;
+    // skipped talents rank above everything not yet proposed to: retry them first, in order
+    const sk = skipped[p];
+    let w = 0;
+    for (let i = 0; i < sk.length; i++) {
+      const e = sk[i];
+      if (slotsLeft[p] > 0 && ps.seats[ps.talentOf[e]] <= seatsLeft[p]) propose(p, e);
+      else sk[w++] = e;
+    }
+    sk.length = w;
+    while (slotsLeft[p] > 0 && ptr[p] < ps.pPtr[p + 1]) {
+      const e = ps.pPair[ptr[p]++];
+      if (ps.seats[ps.talentOf[e]] > seatsLeft[p]) sk.push(e);
+      else propose(p, e);
+    }
+  }
+  return { pairOf };
+}
+
+/**
+ * When seats bind, deferred acceptance can leave blocking pairs (a big team's admission
+ * may evict several small ones and leave room that an earlier-rejected talent could use).
+ * This pass satisfies blocking pairs one at a time, in the style of Roth and Vande Vate:
+ * scanning talents in id order, a talent moves to its most preferred platform that could
+ * take it (room, or by removing the one lowest-ranked talent whose removal frees enough
+ * seats), and a displaced talent looks again. It stops when a scan moves nobody or after
+ * `maxMoves` moves (a stable assignment may not exist). Without binding seats, deferred
+ * acceptance is already stable and the first scan moves nobody.
+ */
+export function resolveBlocking(ps: PairSet, m: Matching, maxMoves = 20 * ps.talents + 1000): Matching {
+  const N = ps.talents;
+  const M = ps.platforms;
+  const pairOf = m.pairOf.slice();
+  const members: number[][] = Array.from({ length: M }, () => []);
+  const slotsLeft = ps.freeSlots.slice();
+  const seatsLeft = ps.freeSeats.slice();
+  for (let t = 0; t < N; t++) {
+    const e = pairOf[t];
+    if (e < 0) continue;
+    members[ps.plat[e]].push(e);
+    slotsLeft[ps.plat[e]]--;
+    seatsLeft[ps.plat[e]] -= ps.seats[t];
+  }
+  /** the pair p would drop to take pair e (-1: room without dropping; -2: cannot take it) */
+  const canTake = (p: number, e: number): number => {
+    const need = ps.seats[ps.talentOf[e]];
+    if (slotsLeft[p] > 0 && seatsLeft[p] >= need) return -1;
+    let drop = -2;
+    for (const u of members[p]) {
+      if (!platformPrefers(ps, e, u)) continue;
+      if (seatsLeft[p] + ps.seats[ps.talentOf[u]] < need) continue;
+      if (drop < 0 || platformPrefers(ps, drop, u)) drop = u; // the lowest-ranked that suffices
+    }
+    return drop;
+  };
+  const leave = (e: number) => {
+    const p = ps.plat[e];
+    const l = members[p];
+    l.splice(l.indexOf(e), 1);
+    slotsLeft[p]++;
+    seatsLeft[p] += ps.seats[ps.talentOf[e]];
+    pairOf[ps.talentOf[e]] = -1;
+  };
+  const join = (e: number) => {
+    const p = ps.plat[e];
+    members[p].push(e);
+    slotsLeft[p]--;
+    seatsLeft[p] -= ps.seats[ps.talentOf[e]];
+    pairOf[ps.talentOf[e]] = e;
+  };
+  let moves = 0;
+  let changed = true;
+  while (changed && moves < maxMoves) {
+    changed = false;
+    for (let t = 0; t < N && moves < maxMoves; t++) {
+      const own = pairOf[t];
+      const end = own >= 0 ? own : ps.tPtr[t + 1]; // lists are in preference order: only earlier pairs are better
+      for (let e = ps.tPtr[t]; e < end; e++) {
+        const p = ps.plat[e];
+        const drop = canTake(p, e);
+        if (drop === -2) continue;
+        if (own >= 0) leave(own);
+        if (drop >= 0) leave(drop);
+        join(e);
+        moves++;
+        changed = true;
+        break;
+      }
+    }
+  }
+  return { pairOf };
+}

@@ -1,0 +1,112 @@
+/**
+ * A reason a person can act on for every unassigned talent, derived from the final
+ * assignment (so it holds for either proposer and for the optimal mode):
+ *  - no acceptable platform: how many platforms were ruled out by each rule (exclusion, no
+ *    free slot, too few free seats, reciprocal score below the referral minimum, with the
+ *    best such score);
+ *  - outranked: every acceptable platform is full of talents it ranks higher (stable) or
+ *    filled by pairs worth more to the total (optimal); names the talent's best platform
+ *    and the score margin to the weakest talent kept there;
+ *  - seats: the best acceptable platform has a free slot but too few free seats.
+ */
+import type { ScoringModel } from '../scoring/kernel.js';
+import { createRowScratch, scoreRow } from '../scoring/kernel.js';
+import { isExcluded } from '../scoring/explain.js';
+import type { PairSet } from './pairs.js';
+import { platformPrefers } from './pairs.js';
+import type { Matching } from './stable.js';
+
+export type UnassignedCode = 'no-acceptable-platform' | 'outranked' | 'not-enough-seats' | 'blocking';
+
+export interface UnassignedReason {
+  talent: number;
+  code: UnassignedCode;
+  reason: string;
+  /** the talent's best acceptable platform, when it has one */
+  platform?: number;
+  /** score gap to the weakest talent kept at that platform (>= 0), on the mode's scale */
+  margin?: number;
+}
+
+const f3 = (x: number) => x.toFixed(3);
+
+export function explainUnassigned(model: ScoringModel, ps: PairSet, m: Matching, mode: 'stable' | 'optimal'): UnassignedReason[] {
+  const M = ps.platforms;
+  const P = model.platforms;
+  // per platform: assigned count, seats used, and its weakest assigned pair (platform's view / reciprocal)
+  const count = new Int32Array(M);
+  const seatsUsed = new Int32Array(M);
+  const weakest = new Int32Array(M).fill(-1);
+  const minS = new Float64Array(M).fill(Infinity);
+  for (let t = 0; t < ps.talents; t++) {
+    const e = m.pairOf[t];
+    if (e < 0) continue;
+    const p = ps.plat[e];
+    count[p]++;
+    seatsUsed[p] += ps.seats[t];
+    if (weakest[p] < 0 || platformPrefers(ps, weakest[p], e)) weakest[p] = e;
+    minS[p] = Math.min(minS[p], ps.s[e]);
+  }
+  const out: UnassignedReason[] = [];
+  let scratch: ReturnType<typeof createRowScratch> | undefined;
+  for (let t = 0; t < ps.talents; t++) {
+    if (m.pairOf[t] >= 0) continue;
+    const e0 = ps.tPtr[t];
+    const e1 = ps.tPtr[t + 1];
+    if (e0 === e1) {
+      scratch ??= createRowScratch(M);
+      scoreRow(model, t, scratch);
+      let excluded = 0, full = 0, seats = 0, low = 0, best = -1;
+      for (let p = 0; p < M; p++) {
+        if (isExcluded(model, t, p)) excluded++;
+        else if (P.freeSlots[p] <= 0) full++;
+        else if (P.freeSeats[p] < ps.seats[t]) seats++;
+        else {
+          low++;
+          if (best < 0 || scratch.backward[p] + scratch.forward[p] > scratch.backward[best] + scratch.forward[best]) best = p;
+        }
+      }
+      const parts: string[] = [];
+      if (low > 0) parts.push(`${low} score below the referral minimum${best >= 0 ? ` (best: ${P.ids[best]})` : ''}`);
+      if (full > 0) parts.push(`${full} have no free slot`);
+      if (seats > 0) parts.push(`${seats} have fewer free seats than the ${ps.seats[t]} needed`);
+      if (excluded > 0) parts.push(`${excluded} excluded`);
+      out.push({ talent: t, code: 'no-acceptable-platform', reason: `no acceptable platform: of ${M}, ${parts.join('; ')}` });
+      continue;
+    }
+    const e = e0; // the talent's best acceptable platform
+    const p = ps.plat[e];
+    const freeSlots = ps.freeSlots[p] - count[p];
+    const freeSeats = ps.freeSeats[p] - seatsUsed[p];
+    const n = e1 - e0;
+    if (freeSlots > 0 && freeSeats < ps.seats[t]) {
+      out.push({ talent: t, code: 'not-enough-seats', platform: p, reason: `its best platform ${P.ids[p]} has ${freeSeats} free seats left, the team needs ${ps.seats[t]}` });
+      continue;
+    }
+    if (freeSlots > 0) {
+      out.push({ talent: t, code: 'blocking', platform: p, reason: `${P.ids[p]} could still take it (seats bind: no stable assignment was reached)` });
+      continue;
+    }
+    if (mode === 'stable') {
+      const w = weakest[p];
+      const margin = ps.b[w] - ps.b[e];
+      out.push({
+        talent: t,
+        code: 'outranked',
+        platform: p,
+        margin,
+        reason: `outranked at ${n === 1 ? 'its only acceptable platform' : `all ${n} acceptable platforms`}; at its best, ${P.ids[p]}, it scores ${f3(ps.b[e])} and the weakest talent kept there ${f3(ps.b[w])} (margin ${f3(margin)})`,
+      });
+    } else {
+      const margin = Math.max(0, minS[p] - ps.s[e]);
+      out.push({
+        talent: t,
+        code: 'outranked',
+        platform: p,
+        margin,
+        reason: `every acceptable platform is filled by pairs worth more to the total; at its best, ${P.ids[p]}, its score is ${f3(ps.s[e])}, the lowest kept there ${f3(minS[p])} (margin ${f3(margin)})`,
+      });
+    }
+  }
+  return out;
+}

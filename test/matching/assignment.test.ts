@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { createEngine } from '../../src/engine/engine.js';
+import { assignmentRecord, referralRecords } from '../../src/engine/formatAssignment.js';
+import { supportYuan } from '../../src/referrals/referrals.js';
+import { defaultSupportRule } from '../../src/config/referrals.js';
+import { loadDataset } from '../../src/adapters/files/dataset.js';
+import { dataset, platform, talent } from '../helpers.js';
+
+const fin = { description: 'Venture capital for fintech payment startups.', industries: { 'financial-services': 1 }, modes: ['capital' as const] };
+
+describe('assignment and referrals on a known instance', () => {
+  // one slot at p-a; two fintech teams want it; t-far is excluded everywhere; t-big needs more seats than any platform has
+  const data = dataset(
+    [
+      platform('p-a', { ...fin, capacity: { slots: 2, slotsUsed: 1, seats: 40, seatsUsed: 0, capitalYuan: 9_000_000 } }),
+      platform('p-b', { description: 'Port logistics and freight forwarding.', industries: { 'shipping-logistics': 1 }, capacity: { slots: 3, slotsUsed: 0, seats: 12, seatsUsed: 0 } }),
+    ],
+    [
+      talent('t-1', { description: 'Fintech payment startup seeking venture capital.', industries: ['financial-services'], talentLevel: 'national', needs: { seats: 3, capitalYuan: 2_000_000 } }),
+      talent('t-2', { description: 'Fintech payment startup seeking venture capital.', industries: ['financial-services'], needs: { seats: 3, capitalYuan: 2_000_000 } }),
+      talent('t-big', { description: 'Freight forwarding and port logistics team.', industries: ['shipping-logistics'], needs: { seats: 50 } }),
+      talent('t-far', { description: 'Freight forwarding and port logistics.', excludePlatforms: ['p-a', 'p-b'] }),
+    ],
+  );
+  data.policy = { ...data.policy, minScoreForReferral: 0.3 }; // t-2 at the logistics park scores ~0.1: unacceptable
+  const engine = createEngine(data);
+
+  for (const mode of ['stable', 'optimal'] as const) {
+    it(`${mode}: gives every unassigned talent an actionable reason`, () => {
+      const a = engine.match({ mode });
+      const rec = assignmentRecord(engine, a);
+      const un = new Map(rec.unassigned.map((u) => [u.talentId, u]));
+      expect(un.get('t-far')).toMatchObject({ code: 'no-acceptable-platform' });
+      expect(un.get('t-far')!.reason).toContain('2 excluded');
+      expect(un.get('t-big')).toMatchObject({ code: 'no-acceptable-platform' });
+      expect(un.get('t-big')!.reason).toMatch(/2 have fewer free seats than the 50 needed/);
+      // t-1 (national level) beats t-2 for p-a's one slot; t-2 is told who turned it down and by how much
+      const t2 = un.get('t-2')!;
+      expect(rec.assignments.map((x) => x.talentId)).toContain('t-1');
+      expect(t2.code).toBe('outranked');
+      expect(t2.platformId).toBe('p-a');
+      expect(t2.margin!).toBeGreaterThan(0);
+      expect(rec.platforms.find((p) => p.id === 'p-a')).toMatchObject({ slotsUsed: 2, seatsUsed: 3, assigned: 1 });
+      expect(rec.blockingPairs).toBe(0);
+    });
+  }
+
+  it('refers assigned projects to the government with capped support, and introduces only within free capacity', () => {
+    const a = engine.match();
+    const lines = [...referralRecords(engine, engine.refer(a))] as any[];
+    const toGov = lines.filter((l) => l.direction === 'platform-to-government');
+    expect(toGov.find((l) => l.platformId === 'p-a').items.map((i: any) => i.talentId)).toEqual(['t-1']);
+    for (const l of toGov) for (const i of l.items) expect(i.supportYuan).toBeLessThanOrEqual(data.policy.maxSupportYuan);
+    const toPlat = lines.filter((l) => l.direction === 'government-to-platform');
+    expect(toPlat.find((l) => l.platformId === 'p-a')).toMatchObject({ freeSlots: 0, items: [] });
+  });
+
+  it('support rule: capital need, priority and score, capped, rounded down to 1,000 yuan', () => {
+    expect(supportYuan(0.8, 0.9, 5_000_000, 1_000_000, defaultSupportRule)).toBe(720_000);
+    expect(supportYuan(0.8, 0.9, 300_000, 1_000_000, defaultSupportRule)).toBe(216_000);
+    expect(supportYuan(0.8, 0.9, 0, 1_000_000, defaultSupportRule)).toBe(144_000);
+    expect(supportYuan(1, 1, 9e9, 1_000_000, defaultSupportRule)).toBe(1_000_000);
+  });
+});
+
+describe('assignment on the Jiangdong fixtures', async () => {
+  const { dataset: d } = await loadDataset({ data: 'fixtures/jiangdong' }, { needTalents: true, needOutcomes: false, skipInvalid: false });
+  const engine = createEngine(d, { trusted: true });
+
+  it('uses exactly the pairs `score` lists as acceptable, and never exceeds capacity', () => {
+    const acceptable = new Set<string>();
+    for (const p of engine.pairs()) acceptable.add(`${p.talent}:${p.platform}`);
+    for (const mode of ['stable', 'optimal'] as const) {
+      const a = engine.match({ mode, milpMaxPairs: 0 });
+      expect(a.pairs.plat.length).toBe(acceptable.size);
+      for (let t = 0; t < a.pairs.talents; t++) {
+        const e = a.matching.pairOf[t];
+        if (e >= 0) expect(acceptable.has(`${t}:${a.pairs.plat[e]}`)).toBe(true);
+      }
+      const rec = assignmentRecord(engine, a);
+      for (const p of rec.platforms) {
+        expect(p.slotsUsed).toBeLessThanOrEqual(p.slots);
+        expect(p.seatsUsed).toBeLessThanOrEqual(p.seats);
+      }
+      expect(rec.assignments.length + rec.unassigned.length).toBe(engine.model.talents.count);
+    }
+  });
+
+  it('the referral introductions never exceed any platform free capacity', () => {
+    const a = engine.match();
+    const r = engine.refer(a);
+    r.toPlatform.forEach((g, p) => {
+      expect(g.items.length).toBeLessThanOrEqual(Math.max(0, g.freeSlots));
+      const seats = g.items.reduce((n, i) => n + a.pairs.seats[i.talent], 0);
+      expect(seats).toBeLessThanOrEqual(Math.max(0, g.freeSeats));
+      for (const i of g.items) if (i.status === 'better-placed') expect(i.score).toBeGreaterThan(i.currentScore!);
+      expect(p).toBeGreaterThanOrEqual(0);
+    });
+  });
+});
