@@ -7,7 +7,8 @@
  *  - outranked: every acceptable platform is full of talents it ranks higher (stable) or
  *    filled by pairs worth more to the total (optimal); names the talent's best platform
  *    and the score margin to the weakest talent kept there;
- *  - seats: the best acceptable platform has a free slot but too few free seats.
+ *  - seats: the best acceptable platform has a free slot but too few free seats, or ranks
+ *    the talent above someone it keeps but no single departure frees enough seats.
  */
 import type { ScoringModel } from '../scoring/kernel.js';
 import { createRowScratch, scoreRow } from '../scoring/kernel.js';
@@ -89,6 +90,15 @@ export function explainUnassigned(model: ScoringModel, ps: PairSet, m: Matching,
     }
     if (mode === 'stable') {
       const w = weakest[p];
+      if (platformPrefers(ps, e, w)) {
+        out.push({
+          talent: t,
+          code: 'not-enough-seats',
+          platform: p,
+          reason: `at its best platform ${P.ids[p]} it ranks above the weakest talent kept there (${f3(ps.b[e])} vs ${f3(ps.b[w])}), but no single departure frees the ${ps.seats[t]} seats it needs (${freeSeats} free)`,
+        });
+        continue;
+      }
       const margin = ps.b[w] - ps.b[e];
       out.push({
         talent: t,
@@ -97,8 +107,16 @@ export function explainUnassigned(model: ScoringModel, ps: PairSet, m: Matching,
         margin,
         reason: `outranked at ${n === 1 ? 'its only acceptable platform' : `all ${n} acceptable platforms`}; at its best, ${P.ids[p]}, it scores ${f3(ps.b[e])} and the weakest talent kept there ${f3(ps.b[w])} (margin ${f3(margin)})`,
       });
+    } else if (minS[p] < ps.s[e]) {
+      out.push({
+        talent: t,
+        code: 'outranked',
+        platform: p,
+        margin: 0,
+        reason: `left out to maximise the total score: at its best platform ${P.ids[p]} (score ${f3(ps.s[e])}) it would displace more than it adds (seats: needs ${ps.seats[t]}, ${freeSeats} free)`,
+      });
     } else {
-      const margin = Math.max(0, minS[p] - ps.s[e]);
+      const margin = minS[p] - ps.s[e];
       out.push({
         talent: t,
         code: 'outranked',

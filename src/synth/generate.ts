@@ -12,18 +12,9 @@ import { MODES, STAGES } from '../domain/schemas.js';
 import { CURATED_PLATFORMS, CURATED_TALENTS } from './curated.js';
 import { GENERIC_EN, GENERIC_ZH, PHRASES_EN, PHRASES_ZH, PLATFORM_KINDS_EN, PLATFORM_KINDS_ZH, PROFILE_EN, PROFILE_ZH } from './phrases.js';
 import { JIANGDONG_INDUSTRIES } from './taxonomy.js';
+import { rng } from './rng.js';
 
-/** mulberry32: small, fast, seedable PRNG with a 32-bit state. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from './rng.js';
 
 export interface GenerateOptions {
   seed: number;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/engine/engine.js';
 import { assignmentRecord, referralRecords } from '../../src/engine/formatAssignment.js';
 import { supportYuan } from '../../src/referrals/referrals.js';
@@ -63,9 +63,16 @@ describe('assignment and referrals on a known instance', () => {
   });
 });
 
-describe('assignment on the Jiangdong fixtures', async () => {
+async function fixtureEngine() {
   const { dataset: d } = await loadDataset({ data: 'fixtures/jiangdong' }, { needTalents: true, needOutcomes: false, skipInvalid: false });
-  const engine = createEngine(d, { trusted: true });
+  return createEngine(d, { trusted: true });
+}
+
+describe('assignment on the Jiangdong fixtures', () => {
+  let engine: Awaited<ReturnType<typeof fixtureEngine>>;
+  beforeAll(async () => {
+    engine = await fixtureEngine();
+  });
 
   it('uses exactly the pairs `score` lists as acceptable, and never exceeds capacity', () => {
     const acceptable = new Set<string>();
@@ -96,5 +103,25 @@ describe('assignment on the Jiangdong fixtures', async () => {
       for (const i of g.items) if (i.status === 'better-placed') expect(i.score).toBeGreaterThan(i.currentScore!);
       expect(p).toBeGreaterThanOrEqual(0);
     });
+  });
+});
+
+describe('why-not reasons are consistent with the final assignment (fixtures)', () => {
+  let engine: Awaited<ReturnType<typeof fixtureEngine>>;
+  beforeAll(async () => {
+    engine = await fixtureEngine();
+  });
+  it('an outranked talent really ranks below the weakest talent kept at the named platform (margin >= 0)', () => {
+    for (const mode of ['stable', 'optimal'] as const) {
+      const a = engine.match({ mode, milpMaxPairs: 0 });
+      expect(a.unassigned.length).toBeGreaterThan(0);
+      for (const u of a.unassigned) {
+        expect(u.reason.length).toBeGreaterThan(20);
+        if (u.code === 'outranked') {
+          expect(u.platform).toBeDefined();
+          expect(u.margin!).toBeGreaterThanOrEqual(0);
+        }
+      }
+    }
   });
 });

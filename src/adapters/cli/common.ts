@@ -21,6 +21,7 @@ export function addDataOptions(cmd: Command): Command {
     .option('--weights <file>', 'scorer weights (JSON object; missing keys take defaults)')
     .option('--platforms <file>', 'platforms (JSON Lines or JSON array)')
     .option('--talents <file>', 'talent projects (JSON Lines or JSON array)')
+    .option('--outcomes <file>', 'outcomes history (JSON Lines or JSON array)')
     .option('--skip-invalid', 'skip bad records (each one is listed) instead of rejecting the input', false);
 }
 
