@@ -12,16 +12,12 @@ import { resolveEngineOptions } from '../config/options.js';
 import { Tokenizer } from '../text/tokenize.js';
 import { TokenCache } from '../text/cache.js';
 import type { TextModel } from '../text/tfidf.js';
-import { fitTextModel } from '../text/tfidf.js';
+import { fitReferenceModel } from '../features/build.js';
 import type { IndustryModel, PlatformFeatures, TalentFeatures } from '../features/build.js';
 import {
   buildIndustryModel,
   buildPlatformFeatures,
   buildTalentFeatures,
-  industryText,
-  platformText,
-  talentDescriptionText,
-  talentProfileText,
 } from '../features/build.js';
 import { createScoringContext } from '../scoring/context.js';
 import type { ScoringModel } from '../scoring/kernel.js';
@@ -91,18 +87,11 @@ export function createEngine(input: Dataset, options: EngineOptions = {}): Engin
   const cache = new TokenCache(new Tokenizer(), opts.tokenCacheSize);
   const tokens = (t: string) => cache.tokens(t);
 
-  // Fit vocabulary and idf on every text the engine will compare, in a fixed order.
-  const text = fitTextModel(
-    (function* () {
-      for (const i of industries) yield tokens(industryText(i));
-      for (const p of platforms) yield tokens(platformText(p));
-      for (const t of talents) {
-        yield tokens(talentDescriptionText(t));
-        const prof = talentProfileText(t);
-        if (prof !== '') yield tokens(prof);
-      }
-    })(),
-  );
+  // Vocabulary and idf come from the reference corpus (industries and platforms, in id
+  // order), never from talents: a talent's vector then depends only on its own text and
+  // the platform side, so chunks are independent and an unchanged profile keeps its
+  // scores when other talents change (exact incremental re-ranking).
+  const text = fitReferenceModel(industries, platforms, tokens);
   const industry = buildIndustryModel(industries, data.policy, text, tokens);
   const P: PlatformFeatures = buildPlatformFeatures(platforms, text, industry, tokens, weights);
   const platformIdx = new Map(platforms.map((p, i) => [p.id, i]));

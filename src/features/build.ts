@@ -10,7 +10,7 @@ import type { Industry, Platform, Policy, Talent } from '../domain/schemas.js';
 import { MODES, STAGES, TALENT_LEVELS } from '../domain/schemas.js';
 import type { Weights } from '../config/weights.js';
 import type { TextModel } from '../text/tfidf.js';
-import { vectorize } from '../text/tfidf.js';
+import { fitTextModel, vectorize } from '../text/tfidf.js';
 import type { CsrMatrix, SparseVector } from '../vector/sparse.js';
 import { toCsr, transposeCsr } from '../vector/sparse.js';
 import { needMask, offerMask, stageIndex } from './tables.js';
@@ -30,6 +30,16 @@ export function platformText(p: Platform): string {
 }
 export function industryText(i: Industry): string {
   return [i.name, i.nameZh ?? '', i.description, ...i.keywords].join('\n');
+}
+
+/** Vocabulary and idf of the reference corpus: every industry's text, then every platform's (callers pass both in id order). */
+export function fitReferenceModel(industries: readonly Industry[], platforms: readonly Platform[], tokens: TokenSource): TextModel {
+  return fitTextModel(
+    (function* () {
+      for (const i of industries) yield tokens(industryText(i));
+      for (const p of platforms) yield tokens(platformText(p));
+    })(),
+  );
 }
 
 // ---------- industry model ----------

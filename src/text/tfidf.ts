@@ -69,7 +69,13 @@ export function fitTextModel(corpus: Iterable<readonly string[]>): TextModel {
   return { vocab, idf, documents };
 }
 
-/** TF-IDF vector of one token list under a fitted model, L2-normalised (empty if no known term). */
+/**
+ * TF-IDF vector of one token list under a fitted model, L2-normalised. Tokens outside the
+ * vocabulary have no coordinate (no platform or industry text has them, so they cannot add
+ * to a cosine) but still count in the norm with the idf of an unseen term,
+ * ln(1 + n) + 1: a text that is mostly unknown words gets a small cosine, not an inflated
+ * one. Empty if no token is known.
+ */
 export function vectorize(model: TextModel, tokens: readonly string[]): SparseVector {
   const { ids, counts } = countIds(tokens, model.vocab, false);
   const values = new Float32Array(ids.length);
@@ -78,6 +84,16 @@ export function vectorize(model: TextModel, tokens: readonly string[]): SparseVe
   for (let i = 0; i < ids.length; i++) {
     w[i] = (1 + Math.log(counts[i])) * model.idf[ids[i]];
     norm += w[i] * w[i];
+  }
+  if (ids.length > 0 && ids.length < tokens.length) {
+    // out-of-vocabulary tokens: count them per distinct token for the norm
+    const unseenIdf = Math.log(1 + model.documents) + 1;
+    const oov = new Map<string, number>();
+    for (const tok of tokens) if (!model.vocab.has(tok)) oov.set(tok, (oov.get(tok) ?? 0) + 1);
+    for (const c of oov.values()) {
+      const x = (1 + Math.log(c)) * unseenIdf;
+      norm += x * x;
+    }
   }
   norm = Math.sqrt(norm);
   if (norm > 0) for (let i = 0; i < ids.length; i++) values[i] = w[i] / norm;

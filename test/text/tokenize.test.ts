@@ -35,7 +35,8 @@ describe('TF-IDF', () => {
     expect(Array.from(v.indices)).toEqual([m.vocab.get('a')!, m.vocab.get('c')!]);
     const wa = (1 + Math.log(2)) * (Math.log(4 / 3) + 1);
     const wc = Math.log(2) + 1;
-    const n = Math.hypot(wa, wc);
+    const wz = Math.log(1 + 3) + 1; // the unknown token counts in the norm with the idf of an unseen term
+    const n = Math.hypot(wa, wc, wz);
     expect(v.values[0]).toBeCloseTo(wa / n, 6);
     expect(v.values[1]).toBeCloseTo(wc / n, 6);
     expect(vectorize(m, ['unknown']).indices.length).toBe(0);
