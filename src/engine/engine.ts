@@ -12,14 +12,8 @@ import { resolveEngineOptions } from '../config/options.js';
 import { Tokenizer } from '../text/tokenize.js';
 import { TokenCache } from '../text/cache.js';
 import type { TextModel } from '../text/tfidf.js';
-import { fitReferenceModel } from '../features/build.js';
 import type { IndustryModel, PlatformFeatures, TalentFeatures } from '../features/build.js';
-import {
-  buildIndustryModel,
-  buildPlatformFeatures,
-  buildTalentFeatures,
-} from '../features/build.js';
-import { createScoringContext } from '../scoring/context.js';
+import { buildPlatformSide, talentFeatures } from './platformSide.js';
 import type { ScoringModel } from '../scoring/kernel.js';
 import { createRowScratch, scoreRow } from '../scoring/kernel.js';
 import type { PairExplanation } from '../scoring/explain.js';
@@ -31,7 +25,7 @@ import { finalizeTopK, mergeTopK } from '../vector/topk.js';
 import type { AssignOptions, Assignment } from '../matching/assign.js';
 import { assign } from '../matching/assign.js';
 import type { Referrals } from '../referrals/referrals.js';
-import { buildReferrals } from '../referrals/referrals.js';
+import { buildReferrals, supportInputs } from '../referrals/referrals.js';
 import type { Dataset } from './data.js';
 import { validateDataset } from './data.js';
 
@@ -91,21 +85,12 @@ export function createEngine(input: Dataset, options: EngineOptions = {}): Engin
   // order), never from talents: a talent's vector then depends only on its own text and
   // the platform side, so chunks are independent and an unchanged profile keeps its
   // scores when other talents change (exact incremental re-ranking).
-  const text = fitReferenceModel(industries, platforms, tokens);
-  const industry = buildIndustryModel(industries, data.policy, text, tokens);
-  const P: PlatformFeatures = buildPlatformFeatures(platforms, text, industry, tokens, weights);
-  const platformIdx = new Map(platforms.map((p, i) => [p.id, i]));
+  const side = buildPlatformSide(industries, platforms, data.policy, weights, tokens);
+  const { text, industry, ctx } = side;
+  const P: PlatformFeatures = side.platforms;
+  const platformIdx = side.platformIndex as Map<string, number>;
   const talentIdx = new Map(talents.map((t, i) => [t.id, i]));
-  const excludedBy = new Map<string, number[]>();
-  platforms.forEach((p, i) => {
-    for (const tid of p.excludeTalents ?? []) {
-      const list = excludedBy.get(tid) ?? [];
-      list.push(i);
-      excludedBy.set(tid, list);
-    }
-  });
-  const T: TalentFeatures = buildTalentFeatures(talents, text, industry, tokens, weights, platformIdx, excludedBy);
-  const ctx = createScoringContext(weights, industry.priority, data.policy.minScoreForReferral);
+  const T: TalentFeatures = talentFeatures(side, talents, tokens);
   const model: ScoringModel = { ctx, talents: T, platforms: P };
 
   const need = (map: Map<string, number>, idv: string, what: string) => {
@@ -143,7 +128,7 @@ export function createEngine(input: Dataset, options: EngineOptions = {}): Engin
       }
     },
     match: (o = {}) => assign(model, o),
-    refer: (a) => buildReferrals(model, a, data.policy.maxSupportYuan),
+    refer: (a) => buildReferrals(supportInputs(model), a, data.policy.maxSupportYuan),
     explain: (tid, pid) => explainPair(model, need(talentIdx, tid, 'talent'), need(platformIdx, pid, 'platform')),
     cacheStats: () => ({ hits: cache.hits, misses: cache.misses }),
   };

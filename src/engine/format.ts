@@ -6,6 +6,7 @@
 import type { Breakdown } from '../scoring/explain.js';
 import { explainPair } from '../scoring/explain.js';
 import type { Engine, Recommendations } from './engine.js';
+import type { ScoringModel } from '../scoring/kernel.js';
 
 export interface RecommendationItem {
   id: string;
@@ -21,28 +22,34 @@ export interface RecommendationRecord {
   items: RecommendationItem[];
 }
 
+/** The talent-side line of talent ti, from its ranked platform indices (best first). */
+export function talentRecord(m: ScoringModel, ti: number, platforms: ArrayLike<number>, count: number): RecommendationRecord {
+  const items: RecommendationItem[] = [];
+  for (let j = 0; j < count; j++) {
+    const pi = platforms[j];
+    const e = explainPair(m, ti, pi);
+    items.push({ id: m.platforms.ids[pi], score: e.score, forward: e.talentScore, backward: e.platformScore, why: e.why });
+  }
+  return { side: 'talent', id: m.talents.ids[ti], items };
+}
+
+/** One item of platform pi's line: talent ti seen from the platform. */
+export function platformItem(m: ScoringModel, ti: number, pi: number): RecommendationItem {
+  const e = explainPair(m, ti, pi);
+  return { id: m.talents.ids[ti], score: e.score, forward: e.platformScore, backward: e.talentScore, why: e.why };
+}
+
 export function* recommendationRecords(engine: Engine, rec: Recommendations): Generator<RecommendationRecord> {
   const m = engine.model;
   const T = m.talents;
   const P = m.platforms;
   for (let ti = 0; ti < T.count; ti++) {
-    const items: RecommendationItem[] = [];
-    const base = ti * rec.talent.k;
-    for (let j = 0; j < rec.talent.sizes[ti]; j++) {
-      const pi = rec.talent.ids[base + j];
-      const e = explainPair(m, ti, pi);
-      items.push({ id: P.ids[pi], score: e.score, forward: e.talentScore, backward: e.platformScore, why: e.why });
-    }
-    yield { side: 'talent', id: T.ids[ti], items };
+    yield talentRecord(m, ti, rec.talent.ids.subarray(ti * rec.talent.k), rec.talent.sizes[ti]);
   }
   for (let pi = 0; pi < P.count; pi++) {
     const items: RecommendationItem[] = [];
     const base = pi * rec.platform.k;
-    for (let j = 0; j < rec.platform.sizes[pi]; j++) {
-      const ti = rec.platform.ids[base + j];
-      const e = explainPair(m, ti, pi);
-      items.push({ id: T.ids[ti], score: e.score, forward: e.platformScore, backward: e.talentScore, why: e.why });
-    }
+    for (let j = 0; j < rec.platform.sizes[pi]; j++) items.push(platformItem(m, rec.platform.ids[base + j], pi));
     yield { side: 'platform', id: P.ids[pi], items };
   }
 }

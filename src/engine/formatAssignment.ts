@@ -5,6 +5,7 @@
 import type { Assignment } from '../matching/assign.js';
 import type { Referrals } from '../referrals/referrals.js';
 import type { Engine } from './engine.js';
+import type { Platform } from '../domain/schemas.js';
 
 export interface AssignmentRecord {
   mode: 'stable' | 'optimal';
@@ -20,9 +21,20 @@ export interface AssignmentRecord {
   gap?: number;
 }
 
-export function assignmentRecord(engine: Engine, a: Assignment): AssignmentRecord {
-  const T = engine.model.talents;
-  const P = engine.model.platforms;
+/** Names the record needs: talent and platform ids by index, platforms (sorted by id) for capacities. */
+export interface RecordContext {
+  talentIds: ArrayLike<string>;
+  platformIds: readonly string[];
+  platforms: readonly Platform[];
+}
+
+export function recordContext(engine: Engine): RecordContext {
+  return { talentIds: engine.model.talents.ids as string[], platformIds: engine.model.platforms.ids, platforms: engine.data.platforms };
+}
+
+export function assignmentRecord(c: RecordContext, a: Assignment): AssignmentRecord {
+  const T = { ids: c.talentIds };
+  const P = { ids: c.platformIds };
   const ps = a.pairs;
   const assignments: AssignmentRecord['assignments'] = [];
   for (let t = 0; t < ps.talents; t++) {
@@ -36,7 +48,7 @@ export function assignmentRecord(engine: Engine, a: Assignment): AssignmentRecor
     ...(u.platform !== undefined ? { platformId: P.ids[u.platform] } : {}),
     ...(u.margin !== undefined ? { margin: u.margin } : {}),
   }));
-  const platforms = engine.data.platforms.map((p, i) => ({
+  const platforms = c.platforms.map((p, i) => ({
     id: p.id,
     slotsUsed: p.capacity.slotsUsed + a.assignedCount[i],
     seatsUsed: p.capacity.seatsUsed + a.assignedSeats[i],
@@ -56,9 +68,9 @@ export function assignmentRecord(engine: Engine, a: Assignment): AssignmentRecor
   };
 }
 
-export function* referralRecords(engine: Engine, r: Referrals): Generator<Record<string, unknown>> {
-  const T = engine.model.talents;
-  const P = engine.model.platforms;
+export function* referralRecords(c: RecordContext, r: Referrals): Generator<Record<string, unknown>> {
+  const T = { ids: c.talentIds };
+  const P = { ids: c.platformIds, count: c.platformIds.length };
   for (let p = 0; p < P.count; p++) {
     yield {
       direction: 'platform-to-government',

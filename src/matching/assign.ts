@@ -12,7 +12,8 @@ import { countBlockingPairs } from './blocking.js';
 import type { OptimalOptions, OptimalResult } from './optimal.js';
 import { optimalAssignment } from './optimal.js';
 import type { UnassignedReason } from './whyNot.js';
-import { explainUnassigned } from './whyNot.js';
+import { explainUnassigned, noAcceptableReason } from './whyNot.js';
+import { createRowScratch } from '../scoring/kernel.js';
 
 export type AssignMode = 'stable' | 'optimal';
 export type Proposer = 'talent' | 'platform';
@@ -38,10 +39,16 @@ export interface Assignment {
   optimal?: Pick<OptimalResult, 'method' | 'bound' | 'boundKind' | 'gap'>;
 }
 
-export function assign(model: ScoringModel, o: AssignOptions = {}, pairs?: PairSet): Assignment {
+/** Assignment over the scoring model's acceptable pairs (in process). */
+export function assign(model: ScoringModel, o: AssignOptions = {}): Assignment {
+  const scratch = createRowScratch(model.platforms.count);
+  return assignPairs(buildPairSet(model, o.maxPrefs ?? 0), o, model.platforms.ids, (t) => noAcceptableReason(model, t, scratch));
+}
+
+/** Assignment over a prepared pair set (batch: pairs gathered from workers, reasons precomputed). */
+export function assignPairs(ps: PairSet, o: AssignOptions, platformIds: readonly string[], noPairsReason: (t: number) => string): Assignment {
   const mode = o.mode ?? 'stable';
   const proposer = o.proposer ?? 'talent';
-  const ps = pairs ?? buildPairSet(model, o.maxPrefs ?? 0);
   let matching: Matching;
   let optimal: Assignment['optimal'];
   if (mode === 'stable') {
@@ -70,7 +77,7 @@ export function assign(model: ScoringModel, o: AssignOptions = {}, pairs?: PairS
     matching,
     blockingPairs: countBlockingPairs(ps, matching),
     totalScore,
-    unassigned: explainUnassigned(model, ps, matching, mode),
+    unassigned: explainUnassigned(ps, matching, mode, platformIds, noPairsReason),
     assignedCount,
     assignedSeats,
     ...(optimal ? { optimal } : {}),

@@ -11,6 +11,7 @@
  *    the talent above someone it keeps but no single departure frees enough seats.
  */
 import type { ScoringModel } from '../scoring/kernel.js';
+import type { RowScratch } from '../scoring/kernel.js';
 import { createRowScratch, scoreRow } from '../scoring/kernel.js';
 import { isExcluded } from '../scoring/explain.js';
 import type { PairSet } from './pairs.js';
@@ -31,9 +32,36 @@ export interface UnassignedReason {
 
 const f3 = (x: number) => x.toFixed(3);
 
-export function explainUnassigned(model: ScoringModel, ps: PairSet, m: Matching, mode: 'stable' | 'optimal'): UnassignedReason[] {
-  const M = ps.platforms;
+/**
+ * Why talent t has no acceptable platform: how many platforms each rule ruled out (pure;
+ * scores the talent's row). Batch workers compute it where the talent's features live.
+ */
+export function noAcceptableReason(model: ScoringModel, t: number, scratch: RowScratch = createRowScratch(model.platforms.count)): string {
   const P = model.platforms;
+  const M = P.count;
+  const seatsNeed = model.talents.seats[t];
+  scoreRow(model, t, scratch);
+  let excluded = 0, full = 0, seats = 0, low = 0, best = -1;
+  for (let p = 0; p < M; p++) {
+    if (isExcluded(model, t, p)) excluded++;
+    else if (P.freeSlots[p] <= 0) full++;
+    else if (P.freeSeats[p] < seatsNeed) seats++;
+    else {
+      low++;
+      if (best < 0 || scratch.backward[p] + scratch.forward[p] > scratch.backward[best] + scratch.forward[best]) best = p;
+    }
+  }
+  const parts: string[] = [];
+  if (low > 0) parts.push(`${low} score below the referral minimum${best >= 0 ? ` (best: ${P.ids[best]})` : ''}`);
+  if (full > 0) parts.push(`${full} have no free slot`);
+  if (seats > 0) parts.push(`${seats} have fewer free seats than the ${seatsNeed} needed`);
+  if (excluded > 0) parts.push(`${excluded} excluded`);
+  return `no acceptable platform: of ${M}, ${parts.join('; ')}`;
+}
+
+export function explainUnassigned(ps: PairSet, m: Matching, mode: 'stable' | 'optimal', platformIds: readonly string[], noPairsReason: (t: number) => string): UnassignedReason[] {
+  const M = ps.platforms;
+  const P = { ids: platformIds };
   // per platform: assigned count, seats used, and its weakest assigned pair (platform's view / reciprocal)
   const count = new Int32Array(M);
   const seatsUsed = new Int32Array(M);
@@ -49,30 +77,12 @@ export function explainUnassigned(model: ScoringModel, ps: PairSet, m: Matching,
     minS[p] = Math.min(minS[p], ps.s[e]);
   }
   const out: UnassignedReason[] = [];
-  let scratch: ReturnType<typeof createRowScratch> | undefined;
   for (let t = 0; t < ps.talents; t++) {
     if (m.pairOf[t] >= 0) continue;
     const e0 = ps.tPtr[t];
     const e1 = ps.tPtr[t + 1];
     if (e0 === e1) {
-      scratch ??= createRowScratch(M);
-      scoreRow(model, t, scratch);
-      let excluded = 0, full = 0, seats = 0, low = 0, best = -1;
-      for (let p = 0; p < M; p++) {
-        if (isExcluded(model, t, p)) excluded++;
-        else if (P.freeSlots[p] <= 0) full++;
-        else if (P.freeSeats[p] < ps.seats[t]) seats++;
-        else {
-          low++;
-          if (best < 0 || scratch.backward[p] + scratch.forward[p] > scratch.backward[best] + scratch.forward[best]) best = p;
-        }
-      }
-      const parts: string[] = [];
-      if (low > 0) parts.push(`${low} score below the referral minimum${best >= 0 ? ` (best: ${P.ids[best]})` : ''}`);
-      if (full > 0) parts.push(`${full} have no free slot`);
-      if (seats > 0) parts.push(`${seats} have fewer free seats than the ${ps.seats[t]} needed`);
-      if (excluded > 0) parts.push(`${excluded} excluded`);
-      out.push({ talent: t, code: 'no-acceptable-platform', reason: `no acceptable platform: of ${M}, ${parts.join('; ')}` });
+      out.push({ talent: t, code: 'no-acceptable-platform', reason: noPairsReason(t) });
       continue;
     }
     const e = e0; // the talent's best acceptable platform

@@ -56,16 +56,23 @@ export function supportYuan(score: number, priority: number, capitalNeed: number
   return Math.min(maxSupportYuan, Math.floor((base * merit) / rule.roundToYuan) * rule.roundToYuan);
 }
 
-export function buildReferrals(model: ScoringModel, a: Assignment, maxSupportYuan: number, rule: SupportRule = defaultSupportRule): Referrals {
+/** Per-talent inputs of the support rule, from the scoring model (in process). */
+export function supportInputs(model: ScoringModel): { priority: Float64Array; capital: Float64Array } {
+  const priority = new Float64Array(model.talents.count);
+  for (let t = 0; t < model.talents.count; t++) priority[t] = talentPriority(model, t);
+  return { priority, capital: model.talents.capital };
+}
+
+export function buildReferrals(inputs: { priority: ArrayLike<number>; capital: ArrayLike<number> }, a: Assignment, maxSupportYuan: number, rule: SupportRule = defaultSupportRule): Referrals {
   const ps = a.pairs;
   const M = ps.platforms;
   const toGovernment: SupportItem[][] = Array.from({ length: M }, () => []);
   for (let t = 0; t < ps.talents; t++) {
     const e = a.matching.pairOf[t];
     if (e < 0) continue;
-    const priority = talentPriority(model, t);
+    const priority = inputs.priority[t];
     const score = ps.s[e];
-    toGovernment[ps.plat[e]].push({ talent: t, score, priority, merit: score * priority, supportYuan: supportYuan(score, priority, model.talents.capital[t], maxSupportYuan, rule) });
+    toGovernment[ps.plat[e]].push({ talent: t, score, priority, merit: score * priority, supportYuan: supportYuan(score, priority, inputs.capital[t], maxSupportYuan, rule) });
   }
   for (const list of toGovernment) list.sort((x, y) => y.merit - x.merit || x.talent - y.talent);
 

@@ -28,7 +28,7 @@ describe('assignment and referrals on a known instance', () => {
   for (const mode of ['stable', 'optimal'] as const) {
     it(`${mode}: gives every unassigned talent an actionable reason`, () => {
       const a = engine.match({ mode });
-      const rec = assignmentRecord(engine, a);
+      const rec = assignmentRecord(recordContext(engine), a);
       const un = new Map(rec.unassigned.map((u) => [u.talentId, u]));
       expect(un.get('t-far')).toMatchObject({ code: 'no-acceptable-platform' });
       expect(un.get('t-far')!.reason).toContain('2 excluded');
@@ -47,7 +47,7 @@ describe('assignment and referrals on a known instance', () => {
 
   it('refers assigned projects to the government with capped support, and introduces only within free capacity', () => {
     const a = engine.match();
-    const lines = [...referralRecords(engine, engine.refer(a))] as any[];
+    const lines = [...referralRecords(recordContext(engine), engine.refer(a))] as any[];
     const toGov = lines.filter((l) => l.direction === 'platform-to-government');
     expect(toGov.find((l) => l.platformId === 'p-a').items.map((i: any) => i.talentId)).toEqual(['t-1']);
     for (const l of toGov) for (const i of l.items) expect(i.supportYuan).toBeLessThanOrEqual(data.policy.maxSupportYuan);
@@ -84,7 +84,7 @@ describe('assignment on the Jiangdong fixtures', () => {
         const e = a.matching.pairOf[t];
         if (e >= 0) expect(acceptable.has(`${t}:${a.pairs.plat[e]}`)).toBe(true);
       }
-      const rec = assignmentRecord(engine, a);
+      const rec = assignmentRecord(recordContext(engine), a);
       for (const p of rec.platforms) {
         expect(p.slotsUsed).toBeLessThanOrEqual(p.slots);
         expect(p.seatsUsed).toBeLessThanOrEqual(p.seats);

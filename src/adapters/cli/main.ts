@@ -10,7 +10,7 @@ import { writeLines } from '../files/write.js';
 import type { Io } from './common.js';
 import { EXIT_OK, EXIT_USAGE, UsageError, addDataOptions, dataPaths, parsePositiveInt, reportError, reportSkipped } from './common.js';
 import { summarize, summarizeAssignment } from './summary.js';
-import { assignmentRecord, referralRecords } from '../../engine/formatAssignment.js';
+import { assignmentRecord, recordContext, referralRecords } from '../../engine/formatAssignment.js';
 import { loadHighsSolver } from '../../solvers/highs.js';
 import type { AssignOptions } from '../../matching/assign.js';
 import { evaluate } from '../../evaluation/evaluate.js';
@@ -138,7 +138,7 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     const loaded = await load(o, true, io);
     const engine = engineFor(loaded, o);
     const a = engine.match(await assignOptions(o));
-    const rec = assignmentRecord(engine, a);
+    const rec = assignmentRecord(recordContext(engine), a);
     await writeLines(o.out as string, [JSON.stringify(rec, null, 2)]);
     io.err(summarizeAssignment(engine, a) + `wrote ${o.out as string}\n`);
     done(EXIT_OK);
@@ -156,7 +156,7 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     const engine = engineFor(loaded, o);
     const a = engine.match(await assignOptions(o));
     const n = await writeLines(o.out as string, (function* () {
-      for (const r of referralRecords(engine, engine.refer(a))) yield JSON.stringify(r);
+      for (const r of referralRecords(recordContext(engine), engine.refer(a))) yield JSON.stringify(r);
     })());
     io.err(`wrote ${n} referral lines to ${o.out as string}\n`);
     done(EXIT_OK);
@@ -294,10 +294,10 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     const t4 = performance.now();
     const assignment = engine.match(await assignOptions(o));
     const assignPath = join(dir, 'assignment.json');
-    await writeLines(assignPath, [JSON.stringify(assignmentRecord(engine, assignment), null, 2)]);
+    await writeLines(assignPath, [JSON.stringify(assignmentRecord(recordContext(engine), assignment), null, 2)]);
     const referPath = join(dir, 'referrals.jsonl');
     const referrals = engine.refer(assignment);
-    await writeLines(referPath, [...referralRecords(engine, referrals)].map((r) => JSON.stringify(r)));
+    await writeLines(referPath, [...referralRecords(recordContext(engine), referrals)].map((r) => JSON.stringify(r)));
     const reportPath = join(dir, 'report.html');
     await writeReport(reportPath, engine, rec, assignment, loaded.dataset.outcomes ?? [], rec.talent.k, loaded.files.weights ?? 'default weights');
     const t5 = performance.now();

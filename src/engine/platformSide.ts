@@ -1,0 +1,53 @@
+/**
+ * Everything the scorer needs except the talents: the reference text model, the industry
+ * model, the platforms' feature arrays, the scoring context and the platforms' exclusions.
+ * Built once per run; the in-process engine and every batch worker score with it, which is
+ * what makes their outputs identical.
+ */
+import type { Industry, Platform, Policy, Talent } from '../domain/schemas.js';
+import type { Weights } from '../config/weights.js';
+import type { TextModel } from '../text/tfidf.js';
+import type { IndustryModel, PlatformFeatures, TalentFeatures, TokenSource } from '../features/build.js';
+import { buildIndustryModel, buildPlatformFeatures, buildTalentFeatures, fitReferenceModel } from '../features/build.js';
+import type { ScoringContext } from '../scoring/context.js';
+import { createScoringContext } from '../scoring/context.js';
+
+export interface PlatformSide {
+  text: TextModel;
+  industry: IndustryModel;
+  platforms: PlatformFeatures;
+  ctx: ScoringContext;
+  weights: Weights;
+  platformIndex: ReadonlyMap<string, number>;
+  /** talent id -> platforms (indices) that exclude it */
+  excludedBy: ReadonlyMap<string, readonly number[]>;
+}
+
+/** `platforms` must be sorted by id. */
+export function buildPlatformSide(industries: readonly Industry[], platforms: readonly Platform[], policy: Policy, weights: Weights, tokens: TokenSource): PlatformSide {
+  const text = fitReferenceModel(industries, platforms, tokens);
+  const industry = buildIndustryModel(industries, policy, text, tokens);
+  const features = buildPlatformFeatures(platforms, text, industry, tokens, weights);
+  const excludedBy = new Map<string, number[]>();
+  platforms.forEach((p, i) => {
+    for (const tid of p.excludeTalents ?? []) {
+      const list = excludedBy.get(tid) ?? [];
+      list.push(i);
+      excludedBy.set(tid, list);
+    }
+  });
+  return {
+    text,
+    industry,
+    platforms: features,
+    ctx: createScoringContext(weights, industry.priority, policy.minScoreForReferral),
+    weights,
+    platformIndex: new Map(platforms.map((p, i) => [p.id, i])),
+    excludedBy,
+  };
+}
+
+/** Talent feature arrays for a list of talents (sorted by id) against a platform side. */
+export function talentFeatures(side: PlatformSide, talents: readonly Talent[], tokens: TokenSource): TalentFeatures {
+  return buildTalentFeatures(talents, side.text, side.industry, tokens, side.weights, side.platformIndex, side.excludedBy);
+}
