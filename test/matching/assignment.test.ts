@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/engine/engine.js';
-import { assignmentRecord, referralRecords } from '../../src/engine/formatAssignment.js';
+import { assignmentRecord, recordContext, referralRecords } from '../../src/engine/formatAssignment.js';
 import { supportYuan } from '../../src/referrals/referrals.js';
 import { defaultSupportRule } from '../../src/config/referrals.js';
 import { loadDataset } from '../../src/adapters/files/dataset.js';
