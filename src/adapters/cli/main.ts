@@ -24,11 +24,15 @@ import type { ReportRun } from '../../evaluation/report.js';
 import { renderReportHtml } from '../report/html.js';
 import { readJson } from '../files/read.js';
 import { weightIssues } from '../../engine/data.js';
-import { inputError } from '../../errors.js';
+import { TalentmatchError, inputError } from '../../errors.js';
 import type { Engine } from '../../engine/engine.js';
 import type { Assignment } from '../../matching/assign.js';
 import type { Recommendations } from '../../engine/engine.js';
 import type { Outcome } from '../../domain/schemas.js';
+import { availableParallelism } from 'node:os';
+import { runBatch } from '../batch/run.js';
+import { Store } from '../../store/store.js';
+import { diffRuns, exportRun, pickRun } from '../batch/readers.js';
 
 const processIo: Io = {
   out: (s) => process.stdout.write(s),
@@ -262,6 +266,127 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     io.err(`wrote ${o.out as string}\n`);
     done(EXIT_OK);
   });
+
+  addDataOptions(
+    addAssignOptions(
+      program
+        .command('batch')
+        .description('the nightly re-ranking: worker threads, streamed talents, resumable and incremental, into a SQLite snapshot')
+        .option('--db <file>', 'SQLite database file', 'data/talentmatch.db')
+        .option('--threads <n>', 'worker threads (default: available parallelism)', parsePositiveInt('--threads', 256), availableParallelism())
+        .option('--chunk-size <n>', 'talents per chunk (the unit of work and of checkpointing)', parsePositiveInt('--chunk-size', 1_000_000), 2000)
+        .option('--top <k>', 'platforms per talent (1..1000)', parsePositiveInt('--top', 1000), 10)
+        .option('--top-platform <k>', 'talents per platform (default: --top)', parsePositiveInt('--top-platform', 1000))
+        .option('--resume', 'continue the interrupted run with the same inputs', false)
+        .option('--keep <n>', 'keep only the newest N complete snapshots', parsePositiveInt('--keep', 1_000_000))
+        .option('--out <dir>', 'also export the snapshot into this folder')
+        .option('--report <file>', 'also write the HTML report (in-process; for fixture-sized data)'),
+    ),
+  ).action(async (o: Opts) => {
+    const paths = dataPaths(o);
+    const loaded = await loadDataset(paths, { needTalents: false, needOutcomes: false, skipInvalid: false, omit: ['talents', 'outcomes'] });
+    const talentsPath = paths.talents ?? join(paths.data ?? '.', 'talents.jsonl');
+    const progress = createProgress('batch', io);
+    const summary = await runBatch(
+      { industries: loaded.dataset.industries, platforms: loaded.dataset.platforms, policy: loaded.dataset.policy, ...(loaded.dataset.weights ? { weights: loaded.dataset.weights } : {}), talentsPath },
+      {
+        db: o.db as string,
+        threads: o.threads as number,
+        chunkSize: o.chunkSize as number,
+        k: o.top as number,
+        ...(o.topPlatform !== undefined ? { kPlatform: o.topPlatform as number } : {}),
+        assign: await assignOptions(o),
+        resume: o.resume === true,
+        ...(o.keep !== undefined ? { keep: o.keep as number } : {}),
+        skipInvalid: o.skipInvalid === true,
+        onProgress: (b, t) => progress.update(b, t),
+      },
+    );
+    progress.stop();
+    reportSkipped(summary.skipped, io);
+    const lines = [
+      `talentmatch batch: run ${summary.runId}${summary.resumed ? ' (resumed)' : ''} complete in ${o.db as string}`,
+      `  input      ${summary.talents} talents x ${summary.platforms} platforms, ${summary.chunks} chunks (${summary.chunksScored} scored, ${summary.chunksReused} reused from the last snapshot, ${summary.chunksResumed} already done before a restart)`,
+      `  reuse      ${summary.talentsReused} of ${summary.talents} talents reused unchanged (${((100 * summary.talentsReused) / Math.max(1, summary.talents)).toFixed(1)}%)`,
+      `  scoring    ${summary.pairs} acceptable pairs, ${summary.threads} threads, ${summary.seconds.toFixed(2)} s, ${Math.round(summary.pairsPerSecond)} pairs/s`,
+      `  assignment ${summary.assigned} assigned, total score ${summary.totalScore.toFixed(2)}, blocking pairs ${summary.blockingPairs}`,
+    ];
+    if (summary.pruned.length) lines.push(`  pruned     runs ${summary.pruned.join(', ')}`);
+    if (typeof o.out === 'string') {
+      const store = new Store(o.db as string);
+      try {
+        const files = await exportRun(store, pickRun(store, summary.runId), o.out);
+        lines.push(`  exported   ${files.join(', ')}`);
+      } finally {
+        store.close();
+      }
+    }
+    if (typeof o.report === 'string') {
+      const full = await loadDataset(dataPaths(o), { needTalents: true, needOutcomes: false, skipInvalid: o.skipInvalid === true });
+      const engine = engineFor(full, o);
+      const rec = engine.recommend({ k: o.top as number, kPlatform: o.top as number });
+      await writeReport(o.report, engine, rec, engine.match(await assignOptions(o)), full.dataset.outcomes ?? [], o.top as number, full.files.weights ?? 'default weights');
+      lines.push(`  report     ${o.report}`);
+    }
+    io.out(lines.join('\n') + '\n');
+    done(EXIT_OK);
+  });
+
+  program
+    .command('export')
+    .description("write a snapshot's recommendations, assignment and referrals in the contract's formats")
+    .option('--db <file>', 'SQLite database file', 'data/talentmatch.db')
+    .option('--run <id>', 'run id (default: the latest complete snapshot)', parsePositiveInt('--run', 2 ** 31 - 1))
+    .requiredOption('--out <dir>', 'output folder')
+    .action(async (o: Opts) => {
+      const store = new Store(o.db as string, { readonly: true });
+      try {
+        const run = pickRun(store, o.run as number | undefined);
+        const files = await exportRun(store, run, o.out as string);
+        io.err(`exported run ${run.id}: ${files.join(', ')}\n`);
+      } finally {
+        store.close();
+      }
+      done(EXIT_OK);
+    });
+
+  program
+    .command('diff')
+    .description('talents and platforms whose top-k or assignment changed between two snapshots, largest moves first')
+    .option('--db <file>', 'SQLite database file', 'data/talentmatch.db')
+    .option('--from <id>', 'older run (default: the snapshot before --to)', parsePositiveInt('--from', 2 ** 31 - 1))
+    .option('--to <id>', 'newer run (default: the latest complete snapshot)', parsePositiveInt('--to', 2 ** 31 - 1))
+    .option('--limit <n>', 'moves to list', parsePositiveInt('--limit', 1_000_000), 50)
+    .option('--json', 'print every move as JSON', false)
+    .action(async (o: Opts) => {
+      const store = new Store(o.db as string, { readonly: true });
+      try {
+        const to = pickRun(store, o.to as number | undefined, '--to');
+        let fromId = o.from as number | undefined;
+        if (fromId === undefined) {
+          const older = store.runs().filter((r) => r.status === 'complete' && r.id < to.id);
+          if (older.length === 0) throw new TalentmatchError('E_UNKNOWN_ID', `no complete snapshot before run ${to.id} to compare with`);
+          fromId = older[older.length - 1].id;
+        }
+        const from = pickRun(store, fromId, '--from');
+        const moves = diffRuns(store, from, to);
+        if (o.json) io.out(JSON.stringify({ from: from.id, to: to.id, moves }, null, 2) + '\n');
+        else {
+          const lines = [`diff run ${from.id} -> run ${to.id}: ${moves.filter((m) => m.side === 'talent').length} talents and ${moves.filter((m) => m.side === 'platform').length} platforms changed`];
+          for (const m of moves.slice(0, o.limit as number)) {
+            const parts: string[] = [];
+            if (m.entered.length || m.left.length) parts.push(`top-k +${m.entered.length}/-${m.left.length}${m.entered.length ? ` (in: ${m.entered.slice(0, 3).join(', ')}${m.entered.length > 3 ? ', ...' : ''})` : ''}`);
+            if (m.rankShift) parts.push(`rank moves ${m.rankShift}`);
+            if (m.assignment) parts.push(`assignment ${m.assignment.from ?? 'none'} -> ${m.assignment.to ?? 'none'}`);
+            lines.push(`  ${m.side.padEnd(8)} ${m.id}: ${parts.join('; ')}`);
+          }
+          io.out(lines.join('\n') + '\n');
+        }
+      } finally {
+        store.close();
+      }
+      done(EXIT_OK);
+    });
 
   addDataOptions(program.command('validate').description('check input files against the data contract; exit 1 listing every problem')).action(async (o: Opts) => {
     const loaded = await load(o, false, io);

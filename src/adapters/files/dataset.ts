@@ -45,6 +45,8 @@ export interface LoadOptions {
   skipInvalid: boolean;
   /** per-file cap on listed issues */
   cap?: number;
+  /** files not to read at all (the batch streams talents itself) */
+  omit?: FileRole[];
 }
 
 export interface LoadedDataset {
@@ -89,6 +91,7 @@ const key = (r: SourceRef) => `${r.file}\u0000${r.line ?? ''}\u0000${r.index ?? 
 
 export async function loadDataset(paths: DataPaths, o: LoadOptions): Promise<LoadedDataset> {
   const files = resolvePaths(paths, o);
+  for (const role of o.omit ?? []) delete files[role];
   const cap = o.cap ?? 100;
   const issues: InputIssue[] = [];
   let omitted = 0;

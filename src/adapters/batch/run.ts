@@ -1,0 +1,345 @@
+/**
+ * The nightly batch: stream talents, score chunks in worker threads, checkpoint each chunk
+ * with its results, then merge, assign, refer and publish the snapshot atomically.
+ *
+ *  - Streaming: the talents file is read line by line; at most 2 x threads chunks are in
+ *    flight; results go to SQLite as they come. Memory is bounded by the platform side,
+ *    the chunks in flight, the set of ids seen (duplicate check) and, at the end, the
+ *    assignment's preference lists (bounded by --max-prefs).
+ *  - Resumable: a chunk's talent rows, its platform-side candidates and its checkpoint are
+ *    one transaction; `--resume` continues the newest run still marked running whose
+ *    input fingerprint matches, skipping checkpointed chunks.
+ *  - Incremental: a chunk whose key (hash of its talents' content hashes) appears in the
+ *    newest complete run with the same platform side, policy, weights, taxonomy and
+ *    options is copied from it instead of scored.
+ *  - Deterministic: chunk results do not depend on the thread that ran them, and the
+ *    snapshot is assembled in id order, so 1, 2 or 4 threads give the same bytes.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { availableParallelism } from 'node:os';
+import { serialize, deserialize } from 'node:v8';
+import type { Industry, Platform, Policy, Talent } from '../../domain/schemas.js';
+import { TalentSchema } from '../../domain/schemas.js';
+import { issuesFromZod, renderValue } from '../../domain/validate.js';
+import type { InputIssue } from '../../errors.js';
+import { TalentmatchError, inputError } from '../../errors.js';
+import type { WeightsInput } from '../../config/weights.js';
+import { resolveWeights } from '../../config/weights.js';
+import { buildPlatformSide } from '../../engine/platformSide.js';
+import { Tokenizer } from '../../text/tokenize.js';
+import { TokenCache } from '../../text/cache.js';
+import { finishPairSet } from '../../matching/pairs.js';
+import type { AssignOptions } from '../../matching/assign.js';
+import { assignPairs } from '../../matching/assign.js';
+import { buildReferrals } from '../../referrals/referrals.js';
+import { assignmentRecord, referralRecords } from '../../engine/formatAssignment.js';
+import { packPlatformSide } from '../../workers/pack.js';
+import { createChunkPool } from '../../workers/pool.js';
+import type { ChunkResult, ChunkTask } from '../../workers/chunk.js';
+import { talentHash } from '../../workers/chunk.js';
+import { Store } from '../../store/store.js';
+import { CandidateMerger, encodeCandidates } from './merge.js';
+
+export interface BatchInputs {
+  industries: Industry[];
+  platforms: Platform[];
+  policy: Policy;
+  weights?: WeightsInput;
+  talentsPath: string;
+}
+
+export interface BatchOptions {
+  db: string;
+  threads?: number;
+  chunkSize?: number;
+  k?: number;
+  kPlatform?: number;
+  assign?: AssignOptions;
+  resume?: boolean;
+  keep?: number;
+  skipInvalid?: boolean;
+  /** issues listed per file before counting the rest */
+  cap?: number;
+  now?: () => string;
+  onProgress?: (bytes: number, totalBytes: number) => void;
+}
+
+export interface BatchSummary {
+  runId: number;
+  resumed: boolean;
+  talents: number;
+  platforms: number;
+  chunks: number;
+  chunksScored: number;
+  chunksReused: number;
+  chunksResumed: number;
+  talentsReused: number;
+  pairs: number;
+  seconds: number;
+  pairsPerSecond: number;
+  assigned: number;
+  totalScore: number;
+  blockingPairs: number;
+  threads: number;
+  skipped: InputIssue[];
+  pruned: number[];
+}
+
+const sha = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
+
+async function fileHash(path: string): Promise<string> {
+  const h = createHash('sha256');
+  try {
+    for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  } catch (e) {
+    throw new TalentmatchError('E_IO', `${path}: cannot read (${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message})`);
+  }
+  return h.digest('hex');
+}
+
+export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<BatchSummary> {
+  const t0 = performance.now();
+  const now = o.now ?? (() => new Date().toISOString());
+  const threads = o.threads ?? availableParallelism();
+  const chunkSize = o.chunkSize ?? 2000;
+  const k = o.k ?? 10;
+  const kPlatform = o.kPlatform ?? k;
+  const assignOpts: AssignOptions = { mode: 'stable', proposer: 'talent', maxPrefs: 0, ...o.assign };
+  const cap = o.cap ?? 100;
+
+  const platforms = [...inputs.platforms].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const weights = resolveWeights(inputs.weights);
+  const cache = new TokenCache(new Tokenizer(), 10_000);
+  const side = buildPlatformSide(inputs.industries, platforms, inputs.policy, weights, (t) => cache.tokens(t));
+  const platformIds = side.platforms.ids;
+  const industryIds = new Set(inputs.industries.map((i) => i.id));
+
+  const platformFp = sha(JSON.stringify({ industries: inputs.industries, platforms, policy: inputs.policy, weights }));
+  const optionsKey = JSON.stringify({ k, kPlatform, chunkSize, mode: assignOpts.mode, proposer: assignOpts.proposer, maxPrefs: assignOpts.maxPrefs, skipInvalid: o.skipInvalid === true });
+  const fingerprint = sha(`${platformFp}\n${optionsKey}\n${await fileHash(inputs.talentsPath)}`);
+  const totalBytes = statSync(inputs.talentsPath).size;
+
+  const store = new Store(o.db);
+  let pool: ReturnType<typeof createChunkPool> | undefined;
+  let runId = -1;
+  try {
+    let resumed = false;
+    if (o.resume) {
+      const r = store.resumable(fingerprint);
+      if (!r) throw new TalentmatchError('E_OPTION', `--resume: no interrupted run with the same inputs and options in ${o.db}`);
+      runId = r.id;
+      resumed = true;
+    } else {
+      runId = store.createRun({ startedAt: now(), fingerprint, platformFingerprint: platformFp, options: optionsKey, weights: JSON.stringify(weights) });
+    }
+    const base = store.reuseBase(platformFp, optionsKey);
+    const baseId = base && base.id !== runId ? base.id : undefined;
+    const done = store.doneChunks(runId);
+    pool = createChunkPool(packPlatformSide(side), threads);
+
+    const issues: InputIssue[] = [];
+    let omitted = 0;
+    const skipped: InputIssue[] = [];
+    const addIssue = (i: InputIssue) => {
+      if (issues.length < cap) issues.push(i);
+      else omitted++;
+    };
+    const seen = new Map<string, number>();
+    let chunkId = 0;
+    let buf: Talent[] = [];
+    let bufStart = 0;
+    let lastLine = 0;
+    let scored = 0;
+    let reused = 0;
+    let resumedChunks = 0;
+    const inFlight = new Set<Promise<void>>();
+    let failure: unknown;
+
+    const flush = async () => {
+      if (buf.length === 0) return;
+      const talents = buf;
+      const id = chunkId++;
+      const startLine = bufStart;
+      const endLine = lastLine;
+      buf = [];
+      if (issues.length > 0 && !o.skipInvalid) return; // the run will fail: score nothing more
+      if (done.has(id)) {
+        resumedChunks++;
+        return;
+      }
+      const key = sha(talents.map(talentHash).join('\n'));
+      if (baseId !== undefined && store.reuseChunk(runId, id, baseId, key, startLine, endLine)) {
+        reused++;
+        return;
+      }
+      const task: ChunkTask = { runId, chunkId: id, startLine, endLine, talents, k, kPlatform, maxPrefs: assignOpts.maxPrefs ?? 0 };
+      const p = pool!
+        .run(task)
+        .then((res) => {
+          store.writeChunk(chunkRows(runId, key, task, res));
+          scored++;
+        })
+        .catch((e) => {
+          failure ??= e;
+        })
+        .finally(() => inFlight.delete(p));
+      inFlight.add(p);
+      while (inFlight.size >= threads * 2) await Promise.race(inFlight);
+    };
+
+    const stream = createReadStream(inputs.talentsPath, { encoding: 'utf8' });
+    const lines = createInterface({ input: stream, crlfDelay: Infinity });
+    let bytes = 0;
+    let lineNo = 0;
+    const file = inputs.talentsPath;
+    for await (const text of lines) {
+      lineNo++;
+      bytes += Buffer.byteLength(text) + 1;
+      if (lineNo % 1000 === 0) o.onProgress?.(Math.min(bytes, totalBytes), totalBytes);
+      if (failure) break;
+      const trimmed = text.trim();
+      if (trimmed === '') continue;
+      const lineIssues: InputIssue[] = [];
+      let raw: unknown;
+      try {
+        raw = JSON.parse(trimmed);
+      } catch (e) {
+        lineIssues.push({ file, line: lineNo, path: '', expected: 'one JSON object per line', got: `invalid JSON (${(e as Error).message.replace(/^.*?: /, '')})` });
+      }
+      let talent: Talent | undefined;
+      if (lineIssues.length === 0) {
+        const res = TalentSchema.safeParse(raw);
+        if (!res.success) lineIssues.push(...issuesFromZod(res.error, raw, { file, line: lineNo }));
+        else talent = res.data;
+      }
+      if (talent) {
+        const first = seen.get(talent.id);
+        if (first !== undefined) lineIssues.push({ file, line: lineNo, path: 'id', expected: `an id unique within the file (first used at line ${first})`, got: renderValue(talent.id) });
+        talent.industries?.forEach((d, i) => {
+          if (!industryIds.has(d)) lineIssues.push({ file, line: lineNo, path: `industries[${i}]`, expected: `an industry id of the taxonomy (${[...industryIds].join(', ')})`, got: renderValue(d) });
+        });
+        talent.excludePlatforms?.forEach((pid, i) => {
+          if (!side.platformIndex.has(pid)) lineIssues.push({ file, line: lineNo, path: `excludePlatforms[${i}]`, expected: 'an existing platform id', got: renderValue(pid) });
+        });
+      }
+      if (lineIssues.length > 0) {
+        if (o.skipInvalid) skipped.push(...lineIssues);
+        else lineIssues.forEach(addIssue);
+        continue;
+      }
+      seen.set(talent!.id, lineNo);
+      if (buf.length === 0) bufStart = lineNo;
+      buf.push(talent!);
+      lastLine = lineNo;
+      if (buf.length >= chunkSize) await flush();
+    }
+    await flush();
+    await Promise.all(inFlight);
+    o.onProgress?.(totalBytes, totalBytes);
+    if (failure) throw failure;
+    if (issues.length > 0) throw inputError(issues, omitted);
+
+    // ---- finalize: platform lines, assignment, referrals; publish atomically ----
+    const M = side.platforms.count;
+    const merger = new CandidateMerger(M, kPlatform);
+    for (const blob of store.candidateBlobs(runId)) merger.add(blob);
+    const platformLines = platformIds.map((id, p) => ({ id, line: merger.line(id, p) }));
+
+    const talentIds: string[] = [];
+    const tPtr: number[] = [0];
+    const plat: number[] = [];
+    const f: number[] = [];
+    const b: number[] = [];
+    const s: number[] = [];
+    const seats: number[] = [];
+    const priority: number[] = [];
+    const capital: number[] = [];
+    const noPairs: string[] = [];
+    for (const row of store.talentRows(runId)) {
+      talentIds.push(row.talent_id);
+      const pr = deserialize(row.prefs) as { plat: Int32Array; f: Float64Array; b: Float64Array; s: Float64Array };
+      for (let j = 0; j < pr.plat.length; j++) {
+        plat.push(pr.plat[j]);
+        f.push(pr.f[j]);
+        b.push(pr.b[j]);
+        s.push(pr.s[j]);
+      }
+      tPtr.push(plat.length);
+      const meta = JSON.parse(row.meta) as { priority: number; capital: number; seats: number; noPairs: string };
+      seats.push(meta.seats);
+      priority.push(meta.priority);
+      capital.push(meta.capital);
+      noPairs.push(meta.noPairs);
+    }
+    const N = talentIds.length;
+    const ps = finishPairSet(N, M, Int32Array.from(tPtr), Int32Array.from(plat), Float64Array.from(f), Float64Array.from(b), Float64Array.from(s), Int32Array.from(seats), side.platforms.freeSlots, side.platforms.freeSeats);
+    const assignment = assignPairs(ps, assignOpts, platformIds, (t) => noPairs[t]);
+    const ctx = { talentIds, platformIds, platforms };
+    const referrals = buildReferrals({ priority, capital }, assignment, inputs.policy.maxSupportYuan);
+    const referralLines = [...referralRecords(ctx, referrals)].map((r) => JSON.stringify(r));
+    const stats = store.chunkStats(runId);
+    const seconds = (performance.now() - t0) / 1000;
+    const summary: BatchSummary = {
+      runId,
+      resumed,
+      talents: N,
+      platforms: M,
+      chunks: stats.chunks,
+      chunksScored: scored,
+      chunksReused: reused,
+      chunksResumed: resumedChunks,
+      talentsReused: stats.reusedTalents,
+      pairs: stats.pairs,
+      seconds,
+      pairsPerSecond: stats.pairs / Math.max(seconds, 1e-9),
+      assigned: N - assignment.unassigned.length,
+      totalScore: assignment.totalScore,
+      blockingPairs: assignment.blockingPairs,
+      threads,
+      skipped,
+      pruned: [],
+    };
+    store.complete(
+      runId,
+      platformLines,
+      { 'assignment.json': JSON.stringify(assignmentRecord(ctx, assignment), null, 2), 'referrals.jsonl': referralLines.join('\n') },
+      now(),
+      JSON.stringify({ ...summary, skipped: summary.skipped.length }),
+    );
+    if (o.keep !== undefined) summary.pruned = store.prune(o.keep);
+    return summary;
+  } catch (e) {
+    if (runId >= 0 && (e instanceof TalentmatchError ? e.code === 'E_INPUT' : false)) store.fail(runId, now(), e instanceof Error ? e.message : String(e));
+    throw e;
+  } finally {
+    await pool?.destroy();
+    store.close();
+  }
+}
+
+function chunkRows(runId: number, key: string, task: ChunkTask, r: ChunkResult) {
+  return {
+    runId,
+    chunkId: task.chunkId,
+    key,
+    startLine: task.startLine,
+    endLine: task.endLine,
+    talents: r.ids.length,
+    pairs: r.pairs,
+    reused: false,
+    candidates: encodeCandidates(r),
+    rows: r.ids.map((id, i) => {
+      const a = r.prefPtr[i];
+      const z = r.prefPtr[i + 1];
+      return {
+        talentId: id,
+        hash: r.hashes[i],
+        line: r.lines[i],
+        prefs: serialize({ plat: r.prefPlat.slice(a, z), f: r.prefF.slice(a, z), b: r.prefB.slice(a, z), s: r.prefS.slice(a, z) }),
+        meta: JSON.stringify({ priority: r.priority[i], capital: r.capital[i], seats: r.seats[i], noPairs: r.noPairs[i] }),
+      };
+    }),
+  };
+}

@@ -1,0 +1,247 @@
+/**
+ * Persistent snapshots in one SQLite file (better-sqlite3, WAL).
+ *
+ * A run is a versioned snapshot: its row in `runs` (status running | complete | failed,
+ * started/finished times, fingerprints of the inputs, options, weights, summary), its
+ * chunks (each chunk's checkpoint and its platform-side candidates, written in the same
+ * transaction as the chunk's talent rows), its talent lines and preference lists, its
+ * platform lines, and its artifacts (assignment JSON, referral lines).
+ *
+ * Readers only ever see complete runs: `latestComplete()` and every read take a run id
+ * whose status is `complete`, and a run becomes complete in the transaction that writes its
+ * last rows. A killed run stays `running` (resumable) and is invisible.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { TalentmatchError } from '../errors.js';
+
+export interface RunRow {
+  id: number;
+  status: 'running' | 'complete' | 'failed';
+  started_at: string;
+  finished_at: string | null;
+  fingerprint: string;
+  platform_fingerprint: string;
+  options: string;
+  weights: string;
+  summary: string | null;
+}
+
+export interface ChunkRowIn {
+  runId: number;
+  chunkId: number;
+  key: string;
+  startLine: number;
+  endLine: number;
+  talents: number;
+  pairs: number;
+  reused: boolean;
+  candidates: Buffer;
+  rows: { talentId: string; hash: string; line: string; prefs: Buffer; meta: string }[];
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS runs (
+  id INTEGER PRIMARY KEY,
+  status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'failed')),
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  fingerprint TEXT NOT NULL,
+  platform_fingerprint TEXT NOT NULL,
+  options TEXT NOT NULL,
+  weights TEXT NOT NULL,
+  summary TEXT
+);
+CREATE TABLE IF NOT EXISTS chunks (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  chunk_id INTEGER NOT NULL,
+  chunk_key TEXT NOT NULL,
+  start_line INTEGER NOT NULL,
+  end_line INTEGER NOT NULL,
+  talents INTEGER NOT NULL,
+  pairs INTEGER NOT NULL,
+  reused INTEGER NOT NULL,
+  candidates BLOB NOT NULL,
+  PRIMARY KEY (run_id, chunk_id)
+);
+CREATE INDEX IF NOT EXISTS chunks_key ON chunks (run_id, chunk_key);
+CREATE TABLE IF NOT EXISTS talent_recs (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  talent_id TEXT NOT NULL,
+  chunk_id INTEGER NOT NULL,
+  hash TEXT NOT NULL,
+  line TEXT NOT NULL,
+  prefs BLOB NOT NULL,
+  meta TEXT NOT NULL,
+  PRIMARY KEY (run_id, talent_id)
+);
+CREATE INDEX IF NOT EXISTS talent_recs_chunk ON talent_recs (run_id, chunk_id);
+CREATE TABLE IF NOT EXISTS platform_recs (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  platform_id TEXT NOT NULL,
+  line TEXT NOT NULL,
+  PRIMARY KEY (run_id, platform_id)
+);
+CREATE TABLE IF NOT EXISTS artifacts (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (run_id, name)
+);
+`;
+
+export class Store {
+  readonly db: Database.Database;
+
+  constructor(path: string, options: { readonly?: boolean } = {}) {
+    try {
+      if (!options.readonly) mkdirSync(dirname(path), { recursive: true });
+      this.db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    } catch (e) {
+      throw new TalentmatchError('E_IO', `${path}: cannot open the database (${(e as Error).message})`);
+    }
+    this.db.pragma('busy_timeout = 5000');
+    if (!options.readonly) {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('foreign_keys = ON');
+      this.db.exec(SCHEMA);
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  createRun(r: { startedAt: string; fingerprint: string; platformFingerprint: string; options: string; weights: string }): number {
+    const info = this.db
+      .prepare(`INSERT INTO runs (status, started_at, fingerprint, platform_fingerprint, options, weights) VALUES ('running', ?, ?, ?, ?, ?)`)
+      .run(r.startedAt, r.fingerprint, r.platformFingerprint, r.options, r.weights);
+    return Number(info.lastInsertRowid);
+  }
+
+  run(id: number): RunRow | undefined {
+    return this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+  }
+
+  runs(): RunRow[] {
+    return this.db.prepare('SELECT * FROM runs ORDER BY id').all() as RunRow[];
+  }
+
+  latestComplete(): RunRow | undefined {
+    return this.db.prepare(`SELECT * FROM runs WHERE status = 'complete' ORDER BY id DESC LIMIT 1`).get() as RunRow | undefined;
+  }
+
+  /** The run to resume: the newest run still marked running, with the same fingerprint. */
+  resumable(fingerprint: string): RunRow | undefined {
+    return this.db.prepare(`SELECT * FROM runs WHERE status = 'running' AND fingerprint = ? ORDER BY id DESC LIMIT 1`).get(fingerprint) as RunRow | undefined;
+  }
+
+  /** The newest complete run scored against the same platform side and options (for reuse). */
+  reuseBase(platformFingerprint: string, options: string): RunRow | undefined {
+    return this.db
+      .prepare(`SELECT * FROM runs WHERE status = 'complete' AND platform_fingerprint = ? AND options = ? ORDER BY id DESC LIMIT 1`)
+      .get(platformFingerprint, options) as RunRow | undefined;
+  }
+
+  doneChunks(runId: number): Set<number> {
+    return new Set((this.db.prepare('SELECT chunk_id FROM chunks WHERE run_id = ?').all(runId) as { chunk_id: number }[]).map((r) => r.chunk_id));
+  }
+
+  /** Writes a chunk's results and its checkpoint in one transaction. */
+  writeChunk(c: ChunkRowIn): void {
+    const ins = this.db.prepare('INSERT INTO talent_recs (run_id, talent_id, chunk_id, hash, line, prefs, meta) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const chunk = this.db.prepare(
+      'INSERT INTO chunks (run_id, chunk_id, chunk_key, start_line, end_line, talents, pairs, reused, candidates) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.db.transaction(() => {
+      for (const r of c.rows) ins.run(c.runId, r.talentId, c.chunkId, r.hash, r.line, r.prefs, r.meta);
+      chunk.run(c.runId, c.chunkId, c.key, c.startLine, c.endLine, c.talents, c.pairs, c.reused ? 1 : 0, c.candidates);
+    })();
+  }
+
+  /** Copies a chunk of an earlier run (same key) into this run, with its checkpoint, in one transaction. Returns false if absent. */
+  reuseChunk(runId: number, chunkId: number, baseRunId: number, key: string, startLine: number, endLine: number): boolean {
+    const base = this.db.prepare('SELECT chunk_id FROM chunks WHERE run_id = ? AND chunk_key = ? LIMIT 1').get(baseRunId, key) as { chunk_id: number } | undefined;
+    if (!base) return false;
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO talent_recs (run_id, talent_id, chunk_id, hash, line, prefs, meta) SELECT ?, talent_id, ?, hash, line, prefs, meta FROM talent_recs WHERE run_id = ? AND chunk_id = ?')
+        .run(runId, chunkId, baseRunId, base.chunk_id);
+      this.db
+        .prepare('INSERT INTO chunks (run_id, chunk_id, chunk_key, start_line, end_line, talents, pairs, reused, candidates) SELECT ?, ?, chunk_key, ?, ?, talents, pairs, 1, candidates FROM chunks WHERE run_id = ? AND chunk_id = ?')
+        .run(runId, chunkId, startLine, endLine, baseRunId, base.chunk_id);
+    })();
+    return true;
+  }
+
+  /** Forgets chunks of a run beyond `lastChunk` (a resumed run whose input ended earlier). */
+  chunkStats(runId: number): { chunks: number; talents: number; pairs: number; reused: number; reusedTalents: number } {
+    return this.db
+      .prepare('SELECT COUNT(*) AS chunks, COALESCE(SUM(talents), 0) AS talents, COALESCE(SUM(pairs), 0) AS pairs, COALESCE(SUM(reused), 0) AS reused, COALESCE(SUM(reused * talents), 0) AS reusedTalents FROM chunks WHERE run_id = ?')
+      .get(runId) as { chunks: number; talents: number; pairs: number; reused: number; reusedTalents: number };
+  }
+
+  *candidateBlobs(runId: number): Generator<Buffer> {
+    for (const r of this.db.prepare('SELECT candidates FROM chunks WHERE run_id = ? ORDER BY chunk_id').iterate(runId) as Iterable<{ candidates: Buffer }>) yield r.candidates;
+  }
+
+  *talentRows(runId: number): Generator<{ talent_id: string; line: string; prefs: Buffer; meta: string; hash: string }> {
+    yield* this.db.prepare('SELECT talent_id, line, prefs, meta, hash FROM talent_recs WHERE run_id = ? ORDER BY talent_id').iterate(runId) as Iterable<{
+      talent_id: string;
+      line: string;
+      prefs: Buffer;
+      meta: string;
+      hash: string;
+    }>;
+  }
+
+  *talentLines(runId: number): Generator<string> {
+    for (const r of this.db.prepare('SELECT line FROM talent_recs WHERE run_id = ? ORDER BY talent_id').pluck().iterate(runId) as Iterable<string>) yield r;
+  }
+
+  *platformLines(runId: number): Generator<string> {
+    for (const r of this.db.prepare('SELECT line FROM platform_recs WHERE run_id = ? ORDER BY platform_id').pluck().iterate(runId) as Iterable<string>) yield r;
+  }
+
+  artifact(runId: number, name: string): string | undefined {
+    return this.db.prepare('SELECT body FROM artifacts WHERE run_id = ? AND name = ?').pluck().get(runId, name) as string | undefined;
+  }
+
+  /** Platform lines, artifacts and the `complete` status in one transaction: the snapshot appears whole. */
+  complete(runId: number, platformLines: { id: string; line: string }[], artifacts: Record<string, string>, finishedAt: string, summary: string): void {
+    const pl = this.db.prepare('INSERT INTO platform_recs (run_id, platform_id, line) VALUES (?, ?, ?)');
+    const ar = this.db.prepare('INSERT INTO artifacts (run_id, name, body) VALUES (?, ?, ?)');
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM platform_recs WHERE run_id = ?').run(runId);
+      this.db.prepare('DELETE FROM artifacts WHERE run_id = ?').run(runId);
+      for (const p of platformLines) pl.run(runId, p.id, p.line);
+      for (const [name, body] of Object.entries(artifacts)) ar.run(runId, name, body);
+      this.db.prepare(`UPDATE runs SET status = 'complete', finished_at = ?, summary = ? WHERE id = ?`).run(finishedAt, summary, runId);
+    })();
+  }
+
+  fail(runId: number, finishedAt: string, why: string): void {
+    this.deleteRunData(runId);
+    this.db.prepare(`UPDATE runs SET status = 'failed', finished_at = ?, summary = ? WHERE id = ?`).run(finishedAt, JSON.stringify({ error: why }), runId);
+  }
+
+  private deleteRunData(runId: number): void {
+    this.db.transaction(() => {
+      for (const t of ['talent_recs', 'chunks', 'platform_recs', 'artifacts']) this.db.prepare(`DELETE FROM ${t} WHERE run_id = ?`).run(runId);
+    })();
+  }
+
+  /** Keeps the newest `keep` complete runs; deletes older complete and failed runs entirely. Never touches running runs. */
+  prune(keep: number): number[] {
+    const complete = this.db.prepare(`SELECT id FROM runs WHERE status = 'complete' ORDER BY id DESC`).pluck().all() as number[];
+    const failed = this.db.prepare(`SELECT id FROM runs WHERE status = 'failed'`).pluck().all() as number[];
+    const gone = [...complete.slice(keep), ...failed];
+    for (const id of gone) {
+      this.deleteRunData(id);
+      this.db.prepare('DELETE FROM runs WHERE id = ?').run(id);
+    }
+    return gone.sort((a, b) => a - b);
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * The batch's unit of work. A chunk is plain data — run id, chunk id, its input line
+ * range and the validated talent records of that range — so a queue could hand it to
+ * another machine unchanged. Scoring a chunk is pure: same chunk, same platform side, same
+ * result, whichever thread or machine runs it.
+ */
+import { createHash } from 'node:crypto';
+import type { Talent } from '../domain/schemas.js';
+import type { PlatformSide } from '../engine/platformSide.js';
+import { talentFeatures } from '../engine/platformSide.js';
+import type { TokenSource } from '../features/build.js';
+import type { ScoringModel } from '../scoring/kernel.js';
+import { createRowScratch, scoreRow } from '../scoring/kernel.js';
+import { platformItem, talentRecord } from '../engine/format.js';
+import { noAcceptableReason } from '../matching/whyNot.js';
+import { talentPriority } from '../referrals/referrals.js';
+import { createTopK, finalizeTopK, offer } from '../vector/topk.js';
+
+export interface ChunkTask {
+  runId: number;
+  chunkId: number;
+  /** first and last input line (1-based, inclusive) */
+  startLine: number;
+  endLine: number;
+  talents: Talent[];
+  /** platforms per talent line */
+  k: number;
+  /** talents per platform line */
+  kPlatform: number;
+  /** preference-list length kept per talent for the assignment (0 = every acceptable pair) */
+  maxPrefs: number;
+}
+
+/** Numbers kept per platform-side candidate: score, forward (platform's view), backward, why x 9. */
+export const CANDIDATE_WIDTH = 12;
+
+export interface ChunkResult {
+  chunkId: number;
+  /** per talent, in id order within the chunk */
+  ids: string[];
+  hashes: string[];
+  lines: string[];
+  priority: Float64Array;
+  capital: Float64Array;
+  seats: Int32Array;
+  /** reason text for talents with no acceptable platform, else '' */
+  noPairs: string[];
+  /** preference lists (the assignment's pairs), talent-major in talent preference order */
+  prefPtr: Int32Array;
+  prefPlat: Int32Array;
+  prefF: Float64Array;
+  prefB: Float64Array;
+  prefS: Float64Array;
+  /** per platform, its best candidates of this chunk (score desc, id asc) */
+  candCount: Int32Array;
+  candIds: string[];
+  candValues: Float64Array;
+  pairs: number;
+}
+
+/** Content hash of a talent profile (canonical JSON of the validated record). */
+export function talentHash(t: Talent): string {
+  return createHash('sha1').update(JSON.stringify(t)).digest('base64url');
+}
+
+export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSource): ChunkResult {
+  const talents = [...task.talents].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const T = talentFeatures(side, talents, tokens);
+  const P = side.platforms;
+  const M = P.count;
+  const N = T.count;
+  const m: ScoringModel = { ctx: side.ctx, talents: T, platforms: P };
+  const k = Math.min(task.k, M);
+  const talentTop = createTopK(1, k);
+  const platformTop = createTopK(M, task.kPlatform);
+  const prefHeap = createTopK(1, task.maxPrefs > 0 ? Math.min(task.maxPrefs, M) : M);
+  const s = createRowScratch(M);
+  const lines: string[] = [];
+  const noPairs: string[] = [];
+  const priority = new Float64Array(N);
+  const prefPtr = new Int32Array(N + 1);
+  const plat: number[] = [];
+  const f: number[] = [];
+  const b: number[] = [];
+  const sc: number[] = [];
+  let pairs = 0;
+  for (let ti = 0; ti < N; ti++) {
+    scoreRow(m, ti, s);
+    talentTop.sizes[0] = 0;
+    prefHeap.sizes[0] = 0;
+    for (let p = 0; p < M; p++) {
+      const x = s.score[p];
+      if (x < 0) continue;
+      pairs++;
+      offer(talentTop, 0, x, p);
+      offer(platformTop, p, x, ti);
+      offer(prefHeap, 0, s.forward[p], p);
+    }
+    finalizeTopK(talentTop);
+    finalizeTopK(prefHeap);
+    lines.push(JSON.stringify(talentRecord(m, ti, talentTop.ids, talentTop.sizes[0])));
+    for (let j = 0; j < prefHeap.sizes[0]; j++) {
+      const p = prefHeap.ids[j];
+      plat.push(p);
+      f.push(s.forward[p]);
+      b.push(s.backward[p]);
+      sc.push(s.score[p]);
+    }
+    prefPtr[ti + 1] = plat.length;
+    noPairs.push(prefHeap.sizes[0] === 0 ? noAcceptableReason(m, ti, s) : '');
+    priority[ti] = talentPriority(m, ti);
+  }
+  finalizeTopK(platformTop);
+  const candCount = Int32Array.from(platformTop.sizes);
+  let total = 0;
+  for (let p = 0; p < M; p++) total += candCount[p];
+  const candIds: string[] = [];
+  const candValues = new Float64Array(total * CANDIDATE_WIDTH);
+  let o = 0;
+  for (let p = 0; p < M; p++) {
+    for (let j = 0; j < candCount[p]; j++) {
+      const ti = platformTop.ids[p * platformTop.k + j];
+      const item = platformItem(m, ti, p);
+      candIds.push(item.id);
+      candValues[o++] = item.score;
+      candValues[o++] = item.forward;
+      candValues[o++] = item.backward;
+      for (const v of Object.values(item.why)) candValues[o++] = v;
+    }
+  }
+  return {
+    chunkId: task.chunkId,
+    ids: talents.map((t) => t.id),
+    hashes: talents.map(talentHash),
+    lines,
+    priority,
+    capital: Float64Array.from(T.capital),
+    seats: Int32Array.from(T.seats),
+    noPairs,
+    prefPtr,
+    prefPlat: Int32Array.from(plat),
+    prefF: Float64Array.from(f),
+    prefB: Float64Array.from(b),
+    prefS: Float64Array.from(sc),
+    candCount,
+    candIds,
+    candValues,
+    pairs,
+  };
+}

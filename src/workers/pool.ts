@@ -1,0 +1,32 @@
+/**
+ * The worker pool (piscina). The only module that imports piscina. Workers load the
+ * compiled `worker.js` next to this file; under TypeScript (tests, tsx) they load
+ * `worker.ts` through tsx's loader, since Node 20 cannot strip types itself.
+ */
+import { Piscina } from 'piscina';
+import type { PlatformPack } from './pack.js';
+import type { ChunkResult, ChunkTask } from './chunk.js';
+
+export interface ChunkPool {
+  run(task: ChunkTask): Promise<ChunkResult>;
+  destroy(): Promise<void>;
+  threads: number;
+}
+
+export function createChunkPool(pack: PlatformPack, threads: number): ChunkPool {
+  const isTs = import.meta.url.endsWith('.ts');
+  const filename = new URL(isTs ? './worker.ts' : './worker.js', import.meta.url).href;
+  const pool = new Piscina({
+    filename,
+    minThreads: threads,
+    maxThreads: threads,
+    idleTimeout: 60_000,
+    workerData: { pack },
+    ...(isTs ? { execArgv: ['--import', import.meta.resolve('tsx')] } : {}),
+  });
+  return {
+    threads,
+    run: (task) => pool.run(task) as Promise<ChunkResult>,
+    destroy: () => pool.destroy(),
+  };
+}

@@ -1,0 +1,19 @@
+/**
+ * Piscina worker entry: rebuilds the platform side from the shared pack once, then scores
+ * chunks. Each worker owns its tokenizer and token cache.
+ */
+import { workerData } from 'node:worker_threads';
+import { Tokenizer } from '../text/tokenize.js';
+import { TokenCache } from '../text/cache.js';
+import type { PlatformPack } from './pack.js';
+import { unpackPlatformSide } from './pack.js';
+import type { ChunkResult, ChunkTask } from './chunk.js';
+import { scoreChunk } from './chunk.js';
+
+const side = unpackPlatformSide((workerData as { pack: PlatformPack }).pack);
+const cache = new TokenCache(new Tokenizer(), 20_000);
+const tokens = (t: string) => cache.tokens(t);
+
+export default function run(task: ChunkTask): ChunkResult {
+  return scoreChunk(side, task, tokens);
+}
