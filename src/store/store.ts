@@ -114,6 +114,20 @@ export class Store {
     this.db.close();
   }
 
+  /** Runs synchronous reads in one read transaction: one consistent snapshot even while a writer prunes. */
+  read<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  /** Opens a read transaction for reads that span awaits (export); close it with endRead(). */
+  beginRead(): void {
+    this.db.exec('BEGIN');
+  }
+
+  endRead(): void {
+    if (this.db.inTransaction) this.db.exec('COMMIT');
+  }
+
   createRun(r: { startedAt: string; fingerprint: string; platformFingerprint: string; options: string; weights: string }): number {
     const info = this.db
       .prepare(`INSERT INTO runs (status, started_at, fingerprint, platform_fingerprint, options, weights) VALUES ('running', ?, ?, ?, ?, ?)`)
@@ -176,7 +190,7 @@ export class Store {
     return true;
   }
 
-  /** Forgets chunks of a run beyond `lastChunk` (a resumed run whose input ended earlier). */
+  /** Totals over a run's checkpointed chunks. */
   chunkStats(runId: number): { chunks: number; talents: number; pairs: number; reused: number; reusedTalents: number } {
     return this.db
       .prepare('SELECT COUNT(*) AS chunks, COALESCE(SUM(talents), 0) AS talents, COALESCE(SUM(pairs), 0) AS pairs, COALESCE(SUM(reused), 0) AS reused, COALESCE(SUM(reused * talents), 0) AS reusedTalents FROM chunks WHERE run_id = ?')

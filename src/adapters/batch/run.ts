@@ -76,7 +76,10 @@ export interface BatchSummary {
   chunksReused: number;
   chunksResumed: number;
   talentsReused: number;
+  /** acceptable pairs in the snapshot */
   pairs: number;
+  /** talent x platform pairs scored in this run (excludes reused and resumed chunks) */
+  scoredPairs: number;
   seconds: number;
   pairsPerSecond: number;
   assigned: number;
@@ -152,6 +155,7 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
     let bufStart = 0;
     let lastLine = 0;
     let scored = 0;
+    let scoredTalents = 0;
     let reused = 0;
     let resumedChunks = 0;
     const inFlight = new Set<Promise<void>>();
@@ -180,6 +184,7 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
         .then((res) => {
           store.writeChunk(chunkRows(runId, key, task, res));
           scored++;
+          scoredTalents += res.ids.length;
         })
         .catch((e) => {
           failure ??= e;
@@ -292,8 +297,9 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
       chunksResumed: resumedChunks,
       talentsReused: stats.reusedTalents,
       pairs: stats.pairs,
+      scoredPairs: scoredTalents * M,
       seconds,
-      pairsPerSecond: stats.pairs / Math.max(seconds, 1e-9),
+      pairsPerSecond: (scoredTalents * M) / Math.max(seconds, 1e-9),
       assigned: N - assignment.unassigned.length,
       totalScore: assignment.totalScore,
       blockingPairs: assignment.blockingPairs,

@@ -308,7 +308,7 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
       `talentmatch batch: run ${summary.runId}${summary.resumed ? ' (resumed)' : ''} complete in ${o.db as string}`,
       `  input      ${summary.talents} talents x ${summary.platforms} platforms, ${summary.chunks} chunks (${summary.chunksScored} scored, ${summary.chunksReused} reused from the last snapshot, ${summary.chunksResumed} already done before a restart)`,
       `  reuse      ${summary.talentsReused} of ${summary.talents} talents reused unchanged (${((100 * summary.talentsReused) / Math.max(1, summary.talents)).toFixed(1)}%)`,
-      `  scoring    ${summary.pairs} acceptable pairs, ${summary.threads} threads, ${summary.seconds.toFixed(2)} s, ${Math.round(summary.pairsPerSecond)} pairs/s`,
+      `  scoring    ${summary.scoredPairs} pairs scored (${summary.pairs} acceptable), ${summary.threads} threads, ${summary.seconds.toFixed(2)} s end to end, ${Math.round(summary.pairsPerSecond)} pairs/s`,
       `  assignment ${summary.assigned} assigned, total score ${summary.totalScore.toFixed(2)}, blocking pairs ${summary.blockingPairs}`,
     ];
     if (summary.pruned.length) lines.push(`  pruned     runs ${summary.pruned.join(', ')}`);
@@ -341,10 +341,12 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     .action(async (o: Opts) => {
       const store = new Store(o.db as string, { readonly: true });
       try {
+        store.beginRead(); // one snapshot for the whole export, even if a writer prunes meanwhile
         const run = pickRun(store, o.run as number | undefined);
         const files = await exportRun(store, run, o.out as string);
         io.err(`exported run ${run.id}: ${files.join(', ')}\n`);
       } finally {
+        store.endRead();
         store.close();
       }
       done(EXIT_OK);
