@@ -7,10 +7,17 @@ import { calibrate, machine, printTable } from './harness.js';
 import type { CaseResult } from './harness.js';
 import * as recommend from './recommend.bench.js';
 import * as matching from './matching.bench.js';
+import * as batch from './batch.bench.js';
 
-const scenarios: Record<string, { run: (calibMs: number) => CaseResult[] | Promise<CaseResult[]> }> = { recommend, matching };
+const scenarios: Record<string, { run: (calibMs: number) => CaseResult[] | Promise<CaseResult[]> }> = {
+  recommend,
+  matching,
+  batch: { run: (c: number) => batch.run(c, 'batch') },
+  stream: { run: (c: number) => batch.run(c, 'stream') },
+};
 
-const pick = process.env.TM_BENCH?.split(',') ?? Object.keys(scenarios);
+// the 1M-talent stream takes minutes and ~0.5 GB of disk: opt in with TM_BENCH=stream
+const pick = process.env.TM_BENCH?.split(',') ?? Object.keys(scenarios).filter((s) => s !== 'stream');
 const calibMs = calibrate();
 const m = machine();
 console.log(`machine: ${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB, Node ${m.node}; calibration ${calibMs.toFixed(1)} ms`);

@@ -48,8 +48,9 @@ describe('batch', () => {
     expect(outs[2]).toEqual(outs[0]);
     const ref = tmp();
     expect(cli(['recommend', '--data', FIX, '--out', join(ref, 'recommendations.jsonl')]).code).toBe(0);
-    expect(cli(['match', '--data', FIX, '--out', join(ref, 'assignment.json')]).code).toBe(0);
-    expect(cli(['refer', '--data', FIX, '--out', join(ref, 'referrals.jsonl')]).code).toBe(0);
+    // the batch keeps each talent's best 50 platforms for the assignment by default
+    expect(cli(['match', '--data', FIX, '--max-prefs', '50', '--out', join(ref, 'assignment.json')]).code).toBe(0);
+    expect(cli(['refer', '--data', FIX, '--max-prefs', '50', '--out', join(ref, 'referrals.jsonl')]).code).toBe(0);
     for (const f of Object.keys(outs[0])) expect(outs[0][f], f).toBe(readFileSync(join(ref, f), 'utf8'));
   });
 

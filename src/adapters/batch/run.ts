@@ -81,6 +81,8 @@ export interface BatchSummary {
   /** talent x platform pairs scored in this run (excludes reused and resumed chunks) */
   scoredPairs: number;
   seconds: number;
+  /** wall time of the streaming + scoring phase and of the final merge / assignment / publish */
+  phases: { stream: number; finalize: number };
   pairsPerSecond: number;
   assigned: number;
   totalScore: number;
@@ -88,6 +90,25 @@ export interface BatchSummary {
   threads: number;
   skipped: InputIssue[];
   pruned: number[];
+}
+
+export const DEFAULT_BATCH_MAX_PREFS = 50;
+
+/** Growable typed array (doubling), for gathering preference lists without JS arrays of numbers. */
+class Grow<T extends Int32Array | Float64Array> {
+  n = 0;
+  constructor(public a: T) {}
+  push(x: number): void {
+    if (this.n === this.a.length) {
+      const b = new (this.a.constructor as { new (n: number): T })(Math.max(16, this.a.length * 2));
+      (b as unknown as { set(x: T): void }).set(this.a);
+      this.a = b;
+    }
+    this.a[this.n++] = x;
+  }
+  done(): T {
+    return this.a.slice(0, this.n) as T;
+  }
 }
 
 const sha = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
@@ -109,7 +130,9 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
   const chunkSize = o.chunkSize ?? 2000;
   const k = o.k ?? 10;
   const kPlatform = o.kPlatform ?? k;
-  const assignOpts: AssignOptions = { mode: 'stable', proposer: 'talent', maxPrefs: 0, ...o.assign };
+  // The batch keeps each talent's best 50 platforms for the assignment by default: every
+  // acceptable pair of a large reserve would not fit in memory (100k x 1k is ~100M pairs).
+  const assignOpts: AssignOptions = { mode: 'stable', proposer: 'talent', ...o.assign, maxPrefs: o.assign?.maxPrefs ?? DEFAULT_BATCH_MAX_PREFS };
   const cap = o.cap ?? 100;
 
   const platforms = [...inputs.platforms].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -246,6 +269,7 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
     if (failure) throw failure;
     if (issues.length > 0) throw inputError(issues, omitted);
 
+    const tStream = performance.now();
     // ---- finalize: platform lines, assignment, referrals; publish atomically ----
     const M = side.platforms.count;
     const merger = new CandidateMerger(M, kPlatform);
@@ -253,14 +277,15 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
     const platformLines = platformIds.map((id, p) => ({ id, line: merger.line(id, p) }));
 
     const talentIds: string[] = [];
-    const tPtr: number[] = [0];
-    const plat: number[] = [];
-    const f: number[] = [];
-    const b: number[] = [];
-    const s: number[] = [];
-    const seats: number[] = [];
-    const priority: number[] = [];
-    const capital: number[] = [];
+    const tPtr = new Grow(new Int32Array(1024));
+    tPtr.push(0);
+    const plat = new Grow(new Int32Array(1024));
+    const f = new Grow(new Float64Array(1024));
+    const b = new Grow(new Float64Array(1024));
+    const s = new Grow(new Float64Array(1024));
+    const seats = new Grow(new Int32Array(1024));
+    const priority = new Grow(new Float64Array(1024));
+    const capital = new Grow(new Float64Array(1024));
     const noPairs: string[] = [];
     for (const row of store.talentRows(runId)) {
       talentIds.push(row.talent_id);
@@ -271,7 +296,7 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
         b.push(pr.b[j]);
         s.push(pr.s[j]);
       }
-      tPtr.push(plat.length);
+      tPtr.push(plat.n);
       const meta = JSON.parse(row.meta) as { priority: number; capital: number; seats: number; noPairs: string };
       seats.push(meta.seats);
       priority.push(meta.priority);
@@ -279,10 +304,10 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
       noPairs.push(meta.noPairs);
     }
     const N = talentIds.length;
-    const ps = finishPairSet(N, M, Int32Array.from(tPtr), Int32Array.from(plat), Float64Array.from(f), Float64Array.from(b), Float64Array.from(s), Int32Array.from(seats), side.platforms.freeSlots, side.platforms.freeSeats);
+    const ps = finishPairSet(N, M, tPtr.done(), plat.done(), f.done(), b.done(), s.done(), seats.done(), side.platforms.freeSlots, side.platforms.freeSeats);
     const assignment = assignPairs(ps, assignOpts, platformIds, (t) => noPairs[t]);
     const ctx = { talentIds, platformIds, platforms };
-    const referrals = buildReferrals({ priority, capital }, assignment, inputs.policy.maxSupportYuan);
+    const referrals = buildReferrals({ priority: priority.done(), capital: capital.done() }, assignment, inputs.policy.maxSupportYuan);
     const referralLines = [...referralRecords(ctx, referrals)].map((r) => JSON.stringify(r));
     const stats = store.chunkStats(runId);
     const seconds = (performance.now() - t0) / 1000;
@@ -299,6 +324,7 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
       pairs: stats.pairs,
       scoredPairs: scoredTalents * M,
       seconds,
+      phases: { stream: (tStream - t0) / 1000, finalize: (performance.now() - tStream) / 1000 },
       pairsPerSecond: (scoredTalents * M) / Math.max(seconds, 1e-9),
       assigned: N - assignment.unassigned.length,
       totalScore: assignment.totalScore,

@@ -59,7 +59,7 @@ function addAssignOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--mode <mode>', 'assignment: stable (deferred acceptance) or optimal (max total score)').choices(['stable', 'optimal']).default('stable'))
     .addOption(new Option('--proposer <side>', 'stable mode: which side proposes').choices(['talent', 'platform']).default('talent'))
-    .option('--max-prefs <n>', "keep each talent's best N platforms (0 = every acceptable pair)", (v) => (v === '0' ? 0 : parsePositiveInt('--max-prefs', 100_000)(v)), 0)
+    .option('--max-prefs <n>', "keep each talent's best N platforms for the assignment (0 = every acceptable pair; default 0, batch 50)", (v) => (v === '0' ? 0 : parsePositiveInt('--max-prefs', 100_000)(v)))
     .option('--time-limit <sec>', 'optimal mode: MILP solver time limit in seconds', parsePositiveInt('--time-limit', 86_400), 60);
 }
 
@@ -67,7 +67,7 @@ async function assignOptions(o: Opts): Promise<AssignOptions> {
   return {
     mode: o.mode as 'stable' | 'optimal',
     proposer: o.proposer as 'talent' | 'platform',
-    maxPrefs: o.maxPrefs as number,
+    ...(o.maxPrefs !== undefined ? { maxPrefs: o.maxPrefs as number } : {}),
     timeLimitSec: o.timeLimit as number,
     ...(o.mode === 'optimal' ? { solver: await loadHighsSolver() } : {}),
   };
@@ -308,7 +308,7 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
       `talentmatch batch: run ${summary.runId}${summary.resumed ? ' (resumed)' : ''} complete in ${o.db as string}`,
       `  input      ${summary.talents} talents x ${summary.platforms} platforms, ${summary.chunks} chunks (${summary.chunksScored} scored, ${summary.chunksReused} reused from the last snapshot, ${summary.chunksResumed} already done before a restart)`,
       `  reuse      ${summary.talentsReused} of ${summary.talents} talents reused unchanged (${((100 * summary.talentsReused) / Math.max(1, summary.talents)).toFixed(1)}%)`,
-      `  scoring    ${summary.scoredPairs} pairs scored (${summary.pairs} acceptable), ${summary.threads} threads, ${summary.seconds.toFixed(2)} s end to end, ${Math.round(summary.pairsPerSecond)} pairs/s`,
+      `  scoring    ${summary.scoredPairs} pairs scored (${summary.pairs} acceptable), ${summary.threads} threads, ${summary.seconds.toFixed(2)} s end to end (stream + score ${summary.phases.stream.toFixed(2)} s, merge + assign + publish ${summary.phases.finalize.toFixed(2)} s), ${Math.round(summary.pairsPerSecond)} pairs/s`,
       `  assignment ${summary.assigned} assigned, total score ${summary.totalScore.toFixed(2)}, blocking pairs ${summary.blockingPairs}`,
     ];
     if (summary.pruned.length) lines.push(`  pruned     runs ${summary.pruned.join(', ')}`);
