@@ -8,12 +8,14 @@ import type { CaseResult } from './harness.js';
 import * as recommend from './recommend.bench.js';
 import * as matching from './matching.bench.js';
 import * as batch from './batch.bench.js';
+import * as api from './api.bench.js';
 
 const scenarios: Record<string, { run: (calibMs: number) => CaseResult[] | Promise<CaseResult[]> }> = {
   recommend,
   matching,
   batch: { run: (c: number) => batch.run(c, 'batch') },
   stream: { run: (c: number) => batch.run(c, 'stream') },
+  api,
 };
 
 // the 1M-talent stream takes minutes and ~0.5 GB of disk: opt in with TM_BENCH=stream

@@ -14,6 +14,7 @@ import { TokenCache } from '../text/cache.js';
 import type { TextModel } from '../text/tfidf.js';
 import type { IndustryModel, PlatformFeatures, TalentFeatures } from '../features/build.js';
 import { buildPlatformSide, talentFeatures } from './platformSide.js';
+import type { PlatformSide } from './platformSide.js';
 import type { ScoringModel } from '../scoring/kernel.js';
 import { createRowScratch, scoreRow } from '../scoring/kernel.js';
 import type { PairExplanation } from '../scoring/explain.js';
@@ -66,6 +67,10 @@ export interface Engine {
   refer(a: Assignment): Referrals;
   /** Token cache statistics (hits are texts that were not tokenised again). */
   cacheStats(): { hits: number; misses: number };
+  /** The engine's tokens-by-content-hash source (for scoring inline profiles). */
+  tokens(text: string): readonly string[];
+  /** The platform side the engine scores with. */
+  readonly side: PlatformSide;
 }
 
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -131,6 +136,8 @@ export function createEngine(input: Dataset, options: EngineOptions = {}): Engin
     refer: (a) => buildReferrals(supportInputs(model), a, data.policy.maxSupportYuan),
     explain: (tid, pid) => explainPair(model, need(talentIdx, tid, 'talent'), need(platformIdx, pid, 'platform')),
     cacheStats: () => ({ hits: cache.hits, misses: cache.misses }),
+    tokens,
+    side,
   };
 }
 

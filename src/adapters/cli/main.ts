@@ -390,6 +390,39 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
       done(EXIT_OK);
     });
 
+  addDataOptions(
+    program
+      .command('serve')
+      .description('the scoring API over HTTP (snapshots from --db, live scoring with the model from --data)')
+      .option('--db <file>', 'SQLite database file', 'data/talentmatch.db')
+      .option('--port <n>', 'port (0 = any free port)', (v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be an integer in [0, 65535], got ${JSON.stringify(v)}`);
+        return n;
+      }, 8080)
+      .option('--host <addr>', 'address to listen on', '127.0.0.1'),
+  ).action(async (o: Opts) => {
+    const paths = dataPaths(o);
+    let engine: Engine | undefined;
+    if (paths.data || paths.platforms) {
+      const loaded = await loadDataset(paths, { needTalents: false, needOutcomes: false, skipInvalid: o.skipInvalid === true, omit: ['outcomes'] });
+      engine = createEngine(loaded.dataset, { trusted: true });
+    }
+    const { buildServer } = await import('../http/server.js');
+    const app = await buildServer({ db: o.db as string, ...(engine ? { engine } : {}), logger: { level: process.env.TALENTMATCH_LOG_LEVEL ?? 'info' } });
+    const address = await app.listen({ port: o.port as number, host: o.host as string });
+    io.err(`talentmatch API listening on ${address} (docs: ${address}/docs)\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        // graceful: stop accepting, let in-flight requests finish, then exit
+        app.close().then(resolve, resolve);
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+    done(EXIT_OK);
+  });
+
   addDataOptions(program.command('validate').description('check input files against the data contract; exit 1 listing every problem')).action(async (o: Opts) => {
     const loaded = await load(o, false, io);
     const d = loaded.dataset;

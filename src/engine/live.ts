@@ -1,0 +1,120 @@
+/**
+ * Live scoring of profiles that are not in the engine's data (the API's inline talents and
+ * platforms), with the engine's platform side. An inline talent is vectorized against the
+ * reference text model exactly as a stored one would be, so its scores equal what a batch
+ * would compute for it. Vectorized inline talents are kept in an LRU by content hash.
+ */
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type { Platform, Talent } from '../domain/schemas.js';
+import { TalentSchema, PlatformSchema } from '../domain/schemas.js';
+import { issuesFromZod } from '../domain/validate.js';
+import { inputError } from '../errors.js';
+import type { PlatformFeatures, TalentFeatures } from '../features/build.js';
+import { buildPlatformFeatures } from '../features/build.js';
+import type { ScoringModel } from '../scoring/kernel.js';
+import type { PairExplanation } from '../scoring/explain.js';
+import { explainPair } from '../scoring/explain.js';
+import { rankRange } from '../ranking/twoWay.js';
+import type { RecommendationRecord } from './format.js';
+import { talentRecord } from './format.js';
+import { talentFeatures } from './platformSide.js';
+import type { Engine } from './engine.js';
+
+export type TalentRef = { id: string } | { profile: unknown };
+export type PlatformRef = { id: string } | { profile: unknown };
+
+const hash = (x: unknown) => createHash('sha1').update(JSON.stringify(x)).digest('base64url');
+
+/** One-row talent features: a stored talent's row, or an inline profile's. */
+function oneTalent(T: TalentFeatures, ti: number): TalentFeatures {
+  const D = T.industry.length / Math.max(1, T.count);
+  const row = <A extends { subarray(a: number, b: number): A }>(a: A, w = 1) => a.subarray(ti * w, (ti + 1) * w);
+  const csr = (m: TalentFeatures['desc']) => {
+    const a = m.indptr[ti];
+    const b = m.indptr[ti + 1];
+    return { rows: 1, cols: m.cols, indptr: Int32Array.of(0, b - a), indices: m.indices.subarray(a, b), values: m.values.subarray(a, b) };
+  };
+  const ea = T.exclIndptr[ti];
+  const eb = T.exclIndptr[ti + 1];
+  return {
+    count: 1,
+    ids: [T.ids[ti]],
+    desc: csr(T.desc),
+    profile: csr(T.profile),
+    industry: row(T.industry, D),
+    needMask: row(T.needMask),
+    seats: row(T.seats),
+    capital: row(T.capital),
+    stage: row(T.stage),
+    level: row(T.level),
+    exclIndptr: Int32Array.of(0, eb - ea),
+    exclIdx: T.exclIdx.subarray(ea, eb),
+  };
+}
+
+export class LiveScorer {
+  private readonly talents: LRUCache<string, TalentFeatures>;
+  private readonly platforms: LRUCache<string, PlatformFeatures>;
+
+  constructor(
+    private readonly engine: Engine,
+    cacheSize = 1000,
+  ) {
+    this.talents = new LRUCache({ max: cacheSize });
+    this.platforms = new LRUCache({ max: Math.max(16, cacheSize >> 2) });
+  }
+
+  /** Validated inline talent -> features (cached by content hash). Throws E_INPUT naming `where`. */
+  inlineTalent(profile: unknown, where: string): TalentFeatures {
+    const res = TalentSchema.safeParse(profile);
+    if (!res.success) throw inputError(issuesFromZod(res.error, profile, { file: where }));
+    const key = hash(res.data);
+    let f = this.talents.get(key);
+    if (!f) {
+      f = talentFeatures(this.engine.side, [res.data as Talent], (t) => this.engine.tokens(t));
+      this.talents.set(key, f);
+    }
+    return f;
+  }
+
+  inlinePlatform(profile: unknown, where: string): PlatformFeatures {
+    const res = PlatformSchema.safeParse(profile);
+    if (!res.success) throw inputError(issuesFromZod(res.error, profile, { file: where }));
+    const key = hash(res.data);
+    let f = this.platforms.get(key);
+    if (!f) {
+      const side = this.engine.side;
+      f = buildPlatformFeatures([res.data as Platform], side.text, side.industry, (t) => this.engine.tokens(t), side.weights);
+      this.platforms.set(key, f);
+    }
+    return f;
+  }
+
+  private talent(ref: TalentRef, where: string): TalentFeatures {
+    if ('id' in ref) return oneTalent(this.engine.model.talents, this.engine.talentIndex(ref.id));
+    return this.inlineTalent(ref.profile, where);
+  }
+
+  private platform(ref: PlatformRef, where: string): { P: PlatformFeatures; pi: number } {
+    if ('id' in ref) return { P: this.engine.model.platforms, pi: this.engine.platformIndex(ref.id) };
+    return { P: this.inlinePlatform(ref.profile, where), pi: 0 };
+  }
+
+  score(t: TalentRef, p: PlatformRef, where = 'request body'): PairExplanation {
+    let T = this.talent(t, `${where} talent`);
+    const { P, pi } = this.platform(p, `${where} platform`);
+    // exclusions name the engine's platforms; an inline platform is new to both sides
+    if (!('id' in p)) T = { ...T, exclIndptr: Int32Array.of(0, 0), exclIdx: new Int32Array(0) };
+    const m: ScoringModel = { ctx: this.engine.model.ctx, talents: T, platforms: P };
+    return explainPair(m, 0, pi);
+  }
+
+  /** Top-k platforms for an inline talent profile, in the contract's talent-line format. */
+  recommend(profile: unknown, k: number, where = 'request body'): RecommendationRecord {
+    const T = this.inlineTalent(profile, where);
+    const m: ScoringModel = { ctx: this.engine.model.ctx, talents: T, platforms: this.engine.model.platforms };
+    const r = rankRange(m, 0, 1, k, 1);
+    return talentRecord(m, 0, r.talentTop.ids, r.talentTop.sizes[0]);
+  }
+}
