@@ -163,15 +163,22 @@ export class Store {
     return new Set((this.db.prepare('SELECT chunk_id FROM chunks WHERE run_id = ?').all(runId) as { chunk_id: number }[]).map((r) => r.chunk_id));
   }
 
-  /** Writes a chunk's results and its checkpoint in one transaction. */
-  writeChunk(c: ChunkRowIn): void {
+  /**
+   * Writes a chunk's results and its checkpoint in one transaction. Idempotent: a chunk
+   * already checkpointed in this run is left as it is (duplicate deliveries of a queued job).
+   * Returns whether it wrote.
+   */
+  writeChunk(c: ChunkRowIn): boolean {
     const ins = this.db.prepare('INSERT INTO talent_recs (run_id, talent_id, chunk_id, hash, line, prefs, meta) VALUES (?, ?, ?, ?, ?, ?, ?)');
     const chunk = this.db.prepare(
       'INSERT INTO chunks (run_id, chunk_id, chunk_key, start_line, end_line, talents, pairs, reused, candidates) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    this.db.transaction(() => {
+    const exists = this.db.prepare('SELECT 1 FROM chunks WHERE run_id = ? AND chunk_id = ?');
+    return this.db.transaction(() => {
+      if (exists.get(c.runId, c.chunkId)) return false;
       for (const r of c.rows) ins.run(c.runId, r.talentId, c.chunkId, r.hash, r.line, r.prefs, r.meta);
       chunk.run(c.runId, c.chunkId, c.key, c.startLine, c.endLine, c.talents, c.pairs, c.reused ? 1 : 0, c.candidates);
+      return true;
     })();
   }
 

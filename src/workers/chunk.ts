@@ -22,6 +22,13 @@ export interface ChunkTask {
   /** first and last input line (1-based, inclusive) */
   startLine: number;
   endLine: number;
+  /** byte range [startByte, endByte) of those lines in the talents file */
+  startByte: number;
+  endByte: number;
+  /** hash of the chunk's talents' content hashes: a worker reading the range itself checks it */
+  key: string;
+  /** input lines inside the range that were skipped as invalid (--skip-invalid) */
+  skipLines: number[];
   talents: Talent[];
   /** platforms per talent line */
   k: number;
@@ -56,6 +63,11 @@ export interface ChunkResult {
   candIds: string[];
   candValues: Float64Array;
   pairs: number;
+}
+
+/** Key of a chunk: hash of its talents' content hashes, in input order. */
+export function chunkKey(talents: readonly Talent[]): string {
+  return createHash('sha256').update(talents.map(talentHash).join('\n')).digest('hex');
 }
 
 /** Content hash of a talent profile (canonical JSON of the validated record). */

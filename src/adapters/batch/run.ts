@@ -17,7 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { readLines } from '../files/lines.js';
 import { availableParallelism } from 'node:os';
 import { serialize, deserialize } from 'node:v8';
 import type { Industry, Platform, Policy, Talent } from '../../domain/schemas.js';
@@ -38,7 +38,8 @@ import { assignmentRecord, referralRecords } from '../../engine/formatAssignment
 import { packPlatformSide } from '../../workers/pack.js';
 import { createChunkPool } from '../../workers/pool.js';
 import type { ChunkResult, ChunkTask } from '../../workers/chunk.js';
-import { talentHash } from '../../workers/chunk.js';
+import { chunkKey } from '../../workers/chunk.js';
+import type { PlatformPack } from '../../workers/pack.js';
 import { Store } from '../../store/store.js';
 import { CandidateMerger, encodeCandidates } from './merge.js';
 
@@ -50,8 +51,25 @@ export interface BatchInputs {
   talentsPath: string;
 }
 
+/** Where chunks are scored: the local worker-thread pool (default) or a distributed queue. */
+export interface ChunkDispatcher {
+  /** chunks scored at once (in flight) */
+  concurrency: number;
+  run(task: ChunkTask): Promise<ChunkResult>;
+  destroy(): Promise<void>;
+}
+
+export interface DispatchContext {
+  pack: PlatformPack;
+  runId: number;
+  platformFingerprint: string;
+  talentsPath: string;
+}
+
 export interface BatchOptions {
   db: string;
+  /** builds the dispatcher once the run is known (default: a piscina pool of `threads`) */
+  dispatcher?: (ctx: DispatchContext) => Promise<ChunkDispatcher> | ChunkDispatcher;
   threads?: number;
   chunkSize?: number;
   k?: number;
@@ -123,6 +141,16 @@ async function fileHash(path: string): Promise<string> {
   return h.digest('hex');
 }
 
+/** The platform side of a run and its fingerprint (coordinator and queue workers compute it alike). */
+export function platformSideOf(inputs: Omit<BatchInputs, 'talentsPath'>) {
+  const platforms = [...inputs.platforms].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const weights = resolveWeights(inputs.weights);
+  const cache = new TokenCache(new Tokenizer(), 10_000);
+  const side = buildPlatformSide(inputs.industries, platforms, inputs.policy, weights, (t) => cache.tokens(t));
+  const fingerprint = sha(JSON.stringify({ industries: inputs.industries, platforms, policy: inputs.policy, weights }));
+  return { side, platforms, weights, fingerprint };
+}
+
 export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<BatchSummary> {
   const t0 = performance.now();
   const now = o.now ?? (() => new Date().toISOString());
@@ -135,20 +163,16 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
   const assignOpts: AssignOptions = { mode: 'stable', proposer: 'talent', ...o.assign, maxPrefs: o.assign?.maxPrefs ?? DEFAULT_BATCH_MAX_PREFS };
   const cap = o.cap ?? 100;
 
-  const platforms = [...inputs.platforms].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const weights = resolveWeights(inputs.weights);
-  const cache = new TokenCache(new Tokenizer(), 10_000);
-  const side = buildPlatformSide(inputs.industries, platforms, inputs.policy, weights, (t) => cache.tokens(t));
+  const { side, platforms, weights, fingerprint: platformFp } = platformSideOf(inputs);
   const platformIds = side.platforms.ids;
   const industryIds = new Set(inputs.industries.map((i) => i.id));
 
-  const platformFp = sha(JSON.stringify({ industries: inputs.industries, platforms, policy: inputs.policy, weights }));
   const optionsKey = JSON.stringify({ k, kPlatform, chunkSize, mode: assignOpts.mode, proposer: assignOpts.proposer, maxPrefs: assignOpts.maxPrefs, skipInvalid: o.skipInvalid === true });
   const fingerprint = sha(`${platformFp}\n${optionsKey}\n${await fileHash(inputs.talentsPath)}`);
   const totalBytes = statSync(inputs.talentsPath).size;
 
   const store = new Store(o.db);
-  let pool: ReturnType<typeof createChunkPool> | undefined;
+  let pool: ChunkDispatcher | undefined;
   let runId = -1;
   try {
     let resumed = false;
@@ -163,7 +187,13 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
     const base = store.reuseBase(platformFp, optionsKey);
     const baseId = base && base.id !== runId ? base.id : undefined;
     const done = store.doneChunks(runId);
-    pool = createChunkPool(packPlatformSide(side), threads);
+    const pack = packPlatformSide(side);
+    pool = o.dispatcher
+      ? await o.dispatcher({ pack, runId, platformFingerprint: platformFp, talentsPath: inputs.talentsPath })
+      : (() => {
+          const local = createChunkPool(pack, threads);
+          return { concurrency: threads, run: (t: ChunkTask) => local.run(t), destroy: () => local.destroy() };
+        })();
 
     const issues: InputIssue[] = [];
     let omitted = 0;
@@ -177,6 +207,9 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
     let buf: Talent[] = [];
     let bufStart = 0;
     let lastLine = 0;
+    let bufStartByte = 0;
+    let lastByte = 0;
+    let bufSkipped: number[] = [];
     let scored = 0;
     let scoredTalents = 0;
     let reused = 0;
@@ -190,18 +223,22 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
       const id = chunkId++;
       const startLine = bufStart;
       const endLine = lastLine;
+      const startByte = bufStartByte;
+      const endByte = lastByte;
+      const skipLines = bufSkipped.filter((l) => l < endLine);
       buf = [];
+      bufSkipped = [];
       if (issues.length > 0 && !o.skipInvalid) return; // the run will fail: score nothing more
       if (done.has(id)) {
         resumedChunks++;
         return;
       }
-      const key = sha(talents.map(talentHash).join('\n'));
+      const key = chunkKey(talents);
       if (baseId !== undefined && store.reuseChunk(runId, id, baseId, key, startLine, endLine)) {
         reused++;
         return;
       }
-      const task: ChunkTask = { runId, chunkId: id, startLine, endLine, talents, k, kPlatform, maxPrefs: assignOpts.maxPrefs ?? 0 };
+      const task: ChunkTask = { runId, chunkId: id, startLine, endLine, startByte, endByte, key, skipLines, talents, k, kPlatform, maxPrefs: assignOpts.maxPrefs ?? 0 };
       const p = pool!
         .run(task)
         .then((res) => {
@@ -214,17 +251,16 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
         })
         .finally(() => inFlight.delete(p));
       inFlight.add(p);
-      while (inFlight.size >= threads * 2) await Promise.race(inFlight);
+      while (inFlight.size >= pool!.concurrency * 2) await Promise.race(inFlight);
     };
 
-    const stream = createReadStream(inputs.talentsPath, { encoding: 'utf8' });
-    const lines = createInterface({ input: stream, crlfDelay: Infinity });
     let bytes = 0;
     let lineNo = 0;
     const file = inputs.talentsPath;
-    for await (const text of lines) {
-      lineNo++;
-      bytes += Buffer.byteLength(text) + 1;
+    for await (const ln of readLines(inputs.talentsPath)) {
+      const text = ln.text;
+      lineNo = ln.line;
+      bytes = ln.end;
       if (lineNo % 1000 === 0) o.onProgress?.(Math.min(bytes, totalBytes), totalBytes);
       if (failure) break;
       const trimmed = text.trim();
@@ -253,14 +289,20 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
         });
       }
       if (lineIssues.length > 0) {
-        if (o.skipInvalid) skipped.push(...lineIssues);
-        else lineIssues.forEach(addIssue);
+        if (o.skipInvalid) {
+          skipped.push(...lineIssues);
+          if (buf.length > 0) bufSkipped.push(lineNo);
+        } else lineIssues.forEach(addIssue);
         continue;
       }
       seen.set(talent!.id, lineNo);
-      if (buf.length === 0) bufStart = lineNo;
+      if (buf.length === 0) {
+        bufStart = lineNo;
+        bufStartByte = ln.start;
+      }
       buf.push(talent!);
       lastLine = lineNo;
+      lastByte = ln.end;
       if (buf.length >= chunkSize) await flush();
     }
     await flush();

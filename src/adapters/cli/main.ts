@@ -31,6 +31,7 @@ import type { Recommendations } from '../../engine/engine.js';
 import type { Outcome } from '../../domain/schemas.js';
 import { availableParallelism } from 'node:os';
 import { runBatch } from '../batch/run.js';
+import type { DispatchContext } from '../batch/run.js';
 import { Store } from '../../store/store.js';
 import { diffRuns, exportRun, pickRun } from '../batch/readers.js';
 
@@ -280,7 +281,9 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
         .option('--resume', 'continue the interrupted run with the same inputs', false)
         .option('--keep <n>', 'keep only the newest N complete snapshots', parsePositiveInt('--keep', 1_000_000))
         .option('--out <dir>', 'also export the snapshot into this folder')
-        .option('--report <file>', 'also write the HTML report (in-process; for fixture-sized data)'),
+        .option('--report <file>', 'also write the HTML report (in-process; for fixture-sized data)')
+        .option('--queue <url>', 'distribute chunks over Redis + BullMQ (redis://[:password@]host:port[/db] or rediss://); run `talentmatch worker` processes')
+        .option('--in-flight <n>', 'with --queue: chunks queued at once', parsePositiveInt('--in-flight', 10_000), 8),
     ),
   ).action(async (o: Opts) => {
     const paths = dataPaths(o);
@@ -300,6 +303,14 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
         ...(o.keep !== undefined ? { keep: o.keep as number } : {}),
         skipInvalid: o.skipInvalid === true,
         onProgress: (b, t) => progress.update(b, t),
+        ...(typeof o.queue === 'string'
+          ? {
+              dispatcher: async (ctx: DispatchContext) => {
+                const { queueDispatcher } = await import('../queue/queue.js');
+                return queueDispatcher(o.queue as string, ctx, { inFlight: o.inFlight as number });
+              },
+            }
+          : {}),
       },
     );
     progress.stop();
@@ -422,6 +433,47 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     });
     done(EXIT_OK);
   });
+
+  addDataOptions(
+    program
+      .command('worker')
+      .description('score queued chunks of distributed batch runs (same kernel, own thread pool); needs the same inputs as the coordinator')
+      .requiredOption('--queue <url>', 'redis://[:password@]host:port[/db] or rediss:// (TLS)')
+      .option('--threads <n>', 'worker threads (default: available parallelism)', parsePositiveInt('--threads', 256), availableParallelism())
+      .option('--lock-ms <n>', "job lock in ms: a killed worker's chunk is handed on after about this long", parsePositiveInt('--lock-ms', 3_600_000), 30_000),
+  ).action(async (o: Opts) => {
+    const { startQueueWorker } = await import('../queue/worker.js');
+    const w = await startQueueWorker({ url: o.queue as string, paths: dataPaths(o), threads: o.threads as number, lockMs: o.lockMs as number, log: io.err });
+    io.err(`talentmatch worker: waiting for chunks on ${new URL(o.queue as string).host}\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => void w.close().then(resolve, resolve);
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+    done(EXIT_OK);
+  });
+
+  program
+    .command('queue')
+    .description('inspect the distributed queue')
+    .command('status')
+    .description('waiting / active / completed / failed chunks per run')
+    .requiredOption('--queue <url>', 'redis:// or rediss:// URL')
+    .option('--json', 'print JSON', false)
+    .action(async (o: Opts) => {
+      const { queueStatus } = await import('../queue/queue.js');
+      const st = await queueStatus(o.queue as string);
+      if (o.json) io.out(JSON.stringify(st, null, 2) + '\n');
+      else {
+        const lines = [`queue ${new URL(o.queue as string).host}: ${st.runs.length} run(s)`];
+        for (const r of st.runs) {
+          lines.push(`  ${r.key}: waiting ${r.waiting}, active ${r.active}, delayed ${r.delayed}, completed ${r.completed}, failed ${r.failed}`);
+          for (const e of r.errors) lines.push(`    failed ${e}`);
+        }
+        io.out(lines.join('\n') + '\n');
+      }
+      done(EXIT_OK);
+    });
 
   addDataOptions(program.command('validate').description('check input files against the data contract; exit 1 listing every problem')).action(async (o: Opts) => {
     const loaded = await load(o, false, io);

@@ -1,0 +1,85 @@
+/**
+ * `talentmatch worker --queue URL`: scores queued chunks with the same kernel as the local
+ * batch, on its own thread pool. It builds the platform side from its own inputs and
+ * refuses jobs of a run with another platform fingerprint; it reads each chunk's byte range
+ * from its talents file (its own --talents / --data, else the coordinator's path) and
+ * refuses a range whose content key differs from the coordinator's.
+ */
+import type { Job } from 'bullmq';
+import { Worker } from 'bullmq';
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { TalentSchema } from '../../domain/schemas.js';
+import type { Talent } from '../../domain/schemas.js';
+import { loadDataset } from '../files/dataset.js';
+import type { DataPaths } from '../files/dataset.js';
+import { readLines } from '../files/lines.js';
+import { platformSideOf } from '../batch/run.js';
+import { packPlatformSide } from '../../workers/pack.js';
+import { createChunkPool } from '../../workers/pool.js';
+import { chunkKey } from '../../workers/chunk.js';
+import type { ChunkJob } from './queue.js';
+import { QUEUE_NAME, connect, encodeResult } from './queue.js';
+
+export interface QueueWorkerOptions {
+  url: string;
+  paths: DataPaths;
+  threads: number;
+  /** job lock; a killed worker's job is handed on after about this long. Default 30 s. */
+  lockMs?: number;
+  log?: (s: string) => void;
+}
+
+export async function startQueueWorker(o: QueueWorkerOptions): Promise<{ close(): Promise<void> }> {
+  const loaded = await loadDataset(o.paths, { needTalents: false, needOutcomes: false, skipInvalid: false, omit: ['talents', 'outcomes'] });
+  const d = loaded.dataset;
+  const { side, fingerprint } = platformSideOf({ industries: d.industries, platforms: d.platforms, policy: d.policy, ...(d.weights ? { weights: d.weights } : {}) });
+  const ownTalents = o.paths.talents ?? (o.paths.data && existsSync(join(o.paths.data, 'talents.jsonl')) ? join(o.paths.data, 'talents.jsonl') : undefined);
+  const pool = createChunkPool(packPlatformSide(side), o.threads);
+  const log = o.log ?? (() => {});
+  const connection = connect(o.url);
+  const lockMs = o.lockMs ?? 30_000;
+
+  const processJob = async (job: Job<ChunkJob>): Promise<string> => {
+    const j = job.data;
+    if (j.platformFingerprint !== fingerprint) {
+      throw new Error(`platform side differs from the run's (platforms, taxonomy, policy or weights): this worker has ${fingerprint.slice(0, 12)}, the run ${j.platformFingerprint.slice(0, 12)}`);
+    }
+    const path = ownTalents ?? j.talentsPath;
+    const skip = new Set(j.skipLines);
+    const talents: Talent[] = [];
+    for await (const ln of readLines(path, { start: j.startByte, end: j.endByte, firstLine: j.startLine })) {
+      if (ln.text.trim() === '' || skip.has(ln.line)) continue;
+      let raw: unknown;
+      try {
+        raw = JSON.parse(ln.text);
+      } catch {
+        throw new Error(`${path}:${ln.line}: not the JSON the coordinator read (inputs differ)`);
+      }
+      const r = TalentSchema.safeParse(raw);
+      if (!r.success) throw new Error(`${path}:${ln.line}: not the record the coordinator read (inputs differ)`);
+      talents.push(r.data);
+    }
+    if (chunkKey(talents) !== j.key) throw new Error(`chunk ${j.chunkId}: lines ${j.startLine}-${j.endLine} of ${path} differ from the coordinator's (content hash mismatch)`);
+    const result = await pool.run({ ...j, talents });
+    log(`chunk ${j.chunkId} of run ${j.runId}: ${talents.length} talents\n`);
+    return encodeResult(result);
+  };
+
+  const worker = new Worker<ChunkJob, string>(QUEUE_NAME, processJob, {
+    connection,
+    concurrency: o.threads,
+    lockDuration: lockMs,
+    stalledInterval: Math.max(1000, Math.floor(lockMs / 2)),
+    maxStalledCount: 3,
+  });
+  worker.on('failed', (job, err) => log(`chunk ${job?.data.chunkId} failed (attempt ${job?.attemptsMade}): ${err.message}\n`));
+  await worker.waitUntilReady();
+  return {
+    async close() {
+      await worker.close();
+      await pool.destroy();
+      connection.disconnect();
+    },
+  };
+}

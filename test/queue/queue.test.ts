@@ -1,0 +1,168 @@
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+const FIX = 'fixtures/jiangdong';
+const BIN = 'bin/talentmatch.js';
+const PORT = 20000 + Math.floor(Math.random() * 20000);
+const URL_ = `redis://127.0.0.1:${PORT}`;
+const tmp = () => mkdtempSync(join(tmpdir(), 'tm-queue-'));
+let redis: ChildProcess;
+const children: ChildProcess[] = [];
+
+function cli(args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function exported(db: string): Record<string, string> {
+  const d = tmp();
+  const r = cli(['export', '--db', db, '--out', d]);
+  expect(r.code, r.err).toBe(0);
+  return Object.fromEntries(['recommendations.jsonl', 'assignment.json', 'referrals.jsonl'].map((f) => [f, readFileSync(join(d, f), 'utf8')]));
+}
+
+async function startWorker(data = FIX): Promise<ChildProcess> {
+  const w = spawn(process.execPath, [BIN, 'worker', '--queue', URL_, '--data', data, '--threads', '1', '--lock-ms', '3000'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  children.push(w);
+  let err = '';
+  await new Promise<void>((resolve, reject) => {
+    w.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (err.includes('waiting for chunks')) resolve();
+    });
+    w.on('exit', () => reject(new Error(`worker exited: ${err}`)));
+  });
+  return w;
+}
+
+function coordinator(db: string, extra: string[] = []): ChildProcess {
+  const c = spawn(process.execPath, [BIN, 'batch', '--data', FIX, '--db', db, '--queue', URL_, '--chunk-size', '100', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(c);
+  return c;
+}
+
+const finish = (c: ChildProcess) =>
+  new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+    let out = '';
+    let err = '';
+    c.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    c.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+    c.on('exit', (code) => resolve({ code, out, err }));
+  });
+
+async function chunksDone(db: string): Promise<number> {
+  if (!existsSync(db)) return 0;
+  try {
+    const ro = new Database(db, { readonly: true, fileMustExist: true });
+    const n = (ro.prepare('SELECT COUNT(*) AS n FROM chunks').get() as { n: number }).n;
+    ro.close();
+    return n;
+  } catch {
+    return 0;
+  }
+}
+
+let local: Record<string, string>;
+
+beforeAll(async () => {
+  redis = spawn('redis-server', ['--port', String(PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const probe = new Redis(URL_, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 100 });
+  probe.on('error', () => undefined); // refused until the server is up
+  for (let i = 0; i < 100; i++) {
+    try {
+      await probe.connect().catch(() => undefined);
+      if ((await probe.ping()) === 'PONG') break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  probe.disconnect();
+  const d = tmp();
+  const r = cli(['batch', '--data', FIX, '--db', join(d, 'local.db'), '--chunk-size', '100', '--threads', '1']);
+  expect(r.code, r.err).toBe(0);
+  local = exported(join(d, 'local.db'));
+}, 120_000);
+
+beforeEach(async () => {
+  const c = new Redis(URL_);
+  await c.flushall();
+  c.disconnect();
+});
+
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
+afterAll(() => {
+  redis?.kill('SIGKILL');
+});
+
+describe('distributed batch on Redis + BullMQ', () => {
+  it('1 coordinator + 3 workers give the local batch snapshot byte for byte; queue status shows it drained', async () => {
+    await Promise.all([startWorker(), startWorker(), startWorker()]);
+    const db = join(tmp(), 'q.db');
+    const r = await finish(coordinator(db));
+    expect(r.code, r.err).toBe(0);
+    expect(exported(db)).toEqual(local);
+    const st = cli(['queue', 'status', '--queue', URL_, '--json']);
+    expect(st.code, st.err).toBe(0);
+    const runs = JSON.parse(st.out).runs as { waiting: number; active: number; failed: number }[];
+    for (const run of runs) expect(run.waiting + run.active + run.failed).toBe(0);
+  }, 120_000);
+
+  it('a worker SIGKILLed mid-run has its chunk retried by another: same snapshot', async () => {
+    const victim = await startWorker();
+    await Promise.all([startWorker(), startWorker()]);
+    const db = join(tmp(), 'q.db');
+    const c = coordinator(db);
+    const done = finish(c);
+    let log = '';
+    victim.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    for (let i = 0; i < 600 && !log.includes('chunk '); i++) await new Promise((r) => setTimeout(r, 10));
+    victim.kill('SIGKILL'); // it has just taken its next chunk
+    const r = await done;
+    expect(r.code, r.err).toBe(0);
+    expect(exported(db)).toEqual(local);
+  }, 120_000);
+
+  it('a poisoned chunk fails the run with a clear message and lands in the failed set', async () => {
+    const poisoned = tmp();
+    cpSync(FIX, poisoned, { recursive: true });
+    const lines = readFileSync(join(poisoned, 'talents.jsonl'), 'utf8').split('\n');
+    // same length, different content: only the chunk holding line 150 differs
+    lines[149] = lines[149].replace(/"description":"(.)/, (_m, c: string) => `"description":"${c === 'X' ? 'Y' : 'X'}`);
+    writeFileSync(join(poisoned, 'talents.jsonl'), lines.join('\n'));
+    await startWorker(poisoned);
+    const db = join(tmp(), 'q.db');
+    const r = await finish(coordinator(db));
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/chunk 1 \(lines 101-200\) failed on the workers after 3 attempts: .*content hash mismatch/);
+    expect(r.err).not.toMatch(/\n\s+at /);
+    const st = JSON.parse(cli(['queue', 'status', '--queue', URL_, '--json']).out) as { runs: { failed: number; errors: string[] }[] };
+    expect(st.runs.reduce((n, x) => n + x.failed, 0)).toBeGreaterThan(0);
+    expect(st.runs.flatMap((x) => x.errors).join('\n')).toContain('content hash mismatch');
+  }, 120_000);
+
+  it('a SIGKILLed coordinator continues with --resume from the chunks already merged', async () => {
+    await Promise.all([startWorker(), startWorker()]);
+    const db = join(tmp(), 'q.db');
+    const c = coordinator(db);
+    const exited = new Promise((r) => c.on('exit', r));
+    const target = 3 + Math.floor(Math.random() * 12); // of 24 chunks
+    for (let i = 0; i < 3000 && (await chunksDone(db)) < target; i++) await new Promise((r) => setTimeout(r, 10));
+    c.kill('SIGKILL');
+    await exited;
+    const before = await chunksDone(db);
+    expect(before).toBeLessThan(24);
+    const r = await finish(coordinator(db, ['--resume']));
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('(resumed)');
+    expect(exported(db)).toEqual(local);
+  }, 120_000);
+});
