@@ -9,6 +9,7 @@ import * as recommend from './recommend.bench.js';
 import * as matching from './matching.bench.js';
 import * as batch from './batch.bench.js';
 import * as api from './api.bench.js';
+import * as queue from './queue.bench.js';
 
 const scenarios: Record<string, { run: (calibMs: number) => CaseResult[] | Promise<CaseResult[]> }> = {
   recommend,
@@ -16,10 +17,12 @@ const scenarios: Record<string, { run: (calibMs: number) => CaseResult[] | Promi
   batch: { run: (c: number) => batch.run(c, 'batch') },
   stream: { run: (c: number) => batch.run(c, 'stream') },
   api,
+  queue,
 };
 
-// the 1M-talent stream takes minutes and ~0.5 GB of disk: opt in with TM_BENCH=stream
-const pick = process.env.TM_BENCH?.split(',') ?? Object.keys(scenarios).filter((s) => s !== 'stream');
+// the 1M-talent stream takes minutes and ~0.5 GB of disk, the queue needs redis-server:
+// opt in with TM_BENCH=stream / TM_BENCH=queue
+const pick = process.env.TM_BENCH?.split(',') ?? Object.keys(scenarios).filter((s) => s !== 'stream' && s !== 'queue');
 const calibMs = calibrate();
 const m = machine();
 console.log(`machine: ${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB, Node ${m.node}; calibration ${calibMs.toFixed(1)} ms`);

@@ -94,3 +94,54 @@ export function* referralRecords(c: RecordContext, r: Referrals): Generator<Reco
     };
   }
 }
+
+/**
+ * The assignment record as compact JSON, in parts (a few thousand entries each), so a large
+ * assignment is never one object graph or one string. The concatenation equals
+ * JSON.stringify(assignmentRecord(c, a)) byte for byte (tested).
+ */
+export function* assignmentJsonParts(c: RecordContext, a: Assignment, per = 5000): Generator<string> {
+  const ps = a.pairs;
+  const head: Record<string, unknown> = { mode: a.mode, ...(a.mode === 'stable' ? { proposer: a.proposer } : {}) };
+  yield JSON.stringify(head).slice(0, -1) + ',"assignments":[';
+  let buf: string[] = [];
+  let first = true;
+  const flush = function* (): Generator<string> {
+    if (buf.length === 0) return;
+    yield (first ? '' : ',') + buf.join(',');
+    first = false;
+    buf = [];
+  };
+  for (let t = 0; t < ps.talents; t++) {
+    const e = a.matching.pairOf[t];
+    if (e < 0) continue;
+    buf.push(JSON.stringify({ talentId: c.talentIds[t], platformId: c.platformIds[ps.plat[e]], score: ps.s[e], talentScore: ps.f[e], platformScore: ps.b[e] }));
+    if (buf.length >= per) yield* flush();
+  }
+  yield* flush();
+  yield '],"unassigned":[';
+  first = true;
+  for (const u of a.unassigned) {
+    buf.push(
+      JSON.stringify({
+        talentId: c.talentIds[u.talent],
+        reason: u.reason,
+        code: u.code,
+        ...(u.platform !== undefined ? { platformId: c.platformIds[u.platform] } : {}),
+        ...(u.margin !== undefined ? { margin: u.margin } : {}),
+      }),
+    );
+    if (buf.length >= per) yield* flush();
+  }
+  yield* flush();
+  const platforms = c.platforms.map((p, i) => ({
+    id: p.id,
+    slotsUsed: p.capacity.slotsUsed + a.assignedCount[i],
+    seatsUsed: p.capacity.seatsUsed + a.assignedSeats[i],
+    assigned: a.assignedCount[i],
+    slots: p.capacity.slots,
+    seats: p.capacity.seats,
+  }));
+  const tail = JSON.stringify({ blockingPairs: a.blockingPairs, totalScore: a.totalScore, platforms, ...(a.optimal ?? {}) });
+  yield '],' + tail.slice(1);
+}

@@ -86,8 +86,9 @@ CREATE TABLE IF NOT EXISTS platform_recs (
 CREATE TABLE IF NOT EXISTS artifacts (
   run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
   name TEXT NOT NULL,
+  part INTEGER NOT NULL,
   body TEXT NOT NULL,
-  PRIMARY KEY (run_id, name)
+  PRIMARY KEY (run_id, name, part)
 );
 `;
 
@@ -226,19 +227,29 @@ export class Store {
     for (const r of this.db.prepare('SELECT line FROM platform_recs WHERE run_id = ? ORDER BY platform_id').pluck().iterate(runId) as Iterable<string>) yield r;
   }
 
+  /** An artifact's parts in order (large artifacts are stored in parts, never as one string). */
+  *artifactParts(runId: number, name: string): Generator<string> {
+    yield* this.db.prepare('SELECT body FROM artifacts WHERE run_id = ? AND name = ? ORDER BY part').pluck().iterate(runId, name) as Iterable<string>;
+  }
+
+  /** A whole artifact as one string (small artifacts, the API), or undefined. */
   artifact(runId: number, name: string): string | undefined {
-    return this.db.prepare('SELECT body FROM artifacts WHERE run_id = ? AND name = ?').pluck().get(runId, name) as string | undefined;
+    const parts = [...this.artifactParts(runId, name)];
+    return parts.length === 0 ? undefined : parts.join('');
   }
 
   /** Platform lines, artifacts and the `complete` status in one transaction: the snapshot appears whole. */
-  complete(runId: number, platformLines: { id: string; line: string }[], artifacts: Record<string, string>, finishedAt: string, summary: string): void {
+  complete(runId: number, platformLines: { id: string; line: string }[], artifacts: Record<string, Iterable<string>>, finishedAt: string, summary: string): void {
     const pl = this.db.prepare('INSERT INTO platform_recs (run_id, platform_id, line) VALUES (?, ?, ?)');
-    const ar = this.db.prepare('INSERT INTO artifacts (run_id, name, body) VALUES (?, ?, ?)');
+    const ar = this.db.prepare('INSERT INTO artifacts (run_id, name, part, body) VALUES (?, ?, ?, ?)');
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM platform_recs WHERE run_id = ?').run(runId);
       this.db.prepare('DELETE FROM artifacts WHERE run_id = ?').run(runId);
       for (const p of platformLines) pl.run(runId, p.id, p.line);
-      for (const [name, body] of Object.entries(artifacts)) ar.run(runId, name, body);
+      for (const [name, parts] of Object.entries(artifacts)) {
+        let i = 0;
+        for (const body of parts) ar.run(runId, name, i++, body);
+      }
       this.db.prepare(`UPDATE runs SET status = 'complete', finished_at = ?, summary = ? WHERE id = ?`).run(finishedAt, summary, runId);
     })();
   }

@@ -22,9 +22,9 @@ export function createChunkPool(pack: PlatformPack, threads: number): ChunkPool 
     maxThreads: threads,
     idleTimeout: 60_000,
     workerData: { pack },
-    // A worker holds one chunk at a time; capping its heap makes V8 collect instead of
+    // A worker holds one chunk at a time; capping its heap (256 MB) makes V8 collect instead of
     // growing (uncapped, three isolates together reached 3 GB RSS on a 1M-talent stream).
-    resourceLimits: { maxOldGenerationSizeMb: 512 },
+    resourceLimits: { maxOldGenerationSizeMb: 256 },
     ...(isTs ? { execArgv: ['--import', import.meta.resolve('tsx')] } : {}),
   });
   return {

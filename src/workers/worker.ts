@@ -11,7 +11,7 @@ import type { ChunkResult, ChunkTask } from './chunk.js';
 import { scoreChunk } from './chunk.js';
 
 const side = unpackPlatformSide((workerData as { pack: PlatformPack }).pack);
-const cache = new TokenCache(new Tokenizer(), 20_000);
+const cache = new TokenCache(new Tokenizer(), 5_000);
 const tokens = (t: string) => cache.tokens(t);
 
 export default function run(task: ChunkTask): ChunkResult {

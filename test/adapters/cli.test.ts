@@ -133,12 +133,18 @@ describe('talentmatch CLI', () => {
   it("the README's main job (npm start's command) runs on the fixtures", () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
     const d = tmp();
-    const cmd = String(pkg.scripts.start).replace('--out out', `--out ${d}`);
+    const cmd = String(pkg.scripts.start)
+      .replace('--db data/talentmatch.db', `--db ${join(d, 'db.sqlite')}`)
+      .replace('--out out', `--out ${d}`)
+      .replace('out/report.html', join(d, 'report.html'));
+    expect(cmd).toContain(d);
     const r = spawnSync(cmd, { shell: true, encoding: 'utf8' });
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    expect(r.stdout).toContain('2400 talent projects, 72 platforms');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/error|warn/i);
+    expect(r.stdout).toContain('2400 talents x 72 platforms');
+    expect(r.stdout).toMatch(/blocking pairs 0/);
     expect(readFileSync(join(d, 'recommendations.jsonl'), 'utf8').split('\n').length).toBeGreaterThan(2400);
+    expect(readFileSync(join(d, 'report.html'), 'utf8')).toContain('<!doctype html>');
   });
 
   it('the built launcher runs (bin/talentmatch.js over dist/)', () => {

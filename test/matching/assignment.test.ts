@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/engine/engine.js';
-import { assignmentRecord, recordContext, referralRecords } from '../../src/engine/formatAssignment.js';
+import { assignmentJsonParts, assignmentRecord, recordContext, referralRecords } from '../../src/engine/formatAssignment.js';
 import { supportYuan } from '../../src/referrals/referrals.js';
 import { defaultSupportRule } from '../../src/config/referrals.js';
 import { loadDataset } from '../../src/adapters/files/dataset.js';
@@ -122,6 +122,20 @@ describe('why-not reasons are consistent with the final assignment (fixtures)', 
           expect(u.margin!).toBeGreaterThanOrEqual(0);
         }
       }
+    }
+  });
+});
+
+describe('assignment JSON in parts', () => {
+  let engine: Awaited<ReturnType<typeof fixtureEngine>>;
+  beforeAll(async () => {
+    engine = await fixtureEngine();
+  });
+  it('concatenates to exactly JSON.stringify of the record, for every mode', () => {
+    for (const o of [{ mode: 'stable' as const }, { mode: 'stable' as const, proposer: 'platform' as const }, { mode: 'optimal' as const, milpMaxPairs: 0 }]) {
+      const a = engine.match(o);
+      const c = recordContext(engine);
+      expect([...assignmentJsonParts(c, a, 100)].join('')).toBe(JSON.stringify(assignmentRecord(c, a)));
     }
   });
 });

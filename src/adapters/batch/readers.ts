@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { TalentmatchError } from '../../errors.js';
 import type { RunRow } from '../../store/store.js';
 import { Store } from '../../store/store.js';
-import { writeLines } from '../files/write.js';
+import { writeChunks, writeLines, writeParts } from '../files/write.js';
 
 export function pickRun(store: Store, id: number | undefined, what = '--run'): RunRow {
   if (id === undefined) {
@@ -24,10 +24,16 @@ export async function exportRun(store: Store, run: RunRow, dir: string): Promise
     yield* store.platformLines(run.id);
   })());
   const asg = join(dir, 'assignment.json');
-  await writeLines(asg, [store.artifact(run.id, 'assignment.json') ?? '']);
+  await writeParts(asg, store.artifactParts(run.id, 'assignment.json'));
   const ref = join(dir, 'referrals.jsonl');
-  const body = store.artifact(run.id, 'referrals.jsonl') ?? '';
-  await writeLines(ref, body === '' ? [] : body.split('\n'));
+  await writeChunks(ref, (function* () {
+    let any = false;
+    for (const p of store.artifactParts(run.id, 'referrals.jsonl')) {
+      any = true;
+      yield p;
+    }
+    if (any) yield '\n';
+  })());
   return [rec, asg, ref];
 }
 

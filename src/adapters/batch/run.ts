@@ -34,7 +34,7 @@ import { finishPairSet } from '../../matching/pairs.js';
 import type { AssignOptions } from '../../matching/assign.js';
 import { assignPairs } from '../../matching/assign.js';
 import { buildReferrals } from '../../referrals/referrals.js';
-import { assignmentRecord, referralRecords } from '../../engine/formatAssignment.js';
+import { assignmentJsonParts, referralRecords } from '../../engine/formatAssignment.js';
 import { packPlatformSide } from '../../workers/pack.js';
 import { createChunkPool } from '../../workers/pool.js';
 import type { ChunkResult, ChunkTask } from '../../workers/chunk.js';
@@ -307,6 +307,7 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
     }
     await flush();
     await Promise.all(inFlight);
+    seen.clear(); // the duplicate check is done: free the ids before the final assembly
     o.onProgress?.(totalBytes, totalBytes);
     if (failure) throw failure;
     if (issues.length > 0) throw inputError(issues, omitted);
@@ -350,7 +351,13 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
     const assignment = assignPairs(ps, assignOpts, platformIds, (t) => noPairs[t]);
     const ctx = { talentIds, platformIds, platforms };
     const referrals = buildReferrals({ priority: priority.done(), capital: capital.done() }, assignment, inputs.policy.maxSupportYuan);
-    const referralLines = [...referralRecords(ctx, referrals)].map((r) => JSON.stringify(r));
+    const referralParts = (function* () {
+      let first = true;
+      for (const r of referralRecords(ctx, referrals)) {
+        yield (first ? '' : '\n') + JSON.stringify(r);
+        first = false;
+      }
+    })();
     const stats = store.chunkStats(runId);
     const seconds = (performance.now() - t0) / 1000;
     const summary: BatchSummary = {
@@ -378,7 +385,7 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
     store.complete(
       runId,
       platformLines,
-      { 'assignment.json': JSON.stringify(assignmentRecord(ctx, assignment), null, 2), 'referrals.jsonl': referralLines.join('\n') },
+      { 'assignment.json': assignmentJsonParts(ctx, assignment), 'referrals.jsonl': referralParts },
       now(),
       JSON.stringify({ ...summary, skipped: summary.skipped.length }),
     );

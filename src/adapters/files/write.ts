@@ -1,6 +1,7 @@
 /**
- * Writes lines to a file atomically: into a temporary file beside it, renamed into place
- * once complete, so a reader never sees half a result. Honours stream backpressure.
+ * Atomic file output: written into a temporary file beside the target and renamed into place
+ * once complete, so a reader never sees half a result. Honours stream backpressure and
+ * never joins the whole output into one string.
  */
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
@@ -8,16 +9,15 @@ import { dirname } from 'node:path';
 import { once } from 'node:events';
 import { TalentmatchError } from '../../errors.js';
 
-export async function writeLines(path: string, lines: Iterable<string>): Promise<number> {
+/** Writes raw string chunks back to back. */
+export async function writeChunks(path: string, chunks: Iterable<string>): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   const out = createWriteStream(tmp, { encoding: 'utf8' });
-  let n = 0;
   try {
     let buf = '';
-    for (const line of lines) {
-      buf += line + '\n';
-      n++;
+    for (const c of chunks) {
+      buf += c;
       if (buf.length >= 1 << 16) {
         if (!out.write(buf)) await once(out, 'drain');
         buf = '';
@@ -32,9 +32,24 @@ export async function writeLines(path: string, lines: Iterable<string>): Promise
     await rm(tmp, { force: true });
     throw new TalentmatchError('E_IO', `${path}: cannot write (${(e as Error).message})`);
   }
+}
+
+/** Writes lines, each followed by a newline; returns how many. */
+export async function writeLines(path: string, lines: Iterable<string>): Promise<number> {
+  let n = 0;
+  await writeChunks(path, (function* () {
+    for (const line of lines) {
+      n++;
+      yield line + '\n';
+    }
+  })());
   return n;
 }
 
-export async function writeText(path: string, text: string): Promise<void> {
-  await writeLines(path, [text.endsWith('\n') ? text.slice(0, -1) : text]);
+/** Writes parts back to back, then one newline. */
+export async function writeParts(path: string, parts: Iterable<string>): Promise<void> {
+  await writeChunks(path, (function* () {
+    yield* parts;
+    yield '\n';
+  })());
 }
