@@ -14,7 +14,7 @@ import { writeBigData } from './bigdata.js';
 function runBatch(data: string, db: string, threads: number, extra: string[] = []): { ms: number; rssMB: number; out: string } {
   rmSync(db, { force: true });
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, '--max-old-space-size=768', 'bin/talentmatch.js', 'batch', '--data', data, '--db', db, '--threads', String(threads), ...extra], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, '--max-old-space-size=1024', 'bin/talentmatch.js', 'batch', '--data', data, '--db', db, '--threads', String(threads), ...extra], { encoding: 'utf8', maxBuffer: 1 << 26 });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`batch failed: ${r.stderr.slice(-2000)}`);
   const rssKB = Number(r.stderr.trim().split('\n').pop());

@@ -23,11 +23,21 @@ export type UnassignedCode = 'no-acceptable-platform' | 'outranked' | 'not-enoug
 export interface UnassignedReason {
   talent: number;
   code: UnassignedCode;
-  reason: string;
+  /** the text for a person (built on first read: a large run has many unassigned talents) */
+  readonly reason: string;
   /** the talent's best acceptable platform, when it has one */
   platform?: number;
   /** score gap to the weakest talent kept at that platform (>= 0), on the mode's scale */
   margin?: number;
+}
+
+/** An UnassignedReason whose text is composed when read. */
+function lazyReason(fields: Omit<UnassignedReason, 'reason'>, text: () => string): UnassignedReason {
+  let cached: string | undefined;
+  return Object.defineProperty(fields as UnassignedReason, 'reason', {
+    enumerable: true,
+    get: () => (cached ??= text()),
+  });
 }
 
 const f3 = (x: number) => x.toFixed(3);
@@ -82,7 +92,7 @@ export function explainUnassigned(ps: PairSet, m: Matching, mode: 'stable' | 'op
     const e0 = ps.tPtr[t];
     const e1 = ps.tPtr[t + 1];
     if (e0 === e1) {
-      out.push({ talent: t, code: 'no-acceptable-platform', reason: noPairsReason(t) });
+      out.push(lazyReason({ talent: t, code: 'no-acceptable-platform' }, () => noPairsReason(t)));
       continue;
     }
     const e = e0; // the talent's best acceptable platform
@@ -91,49 +101,44 @@ export function explainUnassigned(ps: PairSet, m: Matching, mode: 'stable' | 'op
     const freeSeats = ps.freeSeats[p] - seatsUsed[p];
     const n = e1 - e0;
     if (freeSlots > 0 && freeSeats < ps.seats[t]) {
-      out.push({ talent: t, code: 'not-enough-seats', platform: p, reason: `its best platform ${P.ids[p]} has ${freeSeats} free seats left, the team needs ${ps.seats[t]}` });
+      out.push(lazyReason({ talent: t, code: 'not-enough-seats', platform: p }, () => `its best platform ${P.ids[p]} has ${freeSeats} free seats left, the team needs ${ps.seats[t]}`));
       continue;
     }
     if (freeSlots > 0) {
-      out.push({ talent: t, code: 'blocking', platform: p, reason: `${P.ids[p]} could still take it (seats bind: no stable assignment was reached)` });
+      out.push(lazyReason({ talent: t, code: 'blocking', platform: p }, () => `${P.ids[p]} could still take it (seats bind: no stable assignment was reached)`));
       continue;
     }
     if (mode === 'stable') {
       const w = weakest[p];
       if (platformPrefers(ps, e, w)) {
-        out.push({
-          talent: t,
-          code: 'not-enough-seats',
-          platform: p,
-          reason: `at its best platform ${P.ids[p]} it ranks above the weakest talent kept there (${f3(ps.b[e])} vs ${f3(ps.b[w])}), but no single departure frees the ${ps.seats[t]} seats it needs (${freeSeats} free)`,
-        });
+        out.push(
+          lazyReason({ talent: t, code: 'not-enough-seats', platform: p }, () => `at its best platform ${P.ids[p]} it ranks above the weakest talent kept there (${f3(ps.b[e])} vs ${f3(ps.b[w])}), but no single departure frees the ${ps.seats[t]} seats it needs (${freeSeats} free)`),
+        );
         continue;
       }
       const margin = ps.b[w] - ps.b[e];
-      out.push({
-        talent: t,
-        code: 'outranked',
-        platform: p,
-        margin,
-        reason: `outranked at ${n === 1 ? 'its only acceptable platform' : `all ${n} acceptable platforms`}; at its best, ${P.ids[p]}, it scores ${f3(ps.b[e])} and the weakest talent kept there ${f3(ps.b[w])} (margin ${f3(margin)})`,
-      });
+      out.push(
+        lazyReason(
+          { talent: t, code: 'outranked', platform: p, margin },
+          () => `outranked at ${n === 1 ? 'its only acceptable platform' : `all ${n} acceptable platforms`}; at its best, ${P.ids[p]}, it scores ${f3(ps.b[e])} and the weakest talent kept there ${f3(ps.b[w])} (margin ${f3(margin)})`,
+        ),
+      );
     } else if (minS[p] < ps.s[e]) {
-      out.push({
-        talent: t,
-        code: 'outranked',
-        platform: p,
-        margin: 0,
-        reason: `left out to maximise the total score: at its best platform ${P.ids[p]} (score ${f3(ps.s[e])}) it would displace more than it adds (seats: needs ${ps.seats[t]}, ${freeSeats} free)`,
-      });
+      out.push(
+        lazyReason(
+          { talent: t, code: 'outranked', platform: p, margin: 0 },
+          () => `left out to maximise the total score: at its best platform ${P.ids[p]} (score ${f3(ps.s[e])}) it would displace more than it adds (seats: needs ${ps.seats[t]}, ${freeSeats} free)`,
+        ),
+      );
     } else {
       const margin = minS[p] - ps.s[e];
-      out.push({
-        talent: t,
-        code: 'outranked',
-        platform: p,
-        margin,
-        reason: `every acceptable platform is filled by pairs worth more to the total; at its best, ${P.ids[p]}, its score is ${f3(ps.s[e])}, the lowest kept there ${f3(minS[p])} (margin ${f3(margin)})`,
-      });
+      const lowest = minS[p];
+      out.push(
+        lazyReason(
+          { talent: t, code: 'outranked', platform: p, margin },
+          () => `every acceptable platform is filled by pairs worth more to the total; at its best, ${P.ids[p]}, its score is ${f3(ps.s[e])}, the lowest kept there ${f3(lowest)} (margin ${f3(margin)})`,
+        ),
+      );
     }
   }
   return out;

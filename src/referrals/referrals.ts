@@ -76,22 +76,30 @@ export function buildReferrals(inputs: { priority: ArrayLike<number>; capital: A
   }
   for (const list of toGovernment) list.sort((x, y) => y.merit - x.merit || x.talent - y.talent);
 
+  // Introductions only for platforms with room left after the assignment (usually few):
+  // collecting every unassigned talent's candidates for full platforms would cost one
+  // object per acceptable pair for nothing.
+  const freeSlots = new Int32Array(M);
+  const freeSeats = new Int32Array(M);
+  for (let p = 0; p < M; p++) {
+    freeSlots[p] = ps.freeSlots[p] - a.assignedCount[p];
+    freeSeats[p] = ps.freeSeats[p] - a.assignedSeats[p];
+  }
   const candidates: IntroductionItem[][] = Array.from({ length: M }, () => []);
   for (let t = 0; t < ps.talents; t++) {
     const own = a.matching.pairOf[t];
     for (let e = ps.tPtr[t]; e < ps.tPtr[t + 1]; e++) {
       if (e === own) continue;
       const p = ps.plat[e];
+      if (freeSlots[p] <= 0 || ps.seats[t] > freeSeats[p]) continue; // could never be introduced there
       if (own < 0) candidates[p].push({ talent: t, score: ps.s[e], status: 'unassigned' });
       else if (ps.s[e] > ps.s[own]) candidates[p].push({ talent: t, score: ps.s[e], status: 'better-placed', currentPlatform: ps.plat[own], currentScore: ps.s[own] });
     }
   }
   const toPlatform = candidates.map((list, p) => {
     list.sort((x, y) => y.score - x.score || x.talent - y.talent);
-    const freeSlots = ps.freeSlots[p] - a.assignedCount[p];
-    const freeSeats = ps.freeSeats[p] - a.assignedSeats[p];
-    let slots = freeSlots;
-    let seats = freeSeats;
+    let slots = freeSlots[p];
+    let seats = freeSeats[p];
     const items: IntroductionItem[] = [];
     for (const c of list) {
       if (slots <= 0) break;
@@ -101,7 +109,7 @@ export function buildReferrals(inputs: { priority: ArrayLike<number>; capital: A
       slots--;
       seats -= need;
     }
-    return { freeSlots, freeSeats, items };
+    return { freeSlots: freeSlots[p], freeSeats: freeSeats[p], items };
   });
   return { toGovernment, toPlatform };
 }
