@@ -2,7 +2,7 @@
  * npm run bench: runs every scenario, prints a table and writes
  * bench/results/<date>-<machine>.json. Select scenarios with TM_BENCH=recommend,...
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { calibrate, machine, printTable } from './harness.js';
 import type { CaseResult } from './harness.js';
 import * as recommend from './recommend.bench.js';
@@ -38,5 +38,15 @@ const date = new Date().toISOString().slice(0, 10);
 const slug = m.cpu.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
 mkdirSync('bench/results', { recursive: true });
 const file = `bench/results/${date}-${slug}.json`;
-writeFileSync(file, JSON.stringify({ date, machine: m, calibrationMs: calibMs, results: rows }, null, 2) + '\n');
+// merge with earlier runs of the same day and machine (scenarios run separately), newest wins
+let previous: CaseResult[] = [];
+try {
+  previous = (JSON.parse(readFileSync(file, 'utf8')) as { results: CaseResult[] }).results;
+} catch {
+  previous = [];
+}
+const key = (r: CaseResult) => `${r.scenario}\u0000${r.size}`;
+const fresh = new Set(rows.map(key));
+const merged = [...previous.filter((r) => !fresh.has(key(r))), ...rows];
+writeFileSync(file, JSON.stringify({ date, machine: m, calibrationMs: calibMs, results: merged }, null, 2) + '\n');
 console.log(`wrote ${file}`);
