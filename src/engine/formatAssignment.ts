@@ -32,23 +32,23 @@ export function recordContext(engine: Engine): RecordContext {
   return { talentIds: engine.model.talents.ids as string[], platformIds: engine.model.platforms.ids, platforms: engine.data.platforms };
 }
 
-export function assignmentRecord(c: RecordContext, a: Assignment): AssignmentRecord {
-  const T = { ids: c.talentIds };
-  const P = { ids: c.platformIds };
+function assignmentItem(c: RecordContext, a: Assignment, t: number, e: number): AssignmentRecord['assignments'][number] {
   const ps = a.pairs;
-  const assignments: AssignmentRecord['assignments'] = [];
-  for (let t = 0; t < ps.talents; t++) {
-    const e = a.matching.pairOf[t];
-    if (e >= 0) assignments.push({ talentId: T.ids[t], platformId: P.ids[ps.plat[e]], score: ps.s[e], talentScore: ps.f[e], platformScore: ps.b[e] });
-  }
-  const unassigned = a.unassigned.map((u) => ({
-    talentId: T.ids[u.talent],
+  return { talentId: c.talentIds[t], platformId: c.platformIds[ps.plat[e]], score: ps.s[e], talentScore: ps.f[e], platformScore: ps.b[e] };
+}
+
+function unassignedItem(c: RecordContext, u: Assignment['unassigned'][number]): AssignmentRecord['unassigned'][number] {
+  return {
+    talentId: c.talentIds[u.talent],
     reason: u.reason,
     code: u.code,
-    ...(u.platform !== undefined ? { platformId: P.ids[u.platform] } : {}),
+    ...(u.platform !== undefined ? { platformId: c.platformIds[u.platform] } : {}),
     ...(u.margin !== undefined ? { margin: u.margin } : {}),
-  }));
-  const platforms = c.platforms.map((p, i) => ({
+  };
+}
+
+function platformUse(c: RecordContext, a: Assignment): AssignmentRecord['platforms'] {
+  return c.platforms.map((p, i) => ({
     id: p.id,
     slotsUsed: p.capacity.slotsUsed + a.assignedCount[i],
     seatsUsed: p.capacity.seatsUsed + a.assignedSeats[i],
@@ -56,14 +56,22 @@ export function assignmentRecord(c: RecordContext, a: Assignment): AssignmentRec
     slots: p.capacity.slots,
     seats: p.capacity.seats,
   }));
+}
+
+export function assignmentRecord(c: RecordContext, a: Assignment): AssignmentRecord {
+  const assignments: AssignmentRecord['assignments'] = [];
+  for (let t = 0; t < a.pairs.talents; t++) {
+    const e = a.matching.pairOf[t];
+    if (e >= 0) assignments.push(assignmentItem(c, a, t, e));
+  }
   return {
     mode: a.mode,
     ...(a.mode === 'stable' ? { proposer: a.proposer } : {}),
     assignments,
-    unassigned,
+    unassigned: a.unassigned.map((u) => unassignedItem(c, u)),
     blockingPairs: a.blockingPairs,
     totalScore: a.totalScore,
-    platforms,
+    platforms: platformUse(c, a),
     ...(a.optimal ?? {}),
   };
 }
@@ -101,7 +109,6 @@ export function* referralRecords(c: RecordContext, r: Referrals): Generator<Reco
  * JSON.stringify(assignmentRecord(c, a)) byte for byte (tested).
  */
 export function* assignmentJsonParts(c: RecordContext, a: Assignment, per = 5000): Generator<string> {
-  const ps = a.pairs;
   const head: Record<string, unknown> = { mode: a.mode, ...(a.mode === 'stable' ? { proposer: a.proposer } : {}) };
   yield JSON.stringify(head).slice(0, -1) + ',"assignments":[';
   let buf: string[] = [];
@@ -112,36 +119,20 @@ export function* assignmentJsonParts(c: RecordContext, a: Assignment, per = 5000
     first = false;
     buf = [];
   };
-  for (let t = 0; t < ps.talents; t++) {
+  for (let t = 0; t < a.pairs.talents; t++) {
     const e = a.matching.pairOf[t];
     if (e < 0) continue;
-    buf.push(JSON.stringify({ talentId: c.talentIds[t], platformId: c.platformIds[ps.plat[e]], score: ps.s[e], talentScore: ps.f[e], platformScore: ps.b[e] }));
+    buf.push(JSON.stringify(assignmentItem(c, a, t, e)));
     if (buf.length >= per) yield* flush();
   }
   yield* flush();
   yield '],"unassigned":[';
   first = true;
   for (const u of a.unassigned) {
-    buf.push(
-      JSON.stringify({
-        talentId: c.talentIds[u.talent],
-        reason: u.reason,
-        code: u.code,
-        ...(u.platform !== undefined ? { platformId: c.platformIds[u.platform] } : {}),
-        ...(u.margin !== undefined ? { margin: u.margin } : {}),
-      }),
-    );
+    buf.push(JSON.stringify(unassignedItem(c, u)));
     if (buf.length >= per) yield* flush();
   }
   yield* flush();
-  const platforms = c.platforms.map((p, i) => ({
-    id: p.id,
-    slotsUsed: p.capacity.slotsUsed + a.assignedCount[i],
-    seatsUsed: p.capacity.seatsUsed + a.assignedSeats[i],
-    assigned: a.assignedCount[i],
-    slots: p.capacity.slots,
-    seats: p.capacity.seats,
-  }));
-  const tail = JSON.stringify({ blockingPairs: a.blockingPairs, totalScore: a.totalScore, platforms, ...(a.optimal ?? {}) });
+  const tail = JSON.stringify({ blockingPairs: a.blockingPairs, totalScore: a.totalScore, platforms: platformUse(c, a), ...(a.optimal ?? {}) });
   yield '],' + tail.slice(1);
 }
