@@ -68,7 +68,6 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     bodyLimit: LIMITS.bodyBytes,
     requestTimeout: LIMITS.requestTimeoutMs,
     genReqId: () => randomUUID(),
-    disableRequestLogging: false,
   }).withTypeProvider<ZodTypeProvider>();
 
   // validation: zod, reported in the contract's style (path, expectation, value found)
