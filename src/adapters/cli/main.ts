@@ -56,6 +56,14 @@ function engineFor(loaded: Awaited<ReturnType<typeof load>>, o: Opts) {
   });
 }
 
+/** --top and --top-platform, shared by recommend, run and batch. */
+function topOption(): Option {
+  return new Option('--top <k>', 'platforms per talent (1..1000)').argParser(parsePositiveInt('--top', 1000)).default(10);
+}
+function topPlatformOption(): Option {
+  return new Option('--top-platform <k>', 'talents per platform (default: --top)').argParser(parsePositiveInt('--top-platform', 1000));
+}
+
 function addAssignOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--mode <mode>', 'assignment: stable (deferred acceptance) or optimal (max total score)').choices(['stable', 'optimal']).default('stable'))
@@ -93,8 +101,8 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
       .command('recommend')
       .description('two-way top-k recommendations (JSON Lines: talents, then platforms)')
       .requiredOption('--out <file>', 'output file (.jsonl)')
-      .option('--top <k>', 'platforms per talent (1..1000)', parsePositiveInt('--top', 1000), 10)
-      .option('--top-platform <k>', 'talents per platform (default: --top)', parsePositiveInt('--top-platform', 1000)),
+      .addOption(topOption())
+      .addOption(topPlatformOption()),
   ).action(async (o: Opts) => {
     const loaded = await load(o, true, io);
     const engine = engineFor(loaded, o);
@@ -275,8 +283,8 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
         .option('--db <file>', 'SQLite database file', 'data/talentmatch.db')
         .option('--threads <n>', 'worker threads (default: available parallelism)', parsePositiveInt('--threads', 256), availableParallelism())
         .option('--chunk-size <n>', 'talents per chunk (the unit of work and of checkpointing)', parsePositiveInt('--chunk-size', 1_000_000), 2000)
-        .option('--top <k>', 'platforms per talent (1..1000)', parsePositiveInt('--top', 1000), 10)
-        .option('--top-platform <k>', 'talents per platform (default: --top)', parsePositiveInt('--top-platform', 1000))
+        .addOption(topOption())
+        .addOption(topPlatformOption())
         .option('--resume', 'continue the interrupted run with the same inputs', false)
         .option('--keep <n>', 'keep only the newest N complete snapshots', parsePositiveInt('--keep', 1_000_000))
         .option('--out <dir>', 'also export the snapshot into this folder')
@@ -486,8 +494,8 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
       .command('run')
       .description('the main job: recommendations, pair scores, assignment and referrals into a folder, then a readable summary'))
       .requiredOption('--out <dir>', 'output folder')
-      .option('--top <k>', 'platforms per talent (1..1000)', parsePositiveInt('--top', 1000), 10)
-      .option('--top-platform <k>', 'talents per platform (default: --top)', parsePositiveInt('--top-platform', 1000)),
+      .addOption(topOption())
+      .addOption(topPlatformOption()),
   ).action(async (o: Opts) => {
     const t0 = performance.now();
     const loaded = await load(o, true, io);
