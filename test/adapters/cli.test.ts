@@ -37,14 +37,20 @@ describe('talentmatch CLI', () => {
       expect(l.items.length).toBeLessThanOrEqual(5);
       for (let i = 1; i < l.items.length; i++) expect(l.items[i - 1].score).toBeGreaterThanOrEqual(l.items[i].score);
     }
-    // forward/backward swap between the two sides of the same pair
-    const t = talents[0];
-    const p = platforms.find((x) => x.id === t.items[0].id);
-    const back = p?.items.find((i: { id: string }) => i.id === t.id);
-    if (back) {
-      expect(back.forward).toBe(t.items[0].backward);
-      expect(back.backward).toBe(t.items[0].forward);
+    // forward/backward swap between the two sides of the same pair (checked on every pair listed on both sides)
+    const byPlatform = new Map(platforms.map((x) => [x.id, x]));
+    let both = 0;
+    for (const t of talents) {
+      for (const it of t.items) {
+        const back = byPlatform.get(it.id)?.items.find((i: { id: string }) => i.id === t.id);
+        if (!back) continue;
+        both++;
+        expect(back.forward).toBe(it.backward);
+        expect(back.backward).toBe(it.forward);
+        expect(back.score).toBe(it.score);
+      }
     }
+    expect(both).toBeGreaterThan(0);
   });
 
   it('score lists every acceptable pair as CSV, each with scores in [0, 1]', async () => {
