@@ -23,19 +23,45 @@ export function machine() {
   return { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, host: hostname() };
 }
 
-/** A fixed CPU workload (typed-array multiply-add, 4M elements x 8 passes): the yardstick for ratios. */
+/**
+ * A fixed workload, the yardstick for ratios, shaped like the engine's hot paths: a
+ * multiply-add over two cache-resident typed arrays (compute) and a gather-scatter over a
+ * 8 MiB table (memory traffic, as the inverted index and the heaps make). It allocates
+ * nothing after its first call, so garbage collection and heap size do not move it.
+ */
+let calA: Float32Array | undefined;
+let calB: Float32Array | undefined;
+let calBig: Float64Array | undefined;
+let calIdx: Int32Array | undefined;
 export function calibrationWorkload(): number {
-  const n = 1 << 22;
-  const a = new Float32Array(n);
-  const b = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    a[i] = (i % 97) / 97;
-    b[i] = (i % 89) / 89;
+  const n = 1 << 16;
+  const big = 1 << 20;
+  if (!calA || !calB || !calBig || !calIdx) {
+    calA = new Float32Array(n);
+    calB = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      calA[i] = (i % 97) / 97;
+      calB[i] = (i % 89) / 89;
+    }
+    calBig = new Float64Array(big);
+    calIdx = new Int32Array(big);
+    // a fixed pseudo-random permutation-ish index (LCG), no global randomness
+    let x = 12345;
+    for (let i = 0; i < big; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) & 0x7fffffff;
+      calIdx[i] = x & (big - 1);
+    }
   }
+  const a = calA;
+  const b = calB;
   let s = 0;
-  for (let pass = 0; pass < 8; pass++) for (let i = 0; i < n; i++) s += a[i] * b[(i + pass) & (n - 1)];
-  return s;
+  for (let pass = 0; pass < 256; pass++) for (let i = 0; i < n; i++) s += a[i] * b[(i + pass) & (n - 1)];
+  const t = calBig;
+  const ix = calIdx;
+  for (let i = 0; i < big; i++) t[ix[i]] += a[i & (n - 1)];
+  return s + t[pass0(ix)];
 }
+const pass0 = (ix: Int32Array) => ix[0];
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -1,19 +1,23 @@
 /**
  * npm run bench: runs every scenario, prints a table and writes
- * bench/results/<date>-<machine>.json. Select scenarios with TM_BENCH=recommend,...
+ * bench/results/<date>-<machine>.json. Select scenarios with TM_BENCH=vectorize,score,stable,optimal,batch,api (stream and queue opt in); sizes with TM_BENCH_SIZES=10k,100k.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { calibrate, machine, printTable } from './harness.js';
 import type { CaseResult } from './harness.js';
-import * as recommend from './recommend.bench.js';
-import * as matching from './matching.bench.js';
+import * as vectorize from './vectorize.bench.js';
+import * as score from './score.bench.js';
+import * as stable from './stable.bench.js';
+import * as optimal from './optimal.bench.js';
 import * as batch from './batch.bench.js';
 import * as api from './api.bench.js';
 import * as queue from './queue.bench.js';
 
 const scenarios: Record<string, { run: (calibMs: number) => CaseResult[] | Promise<CaseResult[]> }> = {
-  recommend,
-  matching,
+  vectorize,
+  score,
+  stable,
+  optimal,
   batch: { run: (c: number) => batch.run(c, 'batch') },
   stream: { run: (c: number) => batch.run(c, 'stream') },
   api,

@@ -6,9 +6,12 @@
 import { Piscina } from 'piscina';
 import type { PlatformPack } from './pack.js';
 import type { ChunkResult, ChunkTask } from './chunk.js';
+import type { RankResult, RankTask } from './rank.js';
 
 export interface ChunkPool {
   run(task: ChunkTask): Promise<ChunkResult>;
+  /** vectorize + two-way top-k of one talent range (see rank.ts) */
+  rank(task: RankTask): Promise<RankResult>;
   destroy(): Promise<void>;
   threads: number;
 }
@@ -30,6 +33,7 @@ export function createChunkPool(pack: PlatformPack, threads: number): ChunkPool 
   return {
     threads,
     run: (task) => pool.run(task) as Promise<ChunkResult>,
+    rank: (task) => pool.run(task, { name: 'rank' }) as Promise<RankResult>,
     destroy: () => pool.destroy(),
   };
 }

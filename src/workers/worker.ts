@@ -9,6 +9,8 @@ import type { PlatformPack } from './pack.js';
 import { unpackPlatformSide } from './pack.js';
 import type { ChunkResult, ChunkTask } from './chunk.js';
 import { scoreChunk } from './chunk.js';
+import type { RankResult, RankTask } from './rank.js';
+import { rankTask } from './rank.js';
 
 const side = unpackPlatformSide((workerData as { pack: PlatformPack }).pack);
 const cache = new TokenCache(new Tokenizer(), 5_000);
@@ -16,4 +18,9 @@ const tokens = (t: string) => cache.tokens(t);
 
 export default function run(task: ChunkTask): ChunkResult {
   return scoreChunk(side, task, tokens);
+}
+
+/** Named task (`pool.rank`): vectorize and two-way rank one talent range, no store. */
+export function rank(task: RankTask): RankResult {
+  return rankTask(side, task, tokens);
 }

@@ -1,0 +1,141 @@
+/**
+ * The hot-path guard: `npm run bench:check`.
+ *
+ * Runs the hot-path scenarios at a small size (well under a minute in all) and compares
+ * each with bench/baseline.json. Machines differ and this one is shared, so a scenario is
+ * never compared in milliseconds: its median over several benchmark.js samples is divided
+ * by a fixed calibration workload timed just before it (see measureOne), and that ratio
+ * is compared with the baseline's ratio. A scenario fails when it is >= 25% slower
+ * (ratio / baseline ratio >= 1.25). A scenario over the line is measured again (twice at
+ * most) and keeps its best attempt: noise makes one attempt slow, a regression makes all
+ * of them slow.
+ *
+ *   npm run bench:check                 compare with bench/baseline.json; exit 1 on a regression
+ *   npm run bench:baseline              measure and write bench/baseline.json (commit it on its own)
+ *   tsx bench/check.ts --only score,optimal --baseline FILE --threshold 1.25
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { calibrationWorkload, machine, measure } from './harness.js';
+import { benchDataset } from './data.js';
+import { syntheticPairSet } from './pairsets.js';
+import { createEngine } from '../src/engine/engine.js';
+import { talentProposing } from '../src/matching/stable.js';
+import { optimalBySlots } from '../src/matching/flow.js';
+import { compareToBaseline, formatCheck } from './compare.js';
+import type { Baseline, Measured } from './compare.js';
+
+interface CheckScenario {
+  name: string;
+  size: string;
+  /** builds the input once, returns the timed function */
+  setup: () => () => unknown;
+}
+
+export const scenarios: CheckScenario[] = [
+  {
+    name: 'vectorize',
+    size: '1k x 200',
+    setup: () => {
+      const data = benchDataset(1000, 200, 3);
+      return () => createEngine(data, { trusted: true });
+    },
+  },
+  {
+    name: 'score',
+    size: '1.5k x 1k, two-way top-10',
+    setup: () => {
+      const engine = createEngine(benchDataset(1500, 1000, 3), { trusted: true });
+      return () => engine.recommend({ k: 10 }).pairs;
+    },
+  },
+  {
+    name: 'stable',
+    size: '20k x 200, top-50',
+    setup: () => {
+      const ps = syntheticPairSet({ talents: 20_000, platforms: 200, prefs: 50, slots: 80 });
+      return () => talentProposing(ps).pairOf.length;
+    },
+  },
+  {
+    name: 'optimal',
+    size: '1k x 100, 10 slots',
+    setup: () => {
+      const ps = syntheticPairSet({ talents: 1000, platforms: 100, prefs: 100, slots: 10 });
+      return () => optimalBySlots(ps).totalScore;
+    },
+  },
+];
+
+/**
+ * Three rounds, each timing the calibration (7 samples) and then the scenario (a median over
+ * >= 5 benchmark.js samples). Noise on a shared machine only ever adds time, so each keeps
+ * its best: the scenario its fastest round median, the calibration its fastest sample;
+ * the ratio of the two is what is compared. A regression slows every round.
+ */
+function measureOne(s: CheckScenario, fn: () => unknown, rounds = 3): Measured {
+  let calibMs = Infinity;
+  let medianMs = Infinity;
+  let runs = 0;
+  for (let i = 0; i < rounds; i++) {
+    calibMs = Math.min(calibMs, measure('calibration', calibrationWorkload, { minSamples: 7, maxTime: 0.3 }).minMs);
+    const r = measure(s.name, fn, { minSamples: 5, maxTime: 0.4 });
+    medianMs = Math.min(medianMs, r.medianMs);
+    runs += r.runs;
+  }
+  return { name: s.name, size: s.size, medianMs, calibMs, ratio: medianMs / calibMs, runs };
+}
+
+async function main() {
+  const started = performance.now();
+  const { values } = parseArgs({
+    options: {
+      only: { type: 'string' },
+      baseline: { type: 'string', default: 'bench/baseline.json' },
+      threshold: { type: 'string', default: '1.25' },
+      write: { type: 'boolean', default: false },
+      retries: { type: 'string', default: '2' },
+    },
+  });
+  const only = values.only?.split(',');
+  const picked = scenarios.filter((s) => !only || only.includes(s.name));
+  if (only && picked.length !== only.length) throw new Error(`--only: known scenarios are ${scenarios.map((s) => s.name).join(', ')}`);
+  const m = machine();
+  console.log(`bench:check on ${m.cpu}, ${m.cores} cores, Node ${m.node}`);
+  const fns = new Map(picked.map((s) => [s.name, s.setup()]));
+  for (let i = 0; i < 3; i++) calibrationWorkload(); // JIT warm-up before the first yardstick
+  const measured = picked.map((s) => measureOne(s, fns.get(s.name)!));
+
+  if (values.write) {
+    const baseline: Baseline = { date: new Date().toISOString().slice(0, 10), machine: m, scenarios: Object.fromEntries(measured.map((x) => [x.name, x])) };
+    writeFileSync(values.baseline!, JSON.stringify(baseline, null, 2) + '\n');
+    for (const x of measured) console.log(`${x.name.padEnd(10)} ${x.size.padEnd(24)} median ${x.medianMs.toFixed(1)} ms, ${x.ratio.toFixed(3)} x calibration (${x.calibMs.toFixed(1)} ms)`);
+    console.log(`wrote ${values.baseline}: commit it on its own, saying why the baseline moved`);
+    return;
+  }
+  const baseline = JSON.parse(readFileSync(values.baseline!, 'utf8')) as Baseline;
+  const threshold = Number(values.threshold);
+  let verdicts = compareToBaseline(baseline, measured, threshold);
+  // re-measure what is over the line; keep each scenario's best attempt
+  for (let attempt = 0; attempt < Number(values.retries) && verdicts.some((v) => v.status === 'slower'); attempt++) {
+    for (const v of verdicts.filter((x) => x.status === 'slower')) {
+      const s = picked.find((x) => x.name === v.name)!;
+      console.log(`${s.name}: ${(v.change * 100).toFixed(0)}% slower than the baseline, measuring again`);
+      const again = measureOne(s, fns.get(s.name)!);
+      const i = measured.findIndex((x) => x.name === s.name);
+      if (again.ratio < measured[i].ratio) measured[i] = again;
+    }
+    verdicts = compareToBaseline(baseline, measured, threshold);
+  }
+  console.log(formatCheck(verdicts, threshold));
+  const bad = verdicts.filter((v) => v.status !== 'ok');
+  if (bad.length > 0) {
+    console.error(`bench:check failed: ${bad.map((v) => `${v.name} (${v.status === 'missing' ? 'not in the baseline' : `${(v.change * 100).toFixed(0)}% slower`})`).join(', ')}`);
+    process.exitCode = 1;
+  } else {
+    console.log(`bench:check passed: ${verdicts.length} scenarios within ${((threshold - 1) * 100).toFixed(0)}% of the baseline`);
+  }
+  console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+await main();

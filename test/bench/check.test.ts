@@ -1,0 +1,64 @@
+/**
+ * The hot-path guard. compareToBaseline's verdicts on known ratios; then bench:check itself,
+ * end to end: a baseline is written from this tree, the scoring kernel is deliberately
+ * slowed in a copy of the tree (every row scored twice), and bench:check on the copy fails
+ * naming the scenario, while the untouched tree passes against the same baseline.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compareToBaseline } from '../../bench/compare.js';
+import type { Baseline, Measured } from '../../bench/compare.js';
+
+const m = (name: string, ratio: number): Measured => ({ name, size: 's', medianMs: ratio * 10, calibMs: 10, ratio, runs: 5 });
+const baseline: Baseline = { date: '2026-11-26', machine: {}, scenarios: { a: m('a', 2), b: m('b', 4) } };
+
+describe('compareToBaseline', () => {
+  it('flags 25% slower and over, passes below, reports the change', () => {
+    const v = compareToBaseline(baseline, [m('a', 2.49), m('b', 5)], 1.25);
+    expect(v.map((x) => x.status)).toEqual(['ok', 'slower']);
+    expect(v[0].change).toBeCloseTo(0.245, 9);
+    expect(v[1].change).toBeCloseTo(0.25, 9);
+  });
+  it('a faster run passes; a scenario missing from the baseline fails', () => {
+    const v = compareToBaseline(baseline, [m('a', 1), m('c', 1)], 1.25);
+    expect(v.map((x) => x.status)).toEqual(['ok', 'missing']);
+    expect(v[0].change).toBeCloseTo(-0.5, 9);
+  });
+  it('rejects a threshold that cannot fail', () => {
+    expect(() => compareToBaseline(baseline, [m('a', 2)], 1)).toThrow(/threshold/);
+  });
+});
+
+describe('bench:check end to end', () => {
+  const root = resolve(import.meta.dirname, '../..');
+  const dir = mkdtempSync(join(tmpdir(), 'tm-benchcheck-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const tsx = join(root, 'node_modules/.bin/tsx');
+  const check = (cwd: string, args: string[]) => spawnSync(tsx, ['bench/check.ts', '--only', 'score', '--baseline', join(dir, 'baseline.json'), ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+
+  it('fails on a deliberately slowed kernel, passes on the real one', () => {
+    const w = check(root, ['--write']);
+    expect(w.status, w.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'baseline.json'), 'utf8')).scenarios.score.ratio).toBeGreaterThan(0);
+
+    const copy = join(dir, 'slow');
+    for (const p of ['src', 'bench', 'package.json', 'tsconfig.json']) cpSync(join(root, p), join(copy, p), { recursive: true });
+    symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));
+    const kernel = join(copy, 'src/scoring/kernel.ts');
+    const src = readFileSync(kernel, 'utf8');
+    expect(src).toContain('export function scoreRow(');
+    writeFileSync(kernel, src.replace('export function scoreRow(', 'function scoreRowOnce(') + '\nexport function scoreRow(m: ScoringModel, ti: number, s: RowScratch): void {\n  scoreRowOnce(m, ti, s);\n  scoreRowOnce(m, ti, s);\n}\n');
+
+    const slow = check(copy, ['--retries', '1']);
+    expect(slow.status, slow.stdout + slow.stderr).toBe(1);
+    expect(slow.stdout).toMatch(/score\s.*SLOWER/);
+    expect(slow.stderr).toMatch(/bench:check failed: score \(\d+% slower\)/);
+
+    const ok = check(root, []);
+    expect(ok.status, ok.stdout + ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/bench:check passed: 1 scenarios/);
+  }, 300_000);
+});
