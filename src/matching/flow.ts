@@ -23,6 +23,15 @@
  * costs), so each addition touches only what it explores. The transportation LP is
  * integral, so the result is the LP optimum. Reduced costs that rounding makes slightly
  * negative are clamped at 0.
+ *
+ * The Dijkstra runs over platform nodes only, with dense arrays and no heap. A routed
+ * talent has exactly one incoming residual edge (from the platform it is routed to), so its
+ * distance is final the moment that platform is settled: it is relaxed right then, one
+ * pass over its pairs. Per settled platform that is (its talents) x (their pairs) of
+ * typed-array work plus a scan of the platforms reached so far for the next minimum,
+ * instead of a heap push per improved edge and a heap node per talent (docs/PERFORMANCE.md).
+ * Potentials of talents relaxed early move by min(d, d(sink)) - d(sink), which keeps every
+ * reduced cost non-negative (min of two feasible potentials is feasible).
  */
 import type { PairSet } from './pairs.js';
 import type { Matching } from './stable.js';
@@ -38,146 +47,182 @@ export interface FlowResult extends Matching {
 export function optimalBySlots(ps: PairSet, platformCap: Int32Array = ps.freeSlots): FlowResult {
   const N = ps.talents;
   const M = ps.platforms;
-  const P0 = N; // platform p is node P0 + p
-  const D = N + M;
-  const SINK = N + M + 1;
-  const n = N + M + 2;
-  const pi = new Float64Array(n); // stored potentials (true potentials minus a global shift)
-  const dist = new Float64Array(n).fill(Infinity);
-  const prevNode = new Int32Array(n).fill(-1);
-  const prevPair = new Int32Array(n).fill(-1); // the pair used to reach a talent or platform node
-  const settledMark = new Uint8Array(n);
-  const touched: number[] = [];
+  const tPtr = ps.tPtr;
+  const plat = ps.plat;
+  const sc = ps.s;
+  const talentOf = ps.talentOf;
+  // stored potentials (true potentials minus a global shift); the sink's stays 0
+  const piT = new Float64Array(N);
+  const piP = new Float64Array(M);
+  let piD = 0;
+  const distP = new Float64Array(M).fill(Infinity);
+  const prevPairP = new Int32Array(M).fill(-1); // the pair whose talent reaches platform p
+  const doneP = new Uint8Array(M);
+  const touchedP = new Int32Array(M); // platforms with a finite distance in this round
+  let nTouched = 0;
+  const distT = new Float64Array(N);
+  const procT = new Int32Array(N); // talents relaxed in this round
+  let nProc = 0;
+  let distD = Infinity;
+  let prevD = -1; // the talent that reaches D (goes unassigned)
   const pairOf = new Int32Array(N).fill(-1);
   const used = new Int32Array(M);
   // talents routed to each platform, as a linked list over pairs
   const headAt = new Int32Array(M).fill(-1);
-  const nextAt = new Int32Array(ps.plat.length).fill(-1);
-  const prevAt = new Int32Array(ps.plat.length).fill(-1);
-  const link = (e: number) => {
-    const p = ps.plat[e];
-    nextAt[e] = headAt[p];
-    prevAt[e] = -1;
-    if (headAt[p] >= 0) prevAt[headAt[p]] = e;
-    headAt[p] = e;
-  };
-  const unlink = (e: number) => {
-    const p = ps.plat[e];
-    if (prevAt[e] >= 0) nextAt[prevAt[e]] = nextAt[e];
-    else headAt[p] = nextAt[e];
-    if (nextAt[e] >= 0) prevAt[nextAt[e]] = prevAt[e];
-  };
-
-  // binary heap of (dist, node), lazy deletion
-  let hd = new Float64Array(256);
-  let hn = new Int32Array(256);
-  let hs = 0;
-  const hpush = (d: number, v: number) => {
-    if (hs === hd.length) {
-      const d2 = new Float64Array(hs * 2); d2.set(hd); hd = d2;
-      const n2 = new Int32Array(hs * 2); n2.set(hn); hn = n2;
-    }
-    let i = hs++;
-    while (i > 0) {
-      const q = (i - 1) >> 1;
-      if (hd[q] < d || (hd[q] === d && hn[q] <= v)) break;
-      hd[i] = hd[q]; hn[i] = hn[q]; i = q;
-    }
-    hd[i] = d; hn[i] = v;
-  };
-  const hpop = (): number => {
-    const v = hn[0];
-    const d = hd[--hs];
-    const x = hn[hs];
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= hs) break;
-      let c = l;
-      if (l + 1 < hs && (hd[l + 1] < hd[l] || (hd[l + 1] === hd[l] && hn[l + 1] < hn[l]))) c = l + 1;
-      if (hd[c] > d || (hd[c] === d && hn[c] >= x)) break;
-      hd[i] = hd[c]; hn[i] = hn[c]; i = c;
-    }
-    hd[i] = d; hn[i] = x;
-    return v;
-  };
-  const relax = (u: number, v: number, cost: number, e: number) => {
-    if (settledMark[v]) return;
-    let rc = cost + pi[u] - pi[v];
-    if (rc < 0) rc = 0;
-    const nd = dist[u] + rc;
-    if (nd < dist[v]) {
-      if (dist[v] === Infinity) touched.push(v);
-      dist[v] = nd;
-      prevNode[v] = u;
-      prevPair[v] = e;
-      hpush(nd, v);
-    }
-  };
+  const nextAt = new Int32Array(plat.length).fill(-1);
+  const prevAt = new Int32Array(plat.length).fill(-1);
 
   let settled = 0;
   for (let t = 0; t < N; t++) {
-    const e0 = ps.tPtr[t];
-    const e1 = ps.tPtr[t + 1];
+    const e0 = tPtr[t];
+    const e1 = tPtr[t + 1];
     if (e0 === e1) continue; // no acceptable platform: stays unassigned
     // potential of the new talent: makes its outgoing reduced costs non-negative
-    let top = pi[D];
-    for (let e = e0; e < e1; e++) top = Math.max(top, ps.s[e] + pi[P0 + ps.plat[e]]);
-    pi[t] = top;
-    hs = 0;
-    dist[t] = 0;
-    touched.push(t);
-    hpush(0, t);
-    while (hs > 0) {
-      const u = hpop();
-      if (settledMark[u]) continue;
-      settledMark[u] = 1;
+    let top = piD;
+    for (let e = e0; e < e1; e++) top = Math.max(top, sc[e] + piP[plat[e]]);
+    piT[t] = top;
+    nTouched = 0;
+    nProc = 0;
+    distD = Infinity;
+    prevD = -1;
+    let doneD = false;
+    let best = Infinity; // distance of the sink
+    let bestVia = -1; // platform with a free slot that reaches the sink, or -2 for D
+    // the new talent: distance 0, may stay unassigned
+    distT[t] = 0;
+    procT[nProc++] = t;
+    nTouched = relaxRow(t, 0, -1, piT[t], tPtr, plat, sc, piP, distP, prevPairP, touchedP, nTouched);
+    distD = piT[t] - piD > 0 ? piT[t] - piD : 0;
+    prevD = t;
+    for (;;) {
+      let q = -1;
+      let dq = Infinity;
+      for (let i = 0; i < nTouched; i++) {
+        const p = touchedP[i];
+        if (doneP[p] === 0 && distP[p] < dq) {
+          dq = distP[p];
+          q = p;
+        }
+      }
+      if (!doneD && distD < dq) {
+        if (distD >= best) break;
+        doneD = true;
+        settled++;
+        const nd = piD > 0 ? distD + piD : distD;
+        if (nd < best) {
+          best = nd;
+          bestVia = -2;
+        }
+        continue;
+      }
+      if (q < 0 || dq >= best) break;
+      doneP[q] = 1;
       settled++;
-      if (u === SINK) break;
-      if (u < N) {
-        const own = pairOf[u];
-        for (let e = ps.tPtr[u]; e < ps.tPtr[u + 1]; e++) if (e !== own) relax(u, P0 + ps.plat[e], -ps.s[e], e);
-        if (own >= 0 || u === t) relax(u, D, 0, -1); // the new talent may stay unassigned
-      } else if (u < D) {
-        const p = u - P0;
-        for (let e = headAt[p]; e >= 0; e = nextAt[e]) relax(u, ps.talentOf[e], ps.s[e], e);
-        if (used[p] < platformCap[p]) relax(u, SINK, 0, -1);
-      } else {
-        relax(D, SINK, 0, -1);
+      if (used[q] < platformCap[q]) {
+        const nd = piP[q] > 0 ? dq + piP[q] : dq;
+        if (nd < best) {
+          best = nd;
+          bestVia = q;
+        }
+      }
+      const pq = piP[q];
+      for (let e = headAt[q]; e >= 0; e = nextAt[e]) {
+        const u = talentOf[e];
+        const x = sc[e] + pq - piT[u];
+        const du = x > 0 ? dq + x : dq;
+        distT[u] = du;
+        procT[nProc++] = u;
+        nTouched = relaxRow(u, du, e, piT[u], tPtr, plat, sc, piP, distP, prevPairP, touchedP, nTouched);
+        const y = piT[u] - piD;
+        const nd = y > 0 ? du + y : du;
+        if (nd < distD) {
+          distD = nd;
+          prevD = u;
+        }
       }
     }
-    const dSink = dist[SINK];
-    // Walk the path back from the sink and apply it. Along the path every platform gains
-    // one talent and loses one, except the last one before the sink, which gains one.
-    let v = SINK;
-    while (v !== t) {
-      const u = prevNode[v];
-      if (v === SINK) {
-        if (u !== D) used[u - P0]++;
-      } else if (v === D) {
-        const old = pairOf[u]; // u gives its place up and goes unassigned
-        if (old >= 0) unlink(old);
-        pairOf[u] = -1;
-      } else if (v >= N) {
-        const e = prevPair[v]; // talent u is re-routed to platform v
+    // Apply the path. Every platform on it gains one talent and loses one, except the
+    // last one before the sink (gains one); through D, a talent gives its place up.
+    let cur = -1;
+    if (bestVia === -2) {
+      const u = prevD;
+      if (u !== t) {
         const old = pairOf[u];
-        if (old >= 0) unlink(old);
-        pairOf[u] = e;
-        link(e);
-      } // v < N: platform u gives up talent v, re-routed by the next step back
-      v = u;
+        unlink(old, plat, headAt, nextAt, prevAt);
+        pairOf[u] = -1;
+        cur = plat[old];
+      }
+    } else {
+      cur = bestVia;
+      used[cur]++;
     }
-    // potentials: settled nodes move by d - dSink (others by 0; a global shift is implicit)
-    for (const x of touched) {
-      if (settledMark[x]) pi[x] += dist[x] - dSink;
-      dist[x] = Infinity;
-      settledMark[x] = 0;
-      prevNode[x] = -1;
+    while (cur >= 0) {
+      const e = prevPairP[cur];
+      const u = talentOf[e];
+      const old = pairOf[u];
+      if (old >= 0) unlink(old, plat, headAt, nextAt, prevAt);
+      pairOf[u] = e;
+      link(e, plat, headAt, nextAt, prevAt);
+      cur = old >= 0 ? plat[old] : -1;
     }
-    touched.length = 0;
+    // potentials: settled nodes move by d - d(sink), relaxed talents by min(d, d(sink)) - d(sink)
+    for (let i = 0; i < nTouched; i++) {
+      const p = touchedP[i];
+      if (doneP[p]) piP[p] += distP[p] - best;
+      distP[p] = Infinity;
+      doneP[p] = 0;
+    }
+    for (let i = 0; i < nProc; i++) {
+      const u = procT[i];
+      if (distT[u] < best) piT[u] += distT[u] - best;
+    }
+    if (doneD) piD += distD - best;
   }
   let totalScore = 0;
-  for (let t = 0; t < N; t++) if (pairOf[t] >= 0) totalScore += ps.s[pairOf[t]];
-  return { pairOf, totalScore, settled, potentials: pi };
+  for (let t = 0; t < N; t++) if (pairOf[t] >= 0) totalScore += sc[pairOf[t]];
+  const potentials = new Float64Array(N + M + 2);
+  potentials.set(piT, 0);
+  potentials.set(piP, N);
+  potentials[N + M] = piD;
+  return { pairOf, totalScore, settled, potentials };
 }
 
+/**
+ * Relaxes the edges of talent u (final distance du, potential base) to every platform but
+ * the one it is routed by (pair `own`). A module-level function over typed arrays passed
+ * in: closures over the caller's arrays would turn every load into a context load.
+ * Returns the new count of platforms reached.
+ */
+function relaxRow(
+  u: number, du: number, own: number, base: number,
+  tPtr: Int32Array, plat: Int32Array, sc: Float64Array, piP: Float64Array,
+  distP: Float64Array, prevPairP: Int32Array, touchedP: Int32Array, nTouched: number,
+): number {
+  for (let e = tPtr[u], e1 = tPtr[u + 1]; e < e1; e++) {
+    if (e === own) continue;
+    const r = plat[e];
+    const x = base - sc[e] - piP[r];
+    const nd = x > 0 ? du + x : du;
+    if (nd < distP[r]) {
+      if (distP[r] === Infinity) touchedP[nTouched++] = r;
+      distP[r] = nd;
+      prevPairP[r] = e;
+    }
+  }
+  return nTouched;
+}
+
+function link(e: number, plat: Int32Array, headAt: Int32Array, nextAt: Int32Array, prevAt: Int32Array): void {
+  const p = plat[e];
+  nextAt[e] = headAt[p];
+  prevAt[e] = -1;
+  if (headAt[p] >= 0) prevAt[headAt[p]] = e;
+  headAt[p] = e;
+}
+
+function unlink(e: number, plat: Int32Array, headAt: Int32Array, nextAt: Int32Array, prevAt: Int32Array): void {
+  const p = plat[e];
+  if (prevAt[e] >= 0) nextAt[prevAt[e]] = nextAt[e];
+  else headAt[p] = nextAt[e];
+  if (nextAt[e] >= 0) prevAt[nextAt[e]] = prevAt[e];
+}
