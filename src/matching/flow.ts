@@ -44,7 +44,16 @@ export interface FlowResult extends Matching {
   potentials: Float64Array;
 }
 
-export function optimalBySlots(ps: PairSet, platformCap: Int32Array = ps.freeSlots): FlowResult {
+/**
+ * Exact slots-only optimum. Up to `platformGraphMax` platforms (default 4,000: an M x M
+ * table of 12 bytes per cell) the Dijkstra runs on the platform graph (optimalOnPlatformGraph);
+ * beyond, on the talent graph (optimalOnTalentGraph). Both give an optimum of the same value.
+ */
+export function optimalBySlots(ps: PairSet, platformCap: Int32Array = ps.freeSlots, o: { platformGraphMax?: number } = {}): FlowResult {
+  return ps.platforms <= (o.platformGraphMax ?? 4000) ? optimalOnPlatformGraph(ps, platformCap) : optimalOnTalentGraph(ps, platformCap);
+}
+
+export function optimalOnTalentGraph(ps: PairSet, platformCap: Int32Array = ps.freeSlots): FlowResult {
   const N = ps.talents;
   const M = ps.platforms;
   const tPtr = ps.tPtr;
@@ -225,4 +234,206 @@ function unlink(e: number, plat: Int32Array, headAt: Int32Array, nextAt: Int32Ar
   if (prevAt[e] >= 0) nextAt[prevAt[e]] = nextAt[e];
   else headAt[p] = nextAt[e];
   if (nextAt[e] >= 0) prevAt[nextAt[e]] = prevAt[e];
+}
+
+/**
+ * The same successive shortest paths on the platform graph. Through a routed talent u, a
+ * path goes from u's platform q to another platform r at reduced cost
+ *   rc(q -> u) + rc(u -> r) = (s(u,q) + pi(q) - pi(u)) + (pi(u) - s(u,r) - pi(r))
+ *                           = s(u,q) - s(u,r) + pi(q) - pi(r):
+ * the talent's potential cancels. So B[q][r] = min over talents u at q of s(u,q) - s(u,r)
+ * (and BD[q] = min s(u,q) for "u gives its place up") depend only on who is at q, and
+ * the Dijkstra settles platforms with one pass over a row of B each: M cells instead of
+ * (talents at q) x (their pairs). A row is rebuilt when its platform's talents change,
+ * which happens only along each augmenting path.
+ */
+export function optimalOnPlatformGraph(ps: PairSet, platformCap: Int32Array = ps.freeSlots): FlowResult {
+  const N = ps.talents;
+  const M = ps.platforms;
+  const { tPtr, plat, s: sc, talentOf } = ps;
+  const B = new Float64Array(M * M).fill(Infinity);
+  const Barg = new Int32Array(M * M).fill(-1); // the pair u -> r achieving B[q][r]
+  const BD = new Float64Array(M).fill(Infinity);
+  const BDarg = new Int32Array(M).fill(-1); // the pair u -> q of the talent that gives its place up
+  const piP = new Float64Array(M);
+  let piD = 0;
+  const distP = new Float64Array(M).fill(Infinity);
+  const prevP = new Int32Array(M); // platform the path came from, -1 from the new talent
+  const inPair = new Int32Array(M); // the pair by which the path enters platform r
+  const doneP = new Uint8Array(M);
+  const touched = new Int32Array(M);
+  const pairOf = new Int32Array(N).fill(-1);
+  const used = new Int32Array(M);
+  const headAt = new Int32Array(M).fill(-1);
+  const nextAt = new Int32Array(plat.length).fill(-1);
+  const prevAt = new Int32Array(plat.length).fill(-1);
+  const pathP = new Int32Array(M + 1);
+
+  const rebuildRow = (q: number) => {
+    const row = q * M;
+    B.fill(Infinity, row, row + M);
+    BD[q] = Infinity;
+    BDarg[q] = -1;
+    for (let eq = headAt[q]; eq >= 0; eq = nextAt[eq]) addToRow(q, eq);
+  };
+  const addToRow = (q: number, eq: number) => {
+    const row = q * M;
+    const u = talentOf[eq];
+    const sq = sc[eq];
+    if (sq < BD[q]) {
+      BD[q] = sq;
+      BDarg[q] = eq;
+    }
+    for (let e = tPtr[u], e1 = tPtr[u + 1]; e < e1; e++) {
+      const v = sq - sc[e];
+      const c = row + plat[e];
+      if (v < B[c]) {
+        B[c] = v;
+        Barg[c] = e;
+      }
+    }
+  };
+
+  let settled = 0;
+  for (let t = 0; t < N; t++) {
+    const e0 = tPtr[t];
+    const e1 = tPtr[t + 1];
+    if (e0 === e1) continue;
+    let top = piD;
+    for (let e = e0; e < e1; e++) top = Math.max(top, sc[e] + piP[plat[e]]);
+    let nTouched = 0;
+    for (let e = e0; e < e1; e++) {
+      const r = plat[e];
+      const x = top - sc[e] - piP[r];
+      const nd = x > 0 ? x : 0;
+      if (nd < distP[r]) {
+        if (distP[r] === Infinity) touched[nTouched++] = r;
+        distP[r] = nd;
+        prevP[r] = -1;
+        inPair[r] = e;
+      }
+    }
+    let distD = top - piD > 0 ? top - piD : 0;
+    let prevD = -1; // platform whose talent gives its place up; -1: the new talent stays out
+    let doneD = false;
+    let best = Infinity;
+    let bestVia = -1; // free platform before the sink, or -2 for D
+    for (;;) {
+      let q = -1;
+      let dq = Infinity;
+      for (let i = 0; i < nTouched; i++) {
+        const p = touched[i];
+        if (doneP[p] === 0 && distP[p] < dq) {
+          dq = distP[p];
+          q = p;
+        }
+      }
+      if (!doneD && distD < dq) {
+        if (distD >= best) break;
+        doneD = true;
+        settled++;
+        const nd = piD > 0 ? distD + piD : distD;
+        if (nd < best) {
+          best = nd;
+          bestVia = -2;
+        }
+        continue;
+      }
+      if (q < 0 || dq >= best) break;
+      doneP[q] = 1;
+      settled++;
+      const pq = piP[q];
+      if (used[q] < platformCap[q]) {
+        const nd = pq > 0 ? dq + pq : dq;
+        if (nd < best) {
+          best = nd;
+          bestVia = q;
+        }
+      }
+      if (headAt[q] < 0) continue;
+      nTouched = relaxPlatformRow(B, q * M, M, dq, pq, piP, distP, doneP, prevP, q, touched, nTouched);
+      const y = BD[q] + pq - piD;
+      const nd = y > 0 ? dq + y : dq;
+      if (nd < distD) {
+        distD = nd;
+        prevD = q;
+      }
+    }
+    // the path, platform by platform back from its end
+    let len = 0;
+    let tail: number;
+    if (bestVia === -2) {
+      tail = prevD;
+      if (tail >= 0) {
+        const out = BDarg[tail]; // this talent leaves tail and goes unassigned
+        pairOf[talentOf[out]] = -1;
+        unlink(out, plat, headAt, nextAt, prevAt);
+      }
+    } else {
+      tail = bestVia;
+      used[tail]++;
+    }
+    for (let r = tail; r >= 0; r = prevP[r]) pathP[len++] = r;
+    // entering pairs were recorded against the rows as they were: read them all first
+    for (let i = 0; i < len; i++) {
+      const r = pathP[i];
+      const from = prevP[r];
+      inPair[r] = from < 0 ? inPair[r] : Barg[from * M + r];
+    }
+    for (let i = 0; i < len; i++) {
+      const r = pathP[i];
+      const e = inPair[r];
+      const u = talentOf[e];
+      const old = pairOf[u];
+      if (old >= 0) unlink(old, plat, headAt, nextAt, prevAt);
+      pairOf[u] = e;
+      link(e, plat, headAt, nextAt, prevAt);
+    }
+    // rows of every platform whose talents changed (gained and lost one: rebuild; the
+    // tail gained one only, unless it also lost one through D)
+    for (let i = 0; i < len; i++) {
+      const r = pathP[i];
+      if (i === 0 && bestVia !== -2) addToRow(r, inPair[r]);
+      else rebuildRow(r);
+    }
+    for (let i = 0; i < nTouched; i++) {
+      const p = touched[i];
+      if (doneP[p]) piP[p] += distP[p] - best;
+      distP[p] = Infinity;
+      doneP[p] = 0;
+    }
+    if (doneD) piD += distD - best;
+  }
+  let totalScore = 0;
+  for (let t = 0; t < N; t++) if (pairOf[t] >= 0) totalScore += sc[pairOf[t]];
+  // talent potentials, for the certificate: tight on the routed pair, feasible otherwise
+  const potentials = new Float64Array(N + M + 2);
+  for (let t = 0; t < N; t++) {
+    let v = piD;
+    if (pairOf[t] >= 0) v = sc[pairOf[t]] + piP[plat[pairOf[t]]];
+    else for (let e = tPtr[t]; e < tPtr[t + 1]; e++) v = Math.max(v, sc[e] + piP[plat[e]]);
+    potentials[t] = v;
+  }
+  potentials.set(piP, N);
+  potentials[N + M] = piD;
+  return { pairOf, totalScore, settled, potentials };
+}
+
+/** One row of the platform graph: relaxes q -> r for every unsettled r. Returns the new count reached. */
+function relaxPlatformRow(
+  B: Float64Array, row: number, M: number, dq: number, pq: number, piP: Float64Array,
+  distP: Float64Array, doneP: Uint8Array, prevP: Int32Array, q: number, touched: Int32Array, nTouched: number,
+): number {
+  for (let r = 0; r < M; r++) {
+    const b = B[row + r];
+    if (b === Infinity || doneP[r] !== 0) continue;
+    const x = b + pq - piP[r];
+    const nd = x > 0 ? dq + x : dq;
+    if (nd < distP[r]) {
+      if (distP[r] === Infinity) touched[nTouched++] = r;
+      distP[r] = nd;
+      prevP[r] = q;
+    }
+  }
+  return nTouched;
 }

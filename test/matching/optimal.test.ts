@@ -1,7 +1,39 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { optimalAssignment, feasible } from '../../src/matching/optimal.js';
-import { optimalBySlots } from '../../src/matching/flow.js';
+import { optimalBySlots, optimalOnPlatformGraph, optimalOnTalentGraph } from '../../src/matching/flow.js';
+import type { FlowResult } from '../../src/matching/flow.js';
+import type { PairSet } from '../../src/matching/pairs.js';
+import { syntheticPairSet } from '../../bench/pairsets.js';
+
+/**
+ * Largest violation of the optimality certificate: with the returned potentials (talents,
+ * platforms, D; the sink's is 0) every residual edge must have reduced cost >= 0:
+ * unrouted talent -> platform, routed platform -> talent, routed talent -> D, D -> sink,
+ * free platform -> sink, sink -> full platform.
+ */
+function certificateViolation(ps: PairSet, f: FlowResult): number {
+  const N = ps.talents;
+  const M = ps.platforms;
+  const pi = f.potentials;
+  const piD = pi[N + M];
+  let worst = Math.max(0, -piD);
+  const used = new Int32Array(M);
+  for (let t = 0; t < N; t++) {
+    const own = f.pairOf[t];
+    if (own >= 0) {
+      used[ps.plat[own]]++;
+      worst = Math.max(worst, -(pi[t] - piD));
+    }
+    for (let e = ps.tPtr[t]; e < ps.tPtr[t + 1]; e++) {
+      const rc = -ps.s[e] + pi[t] - pi[N + ps.plat[e]];
+      worst = Math.max(worst, e === own ? Math.abs(rc) : -rc);
+    }
+  }
+  // free platform -> sink needs pi(p) >= 0; sink -> full platform (flow on p -> sink) needs pi(p) <= 0
+  for (let p = 0; p < M; p++) worst = Math.max(worst, used[p] < ps.freeSlots[p] ? -pi[N + p] : used[p] > 0 ? pi[N + p] : 0);
+  return worst;
+}
 import type { MilpSolver } from '../../src/matching/optimal.js';
 import { loadHighsSolver } from '../../src/solvers/highs.js';
 import { allPlans, feasiblePlan, instanceArb, planOf, planScore, toPairSet } from './instances.js';
@@ -72,13 +104,32 @@ describe('optimal assignment', () => {
     fc.assert(
       fc.property(instanceArb({ maxN: 60, maxM: 8, nonBinding: true }), (r) => {
         const ps = toPairSet(r);
-        const flow = optimalBySlots(ps);
         const lp = solver.solve(transportationLp(r), { timeLimitSec: 30 });
         expect(lp.status).toBe('Optimal');
-        expect(flow.totalScore).toBeCloseTo(lp.objective, 6);
+        // the platform-graph and talent-graph kernels: both optimal, both certified by their potentials
+        for (const flow of [optimalBySlots(ps), optimalBySlots(ps, ps.freeSlots, { platformGraphMax: 0 }), optimalOnTalentGraph(ps), optimalOnPlatformGraph(ps)]) {
+          expect(flow.totalScore).toBeCloseTo(lp.objective, 6);
+          expect(feasible(ps, flow.pairOf)).toBe(true);
+          expect(certificateViolation(ps, flow)).toBeLessThan(1e-9);
+        }
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('the optimal kernels agree on contested dense instances and certify their optimum', () => {
+    for (const seed of [1, 2, 3]) {
+      const ps = syntheticPairSet({ talents: 600, platforms: 40, prefs: 40, slots: 10, seed });
+      const a = optimalOnPlatformGraph(ps);
+      const b = optimalOnTalentGraph(ps);
+      expect(a.totalScore).toBeCloseTo(b.totalScore, 9);
+      expect(a.pairOf.filter((x) => x >= 0).length).toBe(400);
+      for (const f of [a, b]) expect(certificateViolation(ps, f)).toBeLessThan(1e-9);
+      // the certificate can fail: a wrong potential on one platform breaks it
+      const bent = { ...a, potentials: Float64Array.from(a.potentials) };
+      bent.potentials[ps.talents + 3] += 0.01;
+      expect(certificateViolation(ps, bent)).toBeGreaterThan(1e-3);
+    }
   });
 
   it('beyond the MILP size, the fallback is feasible and reports an honest gap to its bound', () => {
