@@ -268,6 +268,7 @@ export function optimalOnPlatformGraph(ps: PairSet, platformCap: Int32Array = ps
   const nextAt = new Int32Array(plat.length).fill(-1);
   const prevAt = new Int32Array(plat.length).fill(-1);
   const pathP = new Int32Array(M + 1);
+  const scratch = new Int32Array(1);
 
   const rebuildRow = (q: number) => {
     const row = q * M;
@@ -318,16 +319,19 @@ export function optimalOnPlatformGraph(ps: PairSet, platformCap: Int32Array = ps
     let doneD = false;
     let best = Infinity;
     let bestVia = -1; // free platform before the sink, or -2 for D
-    for (;;) {
-      let q = -1;
-      let dq = Infinity;
-      for (let i = 0; i < nTouched; i++) {
-        const p = touched[i];
-        if (doneP[p] === 0 && distP[p] < dq) {
-          dq = distP[p];
-          q = p;
-        }
+    // the first platform to settle; afterwards each row relaxation also returns the next one
+    let next = -1;
+    let nextD = Infinity;
+    for (let i = 0; i < nTouched; i++) {
+      const p = touched[i];
+      if (distP[p] < nextD || (distP[p] === nextD && p < next)) {
+        nextD = distP[p];
+        next = p;
       }
+    }
+    for (;;) {
+      const q = next;
+      const dq = nextD;
       if (!doneD && distD < dq) {
         if (distD >= best) break;
         doneD = true;
@@ -350,14 +354,17 @@ export function optimalOnPlatformGraph(ps: PairSet, platformCap: Int32Array = ps
           bestVia = q;
         }
       }
-      if (headAt[q] < 0) continue;
-      nTouched = relaxPlatformRow(B, q * M, M, dq, pq, piP, distP, doneP, prevP, q, touched, nTouched);
-      const y = BD[q] + pq - piD;
-      const nd = y > 0 ? dq + y : dq;
-      if (nd < distD) {
-        distD = nd;
-        prevD = q;
+      if (headAt[q] >= 0) {
+        const y = BD[q] + pq - piD;
+        const nd = y > 0 ? dq + y : dq;
+        if (nd < distD) {
+          distD = nd;
+          prevD = q;
+        }
       }
+      nTouched = relaxPlatformRow(B, headAt[q] >= 0 ? q * M : -1, M, dq, pq, piP, distP, doneP, prevP, q, touched, nTouched, scratch);
+      next = scratch[0];
+      nextD = next >= 0 ? distP[next] : Infinity;
     }
     // the path, platform by platform back from its end
     let len = 0;
@@ -419,21 +426,39 @@ export function optimalOnPlatformGraph(ps: PairSet, platformCap: Int32Array = ps
   return { pairOf, totalScore, settled, potentials };
 }
 
-/** One row of the platform graph: relaxes q -> r for every unsettled r. Returns the new count reached. */
+/**
+ * One row of the platform graph: relaxes q -> r for every unsettled r (row < 0: q has no
+ * talents, nothing to relax) and, in the same pass, finds the unsettled platform nearest
+ * to the source (ties: lowest index) into next[0] (-1 if none). Returns the new count reached.
+ */
 function relaxPlatformRow(
   B: Float64Array, row: number, M: number, dq: number, pq: number, piP: Float64Array,
   distP: Float64Array, doneP: Uint8Array, prevP: Int32Array, q: number, touched: Int32Array, nTouched: number,
+  next: Int32Array,
 ): number {
+  let best = Infinity;
+  let arg = -1;
   for (let r = 0; r < M; r++) {
-    const b = B[row + r];
-    if (b === Infinity || doneP[r] !== 0) continue;
-    const x = b + pq - piP[r];
-    const nd = x > 0 ? dq + x : dq;
-    if (nd < distP[r]) {
-      if (distP[r] === Infinity) touched[nTouched++] = r;
-      distP[r] = nd;
-      prevP[r] = q;
+    if (doneP[r] !== 0) continue;
+    let d = distP[r];
+    if (row >= 0) {
+      const b = B[row + r];
+      if (b !== Infinity) {
+        const x = b + pq - piP[r];
+        const nd = x > 0 ? dq + x : dq;
+        if (nd < d) {
+          if (d === Infinity) touched[nTouched++] = r;
+          distP[r] = nd;
+          prevP[r] = q;
+          d = nd;
+        }
+      }
+    }
+    if (d < best) {
+      best = d;
+      arg = r;
     }
   }
+  next[0] = arg;
   return nTouched;
 }
