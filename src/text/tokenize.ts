@@ -8,7 +8,10 @@
  *    turned into bigrams with their single-character neighbours (跨|境|电|商 -> 跨境 境电 电商),
  *    the usual fallback for out-of-dictionary compounds; an isolated single character is
  *    dropped (mostly particles and function words).
- * Deterministic and free of I/O; a stem memo makes repeated words cheap.
+ * Deterministic and free of I/O. Memos make repeats cheap without changing any output: a
+ * stem memo for English words and a run memo for Han runs (ICU segmentation is the costliest
+ * step of vectorizing, and profiles repeat their phrases: docs/PERFORMANCE.md). Both are
+ * bounded and simply cleared when full.
  */
 import { WordTokenizer } from 'natural/lib/natural/tokenizers/index.js';
 import { PorterStemmer } from 'natural/lib/natural/stemmers/index.js';
@@ -24,9 +27,12 @@ export class Tokenizer {
   private readonly zhStop = new Set(zhStopWords);
   private readonly stems = new Map<string, string>();
   private readonly maxStems: number;
+  private readonly runs = new Map<string, readonly string[]>();
+  private readonly maxRuns: number;
 
-  constructor(options: { maxStemMemo?: number } = {}) {
+  constructor(options: { maxStemMemo?: number; maxRunMemo?: number } = {}) {
     this.maxStems = options.maxStemMemo ?? 200_000;
+    this.maxRuns = options.maxRunMemo ?? 100_000;
   }
 
   tokenize(text: string): string[] {
@@ -61,6 +67,18 @@ export class Tokenizer {
   }
 
   private han(run: string, out: string[]): void {
+    let toks = this.runs.get(run);
+    if (toks === undefined) {
+      const fresh: string[] = [];
+      this.segmentHan(run, fresh);
+      toks = fresh;
+      if (this.runs.size >= this.maxRuns) this.runs.clear();
+      this.runs.set(run, toks);
+    }
+    for (const t of toks) out.push(t);
+  }
+
+  private segmentHan(run: string, out: string[]): void {
     let singles: string[] = [];
     const flush = () => {
       if (singles.length >= 2) {
@@ -74,7 +92,8 @@ export class Tokenizer {
         continue;
       }
       const w = seg.segment;
-      if ([...w].length === 1) {
+      // one code point: one UTF-16 unit, or a surrogate pair (Han extension planes)
+      if (w.length === 1 || (w.length === 2 && w.codePointAt(0)! > 0xffff)) {
         singles.push(w);
         continue;
       }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { Tokenizer } from '../../src/text/tokenize.js';
 import { fitTextModel, vectorize } from '../../src/text/tfidf.js';
 import { TokenCache } from '../../src/text/cache.js';
@@ -18,6 +19,22 @@ describe('tokenizer', () => {
     expect(t).toContain('跨境');
     expect(t).toContain('电商');
     expect(tk.tokenize('的')).toEqual([]);
+  });
+
+  it('the run and stem memos never change a result: warm, cold and constantly cleared agree', () => {
+    const phrases = ['跨境电商', '新能源汽车', '人工智能', '的', '数字经济', 'Smart logistics', '𠀀𠀁研发', '团队', '，', ' and ', '生物医药'];
+    const warm = new Tokenizer();
+    const tiny = new Tokenizer({ maxRunMemo: 1, maxStemMemo: 1 });
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...phrases), { maxLength: 12 }), (parts) => {
+        const text = parts.join('');
+        const cold = new Tokenizer().tokenize(text);
+        expect(warm.tokenize(text)).toEqual(cold);
+        expect(tiny.tokenize(text)).toEqual(cold);
+        expect(warm.tokenize(text)).toEqual(cold); // second time from the memo
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('mixed-language text and full-width forms', () => {
