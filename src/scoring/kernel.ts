@@ -103,19 +103,39 @@ export function scoreRow(m: ScoringModel, ti: number, s: RowScratch): void {
   const signing = P.signing;
   const share = ctx.fusionTalentShare;
   const minScore = ctx.minScore;
+  // outputs and tables in locals: V8 reloads object fields on every iteration otherwise
+  const blocked = s.blocked;
+  const outScore = s.score;
+  const outForward = s.forward;
+  const outBackward = s.backward;
+  const modeTable = MODE_TABLE;
+  // the talent's industry vector and the priorities, hoisted for the contract's seven
+  // industries (same products, same order of additions: identical bits)
+  const seven = D === 7;
+  const i0 = seven ? tInd[tb] : 0, i1 = seven ? tInd[tb + 1] : 0, i2 = seven ? tInd[tb + 2] : 0, i3 = seven ? tInd[tb + 3] : 0;
+  const i4 = seven ? tInd[tb + 4] : 0, i5 = seven ? tInd[tb + 5] : 0, i6 = seven ? tInd[tb + 6] : 0;
+  const r0 = seven ? prio[0] : 0, r1 = seven ? prio[1] : 0, r2 = seven ? prio[2] : 0, r3 = seven ? prio[3] : 0;
+  const r4 = seven ? prio[4] : 0, r5 = seven ? prio[5] : 0, r6 = seven ? prio[6] : 0;
 
   for (let p = 0; p < M; p++) {
-    if (s.blocked[p] === 1 || freeSlots[p] <= 0 || freeSeats[p] < seats) {
-      s.score[p] = UNACCEPTABLE;
+    if (blocked[p] === 1 || freeSlots[p] <= 0 || freeSeats[p] < seats) {
+      outScore[p] = UNACCEPTABLE;
       continue;
     }
     const pb = p * D;
     let fit = 0;
     let pr = 0;
-    for (let d = 0; d < D; d++) {
-      const x = tInd[tb + d] * pInd[pb + d];
-      fit += x;
-      pr += x * prio[d];
+    if (seven) {
+      const y0 = i0 * pInd[pb], y1 = i1 * pInd[pb + 1], y2 = i2 * pInd[pb + 2], y3 = i3 * pInd[pb + 3];
+      const y4 = i4 * pInd[pb + 4], y5 = i5 * pInd[pb + 5], y6 = i6 * pInd[pb + 6];
+      fit = 0 + y0 + y1 + y2 + y3 + y4 + y5 + y6;
+      pr = 0 + y0 * r0 + y1 * r1 + y2 * r2 + y3 * r3 + y4 * r4 + y5 * r5 + y6 * r6;
+    } else {
+      for (let d = 0; d < D; d++) {
+        const x = tInd[tb + d] * pInd[pb + d];
+        fit += x;
+        pr += x * prio[d];
+      }
     }
     // --- the formulas of ./terms.ts and ./fusion.ts, written inline (V8 does not inline
     // them into a loop this large, and boxed doubles would cost an allocation per call) ---
@@ -128,7 +148,7 @@ export function scoreRow(m: ScoringModel, ti: number, s: RowScratch): void {
     }
     const x1 = fit <= 0 ? 0 : fit > 1 ? 1 : fit;
     const x2 = fit > 0 ? Math.min(1, pr / fit) : 0;
-    const x3 = MODE_TABLE[modeRow + offer[p]];
+    const x3 = modeTable[modeRow + offer[p]];
     const x4 = 0.5 * (freeSlots[p] / slots[p]) + 0.5 * ((freeSeats[p] - seats) / Math.max(1, seatsTotal[p]));
     const cap = capital[p];
     const x5 = needCapital <= 0 ? 1 : cap >= needCapital ? 1 : cap / needCapital;
@@ -155,9 +175,9 @@ export function scoreRow(m: ScoringModel, ti: number, s: RowScratch): void {
       lb = 1 - share;
     }
     const sc = lf * f + lb * b;
-    s.forward[p] = f;
-    s.backward[p] = b;
-    s.score[p] = sc < minScore ? UNACCEPTABLE : sc;
+    outForward[p] = f;
+    outBackward[p] = b;
+    outScore[p] = sc < minScore ? UNACCEPTABLE : sc;
   }
   for (let e = e0; e < e1; e++) s.blocked[T.exclIdx[e]] = 0;
 }
