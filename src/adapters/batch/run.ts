@@ -308,6 +308,10 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
     await flush();
     await Promise.all(inFlight);
     seen.clear(); // the duplicate check is done: free the ids before the final assembly
+    // every chunk is in the store: release the workers (their heaps and isolates) before the
+    // final assembly, which is the main thread's memory peak
+    await pool?.destroy();
+    pool = undefined;
     o.onProgress?.(totalBytes, totalBytes);
     if (failure) throw failure;
     if (issues.length > 0) throw inputError(issues, omitted);
