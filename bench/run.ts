@@ -5,6 +5,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { calibrate, machine, printTable } from './harness.js';
 import type { CaseResult } from './harness.js';
+import { markdownTable } from './targets.js';
 import * as vectorize from './vectorize.bench.js';
 import * as score from './score.bench.js';
 import * as stable from './stable.bench.js';
@@ -53,4 +54,8 @@ const key = (r: CaseResult) => `${r.scenario}\u0000${r.size}`;
 const fresh = new Set(rows.map(key));
 const merged = [...previous.filter((r) => !fresh.has(key(r))), ...rows];
 writeFileSync(file, JSON.stringify({ date, machine: m, calibrationMs: calibMs, results: merged }, null, 2) + '\n');
-console.log(`wrote ${file}`);
+// the README's table, for every scenario measured on this machine today
+const table = markdownTable(merged, `${m.cpu}, ${m.cores} cores, Node ${m.node}`);
+writeFileSync(file.replace(/\.json$/, '.md'), table + '\n');
+console.log(`\n${table}\n`);
+console.log(`wrote ${file} and ${file.replace(/\.json$/, '.md')}`);

@@ -1,0 +1,43 @@
+/**
+ * The issue's targets for this machine class (2 cores), as benchmark goals: each result row
+ * gets its target, if it has one, and whether the run met it.
+ */
+import type { CaseResult } from './harness.js';
+
+interface Target {
+  scenario: string;
+  size: string;
+  text: string;
+  met: (r: CaseResult) => boolean;
+}
+
+export const TARGETS: Target[] = [
+  { scenario: 'vectorize + score + two-way top-10 (2 threads)', size: '100k x 1k', text: '<= 3 s end to end', met: (r) => r.medianMs <= 3000 },
+  { scenario: 'stable assignment, talent-proposing', size: '100k x 1k, top-50', text: '<= 1 s', met: (r) => r.medianMs <= 1000 },
+  { scenario: 'stable assignment, platform-proposing', size: '100k x 1k, top-50', text: '<= 1 s', met: (r) => r.medianMs <= 1000 },
+  { scenario: 'optimal assignment, exact (min-cost flow)', size: '5k x 500, 10 slots each', text: 'exact, <= 0.5 s', met: (r) => r.medianMs <= 500 },
+  { scenario: 'batch end to end (stream, 2 threads)', size: '1000k x 2k', text: 'peak RSS <= 1.5 GB', met: (r) => Number(r.extra?.peakRssMB ?? Infinity) <= 1536 },
+];
+
+export function targetOf(r: CaseResult): { text: string; met: boolean } | undefined {
+  const t = TARGETS.find((x) => x.scenario === r.scenario && x.size === r.size);
+  return t && { text: t.text, met: t.met(r) };
+}
+
+const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`);
+
+/** The README's performance table: scenario, size, median (and what else the row measured), target, machine. */
+export function markdownTable(rows: CaseResult[], machine: string): string {
+  const out = ['| scenario | size | median | target | machine |', '|---|---|---|---|---|'];
+  for (const r of rows) {
+    const t = targetOf(r);
+    const extra: string[] = [];
+    if (r.extra?.pairsPerSec) extra.push(`${(Number(r.extra.pairsPerSec) / 1e6).toFixed(1)} M pairs/s`);
+    if (r.extra?.talentsPerSec) extra.push(`${(Number(r.extra.talentsPerSec) / 1e3).toFixed(1)} k talents/s`);
+    if (r.extra?.peakRssMB) extra.push(`peak RSS ${(Number(r.extra.peakRssMB) / 1024).toFixed(2)} GB`);
+    if (r.extra?.speedup) extra.push(`speed-up ${r.extra.speedup}`);
+    const median = `${fmt(r.medianMs)}${r.runs > 1 ? ` (${r.runs} runs)` : ''}${extra.length ? `, ${extra.join(', ')}` : ''}`;
+    out.push(`| ${r.scenario} | ${r.size} | ${median} | ${t ? `${t.text}: ${t.met ? 'met' : '**not met**'}` : '-'} | ${machine} |`);
+  }
+  return out.join('\n');
+}
