@@ -31,13 +31,75 @@ export interface UnassignedReason {
   margin?: number;
 }
 
-/** An UnassignedReason whose text is composed when read. */
-function lazyReason(fields: Omit<UnassignedReason, 'reason'>, text: () => string): UnassignedReason {
-  let cached: string | undefined;
-  return Object.defineProperty(fields as UnassignedReason, 'reason', {
-    enumerable: true,
-    get: () => (cached ??= text()),
-  });
+/** What an unassigned talent's text is composed from (one per assignment, shared). */
+interface ReasonContext {
+  ps: PairSet;
+  ids: readonly string[];
+  noPairsReason: (t: number) => string;
+  count: Int32Array;
+  seatsUsed: Int32Array;
+  weakest: Int32Array;
+  minS: Float64Array;
+}
+
+const enum Why {
+  NoPairs,
+  SeatsAtBest,
+  Blocking,
+  StableSeats,
+  StableOutranked,
+  OptimalDisplace,
+  OptimalOutranked,
+}
+
+/**
+ * An UnassignedReason whose text is composed when read. A large run has hundreds of
+ * thousands of unassigned talents: each is a small fixed-shape object (no closure, no
+ * accessor per instance), the text is built from the shared context on first read.
+ */
+class LazyReason implements UnassignedReason {
+  #cached: string | undefined;
+  constructor(
+    readonly talent: number,
+    readonly code: UnassignedCode,
+    private readonly why: Why,
+    private readonly ctx: ReasonContext,
+    readonly platform?: number,
+    readonly margin?: number,
+  ) {}
+
+  get reason(): string {
+    return (this.#cached ??= reasonText(this.ctx, this.why, this.talent));
+  }
+
+  toJSON() {
+    return { talent: this.talent, code: this.code, reason: this.reason, ...(this.platform !== undefined ? { platform: this.platform } : {}), ...(this.margin !== undefined ? { margin: this.margin } : {}) };
+  }
+}
+
+function reasonText(c: ReasonContext, why: Why, t: number): string {
+  const ps = c.ps;
+  if (why === Why.NoPairs) return c.noPairsReason(t);
+  const e = ps.tPtr[t]; // the talent's best acceptable platform
+  const n = ps.tPtr[t + 1] - e;
+  const p = ps.plat[e];
+  const id = c.ids[p];
+  const freeSeats = ps.freeSeats[p] - c.seatsUsed[p];
+  const w = c.weakest[p];
+  switch (why) {
+    case Why.SeatsAtBest:
+      return `its best platform ${id} has ${freeSeats} free seats left, the team needs ${ps.seats[t]}`;
+    case Why.Blocking:
+      return `${id} could still take it (seats bind: no stable assignment was reached)`;
+    case Why.StableSeats:
+      return `at its best platform ${id} it ranks above the weakest talent kept there (${f3(ps.b[e])} vs ${f3(ps.b[w])}), but no single departure frees the ${ps.seats[t]} seats it needs (${freeSeats} free)`;
+    case Why.StableOutranked:
+      return `outranked at ${n === 1 ? 'its only acceptable platform' : `all ${n} acceptable platforms`}; at its best, ${id}, it scores ${f3(ps.b[e])} and the weakest talent kept there ${f3(ps.b[w])} (margin ${f3(ps.b[w] - ps.b[e])})`;
+    case Why.OptimalDisplace:
+      return `left out to maximise the total score: at its best platform ${id} (score ${f3(ps.s[e])}) it would displace more than it adds (seats: needs ${ps.seats[t]}, ${freeSeats} free)`;
+    default:
+      return `every acceptable platform is filled by pairs worth more to the total; at its best, ${id}, its score is ${f3(ps.s[e])}, the lowest kept there ${f3(c.minS[p])} (margin ${f3(c.minS[p] - ps.s[e])})`;
+  }
 }
 
 const f3 = (x: number) => x.toFixed(3);
@@ -71,7 +133,6 @@ export function noAcceptableReason(model: ScoringModel, t: number, scratch: RowS
 
 export function explainUnassigned(ps: PairSet, m: Matching, mode: 'stable' | 'optimal', platformIds: readonly string[], noPairsReason: (t: number) => string): UnassignedReason[] {
   const M = ps.platforms;
-  const P = { ids: platformIds };
   // per platform: assigned count, seats used, and its weakest assigned pair (platform's view / reciprocal)
   const count = new Int32Array(M);
   const seatsUsed = new Int32Array(M);
@@ -86,59 +147,36 @@ export function explainUnassigned(ps: PairSet, m: Matching, mode: 'stable' | 'op
     if (weakest[p] < 0 || platformPrefers(ps, weakest[p], e)) weakest[p] = e;
     minS[p] = Math.min(minS[p], ps.s[e]);
   }
+  const ctx: ReasonContext = { ps, ids: platformIds, noPairsReason, count, seatsUsed, weakest, minS };
   const out: UnassignedReason[] = [];
   for (let t = 0; t < ps.talents; t++) {
     if (m.pairOf[t] >= 0) continue;
     const e0 = ps.tPtr[t];
     const e1 = ps.tPtr[t + 1];
     if (e0 === e1) {
-      out.push(lazyReason({ talent: t, code: 'no-acceptable-platform' }, () => noPairsReason(t)));
+      out.push(new LazyReason(t, 'no-acceptable-platform', Why.NoPairs, ctx));
       continue;
     }
     const e = e0; // the talent's best acceptable platform
     const p = ps.plat[e];
     const freeSlots = ps.freeSlots[p] - count[p];
     const freeSeats = ps.freeSeats[p] - seatsUsed[p];
-    const n = e1 - e0;
     if (freeSlots > 0 && freeSeats < ps.seats[t]) {
-      out.push(lazyReason({ talent: t, code: 'not-enough-seats', platform: p }, () => `its best platform ${P.ids[p]} has ${freeSeats} free seats left, the team needs ${ps.seats[t]}`));
+      out.push(new LazyReason(t, 'not-enough-seats', Why.SeatsAtBest, ctx, p));
       continue;
     }
     if (freeSlots > 0) {
-      out.push(lazyReason({ talent: t, code: 'blocking', platform: p }, () => `${P.ids[p]} could still take it (seats bind: no stable assignment was reached)`));
+      out.push(new LazyReason(t, 'blocking', Why.Blocking, ctx, p));
       continue;
     }
     if (mode === 'stable') {
       const w = weakest[p];
-      if (platformPrefers(ps, e, w)) {
-        out.push(
-          lazyReason({ talent: t, code: 'not-enough-seats', platform: p }, () => `at its best platform ${P.ids[p]} it ranks above the weakest talent kept there (${f3(ps.b[e])} vs ${f3(ps.b[w])}), but no single departure frees the ${ps.seats[t]} seats it needs (${freeSeats} free)`),
-        );
-        continue;
-      }
-      const margin = ps.b[w] - ps.b[e];
-      out.push(
-        lazyReason(
-          { talent: t, code: 'outranked', platform: p, margin },
-          () => `outranked at ${n === 1 ? 'its only acceptable platform' : `all ${n} acceptable platforms`}; at its best, ${P.ids[p]}, it scores ${f3(ps.b[e])} and the weakest talent kept there ${f3(ps.b[w])} (margin ${f3(margin)})`,
-        ),
-      );
+      if (platformPrefers(ps, e, w)) out.push(new LazyReason(t, 'not-enough-seats', Why.StableSeats, ctx, p));
+      else out.push(new LazyReason(t, 'outranked', Why.StableOutranked, ctx, p, ps.b[w] - ps.b[e]));
     } else if (minS[p] < ps.s[e]) {
-      out.push(
-        lazyReason(
-          { talent: t, code: 'outranked', platform: p, margin: 0 },
-          () => `left out to maximise the total score: at its best platform ${P.ids[p]} (score ${f3(ps.s[e])}) it would displace more than it adds (seats: needs ${ps.seats[t]}, ${freeSeats} free)`,
-        ),
-      );
+      out.push(new LazyReason(t, 'outranked', Why.OptimalDisplace, ctx, p, 0));
     } else {
-      const margin = minS[p] - ps.s[e];
-      const lowest = minS[p];
-      out.push(
-        lazyReason(
-          { talent: t, code: 'outranked', platform: p, margin },
-          () => `every acceptable platform is filled by pairs worth more to the total; at its best, ${P.ids[p]}, its score is ${f3(ps.s[e])}, the lowest kept there ${f3(lowest)} (margin ${f3(margin)})`,
-        ),
-      );
+      out.push(new LazyReason(t, 'outranked', Why.OptimalOutranked, ctx, p, minS[p] - ps.s[e]));
     }
   }
   return out;

@@ -209,13 +209,16 @@ export class Store {
     for (const r of this.db.prepare('SELECT candidates FROM chunks WHERE run_id = ? ORDER BY chunk_id').iterate(runId) as Iterable<{ candidates: Buffer }>) yield r.candidates;
   }
 
-  *talentRows(runId: number): Generator<{ talent_id: string; line: string; prefs: Buffer; meta: string; hash: string }> {
-    yield* this.db.prepare('SELECT talent_id, line, prefs, meta, hash FROM talent_recs WHERE run_id = ? ORDER BY talent_id').iterate(runId) as Iterable<{
+  /**
+   * What the final assembly needs of every talent, in id order: its preference lists and
+   * metadata, not its output line (reading 1M lines of JSON only to drop them was the
+   * batch's memory peak).
+   */
+  *talentPrefs(runId: number): Generator<{ talent_id: string; prefs: Buffer; meta: string }> {
+    yield* this.db.prepare('SELECT talent_id, prefs, meta FROM talent_recs WHERE run_id = ? ORDER BY talent_id').iterate(runId) as Iterable<{
       talent_id: string;
-      line: string;
       prefs: Buffer;
       meta: string;
-      hash: string;
     }>;
   }
 

@@ -117,6 +117,8 @@ describe('why-not reasons are consistent with the final assignment (fixtures)', 
       expect(a.unassigned.length).toBeGreaterThan(0);
       for (const u of a.unassigned) {
         expect(u.reason.length).toBeGreaterThan(20);
+        // serialises as its fields and text only (the shared context stays out)
+        expect(Object.keys(JSON.parse(JSON.stringify(u))).sort()).toEqual(['code', 'reason', 'talent', ...(u.margin !== undefined ? ['margin'] : []), ...(u.platform !== undefined ? ['platform'] : [])].sort());
         if (u.code === 'outranked') {
           expect(u.platform).toBeDefined();
           expect(u.margin!).toBeGreaterThanOrEqual(0);

@@ -334,7 +334,7 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
     const priority = new Grow(new Float64Array(1024));
     const capital = new Grow(new Float64Array(1024));
     const noPairs: string[] = [];
-    for (const row of store.talentRows(runId)) {
+    for (const row of store.talentPrefs(runId)) {
       talentIds.push(row.talent_id);
       const pr = deserialize(row.prefs) as { plat: Int32Array; f: Float64Array; b: Float64Array; s: Float64Array };
       for (let j = 0; j < pr.plat.length; j++) {
