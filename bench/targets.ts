@@ -36,7 +36,11 @@ export function markdownTable(rows: CaseResult[], machine: string): string {
     if (r.extra?.talentsPerSec) extra.push(`${(Number(r.extra.talentsPerSec) / 1e3).toFixed(1)} k talents/s`);
     if (r.extra?.peakRssMB) extra.push(`peak RSS ${(Number(r.extra.peakRssMB) / 1024).toFixed(2)} GB`);
     if (r.extra?.speedup) extra.push(`speed-up ${r.extra.speedup}`);
-    const median = `${fmt(r.medianMs)}${r.runs > 1 ? ` (${r.runs} runs)` : ''}${extra.length ? `, ${extra.join(', ')}` : ''}`;
+    if (r.extra?.vsLocal) extra.push(`${r.extra.vsLocal}x the local batch`);
+    const api = r.extra?.reqPerSec !== undefined;
+    if (api) extra.push(`p99 ${r.extra!.p99Ms} ms, ${Number(r.extra!.reqPerSec).toLocaleString('en-US')} req/s`);
+    const runs = r.runs > 1 ? ` (${api ? `latency p50 over ${r.runs.toLocaleString('en-US')} requests` : `${r.runs} runs`})` : '';
+    const median = `${fmt(r.medianMs)}${runs}${extra.length ? `, ${extra.join(', ')}` : ''}`;
     out.push(`| ${r.scenario} | ${r.size} | ${median} | ${t ? `${t.text}: ${t.met ? 'met' : '**not met**'}` : '-'} | ${machine} |`);
   }
   return out.join('\n');
