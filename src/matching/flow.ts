@@ -24,7 +24,8 @@
  * integral, so the result is the LP optimum. Reduced costs that rounding makes slightly
  * negative are clamped at 0.
  *
- * The Dijkstra runs over platform nodes only, with dense arrays and no heap. A routed
+ * Two kernels run this scheme (optimalBySlots picks one). optimalOnTalentGraph: the
+ * Dijkstra runs over platform nodes, with dense arrays and no heap. A routed
  * talent has exactly one incoming residual edge (from the platform it is routed to), so its
  * distance is final the moment that platform is settled: it is relaxed right then, one
  * pass over its pairs. Per settled platform that is (its talents) x (their pairs) of
@@ -32,6 +33,8 @@
  * instead of a heap push per improved edge and a heap node per talent (docs/PERFORMANCE.md).
  * Potentials of talents relaxed early move by min(d, d(sink)) - d(sink), which keeps every
  * reduced cost non-negative (min of two feasible potentials is feasible).
+ * optimalOnPlatformGraph (below) folds the talents away entirely: one M-cell row per
+ * settled platform.
  */
 import type { PairSet } from './pairs.js';
 import type { Matching } from './stable.js';
