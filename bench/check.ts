@@ -10,6 +10,10 @@
  * most) and keeps its best attempt: noise makes one attempt slow, a regression makes all
  * of them slow.
  *
+ * It runs with --single-threaded-gc (package.json): garbage collection then runs on the
+ * measured thread instead of helper threads, so a neighbour busy on the other core slows
+ * the allocating scenarios no more than the calibration.
+ *
  *   npm run bench:check                 compare with bench/baseline.json; exit 1 on a regression
  *   npm run bench:baseline              measure and write bench/baseline.json (commit it on its own)
  *   tsx bench/check.ts --only score,optimal --baseline FILE --threshold 1.25
