@@ -71,12 +71,8 @@ export function optimalOnTalentGraph(ps: PairSet, platformCap: Int32Array = ps.f
   const prevPairP = new Int32Array(M).fill(-1); // the pair whose talent reaches platform p
   const doneP = new Uint8Array(M);
   const touchedP = new Int32Array(M); // platforms with a finite distance in this round
-  let nTouched = 0;
   const distT = new Float64Array(N);
   const procT = new Int32Array(N); // talents relaxed in this round
-  let nProc = 0;
-  let distD = Infinity;
-  let prevD = -1; // the talent that reaches D (goes unassigned)
   const pairOf = new Int32Array(N).fill(-1);
   const used = new Int32Array(M);
   // talents routed to each platform, as a linked list over pairs
@@ -93,19 +89,16 @@ export function optimalOnTalentGraph(ps: PairSet, platformCap: Int32Array = ps.f
     let top = piD;
     for (let e = e0; e < e1; e++) top = Math.max(top, sc[e] + piP[plat[e]]);
     piT[t] = top;
-    nTouched = 0;
-    nProc = 0;
-    distD = Infinity;
-    prevD = -1;
     let doneD = false;
     let best = Infinity; // distance of the sink
     let bestVia = -1; // platform with a free slot that reaches the sink, or -2 for D
     // the new talent: distance 0, may stay unassigned
     distT[t] = 0;
-    procT[nProc++] = t;
-    nTouched = relaxRow(t, 0, -1, piT[t], tPtr, plat, sc, piP, distP, prevPairP, touchedP, nTouched);
-    distD = piT[t] - piD > 0 ? piT[t] - piD : 0;
-    prevD = t;
+    procT[0] = t;
+    let nProc = 1;
+    let nTouched = relaxRow(t, 0, -1, top, tPtr, plat, sc, piP, distP, prevPairP, touchedP, 0);
+    let distD = top - piD > 0 ? top - piD : 0;
+    let prevD = t; // the talent that reaches D (goes unassigned)
     for (;;) {
       let q = -1;
       let dq = Infinity;
@@ -305,18 +298,9 @@ export function optimalOnPlatformGraph(ps: PairSet, platformCap: Int32Array = ps
     if (e0 === e1) continue;
     let top = piD;
     for (let e = e0; e < e1; e++) top = Math.max(top, sc[e] + piP[plat[e]]);
-    let nTouched = 0;
-    for (let e = e0; e < e1; e++) {
-      const r = plat[e];
-      const x = top - sc[e] - piP[r];
-      const nd = x > 0 ? x : 0;
-      if (nd < distP[r]) {
-        if (distP[r] === Infinity) touched[nTouched++] = r;
-        distP[r] = nd;
-        prevP[r] = -1;
-        inPair[r] = e;
-      }
-    }
+    // the new talent's edges: the path enters platform r by pair inPair[r], from no platform
+    let nTouched = relaxRow(t, 0, -1, top, tPtr, plat, sc, piP, distP, inPair, touched, 0);
+    for (let i = 0; i < nTouched; i++) prevP[touched[i]] = -1;
     let distD = top - piD > 0 ? top - piD : 0;
     let prevD = -1; // platform whose talent gives its place up; -1: the new talent stays out
     let doneD = false;
