@@ -36,7 +36,11 @@ export function compareToBaseline(b: Baseline, measured: readonly Measured[], th
 
 export function formatCheck(vs: readonly Verdict[], threshold: number): string {
   const rows = vs.map((v) => [v.name, v.baselineRatio.toFixed(3), v.ratio.toFixed(3), Number.isNaN(v.change) ? '-' : `${v.change >= 0 ? '+' : ''}${(v.change * 100).toFixed(1)}%`, v.status === 'ok' ? 'ok' : v.status === 'slower' ? `SLOWER (>= +${((threshold - 1) * 100).toFixed(0)}%)` : 'MISSING']);
-  const head = ['scenario', 'baseline x calib', 'now x calib', 'change', 'verdict'];
+  return alignColumns(['scenario', 'baseline x calib', 'now x calib', 'change', 'verdict'], rows);
+}
+
+/** A plain-text table: columns padded to their widest cell, two spaces apart. */
+export function alignColumns(head: readonly string[], rows: readonly (readonly string[])[]): string {
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(w[i])).join('  ')).join('\n');
 }

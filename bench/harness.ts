@@ -6,6 +6,7 @@
  */
 import Benchmark from 'benchmark';
 import { cpus, hostname, totalmem } from 'node:os';
+import { alignColumns } from './compare.js';
 
 export interface CaseResult {
   scenario: string;
@@ -101,8 +102,5 @@ export function calibrate(): number {
 export function printTable(rows: CaseResult[]): void {
   const head = ['scenario', 'size', 'median ms', 'min', 'max', 'runs', 'x calib'];
   const body = rows.map((r) => [r.scenario, r.size, r.medianMs.toFixed(1), r.minMs.toFixed(1), r.maxMs.toFixed(1), String(r.runs), r.ratio.toFixed(2)]);
-  const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(w[i])).join('  ');
-  console.log(line(head));
-  for (const b of body) console.log(line(b));
+  console.log(alignColumns(head, body));
 }
