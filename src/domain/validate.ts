@@ -58,7 +58,7 @@ export function issuesFromZod(error: z.ZodError, raw: unknown, at: SourceRef): I
     if (iss.code === 'unrecognized_keys') {
       // Reported per key, naming the key as the path.
       for (const key of iss.keys) {
-        out.push({ ...at, path: pathString([...path, key]), expected: 'no such field (see the contract)', got: renderValue(valueAt(raw, [...path, key])) });
+        out.push({ ...at, path: pathString([...path, key]), expected: 'no such field (see docs/data-contract.md)', got: renderValue(valueAt(raw, [...path, key])) });
       }
       continue;
     }
