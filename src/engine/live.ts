@@ -4,8 +4,9 @@
  * reference text model exactly as a stored one would be, so its scores equal what a batch
  * would compute for it. Vectorized inline talents are kept in an LRU by content hash.
  */
-import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import { jsonHash as hash } from '../util/hash.js';
+import { defaultCacheSizes } from '../config/caches.js';
 import type { Platform, Talent } from '../domain/schemas.js';
 import { TalentSchema, PlatformSchema } from '../domain/schemas.js';
 import { issuesFromZod } from '../domain/validate.js';
@@ -15,7 +16,7 @@ import { buildPlatformFeatures } from '../features/build.js';
 import type { ScoringModel } from '../scoring/kernel.js';
 import type { PairExplanation } from '../scoring/explain.js';
 import { explainPair } from '../scoring/explain.js';
-import { rankRange } from '../ranking/twoWay.js';
+import { RowRanker } from '../ranking/rows.js';
 import type { RecommendationRecord } from './format.js';
 import { talentRecord } from './format.js';
 import { talentFeatures } from './platformSide.js';
@@ -24,7 +25,6 @@ import type { Engine } from './engine.js';
 export type TalentRef = { id: string } | { profile: unknown };
 export type PlatformRef = { id: string } | { profile: unknown };
 
-const hash = (x: unknown) => createHash('sha1').update(JSON.stringify(x)).digest('base64url');
 
 /** One-row talent features: a stored talent's row, or an inline profile's. */
 function oneTalent(T: TalentFeatures, ti: number): TalentFeatures {
@@ -59,7 +59,7 @@ export class LiveScorer {
 
   constructor(
     private readonly engine: Engine,
-    cacheSize = 1000,
+    cacheSize: number = defaultCacheSizes.liveProfiles,
   ) {
     this.talents = new LRUCache({ max: cacheSize });
     this.platforms = new LRUCache({ max: Math.max(16, cacheSize >> 2) });
@@ -114,7 +114,8 @@ export class LiveScorer {
   recommend(profile: unknown, k: number, where = 'request body'): RecommendationRecord {
     const T = this.inlineTalent(profile, where);
     const m: ScoringModel = { ctx: this.engine.model.ctx, talents: T, platforms: this.engine.model.platforms };
-    const r = rankRange(m, 0, 1, k, 1);
+    const r = new RowRanker(m, { kTalent: k });
+    r.rank(0);
     return talentRecord(m, 0, r.talentTop.ids, r.talentTop.sizes[0]);
   }
 }

@@ -10,11 +10,11 @@
 import type { Outcome } from '../domain/schemas.js';
 import type { Weights, WeightsInput } from '../config/weights.js';
 import { resolveWeights } from '../config/weights.js';
-import type { Engine, Recommendations } from '../engine/engine.js';
+import type { Engine } from '../engine/engine.js';
+import type { Recommendations } from '../ranking/twoWay.js';
+import { recommendAll } from '../ranking/twoWay.js';
 import { createScoringContext } from '../scoring/context.js';
 import type { ScoringModel } from '../scoring/kernel.js';
-import { rankRange } from '../ranking/twoWay.js';
-import { finalizeTopK } from '../vector/topk.js';
 import type { Assignment } from '../matching/assign.js';
 import { apAtK, gini, meanDefined, ndcgAtK, recallAtK, reciprocalRank } from './metrics.js';
 
@@ -61,9 +61,7 @@ export function modelWithWeights(engine: Engine, w: WeightsInput | Weights): Sco
 }
 
 export function recommendWith(model: ScoringModel, k: number): Recommendations {
-  const r = rankRange(model, 0, model.talents.count, k, k);
-  finalizeTopK(r.platformTop);
-  return { talent: r.talentTop, platform: r.platformTop, pairs: r.pairs };
+  return recommendAll(model, k, k);
 }
 
 function sideMetrics(rec: Recommendations['talent'], relevant: Map<number, Set<number>>, k: number): SideMetrics {

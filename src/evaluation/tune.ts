@@ -22,7 +22,7 @@ import type { Outcome } from '../domain/schemas.js';
 import { TERMS } from '../config/weights.js';
 import type { Weights } from '../config/weights.js';
 import type { Engine } from '../engine/engine.js';
-import { rng } from '../synth/rng.js';
+import { rng } from '../util/rng.js';
 import { evaluateRanking, modelWithWeights, recommendWith, relevantPairs } from './evaluate.js';
 
 export const OBJECTIVES = ['balanced', 'talent', 'platform'] as const;

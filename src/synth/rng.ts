@@ -1,11 +1,2 @@
-/** mulberry32: small, fast, seedable PRNG with a 32-bit state (no global randomness). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG lives in src/util (production code uses it too); the generator re-uses it. */
+export { rng } from '../util/rng.js';

@@ -9,11 +9,14 @@ import type { PlatformPack } from './pack.js';
 import { unpackPlatformSide } from './pack.js';
 import type { ChunkResult, ChunkTask } from './chunk.js';
 import { scoreChunk } from './chunk.js';
-import type { RankResult, RankTask } from './rank.js';
-import { rankTask } from './rank.js';
+import type { RangeTask, RankResult, RankTask } from './rank.js';
+import { rankRangeTask, rankTask } from './rank.js';
+import type { TalentFeatures } from '../features/build.js';
+import { defaultWorkerOptions } from '../config/workers.js';
 
-const side = unpackPlatformSide((workerData as { pack: PlatformPack }).pack);
-const cache = new TokenCache(new Tokenizer(), 5_000);
+const data = workerData as { pack: PlatformPack; talents?: TalentFeatures };
+const side = unpackPlatformSide(data.pack);
+const cache = new TokenCache(new Tokenizer(), defaultWorkerOptions.tokenCacheSize);
 const tokens = (t: string) => cache.tokens(t);
 
 export default function run(task: ChunkTask): ChunkResult {
@@ -23,4 +26,10 @@ export default function run(task: ChunkTask): ChunkResult {
 /** Named task (`pool.rank`): vectorize and two-way rank one talent range, no store. */
 export function rank(task: RankTask): RankResult {
   return rankTask(side, task, tokens);
+}
+
+/** Named task (`pool.rankRange`): two-way rank rows of the shared talent features. */
+export function rankRange(task: RangeTask): RankResult {
+  if (!data.talents) throw new Error('rankRange: the pool was created without talent features');
+  return rankRangeTask(side, data.talents, task);
 }
