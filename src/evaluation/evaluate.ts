@@ -126,9 +126,12 @@ export function assignmentHealth(a: Assignment): NonNullable<Evaluation['assignm
   return { slotFill: slots ? usedSlots / slots : 0, seatFill: seats ? usedSeats / seats : 0, blockingPairs: a.blockingPairs, unassigned: a.unassigned.length };
 }
 
-/** Full evaluation of an engine at its own weights: ranking metrics and the stable assignment's health. */
-export function evaluate(engine: Engine, outcomes: readonly Outcome[], k: number): Evaluation {
-  const rec = engine.recommend({ k, kPlatform: k });
+/**
+ * Full evaluation of an engine at its own weights: ranking metrics and the stable
+ * assignment's health. `rec`: the engine's two-way top-k at k, when the caller ranked
+ * already (on threads: workers/threaded.ts); default: ranked here, in process.
+ */
+export function evaluate(engine: Engine, outcomes: readonly Outcome[], k: number, rec: Recommendations = engine.recommend({ k, kPlatform: k })): Evaluation {
   const base = evaluateRanking(engine.model, rec, relevantPairs(engine, outcomes), k);
   return { ...base, assignment: assignmentHealth(engine.match({ mode: 'stable' })) };
 }
