@@ -6,7 +6,13 @@
 set -euo pipefail
 OUT=${1:?output folder}
 EXTRA=${EXTRA:-}
-rm -rf "$OUT"; mkdir -p "$OUT"
+# only ever delete a folder this script made (it leaves a marker file in it)
+case "$OUT" in /tmp/*) ;; *) echo "golden-cli.sh: the output folder must be under /tmp, got $OUT" >&2; exit 2 ;; esac
+if [ -e "$OUT" ]; then
+  [ -f "$OUT/.golden-cli" ] || { echo "golden-cli.sh: $OUT exists and was not made by this script" >&2; exit 2; }
+  rm -rf "$OUT"
+fi
+mkdir -p "$OUT"; touch "$OUT/.golden-cli"
 D=fixtures/jiangdong
 tm() { node --import tsx --input-type=module -e "import {main} from './src/adapters/cli/main.ts'; process.exitCode = await main(['node','talentmatch', ...process.argv.slice(1)]);" -- "$@"; }
 tm recommend --data $D --out "$OUT/recommend.jsonl" $EXTRA 2>/dev/null
@@ -21,5 +27,6 @@ tm tune --data $D --budget 6 --folds 2 --out "$OUT/tuned.json" $EXTRA > /dev/nul
 tm batch --data $D --db "$OUT/b.db" --threads 2 --chunk-size 500 --out "$OUT/batch" > /dev/null 2>&1
 tm export --db "$OUT/b.db" --out "$OUT/export" > /dev/null 2>&1
 rm -f "$OUT/b.db"*
-# the run summary carries timings; keep everything else
-find "$OUT" -type f | sort | xargs sha1sum | sed "s#$OUT/##"
+# the report and the tuned weights carry the time they were made: blank the timestamps
+sed -i -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z/<time>/g' "$OUT/run/report.html" "$OUT/tuned.json"
+find "$OUT" -type f ! -name .golden-cli | sort | xargs sha1sum | sed "s#$OUT/##"
