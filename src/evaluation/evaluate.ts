@@ -10,7 +10,7 @@
 import type { Outcome } from '../domain/schemas.js';
 import type { Weights, WeightsInput } from '../config/weights.js';
 import { resolveWeights } from '../config/weights.js';
-import type { Engine } from '../engine/engine.js';
+import type { EvaluationSubject } from './subject.js';
 import type { Recommendations } from '../ranking/twoWay.js';
 import { recommendAll } from '../ranking/twoWay.js';
 import { createScoringContext } from '../scoring/context.js';
@@ -41,7 +41,7 @@ export interface Evaluation {
 }
 
 /** Relevant outcomes as index pairs (outcomes naming unknown ids are ignored here; loaders reject them). */
-export function relevantPairs(engine: Engine, outcomes: readonly Outcome[]): [number, number][] {
+export function relevantPairs(engine: EvaluationSubject, outcomes: readonly Outcome[]): [number, number][] {
   const out: [number, number][] = [];
   const tIdx = new Map(engine.model.talents.ids.map((id, i) => [id, i]));
   const pIdx = new Map(engine.model.platforms.ids.map((id, i) => [id, i]));
@@ -55,7 +55,7 @@ export function relevantPairs(engine: Engine, outcomes: readonly Outcome[]): [nu
 }
 
 /** A scoring model with new scorer weights over the same features (for weights that only the scoring context reads). */
-export function modelWithWeights(engine: Engine, w: WeightsInput | Weights): ScoringModel {
+export function modelWithWeights(engine: EvaluationSubject, w: WeightsInput | Weights): ScoringModel {
   const resolved = resolveWeights({ ...engine.weights, ...w });
   return { ...engine.model, ctx: createScoringContext(resolved, engine.industry.priority, engine.model.ctx.minScore) };
 }
@@ -131,7 +131,7 @@ export function assignmentHealth(a: Assignment): NonNullable<Evaluation['assignm
  * assignment's health. `rec`: the engine's two-way top-k at k, when the caller ranked
  * already (on threads: workers/threaded.ts); default: ranked here, in process.
  */
-export function evaluate(engine: Engine, outcomes: readonly Outcome[], k: number, rec: Recommendations = engine.recommend({ k, kPlatform: k })): Evaluation {
+export function evaluate(engine: EvaluationSubject, outcomes: readonly Outcome[], k: number, rec: Recommendations = engine.recommend({ k, kPlatform: k })): Evaluation {
   const base = evaluateRanking(engine.model, rec, relevantPairs(engine, outcomes), k);
   return { ...base, assignment: assignmentHealth(engine.match({ mode: 'stable' })) };
 }

@@ -21,7 +21,7 @@
 import type { Outcome } from '../domain/schemas.js';
 import { TERMS } from '../config/weights.js';
 import type { Weights } from '../config/weights.js';
-import type { Engine } from '../engine/engine.js';
+import type { EvaluationSubject } from './subject.js';
 import type { ScoringModel } from '../scoring/kernel.js';
 import type { Recommendations } from '../ranking/twoWay.js';
 import { rng } from '../util/rng.js';
@@ -65,7 +65,7 @@ export function objectiveValue(o: Objective, penalty: number, talentNdcg: number
 }
 
 /** Tunes in process (one thread). */
-export function tune(engine: Engine, outcomes: readonly Outcome[], options: TuneOptions = {}): TuneResult {
+export function tune(engine: EvaluationSubject, outcomes: readonly Outcome[], options: TuneOptions = {}): TuneResult {
   const steps = tuneSteps(engine, outcomes, options);
   let step = steps.next();
   while (!step.done) step = steps.next(recommendWith(step.value.model, step.value.k));
@@ -76,7 +76,7 @@ export function tune(engine: Engine, outcomes: readonly Outcome[], options: Tune
  * Tunes with a caller's ranker (workers/threaded.ts ThreadedRanker: every candidate ranked
  * on worker threads). Same candidates, same order, same result as `tune`.
  */
-export async function tuneAsync(engine: Engine, outcomes: readonly Outcome[], options: TuneOptions, rank: (model: ScoringModel, k: number) => Promise<Recommendations>): Promise<TuneResult> {
+export async function tuneAsync(engine: EvaluationSubject, outcomes: readonly Outcome[], options: TuneOptions, rank: (model: ScoringModel, k: number) => Promise<Recommendations>): Promise<TuneResult> {
   const steps = tuneSteps(engine, outcomes, options);
   let step = steps.next();
   while (!step.done) step = steps.next(await rank(step.value.model, step.value.k));
@@ -84,7 +84,7 @@ export async function tuneAsync(engine: Engine, outcomes: readonly Outcome[], op
 }
 
 /** The search as a coroutine: yields each candidate's model, receives its two-way top-k. */
-function* tuneSteps(engine: Engine, outcomes: readonly Outcome[], options: TuneOptions): Generator<{ model: ScoringModel; k: number }, TuneResult, Recommendations> {
+function* tuneSteps(engine: EvaluationSubject, outcomes: readonly Outcome[], options: TuneOptions): Generator<{ model: ScoringModel; k: number }, TuneResult, Recommendations> {
   const d = defaultTuneOptions;
   const opts = {
     budget: options.budget ?? d.budget,
