@@ -7,7 +7,7 @@
 import { LRUCache } from 'lru-cache';
 import { jsonHash as hash } from '../util/hash.js';
 import { defaultCacheSizes } from '../config/caches.js';
-import type { Platform, Talent } from '../domain/schemas.js';
+import type { z } from 'zod';
 import { TalentSchema, PlatformSchema } from '../domain/schemas.js';
 import { issuesFromZod } from '../domain/validate.js';
 import { inputError } from '../errors.js';
@@ -53,6 +53,19 @@ function oneTalent(T: TalentFeatures, ti: number): TalentFeatures {
   };
 }
 
+/** Validates an inline profile at the edge, then features by content hash (built once per distinct profile). */
+function inline<R, F extends object>(schema: z.ZodType<R>, cache: LRUCache<string, F>, profile: unknown, where: string, build: (r: R) => F): F {
+  const res = schema.safeParse(profile);
+  if (!res.success) throw inputError(issuesFromZod(res.error, profile, { file: where }));
+  const key = hash(res.data);
+  let f = cache.get(key);
+  if (!f) {
+    f = build(res.data);
+    cache.set(key, f);
+  }
+  return f;
+}
+
 export class LiveScorer {
   private readonly talents: LRUCache<string, TalentFeatures>;
   private readonly platforms: LRUCache<string, PlatformFeatures>;
@@ -67,28 +80,12 @@ export class LiveScorer {
 
   /** Validated inline talent -> features (cached by content hash). Throws E_INPUT naming `where`. */
   inlineTalent(profile: unknown, where: string): TalentFeatures {
-    const res = TalentSchema.safeParse(profile);
-    if (!res.success) throw inputError(issuesFromZod(res.error, profile, { file: where }));
-    const key = hash(res.data);
-    let f = this.talents.get(key);
-    if (!f) {
-      f = talentFeatures(this.engine.side, [res.data as Talent], (t) => this.engine.tokens(t));
-      this.talents.set(key, f);
-    }
-    return f;
+    return inline(TalentSchema, this.talents, profile, where, (t) => talentFeatures(this.engine.side, [t], (x) => this.engine.tokens(x)));
   }
 
   inlinePlatform(profile: unknown, where: string): PlatformFeatures {
-    const res = PlatformSchema.safeParse(profile);
-    if (!res.success) throw inputError(issuesFromZod(res.error, profile, { file: where }));
-    const key = hash(res.data);
-    let f = this.platforms.get(key);
-    if (!f) {
-      const side = this.engine.side;
-      f = buildPlatformFeatures([res.data as Platform], side.text, side.industry, (t) => this.engine.tokens(t), side.weights);
-      this.platforms.set(key, f);
-    }
-    return f;
+    const side = this.engine.side;
+    return inline(PlatformSchema, this.platforms, profile, where, (p) => buildPlatformFeatures([p], side.text, side.industry, (x) => this.engine.tokens(x), side.weights));
   }
 
   private talent(ref: TalentRef, where: string): TalentFeatures {
