@@ -8,6 +8,7 @@ import type { TalentFeatures } from '../features/build.js';
 import type { PlatformPack } from './pack.js';
 import type { ChunkResult, ChunkTask } from './chunk.js';
 import type { RangeTask, RankResult, RankTask } from './rank.js';
+import type { PairRows } from '../ranking/rows.js';
 
 export interface ChunkPool {
   run(task: ChunkTask): Promise<ChunkResult>;
@@ -15,6 +16,8 @@ export interface ChunkPool {
   rank(task: RankTask): Promise<RankResult>;
   /** two-way top-k of rows of the shared talent features the pool was created with */
   rankRange(task: RangeTask): Promise<RankResult>;
+  /** every acceptable pair of rows of the shared talent features */
+  pairsRange(task: RangeTask): Promise<PairRows>;
   destroy(): Promise<void>;
   threads: number;
 }
@@ -40,6 +43,7 @@ export function createChunkPool(pack: PlatformPack, threads: number, talents?: T
     // the bytes travel by transfer (moved, not copied); results come back as typed arrays
     rank: (task) => pool.run(task, { name: 'rank', transferList: [task.lines.buffer as ArrayBuffer] }) as Promise<RankResult>,
     rankRange: (task) => pool.run(task, { name: 'rankRange' }) as Promise<RankResult>,
+    pairsRange: (task) => pool.run(task, { name: 'pairsRange' }) as Promise<PairRows>,
     destroy: () => pool.destroy(),
   };
 }

@@ -18,6 +18,8 @@ import { talentFeatures } from '../engine/platformSide.js';
 import type { TalentFeatures, TokenSource } from '../features/build.js';
 import type { ScoringContext } from '../scoring/context.js';
 import { rankRange } from '../ranking/twoWay.js';
+import type { PairRows } from '../ranking/rows.js';
+import { collectPairs } from '../ranking/rows.js';
 import type { Recommendations } from '../ranking/twoWay.js';
 import type { TopKBuffers } from '../vector/topk.js';
 import { createTopK, finalizeTopK, mergeTopK } from '../vector/topk.js';
@@ -71,6 +73,11 @@ export function rankTask(side: PlatformSide, task: RankTask, tokens: TokenSource
 export function rankRangeTask(side: PlatformSide, T: TalentFeatures, task: RangeTask): RankResult {
   const r = rankRange({ ctx: task.ctx ?? side.ctx, talents: T, platforms: side.platforms }, task.start, task.end, task.k, task.kPlatform);
   return { start: task.start, talent: r.talentTop, platform: r.platformTop, pairs: r.pairs };
+}
+
+/** Pure: every acceptable pair of rows [start, end) of already vectorized talents. */
+export function pairsRangeTask(side: PlatformSide, T: TalentFeatures, task: RangeTask): PairRows {
+  return collectPairs({ ctx: task.ctx ?? side.ctx, talents: T, platforms: side.platforms }, task.start, task.end);
 }
 
 /**

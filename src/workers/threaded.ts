@@ -9,6 +9,8 @@
 import type { Engine } from '../engine/engine.js';
 import type { ScoringModel } from '../scoring/kernel.js';
 import type { Recommendations } from '../ranking/twoWay.js';
+import type { PairRows } from '../ranking/rows.js';
+import { collectPairs } from '../ranking/rows.js';
 import { recommendAll } from '../ranking/twoWay.js';
 import type { ThreadOptions } from '../config/workers.js';
 import { resolveThreadOptions } from '../config/workers.js';
@@ -41,11 +43,45 @@ export class ThreadedRanker {
     const m = this.engine.model;
     if (model.talents !== m.talents || model.platforms !== m.platforms) throw optionError('ThreadedRanker.recommend: the model must share the engine\'s talent and platform features (only its scoring context may differ)');
     if (this.threads === 1) return recommendAll(model, k, kPlatform);
-    this.pool ??= createChunkPool(packPlatformSide(this.engine.side), this.threads, packTalentFeatures(m.talents));
-    const pool = this.pool;
+    const pool = this.startPool();
     const ctx = model.ctx === m.ctx ? undefined : model.ctx;
     const jobs = ranges(m.talents.count, this.rangeSize).map(([start, end]) => pool.rankRange({ start, end, k, kPlatform, ...(ctx ? { ctx } : {}) }));
     return assembleRanges(m.talents.count, m.platforms.count, k, kPlatform, await Promise.all(jobs));
+  }
+
+  /**
+   * Every acceptable pair (what `talentmatch score` writes), range by range in talent
+   * order; at most two ranges per thread are in flight, so memory stays bounded.
+   */
+  async *pairs(): AsyncGenerator<PairRows> {
+    const m = this.engine.model;
+    const all = ranges(m.talents.count, this.rangeSize);
+    if (this.threads === 1) {
+      for (const [start, end] of all) yield collectPairs(m, start, end);
+      return;
+    }
+    const pool = this.startPool();
+    const inFlight: Promise<PairRows>[] = [];
+    let next = 0;
+    const fill = () => {
+      while (next < all.length && inFlight.length < 2 * this.threads) {
+        const [start, end] = all[next++];
+        const job = pool.pairsRange({ start, end, k: 0, kPlatform: 0 });
+        job.catch(() => undefined); // a failure surfaces where the job is awaited, in order
+        inFlight.push(job);
+      }
+    };
+    fill();
+    while (inFlight.length > 0) {
+      const r = await inFlight.shift()!;
+      fill();
+      yield r;
+    }
+  }
+
+  private startPool(): ChunkPool {
+    this.pool ??= createChunkPool(packPlatformSide(this.engine.side), this.threads, packTalentFeatures(this.engine.model.talents));
+    return this.pool;
   }
 
   /** Stops the workers (idempotent). */

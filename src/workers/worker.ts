@@ -10,7 +10,8 @@ import { unpackPlatformSide } from './pack.js';
 import type { ChunkResult, ChunkTask } from './chunk.js';
 import { scoreChunk } from './chunk.js';
 import type { RangeTask, RankResult, RankTask } from './rank.js';
-import { rankRangeTask, rankTask } from './rank.js';
+import { pairsRangeTask, rankRangeTask, rankTask } from './rank.js';
+import type { PairRows } from '../ranking/rows.js';
 import type { TalentFeatures } from '../features/build.js';
 import { defaultWorkerOptions } from '../config/workers.js';
 
@@ -28,8 +29,17 @@ export function rank(task: RankTask): RankResult {
   return rankTask(side, task, tokens);
 }
 
+function sharedTalents(): TalentFeatures {
+  if (!data.talents) throw new Error('the worker pool was created without talent features (createChunkPool(pack, threads, talents))');
+  return data.talents;
+}
+
 /** Named task (`pool.rankRange`): two-way rank rows of the shared talent features. */
 export function rankRange(task: RangeTask): RankResult {
-  if (!data.talents) throw new Error('rankRange: the pool was created without talent features');
-  return rankRangeTask(side, data.talents, task);
+  return rankRangeTask(side, sharedTalents(), task);
+}
+
+/** Named task (`pool.pairsRange`): every acceptable pair of rows of the shared talent features. */
+export function pairsRange(task: RangeTask): PairRows {
+  return pairsRangeTask(side, sharedTalents(), task);
 }

@@ -12,6 +12,7 @@ import type { DataPaths } from '../files/dataset.js';
 import type { AssignOptions } from '../../matching/assign.js';
 import { loadHighsSolver } from '../../solvers/highs.js';
 import { parsePositiveInt } from './common.js';
+import { MAX_THREADS } from '../../config/limits.js';
 
 /**
  * Types the option record commander built. The declarations already checked every value
@@ -95,6 +96,12 @@ export async function assignOptions(o: z.infer<typeof assignSchema>): Promise<As
     timeLimitSec: o.timeLimit,
     ...(o.mode === 'optimal' ? { solver: await loadHighsSolver() } : {}),
   };
+}
+
+/** --threads: worker threads of recommend, score, run, evaluate and tune (the output does not depend on it). */
+export const threadsSchema = z.object({ threads: count.max(MAX_THREADS).optional() });
+export function addThreadsOption(cmd: Command): Command {
+  return cmd.option('--threads <n>', `worker threads for scoring and ranking (1..${MAX_THREADS}; default: available parallelism; same output for any count)`, parsePositiveInt('--threads', MAX_THREADS));
 }
 
 /** --k: the evaluation cutoff of evaluate, tune and report. */
