@@ -8,7 +8,7 @@ import { loadDataset } from '../../src/adapters/files/dataset.js';
 import { runBatch } from '../../src/adapters/batch/run.js';
 import { createEngine } from '../../src/engine/engine.js';
 import { TalentmatchApiError, TalentmatchClient } from '../../src/client/index.js';
-import { LIMITS } from '../../src/adapters/http/schemas.js';
+import { LIMITS } from '../../src/api/schemas.js';
 
 const FIX = 'fixtures/jiangdong';
 let app: FastifyInstance;
