@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/adapters/cli/main.js';
+import { main } from '../../../src/adapters/cli/main.js';
 
 const FIX = 'fixtures/jiangdong';
 
