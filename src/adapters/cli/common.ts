@@ -35,6 +35,7 @@ export function reportError(e: unknown, io: Io): number {
       io.err(`error: input rejected, ${total} problem${total === 1 ? '' : 's'}:\n`);
       for (const i of e.issues) io.err(`  ${formatIssue(i)}\n`);
       if (e.omitted > 0) io.err(`  ... and ${e.omitted} more\n`);
+      io.err('  (every field and its expectation: docs/data-contract.md)\n');
     } else {
       io.err(`error [${e.code}]: ${e.message}\n`);
     }
