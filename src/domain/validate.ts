@@ -18,14 +18,15 @@ export interface Located<T> {
   at: SourceRef;
 }
 
-/** Renders a found value briefly for a message. */
+/** Renders a found value briefly for a message (non-finite numbers by name: JSON would say "null"). */
 export function renderValue(v: unknown): string {
   if (v === undefined) return 'missing';
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   let s: string;
   try {
-    s = JSON.stringify(v) ?? String(v);
+    s = JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x)) ?? String(v);
   } catch {
-    s = String(v);
+    s = Array.isArray(v) ? 'an array' : typeof v === 'object' && v !== null ? 'an object' : String(v);
   }
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
@@ -66,6 +67,8 @@ export function issuesFromZod(error: z.ZodError, raw: unknown, at: SourceRef): I
       expected = `a valid key: ${iss.issues[0]?.message ?? 'string'}`;
       got = renderValue(path[path.length - 1]);
       path = path.slice(0, -1);
+    } else if (iss.code === 'custom' && typeof iss.params?.got === 'string') {
+      got = iss.params.got; // a rule over the whole record says what it measured
     } else {
       got = renderValue(valueAt(raw, path));
     }

@@ -1,0 +1,66 @@
+/**
+ * Size limits of the data contract and of the readers (docs/data-contract.md, "Limits").
+ * They bound the work one record can cause: tokenizing is linear in a record's text, so
+ * capping the characters caps the tokens (a text yields at most one token per character),
+ * the vector's non-zeros and the time to score it. Integers stay far below 2^31 so the
+ * engine's Int32 ledgers (slots, seats) and their sums never overflow.
+ *
+ * The contract's schemas (src/domain) and the adapters both read these.
+ */
+import { optionError } from '../errors.js';
+
+/** Characters (UTF-16 units) of an id. */
+export const MAX_ID_CHARS = 200;
+/** Characters of a name. */
+export const MAX_NAME_CHARS = 500;
+/** Characters of one free-text field (description, profile, industry description). */
+export const MAX_TEXT_CHARS = 20_000;
+/** Characters of one list item (a skill, a keyword). */
+export const MAX_ITEM_CHARS = 200;
+/** Items of one list (skills, industries, exclusions, keywords, modes, stages). */
+export const MAX_LIST_ITEMS = 1_000;
+/**
+ * Characters of all text of one record together (name, description, profile, skills,
+ * keywords). Every token takes at least one character, so this also bounds the tokens of
+ * one profile.
+ */
+export const MAX_RECORD_TEXT_CHARS = 50_000;
+/** Tokens one profile can yield (a consequence of MAX_RECORD_TEXT_CHARS, stated for the contract). */
+export const MAX_PROFILE_TOKENS = MAX_RECORD_TEXT_CHARS;
+/** Largest value of an integer field (slots, seats, team size): 1e9, far below 2^31. */
+export const MAX_INT = 1_000_000_000;
+/** Largest amount of money (yuan) in any field: 1e13 (ten trillion yuan). */
+export const MAX_YUAN = 1e13;
+
+/** Default longest line a JSON Lines reader accepts, in bytes (the newline excluded). */
+export const DEFAULT_MAX_LINE_BYTES = 1 << 20;
+/** Default largest whole-file JSON input (a .json array or object), in bytes. */
+export const DEFAULT_MAX_JSON_FILE_BYTES = 64 << 20;
+
+/** Environment variables overriding the reader limits (positive integers, bytes). */
+export const LIMIT_ENV = {
+  maxLineBytes: 'TALENTMATCH_MAX_LINE_BYTES',
+  maxJsonFileBytes: 'TALENTMATCH_MAX_JSON_BYTES',
+} as const;
+
+export interface ReaderLimits {
+  maxLineBytes: number;
+  maxJsonFileBytes: number;
+}
+
+/**
+ * The reader limits from the environment (adapters call this; the compute core never does).
+ * A malformed value is an error naming the variable rather than a silent default.
+ */
+export function readerLimits(env: Record<string, string | undefined>): ReaderLimits {
+  const pick = (name: string, dflt: number): number => {
+    const v = env[name];
+    if (v === undefined || v === '') return dflt;
+    if (!/^[1-9][0-9]{0,12}$/.test(v)) throw optionError(`${name} must be a positive integer (bytes), got ${JSON.stringify(v)}`);
+    return Number(v);
+  };
+  return {
+    maxLineBytes: pick(LIMIT_ENV.maxLineBytes, DEFAULT_MAX_LINE_BYTES),
+    maxJsonFileBytes: pick(LIMIT_ENV.maxJsonFileBytes, DEFAULT_MAX_JSON_FILE_BYTES),
+  };
+}
