@@ -64,3 +64,9 @@ export function readerLimits(env: Record<string, string | undefined>): ReaderLim
     maxJsonFileBytes: pick(LIMIT_ENV.maxJsonFileBytes, DEFAULT_MAX_JSON_FILE_BYTES),
   };
 }
+
+/**
+ * The publish guard: a batch refuses to publish a snapshot with fewer talents than this share
+ * of the snapshot served now (or with none at all) unless told `--allow-shrink`.
+ */
+export const DEFAULT_MIN_TALENT_SHARE = 0.5;
