@@ -41,11 +41,28 @@ export const DEFAULT_MAX_JSON_FILE_BYTES = 64 << 20;
 export const LIMIT_ENV = {
   maxLineBytes: 'TALENTMATCH_MAX_LINE_BYTES',
   maxJsonFileBytes: 'TALENTMATCH_MAX_JSON_BYTES',
+  redisRetryMs: 'TALENTMATCH_REDIS_RETRY_MS',
 } as const;
+
+/**
+ * Redis reconnection: how long the queue commands (`batch --queue`, `worker`, `queue status`)
+ * keep retrying an unreachable Redis before exiting 1 with one line: 60 s by default, with
+ * backoff from 200 ms doubling to at most 5 s between attempts.
+ */
+export const DEFAULT_REDIS_RETRY_MS = 60_000;
+export const REDIS_BACKOFF = { firstMs: 200, maxMs: 5_000 } as const;
 
 export interface ReaderLimits {
   maxLineBytes: number;
   maxJsonFileBytes: number;
+}
+
+/** The Redis retry budget from the environment (ms), else DEFAULT_REDIS_RETRY_MS. */
+export function redisRetryMs(env: Record<string, string | undefined>): number {
+  const v = env[LIMIT_ENV.redisRetryMs];
+  if (v === undefined || v === '') return DEFAULT_REDIS_RETRY_MS;
+  if (!/^[0-9]{1,10}$/.test(v)) throw optionError(`${LIMIT_ENV.redisRetryMs} must be an integer number of milliseconds, got ${JSON.stringify(v)}`);
+  return Number(v);
 }
 
 /**

@@ -77,7 +77,7 @@ export function batchCommand(program: Command, { io, done }: Cli): void {
           ? {
               dispatcher: async (ctx: DispatchContext) => {
                 const { queueDispatcher } = await import('../../queue/queue.js');
-                return queueDispatcher(queue, ctx, { inFlight: o.inFlight });
+                return queueDispatcher(queue, ctx, { inFlight: o.inFlight, log: io.err });
               },
             }
           : {}),
@@ -122,11 +122,17 @@ export function workerCommand(program: Command, { io, done }: Cli): void {
     const { startQueueWorker } = await import('../../queue/worker.js');
     const w = await startQueueWorker({ url: o.queue, paths: dataPaths(o), threads: o.threads, lockMs: o.lockMs, log: io.err });
     io.err(`talentmatch worker: waiting for chunks on ${new URL(o.queue).host}\n`);
-    await new Promise<void>((resolve) => {
+    const stopped = new Promise<void>((resolve) => {
       const stop = () => void w.close().then(resolve, resolve);
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
     });
+    try {
+      await Promise.race([stopped, w.dead]);
+    } catch (e) {
+      await w.close().catch(() => undefined);
+      throw e; // Redis unreachable for the whole retry budget: one line, exit 1
+    }
     done(EXIT_OK);
   });
 }
