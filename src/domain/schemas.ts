@@ -39,14 +39,16 @@ const listOf = <T extends z.ZodType>(item: T, what: string) => z.array(item, e(w
 const idMap = (what: string) =>
   z.record(idField, unitField, e(what)).refine((r) => Object.keys(r).length <= MAX_LIST_ITEMS, e(`${what}, at most ${n(MAX_LIST_ITEMS)} keys`));
 /**
- * All text of a record together: every token takes at least one character, so this bounds the
- * tokens of one profile (MAX_PROFILE_TOKENS) and the work of vectorizing it.
+ * All text of a record together, counted in NFKC-normalised characters: every token takes at
+ * least one of them, so this bounds the tokens of one profile (MAX_PROFILE_TOKENS) and the
+ * work of vectorizing it.
  */
 const textBudget = (fields: (r: Record<string, unknown>) => unknown[]) => (r: Record<string, unknown>, ctx: z.RefinementCtx) => {
   let total = 0;
   for (const f of fields(r)) {
-    if (typeof f === 'string') total += f.length;
-    else if (Array.isArray(f)) for (const x of f) if (typeof x === 'string') total += x.length;
+    // counted after NFKC, as the tokenizer sees it: one character can expand (U+FDFA to 18)
+    if (typeof f === 'string') total += f.normalize('NFKC').length;
+    else if (Array.isArray(f)) for (const x of f) if (typeof x === 'string') total += x.normalize('NFKC').length;
   }
   if (total > MAX_RECORD_TEXT_CHARS) {
     ctx.addIssue({ code: 'custom', path: [], message: `at most ${n(MAX_RECORD_TEXT_CHARS)} characters of text per record (name, description, profile, skills together)`, params: { got: `${n(total)} characters` } });
