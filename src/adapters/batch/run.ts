@@ -469,9 +469,10 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
     if (o.keep !== undefined) summary.pruned = store.prune(o.keep);
     return summary;
   } catch (e) {
-    // bad or unreadable input fails the run (never left `running`); an internal failure (a
-    // queue chunk that failed on every worker) or an unreachable Redis keeps it for --resume
-    const inputFault = e instanceof TalentmatchError && e.code !== 'E_INTERNAL' && e.code !== 'E_UNAVAILABLE';
+    // bad or unreadable input fails the run (never left `running`); anything else (a queue
+    // chunk that failed on every worker, workers started with other inputs, an unreachable
+    // Redis, a crash) keeps it for --resume once the cause is fixed
+    const inputFault = e instanceof TalentmatchError && (e.code === 'E_INPUT' || e.code === 'E_IO');
     if (runId >= 0 && inputFault) store?.fail(runId, now(), e instanceof Error ? e.message : String(e));
     throw e;
   } finally {

@@ -1,5 +1,5 @@
 /** Shared CLI plumbing: the io seam, exit codes, error rendering. */
-import { escapeControl, formatIssue, isTalentmatchError } from '../../errors.js';
+import { escapeControl, formatIssue, isTalentmatchError, optionError } from '../../errors.js';
 
 export const EXIT_OK = 0;
 export const EXIT_INPUT = 1;
@@ -22,26 +22,21 @@ export function parsePositiveInt(name: string, max: number) {
     // decimal digits only: Number() would also take "0x10", "1e3", " 7" and "0b11"
     const n = /^[0-9]{1,16}$/.test(v) ? Number(v) : NaN;
     if (!Number.isInteger(n) || n < 1 || n > max) {
-      throw new UsageError(`${name} must be an integer in [1, ${max}], got ${JSON.stringify(v)}`);
+      throw optionError(`${name} must be an integer in [1, ${max}], got ${JSON.stringify(v)}`);
     }
     return n;
   };
 }
 
-export class UsageError extends Error {}
-
 /** Renders any error for a person and returns the exit code. No stack traces unless TALENTMATCH_DEBUG is set. */
 export function reportError(e: unknown, io: Io): number {
-  if (e instanceof UsageError) {
-    io.err(`error: ${escapeControl(e.message)}\n`);
-    return EXIT_USAGE;
-  }
   if (isTalentmatchError(e)) {
     if (e.code === 'E_INPUT' && e.issues.length > 0) {
       const total = e.issues.length + e.omitted;
       io.err(`error: input rejected, ${total} problem${total === 1 ? '' : 's'}:\n`);
       for (const i of e.issues) io.err(`  ${formatIssue(i)}\n`);
       if (e.omitted > 0) io.err(`  ... and ${e.omitted} more\n`);
+      io.err('  (every field and its expectation: docs/data-contract.md)\n');
     } else {
       io.err(`error [${e.code}]: ${escapeControl(e.message)}\n`);
     }

@@ -4,6 +4,9 @@
  * request (the latest complete run id is looked up per request; cached reads are keyed by
  * run id, so a new run never serves stale entries).
  *
+ * The database must exist and be a talentmatch snapshot store: buildServer rejects with
+ * E_IO naming the file otherwise, so `serve` fails at start instead of answering 503.
+ *
  * Errors never carry stacks: 400 with every field path and expectation (the contract's
  * issue style), 404 naming the unknown id, 413 for oversize bodies, 503 until ready,
  * 500 with a request id only. Logs are pino lines with request ids and no profile text.
@@ -17,9 +20,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { LRUCache } from 'lru-cache';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import type { InputIssue } from '../../errors.js';
-import { isTalentmatchError } from '../../errors.js';
+import { inputError, isTalentmatchError } from '../../errors.js';
 import { issuesFromZod } from '../../domain/validate.js';
 import { BodyError, parseBody } from './body.js';
 import type { Engine } from '../../engine/engine.js';
@@ -27,7 +29,6 @@ import { createEngine } from '../../engine/engine.js';
 import { LiveScorer } from '../../engine/live.js';
 import { assignmentRecord, recordContext } from '../../engine/formatAssignment.js';
 import { Store } from '../../store/store.js';
-import { JIANGDONG_INDUSTRIES, JIANGDONG_POLICY } from '../../synth/taxonomy.js';
 import {
   DirectionQuery,
   ErrorBody,
@@ -39,9 +40,10 @@ import {
   RecommendationLine,
   ScoreRequest,
   ScoreResponse,
-} from './schemas.js';
+} from '../../api/schemas.js';
 
 export interface ServerOptions {
+  /** the snapshot database `talentmatch batch` writes; opened read-only, must exist */
   db: string;
   /** engine for live scoring (built from --data); without it the live routes answer 503 */
   engine?: Engine;
@@ -75,6 +77,9 @@ const issueBody = (issues: readonly InputIssue[], message: string, omitted = 0) 
 const storeUnavailable = () => new HttpError(503, { error: 'not_ready', message: 'the snapshot database cannot be read; see the server log' });
 
 export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
+  // opened at start: a missing, corrupt or foreign file fails `serve` at once (E_IO naming it);
+  // a file that goes bad later answers 503 and is reopened on the next request
+  const initial = new Store(o.db, { readonly: true });
   const app = Fastify({
     logger: o.logger ?? false,
     bodyLimit: LIMITS.bodyBytes,
@@ -144,7 +149,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   // ---- snapshot access ----
-  let store: Store | undefined;
+  let store: Store | undefined = initial;
   let storeFault: string | undefined;
   /** A database that fails to open or read: logged once per distinct reason, closed, retried on the next request. */
   const storeFailed = (e: unknown): HttpError => {
@@ -161,7 +166,6 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   };
   const openStore = () => {
     if (!store) {
-      if (!existsSync(o.db)) return undefined; // no batch has run yet: not ready, not a fault
       try {
         store = new Store(o.db, { readonly: true });
       } catch (e) {
@@ -248,8 +252,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
 
   const sideLine = (side: 'talent' | 'platform') => async (req: { params: { id: string }; query: { k: number } }, reply: { header(k: string, v: string): unknown }) => {
     const { runId, value } = snapshotRead(`${side}:${req.params.id}`, (s, run) => {
-      const sql = side === 'talent' ? 'SELECT line FROM talent_recs WHERE run_id = ? AND talent_id = ?' : 'SELECT line FROM platform_recs WHERE run_id = ? AND platform_id = ?';
-      const line = s.db.prepare(sql).pluck().get(run, req.params.id) as string | undefined;
+      const line = s.recommendationLine(run, side, req.params.id);
       return line === undefined ? undefined : (JSON.parse(line) as z.infer<typeof RecommendationLine>);
     });
     if (!value) throw notFound(side, req.params.id);
@@ -274,12 +277,20 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
 
   app.post('/v1/match', { schema: { body: MatchRequest } }, async (req) => {
     const b = req.body;
+    // the taxonomy and policy: the body's, else those of the dataset the server was started with
+    const industries = b.industries ?? o.engine?.data.industries;
+    const policy = b.policy ?? o.engine?.data.policy;
+    const missing = [industries === undefined ? 'industries' : '', policy === undefined ? 'policy' : ''].filter(Boolean);
+    if (missing.length > 0) {
+      const expected = (what: string) => `${what} in the body (the server was started without --data, so it has none of its own; see docs/data-contract.md)`;
+      throw inputError(missing.map((path) => ({ file: 'request body', path, expected: expected(path === 'industries' ? 'an array of industries' : 'a policy object'), got: 'missing' })));
+    }
     const engine = createEngine(
       {
-        industries: (b.industries ?? o.engine?.data.industries ?? JIANGDONG_INDUSTRIES) as never,
+        industries: industries as never,
         platforms: b.platforms as never,
         talents: b.talents as never,
-        policy: (b.policy ?? o.engine?.data.policy ?? JIANGDONG_POLICY) as never,
+        policy: policy as never,
         ...(b.weights !== undefined ? { weights: b.weights as never } : o.engine ? { weights: o.engine.weights } : {}),
       },
       {},

@@ -134,6 +134,16 @@ export function linkFor(url: string, retryMs?: number): RedisLink {
 export const encodeResult = (r: ChunkResult): string => serialize(r).toString('base64');
 export const decodeResult = (s: string): ChunkResult => deserialize(Buffer.from(s, 'base64')) as ChunkResult;
 
+/**
+ * A chunk a worker refused because its inputs are not the coordinator's (platform side,
+ * taxonomy, policy, weights or talents file). The job is still retried, so a correctly
+ * started worker may take it; if every attempt ends this way the coordinator reports a
+ * configuration error (E_OPTION, exit 2), not a crash. BullMQ keeps only the message, so
+ * the prefix is the mark.
+ */
+const INPUTS_DIFFER = 'inputs differ from the coordinator\'s: ';
+export const inputsDiffer = (detail: string): Error => new Error(INPUTS_DIFFER + detail);
+
 export function jobId(ctx: { platformFingerprint: string; runId: number }, chunkId: number): string {
   return `tm-${ctx.platformFingerprint.slice(0, 16)}-r${ctx.runId}-c${chunkId}`;
 }
@@ -169,7 +179,12 @@ export async function queueDispatcher(url: string, ctx: DispatchContext, o: { in
           const j = await link.race(queue.getJob(id));
           if (!j) continue; // removed meanwhile: the next poll re-enqueues it
           if (state === 'failed') {
-            throw new TalentmatchError('E_INTERNAL', `chunk ${task.chunkId} (lines ${task.startLine}-${task.endLine}) failed on the workers after ${j.opts.attempts ?? 1} attempts: ${j.failedReason}`);
+            const message = j.failedReason ?? 'unknown error';
+            const where = `chunk ${task.chunkId} (lines ${task.startLine}-${task.endLine}) failed on the workers after ${j.opts.attempts ?? 1} attempts: ${message}`;
+            if (message.startsWith(INPUTS_DIFFER)) {
+              throw new TalentmatchError('E_OPTION', `${where}. Start every worker with the coordinator's inputs (the same --data, or --industries/--policy/--weights/--platforms, and a talents file with the same content), then continue with --resume`);
+            }
+            throw new TalentmatchError('E_INTERNAL', where);
           }
           const result = decodeResult(j.returnvalue as string);
           await link.race(j.remove()).catch(() => undefined);

@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, createWriteStream,
 import { tmpdir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Store } from '../../src/store/store.js';
-import { publishRefusal } from '../../src/engine/publish.js';
+import { Store } from '../../../src/store/store.js';
+import { publishRefusal } from '../../../src/engine/publish.js';
 
 const FIX = 'fixtures/jiangdong';
 const BIN = 'bin/talentmatch.js';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RedisLink } from '../../src/adapters/queue/queue.js';
+import { RedisLink } from '../../../src/adapters/queue/queue.js';
 
 const FIX = 'fixtures/jiangdong';
 const BIN = 'bin/talentmatch.js';
