@@ -61,7 +61,7 @@ describe('batch reads its talents once', () => {
     expect(exported(pipeDb)).toEqual(exported(fileDb));
     // before: the hash drained the pipe and the run published 0 talents
     expect(exported(pipeDb)['recommendations.jsonl'].split('\n').filter((l) => l.startsWith('{"side":"talent"')).length).toBe(300);
-  });
+  }, 180_000);
 
   it('a named FIFO works (before: the batch hung with its run left `running`)', async () => {
     const d = data();
@@ -76,7 +76,7 @@ describe('batch reads its talents once', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code, err).toBe(0);
     expect(statuses(db)).toEqual(['complete']);
-  });
+  }, 180_000);
 });
 
 describe('huge lines and unreadable paths', () => {
@@ -98,7 +98,7 @@ describe('huge lines and unreadable paths', () => {
     const v = cli(['validate', '--data', d], undefined, { TALENTMATCH_MAX_LINE_BYTES: '4096' });
     expect(v.code).toBe(1);
     expect(v.err).toContain(':5 (record): expected a line of at most 4,096 bytes');
-  });
+  }, 180_000);
 
   it('a 64 MB line without a newline costs no more than the limit: validate reports it and exits 1', () => {
     const d = data();
@@ -111,7 +111,7 @@ describe('huge lines and unreadable paths', () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain(`${f}:1 (record): expected a line of at most 1,048,576 bytes (TALENTMATCH_MAX_LINE_BYTES), got 67,108,864 bytes`);
     expect(r.err).not.toMatch(/RangeError|\n\s+at /);
-  });
+  }, 180_000);
 
   it('a directory given as talents.jsonl: one clear line, exit 1', () => {
     const d = data();
@@ -122,7 +122,7 @@ describe('huge lines and unreadable paths', () => {
       expect(r.code, r.err).toBe(1);
       expect(r.err.trim()).toBe(`error [E_IO]: ${dir}: cannot read (is a directory)`);
     }
-  });
+  }, 180_000);
 });
 
 describe('the publish guard', () => {
@@ -136,7 +136,7 @@ describe('the publish guard', () => {
     expect(r.err).toContain(`${join(d0, 'talents.jsonl')} (record): expected at least one valid talent (pass --allow-shrink to publish an empty snapshot), got 0 talents`);
     expect(statuses(db)).toEqual(['complete', 'failed']);
     expect(exported(db)).toEqual(before);
-  });
+  }, 180_000);
 
   it('a sharply smaller set (below half of the served snapshot) is refused; exactly half is published', () => {
     const db = join(tmp(), 's.db');
@@ -147,7 +147,7 @@ describe('the publish guard', () => {
     const ok = cli(batchArgs(data(talents300.slice(0, 150)), db));
     expect(ok.code, ok.err).toBe(0);
     expect(statuses(db)).toEqual(['complete', 'failed', 'complete']);
-  });
+  }, 180_000);
 
   it('the rule: boundaries and the explicit override', () => {
     expect(publishRefusal({ previousTalents: undefined, talents: 0, allowShrink: false })?.got).toBe('0 talents');
@@ -157,7 +157,7 @@ describe('the publish guard', () => {
     expect(publishRefusal({ previousTalents: 100, talents: 49, allowShrink: false })?.got).toBe('49 talents');
     expect(publishRefusal({ previousTalents: 100, talents: 49, allowShrink: true })).toBeUndefined();
     expect(publishRefusal({ previousTalents: 0, talents: 1, allowShrink: false })).toBeUndefined();
-  });
+  }, 180_000);
 });
 
 describe('one batch per database', () => {
@@ -173,5 +173,5 @@ describe('one batch per database', () => {
     writeFileSync(`${db}.lock`, JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), since: '2026-01-01T00:00:00Z' }));
     const ok = cli(batchArgs(d, db));
     expect(ok.code, ok.err).toBe(0);
-  });
+  }, 180_000);
 });
