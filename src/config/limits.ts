@@ -1,4 +1,24 @@
 /**
+ * Limits shared by the library and every adapter. Each is documented in README.md and
+ * docs/data-contract.md; change them here only.
+ */
+import { optionError } from '../errors.js';
+
+/** Problems listed per input error (per file when loading files; the rest are counted). */
+export const ISSUE_CAP = 100;
+
+/** Largest top-k a caller may ask for, on either side (`--top`, `topK`, `k`). */
+export const MAX_TOP_K = 1000;
+
+/** Largest token-cache size an option accepts. */
+export const MAX_CACHE_ENTRIES = 10_000_000;
+
+/** Largest worker-thread count an option accepts. */
+export const MAX_THREADS = 256;
+
+// ---- the data contract's and the readers' limits (issue 15) ----
+
+/*
  * Size limits of the data contract and of the readers (docs/data-contract.md, "Limits").
  * They bound the work one record can cause: tokenizing is linear in a record's text, so
  * capping the characters caps the tokens (a text yields at most one token per character),
@@ -7,7 +27,6 @@
  *
  * The contract's schemas (src/domain) and the adapters both read these.
  */
-import { optionError } from '../errors.js';
 
 /** Characters (UTF-16 units) of an id. */
 export const MAX_ID_CHARS = 200;
