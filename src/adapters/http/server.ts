@@ -190,7 +190,8 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   let servedRun = -1;
   const latestRun = (): number => {
     const s = openStore();
-    const run = guarded(() => s?.latestComplete());
+    if (!s) throw storeUnavailable(); // it could be opened at start: it went bad since
+    const run = guarded(() => s.latestComplete());
     if (!run) throw new HttpError(503, { error: 'not_ready', message: 'no complete snapshot yet' });
     if (run.id !== servedRun) {
       servedRun = run.id;
@@ -226,7 +227,9 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
     let run;
     try {
-      run = guarded(() => openStore()?.latestComplete());
+      const s = openStore();
+      if (!s) throw storeUnavailable();
+      run = guarded(() => s.latestComplete());
     } catch {
       return reply.code(503).send({ status: 'not_ready', snapshot: null, model: live !== undefined, reason: 'snapshot database unreadable (see the server log)' });
     }
