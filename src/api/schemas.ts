@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { TalentSchema } from '../domain/schemas.js';
 import { TERMS } from '../config/weights.js';
+import { ISSUE_CAP } from '../config/limits.js';
 
 export const LIMITS = {
   /** request body, bytes */
@@ -18,12 +19,15 @@ export const LIMITS = {
   /** entities per POST /v1/match */
   maxMatchTalents: 2000,
   maxMatchPlatforms: 200,
+  /** POST /v1/match, optimal mode: the MILP solver's time limit (s) and largest exact instance (pairs), so one request stays under requestTimeoutMs */
+  matchTimeLimitSec: 5,
+  matchMilpMaxPairs: 2000,
   /** per request, milliseconds */
   requestTimeoutMs: 10_000,
   /** nesting of arrays and objects in a body (the deepest valid request nests 5) */
   bodyDepth: 32,
   /** issues listed in a 400 answer; the rest are counted in `omitted` */
-  issues: 100,
+  issues: ISSUE_CAP,
   /** characters of an unknown id echoed back in a 404 */
   echoedId: 64,
 } as const;

@@ -25,7 +25,7 @@ import { jsonLineIssue } from '../files/read.js';
 import { acquireBatchLock } from './lock.js';
 import { publishRefusal } from '../../engine/publish.js';
 import type { ReaderLimits } from '../../config/limits.js';
-import { readerLimits } from '../../config/limits.js';
+import { ISSUE_CAP, readerLimits } from '../../config/limits.js';
 import { availableParallelism } from 'node:os';
 import { serialize, deserialize } from 'node:v8';
 import type { Industry, Platform, Policy, Talent } from '../../domain/schemas.js';
@@ -216,7 +216,7 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
   // The batch keeps each talent's best 50 platforms for the assignment by default: every
   // acceptable pair of a large reserve would not fit in memory (100k x 1k is ~100M pairs).
   const assignOpts: AssignOptions = { mode: 'stable', proposer: 'talent', ...o.assign, maxPrefs: o.assign?.maxPrefs ?? DEFAULT_BATCH_MAX_PREFS };
-  const cap = o.cap ?? 100;
+  const cap = o.cap ?? ISSUE_CAP;
 
   const { side, platforms, weights, fingerprint: platformFp } = platformSideOf(inputs);
   const platformIds = side.platforms.ids;

@@ -17,7 +17,7 @@ import { weightIssues } from '../../engine/data.js';
 import type { WeightsInput } from '../../config/weights.js';
 import { readJson, readObject, readRecords } from './read.js';
 import type { ReaderLimits } from '../../config/limits.js';
-import { readerLimits } from '../../config/limits.js';
+import { ISSUE_CAP, readerLimits } from '../../config/limits.js';
 
 export const STANDARD_FILES = {
   industries: 'industries.json',
@@ -96,7 +96,7 @@ const key = (r: SourceRef) => `${r.file}\u0000${r.line ?? ''}\u0000${r.index ?? 
 export async function loadDataset(paths: DataPaths, o: LoadOptions): Promise<LoadedDataset> {
   const files = resolvePaths(paths, o);
   for (const role of o.omit ?? []) delete files[role];
-  const cap = o.cap ?? 100;
+  const cap = o.cap ?? ISSUE_CAP;
   const limits = o.limits ?? readerLimits(process.env);
   const issues: InputIssue[] = [];
   let omitted = 0;

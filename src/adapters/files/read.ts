@@ -11,7 +11,7 @@ import { TalentmatchError } from '../../errors.js';
 import type { Located, SourceRef } from '../../domain/validate.js';
 import { issuesFromZod, renderValue } from '../../domain/validate.js';
 import type { ReaderLimits } from '../../config/limits.js';
-import { DEFAULT_MAX_JSON_FILE_BYTES, DEFAULT_MAX_LINE_BYTES, LIMIT_ENV } from '../../config/limits.js';
+import { DEFAULT_MAX_JSON_FILE_BYTES, DEFAULT_MAX_LINE_BYTES, ISSUE_CAP, LIMIT_ENV } from '../../config/limits.js';
 import { assertReadable, ioError, readLines, tooLongExpectation } from './lines.js';
 
 export interface ReadResult<T> {
@@ -57,7 +57,7 @@ class Collector<T> {
 }
 
 /** Reads a JSON array or JSON Lines file of records. Rejects only on I/O errors. */
-export async function readRecords<T>(path: string, schema: z.ZodType<T>, cap = 100, limits: Partial<ReaderLimits> = {}): Promise<ReadResult<T>> {
+export async function readRecords<T>(path: string, schema: z.ZodType<T>, cap = ISSUE_CAP, limits: Partial<ReaderLimits> = {}): Promise<ReadResult<T>> {
   const c = new Collector(schema, cap);
   if (isJsonLines(path)) {
     const maxLineBytes = limits.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;

@@ -298,7 +298,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
       },
       {},
     );
-    const a = engine.match({ mode: b.mode, proposer: b.proposer, milpMaxPairs: 2000, timeLimitSec: 5 });
+    const a = engine.match({ mode: b.mode, proposer: b.proposer, milpMaxPairs: LIMITS.matchMilpMaxPairs, timeLimitSec: LIMITS.matchTimeLimitSec });
     return assignmentRecord(recordContext(engine), a);
   });
 
