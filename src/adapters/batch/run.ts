@@ -369,7 +369,7 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
     const wanted = new Map<string, number>();
     for (let t = 0; t < N; t++) {
       const e = assignment.matching.pairOf[t];
-      if (e >= 0) wanted.set(talentIds[t], ps.plat[e]);
+      if (e >= 0) wanted.set(talentIds[t], assignment.pairs.plat[e]); // the assignment's pair set (hosted pairs taken out)
       else if (hostOf[t] >= 0) wanted.set(talentIds[t], hostOf[t]);
     }
     const placed = await explainPlaced(side, inputs.talentsPath, wanted);
