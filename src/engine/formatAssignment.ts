@@ -30,6 +30,64 @@ export interface RecordContext {
   platforms: readonly Platform[];
 }
 
+/** A platform-to-government line: the projects a platform puts forward for policy support. */
+export interface SupportLine {
+  direction: 'platform-to-government';
+  platformId: string;
+  /** hosted projects (referred or not) and newly introduced ones listed */
+  hosted: number;
+  introduced: number;
+  /** with a support budget: the yuan funded on this line */
+  fundedYuan?: number;
+  items: {
+    talentId: string;
+    hosted: boolean;
+    score: number;
+    talentScore: number;
+    platformScore: number;
+    priority: number;
+    merit: number;
+    supportYuan: number;
+    funded?: boolean;
+    fundedYuan?: number;
+    code?: 'no-support' | 'over-budget';
+    reason?: string;
+    why: Breakdown;
+  }[];
+  /** hosted projects below the referral minimum at their host */
+  notReferred?: { talentId: string; hosted: true; score: number; reason: string }[];
+}
+
+/** A government-to-platform line: the projects introduced to a platform and its reserve. */
+export interface IntroductionLine {
+  direction: 'government-to-platform';
+  platformId: string;
+  freeSlots: number;
+  freeSeats: number;
+  slotsLeft: number;
+  seatsLeft: number;
+  acceptable: number;
+  introduced: { talentId: string; score: number; talentScore: number; platformScore: number; why: Breakdown }[];
+  reserve: { talentId: string; score: number; talentScore: number; platformScore: number; status: 'placed-elsewhere' | 'unplaced'; placedAt?: string; margin?: number }[];
+}
+
+/** The support budget's allocation (one line, last, when the policy sets a budget). */
+export interface BudgetLine {
+  direction: 'support-budget';
+  method: 'all-fit' | 'dp' | 'greedy';
+  budgetYuan: number;
+  requestedYuan: number;
+  allocatedYuan: number;
+  leftYuan: number;
+  objective: number;
+  bound: number;
+  gap: number;
+  funded: number;
+  notFunded: number;
+}
+
+export type ReferralLine = SupportLine | IntroductionLine | BudgetLine;
+
 /** What the referral lines need besides names: each listed pair's `why` (its term contributions). */
 export interface ReferralContext extends RecordContext {
   why(talent: number, platform: number): Breakdown;
@@ -93,7 +151,7 @@ export function assignmentRecord(c: RecordContext, a: Assignment): AssignmentRec
  * government-to-platform per platform, then — when the policy sets a support budget — one
  * `support-budget` line with the allocation's totals.
  */
-export function* referralRecords(c: ReferralContext, r: Referrals): Generator<Record<string, unknown>> {
+export function* referralRecords(c: ReferralContext, r: Referrals): Generator<ReferralLine> {
   const T = c.talentIds;
   const P = c.platformIds;
   for (let p = 0; p < P.length; p++) {
@@ -123,7 +181,7 @@ export function* referralRecords(c: ReferralContext, r: Referrals): Generator<Re
         ...(i.funding ? { funded: i.funding.funded, fundedYuan: i.funding.yuan, ...(i.funding.code ? { code: i.funding.code, reason: i.funding.reason } : {}) } : {}),
         why: c.why(i.talent, p),
       })),
-      ...(notReferred.length > 0 ? { notReferred: notReferred.map((n) => ({ talentId: T[n.talent], hosted: true, score: n.score, reason: n.reason })) } : {}),
+      ...(notReferred.length > 0 ? { notReferred: notReferred.map((n) => ({ talentId: T[n.talent], hosted: true as const, score: n.score, reason: n.reason })) } : {}),
     };
   }
   for (let p = 0; p < P.length; p++) {
@@ -142,7 +200,7 @@ export function* referralRecords(c: ReferralContext, r: Referrals): Generator<Re
         score: i.score,
         talentScore: i.talentScore,
         platformScore: i.platformScore,
-        ...(i.placedAt >= 0 ? { status: 'placed-elsewhere', placedAt: P[i.placedAt] } : { status: 'unplaced' }),
+        ...(i.placedAt >= 0 ? { status: 'placed-elsewhere' as const, placedAt: P[i.placedAt] } : { status: 'unplaced' as const }),
         ...(i.margin !== undefined ? { margin: i.margin } : {}),
       })),
     };

@@ -49,7 +49,7 @@ export const InlineRecommendRequest = z.object({ talent: TalentSchema, k: z.numb
 
 export const KQuery = z.object({ k: z.coerce.number().int().min(1).max(LIMITS.maxK).default(10) });
 export const IdParams = z.object({ id });
-export const DirectionQuery = z.object({ direction: z.enum(['platform-to-government', 'government-to-platform']).optional() });
+export const DirectionQuery = z.object({ direction: z.enum(['platform-to-government', 'government-to-platform', 'support-budget']).optional() });
 
 export const MatchRequest = z.object({
   industries: z.array(z.unknown()).optional(),
