@@ -1,11 +1,20 @@
-/** The readable summary printed by `talentmatch run`. */
+/**
+ * What the CLI prints for a person: the run summary, assignment lines, the evaluation
+ * table, and the tune / batch / diff / queue reports. Pure: values in, text out.
+ */
 import type { Engine, Recommendations } from '../../engine/engine.js';
 import type { RecommendationRecord } from '../../engine/format.js';
+import type { Evaluation, SideMetrics } from '../../evaluation/evaluate.js';
+import type { TuneResult } from '../../evaluation/tune.js';
 import type { Assignment } from '../../matching/assign.js';
 import type { Referrals } from '../../referrals/referrals.js';
+import type { BatchSummary } from '../batch/run.js';
+import type { Move } from '../batch/readers.js';
+import type { QueueStatus } from '../queue/queue.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const fmt = (x: number) => x.toFixed(3);
+const n3 = (x: number) => (Number.isNaN(x) ? '  n/a' : x.toFixed(3));
 
 export function summarize(
   engine: Engine,
@@ -85,5 +94,73 @@ export function summarizeAssignment(engine: Engine, a: Assignment): string {
     `  assignment ${a.mode}${a.mode === 'stable' ? ` (${a.proposer}-proposing)` : ` (${a.optimal?.method}, gap ${(100 * (a.optimal?.gap ?? 0)).toFixed(2)}% to ${a.optimal?.boundKind})`}: ${assigned} assigned, total score ${a.totalScore.toFixed(2)}, blocking pairs ${a.blockingPairs}`,
     `             unassigned ${a.unassigned.length}${hosted > 0 ? ` (${hosted} hosted projects stay with their hosts)` : ''}: ${[...codes.entries()].sort((x, y) => y[1] - x[1]).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'}`,
   ];
+  return lines.join('\n') + '\n';
+}
+
+/** `talentmatch evaluate`: both sides' metrics side by side, then coverage, exposure and assignment health. */
+export function evaluationTable(ev: Evaluation, outcomes: number): string {
+  const rows: [string, (s: SideMetrics) => string][] = [
+    [`NDCG@${ev.k}`, (s) => n3(s.ndcg)],
+    [`MAP@${ev.k}`, (s) => n3(s.map)],
+    [`recall@${ev.k}`, (s) => n3(s.recall)],
+    ['MRR', (s) => n3(s.mrr)],
+    ['queries', (s) => String(s.queries)],
+  ];
+  const lines = [`talentmatch evaluate (k=${ev.k}, ${outcomes} outcomes; signed and financed are relevant)`, '', `  ${''.padEnd(12)}${'talent side'.padEnd(16)}platform side`];
+  for (const [name, f] of rows) lines.push(`  ${name.padEnd(12)}${f(ev.talent).padEnd(16)}${f(ev.platform)}`);
+  lines.push('');
+  lines.push(`  coverage      platforms ${pct(ev.coverage.platforms)}, industries ${pct(ev.coverage.industries)} (appear in some talent's top-${ev.k})`);
+  lines.push(`  exposure      Gini ${ev.exposureGini.toFixed(3)} (0 = every platform recommended equally often)`);
+  if (ev.assignment) {
+    const a = ev.assignment;
+    lines.push(`  assignment    stable: slot fill ${pct(a.slotFill)}, seat fill ${pct(a.seatFill)}, blocking pairs ${a.blockingPairs}, unassigned ${a.unassigned}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** `talentmatch tune`: the objective before and after, held out and on all outcomes. */
+export function tuneReport(r: TuneResult, out: string): string {
+  const gain = r.tuned.cv - r.baseline.cv;
+  return (
+    `tune: objective ${r.options.objective} (k=${r.options.k}, ${r.options.folds}-fold CV, seed ${r.options.seed}, ${r.evaluations} evaluations)\n` +
+    `  held-out objective: baseline ${r.baseline.cv.toFixed(4)} -> tuned ${r.tuned.cv.toFixed(4)} (${gain >= 0 ? '+' : ''}${gain.toFixed(4)})\n` +
+    `  all outcomes:       baseline ${r.baseline.all.toFixed(4)} -> tuned ${r.tuned.all.toFixed(4)}\n` +
+    `  wrote ${out}\n`
+  );
+}
+
+/** `talentmatch batch`: the run's input, reuse, scoring, assignment and pruning lines (the caller appends export / report lines). */
+export function batchReportLines(summary: BatchSummary, db: string): string[] {
+  const lines = [
+    `talentmatch batch: run ${summary.runId}${summary.resumed ? ' (resumed)' : ''} complete in ${db}`,
+    `  input      ${summary.talents} talents x ${summary.platforms} platforms, ${summary.chunks} chunks (${summary.chunksScored} scored, ${summary.chunksReused} reused from the last snapshot, ${summary.chunksResumed} already done before a restart)`,
+    `  reuse      ${summary.talentsReused} of ${summary.talents} talents reused unchanged (${((100 * summary.talentsReused) / Math.max(1, summary.talents)).toFixed(1)}%)`,
+    `  scoring    ${summary.scoredPairs} pairs scored (${summary.pairs} acceptable), ${summary.threads} threads, ${summary.seconds.toFixed(2)} s end to end (stream + score ${summary.phases.stream.toFixed(2)} s, merge + assign + publish ${summary.phases.finalize.toFixed(2)} s), ${Math.round(summary.pairsPerSecond)} pairs/s`,
+    `  assignment ${summary.assigned} assigned, total score ${summary.totalScore.toFixed(2)}, blocking pairs ${summary.blockingPairs}`,
+  ];
+  if (summary.pruned.length) lines.push(`  pruned     runs ${summary.pruned.join(', ')}`);
+  return lines;
+}
+
+/** `talentmatch diff`: a count line, then the first `limit` moves, largest first. */
+export function diffReport(from: number, to: number, moves: readonly Move[], limit: number): string {
+  const lines = [`diff run ${from} -> run ${to}: ${moves.filter((m) => m.side === 'talent').length} talents and ${moves.filter((m) => m.side === 'platform').length} platforms changed`];
+  for (const m of moves.slice(0, limit)) {
+    const parts: string[] = [];
+    if (m.entered.length || m.left.length) parts.push(`top-k +${m.entered.length}/-${m.left.length}${m.entered.length ? ` (in: ${m.entered.slice(0, 3).join(', ')}${m.entered.length > 3 ? ', ...' : ''})` : ''}`);
+    if (m.rankShift) parts.push(`rank moves ${m.rankShift}`);
+    if (m.assignment) parts.push(`assignment ${m.assignment.from ?? 'none'} -> ${m.assignment.to ?? 'none'}`);
+    lines.push(`  ${m.side.padEnd(8)} ${m.id}: ${parts.join('; ')}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** `talentmatch queue status`: one line per run, then its failed chunks. */
+export function queueStatusReport(host: string, st: QueueStatus): string {
+  const lines = [`queue ${host}: ${st.runs.length} run(s)`];
+  for (const r of st.runs) {
+    lines.push(`  ${r.key}: waiting ${r.waiting}, active ${r.active}, delayed ${r.delayed}, completed ${r.completed}, failed ${r.failed}`);
+    for (const e of r.errors) lines.push(`    failed ${e}`);
+  }
   return lines.join('\n') + '\n';
 }
