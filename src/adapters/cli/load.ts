@@ -10,6 +10,7 @@ import { loadDataset } from '../files/dataset.js';
 import type { LoadedDataset } from '../files/dataset.js';
 import { writeLines } from '../files/write.js';
 import { renderReportHtml } from '../report/html.js';
+import { referralReport } from '../report/referrals.js';
 import type { Io } from './common.js';
 import { reportSkipped } from './common.js';
 import { dataPaths } from './options.js';
@@ -33,6 +34,6 @@ export function engineFor(loaded: LoadedDataset, o: { top?: number; topPlatform?
 export async function writeReport(path: string, engine: Engine, rec: Recommendations, assignment: Assignment, outcomes: readonly Outcome[], k: number, label: string, compare?: { label: string; engine: Engine }): Promise<void> {
   const runs: ReportRun[] = [{ label, evaluation: evaluate(engine, outcomes, k) }];
   if (compare) runs.push({ label: compare.label, evaluation: evaluate(compare.engine, outcomes, k) });
-  const html = await renderReportHtml(buildReportData(engine, rec, assignment, runs, new Date().toISOString()));
+  const html = await renderReportHtml(buildReportData(engine, rec, assignment, runs, new Date().toISOString()), referralReport(engine, engine.refer(assignment)));
   await writeLines(path, [html]);
 }
