@@ -22,7 +22,7 @@ export const DEFAULT_RESERVE_LENGTH = 10;
 /**
  * The support budget's allocation is solved exactly (0/1 knapsack by dynamic programming
  * over budget units of `roundToYuan`) while cases x budget units stays within this many
- * cells (one bit each: 256 Mbit = 32 MiB, about a second here); beyond, greedy by merit
- * with the LP bound reported.
+ * cells (one bit each: 128 Mbit = 16 MiB; ~12 ns a cell measured here, so at most ~1.5 s);
+ * beyond, greedy by merit with the LP bound reported.
  */
-export const MAX_BUDGET_DP_CELLS = 256 * 1024 * 1024;
+export const MAX_BUDGET_DP_CELLS = 128 * 1024 * 1024;

@@ -226,7 +226,7 @@ function allocate(toGovernment: SupportItem[][], budgetYuan: number, rule: Suppo
         funded: false,
         yuan: 0,
         code: 'over-budget',
-        reason: `needs ${c.supportYuan} yuan; ${r.leftYuan} yuan of the ${budgetYuan} budget are left after the funded cases, which together carry the most merit x support (${r.method})`,
+        reason: `needs ${c.supportYuan} yuan; ${r.leftYuan} yuan of the ${budgetYuan} budget are left after the funded cases, ${r.method === 'greedy' ? 'funded in merit order while the budget lasted' : 'which together carry the most merit x support'}`,
       };
     }
   });
