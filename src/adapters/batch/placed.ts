@@ -14,6 +14,7 @@ import { talentFeatures } from '../../engine/platformSide.js';
 import type { PairExplanation } from '../../scoring/explain.js';
 import { explainPair } from '../../scoring/explain.js';
 import { TokenCache } from '../../text/cache.js';
+import { defaultCacheSizes } from '../../config/caches.js';
 import { Tokenizer } from '../../text/tokenize.js';
 import { TalentmatchError } from '../../errors.js';
 import { readLines } from '../files/lines.js';
@@ -38,7 +39,7 @@ export async function explainPlaced(side: PlatformSide, talentsPath: string, wan
     if (res.success) found.set(id, res.data);
   }
   const talents = [...found.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const cache = new TokenCache(new Tokenizer(), 10_000);
+  const cache = new TokenCache(new Tokenizer(), defaultCacheSizes.workerTokens); // one pass over the placed talents, like a chunk
   const T = talentFeatures(side, talents, (t) => cache.tokens(t));
   const m = { ctx: side.ctx, talents: T, platforms: side.platforms };
   talents.forEach((t, i) => out.set(t.id, explainPair(m, i, wanted.get(t.id)!)));
