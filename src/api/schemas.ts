@@ -73,7 +73,7 @@ export const KQuery = z.object({
     .pipe(z.number().int().min(1, { error: kText }).max(LIMITS.maxK, { error: kText })),
 });
 export const IdParams = z.object({ id });
-export const DirectionQuery = z.object({ direction: z.enum(['platform-to-government', 'government-to-platform']).optional() });
+export const DirectionQuery = z.object({ direction: z.enum(['platform-to-government', 'government-to-platform', 'support-budget']).optional() });
 
 export const MatchRequest = z.object({
   industries: z.array(z.unknown()).optional(),

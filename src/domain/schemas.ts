@@ -83,6 +83,8 @@ export const TalentSchema = obj({
     housing: bool.optional(),
   }).optional(),
   excludePlatforms: listOf(idField, 'array of platform ids').optional(),
+  /** The platform already hosting the project (counted in its slotsUsed/seatsUsed); never re-assigned. */
+  hostedBy: idField.optional(),
   updatedAt: isoDate.optional(),
 }).superRefine(textBudget((r) => [r.name, r.description, r.profile, r.skills]));
 
@@ -133,6 +135,10 @@ export const PolicySchema = obj({
   industryPriority: idMap('object: industry id -> weight in [0, 1]'),
   maxSupportYuan: yuan.default(1_000_000),
   minScoreForReferral: unitField.default(0),
+  /** Total support the government can give this cycle (yuan); absent: no allocation, suggestions only. */
+  supportBudgetYuan: yuan.optional(),
+  /** Length of each platform's talent reserve (government-to-platform); default in config/referrals.ts (10). */
+  reserveLength: intMin(0).optional(),
 });
 
 export const OutcomeSchema = obj({

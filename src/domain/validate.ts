@@ -77,6 +77,46 @@ export function issuesFromZod(error: z.ZodError, raw: unknown, at: SourceRef): I
   return out;
 }
 
+const where = (at: SourceRef) => (at.line !== undefined ? `${at.file}:${at.line}` : at.index !== undefined ? `${at.file}[${at.index}]` : at.file);
+
+/**
+ * Hosted projects (`hostedBy`) per platform, checked against the platform's counts: a
+ * hosted project is one of the `slotsUsed` and its `needs.seats` are among the
+ * `seatsUsed`, so more hosted projects (or seats) than those counts is an input error,
+ * reported on the platform's record and naming the projects (with where they are).
+ * Fed one talent at a time, so the batch can tally while it streams.
+ */
+export class HostedTally {
+  private readonly byPlatform = new Map<string, { count: number; seats: number; who: string[] }>();
+
+  add(t: Talent, at: SourceRef): void {
+    if (t.hostedBy === undefined) return;
+    const e = this.byPlatform.get(t.hostedBy) ?? { count: 0, seats: 0, who: [] };
+    const seats = t.needs?.seats ?? t.teamSize ?? 1;
+    e.count++;
+    e.seats += seats;
+    if (e.who.length < 5) e.who.push(`${t.id} (${where(at)}, ${seats} seats)`);
+    this.byPlatform.set(t.hostedBy, e);
+  }
+
+  /** One issue per platform whose counts are below what its hosted projects take. */
+  issues(platforms: readonly Located<Platform>[]): InputIssue[] {
+    const out: InputIssue[] = [];
+    for (const p of platforms) {
+      const e = this.byPlatform.get(p.value.id);
+      if (!e) continue;
+      const named = `${e.who.join(', ')}${e.count > e.who.length ? `, and ${e.count - e.who.length} more` : ''}`;
+      if (e.count > p.value.capacity.slotsUsed) {
+        out.push({ ...p.at, path: 'capacity.slotsUsed', expected: `integer >= ${e.count}: ${e.count} projects name ${p.value.id} in hostedBy (${named})`, got: renderValue(p.value.capacity.slotsUsed) });
+      }
+      if (e.seats > p.value.capacity.seatsUsed) {
+        out.push({ ...p.at, path: 'capacity.seatsUsed', expected: `integer >= ${e.seats}: the projects naming ${p.value.id} in hostedBy take ${e.seats} seats (${named})`, got: renderValue(p.value.capacity.seatsUsed) });
+      }
+    }
+    return out;
+  }
+}
+
 export interface CrossRecordInput {
   industries: readonly Located<Industry>[];
   platforms?: readonly Located<Platform>[];
@@ -157,7 +197,14 @@ export function checkCrossRecords(input: CrossRecordInput): InputIssue[] {
         if (!platformIds.has(p) && rejectedP?.has(p)) follow.add(t.at, `excludePlatforms[${i}]`, 'excludePlatforms', 'talent exclusion', 'platform', p);
         else if (!platformIds.has(p)) out.push({ ...t.at, path: `excludePlatforms[${i}]`, expected: 'an existing platform id', got: renderValue(p) });
       });
+      const host = t.value.hostedBy;
+      if (host !== undefined && !platformIds.has(host)) out.push({ ...t.at, path: 'hostedBy', expected: 'an existing platform id', got: renderValue(host) });
     }
+  }
+  if (input.platforms && input.talents) {
+    const tally = new HostedTally();
+    for (const t of input.talents) tally.add(t.value, t.at);
+    out.push(...tally.issues(input.platforms));
   }
   if (input.policy) {
     for (const key of Object.keys(input.policy.value.industryPriority)) {

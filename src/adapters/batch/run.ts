@@ -30,7 +30,7 @@ import { availableParallelism } from 'node:os';
 import { serialize, deserialize } from 'node:v8';
 import type { Industry, Platform, Policy, Talent } from '../../domain/schemas.js';
 import { TalentSchema } from '../../domain/schemas.js';
-import { issuesFromZod, renderValue } from '../../domain/validate.js';
+import { HostedTally, issuesFromZod, renderValue } from '../../domain/validate.js';
 import type { InputIssue } from '../../errors.js';
 import { TalentmatchError, inputError } from '../../errors.js';
 import type { WeightsInput } from '../../config/weights.js';
@@ -40,8 +40,9 @@ import { Tokenizer } from '../../text/tokenize.js';
 import { TokenCache } from '../../text/cache.js';
 import { finishPairSet } from '../../matching/pairs.js';
 import type { AssignOptions } from '../../matching/assign.js';
-import { assignPairs } from '../../matching/assign.js';
+import { assignIncoming, countHosted, hostIndex, hostedPairs } from '../../engine/hosted.js';
 import { buildReferrals } from '../../referrals/referrals.js';
+import { explainPlaced } from './placed.js';
 import { assignmentJsonParts, referralRecords } from '../../engine/formatAssignment.js';
 import { packPlatformSide } from '../../workers/pack.js';
 import { createChunkPool } from '../../workers/pool.js';
@@ -57,6 +58,8 @@ export interface BatchInputs {
   policy: Policy;
   weights?: WeightsInput;
   talentsPath: string;
+  /** named in input errors about the platforms' counts (default "platforms") */
+  platformsFile?: string;
 }
 
 /** Where chunks are scored: the local worker-thread pool (default) or a distributed queue. */
@@ -262,6 +265,7 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
       else omitted++;
     };
     const seen = new Map<string, number>();
+    const hostedTally = new HostedTally();
     let chunkId = 0;
     let buf: Talent[] = [];
     let bufStart = 0;
@@ -351,6 +355,7 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
         talent.excludePlatforms?.forEach((pid, i) => {
           if (!side.platformIndex.has(pid)) lineIssues.push({ file, line: lineNo, path: `excludePlatforms[${i}]`, expected: 'an existing platform id', got: renderValue(pid) });
         });
+        if (talent.hostedBy !== undefined && !side.platformIndex.has(talent.hostedBy)) lineIssues.push({ file, line: lineNo, path: 'hostedBy', expected: 'an existing platform id', got: renderValue(talent.hostedBy) });
       }
       if (lineIssues.length > 0) {
         if (o.skipInvalid) {
@@ -360,6 +365,7 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
         continue;
       }
       seen.set(talent!.id, lineNo);
+      hostedTally.add(talent!, { file, line: lineNo });
       if (buf.length === 0) {
         bufStart = lineNo;
         bufStartByte = ln.start;
@@ -370,6 +376,9 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
       if (buf.length >= chunkSize) await flush();
     }
     await flush();
+    // hosted projects against their hosts' counts: known only once every line is read, and
+    // never skippable (the projects are in chunks already)
+    for (const i of hostedTally.issues(platforms.map((p) => ({ value: p, at: { file: inputs.platformsFile ?? 'platforms' } })))) addIssue(i);
     await Promise.all(inFlight);
     seen.clear(); // the duplicate check is done: free the ids before the final assembly
     // every chunk is in the store: release the workers (their heaps and isolates) before the
@@ -401,6 +410,7 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
     const priority = new Grow(new Float64Array(1024));
     const capital = new Grow(new Float64Array(1024));
     const noPairs: string[] = [];
+    const hostedBy: (string | undefined)[] = [];
     for (const row of store.talentPrefs(runId)) {
       talentIds.push(row.talent_id);
       const pr = deserialize(row.prefs) as { plat: Int32Array; f: Float64Array; b: Float64Array; s: Float64Array };
@@ -411,7 +421,8 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
         s.push(pr.s[j]);
       }
       tPtr.push(plat.n);
-      const meta = JSON.parse(row.meta) as { priority: number; capital: number; seats: number; noPairs: string };
+      const meta = JSON.parse(row.meta) as { priority: number; capital: number; seats: number; noPairs: string; hostedBy?: string };
+      hostedBy.push(meta.hostedBy);
       seats.push(meta.seats);
       priority.push(meta.priority);
       capital.push(meta.capital);
@@ -419,9 +430,19 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
     }
     const N = talentIds.length;
     const ps = finishPairSet(N, M, tPtr.done(), plat.done(), f.done(), b.done(), s.done(), seats.done(), side.platforms.freeSlots, side.platforms.freeSeats);
-    const assignment = assignPairs(ps, assignOpts, platformIds, (t) => noPairs[t]);
-    const ctx = { talentIds, platformIds, platforms };
-    const referrals = buildReferrals({ priority: priority.done(), capital: capital.done() }, assignment, inputs.policy.maxSupportYuan);
+    const hostOf = hostIndex(hostedBy, side.platformIndex);
+    const assignment = assignIncoming(ps, hostOf, assignOpts, platformIds, (t) => noPairs[t]);
+    // the placed pairs (introduced and hosted) explained for the referral lines
+    const wanted = new Map<string, number>();
+    for (let t = 0; t < N; t++) {
+      const e = assignment.matching.pairOf[t];
+      if (e >= 0) wanted.set(talentIds[t], assignment.pairs.plat[e]); // the assignment's pair set (hosted pairs taken out)
+      else if (hostOf[t] >= 0) wanted.set(talentIds[t], hostOf[t]);
+    }
+    const placed = await explainPlaced(side, inputs.talentsPath, wanted);
+    const explained = (t: number) => placed.get(talentIds[t])!;
+    const ctx = { talentIds, platformIds, platforms, why: (t: number) => explained(t).why };
+    const referrals = buildReferrals({ priority: priority.done(), capital: capital.done(), hosted: hostedPairs(hostOf, explained) }, assignment, inputs.policy);
     const referralParts = (function* () {
       let first = true;
       for (const r of referralRecords(ctx, referrals)) {
@@ -452,7 +473,7 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
       seconds,
       phases: { stream: (tStream - t0) / 1000, finalize: (performance.now() - tStream) / 1000 },
       pairsPerSecond: (scoredTalents * M) / Math.max(seconds, 1e-9),
-      assigned: N - assignment.unassigned.length,
+      assigned: wanted.size - countHosted(hostOf),
       totalScore: assignment.totalScore,
       blockingPairs: assignment.blockingPairs,
       threads,
@@ -484,6 +505,8 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
 }
 
 function chunkRows(runId: number, key: string, task: ChunkTask, r: ChunkResult) {
+  const hostedBy = new Map<string, string>();
+  for (const t of task.talents) if (t.hostedBy !== undefined) hostedBy.set(t.id, t.hostedBy);
   return {
     runId,
     chunkId: task.chunkId,
@@ -502,7 +525,7 @@ function chunkRows(runId: number, key: string, task: ChunkTask, r: ChunkResult) 
         hash: r.hashes[i],
         line: r.lines[i],
         prefs: serialize({ plat: r.prefPlat.slice(a, z), f: r.prefF.slice(a, z), b: r.prefB.slice(a, z), s: r.prefS.slice(a, z) }),
-        meta: JSON.stringify({ priority: r.priority[i], capital: r.capital[i], seats: r.seats[i], noPairs: r.noPairs[i] }),
+        meta: JSON.stringify({ priority: r.priority[i], capital: r.capital[i], seats: r.seats[i], noPairs: r.noPairs[i], ...(hostedBy.has(id) ? { hostedBy: hostedBy.get(id) } : {}) }),
       };
     }),
   };

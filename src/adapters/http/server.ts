@@ -28,6 +28,7 @@ import type { Engine } from '../../engine/engine.js';
 import { createEngine } from '../../engine/engine.js';
 import { LiveScorer } from '../../engine/live.js';
 import { assignmentRecord, recordContext } from '../../engine/formatAssignment.js';
+import type { ReferralLine } from '../../engine/formatAssignment.js';
 import { Store } from '../../store/store.js';
 import {
   DirectionQuery,
@@ -271,11 +272,28 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     return value ?? '{}';
   });
 
+  const referralLines = () => snapshotRead('referrals', (s, run) => (s.artifact(run, 'referrals.jsonl') ?? '').split('\n').filter(Boolean).map((l) => JSON.parse(l) as ReferralLine));
   app.get('/v1/referrals', { schema: { querystring: DirectionQuery } }, async (req, reply) => {
-    const { runId, value } = snapshotRead('referrals', (s, run) => (s.artifact(run, 'referrals.jsonl') ?? '').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { direction: string }));
+    const { runId, value } = referralLines();
     reply.header('x-snapshot-run', String(runId));
     const dir = req.query.direction;
     return { runId, referrals: (value ?? []).filter((r) => !dir || r.direction === dir) };
+  });
+  // one platform's two lines: what it puts forward (hosted + introduced) and what it is introduced (with its reserve)
+  app.get('/v1/platforms/:id/referrals', { schema: { params: IdParams } }, async (req, reply) => {
+    const { runId, value } = referralLines();
+    const mine = (value ?? []).filter((r) => r.direction !== 'support-budget' && r.platformId === req.params.id);
+    if (mine.length === 0) throw notFound('platform', req.params.id);
+    reply.header('x-snapshot-run', String(runId));
+    return { runId, platformId: req.params.id, toGovernment: mine.find((r) => r.direction === 'platform-to-government'), toPlatform: mine.find((r) => r.direction === 'government-to-platform') };
+  });
+  // the support budget's allocation; 404 when the snapshot's policy set no budget
+  app.get('/v1/referrals/budget', async (_req, reply) => {
+    const { runId, value } = referralLines();
+    const b = (value ?? []).find((r) => r.direction === 'support-budget');
+    if (!b) throw new HttpError(404, { error: 'not_found', message: 'the snapshot has no support budget (policy.supportBudgetYuan not set)' });
+    reply.header('x-snapshot-run', String(runId));
+    return { runId, ...b };
   });
 
   app.post('/v1/match', { schema: { body: MatchRequest } }, async (req) => {

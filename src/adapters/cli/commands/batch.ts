@@ -59,7 +59,7 @@ export function batchCommand(program: Command, { io, done }: Cli): void {
     const progress = createProgress('batch', io);
     const queue = o.queue;
     const summary = await runBatch(
-      { industries: loaded.dataset.industries, platforms: loaded.dataset.platforms, policy: loaded.dataset.policy, ...(loaded.dataset.weights ? { weights: loaded.dataset.weights } : {}), talentsPath },
+      { industries: loaded.dataset.industries, platforms: loaded.dataset.platforms, policy: loaded.dataset.policy, ...(loaded.dataset.weights ? { weights: loaded.dataset.weights } : {}), talentsPath, ...(loaded.files.platforms ? { platformsFile: loaded.files.platforms } : {}) },
       {
         db: o.db,
         threads: o.threads,
