@@ -211,7 +211,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
       },
       {},
     );
-    const a = engine.match({ mode: b.mode, proposer: b.proposer, milpMaxPairs: 2000, timeLimitSec: 5 });
+    const a = engine.match({ mode: b.mode, proposer: b.proposer, milpMaxPairs: 2000, timeLimitSec: 5, now: () => performance.now() });
     return assignmentRecord(recordContext(engine), a);
   });
 
