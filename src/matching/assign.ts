@@ -14,6 +14,7 @@ import { optimalAssignment } from './optimal.js';
 import type { UnassignedReason } from './whyNot.js';
 import { explainUnassigned, noAcceptableReason } from './whyNot.js';
 import { createRowScratch } from '../scoring/kernel.js';
+import { CapacityLedger } from './capacity.js';
 
 export type AssignMode = 'stable' | 'optimal';
 export type Proposer = 'talent' | 'platform';
@@ -60,16 +61,9 @@ export function assignPairs(ps: PairSet, o: AssignOptions, platformIds: readonly
     matching = r;
     optimal = { method: r.method, bound: r.bound, boundKind: r.boundKind, gap: r.gap };
   }
-  const assignedCount = new Int32Array(ps.platforms);
-  const assignedSeats = new Int32Array(ps.platforms);
+  const { count: assignedCount, seatsUsed: assignedSeats } = CapacityLedger.of(ps, matching.pairOf, ps.plat);
   let totalScore = 0;
-  for (let t = 0; t < ps.talents; t++) {
-    const e = matching.pairOf[t];
-    if (e < 0) continue;
-    assignedCount[ps.plat[e]]++;
-    assignedSeats[ps.plat[e]] += ps.seats[t];
-    totalScore += ps.s[e];
-  }
+  for (let t = 0; t < ps.talents; t++) if (matching.pairOf[t] >= 0) totalScore += ps.s[matching.pairOf[t]];
   return {
     mode,
     proposer,
