@@ -37,7 +37,9 @@ export interface Assignment {
   /** assigned talents and seats per platform (this run only) */
   assignedCount: Int32Array;
   assignedSeats: Int32Array;
-  optimal?: Pick<OptimalResult, 'method' | 'bound' | 'boundKind' | 'gap'>;
+  optimal?: Pick<OptimalResult, 'method' | 'bound' | 'boundKind' | 'gap' | 'iterations'>;
+  /** the optimal solver's own time (ms), when a clock was passed; not part of the output record (outputs are byte-identical run to run) */
+  solveMs?: number;
 }
 
 /** Assignment over the scoring model's acceptable pairs (in process). */
@@ -52,6 +54,7 @@ export function assignPairs(ps: PairSet, o: AssignOptions, platformIds: readonly
   const proposer = o.proposer ?? 'talent';
   let matching: Matching;
   let optimal: Assignment['optimal'];
+  let solveMs: number | undefined;
   if (mode === 'stable') {
     matching = proposer === 'talent' ? talentProposing(ps) : platformProposing(ps);
     // deferred acceptance is stable when seats do not bind; otherwise repair what it left
@@ -59,7 +62,8 @@ export function assignPairs(ps: PairSet, o: AssignOptions, platformIds: readonly
   } else {
     const r = optimalAssignment(ps, o);
     matching = r;
-    optimal = { method: r.method, bound: r.bound, boundKind: r.boundKind, gap: r.gap };
+    optimal = { method: r.method, bound: r.bound, boundKind: r.boundKind, gap: r.gap, ...(r.iterations !== undefined ? { iterations: r.iterations } : {}) };
+    solveMs = r.solveMs;
   }
   const { count: assignedCount, seatsUsed: assignedSeats } = CapacityLedger.of(ps, matching.pairOf, ps.plat);
   let totalScore = 0;
@@ -75,5 +79,6 @@ export function assignPairs(ps: PairSet, o: AssignOptions, platformIds: readonly
     assignedCount,
     assignedSeats,
     ...(optimal ? { optimal } : {}),
+    ...(solveMs !== undefined ? { solveMs } : {}),
   };
 }

@@ -6,7 +6,7 @@ import { writeLines, writeParts } from '../../files/write.js';
 import { EXIT_OK } from '../common.js';
 import type { Cli } from '../common.js';
 import { engineFor, load } from '../load.js';
-import { addAssignOptions, addDataOptions, assignOptions, assignSchema, dataOptionsSchema, parseOptions } from '../options.js';
+import { solverProgress, addAssignOptions, addDataOptions, assignOptions, assignSchema, dataOptionsSchema, parseOptions } from '../options.js';
 import { summarizeAssignment } from '../render.js';
 
 const schema = dataOptionsSchema.extend(assignSchema.shape).extend({ out: z.string() });
@@ -22,7 +22,7 @@ export function matchCommand(program: Command, { io, done }: Cli): void {
   ).action(async (raw: unknown) => {
     const o = parseOptions(schema, raw);
     const engine = engineFor(await load(o, true, io), {});
-    const a = engine.match(await assignOptions(o));
+    const a = engine.match({ ...(await assignOptions(o)), ...solverProgress(io) });
     await writeParts(o.out, assignmentJsonParts(recordContext(engine), a));
     io.err(summarizeAssignment(engine, a) + `wrote ${o.out}\n`);
     done(EXIT_OK);
@@ -40,7 +40,7 @@ export function referCommand(program: Command, { io, done }: Cli): void {
   ).action(async (raw: unknown) => {
     const o = parseOptions(schema, raw);
     const engine = engineFor(await load(o, true, io), {});
-    const a = engine.match(await assignOptions(o));
+    const a = engine.match({ ...(await assignOptions(o)), ...solverProgress(io) });
     const n = await writeLines(o.out, (function* () {
       for (const r of referralRecords(recordContext(engine), engine.refer(a))) yield JSON.stringify(r);
     })());

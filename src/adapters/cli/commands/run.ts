@@ -8,7 +8,7 @@ import { writeLines, writeParts } from '../../files/write.js';
 import { EXIT_OK } from '../common.js';
 import type { Cli } from '../common.js';
 import { engineFor, load, writeReport } from '../load.js';
-import { addAssignOptions, addDataOptions, addTopOptions, assignOptions, assignSchema, dataOptionsSchema, parseOptions, topSchema } from '../options.js';
+import { solverProgress, addAssignOptions, addDataOptions, addTopOptions, assignOptions, assignSchema, dataOptionsSchema, parseOptions, topSchema } from '../options.js';
 import { summarize } from '../render.js';
 
 const schema = dataOptionsSchema.extend(assignSchema.shape).extend(topSchema.shape).extend({ out: z.string() });
@@ -37,7 +37,7 @@ export function runCommand(program: Command, { io, done }: Cli): void {
     const scorePath = join(dir, 'scores.csv');
     await writeLines(scorePath, scoreCsvLines(engine));
     const t4 = performance.now();
-    const assignment = engine.match(await assignOptions(o));
+    const assignment = engine.match({ ...(await assignOptions(o)), ...solverProgress(io) });
     const assignPath = join(dir, 'assignment.json');
     await writeParts(assignPath, assignmentJsonParts(recordContext(engine), assignment));
     const referPath = join(dir, 'referrals.jsonl');
