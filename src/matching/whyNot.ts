@@ -45,6 +45,7 @@ interface ReasonContext {
 
 const enum Why {
   NoPairs,
+  NoRoom,
   SeatsAtBest,
   Blocking,
   StableSeats,
@@ -88,6 +89,8 @@ function reasonText(c: ReasonContext, why: Why, t: number): string {
   const freeSeats = ps.freeSeats[p] - c.seatsUsed[p];
   const w = c.weakest[p];
   switch (why) {
+    case Why.NoRoom:
+      return `its best platform ${id} has no free slot left and holds nobody the matcher placed (its capacity is taken by committee pins, or it has none)`;
     case Why.SeatsAtBest:
       return `its best platform ${id} has ${freeSeats} free seats left, the team needs ${ps.seats[t]}`;
     case Why.Blocking:
@@ -165,6 +168,10 @@ export function explainUnassigned(ps: PairSet, m: Matching, mode: 'stable' | 'op
     }
     if (fits(freeSlots, freeSeats, ps.seats[t])) {
       out.push(new LazyReason(t, 'blocking', Why.Blocking, ctx, p));
+      continue;
+    }
+    if (weakest[p] < 0) {
+      out.push(new LazyReason(t, 'outranked', Why.NoRoom, ctx, p));
       continue;
     }
     if (mode === 'stable') {
