@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { TalentSchema } from '../../domain/schemas.js';
 import { TERMS } from '../../config/weights.js';
+import { DecisionsSchema } from '../../domain/decisions.js';
 
 export const LIMITS = {
   /** request body, bytes */
@@ -59,6 +60,8 @@ export const MatchRequest = z.object({
   weights: z.unknown().optional(),
   mode: z.enum(['stable', 'optimal']).default('stable'),
   proposer: z.enum(['talent', 'platform']).default('talent'),
+  /** committee decisions (pins, forbidden pairs, seats held back), as in `match --decisions` */
+  decisions: DecisionsSchema.optional(),
 });
 
 export const ErrorBody = z.object({
