@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/adapters/http/server.js';
@@ -6,7 +9,8 @@ import { platform, talent } from '../helpers.js';
 
 let app: FastifyInstance;
 beforeAll(async () => {
-  app = await buildServer({});
+  // POST /v1/match scores the request's own data: no snapshot database is read
+  app = await buildServer({ db: join(mkdtempSync(join(tmpdir(), 'tm-api-dec-')), 'none.sqlite') });
 });
 afterAll(async () => {
   await app?.close();
