@@ -20,21 +20,28 @@ export interface ExternalPair {
 
 /** Builds the pair set; each talent's list is ordered by f desc, then platform index. Pairs must be unique. */
 export function pairSetFromPairs(N: number, M: number, pairs: readonly ExternalPair[], seats: Int32Array, freeSlots: Int32Array, freeSeats: Int32Array): PairSet {
-  const sorted = [...pairs].sort((x, y) => x.t - y.t || y.f - x.f || x.p - y.p);
-  const E = sorted.length;
+  // bucket by talent (counting sort), then order each talent's few pairs
+  const E = pairs.length;
   const tPtr = new Int32Array(N + 1);
+  for (const x of pairs) tPtr[x.t + 1]++;
+  for (let t = 0; t < N; t++) tPtr[t + 1] += tPtr[t];
+  const fill = tPtr.slice(0, N);
+  const byTalent = new Array<ExternalPair>(E);
+  for (const x of pairs) byTalent[fill[x.t]++] = x;
   const plat = new Int32Array(E);
   const f = new Float64Array(E);
   const b = new Float64Array(E);
   const s = new Float64Array(E);
-  sorted.forEach((x, e) => {
-    tPtr[x.t + 1]++;
-    plat[e] = x.p;
-    f[e] = x.f;
-    b[e] = x.b;
-    s[e] = x.s;
-  });
-  for (let t = 0; t < N; t++) tPtr[t + 1] += tPtr[t];
+  for (let t = 0; t < N; t++) {
+    const seg = byTalent.slice(tPtr[t], tPtr[t + 1]).sort((x, y) => y.f - x.f || x.p - y.p);
+    seg.forEach((x, i) => {
+      const e = tPtr[t] + i;
+      plat[e] = x.p;
+      f[e] = x.f;
+      b[e] = x.b;
+      s[e] = x.s;
+    });
+  }
   return finishPairSet(N, M, tPtr, plat, f, b, s, seats, freeSlots, freeSeats);
 }
 

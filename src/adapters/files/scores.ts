@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { inputError } from '../../errors.js';
 import type { InputIssue } from '../../errors.js';
 import type { ExternalPair, RankLists } from '../../matching/external.js';
-import { readLines } from './lines.js';
+import { createReadStream } from 'node:fs';
+import { TalentmatchError } from '../../errors.js';
 import { readJson } from './read.js';
 import { DecisionsSchema, resolveDecisions } from '../../domain/decisions.js';
 import type { Decisions } from '../../matching/decisions.js';
@@ -58,35 +59,58 @@ class Issues {
   }
 }
 
-async function* csvRows(path: string, required: readonly string[], optional: readonly string[], issues: Issues): AsyncGenerator<{ line: number; get: (c: string) => string | undefined }> {
-  let col: Map<string, number> | undefined;
-  for await (const l of readLines(path)) {
+/** Lines of a text file, 1-based numbers, \n or \r\n (a utf8 stream split by hand: far faster than per-line buffers). */
+async function* textLines(path: string): AsyncGenerator<{ text: string; line: number }> {
+  let rest = '';
+  let line = 0;
+  try {
+    for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 }) as AsyncIterable<string>) {
+      const text = rest + chunk;
+      let from = 0;
+      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
+        line++;
+        yield { text: text.charCodeAt(nl - 1) === 13 ? text.slice(from, nl - 1) : text.slice(from, nl), line };
+        from = nl + 1;
+      }
+      rest = text.slice(from);
+    }
+  } catch (e) {
+    throw new TalentmatchError('E_IO', `${path}: cannot read (${(e as Error).message})`);
+  }
+  if (rest !== '') yield { text: rest.endsWith('\r') ? rest.slice(0, -1) : rest, line: line + 1 };
+}
+
+/** Rows of a CSV with a header: each row's cells by the header's column index (col(name) -> index or -1). */
+async function* csvRows(path: string, required: readonly string[], optional: readonly string[], issues: Issues): AsyncGenerator<{ line: number; cells: string[]; col: (c: string) => number }> {
+  let cols: Map<string, number> | undefined;
+  const col = (c: string) => cols?.get(c) ?? -1;
+  for await (const l of textLines(path)) {
     if (l.text.trim() === '') continue;
-    const cells = splitCsv(l.text);
+    const cells = l.text.includes('"') ? splitCsv(l.text) : l.text.split(',');
     if (!cells) {
       issues.add({ file: path, line: l.line, path: '', expected: 'a CSV line with balanced quotes', got: short(l.text) });
       continue;
     }
-    if (!col) {
-      col = new Map(cells.map((c, i) => [c.trim(), i]));
-      for (const c of required) if (!col.has(c)) issues.add({ file: path, line: l.line, path: c, expected: `a header with the columns ${required.join(',')}${optional.length ? ` (optional: ${optional.join(',')})` : ''}`, got: short(l.text) });
+    if (!cols) {
+      cols = new Map(cells.map((c, i) => [c.trim(), i]));
+      for (const c of required) if (!cols.has(c)) issues.add({ file: path, line: l.line, path: c, expected: `a header with the columns ${required.join(',')}${optional.length ? ` (optional: ${optional.join(',')})` : ''}`, got: short(l.text) });
       if (issues.list.length) return;
       continue;
     }
-    const c = col;
-    if (cells.length !== c.size) {
-      issues.add({ file: path, line: l.line, path: '', expected: `${c.size} fields`, got: `${cells.length}` });
+    if (cells.length !== cols.size) {
+      issues.add({ file: path, line: l.line, path: '', expected: `${cols.size} fields`, got: `${cells.length}` });
       continue;
     }
-    yield { line: l.line, get: (name) => (c.has(name) ? cells[c.get(name)!] : undefined) };
+    yield { line: l.line, cells, col };
   }
-  if (!col) issues.add({ file: path, line: 1, path: '', expected: `a header with the columns ${required.join(',')}`, got: 'an empty file' });
+  if (!cols) issues.add({ file: path, line: 1, path: '', expected: `a header with the columns ${required.join(',')}`, got: 'an empty file' });
 }
 
 const short = (s: string) => (s.length > 60 ? `${s.slice(0, 57)}...` : s) || '""';
 
 function score(raw: string | undefined, file: string, line: number, field: string, issues: Issues): number | undefined {
-  const x = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
+  let x = raw === undefined || raw === '' ? NaN : Number(raw);
+  if (x === 0 && raw!.trim() === '') x = NaN; // Number(' ') is 0
   if (Number.isFinite(x) && x >= 0 && x <= 1) return x;
   issues.add({ file, line, path: field, expected: 'a number in [0, 1]', got: raw === undefined || raw === '' ? 'missing' : short(raw) });
   return undefined;
@@ -106,13 +130,18 @@ function count(raw: string | undefined, file: string, line: number, field: strin
 export async function readScoresCsv(path: string, talents: Map<string, number>, platforms: ReadonlyMap<string, number>, talentsKnown: boolean): Promise<ExternalPair[]> {
   const issues = new Issues();
   const pairs: ExternalPair[] = [];
-  const seen = new Map<string, number>();
+  // first line of each (talent, platform) pair, keyed by indexes (talent x platform count + platform)
+  const seen = new Map<number, number>();
+  const M = platforms.size;
+  let ci: number[] | undefined;
   for await (const r of csvRows(path, ['talentId', 'platformId', 'score'], ['talentScore', 'platformScore'], issues)) {
-    const tid = r.get('talentId') ?? '';
-    const pid = r.get('platformId') ?? '';
-    const s = score(r.get('score'), path, r.line, 'score', issues);
-    const f = r.get('talentScore') === undefined ? s : score(r.get('talentScore'), path, r.line, 'talentScore', issues);
-    const b = r.get('platformScore') === undefined ? s : score(r.get('platformScore'), path, r.line, 'platformScore', issues);
+    ci ??= ['talentId', 'platformId', 'score', 'talentScore', 'platformScore'].map(r.col);
+    const c = r.cells;
+    const tid = c[ci[0]];
+    const pid = c[ci[1]];
+    const s = score(c[ci[2]], path, r.line, 'score', issues);
+    const f = ci[3] < 0 ? s : score(c[ci[3]], path, r.line, 'talentScore', issues);
+    const b = ci[4] < 0 ? s : score(c[ci[4]], path, r.line, 'platformScore', issues);
     const p = platforms.get(pid);
     if (p === undefined) issues.add({ file: path, line: r.line, path: 'platformId', expected: 'a known platform id', got: short(pid) });
     let t = talents.get(tid);
@@ -120,11 +149,15 @@ export async function readScoresCsv(path: string, talents: Map<string, number>, 
       if (talentsKnown || tid === '') issues.add({ file: path, line: r.line, path: 'talentId', expected: 'a known talent id', got: short(tid) });
       else talents.set(tid, (t = talents.size));
     }
-    const key = `${tid}\u0000${pid}`;
+    if (p === undefined || t === undefined) continue;
+    const key = t * M + p;
     const first = seen.get(key);
-    if (first !== undefined) issues.add({ file: path, line: r.line, path: '', expected: `one row per pair (${tid}, ${pid}) is already on line ${first}`, got: 'a duplicate pair' });
-    else seen.set(key, r.line);
-    if (s === undefined || f === undefined || b === undefined || p === undefined || t === undefined || first !== undefined) continue;
+    if (first !== undefined) {
+      issues.add({ file: path, line: r.line, path: '', expected: `one row per pair (${tid}, ${pid}) is already on line ${first}`, got: 'a duplicate pair' });
+      continue;
+    }
+    seen.set(key, r.line);
+    if (s === undefined || f === undefined || b === undefined) continue;
     pairs.push({ t, p, f, b, s });
   }
   issues.throwIfAny();
@@ -137,9 +170,9 @@ export async function readCapacitiesCsv(path: string): Promise<{ id: string; slo
   const out: { id: string; slots: number; seats: number }[] = [];
   const seen = new Map<string, number>();
   for await (const r of csvRows(path, ['platformId', 'slots', 'seats'], [], issues)) {
-    const id = r.get('platformId') ?? '';
-    const slots = count(r.get('slots'), path, r.line, 'slots', issues);
-    const seats = count(r.get('seats'), path, r.line, 'seats', issues);
+    const id = r.cells[r.col('platformId')];
+    const slots = count(r.cells[r.col('slots')], path, r.line, 'slots', issues);
+    const seats = count(r.cells[r.col('seats')], path, r.line, 'seats', issues);
     if (id === '') issues.add({ file: path, line: r.line, path: 'platformId', expected: 'a platform id', got: 'missing' });
     const first = seen.get(id);
     if (first !== undefined) issues.add({ file: path, line: r.line, path: 'platformId', expected: `a platform listed once (${id} is on line ${first})`, got: 'a repeat' });
