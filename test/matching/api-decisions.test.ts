@@ -4,13 +4,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/adapters/http/server.js';
+import { Store } from '../../src/store/store.js';
 import { JIANGDONG_POLICY } from '../../src/synth/taxonomy.js';
 import { platform, talent } from '../helpers.js';
 
 let app: FastifyInstance;
 beforeAll(async () => {
-  // POST /v1/match scores the request's own data: no snapshot database is read
-  app = await buildServer({ db: join(mkdtempSync(join(tmpdir(), 'tm-api-dec-')), 'none.sqlite') });
+  // POST /v1/match scores the request's own data: an empty snapshot store is enough
+  const db = join(mkdtempSync(join(tmpdir(), 'tm-api-dec-')), 'db.sqlite');
+  new Store(db).close();
+  app = await buildServer({ db });
 });
 afterAll(async () => {
   await app?.close();
