@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/adapters/http/server.js';
 import { Store } from '../../src/store/store.js';
 import { JIANGDONG_POLICY } from '../../src/synth/taxonomy.js';
-import { platform, talent } from '../helpers.js';
+import { industries, platform, talent } from '../helpers.js';
 
 let app: FastifyInstance;
 beforeAll(async () => {
@@ -22,6 +22,7 @@ afterAll(async () => {
 const body = (decisions: unknown) => ({
   platforms: [platform('P1', { capacity: { slots: 1, slotsUsed: 0, seats: 10, seatsUsed: 0, capitalYuan: 0 } }), platform('P2', { capacity: { slots: 1, slotsUsed: 0, seats: 10, seatsUsed: 0, capitalYuan: 0 } })],
   talents: [talent('A'), talent('B')],
+  industries,
   policy: { ...JIANGDONG_POLICY, minScoreForReferral: 0 },
   decisions,
 });
