@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { TalentSchema } from '../domain/schemas.js';
 import { TERMS } from '../config/weights.js';
 import { ISSUE_CAP } from '../config/limits.js';
+import { DecisionsSchema } from '../domain/decisions.js';
 
 export const LIMITS = {
   /** request body, bytes */
@@ -83,6 +84,8 @@ export const MatchRequest = z.object({
   weights: z.unknown().optional(),
   mode: z.enum(['stable', 'optimal']).default('stable'),
   proposer: z.enum(['talent', 'platform']).default('talent'),
+  /** committee decisions (pins, forbidden pairs, seats held back), as in `match --decisions` */
+  decisions: DecisionsSchema.optional(),
 });
 
 export const ErrorBody = z.object({

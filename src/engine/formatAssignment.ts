@@ -21,13 +21,21 @@ export interface AssignmentRecord {
   bound?: number;
   boundKind?: string;
   gap?: number;
+  iterations?: number;
+  /** committee decisions honoured: pins (placed first), forbidden pairs, seats held back */
+  decisions?: {
+    pinned: { talentId: string; platformId: string }[];
+    forbidden: { talentId: string; platformId: string }[];
+    heldSeats: { platformId: string; seats: number }[];
+  };
 }
 
 /** Names the record needs: talent and platform ids by index, platforms (sorted by id) for capacities. */
 export interface RecordContext {
   talentIds: ArrayLike<string>;
   platformIds: readonly string[];
-  platforms: readonly Platform[];
+  /** what the record reads of a platform (a Platform satisfies it; inputs from elsewhere give capacity only) */
+  platforms: readonly Pick<Platform, 'id' | 'capacity'>[];
 }
 
 /** A platform-to-government line: the projects a platform puts forward for policy support. */
@@ -143,6 +151,21 @@ export function assignmentRecord(c: RecordContext, a: Assignment): AssignmentRec
     totalScore: a.totalScore,
     platforms: platformUse(c, a),
     ...(a.optimal ?? {}),
+    ...decisionsPart(c, a),
+  };
+}
+
+/** The committee decisions the assignment honoured, by id (absent without decisions). */
+function decisionsPart(c: RecordContext, a: Assignment): Pick<AssignmentRecord, 'decisions'> {
+  const d = a.decisions;
+  if (!d) return {};
+  const pair = (x: { talent: number; platform: number }) => ({ talentId: c.talentIds[x.talent], platformId: c.platformIds[x.platform] });
+  return {
+    decisions: {
+      pinned: d.pins.map(pair),
+      forbidden: d.forbidden.map(pair),
+      heldSeats: [...d.heldSeats].sort((x, y) => x[0] - y[0]).map(([p, seats]) => ({ platformId: c.platformIds[p], seats })),
+    },
   };
 }
 
@@ -238,6 +261,6 @@ export function* assignmentJsonParts(c: RecordContext, a: Assignment, per = 5000
     if (buf.length >= per) yield* flush();
   }
   yield* flush();
-  const tail = JSON.stringify({ blockingPairs: a.blockingPairs, totalScore: a.totalScore, platforms: platformUse(c, a), ...(a.optimal ?? {}) });
+  const tail = JSON.stringify({ blockingPairs: a.blockingPairs, totalScore: a.totalScore, platforms: platformUse(c, a), ...(a.optimal ?? {}), ...decisionsPart(c, a) });
   yield '],' + tail.slice(1);
 }

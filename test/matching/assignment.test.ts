@@ -91,7 +91,7 @@ describe('assignment on the Jiangdong fixtures', () => {
     expect(hosted).toBe(125);
     expect(hostedPairs).toBeGreaterThan(0);
     for (const mode of ['stable', 'optimal'] as const) {
-      const a = engine.match({ mode, milpMaxPairs: 0 });
+      const a = engine.match({ mode, milpMaxPairs: 0, maxIterations: 4 });
       expect(a.pairs.plat.length).toBe(acceptable.size);
       for (let t = 0; t < a.pairs.talents; t++) {
         const e = a.matching.pairOf[t];
@@ -126,7 +126,7 @@ describe('why-not reasons are consistent with the final assignment (fixtures)', 
   });
   it('an outranked talent really ranks below the weakest talent kept at the named platform (margin >= 0)', () => {
     for (const mode of ['stable', 'optimal'] as const) {
-      const a = engine.match({ mode, milpMaxPairs: 0 });
+      const a = engine.match({ mode, milpMaxPairs: 0, maxIterations: 4 });
       expect(a.unassigned.length).toBeGreaterThan(0);
       for (const u of a.unassigned) {
         expect(u.reason.length).toBeGreaterThan(20);
@@ -147,7 +147,7 @@ describe('assignment JSON in parts', () => {
     engine = await fixtureEngine();
   });
   it('concatenates to exactly JSON.stringify of the record, for every mode', () => {
-    for (const o of [{ mode: 'stable' as const }, { mode: 'stable' as const, proposer: 'platform' as const }, { mode: 'optimal' as const, milpMaxPairs: 0 }]) {
+    for (const o of [{ mode: 'stable' as const }, { mode: 'stable' as const, proposer: 'platform' as const }, { mode: 'optimal' as const, milpMaxPairs: 0, maxIterations: 4 }]) {
       const a = engine.match(o);
       const c = recordContext(engine);
       expect([...assignmentJsonParts(c, a, 100)].join('')).toBe(JSON.stringify(assignmentRecord(c, a)));

@@ -91,7 +91,7 @@ export function summarizeAssignment(engine: Engine, a: Assignment): string {
   const codes = new Map<string, number>();
   for (const u of a.unassigned) codes.set(u.code, (codes.get(u.code) ?? 0) + 1);
   const lines = [
-    `  assignment ${a.mode}${a.mode === 'stable' ? ` (${a.proposer}-proposing)` : ` (${a.optimal?.method}, gap ${(100 * (a.optimal?.gap ?? 0)).toFixed(2)}% to ${a.optimal?.boundKind})`}: ${assigned} assigned, total score ${a.totalScore.toFixed(2)}, blocking pairs ${a.blockingPairs}`,
+    `  assignment ${a.mode}${a.mode === 'stable' ? ` (${a.proposer}-proposing)` : ` (${a.optimal?.method}, gap ${(100 * (a.optimal?.gap ?? 0)).toFixed(2)}% to ${a.optimal?.boundKind}${a.solveMs !== undefined ? `, solved in ${Math.round(a.solveMs)} ms` : ''})`}: ${assigned} assigned, total score ${a.totalScore.toFixed(2)}, blocking pairs ${a.blockingPairs}`,
     `             unassigned ${a.unassigned.length}${hosted > 0 ? ` (${hosted} hosted projects stay with their hosts)` : ''}: ${[...codes.entries()].sort((x, y) => y[1] - x[1]).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'}`,
   ];
   return lines.join('\n') + '\n';

@@ -22,6 +22,7 @@ import { LRUCache } from 'lru-cache';
 import { randomUUID } from 'node:crypto';
 import type { InputIssue } from '../../errors.js';
 import { inputError, isTalentmatchError } from '../../errors.js';
+import { resolveDecisions } from '../../domain/decisions.js';
 import { issuesFromZod } from '../../domain/validate.js';
 import { BodyError, parseBody } from './body.js';
 import type { Engine } from '../../engine/engine.js';
@@ -316,7 +317,10 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
       },
       {},
     );
-    const a = engine.match({ mode: b.mode, proposer: b.proposer, milpMaxPairs: LIMITS.matchMilpMaxPairs, timeLimitSec: LIMITS.matchTimeLimitSec });
+    const m = engine.model;
+    const index = (ids: ArrayLike<string>) => new Map(Array.from({ length: ids.length }, (_, i) => [ids[i], i] as const));
+    const decisions = b.decisions ? resolveDecisions(b.decisions, index(m.talents.ids), index(m.platforms.ids), 'request body decisions') : undefined;
+    const a = engine.match({ mode: b.mode, proposer: b.proposer, milpMaxPairs: LIMITS.matchMilpMaxPairs, timeLimitSec: LIMITS.matchTimeLimitSec, now: () => performance.now(), ...(decisions ? { decisions } : {}) });
     return assignmentRecord(recordContext(engine), a);
   });
 
