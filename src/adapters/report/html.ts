@@ -9,12 +9,12 @@ import type { ReportData } from '../../evaluation/report.js';
 
 const require = createRequire(import.meta.url);
 
-async function echartsSource(): Promise<string> {
+export async function echartsSource(): Promise<string> {
   const path = require.resolve('echarts/dist/echarts.min.js');
   return (await readFile(path, 'utf8')).replace(/<\/script/gi, '<\\/script');
 }
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export async function renderReportHtml(data: ReportData): Promise<string> {
   const json = JSON.stringify(data).replace(/</g, '\\u003c');
