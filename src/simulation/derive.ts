@@ -83,24 +83,43 @@ function sameReference(base: Engine, industries: Dataset['industries'], platform
   return true;
 }
 
-/** The baseline's TF-IDF rows by text, counting the texts it does not know. */
+/** The baseline's TF-IDF rows by text (talents' indexed on first need), counting the texts it does not know. */
 function knownVectors(base: Engine): { known: KnownVectors; misses: () => number } {
   const m = base.model;
-  const map = new Map<string, SparseVector>();
-  base.data.platforms.forEach((p, i) => map.set(platformText(p), csrRow(m.platforms.doc, i)));
-  base.data.talents.forEach((t, i) => {
-    map.set(talentDescriptionText(t), csrRow(m.talents.desc, i));
-    map.set(talentProfileText(t), csrRow(m.talents.profile, i));
-  });
+  const platforms = new Map<string, SparseVector>();
+  base.data.platforms.forEach((p, i) => platforms.set(platformText(p), csrRow(m.platforms.doc, i)));
+  let talents: Map<string, SparseVector> | undefined;
+  const talentMap = () => {
+    if (!talents) {
+      const map = new Map<string, SparseVector>();
+      base.data.talents.forEach((t, i) => {
+        map.set(talentDescriptionText(t), csrRow(m.talents.desc, i));
+        map.set(talentProfileText(t), csrRow(m.talents.profile, i));
+      });
+      talents = map;
+    }
+    return talents;
+  };
   let misses = 0;
   return {
     known: (text) => {
-      const v = map.get(text);
+      const v = platforms.get(text) ?? talentMap().get(text);
       if (v === undefined) misses++;
       return v;
     },
     misses: () => misses,
   };
+}
+
+const sameList = <T>(a: readonly T[], b: readonly T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+function sameExclusions(a: ReadonlyMap<string, readonly number[]>, b: ReadonlyMap<string, readonly number[]>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) {
+    const w = b.get(k);
+    if (!w || !sameList(v, w)) return false;
+  }
+  return true;
 }
 
 /** Builds the scenario's model from the baseline engine and the (validated) scenario data. */
@@ -130,7 +149,10 @@ export function deriveScenarioModel(base: Engine, data: Dataset): ScenarioModel 
   const { known, misses } = knownVectors(base);
   const weights = resolveWeights(data.weights);
   const side = buildPlatformSide(data.industries, platforms, data.policy, weights, base.tokens, { text: base.text, industry: base.industry, known });
-  const T = talentFeatures(side, talents, base.tokens, known);
+  // the talents' features depend on the talents, the weights and the platforms' exclusions:
+  // when none of them changed (untouched records are shared, see patch.ts) they are reused whole
+  const reuseTalents = sameList(talents, base.data.talents) && JSON.stringify(weights) === JSON.stringify(base.weights) && sameExclusions(side.excludedBy, base.side.excludedBy);
+  const T = reuseTalents ? base.model.talents : talentFeatures(side, talents, base.tokens, known);
   const model: ScoringModel = { ctx: side.ctx, talents: T, platforms: side.platforms };
   const B = base.model;
   const D = side.ctx.dims;
@@ -153,7 +175,7 @@ export function deriveScenarioModel(base: Engine, data: Dataset): ScenarioModel 
   }
   const rowChanged = new Uint8Array(N);
   const BT = B.talents;
-  for (let t = 0; t < N; t++) {
+  for (let t = 0; t < N && !reuseTalents; t++) {
     const b = baseTalent[t];
     const same =
       b >= 0 &&

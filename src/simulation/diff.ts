@@ -187,13 +187,31 @@ function industryRows(base: SimSide, scen: SimSide): IndustryRow[] {
   return [...rows.values()];
 }
 
+interface SideFacts {
+  record: AssignmentRecord;
+  referred: Referred;
+  summary: SideSummary;
+}
+
+/** A side's records and summary; the baseline's are computed once for all its scenarios. */
+const factsCache = new WeakMap<SimSide, Map<string, SideFacts>>();
+function facts(s: SimSide, k: number, kp: number): SideFacts {
+  const key = `${k}/${kp}`;
+  let byK = factsCache.get(s);
+  if (!byK) factsCache.set(s, (byK = new Map()));
+  let f = byK.get(key);
+  if (!f) {
+    const record = assignmentRecord(s.context, s.assignment);
+    const r = referred(s);
+    f = { record, referred: r, summary: summary(s, record, r, k, kp) };
+    byK.set(key, f);
+  }
+  return f;
+}
+
 export function diffSides(name: string, base: SimSide, scen: SimSide, k: number, kp: number, cost: ScenarioCost): SimulationDiff {
-  const rb = assignmentRecord(base.context, base.assignment);
-  const rs = assignmentRecord(scen.context, scen.assignment);
-  const fb = referred(base);
-  const fs = referred(scen);
-  const sb = summary(base, rb, fb, k, kp);
-  const ss = summary(scen, rs, fs, k, kp);
+  const { record: rb, referred: fb, summary: sb } = facts(base, k, kp);
+  const { record: rs, referred: fs, summary: ss } = facts(scen, k, kp);
 
   const pb = placements(rb);
   const pscen = placements(rs);

@@ -47,6 +47,56 @@ export function datasetView(d: Dataset): DatasetView {
   };
 }
 
+/**
+ * The view with the base's records shared (not copied): the patch copies a record only
+ * before an operation changes something inside it (copy on write), so a scenario costs
+ * what it touches, and untouched records keep their identity (they need no re-validation
+ * and their features are reused).
+ */
+function sharedView(d: Dataset): DatasetView {
+  const keyed = <T extends { id: string }>(xs: readonly T[]) => Object.fromEntries(xs.map((x) => [x.id, x]));
+  return {
+    platforms: keyed([...d.platforms].sort(byId)),
+    talents: keyed([...d.talents].sort(byId)),
+    industries: keyed(d.industries),
+    policy: structuredClone(d.policy),
+    weights: structuredClone((d.weights ?? {}) as Record<string, unknown>),
+  };
+}
+
+/** The reference tokens of a JSON Pointer (RFC 6901 unescaped). */
+const tokens = (pointer: string) => (pointer === '' ? [] : pointer.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~')));
+
+/** Copies a collection's record before an operation writes inside it (once per key). */
+class CopyOnWrite {
+  private readonly owned = new Map<string, Set<string>>(COLLECTIONS.map((c) => [c, new Set<string>()]));
+  constructor(private readonly doc: Record<string, unknown>) {}
+  /** before: records the operation writes inside get their own copy */
+  before(op: PatchOperation): void {
+    const writes = op.op === 'test' ? [] : op.op === 'move' ? [op.path, op.from] : [op.path];
+    for (const ptr of writes) {
+      const [c, key, ...rest] = tokens(ptr);
+      const coll = this.doc[c];
+      const owned = this.owned.get(c);
+      if (!owned || key === undefined || rest.length === 0 || !isObject(coll) || !(key in coll) || owned.has(key)) continue;
+      coll[key] = structuredClone(coll[key]);
+      owned.add(key);
+    }
+  }
+  /** after: a record put in place by add / replace / copy is the library's own copy; anything moved may be shared */
+  after(op: PatchOperation): void {
+    const [c, key, ...rest] = tokens(op.path);
+    const owned = this.owned.get(c);
+    if (op.op === 'move' && (key === undefined || rest.length === 0)) {
+      for (const set of this.owned.values()) set.clear(); // conservative: copy again before the next write
+      return;
+    }
+    if (!owned || key === undefined || rest.length > 0) return;
+    if (op.op === 'remove') owned.delete(key);
+    else if (op.op !== 'test') owned.add(key);
+  }
+}
+
 /** RFC 6901 escaping of one reference token. */
 export const pointerToken = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
@@ -76,10 +126,13 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
  * the record's pointer and the operations that touched it (a record the contract rejects).
  */
 export function applyScenario(base: Dataset, scenario: Scenario): Dataset {
-  const doc: unknown = datasetView(base);
+  const doc: unknown = sharedView(base);
+  const cow = new CopyOnWrite(doc as Record<string, unknown>);
   const label = `scenario ${JSON.stringify(scenario.name)}`;
   scenario.patch.forEach((op, i) => {
+    cow.before(op);
     const [err] = applyPatch(doc, [op as Operation]);
+    cow.after(op);
     if (!err) return;
     const name = (err as Error).name;
     const issue: InputIssue =
@@ -119,14 +172,19 @@ export function applyScenario(base: Dataset, scenario: Scenario): Dataset {
   }
   if (issues.length > 0) throw inputError(issues);
   const keepWeights = base.weights !== undefined || Object.keys((weights ?? {}) as object).length > 0;
+  // records still shared with the (validated) base skip their schema, not the cross-record rules
+  const valid = new Set<unknown>([...base.industries, ...base.platforms, ...base.talents]);
   try {
-    return validateDataset({
-      industries: lists.industries,
-      platforms: lists.platforms,
-      talents: lists.talents,
-      policy: doc.policy,
-      ...(keepWeights ? { weights } : {}),
-    });
+    return validateDataset(
+      {
+        industries: lists.industries,
+        platforms: lists.platforms,
+        talents: lists.talents,
+        policy: doc.policy,
+        ...(keepWeights ? { weights } : {}),
+      },
+      valid,
+    );
   } catch (e) {
     if (!isTalentmatchError(e) || e.code !== 'E_INPUT') throw e;
     // name the record by its pointer in the view and the operations that touched it

@@ -60,64 +60,70 @@ export function deriveTable(base: PairTable, sm: ScenarioModel): { table: PairTa
   }
   const cols: number[] = [];
   for (let p = 0; p < M; p++) if (sm.columnChanged[p]) cols.push(p);
+  const whole = (t: number) => sm.baseTalent[t] < 0 || sm.rowChanged[t] === 1 || cols.length > COLUMN_LIMIT;
+  let cap = 0;
+  for (let t = 0; t < N; t++) cap += whole(t) ? M : base.tPtr[sm.baseTalent[t] + 1] - base.tPtr[sm.baseTalent[t]] + cols.length;
   const scratch = createRowScratch(M);
   const tPtr = new Int32Array(N + 1);
-  const plat: number[] = [];
-  const f: number[] = [];
-  const b: number[] = [];
-  const s: number[] = [];
+  const plat = new Int32Array(cap);
+  const f = new Float64Array(cap);
+  const b = new Float64Array(cap);
+  const s = new Float64Array(cap);
+  let n = 0;
+  const put = (p: number, fv: number, bv: number, sv: number) => {
+    plat[n] = p;
+    f[n] = fv;
+    b[n] = bv;
+    s[n] = sv;
+    n++;
+  };
   const stats: RescoreStats = { pairs: 0, rows: 0, columns: cols.length };
-  const cand: { p: number; f: number; b: number; s: number }[] = [];
+  // candidates of one row: platform indices, sorted by the talent's preference
+  const cand: number[] = [];
+  const cf = new Float64Array(M);
+  const cb = new Float64Array(M);
+  const cs = new Float64Array(M);
+  const byPreference = (x: number, y: number) => (before(cf[x], x, cf[y], y) ? -1 : 1);
   for (let t = 0; t < N; t++) {
     const bt = sm.baseTalent[t];
     cand.length = 0;
-    if (bt < 0 || sm.rowChanged[t] || cols.length > COLUMN_LIMIT) {
+    if (whole(t)) {
       scoreRow(m, t, scratch);
       stats.pairs += M;
       stats.rows++;
-      for (let p = 0; p < M; p++) if (scratch.score[p] >= 0) cand.push({ p, f: scratch.forward[p], b: scratch.backward[p], s: scratch.score[p] });
-      cand.sort((x, y) => (before(x.f, x.p, y.f, y.p) ? -1 : 1));
-      for (const c of cand) {
-        plat.push(c.p);
-        f.push(c.f);
-        b.push(c.b);
-        s.push(c.s);
+      for (let p = 0; p < M; p++) {
+        if (scratch.score[p] < 0) continue;
+        cand.push(p);
+        cf[p] = scratch.forward[p];
+        cb[p] = scratch.backward[p];
+        cs[p] = scratch.score[p];
       }
+      cand.sort(byPreference);
+      for (const p of cand) put(p, cf[p], cb[p], cs[p]);
     } else {
       for (const p of cols) {
         const x = explainPair(m, t, p);
         stats.pairs++;
-        if (x.acceptable) cand.push({ p, f: x.talentScore, b: x.platformScore, s: x.score });
+        if (!x.acceptable) continue;
+        cand.push(p);
+        cf[p] = x.talentScore;
+        cb[p] = x.platformScore;
+        cs[p] = x.score;
       }
-      cand.sort((x, y) => (before(x.f, x.p, y.f, y.p) ? -1 : 1));
+      cand.sort(byPreference);
       let j = 0;
       for (let e = base.tPtr[bt]; e < base.tPtr[bt + 1]; e++) {
         const p = base.plat[e];
         if (sm.columnChanged[p]) continue;
-        while (j < cand.length && before(cand[j].f, cand[j].p, base.f[e], p)) {
-          const c = cand[j++];
-          plat.push(c.p);
-          f.push(c.f);
-          b.push(c.b);
-          s.push(c.s);
-        }
-        plat.push(p);
-        f.push(base.f[e]);
-        b.push(base.b[e]);
-        s.push(base.s[e]);
+        for (; j < cand.length && before(cf[cand[j]], cand[j], base.f[e], p); j++) put(cand[j], cf[cand[j]], cb[cand[j]], cs[cand[j]]);
+        put(p, base.f[e], base.b[e], base.s[e]);
       }
-      for (; j < cand.length; j++) {
-        const c = cand[j];
-        plat.push(c.p);
-        f.push(c.f);
-        b.push(c.b);
-        s.push(c.s);
-      }
+      for (; j < cand.length; j++) put(cand[j], cf[cand[j]], cb[cand[j]], cs[cand[j]]);
     }
-    tPtr[t + 1] = plat.length;
+    tPtr[t + 1] = n;
   }
   return {
-    table: { talents: N, platforms: M, tPtr, plat: Int32Array.from(plat), f: Float64Array.from(f), b: Float64Array.from(b), s: Float64Array.from(s) },
+    table: { talents: N, platforms: M, tPtr, plat: plat.slice(0, n), f: f.slice(0, n), b: b.slice(0, n), s: s.slice(0, n) },
     stats,
   };
 }

@@ -285,6 +285,27 @@ describe('scenario files and patch errors', () => {
     const d = applyScenario(base, { name: 's', patch: [{ op: 'add', path: '/platforms/p-zz', value: rec }, { op: 'replace', path: `/platforms/${base.platforms[1].id}/capacity/slots`, value: 99 }] });
     expect(JSON.stringify(datasetView(base))).toBe(before);
     expect(d.platforms.find((p) => p.id === 'p-zz')?.name).toBe(base.platforms[0].name);
+    // moves and copies between records, then writes inside them: the base stays as it was
+    const [a, b, c] = base.platforms.map((p) => p.id);
+    const e = applyScenario(base, {
+      name: 'shuffle',
+      patch: [
+        { op: 'move', path: '/platforms/p-moved', from: `/platforms/${a}` },
+        { op: 'replace', path: '/platforms/p-moved/capacity/slots', value: 50 },
+        { op: 'replace', path: '/platforms/p-moved/id', value: 'p-moved' },
+        { op: 'copy', path: `/platforms/${c}/capacity`, from: `/platforms/${b}/capacity` },
+        { op: 'replace', path: `/platforms/${c}/capacity/seats`, value: 777 },
+        { op: 'move', path: `/talents/${base.talents[1].id}/profile`, from: `/talents/${base.talents[0].id}/description` },
+        { op: 'add', path: `/talents/${base.talents[0].id}/description`, value: 'rewritten' },
+      ],
+    });
+    expect(JSON.stringify(datasetView(base))).toBe(before);
+    expect(e.platforms.find((p) => p.id === 'p-moved')!.capacity.slots).toBe(50);
+    expect(e.platforms.find((p) => p.id === a)).toBeUndefined();
+    expect(e.platforms.find((p) => p.id === c)!.capacity).toEqual({ ...base.platforms.find((p) => p.id === b)!.capacity, seats: 777 });
+    expect(e.platforms.find((p) => p.id === b)!.capacity).toEqual(base.platforms.find((p) => p.id === b)!.capacity);
+    // records no operation touched are shared, not copied
+    expect(e.talents.find((t) => t.id === base.talents[9].id)).toBe(base.talents.find((t) => t.id === base.talents[9].id));
   });
 
   it('parses one scenario, an array and {"scenarios": [...]}, naming the bad field', () => {

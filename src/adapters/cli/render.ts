@@ -156,17 +156,22 @@ export function queueStatusReport(host: string, st: QueueStatus): string {
 }
 
 /** The simulator's side-by-side table: the baseline, then one row per scenario, then each scenario's moves (first few). */
-export function simulationReport(diffs: readonly import('../../simulation/diff.js').SimulationDiff[], timings: { baselineMs: number; scenarioMs: number[] }, moveLimit = 10): string {
+export function simulationReport(
+  diffs: readonly import('../../simulation/diff.js').SimulationDiff[],
+  timings: { baselineMs: number; baselineCpuMs: number; scenarioMs: number[]; scenarioCpuMs: number[] },
+  moveLimit = 10,
+): string {
   const lines: string[] = [];
-  const row = (label: string, s: import('../../simulation/diff.js').SideSummary, ms: number, extra: string) =>
-    `  ${label.padEnd(28).slice(0, 28)} ${String(s.placed).padStart(6)} ${String(s.unplaced).padStart(8)} ${s.totalScore.toFixed(2).padStart(10)} ${pct(s.coverage.platforms).padStart(8)} ${fmt(s.exposureGini.platforms).padStart(6)} ${pct(s.coverage.talents).padStart(8)} ${fmt(s.exposureGini.talents).padStart(6)} ${String(s.referrals.supportYuan).padStart(11)} ${(ms / 1000).toFixed(2).padStart(6)}s  ${extra}`;
+  const secs = (ms: number) => (ms / 1000).toFixed(2);
+  const row = (label: string, s: import('../../simulation/diff.js').SideSummary, ms: number, cpuMs: number, extra: string) =>
+    `  ${label.padEnd(28).slice(0, 28)} ${String(s.placed).padStart(6)} ${String(s.unplaced).padStart(8)} ${s.totalScore.toFixed(2).padStart(10)} ${pct(s.coverage.platforms).padStart(8)} ${fmt(s.exposureGini.platforms).padStart(6)} ${pct(s.coverage.talents).padStart(8)} ${fmt(s.exposureGini.talents).padStart(6)} ${String(s.referrals.supportYuan).padStart(11)} ${`${secs(ms)}/${secs(cpuMs)}`.padStart(11)}  ${extra}`;
   lines.push('talentmatch simulate');
-  lines.push(`  ${'side'.padEnd(28)} ${'placed'.padStart(6)} ${'unplaced'.padStart(8)} ${'total'.padStart(10)} ${'p-cover'.padStart(8)} ${'p-gini'.padStart(6)} ${'t-cover'.padStart(8)} ${'t-gini'.padStart(6)} ${'support ¥'.padStart(11)} ${'time'.padStart(7)}  cost`);
-  if (diffs.length > 0) lines.push(row('baseline', diffs[0].baseline, timings.baselineMs, 'every pair scored'));
+  lines.push(`  ${'side'.padEnd(28)} ${'placed'.padStart(6)} ${'unplaced'.padStart(8)} ${'total'.padStart(10)} ${'p-cover'.padStart(8)} ${'p-gini'.padStart(6)} ${'t-cover'.padStart(8)} ${'t-gini'.padStart(6)} ${'support ¥'.padStart(11)} ${'wall/cpu s'.padStart(11)}  cost`);
+  if (diffs.length > 0) lines.push(row('baseline', diffs[0].baseline, timings.baselineMs, timings.baselineCpuMs, 'load, vectorize, score every pair, assign, refer'));
   diffs.forEach((d, i) => {
     const c = d.cost;
     const cost = `${c.vectorized} texts vectorized, ${c.pairs} of ${c.totalPairs} pairs rescored${c.reusedText ? '' : ' (vocabulary refitted)'}`;
-    lines.push(row(d.scenario, d.result, timings.scenarioMs[i], cost));
+    lines.push(row(d.scenario, d.result, timings.scenarioMs[i], timings.scenarioCpuMs[i], cost));
   });
   for (const d of diffs) {
     const p2g = d.referrals.platformToGovernment;

@@ -57,17 +57,24 @@ export function simulateCommand(program: Command, { io, done }: Cli): void {
   ).action(async (raw: unknown) => {
     const o = parseOptions(schema, raw);
     const scenarios = parseScenarios(await readJson(o.scenario), o.scenario);
+    // wall and CPU time (this process, all threads): on a shared machine the CPU time is the steadier figure
+    const cpu = () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1000;
+    };
     const t0 = performance.now();
+    const c0 = cpu();
     const engine = engineFor(await load(o, true, io), {});
     const opts = { assign: await assignOptions(o), topK: o.top };
     const baseline = simulateBaseline(engine, opts);
-    const baselineMs = performance.now() - t0;
+    const timings = { baselineMs: performance.now() - t0, baselineCpuMs: cpu() - c0, scenarioMs: [] as number[], scenarioCpuMs: [] as number[] };
     const runs = [];
-    const scenarioMs: number[] = [];
     for (const s of scenarios) {
       const t = performance.now();
+      const c = cpu();
       runs.push(simulateScenario(engine, baseline, s, opts));
-      scenarioMs.push(performance.now() - t);
+      timings.scenarioMs.push(performance.now() - t);
+      timings.scenarioCpuMs.push(cpu() - c);
     }
     const diffs: SimulationDiff[] = runs.map((r) => r.diff);
     if (o.out) {
@@ -84,7 +91,7 @@ export function simulateCommand(program: Command, { io, done }: Cli): void {
       }
     }
     if (o.report) await writeLines(o.report, [await renderSimulationHtml(diffs, new Date().toISOString())]);
-    io.out(o.json ? JSON.stringify(diffs.length === 1 ? diffs[0] : diffs, null, 2) + '\n' : simulationReport(diffs, { baselineMs, scenarioMs }));
+    io.out(o.json ? JSON.stringify(diffs.length === 1 ? diffs[0] : diffs, null, 2) + '\n' : simulationReport(diffs, timings));
     if (o.out) io.err(`wrote ${o.out}/baseline, ${runs.length === 1 ? `${o.out}/scenario, ${o.out}/diff.json` : `${runs.length} scenario folders`}\n`);
     if (o.report) io.err(`wrote ${o.report}\n`);
     done(EXIT_OK);
