@@ -1,6 +1,7 @@
 /** Request and response schemas of the HTTP API (zod; also the OpenAPI document). */
 import { z } from 'zod';
 import { TalentSchema } from '../../domain/schemas.js';
+import { ScenarioSchema } from '../../domain/scenario.js';
 import { TERMS } from '../../config/weights.js';
 
 export const LIMITS = {
@@ -13,6 +14,8 @@ export const LIMITS = {
   /** entities per POST /v1/match */
   maxMatchTalents: 2000,
   maxMatchPlatforms: 200,
+  /** scenarios per POST /v1/simulate */
+  maxScenarios: 10,
   /** per request, milliseconds */
   requestTimeoutMs: 10_000,
 } as const;
@@ -60,6 +63,19 @@ export const MatchRequest = z.object({
   mode: z.enum(['stable', 'optimal']).default('stable'),
   proposer: z.enum(['talent', 'platform']).default('talent'),
 });
+
+/** POST /v1/simulate: one scenario or several, against the server's dataset (--data). */
+export const SimulateRequest = z
+  .object({
+    scenario: ScenarioSchema.optional(),
+    scenarios: z.array(ScenarioSchema).min(1).max(LIMITS.maxScenarios).optional(),
+    mode: z.enum(['stable', 'optimal']).default('stable'),
+    proposer: z.enum(['talent', 'platform']).default('talent'),
+    maxPrefs: z.number().int().min(0).max(1000).default(0),
+    top: z.number().int().min(1).max(LIMITS.maxK).default(10),
+  })
+  .strict()
+  .refine((r) => (r.scenario === undefined) !== (r.scenarios === undefined), { error: 'exactly one of "scenario" or "scenarios"' });
 
 export const ErrorBody = z.object({
   error: z.string(),

@@ -37,7 +37,12 @@ import {
   RecommendationLine,
   ScoreRequest,
   ScoreResponse,
+  SimulateRequest,
 } from './schemas.js';
+import type { SimSide } from '../../simulation/simulate.js';
+import { simulateBaseline, simulateScenario } from '../../simulation/simulate.js';
+import type { MilpSolver } from '../../matching/optimal.js';
+import { loadHighsSolver } from '../../solvers/highs.js';
 
 export interface ServerOptions {
   db: string;
@@ -213,6 +218,21 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     );
     const a = engine.match({ mode: b.mode, proposer: b.proposer, milpMaxPairs: 2000, timeLimitSec: 5 });
     return assignmentRecord(recordContext(engine), a);
+  });
+
+  // what-if on the server's dataset: the baseline per assignment option set is computed once
+  const baselines = new LRUCache<string, SimSide>({ max: 4 });
+  let solver: MilpSolver | undefined;
+  app.post('/v1/simulate', { schema: { body: SimulateRequest } }, async (req) => {
+    if (!o.engine) throw new HttpError(503, { error: 'not_ready', message: 'simulate needs the server started with --data' });
+    const b = req.body;
+    if (b.mode === 'optimal') solver ??= await loadHighsSolver();
+    const opts = { assign: { mode: b.mode, proposer: b.proposer, maxPrefs: b.maxPrefs, timeLimitSec: 5, ...(b.mode === 'optimal' ? { solver } : {}) }, topK: b.top };
+    const key = `${b.mode}/${b.proposer}/${b.maxPrefs}`;
+    let baseline = baselines.get(key);
+    if (!baseline) baselines.set(key, (baseline = simulateBaseline(o.engine, opts)));
+    const diffs = (b.scenarios ?? [b.scenario!]).map((s) => simulateScenario(o.engine!, baseline, s, opts).diff);
+    return b.scenario ? diffs[0] : { diffs };
   });
 
   app.addHook('onClose', async () => {
