@@ -25,7 +25,7 @@ export interface SideSummary {
   coverage: { platforms: number; talents: number };
   /** Gini of top-k appearances: platforms in talents' lists, talents in platforms' lists */
   exposureGini: { platforms: number; talents: number };
-  /** platform-to-government: referred projects and suggested support; government-to-platform: introductions */
+  /** platform-to-government: entries with a suggested support and their sum; government-to-platform: entries of every list */
   referrals: { supported: number; supportYuan: number; introductions: number };
 }
 
@@ -57,18 +57,20 @@ export interface PlatformUse {
   delta: number;
 }
 
-export interface SupportChange {
+/**
+ * One referral list entry that is on one side only: its direction, platform, the list of
+ * the line it sits in (the field name, e.g. "items") and the entry's own fields as
+ * `refer` writes them (talentId, score, supportYuan, status ...).
+ */
+export interface ReferralChange {
   platformId: string;
+  list: string;
   talentId: string;
-  score: number;
-  supportYuan: number;
+  [field: string]: unknown;
 }
-export interface IntroductionChange {
-  platformId: string;
-  talentId: string;
-  score: number;
-  status: string;
-}
+
+export const REFERRAL_DIRECTIONS = ['platform-to-government', 'government-to-platform'] as const;
+export type ReferralDirection = (typeof REFERRAL_DIRECTIONS)[number];
 
 export interface SimulationDiff {
   scenario: string;
@@ -79,10 +81,8 @@ export interface SimulationDiff {
   industries: IndustryRow[];
   moves: Move[];
   platforms: PlatformUse[];
-  referrals: {
-    platformToGovernment: { added: SupportChange[]; removed: SupportChange[] };
-    governmentToPlatform: { added: IntroductionChange[]; removed: IntroductionChange[] };
-  };
+  /** per direction, the entries (platform, list, talent) present in the scenario only (added) or the baseline only (removed) */
+  referrals: Record<ReferralDirection, { added: ReferralChange[]; removed: ReferralChange[] }>;
   cost: ScenarioCost;
 }
 
@@ -119,37 +119,43 @@ function exposure(s: SimSide, k: number, kp: number): Pick<SideSummary, 'coverag
   };
 }
 
-interface Referred {
-  support: Map<string, SupportChange>;
-  intro: Map<string, IntroductionChange>;
-}
+/** Every referral entry of a side by (direction, platform, list, talent): read from the lines `refer` writes. */
+type Referred = Record<ReferralDirection, Map<string, ReferralChange>>;
 
 function referred(s: SimSide): Referred {
-  const support = new Map<string, SupportChange>();
-  const intro = new Map<string, IntroductionChange>();
+  const out = Object.fromEntries(REFERRAL_DIRECTIONS.map((d) => [d, new Map<string, ReferralChange>()])) as Referred;
   for (const line of referralRecords(s.context, s.referrals)) {
-    const pid = line.platformId as string;
-    for (const it of line.items as { talentId: string; score: number; supportYuan?: number; status?: string }[]) {
-      const key = `${pid}\u0000${it.talentId}`;
-      if (line.direction === 'platform-to-government') support.set(key, { platformId: pid, talentId: it.talentId, score: it.score, supportYuan: it.supportYuan! });
-      else intro.set(key, { platformId: pid, talentId: it.talentId, score: it.score, status: it.status! });
+    const map = out[line.direction as ReferralDirection];
+    if (!map) continue;
+    const platformId = line.platformId as string;
+    for (const [list, value] of Object.entries(line)) {
+      if (!Array.isArray(value)) continue;
+      for (const it of value as { talentId?: unknown }[]) {
+        if (typeof it?.talentId !== 'string') continue;
+        map.set(`${platformId}\u0000${list}\u0000${it.talentId}`, { platformId, list, ...(it as { talentId: string }) });
+      }
     }
   }
-  return { support, intro };
+  return out;
 }
 
-const keyOrder = <T extends { platformId: string; talentId: string }>(a: T, b: T) =>
-  a.platformId < b.platformId ? -1 : a.platformId > b.platformId ? 1 : a.talentId < b.talentId ? -1 : a.talentId > b.talentId ? 1 : 0;
+const keyOrder = (a: ReferralChange, b: ReferralChange) =>
+  a.platformId < b.platformId ? -1 : a.platformId > b.platformId ? 1 : a.list < b.list ? -1 : a.list > b.list ? 1 : a.talentId < b.talentId ? -1 : a.talentId > b.talentId ? 1 : 0;
 
-function added<T extends { platformId: string; talentId: string }>(from: Map<string, T>, to: Map<string, T>): T[] {
-  const out: T[] = [];
+function added(from: Map<string, ReferralChange>, to: Map<string, ReferralChange>): ReferralChange[] {
+  const out: ReferralChange[] = [];
   for (const [k, v] of to) if (!from.has(k)) out.push(v);
   return out.sort(keyOrder);
 }
 
 function summary(s: SimSide, rec: AssignmentRecord, r: Referred, k: number, kp: number): SideSummary {
   let supportYuan = 0;
-  for (const x of r.support.values()) supportYuan += x.supportYuan;
+  let supported = 0;
+  for (const x of r['platform-to-government'].values()) {
+    if (typeof x.supportYuan !== 'number') continue;
+    supportYuan += x.supportYuan;
+    supported++;
+  }
   return {
     talents: s.table.talents,
     platforms: s.table.platforms,
@@ -161,7 +167,7 @@ function summary(s: SimSide, rec: AssignmentRecord, r: Referred, k: number, kp: 
     ...(rec.bound !== undefined ? { bound: rec.bound } : {}),
     ...(rec.gap !== undefined ? { gap: rec.gap } : {}),
     ...exposure(s, k, kp),
-    referrals: { supported: r.support.size, supportYuan, introductions: r.intro.size },
+    referrals: { supported, supportYuan, introductions: r['government-to-platform'].size },
   };
 }
 
@@ -242,10 +248,7 @@ export function diffSides(name: string, base: SimSide, scen: SimSide, k: number,
     industries: industryRows(base, scen),
     moves,
     platforms,
-    referrals: {
-      platformToGovernment: { added: added(fb.support, fs.support), removed: added(fs.support, fb.support) },
-      governmentToPlatform: { added: added(fb.intro, fs.intro), removed: added(fs.intro, fb.intro) },
-    },
+    referrals: Object.fromEntries(REFERRAL_DIRECTIONS.map((d) => [d, { added: added(fb[d], fs[d]), removed: added(fs[d], fb[d]) }])) as SimulationDiff['referrals'],
     cost,
   };
 }

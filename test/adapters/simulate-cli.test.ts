@@ -58,6 +58,23 @@ describe('talentmatch simulate', () => {
     const changed = [...new Set([...mb.keys(), ...ms.keys()])].filter((t) => mb.get(t) !== ms.get(t)).sort();
     expect(diff.moves.map((m: { talentId: string }) => m.talentId)).toEqual(changed);
     expect(diff.platforms.find((p: { id: string }) => p.id === P).scenario.slots).toBe(37);
+    // both referral directions: added / removed are the set differences of the two referrals.jsonl
+    const entries = (file: string) => {
+      const m = new Map<string, Set<string>>();
+      for (const l of readFileSync(file, 'utf8').trim().split('\n').map((x) => JSON.parse(x))) {
+        if (!m.has(l.direction)) m.set(l.direction, new Set());
+        for (const [list, v] of Object.entries(l)) if (Array.isArray(v)) for (const it of v as { talentId: string }[]) m.get(l.direction)!.add(`${l.platformId}/${list}/${it.talentId}`);
+      }
+      return m;
+    };
+    const [eb, es] = [entries(join(d, 'out', 'baseline', 'referrals.jsonl')), entries(join(d, 'out', 'scenario', 'referrals.jsonl'))];
+    for (const dir of ['platform-to-government', 'government-to-platform']) {
+      const keys = (xs: { platformId: string; list: string; talentId: string }[]) => xs.map((x) => `${x.platformId}/${x.list}/${x.talentId}`).sort();
+      const minus = (a: Set<string>, b: Set<string>) => [...a].filter((k) => !b.has(k)).sort();
+      expect(keys(diff.referrals[dir].added)).toEqual(minus(es.get(dir) ?? new Set(), eb.get(dir) ?? new Set()));
+      expect(keys(diff.referrals[dir].removed)).toEqual(minus(eb.get(dir) ?? new Set(), es.get(dir) ?? new Set()));
+    }
+    expect(diff.referrals['platform-to-government'].added.length + diff.referrals['platform-to-government'].removed.length).toBeGreaterThan(0);
     const html = readFileSync(join(d, 'r.html'), 'utf8');
     expect(html).toContain('fund 12 more slots');
     expect(html).not.toMatch(/<script[^>]+src=/);

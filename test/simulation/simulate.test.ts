@@ -212,8 +212,8 @@ describe('simulate equals match / refer on the hand-patched copy', () => {
     expect(run.cost.pairs).toBe(0);
     expect(run.diff.moves).toEqual([]);
     expect(run.diff.delta).toEqual({ placed: 0, totalScore: 0, supportYuan: 0 });
-    expect(run.diff.referrals.platformToGovernment).toEqual({ added: [], removed: [] });
-    expect(run.diff.referrals.governmentToPlatform).toEqual({ added: [], removed: [] });
+    expect(run.diff.referrals['platform-to-government']).toEqual({ added: [], removed: [] });
+    expect(run.diff.referrals['government-to-platform']).toEqual({ added: [], removed: [] });
     const again = simulateScenario(createEngine(base), simulateBaseline(createEngine(base), o), cases(base)[0].scenario, o);
     expect(JSON.stringify(again.diff)).toBe(JSON.stringify(simulateScenario(engine, baseline, cases(base)[0].scenario, o).diff));
   });

@@ -174,8 +174,8 @@ export function simulationReport(
     lines.push(row(d.scenario, d.result, timings.scenarioMs[i], timings.scenarioCpuMs[i], cost));
   });
   for (const d of diffs) {
-    const p2g = d.referrals.platformToGovernment;
-    const g2p = d.referrals.governmentToPlatform;
+    const p2g = d.referrals['platform-to-government'];
+    const g2p = d.referrals['government-to-platform'];
     lines.push('');
     lines.push(`scenario ${JSON.stringify(d.scenario)}: placed ${d.delta.placed >= 0 ? '+' : ''}${d.delta.placed}, total score ${d.delta.totalScore >= 0 ? '+' : ''}${d.delta.totalScore.toFixed(3)}, ${d.moves.length} talents move; referrals to government +${p2g.added.length} / -${p2g.removed.length}, introductions +${g2p.added.length} / -${g2p.removed.length}`);
     const changed = d.industries.filter((r) => r.baseline.placed !== r.scenario.placed || r.baseline.unplaced !== r.scenario.unplaced);

@@ -44,8 +44,8 @@ export async function renderSimulationHtml(diffs: readonly SimulationDiff[], gen
   const json = JSON.stringify(data).replace(/</g, '\\u003c');
   const sections = diffs
     .map((d, i) => {
-      const p2g = d.referrals.platformToGovernment;
-      const g2p = d.referrals.governmentToPlatform;
+      const p2g = d.referrals['platform-to-government'];
+      const g2p = d.referrals['government-to-platform'];
       const moves = d.moves
         .slice(0, 50)
         .map((m) => `<tr><td>${esc(m.talentId)}</td><td>${esc(m.kind)}</td><td>${m.from ? `${esc(m.from.platformId)} (${m.from.score.toFixed(3)})` : 'unplaced'}</td><td>${m.to ? `${esc(m.to.platformId)} (${m.to.score.toFixed(3)})` : 'unplaced'}</td></tr>`)
