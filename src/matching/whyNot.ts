@@ -16,7 +16,7 @@ import { createRowScratch, scoreRow } from '../scoring/kernel.js';
 import { isExcluded } from '../scoring/explain.js';
 import type { PairSet } from './pairs.js';
 import { platformPrefers } from './pairs.js';
-import type { Matching } from './stable.js';
+import type { Matching } from './types.js';
 
 export type UnassignedCode = 'no-acceptable-platform' | 'outranked' | 'not-enough-seats' | 'blocking';
 

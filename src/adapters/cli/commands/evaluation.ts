@@ -8,10 +8,10 @@ import { createEngine } from '../../../engine/engine.js';
 import type { Engine } from '../../../engine/engine.js';
 import { evaluate } from '../../../evaluation/evaluate.js';
 import { OBJECTIVES, tune } from '../../../evaluation/tune.js';
-import { inputError } from '../../../errors.js';
+import { inputError, optionError } from '../../../errors.js';
 import { readJson } from '../../files/read.js';
 import { writeLines } from '../../files/write.js';
-import { EXIT_OK, UsageError, parsePositiveInt } from '../common.js';
+import { EXIT_OK, parsePositiveInt } from '../common.js';
 import type { Cli } from '../common.js';
 import { engineFor, load, writeReport } from '../load.js';
 import { addDataOptions, dataOptionsSchema, kOption, parseOptions } from '../options.js';
@@ -60,13 +60,13 @@ export function tuneCommand(program: Command, { io, done }: Cli): void {
         .option('--seed <n>', 'random seed', parsePositiveInt('--seed', 2 ** 31 - 1), 1)
         .option('--folds <n>', 'cross-validation folds (2..20)', (v) => {
           const n = parsePositiveInt('--folds', 20)(v);
-          if (n < 2) throw new UsageError(`--folds must be an integer in [2, 20], got ${JSON.stringify(v)}`);
+          if (n < 2) throw optionError(`--folds must be an integer in [2, 20], got ${JSON.stringify(v)}`);
           return n;
         }, 5)
         .addOption(new Option('--objective <name>', 'what to maximise (see README)').choices([...OBJECTIVES]).default('balanced'))
         .option('--exposure-penalty <x>', 'weight of the exposure Gini in the objective', (v) => {
           const x = Number(v);
-          if (!Number.isFinite(x) || x < 0 || x > 10) throw new UsageError(`--exposure-penalty must be a number in [0, 10], got ${JSON.stringify(v)}`);
+          if (!Number.isFinite(x) || x < 0 || x > 10) throw optionError(`--exposure-penalty must be a number in [0, 10], got ${JSON.stringify(v)}`);
           return x;
         }, 0.1),
     ),

@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer } from '../../src/adapters/http/server.js';
-import { createEngine } from '../../src/engine/engine.js';
-import type { Engine } from '../../src/engine/engine.js';
-import { simulateBaseline, simulateScenario } from '../../src/simulation/simulate.js';
-import { generateDistrict } from '../../src/synth/generate.js';
-import { JIANGDONG_POLICY } from '../../src/synth/taxonomy.js';
+import { buildServer } from '../../../src/adapters/http/server.js';
+import { createEngine } from '../../../src/engine/engine.js';
+import type { Engine } from '../../../src/engine/engine.js';
+import { simulateBaseline, simulateScenario } from '../../../src/simulation/simulate.js';
+import { generateDistrict } from '../../../src/synth/generate.js';
+import { JIANGDONG_POLICY } from '../../../src/synth/taxonomy.js';
+import { Store } from '../../../src/store/store.js';
 
 let app: FastifyInstance;
 let bare: FastifyInstance;
@@ -20,6 +21,7 @@ beforeAll(async () => {
   const platforms = d.platforms.map((p) => ({ ...p, capacity: { ...p.capacity, slots: p.capacity.slotsUsed + 4 } }));
   engine = createEngine({ industries: d.industries, platforms, talents: d.talents, policy: { ...JIANGDONG_POLICY, minScoreForReferral: 0.3 } });
   const db = join(mkdtempSync(join(tmpdir(), 'tm-sim-')), 'db.sqlite');
+  new Store(db).close();
   app = await buildServer({ db, engine });
   bare = await buildServer({ db });
 });

@@ -10,17 +10,10 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/adapters/cli/main.js';
+import { run } from './run.js';
 
 const FIX = 'fixtures/jiangdong';
 const P = 'p-visual-tech-incubator';
-
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'talentmatch', ...args], { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
 
 describe('talentmatch simulate', () => {
   it('writes baseline/, scenario/ and diff.json; scenario/ equals match and refer on the hand-edited copy', async () => {
