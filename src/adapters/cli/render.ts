@@ -187,3 +187,15 @@ export function simulationReport(
   }
   return lines.join('\n') + '\n';
 }
+
+/** `evaluate --industry-share / --exposure-floor`: each list control's cost and gain beside the plain top-k. */
+export function controlsTable(rows: readonly import('../../evaluation/controls.js').ControlOutcome[], k: number): string {
+  const lines = ['', `  list controls (top-${k}; cost: NDCG and score given up; gain: exposure Gini, coverage, industry balance)`];
+  lines.push(`  ${'control'.padEnd(26)}${'talent NDCG'.padStart(12)}${'platform NDCG'.padStart(14)}${'exposure Gini'.padStart(14)}${'coverage'.padStart(10)}${'top-industry share'.padStart(20)}${'score loss'.padStart(12)}`);
+  for (const r of rows) {
+    lines.push(
+      `  ${r.control.padEnd(26)}${n3(r.talentNdcg).padStart(12)}${n3(r.platformNdcg).padStart(14)}${fmt(r.exposureGini).padStart(14)}${pct(r.platformCoverage).padStart(10)}${fmt(r.industryBalance).padStart(20)}${r.scoreLoss.toFixed(3).padStart(12)}${r.unmetFloors ? `  (${r.unmetFloors} floors unmet)` : ''}`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
