@@ -127,6 +127,7 @@ function referred(s: SimSide): Referred {
   for (const line of referralRecords(s.context, s.referrals)) {
     const map = out[line.direction as ReferralDirection];
     if (!map) continue;
+    if (!('platformId' in line)) continue;
     const platformId = line.platformId as string;
     for (const [list, value] of Object.entries(line)) {
       if (!Array.isArray(value)) continue;

@@ -6,9 +6,10 @@
 import type { Industry, Platform, Policy, Talent } from '../domain/schemas.js';
 import type { Scenario } from '../domain/scenario.js';
 import type { Engine } from '../engine/engine.js';
-import type { RecordContext } from '../engine/formatAssignment.js';
+import type { ReferralContext } from '../engine/formatAssignment.js';
 import type { AssignOptions, Assignment } from '../matching/assign.js';
-import { assignPairs } from '../matching/assign.js';
+import { assignIncoming, hostIndex, hostedPairs } from '../engine/hosted.js';
+import { explainPair } from '../scoring/explain.js';
 import { noAcceptableReason } from '../matching/whyNot.js';
 import type { Referrals } from '../referrals/referrals.js';
 import { buildReferrals, supportInputs } from '../referrals/referrals.js';
@@ -40,7 +41,7 @@ export interface SimSide {
   table: PairTable;
   assignment: Assignment;
   referrals: Referrals;
-  context: RecordContext;
+  context: ReferralContext;
 }
 
 export interface ScenarioCost extends RescoreStats {
@@ -62,15 +63,17 @@ export interface ScenarioRun {
 function side(model: ScoringModel, data: { talents: readonly Talent[]; platforms: readonly Platform[]; industries: readonly Industry[]; policy: Policy }, table: PairTable, o: AssignOptions): SimSide {
   const scratch = createRowScratch(model.platforms.count);
   const ps = pairSetFromTable(table, model, o.maxPrefs ?? 0);
-  const assignment = assignPairs(ps, o, model.platforms.ids, (t) => noAcceptableReason(model, t, scratch));
-  const referrals = buildReferrals(supportInputs(model), assignment, data.policy.maxSupportYuan);
+  // hosted projects stay where they are hosted, exactly as `match` / `refer` treat them
+  const hostOf = hostIndex(data.talents.map((t) => t.hostedBy), new Map(model.platforms.ids.map((id, i) => [id, i])));
+  const assignment = assignIncoming(ps, hostOf, o, model.platforms.ids, (t) => noAcceptableReason(model, t, scratch));
+  const referrals = buildReferrals({ ...supportInputs(model), hosted: hostedPairs(hostOf, (t, p) => explainPair(model, t, p)) }, assignment, data.policy);
   return {
     model,
     ...data,
     table,
     assignment,
     referrals,
-    context: { talentIds: model.talents.ids, platformIds: model.platforms.ids, platforms: data.platforms },
+    context: { talentIds: model.talents.ids, platformIds: model.platforms.ids, platforms: data.platforms, why: (t, p) => explainPair(model, t, p).why },
   };
 }
 
