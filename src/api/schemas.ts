@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { TalentSchema } from '../domain/schemas.js';
 import { TERMS } from '../config/weights.js';
+import { ScenarioSchema } from '../domain/scenario.js';
 import { ISSUE_CAP } from '../config/limits.js';
 import { DecisionsSchema } from '../domain/decisions.js';
 
@@ -20,6 +21,8 @@ export const LIMITS = {
   /** entities per POST /v1/match */
   maxMatchTalents: 2000,
   maxMatchPlatforms: 200,
+  /** scenarios per POST /v1/simulate */
+  maxScenarios: 10,
   /** POST /v1/match, optimal mode: the MILP solver's time limit (s) and largest exact instance (pairs), so one request stays under requestTimeoutMs */
   matchTimeLimitSec: 5,
   matchMilpMaxPairs: 2000,
@@ -87,6 +90,19 @@ export const MatchRequest = z.object({
   /** committee decisions (pins, forbidden pairs, seats held back), as in `match --decisions` */
   decisions: DecisionsSchema.optional(),
 });
+
+/** POST /v1/simulate: one scenario or several, against the server's dataset (--data). */
+export const SimulateRequest = z
+  .object({
+    scenario: ScenarioSchema.optional(),
+    scenarios: z.array(ScenarioSchema).min(1).max(LIMITS.maxScenarios).optional(),
+    mode: z.enum(['stable', 'optimal']).default('stable'),
+    proposer: z.enum(['talent', 'platform']).default('talent'),
+    maxPrefs: z.number().int().min(0).max(1000).default(0),
+    top: z.number().int().min(1).max(LIMITS.maxK).default(10),
+  })
+  .strict()
+  .refine((r) => (r.scenario === undefined) !== (r.scenarios === undefined), { error: 'exactly one of "scenario" or "scenarios"' });
 
 export const ErrorBody = z.object({
   error: z.string(),

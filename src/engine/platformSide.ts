@@ -7,8 +7,8 @@
 import type { Industry, Platform, Policy, Talent } from '../domain/schemas.js';
 import type { Weights } from '../config/weights.js';
 import type { TextModel } from '../text/tfidf.js';
-import type { IndustryModel, PlatformFeatures, TalentFeatures, TokenSource } from '../features/build.js';
-import { buildIndustryModel, buildPlatformFeatures, buildTalentFeatures, fitReferenceModel } from '../features/build.js';
+import type { IndustryModel, KnownVectors, PlatformFeatures, TalentFeatures, TokenSource } from '../features/build.js';
+import { buildIndustryModel, buildPlatformFeatures, buildTalentFeatures, fitReferenceModel, industryPriorities } from '../features/build.js';
 import type { ScoringContext } from '../scoring/context.js';
 import { createScoringContext } from '../scoring/context.js';
 
@@ -23,11 +23,22 @@ export interface PlatformSide {
   excludedBy: ReadonlyMap<string, readonly number[]>;
 }
 
+/**
+ * What a new platform side may take from an earlier one (the what-if simulator): valid
+ * only when the reference corpus (industries, every platform's name and description, the
+ * platform set) is unchanged, so the vocabulary, idf and industry term weights are too.
+ */
+export interface SideReuse {
+  text: TextModel;
+  industry: IndustryModel;
+  known: KnownVectors;
+}
+
 /** `platforms` must be sorted by id. */
-export function buildPlatformSide(industries: readonly Industry[], platforms: readonly Platform[], policy: Policy, weights: Weights, tokens: TokenSource): PlatformSide {
-  const text = fitReferenceModel(industries, platforms, tokens);
-  const industry = buildIndustryModel(industries, policy, text, tokens);
-  const features = buildPlatformFeatures(platforms, text, industry, tokens, weights);
+export function buildPlatformSide(industries: readonly Industry[], platforms: readonly Platform[], policy: Policy, weights: Weights, tokens: TokenSource, reuse?: SideReuse): PlatformSide {
+  const text = reuse?.text ?? fitReferenceModel(industries, platforms, tokens);
+  const industry = reuse ? { ...reuse.industry, priority: industryPriorities(industries, policy) } : buildIndustryModel(industries, policy, text, tokens);
+  const features = buildPlatformFeatures(platforms, text, industry, tokens, weights, reuse?.known);
   const excludedBy = new Map<string, number[]>();
   platforms.forEach((p, i) => {
     for (const tid of p.excludeTalents ?? []) {
@@ -48,6 +59,6 @@ export function buildPlatformSide(industries: readonly Industry[], platforms: re
 }
 
 /** Talent feature arrays for a list of talents (sorted by id) against a platform side. */
-export function talentFeatures(side: PlatformSide, talents: readonly Talent[], tokens: TokenSource): TalentFeatures {
-  return buildTalentFeatures(talents, side.text, side.industry, tokens, side.weights, side.platformIndex, side.excludedBy);
+export function talentFeatures(side: PlatformSide, talents: readonly Talent[], tokens: TokenSource, known?: KnownVectors): TalentFeatures {
+  return buildTalentFeatures(talents, side.text, side.industry, tokens, side.weights, side.platformIndex, side.excludedBy, known);
 }

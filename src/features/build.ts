@@ -17,6 +17,13 @@ import { needMask, offerMask, stageIndex } from './tables.js';
 
 export type TokenSource = (text: string) => readonly string[];
 
+/**
+ * Already computed TF-IDF rows by text (under the same fitted model), or undefined. The
+ * what-if simulator passes the baseline's rows so an unchanged text is never vectorized
+ * again; the builders vectorize only texts it does not know.
+ */
+export type KnownVectors = (text: string) => SparseVector | undefined;
+
 // ---------- texts fed to the vectorizer (one place, so fit and transform agree) ----------
 
 export function talentDescriptionText(t: Talent): string {
@@ -62,9 +69,14 @@ export function buildIndustryModel(industries: readonly Industry[], policy: Poli
     const v = vectorize(text, tokens(industryText(ind)));
     for (let k = 0; k < v.indices.length; k++) termWeights[v.indices[k] * dims + d] = v.values[k];
   });
-  const priority = new Float64Array(dims);
+  return { ids: industries.map((i) => i.id), dims, termWeights, priority: industryPriorities(industries, policy) };
+}
+
+/** The government priority of each industry (taxonomy order), 0 where the policy names none. */
+export function industryPriorities(industries: readonly Industry[], policy: Policy): Float64Array {
+  const priority = new Float64Array(industries.length);
   industries.forEach((ind, d) => (priority[d] = policy.industryPriority[ind.id] ?? 0));
-  return { ids: industries.map((i) => i.id), dims, termWeights, priority };
+  return priority;
 }
 
 /**
@@ -127,7 +139,8 @@ export interface PlatformFeatures {
 
 export const STAGE_COLUMNS = STAGES.length + 1;
 
-export function buildPlatformFeatures(platforms: readonly Platform[], text: TextModel, ind: IndustryModel, tokens: TokenSource, w: Weights): PlatformFeatures {
+export function buildPlatformFeatures(platforms: readonly Platform[], text: TextModel, ind: IndustryModel, tokens: TokenSource, w: Weights, known?: KnownVectors): PlatformFeatures {
+  const vec = (s: string) => known?.(s) ?? vectorize(text, tokens(s));
   const M = platforms.length;
   const D = ind.dims;
   const rows: SparseVector[] = [];
@@ -148,7 +161,7 @@ export function buildPlatformFeatures(platforms: readonly Platform[], text: Text
     stageFit: new Float64Array(M * STAGE_COLUMNS),
   };
   platforms.forEach((p, i) => {
-    const doc = vectorize(text, tokens(platformText(p)));
+    const doc = vec(platformText(p));
     rows.push(doc);
     const declared = new Float64Array(D);
     ind.ids.forEach((idv, d) => (declared[d] = p.industries[idv] ?? 0));
@@ -202,7 +215,9 @@ export function buildTalentFeatures(
   w: Weights,
   platformIndex: ReadonlyMap<string, number>,
   excludedBy: ReadonlyMap<string, readonly number[]>,
+  known?: KnownVectors,
 ): TalentFeatures {
+  const vec = (s: string) => known?.(s) ?? vectorize(text, tokens(s));
   const N = talents.length;
   const D = ind.dims;
   const descRows: SparseVector[] = [];
@@ -217,9 +232,9 @@ export function buildTalentFeatures(
   const excl: number[] = [];
   const levelValue = Object.fromEntries(TALENT_LEVELS.map((l) => [l, w[`level.${l}`]])) as Record<string, number>;
   talents.forEach((t, i) => {
-    const desc = vectorize(text, tokens(talentDescriptionText(t)));
+    const desc = vec(talentDescriptionText(t));
     descRows.push(desc);
-    profRows.push(vectorize(text, tokens(talentProfileText(t))));
+    profRows.push(vec(talentProfileText(t)));
     let declared: Float64Array | null = null;
     if (t.industries && t.industries.length > 0) {
       declared = new Float64Array(D);

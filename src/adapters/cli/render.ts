@@ -165,3 +165,48 @@ export function queueStatusReport(host: string, st: QueueStatus): string {
   }
   return lines.join('\n') + '\n';
 }
+
+/** The simulator's side-by-side table: the baseline, then one row per scenario, then each scenario's moves (first few). */
+export function simulationReport(
+  diffs: readonly import('../../simulation/diff.js').SimulationDiff[],
+  timings: { baselineMs: number; baselineCpuMs: number; scenarioMs: number[]; scenarioCpuMs: number[] },
+  moveLimit = 10,
+): string {
+  const lines: string[] = [];
+  const secs = (ms: number) => (ms / 1000).toFixed(2);
+  const row = (label: string, s: import('../../simulation/diff.js').SideSummary, ms: number, cpuMs: number, extra: string) =>
+    `  ${label.padEnd(28).slice(0, 28)} ${String(s.placed).padStart(6)} ${String(s.unplaced).padStart(8)} ${s.totalScore.toFixed(2).padStart(10)} ${pct(s.coverage.platforms).padStart(8)} ${fmt(s.exposureGini.platforms).padStart(6)} ${pct(s.coverage.talents).padStart(8)} ${fmt(s.exposureGini.talents).padStart(6)} ${String(s.referrals.supportYuan).padStart(11)} ${`${secs(ms)}/${secs(cpuMs)}`.padStart(11)}  ${extra}`;
+  lines.push('talentmatch simulate');
+  lines.push(`  ${'side'.padEnd(28)} ${'placed'.padStart(6)} ${'unplaced'.padStart(8)} ${'total'.padStart(10)} ${'p-cover'.padStart(8)} ${'p-gini'.padStart(6)} ${'t-cover'.padStart(8)} ${'t-gini'.padStart(6)} ${'support ¥'.padStart(11)} ${'wall/cpu s'.padStart(11)}  cost`);
+  if (diffs.length > 0) lines.push(row('baseline', diffs[0].baseline, timings.baselineMs, timings.baselineCpuMs, 'load, vectorize, score every pair, assign, refer'));
+  diffs.forEach((d, i) => {
+    const c = d.cost;
+    const cost = `${c.vectorized} texts vectorized, ${c.pairs} of ${c.totalPairs} pairs rescored${c.reusedText ? '' : ' (vocabulary refitted)'}`;
+    lines.push(row(d.scenario, d.result, timings.scenarioMs[i], timings.scenarioCpuMs[i], cost));
+  });
+  for (const d of diffs) {
+    const p2g = d.referrals['platform-to-government'];
+    const g2p = d.referrals['government-to-platform'];
+    lines.push('');
+    lines.push(`scenario ${JSON.stringify(d.scenario)}: placed ${d.delta.placed >= 0 ? '+' : ''}${d.delta.placed}, total score ${d.delta.totalScore >= 0 ? '+' : ''}${d.delta.totalScore.toFixed(3)}, ${d.moves.length} talents move; referrals to government +${p2g.added.length} / -${p2g.removed.length}, introductions +${g2p.added.length} / -${g2p.removed.length}`);
+    const changed = d.industries.filter((r) => r.baseline.placed !== r.scenario.placed || r.baseline.unplaced !== r.scenario.unplaced);
+    for (const r of changed) lines.push(`  industry ${r.id.padEnd(22)} placed ${r.baseline.placed} -> ${r.scenario.placed}, unplaced ${r.baseline.unplaced} -> ${r.scenario.unplaced}`);
+    for (const p of d.platforms.filter((x) => x.delta !== 0)) lines.push(`  platform ${p.id.padEnd(30)} assigned ${p.baseline?.assigned ?? '-'} -> ${p.scenario?.assigned ?? '-'}`);
+    const place = (x: { platformId: string; score: number } | null) => (x ? `${x.platformId} (${fmt(x.score)})` : 'unplaced');
+    for (const m of d.moves.slice(0, moveLimit)) lines.push(`  ${m.kind.padEnd(8)} ${m.talentId}: ${place(m.from)} -> ${place(m.to)}`);
+    if (d.moves.length > moveLimit) lines.push(`  ... and ${d.moves.length - moveLimit} more moves (--out DIR writes them all to diff.json)`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** `evaluate --industry-share / --exposure-floor`: each list control's cost and gain beside the plain top-k. */
+export function controlsTable(rows: readonly import('../../evaluation/controls.js').ControlOutcome[], k: number): string {
+  const lines = ['', `  list controls (top-${k}; cost: NDCG and score given up; gain: exposure Gini, coverage, industry balance)`];
+  lines.push(`  ${'control'.padEnd(26)}${'talent NDCG'.padStart(12)}${'platform NDCG'.padStart(14)}${'exposure Gini'.padStart(14)}${'coverage'.padStart(10)}${'top-industry share'.padStart(20)}${'score loss'.padStart(12)}`);
+  for (const r of rows) {
+    lines.push(
+      `  ${r.control.padEnd(26)}${n3(r.talentNdcg).padStart(12)}${n3(r.platformNdcg).padStart(14)}${fmt(r.exposureGini).padStart(14)}${pct(r.platformCoverage).padStart(10)}${fmt(r.industryBalance).padStart(20)}${r.scoreLoss.toFixed(3).padStart(12)}${r.unmetFloors ? `  (${r.unmetFloors} floors unmet)` : ''}`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}

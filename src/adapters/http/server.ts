@@ -42,7 +42,12 @@ import {
   RecommendationLine,
   ScoreRequest,
   ScoreResponse,
+  SimulateRequest,
 } from '../../api/schemas.js';
+import type { SimSide } from '../../simulation/simulate.js';
+import { simulateBaseline, simulateScenario } from '../../simulation/simulate.js';
+import type { MilpSolver } from '../../matching/optimal.js';
+import { loadHighsSolver } from '../../solvers/highs.js';
 
 export interface ServerOptions {
   /** the snapshot database `talentmatch batch` writes; opened read-only, must exist */
@@ -322,6 +327,21 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     const decisions = b.decisions ? resolveDecisions(b.decisions, index(m.talents.ids), index(m.platforms.ids), 'request body decisions') : undefined;
     const a = engine.match({ mode: b.mode, proposer: b.proposer, milpMaxPairs: LIMITS.matchMilpMaxPairs, timeLimitSec: LIMITS.matchTimeLimitSec, now: () => performance.now(), ...(decisions ? { decisions } : {}) });
     return assignmentRecord(recordContext(engine), a);
+  });
+
+  // what-if on the server's dataset: the baseline per assignment option set is computed once
+  const baselines = new LRUCache<string, SimSide>({ max: 4 });
+  let solver: MilpSolver | undefined;
+  app.post('/v1/simulate', { schema: { body: SimulateRequest } }, async (req) => {
+    if (!o.engine) throw new HttpError(503, { error: 'not_ready', message: 'simulate needs the server started with --data' });
+    const b = req.body;
+    if (b.mode === 'optimal') solver ??= await loadHighsSolver();
+    const opts = { assign: { mode: b.mode, proposer: b.proposer, maxPrefs: b.maxPrefs, timeLimitSec: 5, ...(b.mode === 'optimal' ? { solver } : {}) }, topK: b.top };
+    const key = `${b.mode}/${b.proposer}/${b.maxPrefs}`;
+    let baseline = baselines.get(key);
+    if (!baseline) baselines.set(key, (baseline = simulateBaseline(o.engine, opts)));
+    const diffs = (b.scenarios ?? [b.scenario!]).map((s) => simulateScenario(o.engine!, baseline, s, opts).diff);
+    return b.scenario ? diffs[0] : { diffs };
   });
 
   app.addHook('onClose', async () => {

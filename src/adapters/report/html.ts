@@ -10,12 +10,12 @@ import type { ReferralReport } from './referrals.js';
 
 const require = createRequire(import.meta.url);
 
-async function echartsSource(): Promise<string> {
+export async function echartsSource(): Promise<string> {
   const path = require.resolve('echarts/dist/echarts.min.js');
   return (await readFile(path, 'utf8')).replace(/<\/script/gi, '<\\/script');
 }
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const yuanM = (y: number) => `${(y / 1e6).toFixed(2)} M`;
 
