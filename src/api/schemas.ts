@@ -7,6 +7,8 @@
 import { z } from 'zod';
 import { TalentSchema } from '../domain/schemas.js';
 import { TERMS } from '../config/weights.js';
+import { ISSUE_CAP } from '../config/limits.js';
+import { DecisionsSchema } from '../domain/decisions.js';
 
 export const LIMITS = {
   /** request body, bytes */
@@ -18,8 +20,17 @@ export const LIMITS = {
   /** entities per POST /v1/match */
   maxMatchTalents: 2000,
   maxMatchPlatforms: 200,
+  /** POST /v1/match, optimal mode: the MILP solver's time limit (s) and largest exact instance (pairs), so one request stays under requestTimeoutMs */
+  matchTimeLimitSec: 5,
+  matchMilpMaxPairs: 2000,
   /** per request, milliseconds */
   requestTimeoutMs: 10_000,
+  /** nesting of arrays and objects in a body (the deepest valid request nests 5) */
+  bodyDepth: 32,
+  /** issues listed in a 400 answer; the rest are counted in `omitted` */
+  issues: ISSUE_CAP,
+  /** characters of an unknown id echoed back in a 404 */
+  echoedId: 64,
 } as const;
 
 const id = z.string().min(1);
@@ -52,9 +63,18 @@ export const ScoreResponse = z.object({ results: z.array(ScoreResult) });
 
 export const InlineRecommendRequest = z.object({ talent: TalentSchema, k: z.number().int().min(1).max(LIMITS.maxK).default(10) });
 
-export const KQuery = z.object({ k: z.coerce.number().int().min(1).max(LIMITS.maxK).default(10) });
+// decimal digits only: z.coerce.number() also took "0x10" (16), "1e1" and " 5"
+const kText = `integer in [1, ${LIMITS.maxK}]`;
+export const KQuery = z.object({
+  k: z
+    .string()
+    .regex(/^[0-9]{1,4}$/, { error: kText })
+    .optional()
+    .transform((v) => (v === undefined ? 10 : Number(v)))
+    .pipe(z.number().int().min(1, { error: kText }).max(LIMITS.maxK, { error: kText })),
+});
 export const IdParams = z.object({ id });
-export const DirectionQuery = z.object({ direction: z.enum(['platform-to-government', 'government-to-platform']).optional() });
+export const DirectionQuery = z.object({ direction: z.enum(['platform-to-government', 'government-to-platform', 'support-budget']).optional() });
 
 export const MatchRequest = z.object({
   industries: z.array(z.unknown()).optional(),
@@ -64,6 +84,8 @@ export const MatchRequest = z.object({
   weights: z.unknown().optional(),
   mode: z.enum(['stable', 'optimal']).default('stable'),
   proposer: z.enum(['talent', 'platform']).default('talent'),
+  /** committee decisions (pins, forbidden pairs, seats held back), as in `match --decisions` */
+  decisions: DecisionsSchema.optional(),
 });
 
 export const ErrorBody = z.object({
@@ -72,6 +94,8 @@ export const ErrorBody = z.object({
   requestId: z.string().optional(),
   issues: z.array(z.object({ where: z.string(), path: z.string(), expected: z.string(), got: z.string() })).optional(),
   id: z.string().optional(),
+  /** issues found beyond the listed ones */
+  omitted: z.number().int().optional(),
 });
 
 export type ScoreRequestT = z.infer<typeof ScoreRequest>;

@@ -7,7 +7,7 @@
  * Uses the global fetch (Node 20).
  */
 import type { RecommendationLineT, ScoreRequestT, ScoreResponseT, ErrorBodyT } from '../api/schemas.js';
-import type { AssignmentRecord } from '../engine/formatAssignment.js';
+import type { AssignmentRecord, BudgetLine, IntroductionLine, ReferralLine, SupportLine } from '../engine/formatAssignment.js';
 import type { Talent } from '../domain/schemas.js';
 
 export type { RecommendationLineT as RecommendationLine, ScoreRequestT as ScoreRequest, ScoreResponseT as ScoreResponse, ErrorBodyT as ErrorBody };
@@ -24,8 +24,17 @@ export class TalentmatchApiError extends Error {
 
 export interface ReferralsResponse {
   runId: number;
-  referrals: { direction: 'platform-to-government' | 'government-to-platform'; platformId: string; items: Record<string, unknown>[] }[];
+  referrals: ReferralLine[];
 }
+
+export interface PlatformReferralsResponse {
+  runId: number;
+  platformId: string;
+  toGovernment: SupportLine;
+  toPlatform: IntroductionLine;
+}
+
+export type { BudgetLine, IntroductionLine, ReferralLine, SupportLine };
 
 export class TalentmatchClient {
   constructor(
@@ -60,8 +69,16 @@ export class TalentmatchClient {
   assignment(): Promise<AssignmentRecord> {
     return this.call('GET', '/v1/assignment');
   }
-  referrals(direction?: 'platform-to-government' | 'government-to-platform'): Promise<ReferralsResponse> {
+  referrals(direction?: ReferralLine['direction']): Promise<ReferralsResponse> {
     return this.call('GET', `/v1/referrals${direction ? `?direction=${direction}` : ''}`);
+  }
+  /** One platform's two referral lines (404 for an unknown platform). */
+  platformReferrals(id: string): Promise<PlatformReferralsResponse> {
+    return this.call('GET', `/v1/platforms/${encodeURIComponent(id)}/referrals`);
+  }
+  /** The support budget's allocation (404 when the snapshot's policy has no budget). */
+  referralBudget(): Promise<BudgetLine & { runId: number }> {
+    return this.call('GET', '/v1/referrals/budget');
   }
   match(instance: { platforms: unknown[]; talents: unknown[]; industries?: unknown[]; policy?: unknown; weights?: unknown; mode?: 'stable' | 'optimal'; proposer?: 'talent' | 'platform' }): Promise<AssignmentRecord> {
     return this.call('POST', '/v1/match', instance);

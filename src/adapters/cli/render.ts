@@ -61,12 +61,19 @@ export function summarize(
   if (extra.assignment) lines.push(summarizeAssignment(engine, extra.assignment).trimEnd());
   if (extra.referrals) {
     const r = extra.referrals;
-    const toGov = r.toGovernment.reduce((n, l) => n + l.length, 0);
-    const yuan = r.toGovernment.reduce((n, l) => n + l.reduce((m, i) => m + i.supportYuan, 0), 0);
-    const intro = r.toPlatform.reduce((n, l) => n + l.items.length, 0);
-    const open = r.toPlatform.filter((l) => l.items.length > 0).length;
-    lines.push(`  referrals  platform-to-government: ${toGov} projects, suggested support ${(yuan / 1e6).toFixed(2)} M yuan in total`);
-    lines.push(`             government-to-platform: ${intro} introductions to ${open} platforms with room left`);
+    const cases = r.toGovernment.flat();
+    const hosted = cases.filter((i) => i.hosted).length;
+    const yuan = cases.reduce((m, i) => m + i.supportYuan, 0);
+    const intro = r.toPlatform.reduce((n, l) => n + l.introduced.length, 0);
+    const receiving = r.toPlatform.filter((l) => l.introduced.length > 0).length;
+    const reserve = r.toPlatform.reduce((n, l) => n + l.reserve.length, 0);
+    const withReserve = r.toPlatform.filter((l) => l.reserve.length > 0).length;
+    lines.push(`  referrals  platform-to-government: ${cases.length} projects (${hosted} hosted, ${cases.length - hosted} introduced), suggested support ${(yuan / 1e6).toFixed(2)} M yuan in total`);
+    if (r.budget) {
+      const b = r.budget;
+      lines.push(`             support budget ${(b.budgetYuan / 1e6).toFixed(2)} M yuan: ${b.funded} funded (${(b.allocatedYuan / 1e6).toFixed(2)} M), ${b.notFunded} not funded, ${b.method}${b.method === 'greedy' ? ` (gap ${(100 * b.gap).toFixed(2)}% to the LP bound)` : ''}`);
+    }
+    lines.push(`             government-to-platform: ${intro} projects introduced to ${receiving} platforms; reserves of ${reserve} projects at ${withReserve} platforms`);
   }
   const c = engine.cacheStats();
   const times = Object.entries(extra.timings).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(', ');
@@ -77,12 +84,15 @@ export function summarize(
 
 /** A few lines on an assignment: mode, counts, total, blocking pairs, the commonest reasons. */
 export function summarizeAssignment(engine: Engine, a: Assignment): string {
-  const assigned = engine.model.talents.count - a.unassigned.length;
+  let assigned = 0;
+  for (let t = 0; t < a.pairs.talents; t++) if (a.matching.pairOf[t] >= 0) assigned++;
+  let hosted = 0;
+  for (let t = 0; t < engine.hostOf.length; t++) if (engine.hostOf[t] >= 0) hosted++;
   const codes = new Map<string, number>();
   for (const u of a.unassigned) codes.set(u.code, (codes.get(u.code) ?? 0) + 1);
   const lines = [
-    `  assignment ${a.mode}${a.mode === 'stable' ? ` (${a.proposer}-proposing)` : ` (${a.optimal?.method}, gap ${(100 * (a.optimal?.gap ?? 0)).toFixed(2)}% to ${a.optimal?.boundKind})`}: ${assigned} assigned, total score ${a.totalScore.toFixed(2)}, blocking pairs ${a.blockingPairs}`,
-    `             unassigned ${a.unassigned.length}: ${[...codes.entries()].sort((x, y) => y[1] - x[1]).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'}`,
+    `  assignment ${a.mode}${a.mode === 'stable' ? ` (${a.proposer}-proposing)` : ` (${a.optimal?.method}, gap ${(100 * (a.optimal?.gap ?? 0)).toFixed(2)}% to ${a.optimal?.boundKind}${a.solveMs !== undefined ? `, solved in ${Math.round(a.solveMs)} ms` : ''})`}: ${assigned} assigned, total score ${a.totalScore.toFixed(2)}, blocking pairs ${a.blockingPairs}`,
+    `             unassigned ${a.unassigned.length}${hosted > 0 ? ` (${hosted} hosted projects stay with their hosts)` : ''}: ${[...codes.entries()].sort((x, y) => y[1] - x[1]).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'}`,
   ];
   return lines.join('\n') + '\n';
 }
@@ -112,7 +122,8 @@ export function evaluationTable(ev: Evaluation, outcomes: number): string {
 export function tuneReport(r: TuneResult, out: string): string {
   const gain = r.tuned.cv - r.baseline.cv;
   return (
-    `tune: objective ${r.options.objective} (k=${r.options.k}, ${r.options.folds}-fold CV, seed ${r.options.seed}, ${r.evaluations} evaluations)\n` +
+    `tune: objective ${r.options.objective} (k=${r.options.k}, ${r.options.folds}-fold CV, seed ${r.options.seed}, ${r.evaluations} evaluations, method ${r.options.method === 'auto' ? `auto -> ${r.method}` : r.method})\n` +
+    (r.compared ? `  held-out by method: random ${r.compared.random.toFixed(4)}, learn ${r.compared.learn.toFixed(4)}\n` : '') +
     `  held-out objective: baseline ${r.baseline.cv.toFixed(4)} -> tuned ${r.tuned.cv.toFixed(4)} (${gain >= 0 ? '+' : ''}${gain.toFixed(4)})\n` +
     `  all outcomes:       baseline ${r.baseline.all.toFixed(4)} -> tuned ${r.tuned.all.toFixed(4)}\n` +
     `  wrote ${out}\n`
