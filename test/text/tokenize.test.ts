@@ -76,6 +76,34 @@ describe('TF-IDF', () => {
   });
 });
 
+describe('tokenizer: the Latin split is natural\'s WordTokenizer', () => {
+  // the oracle: what the tokenizer used before splitting by the pattern directly
+  // (WordTokenizer, then the same stop-word / length / stem rules)
+  const oracle = async (text: string): Promise<string[]> => {
+    const { WordTokenizer } = await import('natural/lib/natural/tokenizers/index.js');
+    const { PorterStemmer } = await import('natural/lib/natural/stemmers/index.js');
+    const { words } = await import('natural/lib/natural/util/stopwords.js');
+    const stop = new Set(words);
+    return new WordTokenizer()
+      .tokenize(text.normalize('NFKC').toLowerCase())
+      .filter((w: string) => w.length >= 2 && !stop.has(w))
+      .map((w: string) => (/^[a-z]+$/.test(w) ? PorterStemmer.stem(w) : w));
+  };
+  it('gives the same tokens on edge cases (leading/trailing gaps, underscores, Cyrillic, digits, spaces only)', async () => {
+    for (const s of ['  leading and trailing  ', '__init__ snake_case x_y', 'Москва logistics 2024 5g', ' ', '', '-a-b-cd-', 'ＡＩ　ｍｏｄｅｌ full-width', 'a,b;;cc...dd']) {
+      expect(tk.tokenize(s), s).toEqual(await oracle(s));
+    }
+  });
+  it('gives the same tokens on arbitrary Latin text', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.stringMatching(/^[A-Za-z0-9_ ,.;\-'éАб]{0,60}$/), async (s) => {
+        expect(tk.tokenize(s)).toEqual(await oracle(s));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('long Han runs (issue 15: one long run stalled the API)', () => {
   const sentence = '视觉研发团队专注于跨境电商平台的数据分析与人工智能算法研究并且提供金融服务';
 
