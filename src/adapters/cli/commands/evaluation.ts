@@ -7,39 +7,42 @@ import { weightIssues } from '../../../engine/data.js';
 import { createEngine } from '../../../engine/engine.js';
 import type { Engine } from '../../../engine/engine.js';
 import { evaluate } from '../../../evaluation/evaluate.js';
-import { OBJECTIVES, tune } from '../../../evaluation/tune.js';
+import { OBJECTIVES, tuneAsync } from '../../../evaluation/tune.js';
 import { inputError, optionError } from '../../../errors.js';
 import { readJson } from '../../files/read.js';
 import { writeLines } from '../../files/write.js';
 import { EXIT_OK, parsePositiveInt } from '../common.js';
 import type { Cli } from '../common.js';
-import { engineFor, load, writeReport } from '../load.js';
-import { addDataOptions, dataOptionsSchema, kOption, parseOptions } from '../options.js';
+import { engineFor, load, withRanker, writeReport } from '../load.js';
+import { addDataOptions, addThreadsOption, dataOptionsSchema, kOption, parseOptions, threadsSchema } from '../options.js';
 import { createProgress } from '../progress.js';
 import { evaluationTable, tuneReport } from '../render.js';
 
 const k = z.number().int().min(1);
 
-const evaluateSchema = dataOptionsSchema.extend({ k, json: z.boolean() });
+const evaluateSchema = dataOptionsSchema.extend(threadsSchema.shape).extend({ k, json: z.boolean() });
 
 export function evaluateCommand(program: Command, { io, done }: Cli): void {
   addDataOptions(
-    kOption(program.command('evaluate').description('offline metrics of both sides against outcomes.jsonl, coverage, exposure, assignment health')).option(
-      '--json',
-      'print JSON instead of a table',
-      false,
+    addThreadsOption(
+      kOption(program.command('evaluate').description('offline metrics of both sides against outcomes.jsonl, coverage, exposure, assignment health')).option(
+        '--json',
+        'print JSON instead of a table',
+        false,
+      ),
     ),
   ).action(async (raw: unknown) => {
     const o = parseOptions(evaluateSchema, raw);
     const loaded = await load(o, true, io, true);
     const engine = engineFor(loaded, {});
-    const ev = evaluate(engine, loaded.dataset.outcomes ?? [], o.k);
+    const rec = await withRanker(engine, o.threads, (r) => r.recommend(o.k, o.k));
+    const ev = evaluate(engine, loaded.dataset.outcomes ?? [], o.k, rec);
     io.out(o.json ? JSON.stringify(ev, null, 2) + '\n' : evaluationTable(ev, loaded.dataset.outcomes?.length ?? 0));
     done(EXIT_OK);
   });
 }
 
-const tuneSchema = dataOptionsSchema.extend({
+const tuneSchema = dataOptionsSchema.extend(threadsSchema.shape).extend({
   out: z.string(),
   budget: z.number().int().min(1),
   seed: z.number().int().min(1),
@@ -51,7 +54,7 @@ const tuneSchema = dataOptionsSchema.extend({
 
 export function tuneCommand(program: Command, { io, done }: Cli): void {
   addDataOptions(
-    kOption(
+    addThreadsOption(kOption(
       program
         .command('tune')
         .description('seeded weight search with k-fold cross-validation over the outcomes; writes the best weights with provenance')
@@ -69,21 +72,23 @@ export function tuneCommand(program: Command, { io, done }: Cli): void {
           if (!Number.isFinite(x) || x < 0 || x > 10) throw optionError(`--exposure-penalty must be a number in [0, 10], got ${JSON.stringify(v)}`);
           return x;
         }, 0.1),
-    ),
+    )),
   ).action(async (raw: unknown) => {
     const o = parseOptions(tuneSchema, raw);
     const loaded = await load(o, true, io, true);
     const engine = engineFor(loaded, {});
     const progress = createProgress('tune', io);
-    const r = tune(engine, loaded.dataset.outcomes ?? [], {
+    const tuneOptions = {
       budget: o.budget,
       seed: o.seed,
       folds: o.folds,
       objective: o.objective,
       exposurePenalty: o.exposurePenalty,
       k: o.k,
-      onProgress: (d, t) => progress.update(d, t),
-    });
+      onProgress: (d: number, t: number) => progress.update(d, t),
+    };
+    // every candidate weighting is ranked on the worker threads (same result as in process)
+    const r = await withRanker(engine, o.threads, (ranker) => tuneAsync(engine, loaded.dataset.outcomes ?? [], tuneOptions, (model, kk) => ranker.recommend(kk, kk, model)));
     progress.stop();
     const out = {
       ...defaultWeights,
