@@ -74,7 +74,20 @@ export const ErrorBody = z.object({
   id: z.string().optional(),
 });
 
+export const Health = z.object({ status: z.literal('ok') });
+export const Readiness = z.object({ status: z.enum(['ready', 'not_ready']), snapshot: z.number().int().nullable(), model: z.boolean() });
+export const AdminStatus = z.object({
+  snapshot: z.object({ runId: z.number().int() }).nullable(),
+  model: z.boolean(),
+  auth: z.boolean(),
+  keys: z.number().int(),
+  quotas: z.object({ max: z.number().int(), expensiveMax: z.number().int(), windowMs: z.number().int() }),
+  uptimeSec: z.number().int(),
+});
+
 export type ScoreRequestT = z.infer<typeof ScoreRequest>;
 export type ScoreResponseT = z.infer<typeof ScoreResponse>;
 export type RecommendationLineT = z.infer<typeof RecommendationLine>;
 export type ErrorBodyT = z.infer<typeof ErrorBody>;
+export type ReadinessT = z.infer<typeof Readiness>;
+export type AdminStatusT = z.infer<typeof AdminStatus>;

@@ -13,6 +13,7 @@ import { matchCommand, referCommand } from './commands/match.js';
 import { explainCommand, recommendCommand, scoreCommand } from './commands/recommend.js';
 import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
+import { keysCommand } from './commands/keys.js';
 
 const processIo: Io = {
   out: (s) => process.stdout.write(s),
@@ -33,6 +34,7 @@ const COMMANDS: readonly ((program: Command, cli: Cli) => void)[] = [
   exportCommand,
   diffCommand,
   serveCommand,
+  keysCommand,
   workerCommand,
   queueCommand,
   validateCommand,

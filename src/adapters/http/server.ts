@@ -12,7 +12,7 @@
  * 500 with a request id only. Logs are pino lines with request ids and no profile text.
  */
 import Fastify from 'fastify';
-import type { FastifyInstance, FastifyError } from 'fastify';
+import type { FastifyInstance, FastifyError, FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
@@ -29,7 +29,10 @@ import { LiveScorer } from '../../engine/live.js';
 import { assignmentRecord, recordContext } from '../../engine/formatAssignment.js';
 import { Store } from '../../store/store.js';
 import {
+  AdminStatus,
   DirectionQuery,
+  Health,
+  Readiness,
   ErrorBody,
   IdParams,
   InlineRecommendRequest,
@@ -40,6 +43,15 @@ import {
   ScoreRequest,
   ScoreResponse,
 } from '../../api/schemas.js';
+import { defaultQuotas } from '../../config/api.js';
+import type { QuotaOptions } from '../../config/api.js';
+import type { KeyRing } from './keys.js';
+import { ApiError, addAuthHook, applyRoutePolicies, boundPlatform, forbidden } from './access.js';
+import { registerQuotas } from './quotas.js';
+import { addAudit } from './audit.js';
+import { registerTransport } from './transport.js';
+import type { TransportOptions } from './transport.js';
+import { swaggerOptions, swaggerUiOptions } from './openapi.js';
 
 export interface ServerOptions {
   /** the snapshot database `talentmatch batch` writes; opened read-only, must exist */
@@ -47,6 +59,16 @@ export interface ServerOptions {
   /** engine for live scoring (built from --data); without it the live routes answer 503 */
   engine?: Engine;
   logger?: boolean | Record<string, unknown>;
+  /** API keys; undefined = no authentication (serve --insecure-no-auth, or loopback without keys) */
+  keys?: KeyRing;
+  /** per-key quotas (defaults: src/config/api.ts) */
+  quotas?: Partial<QuotaOptions>;
+  /** append the audit trail to this file as JSON Lines */
+  audit?: string;
+  /** TLS, CORS, security headers, proxy trust */
+  transport?: TransportOptions;
+  /** the clock of key expiry (tests) */
+  now?: () => number;
 }
 
 class HttpError extends Error {
@@ -67,8 +89,12 @@ const issueBody = (issues: readonly InputIssue[], message: string) => ({
 
 export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   const store = new Store(o.db, { readonly: true });
+  const quotas = { ...defaultQuotas, ...o.quotas };
   const app = Fastify({
     logger: o.logger ?? false,
+    disableRequestLogging: true, // audit.ts logs one line per request
+    ...((o.transport?.tls ? { https: o.transport.tls } : {}) as object), // the instance stays typed as HTTP/1 (same API)
+    ...(o.transport?.trustProxy !== undefined ? { trustProxy: o.transport.trustProxy } : {}),
     bodyLimit: LIMITS.bodyBytes,
     requestTimeout: LIMITS.requestTimeoutMs,
     genReqId: () => randomUUID(),
@@ -85,6 +111,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
 
   app.setErrorHandler((error: FastifyError & { requestIssues?: InputIssue[] }, req, reply) => {
     const requestId = String(req.id);
+    if (error instanceof ApiError) return reply.code(error.statusCode).send({ ...error.body, requestId });
     if (error instanceof HttpError) return reply.code(error.statusCode).send({ ...error.body, requestId });
     if (error.requestIssues) return reply.code(400).send({ ...issueBody(error.requestIssues, `invalid ${error.validationContext ?? 'request'}`), requestId });
     if (isTalentmatchError(error)) {
@@ -101,11 +128,16 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     return reply.code(500).send({ error: 'internal', message: 'internal error', requestId });
   });
 
-  await app.register(swagger, {
-    openapi: { info: { title: 'talentmatch API', version: '1' }, servers: [] },
-    transform: jsonSchemaTransform,
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // access control, quotas, audit, headers (each in its module; the order of the hooks matters:
+  // route policies before any route, the key check before the quota that counts per key)
+  applyRoutePolicies(app, quotas);
+  addAuthHook(app, o.keys, o.now);
+  await registerQuotas(app, quotas);
+  addAudit(app, o.audit !== undefined ? { file: o.audit } : {});
+  await registerTransport(app, o.transport ?? {});
+
+  await app.register(swagger, swaggerOptions(jsonSchemaTransform));
+  await app.register(swaggerUi, swaggerUiOptions);
 
   // ---- snapshot access ----
   const cache = new LRUCache<string, { v: unknown }>({ max: 10_000 });
@@ -141,8 +173,8 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     return live;
   };
 
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/healthz', { schema: { response: { 200: Health } } }, async () => ({ status: 'ok' as const }));
+  app.get('/readyz', { schema: { response: { 200: Readiness, 503: Readiness } } }, async (_req, reply) => {
     const run = store.latestComplete();
     const ready = run !== undefined && live !== undefined;
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', snapshot: run?.id ?? null, model: live !== undefined });
@@ -150,6 +182,8 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.post('/v1/score', { schema: { body: ScoreRequest, response: { 200: ScoreResponse } } }, async (req) => {
+    const bound = boundPlatform(req);
+    if (bound !== undefined && req.body.pairs.some((p) => p.platform.id !== bound)) throw forbidden(`key ${req.principal!.keyId} is bound to platform ${JSON.stringify(bound)}: every pair's platform must be {"id": ${JSON.stringify(bound)}}`);
     const scorer = needLive();
     const results = req.body.pairs.map((pair, i) => {
       const t = pair.talent.id !== undefined ? { id: pair.talent.id } : { profile: pair.talent.profile };
@@ -164,14 +198,26 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     needLive().recommend(req.body.talent, req.body.k, 'request body talent'),
   );
 
-  const sideLine = (side: 'talent' | 'platform') => async (req: { params: { id: string }; query: { k: number } }, reply: { header(k: string, v: string): unknown }) => {
+  const readLine = (side: 'talent' | 'platform', id: string) =>
+    snapshotRead(`${side}:${id}`, (s, run) => {
+      const line = s.recommendationLine(run, side, id);
+      return line === undefined ? undefined : (JSON.parse(line) as z.infer<typeof RecommendationLine>);
+    });
+  const sideLine = (side: 'talent' | 'platform') => async (req: { params: { id: string }; query: { k: number }; principal: FastifyRequest['principal'] }, reply: { header(k: string, v: string): unknown }) => {
+    const bound = req.principal?.platform;
+    if (bound !== undefined) {
+      // a platform-bound key: its own list, and the talents on it (seeing only its own item)
+      const allowed = side === 'platform' ? req.params.id === bound : (readLine('platform', bound).value?.items.some((it) => it.id === req.params.id) ?? false);
+      if (!allowed) throw forbidden(`key ${req.principal!.keyId} is bound to platform ${JSON.stringify(bound)} and may not read ${side} ${JSON.stringify(req.params.id)}`);
+    }
     const { runId, value } = snapshotRead(`${side}:${req.params.id}`, (s, run) => {
       const line = s.recommendationLine(run, side, req.params.id);
       return line === undefined ? undefined : (JSON.parse(line) as z.infer<typeof RecommendationLine>);
     });
     if (!value) throw notFound(side, req.params.id);
     reply.header('x-snapshot-run', String(runId));
-    return { ...value, items: value.items.slice(0, req.query.k) };
+    const items = bound !== undefined && side === 'talent' ? value.items.filter((it) => it.id === bound) : value.items;
+    return { ...value, items: items.slice(0, req.query.k) };
   };
   app.get('/v1/talents/:id/recommendations', { schema: { params: IdParams, querystring: KQuery, response: { 200: RecommendationLine } } }, sideLine('talent'));
   app.get('/v1/platforms/:id/recommendations', { schema: { params: IdParams, querystring: KQuery, response: { 200: RecommendationLine } } }, sideLine('platform'));
@@ -186,7 +232,8 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     const { runId, value } = snapshotRead('referrals', (s, run) => (s.artifact(run, 'referrals.jsonl') ?? '').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { direction: string }));
     reply.header('x-snapshot-run', String(runId));
     const dir = req.query.direction;
-    return { runId, referrals: (value ?? []).filter((r) => !dir || r.direction === dir) };
+    const bound = boundPlatform(req);
+    return { runId, referrals: (value ?? []).filter((r) => (!dir || r.direction === dir) && (bound === undefined || (r as { platformId?: string }).platformId === bound)) };
   });
 
   app.post('/v1/match', { schema: { body: MatchRequest } }, async (req) => {
@@ -211,6 +258,19 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     );
     const a = engine.match({ mode: b.mode, proposer: b.proposer, milpMaxPairs: 2000, timeLimitSec: 5 });
     return assignmentRecord(recordContext(engine), a);
+  });
+
+  const started = Date.now();
+  app.get('/v1/admin/status', { schema: { response: { 200: AdminStatus } } }, async () => {
+    const run = store.latestComplete();
+    return {
+      snapshot: run ? { runId: run.id } : null,
+      model: live !== undefined,
+      auth: o.keys !== undefined,
+      keys: o.keys?.size ?? 0,
+      quotas,
+      uptimeSec: Math.round((Date.now() - started) / 1000),
+    };
   });
 
   app.addHook('onClose', async () => {
