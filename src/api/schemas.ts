@@ -74,6 +74,35 @@ export const ErrorBody = z.object({
   id: z.string().optional(),
 });
 
+/** GET /v1/assignment and POST /v1/match: the assignment record (engine/formatAssignment.ts; docs/data-contract.md "assignment.json"). */
+export const AssignmentResponse = z.object({
+  mode: z.enum(['stable', 'optimal']),
+  proposer: z.enum(['talent', 'platform']).optional(),
+  assignments: z.array(z.object({ talentId: z.string(), platformId: z.string(), score: z.number(), talentScore: z.number(), platformScore: z.number() })),
+  unassigned: z.array(z.object({ talentId: z.string(), reason: z.string(), code: z.string(), platformId: z.string().optional(), margin: z.number().optional() })),
+  blockingPairs: z.number().int(),
+  totalScore: z.number(),
+  platforms: z.array(z.object({ id: z.string(), slotsUsed: z.number().int(), seatsUsed: z.number().int(), assigned: z.number().int(), slots: z.number().int(), seats: z.number().int() })),
+  method: z.string().optional(),
+  bound: z.number().optional(),
+  boundKind: z.string().optional(),
+  gap: z.number().optional(),
+});
+/** GET /v1/referrals (docs/data-contract.md "referrals.jsonl" for the items). */
+export const ReferralToGovernment = z.object({
+  direction: z.literal('platform-to-government'),
+  platformId: z.string(),
+  items: z.array(z.object({ talentId: z.string(), score: z.number(), priority: z.number(), supportYuan: z.number() })),
+});
+export const ReferralToPlatform = z.object({
+  direction: z.literal('government-to-platform'),
+  platformId: z.string(),
+  freeSlots: z.number().int(),
+  freeSeats: z.number().int(),
+  items: z.array(z.object({ talentId: z.string(), score: z.number(), status: z.enum(['unassigned', 'better-placed']), currentPlatformId: z.string().optional(), currentScore: z.number().optional() })),
+});
+export const ReferralsResponse = z.object({ runId: z.number().int(), referrals: z.array(z.discriminatedUnion('direction', [ReferralToGovernment, ReferralToPlatform])) });
+
 export const Health = z.object({ status: z.literal('ok') });
 export const Readiness = z.object({ status: z.enum(['ready', 'not_ready']), snapshot: z.number().int().nullable(), model: z.boolean() });
 export const AdminStatus = z.object({
@@ -91,3 +120,5 @@ export type RecommendationLineT = z.infer<typeof RecommendationLine>;
 export type ErrorBodyT = z.infer<typeof ErrorBody>;
 export type ReadinessT = z.infer<typeof Readiness>;
 export type AdminStatusT = z.infer<typeof AdminStatus>;
+export type ReferralsResponseT = z.infer<typeof ReferralsResponse>;
+export type AssignmentResponseT = z.infer<typeof AssignmentResponse>;

@@ -11,6 +11,7 @@ import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import type { FastifySwaggerUiOptions } from '@fastify/swagger-ui';
 import { IndustrySchema, PlatformSchema, PolicySchema, TalentSchema } from '../../domain/schemas.js';
 import { SECURITY_SCHEME } from './access.js';
+import { AssignmentResponse, ReferralsResponse } from '../../api/schemas.js';
 
 type Json = Record<string, unknown>;
 
@@ -28,9 +29,20 @@ export const CONTRACT_SCHEMAS: Readonly<Record<string, Json>> = {
 };
 const ref = (name: keyof typeof CONTRACT_SCHEMAS & string) => ({ $ref: `#/components/schemas/${name}` });
 
+/** 200 bodies of the routes that send stored bytes (no response serializer): documented here. */
+const DOC_RESPONSES: Readonly<Record<string, [method: string, schema: z.ZodType, description: string]>> = {
+  '/v1/assignment': ['get', AssignmentResponse, 'The assignment record of the latest snapshot'],
+  '/v1/referrals': ['get', ReferralsResponse, 'Referral lists, filtered by direction'],
+  '/v1/match': ['post', AssignmentResponse, 'The assignment record of the instance in the body'],
+};
+
 /** Replaces the loose profile / instance schemas of the request bodies by the contract's. */
 function typeProfiles(doc: Json): Json {
   const paths = (doc.paths ?? {}) as Record<string, Record<string, Json>>;
+  for (const [path, [method, schema, description]] of Object.entries(DOC_RESPONSES)) {
+    const op = paths[path]?.[method] as { responses?: Record<string, unknown> } | undefined;
+    if (op) op.responses = { 200: { description, content: { 'application/json': { schema: component(schema) } } }, ...op.responses };
+  }
   const body = (path: string) => {
     const op = paths[path]?.post as { requestBody?: { content?: Record<string, { schema?: Json }> } } | undefined;
     return op?.requestBody?.content?.['application/json']?.schema as { properties?: Record<string, Json> } | undefined;

@@ -11,7 +11,7 @@
  * issue style), 404 naming the unknown id, 413 for oversize bodies, 503 until ready,
  * 500 with a request id only. Logs are pino lines with request ids and no profile text.
  */
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { FastifyInstance, FastifyError, FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -92,7 +92,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   const quotas = { ...defaultQuotas, ...o.quotas };
   const app = Fastify({
     logger: o.logger ?? false,
-    disableRequestLogging: true, // audit.ts logs one line per request
+    logController: new LogController({ disableRequestLogging: true }), // audit.ts logs one line per request
     ...((o.transport?.tls ? { https: o.transport.tls } : {}) as object), // the instance stays typed as HTTP/1 (same API)
     ...(o.transport?.trustProxy !== undefined ? { trustProxy: o.transport.trustProxy } : {}),
     bodyLimit: LIMITS.bodyBytes,
