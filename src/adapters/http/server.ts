@@ -12,7 +12,7 @@
  * 500 with a request id only. Logs are pino lines with request ids and no profile text.
  */
 import Fastify, { LogController } from 'fastify';
-import type { FastifyInstance, FastifyError, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
@@ -203,21 +203,24 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
       const line = s.recommendationLine(run, side, id);
       return line === undefined ? undefined : (JSON.parse(line) as z.infer<typeof RecommendationLine>);
     });
-  const sideLine = (side: 'talent' | 'platform') => async (req: { params: { id: string }; query: { k: number }; principal: FastifyRequest['principal'] }, reply: { header(k: string, v: string): unknown }) => {
+  const sideLine = (side: 'talent' | 'platform') => async (req: { params: { id: string }; query: { k: number }; principal: FastifyRequest['principal'] }, reply: FastifyReply) => {
     const bound = req.principal?.platform;
     if (bound !== undefined) {
       // a platform-bound key: its own list, and the talents on it (seeing only its own item)
       const allowed = side === 'platform' ? req.params.id === bound : (readLine('platform', bound).value?.items.some((it) => it.id === req.params.id) ?? false);
       if (!allowed) throw forbidden(`key ${req.principal!.keyId} is bound to platform ${JSON.stringify(bound)} and may not read ${side} ${JSON.stringify(req.params.id)}`);
     }
-    const { runId, value } = snapshotRead(`${side}:${req.params.id}`, (s, run) => {
-      const line = s.recommendationLine(run, side, req.params.id);
-      return line === undefined ? undefined : (JSON.parse(line) as z.infer<typeof RecommendationLine>);
+    // the answer's bytes, cached per (run, side, id, k, binding): a hit is one Map lookup, no parse and no serializer
+    const { runId, value } = snapshotRead(`${side}:${req.params.id}:${req.query.k}:${bound ?? ''}`, () => {
+      const line = readLine(side, req.params.id).value;
+      if (!line) return undefined;
+      const items = bound !== undefined && side === 'talent' ? line.items.filter((it) => it.id === bound) : line.items;
+      return Buffer.from(JSON.stringify({ side: line.side, id: line.id, items: items.slice(0, req.query.k) }));
     });
     if (!value) throw notFound(side, req.params.id);
     reply.header('x-snapshot-run', String(runId));
-    const items = bound !== undefined && side === 'talent' ? value.items.filter((it) => it.id === bound) : value.items;
-    return { ...value, items: items.slice(0, req.query.k) };
+    // ready bytes: Fastify sends a Buffer as is (the response schema documents it, the zod serializer is skipped)
+    return reply.type('application/json; charset=utf-8').send(value);
   };
   app.get('/v1/talents/:id/recommendations', { schema: { params: IdParams, querystring: KQuery, response: { 200: RecommendationLine } } }, sideLine('talent'));
   app.get('/v1/platforms/:id/recommendations', { schema: { params: IdParams, querystring: KQuery, response: { 200: RecommendationLine } } }, sideLine('platform'));
