@@ -20,6 +20,12 @@ export const LIMITS = {
   maxMatchPlatforms: 200,
   /** per request, milliseconds */
   requestTimeoutMs: 10_000,
+  /** nesting of arrays and objects in a body (the deepest valid request nests 5) */
+  bodyDepth: 32,
+  /** issues listed in a 400 answer; the rest are counted in `omitted` */
+  issues: 100,
+  /** characters of an unknown id echoed back in a 404 */
+  echoedId: 64,
 } as const;
 
 const id = z.string().min(1);
@@ -52,7 +58,16 @@ export const ScoreResponse = z.object({ results: z.array(ScoreResult) });
 
 export const InlineRecommendRequest = z.object({ talent: TalentSchema, k: z.number().int().min(1).max(LIMITS.maxK).default(10) });
 
-export const KQuery = z.object({ k: z.coerce.number().int().min(1).max(LIMITS.maxK).default(10) });
+// decimal digits only: z.coerce.number() also took "0x10" (16), "1e1" and " 5"
+const kText = `integer in [1, ${LIMITS.maxK}]`;
+export const KQuery = z.object({
+  k: z
+    .string()
+    .regex(/^[0-9]{1,4}$/, { error: kText })
+    .optional()
+    .transform((v) => (v === undefined ? 10 : Number(v)))
+    .pipe(z.number().int().min(1, { error: kText }).max(LIMITS.maxK, { error: kText })),
+});
 export const IdParams = z.object({ id });
 export const DirectionQuery = z.object({ direction: z.enum(['platform-to-government', 'government-to-platform']).optional() });
 
@@ -72,6 +87,8 @@ export const ErrorBody = z.object({
   requestId: z.string().optional(),
   issues: z.array(z.object({ where: z.string(), path: z.string(), expected: z.string(), got: z.string() })).optional(),
   id: z.string().optional(),
+  /** issues found beyond the listed ones */
+  omitted: z.number().int().optional(),
 });
 
 /** GET /v1/assignment and POST /v1/match: the assignment record (engine/formatAssignment.ts; docs/data-contract.md "assignment.json"). */
@@ -104,7 +121,7 @@ export const ReferralToPlatform = z.object({
 export const ReferralsResponse = z.object({ runId: z.number().int(), referrals: z.array(z.discriminatedUnion('direction', [ReferralToGovernment, ReferralToPlatform])) });
 
 export const Health = z.object({ status: z.literal('ok') });
-export const Readiness = z.object({ status: z.enum(['ready', 'not_ready']), snapshot: z.number().int().nullable(), model: z.boolean() });
+export const Readiness = z.object({ status: z.enum(['ready', 'not_ready']), snapshot: z.number().int().nullable(), model: z.boolean(), reason: z.string().optional() });
 export const AdminStatus = z.object({
   snapshot: z.object({ runId: z.number().int() }).nullable(),
   model: z.boolean(),

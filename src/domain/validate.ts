@@ -18,14 +18,15 @@ export interface Located<T> {
   at: SourceRef;
 }
 
-/** Renders a found value briefly for a message. */
+/** Renders a found value briefly for a message (non-finite numbers by name: JSON would say "null"). */
 export function renderValue(v: unknown): string {
   if (v === undefined) return 'missing';
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   let s: string;
   try {
-    s = JSON.stringify(v) ?? String(v);
+    s = JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x)) ?? String(v);
   } catch {
-    s = String(v);
+    s = Array.isArray(v) ? 'an array' : typeof v === 'object' && v !== null ? 'an object' : String(v);
   }
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
@@ -66,6 +67,8 @@ export function issuesFromZod(error: z.ZodError, raw: unknown, at: SourceRef): I
       expected = `a valid key: ${iss.issues[0]?.message ?? 'string'}`;
       got = renderValue(path[path.length - 1]);
       path = path.slice(0, -1);
+    } else if (iss.code === 'custom' && typeof iss.params?.got === 'string') {
+      got = iss.params.got; // a rule over the whole record says what it measured
     } else {
       got = renderValue(valueAt(raw, path));
     }
@@ -80,6 +83,29 @@ export interface CrossRecordInput {
   talents?: readonly Located<Talent>[];
   policy?: Located<Policy>;
   outcomes?: readonly Located<Outcome>[];
+  /**
+   * Ids of records that failed their own schema (already reported). References to them are
+   * follow-ons of that one problem: they are collapsed into one issue per file and field
+   * ("62 outcomes refer to rejected platforms") instead of burying the real error.
+   */
+  rejected?: { platforms?: ReadonlySet<string>; talents?: ReadonlySet<string> };
+}
+
+/** Collapses references to rejected records: one issue per file and field, naming the first and the count. */
+class FollowOns {
+  private readonly groups = new Map<string, { first: InputIssue; count: number; what: string; target: string }>();
+  add(at: SourceRef, path: string, field: string, what: string, target: string, id: string): void {
+    const k = `${at.file}\u0000${field}`;
+    const g = this.groups.get(k);
+    if (g) g.count++;
+    else this.groups.set(k, { first: { ...at, path, expected: `an existing ${target} id`, got: renderValue(id) }, count: 1, what, target });
+  }
+  issues(): InputIssue[] {
+    return [...this.groups.values()].map((g) => ({
+      ...g.first,
+      got: `${g.first.got}, a ${g.target} rejected above (${g.count} ${g.what}${g.count === 1 ? ' refers' : 's refer'} to rejected ${g.target}s)`,
+    }));
+  }
 }
 
 function duplicates<T extends { id: string }>(records: readonly Located<T>[], out: InputIssue[]): Set<string> {
@@ -102,6 +128,9 @@ function duplicates<T extends { id: string }>(records: readonly Located<T>[], ou
  */
 export function checkCrossRecords(input: CrossRecordInput): InputIssue[] {
   const out: InputIssue[] = [];
+  const follow = new FollowOns();
+  const rejectedP = input.rejected?.platforms;
+  const rejectedT = input.rejected?.talents;
   const industryIds = duplicates(input.industries, out);
   const known = (idv: string) => industryIds.has(idv);
   const industryList = [...industryIds].join(', ');
@@ -114,7 +143,8 @@ export function checkCrossRecords(input: CrossRecordInput): InputIssue[] {
     }
     if (talentIds) {
       p.value.excludeTalents?.forEach((t, i) => {
-        if (!talentIds.has(t)) out.push({ ...p.at, path: `excludeTalents[${i}]`, expected: 'an existing talent id', got: renderValue(t) });
+        if (!talentIds.has(t) && rejectedT?.has(t)) follow.add(p.at, `excludeTalents[${i}]`, 'excludeTalents', 'platform exclusion', 'talent', t);
+        else if (!talentIds.has(t)) out.push({ ...p.at, path: `excludeTalents[${i}]`, expected: 'an existing talent id', got: renderValue(t) });
       });
     }
   }
@@ -124,7 +154,8 @@ export function checkCrossRecords(input: CrossRecordInput): InputIssue[] {
     });
     if (platformIds) {
       t.value.excludePlatforms?.forEach((p, i) => {
-        if (!platformIds.has(p)) out.push({ ...t.at, path: `excludePlatforms[${i}]`, expected: 'an existing platform id', got: renderValue(p) });
+        if (!platformIds.has(p) && rejectedP?.has(p)) follow.add(t.at, `excludePlatforms[${i}]`, 'excludePlatforms', 'talent exclusion', 'platform', p);
+        else if (!platformIds.has(p)) out.push({ ...t.at, path: `excludePlatforms[${i}]`, expected: 'an existing platform id', got: renderValue(p) });
       });
     }
   }
@@ -134,8 +165,15 @@ export function checkCrossRecords(input: CrossRecordInput): InputIssue[] {
     }
   }
   for (const o of input.outcomes ?? []) {
-    if (talentIds && !talentIds.has(o.value.talentId)) out.push({ ...o.at, path: 'talentId', expected: 'an existing talent id', got: renderValue(o.value.talentId) });
-    if (platformIds && !platformIds.has(o.value.platformId)) out.push({ ...o.at, path: 'platformId', expected: 'an existing platform id', got: renderValue(o.value.platformId) });
+    if (talentIds && !talentIds.has(o.value.talentId)) {
+      if (rejectedT?.has(o.value.talentId)) follow.add(o.at, 'talentId', 'talentId', 'outcome', 'talent', o.value.talentId);
+      else out.push({ ...o.at, path: 'talentId', expected: 'an existing talent id', got: renderValue(o.value.talentId) });
+    }
+    if (platformIds && !platformIds.has(o.value.platformId)) {
+      if (rejectedP?.has(o.value.platformId)) follow.add(o.at, 'platformId', 'platformId', 'outcome', 'platform', o.value.platformId);
+      else out.push({ ...o.at, path: 'platformId', expected: 'an existing platform id', got: renderValue(o.value.platformId) });
+    }
   }
+  out.push(...follow.issues());
   return out;
 }

@@ -30,7 +30,9 @@ class HeldHeaps {
   ) {
     const M = caps.length;
     this.off = new Int32Array(M + 1);
-    for (let p = 0; p < M; p++) this.off[p + 1] = this.off[p] + Math.max(0, caps[p]);
+    // a platform never holds more talents than it has acceptable pairs: bounding by that keeps
+    // the heap's size at most the pair count, whatever the slots (up to 1e9 by the contract)
+    for (let p = 0; p < M; p++) this.off[p + 1] = this.off[p] + Math.max(0, Math.min(caps[p], ps.pPtr[p + 1] - ps.pPtr[p]));
     this.size = new Int32Array(M);
     this.items = new Int32Array(this.off[M]);
   }

@@ -16,8 +16,16 @@
  *    snapshot is assembled in id order, so 1, 2 or 4 threads give the same bytes.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
-import { readLines } from '../files/lines.js';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ioError, readLines, tooLongExpectation } from '../files/lines.js';
+import { jsonLineIssue } from '../files/read.js';
+import { acquireBatchLock } from './lock.js';
+import { publishRefusal } from '../../engine/publish.js';
+import type { ReaderLimits } from '../../config/limits.js';
+import { readerLimits } from '../../config/limits.js';
 import { availableParallelism } from 'node:os';
 import { serialize, deserialize } from 'node:v8';
 import type { Industry, Platform, Policy, Talent } from '../../domain/schemas.js';
@@ -82,6 +90,12 @@ export interface BatchOptions {
   cap?: number;
   now?: () => string;
   onProgress?: (bytes: number, totalBytes: number) => void;
+  /** publish even when the talents shrank below the guard's share of the previous snapshot (or are empty) */
+  allowShrink?: boolean;
+  /** how long to wait for another batch holding the database (default 0: fail at once) */
+  lockWaitMs?: number;
+  /** line and file size limits (default: from the environment, else the documented defaults) */
+  limits?: ReaderLimits;
 }
 
 export interface BatchSummary {
@@ -133,12 +147,53 @@ const sha = (s: string | Buffer) => createHash('sha256').update(s).digest('hex')
 
 async function fileHash(path: string): Promise<string> {
   const h = createHash('sha256');
+  const stream = createReadStream(path);
   try {
-    for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+    for await (const chunk of stream) h.update(chunk as Buffer);
   } catch (e) {
-    throw new TalentmatchError('E_IO', `${path}: cannot read (${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message})`);
+    throw ioError(path, e);
+  } finally {
+    stream.destroy();
   }
   return h.digest('hex');
+}
+
+/**
+ * The talents input, read once. A regular file is hashed up front (the run's fingerprint, for
+ * --resume) and hashed again as it streams; the two must agree. Anything else (a pipe,
+ * `<(cat f)`, a FIFO) can only be read once: it is copied into a private temporary file
+ * while being hashed, and the run reads that copy. Before this a pipe was drained by the
+ * hash and the run saw an empty file (and published a snapshot of 0 talents).
+ */
+async function talentsSource(path: string): Promise<{ path: string; hash: string; cleanup(): void }> {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    throw ioError(path, e);
+  }
+  if (st.isDirectory()) throw ioError(path, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
+  if (st.isFile()) return { path, hash: await fileHash(path), cleanup: () => undefined };
+  const dir = mkdtempSync(join(tmpdir(), 'talentmatch-input-'));
+  const copy = join(dir, 'talents.jsonl');
+  const h = createHash('sha256');
+  const out = createWriteStream(copy);
+  const input = createReadStream(path);
+  try {
+    for await (const chunk of input) {
+      h.update(chunk as Buffer);
+      if (!out.write(chunk)) await once(out, 'drain');
+    }
+    out.end();
+    await once(out, 'finish');
+  } catch (e) {
+    out.destroy();
+    rmSync(dir, { recursive: true, force: true });
+    throw ioError(path, e);
+  } finally {
+    input.destroy();
+  }
+  return { path: copy, hash: h.digest('hex'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** The platform side of a run and its fingerprint (coordinator and queue workers compute it alike). */
@@ -168,13 +223,17 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
   const industryIds = new Set(inputs.industries.map((i) => i.id));
 
   const optionsKey = JSON.stringify({ k, kPlatform, chunkSize, mode: assignOpts.mode, proposer: assignOpts.proposer, maxPrefs: assignOpts.maxPrefs, skipInvalid: o.skipInvalid === true });
-  const fingerprint = sha(`${platformFp}\n${optionsKey}\n${await fileHash(inputs.talentsPath)}`);
-  const totalBytes = statSync(inputs.talentsPath).size;
-
-  const store = new Store(o.db);
+  const limits = o.limits ?? readerLimits(process.env);
+  const lock = await acquireBatchLock(o.db, { waitMs: o.lockWaitMs ?? 0 });
+  let source: Awaited<ReturnType<typeof talentsSource>> | undefined;
+  let store: Store | undefined;
   let pool: ChunkDispatcher | undefined;
   let runId = -1;
   try {
+    source = await talentsSource(inputs.talentsPath);
+    const fingerprint = sha(`${platformFp}\n${optionsKey}\n${source.hash}`);
+    const totalBytes = statSync(source.path).size;
+    store = new Store(o.db);
     let resumed = false;
     if (o.resume) {
       const r = store.resumable(fingerprint);
@@ -189,7 +248,7 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
     const done = store.doneChunks(runId);
     const pack = packPlatformSide(side);
     pool = o.dispatcher
-      ? await o.dispatcher({ pack, runId, platformFingerprint: platformFp, talentsPath: inputs.talentsPath })
+      ? await o.dispatcher({ pack, runId, platformFingerprint: platformFp, talentsPath: source.path })
       : (() => {
           const local = createChunkPool(pack, threads);
           return { concurrency: threads, run: (t: ChunkTask) => local.run(t), destroy: () => local.destroy() };
@@ -234,7 +293,7 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
         return;
       }
       const key = chunkKey(talents);
-      if (baseId !== undefined && store.reuseChunk(runId, id, baseId, key, startLine, endLine)) {
+      if (baseId !== undefined && store!.reuseChunk(runId, id, baseId, key, startLine, endLine)) {
         reused++;
         return;
       }
@@ -242,7 +301,7 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
       const p = pool!
         .run(task)
         .then((res) => {
-          store.writeChunk(chunkRows(runId, key, task, res));
+          store!.writeChunk(chunkRows(runId, key, task, res));
           scored++;
           scoredTalents += res.ids.length;
         })
@@ -256,21 +315,26 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
 
     let bytes = 0;
     let lineNo = 0;
+    // problems name the file the user gave, also when the run reads a copy of a pipe
     const file = inputs.talentsPath;
-    for await (const ln of readLines(inputs.talentsPath)) {
+    const streamed = createHash('sha256');
+    for await (const ln of readLines(source.path, undefined, { maxLineBytes: limits.maxLineBytes, onChunk: (b) => streamed.update(b) })) {
       const text = ln.text;
       lineNo = ln.line;
       bytes = ln.end;
       if (lineNo % 1000 === 0) o.onProgress?.(Math.min(bytes, totalBytes), totalBytes);
       if (failure) break;
-      const trimmed = text.trim();
-      if (trimmed === '') continue;
       const lineIssues: InputIssue[] = [];
+      if (ln.tooLong !== undefined) {
+        lineIssues.push({ file, line: lineNo, path: '', expected: tooLongExpectation(limits.maxLineBytes), got: `${ln.tooLong.toLocaleString('en-US')} bytes` });
+      } else if (text.trim() === '') continue;
       let raw: unknown;
-      try {
-        raw = JSON.parse(trimmed);
-      } catch (e) {
-        lineIssues.push({ file, line: lineNo, path: '', expected: 'one JSON object per line', got: `invalid JSON (${(e as Error).message.replace(/^.*?: /, '')})` });
+      if (lineIssues.length === 0) {
+        try {
+          raw = JSON.parse(text.trim());
+        } catch (e) {
+          lineIssues.push(jsonLineIssue(file, lineNo, e));
+        }
       }
       let talent: Talent | undefined;
       if (lineIssues.length === 0) {
@@ -315,6 +379,9 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
     o.onProgress?.(totalBytes, totalBytes);
     if (failure) throw failure;
     if (issues.length > 0) throw inputError(issues, omitted);
+    if (streamed.digest('hex') !== source.hash) {
+      throw new TalentmatchError('E_IO', `${file}: the file changed while the batch was reading it; run the batch again on a file that is not being written`);
+    }
 
     const tStream = performance.now();
     // ---- finalize: platform lines, assignment, referrals; publish atomically ----
@@ -362,6 +429,12 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
         first = false;
       }
     })();
+    // the publish guard: an empty or sharply smaller talent set than the snapshot served now
+    // is far more often a truncated nightly file than a real change
+    const previous = store.latestComplete();
+    const prevTalents = previous?.summary ? (JSON.parse(previous.summary) as { talents?: number }).talents : undefined;
+    const refusal = publishRefusal({ previousTalents: prevTalents, previousRunId: previous?.id, talents: N, allowShrink: o.allowShrink === true });
+    if (refusal) throw new TalentmatchError('E_INPUT', `${file}: ${refusal.message}`, [{ file, path: '', expected: refusal.expected, got: refusal.got }]);
     const stats = store.chunkStats(runId);
     const seconds = (performance.now() - t0) / 1000;
     const summary: BatchSummary = {
@@ -396,11 +469,17 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
     if (o.keep !== undefined) summary.pruned = store.prune(o.keep);
     return summary;
   } catch (e) {
-    if (runId >= 0 && (e instanceof TalentmatchError ? e.code === 'E_INPUT' : false)) store.fail(runId, now(), e instanceof Error ? e.message : String(e));
+    // bad or unreadable input fails the run (never left `running`); anything else (a queue
+    // chunk that failed on every worker, workers started with other inputs, an unreachable
+    // Redis, a crash) keeps it for --resume once the cause is fixed
+    const inputFault = e instanceof TalentmatchError && (e.code === 'E_INPUT' || e.code === 'E_IO');
+    if (runId >= 0 && inputFault) store?.fail(runId, now(), e instanceof Error ? e.message : String(e));
     throw e;
   } finally {
     await pool?.destroy();
-    store.close();
+    store?.close();
+    source?.cleanup();
+    lock.release();
   }
 }
 

@@ -23,6 +23,7 @@ import { randomUUID } from 'node:crypto';
 import type { InputIssue } from '../../errors.js';
 import { inputError, isTalentmatchError } from '../../errors.js';
 import { issuesFromZod } from '../../domain/validate.js';
+import { BodyError, parseBody } from './body.js';
 import type { Engine } from '../../engine/engine.js';
 import { createEngine } from '../../engine/engine.js';
 import { LiveScorer } from '../../engine/live.js';
@@ -80,15 +81,27 @@ class HttpError extends Error {
   }
 }
 
-const notFound = (what: string, id: string) => new HttpError(404, { error: 'not_found', message: `unknown ${what} id ${JSON.stringify(id)}`, id });
-const issueBody = (issues: readonly InputIssue[], message: string) => ({
-  error: 'bad_request',
-  message,
-  issues: issues.map((i) => ({ where: i.file + (i.index !== undefined ? `[${i.index}]` : i.line !== undefined ? `:${i.line}` : ''), path: i.path, expected: i.expected, got: i.got })),
-});
+/** An id as echoed back: at most LIMITS.echoedId characters (a 1 MB id was echoed whole). */
+const echo = (id: string) => (id.length > LIMITS.echoedId ? `${id.slice(0, LIMITS.echoedId)}...` : id);
+const notFound = (what: string, id: string) => new HttpError(404, { error: 'not_found', message: `unknown ${what} id ${JSON.stringify(echo(id))}`, id: echo(id) });
+/** A 400 body: at most LIMITS.issues issues listed, the rest counted in `omitted`. */
+const issueBody = (issues: readonly InputIssue[], message: string, omitted = 0) => {
+  const shown = issues.slice(0, LIMITS.issues);
+  const more = omitted + issues.length - shown.length;
+  return {
+    error: 'bad_request',
+    message,
+    issues: shown.map((i) => ({ where: i.file + (i.index !== undefined ? `[${i.index}]` : i.line !== undefined ? `:${i.line}` : ''), path: i.path, expected: i.expected, got: i.got })),
+    ...(more > 0 ? { omitted: more } : {}),
+  };
+};
+/** The store could not be read (corrupt, truncated, removed): 503, never 500. */
+const storeUnavailable = () => new HttpError(503, { error: 'not_ready', message: 'the snapshot database cannot be read; see the server log' });
 
 export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
-  const store = new Store(o.db, { readonly: true });
+  // opened at start: a missing, corrupt or foreign file fails `serve` at once (E_IO naming it);
+  // a file that goes bad later answers 503 and is reopened on the next request
+  const initial = new Store(o.db, { readonly: true });
   const quotas = { ...defaultQuotas, ...o.quotas };
   const app = Fastify({
     logger: o.logger ?? false,
@@ -98,13 +111,37 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     bodyLimit: LIMITS.bodyBytes,
     requestTimeout: LIMITS.requestTimeoutMs,
     genReqId: () => randomUUID(),
+    // errors raised before routing (a malformed URL, an id longer than a route parameter may
+    // be) would echo the whole URL back: answer them briefly
+    frameworkErrors: (error, req, reply) => {
+      const status = (error as { statusCode?: number }).statusCode ?? 400;
+      const msg = error.message.length > 2 * LIMITS.echoedId ? `${error.message.slice(0, 2 * LIMITS.echoedId)}...` : error.message;
+      void (reply as unknown as { code(n: number): { send(b: unknown): unknown } }).code(status >= 400 && status < 500 ? status : 400).send({ error: status === 414 ? 'uri_too_long' : 'bad_request', message: msg, requestId: String(req.id) });
+    },
   }).withTypeProvider<ZodTypeProvider>();
+
+  // unknown routes (and ids longer than a route parameter may be) echo the path truncated
+  app.setNotFoundHandler((req, reply) => {
+    const url = req.url.length > 2 * LIMITS.echoedId ? `${req.url.slice(0, 2 * LIMITS.echoedId)}...` : req.url;
+    return reply.code(404).send({ error: 'not_found', message: `no route ${req.method} ${url}`, requestId: String(req.id) });
+  });
+
+  // JSON bodies: nesting bounded before parsing, prototype keys refused with their path
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, parseBody(body as string, LIMITS.bodyDepth));
+    } catch (e) {
+      done(e as Error, undefined);
+    }
+  });
 
   // validation: zod, reported in the contract's style (path, expectation, value found)
   app.setValidatorCompiler(({ schema, httpPart }) => (data: unknown) => {
     const r = (schema as z.ZodType).safeParse(data);
     if (r.success) return { value: r.data };
     const err = Object.assign(new Error('invalid request'), { statusCode: 400, requestIssues: issuesFromZod(r.error, data, { file: `request ${httpPart ?? 'body'}` }) });
+    // issueBody lists at most LIMITS.issues of them and counts the rest
     return { error: err };
   });
   app.setSerializerCompiler(serializerCompiler);
@@ -113,10 +150,14 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     const requestId = String(req.id);
     if (error instanceof ApiError) return reply.code(error.statusCode).send({ ...error.body, requestId });
     if (error instanceof HttpError) return reply.code(error.statusCode).send({ ...error.body, requestId });
+    if (error instanceof BodyError) {
+      if (error.issue) return reply.code(400).send({ ...issueBody([error.issue], error.message), requestId });
+      return reply.code(400).send({ error: 'bad_json', message: error.message, requestId });
+    }
     if (error.requestIssues) return reply.code(400).send({ ...issueBody(error.requestIssues, `invalid ${error.validationContext ?? 'request'}`), requestId });
     if (isTalentmatchError(error)) {
-      if (error.code === 'E_INPUT') return reply.code(400).send({ ...issueBody(error.issues, error.message), requestId });
-      if (error.code === 'E_UNKNOWN_ID') return reply.code(404).send({ error: 'not_found', message: error.message, requestId });
+      if (error.code === 'E_INPUT') return reply.code(400).send({ ...issueBody(error.issues, error.message, error.omitted), requestId });
+      if (error.code === 'E_UNKNOWN_ID') return reply.code(404).send({ error: 'not_found', message: error.message.length > 200 ? `${error.message.slice(0, 200)}...` : error.message, requestId });
       if (error.code === 'E_OPTION') return reply.code(400).send({ error: 'bad_request', message: error.message, requestId });
     }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send({ error: 'payload_too_large', message: `body larger than ${LIMITS.bodyBytes} bytes`, requestId });
@@ -140,10 +181,49 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, swaggerUiOptions);
 
   // ---- snapshot access ----
+  let store: Store | undefined = initial;
+  let storeFault: string | undefined;
+  /** A database that fails to open or read: logged once per distinct reason, closed, retried on the next request. */
+  const storeFailed = (e: unknown): HttpError => {
+    const why = `${o.db}: ${(e as { code?: string }).code ?? 'error'}: ${(e as Error).message}`;
+    if (why !== storeFault) app.log.error({ db: o.db, reason: why }, 'snapshot database unreadable');
+    storeFault = why;
+    try {
+      store?.close();
+    } catch {
+      /* already unusable */
+    }
+    store = undefined;
+    return storeUnavailable();
+  };
+  const openStore = () => {
+    if (!store) {
+      try {
+        store = new Store(o.db, { readonly: true });
+      } catch (e) {
+        storeFailed(e);
+        return undefined;
+      }
+    }
+    return store;
+  };
+  /** Runs a read of the store; any database failure becomes a 503 (and a log line), never a 500. */
+  const guarded = <T>(fn: () => T): T => {
+    try {
+      const v = fn();
+      storeFault = undefined;
+      return v;
+    } catch (e) {
+      if (e instanceof HttpError) throw e;
+      throw storeFailed(e);
+    }
+  };
   const cache = new LRUCache<string, { v: unknown }>({ max: 10_000 });
   let servedRun = -1;
   const latestRun = (): number => {
-    const run = store.latestComplete();
+    const s = openStore();
+    if (!s) throw storeUnavailable(); // it could be opened at start: it went bad since
+    const run = guarded(() => s.latestComplete());
     if (!run) throw new HttpError(503, { error: 'not_ready', message: 'no complete snapshot yet' });
     if (run.id !== servedRun) {
       servedRun = run.id;
@@ -158,7 +238,9 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
       const k = `${runId}\u0000${key}`;
       const hit = cache.get(k);
       if (hit) return { runId, value: hit.v as T | undefined };
-      const value = store.read(() => (store.run(runId)?.status === 'complete' ? { v: read(store, runId) } : undefined));
+      const s = openStore();
+      if (!s) throw storeUnavailable();
+      const value = guarded(() => s.read(() => (s.run(runId)?.status === 'complete' ? { v: read(s, runId) } : undefined)));
       if (value) {
         if (value.v !== undefined) cache.set(k, value);
         return { runId, value: value.v };
@@ -175,9 +257,16 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
 
   app.get('/healthz', { schema: { response: { 200: Health } } }, async () => ({ status: 'ok' as const }));
   app.get('/readyz', { schema: { response: { 200: Readiness, 503: Readiness } } }, async (_req, reply) => {
-    const run = store.latestComplete();
+    let run;
+    try {
+      const s = openStore();
+      if (!s) throw storeUnavailable();
+      run = guarded(() => s.latestComplete());
+    } catch {
+      return reply.code(503).send({ status: 'not_ready', snapshot: null, model: live !== undefined, reason: 'snapshot database unreadable (see the server log)' });
+    }
     const ready = run !== undefined && live !== undefined;
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', snapshot: run?.id ?? null, model: live !== undefined });
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', snapshot: run?.id ?? null, model: live !== undefined, ...(storeFault && !run ? { reason: 'snapshot database unreadable (see the server log)' } : {}) });
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
@@ -265,7 +354,13 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
 
   const started = Date.now();
   app.get('/v1/admin/status', { schema: { response: { 200: AdminStatus } } }, async () => {
-    const run = store.latestComplete();
+    let run;
+    try {
+      const s = openStore();
+      run = s ? guarded(() => s.latestComplete()) : undefined;
+    } catch {
+      run = undefined; // unreadable: reported as no snapshot (the log names the reason)
+    }
     return {
       snapshot: run ? { runId: run.id } : null,
       model: live !== undefined,
@@ -277,7 +372,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   });
 
   app.addHook('onClose', async () => {
-    store.close();
+    store?.close();
   });
   return app;
 }
