@@ -114,7 +114,88 @@ export const ErrorBody = z.object({
   omitted: z.number().int().optional(),
 });
 
+/** GET /v1/assignment and POST /v1/match: the assignment record (engine/formatAssignment.ts; docs/data-contract.md "assignment.json"). */
+export const AssignmentResponse = z.object({
+  mode: z.enum(['stable', 'optimal']),
+  proposer: z.enum(['talent', 'platform']).optional(),
+  assignments: z.array(z.object({ talentId: z.string(), platformId: z.string(), score: z.number(), talentScore: z.number(), platformScore: z.number() })),
+  unassigned: z.array(z.object({ talentId: z.string(), reason: z.string(), code: z.string(), platformId: z.string().optional(), margin: z.number().optional() })),
+  blockingPairs: z.number().int(),
+  totalScore: z.number(),
+  platforms: z.array(z.object({ id: z.string(), slotsUsed: z.number().int(), seatsUsed: z.number().int(), assigned: z.number().int(), slots: z.number().int(), seats: z.number().int() })),
+  method: z.string().optional(),
+  bound: z.number().optional(),
+  boundKind: z.string().optional(),
+  gap: z.number().optional(),
+});
+/** GET /v1/referrals (docs/data-contract.md "referrals.jsonl": engine/formatAssignment.ts ReferralLine). */
+const Scores = { score: z.number(), talentScore: z.number(), platformScore: z.number() };
+export const ReferralToGovernment = z.object({
+  direction: z.literal('platform-to-government'),
+  platformId: z.string(),
+  hosted: z.number().int(),
+  introduced: z.number().int(),
+  fundedYuan: z.number().optional(),
+  items: z.array(
+    z.object({
+      talentId: z.string(),
+      hosted: z.boolean(),
+      ...Scores,
+      priority: z.number(),
+      merit: z.number(),
+      supportYuan: z.number(),
+      funded: z.boolean().optional(),
+      fundedYuan: z.number().optional(),
+      code: z.enum(['no-support', 'over-budget']).optional(),
+      reason: z.string().optional(),
+      why: Why,
+    }),
+  ),
+});
+export const ReferralToPlatform = z.object({
+  direction: z.literal('government-to-platform'),
+  platformId: z.string(),
+  freeSlots: z.number().int(),
+  freeSeats: z.number().int(),
+  slotsLeft: z.number().int(),
+  seatsLeft: z.number().int(),
+  acceptable: z.number().int(),
+  introduced: z.array(z.object({ talentId: z.string(), ...Scores, why: Why })),
+  reserve: z.array(z.object({ talentId: z.string(), ...Scores, status: z.enum(['placed-elsewhere', 'unplaced']), placedAt: z.string().optional(), margin: z.number().optional() })),
+});
+export const SupportBudgetLine = z.object({
+  direction: z.literal('support-budget'),
+  method: z.enum(['all-fit', 'dp', 'greedy']),
+  budgetYuan: z.number(),
+  requestedYuan: z.number(),
+  allocatedYuan: z.number(),
+  leftYuan: z.number(),
+  objective: z.number(),
+  bound: z.number(),
+  gap: z.number(),
+  funded: z.number().int(),
+  notFunded: z.number().int(),
+});
+export const ReferralsResponse = z.object({ runId: z.number().int(), referrals: z.array(z.discriminatedUnion('direction', [ReferralToGovernment, ReferralToPlatform, SupportBudgetLine])) });
+export const PlatformReferralsResponse = z.object({ runId: z.number().int(), platformId: z.string(), toGovernment: ReferralToGovernment.optional(), toPlatform: ReferralToPlatform.optional() });
+export const BudgetResponse = SupportBudgetLine.extend({ runId: z.number().int() });
+
+export const Health = z.object({ status: z.literal('ok') });
+export const Readiness = z.object({ status: z.enum(['ready', 'not_ready']), snapshot: z.number().int().nullable(), model: z.boolean(), reason: z.string().optional() });
+export const AdminStatus = z.object({
+  snapshot: z.object({ runId: z.number().int() }).nullable(),
+  model: z.boolean(),
+  auth: z.boolean(),
+  keys: z.number().int(),
+  quotas: z.object({ max: z.number().int(), expensiveMax: z.number().int(), windowMs: z.number().int() }),
+  uptimeSec: z.number().int(),
+});
+
 export type ScoreRequestT = z.infer<typeof ScoreRequest>;
 export type ScoreResponseT = z.infer<typeof ScoreResponse>;
 export type RecommendationLineT = z.infer<typeof RecommendationLine>;
 export type ErrorBodyT = z.infer<typeof ErrorBody>;
+export type ReadinessT = z.infer<typeof Readiness>;
+export type AdminStatusT = z.infer<typeof AdminStatus>;
+export type ReferralsResponseT = z.infer<typeof ReferralsResponse>;
+export type AssignmentResponseT = z.infer<typeof AssignmentResponse>;

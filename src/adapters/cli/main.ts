@@ -14,6 +14,7 @@ import { explainCommand, recommendCommand, scoreCommand } from './commands/recom
 import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
 import { simulateCommand } from './commands/simulate.js';
+import { keysCommand } from './commands/keys.js';
 
 const processIo: Io = {
   out: (s) => process.stdout.write(s),
@@ -35,6 +36,7 @@ const COMMANDS: readonly ((program: Command, cli: Cli) => void)[] = [
   exportCommand,
   diffCommand,
   serveCommand,
+  keysCommand,
   workerCommand,
   queueCommand,
   validateCommand,

@@ -11,8 +11,8 @@
  * issue style), 404 naming the unknown id, 413 for oversize bodies, 503 until ready,
  * 500 with a request id only. Logs are pino lines with request ids and no profile text.
  */
-import Fastify from 'fastify';
-import type { FastifyInstance, FastifyError } from 'fastify';
+import Fastify, { LogController } from 'fastify';
+import type { FastifyInstance, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
@@ -32,7 +32,10 @@ import { assignmentRecord, recordContext } from '../../engine/formatAssignment.j
 import type { ReferralLine } from '../../engine/formatAssignment.js';
 import { Store } from '../../store/store.js';
 import {
+  AdminStatus,
   DirectionQuery,
+  Health,
+  Readiness,
   ErrorBody,
   IdParams,
   InlineRecommendRequest,
@@ -48,6 +51,15 @@ import type { SimSide } from '../../simulation/simulate.js';
 import { simulateBaseline, simulateScenario } from '../../simulation/simulate.js';
 import type { MilpSolver } from '../../matching/optimal.js';
 import { loadHighsSolver } from '../../solvers/highs.js';
+import { defaultQuotas } from '../../config/api.js';
+import type { QuotaOptions } from '../../config/api.js';
+import type { KeyRing } from './keys.js';
+import { ApiError, addAuthHook, applyRoutePolicies, boundPlatform, forbidden } from './access.js';
+import { registerQuotas } from './quotas.js';
+import { addAudit } from './audit.js';
+import { registerTransport } from './transport.js';
+import type { TransportOptions } from './transport.js';
+import { swaggerOptions, swaggerUiOptions } from './openapi.js';
 
 export interface ServerOptions {
   /** the snapshot database `talentmatch batch` writes; opened read-only, must exist */
@@ -55,6 +67,16 @@ export interface ServerOptions {
   /** engine for live scoring (built from --data); without it the live routes answer 503 */
   engine?: Engine;
   logger?: boolean | Record<string, unknown>;
+  /** API keys; undefined = no authentication (serve --insecure-no-auth, or loopback without keys) */
+  keys?: KeyRing;
+  /** per-key quotas (defaults: src/config/api.ts) */
+  quotas?: Partial<QuotaOptions>;
+  /** append the audit trail to this file as JSON Lines */
+  audit?: string;
+  /** TLS, CORS, security headers, proxy trust */
+  transport?: TransportOptions;
+  /** the clock of key expiry (tests) */
+  now?: () => number;
 }
 
 class HttpError extends Error {
@@ -87,8 +109,12 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   // opened at start: a missing, corrupt or foreign file fails `serve` at once (E_IO naming it);
   // a file that goes bad later answers 503 and is reopened on the next request
   const initial = new Store(o.db, { readonly: true });
+  const quotas = { ...defaultQuotas, ...o.quotas };
   const app = Fastify({
     logger: o.logger ?? false,
+    logController: new LogController({ disableRequestLogging: true }), // audit.ts logs one line per request
+    ...((o.transport?.tls ? { https: o.transport.tls } : {}) as object), // the instance stays typed as HTTP/1 (same API)
+    ...(o.transport?.trustProxy !== undefined ? { trustProxy: o.transport.trustProxy } : {}),
     bodyLimit: LIMITS.bodyBytes,
     requestTimeout: LIMITS.requestTimeoutMs,
     genReqId: () => randomUUID(),
@@ -129,6 +155,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
 
   app.setErrorHandler((error: FastifyError & { requestIssues?: InputIssue[] }, req, reply) => {
     const requestId = String(req.id);
+    if (error instanceof ApiError) return reply.code(error.statusCode).send({ ...error.body, requestId });
     if (error instanceof HttpError) return reply.code(error.statusCode).send({ ...error.body, requestId });
     if (error instanceof BodyError) {
       if (error.issue) return reply.code(400).send({ ...issueBody([error.issue], error.message), requestId });
@@ -149,11 +176,16 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     return reply.code(500).send({ error: 'internal', message: 'internal error', requestId });
   });
 
-  await app.register(swagger, {
-    openapi: { info: { title: 'talentmatch API', version: '1' }, servers: [] },
-    transform: jsonSchemaTransform,
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // access control, quotas, audit, headers (each in its module; the order of the hooks matters:
+  // route policies before any route, the key check before the quota that counts per key)
+  applyRoutePolicies(app, quotas);
+  addAuthHook(app, o.keys, o.now);
+  await registerQuotas(app, quotas);
+  addAudit(app, o.audit !== undefined ? { file: o.audit } : {});
+  await registerTransport(app, o.transport ?? {});
+
+  await app.register(swagger, swaggerOptions(jsonSchemaTransform));
+  await app.register(swaggerUi, swaggerUiOptions);
 
   // ---- snapshot access ----
   let store: Store | undefined = initial;
@@ -230,8 +262,8 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     return live;
   };
 
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/healthz', { schema: { response: { 200: Health } } }, async () => ({ status: 'ok' as const }));
+  app.get('/readyz', { schema: { response: { 200: Readiness, 503: Readiness } } }, async (_req, reply) => {
     let run;
     try {
       const s = openStore();
@@ -246,6 +278,8 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.post('/v1/score', { schema: { body: ScoreRequest, response: { 200: ScoreResponse } } }, async (req) => {
+    const bound = boundPlatform(req);
+    if (bound !== undefined && req.body.pairs.some((p) => p.platform.id !== bound)) throw forbidden(`key ${req.principal!.keyId} is bound to platform ${JSON.stringify(bound)}: every pair's platform must be {"id": ${JSON.stringify(bound)}}`);
     const scorer = needLive();
     const results = req.body.pairs.map((pair, i) => {
       const t = pair.talent.id !== undefined ? { id: pair.talent.id } : { profile: pair.talent.profile };
@@ -260,14 +294,29 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     needLive().recommend(req.body.talent, req.body.k, 'request body talent'),
   );
 
-  const sideLine = (side: 'talent' | 'platform') => async (req: { params: { id: string }; query: { k: number } }, reply: { header(k: string, v: string): unknown }) => {
-    const { runId, value } = snapshotRead(`${side}:${req.params.id}`, (s, run) => {
-      const line = s.recommendationLine(run, side, req.params.id);
+  const readLine = (side: 'talent' | 'platform', id: string) =>
+    snapshotRead(`${side}:${id}`, (s, run) => {
+      const line = s.recommendationLine(run, side, id);
       return line === undefined ? undefined : (JSON.parse(line) as z.infer<typeof RecommendationLine>);
+    });
+  const sideLine = (side: 'talent' | 'platform') => async (req: { params: { id: string }; query: { k: number }; principal: FastifyRequest['principal'] }, reply: FastifyReply) => {
+    const bound = req.principal?.platform;
+    if (bound !== undefined) {
+      // a platform-bound key: its own list, and the talents on it (seeing only its own item)
+      const allowed = side === 'platform' ? req.params.id === bound : (readLine('platform', bound).value?.items.some((it) => it.id === req.params.id) ?? false);
+      if (!allowed) throw forbidden(`key ${req.principal!.keyId} is bound to platform ${JSON.stringify(bound)} and may not read ${side} ${JSON.stringify(req.params.id)}`);
+    }
+    // the answer's bytes, cached per (run, side, id, k, binding): a hit is one Map lookup, no parse and no serializer
+    const { runId, value } = snapshotRead(`${side}:${req.params.id}:${req.query.k}:${bound ?? ''}`, () => {
+      const line = readLine(side, req.params.id).value;
+      if (!line) return undefined;
+      const items = bound !== undefined && side === 'talent' ? line.items.filter((it) => it.id === bound) : line.items;
+      return Buffer.from(JSON.stringify({ side: line.side, id: line.id, items: items.slice(0, req.query.k) }));
     });
     if (!value) throw notFound(side, req.params.id);
     reply.header('x-snapshot-run', String(runId));
-    return { ...value, items: value.items.slice(0, req.query.k) };
+    // ready bytes: Fastify sends a Buffer as is (the response schema documents it, the zod serializer is skipped)
+    return reply.type('application/json; charset=utf-8').send(value);
   };
   app.get('/v1/talents/:id/recommendations', { schema: { params: IdParams, querystring: KQuery, response: { 200: RecommendationLine } } }, sideLine('talent'));
   app.get('/v1/platforms/:id/recommendations', { schema: { params: IdParams, querystring: KQuery, response: { 200: RecommendationLine } } }, sideLine('platform'));
@@ -283,10 +332,13 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     const { runId, value } = referralLines();
     reply.header('x-snapshot-run', String(runId));
     const dir = req.query.direction;
-    return { runId, referrals: (value ?? []).filter((r) => !dir || r.direction === dir) };
+    const bound = boundPlatform(req);
+    return { runId, referrals: (value ?? []).filter((r) => (!dir || r.direction === dir) && (bound === undefined || (r as { platformId?: string }).platformId === bound)) };
   });
   // one platform's two lines: what it puts forward (hosted + introduced) and what it is introduced (with its reserve)
   app.get('/v1/platforms/:id/referrals', { schema: { params: IdParams } }, async (req, reply) => {
+    const bound = boundPlatform(req);
+    if (bound !== undefined && bound !== req.params.id) throw forbidden(`key ${req.principal!.keyId} is bound to platform ${JSON.stringify(bound)} and may not read platform ${JSON.stringify(req.params.id)}`);
     const { runId, value } = referralLines();
     const mine = (value ?? []).filter((r) => r.direction !== 'support-budget' && r.platformId === req.params.id);
     if (mine.length === 0) throw notFound('platform', req.params.id);
@@ -336,12 +388,31 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     if (!o.engine) throw new HttpError(503, { error: 'not_ready', message: 'simulate needs the server started with --data' });
     const b = req.body;
     if (b.mode === 'optimal') solver ??= await loadHighsSolver();
-    const opts = { assign: { mode: b.mode, proposer: b.proposer, maxPrefs: b.maxPrefs, timeLimitSec: 5, ...(b.mode === 'optimal' ? { solver } : {}) }, topK: b.top };
+    const opts = { assign: { mode: b.mode, proposer: b.proposer, maxPrefs: b.maxPrefs, timeLimitSec: LIMITS.matchTimeLimitSec, ...(b.mode === 'optimal' ? { solver } : {}) }, topK: b.top };
     const key = `${b.mode}/${b.proposer}/${b.maxPrefs}`;
     let baseline = baselines.get(key);
     if (!baseline) baselines.set(key, (baseline = simulateBaseline(o.engine, opts)));
     const diffs = (b.scenarios ?? [b.scenario!]).map((s) => simulateScenario(o.engine!, baseline, s, opts).diff);
     return b.scenario ? diffs[0] : { diffs };
+  });
+
+  const started = Date.now();
+  app.get('/v1/admin/status', { schema: { response: { 200: AdminStatus } } }, async () => {
+    let run;
+    try {
+      const s = openStore();
+      run = s ? guarded(() => s.latestComplete()) : undefined;
+    } catch {
+      run = undefined; // unreadable: reported as no snapshot (the log names the reason)
+    }
+    return {
+      snapshot: run ? { runId: run.id } : null,
+      model: live !== undefined,
+      auth: o.keys !== undefined,
+      keys: o.keys?.size ?? 0,
+      quotas,
+      uptimeSec: Math.round((Date.now() - started) / 1000),
+    };
   });
 
   app.addHook('onClose', async () => {
