@@ -180,6 +180,10 @@ export const ReferralsResponse = z.object({ runId: z.number().int(), referrals: 
 export const PlatformReferralsResponse = z.object({ runId: z.number().int(), platformId: z.string(), toGovernment: ReferralToGovernment.optional(), toPlatform: ReferralToPlatform.optional() });
 export const BudgetResponse = SupportBudgetLine.extend({ runId: z.number().int() });
 
+/** POST /v1/simulate: one scenario's diff, or `{diffs}` for several (docs/data-contract.md "diff.json" lists every field). */
+const SimulateDiff = z.object({ name: z.string() }).catchall(z.unknown());
+export const SimulateResponse = z.union([SimulateDiff, z.object({ diffs: z.array(SimulateDiff) })]);
+
 export const Health = z.object({ status: z.literal('ok') });
 export const Readiness = z.object({ status: z.enum(['ready', 'not_ready']), snapshot: z.number().int().nullable(), model: z.boolean(), reason: z.string().optional() });
 export const AdminStatus = z.object({

@@ -11,7 +11,7 @@ import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import type { FastifySwaggerUiOptions } from '@fastify/swagger-ui';
 import { IndustrySchema, PlatformSchema, PolicySchema, TalentSchema } from '../../domain/schemas.js';
 import { SECURITY_SCHEME } from './access.js';
-import { AssignmentResponse, BudgetResponse, PlatformReferralsResponse, ReferralsResponse } from '../../api/schemas.js';
+import { AssignmentResponse, BudgetResponse, PlatformReferralsResponse, ReferralsResponse, SimulateResponse } from '../../api/schemas.js';
 
 type Json = Record<string, unknown>;
 
@@ -36,6 +36,7 @@ const DOC_RESPONSES: Readonly<Record<string, [method: string, schema: z.ZodType,
   '/v1/platforms/{id}/referrals': ['get', PlatformReferralsResponse, "One platform's two referral lines"],
   '/v1/referrals/budget': ['get', BudgetResponse, "The support budget's allocation"],
   '/v1/match': ['post', AssignmentResponse, 'The assignment record of the instance in the body'],
+  '/v1/simulate': ['post', SimulateResponse, 'The baseline-vs-scenario diff (one scenario) or the diffs (several)'],
 };
 
 /** Replaces the loose profile / instance schemas of the request bodies by the contract's. */
@@ -43,7 +44,9 @@ function typeProfiles(doc: Json): Json {
   const paths = (doc.paths ?? {}) as Record<string, Record<string, Json>>;
   for (const [path, [method, schema, description]] of Object.entries(DOC_RESPONSES)) {
     const op = paths[path]?.[method] as { responses?: Record<string, unknown> } | undefined;
-    if (op) op.responses = { 200: { description, content: { 'application/json': { schema: component(schema) } } }, ...op.responses };
+    // an open object (the simulate diff's sections, listed in docs/data-contract.md) is `true`, not the untyped `{}`
+    const body = JSON.parse(JSON.stringify(component(schema)).replaceAll('"additionalProperties":{}', '"additionalProperties":true')) as Json;
+    if (op) op.responses = { 200: { description, content: { 'application/json': { schema: body } } }, ...op.responses };
   }
   const body = (path: string) => {
     const op = paths[path]?.post as { requestBody?: { content?: Record<string, { schema?: Json }> } } | undefined;
