@@ -55,8 +55,8 @@ export function withoutHosted(ps: PairSet, hostOf: Int32Array): PairSet {
 }
 
 /** The assignment of the incoming projects: hosted ones take no part and are not reported unassigned. */
-export function assignIncoming(ps: PairSet, hostOf: Int32Array, o: AssignOptions, platformIds: readonly string[], noPairsReason: (t: number) => string): Assignment {
-  const a = assignPairs(withoutHosted(ps, hostOf), o, platformIds, (t) => (hostOf[t] >= 0 ? '' : noPairsReason(t)));
+export function assignIncoming(ps: PairSet, hostOf: Int32Array, o: AssignOptions, platformIds: readonly string[], noPairsReason: (t: number) => string, talentIds?: readonly string[]): Assignment {
+  const a = assignPairs(withoutHosted(ps, hostOf), o, platformIds, (t) => (hostOf[t] >= 0 ? '' : noPairsReason(t)), talentIds);
   if (countHosted(hostOf) === 0) return a;
   return { ...a, unassigned: a.unassigned.filter((u) => hostOf[u.talent] < 0) };
 }

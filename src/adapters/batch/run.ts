@@ -439,7 +439,8 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
       if (e >= 0) wanted.set(talentIds[t], assignment.pairs.plat[e]); // the assignment's pair set (hosted pairs taken out)
       else if (hostOf[t] >= 0) wanted.set(talentIds[t], hostOf[t]);
     }
-    const placed = await explainPlaced(side, inputs.talentsPath, wanted);
+    // the copy the run streamed (a pipe or FIFO can be read only once; a regular file is its own path)
+    const placed = await explainPlaced(side, source!.path, wanted);
     const explained = (t: number) => placed.get(talentIds[t])!;
     const ctx = { talentIds, platformIds, platforms, why: (t: number) => explained(t).why };
     const referrals = buildReferrals({ priority: priority.done(), capital: capital.done(), hosted: hostedPairs(hostOf, explained) }, assignment, inputs.policy);

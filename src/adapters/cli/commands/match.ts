@@ -10,6 +10,7 @@ import { solverProgress, addAssignOptions, addDataOptions, assignOptions, assign
 import { summarizeAssignment } from '../render.js';
 import { optionError } from '../../../errors.js';
 import { assignPairs } from '../../../matching/assign.js';
+import { assignIncoming } from '../../../engine/hosted.js';
 import type { Assignment } from '../../../matching/assign.js';
 import { readDecisions } from '../../files/scores.js';
 import { indexOf, preferencesInstance, scoresInstance } from './matchInputs.js';
@@ -50,7 +51,10 @@ export function matchCommand(program: Command, { io, done }: Cli): void {
         ? await preferencesInstance(o.preferences)
         : await scoresInstance(o.scores!, o.capacities, o.capacities === undefined ? engineFor(await load(o, true, io), {}) : undefined);
     const decisions = o.decisions === undefined ? undefined : await readDecisions(o.decisions, indexOf(external.talentIds), indexOf(external.context.platformIds));
-    const a = assignPairs(external.ps, { ...base, ...(decisions ? { decisions } : {}) }, external.context.platformIds, external.noPairsReason, external.talentIds);
+    const opts = { ...base, ...(decisions ? { decisions } : {}) };
+    const a = external.hostOf
+      ? assignIncoming(external.ps, external.hostOf, opts, external.context.platformIds, external.noPairsReason, external.talentIds)
+      : assignPairs(external.ps, opts, external.context.platformIds, external.noPairsReason, external.talentIds);
     await writeParts(o.out, assignmentJsonParts(external.context, a));
     io.err(`${summarizeExternal(a)}wrote ${o.out}\n`);
     done(EXIT_OK);

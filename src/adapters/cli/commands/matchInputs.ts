@@ -15,6 +15,8 @@ export interface ExternalInstance {
   context: RecordContext;
   talentIds: readonly string[];
   noPairsReason: (t: number) => string;
+  /** with the engine's talents: each talent's host platform or -1 (hosted projects stay where they are, as in `match`) */
+  hostOf?: Int32Array;
 }
 
 const capacityOnly = (id: string, slots: number, seats: number) => ({ id, capacity: { slots, slotsUsed: 0, seats, seatsUsed: 0 } });
@@ -43,7 +45,7 @@ export async function scoresInstance(scoresPath: string, capacitiesPath: string 
   const talentIds = Array.from({ length: m.talents.count }, (_, t) => m.talents.ids[t]);
   const pairs = await readScoresCsv(scoresPath, indexOf(talentIds), indexOf(m.platforms.ids), true);
   const ps = pairSetFromPairs(m.talents.count, m.platforms.count, pairs, m.talents.seats, m.platforms.freeSlots, m.platforms.freeSeats);
-  return { ps, talentIds, noPairsReason, context: { talentIds, platformIds: m.platforms.ids, platforms: engine.data.platforms } };
+  return { ps, talentIds, noPairsReason, hostOf: engine.hostOf, context: { talentIds, platformIds: m.platforms.ids, platforms: engine.data.platforms } };
 }
 
 /** --preferences FILE.json: rank lists; stable mode only. */
