@@ -4,7 +4,8 @@
  * fails with E_IO naming the holder (exit 1), instead of dying later on "database is
  * locked". A lock whose process is gone (same host, pid not alive) is stale and taken over.
  */
-import { openSync, closeSync, writeSync, readFileSync, rmSync } from 'node:fs';
+import { openSync, closeSync, writeSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TalentmatchError } from '../../errors.js';
@@ -39,6 +40,12 @@ function readHolder(path: string): Holder | undefined {
 
 export async function acquireBatchLock(db: string, o: { waitMs?: number; now?: () => string } = {}): Promise<BatchLock> {
   const path = `${db}.lock`;
+  // the database's folder may not exist yet (a fresh clone's `npm start` writes data/talentmatch.db): the store creates it too
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (e) {
+    throw new TalentmatchError('E_IO', `${path}: cannot create the database's folder (${(e as Error).message})`);
+  }
   const deadline = Date.now() + (o.waitMs ?? 0);
   const me: Holder = { pid: process.pid, host: hostname(), since: (o.now ?? (() => new Date().toISOString()))() };
   for (;;) {
