@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { needServices, REDIS } from '../../support/services.js';
 import { RedisLink } from '../../../src/adapters/queue/queue.js';
 
 const FIX = 'fixtures/jiangdong';
@@ -84,11 +85,11 @@ describe('an unreachable Redis', () => {
   }, 90_000);
 });
 
-const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
-if (!hasRedis && process.env.TM_REQUIRE_SERVICES !== '1') console.warn('SKIP test/queue/outage.test.ts "Redis restarted empty": redis-server is not installed (apt-get install redis-server)');
+const services = needServices('test/adapters/queue/outage.test.ts "Redis restarted empty"', [REDIS]);
 
-describe.skipIf(!hasRedis && process.env.TM_REQUIRE_SERVICES !== '1')('Redis restarted empty mid-run', () => {
+describe.skipIf(services.skip)('Redis restarted empty mid-run', () => {
   it('the coordinator re-enqueues the lost jobs and the snapshot equals the local batch', async () => {
+    if (services.failure) throw new Error(services.failure);
     const port = await deadPort();
     const url = `redis://127.0.0.1:${port}`;
     const startRedis = async () => {

@@ -1,11 +1,10 @@
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../src/adapters/cli/main.js';
+import { launchChromium } from '../../support/browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = resolve('test-artifacts');
 
 describe('HTML report in headless Chromium', () => {
@@ -22,10 +21,8 @@ describe('HTML report in headless Chromium', () => {
     expect(html).not.toMatch(/<script[^>]+src=/); // self-contained: no external scripts
     expect(html).not.toMatch(/https?:\/\/[^"' ]+\.(js|css)/);
 
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
-    });
+    // Chromium from the @sparticuz/chromium dev dependency, or CHROMIUM_PATH
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
       const errors: string[] = [];
