@@ -26,8 +26,8 @@ import { deserialize, serialize } from 'node:v8';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TalentmatchError } from '../../errors.js';
 import { LIMIT_ENV, REDIS_BACKOFF, redisRetryMs } from '../../config/limits.js';
-import type { ChunkResult, ChunkTask } from '../../workers/chunk.js';
-import type { ChunkDispatcher, DispatchContext } from '../batch/run.js';
+import type { ChunkResult, ChunkTask } from '../../engine/chunk.js';
+import type { ChunkDispatcher, DispatchContext } from '../../workers/dispatch.js';
 
 export const QUEUE_NAME = 'talentmatch-chunks';
 

@@ -6,12 +6,12 @@
  */
 import { jsonHash, strongHash } from '../util/hash.js';
 import type { Talent } from '../domain/schemas.js';
-import type { PlatformSide } from '../engine/platformSide.js';
-import { talentFeatures } from '../engine/platformSide.js';
+import type { PlatformSide } from './platformSide.js';
+import { talentFeatures } from './platformSide.js';
 import type { TokenSource } from '../features/build.js';
 import type { ScoringModel } from '../scoring/kernel.js';
 import { RowRanker } from '../ranking/rows.js';
-import { platformItem, talentRecord } from '../engine/format.js';
+import { platformItem, talentRecord } from './format.js';
 import { noAcceptableReason } from '../matching/whyNot.js';
 import { talentPriority } from '../referrals/referrals.js';
 import { finalizeTopK } from '../vector/topk.js';
@@ -27,12 +27,12 @@ export interface ChunkTask {
   endByte: number;
   /** hash of the chunk's talents' content hashes: a worker reading the range itself checks it */
   key: string;
-  /** input lines inside the range that were skipped as invalid (--skip-invalid) */
+  /** input lines inside the range not to score: skipped as invalid (--skip-invalid) or reused unchanged */
   skipLines: number[];
   talents: Talent[];
   /** platforms per talent line */
   k: number;
-  /** talents per platform line */
+  /** talents kept per platform (the reserve depth: more than a platform line shows) */
   kPlatform: number;
   /** preference-list length kept per talent for the assignment (0 = every acceptable pair) */
   maxPrefs: number;
@@ -50,6 +50,8 @@ export interface ChunkResult {
   priority: Float64Array;
   capital: Float64Array;
   seats: Int32Array;
+  /** acceptable pairs per talent */
+  pairCounts: Int32Array;
   /** reason text for talents with no acceptable platform, else '' */
   noPairs: string[];
   /** preference lists (the assignment's pairs), talent-major in talent preference order */
@@ -88,13 +90,14 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
   const lines: string[] = [];
   const noPairs: string[] = [];
   const priority = new Float64Array(N);
+  const pairCounts = new Int32Array(N);
   const prefPtr = new Int32Array(N + 1);
   const plat: number[] = [];
   const f: number[] = [];
   const b: number[] = [];
   const sc: number[] = [];
   for (let ti = 0; ti < N; ti++) {
-    r.rank(ti);
+    pairCounts[ti] = r.rank(ti);
     lines.push(JSON.stringify(talentRecord(m, ti, talentTop.ids, talentTop.sizes[0])));
     for (let j = 0; j < prefTop.sizes[0]; j++) {
       const p = prefTop.ids[j];
@@ -133,6 +136,7 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
     priority,
     capital: Float64Array.from(T.capital),
     seats: Int32Array.from(T.seats),
+    pairCounts,
     noPairs,
     prefPtr,
     prefPlat: Int32Array.from(plat),
