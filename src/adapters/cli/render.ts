@@ -158,7 +158,8 @@ export function diffReport(from: number, to: number, moves: readonly Move[], lim
 
 /** `talentmatch queue status`: one line per run, then its failed chunks. */
 export function queueStatusReport(host: string, st: QueueStatus): string {
-  const lines = [`queue ${host}: ${st.runs.length} run(s)`];
+  const lines = [`queue ${host}: ${st.workers.length} live worker(s), ${st.runs.length} run(s)`];
+  for (const w of st.workers) lines.push(`  worker ${w.name} (${w.addr}): connected ${w.ageSeconds} s, idle ${w.idleSeconds} s`);
   for (const r of st.runs) {
     lines.push(`  ${r.key}: waiting ${r.waiting}, active ${r.active}, delayed ${r.delayed}, completed ${r.completed}, failed ${r.failed}`);
     for (const e of r.errors) lines.push(`    failed ${e}`);

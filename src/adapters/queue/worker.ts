@@ -8,6 +8,7 @@
 import type { Job } from 'bullmq';
 import { Worker } from 'bullmq';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { existsSync } from 'node:fs';
 import { loadDataset } from '../files/dataset.js';
 import type { DataPaths } from '../files/dataset.js';
@@ -66,6 +67,8 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
 
   const worker = new Worker<ChunkJob, string>(QUEUE_NAME, processJob, {
     connection,
+    // the name `queue status` lists (Redis' client list): host, process and threads
+    name: `${hostname()}-pid${process.pid}-t${o.threads}`,
     concurrency: o.threads,
     lockDuration: lockMs,
     stalledInterval: Math.max(1000, Math.floor(lockMs / 2)),
