@@ -291,6 +291,13 @@ export class Store {
     this.db.prepare(`UPDATE runs SET status = 'failed', finished_at = ?, summary = ? WHERE id = ?`).run(finishedAt, JSON.stringify({ error: why }), runId);
   }
 
+  /** Deletes a run that is not complete, rows and all (a batch attempt redone at once). */
+  discard(runId: number): void {
+    if (this.run(runId)?.status === 'complete') throw new TalentmatchError('E_INTERNAL', `run ${runId} is complete: discard() deletes only unfinished runs`);
+    this.deleteRunData(runId);
+    this.db.prepare('DELETE FROM runs WHERE id = ?').run(runId);
+  }
+
   private deleteRunData(runId: number): void {
     this.db.transaction(() => {
       for (const t of ['talent_recs', 'chunks', 'platform_recs', 'artifacts']) this.db.prepare(`DELETE FROM ${t} WHERE run_id = ?`).run(runId);

@@ -64,15 +64,18 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
     const first = await runOnce(inputs, o, true);
     if (typeof first !== 'number') return first;
     const again = await runOnce(inputs, { ...o, resume: false }, false, first);
-    if (typeof again === 'number') throw new TalentmatchError('E_INTERNAL', `run ${again}: a run that reuses nothing asked to be redone`);
+    if (typeof again === 'number') throw new TalentmatchError('E_INTERNAL', 'a batch run that reuses nothing asked to be redone');
     return again;
   } finally {
     lock.release();
   }
 }
 
-/** One attempt; returns the run id instead of a summary when the reuse base's reserve could not answer (then the caller runs again, reusing nothing). */
-async function runOnce(inputs: BatchInputs, o: BatchOptions, reuse: boolean, redoOf?: number): Promise<BatchSummary | number> {
+/**
+ * One attempt; returns the reuse base's id instead of a summary when its reserve could not
+ * answer every platform line (the attempt is discarded; the caller runs again, reusing nothing).
+ */
+async function runOnce(inputs: BatchInputs, o: BatchOptions, reuse: boolean, reserveExhausted?: number): Promise<BatchSummary | number> {
   const t0 = performance.now();
   const now = o.now ?? (() => new Date().toISOString());
   const threads = o.threads ?? availableParallelism();
@@ -175,34 +178,33 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, reuse: boolean, red
 
     const tStream = performance.now();
     // ---- finalize: platform lines, assignment, referrals; publish atomically ----
+    // the publish guard: an empty or sharply smaller talent set than the snapshot served now
+    // is far more often a truncated nightly file than a real change
+    const stats = store.chunkStats(runId);
+    const previous = store.latestComplete();
+    const prevTalents = previous?.summary ? (JSON.parse(previous.summary) as { talents?: number }).talents : undefined;
+    const refusal = publishRefusal({ previousTalents: prevTalents, previousRunId: previous?.id, talents: stats.talents, allowShrink: o.allowShrink === true });
+    if (refusal) throw new TalentmatchError('E_INPUT', `${file}: ${refusal.message}`, [{ file, path: '', expected: refusal.expected, got: refusal.got }]);
     const merger = new CandidateMerger(M, depth);
     for (const blob of store.candidateBlobs(runId)) merger.add(blob);
     if (baseId !== undefined) {
       const reserve = reserveOf(store, baseId);
       if (reserve) merger.addReserve(reserve, (id) => store!.talentHash(runId, id) === store!.talentHash(baseId, id));
       if (!reserve || merger.exhausted(kPlatform).length > 0) {
-        store.fail(runId, now(), `the reserve of run ${baseId} could not answer every platform line; redone scoring every talent`);
-        return runId;
+        store.discard(runId); // redone at once, reusing nothing: the attempt leaves no trace but the summary's note
+        return baseId;
       }
     }
     const platformLines = side.platforms.ids.map((id, pi) => ({ id, line: merger.line(id, pi, kPlatform) }));
     const snap = assembleAssignment(side, store.talentPrefs(runId), assignOpts);
     // the copy the run streamed (a pipe or FIFO can be read only once; a regular file is its own path)
     const explained = await explainPlaced(side, source.path, snap.placed, limits.maxLineBytes);
-    // the publish guard: an empty or sharply smaller talent set than the snapshot served now
-    // is far more often a truncated nightly file than a real change
-    const previous = store.latestComplete();
-    const prevTalents = previous?.summary ? (JSON.parse(previous.summary) as { talents?: number }).talents : undefined;
-    const N = snap.talentIds.length;
-    const refusal = publishRefusal({ previousTalents: prevTalents, previousRunId: previous?.id, talents: N, allowShrink: o.allowShrink === true });
-    if (refusal) throw new TalentmatchError('E_INPUT', `${file}: ${refusal.message}`, [{ file, path: '', expected: refusal.expected, got: refusal.got }]);
     const c = chunker.counts;
-    const stats = store.chunkStats(runId);
     const seconds = (performance.now() - t0) / 1000;
     const summary: BatchSummary = {
       runId,
       resumed,
-      talents: N,
+      talents: snap.talentIds.length,
       platforms: M,
       chunks: stats.chunks,
       chunksScored: c.scored,
@@ -210,7 +212,7 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, reuse: boolean, red
       chunksResumed: c.resumed,
       talentsReused: c.talentsReused,
       ...(baseId !== undefined ? { reuseBase: baseId } : {}),
-      ...(redoOf !== undefined ? { redoOf } : {}),
+      ...(reserveExhausted !== undefined ? { reserveExhausted } : {}),
       pairs: snap.pairs,
       scoredPairs: c.talentsScored * M,
       seconds,

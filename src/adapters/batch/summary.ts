@@ -49,8 +49,8 @@ export interface BatchSummary {
   talentsReused: number;
   /** the complete run talents were reused from */
   reuseBase?: number;
-  /** the run redone without reuse (its base's reserve could not answer every platform line) */
-  redoOf?: number;
+  /** set when the run was redone reusing nothing: the run whose reserve could not answer every platform line */
+  reserveExhausted?: number;
   /** acceptable pairs in the snapshot */
   pairs: number;
   /** talent x platform pairs scored in this run (excludes reused talents and resumed chunks) */

@@ -171,7 +171,7 @@ describe('incremental batch, per talent', () => {
       const expectReused = d.occupancy ? 0 : next.talents.length - changed.size;
       expect(inc.talentsReused, d.name).toBe(expectReused);
       expect(inc.scoredPairs, d.name).toBe((next.talents.length - expectReused) * next.platforms.length);
-      expect(inc.redoOf, d.name).toBeUndefined();
+      expect(inc.reserveExhausted, d.name).toBeUndefined();
       cur = next;
     }
   }, 300_000);
@@ -195,7 +195,7 @@ describe('incremental batch, per talent', () => {
     const next = { ...input, talents: input.talents.filter((l) => !gone.has(idOf(l))) };
     const dir = write(next);
     const inc = await batch(dir, db, { k: 2 });
-    expect(inc.redoOf).toBeDefined();
+    expect(inc.reserveExhausted).toBeDefined();
     expect(inc.talentsReused).toBe(0);
     const full = join(tmp(), 'full.db');
     await batch(dir, full, { k: 2 });
