@@ -26,9 +26,6 @@ import type { InputIssue } from '../../errors.js';
 import { TalentmatchError, inputError } from '../../errors.js';
 import type { AssignOptions } from '../../matching/assign.js';
 import { batchPlatformSide } from '../../engine/platformSide.js';
-import { CandidateMerger } from '../../engine/candidates.js';
-import { assembleAssignment, snapshotArtifacts } from '../../engine/snapshot.js';
-import { publishRefusal } from '../../engine/publish.js';
 import { strongHash } from '../../util/hash.js';
 import { packPlatformSide } from '../../workers/pack.js';
 import type { ChunkDispatcher, DispatchContext } from '../../workers/dispatch.js';
@@ -38,10 +35,11 @@ import { streamHash, talentsSource } from '../files/source.js';
 import { streamTalents } from '../files/talents.js';
 import { acquireBatchLock } from './lock.js';
 import { Chunker } from './chunks.js';
-import { explainPlaced } from './placed.js';
+import { buildSnapshot, guardShrink } from './publish.js';
 import type { BatchProgress } from './progress.js';
 import { startTicker } from './progress.js';
 import type { BatchOptions, BatchSummary } from './summary.js';
+import { summarize } from './summary.js';
 
 export type { BatchOptions, BatchSummary, BatchProgress };
 export type { ChunkDispatcher, DispatchContext };
@@ -177,55 +175,16 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, reuse: boolean, res
     }
 
     const tStream = performance.now();
-    // ---- finalize: platform lines, assignment, referrals; publish atomically ----
-    // the publish guard: an empty or sharply smaller talent set than the snapshot served now
-    // is far more often a truncated nightly file than a real change
+    // ---- finalize: guard, platform lines, assignment, referrals; publish atomically ----
     const stats = store.chunkStats(runId);
-    const previous = store.latestComplete();
-    const prevTalents = previous?.summary ? (JSON.parse(previous.summary) as { talents?: number }).talents : undefined;
-    const refusal = publishRefusal({ previousTalents: prevTalents, previousRunId: previous?.id, talents: stats.talents, allowShrink: o.allowShrink === true });
-    if (refusal) throw new TalentmatchError('E_INPUT', `${file}: ${refusal.message}`, [{ file, path: '', expected: refusal.expected, got: refusal.got }]);
-    const merger = new CandidateMerger(M, depth);
-    for (const blob of store.candidateBlobs(runId)) merger.add(blob);
-    if (baseId !== undefined) {
-      const reserve = reserveOf(store, baseId);
-      if (reserve) merger.addReserve(reserve, (id) => store!.talentHash(runId, id) === store!.talentHash(baseId, id));
-      if (!reserve || merger.exhausted(kPlatform).length > 0) {
-        store.discard(runId); // redone at once, reusing nothing: the attempt leaves no trace but the summary's note
-        return baseId;
-      }
+    guardShrink(store, stats.talents, o.allowShrink === true, file);
+    const built = await buildSnapshot({ store, runId, baseId, side, platforms, policy: inputs.policy, kPlatform, depth, assign: assignOpts, talentsPath: source.path, maxLineBytes: limits.maxLineBytes });
+    if (!built) {
+      store.discard(runId); // redone at once, reusing nothing: the attempt leaves no trace but the summary's note
+      return baseId!;
     }
-    const platformLines = side.platforms.ids.map((id, pi) => ({ id, line: merger.line(id, pi, kPlatform) }));
-    const snap = assembleAssignment(side, store.talentPrefs(runId), assignOpts);
-    // the copy the run streamed (a pipe or FIFO can be read only once; a regular file is its own path)
-    const explained = await explainPlaced(side, source.path, snap.placed, limits.maxLineBytes);
-    const c = chunker.counts;
-    const seconds = (performance.now() - t0) / 1000;
-    const summary: BatchSummary = {
-      runId,
-      resumed,
-      talents: snap.talentIds.length,
-      platforms: M,
-      chunks: stats.chunks,
-      chunksScored: c.scored,
-      chunksReused: c.reused,
-      chunksResumed: c.resumed,
-      talentsReused: c.talentsReused,
-      ...(baseId !== undefined ? { reuseBase: baseId } : {}),
-      ...(reserveExhausted !== undefined ? { reserveExhausted } : {}),
-      pairs: snap.pairs,
-      scoredPairs: c.talentsScored * M,
-      seconds,
-      phases: { stream: (tStream - t0) / 1000, finalize: (performance.now() - tStream) / 1000 },
-      pairsPerSecond: (c.talentsScored * M) / Math.max(seconds, 1e-9),
-      assigned: snap.assigned,
-      totalScore: snap.assignment.totalScore,
-      blockingPairs: snap.assignment.blockingPairs,
-      threads,
-      skipped,
-      pruned: [],
-    };
-    const artifacts = { ...snapshotArtifacts(snap, side, platforms, inputs.policy, explained), [RESERVE_ARTIFACT]: reserveParts(merger.encodeReserve()) };
+    const { platformLines, snap, artifacts } = built;
+    const summary = summarize({ runId, resumed, baseId, reserveExhausted, counts: chunker.counts, chunks: stats.chunks, snap, platforms: M, threads, skipped, t0, tStream });
     store.complete(runId, platformLines, artifacts, now(), JSON.stringify({ ...summary, skipped: summary.skipped.length }));
     store.dropChunkCandidates(runId);
     summary.pruned = store.prune(o.keep ?? defaultBatchOptions.keep, [runId]);
@@ -243,18 +202,4 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, reuse: boolean, res
     store?.close();
     source.cleanup();
   }
-}
-
-/** The artifact holding a snapshot's platform reserve (not exported: the next run's input). */
-const RESERVE_ARTIFACT = 'platform-reserve';
-
-function reserveOf(store: Store, runId: number): Buffer | undefined {
-  const text = store.artifact(runId, RESERVE_ARTIFACT);
-  return text === undefined ? undefined : Buffer.from(text, 'base64');
-}
-
-/** The reserve blob as text parts (artifacts are text; base64 in parts of at most 1 MB). */
-function* reserveParts(blob: Buffer): Generator<string> {
-  const text = blob.toString('base64');
-  for (let i = 0; i < text.length; i += 1 << 20) yield text.slice(i, i + (1 << 20));
 }

@@ -3,7 +3,9 @@ import type { ReaderLimits } from '../../config/limits.js';
 import type { InputIssue } from '../../errors.js';
 import type { AssignOptions } from '../../matching/assign.js';
 import type { ChunkDispatcher, DispatchContext } from '../../workers/dispatch.js';
+import type { SnapshotAssignment } from '../../engine/snapshot.js';
 import type { BatchProgress } from './progress.js';
+import type { ChunkCounts } from './chunks.js';
 
 export interface BatchOptions {
   db: string;
@@ -66,4 +68,48 @@ export interface BatchSummary {
   skipped: InputIssue[];
   /** runs deleted by retention */
   pruned: number[];
+}
+
+/** The summary of a run about to be published (times from `t0` and the end of streaming `tStream`, performance.now() ms). */
+export function summarize(x: {
+  runId: number;
+  resumed: boolean;
+  baseId: number | undefined;
+  reserveExhausted: number | undefined;
+  counts: ChunkCounts;
+  chunks: number;
+  snap: SnapshotAssignment;
+  platforms: number;
+  threads: number;
+  skipped: InputIssue[];
+  t0: number;
+  tStream: number;
+}): BatchSummary {
+  const c = x.counts;
+  const end = performance.now();
+  const seconds = (end - x.t0) / 1000;
+  return {
+    runId: x.runId,
+    resumed: x.resumed,
+    talents: x.snap.talentIds.length,
+    platforms: x.platforms,
+    chunks: x.chunks,
+    chunksScored: c.scored,
+    chunksReused: c.reused,
+    chunksResumed: c.resumed,
+    talentsReused: c.talentsReused,
+    ...(x.baseId !== undefined ? { reuseBase: x.baseId } : {}),
+    ...(x.reserveExhausted !== undefined ? { reserveExhausted: x.reserveExhausted } : {}),
+    pairs: x.snap.pairs,
+    scoredPairs: c.talentsScored * x.platforms,
+    seconds,
+    phases: { stream: (x.tStream - x.t0) / 1000, finalize: (end - x.tStream) / 1000 },
+    pairsPerSecond: (c.talentsScored * x.platforms) / Math.max(seconds, 1e-9),
+    assigned: x.snap.assigned,
+    totalScore: x.snap.assignment.totalScore,
+    blockingPairs: x.snap.assignment.blockingPairs,
+    threads: x.threads,
+    skipped: x.skipped,
+    pruned: [],
+  };
 }
