@@ -33,7 +33,7 @@ export interface GenerateOptions {
   languages?: { talentZh?: number; platformZh?: number };
   /**
    * A planted-truth world (docs/CROSSLINGUAL.md): every generated talent has one industry
-   * and needs exactly one mode (capital, boundary crossing or training; no housing, no
+   * (its texts and declared industries name no second one) and needs exactly one mode (capital, boundary crossing or training; no housing, no
    * exclusions, no mixed-language texts), and `District.truth` lists its fits: the
    * platforms whose main industry is the talent's, which offer that mode and have room
    * (a free slot and enough free seats). Curated records are off unless asked for. Default false.
@@ -152,7 +152,8 @@ export function generateDistrict(o: GenerateOptions): District {
     const zh = r() < talentZh;
     const mixed = !planted && !zh && r() < 0.1;
     const primary = pick(ids);
-    const secondary = r() < 0.4 ? pick(ids.filter((x) => x !== primary)) : undefined;
+    // a planted talent has exactly one industry: its text and declared industries name no other
+    const secondary = r() < 0.4 && !planted ? pick(ids.filter((x) => x !== primary)) : undefined;
     const stage = pick(STAGES) as Stage;
     const teamSize = int(1, 15);
     const words = int(wMin, wMax);
