@@ -31,12 +31,25 @@ const listOf = <T extends z.ZodType>(item: T, what: string) => z.array(item, e(w
 const isoDate = z.union([z.iso.datetime({ offset: true, local: true }), z.iso.date()], e('ISO-8601 date or date-time'));
 const obj = <T extends z.ZodRawShape>(shape: T) => z.object(shape, e('object'));
 
+/**
+ * One concept of an industry's bilingual glossary: an id and its surface forms in English
+ * (words or phrases, stemmed by the engine's tokenizer) and in Chinese (words). A profile
+ * that writes any of the forms mentions the concept, whatever its language.
+ */
+export const GlossaryEntrySchema = obj({
+  id: idField,
+  en: listOf(text, 'array of strings'),
+  zh: listOf(text, 'array of strings'),
+});
+
 export const IndustrySchema = obj({
   id: idField,
   name: nonEmptyText,
   nameZh: text.optional(),
   description: text,
   keywords: listOf(text, 'array of strings'),
+  /** Added field: the industry's bilingual glossary (concepts for the cross-lingual `concept` term). */
+  glossary: listOf(GlossaryEntrySchema, 'array of glossary entries ({ id, en, zh })').optional(),
 });
 
 export const TalentSchema = obj({
@@ -116,6 +129,7 @@ export const OutcomeSchema = obj({
 });
 
 export type Industry = z.infer<typeof IndustrySchema>;
+export type GlossaryEntry = z.infer<typeof GlossaryEntrySchema>;
 export type Talent = z.infer<typeof TalentSchema>;
 export type Platform = z.infer<typeof PlatformSchema>;
 export type Policy = z.infer<typeof PolicySchema>;
