@@ -1,7 +1,5 @@
-/** Shared CLI plumbing: data options, error rendering, exit codes. */
-import type { Command } from 'commander';
+/** Shared CLI plumbing: the io seam, exit codes, error rendering. */
 import { formatIssue, isTalentmatchError } from '../../errors.js';
-import type { DataPaths } from '../files/dataset.js';
 
 export const EXIT_OK = 0;
 export const EXIT_INPUT = 1;
@@ -13,24 +11,10 @@ export interface Io {
   err: (s: string) => void;
 }
 
-export function addDataOptions(cmd: Command): Command {
-  return cmd
-    .option('--data <dir>', 'folder with the standard file names (industries.json, policy.json, weights.json, platforms.jsonl, talents.jsonl, outcomes.jsonl)')
-    .option('--industries <file>', 'industry taxonomy (JSON array or JSON Lines)')
-    .option('--policy <file>', 'policy (JSON object)')
-    .option('--weights <file>', 'scorer weights (JSON object; missing keys take defaults)')
-    .option('--platforms <file>', 'platforms (JSON Lines or JSON array)')
-    .option('--talents <file>', 'talent projects (JSON Lines or JSON array)')
-    .option('--outcomes <file>', 'outcomes history (JSON Lines or JSON array)')
-    .option('--skip-invalid', 'skip bad records (each one is listed) instead of rejecting the input', false);
-}
-
-export function dataPaths(o: Record<string, unknown>): DataPaths {
-  const p: DataPaths = {};
-  for (const k of ['data', 'industries', 'policy', 'weights', 'platforms', 'talents', 'outcomes'] as const) {
-    if (typeof o[k] === 'string') p[k] = o[k] as string;
-  }
-  return p;
+/** What every command's action gets: where to write, and how to report its exit code. */
+export interface Cli {
+  io: Io;
+  done: (code: number) => void;
 }
 
 export function parsePositiveInt(name: string, max: number) {

@@ -1,0 +1,145 @@
+/** batch, worker, queue status: the nightly re-ranking into a SQLite snapshot, optionally spread over a Redis queue. */
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { Store } from '../../../store/store.js';
+import { exportRun, pickRun } from '../../batch/readers.js';
+import { runBatch } from '../../batch/run.js';
+import type { DispatchContext } from '../../batch/run.js';
+import { loadDataset } from '../../files/dataset.js';
+import { EXIT_OK, parsePositiveInt, reportSkipped } from '../common.js';
+import type { Cli } from '../common.js';
+import { engineFor, writeReport } from '../load.js';
+import { addAssignOptions, addDataOptions, addTopOptions, assignOptions, assignSchema, dataOptionsSchema, dataPaths, dbOption, parseOptions, topSchema } from '../options.js';
+import { createProgress } from '../progress.js';
+import { batchReportLines, queueStatusReport } from '../render.js';
+
+const threadsOption = (cmd: Command): Command => cmd.option('--threads <n>', 'worker threads (default: available parallelism)', parsePositiveInt('--threads', 256), availableParallelism());
+
+const batchSchema = dataOptionsSchema
+  .extend(assignSchema.shape)
+  .extend(topSchema.shape)
+  .extend({
+    db: z.string(),
+    threads: z.number().int().min(1),
+    chunkSize: z.number().int().min(1),
+    resume: z.boolean(),
+    keep: z.number().int().min(1).optional(),
+    out: z.string().optional(),
+    report: z.string().optional(),
+    queue: z.string().optional(),
+    inFlight: z.number().int().min(1),
+  });
+
+export function batchCommand(program: Command, { io, done }: Cli): void {
+  addDataOptions(
+    addAssignOptions(
+      addTopOptions(
+        threadsOption(
+          dbOption(program.command('batch').description('the nightly re-ranking: worker threads, streamed talents, resumable and incremental, into a SQLite snapshot')),
+        ).option('--chunk-size <n>', 'talents per chunk (the unit of work and of checkpointing)', parsePositiveInt('--chunk-size', 1_000_000), 2000),
+      )
+        .option('--resume', 'continue the interrupted run with the same inputs', false)
+        .option('--keep <n>', 'keep only the newest N complete snapshots', parsePositiveInt('--keep', 1_000_000))
+        .option('--out <dir>', 'also export the snapshot into this folder')
+        .option('--report <file>', 'also write the HTML report (in-process; for fixture-sized data)')
+        .option('--queue <url>', 'distribute chunks over Redis + BullMQ (redis://[:password@]host:port[/db] or rediss://); run `talentmatch worker` processes')
+        .option('--in-flight <n>', 'with --queue: chunks queued at once', parsePositiveInt('--in-flight', 10_000), 8),
+    ),
+  ).action(async (raw: unknown) => {
+    const o = parseOptions(batchSchema, raw);
+    const paths = dataPaths(o);
+    const loaded = await loadDataset(paths, { needTalents: false, needOutcomes: false, skipInvalid: false, omit: ['talents', 'outcomes'] });
+    const talentsPath = paths.talents ?? join(paths.data ?? '.', 'talents.jsonl');
+    const progress = createProgress('batch', io);
+    const queue = o.queue;
+    const summary = await runBatch(
+      { industries: loaded.dataset.industries, platforms: loaded.dataset.platforms, policy: loaded.dataset.policy, ...(loaded.dataset.weights ? { weights: loaded.dataset.weights } : {}), talentsPath },
+      {
+        db: o.db,
+        threads: o.threads,
+        chunkSize: o.chunkSize,
+        k: o.top,
+        ...(o.topPlatform !== undefined ? { kPlatform: o.topPlatform } : {}),
+        assign: await assignOptions(o),
+        resume: o.resume,
+        ...(o.keep !== undefined ? { keep: o.keep } : {}),
+        skipInvalid: o.skipInvalid,
+        onProgress: (b, t) => progress.update(b, t),
+        ...(queue !== undefined
+          ? {
+              dispatcher: async (ctx: DispatchContext) => {
+                const { queueDispatcher } = await import('../../queue/queue.js');
+                return queueDispatcher(queue, ctx, { inFlight: o.inFlight });
+              },
+            }
+          : {}),
+      },
+    );
+    progress.stop();
+    reportSkipped(summary.skipped, io);
+    const lines = batchReportLines(summary, o.db);
+    if (o.out !== undefined) {
+      const store = new Store(o.db);
+      try {
+        const files = await exportRun(store, pickRun(store, summary.runId), o.out);
+        lines.push(`  exported   ${files.join(', ')}`);
+      } finally {
+        store.close();
+      }
+    }
+    if (o.report !== undefined) {
+      const full = await loadDataset(paths, { needTalents: true, needOutcomes: false, skipInvalid: o.skipInvalid });
+      const engine = engineFor(full, o);
+      const rec = engine.recommend({ k: o.top, kPlatform: o.top });
+      await writeReport(o.report, engine, rec, engine.match(await assignOptions(o)), full.dataset.outcomes ?? [], o.top, full.files.weights ?? 'default weights');
+      lines.push(`  report     ${o.report}`);
+    }
+    io.out(lines.join('\n') + '\n');
+    done(EXIT_OK);
+  });
+}
+
+const workerSchema = dataOptionsSchema.extend({ queue: z.string(), threads: z.number().int().min(1), lockMs: z.number().int().min(1) });
+
+export function workerCommand(program: Command, { io, done }: Cli): void {
+  addDataOptions(
+    threadsOption(
+      program
+        .command('worker')
+        .description('score queued chunks of distributed batch runs (same kernel, own thread pool); needs the same inputs as the coordinator')
+        .requiredOption('--queue <url>', 'redis://[:password@]host:port[/db] or rediss:// (TLS)'),
+    ).option('--lock-ms <n>', "job lock in ms: a killed worker's chunk is handed on after about this long", parsePositiveInt('--lock-ms', 3_600_000), 30_000),
+  ).action(async (raw: unknown) => {
+    const o = parseOptions(workerSchema, raw);
+    const { startQueueWorker } = await import('../../queue/worker.js');
+    const w = await startQueueWorker({ url: o.queue, paths: dataPaths(o), threads: o.threads, lockMs: o.lockMs, log: io.err });
+    io.err(`talentmatch worker: waiting for chunks on ${new URL(o.queue).host}\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => void w.close().then(resolve, resolve);
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+    done(EXIT_OK);
+  });
+}
+
+const queueStatusSchema = z.object({ queue: z.string(), json: z.boolean() });
+
+export function queueCommand(program: Command, { io, done }: Cli): void {
+  program
+    .command('queue')
+    .description('inspect the distributed queue')
+    .command('status')
+    .description('waiting / active / completed / failed chunks per run')
+    .requiredOption('--queue <url>', 'redis:// or rediss:// URL')
+    .option('--json', 'print JSON', false)
+    .action(async (raw: unknown) => {
+      const o = parseOptions(queueStatusSchema, raw);
+      const { queueStatus } = await import('../../queue/queue.js');
+      const st = await queueStatus(o.queue);
+      io.out(o.json ? JSON.stringify(st, null, 2) + '\n' : queueStatusReport(new URL(o.queue).host, st));
+      done(EXIT_OK);
+    });
+}

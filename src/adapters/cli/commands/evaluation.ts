@@ -1,0 +1,140 @@
+/** evaluate, tune, report: offline metrics against outcomes, the seeded weight search, the HTML report. */
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { defaultWeights } from '../../../config/weights.js';
+import { weightIssues } from '../../../engine/data.js';
+import { createEngine } from '../../../engine/engine.js';
+import type { Engine } from '../../../engine/engine.js';
+import { evaluate } from '../../../evaluation/evaluate.js';
+import { OBJECTIVES, tune } from '../../../evaluation/tune.js';
+import { inputError } from '../../../errors.js';
+import { readJson } from '../../files/read.js';
+import { writeLines } from '../../files/write.js';
+import { EXIT_OK, UsageError, parsePositiveInt } from '../common.js';
+import type { Cli } from '../common.js';
+import { engineFor, load, writeReport } from '../load.js';
+import { addDataOptions, dataOptionsSchema, kOption, parseOptions } from '../options.js';
+import { createProgress } from '../progress.js';
+import { evaluationTable, tuneReport } from '../render.js';
+
+const k = z.number().int().min(1);
+
+const evaluateSchema = dataOptionsSchema.extend({ k, json: z.boolean() });
+
+export function evaluateCommand(program: Command, { io, done }: Cli): void {
+  addDataOptions(
+    kOption(program.command('evaluate').description('offline metrics of both sides against outcomes.jsonl, coverage, exposure, assignment health')).option(
+      '--json',
+      'print JSON instead of a table',
+      false,
+    ),
+  ).action(async (raw: unknown) => {
+    const o = parseOptions(evaluateSchema, raw);
+    const loaded = await load(o, true, io, true);
+    const engine = engineFor(loaded, {});
+    const ev = evaluate(engine, loaded.dataset.outcomes ?? [], o.k);
+    io.out(o.json ? JSON.stringify(ev, null, 2) + '\n' : evaluationTable(ev, loaded.dataset.outcomes?.length ?? 0));
+    done(EXIT_OK);
+  });
+}
+
+const tuneSchema = dataOptionsSchema.extend({
+  out: z.string(),
+  budget: z.number().int().min(1),
+  seed: z.number().int().min(1),
+  folds: z.number().int().min(2),
+  objective: z.enum(OBJECTIVES),
+  exposurePenalty: z.number().min(0),
+  k,
+});
+
+export function tuneCommand(program: Command, { io, done }: Cli): void {
+  addDataOptions(
+    kOption(
+      program
+        .command('tune')
+        .description('seeded weight search with k-fold cross-validation over the outcomes; writes the best weights with provenance')
+        .requiredOption('--out <file>', 'weights file to write (.json)')
+        .option('--budget <n>', 'candidate evaluations per search (1..100000)', parsePositiveInt('--budget', 100_000), 40)
+        .option('--seed <n>', 'random seed', parsePositiveInt('--seed', 2 ** 31 - 1), 1)
+        .option('--folds <n>', 'cross-validation folds (2..20)', (v) => {
+          const n = parsePositiveInt('--folds', 20)(v);
+          if (n < 2) throw new UsageError(`--folds must be an integer in [2, 20], got ${JSON.stringify(v)}`);
+          return n;
+        }, 5)
+        .addOption(new Option('--objective <name>', 'what to maximise (see README)').choices([...OBJECTIVES]).default('balanced'))
+        .option('--exposure-penalty <x>', 'weight of the exposure Gini in the objective', (v) => {
+          const x = Number(v);
+          if (!Number.isFinite(x) || x < 0 || x > 10) throw new UsageError(`--exposure-penalty must be a number in [0, 10], got ${JSON.stringify(v)}`);
+          return x;
+        }, 0.1),
+    ),
+  ).action(async (raw: unknown) => {
+    const o = parseOptions(tuneSchema, raw);
+    const loaded = await load(o, true, io, true);
+    const engine = engineFor(loaded, {});
+    const progress = createProgress('tune', io);
+    const r = tune(engine, loaded.dataset.outcomes ?? [], {
+      budget: o.budget,
+      seed: o.seed,
+      folds: o.folds,
+      objective: o.objective,
+      exposurePenalty: o.exposurePenalty,
+      k: o.k,
+      onProgress: (d, t) => progress.update(d, t),
+    });
+    progress.stop();
+    const out = {
+      ...defaultWeights,
+      ...(loaded.dataset.weights ?? {}),
+      ...r.weights,
+      _provenance: {
+        tool: 'talentmatch tune',
+        date: new Date().toISOString(),
+        data: loaded.files,
+        objective: r.options.objective,
+        exposurePenalty: r.options.exposurePenalty,
+        k: r.options.k,
+        folds: r.options.folds,
+        seed: r.options.seed,
+        budget: r.options.budget,
+        evaluations: r.evaluations,
+        baseline: r.baseline,
+        tuned: r.tuned,
+        perFold: r.perFold,
+      },
+    };
+    await writeLines(o.out, [JSON.stringify(out, null, 2)]);
+    io.out(tuneReport(r, o.out));
+    done(EXIT_OK);
+  });
+}
+
+const reportSchema = dataOptionsSchema.extend({ out: z.string(), compare: z.string().optional(), k });
+
+export function reportCommand(program: Command, { io, done }: Cli): void {
+  addDataOptions(
+    kOption(
+      program
+        .command('report')
+        .description('one self-contained HTML report: metrics (optionally against a second weights file), heatmap, capacity, scores, unassigned')
+        .requiredOption('--out <file>', 'output file (.html)')
+        .option('--compare <weights>', 'a second weights file shown side by side'),
+    ),
+  ).action(async (raw: unknown) => {
+    const o = parseOptions(reportSchema, raw);
+    const loaded = await load(o, true, io, false);
+    const engine = engineFor(loaded, {});
+    let compare: { label: string; engine: Engine } | undefined;
+    if (o.compare !== undefined) {
+      const w = weightIssues(await readJson(o.compare), o.compare);
+      if (w.issues.length > 0) throw inputError(w.issues);
+      compare = { label: o.compare, engine: createEngine({ ...loaded.dataset, ...(w.weights ? { weights: w.weights } : {}) }, { trusted: true }) };
+    }
+    const rec = engine.recommend({ k: o.k, kPlatform: o.k });
+    await writeReport(o.out, engine, rec, engine.match(), loaded.dataset.outcomes ?? [], o.k, loaded.files.weights ?? 'default weights', compare);
+    io.err(`wrote ${o.out}\n`);
+    done(EXIT_OK);
+  });
+}

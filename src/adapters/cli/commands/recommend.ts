@@ -1,0 +1,66 @@
+/** recommend, score, explain: the two-way lists, every pair's scores, one pair's terms. */
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { recommendationRecords, scoreCsvLines } from '../../../engine/format.js';
+import { writeLines } from '../../files/write.js';
+import { EXIT_OK } from '../common.js';
+import type { Cli } from '../common.js';
+import { engineFor, load } from '../load.js';
+import { addDataOptions, addTopOptions, dataOptionsSchema, parseOptions, topSchema } from '../options.js';
+
+const recommendSchema = dataOptionsSchema.extend(topSchema.shape).extend({ out: z.string() });
+
+export function recommendCommand(program: Command, { io, done }: Cli): void {
+  addDataOptions(
+    addTopOptions(
+      program
+        .command('recommend')
+        .description('two-way top-k recommendations (JSON Lines: talents, then platforms)')
+        .requiredOption('--out <file>', 'output file (.jsonl)'),
+    ),
+  ).action(async (raw: unknown) => {
+    const o = parseOptions(recommendSchema, raw);
+    const loaded = await load(o, true, io);
+    const engine = engineFor(loaded, o);
+    const rec = engine.recommend();
+    const n = await writeLines(o.out, (function* () {
+      for (const r of recommendationRecords(engine, rec)) yield JSON.stringify(r);
+    })());
+    io.err(`wrote ${n} lines (${engine.model.talents.count} talents, ${engine.model.platforms.count} platforms, ${rec.pairs} acceptable pairs) to ${o.out}\n`);
+    done(EXIT_OK);
+  });
+}
+
+const scoreSchema = dataOptionsSchema.extend({ out: z.string() });
+
+export function scoreCommand(program: Command, { io, done }: Cli): void {
+  addDataOptions(
+    program
+      .command('score')
+      .description('every acceptable pair as CSV: talentId,platformId,talentScore,platformScore,score')
+      .requiredOption('--out <file>', 'output file (.csv)'),
+  ).action(async (raw: unknown) => {
+    const o = parseOptions(scoreSchema, raw);
+    const engine = engineFor(await load(o, true, io), {});
+    const n = await writeLines(o.out, scoreCsvLines(engine));
+    io.err(`wrote ${n - 1} pairs to ${o.out}\n`);
+    done(EXIT_OK);
+  });
+}
+
+const explainSchema = dataOptionsSchema.extend({ talent: z.string(), platform: z.string() });
+
+export function explainCommand(program: Command, { io, done }: Cli): void {
+  addDataOptions(
+    program
+      .command('explain')
+      .description('every term, both one-sided scores and the contributions of one pair')
+      .requiredOption('--talent <id>', 'talent id')
+      .requiredOption('--platform <id>', 'platform id'),
+  ).action(async (raw: unknown) => {
+    const o = parseOptions(explainSchema, raw);
+    const engine = engineFor(await load(o, true, io), {});
+    io.out(JSON.stringify({ talentId: o.talent, platformId: o.platform, ...engine.explain(o.talent, o.platform) }, null, 2) + '\n');
+    done(EXIT_OK);
+  });
+}

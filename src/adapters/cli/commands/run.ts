@@ -1,0 +1,59 @@
+/** run: the main job — recommendations, pair scores, assignment, referrals and the report into one folder, then a summary. */
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { recommendationRecords, scoreCsvLines } from '../../../engine/format.js';
+import { assignmentJsonParts, recordContext, referralRecords } from '../../../engine/formatAssignment.js';
+import { writeLines, writeParts } from '../../files/write.js';
+import { EXIT_OK } from '../common.js';
+import type { Cli } from '../common.js';
+import { engineFor, load, writeReport } from '../load.js';
+import { addAssignOptions, addDataOptions, addTopOptions, assignOptions, assignSchema, dataOptionsSchema, parseOptions, topSchema } from '../options.js';
+import { summarize } from '../render.js';
+
+const schema = dataOptionsSchema.extend(assignSchema.shape).extend(topSchema.shape).extend({ out: z.string() });
+
+export function runCommand(program: Command, { io, done }: Cli): void {
+  addDataOptions(
+    addTopOptions(
+      addAssignOptions(program.command('run').description('the main job: recommendations, pair scores, assignment and referrals into a folder, then a readable summary')).requiredOption(
+        '--out <dir>',
+        'output folder',
+      ),
+    ),
+  ).action(async (raw: unknown) => {
+    const o = parseOptions(schema, raw);
+    const t0 = performance.now();
+    const loaded = await load(o, true, io);
+    const t1 = performance.now();
+    const engine = engineFor(loaded, o);
+    const t2 = performance.now();
+    const rec = engine.recommend();
+    const t3 = performance.now();
+    const dir = o.out;
+    const recPath = join(dir, 'recommendations.jsonl');
+    const records = [...recommendationRecords(engine, rec)];
+    await writeLines(recPath, records.map((r) => JSON.stringify(r)));
+    const scorePath = join(dir, 'scores.csv');
+    await writeLines(scorePath, scoreCsvLines(engine));
+    const t4 = performance.now();
+    const assignment = engine.match(await assignOptions(o));
+    const assignPath = join(dir, 'assignment.json');
+    await writeParts(assignPath, assignmentJsonParts(recordContext(engine), assignment));
+    const referPath = join(dir, 'referrals.jsonl');
+    const referrals = engine.refer(assignment);
+    await writeLines(referPath, [...referralRecords(recordContext(engine), referrals)].map((r) => JSON.stringify(r)));
+    const reportPath = join(dir, 'report.html');
+    await writeReport(reportPath, engine, rec, assignment, loaded.dataset.outcomes ?? [], rec.talent.k, loaded.files.weights ?? 'default weights');
+    const t5 = performance.now();
+    io.out(
+      summarize(engine, rec, records, {
+        files: { recommendations: recPath, scores: scorePath, assignment: assignPath, referrals: referPath, report: reportPath },
+        timings: { load: t1 - t0, model: t2 - t1, rank: t3 - t2, write: t4 - t3, 'match+refer+report': t5 - t4 },
+        assignment,
+        referrals,
+      }),
+    );
+    done(EXIT_OK);
+  });
+}

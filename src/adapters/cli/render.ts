@@ -1,0 +1,156 @@
+/**
+ * What the CLI prints for a person: the run summary, assignment lines, the evaluation
+ * table, and the tune / batch / diff / queue reports. Pure: values in, text out.
+ */
+import type { Engine, Recommendations } from '../../engine/engine.js';
+import type { RecommendationRecord } from '../../engine/format.js';
+import type { Evaluation, SideMetrics } from '../../evaluation/evaluate.js';
+import type { TuneResult } from '../../evaluation/tune.js';
+import type { Assignment } from '../../matching/assign.js';
+import type { Referrals } from '../../referrals/referrals.js';
+import type { BatchSummary } from '../batch/run.js';
+import type { Move } from '../batch/readers.js';
+import type { QueueStatus } from '../queue/queue.js';
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const fmt = (x: number) => x.toFixed(3);
+const n3 = (x: number) => (Number.isNaN(x) ? '  n/a' : x.toFixed(3));
+
+export function summarize(
+  engine: Engine,
+  rec: Recommendations,
+  records: readonly RecommendationRecord[],
+  extra: { files: Record<string, string>; timings: Record<string, number>; assignment?: Assignment; referrals?: Referrals },
+): string {
+  const T = engine.model.talents;
+  const P = engine.model.platforms;
+  const talentLines = records.filter((r) => r.side === 'talent');
+  const platformLines = records.filter((r) => r.side === 'platform');
+  const withList = talentLines.filter((r) => r.items.length > 0).length;
+  const covered = new Set<string>();
+  for (const r of talentLines) for (const it of r.items) covered.add(it.id);
+  let full = 0;
+  for (let p = 0; p < P.count; p++) if (P.freeSlots[p] <= 0) full++;
+  const lines: string[] = [];
+  lines.push('talentmatch run');
+  lines.push(`  input      ${T.count} talent projects, ${P.count} platforms, ${engine.industry.dims} industries, vocabulary ${engine.text.vocab.size} terms`);
+  lines.push(`  pairs      ${rec.pairs} acceptable of ${T.count * P.count} (exclusions, capacity, minimum score)`);
+  lines.push(`  talents    ${withList} with at least one recommendation (${pct(withList / Math.max(1, T.count))})`);
+  lines.push(`  platforms  ${covered.size} appear in some talent's top-${rec.talent.k}; ${full} have no free slot and are never recommended`);
+  const best = [...talentLines]
+    .filter((r) => r.items.length > 0)
+    .sort((a, b) => b.items[0].score - a.items[0].score || (a.id < b.id ? -1 : 1))
+    .slice(0, 5);
+  lines.push('  strongest matches (talent -> platform: score = talent view / platform view)');
+  const tName = new Map(engine.data.talents.map((t) => [t.id, t.name]));
+  const pName = new Map(engine.data.platforms.map((p) => [p.id, p.name]));
+  for (const r of best) {
+    const it = r.items[0];
+    const why = Object.entries(it.why)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([k, v]) => `${k} ${fmt(v)}`)
+      .join(', ');
+    lines.push(`    ${tName.get(r.id)} -> ${pName.get(it.id)}: ${fmt(it.score)} = ${fmt(it.forward)} / ${fmt(it.backward)}  (top terms: ${why})`);
+  }
+  const busiest = [...platformLines].sort((a, b) => (b.items[0]?.score ?? 0) - (a.items[0]?.score ?? 0) || (a.id < b.id ? -1 : 1)).slice(0, 3);
+  lines.push('  platforms with the strongest candidates');
+  for (const r of busiest) {
+    lines.push(`    ${pName.get(r.id)}: ${r.items.slice(0, 3).map((i) => `${tName.get(i.id)} (${fmt(i.score)})`).join(', ')}`);
+  }
+  if (extra.assignment) lines.push(summarizeAssignment(engine, extra.assignment).trimEnd());
+  if (extra.referrals) {
+    const r = extra.referrals;
+    const toGov = r.toGovernment.reduce((n, l) => n + l.length, 0);
+    const yuan = r.toGovernment.reduce((n, l) => n + l.reduce((m, i) => m + i.supportYuan, 0), 0);
+    const intro = r.toPlatform.reduce((n, l) => n + l.items.length, 0);
+    const open = r.toPlatform.filter((l) => l.items.length > 0).length;
+    lines.push(`  referrals  platform-to-government: ${toGov} projects, suggested support ${(yuan / 1e6).toFixed(2)} M yuan in total`);
+    lines.push(`             government-to-platform: ${intro} introductions to ${open} platforms with room left`);
+  }
+  const c = engine.cacheStats();
+  const times = Object.entries(extra.timings).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(', ');
+  lines.push(`  time       ${times} (token cache ${c.hits} hits / ${c.misses} misses)`);
+  for (const [k, v] of Object.entries(extra.files)) lines.push(`  wrote      ${k}: ${v}`);
+  return lines.join('\n') + '\n';
+}
+
+/** A few lines on an assignment: mode, counts, total, blocking pairs, the commonest reasons. */
+export function summarizeAssignment(engine: Engine, a: Assignment): string {
+  const assigned = engine.model.talents.count - a.unassigned.length;
+  const codes = new Map<string, number>();
+  for (const u of a.unassigned) codes.set(u.code, (codes.get(u.code) ?? 0) + 1);
+  const lines = [
+    `  assignment ${a.mode}${a.mode === 'stable' ? ` (${a.proposer}-proposing)` : ` (${a.optimal?.method}, gap ${(100 * (a.optimal?.gap ?? 0)).toFixed(2)}% to ${a.optimal?.boundKind})`}: ${assigned} assigned, total score ${a.totalScore.toFixed(2)}, blocking pairs ${a.blockingPairs}`,
+    `             unassigned ${a.unassigned.length}: ${[...codes.entries()].sort((x, y) => y[1] - x[1]).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'}`,
+  ];
+  return lines.join('\n') + '\n';
+}
+
+/** `talentmatch evaluate`: both sides' metrics side by side, then coverage, exposure and assignment health. */
+export function evaluationTable(ev: Evaluation, outcomes: number): string {
+  const rows: [string, (s: SideMetrics) => string][] = [
+    [`NDCG@${ev.k}`, (s) => n3(s.ndcg)],
+    [`MAP@${ev.k}`, (s) => n3(s.map)],
+    [`recall@${ev.k}`, (s) => n3(s.recall)],
+    ['MRR', (s) => n3(s.mrr)],
+    ['queries', (s) => String(s.queries)],
+  ];
+  const lines = [`talentmatch evaluate (k=${ev.k}, ${outcomes} outcomes; signed and financed are relevant)`, '', `  ${''.padEnd(12)}${'talent side'.padEnd(16)}platform side`];
+  for (const [name, f] of rows) lines.push(`  ${name.padEnd(12)}${f(ev.talent).padEnd(16)}${f(ev.platform)}`);
+  lines.push('');
+  lines.push(`  coverage      platforms ${pct(ev.coverage.platforms)}, industries ${pct(ev.coverage.industries)} (appear in some talent's top-${ev.k})`);
+  lines.push(`  exposure      Gini ${ev.exposureGini.toFixed(3)} (0 = every platform recommended equally often)`);
+  if (ev.assignment) {
+    const a = ev.assignment;
+    lines.push(`  assignment    stable: slot fill ${pct(a.slotFill)}, seat fill ${pct(a.seatFill)}, blocking pairs ${a.blockingPairs}, unassigned ${a.unassigned}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** `talentmatch tune`: the objective before and after, held out and on all outcomes. */
+export function tuneReport(r: TuneResult, out: string): string {
+  const gain = r.tuned.cv - r.baseline.cv;
+  return (
+    `tune: objective ${r.options.objective} (k=${r.options.k}, ${r.options.folds}-fold CV, seed ${r.options.seed}, ${r.evaluations} evaluations)\n` +
+    `  held-out objective: baseline ${r.baseline.cv.toFixed(4)} -> tuned ${r.tuned.cv.toFixed(4)} (${gain >= 0 ? '+' : ''}${gain.toFixed(4)})\n` +
+    `  all outcomes:       baseline ${r.baseline.all.toFixed(4)} -> tuned ${r.tuned.all.toFixed(4)}\n` +
+    `  wrote ${out}\n`
+  );
+}
+
+/** `talentmatch batch`: the run's input, reuse, scoring, assignment and pruning lines (the caller appends export / report lines). */
+export function batchReportLines(summary: BatchSummary, db: string): string[] {
+  const lines = [
+    `talentmatch batch: run ${summary.runId}${summary.resumed ? ' (resumed)' : ''} complete in ${db}`,
+    `  input      ${summary.talents} talents x ${summary.platforms} platforms, ${summary.chunks} chunks (${summary.chunksScored} scored, ${summary.chunksReused} reused from the last snapshot, ${summary.chunksResumed} already done before a restart)`,
+    `  reuse      ${summary.talentsReused} of ${summary.talents} talents reused unchanged (${((100 * summary.talentsReused) / Math.max(1, summary.talents)).toFixed(1)}%)`,
+    `  scoring    ${summary.scoredPairs} pairs scored (${summary.pairs} acceptable), ${summary.threads} threads, ${summary.seconds.toFixed(2)} s end to end (stream + score ${summary.phases.stream.toFixed(2)} s, merge + assign + publish ${summary.phases.finalize.toFixed(2)} s), ${Math.round(summary.pairsPerSecond)} pairs/s`,
+    `  assignment ${summary.assigned} assigned, total score ${summary.totalScore.toFixed(2)}, blocking pairs ${summary.blockingPairs}`,
+  ];
+  if (summary.pruned.length) lines.push(`  pruned     runs ${summary.pruned.join(', ')}`);
+  return lines;
+}
+
+/** `talentmatch diff`: a count line, then the first `limit` moves, largest first. */
+export function diffReport(from: number, to: number, moves: readonly Move[], limit: number): string {
+  const lines = [`diff run ${from} -> run ${to}: ${moves.filter((m) => m.side === 'talent').length} talents and ${moves.filter((m) => m.side === 'platform').length} platforms changed`];
+  for (const m of moves.slice(0, limit)) {
+    const parts: string[] = [];
+    if (m.entered.length || m.left.length) parts.push(`top-k +${m.entered.length}/-${m.left.length}${m.entered.length ? ` (in: ${m.entered.slice(0, 3).join(', ')}${m.entered.length > 3 ? ', ...' : ''})` : ''}`);
+    if (m.rankShift) parts.push(`rank moves ${m.rankShift}`);
+    if (m.assignment) parts.push(`assignment ${m.assignment.from ?? 'none'} -> ${m.assignment.to ?? 'none'}`);
+    lines.push(`  ${m.side.padEnd(8)} ${m.id}: ${parts.join('; ')}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** `talentmatch queue status`: one line per run, then its failed chunks. */
+export function queueStatusReport(host: string, st: QueueStatus): string {
+  const lines = [`queue ${host}: ${st.runs.length} run(s)`];
+  for (const r of st.runs) {
+    lines.push(`  ${r.key}: waiting ${r.waiting}, active ${r.active}, delayed ${r.delayed}, completed ${r.completed}, failed ${r.failed}`);
+    for (const e of r.errors) lines.push(`    failed ${e}`);
+  }
+  return lines.join('\n') + '\n';
+}
