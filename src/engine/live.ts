@@ -50,6 +50,8 @@ function oneTalent(T: TalentFeatures, ti: number): TalentFeatures {
     level: row(T.level),
     exclIndptr: Int32Array.of(0, eb - ea),
     exclIdx: T.exclIdx.subarray(ea, eb),
+    concept: csr(T.concept),
+    zh: row(T.zh),
   };
 }
 
@@ -85,7 +87,7 @@ export class LiveScorer {
     let f = this.platforms.get(key);
     if (!f) {
       const side = this.engine.side;
-      f = buildPlatformFeatures([res.data as Platform], side.text, side.industry, (t) => this.engine.tokens(t), side.weights);
+      f = buildPlatformFeatures([res.data as Platform], side.text, side.industry, side.concepts, (t) => this.engine.tokens(t), side.weights);
       this.platforms.set(key, f);
     }
     return f;

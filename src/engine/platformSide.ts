@@ -7,14 +7,16 @@
 import type { Industry, Platform, Policy, Talent } from '../domain/schemas.js';
 import type { Weights } from '../config/weights.js';
 import type { TextModel } from '../text/tfidf.js';
-import type { IndustryModel, PlatformFeatures, TalentFeatures, TokenSource } from '../features/build.js';
-import { buildIndustryModel, buildPlatformFeatures, buildTalentFeatures, fitReferenceModel } from '../features/build.js';
+import type { ConceptModel, IndustryModel, PlatformFeatures, TalentFeatures, TokenSource } from '../features/build.js';
+import { buildIndustryModel, buildPlatformFeatures, buildTalentFeatures, fitConceptModel, fitReferenceModel } from '../features/build.js';
 import type { ScoringContext } from '../scoring/context.js';
 import { createScoringContext } from '../scoring/context.js';
 
 export interface PlatformSide {
   text: TextModel;
   industry: IndustryModel;
+  /** the bilingual concept lexicon and its idf */
+  concepts: ConceptModel;
   platforms: PlatformFeatures;
   ctx: ScoringContext;
   weights: Weights;
@@ -27,7 +29,8 @@ export interface PlatformSide {
 export function buildPlatformSide(industries: readonly Industry[], platforms: readonly Platform[], policy: Policy, weights: Weights, tokens: TokenSource): PlatformSide {
   const text = fitReferenceModel(industries, platforms, tokens);
   const industry = buildIndustryModel(industries, policy, text, tokens);
-  const features = buildPlatformFeatures(platforms, text, industry, tokens, weights);
+  const concepts = fitConceptModel(industries, platforms, tokens);
+  const features = buildPlatformFeatures(platforms, text, industry, concepts, tokens, weights);
   const excludedBy = new Map<string, number[]>();
   platforms.forEach((p, i) => {
     for (const tid of p.excludeTalents ?? []) {
@@ -39,6 +42,7 @@ export function buildPlatformSide(industries: readonly Industry[], platforms: re
   return {
     text,
     industry,
+    concepts,
     platforms: features,
     ctx: createScoringContext(weights, industry.priority, policy.minScoreForReferral),
     weights,
@@ -49,5 +53,5 @@ export function buildPlatformSide(industries: readonly Industry[], platforms: re
 
 /** Talent feature arrays for a list of talents (sorted by id) against a platform side. */
 export function talentFeatures(side: PlatformSide, talents: readonly Talent[], tokens: TokenSource): TalentFeatures {
-  return buildTalentFeatures(talents, side.text, side.industry, tokens, side.weights, side.platformIndex, side.excludedBy);
+  return buildTalentFeatures(talents, side.text, side.industry, side.concepts, tokens, side.weights, side.platformIndex, side.excludedBy);
 }

@@ -4,12 +4,16 @@
  *  - text: TF-IDF rows (talent description, talent profile, platform description);
  *  - industry: a D-dimensional unit vector (D = taxonomy size), declared industries blended
  *    with industries inferred from the text;
+ *  - concepts: TF-IDF rows over the bilingual concepts a profile mentions (text/concepts.ts),
+ *    and the profile's Chinese share (the language-aware text weight reads both);
  *  - structured fields: needs / offers bit masks, capacities, capital, stage, level, signing.
  */
 import type { Industry, Platform, Policy, Talent } from '../domain/schemas.js';
 import { MODES, STAGES, TALENT_LEVELS } from '../domain/schemas.js';
 import type { Weights } from '../config/weights.js';
 import type { TextModel } from '../text/tfidf.js';
+import type { ConceptLexicon } from '../text/concepts.js';
+import { buildConceptLexicon, chineseShare, conceptTokens } from '../text/concepts.js';
 import { fitTextModel, vectorize } from '../text/tfidf.js';
 import type { CsrMatrix, SparseVector } from '../vector/sparse.js';
 import { toCsr, transposeCsr } from '../vector/sparse.js';
@@ -40,6 +44,26 @@ export function fitReferenceModel(industries: readonly Industry[], platforms: re
       for (const p of platforms) yield tokens(platformText(p));
     })(),
   );
+}
+
+// ---------- concept model ----------
+
+/** The concept lexicon of the taxonomy and the TF-IDF model over concepts (idf fitted on the reference corpus). */
+export interface ConceptModel {
+  lexicon: ConceptLexicon;
+  text: TextModel;
+}
+
+/** Concepts of the taxonomy; idf over the concepts of every industry's text, then every platform's (id order). */
+export function fitConceptModel(industries: readonly Industry[], platforms: readonly Platform[], tokens: TokenSource): ConceptModel {
+  const lexicon = buildConceptLexicon(industries, tokens);
+  const text = fitTextModel(
+    (function* () {
+      for (const i of industries) yield conceptTokens(lexicon, tokens(industryText(i)));
+      for (const p of platforms) yield conceptTokens(lexicon, tokens(platformText(p)));
+    })(),
+  );
+  return { lexicon, text };
 }
 
 // ---------- industry model ----------
@@ -123,14 +147,21 @@ export interface PlatformFeatures {
   signing: Float64Array;
   /** stage fit per platform and stage index (STAGES.length + 1 columns; last = unknown stage) */
   stageFit: Float64Array;
+  /** concept TF-IDF rows of name + description */
+  concept: CsrMatrix;
+  /** inverted index of `concept`, platforms ascending */
+  conceptIndex: CsrMatrix;
+  /** share of the platform's words written in Chinese, [0, 1] */
+  zh: Float64Array;
 }
 
 export const STAGE_COLUMNS = STAGES.length + 1;
 
-export function buildPlatformFeatures(platforms: readonly Platform[], text: TextModel, ind: IndustryModel, tokens: TokenSource, w: Weights): PlatformFeatures {
+export function buildPlatformFeatures(platforms: readonly Platform[], text: TextModel, ind: IndustryModel, concepts: ConceptModel, tokens: TokenSource, w: Weights): PlatformFeatures {
   const M = platforms.length;
   const D = ind.dims;
   const rows: SparseVector[] = [];
+  const conceptRows: SparseVector[] = [];
   const industry = new Float32Array(M * D);
   const f: PlatformFeatures = {
     count: M,
@@ -146,10 +177,16 @@ export function buildPlatformFeatures(platforms: readonly Platform[], text: Text
     capital: new Float64Array(M),
     signing: new Float64Array(M),
     stageFit: new Float64Array(M * STAGE_COLUMNS),
+    concept: undefined as unknown as CsrMatrix,
+    conceptIndex: undefined as unknown as CsrMatrix,
+    zh: new Float64Array(M),
   };
   platforms.forEach((p, i) => {
-    const doc = vectorize(text, tokens(platformText(p)));
+    const toks = tokens(platformText(p));
+    const doc = vectorize(text, toks);
     rows.push(doc);
+    conceptRows.push(vectorize(concepts.text, conceptTokens(concepts.lexicon, toks)));
+    f.zh[i] = chineseShare(toks);
     const declared = new Float64Array(D);
     ind.ids.forEach((idv, d) => (declared[d] = p.industries[idv] ?? 0));
     industryVector(ind, doc, declared, w, industry, i * D);
@@ -173,6 +210,8 @@ export function buildPlatformFeatures(platforms: readonly Platform[], text: Text
   });
   f.doc = toCsr(rows, text.vocab.size);
   f.docIndex = transposeCsr(f.doc);
+  f.concept = toCsr(conceptRows, concepts.text.vocab.size);
+  f.conceptIndex = transposeCsr(f.concept);
   return f;
 }
 
@@ -192,12 +231,17 @@ export interface TalentFeatures {
   /** platforms excluded for each talent (either side's exclusion), CSR over platform indices */
   exclIndptr: Int32Array;
   exclIdx: Int32Array;
+  /** concept TF-IDF rows of all the talent's texts (name, description, skills, profile) */
+  concept: CsrMatrix;
+  /** share of the talent's words written in Chinese, [0, 1] */
+  zh: Float64Array;
 }
 
 export function buildTalentFeatures(
   talents: readonly Talent[],
   text: TextModel,
   ind: IndustryModel,
+  concepts: ConceptModel,
   tokens: TokenSource,
   w: Weights,
   platformIndex: ReadonlyMap<string, number>,
@@ -215,11 +259,18 @@ export function buildTalentFeatures(
   const level = new Float64Array(N);
   const exclIndptr = new Int32Array(N + 1);
   const excl: number[] = [];
+  const conceptRows: SparseVector[] = [];
+  const zh = new Float64Array(N);
   const levelValue = Object.fromEntries(TALENT_LEVELS.map((l) => [l, w[`level.${l}`]])) as Record<string, number>;
   talents.forEach((t, i) => {
-    const desc = vectorize(text, tokens(talentDescriptionText(t)));
+    const descTokens = tokens(talentDescriptionText(t));
+    const profTokens = tokens(talentProfileText(t));
+    const desc = vectorize(text, descTokens);
     descRows.push(desc);
-    profRows.push(vectorize(text, tokens(talentProfileText(t))));
+    profRows.push(vectorize(text, profTokens));
+    const all = profTokens.length === 0 ? descTokens : [...descTokens, ...profTokens];
+    conceptRows.push(vectorize(concepts.text, conceptTokens(concepts.lexicon, all)));
+    zh[i] = chineseShare(all);
     let declared: Float64Array | null = null;
     if (t.industries && t.industries.length > 0) {
       declared = new Float64Array(D);
@@ -256,5 +307,7 @@ export function buildTalentFeatures(
     level,
     exclIndptr,
     exclIdx: Int32Array.from(excl),
+    concept: toCsr(conceptRows, concepts.text.vocab.size),
+    zh,
   };
 }

@@ -19,7 +19,7 @@ export const JIANGDONG_GLOSSARY: Record<string, GlossaryEntry[]> = {
     { id: 'wealth-management', en: ['wealth management', 'robo advisor', 'asset management'], zh: ['财富管理', '智能投顾', '资产管理'] },
     { id: 'credit', en: ['credit', 'consumer credit', 'credit scoring', 'lending', 'loan'], zh: ['信贷', '消费信贷', '信用评估', '贷款', '信用'] },
     { id: 'risk-control', en: ['risk control', 'risk management'], zh: ['风控', '风险控制', '风险管理'] },
-    { id: 'fund-raising', en: ['fund raising', 'financing', 'crowdfunding'], zh: ['融资', '众筹'] },
+    { id: 'fund-raising', en: ['fund raising', 'raise funds', 'crowdfunding'], zh: ['融资', '众筹'] },
     { id: 'banking', en: ['banking', 'bank', 'digital banking'], zh: ['银行', '数字银行'] },
     { id: 'blockchain', en: ['blockchain'], zh: ['区块链'] },
     { id: 'finance', en: ['finance', 'financial'], zh: ['金融'] },

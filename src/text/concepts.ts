@@ -49,6 +49,24 @@ export function buildConceptLexicon(industries: readonly Industry[], tokenize: (
   return { byFirst, concepts };
 }
 
+/** The lexicon as plain data (for worker threads): its forms, in lookup order. */
+export function lexiconForms(lex: ConceptLexicon): { tokens: string[]; concept: string }[] {
+  const out: { tokens: string[]; concept: string }[] = [];
+  for (const list of lex.byFirst.values()) for (const f of list) out.push({ tokens: [...f.tokens], concept: f.concept });
+  return out;
+}
+
+/** Rebuilds a lexicon from `lexiconForms` (the order within each first token is kept). */
+export function lexiconFromForms(forms: readonly { tokens: readonly string[]; concept: string }[], concepts: readonly string[]): ConceptLexicon {
+  const byFirst = new Map<string, { tokens: readonly string[]; concept: string }[]>();
+  for (const f of forms) {
+    const list = byFirst.get(f.tokens[0]) ?? [];
+    list.push(f);
+    byFirst.set(f.tokens[0], list);
+  }
+  return { byFirst, concepts: [...concepts] };
+}
+
 /** The concepts a token list mentions, one entry per mention, in text order. */
 export function conceptTokens(lex: ConceptLexicon, tokens: readonly string[]): string[] {
   const out: string[] = [];
@@ -75,12 +93,21 @@ export function conceptTokens(lex: ConceptLexicon, tokens: readonly string[]): s
 }
 
 const HAN = /\p{Script=Han}/u;
+const LETTER = /\p{L}/u;
 
-
-/** Share of a token list written in Chinese (tokens with a Han character), in [0, 1]; 0 for no tokens. */
+/**
+ * Share of a token list written in Chinese: tokens with a Han character over tokens with
+ * any letter (numbers such as "001" belong to no language), in [0, 1]; 0 when no token
+ * has a letter.
+ */
 export function chineseShare(tokens: readonly string[]): number {
-  if (tokens.length === 0) return 0;
-  let n = 0;
-  for (const t of tokens) if (HAN.test(t)) n++;
-  return n / tokens.length;
+  let words = 0;
+  let han = 0;
+  for (const t of tokens) {
+    if (HAN.test(t)) {
+      han++;
+      words++;
+    } else if (LETTER.test(t)) words++;
+  }
+  return words === 0 ? 0 : han / words;
 }

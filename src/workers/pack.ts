@@ -7,6 +7,7 @@
 import type { Weights } from '../config/weights.js';
 import type { PlatformSide } from '../engine/platformSide.js';
 import type { CsrMatrix } from '../vector/sparse.js';
+import { lexiconForms, lexiconFromForms } from '../text/concepts.js';
 
 type Typed = Int32Array | Float32Array | Float64Array | Uint8Array;
 
@@ -25,6 +26,7 @@ export interface PlatformPack {
   idf: Float32Array;
   documents: number;
   industry: PlatformSide['industry'];
+  concepts: { forms: { tokens: string[]; concept: string }[]; names: string[]; terms: string[]; idf: Float32Array; documents: number };
   platforms: PlatformSide['platforms'];
   ctx: PlatformSide['ctx'];
   weights: Weights;
@@ -35,11 +37,15 @@ export function packPlatformSide(side: PlatformSide): PlatformPack {
   const terms = new Array<string>(side.text.vocab.size);
   for (const [term, id] of side.text.vocab) terms[id] = term;
   const P = side.platforms;
+  const C = side.concepts;
+  const conceptTerms = new Array<string>(C.text.vocab.size);
+  for (const [term, id] of C.text.vocab) conceptTerms[id] = term;
   return {
     terms,
     idf: shared(side.text.idf),
     documents: side.text.documents,
     industry: { ids: [...side.industry.ids], dims: side.industry.dims, termWeights: shared(side.industry.termWeights), priority: shared(side.industry.priority) },
+    concepts: { forms: lexiconForms(C.lexicon), names: [...C.lexicon.concepts], terms: conceptTerms, idf: shared(C.text.idf), documents: C.text.documents },
     platforms: {
       count: P.count,
       ids: [...P.ids],
@@ -54,6 +60,9 @@ export function packPlatformSide(side: PlatformSide): PlatformPack {
       capital: shared(P.capital),
       signing: shared(P.signing),
       stageFit: shared(P.stageFit),
+      concept: sharedCsr(P.concept),
+      conceptIndex: sharedCsr(P.conceptIndex),
+      zh: shared(P.zh),
     },
     ctx: { ...side.ctx, priority: shared(side.ctx.priority), wTalent: shared(side.ctx.wTalent), wPlatform: shared(side.ctx.wPlatform) },
     weights: side.weights,
@@ -65,6 +74,10 @@ export function unpackPlatformSide(pack: PlatformPack): PlatformSide {
   return {
     text: { vocab: new Map(pack.terms.map((t, i) => [t, i])), idf: pack.idf, documents: pack.documents },
     industry: pack.industry,
+    concepts: {
+      lexicon: lexiconFromForms(pack.concepts.forms, pack.concepts.names),
+      text: { vocab: new Map(pack.concepts.terms.map((t, i) => [t, i])), idf: pack.concepts.idf, documents: pack.concepts.documents },
+    },
     platforms: pack.platforms,
     ctx: pack.ctx,
     weights: pack.weights,

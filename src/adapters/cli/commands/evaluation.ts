@@ -16,21 +16,35 @@ import type { Cli } from '../common.js';
 import { engineFor, load, writeReport } from '../load.js';
 import { addDataOptions, dataOptionsSchema, kOption, parseOptions } from '../options.js';
 import { createProgress } from '../progress.js';
-import { evaluationTable, tuneReport } from '../render.js';
+import { evaluationTable, plantedTable, tuneReport } from '../render.js';
+import { plantedRecall } from '../../../evaluation/planted.js';
+import { readTruth } from '../../files/truth.js';
 
 const k = z.number().int().min(1);
 
-const evaluateSchema = dataOptionsSchema.extend({ k, json: z.boolean() });
+const evaluateSchema = dataOptionsSchema.extend({ k, json: z.boolean(), truth: z.string().optional() });
+
+/** k of `evaluate --truth` when --k is not given: the issue's recall@5. */
+const TRUTH_K = 5;
 
 export function evaluateCommand(program: Command, { io, done }: Cli): void {
   addDataOptions(
-    kOption(program.command('evaluate').description('offline metrics of both sides against outcomes.jsonl, coverage, exposure, assignment health')).option(
-      '--json',
-      'print JSON instead of a table',
-      false,
-    ),
-  ).action(async (raw: unknown) => {
+    kOption(program.command('evaluate').description('offline metrics of both sides against outcomes.jsonl, coverage, exposure, assignment health; with --truth, recall@k of planted fits per language group'))
+      .option('--json', 'print JSON instead of a table', false)
+      .option('--truth <file>', 'planted truth (truth.jsonl: fits and languages); reports recall@k of the fits per language group of talents and of platforms (k defaults to 5 here)'),
+  ).action(async (raw: unknown, cmd: Command) => {
     const o = parseOptions(evaluateSchema, raw);
+    if (o.truth !== undefined) {
+      const kTruth = cmd.getOptionValueSource('k') === 'cli' ? o.k : TRUTH_K;
+      const loaded = await load(o, true, io, false);
+      const engine = engineFor(loaded, {});
+      const truth = await readTruth(o.truth, new Set(engine.model.talents.ids), new Set(engine.model.platforms.ids));
+      const rec = engine.recommend({ k: kTruth, kPlatform: kTruth });
+      const r = plantedRecall({ talentIds: engine.model.talents.ids, platformIds: engine.model.platforms.ids, talent: rec.talent, platform: rec.platform }, truth, kTruth);
+      io.out(o.json ? JSON.stringify(r, null, 2) + '\n' : plantedTable(r, o.truth));
+      done(EXIT_OK);
+      return;
+    }
     const loaded = await load(o, true, io, true);
     const engine = engineFor(loaded, {});
     const ev = evaluate(engine, loaded.dataset.outcomes ?? [], o.k);
