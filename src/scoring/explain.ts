@@ -9,7 +9,7 @@ import { csrRow, sparseDot } from '../vector/sparse.js';
 import { TERM_COUNT } from './context.js';
 import { fuse } from './fusion.js';
 import type { ScoringModel } from './kernel.js';
-import { fits, pairTerms, sideScore } from './terms.js';
+import { fits, pairTerms, pairWeights, sharedLanguage, sideScore } from './terms.js';
 
 export type Breakdown = Record<Term, number>;
 
@@ -37,17 +37,24 @@ export function explainPair(m: ScoringModel, ti: number, pi: number): PairExplan
   const pdoc = csrRow(P.doc, pi);
   const cosDesc = sparseDot(csrRow(T.desc, ti), pdoc);
   const cosProfile = sparseDot(csrRow(T.profile, ti), pdoc);
+  const cosConcept = sparseDot(csrRow(T.concept, ti), csrRow(P.concept, pi));
   const x = new Float64Array(TERM_COUNT);
-  pairTerms(ctx, T, ti, P, pi, cosDesc, cosProfile, x);
-  const f = sideScore(ctx.wTalent, x);
-  const b = sideScore(ctx.wPlatform, x);
+  pairTerms(ctx, T, ti, P, pi, cosDesc, cosProfile, cosConcept, x);
+  // the pair's weights: the text weight its unshared language moves (./terms.ts pairWeights)
+  const shared = sharedLanguage(T.zh[ti], P.zh[pi]);
+  const wT = new Float64Array(TERM_COUNT);
+  const wP = new Float64Array(TERM_COUNT);
+  pairWeights(ctx, ctx.wTalent, shared, wT);
+  pairWeights(ctx, ctx.wPlatform, shared, wP);
+  const f = sideScore(wT, x);
+  const b = sideScore(wP, x);
   const lambda = new Float64Array(2);
   const score = fuse(ctx.fusion, ctx.fusionTalentShare, f, b, lambda);
   const terms = {} as Breakdown;
   const why = {} as Breakdown;
   TERMS.forEach((t, k) => {
     terms[t] = x[k];
-    why[t] = lambda[0] * ctx.wTalent[k] * x[k] + lambda[1] * ctx.wPlatform[k] * x[k];
+    why[t] = lambda[0] * wT[k] * x[k] + lambda[1] * wP[k] * x[k];
   });
   let reason: PairExplanation['reason'];
   if (isExcluded(m, ti, pi)) reason = 'excluded';
