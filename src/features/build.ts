@@ -13,7 +13,7 @@ import { MODES, STAGES, TALENT_LEVELS } from '../domain/schemas.js';
 import type { Weights } from '../config/weights.js';
 import type { TextModel } from '../text/tfidf.js';
 import type { ConceptLexicon } from '../text/concepts.js';
-import { buildConceptLexicon, chineseShare, conceptTokens } from '../text/concepts.js';
+import { buildConceptLexicon, chineseShare, conceptIds, conceptVector, fitConceptIdf } from '../text/concepts.js';
 import { fitTextModel, vectorize } from '../text/tfidf.js';
 import type { CsrMatrix, SparseVector } from '../vector/sparse.js';
 import { toCsr, transposeCsr } from '../vector/sparse.js';
@@ -48,22 +48,32 @@ export function fitReferenceModel(industries: readonly Industry[], platforms: re
 
 // ---------- concept model ----------
 
-/** The concept lexicon of the taxonomy and the TF-IDF model over concepts (idf fitted on the reference corpus). */
+/** The concept lexicon of the taxonomy and the idf of its concepts (fitted on the reference corpus). */
 export interface ConceptModel {
   lexicon: ConceptLexicon;
-  text: TextModel;
+  /** per concept index */
+  idf: Float32Array;
+  documents: number;
+}
+
+/** The concepts a token list mentions (indices, one per mention). */
+function mentionsOf(lexicon: ConceptLexicon, ...lists: (readonly string[])[]): number[] {
+  const out: number[] = [];
+  for (const l of lists) conceptIds(lexicon, l, out);
+  return out;
 }
 
 /** Concepts of the taxonomy; idf over the concepts of every industry's text, then every platform's (id order). */
 export function fitConceptModel(industries: readonly Industry[], platforms: readonly Platform[], tokens: TokenSource): ConceptModel {
   const lexicon = buildConceptLexicon(industries, tokens);
-  const text = fitTextModel(
+  const { idf, documents } = fitConceptIdf(
+    lexicon.concepts.length,
     (function* () {
-      for (const i of industries) yield conceptTokens(lexicon, tokens(industryText(i)));
-      for (const p of platforms) yield conceptTokens(lexicon, tokens(platformText(p)));
+      for (const i of industries) yield mentionsOf(lexicon, tokens(industryText(i)));
+      for (const p of platforms) yield mentionsOf(lexicon, tokens(platformText(p)));
     })(),
   );
-  return { lexicon, text };
+  return { lexicon, idf, documents };
 }
 
 // ---------- industry model ----------
@@ -162,6 +172,7 @@ export function buildPlatformFeatures(platforms: readonly Platform[], text: Text
   const D = ind.dims;
   const rows: SparseVector[] = [];
   const conceptRows: SparseVector[] = [];
+  const counts = new Int32Array(concepts.idf.length);
   const industry = new Float32Array(M * D);
   const f: PlatformFeatures = {
     count: M,
@@ -185,7 +196,7 @@ export function buildPlatformFeatures(platforms: readonly Platform[], text: Text
     const toks = tokens(platformText(p));
     const doc = vectorize(text, toks);
     rows.push(doc);
-    conceptRows.push(vectorize(concepts.text, conceptTokens(concepts.lexicon, toks)));
+    conceptRows.push(conceptVector(concepts.idf, mentionsOf(concepts.lexicon, toks), counts));
     f.zh[i] = chineseShare(toks);
     const declared = new Float64Array(D);
     ind.ids.forEach((idv, d) => (declared[d] = p.industries[idv] ?? 0));
@@ -210,7 +221,7 @@ export function buildPlatformFeatures(platforms: readonly Platform[], text: Text
   });
   f.doc = toCsr(rows, text.vocab.size);
   f.docIndex = transposeCsr(f.doc);
-  f.concept = toCsr(conceptRows, concepts.text.vocab.size);
+  f.concept = toCsr(conceptRows, concepts.idf.length);
   f.conceptIndex = transposeCsr(f.concept);
   return f;
 }
@@ -260,6 +271,7 @@ export function buildTalentFeatures(
   const exclIndptr = new Int32Array(N + 1);
   const excl: number[] = [];
   const conceptRows: SparseVector[] = [];
+  const counts = new Int32Array(concepts.idf.length);
   const zh = new Float64Array(N);
   const levelValue = Object.fromEntries(TALENT_LEVELS.map((l) => [l, w[`level.${l}`]])) as Record<string, number>;
   talents.forEach((t, i) => {
@@ -268,9 +280,8 @@ export function buildTalentFeatures(
     const desc = vectorize(text, descTokens);
     descRows.push(desc);
     profRows.push(vectorize(text, profTokens));
-    const all = profTokens.length === 0 ? descTokens : [...descTokens, ...profTokens];
-    conceptRows.push(vectorize(concepts.text, conceptTokens(concepts.lexicon, all)));
-    zh[i] = chineseShare(all);
+    conceptRows.push(conceptVector(concepts.idf, mentionsOf(concepts.lexicon, descTokens, profTokens), counts));
+    zh[i] = chineseShare(descTokens, profTokens);
     let declared: Float64Array | null = null;
     if (t.industries && t.industries.length > 0) {
       declared = new Float64Array(D);
@@ -307,7 +318,7 @@ export function buildTalentFeatures(
     level,
     exclIndptr,
     exclIdx: Int32Array.from(excl),
-    concept: toCsr(conceptRows, concepts.text.vocab.size),
+    concept: toCsr(conceptRows, concepts.idf.length),
     zh,
   };
 }

@@ -73,7 +73,6 @@ export function scoreRow(m: ScoringModel, ti: number, s: RowScratch): void {
   accumulate(T.desc.indptr, T.desc.indices, T.desc.values, ti, P.docIndex, s.cosDesc);
   const hasProfile = T.profile.indptr[ti + 1] > T.profile.indptr[ti];
   if (hasProfile) accumulate(T.profile.indptr, T.profile.indices, T.profile.values, ti, P.docIndex, s.cosProfile);
-  accumulate(T.concept.indptr, T.concept.indices, T.concept.values, ti, P.conceptIndex, s.cosConcept);
   const e0 = T.exclIndptr[ti];
   const e1 = T.exclIndptr[ti + 1];
   for (let e = e0; e < e1; e++) s.blocked[T.exclIdx[e]] = 1;
@@ -96,6 +95,11 @@ export function scoreRow(m: ScoringModel, ti: number, s: RowScratch): void {
   const cosC = s.cosConcept;
   const ca = ctx.crossConcept;
   const cb = ctx.crossIndustry;
+  const conceptOn = wt9 !== 0 || wp9 !== 0;
+  // concept cosines are read only by pairs that move text weight or weigh the concept term
+  let needConcept = conceptOn;
+  for (let p = 0; p < M && !needConcept; p++) if (pzh[p] !== tzh) needConcept = true;
+  if (needConcept) accumulate(T.concept.indptr, T.concept.indices, T.concept.values, ti, P.conceptIndex, cosC);
   const pInd = P.industry;
   const freeSlots = P.freeSlots;
   const freeSeats = P.freeSeats;
@@ -164,13 +168,23 @@ export function scoreRow(m: ScoringModel, ti: number, s: RowScratch): void {
     const x6 = stageFit[p * STAGE_COLUMNS + stageCol];
     const x7 = level;
     const x8 = signing[p];
-    const cc = cosC[p];
-    const x9 = cc <= 0 ? 0 : cc > 1 ? 1 : cc;
-    // the unshared part of the pair's language moves the text weight to concept and industry
-    const sh = 1 - Math.abs(tzh - pzh[p]);
-    const mv = 1 - sh;
-    const f = 0 + wt0 * sh * x0 + (wt1 + wt0 * mv * cb) * x1 + wt2 * x2 + wt3 * x3 + wt4 * x4 + wt5 * x5 + wt6 * x6 + wt7 * x7 + wt8 * x8 + (wt9 + wt0 * mv * ca) * x9;
-    const b = 0 + wp0 * sh * x0 + (wp1 + wp0 * mv * cb) * x1 + wp2 * x2 + wp3 * x3 + wp4 * x4 + wp5 * x5 + wp6 * x6 + wp7 * x7 + wp8 * x8 + (wp9 + wp0 * mv * ca) * x9;
+    let f: number;
+    let b: number;
+    const zp = pzh[p];
+    if (zp === tzh && !conceptOn) {
+      // same language and no concept weight: pairWeights keeps the side weights exactly
+      // (nothing moves) and the concept term adds +0, so this is the full formula's value
+      f = 0 + wt0 * x0 + wt1 * x1 + wt2 * x2 + wt3 * x3 + wt4 * x4 + wt5 * x5 + wt6 * x6 + wt7 * x7 + wt8 * x8;
+      b = 0 + wp0 * x0 + wp1 * x1 + wp2 * x2 + wp3 * x3 + wp4 * x4 + wp5 * x5 + wp6 * x6 + wp7 * x7 + wp8 * x8;
+    } else {
+      const cc = cosC[p];
+      const x9 = cc <= 0 ? 0 : cc > 1 ? 1 : cc;
+      // the unshared part of the pair's language moves the text weight to concept and industry
+      const sh = 1 - Math.abs(tzh - zp);
+      const mv = 1 - sh;
+      f = 0 + wt0 * sh * x0 + (wt1 + wt0 * mv * cb) * x1 + wt2 * x2 + wt3 * x3 + wt4 * x4 + wt5 * x5 + wt6 * x6 + wt7 * x7 + wt8 * x8 + (wt9 + wt0 * mv * ca) * x9;
+      b = 0 + wp0 * sh * x0 + (wp1 + wp0 * mv * cb) * x1 + wp2 * x2 + wp3 * x3 + wp4 * x4 + wp5 * x5 + wp6 * x6 + wp7 * x7 + wp8 * x8 + (wp9 + wp0 * mv * ca) * x9;
+    }
     const sum = f + b;
     let lf: number;
     let lb: number;

@@ -26,7 +26,7 @@ export interface PlatformPack {
   idf: Float32Array;
   documents: number;
   industry: PlatformSide['industry'];
-  concepts: { forms: { tokens: string[]; concept: string }[]; names: string[]; terms: string[]; idf: Float32Array; documents: number };
+  concepts: { forms: { tokens: string[]; concept: number }[]; names: string[]; idf: Float32Array; documents: number };
   platforms: PlatformSide['platforms'];
   ctx: PlatformSide['ctx'];
   weights: Weights;
@@ -38,14 +38,12 @@ export function packPlatformSide(side: PlatformSide): PlatformPack {
   for (const [term, id] of side.text.vocab) terms[id] = term;
   const P = side.platforms;
   const C = side.concepts;
-  const conceptTerms = new Array<string>(C.text.vocab.size);
-  for (const [term, id] of C.text.vocab) conceptTerms[id] = term;
   return {
     terms,
     idf: shared(side.text.idf),
     documents: side.text.documents,
     industry: { ids: [...side.industry.ids], dims: side.industry.dims, termWeights: shared(side.industry.termWeights), priority: shared(side.industry.priority) },
-    concepts: { forms: lexiconForms(C.lexicon), names: [...C.lexicon.concepts], terms: conceptTerms, idf: shared(C.text.idf), documents: C.text.documents },
+    concepts: { forms: lexiconForms(C.lexicon), names: [...C.lexicon.concepts], idf: shared(C.idf), documents: C.documents },
     platforms: {
       count: P.count,
       ids: [...P.ids],
@@ -74,10 +72,7 @@ export function unpackPlatformSide(pack: PlatformPack): PlatformSide {
   return {
     text: { vocab: new Map(pack.terms.map((t, i) => [t, i])), idf: pack.idf, documents: pack.documents },
     industry: pack.industry,
-    concepts: {
-      lexicon: lexiconFromForms(pack.concepts.forms, pack.concepts.names),
-      text: { vocab: new Map(pack.concepts.terms.map((t, i) => [t, i])), idf: pack.concepts.idf, documents: pack.concepts.documents },
-    },
+    concepts: { lexicon: lexiconFromForms(pack.concepts.forms, pack.concepts.names), idf: pack.concepts.idf, documents: pack.concepts.documents },
     platforms: pack.platforms,
     ctx: pack.ctx,
     weights: pack.weights,
