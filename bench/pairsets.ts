@@ -5,7 +5,7 @@
  */
 import type { PairSet } from '../src/matching/pairs.js';
 import { finishPairSet } from '../src/matching/pairs.js';
-import { rng } from '../src/synth/generate.js';
+import { rng } from '../src/util/rng.js';
 
 export function syntheticPairSet(o: { talents: number; platforms: number; prefs: number; slots: number; seed?: number; seats?: boolean }): PairSet {
   const r = rng(o.seed ?? 11);

@@ -16,7 +16,7 @@ import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { generateDistrict } from '../../src/synth/generate.js';
-import { rng } from '../../src/synth/rng.js';
+import { rng } from '../../src/util/rng.js';
 import { PHRASES_EN, PHRASES_ZH, GENERIC_EN } from '../../src/synth/phrases.js';
 import { JIANGDONG_INDUSTRIES, JIANGDONG_POLICY } from '../../src/synth/taxonomy.js';
 import { writeBigData } from '../bigdata.js';

@@ -6,7 +6,7 @@
  * Non-2xx answers reject with a TalentmatchApiError carrying the server's error body.
  * Uses the global fetch (Node 20).
  */
-import type { RecommendationLineT, ScoreRequestT, ScoreResponseT, ErrorBodyT } from '../adapters/http/schemas.js';
+import type { RecommendationLineT, ScoreRequestT, ScoreResponseT, ErrorBodyT } from '../api/schemas.js';
 import type { AssignmentRecord } from '../engine/formatAssignment.js';
 import type { Talent } from '../domain/schemas.js';
 

@@ -3,6 +3,8 @@
  * and the resolved type the engine uses.
  */
 import { optionError } from '../errors.js';
+import { defaultCacheSizes } from './caches.js';
+import { MAX_CACHE_ENTRIES, MAX_TOP_K } from './limits.js';
 
 export interface EngineOptions {
   /** Items per talent in `recommend` (platforms per talent). Default 10, range 1..1000. */
@@ -18,7 +20,7 @@ export interface EngineOptions {
 export const defaultEngineOptions = {
   topK: 10,
   topKPlatform: undefined as number | undefined,
-  tokenCacheSize: 50_000,
+  tokenCacheSize: defaultCacheSizes.engineTokens as number,
   trusted: false,
 };
 
@@ -35,11 +37,11 @@ function checkInt(name: string, v: number, lo: number, hi: number): number {
 }
 
 export function resolveEngineOptions(o: EngineOptions = {}): ResolvedEngineOptions {
-  const topK = checkInt('topK', o.topK ?? defaultEngineOptions.topK, 1, 1000);
+  const topK = checkInt('topK', o.topK ?? defaultEngineOptions.topK, 1, MAX_TOP_K);
   return {
     topK,
-    topKPlatform: checkInt('topKPlatform', o.topKPlatform ?? topK, 1, 1000),
-    tokenCacheSize: checkInt('tokenCacheSize', o.tokenCacheSize ?? defaultEngineOptions.tokenCacheSize, 1, 10_000_000),
-    trusted: o.trusted ?? false,
+    topKPlatform: checkInt('topKPlatform', o.topKPlatform ?? topK, 1, MAX_TOP_K),
+    tokenCacheSize: checkInt('tokenCacheSize', o.tokenCacheSize ?? defaultEngineOptions.tokenCacheSize, 1, MAX_CACHE_ENTRIES),
+    trusted: o.trusted ?? defaultEngineOptions.trusted,
   };
 }

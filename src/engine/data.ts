@@ -12,6 +12,7 @@ import { checkCrossRecords, issuesFromZod } from '../domain/validate.js';
 import type { WeightsInput } from '../config/weights.js';
 import { WeightsSchema, sideWeightSum, resolveWeights } from '../config/weights.js';
 import type { z } from 'zod';
+import { ISSUE_CAP } from '../config/limits.js';
 
 export interface Dataset {
   industries: Industry[];
@@ -22,7 +23,6 @@ export interface Dataset {
   outcomes?: Outcome[];
 }
 
-export const ISSUE_CAP = 100;
 
 function parseAll<T>(schema: z.ZodType<T>, raw: readonly unknown[], file: string, issues: InputIssue[]): Located<T>[] {
   const out: Located<T>[] = [];

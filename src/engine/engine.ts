@@ -16,13 +16,11 @@ import type { IndustryModel, PlatformFeatures, TalentFeatures } from '../feature
 import { buildPlatformSide, talentFeatures } from './platformSide.js';
 import type { PlatformSide } from './platformSide.js';
 import type { ScoringModel } from '../scoring/kernel.js';
-import { createRowScratch, scoreRow } from '../scoring/kernel.js';
 import type { PairExplanation } from '../scoring/explain.js';
 import { explainPair } from '../scoring/explain.js';
-import type { RangeTopK } from '../ranking/twoWay.js';
-import { rankRange } from '../ranking/twoWay.js';
-import type { TopKBuffers } from '../vector/topk.js';
-import { finalizeTopK, mergeTopK } from '../vector/topk.js';
+import type { Recommendations } from '../ranking/twoWay.js';
+import { recommendAll } from '../ranking/twoWay.js';
+import { RowRanker } from '../ranking/rows.js';
 import type { AssignOptions, Assignment } from '../matching/assign.js';
 import { assign } from '../matching/assign.js';
 import type { Referrals } from '../referrals/referrals.js';
@@ -30,14 +28,7 @@ import { buildReferrals, supportInputs } from '../referrals/referrals.js';
 import type { Dataset } from './data.js';
 import { validateDataset } from './data.js';
 
-export interface Recommendations {
-  /** rows = talents (sorted by id); ids = platform indices; best first */
-  talent: TopKBuffers;
-  /** rows = platforms (sorted by id); ids = talent indices; best first */
-  platform: TopKBuffers;
-  /** acceptable pairs scored */
-  pairs: number;
-}
+export type { Recommendations };
 
 export interface ScoredPair {
   talent: number;
@@ -56,8 +47,8 @@ export interface Engine {
   readonly industry: IndustryModel;
   talentIndex(id: string): number;
   platformIndex(id: string): number;
-  /** Two-way top-k over all talents (or the range [start, end)). */
-  recommend(opts?: { k?: number; kPlatform?: number; start?: number; end?: number }): Recommendations;
+  /** Two-way top-k over all talents, in process (workers/threaded.ts has the threaded form). */
+  recommend(opts?: { k?: number; kPlatform?: number }): Recommendations;
   /** Every acceptable pair, talent-major, platforms ascending: exactly the pairs the assignment may use. */
   pairs(): Generator<ScoredPair>;
   explain(talentId: string, platformId: string): PairExplanation;
@@ -115,17 +106,14 @@ export function createEngine(input: Dataset, options: EngineOptions = {}): Engin
     platformIndex: (idv) => need(platformIdx, idv, 'platform'),
     recommend(o = {}) {
       const k = o.k ?? opts.topK;
-      const kp = o.kPlatform ?? o.k ?? opts.topKPlatform;
-      const start = o.start ?? 0;
-      const end = o.end ?? T.count;
-      const r: RangeTopK = rankRange(model, start, end, k, kp);
-      finalizeTopK(r.platformTop);
-      return { talent: r.talentTop, platform: r.platformTop, pairs: r.pairs };
+      return recommendAll(model, k, o.kPlatform ?? o.k ?? opts.topKPlatform);
     },
     *pairs() {
-      const s = createRowScratch(P.count);
+      // no heaps: every acceptable pair of the scored row is kept
+      const r = new RowRanker(model);
+      const s = r.scratch;
       for (let ti = 0; ti < T.count; ti++) {
-        scoreRow(model, ti, s);
+        r.rank(ti);
         for (let p = 0; p < P.count; p++) {
           if (s.score[p] < 0) continue;
           yield { talent: ti, platform: p, talentScore: s.forward[p], platformScore: s.backward[p], score: s.score[p] };
@@ -140,5 +128,3 @@ export function createEngine(input: Dataset, options: EngineOptions = {}): Engin
     side,
   };
 }
-
-export { mergeTopK };

@@ -7,6 +7,7 @@ import type { Breakdown } from '../scoring/explain.js';
 import { explainPair } from '../scoring/explain.js';
 import type { Engine, Recommendations } from './engine.js';
 import type { ScoringModel } from '../scoring/kernel.js';
+import type { PairRows } from '../ranking/rows.js';
 
 export interface RecommendationItem {
   id: string;
@@ -61,11 +62,27 @@ export function csvField(s: string): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** One line of `score`'s CSV. */
+function scoreCsvLine(talentId: string, platformId: string, talentScore: number, platformScore: number, score: number): string {
+  return `${csvField(talentId)},${csvField(platformId)},${talentScore},${platformScore},${score}`;
+}
+
 export function* scoreCsvLines(engine: Engine): Generator<string> {
   const T = engine.model.talents;
   const P = engine.model.platforms;
   yield SCORE_CSV_HEADER;
-  for (const p of engine.pairs()) {
-    yield `${csvField(T.ids[p.talent])},${csvField(P.ids[p.platform])},${p.talentScore},${p.platformScore},${p.score}`;
+  for (const p of engine.pairs()) yield scoreCsvLine(T.ids[p.talent], P.ids[p.platform], p.talentScore, p.platformScore, p.score);
+}
+
+/** The same CSV from ranges of pairs computed elsewhere (workers/threaded.ts ThreadedRanker.pairs), in order. */
+export async function* scoreCsvLinesFrom(engine: Engine, ranges: AsyncIterable<PairRows>): AsyncGenerator<string> {
+  const T = engine.model.talents;
+  const P = engine.model.platforms;
+  yield SCORE_CSV_HEADER;
+  for await (const r of ranges) {
+    for (let i = 0; i < r.end - r.start; i++) {
+      const tid = T.ids[r.start + i];
+      for (let e = r.ptr[i]; e < r.ptr[i + 1]; e++) yield scoreCsvLine(tid, P.ids[r.plat[e]], r.f[e], r.b[e], r.s[e]);
+    }
   }
 }

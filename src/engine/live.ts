@@ -4,9 +4,10 @@
  * reference text model exactly as a stored one would be, so its scores equal what a batch
  * would compute for it. Vectorized inline talents are kept in an LRU by content hash.
  */
-import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import type { Platform, Talent } from '../domain/schemas.js';
+import { jsonHash as hash } from '../util/hash.js';
+import { defaultCacheSizes } from '../config/caches.js';
+import type { z } from 'zod';
 import { TalentSchema, PlatformSchema } from '../domain/schemas.js';
 import { issuesFromZod } from '../domain/validate.js';
 import { inputError } from '../errors.js';
@@ -15,7 +16,7 @@ import { buildPlatformFeatures } from '../features/build.js';
 import type { ScoringModel } from '../scoring/kernel.js';
 import type { PairExplanation } from '../scoring/explain.js';
 import { explainPair } from '../scoring/explain.js';
-import { rankRange } from '../ranking/twoWay.js';
+import { RowRanker } from '../ranking/rows.js';
 import type { RecommendationRecord } from './format.js';
 import { talentRecord } from './format.js';
 import { talentFeatures } from './platformSide.js';
@@ -24,7 +25,6 @@ import type { Engine } from './engine.js';
 export type TalentRef = { id: string } | { profile: unknown };
 export type PlatformRef = { id: string } | { profile: unknown };
 
-const hash = (x: unknown) => createHash('sha1').update(JSON.stringify(x)).digest('base64url');
 
 /** One-row talent features: a stored talent's row, or an inline profile's. */
 function oneTalent(T: TalentFeatures, ti: number): TalentFeatures {
@@ -55,13 +55,26 @@ function oneTalent(T: TalentFeatures, ti: number): TalentFeatures {
   };
 }
 
+/** Validates an inline profile at the edge, then features by content hash (built once per distinct profile). */
+function inline<R, F extends object>(schema: z.ZodType<R>, cache: LRUCache<string, F>, profile: unknown, where: string, build: (r: R) => F): F {
+  const res = schema.safeParse(profile);
+  if (!res.success) throw inputError(issuesFromZod(res.error, profile, { file: where }));
+  const key = hash(res.data);
+  let f = cache.get(key);
+  if (!f) {
+    f = build(res.data);
+    cache.set(key, f);
+  }
+  return f;
+}
+
 export class LiveScorer {
   private readonly talents: LRUCache<string, TalentFeatures>;
   private readonly platforms: LRUCache<string, PlatformFeatures>;
 
   constructor(
     private readonly engine: Engine,
-    cacheSize = 1000,
+    cacheSize: number = defaultCacheSizes.liveProfiles,
   ) {
     this.talents = new LRUCache({ max: cacheSize });
     this.platforms = new LRUCache({ max: Math.max(16, cacheSize >> 2) });
@@ -69,28 +82,12 @@ export class LiveScorer {
 
   /** Validated inline talent -> features (cached by content hash). Throws E_INPUT naming `where`. */
   inlineTalent(profile: unknown, where: string): TalentFeatures {
-    const res = TalentSchema.safeParse(profile);
-    if (!res.success) throw inputError(issuesFromZod(res.error, profile, { file: where }));
-    const key = hash(res.data);
-    let f = this.talents.get(key);
-    if (!f) {
-      f = talentFeatures(this.engine.side, [res.data as Talent], (t) => this.engine.tokens(t));
-      this.talents.set(key, f);
-    }
-    return f;
+    return inline(TalentSchema, this.talents, profile, where, (t) => talentFeatures(this.engine.side, [t], (x) => this.engine.tokens(x)));
   }
 
   inlinePlatform(profile: unknown, where: string): PlatformFeatures {
-    const res = PlatformSchema.safeParse(profile);
-    if (!res.success) throw inputError(issuesFromZod(res.error, profile, { file: where }));
-    const key = hash(res.data);
-    let f = this.platforms.get(key);
-    if (!f) {
-      const side = this.engine.side;
-      f = buildPlatformFeatures([res.data as Platform], side.text, side.industry, side.concepts, (t) => this.engine.tokens(t), side.weights);
-      this.platforms.set(key, f);
-    }
-    return f;
+    const side = this.engine.side;
+    return inline(PlatformSchema, this.platforms, profile, where, (p) => buildPlatformFeatures([p], side.text, side.industry, side.concepts, (x) => this.engine.tokens(x), side.weights));
   }
 
   private talent(ref: TalentRef, where: string): TalentFeatures {
@@ -116,7 +113,8 @@ export class LiveScorer {
   recommend(profile: unknown, k: number, where = 'request body'): RecommendationRecord {
     const T = this.inlineTalent(profile, where);
     const m: ScoringModel = { ctx: this.engine.model.ctx, talents: T, platforms: this.engine.model.platforms };
-    const r = rankRange(m, 0, 1, k, 1);
+    const r = new RowRanker(m, { kTalent: k });
+    r.rank(0);
     return talentRecord(m, 0, r.talentTop.ids, r.talentTop.sizes[0]);
   }
 }

@@ -10,11 +10,11 @@
 import type { Outcome } from '../domain/schemas.js';
 import type { Weights, WeightsInput } from '../config/weights.js';
 import { resolveWeights } from '../config/weights.js';
-import type { Engine, Recommendations } from '../engine/engine.js';
+import type { EvaluationSubject } from './subject.js';
+import type { Recommendations } from '../ranking/twoWay.js';
+import { recommendAll } from '../ranking/twoWay.js';
 import { createScoringContext } from '../scoring/context.js';
 import type { ScoringModel } from '../scoring/kernel.js';
-import { rankRange } from '../ranking/twoWay.js';
-import { finalizeTopK } from '../vector/topk.js';
 import type { Assignment } from '../matching/assign.js';
 import { apAtK, gini, meanDefined, ndcgAtK, recallAtK, reciprocalRank } from './metrics.js';
 
@@ -41,7 +41,7 @@ export interface Evaluation {
 }
 
 /** Relevant outcomes as index pairs (outcomes naming unknown ids are ignored here; loaders reject them). */
-export function relevantPairs(engine: Engine, outcomes: readonly Outcome[]): [number, number][] {
+export function relevantPairs(engine: EvaluationSubject, outcomes: readonly Outcome[]): [number, number][] {
   const out: [number, number][] = [];
   const tIdx = new Map(engine.model.talents.ids.map((id, i) => [id, i]));
   const pIdx = new Map(engine.model.platforms.ids.map((id, i) => [id, i]));
@@ -55,15 +55,13 @@ export function relevantPairs(engine: Engine, outcomes: readonly Outcome[]): [nu
 }
 
 /** A scoring model with new scorer weights over the same features (for weights that only the scoring context reads). */
-export function modelWithWeights(engine: Engine, w: WeightsInput | Weights): ScoringModel {
+export function modelWithWeights(engine: EvaluationSubject, w: WeightsInput | Weights): ScoringModel {
   const resolved = resolveWeights({ ...engine.weights, ...w });
   return { ...engine.model, ctx: createScoringContext(resolved, engine.industry.priority, engine.model.ctx.minScore) };
 }
 
 export function recommendWith(model: ScoringModel, k: number): Recommendations {
-  const r = rankRange(model, 0, model.talents.count, k, k);
-  finalizeTopK(r.platformTop);
-  return { talent: r.talentTop, platform: r.platformTop, pairs: r.pairs };
+  return recommendAll(model, k, k);
 }
 
 function sideMetrics(rec: Recommendations['talent'], relevant: Map<number, Set<number>>, k: number): SideMetrics {
@@ -128,9 +126,12 @@ export function assignmentHealth(a: Assignment): NonNullable<Evaluation['assignm
   return { slotFill: slots ? usedSlots / slots : 0, seatFill: seats ? usedSeats / seats : 0, blockingPairs: a.blockingPairs, unassigned: a.unassigned.length };
 }
 
-/** Full evaluation of an engine at its own weights: ranking metrics and the stable assignment's health. */
-export function evaluate(engine: Engine, outcomes: readonly Outcome[], k: number): Evaluation {
-  const rec = engine.recommend({ k, kPlatform: k });
+/**
+ * Full evaluation of an engine at its own weights: ranking metrics and the stable
+ * assignment's health. `rec`: the engine's two-way top-k at k, when the caller ranked
+ * already (on threads: workers/threaded.ts); default: ranked here, in process.
+ */
+export function evaluate(engine: EvaluationSubject, outcomes: readonly Outcome[], k: number, rec: Recommendations = engine.recommend({ k, kPlatform: k })): Evaluation {
   const base = evaluateRanking(engine.model, rec, relevantPairs(engine, outcomes), k);
   return { ...base, assignment: assignmentHealth(engine.match({ mode: 'stable' })) };
 }

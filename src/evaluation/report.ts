@@ -3,7 +3,8 @@
  * industry x platform heatmap of recommendations, capacity use per platform, score
  * distributions, and the unassigned talents with their reasons.
  */
-import type { Engine, Recommendations } from '../engine/engine.js';
+import type { EvaluationSubject } from './subject.js';
+import type { Recommendations } from '../ranking/twoWay.js';
 import type { Assignment } from '../matching/assign.js';
 import type { Evaluation } from './evaluate.js';
 
@@ -23,7 +24,7 @@ export interface ReportData {
   summary: { talents: number; platforms: number; pairs: number; assigned: number; totalScore: number; blockingPairs: number };
 }
 
-export function buildReportData(engine: Engine, rec: Recommendations, assignment: Assignment, runs: ReportRun[], generatedAt: string, maxPlatforms = 40): ReportData {
+export function buildReportData(engine: EvaluationSubject, rec: Recommendations, assignment: Assignment, runs: ReportRun[], generatedAt: string, maxPlatforms = 40): ReportData {
   const T = engine.model.talents;
   const P = engine.model.platforms;
   const D = engine.industry.dims;

@@ -21,12 +21,16 @@
 import type { Outcome } from '../domain/schemas.js';
 import { TERMS } from '../config/weights.js';
 import type { Weights } from '../config/weights.js';
-import type { Engine } from '../engine/engine.js';
-import { rng } from '../synth/rng.js';
+import type { EvaluationSubject } from './subject.js';
+import type { ScoringModel } from '../scoring/kernel.js';
+import type { Recommendations } from '../ranking/twoWay.js';
+import { rng } from '../util/rng.js';
+import { TUNE_OBJECTIVES, defaultTuneOptions } from '../config/tuning.js';
+import type { TuneObjective } from '../config/tuning.js';
 import { evaluateRanking, modelWithWeights, recommendWith, relevantPairs } from './evaluate.js';
 
-export const OBJECTIVES = ['balanced', 'talent', 'platform'] as const;
-export type Objective = (typeof OBJECTIVES)[number];
+export const OBJECTIVES = TUNE_OBJECTIVES;
+export type Objective = TuneObjective;
 
 export const TUNED_KEYS = [...TERMS, 'textProfileShare'] as const;
 export type TunedKey = (typeof TUNED_KEYS)[number];
@@ -60,14 +64,35 @@ export function objectiveValue(o: Objective, penalty: number, talentNdcg: number
   return base - penalty * giniExposure;
 }
 
-export function tune(engine: Engine, outcomes: readonly Outcome[], options: TuneOptions = {}): TuneResult {
+/** Tunes in process (one thread). */
+export function tune(engine: EvaluationSubject, outcomes: readonly Outcome[], options: TuneOptions = {}): TuneResult {
+  const steps = tuneSteps(engine, outcomes, options);
+  let step = steps.next();
+  while (!step.done) step = steps.next(recommendWith(step.value.model, step.value.k));
+  return step.value;
+}
+
+/**
+ * Tunes with a caller's ranker (workers/threaded.ts ThreadedRanker: every candidate ranked
+ * on worker threads). Same candidates, same order, same result as `tune`.
+ */
+export async function tuneAsync(engine: EvaluationSubject, outcomes: readonly Outcome[], options: TuneOptions, rank: (model: ScoringModel, k: number) => Promise<Recommendations>): Promise<TuneResult> {
+  const steps = tuneSteps(engine, outcomes, options);
+  let step = steps.next();
+  while (!step.done) step = steps.next(await rank(step.value.model, step.value.k));
+  return step.value;
+}
+
+/** The search as a coroutine: yields each candidate's model, receives its two-way top-k. */
+function* tuneSteps(engine: EvaluationSubject, outcomes: readonly Outcome[], options: TuneOptions): Generator<{ model: ScoringModel; k: number }, TuneResult, Recommendations> {
+  const d = defaultTuneOptions;
   const opts = {
-    budget: options.budget ?? 40,
-    seed: options.seed ?? 1,
-    folds: options.folds ?? 5,
-    objective: options.objective ?? 'balanced',
-    exposurePenalty: options.exposurePenalty ?? 0.1,
-    k: options.k ?? 10,
+    budget: options.budget ?? d.budget,
+    seed: options.seed ?? d.seed,
+    folds: options.folds ?? d.folds,
+    objective: options.objective ?? d.objective,
+    exposurePenalty: options.exposurePenalty ?? d.exposurePenalty,
+    k: options.k ?? d.k,
   };
   const relevant = relevantPairs(engine, outcomes);
   const start = Object.fromEntries(TUNED_KEYS.map((key) => [key, (engine.weights as Weights)[key]])) as Point;
@@ -75,23 +100,24 @@ export function tune(engine: Engine, outcomes: readonly Outcome[], options: Tune
   const total = opts.budget * (opts.folds + 1) + 2 * opts.folds + 1;
   let done = 0;
 
-  const score = (point: Point, rel: readonly [number, number][]): number => {
+  const score = function* (point: Point, rel: readonly [number, number][]): Generator<{ model: ScoringModel; k: number }, number, Recommendations> {
     const model = modelWithWeights(engine, point);
-    const ev = evaluateRanking(model, recommendWith(model, opts.k), rel, opts.k);
+    const rec = yield { model, k: opts.k };
+    const ev = evaluateRanking(model, rec, rel, opts.k);
     done++;
     options.onProgress?.(done, total);
     return objectiveValue(opts.objective, opts.exposurePenalty, ev.talent.ndcg, ev.platform.ndcg, ev.exposureGini);
   };
 
-  const search = (rel: readonly [number, number][], seed: number): { best: Point; value: number } => {
+  const search = function* (rel: readonly [number, number][], seed: number): Generator<{ model: ScoringModel; k: number }, { best: Point; value: number }, Recommendations> {
     const r = rng(seed);
     let best = { ...start };
-    let bestValue = score(best, rel);
+    let bestValue = yield* score(best, rel);
     let used = 1;
     const randomShare = Math.floor(opts.budget / 2);
     while (used < randomShare) {
       const cand = Object.fromEntries(TUNED_KEYS.map((key) => [key, Math.round(r() * 1000) / 1000])) as Point;
-      const v = score(cand, rel);
+      const v = yield* score(cand, rel);
       used++;
       if (v > bestValue) {
         best = cand;
@@ -108,7 +134,7 @@ export function tune(engine: Engine, outcomes: readonly Outcome[], options: Tune
           const next = Math.min(1, Math.round((x === 0 ? 0.05 : x * step) * 1000) / 1000);
           if (next === x) continue;
           const cand = { ...best, [key]: next };
-          const v = score(cand, rel);
+          const v = yield* score(cand, rel);
           used++;
           if (v > bestValue) {
             best = cand;
@@ -137,12 +163,14 @@ export function tune(engine: Engine, outcomes: readonly Outcome[], options: Tune
   for (let f = 0; f < opts.folds; f++) {
     const train = relevant.filter(([t]) => foldOf.get(t) !== f);
     const test = relevant.filter(([t]) => foldOf.get(t) === f);
-    const { best } = search(train, opts.seed * 1000 + f + 1);
-    perFold.push({ baseline: score(start, test), tuned: score(best, test) });
+    const { best } = yield* search(train, opts.seed * 1000 + f + 1);
+    const baseline = yield* score(start, test);
+    const tuned = yield* score(best, test);
+    perFold.push({ baseline, tuned });
   }
-  const final = search(relevant, opts.seed * 1000);
+  const final = yield* search(relevant, opts.seed * 1000);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-  const baselineAll = score(start, relevant);
+  const baselineAll = yield* score(start, relevant);
   options.onProgress?.(total, total); // searches may stop early when steps stop helping
   return {
     weights: final.best,

@@ -5,7 +5,7 @@
 import type { ScoringModel } from '../scoring/kernel.js';
 import type { PairSet } from './pairs.js';
 import { buildPairSet } from './pairs.js';
-import type { Matching } from './stable.js';
+import type { Matching } from './types.js';
 import { platformProposing, resolveBlocking, talentProposing } from './stable.js';
 import { seatsBind } from './pairs.js';
 import { countBlockingPairs } from './blocking.js';

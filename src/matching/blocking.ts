@@ -9,7 +9,7 @@
  */
 import type { PairSet } from './pairs.js';
 import { platformPrefers, talentPrefers } from './pairs.js';
-import type { Matching } from './stable.js';
+import type { Matching } from './types.js';
 
 export function countBlockingPairs(ps: PairSet, m: Matching): number {
   const M = ps.platforms;

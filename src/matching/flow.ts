@@ -37,7 +37,7 @@
  * settled platform.
  */
 import type { PairSet } from './pairs.js';
-import type { Matching } from './stable.js';
+import type { Matching } from './types.js';
 
 export interface FlowResult extends Matching {
   totalScore: number;

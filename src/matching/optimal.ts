@@ -17,7 +17,7 @@
  */
 import type { PairSet } from './pairs.js';
 import { seatsBind } from './pairs.js';
-import type { Matching } from './stable.js';
+import type { Matching } from './types.js';
 import { optimalBySlots } from './flow.js';
 
 export interface MilpSolver {

@@ -7,8 +7,7 @@
  * beyond which pairs count as unacceptable).
  */
 import type { ScoringModel } from '../scoring/kernel.js';
-import { createRowScratch, scoreRow } from '../scoring/kernel.js';
-import { createTopK, finalizeTopK, offer } from '../vector/topk.js';
+import { RowRanker } from '../ranking/rows.js';
 
 export interface PairSet {
   talents: number;
@@ -37,7 +36,9 @@ export interface PairSet {
 export function buildPairSet(m: ScoringModel, maxPrefs = 0): PairSet {
   const N = m.talents.count;
   const M = m.platforms.count;
-  const scratch = createRowScratch(M);
+  const ranker = new RowRanker(m, { prefs: maxPrefs });
+  const scratch = ranker.scratch;
+  const heap = ranker.prefTop;
   const tPtr = new Int32Array(N + 1);
   let cap = Math.max(16, maxPrefs > 0 ? N * Math.min(maxPrefs, M) : N * 8);
   let plat = new Int32Array(cap);
@@ -52,13 +53,9 @@ export function buildPairSet(m: ScoringModel, maxPrefs = 0): PairSet {
     const b2 = new Float64Array(cap); b2.set(b); b = b2;
     const s2 = new Float64Array(cap); s2.set(s); s = s2;
   };
-  const heap = createTopK(1, maxPrefs > 0 ? Math.min(maxPrefs, M) : M);
   let e = 0;
   for (let t = 0; t < N; t++) {
-    scoreRow(m, t, scratch);
-    heap.sizes[0] = 0;
-    for (let p = 0; p < M; p++) if (scratch.score[p] >= 0) offer(heap, 0, scratch.forward[p], p);
-    finalizeTopK(heap);
+    ranker.rank(t);
     const n = heap.sizes[0];
     grow(e + n);
     for (let j = 0; j < n; j++) {

@@ -17,11 +17,7 @@
  */
 import type { PairSet } from './pairs.js';
 import { platformPrefers, talentPrefers } from './pairs.js';
-
-export interface Matching {
-  /** pair id held by each talent, or -1 */
-  pairOf: Int32Array;
-}
+import type { Matching } from './types.js';
 
 /** Per-platform max-heap of held pairs with the platform's WORST held pair at the root. */
 class HeldHeaps {

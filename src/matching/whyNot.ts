@@ -13,10 +13,10 @@
 import type { ScoringModel } from '../scoring/kernel.js';
 import type { RowScratch } from '../scoring/kernel.js';
 import { createRowScratch, scoreRow } from '../scoring/kernel.js';
-import { isExcluded } from '../scoring/explain.js';
+import { isExcluded, roomReason } from '../scoring/acceptability.js';
 import type { PairSet } from './pairs.js';
 import { platformPrefers } from './pairs.js';
-import type { Matching } from './stable.js';
+import type { Matching } from './types.js';
 
 export type UnassignedCode = 'no-acceptable-platform' | 'outranked' | 'not-enough-seats' | 'blocking';
 
@@ -115,10 +115,12 @@ export function noAcceptableReason(model: ScoringModel, t: number, scratch: RowS
   scoreRow(model, t, scratch);
   let excluded = 0, full = 0, seats = 0, low = 0, best = -1;
   for (let p = 0; p < M; p++) {
-    if (isExcluded(model, t, p)) excluded++;
-    else if (P.freeSlots[p] <= 0) full++;
-    else if (P.freeSeats[p] < seatsNeed) seats++;
+    const why = roomReason(isExcluded(model, t, p), P.freeSlots[p], P.freeSeats[p], seatsNeed);
+    if (why === 'excluded') excluded++;
+    else if (why === 'no-free-slot') full++;
+    else if (why === 'not-enough-seats') seats++;
     else {
+      // room but no acceptable platform at all: below the minimum score
       low++;
       if (best < 0 || scratch.backward[p] + scratch.forward[p] > scratch.backward[best] + scratch.forward[best]) best = p;
     }

@@ -1,43 +1,43 @@
 /**
  * Two-way top-k over a range of talents: every talent's best platforms, and every
- * platform's best talents among the range. A range is the unit of work of the batch: the
- * platform heaps of several ranges merge exactly (mergeTopK), whatever their order.
+ * platform's best talents among the range. A range is the unit of work of the threads and
+ * the batch: the platform heaps of several ranges merge exactly (mergeTopK), whatever their
+ * order. A thin use of the ranking primitive (./rows.ts).
  */
 import type { ScoringModel } from '../scoring/kernel.js';
-import { createRowScratch, scoreRow } from '../scoring/kernel.js';
 import type { TopKBuffers } from '../vector/topk.js';
-import { createTopK, finalizeTopK, offer } from '../vector/topk.js';
+import { finalizeTopK } from '../vector/topk.js';
+import { RowRanker } from './rows.js';
 
 export interface RangeTopK {
   /** first talent index of the range */
   start: number;
   /** rows = talents of the range; ids are platform indices; finalized (best first) */
   talentTop: TopKBuffers;
-  /** rows = all platforms; ids are global talent indices; heaps, not yet finalized */
+  /** rows = all platforms; ids are talent indices + idBase; heaps, not yet finalized */
   platformTop: TopKBuffers;
   /** acceptable pairs seen */
   pairs: number;
 }
 
-export function rankRange(m: ScoringModel, start: number, end: number, kTalent: number, kPlatform: number): RangeTopK {
-  const M = m.platforms.count;
-  const talentTop = createTopK(end - start, Math.min(kTalent, M));
-  const platformTop = createTopK(M, kPlatform);
-  const s = createRowScratch(M);
-  let pairs = 0;
-  for (let ti = start; ti < end; ti++) {
-    scoreRow(m, ti, s);
-    const row = ti - start;
-    for (let p = 0; p < M; p++) {
-      const sc = s.score[p];
-      if (sc < 0) continue;
-      pairs++;
-      offer(talentTop, row, sc, p);
-      offer(platformTop, p, sc, ti);
-    }
-  }
-  finalizeTopK(talentTop);
-  return { start, talentTop, platformTop, pairs };
+/** Two-way top-k of talents [start, end); platform heaps hold talent index + idBase. */
+export function rankRange(m: ScoringModel, start: number, end: number, kTalent: number, kPlatform: number, idBase = 0): RangeTopK {
+  const r = new RowRanker(m, { start, end, kTalent, kPlatform, idBase }).rankAll();
+  return { start, talentTop: r.talentTop, platformTop: r.platformTop, pairs: r.pairs };
 }
 
-export { finalizeTopK };
+export interface Recommendations {
+  /** rows = talents (sorted by id); ids = platform indices; best first */
+  talent: TopKBuffers;
+  /** rows = platforms (sorted by id); ids = talent indices; best first */
+  platform: TopKBuffers;
+  /** acceptable pairs scored */
+  pairs: number;
+}
+
+/** Two-way top-k over every talent of the model, both sides finalized (best first). */
+export function recommendAll(m: ScoringModel, kTalent: number, kPlatform: number): Recommendations {
+  const r = new RowRanker(m, { kTalent, kPlatform }).rankAll();
+  finalizeTopK(r.platformTop);
+  return { talent: r.talentTop, platform: r.platformTop, pairs: r.pairs };
+}

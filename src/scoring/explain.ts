@@ -9,14 +9,16 @@ import { csrRow, sparseDot } from '../vector/sparse.js';
 import { TERM_COUNT } from './context.js';
 import { fuse } from './fusion.js';
 import type { ScoringModel } from './kernel.js';
-import { fits, pairTerms, pairWeights, sharedLanguage, sideScore } from './terms.js';
+import { pairTerms, pairWeights, sharedLanguage, sideScore } from './terms.js';
+import type { RejectReason } from './acceptability.js';
+import { rejectReason } from './acceptability.js';
 
 export type Breakdown = Record<Term, number>;
 
 export interface PairExplanation {
   acceptable: boolean;
-  /** why a pair is not acceptable: "excluded", "no-free-slot", "not-enough-seats", "below-min-score" */
-  reason?: 'excluded' | 'no-free-slot' | 'not-enough-seats' | 'below-min-score';
+  /** why a pair is not acceptable (the first rule of ./acceptability.ts it breaks) */
+  reason?: RejectReason;
   talentScore: number;
   platformScore: number;
   score: number;
@@ -24,12 +26,6 @@ export interface PairExplanation {
   terms: Breakdown;
   /** each term's contribution to the reciprocal score; they add up to `score` */
   why: Breakdown;
-}
-
-export function isExcluded(m: ScoringModel, ti: number, pi: number): boolean {
-  const T = m.talents;
-  for (let e = T.exclIndptr[ti]; e < T.exclIndptr[ti + 1]; e++) if (T.exclIdx[e] === pi) return true;
-  return false;
 }
 
 export function explainPair(m: ScoringModel, ti: number, pi: number): PairExplanation {
@@ -56,10 +52,6 @@ export function explainPair(m: ScoringModel, ti: number, pi: number): PairExplan
     terms[t] = x[k];
     why[t] = lambda[0] * wT[k] * x[k] + lambda[1] * wP[k] * x[k];
   });
-  let reason: PairExplanation['reason'];
-  if (isExcluded(m, ti, pi)) reason = 'excluded';
-  else if (P.freeSlots[pi] <= 0) reason = 'no-free-slot';
-  else if (!fits(P, pi, T.seats[ti])) reason = 'not-enough-seats';
-  else if (score < ctx.minScore) reason = 'below-min-score';
+  const reason = rejectReason(m, ti, pi, score);
   return { acceptable: reason === undefined, ...(reason ? { reason } : {}), talentScore: f, platformScore: b, score, terms, why };
 }

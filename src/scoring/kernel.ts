@@ -7,9 +7,9 @@
 import type { PlatformFeatures, TalentFeatures } from '../features/build.js';
 import type { CsrMatrix } from '../vector/sparse.js';
 import type { ScoringContext } from './context.js';
-import { TERM_COUNT } from './context.js';
 import { MODE_TABLE } from './terms.js';
 import { STAGE_COLUMNS } from '../features/build.js';
+import { hasRoom, meetsMinimum } from './acceptability.js';
 
 export interface ScoringModel {
   ctx: ScoringContext;
@@ -26,8 +26,6 @@ export interface RowScratch {
   cosProfile: Float64Array;
   cosConcept: Float64Array;
   blocked: Uint8Array;
-  x: Float64Array;
-  lambda: Float64Array;
   /** outputs, per platform */
   forward: Float64Array;
   backward: Float64Array;
@@ -40,8 +38,6 @@ export function createRowScratch(platforms: number): RowScratch {
     cosProfile: new Float64Array(platforms),
     cosConcept: new Float64Array(platforms),
     blocked: new Uint8Array(platforms),
-    x: new Float64Array(TERM_COUNT),
-    lambda: new Float64Array(2),
     forward: new Float64Array(platforms),
     backward: new Float64Array(platforms),
     score: new Float64Array(platforms),
@@ -131,7 +127,8 @@ export function scoreRow(m: ScoringModel, ti: number, s: RowScratch): void {
   const r4 = seven ? prio[4] : 0, r5 = seven ? prio[5] : 0, r6 = seven ? prio[6] : 0;
 
   for (let p = 0; p < M; p++) {
-    if (blocked[p] === 1 || freeSlots[p] <= 0 || freeSeats[p] < seats) {
+    // the acceptability rule (./acceptability.ts), in its order: exclusion, room, minimum
+    if (blocked[p] === 1 || !hasRoom(freeSlots[p], freeSeats[p], seats)) {
       outScore[p] = UNACCEPTABLE;
       continue;
     }
@@ -205,7 +202,7 @@ export function scoreRow(m: ScoringModel, ti: number, s: RowScratch): void {
     const sc = lf * f + lb * b;
     outForward[p] = f;
     outBackward[p] = b;
-    outScore[p] = sc < minScore ? UNACCEPTABLE : sc;
+    outScore[p] = meetsMinimum(sc, minScore) ? sc : UNACCEPTABLE;
   }
   for (let e = e0; e < e1; e++) s.blocked[T.exclIdx[e]] = 0;
 }

@@ -1,7 +1,9 @@
 /**
- * The scoring terms of one pair, each a pure formula with values in [0, 1]. The fused
- * kernel (./kernel.ts) and the explainer (./explain.ts) both call `pairTerms`, so the score
- * a pair is ranked by and the breakdown shown for it are computed by the same arithmetic.
+ * The scoring terms of one pair, each a pure formula with values in [0, 1]. The explainer
+ * (./explain.ts) calls `pairTerms`; the kernel (./kernel.ts) writes the same formulas out
+ * inline with hoisted locals (see the comment there), in the same order of operations, so
+ * the score a pair is ranked by and the breakdown shown for it are equal bit for bit
+ * (test/scoring/kernel.test.ts checks it, for the contract's seven industries and others).
  */
 import type { PlatformFeatures, TalentFeatures } from '../features/build.js';
 import { STAGE_COLUMNS } from '../features/build.js';
@@ -77,11 +79,6 @@ export function capacityTerm(slots: number, freeSlots: number, seatsTotal: numbe
 export function capitalTerm(need: number, available: number): number {
   if (need <= 0) return 1;
   return available >= need ? 1 : available / need;
-}
-
-/** Whether a pair may be scored at all (hard rules): free slot, enough free seats. Exclusions are checked by the caller. */
-export function fits(P: PlatformFeatures, pi: number, seats: number): boolean {
-  return P.freeSlots[pi] > 0 && P.freeSeats[pi] >= seats;
 }
 
 /**

@@ -12,7 +12,7 @@
  * last rows. A killed run stays `running` (resumable) and is invisible.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { TalentmatchError } from '../errors.js';
 
@@ -93,22 +93,39 @@ CREATE TABLE IF NOT EXISTS artifacts (
 `;
 
 export class Store {
-  readonly db: Database.Database;
+  /** The handle stays inside: callers use the named queries below, never SQL. */
+  private readonly db: Database.Database;
 
+  /**
+   * Opens (read-write: creates) the snapshot database. Fails with E_IO naming the file when
+   * it cannot be opened, or (read-only) when it is not a talentmatch database: missing,
+   * corrupt, or a SQLite file without the `runs` table. A reader learns this at start, not
+   * on its first query.
+   */
   constructor(path: string, options: { readonly?: boolean } = {}) {
+    if (options.readonly && !existsSync(path)) throw new TalentmatchError('E_IO', `${path}: no such database; \`talentmatch batch --db ${path}\` writes it`);
+    let db: Database.Database | undefined;
     try {
       if (!options.readonly) mkdirSync(dirname(path), { recursive: true });
-      this.db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+      db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+      db.pragma('busy_timeout = 5000');
+      if (!options.readonly) {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+        db.pragma('foreign_keys = ON');
+        db.exec(SCHEMA);
+      }
     } catch (e) {
+      db?.close();
       throw new TalentmatchError('E_IO', `${path}: cannot open the database (${(e as Error).message})`);
     }
-    this.db.pragma('busy_timeout = 5000');
-    if (!options.readonly) {
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = NORMAL');
-      this.db.pragma('foreign_keys = ON');
-      this.db.exec(SCHEMA);
+    try {
+      db.prepare('SELECT id FROM runs LIMIT 1').get();
+    } catch (e) {
+      db.close();
+      throw new TalentmatchError('E_IO', `${path}: not a talentmatch snapshot database (${(e as Error).message}); give --db the file \`talentmatch batch\` writes`);
     }
+    this.db = db;
   }
 
   close(): void {
@@ -228,6 +245,12 @@ export class Store {
 
   *platformLines(runId: number): Generator<string> {
     for (const r of this.db.prepare('SELECT line FROM platform_recs WHERE run_id = ? ORDER BY platform_id').pluck().iterate(runId) as Iterable<string>) yield r;
+  }
+
+  /** One entity's stored recommendation line (contract JSON) in a run, or undefined for an unknown id. */
+  recommendationLine(runId: number, side: 'talent' | 'platform', id: string): string | undefined {
+    const sql = side === 'talent' ? 'SELECT line FROM talent_recs WHERE run_id = ? AND talent_id = ?' : 'SELECT line FROM platform_recs WHERE run_id = ? AND platform_id = ?';
+    return this.db.prepare(sql).pluck().get(runId, id) as string | undefined;
   }
 
   /** An artifact's parts in order (large artifacts are stored in parts, never as one string). */

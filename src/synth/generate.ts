@@ -12,9 +12,8 @@ import { MODES, STAGES } from '../domain/schemas.js';
 import { CURATED_PLATFORMS, CURATED_TALENTS } from './curated.js';
 import { GENERIC_EN, GENERIC_ZH, PHRASES_EN, PHRASES_ZH, PLATFORM_KINDS_EN, PLATFORM_KINDS_ZH, PROFILE_EN, PROFILE_ZH } from './phrases.js';
 import { JIANGDONG_INDUSTRIES } from './taxonomy.js';
-import { rng } from './rng.js';
+import { rng } from '../util/rng.js';
 
-export { rng } from './rng.js';
 
 export interface GenerateOptions {
   seed: number;

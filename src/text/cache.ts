@@ -3,13 +3,9 @@
  * is scored again (live API calls, incremental batches). One cache per engine: no global
  * state. Hashing is pure computation (no I/O).
  */
-import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import { contentHash } from '../util/hash.js';
 import type { Tokenizer } from './tokenize.js';
-
-export function contentHash(text: string): string {
-  return createHash('sha1').update(text).digest('base64url');
-}
 
 export class TokenCache {
   private readonly lru: LRUCache<string, readonly string[]>;

@@ -17,8 +17,6 @@ export interface CsrMatrix {
   values: Float32Array;
 }
 
-export const EMPTY_SPARSE: SparseVector = { indices: new Int32Array(0), values: new Float32Array(0) };
-
 /** Dot product of two sparse vectors by merging their ascending indices (float64 sum). */
 export function sparseDot(a: SparseVector, b: SparseVector): number {
   const ai = a.indices;

@@ -73,23 +73,25 @@ export function offer(t: TopKBuffers, row: number, score: number, id: number): v
   siftDown(ids, scores, base, size, 0);
 }
 
+/** Sorts heap `row` in place, best first (heap sort: repeatedly move the worst, the root, to the end). */
+export function finalizeRow(t: TopKBuffers, row: number): void {
+  const base = row * t.k;
+  let size = t.sizes[row];
+  while (size > 1) {
+    const s = t.scores[base];
+    const id = t.ids[base];
+    size--;
+    t.scores[base] = t.scores[base + size];
+    t.ids[base] = t.ids[base + size];
+    siftDown(t.ids, t.scores, base, size, 0);
+    t.scores[base + size] = s;
+    t.ids[base + size] = id;
+  }
+}
+
 /** Sorts every heap in place, best first. After this the buffers are plain ranked lists. */
 export function finalizeTopK(t: TopKBuffers): void {
-  for (let row = 0; row < t.rows; row++) {
-    const base = row * t.k;
-    let size = t.sizes[row];
-    // heap sort: repeatedly move the worst (root) to the end
-    while (size > 1) {
-      const s = t.scores[base];
-      const id = t.ids[base];
-      size--;
-      t.scores[base] = t.scores[base + size];
-      t.ids[base] = t.ids[base + size];
-      siftDown(t.ids, t.scores, base, size, 0);
-      t.scores[base + size] = s;
-      t.ids[base + size] = id;
-    }
-  }
+  for (let row = 0; row < t.rows; row++) finalizeRow(t, row);
 }
 
 /**

@@ -4,17 +4,17 @@
  * another machine unchanged. Scoring a chunk is pure: same chunk, same platform side, same
  * result, whichever thread or machine runs it.
  */
-import { createHash } from 'node:crypto';
+import { jsonHash, strongHash } from '../util/hash.js';
 import type { Talent } from '../domain/schemas.js';
 import type { PlatformSide } from '../engine/platformSide.js';
 import { talentFeatures } from '../engine/platformSide.js';
 import type { TokenSource } from '../features/build.js';
 import type { ScoringModel } from '../scoring/kernel.js';
-import { createRowScratch, scoreRow } from '../scoring/kernel.js';
+import { RowRanker } from '../ranking/rows.js';
 import { platformItem, talentRecord } from '../engine/format.js';
 import { noAcceptableReason } from '../matching/whyNot.js';
 import { talentPriority } from '../referrals/referrals.js';
-import { createTopK, finalizeTopK, offer } from '../vector/topk.js';
+import { finalizeTopK } from '../vector/topk.js';
 
 export interface ChunkTask {
   runId: number;
@@ -67,12 +67,12 @@ export interface ChunkResult {
 
 /** Key of a chunk: hash of its talents' content hashes, in input order. */
 export function chunkKey(talents: readonly Talent[]): string {
-  return createHash('sha256').update(talents.map(talentHash).join('\n')).digest('hex');
+  return strongHash(talents.map(talentHash).join('\n'));
 }
 
 /** Content hash of a talent profile (canonical JSON of the validated record). */
 export function talentHash(t: Talent): string {
-  return createHash('sha1').update(JSON.stringify(t)).digest('base64url');
+  return jsonHash(t);
 }
 
 export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSource): ChunkResult {
@@ -82,11 +82,9 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
   const M = P.count;
   const N = T.count;
   const m: ScoringModel = { ctx: side.ctx, talents: T, platforms: P };
-  const k = Math.min(task.k, M);
-  const talentTop = createTopK(1, k);
-  const platformTop = createTopK(M, task.kPlatform);
-  const prefHeap = createTopK(1, task.maxPrefs > 0 ? Math.min(task.maxPrefs, M) : M);
-  const s = createRowScratch(M);
+  // the talent's line needs only its own row; the assignment keeps its preference list
+  const r = new RowRanker(m, { kTalent: task.k, keepTalentRows: false, kPlatform: task.kPlatform, prefs: task.maxPrefs });
+  const { scratch: s, talentTop, platformTop, prefTop } = r;
   const lines: string[] = [];
   const noPairs: string[] = [];
   const priority = new Float64Array(N);
@@ -95,31 +93,18 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
   const f: number[] = [];
   const b: number[] = [];
   const sc: number[] = [];
-  let pairs = 0;
   for (let ti = 0; ti < N; ti++) {
-    scoreRow(m, ti, s);
-    talentTop.sizes[0] = 0;
-    prefHeap.sizes[0] = 0;
-    for (let p = 0; p < M; p++) {
-      const x = s.score[p];
-      if (x < 0) continue;
-      pairs++;
-      offer(talentTop, 0, x, p);
-      offer(platformTop, p, x, ti);
-      offer(prefHeap, 0, s.forward[p], p);
-    }
-    finalizeTopK(talentTop);
-    finalizeTopK(prefHeap);
+    r.rank(ti);
     lines.push(JSON.stringify(talentRecord(m, ti, talentTop.ids, talentTop.sizes[0])));
-    for (let j = 0; j < prefHeap.sizes[0]; j++) {
-      const p = prefHeap.ids[j];
+    for (let j = 0; j < prefTop.sizes[0]; j++) {
+      const p = prefTop.ids[j];
       plat.push(p);
       f.push(s.forward[p]);
       b.push(s.backward[p]);
       sc.push(s.score[p]);
     }
     prefPtr[ti + 1] = plat.length;
-    noPairs.push(prefHeap.sizes[0] === 0 ? noAcceptableReason(m, ti, s) : '');
+    noPairs.push(prefTop.sizes[0] === 0 ? noAcceptableReason(m, ti, s) : '');
     priority[ti] = talentPriority(m, ti);
   }
   finalizeTopK(platformTop);
@@ -157,6 +142,6 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
     candCount,
     candIds,
     candValues,
-    pairs,
+    pairs: r.pairs,
   };
 }

@@ -6,6 +6,7 @@
  */
 import type { Weights } from '../config/weights.js';
 import type { PlatformSide } from '../engine/platformSide.js';
+import type { TalentFeatures } from '../features/build.js';
 import type { CsrMatrix } from '../vector/sparse.js';
 import { lexiconForms, lexiconFromForms } from '../text/concepts.js';
 
@@ -78,5 +79,29 @@ export function unpackPlatformSide(pack: PlatformPack): PlatformSide {
     weights: pack.weights,
     platformIndex: new Map(pack.platforms.ids.map((id, i) => [id, i])),
     excludedBy: new Map(pack.excludedBy),
+  };
+}
+
+/**
+ * Talent feature arrays as shared memory (the "packed buffer" form of the profiles): copied
+ * once into SharedArrayBuffers, read in place by every worker; a task then names only a
+ * range of rows. Ids stay behind (ranking needs indices only).
+ */
+export function packTalentFeatures(T: TalentFeatures): TalentFeatures {
+  return {
+    count: T.count,
+    ids: [],
+    desc: sharedCsr(T.desc),
+    profile: sharedCsr(T.profile),
+    industry: shared(T.industry),
+    needMask: shared(T.needMask),
+    seats: shared(T.seats),
+    capital: shared(T.capital),
+    stage: shared(T.stage),
+    level: shared(T.level),
+    exclIndptr: shared(T.exclIndptr),
+    exclIdx: shared(T.exclIdx),
+    concept: sharedCsr(T.concept),
+    zh: shared(T.zh),
   };
 }

@@ -4,19 +4,26 @@
  * `worker.ts` through tsx's loader, since Node 20 cannot strip types itself.
  */
 import { Piscina } from 'piscina';
+import type { TalentFeatures } from '../features/build.js';
 import type { PlatformPack } from './pack.js';
 import type { ChunkResult, ChunkTask } from './chunk.js';
-import type { RankResult, RankTask } from './rank.js';
+import type { RangeTask, RankResult, RankTask } from './rank.js';
+import type { PairRows } from '../ranking/rows.js';
 
 export interface ChunkPool {
   run(task: ChunkTask): Promise<ChunkResult>;
-  /** vectorize + two-way top-k of one talent range (see rank.ts) */
+  /** vectorize + two-way top-k of one talent range given as bytes (see rank.ts) */
   rank(task: RankTask): Promise<RankResult>;
+  /** two-way top-k of rows of the shared talent features the pool was created with */
+  rankRange(task: RangeTask): Promise<RankResult>;
+  /** every acceptable pair of rows of the shared talent features */
+  pairsRange(task: RangeTask): Promise<PairRows>;
   destroy(): Promise<void>;
   threads: number;
 }
 
-export function createChunkPool(pack: PlatformPack, threads: number): ChunkPool {
+/** `talents`: vectorized talents in shared memory (packTalentFeatures), for rankRange tasks. */
+export function createChunkPool(pack: PlatformPack, threads: number, talents?: TalentFeatures): ChunkPool {
   const isTs = import.meta.url.endsWith('.ts');
   const filename = new URL(isTs ? './worker.ts' : './worker.js', import.meta.url).href;
   const pool = new Piscina({
@@ -24,7 +31,7 @@ export function createChunkPool(pack: PlatformPack, threads: number): ChunkPool 
     minThreads: threads,
     maxThreads: threads,
     idleTimeout: 60_000,
-    workerData: { pack },
+    workerData: { pack, talents },
     // A worker holds one chunk at a time; capping its heap (256 MB) makes V8 collect instead of
     // growing (uncapped, three isolates together reached 3 GB RSS on a 1M-talent stream).
     resourceLimits: { maxOldGenerationSizeMb: 256 },
@@ -33,7 +40,10 @@ export function createChunkPool(pack: PlatformPack, threads: number): ChunkPool 
   return {
     threads,
     run: (task) => pool.run(task) as Promise<ChunkResult>,
-    rank: (task) => pool.run(task, { name: 'rank' }) as Promise<RankResult>,
+    // the bytes travel by transfer (moved, not copied); results come back as typed arrays
+    rank: (task) => pool.run(task, { name: 'rank', transferList: [task.lines.buffer as ArrayBuffer] }) as Promise<RankResult>,
+    rankRange: (task) => pool.run(task, { name: 'rankRange' }) as Promise<RankResult>,
+    pairsRange: (task) => pool.run(task, { name: 'pairsRange' }) as Promise<PairRows>,
     destroy: () => pool.destroy(),
   };
 }

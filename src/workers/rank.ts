@@ -1,25 +1,46 @@
 /**
- * Two-way top-k over worker threads, without the batch's store: the talents (sorted by
- * id) are cut into contiguous ranges, each worker vectorizes and ranks its range against
- * the shared platform side (rankRange), and the main thread merges the platform-side
- * heaps. Talent lists are per range and need no merge. The result equals the in-process
- * engine's recommend() exactly, whatever the thread count or range size: a talent's
- * vector depends only on its own text and the platform side, and heap merges are exact.
+ * Two-way top-k over worker threads, without the batch's store. The talents (sorted by id)
+ * are cut into contiguous ranges; each range is ranked with the ranking primitive
+ * (ranking/rows.ts via rankRange) and the main thread merges the platform-side heaps.
+ * Talent lists are per range and need no merge. The result equals the in-process engine's
+ * recommend() exactly, whatever the thread count or range size: a talent's vector depends
+ * only on its own text and the platform side, and heap merges are exact.
+ *
+ * Two task forms, both without structured-cloned profile objects:
+ *  - `RankTask`: the range's validated talents as JSON Lines bytes; the worker vectorizes
+ *    them (used where talents are not vectorized yet: the bench's end-to-end path);
+ *  - `RangeTask`: a row range of talent features already in shared memory (pack.ts),
+ *    optionally with another scoring context (the tuner's candidate weights).
  */
 import type { Talent } from '../domain/schemas.js';
 import type { PlatformSide } from '../engine/platformSide.js';
 import { talentFeatures } from '../engine/platformSide.js';
-import type { TokenSource } from '../features/build.js';
+import type { TalentFeatures, TokenSource } from '../features/build.js';
+import type { ScoringContext } from '../scoring/context.js';
 import { rankRange } from '../ranking/twoWay.js';
+import type { PairRows } from '../ranking/rows.js';
+import { collectPairs } from '../ranking/rows.js';
+import type { Recommendations } from '../ranking/twoWay.js';
 import type { TopKBuffers } from '../vector/topk.js';
 import { createTopK, finalizeTopK, mergeTopK } from '../vector/topk.js';
 
 export interface RankTask {
   /** index of the range's first talent in the full, id-sorted talent list */
   start: number;
-  talents: Talent[];
+  /** the range's validated talents, sorted by id, as UTF-8 JSON Lines */
+  lines: Uint8Array;
   k: number;
   kPlatform: number;
+}
+
+export interface RangeTask {
+  /** talent rows [start, end) of the shared talent features */
+  start: number;
+  end: number;
+  k: number;
+  kPlatform: number;
+  /** score with this context instead of the platform side's (same features, other weights) */
+  ctx?: ScoringContext;
 }
 
 export interface RankResult {
@@ -31,22 +52,59 @@ export interface RankResult {
   pairs: number;
 }
 
-/** Pure: ranks one range. Runs in a worker or in process. */
+/** Validated talents as JSON Lines bytes (what a RankTask carries). */
+export function encodeTalents(talents: readonly Talent[]): Uint8Array {
+  return new TextEncoder().encode(talents.map((t) => JSON.stringify(t)).join('\n'));
+}
+
+export function decodeTalents(lines: Uint8Array): Talent[] {
+  const text = new TextDecoder().decode(lines);
+  return text === '' ? [] : text.split('\n').map((l) => JSON.parse(l) as Talent);
+}
+
+/** Pure: vectorizes and ranks one range given as bytes. Runs in a worker or in process. */
 export function rankTask(side: PlatformSide, task: RankTask, tokens: TokenSource): RankResult {
-  const T = talentFeatures(side, task.talents, tokens);
-  const r = rankRange({ ctx: side.ctx, talents: T, platforms: side.platforms }, 0, T.count, task.k, task.kPlatform);
-  const ids = r.platformTop.ids;
-  for (let p = 0; p < side.platforms.count; p++) {
-    const base = p * r.platformTop.k;
-    for (let j = 0; j < r.platformTop.sizes[p]; j++) ids[base + j] += task.start;
-  }
+  const T = talentFeatures(side, decodeTalents(task.lines), tokens);
+  const r = rankRange({ ctx: side.ctx, talents: T, platforms: side.platforms }, 0, T.count, task.k, task.kPlatform, task.start);
   return { start: task.start, talent: r.talentTop, platform: r.platformTop, pairs: r.pairs };
 }
 
-export interface RankedAll {
-  talent: TopKBuffers;
-  platform: TopKBuffers;
-  pairs: number;
+/** Pure: ranks rows [start, end) of already vectorized talents. */
+export function rankRangeTask(side: PlatformSide, T: TalentFeatures, task: RangeTask): RankResult {
+  const r = rankRange({ ctx: task.ctx ?? side.ctx, talents: T, platforms: side.platforms }, task.start, task.end, task.k, task.kPlatform);
+  return { start: task.start, talent: r.talentTop, platform: r.platformTop, pairs: r.pairs };
+}
+
+/** Pure: every acceptable pair of rows [start, end) of already vectorized talents. */
+export function pairsRangeTask(side: PlatformSide, T: TalentFeatures, task: RangeTask): PairRows {
+  return collectPairs({ ctx: task.ctx ?? side.ctx, talents: T, platforms: side.platforms }, task.start, task.end);
+}
+
+/**
+ * Assembles ranges' results (any order) into the full two-way result: talent lists copied
+ * into place, platform heaps merged exactly, then finalized.
+ */
+export function assembleRanges(talents: number, platforms: number, k: number, kPlatform: number, results: readonly RankResult[]): Recommendations {
+  const kt = Math.min(k, platforms);
+  const talent = createTopK(talents, kt);
+  const platform = createTopK(platforms, kPlatform);
+  let pairs = 0;
+  for (const r of results) {
+    talent.sizes.set(r.talent.sizes, r.start);
+    talent.ids.set(r.talent.ids, r.start * kt);
+    talent.scores.set(r.talent.scores, r.start * kt);
+    mergeTopK(platform, r.platform);
+    pairs += r.pairs;
+  }
+  finalizeTopK(platform);
+  return { talent, platform, pairs };
+}
+
+/** Range boundaries [start, end) of `n` rows in ranges of `size`. */
+export function ranges(n: number, size: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let start = 0; start < n; start += size) out.push([start, Math.min(n, start + size)]);
+  return out;
 }
 
 /**
@@ -58,23 +116,9 @@ export async function rankAll(
   talents: readonly Talent[],
   o: { k: number; kPlatform: number; rangeSize: number },
   runTask: (t: RankTask) => Promise<RankResult>,
-): Promise<RankedAll> {
-  const N = talents.length;
-  const k = Math.min(o.k, platforms);
-  const talent = createTopK(N, k);
-  const platform = createTopK(platforms, o.kPlatform);
-  const jobs: Promise<RankResult>[] = [];
-  for (let start = 0; start < N; start += o.rangeSize) {
-    jobs.push(runTask({ start, talents: talents.slice(start, start + o.rangeSize), k: o.k, kPlatform: o.kPlatform }));
-  }
-  let pairs = 0;
-  for (const r of await Promise.all(jobs)) {
-    talent.sizes.set(r.talent.sizes, r.start);
-    talent.ids.set(r.talent.ids, r.start * k);
-    talent.scores.set(r.talent.scores, r.start * k);
-    mergeTopK(platform, r.platform);
-    pairs += r.pairs;
-  }
-  finalizeTopK(platform);
-  return { talent, platform, pairs };
+): Promise<Recommendations> {
+  const jobs = ranges(talents.length, o.rangeSize).map(([start, end]) =>
+    runTask({ start, lines: encodeTalents(talents.slice(start, end)), k: o.k, kPlatform: o.kPlatform }),
+  );
+  return assembleRanges(talents.length, platforms, o.k, o.kPlatform, await Promise.all(jobs));
 }

@@ -9,11 +9,15 @@ import type { PlatformPack } from './pack.js';
 import { unpackPlatformSide } from './pack.js';
 import type { ChunkResult, ChunkTask } from './chunk.js';
 import { scoreChunk } from './chunk.js';
-import type { RankResult, RankTask } from './rank.js';
-import { rankTask } from './rank.js';
+import type { RangeTask, RankResult, RankTask } from './rank.js';
+import { pairsRangeTask, rankRangeTask, rankTask } from './rank.js';
+import type { PairRows } from '../ranking/rows.js';
+import type { TalentFeatures } from '../features/build.js';
+import { defaultWorkerOptions } from '../config/workers.js';
 
-const side = unpackPlatformSide((workerData as { pack: PlatformPack }).pack);
-const cache = new TokenCache(new Tokenizer(), 5_000);
+const data = workerData as { pack: PlatformPack; talents?: TalentFeatures };
+const side = unpackPlatformSide(data.pack);
+const cache = new TokenCache(new Tokenizer(), defaultWorkerOptions.tokenCacheSize);
 const tokens = (t: string) => cache.tokens(t);
 
 export default function run(task: ChunkTask): ChunkResult {
@@ -23,4 +27,19 @@ export default function run(task: ChunkTask): ChunkResult {
 /** Named task (`pool.rank`): vectorize and two-way rank one talent range, no store. */
 export function rank(task: RankTask): RankResult {
   return rankTask(side, task, tokens);
+}
+
+function sharedTalents(): TalentFeatures {
+  if (!data.talents) throw new Error('the worker pool was created without talent features (createChunkPool(pack, threads, talents))');
+  return data.talents;
+}
+
+/** Named task (`pool.rankRange`): two-way rank rows of the shared talent features. */
+export function rankRange(task: RangeTask): RankResult {
+  return rankRangeTask(side, sharedTalents(), task);
+}
+
+/** Named task (`pool.pairsRange`): every acceptable pair of rows of the shared talent features. */
+export function pairsRange(task: RangeTask): PairRows {
+  return pairsRangeTask(side, sharedTalents(), task);
 }

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fixtureFiles } from '../../src/synth/files.js';
-import { defaultWeights } from '../../src/config/weights.js';
+import { WeightsSchema, defaultWeights, resolveWeights } from '../../src/config/weights.js';
+import { weightIssues } from '../../src/engine/data.js';
 
 describe('fixtures/jiangdong', () => {
   const files = fixtureFiles({ seed: 20161017, talents: 2400, platforms: 72 });
@@ -26,7 +27,22 @@ describe('fixtures/jiangdong', () => {
     expect(talents.map((t) => t.id)).toContain('t-shiruidi-visual-rd');
   });
 
-  it('ships the documented default weights', () => {
-    expect(JSON.parse(files['weights.json'])).toEqual(defaultWeights);
+  it('ships the documented default weights: a complete file the weights parser accepts, equal to the README table', () => {
+    const shipped = JSON.parse(readFileSync('fixtures/jiangdong/weights.json', 'utf8')) as Record<string, unknown>;
+    // the parser every command uses accepts it (strict: a key the schema does not know fails)
+    expect(weightIssues(shipped, 'weights.json').issues).toEqual([]);
+    // it names every tunable key, so an analyst sees every number they can change
+    expect(Object.keys(shipped).sort()).toEqual(Object.keys(WeightsSchema.shape).filter((k) => !k.startsWith('_')).sort()); // _provenance: written by tune only
+    expect(resolveWeights(WeightsSchema.parse(shipped))).toEqual(defaultWeights);
+    // each default the README's weights table states is the shipped value
+    const readme = readFileSync('README.md', 'utf8');
+    const table = readme.slice(readme.indexOf('### Weights (`weights.json`)'));
+    const rows = [...table.matchAll(/^\| `([\w.]+)` \| `?([\w.]+)`? \|/gm)].map((m) => [m[1], m[2]] as const);
+    expect(rows.length).toBeGreaterThanOrEqual(15);
+    for (const [key, value] of rows) {
+      expect(key in shipped, `README documents ${key}`).toBe(true);
+      const v = shipped[key];
+      expect(typeof v === 'number' ? Number(value) : value, `README default of ${key}`).toBe(v);
+    }
   });
 });

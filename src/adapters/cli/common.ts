@@ -1,5 +1,5 @@
 /** Shared CLI plumbing: the io seam, exit codes, error rendering. */
-import { formatIssue, isTalentmatchError } from '../../errors.js';
+import { formatIssue, isTalentmatchError, optionError } from '../../errors.js';
 
 export const EXIT_OK = 0;
 export const EXIT_INPUT = 1;
@@ -21,26 +21,21 @@ export function parsePositiveInt(name: string, max: number) {
   return (v: string): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 1 || n > max) {
-      throw new UsageError(`${name} must be an integer in [1, ${max}], got ${JSON.stringify(v)}`);
+      throw optionError(`${name} must be an integer in [1, ${max}], got ${JSON.stringify(v)}`);
     }
     return n;
   };
 }
 
-export class UsageError extends Error {}
-
 /** Renders any error for a person and returns the exit code. No stack traces unless TALENTMATCH_DEBUG is set. */
 export function reportError(e: unknown, io: Io): number {
-  if (e instanceof UsageError) {
-    io.err(`error: ${e.message}\n`);
-    return EXIT_USAGE;
-  }
   if (isTalentmatchError(e)) {
     if (e.code === 'E_INPUT' && e.issues.length > 0) {
       const total = e.issues.length + e.omitted;
       io.err(`error: input rejected, ${total} problem${total === 1 ? '' : 's'}:\n`);
       for (const i of e.issues) io.err(`  ${formatIssue(i)}\n`);
       if (e.omitted > 0) io.err(`  ... and ${e.omitted} more\n`);
+      io.err('  (every field and its expectation: docs/data-contract.md)\n');
     } else {
       io.err(`error [${e.code}]: ${e.message}\n`);
     }

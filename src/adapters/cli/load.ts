@@ -13,6 +13,7 @@ import { renderReportHtml } from '../report/html.js';
 import type { Io } from './common.js';
 import { reportSkipped } from './common.js';
 import { dataPaths } from './options.js';
+import { ThreadedRanker } from '../../workers/threaded.js';
 import type { DataOptions } from './options.js';
 
 export async function load(o: DataOptions, needTalents: boolean, io: Io, needOutcomes = false): Promise<LoadedDataset> {
@@ -30,8 +31,20 @@ export function engineFor(loaded: LoadedDataset, o: { top?: number; topPlatform?
   });
 }
 
+/** Runs `f` with a ranker on `threads` worker threads (default: available parallelism), stopping the workers after. */
+export async function withRanker<T>(engine: Engine, threads: number | undefined, f: (r: ThreadedRanker) => Promise<T>): Promise<T> {
+  const ranker = new ThreadedRanker(engine, threads !== undefined ? { threads } : {});
+  try {
+    return await f(ranker);
+  } finally {
+    await ranker.destroy();
+  }
+}
+
+/** `rec`: the engine's lists; reused for the evaluation when they were ranked at k on both sides. */
 export async function writeReport(path: string, engine: Engine, rec: Recommendations, assignment: Assignment, outcomes: readonly Outcome[], k: number, label: string, compare?: { label: string; engine: Engine }): Promise<void> {
-  const runs: ReportRun[] = [{ label, evaluation: evaluate(engine, outcomes, k) }];
+  const same = rec.talent.k === k && rec.platform.k === k && engine.model.platforms.count >= k;
+  const runs: ReportRun[] = [{ label, evaluation: same ? evaluate(engine, outcomes, k, rec) : evaluate(engine, outcomes, k) }];
   if (compare) runs.push({ label: compare.label, evaluation: evaluate(compare.engine, outcomes, k) });
   const html = await renderReportHtml(buildReportData(engine, rec, assignment, runs, new Date().toISOString()));
   await writeLines(path, [html]);

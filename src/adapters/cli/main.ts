@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import type { Cli, Io } from './common.js';
-import { EXIT_OK, EXIT_USAGE, UsageError, reportError } from './common.js';
+import { EXIT_OK, EXIT_USAGE, reportError } from './common.js';
 import { batchCommand, queueCommand, workerCommand } from './commands/batch.js';
 import { diffCommand, exportCommand, validateCommand } from './commands/data.js';
 import { evaluateCommand, reportCommand, tuneCommand } from './commands/evaluation.js';
@@ -63,8 +63,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help' || e.code === 'commander.version') return EXIT_OK;
-      if (e.cause instanceof UsageError || e.code === 'commander.invalidArgument') return EXIT_USAGE;
-      return EXIT_USAGE;
+      return EXIT_USAGE; // commander already printed what was wrong
     }
     return reportError(e, io);
   }

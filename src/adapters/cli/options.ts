@@ -12,6 +12,8 @@ import type { DataPaths } from '../files/dataset.js';
 import type { AssignOptions } from '../../matching/assign.js';
 import { loadHighsSolver } from '../../solvers/highs.js';
 import { parsePositiveInt } from './common.js';
+import { MAX_THREADS } from '../../config/limits.js';
+import { defaultAssignOptions } from '../../config/assignment.js';
 
 /**
  * Types the option record commander built. The declarations already checked every value
@@ -84,7 +86,7 @@ export function addAssignOptions(cmd: Command): Command {
     .addOption(new Option('--mode <mode>', 'assignment: stable (deferred acceptance) or optimal (max total score)').choices(['stable', 'optimal']).default('stable'))
     .addOption(new Option('--proposer <side>', 'stable mode: which side proposes').choices(['talent', 'platform']).default('talent'))
     .option('--max-prefs <n>', "keep each talent's best N platforms for the assignment (0 = every acceptable pair; default 0, batch 50)", (v) => (v === '0' ? 0 : parsePositiveInt('--max-prefs', 100_000)(v)))
-    .option('--time-limit <sec>', 'optimal mode: MILP solver time limit in seconds', parsePositiveInt('--time-limit', 86_400), 60);
+    .option('--time-limit <sec>', `optimal mode: MILP solver time limit in seconds (default ${defaultAssignOptions.timeLimitSec})`, parsePositiveInt('--time-limit', 86_400), defaultAssignOptions.timeLimitSec);
 }
 
 export async function assignOptions(o: z.infer<typeof assignSchema>): Promise<AssignOptions> {
@@ -95,6 +97,12 @@ export async function assignOptions(o: z.infer<typeof assignSchema>): Promise<As
     timeLimitSec: o.timeLimit,
     ...(o.mode === 'optimal' ? { solver: await loadHighsSolver() } : {}),
   };
+}
+
+/** --threads: worker threads of recommend, score, run, evaluate and tune (the output does not depend on it). */
+export const threadsSchema = z.object({ threads: count.max(MAX_THREADS).optional() });
+export function addThreadsOption(cmd: Command): Command {
+  return cmd.option('--threads <n>', `worker threads for scoring and ranking (1..${MAX_THREADS}; default: available parallelism; same output for any count)`, parsePositiveInt('--threads', MAX_THREADS));
 }
 
 /** --k: the evaluation cutoff of evaluate, tune and report. */

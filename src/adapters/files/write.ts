@@ -10,17 +10,26 @@ import { once } from 'node:events';
 import { TalentmatchError } from '../../errors.js';
 
 /** Writes raw string chunks back to back. */
-export async function writeChunks(path: string, chunks: Iterable<string>): Promise<void> {
+export async function writeChunks(path: string, chunks: Iterable<string> | AsyncIterable<string>): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   const out = createWriteStream(tmp, { encoding: 'utf8' });
   try {
     let buf = '';
-    for (const c of chunks) {
+    // returns a promise only when the stream asks to wait (no await per chunk otherwise)
+    const add = (c: string): Promise<unknown> | undefined => {
       buf += c;
-      if (buf.length >= 1 << 16) {
-        if (!out.write(buf)) await once(out, 'drain');
-        buf = '';
+      if (buf.length < 1 << 16) return undefined;
+      const ok = out.write(buf);
+      buf = '';
+      return ok ? undefined : once(out, 'drain');
+    };
+    if (Symbol.asyncIterator in chunks) {
+      for await (const c of chunks) await add(c);
+    } else {
+      for (const c of chunks) {
+        const wait = add(c);
+        if (wait) await wait;
       }
     }
     if (buf) out.write(buf);
@@ -35,8 +44,17 @@ export async function writeChunks(path: string, chunks: Iterable<string>): Promi
 }
 
 /** Writes lines, each followed by a newline; returns how many. */
-export async function writeLines(path: string, lines: Iterable<string>): Promise<number> {
+export async function writeLines(path: string, lines: Iterable<string> | AsyncIterable<string>): Promise<number> {
   let n = 0;
+  if (Symbol.asyncIterator in lines) {
+    await writeChunks(path, (async function* () {
+      for await (const line of lines) {
+        n++;
+        yield line + '\n';
+      }
+    })());
+    return n;
+  }
   await writeChunks(path, (function* () {
     for (const line of lines) {
       n++;

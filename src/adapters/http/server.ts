@@ -4,6 +4,9 @@
  * request (the latest complete run id is looked up per request; cached reads are keyed by
  * run id, so a new run never serves stale entries).
  *
+ * The database must exist and be a talentmatch snapshot store: buildServer rejects with
+ * E_IO naming the file otherwise, so `serve` fails at start instead of answering 503.
+ *
  * Errors never carry stacks: 400 with every field path and expectation (the contract's
  * issue style), 404 naming the unknown id, 413 for oversize bodies, 503 until ready,
  * 500 with a request id only. Logs are pino lines with request ids and no profile text.
@@ -18,14 +21,13 @@ import type { z } from 'zod';
 import { LRUCache } from 'lru-cache';
 import { randomUUID } from 'node:crypto';
 import type { InputIssue } from '../../errors.js';
-import { isTalentmatchError } from '../../errors.js';
+import { inputError, isTalentmatchError } from '../../errors.js';
 import { issuesFromZod } from '../../domain/validate.js';
 import type { Engine } from '../../engine/engine.js';
 import { createEngine } from '../../engine/engine.js';
 import { LiveScorer } from '../../engine/live.js';
 import { assignmentRecord, recordContext } from '../../engine/formatAssignment.js';
 import { Store } from '../../store/store.js';
-import { JIANGDONG_INDUSTRIES, JIANGDONG_POLICY } from '../../synth/taxonomy.js';
 import {
   DirectionQuery,
   ErrorBody,
@@ -37,9 +39,10 @@ import {
   RecommendationLine,
   ScoreRequest,
   ScoreResponse,
-} from './schemas.js';
+} from '../../api/schemas.js';
 
 export interface ServerOptions {
+  /** the snapshot database `talentmatch batch` writes; opened read-only, must exist */
   db: string;
   /** engine for live scoring (built from --data); without it the live routes answer 503 */
   engine?: Engine;
@@ -63,6 +66,7 @@ const issueBody = (issues: readonly InputIssue[], message: string) => ({
 });
 
 export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
+  const store = new Store(o.db, { readonly: true });
   const app = Fastify({
     logger: o.logger ?? false,
     bodyLimit: LIMITS.bodyBytes,
@@ -104,22 +108,10 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   // ---- snapshot access ----
-  let store: Store | undefined;
-  const openStore = () => {
-    if (!store) {
-      try {
-        store = new Store(o.db, { readonly: true });
-      } catch {
-        return undefined;
-      }
-    }
-    return store;
-  };
   const cache = new LRUCache<string, { v: unknown }>({ max: 10_000 });
   let servedRun = -1;
   const latestRun = (): number => {
-    const s = openStore();
-    const run = s?.latestComplete();
+    const run = store.latestComplete();
     if (!run) throw new HttpError(503, { error: 'not_ready', message: 'no complete snapshot yet' });
     if (run.id !== servedRun) {
       servedRun = run.id;
@@ -134,8 +126,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
       const k = `${runId}\u0000${key}`;
       const hit = cache.get(k);
       if (hit) return { runId, value: hit.v as T | undefined };
-      const s = openStore()!;
-      const value = s.read(() => (s.run(runId)?.status === 'complete' ? { v: read(s, runId) } : undefined));
+      const value = store.read(() => (store.run(runId)?.status === 'complete' ? { v: read(store, runId) } : undefined));
       if (value) {
         if (value.v !== undefined) cache.set(k, value);
         return { runId, value: value.v };
@@ -152,7 +143,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
-    const run = openStore()?.latestComplete();
+    const run = store.latestComplete();
     const ready = run !== undefined && live !== undefined;
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', snapshot: run?.id ?? null, model: live !== undefined });
   });
@@ -175,8 +166,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
 
   const sideLine = (side: 'talent' | 'platform') => async (req: { params: { id: string }; query: { k: number } }, reply: { header(k: string, v: string): unknown }) => {
     const { runId, value } = snapshotRead(`${side}:${req.params.id}`, (s, run) => {
-      const sql = side === 'talent' ? 'SELECT line FROM talent_recs WHERE run_id = ? AND talent_id = ?' : 'SELECT line FROM platform_recs WHERE run_id = ? AND platform_id = ?';
-      const line = s.db.prepare(sql).pluck().get(run, req.params.id) as string | undefined;
+      const line = s.recommendationLine(run, side, req.params.id);
       return line === undefined ? undefined : (JSON.parse(line) as z.infer<typeof RecommendationLine>);
     });
     if (!value) throw notFound(side, req.params.id);
@@ -201,12 +191,20 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
 
   app.post('/v1/match', { schema: { body: MatchRequest } }, async (req) => {
     const b = req.body;
+    // the taxonomy and policy: the body's, else those of the dataset the server was started with
+    const industries = b.industries ?? o.engine?.data.industries;
+    const policy = b.policy ?? o.engine?.data.policy;
+    const missing = [industries === undefined ? 'industries' : '', policy === undefined ? 'policy' : ''].filter(Boolean);
+    if (missing.length > 0) {
+      const expected = (what: string) => `${what} in the body (the server was started without --data, so it has none of its own; see docs/data-contract.md)`;
+      throw inputError(missing.map((path) => ({ file: 'request body', path, expected: expected(path === 'industries' ? 'an array of industries' : 'a policy object'), got: 'missing' })));
+    }
     const engine = createEngine(
       {
-        industries: (b.industries ?? o.engine?.data.industries ?? JIANGDONG_INDUSTRIES) as never,
+        industries: industries as never,
         platforms: b.platforms as never,
         talents: b.talents as never,
-        policy: (b.policy ?? o.engine?.data.policy ?? JIANGDONG_POLICY) as never,
+        policy: policy as never,
         ...(b.weights !== undefined ? { weights: b.weights as never } : o.engine ? { weights: o.engine.weights } : {}),
       },
       {},
@@ -216,7 +214,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   });
 
   app.addHook('onClose', async () => {
-    store?.close();
+    store.close();
   });
   return app;
 }

@@ -47,6 +47,16 @@ export function connect(url: string, extra: RedisOptions = {}): Redis {
 export const encodeResult = (r: ChunkResult): string => serialize(r).toString('base64');
 export const decodeResult = (s: string): ChunkResult => deserialize(Buffer.from(s, 'base64')) as ChunkResult;
 
+/**
+ * A chunk a worker refused because its inputs are not the coordinator's (platform side,
+ * taxonomy, policy, weights or talents file). The job is still retried, so a correctly
+ * started worker may take it; if every attempt ends this way the coordinator reports a
+ * configuration error (E_OPTION, exit 2), not a crash. BullMQ keeps only the message, so
+ * the prefix is the mark.
+ */
+const INPUTS_DIFFER = 'inputs differ from the coordinator\'s: ';
+export const inputsDiffer = (detail: string): Error => new Error(INPUTS_DIFFER + detail);
+
 export function jobId(ctx: { platformFingerprint: string; runId: number }, chunkId: number): string {
   return `tm-${ctx.platformFingerprint.slice(0, 16)}-r${ctx.runId}-c${chunkId}`;
 }
@@ -76,7 +86,12 @@ export async function queueDispatcher(url: string, ctx: DispatchContext, o: { in
       try {
         value = (await job.waitUntilFinished(queueEvents)) as string;
       } catch (e) {
-        throw new TalentmatchError('E_INTERNAL', `chunk ${task.chunkId} (lines ${task.startLine}-${task.endLine}) failed on the workers after ${job.opts.attempts ?? 1} attempts: ${(e as Error).message}`);
+        const message = e instanceof Error ? e.message : String(e);
+        const where = `chunk ${task.chunkId} (lines ${task.startLine}-${task.endLine}) failed on the workers after ${job.opts.attempts ?? 1} attempts: ${message}`;
+        if (message.startsWith(INPUTS_DIFFER)) {
+          throw new TalentmatchError('E_OPTION', `${where}. Start every worker with the coordinator's inputs (the same --data, or --industries/--policy/--weights/--platforms, and a talents file with the same content), then continue with --resume`);
+        }
+        throw new TalentmatchError('E_INTERNAL', where);
       }
       const result = decodeResult(value);
       await job.remove().catch(() => undefined);

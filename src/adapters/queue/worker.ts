@@ -19,7 +19,7 @@ import { packPlatformSide } from '../../workers/pack.js';
 import { createChunkPool } from '../../workers/pool.js';
 import { chunkKey } from '../../workers/chunk.js';
 import type { ChunkJob } from './queue.js';
-import { QUEUE_NAME, connect, encodeResult } from './queue.js';
+import { QUEUE_NAME, connect, encodeResult, inputsDiffer } from './queue.js';
 
 export interface QueueWorkerOptions {
   url: string;
@@ -43,7 +43,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<{ close()
   const processJob = async (job: Job<ChunkJob>): Promise<string> => {
     const j = job.data;
     if (j.platformFingerprint !== fingerprint) {
-      throw new Error(`platform side differs from the run's (platforms, taxonomy, policy or weights): this worker has ${fingerprint.slice(0, 12)}, the run ${j.platformFingerprint.slice(0, 12)}`);
+      throw inputsDiffer(`platform side differs from the run's (platforms, taxonomy, policy or weights): this worker has ${fingerprint.slice(0, 12)}, the run ${j.platformFingerprint.slice(0, 12)}`);
     }
     const path = ownTalents ?? j.talentsPath;
     const skip = new Set(j.skipLines);
@@ -54,13 +54,13 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<{ close()
       try {
         raw = JSON.parse(ln.text);
       } catch {
-        throw new Error(`${path}:${ln.line}: not the JSON the coordinator read (inputs differ)`);
+        throw inputsDiffer(`${path}:${ln.line}: not the JSON the coordinator read`);
       }
       const r = TalentSchema.safeParse(raw);
-      if (!r.success) throw new Error(`${path}:${ln.line}: not the record the coordinator read (inputs differ)`);
+      if (!r.success) throw inputsDiffer(`${path}:${ln.line}: not the record the coordinator read`);
       talents.push(r.data);
     }
-    if (chunkKey(talents) !== j.key) throw new Error(`chunk ${j.chunkId}: lines ${j.startLine}-${j.endLine} of ${path} differ from the coordinator's (content hash mismatch)`);
+    if (chunkKey(talents) !== j.key) throw inputsDiffer(`chunk ${j.chunkId}: lines ${j.startLine}-${j.endLine} of ${path} differ from the coordinator's (content hash mismatch)`);
     const result = await pool.run({ ...j, talents });
     log(`chunk ${j.chunkId} of run ${j.runId}: ${talents.length} talents\n`);
     return encodeResult(result);

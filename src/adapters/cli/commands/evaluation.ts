@@ -7,14 +7,14 @@ import { weightIssues } from '../../../engine/data.js';
 import { createEngine } from '../../../engine/engine.js';
 import type { Engine } from '../../../engine/engine.js';
 import { evaluate } from '../../../evaluation/evaluate.js';
-import { OBJECTIVES, tune } from '../../../evaluation/tune.js';
-import { inputError } from '../../../errors.js';
+import { OBJECTIVES, tuneAsync } from '../../../evaluation/tune.js';
+import { inputError, optionError } from '../../../errors.js';
 import { readJson } from '../../files/read.js';
 import { writeLines } from '../../files/write.js';
-import { EXIT_OK, UsageError, parsePositiveInt } from '../common.js';
+import { EXIT_OK, parsePositiveInt } from '../common.js';
 import type { Cli } from '../common.js';
-import { engineFor, load, writeReport } from '../load.js';
-import { addDataOptions, dataOptionsSchema, kOption, parseOptions } from '../options.js';
+import { engineFor, load, withRanker, writeReport } from '../load.js';
+import { addDataOptions, addThreadsOption, dataOptionsSchema, kOption, parseOptions, threadsSchema } from '../options.js';
 import { createProgress } from '../progress.js';
 import { evaluationTable, plantedTable, tuneReport } from '../render.js';
 import { plantedRecall } from '../../../evaluation/planted.js';
@@ -22,16 +22,18 @@ import { readTruth } from '../../files/truth.js';
 
 const k = z.number().int().min(1);
 
-const evaluateSchema = dataOptionsSchema.extend({ k, json: z.boolean(), truth: z.string().optional() });
+const evaluateSchema = dataOptionsSchema.extend(threadsSchema.shape).extend({ k, json: z.boolean(), truth: z.string().optional() });
 
 /** k of `evaluate --truth` when --k is not given: the issue's recall@5. */
 const TRUTH_K = 5;
 
 export function evaluateCommand(program: Command, { io, done }: Cli): void {
   addDataOptions(
-    kOption(program.command('evaluate').description('offline metrics of both sides against outcomes.jsonl, coverage, exposure, assignment health; with --truth, recall@k of planted fits per language group'))
-      .option('--json', 'print JSON instead of a table', false)
-      .option('--truth <file>', 'planted truth (truth.jsonl: fits and languages); reports recall@k of the fits per language group of talents and of platforms (k defaults to 5 here)'),
+    addThreadsOption(
+      kOption(program.command('evaluate').description('offline metrics of both sides against outcomes.jsonl, coverage, exposure, assignment health; with --truth, recall@k of planted fits per language group'))
+        .option('--json', 'print JSON instead of a table', false)
+        .option('--truth <file>', 'planted truth (truth.jsonl: fits and languages); reports recall@k of the fits per language group of talents and of platforms (k defaults to 5 here)'),
+    ),
   ).action(async (raw: unknown, cmd: Command) => {
     const o = parseOptions(evaluateSchema, raw);
     if (o.truth !== undefined) {
@@ -39,7 +41,7 @@ export function evaluateCommand(program: Command, { io, done }: Cli): void {
       const loaded = await load(o, true, io, false);
       const engine = engineFor(loaded, {});
       const truth = await readTruth(o.truth, new Set(engine.model.talents.ids), new Set(engine.model.platforms.ids));
-      const rec = engine.recommend({ k: kTruth, kPlatform: kTruth });
+      const rec = await withRanker(engine, o.threads, (r) => r.recommend(kTruth, kTruth));
       const r = plantedRecall({ talentIds: engine.model.talents.ids, platformIds: engine.model.platforms.ids, talent: rec.talent, platform: rec.platform }, truth, kTruth);
       io.out(o.json ? JSON.stringify(r, null, 2) + '\n' : plantedTable(r, o.truth));
       done(EXIT_OK);
@@ -47,13 +49,14 @@ export function evaluateCommand(program: Command, { io, done }: Cli): void {
     }
     const loaded = await load(o, true, io, true);
     const engine = engineFor(loaded, {});
-    const ev = evaluate(engine, loaded.dataset.outcomes ?? [], o.k);
+    const rec = await withRanker(engine, o.threads, (r) => r.recommend(o.k, o.k));
+    const ev = evaluate(engine, loaded.dataset.outcomes ?? [], o.k, rec);
     io.out(o.json ? JSON.stringify(ev, null, 2) + '\n' : evaluationTable(ev, loaded.dataset.outcomes?.length ?? 0));
     done(EXIT_OK);
   });
 }
 
-const tuneSchema = dataOptionsSchema.extend({
+const tuneSchema = dataOptionsSchema.extend(threadsSchema.shape).extend({
   out: z.string(),
   budget: z.number().int().min(1),
   seed: z.number().int().min(1),
@@ -65,7 +68,7 @@ const tuneSchema = dataOptionsSchema.extend({
 
 export function tuneCommand(program: Command, { io, done }: Cli): void {
   addDataOptions(
-    kOption(
+    addThreadsOption(kOption(
       program
         .command('tune')
         .description('seeded weight search with k-fold cross-validation over the outcomes; writes the best weights with provenance')
@@ -74,30 +77,32 @@ export function tuneCommand(program: Command, { io, done }: Cli): void {
         .option('--seed <n>', 'random seed', parsePositiveInt('--seed', 2 ** 31 - 1), 1)
         .option('--folds <n>', 'cross-validation folds (2..20)', (v) => {
           const n = parsePositiveInt('--folds', 20)(v);
-          if (n < 2) throw new UsageError(`--folds must be an integer in [2, 20], got ${JSON.stringify(v)}`);
+          if (n < 2) throw optionError(`--folds must be an integer in [2, 20], got ${JSON.stringify(v)}`);
           return n;
         }, 5)
         .addOption(new Option('--objective <name>', 'what to maximise (see README)').choices([...OBJECTIVES]).default('balanced'))
         .option('--exposure-penalty <x>', 'weight of the exposure Gini in the objective', (v) => {
           const x = Number(v);
-          if (!Number.isFinite(x) || x < 0 || x > 10) throw new UsageError(`--exposure-penalty must be a number in [0, 10], got ${JSON.stringify(v)}`);
+          if (!Number.isFinite(x) || x < 0 || x > 10) throw optionError(`--exposure-penalty must be a number in [0, 10], got ${JSON.stringify(v)}`);
           return x;
         }, 0.1),
-    ),
+    )),
   ).action(async (raw: unknown) => {
     const o = parseOptions(tuneSchema, raw);
     const loaded = await load(o, true, io, true);
     const engine = engineFor(loaded, {});
     const progress = createProgress('tune', io);
-    const r = tune(engine, loaded.dataset.outcomes ?? [], {
+    const tuneOptions = {
       budget: o.budget,
       seed: o.seed,
       folds: o.folds,
       objective: o.objective,
       exposurePenalty: o.exposurePenalty,
       k: o.k,
-      onProgress: (d, t) => progress.update(d, t),
-    });
+      onProgress: (d: number, t: number) => progress.update(d, t),
+    };
+    // every candidate weighting is ranked on the worker threads (same result as in process)
+    const r = await withRanker(engine, o.threads, (ranker) => tuneAsync(engine, loaded.dataset.outcomes ?? [], tuneOptions, (model, kk) => ranker.recommend(kk, kk, model)));
     progress.stop();
     const out = {
       ...defaultWeights,

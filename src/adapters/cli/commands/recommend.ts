@@ -1,28 +1,30 @@
 /** recommend, score, explain: the two-way lists, every pair's scores, one pair's terms. */
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { recommendationRecords, scoreCsvLines } from '../../../engine/format.js';
+import { recommendationRecords, scoreCsvLines, scoreCsvLinesFrom } from '../../../engine/format.js';
 import { writeLines } from '../../files/write.js';
 import { EXIT_OK } from '../common.js';
 import type { Cli } from '../common.js';
-import { engineFor, load } from '../load.js';
-import { addDataOptions, addTopOptions, dataOptionsSchema, parseOptions, topSchema } from '../options.js';
+import { engineFor, load, withRanker } from '../load.js';
+import { addDataOptions, addThreadsOption, addTopOptions, dataOptionsSchema, parseOptions, threadsSchema, topSchema } from '../options.js';
 
-const recommendSchema = dataOptionsSchema.extend(topSchema.shape).extend({ out: z.string() });
+const recommendSchema = dataOptionsSchema.extend(topSchema.shape).extend(threadsSchema.shape).extend({ out: z.string() });
 
 export function recommendCommand(program: Command, { io, done }: Cli): void {
   addDataOptions(
-    addTopOptions(
-      program
-        .command('recommend')
-        .description('two-way top-k recommendations (JSON Lines: talents, then platforms)')
-        .requiredOption('--out <file>', 'output file (.jsonl)'),
+    addThreadsOption(
+      addTopOptions(
+        program
+          .command('recommend')
+          .description('two-way top-k recommendations (JSON Lines: talents, then platforms)')
+          .requiredOption('--out <file>', 'output file (.jsonl)'),
+      ),
     ),
   ).action(async (raw: unknown) => {
     const o = parseOptions(recommendSchema, raw);
     const loaded = await load(o, true, io);
     const engine = engineFor(loaded, o);
-    const rec = engine.recommend();
+    const rec = await withRanker(engine, o.threads, (r) => r.recommend(engine.options.topK, engine.options.topKPlatform));
     const n = await writeLines(o.out, (function* () {
       for (const r of recommendationRecords(engine, rec)) yield JSON.stringify(r);
     })());
@@ -31,18 +33,20 @@ export function recommendCommand(program: Command, { io, done }: Cli): void {
   });
 }
 
-const scoreSchema = dataOptionsSchema.extend({ out: z.string() });
+const scoreSchema = dataOptionsSchema.extend(threadsSchema.shape).extend({ out: z.string() });
 
 export function scoreCommand(program: Command, { io, done }: Cli): void {
   addDataOptions(
-    program
-      .command('score')
-      .description('every acceptable pair as CSV: talentId,platformId,talentScore,platformScore,score')
-      .requiredOption('--out <file>', 'output file (.csv)'),
+    addThreadsOption(
+      program
+        .command('score')
+        .description('every acceptable pair as CSV: talentId,platformId,talentScore,platformScore,score')
+        .requiredOption('--out <file>', 'output file (.csv)'),
+    ),
   ).action(async (raw: unknown) => {
     const o = parseOptions(scoreSchema, raw);
     const engine = engineFor(await load(o, true, io), {});
-    const n = await writeLines(o.out, scoreCsvLines(engine));
+    const n = await withRanker(engine, o.threads, (r) => writeLines(o.out, r.threads === 1 ? scoreCsvLines(engine) : scoreCsvLinesFrom(engine, r.pairs())));
     io.err(`wrote ${n - 1} pairs to ${o.out}\n`);
     done(EXIT_OK);
   });

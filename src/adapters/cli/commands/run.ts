@@ -2,25 +2,25 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { recommendationRecords, scoreCsvLines } from '../../../engine/format.js';
+import { recommendationRecords, scoreCsvLines, scoreCsvLinesFrom } from '../../../engine/format.js';
 import { assignmentJsonParts, recordContext, referralRecords } from '../../../engine/formatAssignment.js';
 import { writeLines, writeParts } from '../../files/write.js';
 import { EXIT_OK } from '../common.js';
 import type { Cli } from '../common.js';
-import { engineFor, load, writeReport } from '../load.js';
-import { addAssignOptions, addDataOptions, addTopOptions, assignOptions, assignSchema, dataOptionsSchema, parseOptions, topSchema } from '../options.js';
+import { engineFor, load, withRanker, writeReport } from '../load.js';
+import { addAssignOptions, addDataOptions, addThreadsOption, addTopOptions, assignOptions, assignSchema, dataOptionsSchema, parseOptions, threadsSchema, topSchema } from '../options.js';
 import { summarize } from '../render.js';
 
-const schema = dataOptionsSchema.extend(assignSchema.shape).extend(topSchema.shape).extend({ out: z.string() });
+const schema = dataOptionsSchema.extend(assignSchema.shape).extend(topSchema.shape).extend(threadsSchema.shape).extend({ out: z.string() });
 
 export function runCommand(program: Command, { io, done }: Cli): void {
   addDataOptions(
-    addTopOptions(
+    addThreadsOption(addTopOptions(
       addAssignOptions(program.command('run').description('the main job: recommendations, pair scores, assignment and referrals into a folder, then a readable summary')).requiredOption(
         '--out <dir>',
         'output folder',
       ),
-    ),
+    )),
   ).action(async (raw: unknown) => {
     const o = parseOptions(schema, raw);
     const t0 = performance.now();
@@ -28,14 +28,18 @@ export function runCommand(program: Command, { io, done }: Cli): void {
     const t1 = performance.now();
     const engine = engineFor(loaded, o);
     const t2 = performance.now();
-    const rec = engine.recommend();
-    const t3 = performance.now();
     const dir = o.out;
     const recPath = join(dir, 'recommendations.jsonl');
-    const records = [...recommendationRecords(engine, rec)];
-    await writeLines(recPath, records.map((r) => JSON.stringify(r)));
     const scorePath = join(dir, 'scores.csv');
-    await writeLines(scorePath, scoreCsvLines(engine));
+    let t3 = 0;
+    const { rec, records } = await withRanker(engine, o.threads, async (r) => {
+      const rec = await r.recommend(engine.options.topK, engine.options.topKPlatform);
+      t3 = performance.now();
+      const records = [...recommendationRecords(engine, rec)];
+      await writeLines(recPath, records.map((x) => JSON.stringify(x)));
+      await writeLines(scorePath, r.threads === 1 ? scoreCsvLines(engine) : scoreCsvLinesFrom(engine, r.pairs()));
+      return { rec, records };
+    });
     const t4 = performance.now();
     const assignment = engine.match(await assignOptions(o));
     const assignPath = join(dir, 'assignment.json');

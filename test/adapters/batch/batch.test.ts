@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { Store } from '../../src/store/store.js';
+import { Store } from '../../../src/store/store.js';
 
 const FIX = 'fixtures/jiangdong';
 const BIN = 'bin/talentmatch.js';

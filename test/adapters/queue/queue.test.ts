@@ -131,7 +131,7 @@ describe('distributed batch on Redis + BullMQ', () => {
     expect(exported(db)).toEqual(local);
   }, 120_000);
 
-  it('a poisoned chunk fails the run with a clear message and lands in the failed set', async () => {
+  it('a poisoned chunk fails the run as a configuration error (exit 2) with a clear message and lands in the failed set', async () => {
     const poisoned = tmp();
     cpSync(FIX, poisoned, { recursive: true });
     const lines = readFileSync(join(poisoned, 'talents.jsonl'), 'utf8').split('\n');
@@ -141,8 +141,9 @@ describe('distributed batch on Redis + BullMQ', () => {
     await startWorker(poisoned);
     const db = join(tmp(), 'q.db');
     const r = await finish(coordinator(db));
-    expect(r.code).not.toBe(0);
-    expect(r.err).toMatch(/chunk 1 \(lines 101-200\) failed on the workers after 3 attempts: .*content hash mismatch/);
+    // the worker's talents file is not the coordinator's: a deployment mistake the user fixes, not a crash (exit 3)
+    expect(r.code, r.err).toBe(2);
+    expect(r.err).toMatch(/^error \[E_OPTION\]: chunk 1 \(lines 101-200\) failed on the workers after 3 attempts: inputs differ from the coordinator's: .*content hash mismatch.*--resume/m);
     expect(r.err).not.toMatch(/\n\s+at /);
     const st = JSON.parse(cli(['queue', 'status', '--queue', URL_, '--json']).out) as { runs: { failed: number; errors: string[] }[] };
     expect(st.runs.reduce((n, x) => n + x.failed, 0)).toBeGreaterThan(0);

@@ -3,16 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/adapters/cli/main.js';
+import { run } from './run.js';
 
 const FIX = 'fixtures/jiangdong';
-
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'talentmatch', ...args], { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'tm-cli-'));
 
@@ -81,6 +74,7 @@ describe('talentmatch CLI', () => {
     const r = await run(['recommend', '--data', d, '--out', join(d, 'x.jsonl')]);
     expect(r.code).toBe(1);
     expect(r.err).toContain(`${join(d, 'talents.jsonl')}:17 needs.seats: expected integer >= 0, got -2`);
+    expect(r.err).toContain('docs/data-contract.md'); // where every field's expectation is written down
     expect(r.err).not.toMatch(/\n\s+at /);
     const skipped = await run(['recommend', '--data', d, '--skip-invalid', '--out', join(d, 'x.jsonl')]);
     expect(skipped.code).toBe(0);

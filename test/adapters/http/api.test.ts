@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer } from '../../src/adapters/http/server.js';
-import { loadDataset } from '../../src/adapters/files/dataset.js';
-import { runBatch } from '../../src/adapters/batch/run.js';
-import { createEngine } from '../../src/engine/engine.js';
-import { TalentmatchApiError, TalentmatchClient } from '../../src/client/index.js';
-import { LIMITS } from '../../src/adapters/http/schemas.js';
+import { buildServer } from '../../../src/adapters/http/server.js';
+import { loadDataset } from '../../../src/adapters/files/dataset.js';
+import { runBatch } from '../../../src/adapters/batch/run.js';
+import { createEngine } from '../../../src/engine/engine.js';
+import { TalentmatchApiError, TalentmatchClient } from '../../../src/client/index.js';
+import { LIMITS } from '../../../src/api/schemas.js';
 
 const FIX = 'fixtures/jiangdong';
 let app: FastifyInstance;

@@ -1,7 +1,12 @@
-/** Request and response schemas of the HTTP API (zod; also the OpenAPI document). */
+/**
+ * The HTTP API's contract: request and response schemas (zod), shared by the server
+ * (adapters/http, which also publishes them as the OpenAPI document) and the typed client
+ * (client/). Fields are described in docs/data-contract.md. Above domain/ and config/ (the
+ * `why` object is keyed by the scorer's terms), below adapters/ and client/.
+ */
 import { z } from 'zod';
-import { TalentSchema } from '../../domain/schemas.js';
-import { TERMS } from '../../config/weights.js';
+import { TalentSchema } from '../domain/schemas.js';
+import { TERMS } from '../config/weights.js';
 
 export const LIMITS = {
   /** request body, bytes */

@@ -1,0 +1,16 @@
+/**
+ * Assignment defaults shared by the library, the CLI and the API. One time limit for the
+ * optimal mode's MILP solver everywhere: 30 s (the documented figure; the CLI said 60 and
+ * the server 5 before). The API bounds its work by instance size (http `maxMatchTalents`),
+ * not by a shorter limit, so its answers equal the CLI's.
+ */
+export const defaultAssignOptions = {
+  mode: 'stable' as 'stable' | 'optimal',
+  proposer: 'talent' as 'talent' | 'platform',
+  /** each talent's best N platforms (0 = every acceptable pair) */
+  maxPrefs: 0,
+  /** optimal mode: the MILP solver's time limit, seconds */
+  timeLimitSec: 30,
+  /** optimal mode: largest instance (pairs) solved exactly by MILP */
+  milpMaxPairs: 10_000,
+};

@@ -1,0 +1,153 @@
+/**
+ * The one ranking primitive: score a talent's row against every platform (the kernel) and
+ * offer each acceptable pair to the heaps the consumer asked for. Every ranking in the
+ * product goes through `RowRanker.rank`: the library's recommend, the CLI, the batch's
+ * chunks, the worker ranges, the API's live route, the tuner and the assignment's
+ * preference lists. Consumers differ only in what they keep per row:
+ *
+ *  - `kTalent`   the talent's best platforms by reciprocal score (a top-k list per row);
+ *                `keepTalentRows` keeps every row's list (rows = the range), otherwise
+ *                one row is reused and must be read after each `rank` call;
+ *  - `kPlatform` every platform's best talents by reciprocal score (heaps across rows,
+ *                not finalized: they merge exactly across ranges, see vector/topk.ts);
+ *  - `prefs`     the talent's preference list by its own one-sided score (the
+ *                assignment's input): undefined = none, 0 = every acceptable pair, n = best n;
+ *  - the scored row itself (`scratch`: score, forward, backward per platform), for
+ *    consumers that keep more (explanations, every pair).
+ *
+ * One class, fixed fields, typed arrays, flags hoisted out of the pair loop: the call site
+ * stays monomorphic. Shaped so a block-of-talents kernel or exact pruning can replace the
+ * body of `rank` (the heaps' current k-th best are the pruning thresholds).
+ */
+import type { RowScratch, ScoringModel } from '../scoring/kernel.js';
+import { createRowScratch, scoreRow } from '../scoring/kernel.js';
+import type { TopKBuffers } from '../vector/topk.js';
+import { createTopK, finalizeRow, offer } from '../vector/topk.js';
+
+export interface RankerOptions {
+  /** first talent index of the range (default 0) */
+  start?: number;
+  /** one past the last talent index (default: every talent) */
+  end?: number;
+  /** platforms kept per talent by reciprocal score; 0 keeps no talent lists (default 0) */
+  kTalent?: number;
+  /** keep every row's talent list (default true); false reuses one row, read after each rank() */
+  keepTalentRows?: boolean;
+  /** talents kept per platform by reciprocal score; 0 keeps none (default 0) */
+  kPlatform?: number;
+  /** added to a talent index before it enters a platform heap (a range's global offset; default 0) */
+  idBase?: number;
+  /** preference list per talent by its one-sided score: undefined none, 0 every acceptable pair, n the best n */
+  prefs?: number;
+}
+
+export class RowRanker {
+  readonly start: number;
+  readonly end: number;
+  /** per-platform outputs of the last rank() call */
+  readonly scratch: RowScratch;
+  /** talent lists (finalized row by row, best first); ids are platform indices */
+  readonly talentTop: TopKBuffers;
+  /** platform heaps (not finalized); ids are talent indices + idBase */
+  readonly platformTop: TopKBuffers;
+  /** the last ranked talent's preference list (one row, finalized, best first) */
+  readonly prefTop: TopKBuffers;
+  /** acceptable pairs seen so far */
+  pairs = 0;
+  private readonly keepRows: boolean;
+  private readonly idBase: number;
+
+  constructor(
+    readonly model: ScoringModel,
+    o: RankerOptions = {},
+  ) {
+    const M = model.platforms.count;
+    this.start = o.start ?? 0;
+    this.end = o.end ?? model.talents.count;
+    this.keepRows = o.keepTalentRows ?? true;
+    this.idBase = o.idBase ?? 0;
+    this.scratch = createRowScratch(M);
+    this.talentTop = createTopK(this.keepRows ? this.end - this.start : 1, Math.min(o.kTalent ?? 0, M));
+    this.platformTop = createTopK(M, o.kPlatform ?? 0);
+    this.prefTop = createTopK(1, o.prefs === undefined ? 0 : o.prefs > 0 ? Math.min(o.prefs, M) : M);
+  }
+
+  /** Row of talent ti in talentTop. */
+  talentRow(ti: number): number {
+    return this.keepRows ? ti - this.start : 0;
+  }
+
+  /** Scores talent ti (start <= ti < end) and offers its acceptable pairs; returns how many were acceptable. */
+  rank(ti: number): number {
+    const s = this.scratch;
+    scoreRow(this.model, ti, s);
+    const tTop = this.talentTop;
+    const pTop = this.platformTop;
+    const fTop = this.prefTop;
+    const row = this.talentRow(ti);
+    const doT = tTop.k > 0;
+    const doP = pTop.k > 0;
+    const doF = fTop.k > 0;
+    tTop.sizes[row] = 0;
+    fTop.sizes[0] = 0;
+    const score = s.score;
+    const forward = s.forward;
+    const tid = ti + this.idBase;
+    const M = score.length;
+    let n = 0;
+    for (let p = 0; p < M; p++) {
+      const x = score[p];
+      if (x < 0) continue;
+      n++;
+      if (doT) offer(tTop, row, x, p);
+      if (doP) offer(pTop, p, x, tid);
+      if (doF) offer(fTop, 0, forward[p], p);
+    }
+    if (doT) finalizeRow(tTop, row);
+    if (doF) finalizeRow(fTop, 0);
+    this.pairs += n;
+    return n;
+  }
+
+  /** Ranks every talent of the range in order (for consumers that keep only the heaps). */
+  rankAll(): this {
+    for (let ti = this.start; ti < this.end; ti++) this.rank(ti);
+    return this;
+  }
+}
+
+/** Every acceptable pair of talents [start, end), talent-major, platforms ascending, as parallel arrays. */
+export interface PairRows {
+  start: number;
+  end: number;
+  /** pairs of talent start + i: [ptr[i], ptr[i + 1]) */
+  ptr: Int32Array;
+  plat: Int32Array;
+  /** talent's, platform's and reciprocal score */
+  f: Float64Array;
+  b: Float64Array;
+  s: Float64Array;
+}
+
+/** The acceptable pairs of a range of talents (what `score` writes), through the primitive with no heaps. */
+export function collectPairs(m: ScoringModel, start: number, end: number): PairRows {
+  const r = new RowRanker(m, { start, end });
+  const sc = r.scratch;
+  const ptr = new Int32Array(end - start + 1);
+  const plat: number[] = [];
+  const f: number[] = [];
+  const b: number[] = [];
+  const s: number[] = [];
+  for (let ti = start; ti < end; ti++) {
+    r.rank(ti);
+    for (let p = 0; p < sc.score.length; p++) {
+      if (sc.score[p] < 0) continue;
+      plat.push(p);
+      f.push(sc.forward[p]);
+      b.push(sc.backward[p]);
+      s.push(sc.score[p]);
+    }
+    ptr[ti - start + 1] = plat.length;
+  }
+  return { start, end, ptr, plat: Int32Array.from(plat), f: Float64Array.from(f), b: Float64Array.from(b), s: Float64Array.from(s) };
+}

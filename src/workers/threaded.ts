@@ -1,0 +1,108 @@
+/**
+ * The library's threaded form of two-way ranking. `ThreadedRanker` holds a worker pool
+ * that has the engine's platform side and its talents' features in shared memory (sent
+ * once, read in place; no structured-cloned profiles); a ranking is cut into talent ranges,
+ * each range is ranked in a worker with the same primitive as in process (ranking/rows.ts),
+ * results come back as typed arrays and are assembled exactly (workers/rank.ts). Same
+ * bytes for any thread count: `threads: 1` ranks in process without a pool.
+ */
+import type { Engine } from '../engine/engine.js';
+import type { ScoringModel } from '../scoring/kernel.js';
+import type { Recommendations } from '../ranking/twoWay.js';
+import type { PairRows } from '../ranking/rows.js';
+import { collectPairs } from '../ranking/rows.js';
+import { recommendAll } from '../ranking/twoWay.js';
+import type { ThreadOptions } from '../config/workers.js';
+import { resolveThreadOptions } from '../config/workers.js';
+import { packPlatformSide, packTalentFeatures } from './pack.js';
+import type { ChunkPool } from './pool.js';
+import { createChunkPool } from './pool.js';
+import { assembleRanges, ranges } from './rank.js';
+import { optionError } from '../errors.js';
+
+export class ThreadedRanker {
+  readonly threads: number;
+  private readonly rangeSize: number;
+  private pool: ChunkPool | undefined;
+
+  constructor(
+    private readonly engine: Engine,
+    o: ThreadOptions = {},
+  ) {
+    const r = resolveThreadOptions(o);
+    this.threads = r.threads;
+    // at least one range per thread, so small inputs still spread
+    this.rangeSize = Math.max(1, Math.min(r.rangeSize, Math.ceil(engine.model.talents.count / this.threads)));
+  }
+
+  /**
+   * Two-way top-k of every talent. `model` may carry another scoring context over the
+   * engine's features (evaluation/evaluate.ts modelWithWeights); default: the engine's.
+   */
+  async recommend(k: number, kPlatform: number, model: ScoringModel = this.engine.model): Promise<Recommendations> {
+    const m = this.engine.model;
+    if (model.talents !== m.talents || model.platforms !== m.platforms) throw optionError('ThreadedRanker.recommend: the model must share the engine\'s talent and platform features (only its scoring context may differ)');
+    if (this.threads === 1) return recommendAll(model, k, kPlatform);
+    const pool = this.startPool();
+    const ctx = model.ctx === m.ctx ? undefined : model.ctx;
+    const jobs = ranges(m.talents.count, this.rangeSize).map(([start, end]) => pool.rankRange({ start, end, k, kPlatform, ...(ctx ? { ctx } : {}) }));
+    return assembleRanges(m.talents.count, m.platforms.count, k, kPlatform, await Promise.all(jobs));
+  }
+
+  /**
+   * Every acceptable pair (what `talentmatch score` writes), range by range in talent
+   * order; at most two ranges per thread are in flight, so memory stays bounded.
+   */
+  async *pairs(): AsyncGenerator<PairRows> {
+    const m = this.engine.model;
+    const all = ranges(m.talents.count, this.rangeSize);
+    if (this.threads === 1) {
+      for (const [start, end] of all) yield collectPairs(m, start, end);
+      return;
+    }
+    const pool = this.startPool();
+    const inFlight: Promise<PairRows>[] = [];
+    let next = 0;
+    const fill = () => {
+      while (next < all.length && inFlight.length < 2 * this.threads) {
+        const [start, end] = all[next++];
+        const job = pool.pairsRange({ start, end, k: 0, kPlatform: 0 });
+        job.catch(() => undefined); // a failure surfaces where the job is awaited, in order
+        inFlight.push(job);
+      }
+    };
+    fill();
+    while (inFlight.length > 0) {
+      const r = await inFlight.shift()!;
+      fill();
+      yield r;
+    }
+  }
+
+  private startPool(): ChunkPool {
+    this.pool ??= createChunkPool(packPlatformSide(this.engine.side), this.threads, packTalentFeatures(this.engine.model.talents));
+    return this.pool;
+  }
+
+  /** Stops the workers (idempotent). */
+  async destroy(): Promise<void> {
+    const p = this.pool;
+    this.pool = undefined;
+    if (p) await p.destroy();
+  }
+}
+
+/**
+ * The engine's recommend() on worker threads: `threads` (default: available parallelism),
+ * `k` and `kPlatform` as recommend(). Resolves to exactly what recommend() returns.
+ */
+export async function recommendAsync(engine: Engine, o: ThreadOptions & { k?: number; kPlatform?: number } = {}): Promise<Recommendations> {
+  const k = o.k ?? engine.options.topK;
+  const kp = o.kPlatform ?? o.k ?? engine.options.topKPlatform;
+  const r = new ThreadedRanker(engine, o);
+  try {
+    return await r.recommend(k, kp);
+  } finally {
+    await r.destroy();
+  }
+}

@@ -1,0 +1,72 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { TalentmatchError } from '../../src/errors.js';
+import { Store } from '../../src/store/store.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'tm-store-'));
+
+/** A store with one complete run: two talent lines and one platform line. */
+function storeWithRun(): { path: string; runId: number } {
+  const path = join(tmp(), 'db.sqlite');
+  const s = new Store(path);
+  const runId = s.createRun({ startedAt: '2026-01-01T00:00:00Z', fingerprint: 'f', platformFingerprint: 'p', options: '{}', weights: '{}' });
+  const line = (side: string, id: string) => JSON.stringify({ side, id, items: [] });
+  s.writeChunk({
+    runId,
+    chunkId: 0,
+    key: 'k0',
+    startLine: 1,
+    endLine: 2,
+    talents: 2,
+    pairs: 0,
+    reused: false,
+    candidates: Buffer.alloc(0),
+    rows: ['t-1', 't-2'].map((id, i) => ({ talentId: id, hash: `h${i}`, line: line('talent', id), prefs: Buffer.alloc(0), meta: '{}' })),
+  });
+  s.complete(runId, [{ id: 'p-1', line: line('platform', 'p-1') }], {}, '2026-01-01T00:00:01Z', '{}');
+  s.close();
+  return { path, runId };
+}
+
+describe('Store', () => {
+  it('answers recommendationLine per side and id, undefined for an unknown id or run', () => {
+    const { path, runId } = storeWithRun();
+    const s = new Store(path, { readonly: true });
+    try {
+      expect(JSON.parse(s.recommendationLine(runId, 'talent', 't-2')!)).toEqual({ side: 'talent', id: 't-2', items: [] });
+      expect(JSON.parse(s.recommendationLine(runId, 'platform', 'p-1')!)).toEqual({ side: 'platform', id: 'p-1', items: [] });
+      expect(s.recommendationLine(runId, 'talent', 'p-1')).toBeUndefined(); // a platform id is not a talent
+      expect(s.recommendationLine(runId, 'platform', 't-1')).toBeUndefined();
+      expect(s.recommendationLine(runId + 1, 'talent', 't-1')).toBeUndefined();
+    } finally {
+      s.close();
+    }
+  });
+
+  it('read-only open fails with E_IO naming the file: missing, corrupt, or not a snapshot store', () => {
+    const d = tmp();
+    const corrupt = join(d, 'c.sqlite');
+    writeFileSync(corrupt, 'x'.repeat(4096));
+    const empty = join(d, 'e.sqlite');
+    writeFileSync(empty, '');
+    for (const path of [join(d, 'missing.sqlite'), corrupt, empty]) {
+      let err: unknown;
+      try {
+        new Store(path, { readonly: true }).close();
+      } catch (e) {
+        err = e;
+      }
+      expect(err, path).toBeInstanceOf(TalentmatchError);
+      expect((err as TalentmatchError).code).toBe('E_IO');
+      expect((err as TalentmatchError).message.startsWith(`${path}: `)).toBe(true);
+    }
+  });
+
+  it('read-write open of a corrupt file is E_IO too (not an internal error)', () => {
+    const corrupt = join(tmp(), 'c.sqlite');
+    writeFileSync(corrupt, 'x'.repeat(4096));
+    expect(() => new Store(corrupt)).toThrow(expect.objectContaining({ code: 'E_IO', message: expect.stringContaining(`${corrupt}: cannot open the database`) }));
+  });
+});

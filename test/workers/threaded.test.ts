@@ -1,0 +1,66 @@
+/**
+ * The library's threaded form: same bytes for 1, 2 and 4 threads (the contract's JSON
+ * Lines), equal to the in-process recommend(); the tuner on threads picks the same weights.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { generateDistrict } from '../../src/synth/generate.js';
+import { JIANGDONG_POLICY } from '../../src/synth/taxonomy.js';
+import { createEngine } from '../../src/engine/engine.js';
+import { recommendationRecords } from '../../src/engine/format.js';
+import type { Recommendations } from '../../src/ranking/twoWay.js';
+import { recommendAll } from '../../src/ranking/twoWay.js';
+import { ThreadedRanker, recommendAsync } from '../../src/workers/threaded.js';
+import { tune, tuneAsync } from '../../src/evaluation/tune.js';
+import { modelWithWeights } from '../../src/evaluation/evaluate.js';
+import { resolveThreadOptions } from '../../src/config/workers.js';
+
+const d = generateDistrict({ seed: 8, talents: 500, platforms: 40, words: [15, 40], curated: false, outcomes: true });
+const engine = createEngine({ industries: d.industries, platforms: d.platforms, talents: d.talents, policy: { ...JIANGDONG_POLICY, minScoreForReferral: 0.25 } });
+const bytes = (r: Recommendations) => [...recommendationRecords(engine, r)].map((x) => JSON.stringify(x)).join('\n');
+
+describe('recommendAsync', () => {
+  const inProcess = bytes(engine.recommend({ k: 5, kPlatform: 8 }));
+
+  it('gives the same bytes as recommend() on 1, 2 and 4 threads (and odd range sizes)', async () => {
+    expect(inProcess.split('\n').length).toBe(500 + 40);
+    for (const [threads, rangeSize] of [
+      [1, 2000],
+      [2, 2000],
+      [4, 37],
+    ] as const) {
+      const r = await recommendAsync(engine, { k: 5, kPlatform: 8, threads, rangeSize });
+      expect(r.pairs).toBe(engine.recommend({ k: 5, kPlatform: 8 }).pairs);
+      expect(bytes(r)).toBe(inProcess);
+    }
+  });
+
+  it('rejects a bad thread count with E_OPTION', async () => {
+    await expect(recommendAsync(engine, { threads: 0 })).rejects.toMatchObject({ code: 'E_OPTION' });
+    expect(() => resolveThreadOptions({ threads: 257 })).toThrow(/threads must be an integer in \[1, 256\]/);
+    expect(resolveThreadOptions({ threads: 256 }).threads).toBe(256);
+  });
+});
+
+describe('ThreadedRanker', () => {
+  const ranker = new ThreadedRanker(engine, { threads: 2, rangeSize: 120 });
+  afterAll(() => ranker.destroy());
+
+  it('ranks another scoring context over the same features (the tuner\'s candidates) exactly as in process', async () => {
+    const model = modelWithWeights(engine, { text: 0.2, industry: 0.9 });
+    expect(model.ctx).not.toBe(engine.model.ctx);
+    const want = engine.recommend({ k: 4 }); // engine weights: must differ from the candidate's
+    const got = await ranker.recommend(4, 4, model);
+    const local = recommendAll(model, 4, 4);
+    expect(Array.from(got.talent.ids)).toEqual(Array.from(local.talent.ids));
+    expect(Array.from(got.platform.scores)).toEqual(Array.from(local.platform.scores));
+    expect(Array.from(got.talent.scores)).not.toEqual(Array.from(want.talent.scores));
+  });
+
+  it('tuneAsync on threads returns exactly what tune returns', async () => {
+    const o = { budget: 5, folds: 2, seed: 3, k: 5 };
+    const a = tune(engine, d.outcomes ?? [], o);
+    const b = await tuneAsync(engine, d.outcomes ?? [], o, (model, k) => ranker.recommend(k, k, model));
+    expect(b).toEqual(a);
+    expect(a.evaluations).toBeGreaterThan(5);
+  });
+});
