@@ -13,7 +13,7 @@ import { MODES, STAGES, TALENT_LEVELS } from '../domain/schemas.js';
 import type { Weights } from '../config/weights.js';
 import type { TextModel } from '../text/tfidf.js';
 import type { ConceptLexicon } from '../text/concepts.js';
-import { buildConceptLexicon, chineseShare, conceptIds, conceptVector, fitConceptIdf } from '../text/concepts.js';
+import { buildConceptLexicon, chineseShare, conceptIds, conceptScratch, conceptVector, fitConceptIdf } from '../text/concepts.js';
 import { fitTextModel, vectorize } from '../text/tfidf.js';
 import type { CsrMatrix, SparseVector } from '../vector/sparse.js';
 import { toCsr, transposeCsr } from '../vector/sparse.js';
@@ -56,10 +56,11 @@ export interface ConceptModel {
   documents: number;
 }
 
-/** The concepts a token list mentions (indices, one per mention). */
-function mentionsOf(lexicon: ConceptLexicon, ...lists: (readonly string[])[]): number[] {
-  const out: number[] = [];
-  for (const l of lists) conceptIds(lexicon, l, out);
+/** The concepts the token lists mention (indices, one per mention), into `out` (cleared first). */
+function mentionsOf(lexicon: ConceptLexicon, a: readonly string[], b: readonly string[] | null, out: number[] = []): number[] {
+  out.length = 0;
+  conceptIds(lexicon, a, out);
+  if (b !== null) conceptIds(lexicon, b, out);
   return out;
 }
 
@@ -69,8 +70,8 @@ export function fitConceptModel(industries: readonly Industry[], platforms: read
   const { idf, documents } = fitConceptIdf(
     lexicon.concepts.length,
     (function* () {
-      for (const i of industries) yield mentionsOf(lexicon, tokens(industryText(i)));
-      for (const p of platforms) yield mentionsOf(lexicon, tokens(platformText(p)));
+      for (const i of industries) yield mentionsOf(lexicon, tokens(industryText(i)), null);
+      for (const p of platforms) yield mentionsOf(lexicon, tokens(platformText(p)), null);
     })(),
   );
   return { lexicon, idf, documents };
@@ -172,7 +173,8 @@ export function buildPlatformFeatures(platforms: readonly Platform[], text: Text
   const D = ind.dims;
   const rows: SparseVector[] = [];
   const conceptRows: SparseVector[] = [];
-  const counts = new Int32Array(concepts.idf.length);
+  const scratch = conceptScratch(concepts.idf.length);
+  const mentions: number[] = [];
   const industry = new Float32Array(M * D);
   const f: PlatformFeatures = {
     count: M,
@@ -196,7 +198,7 @@ export function buildPlatformFeatures(platforms: readonly Platform[], text: Text
     const toks = tokens(platformText(p));
     const doc = vectorize(text, toks);
     rows.push(doc);
-    conceptRows.push(conceptVector(concepts.idf, mentionsOf(concepts.lexicon, toks), counts));
+    conceptRows.push(conceptVector(concepts.idf, mentionsOf(concepts.lexicon, toks, null, mentions), scratch));
     f.zh[i] = chineseShare(toks);
     const declared = new Float64Array(D);
     ind.ids.forEach((idv, d) => (declared[d] = p.industries[idv] ?? 0));
@@ -271,7 +273,8 @@ export function buildTalentFeatures(
   const exclIndptr = new Int32Array(N + 1);
   const excl: number[] = [];
   const conceptRows: SparseVector[] = [];
-  const counts = new Int32Array(concepts.idf.length);
+  const scratch = conceptScratch(concepts.idf.length);
+  const mentions: number[] = [];
   const zh = new Float64Array(N);
   const levelValue = Object.fromEntries(TALENT_LEVELS.map((l) => [l, w[`level.${l}`]])) as Record<string, number>;
   talents.forEach((t, i) => {
@@ -280,7 +283,7 @@ export function buildTalentFeatures(
     const desc = vectorize(text, descTokens);
     descRows.push(desc);
     profRows.push(vectorize(text, profTokens));
-    conceptRows.push(conceptVector(concepts.idf, mentionsOf(concepts.lexicon, descTokens, profTokens), counts));
+    conceptRows.push(conceptVector(concepts.idf, mentionsOf(concepts.lexicon, descTokens, profTokens.length > 0 ? profTokens : null, mentions), scratch));
     zh[i] = chineseShare(descTokens, profTokens);
     let declared: Float64Array | null = null;
     if (t.industries && t.industries.length > 0) {

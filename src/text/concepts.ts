@@ -133,28 +133,42 @@ export function fitConceptIdf(concepts: number, docs: Iterable<readonly number[]
 
 /**
  * TF-IDF vector of a list of concept mentions, as the text model's: tf = 1 + ln(count),
- * weight tf * idf, L2-normalised, indices ascending. `counts` is a caller-owned scratch of
- * one slot per concept, all zero (left all zero).
+ * weight tf * idf, L2-normalised, indices ascending. `scratch` is caller-owned and reused
+ * (`conceptScratch`); it is left ready for the next call.
  */
-export function conceptVector(idf: Float32Array, mentions: readonly number[], counts: Int32Array): SparseVector {
-  const touched: number[] = [];
-  for (const c of mentions) if (counts[c]++ === 0) touched.push(c);
-  touched.sort((x, y) => x - y);
-  const k = touched.length;
-  const indices = new Int32Array(k);
+export function conceptVector(idf: Float32Array, mentions: readonly number[], scratch: ConceptScratch): SparseVector {
+  const { counts, touched } = scratch;
+  let k = 0;
+  for (let i = 0; i < mentions.length; i++) {
+    const c = mentions[i];
+    if (counts[c]++ === 0) touched[k++] = c;
+  }
+  const ids = touched.subarray(0, k).sort();
+  const indices = Int32Array.from(ids);
   const values = new Float32Array(k);
-  const w = new Float64Array(k);
   let norm = 0;
   for (let i = 0; i < k; i++) {
-    const c = touched[i];
-    indices[i] = c;
-    w[i] = (1 + Math.log(counts[c])) * idf[c];
-    norm += w[i] * w[i];
-    counts[c] = 0;
+    const c = indices[i];
+    const w = (1 + Math.log(counts[c])) * idf[c];
+    norm += w * w;
   }
   norm = Math.sqrt(norm);
-  if (norm > 0) for (let i = 0; i < k; i++) values[i] = w[i] / norm;
+  for (let i = 0; i < k; i++) {
+    const c = indices[i];
+    if (norm > 0) values[i] = ((1 + Math.log(counts[c])) * idf[c]) / norm;
+    counts[c] = 0;
+  }
   return { indices, values };
+}
+
+/** Reusable buffers of `conceptVector`: one slot per concept. */
+export interface ConceptScratch {
+  counts: Int32Array;
+  touched: Int32Array;
+}
+
+export function conceptScratch(concepts: number): ConceptScratch {
+  return { counts: new Int32Array(concepts), touched: new Int32Array(concepts) };
 }
 
 const HAN = /\p{Script=Han}/u;
