@@ -13,6 +13,11 @@
  *   platform : NDCG@k(platform side) - penalty * Gini(exposure)
  * penalty defaults to 0.1.
  *
+ * Methods: `random` (the search above), `learn` (weights fitted to the outcomes by a
+ * conditional logit, ./learn.ts: one fit per fold instead of a search, the budget unused),
+ * `auto` (both on the same folds; the one with the better held-out objective is kept, and
+ * both held-out figures are reported).
+ *
  * Cross-validation: talents with a relevant outcome are split into `folds` groups (seeded).
  * For each fold, the search runs on the other folds' outcomes and both the starting
  * weights and the tuned weights are scored on the held-out fold; the reported gain is the
@@ -26,7 +31,8 @@ import type { ScoringModel } from '../scoring/kernel.js';
 import type { Recommendations } from '../ranking/twoWay.js';
 import { rng } from '../util/rng.js';
 import { TUNE_OBJECTIVES, defaultTuneOptions } from '../config/tuning.js';
-import type { TuneObjective } from '../config/tuning.js';
+import type { TuneMethod, TuneObjective } from '../config/tuning.js';
+import { learnWeights } from './learn.js';
 import { evaluateRanking, modelWithWeights, recommendWith, relevantPairs } from './evaluate.js';
 
 export const OBJECTIVES = TUNE_OBJECTIVES;
@@ -44,6 +50,8 @@ export interface TuneOptions {
   objective?: Objective;
   exposurePenalty?: number;
   k?: number;
+  /** random search (default), weights learned from the outcomes, or auto (both, the better held-out kept) */
+  method?: TuneMethod;
   /** called after every candidate evaluation */
   onProgress?: (done: number, total: number) => void;
 }
@@ -54,6 +62,10 @@ export interface TuneResult {
   tuned: { cv: number; all: number };
   perFold: { baseline: number; tuned: number }[];
   evaluations: number;
+  /** the method whose weights these are ('random' or 'learn'; auto keeps one of them) */
+  method: Exclude<TuneMethod, 'auto'>;
+  /** with auto: each method's held-out objective */
+  compared?: { random: number; learn: number };
   options: Required<Omit<TuneOptions, 'onProgress'>>;
 }
 
@@ -83,8 +95,10 @@ export async function tuneAsync(engine: EvaluationSubject, outcomes: readonly Ou
   return step.value;
 }
 
+type Steps<T> = Generator<{ model: ScoringModel; k: number }, T, Recommendations>;
+
 /** The search as a coroutine: yields each candidate's model, receives its two-way top-k. */
-function* tuneSteps(engine: EvaluationSubject, outcomes: readonly Outcome[], options: TuneOptions): Generator<{ model: ScoringModel; k: number }, TuneResult, Recommendations> {
+function* tuneSteps(engine: EvaluationSubject, outcomes: readonly Outcome[], options: TuneOptions): Steps<TuneResult> {
   const d = defaultTuneOptions;
   const opts = {
     budget: options.budget ?? d.budget,
@@ -93,11 +107,32 @@ function* tuneSteps(engine: EvaluationSubject, outcomes: readonly Outcome[], opt
     objective: options.objective ?? d.objective,
     exposurePenalty: options.exposurePenalty ?? d.exposurePenalty,
     k: options.k ?? d.k,
+    method: options.method ?? d.method,
   };
+  // evaluations of one method's cross-validation: searches (folds + final), two held-out
+  // scorings per fold and the baseline on all outcomes; a learned search is one evaluation
+  const perMethod = (m: Exclude<TuneMethod, 'auto'>) => (m === 'learn' ? 1 : opts.budget) * (opts.folds + 1) + 2 * opts.folds + 1;
+  const total = opts.method === 'auto' ? perMethod('random') + perMethod('learn') : perMethod(opts.method);
+  const progress = { done: 0, total };
+  if (opts.method !== 'auto') return yield* crossValidate(engine, outcomes, opts, opts.method, progress, options.onProgress);
+  const random = yield* crossValidate(engine, outcomes, opts, 'random', progress, options.onProgress);
+  const learned = yield* crossValidate(engine, outcomes, opts, 'learn', progress, options.onProgress);
+  // ties keep the random search's result (the method the project had first)
+  const kept = learned.tuned.cv > random.tuned.cv ? learned : random;
+  return { ...kept, evaluations: random.evaluations + learned.evaluations, compared: { random: random.tuned.cv, learn: learned.tuned.cv } };
+}
+
+/** One method's k-fold cross-validation and its final search on all outcomes. */
+function* crossValidate(
+  engine: EvaluationSubject,
+  outcomes: readonly Outcome[],
+  opts: TuneResult['options'],
+  method: Exclude<TuneMethod, 'auto'>,
+  progress: { done: number; total: number },
+  onProgress: TuneOptions['onProgress'],
+): Steps<TuneResult> {
   const relevant = relevantPairs(engine, outcomes);
   const start = Object.fromEntries(TUNED_KEYS.map((key) => [key, (engine.weights as Weights)[key]])) as Point;
-  // searches (folds + final) plus two held-out scorings per fold and the baseline on all outcomes
-  const total = opts.budget * (opts.folds + 1) + 2 * opts.folds + 1;
   let done = 0;
 
   const score = function* (point: Point, rel: readonly [number, number][]): Generator<{ model: ScoringModel; k: number }, number, Recommendations> {
@@ -105,11 +140,18 @@ function* tuneSteps(engine: EvaluationSubject, outcomes: readonly Outcome[], opt
     const rec = yield { model, k: opts.k };
     const ev = evaluateRanking(model, rec, rel, opts.k);
     done++;
-    options.onProgress?.(done, total);
+    progress.done++;
+    onProgress?.(progress.done, progress.total);
     return objectiveValue(opts.objective, opts.exposurePenalty, ev.talent.ndcg, ev.platform.ndcg, ev.exposureGini);
   };
 
-  const search = function* (rel: readonly [number, number][], seed: number): Generator<{ model: ScoringModel; k: number }, { best: Point; value: number }, Recommendations> {
+  const search = function* (rel: readonly [number, number][], seed: number): Steps<{ best: Point; value: number }> {
+    if (method === 'learn') {
+      // one fit on these outcomes; the text's profile share is not a term, it keeps its start
+      const fit = learnWeights(engine.model, rel);
+      const best = fit.weights ? { ...start, ...fit.weights } : { ...start };
+      return { best, value: yield* score(best, rel) };
+    }
     const r = rng(seed);
     let best = { ...start };
     let bestValue = yield* score(best, rel);
@@ -171,13 +213,17 @@ function* tuneSteps(engine: EvaluationSubject, outcomes: readonly Outcome[], opt
   const final = yield* search(relevant, opts.seed * 1000);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   const baselineAll = yield* score(start, relevant);
-  options.onProgress?.(total, total); // searches may stop early when steps stop helping
+  if (method === 'learn' || opts.method !== 'auto') {
+    progress.done = progress.total; // searches may stop early when steps stop helping
+    onProgress?.(progress.total, progress.total);
+  }
   return {
     weights: final.best,
     baseline: { cv: mean(perFold.map((x) => x.baseline)), all: baselineAll },
     tuned: { cv: mean(perFold.map((x) => x.tuned)), all: final.value },
     perFold,
     evaluations: done,
+    method,
     options: opts,
   };
 }

@@ -48,11 +48,25 @@ describe('tune', () => {
     expect(out).toMatch(/held-out objective: baseline \d\.\d{4} -> tuned \d\.\d{4}/);
     expect(err).toMatch(/tune: \d+\/\d+ \(100%\)/); // plain progress lines when not a TTY
     const w = JSON.parse(readFileSync(join(d, 'w.json'), 'utf8'));
-    expect(w._provenance).toMatchObject({ objective: 'balanced', folds: 2, seed: 3, budget: 4 });
+    expect(w._provenance).toMatchObject({ objective: 'balanced', folds: 2, seed: 3, budget: 4, method: 'random' });
     expect(w._provenance.baseline.cv).toEqual(expect.any(Number));
     expect(await main(['node', 'talentmatch', 'evaluate', '--data', 'fixtures/jiangdong', '--weights', join(d, 'w.json'), '--json'], io)).toBe(0);
     expect(await main(['node', 'talentmatch', 'tune', '--data', 'fixtures/jiangdong', '--folds', '1', '--out', join(d, 'x.json')], io)).toBe(2);
+    expect(await main(['node', 'talentmatch', 'tune', '--data', 'fixtures/jiangdong', '--method', 'newton', '--out', join(d, 'x.json')], io)).toBe(2);
   });
+
+  it('CLI --method learn writes the learned weights and says which method made them', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'tm-tune-'));
+    let out = '';
+    let err = '';
+    const io = { out: (s: string) => (out += s), err: (s: string) => (err += s) };
+    const code = await main(['node', 'talentmatch', 'tune', '--data', 'fixtures/jiangdong', '--method', 'learn', '--folds', '2', '--seed', '3', '--out', join(d, 'w.json')], io);
+    expect(code, err).toBe(0);
+    expect(out).toContain('method learn');
+    const w = JSON.parse(readFileSync(join(d, 'w.json'), 'utf8'));
+    expect(w._provenance).toMatchObject({ method: 'learn', folds: 2 });
+    expect(w.industry).toBe(1); // the largest coefficient scales to 1
+  }, 600_000);
 });
 
 describe('evaluate', () => {

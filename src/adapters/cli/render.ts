@@ -126,7 +126,8 @@ export function plantedTable(r: PlantedRecall, truthFile: string): string {
 export function tuneReport(r: TuneResult, out: string): string {
   const gain = r.tuned.cv - r.baseline.cv;
   return (
-    `tune: objective ${r.options.objective} (k=${r.options.k}, ${r.options.folds}-fold CV, seed ${r.options.seed}, ${r.evaluations} evaluations)\n` +
+    `tune: objective ${r.options.objective} (k=${r.options.k}, ${r.options.folds}-fold CV, seed ${r.options.seed}, ${r.evaluations} evaluations, method ${r.options.method === 'auto' ? `auto -> ${r.method}` : r.method})\n` +
+    (r.compared ? `  held-out by method: random ${r.compared.random.toFixed(4)}, learn ${r.compared.learn.toFixed(4)}\n` : '') +
     `  held-out objective: baseline ${r.baseline.cv.toFixed(4)} -> tuned ${r.tuned.cv.toFixed(4)} (${gain >= 0 ? '+' : ''}${gain.toFixed(4)})\n` +
     `  all outcomes:       baseline ${r.baseline.all.toFixed(4)} -> tuned ${r.tuned.all.toFixed(4)}\n` +
     `  wrote ${out}\n`

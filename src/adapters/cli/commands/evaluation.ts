@@ -3,6 +3,7 @@ import { Option } from 'commander';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { defaultWeights } from '../../../config/weights.js';
+import { TUNE_METHODS, defaultTuneOptions } from '../../../config/tuning.js';
 import { weightIssues } from '../../../engine/data.js';
 import { createEngine } from '../../../engine/engine.js';
 import type { Engine } from '../../../engine/engine.js';
@@ -62,6 +63,7 @@ const tuneSchema = dataOptionsSchema.extend(threadsSchema.shape).extend({
   seed: z.number().int().min(1),
   folds: z.number().int().min(2),
   objective: z.enum(OBJECTIVES),
+  method: z.enum(TUNE_METHODS),
   exposurePenalty: z.number().min(0),
   k,
 });
@@ -81,6 +83,7 @@ export function tuneCommand(program: Command, { io, done }: Cli): void {
           return n;
         }, 5)
         .addOption(new Option('--objective <name>', 'what to maximise (see README)').choices([...OBJECTIVES]).default('balanced'))
+        .addOption(new Option('--method <name>', 'random search, weights learned from the outcomes (conditional logit), or auto: both on the same folds, the better held-out kept').choices([...TUNE_METHODS]).default(defaultTuneOptions.method))
         .option('--exposure-penalty <x>', 'weight of the exposure Gini in the objective', (v) => {
           const x = Number(v);
           if (!Number.isFinite(x) || x < 0 || x > 10) throw optionError(`--exposure-penalty must be a number in [0, 10], got ${JSON.stringify(v)}`);
@@ -97,6 +100,7 @@ export function tuneCommand(program: Command, { io, done }: Cli): void {
       seed: o.seed,
       folds: o.folds,
       objective: o.objective,
+      method: o.method,
       exposurePenalty: o.exposurePenalty,
       k: o.k,
       onProgress: (d: number, t: number) => progress.update(d, t),
@@ -112,6 +116,8 @@ export function tuneCommand(program: Command, { io, done }: Cli): void {
         tool: 'talentmatch tune',
         date: new Date().toISOString(),
         data: loaded.files,
+        method: r.method,
+        ...(r.compared ? { compared: r.compared } : {}),
         objective: r.options.objective,
         exposurePenalty: r.options.exposurePenalty,
         k: r.options.k,
