@@ -1,4 +1,10 @@
 import { defineConfig } from 'vitest/config';
+// the rule shared with the CLI launcher (bin/talentmatch.js)
+import { unsupportedNode } from './bin/node-support.js';
+
+// fail at once with the reason, not with a segfault in the first test that opens SQLite
+const unsupported: string | undefined = unsupportedNode();
+if (unsupported) throw new Error(unsupported);
 
 export default defineConfig({
   test: {

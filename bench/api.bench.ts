@@ -1,19 +1,44 @@
 /**
- * Scenario: the HTTP API under load (autocannon, 10 connections, 8 s each) against a
- * server on 127.0.0.1: cached snapshot reads (GET a talent's recommendations) and live
- * scoring of a new inline profile against 1k platforms (POST /v1/talents/recommendations).
- * Reports requests/s and p50 / p99 latency. Data: 2k talents x 1k platforms, seeded.
+ * Scenario: the HTTP API under load (autocannon, 10 connections, 8 s each) against a server
+ * in its own process on 127.0.0.1: cached snapshot reads (GET a talent's recommendations)
+ * and live scoring of a new inline profile against 1k platforms (POST
+ * /v1/talents/recommendations), each without and with API keys (auth + quotas on), so the
+ * cost of access control is read in the same run. Reports requests/s, p50 / p99 latency,
+ * and the CPU time of the server and of the load generator (its share of the CPU used).
+ * Data: 2k talents x 1k platforms, seeded. Targets (issue 21, with auth): cached reads
+ * >= 8k req/s with p99 <= 2 ms; live p99 <= 10 ms.
  */
 import autocannon from 'autocannon';
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeBigData } from './bigdata.js';
 import { loadDataset } from '../src/adapters/files/dataset.js';
 import { runBatch } from '../src/adapters/batch/run.js';
-import { createEngine } from '../src/engine/engine.js';
-import { buildServer } from '../src/adapters/http/server.js';
+import { newKey } from '../src/adapters/http/keys.js';
 import type { CaseResult } from './harness.js';
+
+interface Server {
+  child: ChildProcess;
+  base: string;
+  cpu(): Promise<number>;
+}
+
+async function startServer(dir: string, db: string, auth: boolean, keysJson: string): Promise<Server> {
+  const child = fork(new URL('./api-server.ts', import.meta.url).pathname, [dir, db, auth ? '1' : '0', keysJson], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const base = await new Promise<string>((resolve, reject) => {
+    child.once('message', (m) => resolve((m as { base: string }).base));
+    child.once('exit', (c) => reject(new Error(`api bench server exited ${c}`)));
+  });
+  const cpu = () =>
+    new Promise<number>((resolve) => {
+      child.once('message', (m) => resolve((m as { cpu: number }).cpu));
+      child.send('cpu');
+    });
+  return { child, base, cpu };
+}
 
 export async function run(calibMs: number): Promise<CaseResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'tm-bench-api-'));
@@ -21,36 +46,55 @@ export async function run(calibMs: number): Promise<CaseResult[]> {
   const { dataset } = await loadDataset({ data: dir }, { needTalents: true, needOutcomes: false, skipInvalid: false });
   const db = join(dir, 'db.sqlite');
   await runBatch({ industries: dataset.industries, platforms: dataset.platforms, policy: dataset.policy, talentsPath: join(dir, 'talents.jsonl') }, { db, threads: 2, chunkSize: 1000 });
-  const app = await buildServer({ db, engine: createEngine(dataset, { trusted: true }) });
-  const base = await app.listen({ port: 0, host: '127.0.0.1' });
+  const { key, record } = newKey({ scopes: ['read:recommendations', 'score'], now: new Date() });
+  const keysJson = JSON.stringify({ version: 1, keys: [record] });
   const ids = dataset.talents.slice(0, 100).map((t) => t.id);
-  let i = 0;
   const profile = { ...dataset.talents[0], id: 'inline-1' };
-  const cases: { name: string; opts: autocannon.Options }[] = [
-    {
-      name: 'GET talent recommendations (snapshot, cached)',
-      opts: { url: base, connections: 10, duration: 8, requests: [{ method: 'GET', setupRequest: (r) => ({ ...r, path: `/v1/talents/${ids[i++ % ids.length]}/recommendations?k=10` }) }] },
-    },
-    {
-      name: 'POST inline profile recommendations (live, 1k platforms)',
-      opts: { url: base, connections: 10, duration: 8, requests: [{ method: 'POST', path: '/v1/talents/recommendations', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ talent: profile, k: 10 }) }] },
-    },
-  ];
   const out: CaseResult[] = [];
-  for (const c of cases) {
-    const r = await autocannon(c.opts);
-    if (r.non2xx > 0 || r.errors > 0) throw new Error(`${c.name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-    out.push({
-      scenario: `API: ${c.name}`,
-      size: '2k x 1k, 10 conns',
-      medianMs: r.latency.p50,
-      minMs: r.latency.min,
-      maxMs: r.latency.max,
-      runs: r.requests.total,
-      ratio: r.latency.p50 / calibMs,
-      extra: { reqPerSec: Math.round(r.requests.average), p50Ms: r.latency.p50, p99Ms: r.latency.p99 },
-    });
+  for (const auth of [false, true]) {
+    const server = await startServer(dir, db, auth, keysJson);
+    const headers: Record<string, string> = auth ? { authorization: `Bearer ${key}` } : {};
+    let i = 0;
+    const cases: { name: string; opts: autocannon.Options }[] = [
+      {
+        name: 'GET talent recommendations (snapshot, cached)',
+        opts: { url: server.base, connections: 10, duration: 8, requests: [{ method: 'GET', headers, setupRequest: (r) => ({ ...r, path: `/v1/talents/${ids[i++ % ids.length]}/recommendations?k=10` }) }] },
+      },
+      {
+        name: 'POST inline profile recommendations (live, 1k platforms)',
+        opts: { url: server.base, connections: 10, duration: 8, requests: [{ method: 'POST', path: '/v1/talents/recommendations', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ talent: profile, k: 10 }) }] },
+      },
+    ];
+    try {
+      for (const c of cases) {
+        const [s0, g0] = [await server.cpu(), process.cpuUsage()];
+        const r = await autocannon(c.opts);
+        const [s1, g1] = [await server.cpu(), process.cpuUsage(g0)];
+        if (r.non2xx > 0 || r.errors > 0) throw new Error(`${c.name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+        const serverCpu = (s1 - s0) / 1e6;
+        const genCpu = (g1.user + g1.system) / 1e6;
+        out.push({
+          scenario: `API${auth ? ' (auth + quotas)' : ''}: ${c.name}`,
+          size: '2k x 1k, 10 conns',
+          medianMs: r.latency.p50,
+          minMs: r.latency.min,
+          maxMs: r.latency.max,
+          runs: r.requests.total,
+          ratio: r.latency.p50 / calibMs,
+          extra: {
+            reqPerSec: Math.round(r.requests.average),
+            p50Ms: r.latency.p50,
+            p99Ms: r.latency.p99,
+            serverCpuSec: Math.round(serverCpu * 100) / 100,
+            loadGenCpuSec: Math.round(genCpu * 100) / 100,
+            loadGenCpuShare: Math.round((genCpu / (genCpu + serverCpu)) * 100) / 100,
+          },
+        });
+      }
+    } finally {
+      server.child.send('stop');
+      await new Promise((r) => server.child.once('exit', r));
+    }
   }
-  await app.close();
   return out;
 }

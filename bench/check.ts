@@ -24,6 +24,7 @@ import { calibrationWorkload, machine, measure } from './harness.js';
 import { benchDataset } from './data.js';
 import { syntheticPairSet } from './pairsets.js';
 import { createEngine } from '../src/engine/engine.js';
+import { recommendationLines } from '../src/engine/format.js';
 import { talentProposing } from '../src/matching/stable.js';
 import { optimalBySlots } from '../src/matching/flow.js';
 import { compareToBaseline, formatCheck } from './compare.js';
@@ -51,6 +52,20 @@ export const scenarios: CheckScenario[] = [
     setup: () => {
       const engine = createEngine(benchDataset(1500, 1000, 3), { trusted: true });
       return () => engine.recommend({ k: 10 }).pairs;
+    },
+  },
+  {
+    name: 'write',
+    size: '1.5k x 1k, top-10 JSON Lines',
+    setup: () => {
+      // what `recommend` writes: every listed item explained and printed (both sides)
+      const engine = createEngine(benchDataset(1500, 1000, 3), { trusted: true });
+      const rec = engine.recommend({ k: 10 });
+      return () => {
+        let n = 0;
+        for (const line of recommendationLines(engine, rec)) n += line.length;
+        return n;
+      };
     },
   },
   {

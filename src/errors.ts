@@ -7,6 +7,7 @@ export const ERROR_CODES = {
   E_IO: 'a file could not be read',
   E_OPTION: 'an option has an invalid value',
   E_UNKNOWN_ID: 'an id does not exist in the loaded data',
+  E_UNAVAILABLE: 'a service the command needs (Redis) could not be reached',
   E_INTERNAL: 'internal invariant violated',
 } as const;
 
@@ -28,13 +29,22 @@ export interface InputIssue {
   got: string;
 }
 
+/**
+ * Escapes control characters (C0, DEL, C1) and the invisible byte-order mark as `\uXXXX`, so
+ * bytes from a bad input line can never drive the terminal or hide in a message.
+ */
+export function escapeControl(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Renders an issue in the contract's style: `talents.jsonl:17 needs.seats: expected integer >= 0, got -2`. */
 export function formatIssue(issue: InputIssue): string {
   let where = issue.file;
   if (issue.line !== undefined) where += `:${issue.line}`;
   else if (issue.index !== undefined) where += `[${issue.index}]`;
   const path = issue.path === '' ? '(record)' : issue.path;
-  return `${where} ${path}: expected ${issue.expected}, got ${issue.got}`;
+  return escapeControl(`${where} ${path}: expected ${issue.expected}, got ${issue.got}`);
 }
 
 export class TalentmatchError extends Error {

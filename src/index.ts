@@ -3,7 +3,7 @@ export { createEngine } from './engine/engine.js';
 export type { Engine, Recommendations, ScoredPair } from './engine/engine.js';
 export { validateDataset } from './engine/data.js';
 export type { Dataset } from './engine/data.js';
-export { recommendationRecords, scoreCsvLines } from './engine/format.js';
+export { recommendationLines, recommendationRecords, scoreCsvLines } from './engine/format.js';
 export type { RecommendationItem, RecommendationRecord } from './engine/format.js';
 export type { PairExplanation, Breakdown } from './scoring/explain.js';
 export { defaultWeights, resolveWeights, WeightsSchema, TERMS, SIDE_TERMS, FUSIONS } from './config/weights.js';

@@ -1,16 +1,17 @@
 /**
  * Typed client of the talentmatch HTTP API, for TypeScript services:
  *   import { TalentmatchClient } from 'talentmatch/client';
- *   const tm = new TalentmatchClient('http://127.0.0.1:8080');
+ *   const tm = new TalentmatchClient('https://tm.example.gov', { apiKey: process.env.TALENTMATCH_API_KEY });
  *   const line = await tm.talentRecommendations('t-1', { k: 5 });
- * Non-2xx answers reject with a TalentmatchApiError carrying the server's error body.
+ * The key goes in `Authorization: Bearer <key>` (README "API keys"); without one, only
+ * /healthz and /readyz answer on a server that has keys. Non-2xx answers reject with a TalentmatchApiError carrying the server's error body.
  * Uses the global fetch (Node 20).
  */
-import type { RecommendationLineT, ScoreRequestT, ScoreResponseT, ErrorBodyT } from '../api/schemas.js';
-import type { AssignmentRecord } from '../engine/formatAssignment.js';
+import type { AdminStatusT, ReadinessT, RecommendationLineT, ScoreRequestT, ScoreResponseT, ErrorBodyT } from '../api/schemas.js';
+import type { AssignmentRecord, BudgetLine, IntroductionLine, ReferralLine, SupportLine } from '../engine/formatAssignment.js';
 import type { Talent } from '../domain/schemas.js';
 
-export type { RecommendationLineT as RecommendationLine, ScoreRequestT as ScoreRequest, ScoreResponseT as ScoreResponse, ErrorBodyT as ErrorBody };
+export type { AdminStatusT as AdminStatus, ReadinessT as Readiness, RecommendationLineT as RecommendationLine, ScoreRequestT as ScoreRequest, ScoreResponseT as ScoreResponse, ErrorBodyT as ErrorBody };
 
 export class TalentmatchApiError extends Error {
   constructor(
@@ -24,19 +25,28 @@ export class TalentmatchApiError extends Error {
 
 export interface ReferralsResponse {
   runId: number;
-  referrals: { direction: 'platform-to-government' | 'government-to-platform'; platformId: string; items: Record<string, unknown>[] }[];
+  referrals: ReferralLine[];
 }
+
+export interface PlatformReferralsResponse {
+  runId: number;
+  platformId: string;
+  toGovernment: SupportLine;
+  toPlatform: IntroductionLine;
+}
+
+export type { BudgetLine, IntroductionLine, ReferralLine, SupportLine };
 
 export class TalentmatchClient {
   constructor(
     private readonly baseUrl: string,
-    private readonly init: { headers?: Record<string, string>; timeoutMs?: number } = {},
+    private readonly init: { apiKey?: string | undefined; headers?: Record<string, string>; timeoutMs?: number } = {},
   ) {}
 
   private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     const res = await fetch(new URL(path, this.baseUrl), {
       method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...this.init.headers },
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(this.init.apiKey ? { authorization: `Bearer ${this.init.apiKey}` } : {}), ...this.init.headers },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       signal: AbortSignal.timeout(this.init.timeoutMs ?? 15_000),
     });
@@ -60,13 +70,31 @@ export class TalentmatchClient {
   assignment(): Promise<AssignmentRecord> {
     return this.call('GET', '/v1/assignment');
   }
-  referrals(direction?: 'platform-to-government' | 'government-to-platform'): Promise<ReferralsResponse> {
+  referrals(direction?: ReferralLine['direction']): Promise<ReferralsResponse> {
     return this.call('GET', `/v1/referrals${direction ? `?direction=${direction}` : ''}`);
+  }
+  /** One platform's two referral lines (404 for an unknown platform). */
+  platformReferrals(id: string): Promise<PlatformReferralsResponse> {
+    return this.call('GET', `/v1/platforms/${encodeURIComponent(id)}/referrals`);
+  }
+  /** The support budget's allocation (404 when the snapshot's policy has no budget). */
+  referralBudget(): Promise<BudgetLine & { runId: number }> {
+    return this.call('GET', '/v1/referrals/budget');
   }
   match(instance: { platforms: unknown[]; talents: unknown[]; industries?: unknown[]; policy?: unknown; weights?: unknown; mode?: 'stable' | 'optimal'; proposer?: 'talent' | 'platform' }): Promise<AssignmentRecord> {
     return this.call('POST', '/v1/match', instance);
   }
-  ready(): Promise<{ status: string; snapshot: number | null; model: boolean }> {
-    return this.call('GET', '/readyz');
+  /** Readiness; a 503 (not ready) resolves too, with status "not_ready". */
+  async ready(): Promise<ReadinessT> {
+    try {
+      return await this.call<ReadinessT>('GET', '/readyz');
+    } catch (e) {
+      if (e instanceof TalentmatchApiError && e.status === 503) return e.body as unknown as ReadinessT;
+      throw e;
+    }
+  }
+  /** Server status (scope admin). */
+  status(): Promise<AdminStatusT> {
+    return this.call('GET', '/v1/admin/status');
   }
 }

@@ -1,8 +1,10 @@
 /**
  * Assignment defaults shared by the library, the CLI and the API. One time limit for the
  * optimal mode's MILP solver everywhere: 30 s (the documented figure; the CLI said 60 and
- * the server 5 before). The API bounds its work by instance size (http `maxMatchTalents`),
- * not by a shorter limit, so its answers equal the CLI's.
+ * the server 5 before). The API bounds its work by instance size (`LIMITS.maxMatchTalents`
+ * in src/api/schemas.ts) and gives the MILP a shorter limit and a smaller exact size
+ * (`LIMITS.matchTimeLimitSec`, `matchMilpMaxPairs`) so one request stays inside its timeout;
+ * past them the answer is the flow's, with its bound, as in the CLI.
  */
 export const defaultAssignOptions = {
   mode: 'stable' as 'stable' | 'optimal',

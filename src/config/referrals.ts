@@ -15,3 +15,14 @@ export interface SupportRule {
 }
 
 export const defaultSupportRule: SupportRule = { settlementShare: 0.2, roundToYuan: 1000 };
+
+/** Length of each platform's talent reserve when the policy gives no `reserveLength`. */
+export const DEFAULT_RESERVE_LENGTH = 10;
+
+/**
+ * The support budget's allocation is solved exactly (0/1 knapsack by dynamic programming
+ * over budget units of `roundToYuan`) while cases x budget units stays within this many
+ * cells (one bit each: 128 Mbit = 16 MiB; ~12 ns a cell measured here, so at most ~1.5 s);
+ * beyond, greedy by merit with the LP bound reported.
+ */
+export const MAX_BUDGET_DP_CELLS = 128 * 1024 * 1024;

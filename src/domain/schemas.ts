@@ -5,6 +5,7 @@
  * (unknown industry ids, duplicates, unknown exclusions) live in ./validate.ts.
  */
 import { z } from 'zod';
+import { MAX_ID_CHARS, MAX_INT, MAX_ITEM_CHARS, MAX_LIST_ITEMS, MAX_NAME_CHARS, MAX_RECORD_TEXT_CHARS, MAX_TEXT_CHARS, MAX_YUAN } from '../config/limits.js';
 
 export const STAGES = ['idea', 'prototype', 'early-revenue', 'growth'] as const;
 export const TALENT_LEVELS = ['national', 'provincial', 'municipal', 'none'] as const;
@@ -12,14 +13,20 @@ export const MODES = ['capital', 'boundary-crossing', 'training'] as const;
 export const OUTCOMES = ['signed', 'financed', 'declined'] as const;
 
 const e = (text: string) => ({ error: text });
-export const idField = z.string(e('non-empty string')).min(1, e('non-empty string'));
-const text = z.string(e('string'));
-const nonEmptyText = z.string(e('non-empty string')).min(1, e('non-empty string'));
+const n = (x: number) => x.toLocaleString('en-US');
+/** The type and lower-bound messages are the contract's ("non-empty string", "integer >= 0"); the upper bound says its limit. */
+const atMost = (max: number) => e(`at most ${n(max)} characters`);
+export const idField = z.string(e('non-empty string')).min(1, e('non-empty string')).max(MAX_ID_CHARS, atMost(MAX_ID_CHARS));
+const textOf = (max: number) => z.string(e('string')).max(max, atMost(max));
+const text = textOf(MAX_TEXT_CHARS);
+const itemText = textOf(MAX_ITEM_CHARS);
+const name = z.string(e('non-empty string')).min(1, e('non-empty string')).max(MAX_NAME_CHARS, atMost(MAX_NAME_CHARS));
+const nonEmptyText = z.string(e('non-empty string')).min(1, e('non-empty string')).max(MAX_TEXT_CHARS, atMost(MAX_TEXT_CHARS));
 const intMin = (m: number) => {
   const t = `integer >= ${m}`;
-  return z.number(e(t)).int(e(t)).min(m, e(t));
+  return z.number(e(t)).int(e(t)).min(m, e(t)).max(MAX_INT, e(`integer <= ${n(MAX_INT)}`));
 };
-const yuan = z.number(e('number >= 0 (yuan)')).min(0, e('number >= 0 (yuan)'));
+const yuan = z.number(e('number >= 0 (yuan)')).min(0, e('number >= 0 (yuan)')).max(MAX_YUAN, e(`number <= ${n(MAX_YUAN)} (yuan)`));
 export const unitField = z
   .number(e('number in [0, 1]'))
   .min(0, e('number in [0, 1]'))
@@ -27,7 +34,26 @@ export const unitField = z
 const bool = z.boolean(e('boolean'));
 const oneOf = <T extends readonly [string, ...string[]]>(vals: T) =>
   z.enum(vals, e(`one of ${vals.map((v) => JSON.stringify(v)).join(' | ')}`));
-const listOf = <T extends z.ZodType>(item: T, what: string) => z.array(item, e(what));
+const listOf = <T extends z.ZodType>(item: T, what: string) => z.array(item, e(what)).max(MAX_LIST_ITEMS, e(`${what}, at most ${n(MAX_LIST_ITEMS)} items`));
+/** An object keyed by id (industry weights), at most MAX_LIST_ITEMS keys. */
+const idMap = (what: string) =>
+  z.record(idField, unitField, e(what)).refine((r) => Object.keys(r).length <= MAX_LIST_ITEMS, e(`${what}, at most ${n(MAX_LIST_ITEMS)} keys`));
+/**
+ * All text of a record together, counted in NFKC-normalised characters: every token takes at
+ * least one of them, so this bounds the tokens of one profile (MAX_PROFILE_TOKENS) and the
+ * work of vectorizing it.
+ */
+const textBudget = (fields: (r: Record<string, unknown>) => unknown[]) => (r: Record<string, unknown>, ctx: z.RefinementCtx) => {
+  let total = 0;
+  for (const f of fields(r)) {
+    // counted after NFKC, as the tokenizer sees it: one character can expand (U+FDFA to 18)
+    if (typeof f === 'string') total += f.normalize('NFKC').length;
+    else if (Array.isArray(f)) for (const x of f) if (typeof x === 'string') total += x.normalize('NFKC').length;
+  }
+  if (total > MAX_RECORD_TEXT_CHARS) {
+    ctx.addIssue({ code: 'custom', path: [], message: `at most ${n(MAX_RECORD_TEXT_CHARS)} characters of text per record (name, description, profile, skills together)`, params: { got: `${n(total)} characters` } });
+  }
+};
 const isoDate = z.union([z.iso.datetime({ offset: true, local: true }), z.iso.date()], e('ISO-8601 date or date-time'));
 const obj = <T extends z.ZodRawShape>(shape: T) => z.object(shape, e('object'));
 
@@ -38,26 +64,26 @@ const obj = <T extends z.ZodRawShape>(shape: T) => z.object(shape, e('object'));
  */
 export const GlossaryEntrySchema = obj({
   id: idField,
-  en: listOf(text, 'array of strings'),
-  zh: listOf(text, 'array of strings'),
+  en: listOf(itemText, 'array of strings'),
+  zh: listOf(itemText, 'array of strings'),
 });
 
 export const IndustrySchema = obj({
   id: idField,
-  name: nonEmptyText,
-  nameZh: text.optional(),
+  name,
+  nameZh: textOf(MAX_NAME_CHARS).optional(),
   description: text,
-  keywords: listOf(text, 'array of strings'),
+  keywords: listOf(itemText, 'array of strings'),
   /** Added field: the industry's bilingual glossary (concepts for the cross-lingual `concept` term). */
   glossary: listOf(GlossaryEntrySchema, 'array of glossary entries ({ id, en, zh })').optional(),
-});
+}).superRefine(textBudget((r) => [r.name, r.nameZh, r.description, r.keywords]));
 
 export const TalentSchema = obj({
   id: idField,
-  name: nonEmptyText,
+  name,
   description: nonEmptyText,
   profile: text.optional(),
-  skills: listOf(text, 'array of strings').optional(),
+  skills: listOf(itemText, 'array of strings').optional(),
   industries: listOf(idField, 'array of industry ids').optional(),
   stage: oneOf(STAGES).optional(),
   teamSize: intMin(1).optional(),
@@ -70,15 +96,17 @@ export const TalentSchema = obj({
     housing: bool.optional(),
   }).optional(),
   excludePlatforms: listOf(idField, 'array of platform ids').optional(),
+  /** The platform already hosting the project (counted in its slotsUsed/seatsUsed); never re-assigned. */
+  hostedBy: idField.optional(),
   updatedAt: isoDate.optional(),
-});
+}).superRefine(textBudget((r) => [r.name, r.description, r.profile, r.skills]));
 
 export const PlatformSchema = obj({
   id: idField,
-  name: nonEmptyText,
+  name,
   description: nonEmptyText,
   modes: listOf(oneOf(MODES), 'non-empty array of modes').min(1, e('non-empty array of modes')),
-  industries: z.record(idField, unitField, e('object: industry id -> weight in [0, 1]')),
+  industries: idMap('object: industry id -> weight in [0, 1]'),
   capacity: obj({
     slots: intMin(0),
     slotsUsed: intMin(0),
@@ -94,6 +122,7 @@ export const PlatformSchema = obj({
   excludeTalents: listOf(idField, 'array of talent ids').optional(),
   updatedAt: isoDate.optional(),
 }).superRefine((p, ctx) => {
+  textBudget((r) => [r.name, r.description])(p, ctx);
   // zod 4 runs refinements even when a field failed; compare only valid counts.
   const ok = (n: unknown) => Number.isInteger(n) && (n as number) >= 0;
   if (!ok(p.capacity?.slots) || !ok(p.capacity?.slotsUsed) || !ok(p.capacity?.seats) || !ok(p.capacity?.seatsUsed)) return;
@@ -116,9 +145,13 @@ export const PlatformSchema = obj({
 });
 
 export const PolicySchema = obj({
-  industryPriority: z.record(idField, unitField, e('object: industry id -> weight in [0, 1]')),
+  industryPriority: idMap('object: industry id -> weight in [0, 1]'),
   maxSupportYuan: yuan.default(1_000_000),
   minScoreForReferral: unitField.default(0),
+  /** Total support the government can give this cycle (yuan); absent: no allocation, suggestions only. */
+  supportBudgetYuan: yuan.optional(),
+  /** Length of each platform's talent reserve (government-to-platform); default in config/referrals.ts (10). */
+  reserveLength: intMin(0).optional(),
 });
 
 export const OutcomeSchema = obj({

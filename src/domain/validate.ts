@@ -18,14 +18,15 @@ export interface Located<T> {
   at: SourceRef;
 }
 
-/** Renders a found value briefly for a message. */
+/** Renders a found value briefly for a message (non-finite numbers by name: JSON would say "null"). */
 export function renderValue(v: unknown): string {
   if (v === undefined) return 'missing';
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   let s: string;
   try {
-    s = JSON.stringify(v) ?? String(v);
+    s = JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x)) ?? String(v);
   } catch {
-    s = String(v);
+    s = Array.isArray(v) ? 'an array' : typeof v === 'object' && v !== null ? 'an object' : String(v);
   }
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
@@ -66,6 +67,8 @@ export function issuesFromZod(error: z.ZodError, raw: unknown, at: SourceRef): I
       expected = `a valid key: ${iss.issues[0]?.message ?? 'string'}`;
       got = renderValue(path[path.length - 1]);
       path = path.slice(0, -1);
+    } else if (iss.code === 'custom' && typeof iss.params?.got === 'string') {
+      got = iss.params.got; // a rule over the whole record says what it measured
     } else {
       got = renderValue(valueAt(raw, path));
     }
@@ -74,12 +77,75 @@ export function issuesFromZod(error: z.ZodError, raw: unknown, at: SourceRef): I
   return out;
 }
 
+const where = (at: SourceRef) => (at.line !== undefined ? `${at.file}:${at.line}` : at.index !== undefined ? `${at.file}[${at.index}]` : at.file);
+
+/**
+ * Hosted projects (`hostedBy`) per platform, checked against the platform's counts: a
+ * hosted project is one of the `slotsUsed` and its `needs.seats` are among the
+ * `seatsUsed`, so more hosted projects (or seats) than those counts is an input error,
+ * reported on the platform's record and naming the projects (with where they are).
+ * Fed one talent at a time, so the batch can tally while it streams.
+ */
+export class HostedTally {
+  private readonly byPlatform = new Map<string, { count: number; seats: number; who: string[] }>();
+
+  add(t: Talent, at: SourceRef): void {
+    if (t.hostedBy === undefined) return;
+    const e = this.byPlatform.get(t.hostedBy) ?? { count: 0, seats: 0, who: [] };
+    const seats = t.needs?.seats ?? t.teamSize ?? 1;
+    e.count++;
+    e.seats += seats;
+    if (e.who.length < 5) e.who.push(`${t.id} (${where(at)}, ${seats} seats)`);
+    this.byPlatform.set(t.hostedBy, e);
+  }
+
+  /** One issue per platform whose counts are below what its hosted projects take. */
+  issues(platforms: readonly Located<Platform>[]): InputIssue[] {
+    const out: InputIssue[] = [];
+    for (const p of platforms) {
+      const e = this.byPlatform.get(p.value.id);
+      if (!e) continue;
+      const named = `${e.who.join(', ')}${e.count > e.who.length ? `, and ${e.count - e.who.length} more` : ''}`;
+      if (e.count > p.value.capacity.slotsUsed) {
+        out.push({ ...p.at, path: 'capacity.slotsUsed', expected: `integer >= ${e.count}: ${e.count} projects name ${p.value.id} in hostedBy (${named})`, got: renderValue(p.value.capacity.slotsUsed) });
+      }
+      if (e.seats > p.value.capacity.seatsUsed) {
+        out.push({ ...p.at, path: 'capacity.seatsUsed', expected: `integer >= ${e.seats}: the projects naming ${p.value.id} in hostedBy take ${e.seats} seats (${named})`, got: renderValue(p.value.capacity.seatsUsed) });
+      }
+    }
+    return out;
+  }
+}
+
 export interface CrossRecordInput {
   industries: readonly Located<Industry>[];
   platforms?: readonly Located<Platform>[];
   talents?: readonly Located<Talent>[];
   policy?: Located<Policy>;
   outcomes?: readonly Located<Outcome>[];
+  /**
+   * Ids of records that failed their own schema (already reported). References to them are
+   * follow-ons of that one problem: they are collapsed into one issue per file and field
+   * ("62 outcomes refer to rejected platforms") instead of burying the real error.
+   */
+  rejected?: { platforms?: ReadonlySet<string>; talents?: ReadonlySet<string> };
+}
+
+/** Collapses references to rejected records: one issue per file and field, naming the first and the count. */
+class FollowOns {
+  private readonly groups = new Map<string, { first: InputIssue; count: number; what: string; target: string }>();
+  add(at: SourceRef, path: string, field: string, what: string, target: string, id: string): void {
+    const k = `${at.file}\u0000${field}`;
+    const g = this.groups.get(k);
+    if (g) g.count++;
+    else this.groups.set(k, { first: { ...at, path, expected: `an existing ${target} id`, got: renderValue(id) }, count: 1, what, target });
+  }
+  issues(): InputIssue[] {
+    return [...this.groups.values()].map((g) => ({
+      ...g.first,
+      got: `${g.first.got}, a ${g.target} rejected above (${g.count} ${g.what}${g.count === 1 ? ' refers' : 's refer'} to rejected ${g.target}s)`,
+    }));
+  }
 }
 
 function duplicates<T extends { id: string }>(records: readonly Located<T>[], out: InputIssue[]): Set<string> {
@@ -102,6 +168,9 @@ function duplicates<T extends { id: string }>(records: readonly Located<T>[], ou
  */
 export function checkCrossRecords(input: CrossRecordInput): InputIssue[] {
   const out: InputIssue[] = [];
+  const follow = new FollowOns();
+  const rejectedP = input.rejected?.platforms;
+  const rejectedT = input.rejected?.talents;
   const industryIds = duplicates(input.industries, out);
   const known = (idv: string) => industryIds.has(idv);
   const industryList = [...industryIds].join(', ');
@@ -114,7 +183,8 @@ export function checkCrossRecords(input: CrossRecordInput): InputIssue[] {
     }
     if (talentIds) {
       p.value.excludeTalents?.forEach((t, i) => {
-        if (!talentIds.has(t)) out.push({ ...p.at, path: `excludeTalents[${i}]`, expected: 'an existing talent id', got: renderValue(t) });
+        if (!talentIds.has(t) && rejectedT?.has(t)) follow.add(p.at, `excludeTalents[${i}]`, 'excludeTalents', 'platform exclusion', 'talent', t);
+        else if (!talentIds.has(t)) out.push({ ...p.at, path: `excludeTalents[${i}]`, expected: 'an existing talent id', got: renderValue(t) });
       });
     }
   }
@@ -124,9 +194,17 @@ export function checkCrossRecords(input: CrossRecordInput): InputIssue[] {
     });
     if (platformIds) {
       t.value.excludePlatforms?.forEach((p, i) => {
-        if (!platformIds.has(p)) out.push({ ...t.at, path: `excludePlatforms[${i}]`, expected: 'an existing platform id', got: renderValue(p) });
+        if (!platformIds.has(p) && rejectedP?.has(p)) follow.add(t.at, `excludePlatforms[${i}]`, 'excludePlatforms', 'talent exclusion', 'platform', p);
+        else if (!platformIds.has(p)) out.push({ ...t.at, path: `excludePlatforms[${i}]`, expected: 'an existing platform id', got: renderValue(p) });
       });
+      const host = t.value.hostedBy;
+      if (host !== undefined && !platformIds.has(host)) out.push({ ...t.at, path: 'hostedBy', expected: 'an existing platform id', got: renderValue(host) });
     }
+  }
+  if (input.platforms && input.talents) {
+    const tally = new HostedTally();
+    for (const t of input.talents) tally.add(t.value, t.at);
+    out.push(...tally.issues(input.platforms));
   }
   if (input.policy) {
     for (const key of Object.keys(input.policy.value.industryPriority)) {
@@ -134,8 +212,15 @@ export function checkCrossRecords(input: CrossRecordInput): InputIssue[] {
     }
   }
   for (const o of input.outcomes ?? []) {
-    if (talentIds && !talentIds.has(o.value.talentId)) out.push({ ...o.at, path: 'talentId', expected: 'an existing talent id', got: renderValue(o.value.talentId) });
-    if (platformIds && !platformIds.has(o.value.platformId)) out.push({ ...o.at, path: 'platformId', expected: 'an existing platform id', got: renderValue(o.value.platformId) });
+    if (talentIds && !talentIds.has(o.value.talentId)) {
+      if (rejectedT?.has(o.value.talentId)) follow.add(o.at, 'talentId', 'talentId', 'outcome', 'talent', o.value.talentId);
+      else out.push({ ...o.at, path: 'talentId', expected: 'an existing talent id', got: renderValue(o.value.talentId) });
+    }
+    if (platformIds && !platformIds.has(o.value.platformId)) {
+      if (rejectedP?.has(o.value.platformId)) follow.add(o.at, 'platformId', 'platformId', 'outcome', 'platform', o.value.platformId);
+      else out.push({ ...o.at, path: 'platformId', expected: 'an existing platform id', got: renderValue(o.value.platformId) });
+    }
   }
+  out.push(...follow.issues());
   return out;
 }

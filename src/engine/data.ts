@@ -24,9 +24,13 @@ export interface Dataset {
 }
 
 
-function parseAll<T>(schema: z.ZodType<T>, raw: readonly unknown[], file: string, issues: InputIssue[]): Located<T>[] {
+function parseAll<T>(schema: z.ZodType<T>, raw: readonly unknown[], file: string, issues: InputIssue[], valid?: ReadonlySet<unknown>): Located<T>[] {
   const out: Located<T>[] = [];
   raw.forEach((r, index) => {
+    if (valid?.has(r)) {
+      out.push({ value: r as T, at: { file, index } });
+      return;
+    }
     const res = schema.safeParse(r);
     if (res.success) out.push({ value: res.data, at: { file, index } });
     else issues.push(...issuesFromZod(res.error, r, { file, index }));
@@ -50,18 +54,25 @@ export function weightIssues(raw: unknown, file: string): { weights?: WeightsInp
   return { weights: res.data, issues };
 }
 
-export function validateDataset(raw: {
-  industries: readonly unknown[];
-  platforms: readonly unknown[];
-  talents: readonly unknown[];
-  policy: unknown;
-  weights?: unknown;
-  outcomes?: readonly unknown[];
-}): Dataset {
+/**
+ * `valid`: records (by reference) already validated, e.g. the untouched records of a
+ * patched dataset; they skip their schema but not the cross-record rules.
+ */
+export function validateDataset(
+  raw: {
+    industries: readonly unknown[];
+    platforms: readonly unknown[];
+    talents: readonly unknown[];
+    policy: unknown;
+    weights?: unknown;
+    outcomes?: readonly unknown[];
+  },
+  valid?: ReadonlySet<unknown>,
+): Dataset {
   const issues: InputIssue[] = [];
-  const industries = parseAll(IndustrySchema, raw.industries, 'industries', issues);
-  const platforms = parseAll(PlatformSchema, raw.platforms, 'platforms', issues);
-  const talents = parseAll(TalentSchema, raw.talents, 'talents', issues);
+  const industries = parseAll(IndustrySchema, raw.industries, 'industries', issues, valid);
+  const platforms = parseAll(PlatformSchema, raw.platforms, 'platforms', issues, valid);
+  const talents = parseAll(TalentSchema, raw.talents, 'talents', issues, valid);
   const outcomes = raw.outcomes ? parseAll(OutcomeSchema, raw.outcomes, 'outcomes', issues) : undefined;
   const pol = PolicySchema.safeParse(raw.policy);
   if (!pol.success) issues.push(...issuesFromZod(pol.error, raw.policy, { file: 'policy' }));

@@ -16,15 +16,18 @@ import type { IndustryModel, PlatformFeatures, TalentFeatures } from '../feature
 import { buildPlatformSide, talentFeatures } from './platformSide.js';
 import type { PlatformSide } from './platformSide.js';
 import type { ScoringModel } from '../scoring/kernel.js';
+import { createRowScratch } from '../scoring/kernel.js';
 import type { PairExplanation } from '../scoring/explain.js';
 import { explainPair } from '../scoring/explain.js';
 import type { Recommendations } from '../ranking/twoWay.js';
 import { recommendAll } from '../ranking/twoWay.js';
 import { RowRanker } from '../ranking/rows.js';
 import type { AssignOptions, Assignment } from '../matching/assign.js';
-import { assign } from '../matching/assign.js';
+import { buildPairSet } from '../matching/pairs.js';
+import { noAcceptableReason } from '../matching/whyNot.js';
 import type { Referrals } from '../referrals/referrals.js';
 import { buildReferrals, supportInputs } from '../referrals/referrals.js';
+import { assignIncoming, hostIndex, hostedPairs } from './hosted.js';
 import type { Dataset } from './data.js';
 import { validateDataset } from './data.js';
 
@@ -52,7 +55,9 @@ export interface Engine {
   /** Every acceptable pair, talent-major, platforms ascending: exactly the pairs the assignment may use. */
   pairs(): Generator<ScoredPair>;
   explain(talentId: string, platformId: string): PairExplanation;
-  /** Capacity-respecting assignment: stable (either proposer) or optimal. */
+  /** Per talent: the index of the platform hosting it (`hostedBy`), or -1. */
+  readonly hostOf: Int32Array;
+  /** Capacity-respecting assignment of the incoming projects (hosted ones never take part): stable (either proposer) or optimal. */
   match(o?: AssignOptions): Assignment;
   /** The two referral directions for an assignment. */
   refer(a: Assignment): Referrals;
@@ -88,6 +93,7 @@ export function createEngine(input: Dataset, options: EngineOptions = {}): Engin
   const talentIdx = new Map(talents.map((t, i) => [t.id, i]));
   const T: TalentFeatures = talentFeatures(side, talents, tokens);
   const model: ScoringModel = { ctx, talents: T, platforms: P };
+  const hostOf = hostIndex(talents.map((t) => t.hostedBy), platformIdx);
 
   const need = (map: Map<string, number>, idv: string, what: string) => {
     const i = map.get(idv);
@@ -120,8 +126,12 @@ export function createEngine(input: Dataset, options: EngineOptions = {}): Engin
         }
       }
     },
-    match: (o = {}) => assign(model, o),
-    refer: (a) => buildReferrals(supportInputs(model), a, data.policy.maxSupportYuan),
+    hostOf,
+    match(o = {}) {
+      const scratch = createRowScratch(P.count);
+      return assignIncoming(buildPairSet(model, o.maxPrefs ?? 0), hostOf, o, P.ids, (t) => noAcceptableReason(model, t, scratch));
+    },
+    refer: (a) => buildReferrals({ ...supportInputs(model), hosted: hostedPairs(hostOf, (t, p) => explainPair(model, t, p)) }, a, data.policy),
     explain: (tid, pid) => explainPair(model, need(talentIdx, tid, 'talent'), need(platformIdx, pid, 'platform')),
     cacheStats: () => ({ hits: cache.hits, misses: cache.misses }),
     tokens,

@@ -4,7 +4,9 @@
  * a float64 (shortest round-trip form), which is deterministic.
  */
 import type { Breakdown } from '../scoring/explain.js';
-import { explainPair } from '../scoring/explain.js';
+import { EXPLAIN_SCORE, EXPLAIN_WHY, createExplainBuffer, explainInto, explainPair } from '../scoring/explain.js';
+import type { ExplainBuffer } from '../scoring/explain.js';
+import { TERMS } from '../config/weights.js';
 import type { Engine, Recommendations } from './engine.js';
 import type { ScoringModel } from '../scoring/kernel.js';
 import type { PairRows } from '../ranking/rows.js';
@@ -52,6 +54,54 @@ export function* recommendationRecords(engine: Engine, rec: Recommendations): Ge
     const base = pi * rec.platform.k;
     for (let j = 0; j < rec.platform.sizes[pi]; j++) items.push(platformItem(m, rec.platform.ids[base + j], pi));
     yield { side: 'platform', id: P.ids[pi], items };
+  }
+}
+
+/** A number as JSON.stringify writes it (shortest round-trip form; null when not finite). */
+function jsonNumber(x: number): string {
+  return Number.isFinite(x) ? String(x) : 'null';
+}
+
+const WHY_KEYS = TERMS.map((t, k) => (k === 0 ? '{' : ',') + JSON.stringify(t) + ':');
+
+/** One item as JSON, the same bytes as JSON.stringify of the RecommendationItem. */
+function itemJson(m: ScoringModel, ti: number, pi: number, id: string, platformSide: boolean, buf: ExplainBuffer): string {
+  const e = explainInto(m, ti, pi, buf);
+  const f = platformSide ? e[1] : e[0];
+  const b = platformSide ? e[0] : e[1];
+  let s = '{"id":' + JSON.stringify(id) + ',"score":' + jsonNumber(e[EXPLAIN_SCORE]) + ',"forward":' + jsonNumber(f) + ',"backward":' + jsonNumber(b) + ',"why":';
+  for (let k = 0; k < WHY_KEYS.length; k++) s += WHY_KEYS[k] + jsonNumber(e[EXPLAIN_WHY + k]);
+  return s + '}}';
+}
+
+/**
+ * The JSON Lines of `recommendationRecords`, written by string building (the same bytes as
+ * JSON.stringify of each record, without the objects: the writer of a million listed items).
+ */
+export function* recommendationLines(engine: Engine, rec: Recommendations): Generator<string> {
+  const m = engine.model;
+  const T = m.talents;
+  const P = m.platforms;
+  const buf = createExplainBuffer();
+  const kt = rec.talent.k;
+  for (let ti = 0; ti < T.count; ti++) {
+    let s = '{"side":"talent","id":' + JSON.stringify(T.ids[ti]) + ',"items":[';
+    const base = ti * kt;
+    for (let j = 0; j < rec.talent.sizes[ti]; j++) {
+      const pi = rec.talent.ids[base + j];
+      s += (j === 0 ? '' : ',') + itemJson(m, ti, pi, P.ids[pi], false, buf);
+    }
+    yield s + ']}';
+  }
+  const kp = rec.platform.k;
+  for (let pi = 0; pi < P.count; pi++) {
+    let s = '{"side":"platform","id":' + JSON.stringify(P.ids[pi]) + ',"items":[';
+    const base = pi * kp;
+    for (let j = 0; j < rec.platform.sizes[pi]; j++) {
+      const ti = rec.platform.ids[base + j];
+      s += (j === 0 ? '' : ',') + itemJson(m, ti, pi, T.ids[ti], true, buf);
+    }
+    yield s + ']}';
   }
 }
 

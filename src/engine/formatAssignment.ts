@@ -6,6 +6,8 @@ import type { Assignment } from '../matching/assign.js';
 import type { Referrals } from '../referrals/referrals.js';
 import type { Engine } from './engine.js';
 import type { Platform } from '../domain/schemas.js';
+import type { Breakdown } from '../scoring/explain.js';
+import { explainPair } from '../scoring/explain.js';
 
 export interface AssignmentRecord {
   mode: 'stable' | 'optimal';
@@ -19,17 +21,93 @@ export interface AssignmentRecord {
   bound?: number;
   boundKind?: string;
   gap?: number;
+  iterations?: number;
+  /** committee decisions honoured: pins (placed first), forbidden pairs, seats held back */
+  decisions?: {
+    pinned: { talentId: string; platformId: string }[];
+    forbidden: { talentId: string; platformId: string }[];
+    heldSeats: { platformId: string; seats: number }[];
+  };
 }
 
 /** Names the record needs: talent and platform ids by index, platforms (sorted by id) for capacities. */
 export interface RecordContext {
   talentIds: ArrayLike<string>;
   platformIds: readonly string[];
-  platforms: readonly Platform[];
+  /** what the record reads of a platform (a Platform satisfies it; inputs from elsewhere give capacity only) */
+  platforms: readonly Pick<Platform, 'id' | 'capacity'>[];
 }
 
-export function recordContext(engine: Engine): RecordContext {
-  return { talentIds: engine.model.talents.ids as string[], platformIds: engine.model.platforms.ids, platforms: engine.data.platforms };
+/** A platform-to-government line: the projects a platform puts forward for policy support. */
+export interface SupportLine {
+  direction: 'platform-to-government';
+  platformId: string;
+  /** hosted projects (referred or not) and newly introduced ones listed */
+  hosted: number;
+  introduced: number;
+  /** with a support budget: the yuan funded on this line */
+  fundedYuan?: number;
+  items: {
+    talentId: string;
+    hosted: boolean;
+    score: number;
+    talentScore: number;
+    platformScore: number;
+    priority: number;
+    merit: number;
+    supportYuan: number;
+    funded?: boolean;
+    fundedYuan?: number;
+    code?: 'no-support' | 'over-budget';
+    reason?: string;
+    why: Breakdown;
+  }[];
+  /** hosted projects below the referral minimum at their host */
+  notReferred?: { talentId: string; hosted: true; score: number; reason: string }[];
+}
+
+/** A government-to-platform line: the projects introduced to a platform and its reserve. */
+export interface IntroductionLine {
+  direction: 'government-to-platform';
+  platformId: string;
+  freeSlots: number;
+  freeSeats: number;
+  slotsLeft: number;
+  seatsLeft: number;
+  acceptable: number;
+  introduced: { talentId: string; score: number; talentScore: number; platformScore: number; why: Breakdown }[];
+  reserve: { talentId: string; score: number; talentScore: number; platformScore: number; status: 'placed-elsewhere' | 'unplaced'; placedAt?: string; margin?: number }[];
+}
+
+/** The support budget's allocation (one line, last, when the policy sets a budget). */
+export interface BudgetLine {
+  direction: 'support-budget';
+  method: 'all-fit' | 'dp' | 'greedy';
+  budgetYuan: number;
+  requestedYuan: number;
+  allocatedYuan: number;
+  leftYuan: number;
+  objective: number;
+  bound: number;
+  gap: number;
+  funded: number;
+  notFunded: number;
+}
+
+export type ReferralLine = SupportLine | IntroductionLine | BudgetLine;
+
+/** What the referral lines need besides names: each listed pair's `why` (its term contributions). */
+export interface ReferralContext extends RecordContext {
+  why(talent: number, platform: number): Breakdown;
+}
+
+export function recordContext(engine: Engine): ReferralContext {
+  return {
+    talentIds: engine.model.talents.ids as string[],
+    platformIds: engine.model.platforms.ids,
+    platforms: engine.data.platforms,
+    why: (t, p) => explainPair(engine.model, t, p).why,
+  };
 }
 
 function assignmentItem(c: RecordContext, a: Assignment, t: number, e: number): AssignmentRecord['assignments'][number] {
@@ -73,34 +151,84 @@ export function assignmentRecord(c: RecordContext, a: Assignment): AssignmentRec
     totalScore: a.totalScore,
     platforms: platformUse(c, a),
     ...(a.optimal ?? {}),
+    ...decisionsPart(c, a),
   };
 }
 
-export function* referralRecords(c: RecordContext, r: Referrals): Generator<Record<string, unknown>> {
-  const T = { ids: c.talentIds };
-  const P = { ids: c.platformIds, count: c.platformIds.length };
-  for (let p = 0; p < P.count; p++) {
+/** The committee decisions the assignment honoured, by id (absent without decisions). */
+function decisionsPart(c: RecordContext, a: Assignment): Pick<AssignmentRecord, 'decisions'> {
+  const d = a.decisions;
+  if (!d) return {};
+  const pair = (x: { talent: number; platform: number }) => ({ talentId: c.talentIds[x.talent], platformId: c.platformIds[x.platform] });
+  return {
+    decisions: {
+      pinned: d.pins.map(pair),
+      forbidden: d.forbidden.map(pair),
+      heldSeats: [...d.heldSeats].sort((x, y) => x[0] - y[0]).map(([p, seats]) => ({ platformId: c.platformIds[p], seats })),
+    },
+  };
+}
+
+/**
+ * The referral lines: platform-to-government per platform (by id), then
+ * government-to-platform per platform, then — when the policy sets a support budget — one
+ * `support-budget` line with the allocation's totals.
+ */
+export function* referralRecords(c: ReferralContext, r: Referrals): Generator<ReferralLine> {
+  const T = c.talentIds;
+  const P = c.platformIds;
+  for (let p = 0; p < P.length; p++) {
+    const items = r.toGovernment[p];
+    const notReferred = r.notReferred[p];
+    let hosted = 0;
+    let fundedYuan = 0;
+    for (const i of items) {
+      if (i.hosted) hosted++;
+      fundedYuan += i.funding?.yuan ?? 0;
+    }
     yield {
       direction: 'platform-to-government',
-      platformId: P.ids[p],
-      items: r.toGovernment[p].map((i) => ({ talentId: T.ids[i.talent], score: i.score, priority: i.priority, supportYuan: i.supportYuan })),
+      platformId: P[p],
+      hosted: hosted + notReferred.length,
+      introduced: items.length - hosted,
+      ...(r.budget ? { fundedYuan } : {}),
+      items: items.map((i) => ({
+        talentId: T[i.talent],
+        hosted: i.hosted,
+        score: i.score,
+        talentScore: i.talentScore,
+        platformScore: i.platformScore,
+        priority: i.priority,
+        merit: i.merit,
+        supportYuan: i.supportYuan,
+        ...(i.funding ? { funded: i.funding.funded, fundedYuan: i.funding.yuan, ...(i.funding.code ? { code: i.funding.code, reason: i.funding.reason } : {}) } : {}),
+        why: c.why(i.talent, p),
+      })),
+      ...(notReferred.length > 0 ? { notReferred: notReferred.map((n) => ({ talentId: T[n.talent], hosted: true as const, score: n.score, reason: n.reason })) } : {}),
     };
   }
-  for (let p = 0; p < P.count; p++) {
+  for (let p = 0; p < P.length; p++) {
     const g = r.toPlatform[p];
     yield {
       direction: 'government-to-platform',
-      platformId: P.ids[p],
+      platformId: P[p],
       freeSlots: g.freeSlots,
       freeSeats: g.freeSeats,
-      items: g.items.map((i) => ({
-        talentId: T.ids[i.talent],
+      slotsLeft: g.slotsLeft,
+      seatsLeft: g.seatsLeft,
+      acceptable: g.acceptable,
+      introduced: g.introduced.map((i) => ({ talentId: T[i.talent], score: i.score, talentScore: i.talentScore, platformScore: i.platformScore, why: c.why(i.talent, p) })),
+      reserve: g.reserve.map((i) => ({
+        talentId: T[i.talent],
         score: i.score,
-        status: i.status,
-        ...(i.currentPlatform !== undefined ? { currentPlatformId: P.ids[i.currentPlatform], currentScore: i.currentScore } : {}),
+        talentScore: i.talentScore,
+        platformScore: i.platformScore,
+        ...(i.placedAt >= 0 ? { status: 'placed-elsewhere' as const, placedAt: P[i.placedAt] } : { status: 'unplaced' as const }),
+        ...(i.margin !== undefined ? { margin: i.margin } : {}),
       })),
     };
   }
+  if (r.budget) yield { direction: 'support-budget', ...r.budget };
 }
 
 /**
@@ -133,6 +261,6 @@ export function* assignmentJsonParts(c: RecordContext, a: Assignment, per = 5000
     if (buf.length >= per) yield* flush();
   }
   yield* flush();
-  const tail = JSON.stringify({ blockingPairs: a.blockingPairs, totalScore: a.totalScore, platforms: platformUse(c, a), ...(a.optimal ?? {}) });
+  const tail = JSON.stringify({ blockingPairs: a.blockingPairs, totalScore: a.totalScore, platforms: platformUse(c, a), ...(a.optimal ?? {}), ...decisionsPart(c, a) });
   yield '],' + tail.slice(1);
 }

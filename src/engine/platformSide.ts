@@ -7,8 +7,8 @@
 import type { Industry, Platform, Policy, Talent } from '../domain/schemas.js';
 import type { Weights } from '../config/weights.js';
 import type { TextModel } from '../text/tfidf.js';
-import type { ConceptModel, IndustryModel, PlatformFeatures, TalentFeatures, TokenSource } from '../features/build.js';
-import { buildIndustryModel, buildPlatformFeatures, buildTalentFeatures, fitConceptModel, fitReferenceModel } from '../features/build.js';
+import type { ConceptModel, IndustryModel, KnownVectors, PlatformFeatures, TalentFeatures, TokenSource } from '../features/build.js';
+import { buildIndustryModel, buildPlatformFeatures, buildTalentFeatures, fitConceptModel, fitReferenceModel, industryPriorities } from '../features/build.js';
 import type { ScoringContext } from '../scoring/context.js';
 import { createScoringContext } from '../scoring/context.js';
 
@@ -25,12 +25,26 @@ export interface PlatformSide {
   excludedBy: ReadonlyMap<string, readonly number[]>;
 }
 
+/**
+ * What a new platform side may take from an earlier one (the what-if simulator): valid
+ * only when the reference corpus (industries, every platform's name and description, the
+ * platform set) is unchanged, so the vocabulary, idf, industry term weights and concept
+ * model are too.
+ */
+export interface SideReuse {
+  text: TextModel;
+  industry: IndustryModel;
+  /** the concept lexicon and idf: fitted on the same reference corpus (and the glossary) */
+  concepts: ConceptModel;
+  known: KnownVectors;
+}
+
 /** `platforms` must be sorted by id. */
-export function buildPlatformSide(industries: readonly Industry[], platforms: readonly Platform[], policy: Policy, weights: Weights, tokens: TokenSource): PlatformSide {
-  const text = fitReferenceModel(industries, platforms, tokens);
-  const industry = buildIndustryModel(industries, policy, text, tokens);
-  const concepts = fitConceptModel(industries, platforms, tokens);
-  const features = buildPlatformFeatures(platforms, text, industry, concepts, tokens, weights);
+export function buildPlatformSide(industries: readonly Industry[], platforms: readonly Platform[], policy: Policy, weights: Weights, tokens: TokenSource, reuse?: SideReuse): PlatformSide {
+  const text = reuse?.text ?? fitReferenceModel(industries, platforms, tokens);
+  const industry = reuse ? { ...reuse.industry, priority: industryPriorities(industries, policy) } : buildIndustryModel(industries, policy, text, tokens);
+  const concepts = reuse?.concepts ?? fitConceptModel(industries, platforms, tokens);
+  const features = buildPlatformFeatures(platforms, text, industry, concepts, tokens, weights, reuse?.known);
   const excludedBy = new Map<string, number[]>();
   platforms.forEach((p, i) => {
     for (const tid of p.excludeTalents ?? []) {
@@ -52,6 +66,6 @@ export function buildPlatformSide(industries: readonly Industry[], platforms: re
 }
 
 /** Talent feature arrays for a list of talents (sorted by id) against a platform side. */
-export function talentFeatures(side: PlatformSide, talents: readonly Talent[], tokens: TokenSource): TalentFeatures {
-  return buildTalentFeatures(talents, side.text, side.industry, side.concepts, tokens, side.weights, side.platformIndex, side.excludedBy);
+export function talentFeatures(side: PlatformSide, talents: readonly Talent[], tokens: TokenSource, known?: KnownVectors): TalentFeatures {
+  return buildTalentFeatures(talents, side.text, side.industry, side.concepts, tokens, side.weights, side.platformIndex, side.excludedBy, known);
 }

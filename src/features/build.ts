@@ -21,6 +21,14 @@ import { needMask, offerMask, stageIndex } from './tables.js';
 
 export type TokenSource = (text: string) => readonly string[];
 
+/**
+ * Already computed TF-IDF rows by text (under the same fitted model), or undefined. The
+ * what-if simulator passes the baseline's rows so an unchanged text is never vectorized
+ * again; the builders vectorize only texts it does not know (they still tokenize every
+ * text: the concept term and the language share read the tokens).
+ */
+export type KnownVectors = (text: string) => SparseVector | undefined;
+
 // ---------- texts fed to the vectorizer (one place, so fit and transform agree) ----------
 
 export function talentDescriptionText(t: Talent): string {
@@ -97,9 +105,14 @@ export function buildIndustryModel(industries: readonly Industry[], policy: Poli
     const v = vectorize(text, tokens(industryText(ind)));
     for (let k = 0; k < v.indices.length; k++) termWeights[v.indices[k] * dims + d] = v.values[k];
   });
-  const priority = new Float64Array(dims);
+  return { ids: industries.map((i) => i.id), dims, termWeights, priority: industryPriorities(industries, policy) };
+}
+
+/** The government priority of each industry (taxonomy order), 0 where the policy names none. */
+export function industryPriorities(industries: readonly Industry[], policy: Policy): Float64Array {
+  const priority = new Float64Array(industries.length);
   industries.forEach((ind, d) => (priority[d] = policy.industryPriority[ind.id] ?? 0));
-  return { ids: industries.map((i) => i.id), dims, termWeights, priority };
+  return priority;
 }
 
 /**
@@ -168,7 +181,7 @@ export interface PlatformFeatures {
 
 export const STAGE_COLUMNS = STAGES.length + 1;
 
-export function buildPlatformFeatures(platforms: readonly Platform[], text: TextModel, ind: IndustryModel, concepts: ConceptModel, tokens: TokenSource, w: Weights): PlatformFeatures {
+export function buildPlatformFeatures(platforms: readonly Platform[], text: TextModel, ind: IndustryModel, concepts: ConceptModel, tokens: TokenSource, w: Weights, known?: KnownVectors): PlatformFeatures {
   const M = platforms.length;
   const D = ind.dims;
   const rows: SparseVector[] = [];
@@ -196,7 +209,7 @@ export function buildPlatformFeatures(platforms: readonly Platform[], text: Text
   };
   platforms.forEach((p, i) => {
     const toks = tokens(platformText(p));
-    const doc = vectorize(text, toks);
+    const doc = known?.(platformText(p)) ?? vectorize(text, toks);
     rows.push(doc);
     conceptRows.push(conceptVector(concepts.idf, mentionsOf(concepts.lexicon, toks, null, mentions), scratch));
     f.zh[i] = chineseShare(toks);
@@ -259,6 +272,7 @@ export function buildTalentFeatures(
   w: Weights,
   platformIndex: ReadonlyMap<string, number>,
   excludedBy: ReadonlyMap<string, readonly number[]>,
+  known?: KnownVectors,
 ): TalentFeatures {
   const N = talents.length;
   const D = ind.dims;
@@ -278,11 +292,13 @@ export function buildTalentFeatures(
   const zh = new Float64Array(N);
   const levelValue = Object.fromEntries(TALENT_LEVELS.map((l) => [l, w[`level.${l}`]])) as Record<string, number>;
   talents.forEach((t, i) => {
-    const descTokens = tokens(talentDescriptionText(t));
-    const profTokens = tokens(talentProfileText(t));
-    const desc = vectorize(text, descTokens);
+    const descText = talentDescriptionText(t);
+    const profText = talentProfileText(t);
+    const descTokens = tokens(descText);
+    const profTokens = tokens(profText);
+    const desc = known?.(descText) ?? vectorize(text, descTokens);
     descRows.push(desc);
-    profRows.push(vectorize(text, profTokens));
+    profRows.push(known?.(profText) ?? vectorize(text, profTokens));
     conceptRows.push(conceptVector(concepts.idf, mentionsOf(concepts.lexicon, descTokens, profTokens.length > 0 ? profTokens : null, mentions), scratch));
     zh[i] = chineseShare(descTokens, profTokens);
     let declared: Float64Array | null = null;

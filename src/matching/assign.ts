@@ -14,6 +14,9 @@ import { optimalAssignment } from './optimal.js';
 import type { UnassignedReason } from './whyNot.js';
 import { explainUnassigned, noAcceptableReason } from './whyNot.js';
 import { createRowScratch } from '../scoring/kernel.js';
+import { CapacityLedger } from './capacity.js';
+import type { Decisions } from './decisions.js';
+import { applyDecisions, withPins } from './decisions.js';
 
 export type AssignMode = 'stable' | 'optimal';
 export type Proposer = 'talent' | 'platform';
@@ -23,6 +26,8 @@ export interface AssignOptions extends OptimalOptions {
   proposer?: Proposer;
   /** keep each talent's best L platforms only (0 = all acceptable pairs). Default 0. */
   maxPrefs?: number;
+  /** committee decisions (./decisions.ts): pins placed first, forbidden pairs removed, seats held back */
+  decisions?: Decisions;
 }
 
 export interface Assignment {
@@ -36,21 +41,29 @@ export interface Assignment {
   /** assigned talents and seats per platform (this run only) */
   assignedCount: Int32Array;
   assignedSeats: Int32Array;
-  optimal?: Pick<OptimalResult, 'method' | 'bound' | 'boundKind' | 'gap'>;
+  optimal?: Pick<OptimalResult, 'method' | 'bound' | 'boundKind' | 'gap' | 'iterations'>;
+  /** the optimal solver's own time (ms), when a clock was passed; not part of the output record (outputs are byte-identical run to run) */
+  solveMs?: number;
+  /** the decisions honoured (as given) */
+  decisions?: Decisions;
 }
 
 /** Assignment over the scoring model's acceptable pairs (in process). */
 export function assign(model: ScoringModel, o: AssignOptions = {}): Assignment {
   const scratch = createRowScratch(model.platforms.count);
-  return assignPairs(buildPairSet(model, o.maxPrefs ?? 0), o, model.platforms.ids, (t) => noAcceptableReason(model, t, scratch));
+  return assignPairs(buildPairSet(model, o.maxPrefs ?? 0), o, model.platforms.ids, (t) => noAcceptableReason(model, t, scratch), model.talents.ids);
 }
 
 /** Assignment over a prepared pair set (batch: pairs gathered from workers, reasons precomputed). */
-export function assignPairs(ps: PairSet, o: AssignOptions, platformIds: readonly string[], noPairsReason: (t: number) => string): Assignment {
+export function assignPairs(all: PairSet, o: AssignOptions, platformIds: readonly string[], noPairsReason: (t: number) => string, talentIds?: ArrayLike<string>): Assignment {
   const mode = o.mode ?? 'stable';
+  // with decisions, the matcher runs on what the pins leave (rest); the output shows the full view
+  const decided = o.decisions ? applyDecisions(all, o.decisions, { talent: (t) => talentIds?.[t] ?? `#${t}`, platform: (p) => platformIds[p] }) : undefined;
+  const ps = decided ? decided.rest : all;
   const proposer = o.proposer ?? 'talent';
   let matching: Matching;
   let optimal: Assignment['optimal'];
+  let solveMs: number | undefined;
   if (mode === 'stable') {
     matching = proposer === 'talent' ? talentProposing(ps) : platformProposing(ps);
     // deferred acceptance is stable when seats do not bind; otherwise repair what it left
@@ -58,28 +71,27 @@ export function assignPairs(ps: PairSet, o: AssignOptions, platformIds: readonly
   } else {
     const r = optimalAssignment(ps, o);
     matching = r;
-    optimal = { method: r.method, bound: r.bound, boundKind: r.boundKind, gap: r.gap };
+    optimal = { method: r.method, bound: r.bound, boundKind: r.boundKind, gap: r.gap, ...(r.iterations !== undefined ? { iterations: r.iterations } : {}) };
+    solveMs = r.solveMs;
   }
-  const assignedCount = new Int32Array(ps.platforms);
-  const assignedSeats = new Int32Array(ps.platforms);
+  const full = decided ? decided.full : ps;
+  const final: Matching = decided ? { pairOf: withPins(decided, matching.pairOf) } : matching;
+  const { count: assignedCount, seatsUsed: assignedSeats } = CapacityLedger.of(full, final.pairOf, full.plat);
   let totalScore = 0;
-  for (let t = 0; t < ps.talents; t++) {
-    const e = matching.pairOf[t];
-    if (e < 0) continue;
-    assignedCount[ps.plat[e]]++;
-    assignedSeats[ps.plat[e]] += ps.seats[t];
-    totalScore += ps.s[e];
-  }
+  for (let t = 0; t < full.talents; t++) if (final.pairOf[t] >= 0) totalScore += full.s[final.pairOf[t]];
   return {
     mode,
     proposer,
-    pairs: ps,
-    matching,
+    pairs: full,
+    matching: final,
+    // stable for everyone else: blocking pairs and reasons on what the pins leave
     blockingPairs: countBlockingPairs(ps, matching),
     totalScore,
-    unassigned: explainUnassigned(ps, matching, mode, platformIds, noPairsReason),
+    unassigned: explainUnassigned(ps, matching, mode, platformIds, noPairsReason).filter((u) => !decided || decided.pinnedPair[u.talent] < 0),
     assignedCount,
     assignedSeats,
     ...(optimal ? { optimal } : {}),
+    ...(solveMs !== undefined ? { solveMs } : {}),
+    ...(o.decisions ? { decisions: o.decisions } : {}),
   };
 }

@@ -10,6 +10,7 @@
 import type { PairSet } from './pairs.js';
 import { platformPrefers, talentPrefers } from './pairs.js';
 import type { Matching } from './types.js';
+import { fits } from './capacity.js';
 
 export function countBlockingPairs(ps: PairSet, m: Matching): number {
   const M = ps.platforms;
@@ -39,7 +40,7 @@ export function countBlockingPairs(ps: PairSet, m: Matching): number {
       if (e === own) continue;
       if (own >= 0 && !talentPrefers(ps, e, own)) continue;
       const p = ps.plat[e];
-      if (freeSlots[p] > 0 && freeSeats[p] >= need) {
+      if (fits(freeSlots[p], freeSeats[p], need)) {
         count++;
         continue;
       }
@@ -53,7 +54,7 @@ export function countBlockingPairs(ps: PairSet, m: Matching): number {
         else hi = mid;
       }
       // some t' ranked below t whose removal frees enough seats
-      if (lo < l.length && freeSeats[p] + suffixMaxSeats[p][lo] >= need) count++;
+      if (lo < l.length && fits(freeSlots[p] + 1, freeSeats[p] + suffixMaxSeats[p][lo], need)) count++;
     }
   }
   return count;

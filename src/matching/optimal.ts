@@ -7,18 +7,21 @@
  *  - Seats bind and the instance has at most `milpMaxPairs` pairs: the exact MILP
  *    (binary x per pair; one platform per talent; slots and seats per platform) solved by an
  *    injected solver (HiGHS). Optimal status -> exact; `bound` is the proven optimum.
- *  - Otherwise (or when the solver stops at its time limit): "flow + seat repair". Solve the
- *    slots-only flow (an upper bound: it relaxes the seat rows), then, per platform whose
- *    seats overflow, drop assigned talents in increasing order of score per seat until
- *    it fits, and finally place unassigned talents greedily (pairs by score desc, then
- *    ids) where slots and seats allow. `bound` is the LP relaxation's value when the solver
- *    can compute it (pairs <= lpMaxPairs), else the slots-only optimum; the gap to it is
- *    reported.
+ *  - Otherwise (or when the solver stops at its time limit): Lagrangian relaxation of the
+ *    seat rows (./lagrangian.ts): seat prices turn the problem into the slots-only flow on
+ *    adjusted scores, whose value is a proven upper bound (`bound`, boundKind
+ *    'lagrangian'); each relaxed solution is made seat-feasible (per platform whose seats
+ *    overflow, drop assigned talents in increasing order of score per seat until it fits,
+ *    then place unassigned talents greedily, pairs by score desc then ids, where they fit)
+ *    and improved by swaps; the best is returned with its gap to the bound.
  */
 import type { PairSet } from './pairs.js';
 import { seatsBind } from './pairs.js';
 import type { Matching } from './types.js';
 import { optimalBySlots } from './flow.js';
+import { CapacityLedger } from './capacity.js';
+import type { LagrangianProgress } from './lagrangian.js';
+import { lagrangianSeats } from './lagrangian.js';
 
 export interface MilpSolver {
   name: string;
@@ -30,20 +33,29 @@ export interface OptimalOptions {
   solver?: MilpSolver;
   /** largest instance (pairs) given to the exact MILP. Default 10,000 (HiGHS-wasm solves ~8k pairs in seconds, times out past ~20k). */
   milpMaxPairs?: number;
-  /** largest instance (pairs) for the LP-relaxation bound. Default 250,000. */
-  lpMaxPairs?: number;
-  /** solver time limit, seconds. Default 30. */
+  /** time limit, seconds, for the MILP and for the Lagrangian iterations (these need `now`). Default 30. */
   timeLimitSec?: number;
+  /** a clock in ms (the core reads none): bounds the Lagrangian by timeLimitSec and gives solveMs */
+  now?: () => number;
+  /** Lagrangian: stop at this relative gap (default 0.005) or after maxIterations (default 300) */
+  targetGap?: number;
+  maxIterations?: number;
+  /** called after each Lagrangian iteration (the CLI prints progress from it) */
+  onProgress?: (p: LagrangianProgress) => void;
 }
 
 export interface OptimalResult extends Matching {
   totalScore: number;
-  method: 'min-cost-flow' | 'milp' | 'flow-seat-repair';
+  method: 'min-cost-flow' | 'milp' | 'lagrangian';
   /** an upper bound on the optimum: equal to totalScore when exact */
   bound: number;
-  boundKind: 'exact' | 'lp-relaxation' | 'slots-only-optimum';
+  boundKind: 'exact' | 'lagrangian';
   /** (bound - totalScore) / bound, 0 when exact */
   gap: number;
+  /** Lagrangian iterations run */
+  iterations?: number;
+  /** the solver's own time (ms), when a clock was passed */
+  solveMs?: number;
 }
 
 function lpModel(ps: PairSet, integer: boolean): string {
@@ -100,57 +112,43 @@ function total(ps: PairSet, pairOf: Int32Array): number {
 }
 
 /** Seat repair and greedy fill of a slots-only solution (see the module comment). */
-export function repairSeats(ps: PairSet, start: Int32Array): Int32Array {
+export function repairSeats(ps: PairSet, start: Int32Array, order: Int32Array = fillOrder(ps)): Int32Array {
   const N = ps.talents;
   const M = ps.platforms;
   const pairOf = start.slice();
-  const slotsLeft = ps.freeSlots.slice();
-  const seatsLeft = ps.freeSeats.slice();
+  const ledger = CapacityLedger.of(ps, pairOf, ps.plat);
   const byPlatform: number[][] = Array.from({ length: M }, () => []);
-  for (let t = 0; t < N; t++) {
-    const e = pairOf[t];
-    if (e < 0) continue;
-    byPlatform[ps.plat[e]].push(e);
-    slotsLeft[ps.plat[e]]--;
-    seatsLeft[ps.plat[e]] -= ps.seats[t];
-  }
+  for (let t = 0; t < N; t++) if (pairOf[t] >= 0) byPlatform[ps.plat[pairOf[t]]].push(pairOf[t]);
   const perSeat = (e: number) => ps.s[e] / Math.max(1, ps.seats[ps.talentOf[e]]);
   for (let p = 0; p < M; p++) {
-    if (seatsLeft[p] >= 0) continue;
+    if (ledger.seatsLeft[p] >= 0 && ledger.slotsLeft[p] >= 0) continue;
     const l = byPlatform[p].sort((x, y) => perSeat(x) - perSeat(y) || ps.talentOf[y] - ps.talentOf[x]);
     for (const e of l) {
-      if (seatsLeft[p] >= 0) break;
+      if (ledger.seatsLeft[p] >= 0 && ledger.slotsLeft[p] >= 0) break;
       const t = ps.talentOf[e];
       pairOf[t] = -1;
-      slotsLeft[p]++;
-      seatsLeft[p] += ps.seats[t];
+      ledger.leave(p, t);
     }
   }
-  const order = Array.from({ length: ps.plat.length }, (_, e) => e).sort((x, y) => ps.s[y] - ps.s[x] || ps.talentOf[x] - ps.talentOf[y] || ps.plat[x] - ps.plat[y]);
   for (const e of order) {
     const t = ps.talentOf[e];
     const p = ps.plat[e];
-    if (pairOf[t] >= 0 || slotsLeft[p] <= 0 || seatsLeft[p] < ps.seats[t]) continue;
+    if (pairOf[t] >= 0 || !ledger.fits(p, t)) continue;
     pairOf[t] = e;
-    slotsLeft[p]--;
-    seatsLeft[p] -= ps.seats[t];
+    ledger.join(p, t);
   }
   return pairOf;
 }
 
+/** The greedy fill's order: pairs by score desc, then talent, then platform. */
+export function fillOrder(ps: PairSet): Int32Array {
+  return Int32Array.from({ length: ps.plat.length }, (_, e) => e).sort((x, y) => ps.s[y] - ps.s[x] || ps.talentOf[x] - ps.talentOf[y] || ps.plat[x] - ps.plat[y]);
+}
+
 /** Slot and seat limits hold and each talent has at most one pair of its own. */
 export function feasible(ps: PairSet, pairOf: Int32Array): boolean {
-  const slots = new Int32Array(ps.platforms);
-  const seats = new Int32Array(ps.platforms);
-  for (let t = 0; t < ps.talents; t++) {
-    const e = pairOf[t];
-    if (e < 0) continue;
-    if (ps.talentOf[e] !== t) return false;
-    slots[ps.plat[e]]++;
-    seats[ps.plat[e]] += ps.seats[t];
-  }
-  for (let p = 0; p < ps.platforms; p++) if (slots[p] > ps.freeSlots[p] || seats[p] > ps.freeSeats[p]) return false;
-  return true;
+  for (let t = 0; t < ps.talents; t++) if (pairOf[t] >= 0 && ps.talentOf[pairOf[t]] !== t) return false;
+  return CapacityLedger.of(ps, pairOf, ps.plat).withinLimits();
 }
 
 /**
@@ -163,24 +161,19 @@ export function improveBySwaps(ps: PairSet, start: Int32Array, passes = 5): Int3
   const N = ps.talents;
   const M = ps.platforms;
   const pairOf = start.slice();
-  const slotsLeft = ps.freeSlots.slice();
-  const seatsLeft = ps.freeSeats.slice();
+  const ledger = new CapacityLedger(ps);
   const members: Set<number>[] = Array.from({ length: M }, () => new Set());
   const place = (e: number) => {
     const t = ps.talentOf[e];
-    const p = ps.plat[e];
     pairOf[t] = e;
-    members[p].add(e);
-    slotsLeft[p]--;
-    seatsLeft[p] -= ps.seats[t];
+    members[ps.plat[e]].add(e);
+    ledger.join(ps.plat[e], t);
   };
   const remove = (e: number) => {
     const t = ps.talentOf[e];
-    const p = ps.plat[e];
     pairOf[t] = -1;
-    members[p].delete(e);
-    slotsLeft[p]++;
-    seatsLeft[p] += ps.seats[t];
+    members[ps.plat[e]].delete(e);
+    ledger.leave(ps.plat[e], t);
   };
   for (let t = 0; t < N; t++) if (pairOf[t] >= 0) {
     const e = pairOf[t];
@@ -189,8 +182,7 @@ export function improveBySwaps(ps: PairSet, start: Int32Array, passes = 5): Int3
   }
   const placeWithRoom = (t: number): boolean => {
     for (let e = ps.tPtr[t]; e < ps.tPtr[t + 1]; e++) {
-      const p = ps.plat[e];
-      if (slotsLeft[p] > 0 && seatsLeft[p] >= ps.seats[t]) {
+      if (ledger.fits(ps.plat[e], t)) {
         place(e);
         return true;
       }
@@ -212,7 +204,7 @@ export function improveBySwaps(ps: PairSet, start: Int32Array, passes = 5): Int3
         const p = ps.plat[e];
         for (const u of members[p]) {
           const gain = ps.s[e] - ps.s[u];
-          if (gain > bestGain && seatsLeft[p] + ps.seats[ps.talentOf[u]] >= ps.seats[t]) {
+          if (gain > bestGain && ledger.fitsInstead(p, t, ps.talentOf[u])) {
             bestGain = gain;
             bestIn = e;
             bestOut = u;
@@ -232,9 +224,11 @@ export function improveBySwaps(ps: PairSet, start: Int32Array, passes = 5): Int3
 }
 
 export function optimalAssignment(ps: PairSet, o: OptimalOptions = {}): OptimalResult {
+  const start = o.now?.();
+  const solveMs = () => (start !== undefined && o.now ? { solveMs: o.now() - start } : {});
   if (!seatsBind(ps)) {
     const r = optimalBySlots(ps);
-    return { pairOf: r.pairOf, totalScore: r.totalScore, method: 'min-cost-flow', bound: r.totalScore, boundKind: 'exact', gap: 0 };
+    return { pairOf: r.pairOf, totalScore: r.totalScore, method: 'min-cost-flow', bound: r.totalScore, boundKind: 'exact', gap: 0, ...solveMs() };
   }
   const E = ps.plat.length;
   const timeLimitSec = o.timeLimitSec ?? 30;
@@ -246,24 +240,22 @@ export function optimalAssignment(ps: PairSet, o: OptimalOptions = {}): OptimalR
       for (let e = 0; e < E; e++) if ((r.values.get(`x${e}`) ?? 0) > 0.5) pairOf[ps.talentOf[e]] = e;
       if (r.status === 'Optimal') {
         const totalScore = total(ps, pairOf);
-        return { pairOf, totalScore, method: 'milp', bound: totalScore, boundKind: 'exact', gap: 0 };
+        return { pairOf, totalScore, method: 'milp', bound: totalScore, boundKind: 'exact', gap: 0, ...solveMs() };
       }
       if (feasible(ps, pairOf)) incumbent = pairOf; // stopped at the time limit with a solution
     }
   }
-  const relaxed = optimalBySlots(ps);
-  let pairOf = improveBySwaps(ps, repairSeats(ps, relaxed.pairOf));
+  const order = fillOrder(ps);
+  const lr = lagrangianSeats(ps, {
+    repair: (p, relaxed) => improveBySwaps(p, repairSeats(p, relaxed, order)),
+    ...(o.maxIterations !== undefined ? { maxIterations: o.maxIterations } : {}),
+    ...(o.targetGap !== undefined ? { targetGap: o.targetGap } : {}),
+    ...(o.now ? { now: o.now, timeBudgetMs: timeLimitSec * 1000 } : {}),
+    ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+  });
+  let pairOf = lr.pairOf;
   if (incumbent && total(ps, incumbent) > total(ps, pairOf)) pairOf = incumbent;
   const totalScore = total(ps, pairOf);
-  let bound = relaxed.totalScore;
-  let boundKind: OptimalResult['boundKind'] = 'slots-only-optimum';
-  if (o.solver && E <= (o.lpMaxPairs ?? 250_000)) {
-    const lp = o.solver.solve(lpModel(ps, false), { timeLimitSec });
-    if (lp.status === 'Optimal') {
-      bound = Math.min(bound, lp.objective);
-      boundKind = 'lp-relaxation';
-    }
-  }
-  bound = Math.max(bound, totalScore);
-  return { pairOf, totalScore, method: 'flow-seat-repair', bound, boundKind, gap: bound > 0 ? (bound - totalScore) / bound : 0 };
+  const bound = Math.max(lr.bound, totalScore);
+  return { pairOf, totalScore, method: 'lagrangian', bound, boundKind: 'lagrangian', gap: bound > 0 ? (bound - totalScore) / bound : 0, iterations: lr.iterations, ...solveMs() };
 }

@@ -17,6 +17,7 @@
  */
 import type { PairSet } from './pairs.js';
 import { platformPrefers, talentPrefers } from './pairs.js';
+import { CapacityLedger } from './capacity.js';
 import type { Matching } from './types.js';
 
 /** Per-platform max-heap of held pairs with the platform's WORST held pair at the root. */
@@ -30,7 +31,9 @@ class HeldHeaps {
   ) {
     const M = caps.length;
     this.off = new Int32Array(M + 1);
-    for (let p = 0; p < M; p++) this.off[p + 1] = this.off[p] + Math.max(0, caps[p]);
+    // a platform never holds more talents than it has acceptable pairs: bounding by that keeps
+    // the heap's size at most the pair count, whatever the slots (up to 1e9 by the contract)
+    for (let p = 0; p < M; p++) this.off[p + 1] = this.off[p] + Math.max(0, Math.min(caps[p], ps.pPtr[p + 1] - ps.pPtr[p]));
     this.size = new Int32Array(M);
     this.items = new Int32Array(this.off[M]);
   }
@@ -78,8 +81,7 @@ export function talentProposing(ps: PairSet): Matching {
   const N = ps.talents;
   const pairOf = new Int32Array(N).fill(-1);
   const next = new Int32Array(N);
-  const slotsLeft = ps.freeSlots.slice();
-  const seatsLeft = ps.freeSeats.slice();
+  const ledger = new CapacityLedger(ps);
   const held = new HeldHeaps(ps, ps.freeSlots);
   const evicted: number[] = [];
   const stack: number[] = [];
@@ -90,18 +92,14 @@ export function talentProposing(ps: PairSet): Matching {
     if (k >= ps.tPtr[t + 1]) continue; // list exhausted: stays unassigned
     next[t]++;
     const p = ps.plat[k];
-    const need = ps.seats[t];
-    let slots = slotsLeft[p];
-    let seats = seatsLeft[p];
     // evict (tentatively) the platform's worst held talents while they rank below t and t does not fit
     evicted.length = 0;
-    while ((slots <= 0 || seats < need) && held.size[p] > 0 && platformPrefers(ps, k, held.worst(p))) {
+    while (!ledger.fits(p, t) && held.size[p] > 0 && platformPrefers(ps, k, held.worst(p))) {
       const w = held.pop(p);
       evicted.push(w);
-      slots++;
-      seats += ps.seats[ps.talentOf[w]];
+      ledger.leave(p, ps.talentOf[w]);
     }
-    if (slots > 0 && seats >= need) {
+    if (ledger.fits(p, t)) {
       for (const w of evicted) {
         const tw = ps.talentOf[w];
         pairOf[tw] = -1;
@@ -109,10 +107,12 @@ export function talentProposing(ps: PairSet): Matching {
       }
       held.push(p, k);
       pairOf[t] = k;
-      slotsLeft[p] = slots - 1;
-      seatsLeft[p] = seats - need;
+      ledger.join(p, t);
     } else {
-      for (const w of evicted) held.push(p, w); // undo: t is rejected, nobody moves
+      for (const w of evicted) {
+        held.push(p, w); // undo: t is rejected, nobody moves
+        ledger.join(p, ps.talentOf[w]);
+      }
       stack.push(t);
     }
   }
@@ -124,8 +124,7 @@ export function platformProposing(ps: PairSet): Matching {
   const M = ps.platforms;
   const pairOf = new Int32Array(N).fill(-1);
   const ptr = ps.pPtr.slice(0, M);
-  const slotsLeft = ps.freeSlots.slice();
-  const seatsLeft = ps.freeSeats.slice();
+  const ledger = new CapacityLedger(ps);
   const skipped: number[][] = Array.from({ length: M }, () => []);
   const queued = new Uint8Array(M);
   const queue: number[] = [];
@@ -142,14 +141,11 @@ export function platformProposing(ps: PairSet): Matching {
     const cur = pairOf[t];
     if (cur >= 0 && !talentPrefers(ps, e, cur)) return;
     if (cur >= 0) {
-      const q = ps.plat[cur];
-      slotsLeft[q]++;
-      seatsLeft[q] += ps.seats[t];
-      enqueue(q);
+      ledger.leave(ps.plat[cur], t);
+      enqueue(ps.plat[cur]);
     }
     pairOf[t] = e;
-    slotsLeft[p]--;
-    seatsLeft[p] -= ps.seats[t];
+    ledger.join(p, t);
   };
   while (queue.length > 0) {
     const p = queue.pop()!;
@@ -159,13 +155,13 @@ export function platformProposing(ps: PairSet): Matching {
     let w = 0;
     for (let i = 0; i < sk.length; i++) {
       const e = sk[i];
-      if (slotsLeft[p] > 0 && ps.seats[ps.talentOf[e]] <= seatsLeft[p]) propose(p, e);
+      if (ledger.fits(p, ps.talentOf[e])) propose(p, e);
       else sk[w++] = e;
     }
     sk.length = w;
-    while (slotsLeft[p] > 0 && ptr[p] < ps.pPtr[p + 1]) {
+    while (ledger.slotsLeft[p] > 0 && ptr[p] < ps.pPtr[p + 1]) {
       const e = ps.pPair[ptr[p]++];
-      if (ps.seats[ps.talentOf[e]] > seatsLeft[p]) sk.push(e);
+      if (!ledger.fits(p, ps.talentOf[e])) sk.push(e); // a slot is free: the seats do not fit
       else propose(p, e);
     }
   }
@@ -187,23 +183,16 @@ export function resolveBlocking(ps: PairSet, m: Matching, maxMoves = 20 * ps.tal
   const M = ps.platforms;
   const pairOf = m.pairOf.slice();
   const members: number[][] = Array.from({ length: M }, () => []);
-  const slotsLeft = ps.freeSlots.slice();
-  const seatsLeft = ps.freeSeats.slice();
-  for (let t = 0; t < N; t++) {
-    const e = pairOf[t];
-    if (e < 0) continue;
-    members[ps.plat[e]].push(e);
-    slotsLeft[ps.plat[e]]--;
-    seatsLeft[ps.plat[e]] -= ps.seats[t];
-  }
+  const ledger = CapacityLedger.of(ps, pairOf, ps.plat);
+  for (let t = 0; t < N; t++) if (pairOf[t] >= 0) members[ps.plat[pairOf[t]]].push(pairOf[t]);
   /** the pair p would drop to take pair e (-1: room without dropping; -2: cannot take it) */
   const canTake = (p: number, e: number): number => {
-    const need = ps.seats[ps.talentOf[e]];
-    if (slotsLeft[p] > 0 && seatsLeft[p] >= need) return -1;
+    const t = ps.talentOf[e];
+    if (ledger.fits(p, t)) return -1;
     let drop = -2;
     for (const u of members[p]) {
       if (!platformPrefers(ps, e, u)) continue;
-      if (seatsLeft[p] + ps.seats[ps.talentOf[u]] < need) continue;
+      if (!ledger.fitsInstead(p, t, ps.talentOf[u])) continue;
       if (drop < 0 || platformPrefers(ps, drop, u)) drop = u; // the lowest-ranked that suffices
     }
     return drop;
@@ -212,15 +201,13 @@ export function resolveBlocking(ps: PairSet, m: Matching, maxMoves = 20 * ps.tal
     const p = ps.plat[e];
     const l = members[p];
     l.splice(l.indexOf(e), 1);
-    slotsLeft[p]++;
-    seatsLeft[p] += ps.seats[ps.talentOf[e]];
+    ledger.leave(p, ps.talentOf[e]);
     pairOf[ps.talentOf[e]] = -1;
   };
   const join = (e: number) => {
     const p = ps.plat[e];
     members[p].push(e);
-    slotsLeft[p]--;
-    seatsLeft[p] -= ps.seats[ps.talentOf[e]];
+    ledger.join(p, ps.talentOf[e]);
     pairOf[ps.talentOf[e]] = e;
   };
   let moves = 0;

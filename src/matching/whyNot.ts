@@ -17,6 +17,7 @@ import { isExcluded, roomReason } from '../scoring/acceptability.js';
 import type { PairSet } from './pairs.js';
 import { platformPrefers } from './pairs.js';
 import type { Matching } from './types.js';
+import { CapacityLedger, fits } from './capacity.js';
 
 export type UnassignedCode = 'no-acceptable-platform' | 'outranked' | 'not-enough-seats' | 'blocking';
 
@@ -44,6 +45,7 @@ interface ReasonContext {
 
 const enum Why {
   NoPairs,
+  NoRoom,
   SeatsAtBest,
   Blocking,
   StableSeats,
@@ -87,6 +89,8 @@ function reasonText(c: ReasonContext, why: Why, t: number): string {
   const freeSeats = ps.freeSeats[p] - c.seatsUsed[p];
   const w = c.weakest[p];
   switch (why) {
+    case Why.NoRoom:
+      return `its best platform ${id} has no free slot left and holds nobody the matcher placed (its capacity is taken by committee pins, or it has none)`;
     case Why.SeatsAtBest:
       return `its best platform ${id} has ${freeSeats} free seats left, the team needs ${ps.seats[t]}`;
     case Why.Blocking:
@@ -136,16 +140,13 @@ export function noAcceptableReason(model: ScoringModel, t: number, scratch: RowS
 export function explainUnassigned(ps: PairSet, m: Matching, mode: 'stable' | 'optimal', platformIds: readonly string[], noPairsReason: (t: number) => string): UnassignedReason[] {
   const M = ps.platforms;
   // per platform: assigned count, seats used, and its weakest assigned pair (platform's view / reciprocal)
-  const count = new Int32Array(M);
-  const seatsUsed = new Int32Array(M);
+  const { count, seatsUsed } = CapacityLedger.of(ps, m.pairOf, ps.plat);
   const weakest = new Int32Array(M).fill(-1);
   const minS = new Float64Array(M).fill(Infinity);
   for (let t = 0; t < ps.talents; t++) {
     const e = m.pairOf[t];
     if (e < 0) continue;
     const p = ps.plat[e];
-    count[p]++;
-    seatsUsed[p] += ps.seats[t];
     if (weakest[p] < 0 || platformPrefers(ps, weakest[p], e)) weakest[p] = e;
     minS[p] = Math.min(minS[p], ps.s[e]);
   }
@@ -163,12 +164,16 @@ export function explainUnassigned(ps: PairSet, m: Matching, mode: 'stable' | 'op
     const p = ps.plat[e];
     const freeSlots = ps.freeSlots[p] - count[p];
     const freeSeats = ps.freeSeats[p] - seatsUsed[p];
-    if (freeSlots > 0 && freeSeats < ps.seats[t]) {
+    if (freeSlots > 0 && !fits(freeSlots, freeSeats, ps.seats[t])) {
       out.push(new LazyReason(t, 'not-enough-seats', Why.SeatsAtBest, ctx, p));
       continue;
     }
-    if (freeSlots > 0) {
+    if (fits(freeSlots, freeSeats, ps.seats[t])) {
       out.push(new LazyReason(t, 'blocking', Why.Blocking, ctx, p));
+      continue;
+    }
+    if (weakest[p] < 0) {
+      out.push(new LazyReason(t, 'outranked', Why.NoRoom, ctx, p));
       continue;
     }
     if (mode === 'stable') {

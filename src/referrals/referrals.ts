@@ -1,40 +1,116 @@
 /**
  * The district's two-way referral lists, from an assignment (pure).
  *
- * platform-to-government: per platform, its assigned projects ranked for policy support
- *   by merit (score x industry priority; ties by talent id), each with a suggested amount
- *   (config/referrals.ts), capped at the policy's maxSupportYuan.
- * government-to-platform: per platform, the projects the government should introduce:
- *   unassigned talents acceptable there, and talents assigned elsewhere whose reciprocal
- *   score there is higher than at their own platform; ranked by that score (ties by id),
- *   and never more than the platform's capacity left after the assignment (slots, and
- *   seats taken greedily in rank order).
+ * government-to-platform (the government introduces the projects it attracts):
+ *   per platform, `introduced` — the incoming projects the assignment places there, in the
+ *   platform's own order (platformScore desc, talent id asc) — and `reserve` — the next
+ *   acceptable incoming projects in that order that were not placed there (up to the
+ *   policy's reserveLength), each with where it went instead (or unplaced) and its margin
+ *   to the weakest introduced project (platformScore difference; absent when none was
+ *   introduced). The reserve says who comes next when a slot frees up.
+ * platform-to-government (platforms put forward projects for policy support):
+ *   per platform, its hosted projects (`hostedBy`) and the newly introduced ones, ranked by
+ *   merit = score x industry priority (ties by talent id), each with a suggested amount
+ *   (config/referrals.ts) capped at maxSupportYuan. Hosted projects scoring below the
+ *   referral minimum at their host are not referred (listed with the reason). With a
+ *   `supportBudgetYuan`, the budget is allocated across all platforms' cases
+ *   (./budget.ts) and every case says whether it is funded and, if not, why.
+ *
+ * Hosted projects never take part in the assignment (the engine removes them from the
+ * pair set), so they are never introduced anywhere nor in any reserve.
  */
 import type { SupportRule } from '../config/referrals.js';
-import { defaultSupportRule } from '../config/referrals.js';
+import { DEFAULT_RESERVE_LENGTH, defaultSupportRule } from '../config/referrals.js';
 import type { Assignment } from '../matching/assign.js';
 import type { ScoringModel } from '../scoring/kernel.js';
+import type { BudgetAllocation } from './budget.js';
+import { allocateBudget } from './budget.js';
+
+/** A hosted project scored at its host (like any pair, whatever the host's room). */
+export interface HostedPair {
+  talent: number;
+  platform: number;
+  talentScore: number;
+  platformScore: number;
+  score: number;
+}
+
+export interface ReferralInputs {
+  /** per talent: industry priority and capital sought (the support rule's inputs) */
+  priority: ArrayLike<number>;
+  capital: ArrayLike<number>;
+  /** hosted projects, in talent order */
+  hosted: readonly HostedPair[];
+}
+
+export interface ReferralPolicy {
+  maxSupportYuan: number;
+  minScoreForReferral: number;
+  supportBudgetYuan?: number | undefined;
+  reserveLength?: number | undefined;
+}
+
+export interface Funding {
+  funded: boolean;
+  yuan: number;
+  /** why a case is not funded: its suggested amount is 0, or it does not fit what is left */
+  code?: 'no-support' | 'over-budget';
+  reason?: string;
+}
 
 export interface SupportItem {
   talent: number;
+  platform: number;
+  hosted: boolean;
   score: number;
+  talentScore: number;
+  platformScore: number;
   priority: number;
   merit: number;
   supportYuan: number;
+  funding?: Funding;
 }
 
-export interface IntroductionItem {
+export interface NotReferred {
   talent: number;
   score: number;
-  status: 'unassigned' | 'better-placed';
-  /** for better-placed: its current platform and score there */
-  currentPlatform?: number;
-  currentScore?: number;
+  reason: string;
+}
+
+export interface IntroducedItem {
+  talent: number;
+  score: number;
+  talentScore: number;
+  platformScore: number;
+}
+
+export interface ReserveItem extends IntroducedItem {
+  /** the platform it was placed at instead, or -1 when unplaced */
+  placedAt: number;
+  /** its platformScore minus the weakest introduced project's; undefined when none was introduced */
+  margin?: number;
+}
+
+export interface PlatformIntroductions {
+  /** free capacity before the introductions (slots - slotsUsed, seats - seatsUsed) */
+  freeSlots: number;
+  freeSeats: number;
+  /** and after them */
+  slotsLeft: number;
+  seatsLeft: number;
+  /** incoming projects acceptable there (the demand) */
+  acceptable: number;
+  introduced: IntroducedItem[];
+  reserve: ReserveItem[];
 }
 
 export interface Referrals {
   toGovernment: SupportItem[][];
-  toPlatform: { freeSlots: number; freeSeats: number; items: IntroductionItem[] }[];
+  /** per platform: hosted projects not referred (below the referral minimum) */
+  notReferred: NotReferred[][];
+  toPlatform: PlatformIntroductions[];
+  /** present when the policy sets supportBudgetYuan */
+  budget?: Omit<BudgetAllocation, 'funded'> & { funded: number; notFunded: number };
 }
 
 /** The talent's industry-weighted government priority, in [0, 1]. */
@@ -63,53 +139,97 @@ export function supportInputs(model: ScoringModel): { priority: Float64Array; ca
   return { priority, capital: model.talents.capital };
 }
 
-export function buildReferrals(inputs: { priority: ArrayLike<number>; capital: ArrayLike<number> }, a: Assignment, maxSupportYuan: number, rule: SupportRule = defaultSupportRule): Referrals {
+const byMerit = (x: SupportItem, y: SupportItem) => y.merit - x.merit || x.talent - y.talent;
+
+export function buildReferrals(inputs: ReferralInputs, a: Assignment, policy: ReferralPolicy, rule: SupportRule = defaultSupportRule): Referrals {
   const ps = a.pairs;
   const M = ps.platforms;
+  const item = (t: number, p: number, hosted: boolean, f: number, b: number, s: number): SupportItem => {
+    const priority = inputs.priority[t];
+    return { talent: t, platform: p, hosted, score: s, talentScore: f, platformScore: b, priority, merit: s * priority, supportYuan: supportYuan(s, priority, inputs.capital[t], policy.maxSupportYuan, rule) };
+  };
+
+  // platform -> government: hosted (at or above the referral minimum) + introduced
   const toGovernment: SupportItem[][] = Array.from({ length: M }, () => []);
+  const notReferred: NotReferred[][] = Array.from({ length: M }, () => []);
+  for (const h of inputs.hosted) {
+    if (h.score >= policy.minScoreForReferral) toGovernment[h.platform].push(item(h.talent, h.platform, true, h.talentScore, h.platformScore, h.score));
+    else notReferred[h.platform].push({ talent: h.talent, score: h.score, reason: `scores ${h.score.toFixed(4)} at its host, below the referral minimum ${policy.minScoreForReferral}` });
+  }
   for (let t = 0; t < ps.talents; t++) {
     const e = a.matching.pairOf[t];
-    if (e < 0) continue;
-    const priority = inputs.priority[t];
-    const score = ps.s[e];
-    toGovernment[ps.plat[e]].push({ talent: t, score, priority, merit: score * priority, supportYuan: supportYuan(score, priority, inputs.capital[t], maxSupportYuan, rule) });
+    if (e >= 0) toGovernment[ps.plat[e]].push(item(t, ps.plat[e], false, ps.f[e], ps.b[e], ps.s[e]));
   }
-  for (const list of toGovernment) list.sort((x, y) => y.merit - x.merit || x.talent - y.talent);
+  for (const list of toGovernment) list.sort(byMerit);
 
-  // Introductions only for platforms with room left after the assignment (usually few):
-  // collecting every unassigned talent's candidates for full platforms would cost one
-  // object per acceptable pair for nothing.
-  const freeSlots = new Int32Array(M);
-  const freeSeats = new Int32Array(M);
+  // government -> platform: introduced (placed there) and the reserve, in the platform's order
+  const reserveLength = policy.reserveLength ?? DEFAULT_RESERVE_LENGTH;
+  const toPlatform: PlatformIntroductions[] = [];
   for (let p = 0; p < M; p++) {
-    freeSlots[p] = ps.freeSlots[p] - a.assignedCount[p];
-    freeSeats[p] = ps.freeSeats[p] - a.assignedSeats[p];
-  }
-  const candidates: IntroductionItem[][] = Array.from({ length: M }, () => []);
-  for (let t = 0; t < ps.talents; t++) {
-    const own = a.matching.pairOf[t];
-    for (let e = ps.tPtr[t]; e < ps.tPtr[t + 1]; e++) {
-      if (e === own) continue;
-      const p = ps.plat[e];
-      if (freeSlots[p] <= 0 || ps.seats[t] > freeSeats[p]) continue; // could never be introduced there
-      if (own < 0) candidates[p].push({ talent: t, score: ps.s[e], status: 'unassigned' });
-      else if (ps.s[e] > ps.s[own]) candidates[p].push({ talent: t, score: ps.s[e], status: 'better-placed', currentPlatform: ps.plat[own], currentScore: ps.s[own] });
+    const introduced: IntroducedItem[] = [];
+    let weakest = -1;
+    for (let k = ps.pPtr[p]; k < ps.pPtr[p + 1]; k++) {
+      const e = ps.pPair[k];
+      if (a.matching.pairOf[ps.talentOf[e]] !== e) continue;
+      introduced.push({ talent: ps.talentOf[e], score: ps.s[e], talentScore: ps.f[e], platformScore: ps.b[e] });
+      weakest = e;
     }
-  }
-  const toPlatform = candidates.map((list, p) => {
-    list.sort((x, y) => y.score - x.score || x.talent - y.talent);
-    let slots = freeSlots[p];
-    let seats = freeSeats[p];
-    const items: IntroductionItem[] = [];
-    for (const c of list) {
-      if (slots <= 0) break;
-      const need = ps.seats[c.talent];
-      if (need > seats) continue;
-      items.push(c);
-      slots--;
-      seats -= need;
+    const reserve: ReserveItem[] = [];
+    for (let k = ps.pPtr[p]; k < ps.pPtr[p + 1] && reserve.length < reserveLength; k++) {
+      const e = ps.pPair[k];
+      const t = ps.talentOf[e];
+      const own = a.matching.pairOf[t];
+      if (own === e) continue;
+      reserve.push({
+        talent: t,
+        score: ps.s[e],
+        talentScore: ps.f[e],
+        platformScore: ps.b[e],
+        placedAt: own >= 0 ? ps.plat[own] : -1,
+        ...(weakest >= 0 ? { margin: ps.b[e] - ps.b[weakest] } : {}),
+      });
     }
-    return { freeSlots: freeSlots[p], freeSeats: freeSeats[p], items };
+    toPlatform.push({
+      freeSlots: ps.freeSlots[p],
+      freeSeats: ps.freeSeats[p],
+      slotsLeft: ps.freeSlots[p] - a.assignedCount[p],
+      seatsLeft: ps.freeSeats[p] - a.assignedSeats[p],
+      acceptable: ps.pPtr[p + 1] - ps.pPtr[p],
+      introduced,
+      reserve,
+    });
+  }
+
+  const out: Referrals = { toGovernment, notReferred, toPlatform };
+  if (policy.supportBudgetYuan !== undefined) out.budget = allocate(toGovernment, policy.supportBudgetYuan, rule);
+  return out;
+}
+
+/** Allocates the budget across every platform's cases and records each case's funding. */
+function allocate(toGovernment: SupportItem[][], budgetYuan: number, rule: SupportRule): NonNullable<Referrals['budget']> {
+  const cases = toGovernment.flat().sort(byMerit);
+  const r = allocateBudget(
+    cases.map((c) => c.supportYuan),
+    cases.map((c) => c.merit),
+    budgetYuan,
+    rule.roundToYuan,
+  );
+  let funded = 0;
+  cases.forEach((c, i) => {
+    if (r.funded[i]) {
+      funded++;
+      c.funding = { funded: true, yuan: c.supportYuan };
+    } else if (c.supportYuan <= 0 || c.merit <= 0) {
+      c.funding = { funded: false, yuan: 0, code: 'no-support', reason: 'its suggested support is 0 yuan' };
+    } else {
+      c.funding = {
+        funded: false,
+        yuan: 0,
+        code: 'over-budget',
+        reason: `needs ${c.supportYuan} yuan; ${r.leftYuan} yuan of the ${budgetYuan} budget are left after the funded cases, ${r.method === 'greedy' ? 'funded in merit order while the budget lasted' : 'which together carry the most merit x support'}`,
+      };
+    }
   });
-  return { toGovernment, toPlatform };
+  const { funded: _bits, ...rest } = r;
+  return { ...rest, funded, notFunded: cases.length - funded };
 }

@@ -28,30 +28,62 @@ export interface PairExplanation {
   why: Breakdown;
 }
 
-export function explainPair(m: ScoringModel, ti: number, pi: number): PairExplanation {
+/**
+ * The numbers of a pair's explanation in a caller-owned buffer (no allocation): the writers
+ * of large outputs read these; `explainPair` wraps them in an object. Layout:
+ * [0] talentScore, [1] platformScore, [2] score, [3 .. 3+K) terms, [3+K .. 3+2K) why.
+ */
+export const EXPLAIN_SCORE = 2;
+export const EXPLAIN_TERMS = 3;
+export const EXPLAIN_WHY = 3 + TERM_COUNT;
+export const EXPLAIN_SIZE = 3 + 2 * TERM_COUNT;
+
+export interface ExplainBuffer {
+  out: Float64Array;
+  x: Float64Array;
+  lambda: Float64Array;
+  /** the pair's term weights on each side (language-aware, ./terms.ts pairWeights) */
+  wT: Float64Array;
+  wP: Float64Array;
+}
+
+export function createExplainBuffer(): ExplainBuffer {
+  return { out: new Float64Array(EXPLAIN_SIZE), x: new Float64Array(TERM_COUNT), lambda: new Float64Array(2), wT: new Float64Array(TERM_COUNT), wP: new Float64Array(TERM_COUNT) };
+}
+
+export function explainInto(m: ScoringModel, ti: number, pi: number, buf: ExplainBuffer): Float64Array {
   const { ctx, talents: T, platforms: P } = m;
   const pdoc = csrRow(P.doc, pi);
   const cosDesc = sparseDot(csrRow(T.desc, ti), pdoc);
   const cosProfile = sparseDot(csrRow(T.profile, ti), pdoc);
   const cosConcept = sparseDot(csrRow(T.concept, ti), csrRow(P.concept, pi));
-  const x = new Float64Array(TERM_COUNT);
+  const { x, lambda, out, wT, wP } = buf;
   pairTerms(ctx, T, ti, P, pi, cosDesc, cosProfile, cosConcept, x);
   // the pair's weights: the text weight its unshared language moves (./terms.ts pairWeights)
   const shared = sharedLanguage(T.zh[ti], P.zh[pi]);
-  const wT = new Float64Array(TERM_COUNT);
-  const wP = new Float64Array(TERM_COUNT);
   pairWeights(ctx, ctx.wTalent, shared, wT);
   pairWeights(ctx, ctx.wPlatform, shared, wP);
   const f = sideScore(wT, x);
   const b = sideScore(wP, x);
-  const lambda = new Float64Array(2);
-  const score = fuse(ctx.fusion, ctx.fusionTalentShare, f, b, lambda);
+  out[0] = f;
+  out[1] = b;
+  out[EXPLAIN_SCORE] = fuse(ctx.fusion, ctx.fusionTalentShare, f, b, lambda);
+  for (let k = 0; k < TERM_COUNT; k++) {
+    out[EXPLAIN_TERMS + k] = x[k];
+    out[EXPLAIN_WHY + k] = lambda[0] * wT[k] * x[k] + lambda[1] * wP[k] * x[k];
+  }
+  return out;
+}
+
+export function explainPair(m: ScoringModel, ti: number, pi: number): PairExplanation {
+  const out = explainInto(m, ti, pi, createExplainBuffer());
+  const score = out[EXPLAIN_SCORE];
   const terms = {} as Breakdown;
   const why = {} as Breakdown;
   TERMS.forEach((t, k) => {
-    terms[t] = x[k];
-    why[t] = lambda[0] * wT[k] * x[k] + lambda[1] * wP[k] * x[k];
+    terms[t] = out[EXPLAIN_TERMS + k];
+    why[t] = out[EXPLAIN_WHY + k];
   });
   const reason = rejectReason(m, ti, pi, score);
-  return { acceptable: reason === undefined, ...(reason ? { reason } : {}), talentScore: f, platformScore: b, score, terms, why };
+  return { acceptable: reason === undefined, ...(reason ? { reason } : {}), talentScore: out[0], platformScore: out[1], score, terms, why };
 }

@@ -69,10 +69,13 @@ export const MODE_TABLE: Float64Array = (() => {
 /**
  * Capacity left after hosting the talent: half from free slots (freeSlots / slots), half
  * from seats left after its needs ((freeSeats - seats) / max(1, total seats)). The pair is
- * only scored when freeSlots >= 1 and freeSeats >= seats.
+ * only scored when freeSlots >= 1 and freeSeats >= seats; `explain` also shows pairs that do
+ * not fit, so a platform with no slots at all scores 0 on slots (not 0/0) and a seat
+ * shortfall scores 0 on seats (not a negative share): the term stays in [0, 1].
  */
 export function capacityTerm(slots: number, freeSlots: number, seatsTotal: number, freeSeats: number, seats: number): number {
-  return 0.5 * (freeSlots / slots) + 0.5 * ((freeSeats - seats) / Math.max(1, seatsTotal));
+  const slotShare = slots > 0 ? freeSlots / slots : 0;
+  return 0.5 * slotShare + 0.5 * (Math.max(0, freeSeats - seats) / Math.max(1, seatsTotal));
 }
 
 /** Capital the platform can connect as a share of what the talent seeks; 1 when none is sought. */

@@ -95,6 +95,13 @@ CREATE TABLE IF NOT EXISTS artifacts (
 export class Store {
   /** The handle stays inside: callers use the named queries below, never SQL. */
   private readonly db: Database.Database;
+  /** statements of the serving path, prepared once (a prepare per request cost more than the read) */
+  private readonly prepared = new Map<string, Database.Statement>();
+  private prep(sql: string): Database.Statement {
+    let st = this.prepared.get(sql);
+    if (!st) this.prepared.set(sql, (st = this.db.prepare(sql)));
+    return st;
+  }
 
   /**
    * Opens (read-write: creates) the snapshot database. Fails with E_IO naming the file when
@@ -162,7 +169,7 @@ export class Store {
   }
 
   latestComplete(): RunRow | undefined {
-    return this.db.prepare(`SELECT * FROM runs WHERE status = 'complete' ORDER BY id DESC LIMIT 1`).get() as RunRow | undefined;
+    return this.prep(`SELECT * FROM runs WHERE status = 'complete' ORDER BY id DESC LIMIT 1`).get() as RunRow | undefined;
   }
 
   /** The run to resume: the newest run still marked running, with the same fingerprint. */
@@ -250,7 +257,7 @@ export class Store {
   /** One entity's stored recommendation line (contract JSON) in a run, or undefined for an unknown id. */
   recommendationLine(runId: number, side: 'talent' | 'platform', id: string): string | undefined {
     const sql = side === 'talent' ? 'SELECT line FROM talent_recs WHERE run_id = ? AND talent_id = ?' : 'SELECT line FROM platform_recs WHERE run_id = ? AND platform_id = ?';
-    return this.db.prepare(sql).pluck().get(runId, id) as string | undefined;
+    return this.prep(sql).pluck().get(runId, id) as string | undefined;
   }
 
   /** An artifact's parts in order (large artifacts are stored in parts, never as one string). */

@@ -38,6 +38,12 @@ export interface GenerateOptions {
    * (a free slot and enough free seats). Curated records are off unless asked for. Default false.
    */
   planted?: boolean;
+  /**
+   * share of generated talents already hosted by a platform of their primary industry
+   * (`hostedBy`, within the host's slotsUsed / seatsUsed). Default 0. Drawn from a
+   * separate seeded stream, so the rest of the district does not change with it.
+   */
+  hostedShare?: number;
 }
 
 /** One talent's planted truth. */
@@ -236,5 +242,27 @@ export function generateDistrict(o: GenerateOptions): District {
       }
     });
   }
+  if ((o.hostedShare ?? 0) > 0) hostSome(talents, primaries, platforms, o.hostedShare!, rng(o.seed ^ 0x5eed));
   return { industries, platforms, talents, outcomes, ...(planted ? { truth } : {}) };
+}
+
+/**
+ * Marks about `share` of the generated talents as hosted (`hostedBy`) by a platform of
+ * their primary industry, never more per platform than its slotsUsed and seatsUsed hold.
+ * Curated talents (the article's teams) are left as they are.
+ */
+function hostSome(talents: Talent[], primaries: string[], platforms: Platform[], share: number, h: () => number): void {
+  const slots = new Map(platforms.map((p) => [p.id, p.capacity.slotsUsed]));
+  const seats = new Map(platforms.map((p) => [p.id, p.capacity.seatsUsed]));
+  const curated = new Set(CURATED_TALENTS.map((t) => t.id));
+  talents.forEach((t, ti) => {
+    if (curated.has(t.id) || h() >= share) return;
+    const need = t.needs?.seats ?? t.teamSize ?? 1;
+    const hosts = platforms.filter((p) => (p.industries[primaries[ti]] ?? 0) > 0 && slots.get(p.id)! > 0 && seats.get(p.id)! >= need);
+    if (hosts.length === 0) return;
+    const p = hosts[Math.floor(h() * hosts.length)];
+    t.hostedBy = p.id;
+    slots.set(p.id, slots.get(p.id)! - 1);
+    seats.set(p.id, seats.get(p.id)! - need);
+  });
 }

@@ -75,3 +75,6 @@ export const JIANGDONG_POLICY = {
   maxSupportYuan: 1_000_000,
   minScoreForReferral: 0.35,
 };
+
+/** The fixtures' support budget for the cycle (policy.json `supportBudgetYuan`): binds, so the allocation decides. */
+export const JIANGDONG_SUPPORT_BUDGET_YUAN = 30_000_000;

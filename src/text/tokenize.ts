@@ -8,20 +8,34 @@
  *    turned into bigrams with their single-character neighbours (跨|境|电|商 -> 跨境 境电 电商),
  *    the usual fallback for out-of-dictionary compounds; an isolated single character is
  *    dropped (mostly particles and function words).
+ * Long Han runs are segmented in bounded windows (HAN_WINDOW characters): ICU's segmenter
+ * grows superlinearly on one long run (40k characters 0.5 s, 80k 10 s), so a window is
+ * segmented, its last word (possibly cut by the window edge) is put back, and the next
+ * window starts there. Work is linear in the run's length; runs up to HAN_WINDOW characters
+ * (every run of ordinary text) are segmented whole, exactly as before.
  * Deterministic and free of I/O. Memos make repeats cheap without changing any output: a
  * stem memo for English words and a run memo for Han runs (ICU segmentation is the costliest
  * step of vectorizing, and profiles repeat their phrases: docs/PERFORMANCE.md). Both are
  * bounded and simply cleared when full.
  */
-import { WordTokenizer } from 'natural/lib/natural/tokenizers/index.js';
 import { PorterStemmer } from 'natural/lib/natural/stemmers/index.js';
 import { words as enStopWords } from 'natural/lib/natural/util/stopwords.js';
 import { words as zhStopWords } from 'natural/lib/natural/util/stopwords_zh.js';
 
 const HAN_RUN = /\p{Script=Han}+/gu;
+/** natural's WordTokenizer pattern (natural/lib/natural/tokenizers/regexp_tokenizer.js) */
+const WORD_GAP = /[^A-Za-zА-Яа-я0-9_]+/;
+
+/**
+ * Longest Han run segmented in one piece (UTF-16 units). Longer runs are cut into windows of
+ * this size at word boundaries. 512 keeps each window's segmentation cheap (~0.3 ms) while no
+ * run in ordinary prose (a sentence without punctuation) comes near it.
+ */
+export const HAN_WINDOW = 512;
+/** Runs longer than this are not memoised (a memo of huge keys would hold the text twice). */
+const MAX_MEMO_RUN = 2 * HAN_WINDOW;
 
 export class Tokenizer {
-  private readonly word = new WordTokenizer();
   private readonly segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
   private readonly enStop = new Set(enStopWords);
   private readonly zhStop = new Set(zhStopWords);
@@ -50,7 +64,10 @@ export class Tokenizer {
   }
 
   private latin(s: string, out: string[]): void {
-    for (const w of this.word.tokenize(s)) {
+    // natural's WordTokenizer is s.split(WORD_GAP) without the empty strings; the length
+    // rule below drops those already, so the split is used directly (same tokens, without
+    // the library's array copies: a hot spot of vectorizing 100k profiles)
+    for (const w of s.split(WORD_GAP)) {
       if (w.length < 2 || this.enStop.has(w)) continue;
       out.push(this.stem(w));
     }
@@ -72,10 +89,31 @@ export class Tokenizer {
       const fresh: string[] = [];
       this.segmentHan(run, fresh);
       toks = fresh;
-      if (this.runs.size >= this.maxRuns) this.runs.clear();
-      this.runs.set(run, toks);
+      if (run.length <= MAX_MEMO_RUN) {
+        if (this.runs.size >= this.maxRuns) this.runs.clear();
+        this.runs.set(run, toks);
+      }
     }
     for (const t of toks) out.push(t);
+  }
+
+  /** The dictionary words of a run, a window at a time; see HAN_WINDOW. */
+  private *words(run: string): Generator<{ segment: string; isWordLike: boolean }> {
+    if (run.length <= HAN_WINDOW) {
+      for (const seg of this.segmenter.segment(run)) yield { segment: seg.segment, isWordLike: seg.isWordLike === true };
+      return;
+    }
+    let pos = 0;
+    while (pos < run.length) {
+      let end = Math.min(run.length, pos + HAN_WINDOW);
+      // never cut a surrogate pair (Han extension planes)
+      if (end < run.length && (run.charCodeAt(end - 1) & 0xfc00) === 0xd800) end--;
+      const segs = [...this.segmenter.segment(run.slice(pos, end))];
+      // the last word may be cut by the window edge: segment it again with what follows
+      const keep = end < run.length && segs.length > 1 ? segs.length - 1 : segs.length;
+      for (let i = 0; i < keep; i++) yield { segment: segs[i].segment, isWordLike: segs[i].isWordLike === true };
+      pos = keep < segs.length ? pos + segs[keep].index : end;
+    }
   }
 
   private segmentHan(run: string, out: string[]): void {
@@ -86,7 +124,7 @@ export class Tokenizer {
       }
       singles = [];
     };
-    for (const seg of this.segmenter.segment(run)) {
+    for (const seg of this.words(run)) {
       if (!seg.isWordLike) {
         flush();
         continue;

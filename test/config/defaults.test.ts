@@ -41,7 +41,7 @@ describe('config', () => {
 
   it('one MILP time limit (30 s) and the tuner\'s documented defaults', () => {
     expect(defaultAssignOptions.timeLimitSec).toBe(30);
-    expect(defaultTuneOptions).toEqual({ budget: 40, seed: 1, folds: 5, objective: 'balanced', exposurePenalty: 0.1, k: 10 });
+    expect(defaultTuneOptions).toEqual({ budget: 40, seed: 1, folds: 5, objective: 'balanced', exposurePenalty: 0.1, k: 10, method: 'random' });
     const e = createEngine(dataset([platform('p-a'), platform('p-b')], [talent('t-1'), talent('t-2')]));
     const r = tune(e, [{ talentId: 't-1', platformId: 'p-a', outcome: 'signed' }], { budget: 2, folds: 2 });
     expect(r.options).toEqual({ ...defaultTuneOptions, budget: 2, folds: 2 });

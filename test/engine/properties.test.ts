@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/engine/engine.js';
-import { recommendationRecords } from '../../src/engine/format.js';
+import { recommendationLines, recommendationRecords } from '../../src/engine/format.js';
 import { rankRange } from '../../src/ranking/twoWay.js';
 import { createTopK, finalizeTopK, mergeTopK } from '../../src/vector/topk.js';
 import { FUSIONS } from '../../src/config/weights.js';
 import { MODES, STAGES, TALENT_LEVELS } from '../../src/domain/schemas.js';
 import type { Platform, Talent } from '../../src/domain/schemas.js';
-import { dataset, industries } from '../helpers.js';
+import { dataset, industries, platform, talent } from '../helpers.js';
 
 const WORDS = ['fintech', 'payment', 'logistics', 'port', 'design', 'animation', 'recruitment', 'consulting', 'software', 'vision', '金融', '物流', '动漫设计', '招聘', '跨境电商', 'e-commerce', 'think tank', 'venture capital'];
 const text = fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 12 }).map((w) => w.join(' '));
@@ -142,6 +142,27 @@ describe('scoring invariants (property-based)', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('the string-built JSON Lines are the bytes of JSON.stringify of the records', () => {
+    fc.assert(
+      fc.property(instance, ({ data, k }) => {
+        const e = createEngine(data);
+        const rec = e.recommend({ k });
+        expect([...recommendationLines(e, rec)]).toEqual([...recommendationRecords(e, rec)].map((r) => JSON.stringify(r)));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('string-built lines escape ids as JSON does (quotes, backslashes, control and non-BMP characters)', () => {
+    const ids = ['p"q', 'p\\r', 'p\u0001\n', '平台😀', 'p\u2028'];
+    const e = createEngine(dataset(ids.map((id) => platform(id, { description: 'fintech payment' })), [talent('t"1', { description: 'fintech payment' }), talent('t\\2', { description: 'payment' })]));
+    const rec = e.recommend({ k: 3 });
+    const lines = [...recommendationLines(e, rec)];
+    expect(lines).toEqual([...recommendationRecords(e, rec)].map((r) => JSON.stringify(r)));
+    expect(lines.map((l) => JSON.parse(l).id)).toEqual(['t"1', 't\\2', ...[...ids].sort()]);
+    expect(JSON.parse(lines[0]).items.length).toBeGreaterThan(0);
   });
 
   it('output is identical byte for byte across runs and input orders', () => {

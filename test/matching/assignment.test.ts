@@ -45,14 +45,20 @@ describe('assignment and referrals on a known instance', () => {
     });
   }
 
-  it('refers assigned projects to the government with capped support, and introduces only within free capacity', () => {
+  it('refers assigned projects to the government with capped support; introduces them to the platform and keeps the runner-up in reserve', () => {
     const a = engine.match();
     const lines = [...referralRecords(recordContext(engine), engine.refer(a))] as any[];
     const toGov = lines.filter((l) => l.direction === 'platform-to-government');
-    expect(toGov.find((l) => l.platformId === 'p-a').items.map((i: any) => i.talentId)).toEqual(['t-1']);
+    expect(toGov.find((l) => l.platformId === 'p-a').items.map((i: any) => [i.talentId, i.hosted])).toEqual([['t-1', false]]);
     for (const l of toGov) for (const i of l.items) expect(i.supportYuan).toBeLessThanOrEqual(data.policy.maxSupportYuan);
     const toPlat = lines.filter((l) => l.direction === 'government-to-platform');
-    expect(toPlat.find((l) => l.platformId === 'p-a')).toMatchObject({ freeSlots: 0, items: [] });
+    const pa = toPlat.find((l) => l.platformId === 'p-a');
+    // one free slot: t-1 introduced; t-2 (acceptable, outranked) is the reserve, unplaced, below the weakest introduced
+    expect(pa).toMatchObject({ freeSlots: 1, slotsLeft: 0, acceptable: 2 });
+    expect(pa.introduced.map((i: any) => i.talentId)).toEqual(['t-1']);
+    expect(pa.reserve.map((i: any) => [i.talentId, i.status])).toEqual([['t-2', 'unplaced']]);
+    expect(pa.reserve[0].margin).toBeLessThan(0);
+    expect(pa.reserve[0].margin).toBeCloseTo(pa.reserve[0].platformScore - pa.introduced[0].platformScore, 12);
   });
 
   it('support rule: capital need, priority and score, capped, rounded down to 1,000 yuan', () => {
@@ -74,11 +80,18 @@ describe('assignment on the Jiangdong fixtures', () => {
     engine = await fixtureEngine();
   });
 
-  it('uses exactly the pairs `score` lists as acceptable, and never exceeds capacity', () => {
+  it('uses exactly the pairs `score` lists as acceptable (less the hosted projects\', which are never re-assigned), and never exceeds capacity', () => {
     const acceptable = new Set<string>();
-    for (const p of engine.pairs()) acceptable.add(`${p.talent}:${p.platform}`);
+    let hostedPairs = 0;
+    for (const p of engine.pairs()) {
+      if (engine.hostOf[p.talent] >= 0) hostedPairs++;
+      else acceptable.add(`${p.talent}:${p.platform}`);
+    }
+    const hosted = [...engine.hostOf].filter((p) => p >= 0).length;
+    expect(hosted).toBe(125);
+    expect(hostedPairs).toBeGreaterThan(0);
     for (const mode of ['stable', 'optimal'] as const) {
-      const a = engine.match({ mode, milpMaxPairs: 0 });
+      const a = engine.match({ mode, milpMaxPairs: 0, maxIterations: 4 });
       expect(a.pairs.plat.length).toBe(acceptable.size);
       for (let t = 0; t < a.pairs.talents; t++) {
         const e = a.matching.pairOf[t];
@@ -89,19 +102,19 @@ describe('assignment on the Jiangdong fixtures', () => {
         expect(p.slotsUsed).toBeLessThanOrEqual(p.slots);
         expect(p.seatsUsed).toBeLessThanOrEqual(p.seats);
       }
-      expect(rec.assignments.length + rec.unassigned.length).toBe(engine.model.talents.count);
+      expect(rec.assignments.length + rec.unassigned.length + hosted).toBe(engine.model.talents.count);
     }
   });
 
   it('the referral introductions never exceed any platform free capacity', () => {
     const a = engine.match();
     const r = engine.refer(a);
-    r.toPlatform.forEach((g, p) => {
-      expect(g.items.length).toBeLessThanOrEqual(Math.max(0, g.freeSlots));
-      const seats = g.items.reduce((n, i) => n + a.pairs.seats[i.talent], 0);
+    r.toPlatform.forEach((g) => {
+      expect(g.introduced.length).toBeLessThanOrEqual(Math.max(0, g.freeSlots));
+      const seats = g.introduced.reduce((n, i) => n + a.pairs.seats[i.talent], 0);
       expect(seats).toBeLessThanOrEqual(Math.max(0, g.freeSeats));
-      for (const i of g.items) if (i.status === 'better-placed') expect(i.score).toBeGreaterThan(i.currentScore!);
-      expect(p).toBeGreaterThanOrEqual(0);
+      expect(g.slotsLeft).toBe(g.freeSlots - g.introduced.length);
+      expect(g.seatsLeft).toBe(g.freeSeats - seats);
     });
   });
 });
@@ -113,7 +126,7 @@ describe('why-not reasons are consistent with the final assignment (fixtures)', 
   });
   it('an outranked talent really ranks below the weakest talent kept at the named platform (margin >= 0)', () => {
     for (const mode of ['stable', 'optimal'] as const) {
-      const a = engine.match({ mode, milpMaxPairs: 0 });
+      const a = engine.match({ mode, milpMaxPairs: 0, maxIterations: 4 });
       expect(a.unassigned.length).toBeGreaterThan(0);
       for (const u of a.unassigned) {
         expect(u.reason.length).toBeGreaterThan(20);
@@ -134,7 +147,7 @@ describe('assignment JSON in parts', () => {
     engine = await fixtureEngine();
   });
   it('concatenates to exactly JSON.stringify of the record, for every mode', () => {
-    for (const o of [{ mode: 'stable' as const }, { mode: 'stable' as const, proposer: 'platform' as const }, { mode: 'optimal' as const, milpMaxPairs: 0 }]) {
+    for (const o of [{ mode: 'stable' as const }, { mode: 'stable' as const, proposer: 'platform' as const }, { mode: 'optimal' as const, milpMaxPairs: 0, maxIterations: 4 }]) {
       const a = engine.match(o);
       const c = recordContext(engine);
       expect([...assignmentJsonParts(c, a, 100)].join('')).toBe(JSON.stringify(assignmentRecord(c, a)));

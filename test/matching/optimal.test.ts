@@ -139,7 +139,7 @@ describe('optimal assignment', () => {
         const res = optimalAssignment(ps, { solver, milpMaxPairs: 0 });
         expect(feasible(ps, res.pairOf)).toBe(true);
         expect(res.bound).toBeGreaterThanOrEqual(res.totalScore - 1e-9);
-        if (res.method === 'flow-seat-repair') {
+        if (res.method === 'lagrangian') {
           const lp = solver.solve(transportationLp(r), { timeLimitSec: 30 });
           // a valid bound is at most the slots-only LP (it relaxes fewer constraints) and at least the solution
           expect(res.bound).toBeLessThanOrEqual(lp.objective + 1e-6);

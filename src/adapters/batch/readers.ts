@@ -1,5 +1,6 @@
 /** Reading snapshots back: export in the contract's formats, and diffs between runs. */
 import { join } from 'node:path';
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { TalentmatchError } from '../../errors.js';
 import type { RunRow } from '../../store/store.js';
 import { Store } from '../../store/store.js';
@@ -16,25 +17,39 @@ export function pickRun(store: Store, id: number | undefined, what = '--run'): R
   return r;
 }
 
-/** Writes recommendations.jsonl, assignment.json and referrals.jsonl of a snapshot into dir. */
+/**
+ * Writes recommendations.jsonl, assignment.json and referrals.jsonl of a snapshot into dir.
+ * All three are written into a temporary folder inside dir first and renamed into place only
+ * when every one is complete: an export that fails midway leaves the previous files as they
+ * were and no partial ones.
+ */
 export async function exportRun(store: Store, run: RunRow, dir: string): Promise<string[]> {
-  const rec = join(dir, 'recommendations.jsonl');
-  await writeLines(rec, (function* () {
-    yield* store.talentLines(run.id);
-    yield* store.platformLines(run.id);
-  })());
-  const asg = join(dir, 'assignment.json');
-  await writeParts(asg, store.artifactParts(run.id, 'assignment.json'));
-  const ref = join(dir, 'referrals.jsonl');
-  await writeChunks(ref, (function* () {
-    let any = false;
-    for (const p of store.artifactParts(run.id, 'referrals.jsonl')) {
-      any = true;
-      yield p;
-    }
-    if (any) yield '\n';
-  })());
-  return [rec, asg, ref];
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw new TalentmatchError('E_IO', `${dir}: cannot create the export folder (${(e as Error).message})`);
+  }
+  const tmp = await mkdtemp(join(dir, '.export-'));
+  const names = ['recommendations.jsonl', 'assignment.json', 'referrals.jsonl'] as const;
+  try {
+    await writeLines(join(tmp, names[0]), (function* () {
+      yield* store.talentLines(run.id);
+      yield* store.platformLines(run.id);
+    })());
+    await writeParts(join(tmp, names[1]), store.artifactParts(run.id, 'assignment.json'));
+    await writeChunks(join(tmp, names[2]), (function* () {
+      let any = false;
+      for (const p of store.artifactParts(run.id, 'referrals.jsonl')) {
+        any = true;
+        yield p;
+      }
+      if (any) yield '\n';
+    })());
+    for (const n of names) await rename(join(tmp, n), join(dir, n));
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+  return names.map((n) => join(dir, n));
 }
 
 export interface Move {

@@ -16,13 +16,21 @@
  *    snapshot is assembled in id order, so 1, 2 or 4 threads give the same bytes.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
-import { readLines } from '../files/lines.js';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ioError, readLines, tooLongExpectation } from '../files/lines.js';
+import { jsonLineIssue } from '../files/read.js';
+import { acquireBatchLock } from './lock.js';
+import { publishRefusal } from '../../engine/publish.js';
+import type { ReaderLimits } from '../../config/limits.js';
+import { ISSUE_CAP, readerLimits } from '../../config/limits.js';
 import { availableParallelism } from 'node:os';
 import { serialize, deserialize } from 'node:v8';
 import type { Industry, Platform, Policy, Talent } from '../../domain/schemas.js';
 import { TalentSchema } from '../../domain/schemas.js';
-import { issuesFromZod, renderValue } from '../../domain/validate.js';
+import { HostedTally, issuesFromZod, renderValue } from '../../domain/validate.js';
 import type { InputIssue } from '../../errors.js';
 import { TalentmatchError, inputError } from '../../errors.js';
 import type { WeightsInput } from '../../config/weights.js';
@@ -32,8 +40,9 @@ import { Tokenizer } from '../../text/tokenize.js';
 import { TokenCache } from '../../text/cache.js';
 import { finishPairSet } from '../../matching/pairs.js';
 import type { AssignOptions } from '../../matching/assign.js';
-import { assignPairs } from '../../matching/assign.js';
+import { assignIncoming, countHosted, hostIndex, hostedPairs } from '../../engine/hosted.js';
 import { buildReferrals } from '../../referrals/referrals.js';
+import { explainPlaced } from './placed.js';
 import { assignmentJsonParts, referralRecords } from '../../engine/formatAssignment.js';
 import { packPlatformSide } from '../../workers/pack.js';
 import { createChunkPool } from '../../workers/pool.js';
@@ -49,6 +58,8 @@ export interface BatchInputs {
   policy: Policy;
   weights?: WeightsInput;
   talentsPath: string;
+  /** named in input errors about the platforms' counts (default "platforms") */
+  platformsFile?: string;
 }
 
 /** Where chunks are scored: the local worker-thread pool (default) or a distributed queue. */
@@ -82,6 +93,12 @@ export interface BatchOptions {
   cap?: number;
   now?: () => string;
   onProgress?: (bytes: number, totalBytes: number) => void;
+  /** publish even when the talents shrank below the guard's share of the previous snapshot (or are empty) */
+  allowShrink?: boolean;
+  /** how long to wait for another batch holding the database (default 0: fail at once) */
+  lockWaitMs?: number;
+  /** line and file size limits (default: from the environment, else the documented defaults) */
+  limits?: ReaderLimits;
 }
 
 export interface BatchSummary {
@@ -133,12 +150,53 @@ const sha = (s: string | Buffer) => createHash('sha256').update(s).digest('hex')
 
 async function fileHash(path: string): Promise<string> {
   const h = createHash('sha256');
+  const stream = createReadStream(path);
   try {
-    for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+    for await (const chunk of stream) h.update(chunk as Buffer);
   } catch (e) {
-    throw new TalentmatchError('E_IO', `${path}: cannot read (${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message})`);
+    throw ioError(path, e);
+  } finally {
+    stream.destroy();
   }
   return h.digest('hex');
+}
+
+/**
+ * The talents input, read once. A regular file is hashed up front (the run's fingerprint, for
+ * --resume) and hashed again as it streams; the two must agree. Anything else (a pipe,
+ * `<(cat f)`, a FIFO) can only be read once: it is copied into a private temporary file
+ * while being hashed, and the run reads that copy. Before this a pipe was drained by the
+ * hash and the run saw an empty file (and published a snapshot of 0 talents).
+ */
+async function talentsSource(path: string): Promise<{ path: string; hash: string; cleanup(): void }> {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    throw ioError(path, e);
+  }
+  if (st.isDirectory()) throw ioError(path, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
+  if (st.isFile()) return { path, hash: await fileHash(path), cleanup: () => undefined };
+  const dir = mkdtempSync(join(tmpdir(), 'talentmatch-input-'));
+  const copy = join(dir, 'talents.jsonl');
+  const h = createHash('sha256');
+  const out = createWriteStream(copy);
+  const input = createReadStream(path);
+  try {
+    for await (const chunk of input) {
+      h.update(chunk as Buffer);
+      if (!out.write(chunk)) await once(out, 'drain');
+    }
+    out.end();
+    await once(out, 'finish');
+  } catch (e) {
+    out.destroy();
+    rmSync(dir, { recursive: true, force: true });
+    throw ioError(path, e);
+  } finally {
+    input.destroy();
+  }
+  return { path: copy, hash: h.digest('hex'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** The platform side of a run and its fingerprint (coordinator and queue workers compute it alike). */
@@ -161,20 +219,24 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
   // The batch keeps each talent's best 50 platforms for the assignment by default: every
   // acceptable pair of a large reserve would not fit in memory (100k x 1k is ~100M pairs).
   const assignOpts: AssignOptions = { mode: 'stable', proposer: 'talent', ...o.assign, maxPrefs: o.assign?.maxPrefs ?? DEFAULT_BATCH_MAX_PREFS };
-  const cap = o.cap ?? 100;
+  const cap = o.cap ?? ISSUE_CAP;
 
   const { side, platforms, weights, fingerprint: platformFp } = platformSideOf(inputs);
   const platformIds = side.platforms.ids;
   const industryIds = new Set(inputs.industries.map((i) => i.id));
 
   const optionsKey = JSON.stringify({ k, kPlatform, chunkSize, mode: assignOpts.mode, proposer: assignOpts.proposer, maxPrefs: assignOpts.maxPrefs, skipInvalid: o.skipInvalid === true });
-  const fingerprint = sha(`${platformFp}\n${optionsKey}\n${await fileHash(inputs.talentsPath)}`);
-  const totalBytes = statSync(inputs.talentsPath).size;
-
-  const store = new Store(o.db);
+  const limits = o.limits ?? readerLimits(process.env);
+  const lock = await acquireBatchLock(o.db, { waitMs: o.lockWaitMs ?? 0 });
+  let source: Awaited<ReturnType<typeof talentsSource>> | undefined;
+  let store: Store | undefined;
   let pool: ChunkDispatcher | undefined;
   let runId = -1;
   try {
+    source = await talentsSource(inputs.talentsPath);
+    const fingerprint = sha(`${platformFp}\n${optionsKey}\n${source.hash}`);
+    const totalBytes = statSync(source.path).size;
+    store = new Store(o.db);
     let resumed = false;
     if (o.resume) {
       const r = store.resumable(fingerprint);
@@ -189,7 +251,7 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
     const done = store.doneChunks(runId);
     const pack = packPlatformSide(side);
     pool = o.dispatcher
-      ? await o.dispatcher({ pack, runId, platformFingerprint: platformFp, talentsPath: inputs.talentsPath })
+      ? await o.dispatcher({ pack, runId, platformFingerprint: platformFp, talentsPath: source.path })
       : (() => {
           const local = createChunkPool(pack, threads);
           return { concurrency: threads, run: (t: ChunkTask) => local.run(t), destroy: () => local.destroy() };
@@ -203,6 +265,7 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
       else omitted++;
     };
     const seen = new Map<string, number>();
+    const hostedTally = new HostedTally();
     let chunkId = 0;
     let buf: Talent[] = [];
     let bufStart = 0;
@@ -234,7 +297,7 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
         return;
       }
       const key = chunkKey(talents);
-      if (baseId !== undefined && store.reuseChunk(runId, id, baseId, key, startLine, endLine)) {
+      if (baseId !== undefined && store!.reuseChunk(runId, id, baseId, key, startLine, endLine)) {
         reused++;
         return;
       }
@@ -242,7 +305,7 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
       const p = pool!
         .run(task)
         .then((res) => {
-          store.writeChunk(chunkRows(runId, key, task, res));
+          store!.writeChunk(chunkRows(runId, key, task, res));
           scored++;
           scoredTalents += res.ids.length;
         })
@@ -256,21 +319,26 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
 
     let bytes = 0;
     let lineNo = 0;
+    // problems name the file the user gave, also when the run reads a copy of a pipe
     const file = inputs.talentsPath;
-    for await (const ln of readLines(inputs.talentsPath)) {
+    const streamed = createHash('sha256');
+    for await (const ln of readLines(source.path, undefined, { maxLineBytes: limits.maxLineBytes, onChunk: (b) => streamed.update(b) })) {
       const text = ln.text;
       lineNo = ln.line;
       bytes = ln.end;
       if (lineNo % 1000 === 0) o.onProgress?.(Math.min(bytes, totalBytes), totalBytes);
       if (failure) break;
-      const trimmed = text.trim();
-      if (trimmed === '') continue;
       const lineIssues: InputIssue[] = [];
+      if (ln.tooLong !== undefined) {
+        lineIssues.push({ file, line: lineNo, path: '', expected: tooLongExpectation(limits.maxLineBytes), got: `${ln.tooLong.toLocaleString('en-US')} bytes` });
+      } else if (text.trim() === '') continue;
       let raw: unknown;
-      try {
-        raw = JSON.parse(trimmed);
-      } catch (e) {
-        lineIssues.push({ file, line: lineNo, path: '', expected: 'one JSON object per line', got: `invalid JSON (${(e as Error).message.replace(/^.*?: /, '')})` });
+      if (lineIssues.length === 0) {
+        try {
+          raw = JSON.parse(text.trim());
+        } catch (e) {
+          lineIssues.push(jsonLineIssue(file, lineNo, e));
+        }
       }
       let talent: Talent | undefined;
       if (lineIssues.length === 0) {
@@ -287,6 +355,7 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
         talent.excludePlatforms?.forEach((pid, i) => {
           if (!side.platformIndex.has(pid)) lineIssues.push({ file, line: lineNo, path: `excludePlatforms[${i}]`, expected: 'an existing platform id', got: renderValue(pid) });
         });
+        if (talent.hostedBy !== undefined && !side.platformIndex.has(talent.hostedBy)) lineIssues.push({ file, line: lineNo, path: 'hostedBy', expected: 'an existing platform id', got: renderValue(talent.hostedBy) });
       }
       if (lineIssues.length > 0) {
         if (o.skipInvalid) {
@@ -296,6 +365,7 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
         continue;
       }
       seen.set(talent!.id, lineNo);
+      hostedTally.add(talent!, { file, line: lineNo });
       if (buf.length === 0) {
         bufStart = lineNo;
         bufStartByte = ln.start;
@@ -306,6 +376,9 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
       if (buf.length >= chunkSize) await flush();
     }
     await flush();
+    // hosted projects against their hosts' counts: known only once every line is read, and
+    // never skippable (the projects are in chunks already)
+    for (const i of hostedTally.issues(platforms.map((p) => ({ value: p, at: { file: inputs.platformsFile ?? 'platforms' } })))) addIssue(i);
     await Promise.all(inFlight);
     seen.clear(); // the duplicate check is done: free the ids before the final assembly
     // every chunk is in the store: release the workers (their heaps and isolates) before the
@@ -315,6 +388,9 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
     o.onProgress?.(totalBytes, totalBytes);
     if (failure) throw failure;
     if (issues.length > 0) throw inputError(issues, omitted);
+    if (streamed.digest('hex') !== source.hash) {
+      throw new TalentmatchError('E_IO', `${file}: the file changed while the batch was reading it; run the batch again on a file that is not being written`);
+    }
 
     const tStream = performance.now();
     // ---- finalize: platform lines, assignment, referrals; publish atomically ----
@@ -334,6 +410,7 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
     const priority = new Grow(new Float64Array(1024));
     const capital = new Grow(new Float64Array(1024));
     const noPairs: string[] = [];
+    const hostedBy: (string | undefined)[] = [];
     for (const row of store.talentPrefs(runId)) {
       talentIds.push(row.talent_id);
       const pr = deserialize(row.prefs) as { plat: Int32Array; f: Float64Array; b: Float64Array; s: Float64Array };
@@ -344,7 +421,8 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
         s.push(pr.s[j]);
       }
       tPtr.push(plat.n);
-      const meta = JSON.parse(row.meta) as { priority: number; capital: number; seats: number; noPairs: string };
+      const meta = JSON.parse(row.meta) as { priority: number; capital: number; seats: number; noPairs: string; hostedBy?: string };
+      hostedBy.push(meta.hostedBy);
       seats.push(meta.seats);
       priority.push(meta.priority);
       capital.push(meta.capital);
@@ -352,9 +430,20 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
     }
     const N = talentIds.length;
     const ps = finishPairSet(N, M, tPtr.done(), plat.done(), f.done(), b.done(), s.done(), seats.done(), side.platforms.freeSlots, side.platforms.freeSeats);
-    const assignment = assignPairs(ps, assignOpts, platformIds, (t) => noPairs[t]);
-    const ctx = { talentIds, platformIds, platforms };
-    const referrals = buildReferrals({ priority: priority.done(), capital: capital.done() }, assignment, inputs.policy.maxSupportYuan);
+    const hostOf = hostIndex(hostedBy, side.platformIndex);
+    const assignment = assignIncoming(ps, hostOf, assignOpts, platformIds, (t) => noPairs[t]);
+    // the placed pairs (introduced and hosted) explained for the referral lines
+    const wanted = new Map<string, number>();
+    for (let t = 0; t < N; t++) {
+      const e = assignment.matching.pairOf[t];
+      if (e >= 0) wanted.set(talentIds[t], assignment.pairs.plat[e]); // the assignment's pair set (hosted pairs taken out)
+      else if (hostOf[t] >= 0) wanted.set(talentIds[t], hostOf[t]);
+    }
+    // the copy the run streamed (a pipe or FIFO can be read only once; a regular file is its own path)
+    const placed = await explainPlaced(side, source!.path, wanted);
+    const explained = (t: number) => placed.get(talentIds[t])!;
+    const ctx = { talentIds, platformIds, platforms, why: (t: number) => explained(t).why };
+    const referrals = buildReferrals({ priority: priority.done(), capital: capital.done(), hosted: hostedPairs(hostOf, explained) }, assignment, inputs.policy);
     const referralParts = (function* () {
       let first = true;
       for (const r of referralRecords(ctx, referrals)) {
@@ -362,6 +451,12 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
         first = false;
       }
     })();
+    // the publish guard: an empty or sharply smaller talent set than the snapshot served now
+    // is far more often a truncated nightly file than a real change
+    const previous = store.latestComplete();
+    const prevTalents = previous?.summary ? (JSON.parse(previous.summary) as { talents?: number }).talents : undefined;
+    const refusal = publishRefusal({ previousTalents: prevTalents, previousRunId: previous?.id, talents: N, allowShrink: o.allowShrink === true });
+    if (refusal) throw new TalentmatchError('E_INPUT', `${file}: ${refusal.message}`, [{ file, path: '', expected: refusal.expected, got: refusal.got }]);
     const stats = store.chunkStats(runId);
     const seconds = (performance.now() - t0) / 1000;
     const summary: BatchSummary = {
@@ -379,7 +474,7 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
       seconds,
       phases: { stream: (tStream - t0) / 1000, finalize: (performance.now() - tStream) / 1000 },
       pairsPerSecond: (scoredTalents * M) / Math.max(seconds, 1e-9),
-      assigned: N - assignment.unassigned.length,
+      assigned: wanted.size - countHosted(hostOf),
       totalScore: assignment.totalScore,
       blockingPairs: assignment.blockingPairs,
       threads,
@@ -396,15 +491,23 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
     if (o.keep !== undefined) summary.pruned = store.prune(o.keep);
     return summary;
   } catch (e) {
-    if (runId >= 0 && (e instanceof TalentmatchError ? e.code === 'E_INPUT' : false)) store.fail(runId, now(), e instanceof Error ? e.message : String(e));
+    // bad or unreadable input fails the run (never left `running`); anything else (a queue
+    // chunk that failed on every worker, workers started with other inputs, an unreachable
+    // Redis, a crash) keeps it for --resume once the cause is fixed
+    const inputFault = e instanceof TalentmatchError && (e.code === 'E_INPUT' || e.code === 'E_IO');
+    if (runId >= 0 && inputFault) store?.fail(runId, now(), e instanceof Error ? e.message : String(e));
     throw e;
   } finally {
     await pool?.destroy();
-    store.close();
+    store?.close();
+    source?.cleanup();
+    lock.release();
   }
 }
 
 function chunkRows(runId: number, key: string, task: ChunkTask, r: ChunkResult) {
+  const hostedBy = new Map<string, string>();
+  for (const t of task.talents) if (t.hostedBy !== undefined) hostedBy.set(t.id, t.hostedBy);
   return {
     runId,
     chunkId: task.chunkId,
@@ -423,7 +526,7 @@ function chunkRows(runId: number, key: string, task: ChunkTask, r: ChunkResult) 
         hash: r.hashes[i],
         line: r.lines[i],
         prefs: serialize({ plat: r.prefPlat.slice(a, z), f: r.prefF.slice(a, z), b: r.prefB.slice(a, z), s: r.prefS.slice(a, z) }),
-        meta: JSON.stringify({ priority: r.priority[i], capital: r.capital[i], seats: r.seats[i], noPairs: r.noPairs[i] }),
+        meta: JSON.stringify({ priority: r.priority[i], capital: r.capital[i], seats: r.seats[i], noPairs: r.noPairs[i], ...(hostedBy.has(id) ? { hostedBy: hostedBy.get(id) } : {}) }),
       };
     }),
   };

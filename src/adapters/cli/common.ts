@@ -1,5 +1,5 @@
 /** Shared CLI plumbing: the io seam, exit codes, error rendering. */
-import { formatIssue, isTalentmatchError, optionError } from '../../errors.js';
+import { escapeControl, formatIssue, isTalentmatchError, optionError } from '../../errors.js';
 
 export const EXIT_OK = 0;
 export const EXIT_INPUT = 1;
@@ -19,7 +19,8 @@ export interface Cli {
 
 export function parsePositiveInt(name: string, max: number) {
   return (v: string): number => {
-    const n = Number(v);
+    // decimal digits only: Number() would also take "0x10", "1e3", " 7" and "0b11"
+    const n = /^[0-9]{1,16}$/.test(v) ? Number(v) : NaN;
     if (!Number.isInteger(n) || n < 1 || n > max) {
       throw optionError(`${name} must be an integer in [1, ${max}], got ${JSON.stringify(v)}`);
     }
@@ -37,11 +38,11 @@ export function reportError(e: unknown, io: Io): number {
       if (e.omitted > 0) io.err(`  ... and ${e.omitted} more\n`);
       io.err('  (every field and its expectation: docs/data-contract.md)\n');
     } else {
-      io.err(`error [${e.code}]: ${e.message}\n`);
+      io.err(`error [${e.code}]: ${escapeControl(e.message)}\n`);
     }
     return e.code === 'E_OPTION' ? EXIT_USAGE : e.code === 'E_INTERNAL' ? EXIT_INTERNAL : EXIT_INPUT;
   }
-  io.err(`internal error: ${(e as Error)?.message ?? String(e)}\n`);
+  io.err(`internal error: ${escapeControl((e as Error)?.message ?? String(e))}\n`);
   if (process.env.TALENTMATCH_DEBUG) io.err(`${(e as Error)?.stack ?? ''}\n`);
   return EXIT_INTERNAL;
 }

@@ -10,6 +10,7 @@ import { loadDataset } from '../files/dataset.js';
 import type { LoadedDataset } from '../files/dataset.js';
 import { writeLines } from '../files/write.js';
 import { renderReportHtml } from '../report/html.js';
+import { referralReport } from '../report/referrals.js';
 import type { Io } from './common.js';
 import { reportSkipped } from './common.js';
 import { dataPaths } from './options.js';
@@ -46,6 +47,6 @@ export async function writeReport(path: string, engine: Engine, rec: Recommendat
   const same = rec.talent.k === k && rec.platform.k === k && engine.model.platforms.count >= k;
   const runs: ReportRun[] = [{ label, evaluation: same ? evaluate(engine, outcomes, k, rec) : evaluate(engine, outcomes, k) }];
   if (compare) runs.push({ label: compare.label, evaluation: evaluate(compare.engine, outcomes, k) });
-  const html = await renderReportHtml(buildReportData(engine, rec, assignment, runs, new Date().toISOString()));
+  const html = await renderReportHtml(buildReportData(engine, rec, assignment, runs, new Date().toISOString()), referralReport(engine, engine.refer(assignment)));
   await writeLines(path, [html]);
 }

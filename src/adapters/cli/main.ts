@@ -13,6 +13,8 @@ import { matchCommand, referCommand } from './commands/match.js';
 import { explainCommand, recommendCommand, scoreCommand } from './commands/recommend.js';
 import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
+import { simulateCommand } from './commands/simulate.js';
+import { keysCommand } from './commands/keys.js';
 
 const processIo: Io = {
   out: (s) => process.stdout.write(s),
@@ -26,6 +28,7 @@ const COMMANDS: readonly ((program: Command, cli: Cli) => void)[] = [
   explainCommand,
   matchCommand,
   referCommand,
+  simulateCommand,
   evaluateCommand,
   tuneCommand,
   reportCommand,
@@ -33,6 +36,7 @@ const COMMANDS: readonly ((program: Command, cli: Cli) => void)[] = [
   exportCommand,
   diffCommand,
   serveCommand,
+  keysCommand,
   workerCommand,
   queueCommand,
   validateCommand,

@@ -12,6 +12,7 @@ import type { DataPaths } from '../files/dataset.js';
 import type { AssignOptions } from '../../matching/assign.js';
 import { loadHighsSolver } from '../../solvers/highs.js';
 import { parsePositiveInt } from './common.js';
+import type { Io } from './common.js';
 import { MAX_THREADS } from '../../config/limits.js';
 import { defaultAssignOptions } from '../../config/assignment.js';
 
@@ -96,6 +97,24 @@ export async function assignOptions(o: z.infer<typeof assignSchema>): Promise<As
     ...(o.maxPrefs !== undefined ? { maxPrefs: o.maxPrefs } : {}),
     timeLimitSec: o.timeLimit,
     ...(o.mode === 'optimal' ? { solver: await loadHighsSolver() } : {}),
+  };
+}
+
+/**
+ * Optimal mode's clock and progress (adapter side: the solver reads no clock): one stderr
+ * line a second once the solver has run for a second.
+ */
+export function solverProgress(io: Pick<Io, 'err'>, now: () => number = () => performance.now()): Pick<AssignOptions, 'now' | 'onProgress'> {
+  const t0 = now();
+  let last = 0;
+  return {
+    now,
+    onProgress: (p) => {
+      const el = now() - t0;
+      if (el < 1000 || el - last < 1000) return;
+      last = el;
+      io.err(`optimal: iteration ${p.iteration}, total ${p.best.toFixed(3)}, bound ${p.bound.toFixed(3)}, gap ${(100 * p.gap).toFixed(2)}% (${(el / 1000).toFixed(1)} s)\n`);
+    },
   };
 }
 

@@ -62,12 +62,19 @@ export function summarize(
   if (extra.assignment) lines.push(summarizeAssignment(engine, extra.assignment).trimEnd());
   if (extra.referrals) {
     const r = extra.referrals;
-    const toGov = r.toGovernment.reduce((n, l) => n + l.length, 0);
-    const yuan = r.toGovernment.reduce((n, l) => n + l.reduce((m, i) => m + i.supportYuan, 0), 0);
-    const intro = r.toPlatform.reduce((n, l) => n + l.items.length, 0);
-    const open = r.toPlatform.filter((l) => l.items.length > 0).length;
-    lines.push(`  referrals  platform-to-government: ${toGov} projects, suggested support ${(yuan / 1e6).toFixed(2)} M yuan in total`);
-    lines.push(`             government-to-platform: ${intro} introductions to ${open} platforms with room left`);
+    const cases = r.toGovernment.flat();
+    const hosted = cases.filter((i) => i.hosted).length;
+    const yuan = cases.reduce((m, i) => m + i.supportYuan, 0);
+    const intro = r.toPlatform.reduce((n, l) => n + l.introduced.length, 0);
+    const receiving = r.toPlatform.filter((l) => l.introduced.length > 0).length;
+    const reserve = r.toPlatform.reduce((n, l) => n + l.reserve.length, 0);
+    const withReserve = r.toPlatform.filter((l) => l.reserve.length > 0).length;
+    lines.push(`  referrals  platform-to-government: ${cases.length} projects (${hosted} hosted, ${cases.length - hosted} introduced), suggested support ${(yuan / 1e6).toFixed(2)} M yuan in total`);
+    if (r.budget) {
+      const b = r.budget;
+      lines.push(`             support budget ${(b.budgetYuan / 1e6).toFixed(2)} M yuan: ${b.funded} funded (${(b.allocatedYuan / 1e6).toFixed(2)} M), ${b.notFunded} not funded, ${b.method}${b.method === 'greedy' ? ` (gap ${(100 * b.gap).toFixed(2)}% to the LP bound)` : ''}`);
+    }
+    lines.push(`             government-to-platform: ${intro} projects introduced to ${receiving} platforms; reserves of ${reserve} projects at ${withReserve} platforms`);
   }
   const c = engine.cacheStats();
   const times = Object.entries(extra.timings).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(', ');
@@ -78,12 +85,15 @@ export function summarize(
 
 /** A few lines on an assignment: mode, counts, total, blocking pairs, the commonest reasons. */
 export function summarizeAssignment(engine: Engine, a: Assignment): string {
-  const assigned = engine.model.talents.count - a.unassigned.length;
+  let assigned = 0;
+  for (let t = 0; t < a.pairs.talents; t++) if (a.matching.pairOf[t] >= 0) assigned++;
+  let hosted = 0;
+  for (let t = 0; t < engine.hostOf.length; t++) if (engine.hostOf[t] >= 0) hosted++;
   const codes = new Map<string, number>();
   for (const u of a.unassigned) codes.set(u.code, (codes.get(u.code) ?? 0) + 1);
   const lines = [
-    `  assignment ${a.mode}${a.mode === 'stable' ? ` (${a.proposer}-proposing)` : ` (${a.optimal?.method}, gap ${(100 * (a.optimal?.gap ?? 0)).toFixed(2)}% to ${a.optimal?.boundKind})`}: ${assigned} assigned, total score ${a.totalScore.toFixed(2)}, blocking pairs ${a.blockingPairs}`,
-    `             unassigned ${a.unassigned.length}: ${[...codes.entries()].sort((x, y) => y[1] - x[1]).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'}`,
+    `  assignment ${a.mode}${a.mode === 'stable' ? ` (${a.proposer}-proposing)` : ` (${a.optimal?.method}, gap ${(100 * (a.optimal?.gap ?? 0)).toFixed(2)}% to ${a.optimal?.boundKind}${a.solveMs !== undefined ? `, solved in ${Math.round(a.solveMs)} ms` : ''})`}: ${assigned} assigned, total score ${a.totalScore.toFixed(2)}, blocking pairs ${a.blockingPairs}`,
+    `             unassigned ${a.unassigned.length}${hosted > 0 ? ` (${hosted} hosted projects stay with their hosts)` : ''}: ${[...codes.entries()].sort((x, y) => y[1] - x[1]).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'}`,
   ];
   return lines.join('\n') + '\n';
 }
@@ -166,6 +176,51 @@ export function queueStatusReport(host: string, st: QueueStatus): string {
   for (const r of st.runs) {
     lines.push(`  ${r.key}: waiting ${r.waiting}, active ${r.active}, delayed ${r.delayed}, completed ${r.completed}, failed ${r.failed}`);
     for (const e of r.errors) lines.push(`    failed ${e}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** The simulator's side-by-side table: the baseline, then one row per scenario, then each scenario's moves (first few). */
+export function simulationReport(
+  diffs: readonly import('../../simulation/diff.js').SimulationDiff[],
+  timings: { baselineMs: number; baselineCpuMs: number; scenarioMs: number[]; scenarioCpuMs: number[] },
+  moveLimit = 10,
+): string {
+  const lines: string[] = [];
+  const secs = (ms: number) => (ms / 1000).toFixed(2);
+  const row = (label: string, s: import('../../simulation/diff.js').SideSummary, ms: number, cpuMs: number, extra: string) =>
+    `  ${label.padEnd(28).slice(0, 28)} ${String(s.placed).padStart(6)} ${String(s.unplaced).padStart(8)} ${s.totalScore.toFixed(2).padStart(10)} ${pct(s.coverage.platforms).padStart(8)} ${fmt(s.exposureGini.platforms).padStart(6)} ${pct(s.coverage.talents).padStart(8)} ${fmt(s.exposureGini.talents).padStart(6)} ${String(s.referrals.supportYuan).padStart(11)} ${`${secs(ms)}/${secs(cpuMs)}`.padStart(11)}  ${extra}`;
+  lines.push('talentmatch simulate');
+  lines.push(`  ${'side'.padEnd(28)} ${'placed'.padStart(6)} ${'unplaced'.padStart(8)} ${'total'.padStart(10)} ${'p-cover'.padStart(8)} ${'p-gini'.padStart(6)} ${'t-cover'.padStart(8)} ${'t-gini'.padStart(6)} ${'support ¥'.padStart(11)} ${'wall/cpu s'.padStart(11)}  cost`);
+  if (diffs.length > 0) lines.push(row('baseline', diffs[0].baseline, timings.baselineMs, timings.baselineCpuMs, 'load, vectorize, score every pair, assign, refer'));
+  diffs.forEach((d, i) => {
+    const c = d.cost;
+    const cost = `${c.vectorized} texts vectorized, ${c.pairs} of ${c.totalPairs} pairs rescored${c.reusedText ? '' : ' (vocabulary refitted)'}`;
+    lines.push(row(d.scenario, d.result, timings.scenarioMs[i], timings.scenarioCpuMs[i], cost));
+  });
+  for (const d of diffs) {
+    const p2g = d.referrals['platform-to-government'];
+    const g2p = d.referrals['government-to-platform'];
+    lines.push('');
+    lines.push(`scenario ${JSON.stringify(d.scenario)}: placed ${d.delta.placed >= 0 ? '+' : ''}${d.delta.placed}, total score ${d.delta.totalScore >= 0 ? '+' : ''}${d.delta.totalScore.toFixed(3)}, ${d.moves.length} talents move; referrals to government +${p2g.added.length} / -${p2g.removed.length}, introductions +${g2p.added.length} / -${g2p.removed.length}`);
+    const changed = d.industries.filter((r) => r.baseline.placed !== r.scenario.placed || r.baseline.unplaced !== r.scenario.unplaced);
+    for (const r of changed) lines.push(`  industry ${r.id.padEnd(22)} placed ${r.baseline.placed} -> ${r.scenario.placed}, unplaced ${r.baseline.unplaced} -> ${r.scenario.unplaced}`);
+    for (const p of d.platforms.filter((x) => x.delta !== 0)) lines.push(`  platform ${p.id.padEnd(30)} assigned ${p.baseline?.assigned ?? '-'} -> ${p.scenario?.assigned ?? '-'}`);
+    const place = (x: { platformId: string; score: number } | null) => (x ? `${x.platformId} (${fmt(x.score)})` : 'unplaced');
+    for (const m of d.moves.slice(0, moveLimit)) lines.push(`  ${m.kind.padEnd(8)} ${m.talentId}: ${place(m.from)} -> ${place(m.to)}`);
+    if (d.moves.length > moveLimit) lines.push(`  ... and ${d.moves.length - moveLimit} more moves (--out DIR writes them all to diff.json)`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** `evaluate --industry-share / --exposure-floor`: each list control's cost and gain beside the plain top-k. */
+export function controlsTable(rows: readonly import('../../evaluation/controls.js').ControlOutcome[], k: number): string {
+  const lines = ['', `  list controls (top-${k}; cost: NDCG and score given up; gain: exposure Gini, coverage, industry balance)`];
+  lines.push(`  ${'control'.padEnd(26)}${'talent NDCG'.padStart(12)}${'platform NDCG'.padStart(14)}${'exposure Gini'.padStart(14)}${'coverage'.padStart(10)}${'top-industry share'.padStart(20)}${'score loss'.padStart(12)}`);
+  for (const r of rows) {
+    lines.push(
+      `  ${r.control.padEnd(26)}${n3(r.talentNdcg).padStart(12)}${n3(r.platformNdcg).padStart(14)}${fmt(r.exposureGini).padStart(14)}${pct(r.platformCoverage).padStart(10)}${fmt(r.industryBalance).padStart(20)}${r.scoreLoss.toFixed(3).padStart(12)}${r.unmetFloors ? `  (${r.unmetFloors} floors unmet)` : ''}`,
+    );
   }
   return lines.join('\n') + '\n';
 }

@@ -16,6 +16,8 @@ import type { Dataset } from '../../engine/data.js';
 import { weightIssues } from '../../engine/data.js';
 import type { WeightsInput } from '../../config/weights.js';
 import { readJson, readObject, readRecords } from './read.js';
+import type { ReaderLimits } from '../../config/limits.js';
+import { ISSUE_CAP, readerLimits } from '../../config/limits.js';
 
 export const STANDARD_FILES = {
   industries: 'industries.json',
@@ -47,6 +49,8 @@ export interface LoadOptions {
   cap?: number;
   /** files not to read at all (the batch streams talents itself) */
   omit?: FileRole[];
+  /** line and file size limits (default: from TALENTMATCH_MAX_LINE_BYTES / TALENTMATCH_MAX_JSON_BYTES, else the documented defaults) */
+  limits?: ReaderLimits;
 }
 
 export interface LoadedDataset {
@@ -92,25 +96,26 @@ const key = (r: SourceRef) => `${r.file}\u0000${r.line ?? ''}\u0000${r.index ?? 
 export async function loadDataset(paths: DataPaths, o: LoadOptions): Promise<LoadedDataset> {
   const files = resolvePaths(paths, o);
   for (const role of o.omit ?? []) delete files[role];
-  const cap = o.cap ?? 100;
+  const cap = o.cap ?? ISSUE_CAP;
+  const limits = o.limits ?? readerLimits(process.env);
   const issues: InputIssue[] = [];
   let omitted = 0;
   const fatal: InputIssue[] = []; // problems that cannot be skipped (taxonomy, policy, weights)
 
-  const industriesRaw = await readRecords<Industry>(files.industries!, IndustrySchema, cap);
+  const industriesRaw = await readRecords<Industry>(files.industries!, IndustrySchema, cap, limits);
   fatal.push(...industriesRaw.issues);
   if (industriesRaw.records.length === 0 && industriesRaw.issues.length === 0) fatal.push({ file: files.industries!, path: '', expected: 'at least one industry', got: '[]' });
-  const policyRes = await readObject<Policy>(files.policy!, PolicySchema);
+  const policyRes = await readObject<Policy>(files.policy!, PolicySchema, limits);
   fatal.push(...policyRes.issues);
   let weights: WeightsInput | undefined;
   if (files.weights) {
-    const w = weightIssues(await readJson(files.weights), files.weights);
+    const w = weightIssues(await readJson(files.weights, limits), files.weights);
     fatal.push(...w.issues);
     weights = w.weights;
   }
-  const platformsRaw = await readRecords<Platform>(files.platforms!, PlatformSchema, cap);
-  const talentsRaw = files.talents ? await readRecords<Talent>(files.talents, TalentSchema, cap) : undefined;
-  const outcomesRaw = files.outcomes ? await readRecords<Outcome>(files.outcomes, OutcomeSchema, cap) : undefined;
+  const platformsRaw = await readRecords<Platform>(files.platforms!, PlatformSchema, cap, limits);
+  const talentsRaw = files.talents ? await readRecords<Talent>(files.talents, TalentSchema, cap, limits) : undefined;
+  const outcomesRaw = files.outcomes ? await readRecords<Outcome>(files.outcomes, OutcomeSchema, cap, limits) : undefined;
   for (const r of [platformsRaw, talentsRaw, outcomesRaw]) {
     if (!r) continue;
     issues.push(...r.issues);
@@ -133,6 +138,9 @@ export async function loadDataset(paths: DataPaths, o: LoadOptions): Promise<Loa
       ...(talents ? { talents } : {}),
       ...(policy ? { policy } : {}),
       ...(outcomes ? { outcomes } : {}),
+      // rejecting: references to a rejected record are collapsed (its own problem is listed);
+      // skipping: each record skipped is listed, so nothing is collapsed
+      ...(o.skipInvalid ? {} : { rejected: { platforms: platformsRaw.rejectedIds, ...(talentsRaw ? { talents: talentsRaw.rejectedIds } : {}) } }),
     });
     const entityFiles = new Set([files.platforms, files.talents, files.outcomes]);
     for (const c of cross) {
@@ -148,7 +156,15 @@ export async function loadDataset(paths: DataPaths, o: LoadOptions): Promise<Loa
   }
 
   if (fatal.length > 0 || (!o.skipInvalid && issues.length > 0)) {
-    const all = [...fatal, ...issues];
+    // cross-record problems come on top of each file's capped list: cap them per file too
+    const perFile = new Map<string, number>();
+    const all: InputIssue[] = [];
+    for (const i of [...fatal, ...issues]) {
+      const n = perFile.get(i.file) ?? 0;
+      perFile.set(i.file, n + 1);
+      if (n < cap) all.push(i);
+      else omitted++;
+    }
     throw inputError(all, omitted);
   }
   if (o.skipInvalid) skipped.unshift(...issues);

@@ -5,13 +5,14 @@
  * field path, expectation and the value found.
  */
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import type { z } from 'zod';
 import type { InputIssue } from '../../errors.js';
 import { TalentmatchError } from '../../errors.js';
 import type { Located, SourceRef } from '../../domain/validate.js';
 import { issuesFromZod, renderValue } from '../../domain/validate.js';
+import type { ReaderLimits } from '../../config/limits.js';
+import { DEFAULT_MAX_JSON_FILE_BYTES, DEFAULT_MAX_LINE_BYTES, ISSUE_CAP, LIMIT_ENV } from '../../config/limits.js';
+import { assertReadable, ioError, readLines, tooLongExpectation } from './lines.js';
 
 export interface ReadResult<T> {
   records: Located<T>[];
@@ -20,20 +21,21 @@ export interface ReadResult<T> {
   omitted: number;
   /** refs of records that failed their schema */
   bad: SourceRef[];
+  /** ids of records that failed their schema (when they had a string id) */
+  rejectedIds: Set<string>;
 }
 
 export function isJsonLines(path: string): boolean {
   return /\.(jsonl|ndjson)$/i.test(path);
 }
 
-function ioError(path: string, e: unknown): TalentmatchError {
-  const code = (e as NodeJS.ErrnoException).code;
-  const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-  return new TalentmatchError('E_IO', `${path}: cannot read (${why})`);
+/** What a line that is not JSON is reported as (one rule for every JSON Lines reader). */
+export function jsonLineIssue(file: string, line: number, e: unknown): InputIssue {
+  return { file, line, path: '', expected: 'one JSON object per line', got: `invalid JSON (${(e as Error).message.replace(/^.*?: /, '')})` };
 }
 
 class Collector<T> {
-  readonly result: ReadResult<T> = { records: [], issues: [], omitted: 0, bad: [] };
+  readonly result: ReadResult<T> = { records: [], issues: [], omitted: 0, bad: [], rejectedIds: new Set() };
   constructor(
     private readonly schema: z.ZodType<T>,
     private readonly cap: number,
@@ -47,44 +49,40 @@ class Collector<T> {
     if (res.success) this.result.records.push({ value: res.data, at });
     else {
       this.result.bad.push(at);
+      const id = (raw as { id?: unknown } | null)?.id;
+      if (typeof id === 'string') this.result.rejectedIds.add(id);
       for (const i of issuesFromZod(res.error, raw, at)) this.issue(i);
     }
   }
 }
 
 /** Reads a JSON array or JSON Lines file of records. Rejects only on I/O errors. */
-export async function readRecords<T>(path: string, schema: z.ZodType<T>, cap = 100): Promise<ReadResult<T>> {
+export async function readRecords<T>(path: string, schema: z.ZodType<T>, cap = ISSUE_CAP, limits: Partial<ReaderLimits> = {}): Promise<ReadResult<T>> {
   const c = new Collector(schema, cap);
   if (isJsonLines(path)) {
-    let stream;
-    try {
-      stream = createReadStream(path, { encoding: 'utf8' });
-      await new Promise<void>((resolve, reject) => {
-        stream!.once('open', () => resolve());
-        stream!.once('error', reject);
-      });
-    } catch (e) {
-      throw ioError(path, e);
-    }
-    const lines = createInterface({ input: stream, crlfDelay: Infinity });
-    let line = 0;
-    for await (const text of lines) {
-      line++;
-      const trimmed = text.trim();
+    const maxLineBytes = limits.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    for await (const ln of readLines(path, undefined, { maxLineBytes })) {
+      const line = ln.line;
+      if (ln.tooLong !== undefined) {
+        c.result.bad.push({ file: path, line });
+        c.issue({ file: path, line, path: '', expected: tooLongExpectation(maxLineBytes), got: `${ln.tooLong.toLocaleString('en-US')} bytes` });
+        continue;
+      }
+      const trimmed = ln.text.trim();
       if (trimmed === '') continue;
       let raw: unknown;
       try {
         raw = JSON.parse(trimmed);
       } catch (e) {
         c.result.bad.push({ file: path, line });
-        c.issue({ file: path, line, path: '', expected: 'one JSON object per line', got: `invalid JSON (${(e as Error).message.replace(/^.*?: /, '')})` });
+        c.issue(jsonLineIssue(path, line, e));
         continue;
       }
       c.take(raw, { file: path, line });
     }
     return c.result;
   }
-  const raw = await readJson(path);
+  const raw = await readJson(path, limits);
   if (!Array.isArray(raw)) {
     c.issue({ file: path, path: '', expected: 'a JSON array of records (or a .jsonl file)', got: renderValue(raw) });
     return c.result;
@@ -93,14 +91,40 @@ export async function readRecords<T>(path: string, schema: z.ZodType<T>, cap = 1
   return c.result;
 }
 
-/** Reads and parses one JSON file; a syntax error is an E_INPUT naming the file and position. */
-export async function readJson(path: string): Promise<unknown> {
-  let text: string;
+/** Reads a whole file as UTF-8, at most `max` bytes (a pipe or FIFO is read once, as it comes). */
+async function readCapped(path: string, max: number): Promise<string | { tooBig: number }> {
+  await assertReadable(path);
+  const parts: Buffer[] = [];
+  let n = 0;
+  const stream = createReadStream(path);
   try {
-    text = await readFile(path, 'utf8');
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      n += chunk.length;
+      if (n > max) return { tooBig: n };
+      parts.push(chunk);
+    }
   } catch (e) {
     throw ioError(path, e);
+  } finally {
+    stream.destroy();
   }
+  return Buffer.concat(parts).toString('utf8');
+}
+
+/**
+ * Reads and parses one JSON file (at most `maxJsonFileBytes`); a syntax error is an E_INPUT
+ * naming the file and position. A byte-order mark is skipped, as in JSON Lines files.
+ */
+export async function readJson(path: string, limits: Partial<ReaderLimits> = {}): Promise<unknown> {
+  const max = limits.maxJsonFileBytes ?? DEFAULT_MAX_JSON_FILE_BYTES;
+  const read = await readCapped(path, max);
+  if (typeof read !== 'string') {
+    const expected = `a JSON file of at most ${max.toLocaleString('en-US')} bytes (${LIMIT_ENV.maxJsonFileBytes}); use JSON Lines for large entity files`;
+    throw new TalentmatchError('E_INPUT', `${path}: expected ${expected}, got more than ${read.tooBig.toLocaleString('en-US')} bytes`, [
+      { file: path, path: '', expected, got: `more than ${read.tooBig.toLocaleString('en-US')} bytes` },
+    ]);
+  }
+  const text = read.charCodeAt(0) === 0xfeff ? read.slice(1) : read;
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -111,8 +135,8 @@ export async function readJson(path: string): Promise<unknown> {
 }
 
 /** Validates one JSON object file (policy, weights). */
-export async function readObject<T>(path: string, schema: z.ZodType<T>): Promise<{ value?: T; issues: InputIssue[] }> {
-  const raw = await readJson(path);
+export async function readObject<T>(path: string, schema: z.ZodType<T>, limits: Partial<ReaderLimits> = {}): Promise<{ value?: T; issues: InputIssue[] }> {
+  const raw = await readJson(path, limits);
   const res = schema.safeParse(raw);
   if (res.success) return { value: res.data, issues: [] };
   return { issues: issuesFromZod(res.error, raw, { file: path }) };

@@ -11,8 +11,8 @@
  * issue style), 404 naming the unknown id, 413 for oversize bodies, 503 until ready,
  * 500 with a request id only. Logs are pino lines with request ids and no profile text.
  */
-import Fastify from 'fastify';
-import type { FastifyInstance, FastifyError } from 'fastify';
+import Fastify, { LogController } from 'fastify';
+import type { FastifyInstance, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
@@ -22,14 +22,20 @@ import { LRUCache } from 'lru-cache';
 import { randomUUID } from 'node:crypto';
 import type { InputIssue } from '../../errors.js';
 import { inputError, isTalentmatchError } from '../../errors.js';
+import { resolveDecisions } from '../../domain/decisions.js';
 import { issuesFromZod } from '../../domain/validate.js';
+import { BodyError, parseBody } from './body.js';
 import type { Engine } from '../../engine/engine.js';
 import { createEngine } from '../../engine/engine.js';
 import { LiveScorer } from '../../engine/live.js';
 import { assignmentRecord, recordContext } from '../../engine/formatAssignment.js';
+import type { ReferralLine } from '../../engine/formatAssignment.js';
 import { Store } from '../../store/store.js';
 import {
+  AdminStatus,
   DirectionQuery,
+  Health,
+  Readiness,
   ErrorBody,
   IdParams,
   InlineRecommendRequest,
@@ -39,7 +45,21 @@ import {
   RecommendationLine,
   ScoreRequest,
   ScoreResponse,
+  SimulateRequest,
 } from '../../api/schemas.js';
+import type { SimSide } from '../../simulation/simulate.js';
+import { simulateBaseline, simulateScenario } from '../../simulation/simulate.js';
+import type { MilpSolver } from '../../matching/optimal.js';
+import { loadHighsSolver } from '../../solvers/highs.js';
+import { defaultQuotas } from '../../config/api.js';
+import type { QuotaOptions } from '../../config/api.js';
+import type { KeyRing } from './keys.js';
+import { ApiError, addAuthHook, applyRoutePolicies, boundPlatform, forbidden } from './access.js';
+import { registerQuotas } from './quotas.js';
+import { addAudit } from './audit.js';
+import { registerTransport } from './transport.js';
+import type { TransportOptions } from './transport.js';
+import { swaggerOptions, swaggerUiOptions } from './openapi.js';
 
 export interface ServerOptions {
   /** the snapshot database `talentmatch batch` writes; opened read-only, must exist */
@@ -47,6 +67,16 @@ export interface ServerOptions {
   /** engine for live scoring (built from --data); without it the live routes answer 503 */
   engine?: Engine;
   logger?: boolean | Record<string, unknown>;
+  /** API keys; undefined = no authentication (serve --insecure-no-auth, or loopback without keys) */
+  keys?: KeyRing;
+  /** per-key quotas (defaults: src/config/api.ts) */
+  quotas?: Partial<QuotaOptions>;
+  /** append the audit trail to this file as JSON Lines */
+  audit?: string;
+  /** TLS, CORS, security headers, proxy trust */
+  transport?: TransportOptions;
+  /** the clock of key expiry (tests) */
+  now?: () => number;
 }
 
 class HttpError extends Error {
@@ -58,38 +88,83 @@ class HttpError extends Error {
   }
 }
 
-const notFound = (what: string, id: string) => new HttpError(404, { error: 'not_found', message: `unknown ${what} id ${JSON.stringify(id)}`, id });
-const issueBody = (issues: readonly InputIssue[], message: string) => ({
-  error: 'bad_request',
-  message,
-  issues: issues.map((i) => ({ where: i.file + (i.index !== undefined ? `[${i.index}]` : i.line !== undefined ? `:${i.line}` : ''), path: i.path, expected: i.expected, got: i.got })),
-});
+/** An id as echoed back: at most LIMITS.echoedId characters (a 1 MB id was echoed whole). */
+const echo = (id: string) => (id.length > LIMITS.echoedId ? `${id.slice(0, LIMITS.echoedId)}...` : id);
+const notFound = (what: string, id: string) => new HttpError(404, { error: 'not_found', message: `unknown ${what} id ${JSON.stringify(echo(id))}`, id: echo(id) });
+/** A 400 body: at most LIMITS.issues issues listed, the rest counted in `omitted`. */
+const issueBody = (issues: readonly InputIssue[], message: string, omitted = 0) => {
+  const shown = issues.slice(0, LIMITS.issues);
+  const more = omitted + issues.length - shown.length;
+  return {
+    error: 'bad_request',
+    message,
+    issues: shown.map((i) => ({ where: i.file + (i.index !== undefined ? `[${i.index}]` : i.line !== undefined ? `:${i.line}` : ''), path: i.path, expected: i.expected, got: i.got })),
+    ...(more > 0 ? { omitted: more } : {}),
+  };
+};
+/** The store could not be read (corrupt, truncated, removed): 503, never 500. */
+const storeUnavailable = () => new HttpError(503, { error: 'not_ready', message: 'the snapshot database cannot be read; see the server log' });
 
 export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
-  const store = new Store(o.db, { readonly: true });
+  // opened at start: a missing, corrupt or foreign file fails `serve` at once (E_IO naming it);
+  // a file that goes bad later answers 503 and is reopened on the next request
+  const initial = new Store(o.db, { readonly: true });
+  const quotas = { ...defaultQuotas, ...o.quotas };
   const app = Fastify({
     logger: o.logger ?? false,
+    logController: new LogController({ disableRequestLogging: true }), // audit.ts logs one line per request
+    ...((o.transport?.tls ? { https: o.transport.tls } : {}) as object), // the instance stays typed as HTTP/1 (same API)
+    ...(o.transport?.trustProxy !== undefined ? { trustProxy: o.transport.trustProxy } : {}),
     bodyLimit: LIMITS.bodyBytes,
     requestTimeout: LIMITS.requestTimeoutMs,
     genReqId: () => randomUUID(),
+    // errors raised before routing (a malformed URL, an id longer than a route parameter may
+    // be) would echo the whole URL back: answer them briefly
+    frameworkErrors: (error, req, reply) => {
+      const status = (error as { statusCode?: number }).statusCode ?? 400;
+      const msg = error.message.length > 2 * LIMITS.echoedId ? `${error.message.slice(0, 2 * LIMITS.echoedId)}...` : error.message;
+      void (reply as unknown as { code(n: number): { send(b: unknown): unknown } }).code(status >= 400 && status < 500 ? status : 400).send({ error: status === 414 ? 'uri_too_long' : 'bad_request', message: msg, requestId: String(req.id) });
+    },
   }).withTypeProvider<ZodTypeProvider>();
+
+  // unknown routes (and ids longer than a route parameter may be) echo the path truncated
+  app.setNotFoundHandler((req, reply) => {
+    const url = req.url.length > 2 * LIMITS.echoedId ? `${req.url.slice(0, 2 * LIMITS.echoedId)}...` : req.url;
+    return reply.code(404).send({ error: 'not_found', message: `no route ${req.method} ${url}`, requestId: String(req.id) });
+  });
+
+  // JSON bodies: nesting bounded before parsing, prototype keys refused with their path
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, parseBody(body as string, LIMITS.bodyDepth));
+    } catch (e) {
+      done(e as Error, undefined);
+    }
+  });
 
   // validation: zod, reported in the contract's style (path, expectation, value found)
   app.setValidatorCompiler(({ schema, httpPart }) => (data: unknown) => {
     const r = (schema as z.ZodType).safeParse(data);
     if (r.success) return { value: r.data };
     const err = Object.assign(new Error('invalid request'), { statusCode: 400, requestIssues: issuesFromZod(r.error, data, { file: `request ${httpPart ?? 'body'}` }) });
+    // issueBody lists at most LIMITS.issues of them and counts the rest
     return { error: err };
   });
   app.setSerializerCompiler(serializerCompiler);
 
   app.setErrorHandler((error: FastifyError & { requestIssues?: InputIssue[] }, req, reply) => {
     const requestId = String(req.id);
+    if (error instanceof ApiError) return reply.code(error.statusCode).send({ ...error.body, requestId });
     if (error instanceof HttpError) return reply.code(error.statusCode).send({ ...error.body, requestId });
+    if (error instanceof BodyError) {
+      if (error.issue) return reply.code(400).send({ ...issueBody([error.issue], error.message), requestId });
+      return reply.code(400).send({ error: 'bad_json', message: error.message, requestId });
+    }
     if (error.requestIssues) return reply.code(400).send({ ...issueBody(error.requestIssues, `invalid ${error.validationContext ?? 'request'}`), requestId });
     if (isTalentmatchError(error)) {
-      if (error.code === 'E_INPUT') return reply.code(400).send({ ...issueBody(error.issues, error.message), requestId });
-      if (error.code === 'E_UNKNOWN_ID') return reply.code(404).send({ error: 'not_found', message: error.message, requestId });
+      if (error.code === 'E_INPUT') return reply.code(400).send({ ...issueBody(error.issues, error.message, error.omitted), requestId });
+      if (error.code === 'E_UNKNOWN_ID') return reply.code(404).send({ error: 'not_found', message: error.message.length > 200 ? `${error.message.slice(0, 200)}...` : error.message, requestId });
       if (error.code === 'E_OPTION') return reply.code(400).send({ error: 'bad_request', message: error.message, requestId });
     }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send({ error: 'payload_too_large', message: `body larger than ${LIMITS.bodyBytes} bytes`, requestId });
@@ -101,17 +176,61 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     return reply.code(500).send({ error: 'internal', message: 'internal error', requestId });
   });
 
-  await app.register(swagger, {
-    openapi: { info: { title: 'talentmatch API', version: '1' }, servers: [] },
-    transform: jsonSchemaTransform,
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // access control, quotas, audit, headers (each in its module; the order of the hooks matters:
+  // route policies before any route, the key check before the quota that counts per key)
+  applyRoutePolicies(app, quotas);
+  addAuthHook(app, o.keys, o.now);
+  await registerQuotas(app, quotas);
+  addAudit(app, o.audit !== undefined ? { file: o.audit } : {});
+  await registerTransport(app, o.transport ?? {});
+
+  await app.register(swagger, swaggerOptions(jsonSchemaTransform));
+  await app.register(swaggerUi, swaggerUiOptions);
 
   // ---- snapshot access ----
+  let store: Store | undefined = initial;
+  let storeFault: string | undefined;
+  /** A database that fails to open or read: logged once per distinct reason, closed, retried on the next request. */
+  const storeFailed = (e: unknown): HttpError => {
+    const why = `${o.db}: ${(e as { code?: string }).code ?? 'error'}: ${(e as Error).message}`;
+    if (why !== storeFault) app.log.error({ db: o.db, reason: why }, 'snapshot database unreadable');
+    storeFault = why;
+    try {
+      store?.close();
+    } catch {
+      /* already unusable */
+    }
+    store = undefined;
+    return storeUnavailable();
+  };
+  const openStore = () => {
+    if (!store) {
+      try {
+        store = new Store(o.db, { readonly: true });
+      } catch (e) {
+        storeFailed(e);
+        return undefined;
+      }
+    }
+    return store;
+  };
+  /** Runs a read of the store; any database failure becomes a 503 (and a log line), never a 500. */
+  const guarded = <T>(fn: () => T): T => {
+    try {
+      const v = fn();
+      storeFault = undefined;
+      return v;
+    } catch (e) {
+      if (e instanceof HttpError) throw e;
+      throw storeFailed(e);
+    }
+  };
   const cache = new LRUCache<string, { v: unknown }>({ max: 10_000 });
   let servedRun = -1;
   const latestRun = (): number => {
-    const run = store.latestComplete();
+    const s = openStore();
+    if (!s) throw storeUnavailable(); // it could be opened at start: it went bad since
+    const run = guarded(() => s.latestComplete());
     if (!run) throw new HttpError(503, { error: 'not_ready', message: 'no complete snapshot yet' });
     if (run.id !== servedRun) {
       servedRun = run.id;
@@ -126,7 +245,9 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
       const k = `${runId}\u0000${key}`;
       const hit = cache.get(k);
       if (hit) return { runId, value: hit.v as T | undefined };
-      const value = store.read(() => (store.run(runId)?.status === 'complete' ? { v: read(store, runId) } : undefined));
+      const s = openStore();
+      if (!s) throw storeUnavailable();
+      const value = guarded(() => s.read(() => (s.run(runId)?.status === 'complete' ? { v: read(s, runId) } : undefined)));
       if (value) {
         if (value.v !== undefined) cache.set(k, value);
         return { runId, value: value.v };
@@ -141,15 +262,24 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     return live;
   };
 
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
-    const run = store.latestComplete();
+  app.get('/healthz', { schema: { response: { 200: Health } } }, async () => ({ status: 'ok' as const }));
+  app.get('/readyz', { schema: { response: { 200: Readiness, 503: Readiness } } }, async (_req, reply) => {
+    let run;
+    try {
+      const s = openStore();
+      if (!s) throw storeUnavailable();
+      run = guarded(() => s.latestComplete());
+    } catch {
+      return reply.code(503).send({ status: 'not_ready', snapshot: null, model: live !== undefined, reason: 'snapshot database unreadable (see the server log)' });
+    }
     const ready = run !== undefined && live !== undefined;
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', snapshot: run?.id ?? null, model: live !== undefined });
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', snapshot: run?.id ?? null, model: live !== undefined, ...(storeFault && !run ? { reason: 'snapshot database unreadable (see the server log)' } : {}) });
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.post('/v1/score', { schema: { body: ScoreRequest, response: { 200: ScoreResponse } } }, async (req) => {
+    const bound = boundPlatform(req);
+    if (bound !== undefined && req.body.pairs.some((p) => p.platform.id !== bound)) throw forbidden(`key ${req.principal!.keyId} is bound to platform ${JSON.stringify(bound)}: every pair's platform must be {"id": ${JSON.stringify(bound)}}`);
     const scorer = needLive();
     const results = req.body.pairs.map((pair, i) => {
       const t = pair.talent.id !== undefined ? { id: pair.talent.id } : { profile: pair.talent.profile };
@@ -164,14 +294,29 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     needLive().recommend(req.body.talent, req.body.k, 'request body talent'),
   );
 
-  const sideLine = (side: 'talent' | 'platform') => async (req: { params: { id: string }; query: { k: number } }, reply: { header(k: string, v: string): unknown }) => {
-    const { runId, value } = snapshotRead(`${side}:${req.params.id}`, (s, run) => {
-      const line = s.recommendationLine(run, side, req.params.id);
+  const readLine = (side: 'talent' | 'platform', id: string) =>
+    snapshotRead(`${side}:${id}`, (s, run) => {
+      const line = s.recommendationLine(run, side, id);
       return line === undefined ? undefined : (JSON.parse(line) as z.infer<typeof RecommendationLine>);
+    });
+  const sideLine = (side: 'talent' | 'platform') => async (req: { params: { id: string }; query: { k: number }; principal: FastifyRequest['principal'] }, reply: FastifyReply) => {
+    const bound = req.principal?.platform;
+    if (bound !== undefined) {
+      // a platform-bound key: its own list, and the talents on it (seeing only its own item)
+      const allowed = side === 'platform' ? req.params.id === bound : (readLine('platform', bound).value?.items.some((it) => it.id === req.params.id) ?? false);
+      if (!allowed) throw forbidden(`key ${req.principal!.keyId} is bound to platform ${JSON.stringify(bound)} and may not read ${side} ${JSON.stringify(req.params.id)}`);
+    }
+    // the answer's bytes, cached per (run, side, id, k, binding): a hit is one Map lookup, no parse and no serializer
+    const { runId, value } = snapshotRead(`${side}:${req.params.id}:${req.query.k}:${bound ?? ''}`, () => {
+      const line = readLine(side, req.params.id).value;
+      if (!line) return undefined;
+      const items = bound !== undefined && side === 'talent' ? line.items.filter((it) => it.id === bound) : line.items;
+      return Buffer.from(JSON.stringify({ side: line.side, id: line.id, items: items.slice(0, req.query.k) }));
     });
     if (!value) throw notFound(side, req.params.id);
     reply.header('x-snapshot-run', String(runId));
-    return { ...value, items: value.items.slice(0, req.query.k) };
+    // ready bytes: Fastify sends a Buffer as is (the response schema documents it, the zod serializer is skipped)
+    return reply.type('application/json; charset=utf-8').send(value);
   };
   app.get('/v1/talents/:id/recommendations', { schema: { params: IdParams, querystring: KQuery, response: { 200: RecommendationLine } } }, sideLine('talent'));
   app.get('/v1/platforms/:id/recommendations', { schema: { params: IdParams, querystring: KQuery, response: { 200: RecommendationLine } } }, sideLine('platform'));
@@ -182,11 +327,31 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     return value ?? '{}';
   });
 
+  const referralLines = () => snapshotRead('referrals', (s, run) => (s.artifact(run, 'referrals.jsonl') ?? '').split('\n').filter(Boolean).map((l) => JSON.parse(l) as ReferralLine));
   app.get('/v1/referrals', { schema: { querystring: DirectionQuery } }, async (req, reply) => {
-    const { runId, value } = snapshotRead('referrals', (s, run) => (s.artifact(run, 'referrals.jsonl') ?? '').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { direction: string }));
+    const { runId, value } = referralLines();
     reply.header('x-snapshot-run', String(runId));
     const dir = req.query.direction;
-    return { runId, referrals: (value ?? []).filter((r) => !dir || r.direction === dir) };
+    const bound = boundPlatform(req);
+    return { runId, referrals: (value ?? []).filter((r) => (!dir || r.direction === dir) && (bound === undefined || (r as { platformId?: string }).platformId === bound)) };
+  });
+  // one platform's two lines: what it puts forward (hosted + introduced) and what it is introduced (with its reserve)
+  app.get('/v1/platforms/:id/referrals', { schema: { params: IdParams } }, async (req, reply) => {
+    const bound = boundPlatform(req);
+    if (bound !== undefined && bound !== req.params.id) throw forbidden(`key ${req.principal!.keyId} is bound to platform ${JSON.stringify(bound)} and may not read platform ${JSON.stringify(req.params.id)}`);
+    const { runId, value } = referralLines();
+    const mine = (value ?? []).filter((r) => r.direction !== 'support-budget' && r.platformId === req.params.id);
+    if (mine.length === 0) throw notFound('platform', req.params.id);
+    reply.header('x-snapshot-run', String(runId));
+    return { runId, platformId: req.params.id, toGovernment: mine.find((r) => r.direction === 'platform-to-government'), toPlatform: mine.find((r) => r.direction === 'government-to-platform') };
+  });
+  // the support budget's allocation; 404 when the snapshot's policy set no budget
+  app.get('/v1/referrals/budget', async (_req, reply) => {
+    const { runId, value } = referralLines();
+    const b = (value ?? []).find((r) => r.direction === 'support-budget');
+    if (!b) throw new HttpError(404, { error: 'not_found', message: 'the snapshot has no support budget (policy.supportBudgetYuan not set)' });
+    reply.header('x-snapshot-run', String(runId));
+    return { runId, ...b };
   });
 
   app.post('/v1/match', { schema: { body: MatchRequest } }, async (req) => {
@@ -209,12 +374,49 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
       },
       {},
     );
-    const a = engine.match({ mode: b.mode, proposer: b.proposer, milpMaxPairs: 2000, timeLimitSec: 5 });
+    const m = engine.model;
+    const index = (ids: ArrayLike<string>) => new Map(Array.from({ length: ids.length }, (_, i) => [ids[i], i] as const));
+    const decisions = b.decisions ? resolveDecisions(b.decisions, index(m.talents.ids), index(m.platforms.ids), 'request body decisions') : undefined;
+    const a = engine.match({ mode: b.mode, proposer: b.proposer, milpMaxPairs: LIMITS.matchMilpMaxPairs, timeLimitSec: LIMITS.matchTimeLimitSec, now: () => performance.now(), ...(decisions ? { decisions } : {}) });
     return assignmentRecord(recordContext(engine), a);
   });
 
+  // what-if on the server's dataset: the baseline per assignment option set is computed once
+  const baselines = new LRUCache<string, SimSide>({ max: 4 });
+  let solver: MilpSolver | undefined;
+  app.post('/v1/simulate', { schema: { body: SimulateRequest } }, async (req) => {
+    if (!o.engine) throw new HttpError(503, { error: 'not_ready', message: 'simulate needs the server started with --data' });
+    const b = req.body;
+    if (b.mode === 'optimal') solver ??= await loadHighsSolver();
+    const opts = { assign: { mode: b.mode, proposer: b.proposer, maxPrefs: b.maxPrefs, timeLimitSec: LIMITS.matchTimeLimitSec, ...(b.mode === 'optimal' ? { solver } : {}) }, topK: b.top };
+    const key = `${b.mode}/${b.proposer}/${b.maxPrefs}`;
+    let baseline = baselines.get(key);
+    if (!baseline) baselines.set(key, (baseline = simulateBaseline(o.engine, opts)));
+    const diffs = (b.scenarios ?? [b.scenario!]).map((s) => simulateScenario(o.engine!, baseline, s, opts).diff);
+    return b.scenario ? diffs[0] : { diffs };
+  });
+
+  const started = Date.now();
+  app.get('/v1/admin/status', { schema: { response: { 200: AdminStatus } } }, async () => {
+    let run;
+    try {
+      const s = openStore();
+      run = s ? guarded(() => s.latestComplete()) : undefined;
+    } catch {
+      run = undefined; // unreadable: reported as no snapshot (the log names the reason)
+    }
+    return {
+      snapshot: run ? { runId: run.id } : null,
+      model: live !== undefined,
+      auth: o.keys !== undefined,
+      keys: o.keys?.size ?? 0,
+      quotas,
+      uptimeSec: Math.round((Date.now() - started) / 1000),
+    };
+  });
+
   app.addHook('onClose', async () => {
-    store.close();
+    store?.close();
   });
   return app;
 }

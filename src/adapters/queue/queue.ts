@@ -12,14 +12,20 @@
  *
  * Faults: a worker killed mid-job loses its lock; BullMQ's stalled-job check hands the job
  * to another worker. A job that throws is retried (3 attempts) and then lands in the failed
- * set with its error, which fails the run with that message.
+ * set with its error, which fails the run with that message. An unreachable Redis is retried
+ * with backoff for a bounded time (TALENTMATCH_REDIS_RETRY_MS, default 60 s), then every
+ * queue command fails with one E_UNAVAILABLE line (exit 1) instead of retrying forever with
+ * a stack trace per attempt. The coordinator polls the state of each job it waits for, so a
+ * job that vanished (Redis restarted empty) is noticed and enqueued again.
  */
-import { Queue, QueueEvents, Worker } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
 import { deserialize, serialize } from 'node:v8';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { TalentmatchError } from '../../errors.js';
+import { LIMIT_ENV, REDIS_BACKOFF, redisRetryMs } from '../../config/limits.js';
 import type { ChunkResult, ChunkTask } from '../../workers/chunk.js';
 import type { ChunkDispatcher, DispatchContext } from '../batch/run.js';
 
@@ -31,8 +37,72 @@ export interface ChunkJob extends Omit<ChunkTask, 'talents'> {
   talentsPath: string;
 }
 
+/**
+ * The health of one command's Redis connections together: retries with backoff while Redis
+ * is unreachable, for at most `retryMs` since the first failure (reset on every successful
+ * connect); then `dead` rejects with one E_UNAVAILABLE error naming the host and the last
+ * error, and the connections stop retrying.
+ */
+export class RedisLink {
+  readonly dead: Promise<never>;
+  private reject!: (e: TalentmatchError) => void;
+  private firstFailure: number | undefined;
+  private lastError = 'no answer';
+  private attempts = 0;
+  isDead = false;
+  readonly connections: Redis[] = [];
+
+  constructor(
+    readonly host: string,
+    readonly retryMs: number = redisRetryMs(process.env),
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.dead = new Promise<never>((_resolve, reject) => (this.reject = reject));
+    this.dead.catch(() => undefined); // observed by race(); never an unhandled rejection
+  }
+
+  /** ioredis retryStrategy: the delay before the next attempt, or null to stop. */
+  retry(times: number): number | null {
+    const now = this.clock();
+    this.firstFailure ??= now;
+    this.attempts++;
+    if (this.isDead || now - this.firstFailure >= this.retryMs) {
+      this.giveUp();
+      return null;
+    }
+    return Math.min(REDIS_BACKOFF.maxMs, REDIS_BACKOFF.firstMs * 2 ** Math.min(times - 1, 10));
+  }
+
+  error(e: unknown): void {
+    const x = e as NodeJS.ErrnoException;
+    this.lastError = x?.code ?? x?.message ?? String(e);
+  }
+
+  ready(): void {
+    this.firstFailure = undefined;
+  }
+
+  giveUp(): void {
+    if (this.isDead) return;
+    this.isDead = true;
+    const secs = Math.round(this.retryMs / 1000);
+    this.reject(
+      new TalentmatchError(
+        'E_UNAVAILABLE',
+        `cannot reach Redis at ${this.host} (${this.lastError}); gave up after ${this.attempts} attempts over ${secs} s (${LIMIT_ENV.redisRetryMs} sets how long to retry)`,
+      ),
+    );
+    for (const c of this.connections) c.disconnect();
+  }
+
+  /** Awaits `p` unless Redis is given up on first. */
+  race<T>(p: Promise<T>): Promise<T> {
+    return Promise.race([p, this.dead]);
+  }
+}
+
 /** ioredis connection from a redis:// or rediss:// URL (password, db and TLS pass through). */
-export function connect(url: string, extra: RedisOptions = {}): Redis {
+export function connect(url: string, extra: RedisOptions = {}, link?: RedisLink): Redis {
   let u: URL;
   try {
     u = new URL(url);
@@ -40,8 +110,25 @@ export function connect(url: string, extra: RedisOptions = {}): Redis {
     throw new TalentmatchError('E_OPTION', `--queue must be a redis:// or rediss:// URL, got ${JSON.stringify(url)}`);
   }
   if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new TalentmatchError('E_OPTION', `--queue must be a redis:// or rediss:// URL, got ${JSON.stringify(url)}`);
+  const l = link ?? new RedisLink(u.host);
   // BullMQ workers need maxRetriesPerRequest: null (blocking commands)
-  return new Redis(url, { maxRetriesPerRequest: null, ...extra });
+  const r = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (times) => l.retry(times), ...extra });
+  // one listener: no "Unhandled error event" stack trace per failed attempt
+  r.on('error', (e) => l.error(e));
+  r.on('ready', () => l.ready());
+  l.connections.push(r);
+  return r;
+}
+
+/** The link of a URL, for commands that open several connections. */
+export function linkFor(url: string, retryMs?: number): RedisLink {
+  let host = url;
+  try {
+    host = new URL(url).host;
+  } catch {
+    /* connect() reports the bad URL */
+  }
+  return new RedisLink(host, retryMs);
 }
 
 export const encodeResult = (r: ChunkResult): string => serialize(r).toString('base64');
@@ -61,47 +148,57 @@ export function jobId(ctx: { platformFingerprint: string; runId: number }, chunk
   return `tm-${ctx.platformFingerprint.slice(0, 16)}-r${ctx.runId}-c${chunkId}`;
 }
 
-/** The coordinator's dispatcher: one job per chunk, results awaited through QueueEvents. */
-export async function queueDispatcher(url: string, ctx: DispatchContext, o: { inFlight: number }): Promise<ChunkDispatcher> {
-  const connection = connect(url);
-  const events = connect(url);
+/** How often the coordinator asks Redis for the state of the jobs it waits for. */
+const POLL_MS = 200;
+
+/**
+ * The coordinator's dispatcher: one job per chunk. Each awaited job's state is polled: a
+ * completed job gives its result, a failed one fails the chunk, and a job Redis no longer
+ * knows (restarted empty, flushed) is enqueued again.
+ */
+export async function queueDispatcher(url: string, ctx: DispatchContext, o: { inFlight: number; log?: (s: string) => void; retryMs?: number }): Promise<ChunkDispatcher> {
+  const link = linkFor(url, o.retryMs);
+  const connection = connect(url, {}, link);
   const queue = new Queue(QUEUE_NAME, { connection });
-  const queueEvents = new QueueEvents(QUEUE_NAME, { connection: events });
-  // every awaited job adds listeners; many chunks are awaited at once
+  queue.on('error', (e) => link.error(e));
   queue.setMaxListeners(0);
-  queueEvents.setMaxListeners(0);
-  await queueEvents.waitUntilReady();
+  await link.race(queue.waitUntilReady());
   return {
     concurrency: o.inFlight,
     async run(task: ChunkTask): Promise<ChunkResult> {
       const { talents: _profiles, ...plain } = task;
       const data: ChunkJob = { ...plain, platformFingerprint: ctx.platformFingerprint, talentsPath: ctx.talentsPath };
       const id = jobId(ctx, task.chunkId);
-      let job = await queue.add('chunk', data, { jobId: id, attempts: 3, backoff: { type: 'fixed', delay: 500 }, removeOnComplete: false, removeOnFail: false });
-      if ((await job.getState()) === 'failed') {
-        await job.retry(); // a resumed run gives a failed chunk another chance
-        job = (await queue.getJob(id)) ?? job;
-      }
-      let value: string;
-      try {
-        value = (await job.waitUntilFinished(queueEvents)) as string;
-      } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
-        const where = `chunk ${task.chunkId} (lines ${task.startLine}-${task.endLine}) failed on the workers after ${job.opts.attempts ?? 1} attempts: ${message}`;
-        if (message.startsWith(INPUTS_DIFFER)) {
-          throw new TalentmatchError('E_OPTION', `${where}. Start every worker with the coordinator's inputs (the same --data, or --industries/--policy/--weights/--platforms, and a talents file with the same content), then continue with --resume`);
+      const opts = { jobId: id, attempts: 3, backoff: { type: 'fixed', delay: 500 }, removeOnComplete: false, removeOnFail: false };
+      const job = await link.race(queue.add('chunk', data, opts));
+      if ((await link.race(job.getState())) === 'failed') await link.race(job.retry()); // a resumed run gives a failed chunk another chance
+      for (;;) {
+        await link.race(sleep(POLL_MS));
+        const state = await link.race(queue.getJobState(id));
+        if (state === 'completed' || state === 'failed') {
+          const j = await link.race(queue.getJob(id));
+          if (!j) continue; // removed meanwhile: the next poll re-enqueues it
+          if (state === 'failed') {
+            const message = j.failedReason ?? 'unknown error';
+            const where = `chunk ${task.chunkId} (lines ${task.startLine}-${task.endLine}) failed on the workers after ${j.opts.attempts ?? 1} attempts: ${message}`;
+            if (message.startsWith(INPUTS_DIFFER)) {
+              throw new TalentmatchError('E_OPTION', `${where}. Start every worker with the coordinator's inputs (the same --data, or --industries/--policy/--weights/--platforms, and a talents file with the same content), then continue with --resume`);
+            }
+            throw new TalentmatchError('E_INTERNAL', where);
+          }
+          const result = decodeResult(j.returnvalue as string);
+          await link.race(j.remove()).catch(() => undefined);
+          return result;
         }
-        throw new TalentmatchError('E_INTERNAL', where);
+        if (state === 'unknown') {
+          o.log?.(`chunk ${task.chunkId}: its job is gone from the queue (Redis restarted empty?); enqueued again\n`);
+          await link.race(queue.add('chunk', data, opts));
+        }
       }
-      const result = decodeResult(value);
-      await job.remove().catch(() => undefined);
-      return result;
     },
     async destroy() {
-      await queueEvents.close();
-      await queue.close();
+      if (!link.isDead) await Promise.race([queue.close(), sleep(5000)]).catch(() => undefined);
       connection.disconnect();
-      events.disconnect();
     },
   };
 }
@@ -111,10 +208,21 @@ export interface QueueStatus {
 }
 
 /** Jobs per run and state (runs are named by the job id prefix: platform fingerprint + run id). */
-export async function queueStatus(url: string): Promise<QueueStatus> {
-  const connection = connect(url, { maxRetriesPerRequest: 1 });
+export async function queueStatus(url: string, o: { retryMs?: number } = {}): Promise<QueueStatus> {
+  const link = linkFor(url, o.retryMs);
+  const connection = connect(url, {}, link);
   const queue = new Queue(QUEUE_NAME, { connection });
+  queue.on('error', (e) => link.error(e));
   try {
+    return await link.race(statusOf(queue));
+  } finally {
+    if (!link.isDead) await queue.close().catch(() => undefined);
+    connection.disconnect();
+  }
+}
+
+async function statusOf(queue: Queue): Promise<QueueStatus> {
+  {
     const byRun = new Map<string, QueueStatus['runs'][number]>();
     for (const state of ['waiting', 'active', 'completed', 'failed', 'delayed'] as const) {
       const jobs = (await queue.getJobs([state], 0, 10_000)) as Job<ChunkJob>[];
@@ -128,9 +236,6 @@ export async function queueStatus(url: string): Promise<QueueStatus> {
       }
     }
     return { runs: [...byRun.values()].sort((a, b) => (a.key < b.key ? -1 : 1)) };
-  } finally {
-    await queue.close();
-    connection.disconnect();
   }
 }
 

@@ -19,7 +19,7 @@ import { packPlatformSide } from '../../workers/pack.js';
 import { createChunkPool } from '../../workers/pool.js';
 import { chunkKey } from '../../workers/chunk.js';
 import type { ChunkJob } from './queue.js';
-import { QUEUE_NAME, connect, encodeResult, inputsDiffer } from './queue.js';
+import { QUEUE_NAME, connect, encodeResult, inputsDiffer, linkFor } from './queue.js';
 
 export interface QueueWorkerOptions {
   url: string;
@@ -28,16 +28,25 @@ export interface QueueWorkerOptions {
   /** job lock; a killed worker's job is handed on after about this long. Default 30 s. */
   lockMs?: number;
   log?: (s: string) => void;
+  /** how long to retry an unreachable Redis (default TALENTMATCH_REDIS_RETRY_MS, else 60 s) */
+  retryMs?: number;
 }
 
-export async function startQueueWorker(o: QueueWorkerOptions): Promise<{ close(): Promise<void> }> {
+export interface QueueWorker {
+  close(): Promise<void>;
+  /** rejects with E_UNAVAILABLE once Redis has been unreachable for the whole retry budget */
+  dead: Promise<never>;
+}
+
+export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWorker> {
   const loaded = await loadDataset(o.paths, { needTalents: false, needOutcomes: false, skipInvalid: false, omit: ['talents', 'outcomes'] });
   const d = loaded.dataset;
   const { side, fingerprint } = platformSideOf({ industries: d.industries, platforms: d.platforms, policy: d.policy, ...(d.weights ? { weights: d.weights } : {}) });
   const ownTalents = o.paths.talents ?? (o.paths.data && existsSync(join(o.paths.data, 'talents.jsonl')) ? join(o.paths.data, 'talents.jsonl') : undefined);
   const pool = createChunkPool(packPlatformSide(side), o.threads);
   const log = o.log ?? (() => {});
-  const connection = connect(o.url);
+  const link = linkFor(o.url, o.retryMs);
+  const connection = connect(o.url, {}, link);
   const lockMs = o.lockMs ?? 30_000;
 
   const processJob = async (job: Job<ChunkJob>): Promise<string> => {
@@ -74,12 +83,18 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<{ close()
     maxStalledCount: 3,
   });
   worker.on('failed', (job, err) => log(`chunk ${job?.data.chunkId} failed (attempt ${job?.attemptsMade}): ${err.message}\n`));
-  await worker.waitUntilReady();
-  return {
-    async close() {
-      await worker.close();
-      await pool.destroy();
-      connection.disconnect();
-    },
+  worker.on('error', (e) => link.error(e)); // BullMQ re-emits connection errors: no stack trace per retry
+  const close = async () => {
+    if (!link.isDead) await worker.close();
+    else void worker.close(true).catch(() => undefined);
+    await pool.destroy();
+    connection.disconnect();
   };
+  try {
+    await link.race(worker.waitUntilReady());
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  return { close, dead: link.dead };
 }

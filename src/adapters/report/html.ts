@@ -6,18 +6,45 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { ReportData } from '../../evaluation/report.js';
+import type { ReferralReport } from './referrals.js';
 
 const require = createRequire(import.meta.url);
 
-async function echartsSource(): Promise<string> {
+export async function echartsSource(): Promise<string> {
   const path = require.resolve('echarts/dist/echarts.min.js');
   return (await readFile(path, 'utf8')).replace(/<\/script/gi, '<\\/script');
 }
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-export async function renderReportHtml(data: ReportData): Promise<string> {
-  const json = JSON.stringify(data).replace(/</g, '\\u003c');
+const yuanM = (y: number) => `${(y / 1e6).toFixed(2)} M`;
+
+function referralSection(r: ReferralReport | undefined): string {
+  if (!r) return '';
+  const b = r.budget;
+  const budget = b
+    ? `<p>Support budget ${yuanM(b.budgetYuan)} yuan for ${yuanM(b.requestedYuan)} suggested: ${b.funded} cases funded (${yuanM(b.allocatedYuan)}), ${b.notFunded} not funded; allocation ${esc(b.method)}${b.method === 'greedy' ? ` (gap ${(100 * b.gap).toFixed(2)}% to the LP bound)` : ' (exact)'}.</p>`
+    : '<p class="muted">No support budget in the policy: amounts are suggestions.</p>';
+  const cases = r.cases
+    .map((c) => `<tr><td>${esc(c.talentId)}</td><td>${esc(c.name)}</td><td>${esc(c.platformId)}</td><td>${c.hosted ? 'hosted' : 'introduced'}</td><td>${c.merit.toFixed(3)}</td><td>${c.supportYuan.toLocaleString('en')}</td><td>${c.funded === null ? '-' : c.funded ? 'yes' : 'no'}</td><td>${esc(c.reason)}</td></tr>`)
+    .join('\n');
+  const reserves = r.reserves
+    .map((x) => `<tr><td>${esc(x.platformId)}</td><td>${x.introduced}</td><td>${x.reserve}</td><td>${esc(x.next)}</td><td>${esc(x.nextStatus)}</td><td>${x.margin === null ? '-' : x.margin.toFixed(4)}</td></tr>`)
+    .join('\n');
+  return `<h2>Two-way referrals</h2>
+<div class="muted">platform → government: hosted and introduced projects put forward for policy support; government → platform: projects introduced and the reserve (who comes next when a slot frees up)</div>
+${budget}
+<div id="referrals" class="chart tall"></div>
+<h3>Cases put forward (funded first, then the strongest not funded)</h3>
+<table><tr><th>talent</th><th>name</th><th>platform</th><th>kind</th><th>merit</th><th>suggested yuan</th><th>funded</th><th>why</th></tr>
+${cases || '<tr><td colspan="8">no cases</td></tr>'}</table>
+<h3>Reserves (platforms with the most demand)</h3>
+<table><tr><th>platform</th><th>introduced</th><th>reserve</th><th>next in line</th><th>where it is now</th><th>margin to the weakest introduced</th></tr>
+${reserves || '<tr><td colspan="6">no reserves</td></tr>'}</table>`;
+}
+
+export async function renderReportHtml(data: ReportData, referrals?: ReferralReport): Promise<string> {
+  const json = JSON.stringify({ ...data, referrals: referrals ?? null }).replace(/</g, '\\u003c');
   const rows = data.unassigned
     .map((u) => `<tr><td>${esc(u.talentId)}</td><td>${esc(u.name)}</td><td>${u.bestScore.toFixed(3)}</td><td>${esc(u.code)}</td><td>${esc(u.reason)}</td></tr>`)
     .join('\n');
@@ -33,7 +60,7 @@ export async function renderReportHtml(data: ReportData): Promise<string> {
 <html lang="en"><head><meta charset="utf-8"><title>${esc(data.title)}</title>
 <style>
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;color:#1d2733;background:#fafbfc}
-h1{margin:0 0 4px}h2{margin:28px 0 8px;font-size:18px}.muted{color:#667}
+h1{margin:0 0 4px}h2{margin:28px 0 8px;font-size:18px}h3{margin:18px 0 6px;font-size:15px}.muted{color:#667}
 .chart{width:100%;height:380px;background:#fff;border:1px solid #e3e6ea;border-radius:6px}
 .tall{height:520px}table{border-collapse:collapse;background:#fff;font-size:13px}
 td,th{border:1px solid #e3e6ea;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f1f3f5}
@@ -53,6 +80,7 @@ ${metricRows}</table>
 <h2>Top unassigned talents and why</h2>
 <table><tr><th>talent</th><th>name</th><th>best score</th><th>code</th><th>reason</th></tr>
 ${rows || '<tr><td colspan="5">every talent was assigned</td></tr>'}</table>
+${referralSection(referrals)}
 <script>${await echartsSource()}</script>
 <script>
 (function () {
@@ -102,6 +130,21 @@ ${rows || '<tr><td colspan="5">every talent was assigned</td></tr>'}</table>
       { name: 'assigned', type: 'bar', data: data.scores.assigned }
     ]
   });
+  if (data.referrals) {
+    var r = data.referrals;
+    chart('referrals', {
+      legend: { top: 5 },
+      grid: { left: 60, right: 80, top: 40, bottom: 110 },
+      xAxis: { type: 'category', data: r.platforms, axisLabel: { rotate: 60, fontSize: 9 } },
+      yAxis: [{ type: 'value', name: 'projects' }, { type: 'value', name: 'funded (M yuan)' }],
+      series: [
+        { name: 'hosted, put forward', type: 'bar', stack: 'g', data: r.putForwardHosted },
+        { name: 'introduced, put forward', type: 'bar', stack: 'g', data: r.putForwardIntroduced },
+        { name: 'reserve', type: 'bar', data: r.reserve },
+        { name: 'funded (M yuan)', type: 'line', yAxisIndex: 1, data: r.fundedYuan.map(function (y) { return +(y / 1e6).toFixed(3); }) }
+      ]
+    });
+  }
   window.__reportReady = true;
 })();
 </script>

@@ -110,7 +110,33 @@ describe('talentmatch CLI', () => {
     const r = await run(['refer', '--data', FIX, '--out', join(d, 'ref.jsonl')]);
     expect(r.code).toBe(0);
     const lines = readFileSync(join(d, 'ref.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(new Set(lines.map((l) => l.direction))).toEqual(new Set(['platform-to-government', 'government-to-platform']));
+    expect(new Set(lines.map((l) => l.direction))).toEqual(new Set(['platform-to-government', 'government-to-platform', 'support-budget']));
+    // the "done when", on the fixtures: introduced where projects were placed, reserves
+    // where demand exceeds room, hosted projects put forward and never placed, budget held
+    const a = JSON.parse(readFileSync(join(d, 'talent.json'), 'utf8'));
+    const talents = readFileSync(join(FIX, 'talents.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const hosted = new Map(talents.filter((t) => t.hostedBy).map((t) => [t.id, t.hostedBy]));
+    expect(hosted.size).toBeGreaterThan(50);
+    const placed = new Map(a.assignments.map((x: any) => [x.talentId, x.platformId]));
+    for (const id of hosted.keys()) expect(placed.has(id)).toBe(false);
+    const toPlat = lines.filter((l) => l.direction === 'government-to-platform');
+    const introduced = toPlat.flatMap((l) => l.introduced.map((i: any) => [i.talentId, l.platformId]));
+    expect(new Map(introduced)).toEqual(placed);
+    expect(introduced).toHaveLength(placed.size);
+    for (const l of toPlat) {
+      if (a.platforms.find((p: any) => p.id === l.platformId).assigned > 0) expect(l.introduced.length).toBeGreaterThan(0);
+      if (l.acceptable > l.freeSlots) expect(l.reserve.length).toBeGreaterThan(0);
+    }
+    expect(toPlat.filter((l) => l.reserve.length > 0).length).toBeGreaterThan(50);
+    const toGov = lines.filter((l) => l.direction === 'platform-to-government');
+    const hostedPutForward = toGov.flatMap((l) => l.items.filter((i: any) => i.hosted).map((i: any) => [i.talentId, l.platformId]));
+    for (const [t, p] of hostedPutForward) expect(hosted.get(t)).toBe(p);
+    expect(hostedPutForward.length + toGov.reduce((n, l) => n + (l.notReferred?.length ?? 0), 0)).toBe(hosted.size);
+    const budget = lines[lines.length - 1];
+    expect(budget).toMatchObject({ direction: 'support-budget', budgetYuan: 30_000_000, method: 'dp', gap: 0 });
+    const funded = toGov.flatMap((l) => l.items).filter((i: any) => i.funded);
+    expect(funded.reduce((s: number, i: any) => s + i.fundedYuan, 0)).toBe(budget.allocatedYuan);
+    expect(budget.allocatedYuan).toBeLessThanOrEqual(30_000_000);
   });
 
   it('exits 1 naming a missing folder file', async () => {

@@ -39,7 +39,7 @@ describe('HTTP API', () => {
     expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
     expect(await client.ready()).toEqual({ status: 'ready', snapshot: 1, model: true });
     const spec = (await (await fetch(`${base}/openapi.json`)).json()) as { paths: Record<string, unknown> };
-    for (const p of ['/v1/score', '/v1/talents/recommendations', '/v1/talents/{id}/recommendations', '/v1/platforms/{id}/recommendations', '/v1/assignment', '/v1/referrals', '/v1/match']) expect(Object.keys(spec.paths)).toContain(p);
+    for (const p of ['/v1/score', '/v1/talents/recommendations', '/v1/talents/{id}/recommendations', '/v1/platforms/{id}/recommendations', '/v1/assignment', '/v1/referrals', '/v1/platforms/{id}/referrals', '/v1/referrals/budget', '/v1/match']) expect(Object.keys(spec.paths)).toContain(p);
     const docs = await fetch(`${base}/docs/`);
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('swagger');
@@ -91,6 +91,22 @@ describe('HTTP API', () => {
     expect(new Set(toGov.referrals.map((x) => x.direction))).toEqual(new Set(['platform-to-government']));
     const bad = await fetch(`${base}/v1/referrals?direction=sideways`);
     expect(bad.status).toBe(400);
+  });
+
+  it('serves one platform\'s two referral lines and the support budget', async () => {
+    const all = (await client.referrals()).referrals;
+    const mine = await client.platformReferrals('p-0004');
+    expect(mine.toGovernment).toEqual(all.find((l) => l.direction === 'platform-to-government' && l.platformId === 'p-0004'));
+    expect(mine.toPlatform).toEqual(all.find((l) => l.direction === 'government-to-platform' && l.platformId === 'p-0004'));
+    expect(mine.toPlatform.introduced.length).toBeGreaterThan(0);
+    expect(mine.toPlatform.reserve.length).toBeGreaterThan(0);
+    const budget = await client.referralBudget();
+    expect(budget).toMatchObject({ direction: 'support-budget', budgetYuan: 30_000_000 });
+    expect(budget.allocatedYuan).toBeLessThanOrEqual(budget.budgetYuan);
+    expect((await client.referrals('support-budget')).referrals).toEqual([all[all.length - 1]]);
+    const missing = await fetch(`${base}/v1/platforms/p-nowhere/referrals`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: 'not_found', id: 'p-nowhere' });
   });
 
   it('matches a posted small instance, and rejects a bad one with every field path', async () => {

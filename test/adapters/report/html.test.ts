@@ -1,11 +1,10 @@
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../src/adapters/cli/main.js';
+import { launchChromium } from '../../support/browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = resolve('test-artifacts');
 
 describe('HTML report in headless Chromium', () => {
@@ -22,10 +21,8 @@ describe('HTML report in headless Chromium', () => {
     expect(html).not.toMatch(/<script[^>]+src=/); // self-contained: no external scripts
     expect(html).not.toMatch(/https?:\/\/[^"' ]+\.(js|css)/);
 
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
-    });
+    // Chromium from the @sparticuz/chromium dev dependency, or CHROMIUM_PATH
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
       const errors: string[] = [];
@@ -39,13 +36,18 @@ describe('HTML report in headless Chromium', () => {
       });
       await page.goto(`file://${out}`);
       await page.waitForFunction(() => (globalThis as unknown as { __reportReady?: boolean }).__reportReady === true, undefined, { timeout: 20_000 });
-      for (const id of ['metrics', 'heatmap', 'capacity', 'scores']) {
+      for (const id of ['metrics', 'heatmap', 'capacity', 'scores', 'referrals']) {
         const shapes = await page.locator(`#${id} svg path, #${id} svg rect`).count();
         expect(shapes, `chart #${id}`).toBeGreaterThan(10);
       }
       // two weightings side by side: two bar series in the metrics legend
       expect(await page.locator('#metrics svg text', { hasText: 'weights.json' }).count()).toBeGreaterThan(0);
       expect(await page.locator('table tr').count()).toBeGreaterThan(5);
+      // the referral section: the budget's totals and funded / not-funded cases with reasons
+      expect(await page.locator('h2', { hasText: 'Two-way referrals' }).count()).toBe(1);
+      expect(await page.locator('p', { hasText: 'Support budget 30.00 M yuan' }).count()).toBe(1);
+      expect(await page.locator('td', { hasText: 'left after the funded cases' }).count()).toBeGreaterThan(0);
+      expect(await page.locator('#referrals svg text', { hasText: 'reserve' }).count()).toBeGreaterThan(0);
       mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
       expect(errors).toEqual([]);

@@ -30,6 +30,8 @@ const batchSchema = dataOptionsSchema
     report: z.string().optional(),
     queue: z.string().optional(),
     inFlight: z.number().int().min(1),
+    allowShrink: z.boolean(),
+    waitLock: z.number().int().min(0),
   });
 
 export function batchCommand(program: Command, { io, done }: Cli): void {
@@ -45,7 +47,9 @@ export function batchCommand(program: Command, { io, done }: Cli): void {
         .option('--out <dir>', 'also export the snapshot into this folder')
         .option('--report <file>', 'also write the HTML report (in-process; for fixture-sized data)')
         .option('--queue <url>', 'distribute chunks over Redis + BullMQ (redis://[:password@]host:port[/db] or rediss://); run `talentmatch worker` processes')
-        .option('--in-flight <n>', 'with --queue: chunks queued at once', parsePositiveInt('--in-flight', 10_000), 8),
+        .option('--in-flight <n>', 'with --queue: chunks queued at once', parsePositiveInt('--in-flight', 10_000), 8)
+        .option('--allow-shrink', 'publish even when the talents are empty or fewer than half of the snapshot served now', false)
+        .option('--wait-lock <sec>', 'wait up to this long for another batch holding the database (default 0: exit 1 at once)', (v) => (v === '0' ? 0 : parsePositiveInt('--wait-lock', 86_400)(v)), 0),
     ),
   ).action(async (raw: unknown) => {
     const o = parseOptions(batchSchema, raw);
@@ -55,7 +59,7 @@ export function batchCommand(program: Command, { io, done }: Cli): void {
     const progress = createProgress('batch', io);
     const queue = o.queue;
     const summary = await runBatch(
-      { industries: loaded.dataset.industries, platforms: loaded.dataset.platforms, policy: loaded.dataset.policy, ...(loaded.dataset.weights ? { weights: loaded.dataset.weights } : {}), talentsPath },
+      { industries: loaded.dataset.industries, platforms: loaded.dataset.platforms, policy: loaded.dataset.policy, ...(loaded.dataset.weights ? { weights: loaded.dataset.weights } : {}), talentsPath, ...(loaded.files.platforms ? { platformsFile: loaded.files.platforms } : {}) },
       {
         db: o.db,
         threads: o.threads,
@@ -66,12 +70,14 @@ export function batchCommand(program: Command, { io, done }: Cli): void {
         resume: o.resume,
         ...(o.keep !== undefined ? { keep: o.keep } : {}),
         skipInvalid: o.skipInvalid,
+        allowShrink: o.allowShrink,
+        lockWaitMs: o.waitLock * 1000,
         onProgress: (b, t) => progress.update(b, t),
         ...(queue !== undefined
           ? {
               dispatcher: async (ctx: DispatchContext) => {
                 const { queueDispatcher } = await import('../../queue/queue.js');
-                return queueDispatcher(queue, ctx, { inFlight: o.inFlight });
+                return queueDispatcher(queue, ctx, { inFlight: o.inFlight, log: io.err });
               },
             }
           : {}),
@@ -116,11 +122,17 @@ export function workerCommand(program: Command, { io, done }: Cli): void {
     const { startQueueWorker } = await import('../../queue/worker.js');
     const w = await startQueueWorker({ url: o.queue, paths: dataPaths(o), threads: o.threads, lockMs: o.lockMs, log: io.err });
     io.err(`talentmatch worker: waiting for chunks on ${new URL(o.queue).host}\n`);
-    await new Promise<void>((resolve) => {
+    const stopped = new Promise<void>((resolve) => {
       const stop = () => void w.close().then(resolve, resolve);
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
     });
+    try {
+      await Promise.race([stopped, w.dead]);
+    } catch (e) {
+      await w.close().catch(() => undefined);
+      throw e; // Redis unreachable for the whole retry budget: one line, exit 1
+    }
     done(EXIT_OK);
   });
 }

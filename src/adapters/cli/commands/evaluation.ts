@@ -8,6 +8,7 @@ import { weightIssues } from '../../../engine/data.js';
 import { createEngine } from '../../../engine/engine.js';
 import type { Engine } from '../../../engine/engine.js';
 import { evaluate } from '../../../evaluation/evaluate.js';
+import { evaluateControls } from '../../../evaluation/controls.js';
 import { OBJECTIVES, tuneAsync } from '../../../evaluation/tune.js';
 import { inputError, optionError } from '../../../errors.js';
 import { readJson } from '../../files/read.js';
@@ -17,23 +18,33 @@ import type { Cli } from '../common.js';
 import { engineFor, load, withRanker, writeReport } from '../load.js';
 import { addDataOptions, addThreadsOption, dataOptionsSchema, kOption, parseOptions, threadsSchema } from '../options.js';
 import { createProgress } from '../progress.js';
-import { evaluationTable, plantedTable, tuneReport } from '../render.js';
+import { controlsTable, evaluationTable, plantedTable, tuneReport } from '../render.js';
 import { plantedRecall } from '../../../evaluation/planted.js';
 import { readTruth } from '../../files/truth.js';
 
 const k = z.number().int().min(1);
 
-const evaluateSchema = dataOptionsSchema.extend(threadsSchema.shape).extend({ k, json: z.boolean(), truth: z.string().optional() });
+const evaluateSchema = dataOptionsSchema
+  .extend(threadsSchema.shape)
+  .extend({ k, json: z.boolean(), truth: z.string().optional(), industryShare: z.number().gt(0).max(1).optional(), exposureFloor: z.number().int().min(1).optional() });
 
 /** k of `evaluate --truth` when --k is not given: the issue's recall@5. */
 const TRUTH_K = 5;
+
+const share = (v: string): number => {
+  const x = Number(v);
+  if (!(x > 0 && x <= 1)) throw optionError(`--industry-share must be a number in (0, 1], got ${JSON.stringify(v)}`);
+  return x;
+};
 
 export function evaluateCommand(program: Command, { io, done }: Cli): void {
   addDataOptions(
     addThreadsOption(
       kOption(program.command('evaluate').description('offline metrics of both sides against outcomes.jsonl, coverage, exposure, assignment health; with --truth, recall@k of planted fits per language group'))
         .option('--json', 'print JSON instead of a table', false)
-        .option('--truth <file>', 'planted truth (truth.jsonl: fits and languages); reports recall@k of the fits per language group of talents and of platforms (k defaults to 5 here)'),
+        .option('--truth <file>', 'planted truth (truth.jsonl: fits and languages); reports recall@k of the fits per language group of talents and of platforms (k defaults to 5 here)')
+        .option('--industry-share <x>', "list control: at most this share of a talent's top-k from one industry, (0, 1]; reports its cost and gain", share)
+        .option('--exposure-floor <m>', "list control: every platform with room in at least m talents' top-k; reports its cost and gain", parsePositiveInt('--exposure-floor', 1000)),
     ),
   ).action(async (raw: unknown, cmd: Command) => {
     const o = parseOptions(evaluateSchema, raw);
@@ -50,9 +61,13 @@ export function evaluateCommand(program: Command, { io, done }: Cli): void {
     }
     const loaded = await load(o, true, io, true);
     const engine = engineFor(loaded, {});
+    const outcomes = loaded.dataset.outcomes ?? [];
     const rec = await withRanker(engine, o.threads, (r) => r.recommend(o.k, o.k));
-    const ev = evaluate(engine, loaded.dataset.outcomes ?? [], o.k, rec);
-    io.out(o.json ? JSON.stringify(ev, null, 2) + '\n' : evaluationTable(ev, loaded.dataset.outcomes?.length ?? 0));
+    const ev = evaluate(engine, outcomes, o.k, rec);
+    const wanted = { ...(o.industryShare !== undefined ? { industryShare: o.industryShare } : {}), ...(o.exposureFloor !== undefined ? { exposureFloor: o.exposureFloor } : {}) };
+    const controls = Object.keys(wanted).length > 0 ? evaluateControls(engine, outcomes, o.k, wanted) : undefined;
+    if (o.json) io.out(JSON.stringify(controls ? { ...ev, controls } : ev, null, 2) + '\n');
+    else io.out(evaluationTable(ev, outcomes.length) + (controls ? controlsTable(controls, o.k) : ''));
     done(EXIT_OK);
   });
 }

@@ -1,7 +1,7 @@
 /** recommend, score, explain: the two-way lists, every pair's scores, one pair's terms. */
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { recommendationRecords, scoreCsvLines, scoreCsvLinesFrom } from '../../../engine/format.js';
+import { recommendationLines, scoreCsvLines, scoreCsvLinesFrom } from '../../../engine/format.js';
 import { writeLines } from '../../files/write.js';
 import { EXIT_OK } from '../common.js';
 import type { Cli } from '../common.js';
@@ -25,9 +25,7 @@ export function recommendCommand(program: Command, { io, done }: Cli): void {
     const loaded = await load(o, true, io);
     const engine = engineFor(loaded, o);
     const rec = await withRanker(engine, o.threads, (r) => r.recommend(engine.options.topK, engine.options.topKPlatform));
-    const n = await writeLines(o.out, (function* () {
-      for (const r of recommendationRecords(engine, rec)) yield JSON.stringify(r);
-    })());
+    const n = await writeLines(o.out, recommendationLines(engine, rec));
     io.err(`wrote ${n} lines (${engine.model.talents.count} talents, ${engine.model.platforms.count} platforms, ${rec.pairs} acceptable pairs) to ${o.out}\n`);
     done(EXIT_OK);
   });

@@ -8,7 +8,7 @@ import { writeLines, writeParts } from '../../files/write.js';
 import { EXIT_OK } from '../common.js';
 import type { Cli } from '../common.js';
 import { engineFor, load, withRanker, writeReport } from '../load.js';
-import { addAssignOptions, addDataOptions, addThreadsOption, addTopOptions, assignOptions, assignSchema, dataOptionsSchema, parseOptions, threadsSchema, topSchema } from '../options.js';
+import { solverProgress, addAssignOptions, addDataOptions, addThreadsOption, addTopOptions, assignOptions, assignSchema, dataOptionsSchema, parseOptions, threadsSchema, topSchema } from '../options.js';
 import { summarize } from '../render.js';
 
 const schema = dataOptionsSchema.extend(assignSchema.shape).extend(topSchema.shape).extend(threadsSchema.shape).extend({ out: z.string() });
@@ -41,7 +41,7 @@ export function runCommand(program: Command, { io, done }: Cli): void {
       return { rec, records };
     });
     const t4 = performance.now();
-    const assignment = engine.match(await assignOptions(o));
+    const assignment = engine.match({ ...(await assignOptions(o)), ...solverProgress(io) });
     const assignPath = join(dir, 'assignment.json');
     await writeParts(assignPath, assignmentJsonParts(recordContext(engine), assignment));
     const referPath = join(dir, 'referrals.jsonl');

@@ -5,11 +5,55 @@ import { createEngine } from '../../../engine/engine.js';
 import type { Engine } from '../../../engine/engine.js';
 import { loadDataset } from '../../files/dataset.js';
 import { TalentmatchError, optionError } from '../../../errors.js';
+import { readFileSync, unwatchFile, watchFile } from 'node:fs';
+import { KEYS_ENV, defaultQuotas } from '../../../config/api.js';
+import { KeyRing, parseKeysFile, readKeysFile } from '../../http/keys.js';
 import { EXIT_OK } from '../common.js';
 import type { Cli } from '../common.js';
 import { addDataOptions, dataOptionsSchema, dataPaths, dbOption, parseOptions } from '../options.js';
 
-const schema = dataOptionsSchema.extend({ db: z.string(), port: z.number().int().min(0).max(65535), host: z.string() });
+const schema = dataOptionsSchema.extend({
+  db: z.string(),
+  port: z.number().int().min(0).max(65535),
+  host: z.string(),
+  keys: z.string().optional(),
+  insecureNoAuth: z.boolean(),
+  audit: z.string().optional(),
+  tlsCert: z.string().optional(),
+  tlsKey: z.string().optional(),
+  corsOrigin: z.array(z.string()).optional(),
+  trustProxy: z.union([z.boolean(), z.array(z.string())]).optional(),
+  rateLimit: z.number().int().min(1).optional(),
+  rateLimitExpensive: z.number().int().min(1).optional(),
+  rateWindow: z.number().int().min(1).optional(),
+});
+
+const count = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw optionError(`${name} must be a positive integer, got ${JSON.stringify(v)}`);
+  return n;
+};
+const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+
+/** 127.0.0.0/8, ::1 and localhost: the addresses where serving without keys is allowed. */
+export const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::ffff:127.0.0.1';
+
+/** The keys of `serve`: --keys FILE, else $TALENTMATCH_KEYS_FILE, else $TALENTMATCH_KEYS (the file's JSON inline). */
+function loadKeys(path: string | undefined): { ring: KeyRing; file?: string } | undefined {
+  const file = path ?? process.env[KEYS_ENV.file];
+  if (file) return { ring: new KeyRing(readKeysFile(file)), file };
+  const inline = process.env[KEYS_ENV.inline];
+  if (inline) return { ring: new KeyRing(parseKeysFile(inline, `$${KEYS_ENV.inline}`)) };
+  return undefined;
+}
+
+function readPem(path: string, what: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new TalentmatchError('E_IO', `cannot read ${what} ${path}: ${(e as Error).message}`);
+  }
+}
 
 export function serveCommand(program: Command, { io, done }: Cli): void {
   addDataOptions(
@@ -19,9 +63,25 @@ export function serveCommand(program: Command, { io, done }: Cli): void {
         if (!Number.isInteger(n) || n < 0 || n > 65535) throw optionError(`--port must be an integer in [0, 65535], got ${JSON.stringify(v)}`);
         return n;
       }, 8080)
-      .option('--host <addr>', 'address to listen on', '127.0.0.1'),
+      .option('--host <addr>', 'address to listen on', '127.0.0.1')
+      .option('--keys <file>', `API keys file (talentmatch keys create); default $${KEYS_ENV.file}, or the file's JSON in $${KEYS_ENV.inline}`)
+      .option('--insecure-no-auth', 'serve beyond loopback without API keys (everyone who reaches the port gets everything)', false)
+      .option('--audit <file>', 'append one JSON line per request (key id, route, ids, status, time; no profile text) to this file')
+      .option('--tls-cert <file>', 'PEM certificate (chain): serve HTTPS (with --tls-key)')
+      .option('--tls-key <file>', 'PEM private key of --tls-cert')
+      .option('--cors-origin <origins>', 'browser origins allowed to call the API, comma-separated, or * (default: CORS off)', list)
+      .option('--trust-proxy [addrs]', 'behind a reverse proxy: take the client address from X-Forwarded-For of these proxies (comma-separated addresses/CIDRs; no value = every hop)', (v: string) => list(v))
+      .option('--rate-limit <n>', `requests per key per window (default ${defaultQuotas.max})`, count('--rate-limit'))
+      .option('--rate-limit-expensive <n>', `requests per key per window on live scoring, match, simulate (default ${defaultQuotas.expensiveMax})`, count('--rate-limit-expensive'))
+      .option('--rate-window <ms>', `quota window in milliseconds (default ${defaultQuotas.windowMs})`, count('--rate-window')),
   ).action(async (raw: unknown) => {
     const o = parseOptions(schema, raw);
+    const keys = loadKeys(o.keys);
+    if (!keys && !o.insecureNoAuth && !isLoopback(o.host)) {
+      throw optionError(`refusing to serve on ${o.host} without API keys: give --keys FILE (talentmatch keys create), or --insecure-no-auth to expose every route to anyone who can reach the port`);
+    }
+    if ((o.tlsCert === undefined) !== (o.tlsKey === undefined)) throw optionError('--tls-cert and --tls-key go together');
+    const tls = o.tlsCert !== undefined && o.tlsKey !== undefined ? { cert: readPem(o.tlsCert, 'TLS certificate'), key: readPem(o.tlsKey, 'TLS key') } : undefined;
     const paths = dataPaths(o);
     let engine: Engine | undefined;
     if (paths.data || paths.platforms) {
@@ -29,7 +89,37 @@ export function serveCommand(program: Command, { io, done }: Cli): void {
       engine = createEngine(loaded.dataset, { trusted: true });
     }
     const { buildServer } = await import('../../http/server.js');
-    const app = await buildServer({ db: o.db, ...(engine ? { engine } : {}), logger: { level: process.env.TALENTMATCH_LOG_LEVEL ?? 'info' } });
+    const quotas = { ...(o.rateLimit ? { max: o.rateLimit } : {}), ...(o.rateLimitExpensive ? { expensiveMax: o.rateLimitExpensive } : {}), ...(o.rateWindow ? { windowMs: o.rateWindow } : {}) };
+    const app = await buildServer({
+      db: o.db,
+      ...(engine ? { engine } : {}),
+      logger: { level: process.env.TALENTMATCH_LOG_LEVEL ?? 'info' },
+      ...(keys ? { keys: keys.ring } : {}),
+      quotas,
+      ...(o.audit !== undefined ? { audit: o.audit } : {}),
+      transport: {
+        ...(tls ? { tls } : {}),
+        ...(o.corsOrigin ? { corsOrigins: o.corsOrigin } : {}),
+        ...(o.trustProxy !== undefined ? { trustProxy: o.trustProxy } : {}),
+      },
+    });
+    // a changed keys file (create, revoke) is picked up within a second; a broken one keeps the old keys
+    const keysFile = keys?.file;
+    const reload = () => {
+      if (!keys || !keysFile) return;
+      try {
+        keys.ring.replace(readKeysFile(keysFile));
+        app.log.info(`reloaded ${keys.ring.size} API keys from ${keysFile}`);
+      } catch (e) {
+        app.log.error(`keys file ${keysFile} not reloaded, the previous keys stay in force: ${(e as Error).message}`);
+      }
+    };
+    if (keysFile) watchFile(keysFile, { interval: 1000, persistent: false }, reload);
+    process.on('SIGHUP', reload);
+    app.addHook('onClose', async () => {
+      if (keysFile) unwatchFile(keysFile, reload);
+      process.off('SIGHUP', reload);
+    });
     let address: string;
     try {
       address = await app.listen({ port: o.port, host: o.host });
@@ -37,7 +127,7 @@ export function serveCommand(program: Command, { io, done }: Cli): void {
       await app.close();
       throw listenError(e, o.host, o.port);
     }
-    io.err(`talentmatch API listening on ${address} (docs: ${address}/docs)\n`);
+    io.err(`talentmatch API listening on ${address} (docs: ${address}/docs; ${keys ? `${keys.ring.size} API keys` : 'NO authentication'})\n`);
     await new Promise<void>((resolve) => {
       const stop = () => {
         // graceful: stop accepting, let in-flight requests finish, then exit

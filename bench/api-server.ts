@@ -1,0 +1,25 @@
+/**
+ * The server side of the `api` benchmark, in its own process (so the load generator does not
+ * share its event loop): builds the API over the given snapshot and dataset, with or without
+ * keys, prints its address, and answers "cpu" messages with its own CPU time (microseconds).
+ * argv: <dataDir> <db> <auth: 0|1>
+ */
+import { loadDataset } from '../src/adapters/files/dataset.js';
+import { createEngine } from '../src/engine/engine.js';
+import { buildServer } from '../src/adapters/http/server.js';
+import { KeyRing } from '../src/adapters/http/keys.js';
+import type { KeysFile } from '../src/adapters/http/keys.js';
+
+const [dir, db, auth, keysJson] = process.argv.slice(2) as [string, string, string, string];
+const { dataset } = await loadDataset({ data: dir }, { needTalents: false, needOutcomes: false, skipInvalid: false, omit: ['outcomes'] });
+const keys = auth === '1' ? new KeyRing(JSON.parse(keysJson) as KeysFile) : undefined;
+// quotas on and counting, with budgets the benchmark does not reach
+const app = await buildServer({ db, engine: createEngine(dataset, { trusted: true }), ...(keys ? { keys } : {}), quotas: { max: 1e9, expensiveMax: 1e9, windowMs: 60_000 } });
+const base = await app.listen({ port: 0, host: '127.0.0.1' });
+process.on('message', (m) => {
+  if (m === 'cpu') {
+    const u = process.cpuUsage();
+    process.send?.({ cpu: u.user + u.system });
+  } else if (m === 'stop') void app.close().then(() => process.exit(0));
+});
+process.send?.({ base });

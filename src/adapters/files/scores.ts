@@ -1,0 +1,227 @@
+/**
+ * Inputs made elsewhere for `match`: a scores CSV (the columns `score` writes), a small
+ * capacities CSV (platformId,slots,seats), a rank-lists JSON and a committee decisions JSON.
+ * Every problem is reported with file:line (CSV) or the JSON path, never skipped.
+ */
+import { z } from 'zod';
+import { inputError } from '../../errors.js';
+import type { InputIssue } from '../../errors.js';
+import type { ExternalPair, RankLists } from '../../matching/external.js';
+import { createReadStream } from 'node:fs';
+import { TalentmatchError } from '../../errors.js';
+import { readJson } from './read.js';
+import { DecisionsSchema, resolveDecisions } from '../../domain/decisions.js';
+import type { Decisions } from '../../matching/decisions.js';
+
+const MAX_ISSUES = 100;
+
+/** Splits one CSV line (RFC 4180 quoting, no line breaks inside fields); undefined when a quote is unbalanced. */
+export function splitCsv(line: string): string[] | undefined {
+  const out: string[] = [];
+  let i = 0;
+  for (;;) {
+    if (line[i] === '"') {
+      let v = '';
+      i++;
+      for (;;) {
+        const q = line.indexOf('"', i);
+        if (q < 0) return undefined;
+        v += line.slice(i, q);
+        if (line[q + 1] === '"') {
+          v += '"';
+          i = q + 2;
+        } else {
+          i = q + 1;
+          break;
+        }
+      }
+      out.push(v);
+      if (i < line.length && line[i] !== ',') return undefined;
+    } else {
+      const c = line.indexOf(',', i);
+      out.push(line.slice(i, c < 0 ? line.length : c));
+      i = c < 0 ? line.length : c;
+    }
+    if (i >= line.length) return out;
+    i++; // the comma
+  }
+}
+
+class Issues {
+  readonly list: InputIssue[] = [];
+  omitted = 0;
+  add(i: InputIssue): void {
+    if (this.list.length < MAX_ISSUES) this.list.push(i);
+    else this.omitted++;
+  }
+  throwIfAny(): void {
+    if (this.list.length + this.omitted > 0) throw inputError(this.list, this.omitted);
+  }
+}
+
+/** Lines of a text file, 1-based numbers, \n or \r\n (a utf8 stream split by hand: far faster than per-line buffers). */
+async function* textLines(path: string): AsyncGenerator<{ text: string; line: number }> {
+  let rest = '';
+  let line = 0;
+  try {
+    for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 }) as AsyncIterable<string>) {
+      const text = rest + chunk;
+      let from = 0;
+      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
+        line++;
+        yield { text: text.charCodeAt(nl - 1) === 13 ? text.slice(from, nl - 1) : text.slice(from, nl), line };
+        from = nl + 1;
+      }
+      rest = text.slice(from);
+    }
+  } catch (e) {
+    throw new TalentmatchError('E_IO', `${path}: cannot read (${(e as Error).message})`);
+  }
+  if (rest !== '') yield { text: rest.endsWith('\r') ? rest.slice(0, -1) : rest, line: line + 1 };
+}
+
+/** Rows of a CSV with a header: each row's cells by the header's column index (col(name) -> index or -1). */
+async function* csvRows(path: string, required: readonly string[], optional: readonly string[], issues: Issues): AsyncGenerator<{ line: number; cells: string[]; col: (c: string) => number }> {
+  let cols: Map<string, number> | undefined;
+  const col = (c: string) => cols?.get(c) ?? -1;
+  for await (const l of textLines(path)) {
+    if (l.text.trim() === '') continue;
+    const cells = l.text.includes('"') ? splitCsv(l.text) : l.text.split(',');
+    if (!cells) {
+      issues.add({ file: path, line: l.line, path: '', expected: 'a CSV line with balanced quotes', got: short(l.text) });
+      continue;
+    }
+    if (!cols) {
+      cols = new Map(cells.map((c, i) => [c.trim(), i]));
+      for (const c of required) if (!cols.has(c)) issues.add({ file: path, line: l.line, path: c, expected: `a header with the columns ${required.join(',')}${optional.length ? ` (optional: ${optional.join(',')})` : ''}`, got: short(l.text) });
+      if (issues.list.length) return;
+      continue;
+    }
+    if (cells.length !== cols.size) {
+      issues.add({ file: path, line: l.line, path: '', expected: `${cols.size} fields`, got: `${cells.length}` });
+      continue;
+    }
+    yield { line: l.line, cells, col };
+  }
+  if (!cols) issues.add({ file: path, line: 1, path: '', expected: `a header with the columns ${required.join(',')}`, got: 'an empty file' });
+}
+
+const short = (s: string) => (s.length > 60 ? `${s.slice(0, 57)}...` : s) || '""';
+
+function score(raw: string | undefined, file: string, line: number, field: string, issues: Issues): number | undefined {
+  let x = raw === undefined || raw === '' ? NaN : Number(raw);
+  if (x === 0 && raw!.trim() === '') x = NaN; // Number(' ') is 0
+  if (Number.isFinite(x) && x >= 0 && x <= 1) return x;
+  issues.add({ file, line, path: field, expected: 'a number in [0, 1]', got: raw === undefined || raw === '' ? 'missing' : short(raw) });
+  return undefined;
+}
+
+function count(raw: string | undefined, file: string, line: number, field: string, issues: Issues): number | undefined {
+  const x = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
+  if (Number.isInteger(x) && x >= 0 && x <= 1e9) return x;
+  issues.add({ file, line, path: field, expected: 'an integer >= 0', got: raw === undefined || raw === '' ? 'missing' : short(raw) });
+  return undefined;
+}
+
+/**
+ * Reads a scores CSV against known talents and platforms (index by id). Talents not in
+ * `talents` are an error when `talentsKnown`, else they are added (in `talents`, seat need 1).
+ */
+export async function readScoresCsv(path: string, talents: Map<string, number>, platforms: ReadonlyMap<string, number>, talentsKnown: boolean): Promise<ExternalPair[]> {
+  const issues = new Issues();
+  const pairs: ExternalPair[] = [];
+  // first line of each (talent, platform) pair, keyed by indexes (talent x platform count + platform)
+  const seen = new Map<number, number>();
+  const M = platforms.size;
+  let ci: number[] | undefined;
+  for await (const r of csvRows(path, ['talentId', 'platformId', 'score'], ['talentScore', 'platformScore'], issues)) {
+    ci ??= ['talentId', 'platformId', 'score', 'talentScore', 'platformScore'].map(r.col);
+    const c = r.cells;
+    const tid = c[ci[0]];
+    const pid = c[ci[1]];
+    const s = score(c[ci[2]], path, r.line, 'score', issues);
+    const f = ci[3] < 0 ? s : score(c[ci[3]], path, r.line, 'talentScore', issues);
+    const b = ci[4] < 0 ? s : score(c[ci[4]], path, r.line, 'platformScore', issues);
+    const p = platforms.get(pid);
+    if (p === undefined) issues.add({ file: path, line: r.line, path: 'platformId', expected: 'a known platform id', got: short(pid) });
+    let t = talents.get(tid);
+    if (t === undefined) {
+      if (talentsKnown || tid === '') issues.add({ file: path, line: r.line, path: 'talentId', expected: 'a known talent id', got: short(tid) });
+      else talents.set(tid, (t = talents.size));
+    }
+    if (p === undefined || t === undefined) continue;
+    const key = t * M + p;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      issues.add({ file: path, line: r.line, path: '', expected: `one row per pair (${tid}, ${pid}) is already on line ${first}`, got: 'a duplicate pair' });
+      continue;
+    }
+    seen.set(key, r.line);
+    if (s === undefined || f === undefined || b === undefined) continue;
+    pairs.push({ t, p, f, b, s });
+  }
+  issues.throwIfAny();
+  return pairs;
+}
+
+/** platformId,slots,seats (free capacity for this run). */
+export async function readCapacitiesCsv(path: string): Promise<{ id: string; slots: number; seats: number }[]> {
+  const issues = new Issues();
+  const out: { id: string; slots: number; seats: number }[] = [];
+  const seen = new Map<string, number>();
+  for await (const r of csvRows(path, ['platformId', 'slots', 'seats'], [], issues)) {
+    const id = r.cells[r.col('platformId')];
+    const slots = count(r.cells[r.col('slots')], path, r.line, 'slots', issues);
+    const seats = count(r.cells[r.col('seats')], path, r.line, 'seats', issues);
+    if (id === '') issues.add({ file: path, line: r.line, path: 'platformId', expected: 'a platform id', got: 'missing' });
+    const first = seen.get(id);
+    if (first !== undefined) issues.add({ file: path, line: r.line, path: 'platformId', expected: `a platform listed once (${id} is on line ${first})`, got: 'a repeat' });
+    else seen.set(id, r.line);
+    if (slots !== undefined && seats !== undefined && id !== '' && first === undefined) out.push({ id, slots, seats });
+  }
+  issues.throwIfAny();
+  return out;
+}
+
+const rankListsSchema = z.object({
+  talents: z.array(z.object({ id: z.string().min(1), prefs: z.array(z.string()), seats: z.number().int().min(0).optional() }).strict()),
+  platforms: z.array(z.object({ id: z.string().min(1), slots: z.number().int().min(0), seats: z.number().int().min(0).optional(), prefs: z.array(z.string()) }).strict()),
+}).strict();
+
+/** Rank lists (see docs/data-contract.md): ids unique per side, every listed id known, no repeated entry in a list. */
+export async function readRankLists(path: string): Promise<RankLists> {
+  const raw = await readJson(path);
+  const r = rankListsSchema.safeParse(raw);
+  if (!r.success) {
+    throw inputError(r.error.issues.slice(0, MAX_ISSUES).map((i) => ({ file: path, path: i.path.join('.'), expected: i.message, got: 'see the contract' })));
+  }
+  const issues = new Issues();
+  const v = r.data;
+  const ids = { talents: new Set<string>(), platforms: new Set<string>() };
+  for (const side of ['talents', 'platforms'] as const) {
+    v[side].forEach((x, i) => {
+      if (ids[side].has(x.id)) issues.add({ file: path, path: `${side}.${i}.id`, expected: `ids unique among ${side}`, got: x.id });
+      ids[side].add(x.id);
+    });
+  }
+  for (const side of ['talents', 'platforms'] as const) {
+    const other = side === 'talents' ? ids.platforms : ids.talents;
+    v[side].forEach((x, i) => {
+      const seen = new Set<string>();
+      x.prefs.forEach((id, k) => {
+        if (seen.has(id)) issues.add({ file: path, path: `${side}.${i}.prefs.${k}`, expected: `each id once in ${x.id}'s list`, got: `${id} repeated` });
+        else if (!other.has(id)) issues.add({ file: path, path: `${side}.${i}.prefs.${k}`, expected: `a ${side === 'talents' ? 'platform' : 'talent'} id`, got: `${id} (unknown)` });
+        seen.add(id);
+      });
+    });
+  }
+  issues.throwIfAny();
+  return v;
+}
+
+/** A decisions JSON file, checked against its schema and resolved to indexes. */
+export async function readDecisions(path: string, talents: ReadonlyMap<string, number>, platforms: ReadonlyMap<string, number>): Promise<Decisions> {
+  const r = DecisionsSchema.safeParse(await readJson(path));
+  if (!r.success) throw inputError(r.error.issues.slice(0, MAX_ISSUES).map((i) => ({ file: path, path: i.path.join('.'), expected: i.message, got: 'see docs/data-contract.md (Decisions)' })));
+  return resolveDecisions(r.data, talents, platforms, path);
+}

@@ -1,0 +1,138 @@
+/**
+ * API keys: how they look, how they are stored, how a presented key is checked.
+ *
+ * A key is `tm_<id>_<secret>`: a 12-hex-digit public id (what logs and the audit trail
+ * name) and 32 random bytes (base64url). The keys file stores only the id, a SHA-256 hash
+ * of the whole key, the scopes, an optional platform binding, and the creation, expiry and
+ * revocation times. SHA-256 (not scrypt/argon2) because the secret is 256 random bits, not
+ * a password: nothing to slow a guesser down against, and a slow hash would cost
+ * milliseconds on every request. Comparison is constant-time (crypto.timingSafeEqual), and
+ * an unknown id is compared against a dummy hash so both paths cost the same.
+ *
+ * The keys file (JSON, mode 0600, written by `talentmatch keys create|revoke`):
+ *   { "version": 1, "keys": [ { "id", "hash": "sha256:<hex>", "scopes": [...],
+ *       "platform"?, "name"?, "createdAt", "expiresAt"?, "revokedAt"? } ] }
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { z } from 'zod';
+import { SCOPES } from '../../config/api.js';
+import type { Scope } from '../../config/api.js';
+import { TalentmatchError, inputError } from '../../errors.js';
+import { issuesFromZod } from '../../domain/validate.js';
+
+const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), { error: 'an ISO 8601 time, e.g. 2027-01-01T00:00:00Z' });
+export const KeyRecordSchema = z
+  .object({
+    id: z.string().regex(/^[0-9a-f]{12}$/, { error: '12 lowercase hex digits' }),
+    hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, { error: '"sha256:" and 64 lowercase hex digits' }),
+    scopes: z.array(z.enum(SCOPES, { error: `one of ${SCOPES.join(', ')}` })).min(1),
+    platform: z.string().min(1).optional(),
+    name: z.string().max(200).optional(),
+    createdAt: isoTime,
+    expiresAt: isoTime.optional(),
+    revokedAt: isoTime.optional(),
+  })
+  .strict();
+export const KeysFileSchema = z.object({ version: z.literal(1), keys: z.array(KeyRecordSchema) }).strict();
+export type KeyRecord = z.infer<typeof KeyRecordSchema>;
+export type KeysFile = z.infer<typeof KeysFileSchema>;
+
+/** Who a request is, once its key checked out. */
+export interface Principal {
+  keyId: string;
+  scopes: ReadonlySet<Scope>;
+  /** set when the key is bound to one platform */
+  platform?: string;
+}
+
+export type Verdict = { ok: true; principal: Principal } | { ok: false; reason: 'malformed' | 'unknown' | 'expired' | 'revoked' };
+
+const KEY_RE = /^tm_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
+const sha256 = (s: string): Buffer => createHash('sha256').update(s).digest();
+const DUMMY = sha256('talentmatch: no such key');
+
+export const hashKey = (key: string): string => `sha256:${sha256(key).toString('hex')}`;
+
+/** A new key and the record that stores it. The key itself is returned once and never stored. */
+export function newKey(o: { scopes: readonly Scope[]; platform?: string; name?: string; expiresAt?: string; now: Date }): { key: string; record: KeyRecord } {
+  const id = randomBytes(6).toString('hex');
+  const key = `tm_${id}_${randomBytes(32).toString('base64url')}`;
+  const record: KeyRecord = {
+    id,
+    hash: hashKey(key),
+    scopes: [...new Set(o.scopes)],
+    ...(o.platform !== undefined ? { platform: o.platform } : {}),
+    ...(o.name !== undefined ? { name: o.name } : {}),
+    createdAt: o.now.toISOString(),
+    ...(o.expiresAt !== undefined ? { expiresAt: new Date(o.expiresAt).toISOString() } : {}),
+  };
+  return { key, record };
+}
+
+/** Parses a keys file's text; errors name the source, the field path and what was expected. */
+export function parseKeysFile(text: string, source: string): KeysFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw inputError([{ file: source, path: '', expected: 'a JSON keys file ({"version": 1, "keys": [...]}, see README "API keys")', got: `invalid JSON (${(e as Error).message})` }]);
+  }
+  const r = KeysFileSchema.safeParse(json);
+  if (!r.success) throw inputError(issuesFromZod(r.error, json, { file: source }));
+  const seen = new Set<string>();
+  r.data.keys.forEach((k, i) => {
+    if (seen.has(k.id)) throw inputError([{ file: source, path: `keys[${i}].id`, expected: 'an id used once', got: JSON.stringify(k.id) }]);
+    seen.add(k.id);
+  });
+  return r.data;
+}
+
+export function readKeysFile(path: string, o: { missingOk?: boolean } = {}): KeysFile {
+  if (o.missingOk && !existsSync(path)) return { version: 1, keys: [] };
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new TalentmatchError('E_IO', `cannot read keys file ${path}: ${(e as Error).message}`);
+  }
+  return parseKeysFile(text, path);
+}
+
+/** Writes the keys file atomically (temp file + rename), readable by its owner only. */
+export function writeKeysFile(path: string, file: KeysFile): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
+  renameSync(tmp, path);
+}
+
+/** The keys a server accepts. `replace` swaps them at once (a reloaded file). */
+export class KeyRing {
+  private byId = new Map<string, { hash: Buffer; record: KeyRecord; principal: Principal }>();
+  constructor(file: KeysFile) {
+    this.replace(file);
+  }
+  get size(): number {
+    return this.byId.size;
+  }
+  replace(file: KeysFile): void {
+    const m = new Map<string, { hash: Buffer; record: KeyRecord; principal: Principal }>();
+    for (const r of file.keys) {
+      const principal: Principal = { keyId: r.id, scopes: new Set(r.scopes), ...(r.platform !== undefined ? { platform: r.platform } : {}) };
+      m.set(r.id, { hash: Buffer.from(r.hash.slice('sha256:'.length), 'hex'), record: r, principal });
+    }
+    this.byId = m;
+  }
+  /** Checks a presented key at time `nowMs`. */
+  verify(key: string, nowMs: number): Verdict {
+    const m = KEY_RE.exec(key);
+    if (!m) return { ok: false, reason: 'malformed' };
+    const entry = this.byId.get(m[1]!);
+    const presented = sha256(key);
+    const same = timingSafeEqual(presented, entry ? entry.hash : DUMMY);
+    if (!entry || !same) return { ok: false, reason: 'unknown' };
+    if (entry.record.revokedAt !== undefined && Date.parse(entry.record.revokedAt) <= nowMs) return { ok: false, reason: 'revoked' };
+    if (entry.record.expiresAt !== undefined && Date.parse(entry.record.expiresAt) <= nowMs) return { ok: false, reason: 'expired' };
+    return { ok: true, principal: entry.principal };
+  }
+}

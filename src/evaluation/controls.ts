@@ -1,0 +1,109 @@
+/**
+ * What each list control costs and gains, against the plain top-k (pure): talent-side
+ * NDCG@k against the outcomes (the cost), the platforms' exposure Gini and coverage, and
+ * industry balance (the gain), plus the score given up. The platform side's lists are not
+ * changed by these talent-side controls; its NDCG is reported beside them unchanged.
+ *
+ * industry balance = mean over talents with a list of (the largest share of one industry
+ * in its list); 1 = every list is one industry, lower = more varied. A platform's industry
+ * is the largest component of its industry vector (as coverage in ./evaluate.ts).
+ */
+import type { Outcome } from '../domain/schemas.js';
+import type { Engine } from '../engine/engine.js';
+import type { CandidateLists, Shown } from '../ranking/controls.js';
+import { capIndustryShare, exposureFloor, shownScore, topKShown } from '../ranking/controls.js';
+import { evaluateRanking, recommendWith, relevantPairs } from './evaluate.js';
+import { gini, meanDefined, ndcgAtK } from './metrics.js';
+
+export interface ControlOutcome {
+  control: string;
+  talentNdcg: number;
+  platformNdcg: number;
+  exposureGini: number;
+  platformCoverage: number;
+  industryBalance: number;
+  /** total score of the plain top-k minus this control's (>= 0) */
+  scoreLoss: number;
+  /** exposure floor: platforms whose floor could not be met */
+  unmetFloors?: number;
+}
+
+/** Every acceptable pair as talents' lists, best first (score desc, platform asc): the order `recommend` ranks by. */
+export function candidateLists(engine: Engine): CandidateLists {
+  const N = engine.model.talents.count;
+  const rows: { p: number; s: number }[][] = Array.from({ length: N }, () => []);
+  for (const pr of engine.pairs()) rows[pr.talent].push({ p: pr.platform, s: pr.score });
+  const ptr = new Int32Array(N + 1);
+  const plat: number[] = [];
+  const score: number[] = [];
+  rows.forEach((r, t) => {
+    r.sort((a, b) => b.s - a.s || a.p - b.p);
+    for (const x of r) {
+      plat.push(x.p);
+      score.push(x.s);
+    }
+    ptr[t + 1] = plat.length;
+  });
+  return { talents: N, platforms: engine.model.platforms.count, ptr, plat: Int32Array.from(plat), score: Float64Array.from(score) };
+}
+
+/** Each platform's main industry (largest component of its industry vector). */
+export function platformIndustries(engine: Engine): Int32Array {
+  const P = engine.model.platforms;
+  const D = engine.model.ctx.dims;
+  const out = new Int32Array(P.count);
+  for (let p = 0; p < P.count; p++) {
+    let best = 0;
+    for (let d = 1; d < D; d++) if (P.industry[p * D + d] > P.industry[p * D + best]) best = d;
+    out[p] = best;
+  }
+  return out;
+}
+
+function outcomeOf(control: string, c: CandidateLists, shown: Shown, plain: number, industryOf: Int32Array, relevant: Map<number, Set<number>>, k: number, platformNdcg: number): ControlOutcome {
+  const exposure = new Float64Array(c.platforms);
+  const balance: number[] = [];
+  shown.forEach((list) => {
+    const count = new Map<number, number>();
+    for (const e of list) {
+      exposure[c.plat[e]]++;
+      count.set(industryOf[c.plat[e]], (count.get(industryOf[c.plat[e]]) ?? 0) + 1);
+    }
+    if (list.length > 0) balance.push(Math.max(...count.values()) / list.length);
+  });
+  const nd: number[] = [];
+  for (const [t, rel] of relevant) nd.push(ndcgAtK(Array.from(shown[t], (e) => c.plat[e]), rel, k));
+  let covered = 0;
+  for (const x of exposure) if (x > 0) covered++;
+  return {
+    control,
+    talentNdcg: meanDefined(nd),
+    platformNdcg,
+    exposureGini: gini(exposure),
+    platformCoverage: c.platforms === 0 ? 0 : covered / c.platforms,
+    industryBalance: meanDefined(balance),
+    scoreLoss: plain - shownScore(c, shown),
+  };
+}
+
+/** The plain top-k, then each requested control: industry share cap `share` in (0, 1], exposure floor of `floor` talents. */
+export function evaluateControls(engine: Engine, outcomes: readonly Outcome[], k: number, o: { industryShare?: number; exposureFloor?: number }): ControlOutcome[] {
+  const c = candidateLists(engine);
+  const industryOf = platformIndustries(engine);
+  const relevant = new Map<number, Set<number>>();
+  for (const [t, p] of relevantPairs(engine, outcomes)) {
+    if (!relevant.has(t)) relevant.set(t, new Set());
+    relevant.get(t)!.add(p);
+  }
+  const platformNdcg = evaluateRanking(engine.model, recommendWith(engine.model, k), relevantPairs(engine, outcomes), k).platform.ndcg;
+  const base = topKShown(c, k);
+  const plain = shownScore(c, base);
+  const out = [outcomeOf('plain top-k', c, base, plain, industryOf, relevant, k, platformNdcg)];
+  if (o.industryShare !== undefined) out.push(outcomeOf(`industry share <= ${o.industryShare}`, c, capIndustryShare(c, industryOf, k, o.industryShare), plain, industryOf, relevant, k, platformNdcg));
+  if (o.exposureFloor !== undefined) {
+    const P = engine.model.platforms;
+    const r = exposureFloor(c, k, o.exposureFloor, Array.from({ length: P.count }, (_, p) => P.freeSlots[p] > 0));
+    out.push({ ...outcomeOf(`exposure floor ${o.exposureFloor}`, c, r.shown, plain, industryOf, relevant, k, platformNdcg), unmetFloors: r.unmet.length });
+  }
+  return out;
+}

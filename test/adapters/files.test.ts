@@ -1,0 +1,116 @@
+/** Issue 15: the file readers' smaller findings: follow-ons collapsed, BOMs alike, atomic exports, escaped bytes, strict integers. */
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadDataset } from '../../src/adapters/files/dataset.js';
+import { exportRun } from '../../src/adapters/batch/readers.js';
+import type { Store, RunRow } from '../../src/store/store.js';
+import { isTalentmatchError } from '../../src/errors.js';
+import type { TalentmatchError } from '../../src/errors.js';
+import { main } from '../../src/adapters/cli/main.js';
+
+const FIX = 'fixtures/jiangdong';
+const tmp = () => mkdtempSync(join(tmpdir(), 'tm-files-'));
+const copy = (over: Record<string, string> = {}) => {
+  const d = tmp();
+  for (const f of ['industries.json', 'policy.json', 'weights.json', 'platforms.jsonl', 'talents.jsonl', 'outcomes.jsonl']) writeFileSync(join(d, f), over[f] ?? readFileSync(join(FIX, f)));
+  return d;
+};
+async function rejection(p: Promise<unknown>): Promise<TalentmatchError> {
+  try {
+    await p;
+  } catch (e) {
+    if (isTalentmatchError(e)) return e;
+    throw e;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('follow-on problems are collapsed', () => {
+  it('2 bad platform lines: 2 problems plus one line per file and field for the references to them (was 64 problems)', async () => {
+    const lines = readFileSync(join(FIX, 'platforms.jsonl'), 'utf8').trim().split('\n');
+    const ids = ['p-national-youth-park', 'p-shengshifangzhou'];
+    const bad = lines.map((l) => {
+      const p = JSON.parse(l) as { id: string; capacity: { slots: number } };
+      if (ids.includes(p.id)) p.capacity.slots = -1;
+      return JSON.stringify(p);
+    });
+    const outcomes = readFileSync(join(FIX, 'outcomes.jsonl'), 'utf8').trim().split('\n');
+    const refs = outcomes.filter((l) => ids.some((id) => l.includes(`"platformId":"${id}"`))).length;
+    expect(refs).toBe(102);
+    const d = copy({ 'platforms.jsonl': bad.join('\n') + '\n' });
+    const e = await rejection(loadDataset({ data: d }, { needTalents: true, needOutcomes: true, skipInvalid: false }));
+    const onOutcomes = e.issues.filter((i) => i.file.endsWith('outcomes.jsonl'));
+    expect(e.issues.filter((i) => i.file.endsWith('platforms.jsonl')).map((i) => i.path)).toEqual(['capacity.slots', 'capacity.slots']);
+    expect(onOutcomes).toHaveLength(1);
+    expect(onOutcomes[0].path).toBe('platformId');
+    expect(onOutcomes[0].got).toMatch(/a platform rejected above \(102 outcomes refer to rejected platforms\)$/);
+    // a reference to a platform that never existed is still its own problem
+    const extra = outcomes.concat(['{"talentId":"t-shiruidi-visual-rd","platformId":"p-nowhere","outcome":"signed"}']);
+    const e2 = await rejection(loadDataset({ data: copy({ 'platforms.jsonl': bad.join('\n') + '\n', 'outcomes.jsonl': extra.join('\n') + '\n' }) }, { needTalents: true, needOutcomes: true, skipInvalid: false }));
+    expect(e2.issues.filter((i) => i.file.endsWith('outcomes.jsonl')).map((i) => i.got)).toEqual(['"p-nowhere"', expect.stringContaining('102 outcomes refer')]);
+  });
+});
+
+describe('a byte-order mark', () => {
+  it('is accepted alike in .json and .jsonl files', async () => {
+    const bom = '\ufeff';
+    const d = copy({
+      'policy.json': bom + readFileSync(join(FIX, 'policy.json'), 'utf8'),
+      'industries.json': bom + readFileSync(join(FIX, 'industries.json'), 'utf8'),
+      'platforms.jsonl': bom + readFileSync(join(FIX, 'platforms.jsonl'), 'utf8'),
+    });
+    const r = await loadDataset({ data: d }, { needTalents: true, needOutcomes: false, skipInvalid: false });
+    expect(r.dataset.platforms.length).toBe(readFileSync(join(FIX, 'platforms.jsonl'), 'utf8').trim().split('\n').length);
+    expect(r.dataset.industries.length).toBe(7);
+  });
+});
+
+describe('exports', () => {
+  it('a failure midway leaves the previous files as they were and no temporary folder', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'recommendations.jsonl'), 'previous\n');
+    const store = {
+      *talentLines() {
+        yield '{"side":"talent"}';
+      },
+      *platformLines() {
+        yield '{"side":"platform"}';
+      },
+      *artifactParts(): Generator<string> {
+        throw new Error('disk I/O error');
+      },
+    } as unknown as Store;
+    await expect(exportRun(store, { id: 1 } as RunRow, dir)).rejects.toThrow(/disk I\/O error/);
+    expect(readFileSync(join(dir, 'recommendations.jsonl'), 'utf8')).toBe('previous\n');
+    expect(readdirSync(dir)).toEqual(['recommendations.jsonl']);
+    expect(existsSync(join(dir, 'assignment.json'))).toBe(false);
+  });
+});
+
+describe('the CLI on hostile input', () => {
+  const run = async (argv: string[]) => {
+    let err = '';
+    const code = await main(['node', 'talentmatch', ...argv], { out: () => undefined, err: (s) => (err += s) });
+    return { code, err };
+  };
+
+  it('raw escape bytes from a bad line are escaped, never echoed to the terminal', async () => {
+    const t = readFileSync(join(FIX, 'talents.jsonl'), 'utf8').split('\n');
+    t[2] = '\u001b[2J\u001b]0;pwned\u0007{"id":';
+    const r = await run(['validate', '--data', copy({ 'talents.jsonl': t.join('\n') })]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('talents.jsonl:3 (record): expected one JSON object per line');
+    expect(r.err).toContain('\\u001b');
+    expect(r.err).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+  });
+
+  it('integer options take decimal digits only: --top 0x10 is a usage error (was 16)', async () => {
+    for (const v of ['0x10', '1e1', '0b11', ' 7']) {
+      const r = await run(['recommend', '--data', FIX, '--top', v, '--out', join(tmp(), 'r.jsonl')]);
+      expect(r.code, v).toBe(2);
+      expect(r.err).toContain(`--top must be an integer in [1, 1000], got ${JSON.stringify(v)}`);
+    }
+  });
+});

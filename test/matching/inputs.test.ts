@@ -1,0 +1,119 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/adapters/cli/main.js';
+
+const FIX = 'fixtures/jiangdong';
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(['node', 'talentmatch', ...args], { out: (s) => (out += s), err: (s) => (err += s) });
+  return { code, out, err };
+}
+const tmp = () => mkdtempSync(join(tmpdir(), 'tm-inputs-'));
+
+describe('match on scores made elsewhere (--scores)', () => {
+  it('the scores `score` writes, matched with the same platforms and talents, give the same output byte for byte', { timeout: 120_000 }, async () => {
+    const d = tmp();
+    expect((await run(['score', '--data', FIX, '--out', join(d, 's.csv')])).code).toBe(0);
+    for (const proposer of ['talent', 'platform']) {
+      const a = await run(['match', '--data', FIX, '--proposer', proposer, '--out', join(d, `a-${proposer}.json`)]);
+      const b = await run(['match', '--data', FIX, '--proposer', proposer, '--scores', join(d, 's.csv'), '--out', join(d, `b-${proposer}.json`)]);
+      expect([a.code, b.code]).toEqual([0, 0]);
+      expect(readFileSync(join(d, `b-${proposer}.json`), 'utf8')).toBe(readFileSync(join(d, `a-${proposer}.json`), 'utf8'));
+    }
+  });
+
+  it('with a capacities CSV: one-sided columns optional, capacities honoured, optimal equals the known optimum', async () => {
+    const d = tmp();
+    writeFileSync(join(d, 'caps.csv'), 'platformId,slots,seats\nP2,1,1\nP1,1,5\n');
+    // one slot each: T1 -> P1 and T2 -> P2 (0.9 + 0.8) beats T1 -> P2 and T2 -> P1 (0.7 + 0.6)
+    writeFileSync(join(d, 's.csv'), 'score,platformId,talentId\n0.9,P1,T1\n0.7,P2,T1\n0.6,P1,T2\n0.8,P2,T2\n0.95,P1,T3\n');
+    const r = await run(['match', '--scores', join(d, 's.csv'), '--capacities', join(d, 'caps.csv'), '--mode', 'optimal', '--out', join(d, 'o.json')]);
+    expect(r.code).toBe(0);
+    const o = JSON.parse(readFileSync(join(d, 'o.json'), 'utf8'));
+    // T3 (0.95 at P1) displaces T1: T3 -> P1 + T2 -> P2 = 1.75 is the optimum
+    expect(o.assignments.map((x: { talentId: string; platformId: string }) => `${x.talentId}>${x.platformId}`)).toEqual(['T2>P2', 'T3>P1']);
+    expect(o.totalScore).toBeCloseTo(1.75, 12);
+    expect(o.method).toBe('min-cost-flow');
+    expect(o.platforms).toEqual([
+      { id: 'P1', slotsUsed: 1, seatsUsed: 1, assigned: 1, slots: 1, seats: 5 },
+      { id: 'P2', slotsUsed: 1, seatsUsed: 1, assigned: 1, slots: 1, seats: 1 },
+    ]);
+    expect(o.unassigned).toEqual([expect.objectContaining({ talentId: 'T1', code: 'outranked' })]);
+  });
+
+  it('unknown ids, duplicate pairs, NaN and out-of-range scores are errors with file:line, and nothing is written', async () => {
+    const d = tmp();
+    writeFileSync(join(d, 'caps.csv'), 'platformId,slots,seats\nP1,1,1\n');
+    const bad = ['talentId,platformId,talentScore,platformScore,score', 'T1,P1,0.5,0.5,0.5', 'T1,PX,0.5,0.5,0.5', 'T1,P1,0.4,0.4,0.4', 'T2,P1,NaN,0.5,0.5', 'T3,P1,0.5,1.5,0.5', 'T4,P1,0.5,0.5,'];
+    writeFileSync(join(d, 's.csv'), bad.join('\n') + '\n');
+    const r = await run(['match', '--scores', join(d, 's.csv'), '--capacities', join(d, 'caps.csv'), '--out', join(d, 'o.json')]);
+    expect(r.code).not.toBe(0);
+    const f = join(d, 's.csv');
+    expect(r.err).toContain(`${f}:3 platformId: expected a known platform id, got PX`);
+    expect(r.err).toContain(`${f}:4 (record): expected one row per pair (T1, P1) is already on line 2`);
+    expect(r.err).toContain(`${f}:5 talentScore: expected a number in [0, 1], got NaN`);
+    expect(r.err).toContain(`${f}:6 platformScore: expected a number in [0, 1], got 1.5`);
+    expect(r.err).toContain(`${f}:7 score: expected a number in [0, 1], got missing`);
+    expect(() => readFileSync(join(d, 'o.json'))).toThrow();
+    // with the platforms and talents files, an unknown talent is an error too
+    writeFileSync(join(d, 't.csv'), 'talentId,platformId,score\nNOPE,NOPE2,0.5\n');
+    const r2 = await run(['match', '--data', FIX, '--scores', join(d, 't.csv'), '--out', join(d, 'o.json')]);
+    expect(r2.code).not.toBe(0);
+    expect(r2.err).toContain(`${join(d, 't.csv')}:2 talentId: expected a known talent id, got NOPE`);
+  });
+});
+
+describe('match on rank lists (--preferences) and committee decisions (--decisions)', () => {
+  const lists = {
+    talents: [{ id: 'A', prefs: ['C', 'M'], seats: 1 }, { id: 'B', prefs: ['C'] }, { id: 'D', prefs: ['M', 'C'] }],
+    platforms: [{ id: 'C', slots: 1, seats: 10, prefs: ['D', 'A', 'B'] }, { id: 'M', slots: 1, prefs: ['A', 'D'] }],
+  };
+
+  it('talent- and platform-optimal stable matchings of the lists', async () => {
+    const d = tmp();
+    writeFileSync(join(d, 'p.json'), JSON.stringify(lists));
+    const pairs = async (proposer: string) => {
+      expect((await run(['match', '--preferences', join(d, 'p.json'), '--proposer', proposer, '--out', join(d, `${proposer}.json`)])).code).toBe(0);
+      const o = JSON.parse(readFileSync(join(d, `${proposer}.json`), 'utf8'));
+      expect(o.blockingPairs).toBe(0);
+      return o.assignments.map((x: { talentId: string; platformId: string }) => `${x.talentId}>${x.platformId}`);
+    };
+    // talents propose: A gets C, D gets M; platforms propose: C gets D, M gets A
+    expect(await pairs('talent')).toEqual(['A>C', 'D>M']);
+    expect(await pairs('platform')).toEqual(['A>M', 'D>C']);
+  });
+
+  it('a repeated entry is an error naming it; optimal mode is refused with the reason', async () => {
+    const d = tmp();
+    writeFileSync(join(d, 'p.json'), JSON.stringify({ ...lists, talents: [{ id: 'A', prefs: ['C', 'M', 'C'] }] }));
+    const r = await run(['match', '--preferences', join(d, 'p.json'), '--out', join(d, 'o.json')]);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toContain('talents.0.prefs.2: expected each id once in A\'s list, got C repeated');
+    writeFileSync(join(d, 'q.json'), JSON.stringify(lists));
+    const r2 = await run(['match', '--preferences', join(d, 'q.json'), '--mode', 'optimal', '--out', join(d, 'o.json')]);
+    expect(r2.code).toBe(2);
+    expect(r2.err).toMatch(/--preferences gives stable matchings/);
+  });
+
+  it('decisions: the pin is placed first and listed; a pin beyond capacity is a clear error', async () => {
+    const d = tmp();
+    writeFileSync(join(d, 'p.json'), JSON.stringify(lists));
+    writeFileSync(join(d, 'dec.json'), JSON.stringify({ pins: [{ talentId: 'B', platformId: 'C' }], forbidden: [{ talentId: 'D', platformId: 'M' }] }));
+    const r = await run(['match', '--preferences', join(d, 'p.json'), '--decisions', join(d, 'dec.json'), '--out', join(d, 'o.json')]);
+    expect(r.code).toBe(0);
+    const o = JSON.parse(readFileSync(join(d, 'o.json'), 'utf8'));
+    expect(o.assignments.map((x: { talentId: string; platformId: string }) => `${x.talentId}>${x.platformId}`)).toEqual(['A>M', 'B>C']);
+    expect(o.decisions).toEqual({ pinned: [{ talentId: 'B', platformId: 'C' }], forbidden: [{ talentId: 'D', platformId: 'M' }], heldSeats: [] });
+    writeFileSync(join(d, 'bad.json'), JSON.stringify({ pins: [{ talentId: 'B', platformId: 'C' }, { talentId: 'A', platformId: 'C' }], heldSeats: { ZZ: 1 } }));
+    const r2 = await run(['match', '--preferences', join(d, 'p.json'), '--decisions', join(d, 'bad.json'), '--out', join(d, 'o2.json')]);
+    expect(r2.code).not.toBe(0);
+    expect(r2.err).toContain('heldSeats.ZZ: expected a known platform id, got ZZ');
+    writeFileSync(join(d, 'bad2.json'), JSON.stringify({ pins: [{ talentId: 'B', platformId: 'C' }, { talentId: 'A', platformId: 'C' }] }));
+    const r3 = await run(['match', '--preferences', join(d, 'p.json'), '--decisions', join(d, 'bad2.json'), '--out', join(d, 'o3.json')]);
+    expect(r3.code).not.toBe(0);
+    expect(r3.err).toContain("bad2.json pins.1: expected pins within C's 1 free slots, got 2 talents pinned to C");
+  });
+});
