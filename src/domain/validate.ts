@@ -204,16 +204,18 @@ export class TalentStreamRules {
   private readonly tally = new HostedTally();
   constructor(private readonly refs: TalentRefs) {}
 
-  /** The issues of one schema-valid talent; an accepted talent (no issues) is remembered. */
+  /**
+   * The issues of one schema-valid talent. Every schema-valid talent counts, as in the
+   * whole-file check: its id for the duplicate check (first occurrence) and, if hosted, its
+   * host's tally — also when it has issues of its own (then it is reported or skipped).
+   */
   check(t: Talent, at: SourceRef): InputIssue[] {
     const out: InputIssue[] = [];
     const first = this.seen.get(t.id);
     if (first !== undefined) out.push(duplicateIdIssue(at, first, t.id));
+    else this.seen.set(t.id, at);
     talentReferenceIssues(t, at, this.refs, out);
-    if (out.length === 0) {
-      this.seen.set(t.id, at);
-      this.tally.add(t, at);
-    }
+    this.tally.add(t, at);
     return out;
   }
 
