@@ -90,10 +90,9 @@ export interface Names {
 }
 export const namesOf = (s: EvaluationSubject): Names => ({ talent: s.data.talents.map((t) => t.name), platform: s.data.platforms.map((p) => p.name) });
 
-function item(m: ScoringModel, names: Names, ti: number, pi: number, rank: number, shownSide: Side): StudioItem {
+/** Pair (ti, pi) shown as an entity of `shownSide`, in a list owned by `owner` (whose one-sided score is `forward`). */
+function item(m: ScoringModel, names: Names, ti: number, pi: number, rank: number, shownSide: Side, owner: Side): StudioItem {
   const e = explainPair(m, ti, pi);
-  // forward: the one-sided score of the list's owner; the item is the other side
-  const owner = shownSide === 'platform' ? 'talent' : 'platform';
   return {
     id: shownSide === 'platform' ? m.platforms.ids[pi] : m.talents.ids[ti],
     name: shownSide === 'platform' ? names.platform[pi] : names.talent[ti],
@@ -112,18 +111,18 @@ export function focusLists(run: StudioRun, names: Names, side: Side, index: numb
   const listedBy: StudioItem[] = [];
   if (side === 'talent') {
     const base = index * rec.talent.k;
-    for (let j = 0; j < rec.talent.sizes[index]; j++) top.push(item(m, names, index, rec.talent.ids[base + j], j + 1, 'platform'));
+    for (let j = 0; j < rec.talent.sizes[index]; j++) top.push(item(m, names, index, rec.talent.ids[base + j], j + 1, 'platform', 'talent'));
     // platforms whose top-k holds this talent, by the talent's rank there, then platform id
     for (let p = 0; p < rec.platform.rows; p++) {
       const b = p * rec.platform.k;
-      for (let j = 0; j < rec.platform.sizes[p]; j++) if (rec.platform.ids[b + j] === index) listedBy.push(item(m, names, index, p, j + 1, 'platform'));
+      for (let j = 0; j < rec.platform.sizes[p]; j++) if (rec.platform.ids[b + j] === index) listedBy.push(item(m, names, index, p, j + 1, 'platform', 'platform'));
     }
   } else {
     const base = index * rec.platform.k;
-    for (let j = 0; j < rec.platform.sizes[index]; j++) top.push(item(m, names, rec.platform.ids[base + j], index, j + 1, 'talent'));
+    for (let j = 0; j < rec.platform.sizes[index]; j++) top.push(item(m, names, rec.platform.ids[base + j], index, j + 1, 'talent', 'platform'));
     for (let t = 0; t < rec.talent.rows; t++) {
       const b = t * rec.talent.k;
-      for (let j = 0; j < rec.talent.sizes[t]; j++) if (rec.talent.ids[b + j] === index) listedBy.push(item(m, names, t, index, j + 1, 'talent'));
+      for (let j = 0; j < rec.talent.sizes[t]; j++) if (rec.talent.ids[b + j] === index) listedBy.push(item(m, names, t, index, j + 1, 'talent', 'talent'));
     }
   }
   listedBy.sort((a, b) => a.rank - b.rank || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -34,6 +34,8 @@ export interface StudioOptions {
   source?: string;
   /** the page's files (default: the package's build) */
   assets?: Map<string, StudioAsset>;
+  /** the largest dataset (talents x platforms) evaluated (default STUDIO_LIMITS.maxPairs) */
+  maxPairs?: number;
 }
 
 const notReady = (message: string) => new ApiError(503, { error: 'not_ready', message });
@@ -61,11 +63,12 @@ export async function registerStudio(app: FastifyInstance, o: StudioOptions): Pr
 
   // ---- the API ----
   const engine = o.engine;
+  const maxPairs = o.maxPairs ?? STUDIO_LIMITS.maxPairs;
   const need = (): Engine => {
     if (!engine) throw notReady('the studio needs the server started with --data');
     const pairs = engine.model.talents.count * engine.model.platforms.count;
-    if (pairs > STUDIO_LIMITS.maxPairs)
-      throw notReady(`the dataset has ${pairs.toLocaleString('en')} talent-platform pairs; the studio rescores at most ${STUDIO_LIMITS.maxPairs.toLocaleString('en')} per weight set (use talentmatch evaluate / report on larger data)`);
+    if (pairs > maxPairs)
+      throw notReady(`the dataset has ${pairs.toLocaleString('en')} talent-platform pairs; the studio rescores at most ${maxPairs.toLocaleString('en')} per weight set (use talentmatch evaluate / report on larger data)`);
     return engine;
   };
   const relevant = engine ? relevantPairs(engine, o.outcomes ?? []) : [];
@@ -101,7 +104,7 @@ export async function registerStudio(app: FastifyInstance, o: StudioOptions): Pr
       terms: [...TERMS],
       sideTerms: { talent: [...SIDE_TERMS.talent], platform: [...SIDE_TERMS.platform] },
       fusions: [...FUSIONS],
-      limits: { maxK: STUDIO_LIMITS.maxK, defaultK: STUDIO_LIMITS.defaultK, maxPairs: STUDIO_LIMITS.maxPairs },
+      limits: { maxK: STUDIO_LIMITS.maxK, defaultK: STUDIO_LIMITS.defaultK, maxPairs },
     };
   });
 
