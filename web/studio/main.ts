@@ -47,10 +47,10 @@ function WhyBar({ item, terms }: { item: Item; terms: string[] }) {
 }
 
 function Shift({ item }: { item: Item }) {
-  if (item.from === undefined) return null;
+  if (item.from === undefined) return html`<span class="shift"></span>`; // keeps the row's grid
   if (item.from === null) return html`<span class="shift new" data-testid="shift">new</span>`;
   const d = item.from - item.rank;
-  return html`<span class=${`shift ${d > 0 ? 'up' : d < 0 ? 'down' : ''}`} data-testid="shift">${d > 0 ? `▲${d}` : d < 0 ? `▼${-d}` : '='}</span>`;
+  return html`<span class=${`shift ${d > 0 ? 'up' : d < 0 ? 'down' : ''}`} data-testid="shift">${d > 0 ? `+${d}` : d < 0 ? `−${-d}` : '='}</span>`;
 }
 
 function ItemList({ items, terms, testid, onPick }: { items: Item[]; terms: string[]; testid: string; onPick: (id: string) => void }) {
@@ -301,7 +301,7 @@ function App() {
           <button data-testid="save" onClick=${save}>save ${editing} as weights.json</button>
           <label class="file">load a file into ${editing}<input type="file" accept=".json,application/json" data-testid="load" onChange=${load} /></label>
           <button onClick=${() => (setSets((s) => ({ ...s, [editing]: { ...ds.weights } })), setOrigin((o) => ({ ...o, [editing]: 'dataset weights' })))}>reset ${editing}</button>
-          <button onClick=${() => (setSets((s) => ({ ...s, B: { ...s.A } })), setOrigin((o) => ({ ...o, B: `copy of A: ${o.A}` })))}>copy A → B</button>
+          <button onClick=${() => (setSets((s) => ({ ...s, B: { ...s.A } })), setOrigin((o) => ({ ...o, B: `copy of A: ${o.A}` })))}>copy A to B</button>
         </div>
         ${notice ? html`<p class="notice" data-testid="notice">${notice}</p>` : null}
         <div class="legend">${ds.terms.map((t) => html`<span><i style=${{ background: COLORS[t] }}></i>${t}</span>`)}</div>
