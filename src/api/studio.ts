@@ -3,26 +3,16 @@
  * /studio calls it). Limits: src/config/studio.ts.
  */
 import { z } from 'zod';
-import { WeightsSchema } from '../config/weights.js';
+import { TERMS, WeightsSchema } from '../config/weights.js';
+import type { Term } from '../config/weights.js';
 import { STUDIO_LIMITS } from '../config/studio.js';
 import { Why } from './schemas.js';
 
 const side = z.enum(['talent', 'platform']);
 
-/** The keys the studio moves (the nine term weights, the fusion, its talent share); missing keys: the dataset's. */
-export const StudioWeightsBody = WeightsSchema.pick({
-  text: true,
-  industry: true,
-  priority: true,
-  mode: true,
-  capacity: true,
-  capital: true,
-  stage: true,
-  level: true,
-  signing: true,
-  fusion: true,
-  fusionTalentShare: true,
-}).strict();
+/** The keys the studio moves (every term weight, the fusion, its talent share); missing keys: the dataset's. */
+const studioKeys = Object.fromEntries([...TERMS, 'fusion', 'fusionTalentShare'].map((k) => [k, true])) as { [K in Term | 'fusion' | 'fusionTalentShare']: true };
+export const StudioWeightsBody = WeightsSchema.pick(studioKeys).strict();
 
 const kText = `integer in [1, ${STUDIO_LIMITS.maxK}]`;
 export const StudioEvaluateRequest = z

@@ -4,10 +4,10 @@
  * weight sets, which lists changed and where each item moved. The studio's API
  * (adapters/http/studio.ts) calls these; the page only draws what they return.
  *
- * The studio moves the nine term weights and the fusion: the weights the scoring context
+ * The studio moves the term weights and the fusion: the weights the scoring context
  * reads (./evaluate.ts modelWithWeights), so a new weight set rescores the same features
- * without rebuilding the model. Keys that shape the features (text exponent, level values,
- * stage affinities, industry shares) stay those of the dataset.
+ * without rebuilding the model. Other keys (text exponent and shares, cross-lingual shares,
+ * level values, stage affinities, industry shares) stay those of the dataset.
  */
 import type { Term, Weights } from '../config/weights.js';
 import { TERMS } from '../config/weights.js';
@@ -19,7 +19,7 @@ import type { EvaluationSubject } from './subject.js';
 import type { Evaluation } from './evaluate.js';
 import { evaluateRanking, modelWithWeights, recommendWith } from './evaluate.js';
 
-/** The keys the studio moves: the nine term weights, the fusion and the weighted fusion's talent share. */
+/** The keys the studio moves: the term weights, the fusion and the weighted fusion's talent share. */
 export const STUDIO_KEYS = [...TERMS, 'fusion', 'fusionTalentShare'] as const;
 export type StudioWeights = Pick<Weights, Term | 'fusion' | 'fusionTalentShare'>;
 

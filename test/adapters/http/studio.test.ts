@@ -13,7 +13,7 @@ import { createEngine } from '../../../src/engine/engine.js';
 import type { Engine } from '../../../src/engine/engine.js';
 import type { Outcome } from '../../../src/domain/schemas.js';
 import { evaluateRanking, modelWithWeights, recommendWith, relevantPairs } from '../../../src/evaluation/evaluate.js';
-import { TERMS } from '../../../src/config/weights.js';
+import { SIDE_TERMS, TERMS } from '../../../src/config/weights.js';
 import { KeyRing, newKey } from '../../../src/adapters/http/keys.js';
 import { ROUTES } from '../../../src/adapters/http/access.js';
 
@@ -94,7 +94,7 @@ describe('studio API', () => {
     expect(same.changes.movers).toEqual([]);
     for (const it of same.b.focus.top) expect(it.from).toBe(it.rank);
 
-    const b = { text: 0, industry: 1, priority: 0, mode: 0, capacity: 1, capital: 0, stage: 0, level: 0, signing: 0 };
+    const b = { ...Object.fromEntries(TERMS.map((t) => [t, 0])), industry: 1, capacity: 1 };
     const r = (await evaluate(app, { weights: {}, compare: b, k: 10, focus: { side: 'talent', id: TALENT } })).json();
     const rankA = new Map<string, number>(r.a.focus.top.map((x: { id: string; rank: number }) => [x.id, x.rank]));
     for (const it of r.b.focus.top) expect(it.from).toBe(rankA.get(it.id) ?? null);
@@ -112,11 +112,12 @@ describe('studio API', () => {
   });
 
   it('refuses bad bodies with the field and the expectation: a side with no weight, unknown keys, k at its bounds, unknown ids', async () => {
-    const zero = await evaluate(app, { weights: { text: 0, industry: 0, priority: 0, mode: 0, capacity: 0, capital: 0, stage: 0, signing: 0 } });
+    const talentSideZero = Object.fromEntries(SIDE_TERMS.talent.map((t) => [t, 0]));
+    const zero = await evaluate(app, { weights: talentSideZero });
     expect(zero.statusCode).toBe(400);
     expect(zero.json().issues).toEqual([expect.objectContaining({ path: 'weights', expected: expect.stringContaining('talent side'), got: 'all zero' })]);
     // level alone keeps the platform side alive: only the talent side is reported
-    expect((await evaluate(app, { weights: {}, compare: { text: 0, industry: 0, priority: 0, mode: 0, capacity: 0, capital: 0, stage: 0, signing: 0, level: 0.5 } })).json().issues).toHaveLength(1);
+    expect((await evaluate(app, { weights: {}, compare: { ...talentSideZero, level: 0.5 } })).json().issues).toHaveLength(1);
     const unknown = await evaluate(app, { weights: { textExponent: 0.7 } });
     expect(unknown.statusCode).toBe(400);
     expect(unknown.body).toContain('textExponent');
