@@ -20,7 +20,10 @@ const COLORS: Record<string, string> = {
   stage: '#b07aa1',
   level: '#ff9da7',
   signing: '#9c755f',
+  concept: '#17becf',
 };
+/** A term the page does not know yet still gets its own colour. */
+const color = (t: string) => COLORS[t] ?? `hsl(${[...t].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 360, 0)} 45% 55%)`;
 const f4 = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : x.toFixed(4));
 const signed = (x: number) => `${x > 0 ? '+' : x < 0 ? '−' : '±'}${Math.abs(x).toFixed(4)}`;
 
@@ -42,7 +45,7 @@ const METRICS: [key: string, label: string, get: (m: Metrics) => number | null][
 function WhyBar({ item, terms }: { item: Item; terms: string[] }) {
   const title = terms.map((t) => `${t} ${item.why[t].toFixed(4)}`).join('\n');
   return html`<div class="bar" title=${title}>
-    ${terms.map((t) => (item.why[t] > 0 ? html`<span class="seg" data-term=${t} style=${{ width: `${Math.min(100, item.why[t] * 100)}%`, background: COLORS[t] }}></span>` : null))}
+    ${terms.map((t) => (item.why[t] > 0 ? html`<span class="seg" data-term=${t} style=${{ width: `${Math.min(100, item.why[t] * 100)}%`, background: color(t) }}></span>` : null))}
   </div>`;
 }
 
@@ -120,7 +123,7 @@ function Movers({ changes, onPick }: { changes: NonNullable<Evaluation['changes'
 
 function Slider({ name, value, sides, onChange }: { name: string; value: number; sides: string; onChange: (v: number) => void }) {
   return html`<label class="slider">
-    <span class="term"><i style=${{ background: COLORS[name] ?? '#888' }}></i>${name} <small>${sides}</small></span>
+    <span class="term"><i style=${{ background: color(name) }}></i>${name} <small>${sides}</small></span>
     <input type="range" min="0" max="1" step="0.01" value=${value} data-testid=${`w-${name}`} onInput=${(e: Event) => onChange(Number((e.target as HTMLInputElement).value))} />
     <output>${value.toFixed(2)}</output>
   </label>`;
@@ -304,7 +307,7 @@ function App() {
           <button onClick=${() => (setSets((s) => ({ ...s, B: { ...s.A } })), setOrigin((o) => ({ ...o, B: `copy of A: ${o.A}` })))}>copy A to B</button>
         </div>
         ${notice ? html`<p class="notice" data-testid="notice">${notice}</p>` : null}
-        <div class="legend">${ds.terms.map((t) => html`<span><i style=${{ background: COLORS[t] }}></i>${t}</span>`)}</div>
+        <div class="legend">${ds.terms.map((t) => html`<span><i style=${{ background: color(t) }}></i>${t}</span>`)}</div>
       </aside>
       <main>
         <div class="search">
