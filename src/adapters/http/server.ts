@@ -269,6 +269,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
 
   app.get('/healthz', { schema: { response: { 200: Health } } }, async () => ({ status: 'ok' as const }));
   app.get('/readyz', { schema: { response: { 200: Readiness, 503: Readiness } } }, async (_req, reply) => {
+    if (o.db === undefined) return reply.code(503).send({ status: 'not_ready', snapshot: null, model: live !== undefined, reason: 'no snapshot database (started without --db)' });
     let run;
     try {
       const s = openStore();

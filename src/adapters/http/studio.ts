@@ -9,6 +9,7 @@
  * so moving B's sliders does not rescore A.
  */
 import type { FastifyInstance } from 'fastify';
+import type { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { LRUCache } from 'lru-cache';
 import type { Outcome } from '../../domain/schemas.js';
@@ -122,7 +123,7 @@ export async function registerStudio(app: FastifyInstance, o: StudioOptions): Pr
     const focus = b.focus ? { side: b.focus.side, index: b.focus.side === 'talent' ? e.talentIndex(b.focus.id) : e.platformIndex(b.focus.id) } : undefined;
     const a = runOf(e, wa, b.k);
     const fa = focus ? focusLists(a, names!, focus.side, focus.index) : undefined;
-    const out: import('zod').infer<typeof StudioEvaluateResponse> = { k: b.k, a: { weights: wa, metrics: a.metrics, ...(fa ? { focus: fa } : {}) } };
+    const out: z.infer<typeof StudioEvaluateResponse> = { k: b.k, a: { weights: wa, metrics: a.metrics, ...(fa ? { focus: fa } : {}) } };
     if (wb) {
       const bb = runOf(e, wb, b.k);
       const fb = focus ? withShifts(fa!, focusLists(bb, names!, focus.side, focus.index)) : undefined;

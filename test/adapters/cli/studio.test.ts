@@ -41,6 +41,9 @@ describe('talentmatch studio', () => {
       const snap = await fetch(new URL('/v1/assignment', url));
       expect(snap.status).toBe(503);
       expect(((await snap.json()) as { message: string }).message).toContain('without --db');
+      const ready = await fetch(new URL('/readyz', url));
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({ status: 'not_ready', snapshot: null, model: true, reason: 'no snapshot database (started without --db)' });
     } finally {
       child.kill('SIGTERM');
     }
