@@ -479,7 +479,7 @@ export async function acquirePgBatchLock(url: string, o: { waitMs?: number } = {
       if (Date.now() >= deadline) {
         const h = (
           await client.query<{ pid: number; app: string; addr: string | null; since: Date }>(
-            `SELECT a.pid, a.application_name AS app, a.client_addr::text AS addr, a.backend_start AS since FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            `SELECT a.pid, a.application_name AS app, host(a.client_addr) AS addr, a.backend_start AS since FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
              WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = $1 AND l.objid::bigint = ${key2} AND l.objsubid = 2 LIMIT 1`,
             [LOCK_KEY],
           )
