@@ -230,6 +230,38 @@ describe.skipIf(avail.skip)('PostgreSQL store', () => {
     for (const f of FILES) expect(after[f], f).toBe(sqliteExport[f]);
   }, 180_000);
 
+  it('PostgreSQL lost mid-run: the batch exits 1 with one line, the run stays invisible, --resume finishes it exactly', async () => {
+    const url = await freshDb();
+    const small = dataWith(SMALL_LINES);
+    const reference = join(tmp(), 'small.db');
+    expect((await run(['batch', '--data', small, '--db', reference, '--threads', '1', '--chunk-size', '50'])).code).toBe(0);
+    const args = ['batch', '--data', small, '--db', url, '--threads', '1', '--chunk-size', '50'];
+    const running = run(args);
+    let chunks = 0;
+    for (let i = 0; i < 1500 && chunks < 2; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      try {
+        chunks = Number((await sql<{ n: string }>(url, 'SELECT COUNT(*) AS n FROM tm_chunks'))[0].n);
+      } catch {
+        /* schema not created yet */
+      }
+    }
+    // what a failover or a network cut does to the coordinator: every session of it is gone
+    const cut = await sql<{ n: string }>(url, `SELECT COUNT(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE application_name LIKE 'talentmatch %' AND datname = current_database()`);
+    expect(Number(cut[0].n)).toBeGreaterThanOrEqual(2); // the lock's session and the pool's
+    const r = await running;
+    expect(r.code).toBe(1);
+    const last = r.err.trimEnd().split('\n').at(-1)!; // after the progress line
+    expect(last).toMatch(new RegExp(`^error \\[E_UNAVAILABLE\\]: PostgreSQL at 127\\.0\\.0\\.1:${server.port}/tm_\\d+: .+ \\(57P01: terminating connection due to administrator command\\)$`));
+    expect(r.err).not.toContain('    at '); // no stack
+    expect(await sql(url, 'SELECT id, status FROM tm_runs')).toEqual([{ id: 1, status: 'running' }]);
+    const resumed = await run([...args, '--resume']);
+    expect(resumed.code, resumed.err).toBe(0);
+    expect(resumed.out).toContain('(resumed)');
+    const [a, b] = [await exported(reference), await exported(url)];
+    for (const f of FILES) expect(b[f], f).toBe(a[f]);
+  }, 120_000);
+
   it('two API replicas on one PostgreSQL never answer from a partial snapshot, and both switch to the new one without restart', async () => {
     const url = await freshDb();
     const small = dataWith(SMALL_LINES);
