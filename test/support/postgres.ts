@@ -95,8 +95,11 @@ export async function pgAvailability(what: string): Promise<{ skip: boolean; fai
   return { skip: true };
 }
 
-/** Starts a private cluster (about 1-3 s). */
-export async function startPg(bins: PgBinaries): Promise<PrivatePg> {
+/**
+ * Starts a private cluster (about 1-3 s). Tests run it without fsync (nothing to keep);
+ * `durable: true` keeps PostgreSQL's defaults (fsync, synchronous commit), for benchmarks.
+ */
+export async function startPg(bins: PgBinaries, o: { durable?: boolean } = {}): Promise<PrivatePg> {
   const as = runAs();
   const ids = as === 'missing' ? undefined : as;
   const dir = mkdtempSync(join(tmpdir(), 'talentmatch-pg-'));
@@ -117,7 +120,7 @@ export async function startPg(bins: PgBinaries): Promise<PrivatePg> {
   const port = await freePort();
   const proc: ChildProcess = spawn(
     bins.postgres,
-    ['-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=60'],
+    ['-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=60', ...(o.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'])],
     { ...ids, env, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let log = '';
