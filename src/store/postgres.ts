@@ -114,6 +114,13 @@ function unavailable(where: string, e: unknown, doing: string): TalentmatchError
   return new TalentmatchError('E_UNAVAILABLE', `${where}: ${doing} (${code && !msg.includes(code) ? `${code}: ` : ''}${msg})`);
 }
 
+/** PostgreSQL text cannot hold U+0000 (SQLite can): refused with the id named, the run marked failed. */
+function noNul(what: string, ids: Iterable<string>): void {
+  for (const id of ids) {
+    if (id.includes('\u0000')) throw new TalentmatchError('E_INPUT', `${what} id ${JSON.stringify(id)} contains U+0000, which PostgreSQL text cannot store; remove it from the id (the SQLite store accepts it)`);
+  }
+}
+
 interface Conn {
   query<R extends QueryResultRow>(sql: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number | null }>;
 }
@@ -293,6 +300,7 @@ export class PostgresStore implements SnapshotStore {
 
   /** The checkpoint row first (a duplicate delivery stops there), then every talent row in one INSERT. */
   async writeChunk(c: ChunkRowIn): Promise<boolean> {
+    noNul('talent', c.rows.map((r) => r.talentId));
     return this.tx(async (db) => {
       const ins = await db.query(
         'INSERT INTO tm_chunks (run_id, chunk_id, chunk_key, start_line, end_line, talents, pairs, reused, candidates) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING',
@@ -398,6 +406,7 @@ export class PostgresStore implements SnapshotStore {
 
   // ---- publishing and retention ----
   async complete(runId: number, platformLines: { id: string; line: string }[], artifacts: Record<string, Iterable<string>>, finishedAt: string, summary: string): Promise<void> {
+    noNul('platform', platformLines.map((p) => p.id));
     await this.tx(async (db) => {
       await db.query('DELETE FROM tm_platform_recs WHERE run_id = $1', [runId]);
       await db.query('DELETE FROM tm_artifacts WHERE run_id = $1', [runId]);

@@ -152,6 +152,16 @@ describe.skipIf(avail.skip)('PostgreSQL store', () => {
     }
   }, 60_000);
 
+  it('an id PostgreSQL text cannot hold (U+0000) fails the run naming the id, exit 1; the run is marked failed', async () => {
+    const url = await freshDb();
+    const bad = JSON.parse(SMALL_LINES[3]) as { id: string };
+    bad.id = 'bad\u0000id';
+    const r = await run(['batch', '--data', dataWith([...SMALL_LINES.slice(0, 30), JSON.stringify(bad)]), '--db', url, '--threads', '1', '--allow-shrink']);
+    expect(r.code).toBe(1);
+    expect(r.err.trimEnd().split('\n').at(-1)).toBe('error [E_INPUT]: talent id "bad\\u0000id" contains U+0000, which PostgreSQL text cannot store; remove it from the id (the SQLite store accepts it)');
+    expect(await sql(url, 'SELECT id, status FROM tm_runs')).toEqual([{ id: 1, status: 'failed' }]);
+  }, 60_000);
+
   it('PostgreSQL down at start: one line naming host and port, exit 1, no stack, no password', async () => {
     const port = server.port + 1 === 65536 ? server.port - 1 : server.port + 1; // nothing listens there (the cluster took one port)
     const url = `postgres://talentmatch:${PG_PASSWORD}@127.0.0.1:${port}/snapshots`;
