@@ -4,8 +4,8 @@
  * the weighted mean of its terms, so the weights of a side need not sum to 1.
  *
  * Which terms enter which side:
- *   talentScore   (the talent's view of a platform):  text industry priority mode capacity capital stage signing
- *   platformScore (the platform's view of a talent):   text industry priority mode capacity capital stage level
+ *   talentScore   (the talent's view of a platform):  text industry priority mode capacity capital stage signing concept
+ *   platformScore (the platform's view of a talent):   text industry priority mode capacity capital stage level concept
  */
 import { z } from 'zod';
 import { MODES, STAGES } from '../domain/schemas.js';
@@ -21,13 +21,14 @@ export const TERMS = [
   'stage',
   'level',
   'signing',
+  'concept',
 ] as const;
 export type Term = (typeof TERMS)[number];
 
 /** Terms that enter each side's one-sided score. Data, not branches. */
 export const SIDE_TERMS: { readonly talent: readonly Term[]; readonly platform: readonly Term[] } = {
-  talent: ['text', 'industry', 'priority', 'mode', 'capacity', 'capital', 'stage', 'signing'],
-  platform: ['text', 'industry', 'priority', 'mode', 'capacity', 'capital', 'stage', 'level'],
+  talent: ['text', 'industry', 'priority', 'mode', 'capacity', 'capital', 'stage', 'signing', 'concept'],
+  platform: ['text', 'industry', 'priority', 'mode', 'capacity', 'capital', 'stage', 'level', 'concept'],
 };
 
 export const FUSIONS = ['harmonic', 'geometric', 'min', 'weighted'] as const;
@@ -62,10 +63,24 @@ export const WeightsSchema = z.strictObject({
   level: w01.optional(),
   /** Platform's historical signing rate; talent side only. Default 0.05. */
   signing: w01.optional(),
+  /**
+   * Cosine of the two profiles' bilingual concept vectors (docs/CROSSLINGUAL.md), for every
+   * pair. Default 0: same-language pairs score as before; the term still receives text
+   * weight across languages (crossLingualConcept).
+   */
+  concept: w01.optional(),
 
   // --- shape parameters ---
   /** Share of the text term taken from the talent profile (rest: project description), [0, 1]. Default 0.3. */
   textProfileShare: w01.optional(),
+  /**
+   * Where the text weight goes when the two sides share no language (the TF-IDF cosine is 0
+   * across languages): this share of it to the concept term, [0, 1]. For a pair sharing a
+   * part s of their words' language, the part (1 - s) of the text weight moves. Default 0.3.
+   */
+  crossLingualConcept: w01.optional(),
+  /** The share of the moving text weight that goes to the industry term, [0, 1]; with crossLingualConcept at most 1. Default 0.4. */
+  crossLingualIndustry: w01.optional(),
   /** Exponent applied to the text cosine to spread small TF-IDF cosines, (0, 1]. Default 0.5. */
   textExponent: z.number({ error: 'number in (0, 1]' }).gt(0, { error: 'number in (0, 1]' }).max(1, { error: 'number in (0, 1]' }).optional(),
   /** Weight of the text-inferred industry vector beside declared industries, [0, 1]. Default 0.35. */
@@ -102,6 +117,12 @@ export const defaultWeights = {
   stage: 0.06,
   level: 0.05,
   signing: 0.05,
+  concept: 0,
+  // measured on planted language worlds (docs/CROSSLINGUAL.md): 0.3 + 0.4 keeps a
+  // cross-language fit level with a same-language one (concept cosine ~0.3, industry ~0.9
+  // against a text term ~0.5 for fitting pairs)
+  crossLingualConcept: 0.3,
+  crossLingualIndustry: 0.4,
   textProfileShare: 0.3,
   textExponent: 0.5,
   industryInferredShare: 0.35,

@@ -57,12 +57,25 @@ const textBudget = (fields: (r: Record<string, unknown>) => unknown[]) => (r: Re
 const isoDate = z.union([z.iso.datetime({ offset: true, local: true }), z.iso.date()], e('ISO-8601 date or date-time'));
 const obj = <T extends z.ZodRawShape>(shape: T) => z.object(shape, e('object'));
 
+/**
+ * One concept of an industry's bilingual glossary: an id and its surface forms in English
+ * (words or phrases, stemmed by the engine's tokenizer) and in Chinese (words). A profile
+ * that writes any of the forms mentions the concept, whatever its language.
+ */
+export const GlossaryEntrySchema = obj({
+  id: idField,
+  en: listOf(itemText, 'array of strings'),
+  zh: listOf(itemText, 'array of strings'),
+});
+
 export const IndustrySchema = obj({
   id: idField,
   name,
   nameZh: textOf(MAX_NAME_CHARS).optional(),
   description: text,
   keywords: listOf(itemText, 'array of strings'),
+  /** Added field: the industry's bilingual glossary (concepts for the cross-lingual `concept` term). */
+  glossary: listOf(GlossaryEntrySchema, 'array of glossary entries ({ id, en, zh })').optional(),
 }).superRefine(textBudget((r) => [r.name, r.nameZh, r.description, r.keywords]));
 
 export const TalentSchema = obj({
@@ -149,6 +162,7 @@ export const OutcomeSchema = obj({
 });
 
 export type Industry = z.infer<typeof IndustrySchema>;
+export type GlossaryEntry = z.infer<typeof GlossaryEntrySchema>;
 export type Talent = z.infer<typeof TalentSchema>;
 export type Platform = z.infer<typeof PlatformSchema>;
 export type Policy = z.infer<typeof PolicySchema>;

@@ -47,6 +47,10 @@ export function weightIssues(raw: unknown, file: string): { weights?: WeightsInp
   for (const side of ['talent', 'platform'] as const) {
     if (sideWeightSum(w, side) <= 0) issues.push({ file, path: '(record)', expected: `at least one positive term weight on the ${side} side`, got: 'all zero' });
   }
+  const moved = w.crossLingualConcept + w.crossLingualIndustry;
+  if (moved > 1) {
+    issues.push({ file, path: 'crossLingualConcept', expected: 'crossLingualConcept + crossLingualIndustry <= 1 (shares of the text weight)', got: `${w.crossLingualConcept} + ${w.crossLingualIndustry} = ${moved}` });
+  }
   return { weights: res.data, issues };
 }
 

@@ -50,6 +50,8 @@ function oneTalent(T: TalentFeatures, ti: number): TalentFeatures {
     level: row(T.level),
     exclIndptr: Int32Array.of(0, eb - ea),
     exclIdx: T.exclIdx.subarray(ea, eb),
+    concept: csr(T.concept),
+    zh: row(T.zh),
   };
 }
 
@@ -85,7 +87,7 @@ export class LiveScorer {
 
   inlinePlatform(profile: unknown, where: string): PlatformFeatures {
     const side = this.engine.side;
-    return inline(PlatformSchema, this.platforms, profile, where, (p) => buildPlatformFeatures([p], side.text, side.industry, (x) => this.engine.tokens(x), side.weights));
+    return inline(PlatformSchema, this.platforms, profile, where, (p) => buildPlatformFeatures([p], side.text, side.industry, side.concepts, (x) => this.engine.tokens(x), side.weights));
   }
 
   private talent(ref: TalentRef, where: string): TalentFeatures {

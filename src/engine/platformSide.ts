@@ -7,14 +7,16 @@
 import type { Industry, Platform, Policy, Talent } from '../domain/schemas.js';
 import type { Weights } from '../config/weights.js';
 import type { TextModel } from '../text/tfidf.js';
-import type { IndustryModel, KnownVectors, PlatformFeatures, TalentFeatures, TokenSource } from '../features/build.js';
-import { buildIndustryModel, buildPlatformFeatures, buildTalentFeatures, fitReferenceModel, industryPriorities } from '../features/build.js';
+import type { ConceptModel, IndustryModel, KnownVectors, PlatformFeatures, TalentFeatures, TokenSource } from '../features/build.js';
+import { buildIndustryModel, buildPlatformFeatures, buildTalentFeatures, fitConceptModel, fitReferenceModel, industryPriorities } from '../features/build.js';
 import type { ScoringContext } from '../scoring/context.js';
 import { createScoringContext } from '../scoring/context.js';
 
 export interface PlatformSide {
   text: TextModel;
   industry: IndustryModel;
+  /** the bilingual concept lexicon and its idf */
+  concepts: ConceptModel;
   platforms: PlatformFeatures;
   ctx: ScoringContext;
   weights: Weights;
@@ -26,11 +28,14 @@ export interface PlatformSide {
 /**
  * What a new platform side may take from an earlier one (the what-if simulator): valid
  * only when the reference corpus (industries, every platform's name and description, the
- * platform set) is unchanged, so the vocabulary, idf and industry term weights are too.
+ * platform set) is unchanged, so the vocabulary, idf, industry term weights and concept
+ * model are too.
  */
 export interface SideReuse {
   text: TextModel;
   industry: IndustryModel;
+  /** the concept lexicon and idf: fitted on the same reference corpus (and the glossary) */
+  concepts: ConceptModel;
   known: KnownVectors;
 }
 
@@ -38,7 +43,8 @@ export interface SideReuse {
 export function buildPlatformSide(industries: readonly Industry[], platforms: readonly Platform[], policy: Policy, weights: Weights, tokens: TokenSource, reuse?: SideReuse): PlatformSide {
   const text = reuse?.text ?? fitReferenceModel(industries, platforms, tokens);
   const industry = reuse ? { ...reuse.industry, priority: industryPriorities(industries, policy) } : buildIndustryModel(industries, policy, text, tokens);
-  const features = buildPlatformFeatures(platforms, text, industry, tokens, weights, reuse?.known);
+  const concepts = reuse?.concepts ?? fitConceptModel(industries, platforms, tokens);
+  const features = buildPlatformFeatures(platforms, text, industry, concepts, tokens, weights, reuse?.known);
   const excludedBy = new Map<string, number[]>();
   platforms.forEach((p, i) => {
     for (const tid of p.excludeTalents ?? []) {
@@ -50,6 +56,7 @@ export function buildPlatformSide(industries: readonly Industry[], platforms: re
   return {
     text,
     industry,
+    concepts,
     platforms: features,
     ctx: createScoringContext(weights, industry.priority, policy.minScoreForReferral),
     weights,
@@ -60,5 +67,5 @@ export function buildPlatformSide(industries: readonly Industry[], platforms: re
 
 /** Talent feature arrays for a list of talents (sorted by id) against a platform side. */
 export function talentFeatures(side: PlatformSide, talents: readonly Talent[], tokens: TokenSource, known?: KnownVectors): TalentFeatures {
-  return buildTalentFeatures(talents, side.text, side.industry, tokens, side.weights, side.platformIndex, side.excludedBy, known);
+  return buildTalentFeatures(talents, side.text, side.industry, side.concepts, tokens, side.weights, side.platformIndex, side.excludedBy, known);
 }

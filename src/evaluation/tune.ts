@@ -1,7 +1,7 @@
 /**
  * Seeded weight tuning with k-fold cross-validation.
  *
- * Search space: the nine term weights and textProfileShare, each in [0, 1] (weights that
+ * Search space: the ten term weights (concept included) and textProfileShare, each in [0, 1] (weights that
  * only the scoring context reads, so a candidate costs one re-ranking, not a rebuild).
  * Search: the current weights first, then random search (half the budget), then
  * coordinate ascent from the best point (x 1.5 / x 0.5 steps, then finer) until the budget

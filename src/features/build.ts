@@ -4,12 +4,16 @@
  *  - text: TF-IDF rows (talent description, talent profile, platform description);
  *  - industry: a D-dimensional unit vector (D = taxonomy size), declared industries blended
  *    with industries inferred from the text;
+ *  - concepts: TF-IDF rows over the bilingual concepts a profile mentions (text/concepts.ts),
+ *    and the profile's Chinese share (the language-aware text weight reads both);
  *  - structured fields: needs / offers bit masks, capacities, capital, stage, level, signing.
  */
 import type { Industry, Platform, Policy, Talent } from '../domain/schemas.js';
 import { MODES, STAGES, TALENT_LEVELS } from '../domain/schemas.js';
 import type { Weights } from '../config/weights.js';
 import type { TextModel } from '../text/tfidf.js';
+import type { ConceptLexicon } from '../text/concepts.js';
+import { buildConceptLexicon, chineseShare, conceptIds, conceptScratch, conceptVector, fitConceptIdf } from '../text/concepts.js';
 import { fitTextModel, vectorize } from '../text/tfidf.js';
 import type { CsrMatrix, SparseVector } from '../vector/sparse.js';
 import { toCsr, transposeCsr } from '../vector/sparse.js';
@@ -20,7 +24,8 @@ export type TokenSource = (text: string) => readonly string[];
 /**
  * Already computed TF-IDF rows by text (under the same fitted model), or undefined. The
  * what-if simulator passes the baseline's rows so an unchanged text is never vectorized
- * again; the builders vectorize only texts it does not know.
+ * again; the builders vectorize only texts it does not know (they still tokenize every
+ * text: the concept term and the language share read the tokens).
  */
 export type KnownVectors = (text: string) => SparseVector | undefined;
 
@@ -47,6 +52,37 @@ export function fitReferenceModel(industries: readonly Industry[], platforms: re
       for (const p of platforms) yield tokens(platformText(p));
     })(),
   );
+}
+
+// ---------- concept model ----------
+
+/** The concept lexicon of the taxonomy and the idf of its concepts (fitted on the reference corpus). */
+export interface ConceptModel {
+  lexicon: ConceptLexicon;
+  /** per concept index */
+  idf: Float32Array;
+  documents: number;
+}
+
+/** The concepts the token lists mention (indices, one per mention), into `out` (cleared first). */
+function mentionsOf(lexicon: ConceptLexicon, a: readonly string[], b: readonly string[] | null, out: number[] = []): number[] {
+  out.length = 0;
+  conceptIds(lexicon, a, out);
+  if (b !== null) conceptIds(lexicon, b, out);
+  return out;
+}
+
+/** Concepts of the taxonomy; idf over the concepts of every industry's text, then every platform's (id order). */
+export function fitConceptModel(industries: readonly Industry[], platforms: readonly Platform[], tokens: TokenSource): ConceptModel {
+  const lexicon = buildConceptLexicon(industries, tokens);
+  const { idf, documents } = fitConceptIdf(
+    lexicon.concepts.length,
+    (function* () {
+      for (const i of industries) yield mentionsOf(lexicon, tokens(industryText(i)), null);
+      for (const p of platforms) yield mentionsOf(lexicon, tokens(platformText(p)), null);
+    })(),
+  );
+  return { lexicon, idf, documents };
 }
 
 // ---------- industry model ----------
@@ -135,15 +171,23 @@ export interface PlatformFeatures {
   signing: Float64Array;
   /** stage fit per platform and stage index (STAGES.length + 1 columns; last = unknown stage) */
   stageFit: Float64Array;
+  /** concept TF-IDF rows of name + description */
+  concept: CsrMatrix;
+  /** inverted index of `concept`, platforms ascending */
+  conceptIndex: CsrMatrix;
+  /** share of the platform's words written in Chinese, [0, 1] */
+  zh: Float64Array;
 }
 
 export const STAGE_COLUMNS = STAGES.length + 1;
 
-export function buildPlatformFeatures(platforms: readonly Platform[], text: TextModel, ind: IndustryModel, tokens: TokenSource, w: Weights, known?: KnownVectors): PlatformFeatures {
-  const vec = (s: string) => known?.(s) ?? vectorize(text, tokens(s));
+export function buildPlatformFeatures(platforms: readonly Platform[], text: TextModel, ind: IndustryModel, concepts: ConceptModel, tokens: TokenSource, w: Weights, known?: KnownVectors): PlatformFeatures {
   const M = platforms.length;
   const D = ind.dims;
   const rows: SparseVector[] = [];
+  const conceptRows: SparseVector[] = [];
+  const scratch = conceptScratch(concepts.idf.length);
+  const mentions: number[] = [];
   const industry = new Float32Array(M * D);
   const f: PlatformFeatures = {
     count: M,
@@ -159,10 +203,16 @@ export function buildPlatformFeatures(platforms: readonly Platform[], text: Text
     capital: new Float64Array(M),
     signing: new Float64Array(M),
     stageFit: new Float64Array(M * STAGE_COLUMNS),
+    concept: undefined as unknown as CsrMatrix,
+    conceptIndex: undefined as unknown as CsrMatrix,
+    zh: new Float64Array(M),
   };
   platforms.forEach((p, i) => {
-    const doc = vec(platformText(p));
+    const toks = tokens(platformText(p));
+    const doc = known?.(platformText(p)) ?? vectorize(text, toks);
     rows.push(doc);
+    conceptRows.push(conceptVector(concepts.idf, mentionsOf(concepts.lexicon, toks, null, mentions), scratch));
+    f.zh[i] = chineseShare(toks);
     const declared = new Float64Array(D);
     ind.ids.forEach((idv, d) => (declared[d] = p.industries[idv] ?? 0));
     industryVector(ind, doc, declared, w, industry, i * D);
@@ -186,6 +236,8 @@ export function buildPlatformFeatures(platforms: readonly Platform[], text: Text
   });
   f.doc = toCsr(rows, text.vocab.size);
   f.docIndex = transposeCsr(f.doc);
+  f.concept = toCsr(conceptRows, concepts.idf.length);
+  f.conceptIndex = transposeCsr(f.concept);
   return f;
 }
 
@@ -205,19 +257,23 @@ export interface TalentFeatures {
   /** platforms excluded for each talent (either side's exclusion), CSR over platform indices */
   exclIndptr: Int32Array;
   exclIdx: Int32Array;
+  /** concept TF-IDF rows of all the talent's texts (name, description, skills, profile) */
+  concept: CsrMatrix;
+  /** share of the talent's words written in Chinese, [0, 1] */
+  zh: Float64Array;
 }
 
 export function buildTalentFeatures(
   talents: readonly Talent[],
   text: TextModel,
   ind: IndustryModel,
+  concepts: ConceptModel,
   tokens: TokenSource,
   w: Weights,
   platformIndex: ReadonlyMap<string, number>,
   excludedBy: ReadonlyMap<string, readonly number[]>,
   known?: KnownVectors,
 ): TalentFeatures {
-  const vec = (s: string) => known?.(s) ?? vectorize(text, tokens(s));
   const N = talents.length;
   const D = ind.dims;
   const descRows: SparseVector[] = [];
@@ -230,11 +286,21 @@ export function buildTalentFeatures(
   const level = new Float64Array(N);
   const exclIndptr = new Int32Array(N + 1);
   const excl: number[] = [];
+  const conceptRows: SparseVector[] = [];
+  const scratch = conceptScratch(concepts.idf.length);
+  const mentions: number[] = [];
+  const zh = new Float64Array(N);
   const levelValue = Object.fromEntries(TALENT_LEVELS.map((l) => [l, w[`level.${l}`]])) as Record<string, number>;
   talents.forEach((t, i) => {
-    const desc = vec(talentDescriptionText(t));
+    const descText = talentDescriptionText(t);
+    const profText = talentProfileText(t);
+    const descTokens = tokens(descText);
+    const profTokens = tokens(profText);
+    const desc = known?.(descText) ?? vectorize(text, descTokens);
     descRows.push(desc);
-    profRows.push(vec(talentProfileText(t)));
+    profRows.push(known?.(profText) ?? vectorize(text, profTokens));
+    conceptRows.push(conceptVector(concepts.idf, mentionsOf(concepts.lexicon, descTokens, profTokens.length > 0 ? profTokens : null, mentions), scratch));
+    zh[i] = chineseShare(descTokens, profTokens);
     let declared: Float64Array | null = null;
     if (t.industries && t.industries.length > 0) {
       declared = new Float64Array(D);
@@ -271,5 +337,7 @@ export function buildTalentFeatures(
     level,
     exclIndptr,
     exclIdx: Int32Array.from(excl),
+    concept: toCsr(conceptRows, concepts.idf.length),
+    zh,
   };
 }

@@ -7,7 +7,7 @@ import { FUSIONS, SIDE_TERMS, TERMS } from '../config/weights.js';
 
 export const TERM_COUNT = TERMS.length;
 /** Positions of the terms in the x[] vector the term function fills. */
-export const T_TEXT = 0, T_INDUSTRY = 1, T_PRIORITY = 2, T_MODE = 3, T_CAPACITY = 4, T_CAPITAL = 5, T_STAGE = 6, T_LEVEL = 7, T_SIGNING = 8;
+export const T_TEXT = 0, T_INDUSTRY = 1, T_PRIORITY = 2, T_MODE = 3, T_CAPACITY = 4, T_CAPITAL = 5, T_STAGE = 6, T_LEVEL = 7, T_SIGNING = 8, T_CONCEPT = 9;
 
 export interface ScoringContext {
   dims: number;
@@ -21,6 +21,10 @@ export interface ScoringContext {
   fusionTalentShare: number;
   textProfileShare: number;
   textExponent: number;
+  /** share of the text weight a pair's unshared language moves to the concept term */
+  crossConcept: number;
+  /** share of it moved to the industry term */
+  crossIndustry: number;
   /** pairs whose reciprocal score is below this are unacceptable */
   minScore: number;
 }
@@ -43,6 +47,8 @@ export function createScoringContext(w: Weights, priority: Float64Array, minScor
     fusionTalentShare: w.fusionTalentShare,
     textProfileShare: w.textProfileShare,
     textExponent: w.textExponent,
+    crossConcept: w.crossLingualConcept,
+    crossIndustry: w.crossLingualIndustry,
     minScore,
   };
 }

@@ -9,7 +9,7 @@ import { csrRow, sparseDot } from '../vector/sparse.js';
 import { TERM_COUNT } from './context.js';
 import { fuse } from './fusion.js';
 import type { ScoringModel } from './kernel.js';
-import { pairTerms, sideScore } from './terms.js';
+import { pairTerms, pairWeights, sharedLanguage, sideScore } from './terms.js';
 import type { RejectReason } from './acceptability.js';
 import { rejectReason } from './acceptability.js';
 
@@ -42,10 +42,13 @@ export interface ExplainBuffer {
   out: Float64Array;
   x: Float64Array;
   lambda: Float64Array;
+  /** the pair's term weights on each side (language-aware, ./terms.ts pairWeights) */
+  wT: Float64Array;
+  wP: Float64Array;
 }
 
 export function createExplainBuffer(): ExplainBuffer {
-  return { out: new Float64Array(EXPLAIN_SIZE), x: new Float64Array(TERM_COUNT), lambda: new Float64Array(2) };
+  return { out: new Float64Array(EXPLAIN_SIZE), x: new Float64Array(TERM_COUNT), lambda: new Float64Array(2), wT: new Float64Array(TERM_COUNT), wP: new Float64Array(TERM_COUNT) };
 }
 
 export function explainInto(m: ScoringModel, ti: number, pi: number, buf: ExplainBuffer): Float64Array {
@@ -53,16 +56,21 @@ export function explainInto(m: ScoringModel, ti: number, pi: number, buf: Explai
   const pdoc = csrRow(P.doc, pi);
   const cosDesc = sparseDot(csrRow(T.desc, ti), pdoc);
   const cosProfile = sparseDot(csrRow(T.profile, ti), pdoc);
-  const { x, lambda, out } = buf;
-  pairTerms(ctx, T, ti, P, pi, cosDesc, cosProfile, x);
-  const f = sideScore(ctx.wTalent, x);
-  const b = sideScore(ctx.wPlatform, x);
+  const cosConcept = sparseDot(csrRow(T.concept, ti), csrRow(P.concept, pi));
+  const { x, lambda, out, wT, wP } = buf;
+  pairTerms(ctx, T, ti, P, pi, cosDesc, cosProfile, cosConcept, x);
+  // the pair's weights: the text weight its unshared language moves (./terms.ts pairWeights)
+  const shared = sharedLanguage(T.zh[ti], P.zh[pi]);
+  pairWeights(ctx, ctx.wTalent, shared, wT);
+  pairWeights(ctx, ctx.wPlatform, shared, wP);
+  const f = sideScore(wT, x);
+  const b = sideScore(wP, x);
   out[0] = f;
   out[1] = b;
   out[EXPLAIN_SCORE] = fuse(ctx.fusion, ctx.fusionTalentShare, f, b, lambda);
   for (let k = 0; k < TERM_COUNT; k++) {
     out[EXPLAIN_TERMS + k] = x[k];
-    out[EXPLAIN_WHY + k] = lambda[0] * ctx.wTalent[k] * x[k] + lambda[1] * ctx.wPlatform[k] * x[k];
+    out[EXPLAIN_WHY + k] = lambda[0] * wT[k] * x[k] + lambda[1] * wP[k] * x[k];
   }
   return out;
 }

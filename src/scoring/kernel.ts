@@ -5,6 +5,7 @@
  * into caller-owned typed arrays: no allocation per pair.
  */
 import type { PlatformFeatures, TalentFeatures } from '../features/build.js';
+import type { CsrMatrix } from '../vector/sparse.js';
 import type { ScoringContext } from './context.js';
 import { MODE_TABLE } from './terms.js';
 import { STAGE_COLUMNS } from '../features/build.js';
@@ -23,6 +24,7 @@ export const UNACCEPTABLE = -1;
 export interface RowScratch {
   cosDesc: Float64Array;
   cosProfile: Float64Array;
+  cosConcept: Float64Array;
   blocked: Uint8Array;
   /** outputs, per platform */
   forward: Float64Array;
@@ -34,6 +36,7 @@ export function createRowScratch(platforms: number): RowScratch {
   return {
     cosDesc: new Float64Array(platforms),
     cosProfile: new Float64Array(platforms),
+    cosConcept: new Float64Array(platforms),
     blocked: new Uint8Array(platforms),
     forward: new Float64Array(platforms),
     backward: new Float64Array(platforms),
@@ -41,9 +44,8 @@ export function createRowScratch(platforms: number): RowScratch {
   };
 }
 
-function accumulate(rowPtr: Int32Array, rowIdx: Int32Array, rowVal: Float32Array, ti: number, P: PlatformFeatures, acc: Float64Array): void {
+function accumulate(rowPtr: Int32Array, rowIdx: Int32Array, rowVal: Float32Array, ti: number, inv: CsrMatrix, acc: Float64Array): void {
   acc.fill(0);
-  const inv = P.docIndex;
   for (let k = rowPtr[ti]; k < rowPtr[ti + 1]; k++) {
     const term = rowIdx[k];
     const v = rowVal[k];
@@ -64,9 +66,9 @@ export function scoreRow(m: ScoringModel, ti: number, s: RowScratch): void {
   const { ctx, talents: T, platforms: P } = m;
   const M = P.count;
   const D = ctx.dims;
-  accumulate(T.desc.indptr, T.desc.indices, T.desc.values, ti, P, s.cosDesc);
+  accumulate(T.desc.indptr, T.desc.indices, T.desc.values, ti, P.docIndex, s.cosDesc);
   const hasProfile = T.profile.indptr[ti + 1] > T.profile.indptr[ti];
-  if (hasProfile) accumulate(T.profile.indptr, T.profile.indices, T.profile.values, ti, P, s.cosProfile);
+  if (hasProfile) accumulate(T.profile.indptr, T.profile.indices, T.profile.values, ti, P.docIndex, s.cosProfile);
   const e0 = T.exclIndptr[ti];
   const e1 = T.exclIndptr[ti + 1];
   for (let e = e0; e < e1; e++) s.blocked[T.exclIdx[e]] = 1;
@@ -81,8 +83,19 @@ export function scoreRow(m: ScoringModel, ti: number, s: RowScratch): void {
   const prio = ctx.priority;
   const wt = ctx.wTalent;
   const wp = ctx.wPlatform;
-  const wt0 = wt[0], wt1 = wt[1], wt2 = wt[2], wt3 = wt[3], wt4 = wt[4], wt5 = wt[5], wt6 = wt[6], wt7 = wt[7], wt8 = wt[8];
-  const wp0 = wp[0], wp1 = wp[1], wp2 = wp[2], wp3 = wp[3], wp4 = wp[4], wp5 = wp[5], wp6 = wp[6], wp7 = wp[7], wp8 = wp[8];
+  const wt0 = wt[0], wt1 = wt[1], wt2 = wt[2], wt3 = wt[3], wt4 = wt[4], wt5 = wt[5], wt6 = wt[6], wt7 = wt[7], wt8 = wt[8], wt9 = wt[9];
+  const wp0 = wp[0], wp1 = wp[1], wp2 = wp[2], wp3 = wp[3], wp4 = wp[4], wp5 = wp[5], wp6 = wp[6], wp7 = wp[7], wp8 = wp[8], wp9 = wp[9];
+  // language-aware text weight (./terms.ts pairWeights): the talent's Chinese share, the platforms'
+  const tzh = T.zh[ti];
+  const pzh = P.zh;
+  const cosC = s.cosConcept;
+  const ca = ctx.crossConcept;
+  const cb = ctx.crossIndustry;
+  const conceptOn = wt9 !== 0 || wp9 !== 0;
+  // concept cosines are read only by pairs that move text weight or weigh the concept term
+  let needConcept = conceptOn;
+  for (let p = 0; p < M && !needConcept; p++) if (pzh[p] !== tzh) needConcept = true;
+  if (needConcept) accumulate(T.concept.indptr, T.concept.indices, T.concept.values, ti, P.conceptIndex, cosC);
   const pInd = P.industry;
   const freeSlots = P.freeSlots;
   const freeSeats = P.freeSeats;
@@ -152,8 +165,23 @@ export function scoreRow(m: ScoringModel, ti: number, s: RowScratch): void {
     const x6 = stageFit[p * STAGE_COLUMNS + stageCol];
     const x7 = level;
     const x8 = signing[p];
-    const f = 0 + wt0 * x0 + wt1 * x1 + wt2 * x2 + wt3 * x3 + wt4 * x4 + wt5 * x5 + wt6 * x6 + wt7 * x7 + wt8 * x8;
-    const b = 0 + wp0 * x0 + wp1 * x1 + wp2 * x2 + wp3 * x3 + wp4 * x4 + wp5 * x5 + wp6 * x6 + wp7 * x7 + wp8 * x8;
+    let f: number;
+    let b: number;
+    const zp = pzh[p];
+    if (zp === tzh && !conceptOn) {
+      // same language and no concept weight: pairWeights keeps the side weights exactly
+      // (nothing moves) and the concept term adds +0, so this is the full formula's value
+      f = 0 + wt0 * x0 + wt1 * x1 + wt2 * x2 + wt3 * x3 + wt4 * x4 + wt5 * x5 + wt6 * x6 + wt7 * x7 + wt8 * x8;
+      b = 0 + wp0 * x0 + wp1 * x1 + wp2 * x2 + wp3 * x3 + wp4 * x4 + wp5 * x5 + wp6 * x6 + wp7 * x7 + wp8 * x8;
+    } else {
+      const cc = cosC[p];
+      const x9 = cc <= 0 ? 0 : cc > 1 ? 1 : cc;
+      // the unshared part of the pair's language moves the text weight to concept and industry
+      const sh = 1 - Math.abs(tzh - zp);
+      const mv = 1 - sh;
+      f = 0 + wt0 * sh * x0 + (wt1 + wt0 * mv * cb) * x1 + wt2 * x2 + wt3 * x3 + wt4 * x4 + wt5 * x5 + wt6 * x6 + wt7 * x7 + wt8 * x8 + (wt9 + wt0 * mv * ca) * x9;
+      b = 0 + wp0 * sh * x0 + (wp1 + wp0 * mv * cb) * x1 + wp2 * x2 + wp3 * x3 + wp4 * x4 + wp5 * x5 + wp6 * x6 + wp7 * x7 + wp8 * x8 + (wp9 + wp0 * mv * ca) * x9;
+    }
     const sum = f + b;
     let lf: number;
     let lb: number;

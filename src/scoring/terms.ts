@@ -9,7 +9,7 @@ import type { PlatformFeatures, TalentFeatures } from '../features/build.js';
 import { STAGE_COLUMNS } from '../features/build.js';
 import { popcount } from '../features/tables.js';
 import type { ScoringContext } from './context.js';
-import { T_CAPACITY, T_CAPITAL, T_INDUSTRY, T_LEVEL, T_MODE, T_PRIORITY, T_SIGNING, T_STAGE, T_TEXT } from './context.js';
+import { T_CAPACITY, T_CAPITAL, T_CONCEPT, T_INDUSTRY, T_LEVEL, T_MODE, T_PRIORITY, T_SIGNING, T_STAGE, T_TEXT } from './context.js';
 
 /**
  * Text term. c = cosDesc when the talent has no profile, else
@@ -23,6 +23,34 @@ export function textTerm(ctx: ScoringContext, cosDesc: number, cosProfile: numbe
   if (c > 1) c = 1;
   const e = ctx.textExponent;
   return e === 1 ? c : e === 0.5 ? Math.sqrt(c) : Math.pow(c, e);
+}
+
+/** Concept term: the cosine of the two bilingual concept vectors, clamped to [0, 1]. */
+export function conceptTerm(cos: number): number {
+  return cos <= 0 ? 0 : cos > 1 ? 1 : cos;
+}
+
+/**
+ * The part of their words' language two profiles share: 1 - |zhT - zhP| for Chinese shares
+ * in [0, 1] (1: same language; 0: one writes only Chinese, the other none).
+ */
+export function sharedLanguage(zhTalent: number, zhPlatform: number): number {
+  return 1 - Math.abs(zhTalent - zhPlatform);
+}
+
+/**
+ * One side's weights for one pair (language-aware scoring). With s = sharedLanguage and
+ * m = 1 - s, the text term keeps w_text * s; the rest of its weight moves, a share
+ * crossLingualConcept to the concept term and crossLingualIndustry to the industry term:
+ *   w'_text = w_text * s,  w'_industry = w_industry + w_text * m * ci,  w'_concept = w_concept + w_text * m * cc.
+ * A same-language pair (s = 1) keeps its weights exactly. `out` gets every term's weight.
+ */
+export function pairWeights(ctx: ScoringContext, w: Float64Array, shared: number, out: Float64Array): void {
+  const mv = 1 - shared;
+  for (let k = 0; k < w.length; k++) out[k] = w[k];
+  out[T_TEXT] = w[T_TEXT] * shared;
+  out[T_INDUSTRY] = w[T_INDUSTRY] + w[T_TEXT] * mv * ctx.crossIndustry;
+  out[T_CONCEPT] = w[T_CONCEPT] + w[T_TEXT] * mv * ctx.crossConcept;
 }
 
 /** Share of the talent's needs (bit mask) that the platform's offers meet; 1 with no needs. */
@@ -57,11 +85,12 @@ export function capitalTerm(need: number, available: number): number {
 }
 
 /**
- * Fills x[0..8] with the term values of (talent ti, platform pi) given its two text cosines.
+ * Fills x[0..9] with the term values of (talent ti, platform pi) given its two text cosines
+ * and its concept cosine.
  * Industry: cosine of the unit industry vectors. Priority: the government priority of the
  * industries the pair shares, sum_d t_d p_d prio_d / sum_d t_d p_d (0 with no overlap).
  */
-export function pairTerms(ctx: ScoringContext, T: TalentFeatures, ti: number, P: PlatformFeatures, pi: number, cosDesc: number, cosProfile: number, x: Float64Array): void {
+export function pairTerms(ctx: ScoringContext, T: TalentFeatures, ti: number, P: PlatformFeatures, pi: number, cosDesc: number, cosProfile: number, cosConcept: number, x: Float64Array): void {
   const D = ctx.dims;
   const tb = ti * D;
   const pb = pi * D;
@@ -82,6 +111,7 @@ export function pairTerms(ctx: ScoringContext, T: TalentFeatures, ti: number, P:
   x[T_STAGE] = P.stageFit[pi * STAGE_COLUMNS + T.stage[ti]];
   x[T_LEVEL] = T.level[ti];
   x[T_SIGNING] = P.signing[pi];
+  x[T_CONCEPT] = conceptTerm(cosConcept);
 }
 
 /** Weighted sum of the terms with one side's normalised weights (from 0, in term order, as the kernel). */

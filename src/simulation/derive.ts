@@ -148,7 +148,7 @@ export function deriveScenarioModel(base: Engine, data: Dataset): ScenarioModel 
 
   const { known, misses } = knownVectors(base);
   const weights = resolveWeights(data.weights);
-  const side = buildPlatformSide(data.industries, platforms, data.policy, weights, base.tokens, { text: base.text, industry: base.industry, known });
+  const side = buildPlatformSide(data.industries, platforms, data.policy, weights, base.tokens, { text: base.text, industry: base.industry, concepts: base.side.concepts, known });
   // the talents' features depend on the talents, the weights and the platforms' exclusions:
   // when none of them changed (untouched records are shared, see patch.ts) they are reused whole
   const reuseTalents = sameList(talents, base.data.talents) && JSON.stringify(weights) === JSON.stringify(base.weights) && sameExclusions(side.excludedBy, base.side.excludedBy);

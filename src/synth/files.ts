@@ -16,5 +16,6 @@ export function fixtureFiles(o: GenerateOptions): Record<string, string> {
     'platforms.jsonl': jsonl(d.platforms),
     'talents.jsonl': jsonl(d.talents),
     'outcomes.jsonl': jsonl(d.outcomes),
+    ...(d.truth ? { 'truth.jsonl': jsonl([...d.truth.platforms.map((x) => ({ side: 'platform', ...x })), ...d.truth.talents.map((x) => ({ side: 'talent', ...x }))]) } : {}),
   };
 }

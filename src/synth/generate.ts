@@ -26,6 +26,19 @@ export interface GenerateOptions {
   /** generate an outcomes history. Default true. */
   outcomes?: boolean;
   /**
+   * Share of Chinese-writing entities on each side, in [0, 1], drawn for each entity
+   * independently of its industry. Defaults 0.33 / 0.33 (the shipped district).
+   */
+  languages?: { talentZh?: number; platformZh?: number };
+  /**
+   * A planted-truth world (docs/CROSSLINGUAL.md): every generated talent has one industry
+   * (its texts and declared industries name no second one) and needs exactly one mode (capital, boundary crossing or training; no housing, no
+   * exclusions, no mixed-language texts), and `District.truth` lists its fits: the
+   * platforms whose main industry is the talent's, which offer that mode and have room
+   * (a free slot and enough free seats). Curated records are off unless asked for. Default false.
+   */
+  planted?: boolean;
+  /**
    * share of generated talents already hosted by a platform of their primary industry
    * (`hostedBy`, within the host's slotsUsed / seatsUsed). Default 0. Drawn from a
    * separate seeded stream, so the rest of the district does not change with it.
@@ -33,11 +46,38 @@ export interface GenerateOptions {
   hostedShare?: number;
 }
 
+/** One talent's planted truth. */
+export interface PlantedTalent {
+  id: string;
+  /** "zh" or "en": the language its texts are written in */
+  language: string;
+  industry: string;
+  mode: string;
+  /** platform ids, ascending */
+  fits: string[];
+}
+
+/** One platform's planted truth. */
+export interface PlantedPlatform {
+  id: string;
+  language: string;
+  /** its main industry (weight 1) */
+  industry: string;
+  modes: string[];
+}
+
+export interface PlantedTruth {
+  talents: PlantedTalent[];
+  platforms: PlantedPlatform[];
+}
+
 export interface District {
   industries: Industry[];
   platforms: Platform[];
   talents: Talent[];
   outcomes: Outcome[];
+  /** with `planted`: the planted fits and every generated entity's language */
+  truth?: PlantedTruth;
 }
 
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
@@ -49,7 +89,16 @@ export function generateDistrict(o: GenerateOptions): District {
   const industries = JIANGDONG_INDUSTRIES;
   const ids = industries.map((i) => i.id);
   const [wMin, wMax] = o.words ?? [25, 70];
-  const curated = o.curated ?? true;
+  const planted = o.planted ?? false;
+  const curated = o.curated ?? !planted;
+  const share = (x: number | undefined, name: string): number => {
+    if (x === undefined) return 0.33;
+    if (!(x >= 0 && x <= 1)) throw new RangeError(`languages.${name} must be a number in [0, 1], got ${x}`);
+    return x;
+  };
+  const talentZh = share(o.languages?.talentZh, 'talentZh');
+  const platformZh = share(o.languages?.platformZh, 'platformZh');
+  const truth: PlantedTruth = { talents: [], platforms: [] };
 
   const text = (zh: boolean, primary: string, secondary: string | undefined, words: number): string => {
     const parts: string[] = [];
@@ -68,7 +117,7 @@ export function generateDistrict(o: GenerateOptions): District {
   const platforms: Platform[] = curated ? CURATED_PLATFORMS.slice(0, o.platforms).map((p) => structuredClone(p)) : [];
   const nPlat = o.platforms - platforms.length;
   for (let i = 0; i < nPlat; i++) {
-    const zh = r() < 0.33;
+    const zh = r() < platformZh;
     const primary = pick(ids);
     const secondary = r() < 0.6 ? pick(ids.filter((x) => x !== primary)) : undefined;
     const nModes = r() < 0.7 ? 1 : 2;
@@ -94,18 +143,22 @@ export function generateDistrict(o: GenerateOptions): District {
     if (r() < 0.3) p.housing = true;
     if (r() < 0.8) p.signingRate = Math.round((0.4 + 0.5 * r()) * 100) / 100;
     platforms.push(p);
+    if (planted) truth.platforms.push({ id: p.id, language: zh ? 'zh' : 'en', industry: primary, modes: [...modes] });
   }
 
   // ---------------- talents ----------------
+  const plantedById = new Map(truth.platforms.map((x) => [x.id, x]));
+  const truthOf = (p: Platform) => plantedById.get(p.id);
   const talents: Talent[] = curated ? CURATED_TALENTS.slice(0, o.talents).map((t) => structuredClone(t)) : [];
   const primaries: string[] = talents.map((t) => t.industries?.[0] ?? 'human-resources');
   const nTal = o.talents - talents.length;
   const width = Math.max(5, String(nTal).length);
   for (let i = 0; i < nTal; i++) {
-    const zh = r() < 0.33;
-    const mixed = !zh && r() < 0.1;
+    const zh = r() < talentZh;
+    const mixed = !planted && !zh && r() < 0.1;
     const primary = pick(ids);
-    const secondary = r() < 0.4 ? pick(ids.filter((x) => x !== primary)) : undefined;
+    // a planted talent has exactly one industry: its text and declared industries name no other
+    const secondary = r() < 0.4 && !planted ? pick(ids.filter((x) => x !== primary)) : undefined;
     const stage = pick(STAGES) as Stage;
     const teamSize = int(1, 15);
     const words = int(wMin, wMax);
@@ -125,12 +178,23 @@ export function generateDistrict(o: GenerateOptions): District {
     const lv = r();
     t.talentLevel = lv < 0.05 ? 'national' : lv < 0.15 ? 'provincial' : lv < 0.35 ? 'municipal' : 'none';
     const needs: NonNullable<Talent['needs']> = { seats: teamSize };
-    if (r() < (stage === 'idea' ? 0.2 : 0.5)) needs.capitalYuan = int(5, 200) * 100_000;
-    if (r() < (stage === 'idea' ? 0.6 : 0.2)) needs.training = true;
-    if (r() < 0.25) needs.crossIndustry = true;
-    if (r() < 0.3) needs.housing = true;
+    if (planted) {
+      const mode = pick(MODES);
+      if (mode === 'capital') needs.capitalYuan = int(5, 200) * 100_000;
+      else if (mode === 'training') needs.training = true;
+      else needs.crossIndustry = true;
+      const fits = platforms
+        .filter((p) => truthOf(p)?.industry === primary && p.modes.includes(mode) && p.capacity.slots > p.capacity.slotsUsed && p.capacity.seats - p.capacity.seatsUsed >= teamSize)
+        .map((p) => p.id);
+      truth.talents.push({ id: `t-${pad(i + 1, width)}`, language: zh ? 'zh' : 'en', industry: primary, mode, fits });
+    } else {
+      if (r() < (stage === 'idea' ? 0.2 : 0.5)) needs.capitalYuan = int(5, 200) * 100_000;
+      if (r() < (stage === 'idea' ? 0.6 : 0.2)) needs.training = true;
+      if (r() < 0.25) needs.crossIndustry = true;
+      if (r() < 0.3) needs.housing = true;
+    }
     t.needs = needs;
-    if (r() < 0.01) t.excludePlatforms = [pick(platforms).id];
+    if (!planted && r() < 0.01) t.excludePlatforms = [pick(platforms).id];
     t.updatedAt = `2026-${pad(int(1, 10), 2)}-${pad(int(1, 28), 2)}`;
     talents.push(t);
     primaries.push(primary);
@@ -144,7 +208,7 @@ export function generateDistrict(o: GenerateOptions): District {
       'boundary-crossing': { idea: 0.5, prototype: 0.8, 'early-revenue': 1, growth: 0.7 },
       training: { idea: 1, prototype: 0.8, 'early-revenue': 0.5, growth: 0.3 },
     };
-    const truth = (t: Talent, primary: string, p: Platform): number => {
+    const affinity = (t: Talent, primary: string, p: Platform): number => {
       const ind = p.industries[primary] ?? 0;
       const needs = t.needs ?? {};
       let met = 0;
@@ -172,14 +236,14 @@ export function generateDistrict(o: GenerateOptions): District {
         const p = r() < 0.6 && same.length > 0 ? pick(same) : pick(platforms);
         if (seen.has(p.id)) continue;
         seen.add(p.id);
-        const u = truth(t, primaries[ti], p) + 0.25 * (r() - 0.5);
+        const u = affinity(t, primaries[ti], p) + 0.25 * (r() - 0.5);
         const outcome = u > 0.62 ? ((t.needs?.capitalYuan ?? 0) > 0 && p.modes.includes('capital') && r() < 0.5 ? 'financed' : 'signed') : 'declined';
         outcomes.push({ talentId: t.id, platformId: p.id, outcome, at: `2026-${pad(int(1, 10), 2)}-${pad(int(1, 28), 2)}` });
       }
     });
   }
   if ((o.hostedShare ?? 0) > 0) hostSome(talents, primaries, platforms, o.hostedShare!, rng(o.seed ^ 0x5eed));
-  return { industries, platforms, talents, outcomes };
+  return { industries, platforms, talents, outcomes, ...(planted ? { truth } : {}) };
 }
 
 /**

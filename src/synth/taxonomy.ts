@@ -5,8 +5,9 @@
  * never depends on these ids.
  */
 import type { Industry } from '../domain/schemas.js';
+import { JIANGDONG_GLOSSARY } from './glossary.js';
 
-export const JIANGDONG_INDUSTRIES: Industry[] = [
+const INDUSTRIES: Industry[] = [
   {
     id: 'financial-services',
     name: 'Financial services',
@@ -57,6 +58,9 @@ export const JIANGDONG_INDUSTRIES: Industry[] = [
     keywords: ['recruitment', 'headhunting', 'training', 'talent assessment', 'outsourcing', 'human resources', 'career', 'payroll', 'hiring', '招聘', '猎头', '培训', '人才测评', '人力资源', '外包', '职业发展', '薪酬', '人才'],
   },
 ];
+
+/** The seven industries with their bilingual glossaries. */
+export const JIANGDONG_INDUSTRIES: Industry[] = INDUSTRIES.map((i) => ({ ...i, glossary: JIANGDONG_GLOSSARY[i.id] ?? [] }));
 
 export const JIANGDONG_POLICY = {
   industryPriority: {

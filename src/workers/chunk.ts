@@ -4,6 +4,7 @@
  * another machine unchanged. Scoring a chunk is pure: same chunk, same platform side, same
  * result, whichever thread or machine runs it.
  */
+import { TERMS } from '../config/weights.js';
 import { jsonHash, strongHash } from '../util/hash.js';
 import type { Talent } from '../domain/schemas.js';
 import type { PlatformSide } from '../engine/platformSide.js';
@@ -38,8 +39,8 @@ export interface ChunkTask {
   maxPrefs: number;
 }
 
-/** Numbers kept per platform-side candidate: score, forward (platform's view), backward, why x 9. */
-export const CANDIDATE_WIDTH = 12;
+/** Numbers kept per platform-side candidate: score, forward (platform's view), backward, and one `why` per term. */
+export const CANDIDATE_WIDTH = 3 + TERMS.length;
 
 export interface ChunkResult {
   chunkId: number;

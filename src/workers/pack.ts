@@ -8,6 +8,7 @@ import type { Weights } from '../config/weights.js';
 import type { PlatformSide } from '../engine/platformSide.js';
 import type { TalentFeatures } from '../features/build.js';
 import type { CsrMatrix } from '../vector/sparse.js';
+import { lexiconForms, lexiconFromForms } from '../text/concepts.js';
 
 type Typed = Int32Array | Float32Array | Float64Array | Uint8Array;
 
@@ -26,6 +27,7 @@ export interface PlatformPack {
   idf: Float32Array;
   documents: number;
   industry: PlatformSide['industry'];
+  concepts: { forms: { tokens: string[]; concept: number }[]; names: string[]; idf: Float32Array; documents: number };
   platforms: PlatformSide['platforms'];
   ctx: PlatformSide['ctx'];
   weights: Weights;
@@ -36,11 +38,13 @@ export function packPlatformSide(side: PlatformSide): PlatformPack {
   const terms = new Array<string>(side.text.vocab.size);
   for (const [term, id] of side.text.vocab) terms[id] = term;
   const P = side.platforms;
+  const C = side.concepts;
   return {
     terms,
     idf: shared(side.text.idf),
     documents: side.text.documents,
     industry: { ids: [...side.industry.ids], dims: side.industry.dims, termWeights: shared(side.industry.termWeights), priority: shared(side.industry.priority) },
+    concepts: { forms: lexiconForms(C.lexicon), names: [...C.lexicon.concepts], idf: shared(C.idf), documents: C.documents },
     platforms: {
       count: P.count,
       ids: [...P.ids],
@@ -55,6 +59,9 @@ export function packPlatformSide(side: PlatformSide): PlatformPack {
       capital: shared(P.capital),
       signing: shared(P.signing),
       stageFit: shared(P.stageFit),
+      concept: sharedCsr(P.concept),
+      conceptIndex: sharedCsr(P.conceptIndex),
+      zh: shared(P.zh),
     },
     ctx: { ...side.ctx, priority: shared(side.ctx.priority), wTalent: shared(side.ctx.wTalent), wPlatform: shared(side.ctx.wPlatform) },
     weights: side.weights,
@@ -66,6 +73,7 @@ export function unpackPlatformSide(pack: PlatformPack): PlatformSide {
   return {
     text: { vocab: new Map(pack.terms.map((t, i) => [t, i])), idf: pack.idf, documents: pack.documents },
     industry: pack.industry,
+    concepts: { lexicon: lexiconFromForms(pack.concepts.forms, pack.concepts.names), idf: pack.concepts.idf, documents: pack.concepts.documents },
     platforms: pack.platforms,
     ctx: pack.ctx,
     weights: pack.weights,
@@ -93,5 +101,7 @@ export function packTalentFeatures(T: TalentFeatures): TalentFeatures {
     level: shared(T.level),
     exclIndptr: shared(T.exclIndptr),
     exclIdx: shared(T.exclIdx),
+    concept: sharedCsr(T.concept),
+    zh: shared(T.zh),
   };
 }

@@ -33,8 +33,8 @@ function simulate(beta: number[], sets: number, alternatives: number, seed: numb
 
 describe('conditional logit (the learned weights)', () => {
   it('recovers the generating weights of a known choice model', () => {
-    // generating weights on the scorer's terms; scaled by 6 so choices carry signal
-    const truth = [0.8, 1, 0, 0.5, 0, 0.3, 0.6, 0, 0.2];
+    // generating weights on the scorer's terms (TERMS order, concept last); scaled by 6 so choices carry signal
+    const truth = [0.8, 1, 0, 0.5, 0, 0.3, 0.6, 0, 0.2, 0.4];
     const fit = fitConditionalLogit(simulate(truth.map((w) => 6 * w), 3000, 12, 11), { l2: 1e-6 });
     expect(fit.choices).toBe(3000);
     expect(fit.weights).toBeDefined();

@@ -2,6 +2,7 @@
  * What the CLI prints for a person: the run summary, assignment lines, the evaluation
  * table, and the tune / batch / diff / queue reports. Pure: values in, text out.
  */
+import type { PlantedRecall } from '../../evaluation/planted.js';
 import type { Engine, Recommendations } from '../../engine/engine.js';
 import type { RecommendationRecord } from '../../engine/format.js';
 import type { Evaluation, SideMetrics } from '../../evaluation/evaluate.js';
@@ -115,6 +116,19 @@ export function evaluationTable(ev: Evaluation, outcomes: number): string {
     const a = ev.assignment;
     lines.push(`  assignment    stable: slot fill ${pct(a.slotFill)}, seat fill ${pct(a.seatFill)}, blocking pairs ${a.blockingPairs}, unassigned ${a.unassigned}`);
   }
+  return lines.join('\n') + '\n';
+}
+
+/** `talentmatch evaluate --truth`: recall@k of the planted fits per language group, both sides. */
+export function plantedTable(r: PlantedRecall, truthFile: string): string {
+  const lines = [`talentmatch evaluate --truth ${truthFile} (recall@${r.k} of planted fits = hits / min(k, fits), averaged per group)`, ''];
+  lines.push(`  ${'side'.padEnd(10)}${'language'.padEnd(16)}${'recall@' + r.k}`.padEnd(38) + 'queries');
+  for (const [name, s] of [['talents', r.talent], ['platforms', r.platform]] as const) {
+    for (const g of s.groups) lines.push(`  ${name.padEnd(10)}${g.language.padEnd(16)}${n3(g.recall).padEnd(10)}${g.queries}`);
+    lines.push(`  ${name.padEnd(10)}${'all'.padEnd(16)}${n3(s.recall).padEnd(10)}${s.queries}`);
+  }
+  lines.push('');
+  lines.push(`  gap between groups: talents ${r.talent.gap.toFixed(3)}, platforms ${r.platform.gap.toFixed(3)}, all groups ${r.gap.toFixed(3)}`);
   return lines.join('\n') + '\n';
 }
 

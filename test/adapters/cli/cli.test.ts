@@ -25,7 +25,7 @@ describe('talentmatch CLI', () => {
     expect(platforms.length).toBe(readFileSync(join(FIX, 'platforms.jsonl'), 'utf8').trim().split('\n').length);
     const item = talents[0].items[0];
     expect(Object.keys(item)).toEqual(['id', 'score', 'forward', 'backward', 'why']);
-    expect(Object.keys(item.why)).toEqual(['text', 'industry', 'priority', 'mode', 'capacity', 'capital', 'stage', 'level', 'signing']);
+    expect(Object.keys(item.why)).toEqual(['text', 'industry', 'priority', 'mode', 'capacity', 'capital', 'stage', 'level', 'signing', 'concept']);
     for (const l of lines) {
       expect(l.items.length).toBeLessThanOrEqual(5);
       for (let i = 1; i < l.items.length; i++) expect(l.items[i - 1].score).toBeGreaterThanOrEqual(l.items[i].score);

@@ -18,13 +18,18 @@ import type { Cli } from '../common.js';
 import { engineFor, load, withRanker, writeReport } from '../load.js';
 import { addDataOptions, addThreadsOption, dataOptionsSchema, kOption, parseOptions, threadsSchema } from '../options.js';
 import { createProgress } from '../progress.js';
-import { controlsTable, evaluationTable, tuneReport } from '../render.js';
+import { controlsTable, evaluationTable, plantedTable, tuneReport } from '../render.js';
+import { plantedRecall } from '../../../evaluation/planted.js';
+import { readTruth } from '../../files/truth.js';
 
 const k = z.number().int().min(1);
 
 const evaluateSchema = dataOptionsSchema
   .extend(threadsSchema.shape)
-  .extend({ k, json: z.boolean(), industryShare: z.number().gt(0).max(1).optional(), exposureFloor: z.number().int().min(1).optional() });
+  .extend({ k, json: z.boolean(), truth: z.string().optional(), industryShare: z.number().gt(0).max(1).optional(), exposureFloor: z.number().int().min(1).optional() });
+
+/** k of `evaluate --truth` when --k is not given: the issue's recall@5. */
+const TRUTH_K = 5;
 
 const share = (v: string): number => {
   const x = Number(v);
@@ -35,13 +40,25 @@ const share = (v: string): number => {
 export function evaluateCommand(program: Command, { io, done }: Cli): void {
   addDataOptions(
     addThreadsOption(
-      kOption(program.command('evaluate').description('offline metrics of both sides against outcomes.jsonl, coverage, exposure, assignment health'))
+      kOption(program.command('evaluate').description('offline metrics of both sides against outcomes.jsonl, coverage, exposure, assignment health; with --truth, recall@k of planted fits per language group'))
         .option('--json', 'print JSON instead of a table', false)
+        .option('--truth <file>', 'planted truth (truth.jsonl: fits and languages); reports recall@k of the fits per language group of talents and of platforms (k defaults to 5 here)')
         .option('--industry-share <x>', "list control: at most this share of a talent's top-k from one industry, (0, 1]; reports its cost and gain", share)
         .option('--exposure-floor <m>', "list control: every platform with room in at least m talents' top-k; reports its cost and gain", parsePositiveInt('--exposure-floor', 1000)),
     ),
-  ).action(async (raw: unknown) => {
+  ).action(async (raw: unknown, cmd: Command) => {
     const o = parseOptions(evaluateSchema, raw);
+    if (o.truth !== undefined) {
+      const kTruth = cmd.getOptionValueSource('k') === 'cli' ? o.k : TRUTH_K;
+      const loaded = await load(o, true, io, false);
+      const engine = engineFor(loaded, {});
+      const truth = await readTruth(o.truth, new Set(engine.model.talents.ids), new Set(engine.model.platforms.ids));
+      const rec = await withRanker(engine, o.threads, (r) => r.recommend(kTruth, kTruth));
+      const r = plantedRecall({ talentIds: engine.model.talents.ids, platformIds: engine.model.platforms.ids, talent: rec.talent, platform: rec.platform }, truth, kTruth);
+      io.out(o.json ? JSON.stringify(r, null, 2) + '\n' : plantedTable(r, o.truth));
+      done(EXIT_OK);
+      return;
+    }
     const loaded = await load(o, true, io, true);
     const engine = engineFor(loaded, {});
     const outcomes = loaded.dataset.outcomes ?? [];
