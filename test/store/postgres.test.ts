@@ -4,6 +4,7 @@
  * guard, and API replicas that never answer from a partial snapshot.
  */
 import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,12 +24,14 @@ import { SCHEMA_VERSION } from '../../src/store/types.js';
 import { run } from '../adapters/cli/run.js';
 import type { PrivatePg } from '../support/postgres.js';
 import { PG_PASSWORD, pgAvailability, startPg } from '../support/postgres.js';
+import { REDIS, needServices } from '../support/services.js';
 
 const FIX = 'fixtures/jiangdong';
 const FILES = ['recommendations.jsonl', 'assignment.json', 'referrals.jsonl'];
 const tmp = () => mkdtempSync(join(tmpdir(), 'tm-pg-'));
 
 const avail = await pgAvailability('PostgreSQL store tests');
+const redis = needServices('PostgreSQL store with the Redis queue', [REDIS]);
 
 /** A copy of the fixtures whose talents file is replaced by `lines`. */
 function dataWith(lines: string[]): string {
@@ -270,6 +273,35 @@ describe.skipIf(avail.skip)('PostgreSQL store', () => {
     expect(resumed.out).toContain('(resumed)');
     const [a, b] = [await exported(reference), await exported(url)];
     for (const f of FILES) expect(b[f], f).toBe(a[f]);
+  }, 120_000);
+
+  it.skipIf(redis.skip)('batch --queue (a coordinator, a Redis queue, a worker process) into PostgreSQL publishes the local batch\'s bytes', async () => {
+    if (redis.failure) throw new Error(redis.failure);
+    const url = await freshDb();
+    const small = dataWith(SMALL_LINES);
+    const reference = join(tmp(), 'queue-ref.db');
+    expect((await run(['batch', '--data', small, '--db', reference, '--threads', '1', '--chunk-size', '100'])).code).toBe(0);
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const queue = `redis://127.0.0.1:${port}`;
+    const children: ChildProcess[] = [spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })];
+    try {
+      const worker = spawn(process.execPath, ['bin/talentmatch.js', 'worker', '--queue', queue, '--data', small, '--threads', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      children.push(worker);
+      let log = '';
+      await new Promise<void>((resolve, reject) => {
+        worker.stderr!.on('data', (d: Buffer) => {
+          log += d.toString();
+          if (log.includes('waiting for chunks')) resolve();
+        });
+        worker.on('exit', () => reject(new Error(`worker exited: ${log}`)));
+      });
+      const r = await run(['batch', '--data', small, '--db', url, '--queue', queue, '--chunk-size', '100']);
+      expect(r.code, r.err).toBe(0);
+      const [a, b] = [await exported(reference), await exported(url)];
+      for (const f of FILES) expect(b[f], f).toBe(a[f]);
+    } finally {
+      for (const c of children) c.kill('SIGKILL');
+    }
   }, 120_000);
 
   it('two API replicas on one PostgreSQL never answer from a partial snapshot, and both switch to the new one without restart', async () => {
