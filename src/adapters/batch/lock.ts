@@ -5,7 +5,7 @@
  * locked". A lock whose process is gone (same host, pid not alive) is stale and taken over.
  *
  * With PostgreSQL (`--db postgres://...`) the coordinators may run on different hosts: the lock
- * is a session advisory lock in the database instead (store/postgres.ts), with the same
+ * is a session advisory lock in the database instead (store/pgLock.ts), with the same
  * semantics: wait up to `waitMs`, then fail with E_IO naming the holder.
  */
 import { openSync, closeSync, writeSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
@@ -47,7 +47,7 @@ function readHolder(path: string): Holder | undefined {
 
 export async function acquireBatchLock(db: string, o: { waitMs?: number; now?: () => string } = {}): Promise<BatchLock> {
   if (isPostgresUrl(db)) {
-    const { acquirePgBatchLock } = await import('../../store/postgres.js');
+    const { acquirePgBatchLock } = await import('../../store/pgLock.js');
     return acquirePgBatchLock(db, o);
   }
   const path = `${db}.lock`;
