@@ -92,55 +92,81 @@ export interface SnapshotAssignment {
   pairs: number;
 }
 
+/** A stored talent row as the assignment reads it. */
+export interface PrefsRow {
+  talent_id: string;
+  prefs: Buffer;
+  meta: string;
+}
+
+/**
+ * Gathers the talents' preference lists (rows in talent id order, as the store yields
+ * them) for the assignment; a caller streaming from an asynchronous store adds row by row.
+ */
+export class PrefsGatherer {
+  readonly talentIds: string[] = [];
+  private readonly tPtr = new Grow(new Int32Array(1024));
+  private readonly plat = new Grow(new Int32Array(1024));
+  private readonly f = new Grow(new Float64Array(1024));
+  private readonly b = new Grow(new Float64Array(1024));
+  private readonly s = new Grow(new Float64Array(1024));
+  private readonly seats = new Grow(new Int32Array(1024));
+  private readonly priority = new Grow(new Float64Array(1024));
+  private readonly capital = new Grow(new Float64Array(1024));
+  private readonly noPairs: string[] = [];
+  private readonly hostedBy: (string | undefined)[] = [];
+  private pairs = 0;
+
+  constructor() {
+    this.tPtr.push(0);
+  }
+
+  add(row: PrefsRow): void {
+    this.talentIds.push(row.talent_id);
+    const pr = deserialize(row.prefs) as Prefs;
+    for (let j = 0; j < pr.plat.length; j++) {
+      this.plat.push(pr.plat[j]);
+      this.f.push(pr.f[j]);
+      this.b.push(pr.b[j]);
+      this.s.push(pr.s[j]);
+    }
+    this.tPtr.push(this.plat.n);
+    const meta = JSON.parse(row.meta) as Meta;
+    this.hostedBy.push(meta.hostedBy);
+    this.seats.push(meta.seats);
+    this.priority.push(meta.priority);
+    this.capital.push(meta.capital);
+    this.noPairs.push(meta.noPairs);
+    this.pairs += meta.pairs;
+  }
+
+  /** Assigns every gathered talent under the platforms' free capacity, hosted projects staying with their hosts. */
+  assign(side: PlatformSide, o: AssignOptions): SnapshotAssignment {
+    const { talentIds, tPtr, plat, f, b, s, seats, priority, capital, noPairs, hostedBy, pairs } = this;
+    const N = talentIds.length;
+    const M = side.platforms.count;
+    const platformIds = side.platforms.ids;
+    const ps = finishPairSet(N, M, tPtr.done(), plat.done(), f.done(), b.done(), s.done(), seats.done(), side.platforms.freeSlots, side.platforms.freeSeats);
+    const hostOf = hostIndex(hostedBy, side.platformIndex);
+    const assignment = assignIncoming(ps, hostOf, o, platformIds, (t) => noPairs[t]);
+    const placed = new Map<string, number>();
+    for (let t = 0; t < N; t++) {
+      const e = assignment.matching.pairOf[t];
+      if (e >= 0) placed.set(talentIds[t], assignment.pairs.plat[e]); // the assignment's pair set (hosted pairs taken out)
+      else if (hostOf[t] >= 0) placed.set(talentIds[t], hostOf[t]);
+    }
+    return { talentIds, assignment, hostOf, priority: priority.done(), capital: capital.done(), placed, assigned: placed.size - countHosted(hostOf), pairs };
+  }
+}
+
 /**
  * Assigns every talent (rows in talent id order, as the store yields them) under the
  * platforms' free capacity, hosted projects staying with their hosts.
  */
-export function assembleAssignment(side: PlatformSide, rows: Iterable<{ talent_id: string; prefs: Buffer; meta: string }>, o: AssignOptions): SnapshotAssignment {
-  const talentIds: string[] = [];
-  const tPtr = new Grow(new Int32Array(1024));
-  tPtr.push(0);
-  const plat = new Grow(new Int32Array(1024));
-  const f = new Grow(new Float64Array(1024));
-  const b = new Grow(new Float64Array(1024));
-  const s = new Grow(new Float64Array(1024));
-  const seats = new Grow(new Int32Array(1024));
-  const priority = new Grow(new Float64Array(1024));
-  const capital = new Grow(new Float64Array(1024));
-  const noPairs: string[] = [];
-  const hostedBy: (string | undefined)[] = [];
-  let pairs = 0;
-  for (const row of rows) {
-    talentIds.push(row.talent_id);
-    const pr = deserialize(row.prefs) as Prefs;
-    for (let j = 0; j < pr.plat.length; j++) {
-      plat.push(pr.plat[j]);
-      f.push(pr.f[j]);
-      b.push(pr.b[j]);
-      s.push(pr.s[j]);
-    }
-    tPtr.push(plat.n);
-    const meta = JSON.parse(row.meta) as Meta;
-    hostedBy.push(meta.hostedBy);
-    seats.push(meta.seats);
-    priority.push(meta.priority);
-    capital.push(meta.capital);
-    noPairs.push(meta.noPairs);
-    pairs += meta.pairs;
-  }
-  const N = talentIds.length;
-  const M = side.platforms.count;
-  const platformIds = side.platforms.ids;
-  const ps = finishPairSet(N, M, tPtr.done(), plat.done(), f.done(), b.done(), s.done(), seats.done(), side.platforms.freeSlots, side.platforms.freeSeats);
-  const hostOf = hostIndex(hostedBy, side.platformIndex);
-  const assignment = assignIncoming(ps, hostOf, o, platformIds, (t) => noPairs[t]);
-  const placed = new Map<string, number>();
-  for (let t = 0; t < N; t++) {
-    const e = assignment.matching.pairOf[t];
-    if (e >= 0) placed.set(talentIds[t], assignment.pairs.plat[e]); // the assignment's pair set (hosted pairs taken out)
-    else if (hostOf[t] >= 0) placed.set(talentIds[t], hostOf[t]);
-  }
-  return { talentIds, assignment, hostOf, priority: priority.done(), capital: capital.done(), placed, assigned: placed.size - countHosted(hostOf), pairs };
+export function assembleAssignment(side: PlatformSide, rows: Iterable<PrefsRow>, o: AssignOptions): SnapshotAssignment {
+  const g = new PrefsGatherer();
+  for (const row of rows) g.add(row);
+  return g.assign(side, o);
 }
 
 /**

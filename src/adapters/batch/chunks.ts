@@ -10,12 +10,12 @@ import type { ChunkTask } from '../../engine/chunk.js';
 import { chunkKey, talentHash } from '../../engine/chunk.js';
 import { encodeCandidates } from '../../engine/candidates.js';
 import { talentRows } from '../../engine/snapshot.js';
-import type { Store } from '../../store/store.js';
+import type { SnapshotStore } from '../../store/types.js';
 import type { ChunkDispatcher } from '../../workers/dispatch.js';
 
 export interface ChunkerOptions {
   runId: number;
-  store: Store;
+  store: SnapshotStore;
   dispatcher: ChunkDispatcher;
   chunkSize: number;
   /** platforms: sizes the empty candidates of a chunk with nothing to score */
@@ -63,7 +63,7 @@ export class Chunker {
 
   async add(talent: Talent, line: number, start: number, end: number): Promise<void> {
     const base = this.o.baseId;
-    const reused = base !== undefined && this.o.store.talentHash(base, talent.id) === talentHash(talent);
+    const reused = base !== undefined && (await this.o.store.talentHash(base, talent.id)) === talentHash(talent);
     this.buf.push({ talent, line, start, end, reused });
     this.counts.talentsRead++;
     if (this.buf.length >= this.o.chunkSize) await this.flush();
@@ -96,7 +96,7 @@ export class Chunker {
     if (talents.length === 0) {
       // nothing to score: the chunk is its reused rows and an empty candidate list
       const M = this.o.platforms;
-      this.o.store.writeChunk({ ...row, pairs: 0, reused: true, candidates: encodeCandidates({ candCount: new Int32Array(M), candIds: [], candValues: new Float64Array(0) }), rows: [] });
+      await this.o.store.writeChunk({ ...row, pairs: 0, reused: true, candidates: encodeCandidates({ candCount: new Int32Array(M), candIds: [], candValues: new Float64Array(0) }), rows: [] });
       this.counts.reused++;
       this.counts.talentsReused += reusedIds.length;
       return;
@@ -105,8 +105,8 @@ export class Chunker {
     this.counts.inFlight++;
     const p = this.o.dispatcher
       .run(task)
-      .then((res) => {
-        this.o.store.writeChunk({ ...row, pairs: res.pairs, reused: false, candidates: encodeCandidates(res), rows: talentRows(task, res) });
+      .then(async (res) => {
+        await this.o.store.writeChunk({ ...row, pairs: res.pairs, reused: false, candidates: encodeCandidates(res), rows: talentRows(task, res) });
         this.counts.scored++;
         this.counts.talentsScored += res.ids.length;
         this.counts.talentsReused += reusedIds.length;

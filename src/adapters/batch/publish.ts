@@ -11,8 +11,8 @@ import { CandidateMerger } from '../../engine/candidates.js';
 import type { PlatformSide } from '../../engine/platformSide.js';
 import { publishRefusal } from '../../engine/publish.js';
 import type { SnapshotAssignment } from '../../engine/snapshot.js';
-import { assembleAssignment, snapshotArtifacts } from '../../engine/snapshot.js';
-import type { Store } from '../../store/store.js';
+import { PrefsGatherer, snapshotArtifacts } from '../../engine/snapshot.js';
+import type { SnapshotStore } from '../../store/types.js';
 import { explainPlaced } from './placed.js';
 
 /** The artifact holding a snapshot's platform reserve (not exported: the next run's input). */
@@ -22,15 +22,15 @@ export const RESERVE_ARTIFACT = 'platform-reserve';
  * The publish guard: an empty or sharply smaller talent set than the snapshot served now
  * is far more often a truncated nightly file than a real change.
  */
-export function guardShrink(store: Store, talents: number, allowShrink: boolean, file: string): void {
-  const previous = store.latestComplete();
+export async function guardShrink(store: SnapshotStore, talents: number, allowShrink: boolean, file: string): Promise<void> {
+  const previous = await store.latestComplete();
   const prevTalents = previous?.summary ? (JSON.parse(previous.summary) as { talents?: number }).talents : undefined;
   const refusal = publishRefusal({ previousTalents: prevTalents, previousRunId: previous?.id, talents, allowShrink });
   if (refusal) throw new TalentmatchError('E_INPUT', `${file}: ${refusal.message}`, [{ file, path: '', expected: refusal.expected, got: refusal.got }]);
 }
 
 export interface SnapshotInputs {
-  store: Store;
+  store: SnapshotStore;
   runId: number;
   /** the complete run talents were reused from */
   baseId: number | undefined;
@@ -56,15 +56,24 @@ export interface Snapshot {
 export async function buildSnapshot(x: SnapshotInputs): Promise<Snapshot | undefined> {
   const { store, runId, baseId, side } = x;
   const merger = new CandidateMerger(side.platforms.count, x.depth);
-  for (const blob of store.candidateBlobs(runId)) merger.add(blob);
+  for await (const blob of store.candidateBlobs(runId)) merger.add(blob);
   if (baseId !== undefined) {
-    const text = store.artifact(baseId, RESERVE_ARTIFACT);
+    const text = await store.artifact(baseId, RESERVE_ARTIFACT);
     if (text === undefined) return undefined;
-    merger.addReserve(Buffer.from(text, 'base64'), (id) => store.talentHash(runId, id) === store.talentHash(baseId, id));
+    const reserve = Buffer.from(text, 'base64');
+    // which of the reserve's talents are unchanged in this run, asked of the store first (it may answer asynchronously)
+    const unchanged = new Set<string>();
+    for (const id of new Set(CandidateMerger.reserveIds(reserve))) {
+      const now = await store.talentHash(runId, id);
+      if (now !== undefined && now === (await store.talentHash(baseId, id))) unchanged.add(id);
+    }
+    merger.addReserve(reserve, (id) => unchanged.has(id));
     if (merger.exhausted(x.kPlatform).length > 0) return undefined;
   }
   const platformLines = side.platforms.ids.map((id, p) => ({ id, line: merger.line(id, p, x.kPlatform) }));
-  const snap = assembleAssignment(side, store.talentPrefs(runId), x.assign);
+  const gathered = new PrefsGatherer();
+  for await (const row of store.talentPrefs(runId)) gathered.add(row);
+  const snap = gathered.assign(side, x.assign);
   const explained = await explainPlaced(side, x.talentsPath, snap.placed, x.maxLineBytes);
   const artifacts = { ...snapshotArtifacts(snap, side, x.platforms, x.policy, explained), [RESERVE_ARTIFACT]: textParts(merger.encodeReserve().toString('base64')) };
   return { platformLines, snap, artifacts };

@@ -4,8 +4,9 @@
  * local threads or the queue) -> the store -> the engine's snapshot assembly (platform
  * lines from the merged reserve, assignment, referrals) -> publish atomically -> retention.
  *
- *  - Streaming: memory is bounded by the platform side, the chunks in flight and, at the
- *    end, the assignment's preference lists (bounded by --max-prefs).
+ *  - Streaming: results go to the store (SQLite or PostgreSQL, store/open.ts) as they come;
+ *    memory is bounded by the platform side, the chunks in flight and, at the end, the
+ *    assignment's preference lists (bounded by --max-prefs).
  *  - Resumable: a chunk's rows and checkpoint are one transaction; `--resume` continues the
  *    newest running run with the same inputs, options and reuse base.
  *  - Incremental per talent: a talent whose content hash equals its row's in the newest
@@ -30,9 +31,11 @@ import { strongHash } from '../../util/hash.js';
 import { packPlatformSide } from '../../workers/pack.js';
 import type { ChunkDispatcher, DispatchContext } from '../../workers/dispatch.js';
 import { localDispatcher } from '../../workers/dispatch.js';
-import { Store } from '../../store/store.js';
+import { describeDb, openStore } from '../../store/open.js';
+import type { SnapshotStore } from '../../store/types.js';
 import { streamHash, talentsSource } from '../files/source.js';
 import { streamTalents } from '../files/talents.js';
+import type { BatchLock } from './lock.js';
 import { acquireBatchLock } from './lock.js';
 import { Chunker } from './chunks.js';
 import { buildSnapshot, guardShrink } from './publish.js';
@@ -59,13 +62,13 @@ export const DEFAULT_BATCH_MAX_PREFS = defaultBatchOptions.maxPrefs;
 export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<BatchSummary> {
   const lock = await acquireBatchLock(o.db, { waitMs: o.lockWaitMs ?? 0 });
   try {
-    const first = await runOnce(inputs, o, true);
+    const first = await runOnce(inputs, o, lock, true);
     if (typeof first !== 'number') return first;
-    const again = await runOnce(inputs, { ...o, resume: false }, false, first);
+    const again = await runOnce(inputs, { ...o, resume: false }, lock, false, first);
     if (typeof again === 'number') throw new TalentmatchError('E_INTERNAL', 'a batch run that reuses nothing asked to be redone');
     return again;
   } finally {
-    lock.release();
+    await lock.release();
   }
 }
 
@@ -73,7 +76,7 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
  * One attempt; returns the reuse base's id instead of a summary when its reserve could not
  * answer every platform line (the attempt is discarded; the caller runs again, reusing nothing).
  */
-async function runOnce(inputs: BatchInputs, o: BatchOptions, reuse: boolean, reserveExhausted?: number): Promise<BatchSummary | number> {
+async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, reuse: boolean, reserveExhausted?: number): Promise<BatchSummary | number> {
   const t0 = performance.now();
   const now = o.now ?? (() => new Date().toISOString());
   const threads = o.threads ?? availableParallelism();
@@ -92,23 +95,23 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, reuse: boolean, res
   // and the chunking do not (they are recomputed or irrelevant per talent)
   const reuseOptions = JSON.stringify({ k, kPlatform, maxPrefs: assignOpts.maxPrefs, depth });
   const runOptions = JSON.stringify({ reuseOptions, chunkSize, mode: assignOpts.mode, proposer: assignOpts.proposer, skipInvalid: o.skipInvalid === true });
-  let store: Store | undefined;
+  let store: SnapshotStore | undefined;
   let pool: ChunkDispatcher | undefined;
   let runId = -1;
   let ticker: ReturnType<typeof startTicker> | undefined;
   const source = await talentsSource(inputs.talentsPath);
   try {
-    store = new Store(o.db);
-    const base = reuse ? store.reuseBase(sideFp, reuseOptions) : undefined;
+    store = await openStore(o.db);
+    const base = reuse ? await store.reuseBase(sideFp, reuseOptions) : undefined;
     const baseId = base?.id;
     const fingerprint = strongHash(`${sideFp}\n${runOptions}\n${source.hash}\nbase ${baseId ?? 'none'}`);
     const resumed = o.resume === true;
     if (resumed) {
-      const r = store.resumable(fingerprint);
-      if (!r) throw new TalentmatchError('E_OPTION', `--resume: no interrupted run with the same inputs and options in ${o.db}`);
+      const r = await store.resumable(fingerprint);
+      if (!r) throw new TalentmatchError('E_OPTION', `--resume: no interrupted run with the same inputs and options in ${describeDb(o.db)}`);
       runId = r.id;
     } else {
-      runId = store.createRun({ startedAt: now(), fingerprint, platformFingerprint: sideFp, options: reuseOptions, weights: JSON.stringify(weights) });
+      runId = await store.createRun({ startedAt: now(), fingerprint, platformFingerprint: sideFp, options: reuseOptions, weights: JSON.stringify(weights) });
     }
     const pack = packPlatformSide(side);
     pool = o.dispatcher ? await o.dispatcher({ pack, runId, platformFingerprint: sideFp, talentsPath: source.path }) : localDispatcher(pack, threads);
@@ -123,7 +126,7 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, reuse: boolean, res
       dispatcher: pool,
       chunkSize,
       platforms: M,
-      done: store.doneChunks(runId),
+      done: await store.doneChunks(runId),
       baseId,
       task: { k, kPlatform: depth, maxPrefs: assignOpts.maxPrefs ?? 0 },
       halted: () => issues.length > 0 && !o.skipInvalid,
@@ -176,30 +179,32 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, reuse: boolean, res
 
     const tStream = performance.now();
     // ---- finalize: guard, platform lines, assignment, referrals; publish atomically ----
-    const stats = store.chunkStats(runId);
-    guardShrink(store, stats.talents, o.allowShrink === true, file);
+    const stats = await store.chunkStats(runId);
+    await guardShrink(store, stats.talents, o.allowShrink === true, file);
     const built = await buildSnapshot({ store, runId, baseId, side, platforms, policy: inputs.policy, kPlatform, depth, assign: assignOpts, talentsPath: source.path, maxLineBytes: limits.maxLineBytes });
     if (!built) {
-      store.discard(runId); // redone at once, reusing nothing: the attempt leaves no trace but the summary's note
+      await store.discard(runId); // redone at once, reusing nothing: the attempt leaves no trace but the summary's note
       return baseId!;
     }
     const { platformLines, snap, artifacts } = built;
     const summary = summarize({ runId, resumed, baseId, reserveExhausted, counts: chunker.counts, chunks: stats.chunks, snap, platforms: M, threads, skipped, t0, tStream });
-    store.complete(runId, platformLines, artifacts, now(), JSON.stringify({ ...summary, skipped: summary.skipped.length }));
-    store.dropChunkCandidates(runId);
-    summary.pruned = store.prune(o.keep ?? defaultBatchOptions.keep, [runId]);
+    // a coordinator that lost its lock (PostgreSQL: its session dropped) must not publish
+    await lock.assertHeld?.();
+    await store.complete(runId, platformLines, artifacts, now(), JSON.stringify({ ...summary, skipped: summary.skipped.length }));
+    await store.dropChunkCandidates(runId);
+    summary.pruned = await store.prune(o.keep ?? defaultBatchOptions.keep, [runId]);
     return summary;
   } catch (e) {
     // bad or unreadable input fails the run (never left `running`); anything else (a queue
     // chunk that failed on every worker, workers started with other inputs, an unreachable
     // Redis, a crash) keeps it for --resume once the cause is fixed
     const inputFault = e instanceof TalentmatchError && (e.code === 'E_INPUT' || e.code === 'E_IO');
-    if (runId >= 0 && inputFault) store?.fail(runId, now(), e instanceof Error ? e.message : String(e));
+    if (runId >= 0 && inputFault) await Promise.resolve(store?.fail(runId, now(), e instanceof Error ? e.message : String(e))).catch(() => undefined); // the input's error is the one to report
     throw e;
   } finally {
     ticker?.stop();
     await pool?.destroy();
-    store?.close();
+    await store?.close();
     source.cleanup();
   }
 }

@@ -56,7 +56,7 @@ async function exported(db: string): Promise<Record<string, string>> {
   const out = tmp();
   const store = new Store(db);
   try {
-    await exportRun(store, pickRun(store, undefined), out);
+    await exportRun(store, await pickRun(store, undefined), out);
   } finally {
     store.close();
   }
