@@ -29,6 +29,7 @@ import type { Referrals } from '../referrals/referrals.js';
 import { buildReferrals, supportInputs } from '../referrals/referrals.js';
 import { assignIncoming, hostIndex, hostedPairs } from './hosted.js';
 import type { Dataset } from './data.js';
+import { applyListControls } from './lists.js';
 import { validateDataset } from './data.js';
 
 export type { Recommendations };
@@ -50,7 +51,7 @@ export interface Engine {
   readonly industry: IndustryModel;
   talentIndex(id: string): number;
   platformIndex(id: string): number;
-  /** Two-way top-k over all talents, in process (workers/threaded.ts has the threaded form). */
+  /** Two-way top-k over all talents, in process (workers/threaded.ts has the threaded form); the policy's list controls applied (./lists.ts). */
   recommend(opts?: { k?: number; kPlatform?: number }): Recommendations;
   /** Every acceptable pair, talent-major, platforms ascending: exactly the pairs the assignment may use. */
   pairs(): Generator<ScoredPair>;
@@ -112,7 +113,7 @@ export function createEngine(input: Dataset, options: EngineOptions = {}): Engin
     platformIndex: (idv) => need(platformIdx, idv, 'platform'),
     recommend(o = {}) {
       const k = o.k ?? opts.topK;
-      return recommendAll(model, k, o.kPlatform ?? o.k ?? opts.topKPlatform);
+      return applyListControls(model, data.policy, recommendAll(model, k, o.kPlatform ?? o.k ?? opts.topKPlatform)).rec;
     },
     *pairs() {
       // no heaps: every acceptable pair of the scored row is kept

@@ -11,7 +11,8 @@
 import type { Outcome } from '../domain/schemas.js';
 import type { Engine } from '../engine/engine.js';
 import type { CandidateLists, Shown } from '../ranking/controls.js';
-import { capIndustryShare, exposureFloor, shownScore, topKShown } from '../ranking/controls.js';
+import { candidateListsOf, capIndustryShare, exposureFloor, shownScore, topKShown } from '../ranking/controls.js';
+import { mainIndustries } from '../ranking/diversity.js';
 import { evaluateRanking, recommendWith, relevantPairs } from './evaluate.js';
 import { gini, meanDefined, ndcgAtK } from './metrics.js';
 
@@ -30,34 +31,12 @@ export interface ControlOutcome {
 
 /** Every acceptable pair as talents' lists, best first (score desc, platform asc): the order `recommend` ranks by. */
 export function candidateLists(engine: Engine): CandidateLists {
-  const N = engine.model.talents.count;
-  const rows: { p: number; s: number }[][] = Array.from({ length: N }, () => []);
-  for (const pr of engine.pairs()) rows[pr.talent].push({ p: pr.platform, s: pr.score });
-  const ptr = new Int32Array(N + 1);
-  const plat: number[] = [];
-  const score: number[] = [];
-  rows.forEach((r, t) => {
-    r.sort((a, b) => b.s - a.s || a.p - b.p);
-    for (const x of r) {
-      plat.push(x.p);
-      score.push(x.s);
-    }
-    ptr[t + 1] = plat.length;
-  });
-  return { talents: N, platforms: engine.model.platforms.count, ptr, plat: Int32Array.from(plat), score: Float64Array.from(score) };
+  return candidateListsOf(engine.model);
 }
 
-/** Each platform's main industry (largest component of its industry vector). */
+/** Each platform's main industry (largest component of its industry vector; -1 when it has none). */
 export function platformIndustries(engine: Engine): Int32Array {
-  const P = engine.model.platforms;
-  const D = engine.model.ctx.dims;
-  const out = new Int32Array(P.count);
-  for (let p = 0; p < P.count; p++) {
-    let best = 0;
-    for (let d = 1; d < D; d++) if (P.industry[p * D + d] > P.industry[p * D + best]) best = d;
-    out[p] = best;
-  }
-  return out;
+  return mainIndustries(engine.model.platforms.industry, engine.model.platforms.count, engine.model.ctx.dims);
 }
 
 function outcomeOf(control: string, c: CandidateLists, shown: Shown, plain: number, industryOf: Int32Array, relevant: Map<number, Set<number>>, k: number, platformNdcg: number): ControlOutcome {

@@ -224,3 +224,18 @@ export function controlsTable(rows: readonly import('../../evaluation/controls.j
   }
   return lines.join('\n') + '\n';
 }
+
+/** One stderr line saying which list controls shaped the talents' lists ('' when the policy sets none). */
+export function listControlsNote(policy: import('../../domain/schemas.js').Policy, report: import('../../engine/lists.js').ListControlReport, platformIds: readonly string[]): string {
+  const l = policy.lists;
+  if (!l) return '';
+  const parts: string[] = [];
+  if (l.industryShare !== undefined) parts.push(`industry share <= ${l.industryShare}`);
+  if (l.diversity !== undefined) parts.push(`diversity ${l.diversity}`);
+  const f = report.exposureFloor;
+  if (f) {
+    const unmet = f.unmet.length === 0 ? 'every floor met' : `unmet: ${f.unmet.map((u) => `${platformIds[u.platform]} (${u.missing} short)`).join(', ')}`;
+    parts.push(`exposure floor ${f.floor} on ${f.platformsWithFloor} platforms, score loss ${f.loss.toFixed(3)}, ${unmet}`);
+  }
+  return parts.length === 0 ? '' : `list controls (policy.lists): ${parts.join('; ')}\n`;
+}

@@ -2,7 +2,9 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { recommendationLines, scoreCsvLines, scoreCsvLinesFrom } from '../../../engine/format.js';
+import { applyListControls } from '../../../engine/lists.js';
 import { writeLines } from '../../files/write.js';
+import { listControlsNote } from '../render.js';
 import { EXIT_OK } from '../common.js';
 import type { Cli } from '../common.js';
 import { engineFor, load, withRanker } from '../load.js';
@@ -24,8 +26,10 @@ export function recommendCommand(program: Command, { io, done }: Cli): void {
     const o = parseOptions(recommendSchema, raw);
     const loaded = await load(o, true, io);
     const engine = engineFor(loaded, o);
-    const rec = await withRanker(engine, o.threads, (r) => r.recommend(engine.options.topK, engine.options.topKPlatform));
+    const ranked = await withRanker(engine, o.threads, (r) => r.recommend(engine.options.topK, engine.options.topKPlatform));
+    const { rec, report } = applyListControls(engine.model, engine.data.policy, ranked);
     const n = await writeLines(o.out, recommendationLines(engine, rec));
+    io.err(listControlsNote(engine.data.policy, report, engine.model.platforms.ids));
     io.err(`wrote ${n} lines (${engine.model.talents.count} talents, ${engine.model.platforms.count} platforms, ${rec.pairs} acceptable pairs) to ${o.out}\n`);
     done(EXIT_OK);
   });
