@@ -19,4 +19,6 @@ export const defaultAssignOptions = {
   lagrangianTargetGap: 0.005,
   /** ... or after this many subgradient iterations */
   lagrangianMaxIterations: 300,
+  /** optimal mode with assignment floors, at scale: subgradient iterations on the floor prices (each solves the floor-free problem once) */
+  floorMaxIterations: 60,
 };

@@ -19,8 +19,8 @@ const talent = fc
   .map(({ M, D, raw, scores }) => {
     const vectors = new Float32Array(M * D);
     for (let p = 0; p < M; p++) {
-      const v = raw[p].slice(0, D);
-      if (v.every((x) => x === 0)) v[p % D] = 1;
+      const v: number[] = raw[p].slice(0, D);
+      if (!v.some((x) => x > 0)) v[p % D] = 1;
       const n = Math.hypot(...v);
       v.forEach((x, d) => (vectors[p * D + d] = x / n));
     }
