@@ -302,11 +302,11 @@ function optimalWithFloors(ps: PairSet, floors: AssignmentFloors, o: OptimalOpti
   const seeded = floorStart(ps, floors, order);
   const first = incumbent && (!seeded || total(ps, incumbent) >= total(ps, seeded)) ? incumbent : seeded;
   const inner: OptimalOptions = {
-    ...(o.maxIterations !== undefined ? { maxIterations: o.maxIterations } : {}),
+    maxIterations: defaultAssignOptions.floorInnerIterations,
     ...(o.targetGap !== undefined ? { targetGap: o.targetGap } : {}),
   };
   const lr = lagrangianFloors(ps, floors, first, (adjusted) => optimalAssignment(adjusted, inner), {
-    maxIterations: o.maxIterations ?? defaultAssignOptions.floorMaxIterations,
+    maxIterations: defaultAssignOptions.floorMaxIterations,
     targetGap: o.targetGap ?? defaultAssignOptions.lagrangianTargetGap,
     ...(o.now ? { now: o.now, timeBudgetMs: timeLimitSec * 1000 } : {}),
   });

@@ -95,6 +95,10 @@ export function summarizeAssignment(engine: Engine, a: Assignment): string {
     `  assignment ${a.mode}${a.mode === 'stable' ? ` (${a.proposer}-proposing)` : ` (${a.optimal?.method}, gap ${(100 * (a.optimal?.gap ?? 0)).toFixed(2)}% to ${a.optimal?.boundKind}${a.solveMs !== undefined ? `, solved in ${Math.round(a.solveMs)} ms` : ''})`}: ${assigned} assigned, total score ${a.totalScore.toFixed(2)}, blocking pairs ${a.blockingPairs}`,
     `             unassigned ${a.unassigned.length}${hosted > 0 ? ` (${hosted} hosted projects stay with their hosts)` : ''}: ${[...codes.entries()].sort((x, y) => y[1] - x[1]).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'}`,
   ];
+  if (a.optimal?.floors) lines.push(`             assignment floors (placed / required): ${a.optimal.floors.map((f) => `${f.industry} ${f.placed}/${f.min}`).join(', ')}`);
+  if (a.mode === 'stable' && engine.data.policy.assignmentFloors && Object.values(engine.data.policy.assignmentFloors).some((n) => n > 0)) {
+    lines.push('             policy.assignmentFloors apply in optimal mode only (--mode optimal); this stable assignment ignores them');
+  }
   return lines.join('\n') + '\n';
 }
 
