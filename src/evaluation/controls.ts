@@ -14,7 +14,7 @@ import type { CandidateLists, Shown } from '../ranking/controls.js';
 import { candidateListsOf, capIndustryShare, exposureFloor, shownScore, topKShown } from '../ranking/controls.js';
 import { mainIndustries } from '../ranking/diversity.js';
 import { evaluateRanking, recommendWith, relevantPairs } from './evaluate.js';
-import { gini, meanDefined, ndcgAtK } from './metrics.js';
+import { exposureGini, listExposure, meanDefined, ndcgAtK } from './metrics.js';
 
 export interface ControlOutcome {
   control: string;
@@ -40,12 +40,12 @@ export function platformIndustries(engine: Engine): Int32Array {
 }
 
 function outcomeOf(control: string, c: CandidateLists, shown: Shown, plain: number, industryOf: Int32Array, relevant: Map<number, Set<number>>, k: number, platformNdcg: number): ControlOutcome {
-  const exposure = new Float64Array(c.platforms);
+  const lists = shown.map((list) => Array.from(list, (e) => c.plat[e]));
+  const exposure = listExposure(c.platforms, lists);
   const balance: number[] = [];
   shown.forEach((list) => {
     const count = new Map<number, number>();
     for (const e of list) {
-      exposure[c.plat[e]]++;
       count.set(industryOf[c.plat[e]], (count.get(industryOf[c.plat[e]]) ?? 0) + 1);
     }
     if (list.length > 0) balance.push(Math.max(...count.values()) / list.length);
@@ -58,7 +58,7 @@ function outcomeOf(control: string, c: CandidateLists, shown: Shown, plain: numb
     control,
     talentNdcg: meanDefined(nd),
     platformNdcg,
-    exposureGini: gini(exposure),
+    exposureGini: exposureGini(c.platforms, lists),
     platformCoverage: c.platforms === 0 ? 0 : covered / c.platforms,
     industryBalance: meanDefined(balance),
     scoreLoss: plain - shownScore(c, shown),
