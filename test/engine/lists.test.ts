@@ -16,6 +16,7 @@ import { scoreChunk } from '../../src/workers/chunk.js';
 import { generateDistrict } from '../../src/synth/generate.js';
 import { JIANGDONG_POLICY } from '../../src/synth/taxonomy.js';
 import { isTalentmatchError } from '../../src/errors.js';
+import { LiveScorer } from '../../src/engine/live.js';
 
 const d = generateDistrict({ seed: 7, talents: 160, platforms: 14, curated: false });
 const make = (lists?: ListControls): Engine =>
@@ -62,6 +63,13 @@ describe('policy.lists', () => {
     // the platform side is not a talent list: unchanged
     const T = e.model.talents.count;
     expect(lines.slice(T)).toEqual(plainLines.slice(T));
+    // the API's live route (an inline profile) applies the same per-talent controls
+    const live = new LiveScorer(e);
+    for (const t of [0, 1, 2]) {
+      const id = e.model.talents.ids[t];
+      const profile = d.talents.find((x) => x.id === id)!;
+      expect(live.recommend({ ...profile, id: 'inline' }, k).items).toEqual(records[t].items);
+    }
   });
 
   it('exposure floor: the lists are those of exposureFloor on the candidate lists; the report carries loss and unmet floors', () => {
