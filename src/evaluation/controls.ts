@@ -8,11 +8,12 @@
  * in its list); 1 = every list is one industry, lower = more varied. A platform's industry
  * is the largest component of its industry vector (as coverage in ./evaluate.ts).
  */
-import type { Outcome } from '../domain/schemas.js';
+import type { ListControls, Outcome } from '../domain/schemas.js';
 import type { Engine } from '../engine/engine.js';
 import type { CandidateLists, Shown } from '../ranking/controls.js';
 import { candidateListsOf, capIndustryShare, exposureFloor, shownScore, topKShown } from '../ranking/controls.js';
-import { mainIndustries } from '../ranking/diversity.js';
+import { controlledList, mainIndustries } from '../ranking/diversity.js';
+import type { IndustryView } from '../ranking/diversity.js';
 import { evaluateRanking, recommendWith, relevantPairs } from './evaluate.js';
 import { exposureGini, listExposure, meanDefined, ndcgAtK } from './metrics.js';
 
@@ -65,8 +66,24 @@ function outcomeOf(control: string, c: CandidateLists, shown: Shown, plain: numb
   };
 }
 
-/** The plain top-k, then each requested control: industry share cap `share` in (0, 1], exposure floor of `floor` talents. */
-export function evaluateControls(engine: Engine, outcomes: readonly Outcome[], k: number, o: { industryShare?: number; exposureFloor?: number }): ControlOutcome[] {
+/** Per-talent controls (share cap and/or MMR diversity) over every talent's candidates. */
+function perTalent(c: CandidateLists, view: IndustryView, k: number, o: { industryShare?: number; diversity?: number }): Shown {
+  const out: Shown = [];
+  for (let t = 0; t < c.talents; t++) {
+    const a = c.ptr[t];
+    const n = c.ptr[t + 1] - a;
+    const pos = controlledList(c.plat.subarray(a, a + n), c.score.subarray(a, a + n), n, view, { k, ...o });
+    out.push(Int32Array.from(pos, (j) => a + j));
+  }
+  return out;
+}
+
+/**
+ * The plain top-k, then each requested control: industry share cap `share` in (0, 1],
+ * exposure floor of `floor` talents, MMR diversity weight in [0, 1], and the policy's own
+ * `lists` (the controls `recommend` applies) when it sets them.
+ */
+export function evaluateControls(engine: Engine, outcomes: readonly Outcome[], k: number, o: { industryShare?: number; exposureFloor?: number; diversity?: number; policy?: ListControls }): ControlOutcome[] {
   const c = candidateLists(engine);
   const industryOf = platformIndustries(engine);
   const relevant = new Map<number, Set<number>>();
@@ -83,6 +100,20 @@ export function evaluateControls(engine: Engine, outcomes: readonly Outcome[], k
     const P = engine.model.platforms;
     const r = exposureFloor(c, k, o.exposureFloor, Array.from({ length: P.count }, (_, p) => P.freeSlots[p] > 0));
     out.push({ ...outcomeOf(`exposure floor ${o.exposureFloor}`, c, r.shown, plain, industryOf, relevant, k, platformNdcg), unmetFloors: r.unmet.length });
+  }
+  const view: IndustryView = { dims: engine.model.ctx.dims, vectors: engine.model.platforms.industry, main: industryOf };
+  if (o.diversity !== undefined) out.push(outcomeOf(`diversity ${o.diversity}`, c, perTalent(c, view, k, { diversity: o.diversity }), plain, industryOf, relevant, k, platformNdcg));
+  const pl = o.policy;
+  if (pl && (pl.industryShare !== undefined || (pl.diversity ?? 0) > 0 || pl.exposureFloor !== undefined)) {
+    const label = `policy: ${[pl.industryShare !== undefined ? `share ${pl.industryShare}` : '', (pl.diversity ?? 0) > 0 ? `div ${pl.diversity}` : '', pl.exposureFloor !== undefined ? `floor ${pl.exposureFloor}` : ''].filter((x) => x !== '').join(', ')}`;
+    if (pl.exposureFloor !== undefined) {
+      const P = engine.model.platforms;
+      const r = exposureFloor(c, k, pl.exposureFloor, Array.from({ length: P.count }, (_, p) => P.freeSlots[p] > 0));
+      out.push({ ...outcomeOf(label, c, r.shown, plain, industryOf, relevant, k, platformNdcg), unmetFloors: r.unmet.length });
+    } else {
+      const opts = { ...(pl.industryShare !== undefined ? { industryShare: pl.industryShare } : {}), ...(pl.diversity !== undefined ? { diversity: pl.diversity } : {}) };
+      out.push(outcomeOf(label, c, perTalent(c, view, k, opts), plain, industryOf, relevant, k, platformNdcg));
+    }
   }
   return out;
 }

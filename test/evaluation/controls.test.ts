@@ -58,4 +58,19 @@ describe('list controls on engine data', () => {
       for (const x of n.values()) expect(x).toBeLessThanOrEqual(2);
     }
   });
+
+  it('diversity 0 costs nothing; the policy row measures exactly the lists recommend writes under policy.lists', () => {
+    const rows = evaluateControls(engine, d.outcomes, k, { diversity: 0 });
+    expect(rows[1].control).toBe('diversity 0');
+    expect({ ...rows[1], control: '' }).toEqual({ ...rows[0], control: '' });
+    const lists = { industryShare: 0.4, diversity: 0.5 };
+    const withPolicy = createEngine({ industries: d.industries, platforms: d.platforms, talents: d.talents, policy: { ...JIANGDONG_POLICY, minScoreForReferral: 0.2, lists }, outcomes: d.outcomes });
+    const [plain, row] = evaluateControls(withPolicy, d.outcomes, k, { diversity: 0.5, policy: lists }).filter((_, i) => i !== 1);
+    expect(row.control).toBe('policy: share 0.4, div 0.5');
+    const rec = withPolicy.recommend({ k });
+    expect(row.exposureGini).toBe(exposureGini(withPolicy.model.platforms.count, talentLists(rec)));
+    expect(row.talentNdcg).toBe(evaluateRanking(withPolicy.model, rec, relevantPairs(withPolicy, d.outcomes), k).talent.ndcg);
+    expect(row.scoreLoss).toBeGreaterThan(0);
+    expect(row.industryBalance).toBeLessThan(plain.industryBalance);
+  });
 });
