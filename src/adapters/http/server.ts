@@ -60,10 +60,12 @@ import { addAudit } from './audit.js';
 import { registerTransport } from './transport.js';
 import type { TransportOptions } from './transport.js';
 import { swaggerOptions, swaggerUiOptions } from './openapi.js';
+import { registerStudio } from './studio.js';
+import type { StudioOptions } from './studio.js';
 
 export interface ServerOptions {
-  /** the snapshot database `talentmatch batch` writes; opened read-only, must exist */
-  db: string;
+  /** the snapshot database `talentmatch batch` writes; opened read-only, must exist; none (talentmatch studio): the snapshot routes answer 503 */
+  db?: string;
   /** engine for live scoring (built from --data); without it the live routes answer 503 */
   engine?: Engine;
   logger?: boolean | Record<string, unknown>;
@@ -77,6 +79,8 @@ export interface ServerOptions {
   transport?: TransportOptions;
   /** the clock of key expiry (tests) */
   now?: () => number;
+  /** the analyst studio's outcomes and data source (adapters/http/studio.ts) */
+  studio?: Omit<StudioOptions, 'engine'>;
 }
 
 class HttpError extends Error {
@@ -108,7 +112,7 @@ const storeUnavailable = () => new HttpError(503, { error: 'not_ready', message:
 export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   // opened at start: a missing, corrupt or foreign file fails `serve` at once (E_IO naming it);
   // a file that goes bad later answers 503 and is reopened on the next request
-  const initial = new Store(o.db, { readonly: true });
+  const initial = o.db === undefined ? undefined : new Store(o.db, { readonly: true });
   const quotas = { ...defaultQuotas, ...o.quotas };
   const app = Fastify({
     logger: o.logger ?? false,
@@ -205,9 +209,9 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     return storeUnavailable();
   };
   const openStore = () => {
-    if (!store) {
+    if (!store && o.db !== undefined) {
       try {
-        store = new Store(o.db, { readonly: true });
+        store = new Store(o.db!, { readonly: true });
       } catch (e) {
         storeFailed(e);
         return undefined;
@@ -229,6 +233,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   const cache = new LRUCache<string, { v: unknown }>({ max: 10_000 });
   let servedRun = -1;
   const latestRun = (): number => {
+    if (o.db === undefined) throw new HttpError(503, { error: 'not_ready', message: 'no snapshot database: the server was started without --db' });
     const s = openStore();
     if (!s) throw storeUnavailable(); // it could be opened at start: it went bad since
     const run = guarded(() => s.latestComplete());
@@ -265,6 +270,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
 
   app.get('/healthz', { schema: { response: { 200: Health } } }, async () => ({ status: 'ok' as const }));
   app.get('/readyz', { schema: { response: { 200: Readiness, 503: Readiness } } }, async (_req, reply) => {
+    if (o.db === undefined) return reply.code(503).send({ status: 'not_ready', snapshot: null, model: live !== undefined, reason: 'no snapshot database (started without --db)' });
     let run;
     try {
       const s = openStore();
@@ -396,6 +402,8 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     const diffs = (b.scenarios ?? [b.scenario!]).map((s) => simulateScenario(o.engine!, baseline, s, opts).diff);
     return b.scenario ? diffs[0] : { diffs };
   });
+
+  await registerStudio(app, { ...o.studio, engine: o.engine });
 
   const started = Date.now();
   app.get('/v1/admin/status', { schema: { response: { 200: AdminStatus } } }, async () => {

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { createEngine } from '../../../engine/engine.js';
 import type { Engine } from '../../../engine/engine.js';
+import type { Outcome } from '../../../domain/schemas.js';
 import { loadDataset } from '../../files/dataset.js';
 import { TalentmatchError, optionError } from '../../../errors.js';
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
@@ -84,15 +85,19 @@ export function serveCommand(program: Command, { io, done }: Cli): void {
     const tls = o.tlsCert !== undefined && o.tlsKey !== undefined ? { cert: readPem(o.tlsCert, 'TLS certificate'), key: readPem(o.tlsKey, 'TLS key') } : undefined;
     const paths = dataPaths(o);
     let engine: Engine | undefined;
+    let studio: { outcomes: readonly Outcome[]; source: string } | undefined;
     if (paths.data || paths.platforms) {
-      const loaded = await loadDataset(paths, { needTalents: false, needOutcomes: false, skipInvalid: o.skipInvalid, omit: ['outcomes'] });
+      // outcomes (optional) feed the analyst studio's metrics at /studio
+      const loaded = await loadDataset(paths, { needTalents: false, needOutcomes: false, skipInvalid: o.skipInvalid });
       engine = createEngine(loaded.dataset, { trusted: true });
+      studio = { outcomes: loaded.dataset.outcomes ?? [], source: paths.data ?? loaded.files.platforms ?? '' };
     }
     const { buildServer } = await import('../../http/server.js');
     const quotas = { ...(o.rateLimit ? { max: o.rateLimit } : {}), ...(o.rateLimitExpensive ? { expensiveMax: o.rateLimitExpensive } : {}), ...(o.rateWindow ? { windowMs: o.rateWindow } : {}) };
     const app = await buildServer({
       db: o.db,
       ...(engine ? { engine } : {}),
+      ...(studio ? { studio } : {}),
       logger: { level: process.env.TALENTMATCH_LOG_LEVEL ?? 'info' },
       ...(keys ? { keys: keys.ring } : {}),
       quotas,
@@ -127,7 +132,7 @@ export function serveCommand(program: Command, { io, done }: Cli): void {
       await app.close();
       throw listenError(e, o.host, o.port);
     }
-    io.err(`talentmatch API listening on ${address} (docs: ${address}/docs; ${keys ? `${keys.ring.size} API keys` : 'NO authentication'})\n`);
+    io.err(`talentmatch API listening on ${address} (docs: ${address}/docs; studio: ${address}/studio/; ${keys ? `${keys.ring.size} API keys` : 'NO authentication'})\n`);
     await new Promise<void>((resolve) => {
       const stop = () => {
         // graceful: stop accepting, let in-flight requests finish, then exit
