@@ -22,7 +22,7 @@ export interface RangeTopK {
 
 /** Two-way top-k of talents [start, end); platform heaps hold talent index + idBase. */
 export function rankRange(m: ScoringModel, start: number, end: number, kTalent: number, kPlatform: number, idBase = 0): RangeTopK {
-  const r = new RowRanker(m, { start, end, kTalent, kPlatform, idBase, prune: true }).rankAll();
+  const r = new RowRanker(m, { start, end, kTalent, kPlatform, idBase }).rankAll();
   return { start, talentTop: r.talentTop, platformTop: r.platformTop, pairs: r.pairs };
 }
 
@@ -37,7 +37,7 @@ export interface Recommendations {
 
 /** Two-way top-k over every talent of the model, both sides finalized (best first). */
 export function recommendAll(m: ScoringModel, kTalent: number, kPlatform: number): Recommendations {
-  const r = new RowRanker(m, { kTalent, kPlatform, prune: true }).rankAll();
+  const r = new RowRanker(m, { kTalent, kPlatform }).rankAll();
   finalizeTopK(r.platformTop);
   return { talent: r.talentTop, platform: r.platformTop, pairs: r.pairs };
 }

@@ -347,6 +347,16 @@ export function boundRow(m: ScoringModel, ti: number, s: RowScratch, termMax: Fl
   const upper = s.upper;
   const modeTable = MODE_TABLE;
   const x7 = level;
+  const wt0 = wt[0], wt1 = wt[1], wt2 = wt[2], wt3 = wt[3], wt4 = wt[4], wt5 = wt[5], wt6 = wt[6], wt7 = wt[7], wt8 = wt[8], wt9 = wt[9];
+  const wp0 = wp[0], wp1 = wp[1], wp2 = wp[2], wp3 = wp[3], wp4 = wp[4], wp5 = wp[5], wp6 = wp[6], wp7 = wp[7], wp8 = wp[8], wp9 = wp[9];
+  const seven = D === 7;
+  const i0 = seven ? tInd[tb] : 0, i1 = seven ? tInd[tb + 1] : 0, i2 = seven ? tInd[tb + 2] : 0, i3 = seven ? tInd[tb + 3] : 0;
+  const i4 = seven ? tInd[tb + 4] : 0, i5 = seven ? tInd[tb + 5] : 0, i6 = seven ? tInd[tb + 6] : 0;
+  const r0 = seven ? prio[0] : 0, r1 = seven ? prio[1] : 0, r2 = seven ? prio[2] : 0, r3 = seven ? prio[3] : 0;
+  const r4 = seven ? prio[4] : 0, r5 = seven ? prio[5] : 0, r6 = seven ? prio[6] : 0;
+  // the same-language side scores without text, then the text term's most
+  const fText = wt0 * x0U;
+  const bText = wp0 * x0U;
   for (let p = 0; p < M; p++) {
     if (blocked[p] === 1 || !hasRoom(freeSlots[p], freeSeats[p], seats)) {
       upper[p] = UNACCEPTABLE;
@@ -356,10 +366,17 @@ export function boundRow(m: ScoringModel, ti: number, s: RowScratch, termMax: Fl
     const pb = p * D;
     let fit = 0;
     let pr = 0;
-    for (let d = 0; d < D; d++) {
-      const x = tInd[tb + d] * pInd[pb + d];
-      fit += x;
-      pr += x * prio[d];
+    if (seven) {
+      const y0 = i0 * pInd[pb], y1 = i1 * pInd[pb + 1], y2 = i2 * pInd[pb + 2], y3 = i3 * pInd[pb + 3];
+      const y4 = i4 * pInd[pb + 4], y5 = i5 * pInd[pb + 5], y6 = i6 * pInd[pb + 6];
+      fit = y0 + y1 + y2 + y3 + y4 + y5 + y6;
+      pr = y0 * r0 + y1 * r1 + y2 * r2 + y3 * r3 + y4 * r4 + y5 * r5 + y6 * r6;
+    } else {
+      for (let d = 0; d < D; d++) {
+        const x = tInd[tb + d] * pInd[pb + d];
+        fit += x;
+        pr += x * prio[d];
+      }
     }
     const x1 = fit <= 0 ? 0 : fit > 1 ? 1 : fit;
     const x2 = fit > 0 ? Math.min(1, pr / fit) : 0;
@@ -376,22 +393,34 @@ export function boundRow(m: ScoringModel, ti: number, s: RowScratch, termMax: Fl
     let bt: number;
     const zp = pzh[p];
     if (zp === tzh && !conceptOn) {
-      fL = wt[1] * x1 + wt[2] * x2 + wt[3] * x3 + wt[4] * x4 + wt[5] * x5 + wt[6] * x6 + wt[7] * x7 + wt[8] * x8;
-      bL = wp[1] * x1 + wp[2] * x2 + wp[3] * x3 + wp[4] * x4 + wp[5] * x5 + wp[6] * x6 + wp[7] * x7 + wp[8] * x8;
-      ft = wt[0] * x0U;
-      bt = wp[0] * x0U;
+      fL = wt1 * x1 + wt2 * x2 + wt3 * x3 + wt4 * x4 + wt5 * x5 + wt6 * x6 + wt7 * x7 + wt8 * x8;
+      bL = wp1 * x1 + wp2 * x2 + wp3 * x3 + wp4 * x4 + wp5 * x5 + wp6 * x6 + wp7 * x7 + wp8 * x8;
+      ft = fText;
+      bt = bText;
     } else {
       const cc = cosC[p];
       const x9 = cc <= 0 ? 0 : cc > 1 ? 1 : cc;
       const sh = 1 - Math.abs(tzh - zp);
       const mv = 1 - sh;
-      fL = (wt[1] + wt[0] * mv * cb) * x1 + wt[2] * x2 + wt[3] * x3 + wt[4] * x4 + wt[5] * x5 + wt[6] * x6 + wt[7] * x7 + wt[8] * x8 + (wt[9] + wt[0] * mv * ca) * x9;
-      bL = (wp[1] + wp[0] * mv * cb) * x1 + wp[2] * x2 + wp[3] * x3 + wp[4] * x4 + wp[5] * x5 + wp[6] * x6 + wp[7] * x7 + wp[8] * x8 + (wp[9] + wp[0] * mv * ca) * x9;
-      ft = wt[0] * sh * x0U;
-      bt = wp[0] * sh * x0U;
+      fL = (wt1 + wt0 * mv * cb) * x1 + wt2 * x2 + wt3 * x3 + wt4 * x4 + wt5 * x5 + wt6 * x6 + wt7 * x7 + wt8 * x8 + (wt9 + wt0 * mv * ca) * x9;
+      bL = (wp1 + wp0 * mv * cb) * x1 + wp2 * x2 + wp3 * x3 + wp4 * x4 + wp5 * x5 + wp6 * x6 + wp7 * x7 + wp8 * x8 + (wp9 + wp0 * mv * ca) * x9;
+      ft = wt0 * sh * x0U;
+      bt = wp0 * sh * x0U;
     }
-    const lo = fuseValue(fusion, share, fL, bL);
-    const hi = fuseValue(fusion, share, fL + ft, bL + bt);
+    let lo: number;
+    let hi: number;
+    if (fusion === 0) {
+      // harmonic, the default, inline: 2fb / (f + b) as scoreListed computes it
+      const sl = fL + bL;
+      lo = sl <= 0 ? 0 : (bL / sl) * fL + (fL / sl) * bL;
+      const fu = fL + ft;
+      const bu = bL + bt;
+      const su = fu + bu;
+      hi = su <= 0 ? 0 : (bu / su) * fu + (fu / su) * bu;
+    } else {
+      lo = fuseValue(fusion, share, fL, bL);
+      hi = fuseValue(fusion, share, fL + ft, bL + bt);
+    }
     lower[p] = lo * (1 - BOUND_SLACK) - BOUND_SLACK;
     upper[p] = hi * (1 + BOUND_SLACK) + BOUND_SLACK;
   }
