@@ -106,9 +106,21 @@ export function platformLine(m: ScoringModel, pi: number, rec: Recommendations, 
  */
 export function talentLinesBytes(m: ScoringModel, start: number, talentIds: readonly string[], top: Recommendations['talent']): Uint8Array {
   const buf = createExplainBuffer();
-  const parts: string[] = [];
-  for (let i = 0; i < talentIds.length; i++) parts.push(talentLine(m, start + i, talentIds[i], m.platforms.ids, top.ids, i * top.k, top.sizes[i], buf), '\n');
-  return new TextEncoder().encode(parts.join(''));
+  const enc = new TextEncoder();
+  // each line is encoded as soon as it is built (short-lived strings: the worker's heap stays small)
+  let out = new Uint8Array(1 << 16);
+  let n = 0;
+  for (let i = 0; i < talentIds.length; i++) {
+    const line = talentLine(m, start + i, talentIds[i], m.platforms.ids, top.ids, i * top.k, top.sizes[i], buf) + '\n';
+    // UTF-8 takes at most 3 bytes per UTF-16 unit
+    if (n + 3 * line.length > out.length) {
+      const next = new Uint8Array(Math.max(out.length * 2, n + 3 * line.length));
+      next.set(out.subarray(0, n));
+      out = next;
+    }
+    n += enc.encodeInto(line, out.subarray(n)).written;
+  }
+  return out.slice(0, n);
 }
 
 /**
