@@ -9,6 +9,8 @@ if (unsupported) throw new Error(unsupported);
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // fast-check on a fixed seed (TM_FC_SEED=random explores): test/support/fast-check.ts
+    setupFiles: ['test/support/fast-check.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

@@ -15,4 +15,8 @@ export const defaultAssignOptions = {
   timeLimitSec: 30,
   /** optimal mode: largest instance (pairs) solved exactly by MILP */
   milpMaxPairs: 10_000,
+  /** optimal mode with seats (the Lagrangian seat prices): stop at this relative gap between the best assignment and the proven bound ... */
+  lagrangianTargetGap: 0.005,
+  /** ... or after this many subgradient iterations */
+  lagrangianMaxIterations: 300,
 };

@@ -41,6 +41,9 @@ export interface Assignment {
   /** assigned talents and seats per platform (this run only) */
   assignedCount: Int32Array;
   assignedSeats: Int32Array;
+  /** free slots and seats left per platform after this run's assignment (the capacity ledger's) */
+  slotsLeft: Int32Array;
+  seatsLeft: Int32Array;
   optimal?: Pick<OptimalResult, 'method' | 'bound' | 'boundKind' | 'gap' | 'iterations'>;
   /** the optimal solver's own time (ms), when a clock was passed; not part of the output record (outputs are byte-identical run to run) */
   solveMs?: number;
@@ -76,7 +79,7 @@ export function assignPairs(all: PairSet, o: AssignOptions, platformIds: readonl
   }
   const full = decided ? decided.full : ps;
   const final: Matching = decided ? { pairOf: withPins(decided, matching.pairOf) } : matching;
-  const { count: assignedCount, seatsUsed: assignedSeats } = CapacityLedger.of(full, final.pairOf, full.plat);
+  const { count: assignedCount, seatsUsed: assignedSeats, slotsLeft, seatsLeft } = CapacityLedger.of(full, final.pairOf, full.plat);
   let totalScore = 0;
   for (let t = 0; t < full.talents; t++) if (final.pairOf[t] >= 0) totalScore += full.s[final.pairOf[t]];
   return {
@@ -90,6 +93,8 @@ export function assignPairs(all: PairSet, o: AssignOptions, platformIds: readonl
     unassigned: explainUnassigned(ps, matching, mode, platformIds, noPairsReason).filter((u) => !decided || decided.pinnedPair[u.talent] < 0),
     assignedCount,
     assignedSeats,
+    slotsLeft,
+    seatsLeft,
     ...(optimal ? { optimal } : {}),
     ...(solveMs !== undefined ? { solveMs } : {}),
     ...(o.decisions ? { decisions: o.decisions } : {}),

@@ -17,6 +17,7 @@
  * Pure: no clock of its own. The caller may pass `now` with a time budget, and a progress
  * callback that sees every iteration (the CLI prints it on stderr).
  */
+import { defaultAssignOptions } from '../config/assignment.js';
 import type { PairSet } from './pairs.js';
 import { optimalBySlots } from './flow.js';
 
@@ -31,9 +32,9 @@ export interface LagrangianProgress {
 }
 
 export interface LagrangianOptions {
-  /** default 300 */
+  /** default: config/assignment.ts lagrangianMaxIterations (300) */
   maxIterations?: number;
-  /** stop when the gap is at most this (default 0.005) */
+  /** stop when the gap is at most this (default: config/assignment.ts lagrangianTargetGap, 0.005) */
   targetGap?: number;
   /** a clock (ms) and the time the iterations may take; without a clock only maxIterations bounds the work */
   now?: () => number;
@@ -55,8 +56,8 @@ export interface LagrangianResult {
 export function lagrangianSeats(ps: PairSet, o: LagrangianOptions): LagrangianResult {
   const M = ps.platforms;
   const E = ps.plat.length;
-  const maxIt = o.maxIterations ?? 300;
-  const target = o.targetGap ?? 0.005;
+  const maxIt = o.maxIterations ?? defaultAssignOptions.lagrangianMaxIterations;
+  const target = o.targetGap ?? defaultAssignOptions.lagrangianTargetGap;
   const start = o.now?.() ?? 0;
   const lambda = new Float64Array(M);
   const bestLambda = new Float64Array(M);

@@ -37,7 +37,7 @@ export interface OptimalOptions {
   timeLimitSec?: number;
   /** a clock in ms (the core reads none): bounds the Lagrangian by timeLimitSec and gives solveMs */
   now?: () => number;
-  /** Lagrangian: stop at this relative gap (default 0.005) or after maxIterations (default 300) */
+  /** Lagrangian: stop at this relative gap or after maxIterations (defaults: config/assignment.ts) */
   targetGap?: number;
   maxIterations?: number;
   /** called after each Lagrangian iteration (the CLI prints progress from it) */

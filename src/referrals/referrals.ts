@@ -192,8 +192,8 @@ export function buildReferrals(inputs: ReferralInputs, a: Assignment, policy: Re
     toPlatform.push({
       freeSlots: ps.freeSlots[p],
       freeSeats: ps.freeSeats[p],
-      slotsLeft: ps.freeSlots[p] - a.assignedCount[p],
-      seatsLeft: ps.freeSeats[p] - a.assignedSeats[p],
+      slotsLeft: a.slotsLeft[p],
+      seatsLeft: a.seatsLeft[p],
       acceptable: ps.pPtr[p + 1] - ps.pPtr[p],
       introduced,
       reserve,

@@ -1,8 +1,10 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { assignPairs } from '../../src/matching/assign.js';
 import type { Decisions } from '../../src/domain/decisions.js';
 import { isTalentmatchError } from '../../src/errors.js';
+import { loadHighsSolver } from '../../src/solvers/highs.js';
+import type { MilpSolver } from '../../src/matching/optimal.js';
 import { allPlans, bruteBlocking, feasiblePlan, instanceArb, planOf, planScore, toPairSet } from './instances.js';
 import type { RawInstance } from './instances.js';
 
@@ -55,6 +57,13 @@ const pinsFit = (r: RawInstance, d: Decisions) => {
 };
 
 describe('committee decisions', () => {
+  // the optimal mode as the CLI and the API run it: exact (MILP) at this size. Without a
+  // solver, seats that bind leave the Lagrangian heuristic, whose answer carries a gap.
+  let solver: MilpSolver;
+  beforeAll(async () => {
+    solver = await loadHighsSolver();
+  });
+
   it('optimal: the best total among plans that keep the pins, avoid forbidden pairs and leave the held seats (brute force)', () => {
     fc.assert(
       fc.property(withDecisions({ maxN: 6, maxM: 3 }), (x) => {
@@ -62,10 +71,10 @@ describe('committee decisions', () => {
         const r2 = decided(x.r, d);
         const ps = toPairSet(x.r);
         if (!pinsFit(r2, d)) {
-          expect(() => assignPairs(ps, { mode: 'optimal', decisions: d }, ['P0', 'P1', 'P2'], () => '')).toThrow(/decisions\.json pins\.\d/);
+          expect(() => assignPairs(ps, { mode: 'optimal', decisions: d, solver }, ['P0', 'P1', 'P2'], () => '')).toThrow(/decisions\.json pins\.\d/);
           return;
         }
-        const a = assignPairs(ps, { mode: 'optimal', decisions: d }, ['P0', 'P1', 'P2'], () => '');
+        const a = assignPairs(ps, { mode: 'optimal', decisions: d, solver }, ['P0', 'P1', 'P2'], () => '');
         const plan = planOf(a.pairs, a.matching.pairOf);
         for (const p of d.pins) expect(plan[p.talent]).toBe(p.platform);
         expect(feasiblePlan(r2, plan)).toBe(true);

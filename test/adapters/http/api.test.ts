@@ -178,7 +178,13 @@ describe('HTTP API', () => {
 describe('serve (compiled build) lifecycle', () => {
   it('finishes in-flight requests on SIGTERM and exits 0', async () => {
     const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, ['bin/talentmatch.js', 'serve', '--data', FIX, '--db', db, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/talentmatch.js', 'serve', '--data', FIX, '--db', db, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TALENTMATCH_LOG_LEVEL: 'debug' } });
+    // the debug log (JSON lines on stdout): SIGTERM goes once the server has taken the request
+    let log = '';
+    const received = new Promise<void>((resolve) => child.stdout!.on('data', (d: Buffer) => {
+      log += d.toString();
+      if (/"msg":"request received"/.test(log) && log.includes('/v1/match')) resolve();
+    }));
     let err = '';
     const url = await new Promise<string>((resolve, reject) => {
       child.stderr!.on('data', (d: Buffer) => {
@@ -192,7 +198,7 @@ describe('serve (compiled build) lifecycle', () => {
     const plat = (id: string) => ({ id, name: id, description: 'Fintech venture capital.', modes: ['capital'], industries: { 'financial-services': 1 }, capacity: { slots: 3, slotsUsed: 0, seats: 30, seatsUsed: 0 } });
     const body = { platforms: Array.from({ length: 40 }, (_, i) => plat(`p-${i}`)), talents: Array.from({ length: 400 }, (_, i) => ({ id: `t-${i}`, name: 't', description: `Fintech payment startup number ${i}.` })), policy: { industryPriority: {}, minScoreForReferral: 0 } };
     const inFlight = fetch(`${url}/v1/match`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    await new Promise((r) => setTimeout(r, 30));
+    await received;
     child.kill('SIGTERM');
     const res = await inFlight;
     expect(res.status).toBe(200);
