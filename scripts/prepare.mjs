@@ -13,7 +13,10 @@ try {
 }
 if (tsc) {
   const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-  process.exit(r.status ?? 1);
+  if (r.status !== 0) process.exit(r.status ?? 1);
+  // the studio page and the font slices (dist/studio/): esbuild + @fontsource, dev dependencies too
+  const s = spawnSync(process.execPath, ['scripts/build-studio.mjs'], { stdio: 'inherit' });
+  process.exit(s.status ?? 1);
 }
 if (existsSync('dist/adapters/cli/main.js')) {
   console.log('prepare: no TypeScript compiler (production install); using the existing dist/');

@@ -7,7 +7,8 @@ export const ERROR_CODES = {
   E_IO: 'a file could not be read',
   E_OPTION: 'an option has an invalid value',
   E_UNKNOWN_ID: 'an id does not exist in the loaded data',
-  E_UNAVAILABLE: 'a service the command needs (Redis) could not be reached',
+  E_UNAVAILABLE: 'a service the command needs (Redis, PostgreSQL) could not be reached',
+  E_SCHEMA: 'the snapshot database has a schema version this talentmatch does not know',
   E_INTERNAL: 'internal invariant violated',
 } as const;
 

@@ -15,6 +15,7 @@ import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
 import { simulateCommand } from './commands/simulate.js';
 import { keysCommand } from './commands/keys.js';
+import { studioCommand } from './commands/studio.js';
 
 const processIo: Io = {
   out: (s) => process.stdout.write(s),
@@ -36,6 +37,7 @@ const COMMANDS: readonly ((program: Command, cli: Cli) => void)[] = [
   exportCommand,
   diffCommand,
   serveCommand,
+  studioCommand,
   keysCommand,
   workerCommand,
   queueCommand,

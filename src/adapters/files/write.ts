@@ -95,7 +95,14 @@ export async function writeLines(path: string, lines: Iterable<string> | AsyncIt
 }
 
 /** Writes parts back to back, then one newline. */
-export async function writeParts(path: string, parts: Iterable<string>): Promise<void> {
+export async function writeParts(path: string, parts: Iterable<string> | AsyncIterable<string>): Promise<void> {
+  if (Symbol.asyncIterator in parts) {
+    await writeChunks(path, (async function* () {
+      yield* parts;
+      yield '\n';
+    })());
+    return;
+  }
   await writeChunks(path, (function* () {
     yield* parts;
     yield '\n';

@@ -32,7 +32,7 @@ export type PlatformRule = 'filter' | 'deny';
 export interface RoutePolicy {
   operationId: string;
   summary: string;
-  tag: 'health' | 'snapshot' | 'live' | 'admin';
+  tag: 'health' | 'snapshot' | 'live' | 'studio' | 'admin';
   /** the scope a key needs; absent = open route */
   scope?: Scope;
   /** live scoring, match, simulate: the lower quota */
@@ -78,6 +78,18 @@ export const ROUTES: Readonly<Record<string, RoutePolicy>> = {
   },
   'POST /v1/match': { operationId: 'match', summary: 'Assign talents to platforms under capacity (stable or optimal)', tag: 'live', scope: 'match', expensive: true, platformBound: 'deny', errors: [400, 413, 415] },
   'POST /v1/simulate': { operationId: 'simulate', summary: 'Simulate a policy or weight change', tag: 'live', scope: 'simulate', expensive: true, platformBound: 'deny', errors: [400, 413, 415, 503] },
+  // the analyst studio's calls (the page /studio itself is open: it holds no data); see adapters/http/studio.ts
+  'GET /v1/studio/dataset': { operationId: 'getStudioDataset', summary: "The studio's dataset: counts, its weights, the limits", tag: 'studio', scope: 'simulate', platformBound: 'deny', errors: [503] },
+  'GET /v1/studio/entities': { operationId: 'searchStudioEntities', summary: 'Talents and platforms whose id or name contains the query', tag: 'studio', scope: 'simulate', platformBound: 'deny', errors: [400, 503] },
+  'POST /v1/studio/evaluate': {
+    operationId: 'evaluateStudioWeights',
+    summary: "Both sides' metrics and one entity's two-way lists under weight set A, and B beside it",
+    tag: 'studio',
+    scope: 'simulate',
+    expensive: true,
+    platformBound: 'deny',
+    errors: [400, 404, 413, 415, 503],
+  },
   'GET /v1/admin/status': { operationId: 'getStatus', summary: 'Server status: snapshot, model, keys and quotas in force', tag: 'admin', scope: 'admin', platformBound: 'deny', errors: [] },
 };
 

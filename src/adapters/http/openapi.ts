@@ -82,6 +82,7 @@ export function swaggerOptions(transform: FastifyDynamicSwaggerOptions['transfor
         { name: 'health', description: 'Liveness and readiness (no key needed)' },
         { name: 'snapshot', description: 'Reads of the latest complete batch snapshot' },
         { name: 'live', description: 'Scoring and matching computed per request' },
+        { name: 'studio', description: 'The analyst studio (/studio): weights evaluated against outcomes, two-way lists with their reasons' },
         { name: 'admin', description: 'Server status' },
       ],
       components: {

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { ReportData } from '../../evaluation/report.js';
 import type { ReferralReport } from './referrals.js';
+import { FONT_FAMILY, inlineFontCss } from '../web/fonts.js';
 
 const require = createRequire(import.meta.url);
 
@@ -56,10 +57,11 @@ export async function renderReportHtml(data: ReportData, referrals?: ReferralRep
     })
     .join('\n');
   const s = data.summary;
-  return `<!doctype html>
+  const page = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(data.title)}</title>
 <style>
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;color:#1d2733;background:#fafbfc}
+<!--TM:FONTS-->
+body{font-family:system-ui,-apple-system,"Segoe UI",'${FONT_FAMILY}',sans-serif;margin:24px;color:#1d2733;background:#fafbfc}
 h1{margin:0 0 4px}h2{margin:28px 0 8px;font-size:18px}h3{margin:18px 0 6px;font-size:15px}.muted{color:#667}
 .chart{width:100%;height:380px;background:#fff;border:1px solid #e3e6ea;border-radius:6px}
 .tall{height:520px}table{border-collapse:collapse;background:#fff;font-size:13px}
@@ -81,11 +83,11 @@ ${metricRows}</table>
 <table><tr><th>talent</th><th>name</th><th>best score</th><th>code</th><th>reason</th></tr>
 ${rows || '<tr><td colspan="5">every talent was assigned</td></tr>'}</table>
 ${referralSection(referrals)}
-<script>${await echartsSource()}</script>
+<script><!--TM:ECHARTS--></script>
 <script>
 (function () {
   var data = ${json};
-  var base = { animation: false, tooltip: {}, grid: { left: 60, right: 30, top: 40, bottom: 90 } };
+  var base = { animation: false, tooltip: {}, textStyle: { fontFamily: getComputedStyle(document.body).fontFamily }, grid: { left: 60, right: 30, top: 40, bottom: 90 } };
   function chart(id, option) {
     var c = echarts.init(document.getElementById(id), null, { renderer: 'svg' });
     c.setOption(Object.assign({}, base, option));
@@ -150,4 +152,9 @@ ${referralSection(referrals)}
 </script>
 </body></html>
 `;
+  // Chinese names render in Noto Sans SC, inlined: only the slices this page's own text uses
+  // (counted before ECharts' source goes in, which carries its Chinese locale strings)
+  // (placeholders no data can forge: user text has '<' escaped, in the markup and in the JSON)
+  const echarts = await echartsSource();
+  return page.replace('<!--TM:FONTS-->', () => inlineFontCss(page)).replace('<!--TM:ECHARTS-->', () => echarts);
 }

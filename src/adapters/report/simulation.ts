@@ -7,6 +7,7 @@
  */
 import type { SideSummary, SimulationDiff } from '../../simulation/diff.js';
 import { echartsSource, esc } from './html.js';
+import { FONT_FAMILY, inlineFontCss } from '../web/fonts.js';
 
 const UNPLACED = 'unplaced';
 
@@ -65,10 +66,11 @@ ${summaryRows(d)}</table>
 ${moves || '<tr><td colspan="4">nobody moves</td></tr>'}</table>`;
     })
     .join('\n');
-  return `<!doctype html>
+  const page = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>talentmatch what-if</title>
 <style>
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;color:#1d2733;background:#fafbfc}
+<!--TM:FONTS-->
+body{font-family:system-ui,-apple-system,"Segoe UI",'${FONT_FAMILY}',sans-serif;margin:24px;color:#1d2733;background:#fafbfc}
 h1{margin:0 0 4px}h2{margin:32px 0 8px;font-size:20px}h3{margin:20px 0 6px;font-size:16px}.muted{color:#667;margin-bottom:8px}
 .chart{width:100%;height:360px;background:#fff;border:1px solid #e3e6ea;border-radius:6px}
 .tall{height:560px}table{border-collapse:collapse;background:#fff;font-size:13px}
@@ -77,7 +79,7 @@ td,th{border:1px solid #e3e6ea;padding:4px 8px;text-align:left;vertical-align:to
 <h1>talentmatch what-if</h1>
 <div class="muted">generated ${esc(generatedAt)} · ${diffs.length} scenario${diffs.length === 1 ? '' : 's'} against the same baseline</div>
 ${sections}
-<script>${await echartsSource()}</script>
+<script><!--TM:ECHARTS--></script>
 <script>
 (function () {
   var data = ${json};
@@ -116,4 +118,7 @@ ${sections}
 </script>
 </body></html>
 `;
+  // as the analyst report (html.ts): the font slices this page's text needs, then ECharts
+  const echarts = await echartsSource();
+  return page.replace('<!--TM:FONTS-->', () => inlineFontCss(page)).replace('<!--TM:ECHARTS-->', () => echarts);
 }

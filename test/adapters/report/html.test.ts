@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../src/adapters/cli/main.js';
 import { launchChromium } from '../../support/browser.js';
+import { readFontManifest, slicesFor } from '../../../src/adapters/web/fonts.js';
 
 const ARTIFACTS = resolve('test-artifacts');
 
@@ -20,6 +21,13 @@ describe('HTML report in headless Chromium', () => {
     const html = readFileSync(out, 'utf8');
     expect(html).not.toMatch(/<script[^>]+src=/); // self-contained: no external scripts
     expect(html).not.toMatch(/https?:\/\/[^"' ]+\.(js|css)/);
+    // Chinese names in Noto Sans SC, inlined: the slices the page's text needs, not all shipped ones
+    const faces = html.match(/@font-face\{font-family:'Noto Sans SC'[^}]*src:url\(data:font\/woff2;base64,/g) ?? [];
+    const manifest = readFontManifest();
+    const text = html.slice(0, html.indexOf('<script>'));
+    expect(faces.length).toBe(slicesFor(text, manifest).length);
+    expect(faces.length).toBeGreaterThan(0);
+    expect(faces.length).toBeLessThan(manifest.length);
 
     // Chromium from the @sparticuz/chromium dev dependency, or CHROMIUM_PATH
     const browser = await launchChromium();
@@ -48,6 +56,14 @@ describe('HTML report in headless Chromium', () => {
       expect(await page.locator('p', { hasText: 'Support budget 30.00 M yuan' }).count()).toBe(1);
       expect(await page.locator('td', { hasText: 'left after the funded cases' }).count()).toBeGreaterThan(0);
       expect(await page.locator('#referrals svg text', { hasText: 'reserve' }).count()).toBeGreaterThan(0);
+      // a Chinese name of the page renders with the inlined font (the bundled Chromium has no CJK font of its own)
+      const zh = (await page.locator('td').filter({ hasText: /[\u4e00-\u9fff]/ }).first().textContent())!;
+      // check() alone is true when no face matches at all: require a loaded Noto Sans SC face too
+      type Fonts = { document: { fonts: Iterable<{ family: string; status: string }> & { ready: Promise<unknown>; check(font: string, text: string): boolean } } };
+      const loadedFaces = () => page.evaluate(() => [...(globalThis as unknown as Fonts).document.fonts].filter((f) => f.family.replace(/["']/g, '') === 'Noto Sans SC' && f.status === 'loaded').length);
+      await page.evaluate(() => (globalThis as unknown as Fonts).document.fonts.ready.then(() => true));
+      expect(await page.evaluate((t) => (globalThis as unknown as Fonts).document.fonts.check('13px "Noto Sans SC"', t), zh)).toBe(true);
+      expect(await loadedFaces()).toBeGreaterThan(0);
       mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
       expect(errors).toEqual([]);
