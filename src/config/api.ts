@@ -24,3 +24,10 @@ export const KEYS_ENV = {
   /** the content of a keys file (JSON), for platforms that inject secrets as variables */
   inline: 'TALENTMATCH_KEYS',
 } as const;
+
+/**
+ * How often `serve` on PostgreSQL looks up the newest complete snapshot (ms): replicas switch to
+ * a new run within this of each other and of its publication. On SQLite the lookup is a local
+ * read and happens on every request. `serve --snapshot-poll MS` overrides it.
+ */
+export const DEFAULT_PG_SNAPSHOT_POLL_MS = 1000;

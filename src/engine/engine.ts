@@ -82,7 +82,7 @@ export function createEngine(input: Dataset, options: EngineOptions = {}): Engin
   const industries = data.industries;
 
   const cache = new TokenCache(new Tokenizer(), opts.tokenCacheSize);
-  const tokens = (t: string) => cache.tokens(t);
+  const tokens = cache.source();
 
   // Vocabulary and idf come from the reference corpus (industries and platforms, in id
   // order), never from talents: a talent's vector then depends only on its own text and

@@ -15,33 +15,13 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { TalentmatchError } from '../errors.js';
+import type { ChunkRowIn, RunRow, SnapshotStore } from './types.js';
+import { SCHEMA_VERSION, newerSchemaError } from './types.js';
 
-export interface RunRow {
-  id: number;
-  status: 'running' | 'complete' | 'failed';
-  started_at: string;
-  finished_at: string | null;
-  fingerprint: string;
-  platform_fingerprint: string;
-  options: string;
-  weights: string;
-  summary: string | null;
-}
-
-export interface ChunkRowIn {
-  runId: number;
-  chunkId: number;
-  key: string;
-  startLine: number;
-  endLine: number;
-  talents: number;
-  pairs: number;
-  reused: boolean;
-  candidates: Buffer;
-  rows: { talentId: string; hash: string; line: string; prefs: Buffer; meta: string }[];
-}
+export type { RunRow, ChunkRowIn } from './types.js';
 
 const SCHEMA = `
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
   id INTEGER PRIMARY KEY,
   status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'failed')),
@@ -92,7 +72,7 @@ CREATE TABLE IF NOT EXISTS artifacts (
 );
 `;
 
-export class Store {
+export class Store implements SnapshotStore {
   /** The handle stays inside: callers use the named queries below, never SQL. */
   private readonly db: Database.Database;
   /** statements of the serving path, prepared once (a prepare per request cost more than the read) */
@@ -132,6 +112,7 @@ export class Store {
       db.close();
       throw new TalentmatchError('E_IO', `${path}: not a talentmatch snapshot database (${(e as Error).message}); give --db the file \`talentmatch batch\` writes`);
     }
+    checkSchemaVersion(db, path, options.readonly ?? false);
     this.db = db;
   }
 
@@ -309,4 +290,22 @@ export class Store {
     }
     return gone.sort((a, b) => a - b);
   }
+}
+
+/**
+ * The version table: written as SCHEMA_VERSION by the first writer, refused when newer.
+ * A database from before the table existed is version 1 (the same tables).
+ */
+function checkSchemaVersion(db: Database.Database, path: string, readonly: boolean): void {
+  let found: number | undefined;
+  try {
+    found = db.prepare('SELECT MAX(version) FROM schema_version').pluck().get() as number | undefined;
+  } catch {
+    found = undefined; // read-only open of a database written before the version table
+  }
+  if (found != null && found > SCHEMA_VERSION) {
+    db.close();
+    throw newerSchemaError(path, found);
+  }
+  if (!readonly && found == null) db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(SCHEMA_VERSION);
 }

@@ -1,7 +1,7 @@
 /**
  * The hot-path guard. compareToBaseline's verdicts on known ratios; then bench:check itself,
  * end to end: a baseline is written from this tree, the scoring kernel is deliberately
- * slowed in a copy of the tree (every row scored twice), and bench:check on the copy fails
+ * slowed in a copy of the tree (every row scored four times), and bench:check on the copy fails
  * naming the scenario, while the untouched tree passes against the same baseline.
  */
 import { spawnSync } from 'node:child_process';
@@ -11,6 +11,9 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compareToBaseline } from '../../bench/compare.js';
 import type { Baseline, Measured } from '../../bench/compare.js';
+
+/** how many times the deliberately slowed kernel scores each row */
+const SLOWDOWN = 4;
 
 const m = (name: string, ratio: number): Measured => ({ name, size: 's', medianMs: ratio * 10, calibMs: 10, ratio, runs: 5 });
 const baseline: Baseline = { date: '2026-11-26', machine: {}, scenarios: { a: m('a', 2), b: m('b', 4) } };
@@ -38,7 +41,7 @@ describe('bench:check end to end', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   // as `npm run bench:check` runs it (package.json)
   const check = (cwd: string, args: string[]) =>
-    spawnSync(process.execPath, ['--single-threaded-gc', '--import', 'tsx', 'bench/check.ts', '--only', 'score', '--baseline', join(dir, 'baseline.json'), ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+    spawnSync(process.execPath, ['--single-threaded-gc', '--import', 'tsx', 'bench/check.ts', '--only', 'score', '--baseline', join(dir, 'baseline.json'), ...args], { cwd, encoding: 'utf8', timeout: 300_000 });
 
   it('fails on a deliberately slowed kernel, passes on the real one', () => {
     const w = check(root, ['--write']);
@@ -51,15 +54,18 @@ describe('bench:check end to end', () => {
     const kernel = join(copy, 'src/scoring/kernel.ts');
     const src = readFileSync(kernel, 'utf8');
     expect(src).toContain('export function scoreRow(');
-    writeFileSync(kernel, src.replace('export function scoreRow(', 'function scoreRowOnce(') + '\nexport function scoreRow(m: ScoringModel, ti: number, s: RowScratch): void {\n  scoreRowOnce(m, ti, s);\n  scoreRowOnce(m, ti, s);\n}\n');
+    writeFileSync(kernel, src.replace('export function scoreRow(', 'function scoreRowOnce(') + `\nexport function scoreRow(m: ScoringModel, ti: number, s: RowScratch): void {\n  for (let r = 0; r < ${SLOWDOWN}; r++) scoreRowOnce(m, ti, s);\n}\n`);
 
-    const slow = check(copy, ['--retries', '1']);
+    // The guard's threshold in CI is 1.25; here 1.6, with the kernel run four times (the
+    // scenario ~2.5x slower): a busy machine moves a ratio by tens of percent (seen: +35% on
+    // an unchanged tree at a load of 12), so neither verdict below depends on a quiet machine.
+    const slow = check(copy, ['--retries', '0', '--threshold', '1.6']);
     expect(slow.status, slow.stdout + slow.stderr).toBe(1);
     expect(slow.stdout).toMatch(/score\s.*SLOWER/);
     expect(slow.stderr).toMatch(/bench:check failed: score \(\d+% slower\)/);
 
-    const ok = check(root, []);
+    const ok = check(root, ['--threshold', '1.6']);
     expect(ok.status, ok.stdout + ok.stderr).toBe(0);
-    expect(ok.stdout).toMatch(/bench:check passed: 1 scenarios/);
-  }, 300_000);
+    expect(ok.stdout).toMatch(/bench:check passed: 1 scenarios within 60% of the baseline/);
+  }, 900_000);
 });

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TalentmatchError } from '../../src/errors.js';
+import Database from 'better-sqlite3';
 import { Store } from '../../src/store/store.js';
+import { SCHEMA_VERSION } from '../../src/store/types.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'tm-store-'));
 
@@ -68,5 +70,28 @@ describe('Store', () => {
     const corrupt = join(tmp(), 'c.sqlite');
     writeFileSync(corrupt, 'x'.repeat(4096));
     expect(() => new Store(corrupt)).toThrow(expect.objectContaining({ code: 'E_IO', message: expect.stringContaining(`${corrupt}: cannot open the database`) }));
+  });
+
+  it('writes its schema version once; refuses (E_SCHEMA) a database with a newer one; reads one from before the version table', () => {
+    const { path } = storeWithRun();
+    new Store(path).close(); // a second writer does not add a row
+    const raw = new Database(path);
+    expect(raw.prepare('SELECT version FROM schema_version').all()).toEqual([{ version: SCHEMA_VERSION }]);
+    raw.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION + 1);
+    raw.close();
+    for (const o of [{}, { readonly: true }]) {
+      expect(() => new Store(path, o)).toThrow(expect.objectContaining({ code: 'E_SCHEMA', message: `${path}: the database has schema version ${SCHEMA_VERSION + 1}, newer than this talentmatch understands (${SCHEMA_VERSION}); upgrade talentmatch, or point --db at another database` }));
+    }
+    // a database written before the table existed: the same tables, version 1
+    const old = new Database(path);
+    old.exec('DROP TABLE schema_version');
+    old.close();
+    const ro = new Store(path, { readonly: true });
+    expect(ro.latestComplete()?.id).toBe(1);
+    ro.close();
+    new Store(path).close();
+    const after = new Database(path);
+    expect(after.prepare('SELECT version FROM schema_version').all()).toEqual([{ version: 1 }]);
+    after.close();
   });
 });

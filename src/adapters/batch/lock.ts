@@ -3,15 +3,22 @@
  * owner's pid, host and start time. A second batch waits up to `waitMs` for it to go, then
  * fails with E_IO naming the holder (exit 1), instead of dying later on "database is
  * locked". A lock whose process is gone (same host, pid not alive) is stale and taken over.
+ *
+ * With PostgreSQL (`--db postgres://...`) the coordinators may run on different hosts: the lock
+ * is a session advisory lock in the database instead (store/pgLock.ts), with the same
+ * semantics: wait up to `waitMs`, then fail with E_IO naming the holder.
  */
 import { openSync, closeSync, writeSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TalentmatchError } from '../../errors.js';
+import { isPostgresUrl } from '../../store/open.js';
 
 export interface BatchLock {
-  release(): void;
+  release(): void | Promise<void>;
+  /** Rejects when the lock was lost meanwhile (PostgreSQL: its session dropped); checked before publishing. */
+  assertHeld?(): Promise<void>;
 }
 
 interface Holder {
@@ -39,6 +46,10 @@ function readHolder(path: string): Holder | undefined {
 }
 
 export async function acquireBatchLock(db: string, o: { waitMs?: number; now?: () => string } = {}): Promise<BatchLock> {
+  if (isPostgresUrl(db)) {
+    const { acquirePgBatchLock } = await import('../../store/pgLock.js');
+    return acquirePgBatchLock(db, o);
+  }
   const path = `${db}.lock`;
   // the database's folder may not exist yet (a fresh clone's `npm start` writes data/talentmatch.db): the store creates it too
   try {

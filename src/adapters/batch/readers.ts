@@ -2,17 +2,16 @@
 import { join } from 'node:path';
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { TalentmatchError } from '../../errors.js';
-import type { RunRow } from '../../store/store.js';
-import { Store } from '../../store/store.js';
+import type { Rows, RunRow, SnapshotStore } from '../../store/types.js';
 import { writeChunks, writeLines, writeParts } from '../files/write.js';
 
-export function pickRun(store: Store, id: number | undefined, what = '--run'): RunRow {
+export async function pickRun(store: SnapshotStore, id: number | undefined, what = '--run'): Promise<RunRow> {
   if (id === undefined) {
-    const r = store.latestComplete();
+    const r = await store.latestComplete();
     if (!r) throw new TalentmatchError('E_UNKNOWN_ID', 'no complete snapshot in the database');
     return r;
   }
-  const r = store.run(id);
+  const r = await store.run(id);
   if (!r || r.status !== 'complete') throw new TalentmatchError('E_UNKNOWN_ID', `${what} ${id}: no complete run with that id`);
   return r;
 }
@@ -23,7 +22,7 @@ export function pickRun(store: Store, id: number | undefined, what = '--run'): R
  * when every one is complete: an export that fails midway leaves the previous files as they
  * were and no partial ones.
  */
-export async function exportRun(store: Store, run: RunRow, dir: string): Promise<string[]> {
+export async function exportRun(store: SnapshotStore, run: RunRow, dir: string): Promise<string[]> {
   try {
     await mkdir(dir, { recursive: true });
   } catch (e) {
@@ -32,14 +31,14 @@ export async function exportRun(store: Store, run: RunRow, dir: string): Promise
   const tmp = await mkdtemp(join(dir, '.export-'));
   const names = ['recommendations.jsonl', 'assignment.json', 'referrals.jsonl'] as const;
   try {
-    await writeLines(join(tmp, names[0]), (function* () {
+    await writeLines(join(tmp, names[0]), (async function* () {
       yield* store.talentLines(run.id);
       yield* store.platformLines(run.id);
     })());
     await writeParts(join(tmp, names[1]), store.artifactParts(run.id, 'assignment.json'));
-    await writeChunks(join(tmp, names[2]), (function* () {
+    await writeChunks(join(tmp, names[2]), (async function* () {
       let any = false;
-      for (const p of store.artifactParts(run.id, 'referrals.jsonl')) {
+      for await (const p of store.artifactParts(run.id, 'referrals.jsonl')) {
         any = true;
         yield p;
       }
@@ -86,14 +85,14 @@ function compareLists(side: 'talent' | 'platform', id: string, a: string[], b: s
  * moves first. Move size: 10 per item that entered or left a list, 1 per rank step of the
  * items kept, 25 for a changed assignment.
  */
-export function diffRuns(store: Store, from: RunRow, to: RunRow): Move[] {
+export async function diffRuns(store: SnapshotStore, from: RunRow, to: RunRow): Promise<Move[]> {
   const moves = new Map<string, Move>();
   const key = (side: string, id: string) => `${side}\u0000${id}`;
-  const mergeJoin = (side: 'talent' | 'platform', a: Iterable<string>, b: Iterable<string>) => {
-    const ia = a[Symbol.iterator]();
-    const ib = b[Symbol.iterator]();
-    let x = ia.next();
-    let y = ib.next();
+  const mergeJoin = async (side: 'talent' | 'platform', a: Rows<string>, b: Rows<string>) => {
+    const ia = iterate(a);
+    const ib = iterate(b);
+    let x = await ia.next();
+    let y = await ib.next();
     const idOf = (l: string) => (JSON.parse(l) as { id: string }).id;
     while (!x.done || !y.done) {
       const ix = x.done ? undefined : idOf(x.value);
@@ -101,27 +100,27 @@ export function diffRuns(store: Store, from: RunRow, to: RunRow): Move[] {
       if (ix !== undefined && (iy === undefined || ix < iy)) {
         const m = compareLists(side, ix, items(x.value), []);
         if (m) moves.set(key(side, ix), m);
-        x = ia.next();
+        x = await ia.next();
       } else if (iy !== undefined && (ix === undefined || iy < ix)) {
         const m = compareLists(side, iy, [], items(y.value));
         if (m) moves.set(key(side, iy), m);
-        y = ib.next();
+        y = await ib.next();
       } else {
         const m = compareLists(side, ix!, items(x.value), items(y!.value));
         if (m) moves.set(key(side, ix!), m);
-        x = ia.next();
-        y = ib.next();
+        x = await ia.next();
+        y = await ib.next();
       }
     }
   };
-  mergeJoin('talent', store.talentLines(from.id), store.talentLines(to.id));
-  mergeJoin('platform', store.platformLines(from.id), store.platformLines(to.id));
-  const placed = (run: RowId) => {
-    const a = JSON.parse(store.artifact(run.id, 'assignment.json') ?? '{"assignments":[]}') as { assignments: { talentId: string; platformId: string }[] };
+  await mergeJoin('talent', store.talentLines(from.id), store.talentLines(to.id));
+  await mergeJoin('platform', store.platformLines(from.id), store.platformLines(to.id));
+  const placed = async (run: RowId) => {
+    const a = JSON.parse((await store.artifact(run.id, 'assignment.json')) ?? '{"assignments":[]}') as { assignments: { talentId: string; platformId: string }[] };
     return new Map(a.assignments.map((x) => [x.talentId, x.platformId]));
   };
-  const pa = placed(from);
-  const pb = placed(to);
+  const pa = await placed(from);
+  const pb = await placed(to);
   for (const id of new Set([...pa.keys(), ...pb.keys()])) {
     const a = pa.get(id) ?? null;
     const b = pb.get(id) ?? null;
@@ -136,3 +135,8 @@ export function diffRuns(store: Store, from: RunRow, to: RunRow): Move[] {
 }
 
 type RowId = { id: number };
+
+/** One iterator over a sync or async row stream (the SQLite store's or PostgreSQL's). */
+function iterate<T>(rows: Rows<T>): Iterator<T> | AsyncIterator<T> {
+  return Symbol.asyncIterator in rows ? (rows as AsyncIterable<T>)[Symbol.asyncIterator]() : (rows as Iterable<T>)[Symbol.iterator]();
+}

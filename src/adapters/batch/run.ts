@@ -3,7 +3,7 @@
  * with its results, then merge, assign, refer and publish the snapshot atomically.
  *
  *  - Streaming: the talents file is read line by line; at most 2 x threads chunks are in
- *    flight; results go to SQLite as they come. Memory is bounded by the platform side,
+ *    flight; results go to the store (SQLite or PostgreSQL) as they come. Memory is bounded by the platform side,
  *    the chunks in flight, the set of ids seen (duplicate check) and, at the end, the
  *    assignment's preference lists (bounded by --max-prefs).
  *  - Resumable: a chunk's talent rows, its platform-side candidates and its checkpoint are
@@ -50,7 +50,8 @@ import { createChunkPool } from '../../workers/pool.js';
 import type { ChunkResult, ChunkTask } from '../../workers/chunk.js';
 import { chunkKey } from '../../workers/chunk.js';
 import type { PlatformPack } from '../../workers/pack.js';
-import { Store } from '../../store/store.js';
+import { describeDb, openStore } from '../../store/open.js';
+import type { SnapshotStore } from '../../store/types.js';
 import { CandidateMerger, encodeCandidates } from './merge.js';
 
 export interface BatchInputs {
@@ -231,26 +232,26 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
   const limits = o.limits ?? readerLimits(process.env);
   const lock = await acquireBatchLock(o.db, { waitMs: o.lockWaitMs ?? 0 });
   let source: Awaited<ReturnType<typeof talentsSource>> | undefined;
-  let store: Store | undefined;
+  let store: SnapshotStore | undefined;
   let pool: ChunkDispatcher | undefined;
   let runId = -1;
   try {
     source = await talentsSource(inputs.talentsPath);
     const fingerprint = sha(`${platformFp}\n${optionsKey}\n${source.hash}`);
     const totalBytes = statSync(source.path).size;
-    store = new Store(o.db);
+    store = await openStore(o.db);
     let resumed = false;
     if (o.resume) {
-      const r = store.resumable(fingerprint);
-      if (!r) throw new TalentmatchError('E_OPTION', `--resume: no interrupted run with the same inputs and options in ${o.db}`);
+      const r = await store.resumable(fingerprint);
+      if (!r) throw new TalentmatchError('E_OPTION', `--resume: no interrupted run with the same inputs and options in ${describeDb(o.db)}`);
       runId = r.id;
       resumed = true;
     } else {
-      runId = store.createRun({ startedAt: now(), fingerprint, platformFingerprint: platformFp, options: optionsKey, weights: JSON.stringify(weights) });
+      runId = await store.createRun({ startedAt: now(), fingerprint, platformFingerprint: platformFp, options: optionsKey, weights: JSON.stringify(weights) });
     }
-    const base = store.reuseBase(platformFp, optionsKey);
+    const base = await store.reuseBase(platformFp, optionsKey);
     const baseId = base && base.id !== runId ? base.id : undefined;
-    const done = store.doneChunks(runId);
+    const done = await store.doneChunks(runId);
     const pack = packPlatformSide(side);
     pool = o.dispatcher
       ? await o.dispatcher({ pack, runId, platformFingerprint: platformFp, talentsPath: source.path })
@@ -299,15 +300,15 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
         return;
       }
       const key = chunkKey(talents);
-      if (baseId !== undefined && store!.reuseChunk(runId, id, baseId, key, startLine, endLine)) {
+      if (baseId !== undefined && (await store!.reuseChunk(runId, id, baseId, key, startLine, endLine))) {
         reused++;
         return;
       }
       const task: ChunkTask = { runId, chunkId: id, startLine, endLine, startByte, endByte, key, skipLines, talents, k, kPlatform, maxPrefs: assignOpts.maxPrefs ?? 0, ...(inputs.policy.lists ? { lists: inputs.policy.lists } : {}) };
       const p = pool!
         .run(task)
-        .then((res) => {
-          store!.writeChunk(chunkRows(runId, key, task, res));
+        .then(async (res) => {
+          await store!.writeChunk(chunkRows(runId, key, task, res));
           scored++;
           scoredTalents += res.ids.length;
         })
@@ -398,7 +399,7 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
     // ---- finalize: platform lines, assignment, referrals; publish atomically ----
     const M = side.platforms.count;
     const merger = new CandidateMerger(M, kPlatform);
-    for (const blob of store.candidateBlobs(runId)) merger.add(blob);
+    for await (const blob of store.candidateBlobs(runId)) merger.add(blob);
     const platformLines = platformIds.map((id, p) => ({ id, line: merger.line(id, p) }));
 
     const talentIds: string[] = [];
@@ -413,7 +414,7 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
     const capital = new Grow(new Float64Array(1024));
     const noPairs: string[] = [];
     const hostedBy: (string | undefined)[] = [];
-    for (const row of store.talentPrefs(runId)) {
+    for await (const row of store.talentPrefs(runId)) {
       talentIds.push(row.talent_id);
       const pr = deserialize(row.prefs) as { plat: Int32Array; f: Float64Array; b: Float64Array; s: Float64Array };
       for (let j = 0; j < pr.plat.length; j++) {
@@ -455,11 +456,11 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
     })();
     // the publish guard: an empty or sharply smaller talent set than the snapshot served now
     // is far more often a truncated nightly file than a real change
-    const previous = store.latestComplete();
+    const previous = await store.latestComplete();
     const prevTalents = previous?.summary ? (JSON.parse(previous.summary) as { talents?: number }).talents : undefined;
     const refusal = publishRefusal({ previousTalents: prevTalents, previousRunId: previous?.id, talents: N, allowShrink: o.allowShrink === true });
     if (refusal) throw new TalentmatchError('E_INPUT', `${file}: ${refusal.message}`, [{ file, path: '', expected: refusal.expected, got: refusal.got }]);
-    const stats = store.chunkStats(runId);
+    const stats = await store.chunkStats(runId);
     const seconds = (performance.now() - t0) / 1000;
     const summary: BatchSummary = {
       runId,
@@ -483,27 +484,29 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
       skipped,
       pruned: [],
     };
-    store.complete(
+    // a coordinator that lost its lock (PostgreSQL: its session dropped) must not publish
+    await lock.assertHeld?.();
+    await store.complete(
       runId,
       platformLines,
       { 'assignment.json': assignmentJsonParts(ctx, assignment), 'referrals.jsonl': referralParts },
       now(),
       JSON.stringify({ ...summary, skipped: summary.skipped.length }),
     );
-    if (o.keep !== undefined) summary.pruned = store.prune(o.keep);
+    if (o.keep !== undefined) summary.pruned = await store.prune(o.keep);
     return summary;
   } catch (e) {
     // bad or unreadable input fails the run (never left `running`); anything else (a queue
     // chunk that failed on every worker, workers started with other inputs, an unreachable
     // Redis, a crash) keeps it for --resume once the cause is fixed
     const inputFault = e instanceof TalentmatchError && (e.code === 'E_INPUT' || e.code === 'E_IO');
-    if (runId >= 0 && inputFault) store?.fail(runId, now(), e instanceof Error ? e.message : String(e));
+    if (runId >= 0 && inputFault) await Promise.resolve(store?.fail(runId, now(), e instanceof Error ? e.message : String(e))).catch(() => undefined); // the input's error is the one to report
     throw e;
   } finally {
     await pool?.destroy();
-    store?.close();
+    await store?.close();
     source?.cleanup();
-    lock.release();
+    await lock.release();
   }
 }
 

@@ -128,4 +128,4 @@ export function addThreadsOption(cmd: Command): Command {
 export const kOption = (cmd: Command): Command => cmd.option('--k <k>', 'cutoff k (1..1000)', parsePositiveInt('--k', 1000), 10);
 
 /** --db: the SQLite snapshot store of batch, export, diff and serve. */
-export const dbOption = (cmd: Command): Command => cmd.option('--db <file>', 'SQLite database file', 'data/talentmatch.db');
+export const dbOption = (cmd: Command): Command => cmd.option('--db <file|url>', 'snapshot store: a SQLite file, or postgres://user@host:port/db (password and TLS from the URL or PG* variables)', 'data/talentmatch.db');

@@ -1,11 +1,14 @@
 /**
- * The scoring API (Fastify 5). Reads snapshots from the batch store and scores live with an
- * in-process engine built from --data. A new complete snapshot is picked up on the next
- * request (the latest complete run id is looked up per request; cached reads are keyed by
- * run id, so a new run never serves stale entries).
+ * The scoring API (Fastify 5). Reads snapshots from the batch store (SQLite or PostgreSQL)
+ * and scores live with an in-process engine built from --data. A new complete snapshot is
+ * picked up without restart: the latest complete run id is looked up at most every
+ * `snapshotPollMs` (SQLite: every request; PostgreSQL: every second by default, so replicas
+ * on several hosts switch within a second of each other); cached reads are keyed by run id,
+ * so a new run never serves stale entries, and a run is only ever read once it is complete.
  *
  * The database must exist and be a talentmatch snapshot store: buildServer rejects with
- * E_IO naming the file otherwise, so `serve` fails at start instead of answering 503.
+ * E_IO naming the file (or E_UNAVAILABLE naming the PostgreSQL host) otherwise, so `serve`
+ * fails at start instead of answering 503.
  *
  * Errors never carry stacks: 400 with every field path and expectation (the contract's
  * issue style), 404 naming the unknown id, 413 for oversize bodies, 503 until ready,
@@ -30,7 +33,8 @@ import { createEngine } from '../../engine/engine.js';
 import { LiveScorer } from '../../engine/live.js';
 import { assignmentRecord, recordContext } from '../../engine/formatAssignment.js';
 import type { ReferralLine } from '../../engine/formatAssignment.js';
-import { Store } from '../../store/store.js';
+import { describeDb, isPostgresUrl, openStore } from '../../store/open.js';
+import type { Awaitable, SnapshotStore } from '../../store/types.js';
 import {
   AdminStatus,
   DirectionQuery,
@@ -51,7 +55,7 @@ import type { SimSide } from '../../simulation/simulate.js';
 import { simulateBaseline, simulateScenario } from '../../simulation/simulate.js';
 import type { MilpSolver } from '../../matching/optimal.js';
 import { loadHighsSolver } from '../../solvers/highs.js';
-import { defaultQuotas } from '../../config/api.js';
+import { DEFAULT_PG_SNAPSHOT_POLL_MS, defaultQuotas } from '../../config/api.js';
 import type { QuotaOptions } from '../../config/api.js';
 import type { KeyRing } from './keys.js';
 import { ApiError, addAuthHook, applyRoutePolicies, boundPlatform, forbidden } from './access.js';
@@ -64,8 +68,10 @@ import { registerStudio } from './studio.js';
 import type { StudioOptions } from './studio.js';
 
 export interface ServerOptions {
-  /** the snapshot database `talentmatch batch` writes; opened read-only, must exist; none (talentmatch studio): the snapshot routes answer 503 */
+  /** the snapshot database `talentmatch batch` writes (a SQLite file or a postgres:// URL); opened read-only, must exist; none (talentmatch studio): the snapshot routes answer 503 */
   db?: string;
+  /** how often the latest complete run is looked up, in ms (default: 0 = every request for SQLite, 1000 for PostgreSQL) */
+  snapshotPollMs?: number;
   /** engine for live scoring (built from --data); without it the live routes answer 503 */
   engine?: Engine;
   logger?: boolean | Record<string, unknown>;
@@ -112,7 +118,8 @@ const storeUnavailable = () => new HttpError(503, { error: 'not_ready', message:
 export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   // opened at start: a missing, corrupt or foreign file fails `serve` at once (E_IO naming it);
   // a file that goes bad later answers 503 and is reopened on the next request
-  const initial = o.db === undefined ? undefined : new Store(o.db, { readonly: true });
+  const initial = o.db === undefined ? undefined : await openStore(o.db, { readonly: true });
+  const pollMs = o.snapshotPollMs ?? (o.db !== undefined && isPostgresUrl(o.db) ? DEFAULT_PG_SNAPSHOT_POLL_MS : 0);
   const quotas = { ...defaultQuotas, ...o.quotas };
   const app = Fastify({
     logger: o.logger ?? false,
@@ -193,36 +200,46 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, swaggerUiOptions);
 
   // ---- snapshot access ----
-  let store: Store | undefined = initial;
+  let store: SnapshotStore | undefined = initial;
+  let opening: Promise<SnapshotStore | undefined> | undefined;
   let storeFault: string | undefined;
   /** A database that fails to open or read: logged once per distinct reason, closed, retried on the next request. */
   const storeFailed = (e: unknown): HttpError => {
-    const why = `${o.db}: ${(e as { code?: string }).code ?? 'error'}: ${(e as Error).message}`;
-    if (why !== storeFault) app.log.error({ db: o.db, reason: why }, 'snapshot database unreadable');
+    const why = `${describeDb(o.db ?? '(none)')}: ${(e as { code?: string }).code ?? 'error'}: ${(e as Error).message}`;
+    if (why !== storeFault) app.log.error({ db: describeDb(o.db ?? '(none)'), reason: why }, 'snapshot database unreadable');
     storeFault = why;
-    try {
-      store?.close();
-    } catch {
-      /* already unusable */
-    }
+    const s = store;
     store = undefined;
+    polled = undefined;
+    void Promise.resolve()
+      .then(() => s?.close())
+      .catch(() => undefined); // already unusable
     return storeUnavailable();
   };
-  const openStore = () => {
-    if (!store && o.db !== undefined) {
-      try {
-        store = new Store(o.db!, { readonly: true });
-      } catch (e) {
+  const openStoreOnce = async (): Promise<SnapshotStore | undefined> => {
+    if (store) return store;
+    const db = o.db;
+    if (db === undefined) return undefined;
+    opening ??= openStore(db, { readonly: true }).then(
+      (s) => {
+        store = s;
+        return s;
+      },
+      (e: unknown) => {
         storeFailed(e);
         return undefined;
-      }
+      },
+    );
+    try {
+      return await opening;
+    } finally {
+      opening = undefined;
     }
-    return store;
   };
   /** Runs a read of the store; any database failure becomes a 503 (and a log line), never a 500. */
-  const guarded = <T>(fn: () => T): T => {
+  const guarded = async <T>(fn: () => Awaitable<T>): Promise<T> => {
     try {
-      const v = fn();
+      const v = await fn();
       storeFault = undefined;
       return v;
     } catch (e) {
@@ -232,32 +249,50 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   };
   const cache = new LRUCache<string, { v: unknown }>({ max: 10_000 });
   let servedRun = -1;
-  const latestRun = (): number => {
+  /** the latest complete run as last looked up, and when (shared by concurrent requests) */
+  let polled: { at: number; run: Promise<number | undefined> } | undefined;
+  const latestRun = async (): Promise<number> => {
     if (o.db === undefined) throw new HttpError(503, { error: 'not_ready', message: 'no snapshot database: the server was started without --db' });
-    const s = openStore();
-    if (!s) throw storeUnavailable(); // it could be opened at start: it went bad since
-    const run = guarded(() => s.latestComplete());
-    if (!run) throw new HttpError(503, { error: 'not_ready', message: 'no complete snapshot yet' });
-    if (run.id !== servedRun) {
-      servedRun = run.id;
+    const now = Date.now();
+    if (!polled || now - polled.at >= pollMs) {
+      const lookup = (async () => {
+        const s = await openStoreOnce();
+        if (!s) throw storeUnavailable(); // it could be opened at start: it went bad since
+        return (await guarded(() => s.latestComplete()))?.id;
+      })();
+      polled = { at: now, run: lookup };
+      lookup.catch(() => {
+        if (polled?.run === lookup) polled = undefined; // a failed lookup is not remembered
+      });
+    }
+    const id = await polled.run;
+    if (id === undefined) throw new HttpError(503, { error: 'not_ready', message: 'no complete snapshot yet' });
+    if (id !== servedRun) {
+      servedRun = id;
       cache.clear(); // a new snapshot: drop entries of the old one
     }
-    return run.id;
+    return id;
   };
-  /** Reads through the cache in one read transaction; retries once if a prune removed the run meanwhile. */
-  const snapshotRead = <T>(key: string, read: (s: Store, runId: number) => T | undefined): { runId: number; value: T | undefined } => {
+  /**
+   * Reads through the cache. A complete run's rows never change, so a value found is the
+   * run's; a value not found is an unknown id, unless a prune removed the run meanwhile:
+   * then the latest run is looked up again and the read retried once.
+   */
+  const snapshotRead = async <T>(key: string, read: (s: SnapshotStore, runId: number) => Awaitable<T | undefined>): Promise<{ runId: number; value: T | undefined }> => {
     for (let attempt = 0; attempt < 2; attempt++) {
-      const runId = latestRun();
+      const runId = await latestRun();
       const k = `${runId}\u0000${key}`;
       const hit = cache.get(k);
       if (hit) return { runId, value: hit.v as T | undefined };
-      const s = openStore();
+      const s = await openStoreOnce();
       if (!s) throw storeUnavailable();
-      const value = guarded(() => s.read(() => (s.run(runId)?.status === 'complete' ? { v: read(s, runId) } : undefined)));
-      if (value) {
-        if (value.v !== undefined) cache.set(k, value);
-        return { runId, value: value.v };
+      const v = await guarded(() => read(s, runId));
+      if (v !== undefined) {
+        cache.set(k, { v });
+        return { runId, value: v };
       }
+      if ((await guarded(() => s.run(runId)))?.status === 'complete') return { runId, value: undefined };
+      polled = undefined; // the run is gone: look up the latest again
     }
     throw new HttpError(503, { error: 'not_ready', message: 'the snapshot changed during the request; retry' });
   };
@@ -273,9 +308,9 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     if (o.db === undefined) return reply.code(503).send({ status: 'not_ready', snapshot: null, model: live !== undefined, reason: 'no snapshot database (started without --db)' });
     let run;
     try {
-      const s = openStore();
+      const s = await openStoreOnce();
       if (!s) throw storeUnavailable();
-      run = guarded(() => s.latestComplete());
+      run = await guarded(() => s.latestComplete());
     } catch {
       return reply.code(503).send({ status: 'not_ready', snapshot: null, model: live !== undefined, reason: 'snapshot database unreadable (see the server log)' });
     }
@@ -301,21 +336,22 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     needLive().recommend(req.body.talent, req.body.k, 'request body talent'),
   );
 
-  const readLine = (side: 'talent' | 'platform', id: string) =>
-    snapshotRead(`${side}:${id}`, (s, run) => {
-      const line = s.recommendationLine(run, side, id);
-      return line === undefined ? undefined : (JSON.parse(line) as z.infer<typeof RecommendationLine>);
-    });
+  const lineAt = async (s: SnapshotStore, run: number, side: 'talent' | 'platform', id: string) => {
+    const line = await s.recommendationLine(run, side, id);
+    return line === undefined ? undefined : (JSON.parse(line) as z.infer<typeof RecommendationLine>);
+  };
+  const readLine = (side: 'talent' | 'platform', id: string) => snapshotRead(`${side}:${id}`, (s, run) => lineAt(s, run, side, id));
   const sideLine = (side: 'talent' | 'platform') => async (req: { params: { id: string }; query: { k: number }; principal: FastifyRequest['principal'] }, reply: FastifyReply) => {
     const bound = req.principal?.platform;
     if (bound !== undefined) {
       // a platform-bound key: its own list, and the talents on it (seeing only its own item)
-      const allowed = side === 'platform' ? req.params.id === bound : (readLine('platform', bound).value?.items.some((it) => it.id === req.params.id) ?? false);
+      const allowed = side === 'platform' ? req.params.id === bound : ((await readLine('platform', bound)).value?.items.some((it) => it.id === req.params.id) ?? false);
       if (!allowed) throw forbidden(`key ${req.principal!.keyId} is bound to platform ${JSON.stringify(bound)} and may not read ${side} ${JSON.stringify(req.params.id)}`);
     }
     // the answer's bytes, cached per (run, side, id, k, binding): a hit is one Map lookup, no parse and no serializer
-    const { runId, value } = snapshotRead(`${side}:${req.params.id}:${req.query.k}:${bound ?? ''}`, () => {
-      const line = readLine(side, req.params.id).value;
+    // read from the run the answer is labelled with (x-snapshot-run), even when a new one is published meanwhile
+    const { runId, value } = await snapshotRead(`${side}:${req.params.id}:${req.query.k}:${bound ?? ''}`, async (s, run) => {
+      const line = await lineAt(s, run, side, req.params.id);
       if (!line) return undefined;
       const items = bound !== undefined && side === 'talent' ? line.items.filter((it) => it.id === bound) : line.items;
       return Buffer.from(JSON.stringify({ side: line.side, id: line.id, items: items.slice(0, req.query.k) }));
@@ -329,14 +365,14 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   app.get('/v1/platforms/:id/recommendations', { schema: { params: IdParams, querystring: KQuery, response: { 200: RecommendationLine } } }, sideLine('platform'));
 
   app.get('/v1/assignment', async (_req, reply) => {
-    const { runId, value } = snapshotRead('assignment', (s, run) => s.artifact(run, 'assignment.json'));
+    const { runId, value } = await snapshotRead('assignment', (s, run) => s.artifact(run, 'assignment.json'));
     reply.header('x-snapshot-run', String(runId)).type('application/json');
     return value ?? '{}';
   });
 
-  const referralLines = () => snapshotRead('referrals', (s, run) => (s.artifact(run, 'referrals.jsonl') ?? '').split('\n').filter(Boolean).map((l) => JSON.parse(l) as ReferralLine));
+  const referralLines = () => snapshotRead('referrals', async (s, run) => ((await s.artifact(run, 'referrals.jsonl')) ?? '').split('\n').filter(Boolean).map((l) => JSON.parse(l) as ReferralLine));
   app.get('/v1/referrals', { schema: { querystring: DirectionQuery } }, async (req, reply) => {
-    const { runId, value } = referralLines();
+    const { runId, value } = await referralLines();
     reply.header('x-snapshot-run', String(runId));
     const dir = req.query.direction;
     const bound = boundPlatform(req);
@@ -346,7 +382,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   app.get('/v1/platforms/:id/referrals', { schema: { params: IdParams } }, async (req, reply) => {
     const bound = boundPlatform(req);
     if (bound !== undefined && bound !== req.params.id) throw forbidden(`key ${req.principal!.keyId} is bound to platform ${JSON.stringify(bound)} and may not read platform ${JSON.stringify(req.params.id)}`);
-    const { runId, value } = referralLines();
+    const { runId, value } = await referralLines();
     const mine = (value ?? []).filter((r) => r.direction !== 'support-budget' && r.platformId === req.params.id);
     if (mine.length === 0) throw notFound('platform', req.params.id);
     reply.header('x-snapshot-run', String(runId));
@@ -354,7 +390,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   });
   // the support budget's allocation; 404 when the snapshot's policy set no budget
   app.get('/v1/referrals/budget', async (_req, reply) => {
-    const { runId, value } = referralLines();
+    const { runId, value } = await referralLines();
     const b = (value ?? []).find((r) => r.direction === 'support-budget');
     if (!b) throw new HttpError(404, { error: 'not_found', message: 'the snapshot has no support budget (policy.supportBudgetYuan not set)' });
     reply.header('x-snapshot-run', String(runId));
@@ -409,8 +445,8 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   app.get('/v1/admin/status', { schema: { response: { 200: AdminStatus } } }, async () => {
     let run;
     try {
-      const s = openStore();
-      run = s ? guarded(() => s.latestComplete()) : undefined;
+      const s = await openStoreOnce();
+      run = s ? await guarded(() => s.latestComplete()) : undefined;
     } catch {
       run = undefined; // unreadable: reported as no snapshot (the log names the reason)
     }
@@ -425,7 +461,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   });
 
   app.addHook('onClose', async () => {
-    store?.close();
+    await store?.close();
   });
   return app;
 }

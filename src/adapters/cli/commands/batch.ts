@@ -1,9 +1,9 @@
-/** batch, worker, queue status: the nightly re-ranking into a SQLite snapshot, optionally spread over a Redis queue. */
+/** batch, worker, queue status: the nightly re-ranking into a snapshot store (SQLite or PostgreSQL), optionally spread over a Redis queue. */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { Store } from '../../../store/store.js';
+import { describeDb, openStore } from '../../../store/open.js';
 import { exportRun, pickRun } from '../../batch/readers.js';
 import { runBatch } from '../../batch/run.js';
 import type { DispatchContext } from '../../batch/run.js';
@@ -39,7 +39,7 @@ export function batchCommand(program: Command, { io, done }: Cli): void {
     addAssignOptions(
       addTopOptions(
         threadsOption(
-          dbOption(program.command('batch').description('the nightly re-ranking: worker threads, streamed talents, resumable and incremental, into a SQLite snapshot')),
+          dbOption(program.command('batch').description('the nightly re-ranking: worker threads, streamed talents, resumable and incremental, into a SQLite or PostgreSQL snapshot')),
         ).option('--chunk-size <n>', 'talents per chunk (the unit of work and of checkpointing)', parsePositiveInt('--chunk-size', 1_000_000), 2000),
       )
         .option('--resume', 'continue the interrupted run with the same inputs', false)
@@ -85,14 +85,14 @@ export function batchCommand(program: Command, { io, done }: Cli): void {
     );
     progress.stop();
     reportSkipped(summary.skipped, io);
-    const lines = batchReportLines(summary, o.db);
+    const lines = batchReportLines(summary, describeDb(o.db));
     if (o.out !== undefined) {
-      const store = new Store(o.db);
+      const store = await openStore(o.db, { readonly: true });
       try {
-        const files = await exportRun(store, pickRun(store, summary.runId), o.out);
+        const files = await exportRun(store, await pickRun(store, summary.runId), o.out);
         lines.push(`  exported   ${files.join(', ')}`);
       } finally {
-        store.close();
+        await store.close();
       }
     }
     if (o.report !== undefined) {

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { TalentmatchError } from '../../../errors.js';
-import { Store } from '../../../store/store.js';
+import { openStore } from '../../../store/open.js';
 import { diffRuns, exportRun, pickRun } from '../../batch/readers.js';
 import { EXIT_OK, parsePositiveInt } from '../common.js';
 import type { Cli } from '../common.js';
@@ -30,15 +30,15 @@ export function exportCommand(program: Command, { io, done }: Cli): void {
     .requiredOption('--out <dir>', 'output folder')
     .action(async (raw: unknown) => {
       const o = parseOptions(exportSchema, raw);
-      const store = new Store(o.db, { readonly: true });
+      const store = await openStore(o.db, { readonly: true });
       try {
-        store.beginRead(); // one snapshot for the whole export, even if a writer prunes meanwhile
-        const run = pickRun(store, o.run);
+        await store.beginRead(); // one snapshot for the whole export, even if a writer prunes meanwhile
+        const run = await pickRun(store, o.run);
         const files = await exportRun(store, run, o.out);
         io.err(`exported run ${run.id}: ${files.join(', ')}\n`);
       } finally {
-        store.endRead();
-        store.close();
+        await store.endRead();
+        await store.close();
       }
       done(EXIT_OK);
     });
@@ -54,20 +54,20 @@ export function diffCommand(program: Command, { io, done }: Cli): void {
     .option('--json', 'print every move as JSON', false)
     .action(async (raw: unknown) => {
       const o = parseOptions(diffSchema, raw);
-      const store = new Store(o.db, { readonly: true });
+      const store = await openStore(o.db, { readonly: true });
       try {
-        const to = pickRun(store, o.to, '--to');
+        const to = await pickRun(store, o.to, '--to');
         let fromId = o.from;
         if (fromId === undefined) {
-          const older = store.runs().filter((r) => r.status === 'complete' && r.id < to.id);
+          const older = (await store.runs()).filter((r) => r.status === 'complete' && r.id < to.id);
           if (older.length === 0) throw new TalentmatchError('E_UNKNOWN_ID', `no complete snapshot before run ${to.id} to compare with`);
           fromId = older[older.length - 1].id;
         }
-        const from = pickRun(store, fromId, '--from');
-        const moves = diffRuns(store, from, to);
+        const from = await pickRun(store, fromId, '--from');
+        const moves = await diffRuns(store, from, to);
         io.out(o.json ? JSON.stringify({ from: from.id, to: to.id, moves }, null, 2) + '\n' : diffReport(from.id, to.id, moves, o.limit));
       } finally {
-        store.close();
+        await store.close();
       }
       done(EXIT_OK);
     });

@@ -7,7 +7,7 @@ import type { Outcome } from '../../../domain/schemas.js';
 import { loadDataset } from '../../files/dataset.js';
 import { TalentmatchError, optionError } from '../../../errors.js';
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
-import { KEYS_ENV, defaultQuotas } from '../../../config/api.js';
+import { DEFAULT_PG_SNAPSHOT_POLL_MS, KEYS_ENV, defaultQuotas } from '../../../config/api.js';
 import { KeyRing, parseKeysFile, readKeysFile } from '../../http/keys.js';
 import { EXIT_OK } from '../common.js';
 import type { Cli } from '../common.js';
@@ -27,6 +27,7 @@ const schema = dataOptionsSchema.extend({
   rateLimit: z.number().int().min(1).optional(),
   rateLimitExpensive: z.number().int().min(1).optional(),
   rateWindow: z.number().int().min(1).optional(),
+  snapshotPoll: z.number().int().min(0).optional(),
 });
 
 const count = (name: string) => (v: string) => {
@@ -74,7 +75,8 @@ export function serveCommand(program: Command, { io, done }: Cli): void {
       .option('--trust-proxy [addrs]', 'behind a reverse proxy: take the client address from X-Forwarded-For of these proxies (comma-separated addresses/CIDRs; no value = every hop)', (v: string) => list(v))
       .option('--rate-limit <n>', `requests per key per window (default ${defaultQuotas.max})`, count('--rate-limit'))
       .option('--rate-limit-expensive <n>', `requests per key per window on live scoring, match, simulate (default ${defaultQuotas.expensiveMax})`, count('--rate-limit-expensive'))
-      .option('--rate-window <ms>', `quota window in milliseconds (default ${defaultQuotas.windowMs})`, count('--rate-window')),
+      .option('--rate-window <ms>', `quota window in milliseconds (default ${defaultQuotas.windowMs})`, count('--rate-window'))
+      .option('--snapshot-poll <ms>', `how often to look up the newest complete snapshot (default: every request on SQLite, ${DEFAULT_PG_SNAPSHOT_POLL_MS} ms on PostgreSQL)`, (v) => (v === '0' ? 0 : count('--snapshot-poll')(v))),
   ).action(async (raw: unknown) => {
     const o = parseOptions(schema, raw);
     const keys = loadKeys(o.keys);
@@ -96,6 +98,7 @@ export function serveCommand(program: Command, { io, done }: Cli): void {
     const quotas = { ...(o.rateLimit ? { max: o.rateLimit } : {}), ...(o.rateLimitExpensive ? { expensiveMax: o.rateLimitExpensive } : {}), ...(o.rateWindow ? { windowMs: o.rateWindow } : {}) };
     const app = await buildServer({
       db: o.db,
+      ...(o.snapshotPoll !== undefined ? { snapshotPollMs: o.snapshotPoll } : {}),
       ...(engine ? { engine } : {}),
       ...(studio ? { studio } : {}),
       logger: { level: process.env.TALENTMATCH_LOG_LEVEL ?? 'info' },

@@ -1,0 +1,113 @@
+/**
+ * The snapshot store behind one interface, with two implementations: SQLite (`store.ts`,
+ * better-sqlite3, the embedded default) and PostgreSQL (`postgres.ts`, for deployments whose
+ * batch workers and API replicas run on several hosts). `open.ts` picks one by the `--db`
+ * value.
+ *
+ * SQLite answers synchronously and PostgreSQL asynchronously, so every method may return a
+ * value or a promise (`Awaitable`) and every row stream may be sync or async (`Rows`):
+ * callers always `await` and `for await`. That keeps the SQLite store's hot paths free of
+ * promise overhead and lets one caller drive either store.
+ *
+ * What both promise (the contract the batch, export, diff and serve rely on):
+ *  - readers see complete runs only: a run becomes `complete` in the transaction that writes
+ *    its last rows (platform lines, artifacts), so a snapshot appears whole or not at all;
+ *  - a chunk's rows and its checkpoint are one transaction, and writing a chunk twice is a
+ *    no-op (duplicate deliveries of a queued job, a resumed run);
+ *  - row streams come in id order, compared byte by byte (SQLite's BINARY, PostgreSQL's
+ *    "C" collation), so both stores export the same bytes.
+ */
+import { TalentmatchError } from '../errors.js';
+
+export type Awaitable<T> = T | Promise<T>;
+export type Rows<T> = Iterable<T> | AsyncIterable<T>;
+
+/** The schema version this build writes and reads. A database with a newer one is refused. */
+export const SCHEMA_VERSION = 1;
+
+export interface RunRow {
+  id: number;
+  status: 'running' | 'complete' | 'failed';
+  started_at: string;
+  finished_at: string | null;
+  fingerprint: string;
+  platform_fingerprint: string;
+  options: string;
+  weights: string;
+  summary: string | null;
+}
+
+export interface ChunkRowIn {
+  runId: number;
+  chunkId: number;
+  key: string;
+  startLine: number;
+  endLine: number;
+  talents: number;
+  pairs: number;
+  reused: boolean;
+  candidates: Buffer;
+  rows: { talentId: string; hash: string; line: string; prefs: Buffer; meta: string }[];
+}
+
+export interface ChunkStats {
+  chunks: number;
+  talents: number;
+  pairs: number;
+  reused: number;
+  reusedTalents: number;
+}
+
+export interface TalentPrefsRow {
+  talent_id: string;
+  prefs: Buffer;
+  meta: string;
+}
+
+export interface SnapshotStore {
+  close(): Awaitable<void>;
+
+  /** Pins one consistent view for reads that span awaits (export); end it with endRead(). */
+  beginRead(): Awaitable<void>;
+  endRead(): Awaitable<void>;
+
+  // ---- runs ----
+  createRun(r: { startedAt: string; fingerprint: string; platformFingerprint: string; options: string; weights: string }): Awaitable<number>;
+  run(id: number): Awaitable<RunRow | undefined>;
+  runs(): Awaitable<RunRow[]>;
+  latestComplete(): Awaitable<RunRow | undefined>;
+  /** The newest run still marked running with this fingerprint (for --resume). */
+  resumable(fingerprint: string): Awaitable<RunRow | undefined>;
+  /** The newest complete run scored against the same platform side and options (for reuse). */
+  reuseBase(platformFingerprint: string, options: string): Awaitable<RunRow | undefined>;
+
+  // ---- chunks (the batch's checkpoints) ----
+  doneChunks(runId: number): Awaitable<Set<number>>;
+  writeChunk(c: ChunkRowIn): Awaitable<boolean>;
+  reuseChunk(runId: number, chunkId: number, baseRunId: number, key: string, startLine: number, endLine: number): Awaitable<boolean>;
+  chunkStats(runId: number): Awaitable<ChunkStats>;
+  candidateBlobs(runId: number): Rows<Buffer>;
+  talentPrefs(runId: number): Rows<TalentPrefsRow>;
+
+  // ---- snapshot reads ----
+  talentLines(runId: number): Rows<string>;
+  platformLines(runId: number): Rows<string>;
+  recommendationLine(runId: number, side: 'talent' | 'platform', id: string): Awaitable<string | undefined>;
+  artifactParts(runId: number, name: string): Rows<string>;
+  artifact(runId: number, name: string): Awaitable<string | undefined>;
+
+  // ---- publishing and retention ----
+  /** Platform lines, artifacts and the `complete` status in one transaction: the snapshot appears whole. */
+  complete(runId: number, platformLines: { id: string; line: string }[], artifacts: Record<string, Iterable<string>>, finishedAt: string, summary: string): Awaitable<void>;
+  fail(runId: number, finishedAt: string, why: string): Awaitable<void>;
+  /** Keeps the newest `keep` complete runs; deletes older complete and failed runs. Never touches running runs. */
+  prune(keep: number): Awaitable<number[]>;
+}
+
+/** A database written by a newer talentmatch: refused, never guessed at. */
+export function newerSchemaError(where: string, found: number): TalentmatchError {
+  return new TalentmatchError(
+    'E_SCHEMA',
+    `${where}: the database has schema version ${found}, newer than this talentmatch understands (${SCHEMA_VERSION}); upgrade talentmatch, or point --db at another database`,
+  );
+}
