@@ -15,6 +15,7 @@
  *  - Deterministic: chunk results do not depend on the thread that ran them, and the
  *    snapshot is assembled in id order, so 1, 2 or 4 threads give the same bytes.
  */
+import { assertBatchLists } from '../../engine/lists.js';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
@@ -222,6 +223,7 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
   const assignOpts: AssignOptions = { mode: 'stable', proposer: 'talent', ...o.assign, maxPrefs: o.assign?.maxPrefs ?? DEFAULT_BATCH_MAX_PREFS };
   const cap = o.cap ?? ISSUE_CAP;
 
+  assertBatchLists(inputs.policy, assignOpts.mode ?? 'stable');
   const { side, platforms, weights, fingerprint: platformFp } = platformSideOf(inputs);
   const platformIds = side.platforms.ids;
   const industryIds = new Set(inputs.industries.map((i) => i.id));
@@ -302,7 +304,7 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
         reused++;
         return;
       }
-      const task: ChunkTask = { runId, chunkId: id, startLine, endLine, startByte, endByte, key, skipLines, talents, k, kPlatform, maxPrefs: assignOpts.maxPrefs ?? 0 };
+      const task: ChunkTask = { runId, chunkId: id, startLine, endLine, startByte, endByte, key, skipLines, talents, k, kPlatform, maxPrefs: assignOpts.maxPrefs ?? 0, ...(inputs.policy.lists ? { lists: inputs.policy.lists } : {}) };
       const p = pool!
         .run(task)
         .then(async (res) => {
