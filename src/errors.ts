@@ -10,6 +10,8 @@ export const ERROR_CODES = {
   E_UNAVAILABLE: 'a service the command needs (Redis, PostgreSQL) could not be reached',
   E_SCHEMA: 'the snapshot database has a schema version this talentmatch does not know',
   E_INTERNAL: 'internal invariant violated',
+  E_UNSUPPORTED: 'a policy field or option is not available on this path (e.g. a global list control in batch)',
+  E_INFEASIBLE: 'the policy asks for what the data cannot give (e.g. assignment floors no assignment meets)',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -19,4 +19,8 @@ export const defaultAssignOptions = {
   lagrangianTargetGap: 0.005,
   /** ... or after this many subgradient iterations */
   lagrangianMaxIterations: 300,
+  /** optimal mode with assignment floors, at scale: subgradient iterations on the floor prices (each solves the floor-free problem once) ... */
+  floorMaxIterations: 30,
+  /** ... and, when seats bind, the seat-price iterations of each of those floor-free solves (their bound stays valid, only looser) */
+  floorInnerIterations: 25,
 };

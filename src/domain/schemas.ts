@@ -144,6 +144,24 @@ export const PlatformSchema = obj({
   }
 });
 
+/**
+ * Added field: controls over each talent's recommended list, applied after scoring (a kept
+ * item keeps its score and its `why`). The exposure floor is a global re-ranking over every
+ * talent's list and is not combined with the per-talent controls (industryShare, diversity).
+ */
+export const ListControlsSchema = obj({
+  /** at most max(1, floor(industryShare * k)) of a list from one industry; (0, 1] */
+  industryShare: z.number(e('number in (0, 1]')).gt(0, e('number in (0, 1]')).max(1, e('number in (0, 1]')).optional(),
+  /** MMR weight in [0, 1]: 0 = plain top-k; items picked by (1 - w) * score - w * (largest industry cosine to an item already picked) */
+  diversity: unitField.optional(),
+  /** every platform with a free slot that at least m talents find acceptable appears in at least m talents' top-k */
+  exposureFloor: intMin(1).optional(),
+}).superRefine((l, ctx) => {
+  if (l.exposureFloor !== undefined && (l.industryShare !== undefined || l.diversity !== undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['exposureFloor'], message: 'exposureFloor alone (it re-ranks every list globally; it is not combined with industryShare or diversity)', input: l.exposureFloor });
+  }
+});
+
 export const PolicySchema = obj({
   industryPriority: idMap('object: industry id -> weight in [0, 1]'),
   maxSupportYuan: yuan.default(1_000_000),
@@ -152,6 +170,13 @@ export const PolicySchema = obj({
   supportBudgetYuan: yuan.optional(),
   /** Length of each platform's talent reserve (government-to-platform); default in config/referrals.ts (10). */
   reserveLength: intMin(0).optional(),
+  /** Added field: list controls ("complementary development"), see ListControlsSchema. */
+  lists: ListControlsSchema.optional(),
+  /** Added field: optimal mode places at least n talents whose main industry is this one (industry id -> n). */
+  assignmentFloors: z
+    .record(idField, intMin(0), e('object: industry id -> integer >= 0'))
+    .refine((r) => Object.keys(r).length <= MAX_LIST_ITEMS, e(`object: industry id -> integer >= 0, at most ${n(MAX_LIST_ITEMS)} keys`))
+    .optional(),
 });
 
 export const OutcomeSchema = obj({
@@ -166,6 +191,7 @@ export type GlossaryEntry = z.infer<typeof GlossaryEntrySchema>;
 export type Talent = z.infer<typeof TalentSchema>;
 export type Platform = z.infer<typeof PlatformSchema>;
 export type Policy = z.infer<typeof PolicySchema>;
+export type ListControls = z.infer<typeof ListControlsSchema>;
 export type PolicyInput = z.input<typeof PolicySchema>;
 export type Outcome = z.infer<typeof OutcomeSchema>;
 export type Stage = (typeof STAGES)[number];

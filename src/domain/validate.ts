@@ -267,6 +267,9 @@ export function checkCrossRecords(input: CrossRecordInput): InputIssue[] {
     for (const key of Object.keys(input.policy.value.industryPriority)) {
       if (!known(key)) out.push({ ...input.policy.at, path: `industryPriority.${key}`, expected: `an industry id of the taxonomy (${industryList})`, got: renderValue(key) });
     }
+    for (const key of Object.keys(input.policy.value.assignmentFloors ?? {})) {
+      if (!known(key)) out.push({ ...input.policy.at, path: `assignmentFloors.${key}`, expected: `an industry id of the taxonomy (${industryList})`, got: renderValue(key) });
+    }
   }
   for (const o of input.outcomes ?? []) {
     if (talentIds && !talentIds.has(o.value.talentId)) {

@@ -13,6 +13,8 @@ import type { TokenSource } from '../features/build.js';
 import type { ScoringModel } from '../scoring/kernel.js';
 import { RowRanker } from '../ranking/rows.js';
 import { platformItem, talentRecord } from './format.js';
+import { hasListControls, industryView, talentRowList } from './lists.js';
+import type { ListControls } from '../domain/schemas.js';
 import { noAcceptableReason } from '../matching/whyNot.js';
 import { talentPriority } from '../referrals/referrals.js';
 import { finalizeTopK } from '../vector/topk.js';
@@ -37,6 +39,8 @@ export interface ChunkTask {
   kPlatform: number;
   /** preference-list length kept per talent for the assignment (0 = every acceptable pair) */
   maxPrefs: number;
+  /** the policy's per-talent list controls (engine/lists.ts), applied to the talents' lines */
+  lists?: ListControls;
 }
 
 /** Numbers kept per platform-side candidate: score, forward (platform's view), backward, and one `why` per term. */
@@ -88,6 +92,7 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
   // the talent's line needs only its own row; the assignment keeps its preference list
   const r = new RowRanker(m, { kTalent: task.k, keepTalentRows: false, kPlatform: task.kPlatform, prefs: task.maxPrefs });
   const { scratch: s, talentTop, platformTop, prefTop } = r;
+  const view = task.lists && hasListControls({ lists: task.lists }) ? industryView(P, side.ctx.dims) : undefined;
   const lines: string[] = [];
   const noPairs: string[] = [];
   const priority = new Float64Array(N);
@@ -99,7 +104,10 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
   const sc: number[] = [];
   for (let ti = 0; ti < N; ti++) {
     pairCounts[ti] = r.rank(ti);
-    lines.push(JSON.stringify(talentRecord(m, ti, talentTop.ids, talentTop.sizes[0])));
+    if (view && task.lists) {
+      const l = talentRowList(s.score, view, task.lists, task.k);
+      lines.push(JSON.stringify(talentRecord(m, ti, l, l.length)));
+    } else lines.push(JSON.stringify(talentRecord(m, ti, talentTop.ids, talentTop.sizes[0])));
     for (let j = 0; j < prefTop.sizes[0]; j++) {
       const p = prefTop.ids[j];
       plat.push(p);

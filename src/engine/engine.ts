@@ -29,6 +29,8 @@ import type { Referrals } from '../referrals/referrals.js';
 import { buildReferrals, supportInputs } from '../referrals/referrals.js';
 import { assignIncoming, hostIndex, hostedPairs } from './hosted.js';
 import type { Dataset } from './data.js';
+import { applyListControls } from './lists.js';
+import { assignmentFloorsOf } from './floors.js';
 import { validateDataset } from './data.js';
 
 export type { Recommendations };
@@ -50,14 +52,14 @@ export interface Engine {
   readonly industry: IndustryModel;
   talentIndex(id: string): number;
   platformIndex(id: string): number;
-  /** Two-way top-k over all talents, in process (workers/threaded.ts has the threaded form). */
+  /** Two-way top-k over all talents, in process (workers/threaded.ts has the threaded form); the policy's list controls applied (./lists.ts). */
   recommend(opts?: { k?: number; kPlatform?: number }): Recommendations;
   /** Every acceptable pair, talent-major, platforms ascending: exactly the pairs the assignment may use. */
   pairs(): Generator<ScoredPair>;
   explain(talentId: string, platformId: string): PairExplanation;
   /** Per talent: the index of the platform hosting it (`hostedBy`), or -1. */
   readonly hostOf: Int32Array;
-  /** Capacity-respecting assignment of the incoming projects (hosted ones never take part): stable (either proposer) or optimal. */
+  /** Capacity-respecting assignment of the incoming projects (hosted ones never take part): stable (either proposer) or optimal (with the policy's assignment floors). */
   match(o?: AssignOptions): Assignment;
   /** The two referral directions for an assignment. */
   refer(a: Assignment): Referrals;
@@ -80,7 +82,7 @@ export function createEngine(input: Dataset, options: EngineOptions = {}): Engin
   const industries = data.industries;
 
   const cache = new TokenCache(new Tokenizer(), opts.tokenCacheSize);
-  const tokens = (t: string) => cache.tokens(t);
+  const tokens = cache.source();
 
   // Vocabulary and idf come from the reference corpus (industries and platforms, in id
   // order), never from talents: a talent's vector then depends only on its own text and
@@ -112,7 +114,7 @@ export function createEngine(input: Dataset, options: EngineOptions = {}): Engin
     platformIndex: (idv) => need(platformIdx, idv, 'platform'),
     recommend(o = {}) {
       const k = o.k ?? opts.topK;
-      return recommendAll(model, k, o.kPlatform ?? o.k ?? opts.topKPlatform);
+      return applyListControls(model, data.policy, recommendAll(model, k, o.kPlatform ?? o.k ?? opts.topKPlatform)).rec;
     },
     *pairs() {
       // no heaps: every acceptable pair of the scored row is kept
@@ -129,7 +131,8 @@ export function createEngine(input: Dataset, options: EngineOptions = {}): Engin
     hostOf,
     match(o = {}) {
       const scratch = createRowScratch(P.count);
-      return assignIncoming(buildPairSet(model, o.maxPrefs ?? 0), hostOf, o, P.ids, (t) => noAcceptableReason(model, t, scratch));
+      const floors = o.mode === 'optimal' ? assignmentFloorsOf(model, industry.ids, data.policy) : undefined;
+      return assignIncoming(buildPairSet(model, o.maxPrefs ?? 0), hostOf, floors ? { ...o, floors } : o, P.ids, (t) => noAcceptableReason(model, t, scratch));
     },
     refer: (a) => buildReferrals({ ...supportInputs(model), hosted: hostedPairs(hostOf, (t, p) => explainPair(model, t, p)) }, a, data.policy),
     explain: (tid, pid) => explainPair(model, need(talentIdx, tid, 'talent'), need(platformIdx, pid, 'platform')),

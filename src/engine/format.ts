@@ -75,6 +75,55 @@ function itemJson(m: ScoringModel, ti: number, pi: number, id: string, platformS
 }
 
 /**
+ * One talent's line: its ranked platforms ids[base .. base + count) (platform indices, best
+ * first), each item explained. `platformIds` are the platforms' string ids.
+ */
+export function talentLine(m: ScoringModel, ti: number, id: string, platformIds: readonly string[], ids: ArrayLike<number>, base: number, count: number, buf: ExplainBuffer): string {
+  let s = '{"side":"talent","id":' + JSON.stringify(id) + ',"items":[';
+  for (let j = 0; j < count; j++) {
+    const pi = ids[base + j];
+    s += (j === 0 ? '' : ',') + itemJson(m, ti, pi, platformIds[pi], false, buf);
+  }
+  return s + ']}';
+}
+
+/** One platform's line from the two-way result (talent indices, best first). */
+export function platformLine(m: ScoringModel, pi: number, rec: Recommendations, buf: ExplainBuffer): string {
+  const T = m.talents;
+  let s = '{"side":"platform","id":' + JSON.stringify(m.platforms.ids[pi]) + ',"items":[';
+  const base = pi * rec.platform.k;
+  for (let j = 0; j < rec.platform.sizes[pi]; j++) {
+    const ti = rec.platform.ids[base + j];
+    s += (j === 0 ? '' : ',') + itemJson(m, ti, pi, T.ids[ti], true, buf);
+  }
+  return s + ']}';
+}
+
+/**
+ * The talent lines of a range of talents [start, start + count) as UTF-8 bytes, each line
+ * followed by a newline (what a worker formats for its range; workers/rank.ts). `top` holds
+ * the range's finalized lists, row i = talent start + i; `talentIds` the range's ids.
+ */
+export function talentLinesBytes(m: ScoringModel, start: number, talentIds: readonly string[], top: Recommendations['talent']): Uint8Array {
+  const buf = createExplainBuffer();
+  const enc = new TextEncoder();
+  // each line is encoded as soon as it is built (short-lived strings: the worker's heap stays small)
+  let out = new Uint8Array(1 << 16);
+  let n = 0;
+  for (let i = 0; i < talentIds.length; i++) {
+    const line = talentLine(m, start + i, talentIds[i], m.platforms.ids, top.ids, i * top.k, top.sizes[i], buf) + '\n';
+    // UTF-8 takes at most 3 bytes per UTF-16 unit
+    if (n + 3 * line.length > out.length) {
+      const next = new Uint8Array(Math.max(out.length * 2, n + 3 * line.length));
+      next.set(out.subarray(0, n));
+      out = next;
+    }
+    n += enc.encodeInto(line, out.subarray(n)).written;
+  }
+  return out.slice(0, n);
+}
+
+/**
  * The JSON Lines of `recommendationRecords`, written by string building (the same bytes as
  * JSON.stringify of each record, without the objects: the writer of a million listed items).
  */
@@ -84,25 +133,8 @@ export function* recommendationLines(engine: Engine, rec: Recommendations): Gene
   const P = m.platforms;
   const buf = createExplainBuffer();
   const kt = rec.talent.k;
-  for (let ti = 0; ti < T.count; ti++) {
-    let s = '{"side":"talent","id":' + JSON.stringify(T.ids[ti]) + ',"items":[';
-    const base = ti * kt;
-    for (let j = 0; j < rec.talent.sizes[ti]; j++) {
-      const pi = rec.talent.ids[base + j];
-      s += (j === 0 ? '' : ',') + itemJson(m, ti, pi, P.ids[pi], false, buf);
-    }
-    yield s + ']}';
-  }
-  const kp = rec.platform.k;
-  for (let pi = 0; pi < P.count; pi++) {
-    let s = '{"side":"platform","id":' + JSON.stringify(P.ids[pi]) + ',"items":[';
-    const base = pi * kp;
-    for (let j = 0; j < rec.platform.sizes[pi]; j++) {
-      const ti = rec.platform.ids[base + j];
-      s += (j === 0 ? '' : ',') + itemJson(m, ti, pi, T.ids[ti], true, buf);
-    }
-    yield s + ']}';
-  }
+  for (let ti = 0; ti < T.count; ti++) yield talentLine(m, ti, T.ids[ti], P.ids, rec.talent.ids, ti * kt, rec.talent.sizes[ti], buf);
+  for (let pi = 0; pi < P.count; pi++) yield platformLine(m, pi, rec, buf);
 }
 
 export const SCORE_CSV_HEADER = 'talentId,platformId,talentScore,platformScore,score';

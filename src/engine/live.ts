@@ -19,6 +19,7 @@ import { explainPair } from '../scoring/explain.js';
 import { RowRanker } from '../ranking/rows.js';
 import type { RecommendationRecord } from './format.js';
 import { talentRecord } from './format.js';
+import { industryView, talentRowList } from './lists.js';
 import { talentFeatures } from './platformSide.js';
 import type { Engine } from './engine.js';
 
@@ -115,6 +116,12 @@ export class LiveScorer {
     const m: ScoringModel = { ctx: this.engine.model.ctx, talents: T, platforms: this.engine.model.platforms };
     const r = new RowRanker(m, { kTalent: k });
     r.rank(0);
+    // the policy's per-talent list controls, as recommend and the batch apply them (the exposure floor is global: not for one new profile)
+    const lists = this.engine.data.policy.lists;
+    if (lists && (lists.industryShare !== undefined || (lists.diversity ?? 0) > 0)) {
+      const l = talentRowList(r.scratch.score, industryView(m.platforms, m.ctx.dims), lists, k);
+      return talentRecord(m, 0, l, l.length);
+    }
     return talentRecord(m, 0, r.talentTop.ids, r.talentTop.sizes[0]);
   }
 }

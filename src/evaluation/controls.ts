@@ -8,12 +8,14 @@
  * in its list); 1 = every list is one industry, lower = more varied. A platform's industry
  * is the largest component of its industry vector (as coverage in ./evaluate.ts).
  */
-import type { Outcome } from '../domain/schemas.js';
+import type { ListControls, Outcome } from '../domain/schemas.js';
 import type { Engine } from '../engine/engine.js';
 import type { CandidateLists, Shown } from '../ranking/controls.js';
-import { capIndustryShare, exposureFloor, shownScore, topKShown } from '../ranking/controls.js';
+import { candidateListsOf, capIndustryShare, exposureFloor, shownScore, topKShown } from '../ranking/controls.js';
+import { controlledList, mainIndustries } from '../ranking/diversity.js';
+import type { IndustryView } from '../ranking/diversity.js';
 import { evaluateRanking, recommendWith, relevantPairs } from './evaluate.js';
-import { gini, meanDefined, ndcgAtK } from './metrics.js';
+import { exposureGini, listExposure, meanDefined, ndcgAtK } from './metrics.js';
 
 export interface ControlOutcome {
   control: string;
@@ -30,43 +32,21 @@ export interface ControlOutcome {
 
 /** Every acceptable pair as talents' lists, best first (score desc, platform asc): the order `recommend` ranks by. */
 export function candidateLists(engine: Engine): CandidateLists {
-  const N = engine.model.talents.count;
-  const rows: { p: number; s: number }[][] = Array.from({ length: N }, () => []);
-  for (const pr of engine.pairs()) rows[pr.talent].push({ p: pr.platform, s: pr.score });
-  const ptr = new Int32Array(N + 1);
-  const plat: number[] = [];
-  const score: number[] = [];
-  rows.forEach((r, t) => {
-    r.sort((a, b) => b.s - a.s || a.p - b.p);
-    for (const x of r) {
-      plat.push(x.p);
-      score.push(x.s);
-    }
-    ptr[t + 1] = plat.length;
-  });
-  return { talents: N, platforms: engine.model.platforms.count, ptr, plat: Int32Array.from(plat), score: Float64Array.from(score) };
+  return candidateListsOf(engine.model);
 }
 
-/** Each platform's main industry (largest component of its industry vector). */
+/** Each platform's main industry (largest component of its industry vector; -1 when it has none). */
 export function platformIndustries(engine: Engine): Int32Array {
-  const P = engine.model.platforms;
-  const D = engine.model.ctx.dims;
-  const out = new Int32Array(P.count);
-  for (let p = 0; p < P.count; p++) {
-    let best = 0;
-    for (let d = 1; d < D; d++) if (P.industry[p * D + d] > P.industry[p * D + best]) best = d;
-    out[p] = best;
-  }
-  return out;
+  return mainIndustries(engine.model.platforms.industry, engine.model.platforms.count, engine.model.ctx.dims);
 }
 
 function outcomeOf(control: string, c: CandidateLists, shown: Shown, plain: number, industryOf: Int32Array, relevant: Map<number, Set<number>>, k: number, platformNdcg: number): ControlOutcome {
-  const exposure = new Float64Array(c.platforms);
+  const lists = shown.map((list) => Array.from(list, (e) => c.plat[e]));
+  const exposure = listExposure(c.platforms, lists);
   const balance: number[] = [];
   shown.forEach((list) => {
     const count = new Map<number, number>();
     for (const e of list) {
-      exposure[c.plat[e]]++;
       count.set(industryOf[c.plat[e]], (count.get(industryOf[c.plat[e]]) ?? 0) + 1);
     }
     if (list.length > 0) balance.push(Math.max(...count.values()) / list.length);
@@ -79,15 +59,31 @@ function outcomeOf(control: string, c: CandidateLists, shown: Shown, plain: numb
     control,
     talentNdcg: meanDefined(nd),
     platformNdcg,
-    exposureGini: gini(exposure),
+    exposureGini: exposureGini(c.platforms, lists),
     platformCoverage: c.platforms === 0 ? 0 : covered / c.platforms,
     industryBalance: meanDefined(balance),
     scoreLoss: plain - shownScore(c, shown),
   };
 }
 
-/** The plain top-k, then each requested control: industry share cap `share` in (0, 1], exposure floor of `floor` talents. */
-export function evaluateControls(engine: Engine, outcomes: readonly Outcome[], k: number, o: { industryShare?: number; exposureFloor?: number }): ControlOutcome[] {
+/** Per-talent controls (share cap and/or MMR diversity) over every talent's candidates. */
+function perTalent(c: CandidateLists, view: IndustryView, k: number, o: { industryShare?: number; diversity?: number }): Shown {
+  const out: Shown = [];
+  for (let t = 0; t < c.talents; t++) {
+    const a = c.ptr[t];
+    const n = c.ptr[t + 1] - a;
+    const pos = controlledList(c.plat.subarray(a, a + n), c.score.subarray(a, a + n), n, view, { k, ...o });
+    out.push(Int32Array.from(pos, (j) => a + j));
+  }
+  return out;
+}
+
+/**
+ * The plain top-k, then each requested control: industry share cap `share` in (0, 1],
+ * exposure floor of `floor` talents, MMR diversity weight in [0, 1], and the policy's own
+ * `lists` (the controls `recommend` applies) when it sets them.
+ */
+export function evaluateControls(engine: Engine, outcomes: readonly Outcome[], k: number, o: { industryShare?: number; exposureFloor?: number; diversity?: number; policy?: ListControls }): ControlOutcome[] {
   const c = candidateLists(engine);
   const industryOf = platformIndustries(engine);
   const relevant = new Map<number, Set<number>>();
@@ -104,6 +100,20 @@ export function evaluateControls(engine: Engine, outcomes: readonly Outcome[], k
     const P = engine.model.platforms;
     const r = exposureFloor(c, k, o.exposureFloor, Array.from({ length: P.count }, (_, p) => P.freeSlots[p] > 0));
     out.push({ ...outcomeOf(`exposure floor ${o.exposureFloor}`, c, r.shown, plain, industryOf, relevant, k, platformNdcg), unmetFloors: r.unmet.length });
+  }
+  const view: IndustryView = { dims: engine.model.ctx.dims, vectors: engine.model.platforms.industry, main: industryOf };
+  if (o.diversity !== undefined) out.push(outcomeOf(`diversity ${o.diversity}`, c, perTalent(c, view, k, { diversity: o.diversity }), plain, industryOf, relevant, k, platformNdcg));
+  const pl = o.policy;
+  if (pl && (pl.industryShare !== undefined || (pl.diversity ?? 0) > 0 || pl.exposureFloor !== undefined)) {
+    const label = `policy: ${[pl.industryShare !== undefined ? `share ${pl.industryShare}` : '', (pl.diversity ?? 0) > 0 ? `div ${pl.diversity}` : '', pl.exposureFloor !== undefined ? `floor ${pl.exposureFloor}` : ''].filter((x) => x !== '').join(', ')}`;
+    if (pl.exposureFloor !== undefined) {
+      const P = engine.model.platforms;
+      const r = exposureFloor(c, k, pl.exposureFloor, Array.from({ length: P.count }, (_, p) => P.freeSlots[p] > 0));
+      out.push({ ...outcomeOf(label, c, r.shown, plain, industryOf, relevant, k, platformNdcg), unmetFloors: r.unmet.length });
+    } else {
+      const opts = { ...(pl.industryShare !== undefined ? { industryShare: pl.industryShare } : {}), ...(pl.diversity !== undefined ? { diversity: pl.diversity } : {}) };
+      out.push(outcomeOf(label, c, perTalent(c, view, k, opts), plain, industryOf, relevant, k, platformNdcg));
+    }
   }
   return out;
 }

@@ -16,7 +16,7 @@ import { recommendAll } from '../ranking/twoWay.js';
 import { createScoringContext } from '../scoring/context.js';
 import type { ScoringModel } from '../scoring/kernel.js';
 import type { Assignment } from '../matching/assign.js';
-import { apAtK, gini, meanDefined, ndcgAtK, recallAtK, reciprocalRank } from './metrics.js';
+import { apAtK, gini, listExposure, meanDefined, ndcgAtK, recallAtK, reciprocalRank } from './metrics.js';
 
 export const RELEVANT_OUTCOMES: ReadonlySet<Outcome['outcome']> = new Set(['signed', 'financed']);
 
@@ -79,6 +79,12 @@ function sideMetrics(rec: Recommendations['talent'], relevant: Map<number, Set<n
   return { ndcg: meanDefined(nd), map: meanDefined(ap), recall: meanDefined(rc), mrr: meanDefined(rr), queries: relevant.size };
 }
 
+/** The talents' lists of a two-way top-k, as platform indices (row by row). */
+export function* talentLists(rec: Recommendations): Generator<Int32Array> {
+  const r = rec.talent;
+  for (let t = 0; t < r.rows; t++) yield r.ids.subarray(t * r.k, t * r.k + r.sizes[t]);
+}
+
 export function evaluateRanking(model: ScoringModel, rec: Recommendations, relevant: readonly [number, number][], k: number): Omit<Evaluation, 'assignment'> {
   const byTalent = new Map<number, Set<number>>();
   const byPlatform = new Map<number, Set<number>>();
@@ -90,8 +96,7 @@ export function evaluateRanking(model: ScoringModel, rec: Recommendations, relev
   }
   const M = model.platforms.count;
   const D = model.ctx.dims;
-  const exposure = new Array<number>(M).fill(0);
-  for (let t = 0; t < rec.talent.rows; t++) for (let j = 0; j < rec.talent.sizes[t]; j++) exposure[rec.talent.ids[t * rec.talent.k + j]]++;
+  const exposure = Array.from(listExposure(M, talentLists(rec)));
   // a platform's industry for coverage: the largest component of its industry vector
   const industriesSeen = new Set<number>();
   let platformsSeen = 0;
@@ -107,7 +112,7 @@ export function evaluateRanking(model: ScoringModel, rec: Recommendations, relev
     talent: sideMetrics(rec.talent, byTalent, k),
     platform: sideMetrics(rec.platform, byPlatform, k),
     coverage: { platforms: M === 0 ? 0 : platformsSeen / M, industries: D === 0 ? 0 : industriesSeen.size / D },
-    exposureGini: gini(exposure),
+    exposureGini: gini(exposure), // = exposureGini(M, talentLists(rec)): the measure tune penalises
     exposure,
   };
 }

@@ -75,3 +75,19 @@ export function gini(counts: ArrayLike<number>): number {
   for (let i = 0; i < n; i++) acc += (2 * (i + 1) - n - 1) * xs[i];
   return acc / (n * total);
 }
+
+/**
+ * Exposure: per platform, how many talents' lists show it (`lists`: each a list of platform
+ * indices). The one exposure measure of the product: `evaluate`'s exposure Gini, the list
+ * controls' report (./controls.ts) and `tune`'s exposure penalty all go through here.
+ */
+export function listExposure(platforms: number, lists: Iterable<ArrayLike<number>>): Float64Array {
+  const out = new Float64Array(platforms);
+  for (const l of lists) for (let j = 0; j < l.length; j++) out[l[j]]++;
+  return out;
+}
+
+/** Gini of `listExposure` (0 = every platform shown equally often). */
+export function exposureGini(platforms: number, lists: Iterable<ArrayLike<number>>): number {
+  return gini(listExposure(platforms, lists));
+}

@@ -11,7 +11,9 @@
  *   balanced : 0.5 * NDCG@k(talent side) + 0.5 * NDCG@k(platform side) - penalty * Gini(exposure)
  *   talent   : NDCG@k(talent side) - penalty * Gini(exposure)
  *   platform : NDCG@k(platform side) - penalty * Gini(exposure)
- * penalty defaults to 0.1.
+ * penalty defaults to 0.1. Gini(exposure) is ./metrics.ts exposureGini over the talents'
+ * top-k lists: the one exposure measure, the same `evaluate` reports and its list-controls
+ * table (./controls.ts) compares.
  *
  * Methods: `random` (the search above), `learn` (weights fitted to the outcomes by a
  * conditional logit, ./learn.ts: one fit per fold instead of a search, the budget unused),

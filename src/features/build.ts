@@ -15,11 +15,19 @@ import type { TextModel } from '../text/tfidf.js';
 import type { ConceptLexicon } from '../text/concepts.js';
 import { buildConceptLexicon, chineseShare, conceptIds, conceptScratch, conceptVector, fitConceptIdf } from '../text/concepts.js';
 import { fitTextModel, vectorize } from '../text/tfidf.js';
+import type { TokenFn } from '../text/cache.js';
+import { TextAnalyzer } from '../text/analyzer.js';
 import type { CsrMatrix, SparseVector } from '../vector/sparse.js';
 import { toCsr, transposeCsr } from '../vector/sparse.js';
 import { needMask, offerMask, stageIndex } from './tables.js';
 
-export type TokenSource = (text: string) => readonly string[];
+/**
+ * Tokens of a text. A source that names its tokenizer (`TokenCache.source()`) lets the
+ * builders vectorize a list of profiles through one per-run term cache (text/analyzer.ts:
+ * each distinct word stemmed and looked up once, no per-text hashing); the outputs are the
+ * same bits as through the function.
+ */
+export type TokenSource = TokenFn;
 
 /**
  * Already computed TF-IDF rows by text (under the same fitted model), or undefined. The
@@ -207,12 +215,28 @@ export function buildPlatformFeatures(platforms: readonly Platform[], text: Text
     conceptIndex: undefined as unknown as CsrMatrix,
     zh: new Float64Array(M),
   };
+  const an = tokens.tokenizer ? new TextAnalyzer(tokens.tokenizer, text, concepts.lexicon) : null;
+  const lang: [number, number] = [0, 0];
   platforms.forEach((p, i) => {
-    const toks = tokens(platformText(p));
-    const doc = known?.(platformText(p)) ?? vectorize(text, toks);
+    const pt = platformText(p);
+    let doc: SparseVector;
+    if (an !== null) {
+      an.clear();
+      const n = an.add(pt);
+      doc = known?.(pt) ?? an.vector(0, n);
+      mentions.length = 0;
+      an.mentions(0, n, mentions);
+      lang[0] = lang[1] = 0;
+      an.language(0, n, lang);
+      f.zh[i] = lang[1] === 0 ? 0 : lang[0] / lang[1];
+    } else {
+      const toks = tokens(pt);
+      doc = known?.(pt) ?? vectorize(text, toks);
+      mentionsOf(concepts.lexicon, toks, null, mentions);
+      f.zh[i] = chineseShare(toks);
+    }
     rows.push(doc);
-    conceptRows.push(conceptVector(concepts.idf, mentionsOf(concepts.lexicon, toks, null, mentions), scratch));
-    f.zh[i] = chineseShare(toks);
+    conceptRows.push(conceptVector(concepts.idf, mentions, scratch));
     const declared = new Float64Array(D);
     ind.ids.forEach((idv, d) => (declared[d] = p.industries[idv] ?? 0));
     industryVector(ind, doc, declared, w, industry, i * D);
@@ -290,17 +314,35 @@ export function buildTalentFeatures(
   const scratch = conceptScratch(concepts.idf.length);
   const mentions: number[] = [];
   const zh = new Float64Array(N);
+  const an = tokens.tokenizer ? new TextAnalyzer(tokens.tokenizer, text, concepts.lexicon) : null;
+  const lang: [number, number] = [0, 0];
   const levelValue = Object.fromEntries(TALENT_LEVELS.map((l) => [l, w[`level.${l}`]])) as Record<string, number>;
   talents.forEach((t, i) => {
     const descText = talentDescriptionText(t);
     const profText = talentProfileText(t);
-    const descTokens = tokens(descText);
-    const profTokens = tokens(profText);
-    const desc = known?.(descText) ?? vectorize(text, descTokens);
+    let desc: SparseVector;
+    if (an !== null) {
+      an.clear();
+      const a = an.add(descText);
+      const b = an.add(profText);
+      desc = known?.(descText) ?? an.vector(0, a);
+      profRows.push(known?.(profText) ?? an.vector(a, b));
+      mentions.length = 0;
+      an.mentions(0, a, mentions);
+      an.mentions(a, b, mentions);
+      lang[0] = lang[1] = 0;
+      an.language(0, b, lang);
+      zh[i] = lang[1] === 0 ? 0 : lang[0] / lang[1];
+    } else {
+      const descTokens = tokens(descText);
+      const profTokens = tokens(profText);
+      desc = known?.(descText) ?? vectorize(text, descTokens);
+      profRows.push(known?.(profText) ?? vectorize(text, profTokens));
+      mentionsOf(concepts.lexicon, descTokens, profTokens.length > 0 ? profTokens : null, mentions);
+      zh[i] = chineseShare(descTokens, profTokens);
+    }
     descRows.push(desc);
-    profRows.push(known?.(profText) ?? vectorize(text, profTokens));
-    conceptRows.push(conceptVector(concepts.idf, mentionsOf(concepts.lexicon, descTokens, profTokens.length > 0 ? profTokens : null, mentions), scratch));
-    zh[i] = chineseShare(descTokens, profTokens);
+    conceptRows.push(conceptVector(concepts.idf, mentions, scratch));
     let declared: Float64Array | null = null;
     if (t.industries && t.industries.length > 0) {
       declared = new Float64Array(D);

@@ -17,6 +17,7 @@ import { createRowScratch } from '../scoring/kernel.js';
 import { CapacityLedger } from './capacity.js';
 import type { Decisions } from './decisions.js';
 import { applyDecisions, withPins } from './decisions.js';
+import { floorOutcomes, lessPinned } from './floors.js';
 
 export type AssignMode = 'stable' | 'optimal';
 export type Proposer = 'talent' | 'platform';
@@ -44,7 +45,7 @@ export interface Assignment {
   /** free slots and seats left per platform after this run's assignment (the capacity ledger's) */
   slotsLeft: Int32Array;
   seatsLeft: Int32Array;
-  optimal?: Pick<OptimalResult, 'method' | 'bound' | 'boundKind' | 'gap' | 'iterations'>;
+  optimal?: Pick<OptimalResult, 'method' | 'bound' | 'boundKind' | 'gap' | 'iterations' | 'floors'>;
   /** the optimal solver's own time (ms), when a clock was passed; not part of the output record (outputs are byte-identical run to run) */
   solveMs?: number;
   /** the decisions honoured (as given) */
@@ -72,9 +73,12 @@ export function assignPairs(all: PairSet, o: AssignOptions, platformIds: readonl
     // deferred acceptance is stable when seats do not bind; otherwise repair what it left
     if (seatsBind(ps)) matching = resolveBlocking(ps, matching);
   } else {
-    const r = optimalAssignment(ps, o);
+    // floors count pinned placements: the matcher places what the pins leave
+    const floors = decided && o.floors ? lessPinned(o.floors, decided.pinnedPair) : o.floors;
+    const r = optimalAssignment(ps, { ...o, ...(floors ? { floors } : {}) });
     matching = r;
     optimal = { method: r.method, bound: r.bound, boundKind: r.boundKind, gap: r.gap, ...(r.iterations !== undefined ? { iterations: r.iterations } : {}) };
+    if (o.floors && r.floors) optimal.floors = floorOutcomes(decided ? decided.full : ps, decided ? withPins(decided, r.pairOf) : r.pairOf, o.floors);
     solveMs = r.solveMs;
   }
   const full = decided ? decided.full : ps;

@@ -22,6 +22,10 @@ import { optimalBySlots } from './flow.js';
 import { CapacityLedger } from './capacity.js';
 import type { LagrangianProgress } from './lagrangian.js';
 import { lagrangianSeats } from './lagrangian.js';
+import type { AssignmentFloors, FloorOutcome } from './floors.js';
+import { assertFloorsFeasible, floorOutcomes, floorRows, floorStart, floorsMet, hasFloors, lagrangianFloors } from './floors.js';
+import { TalentmatchError } from '../errors.js';
+import { defaultAssignOptions } from '../config/assignment.js';
 
 export interface MilpSolver {
   name: string;
@@ -42,6 +46,8 @@ export interface OptimalOptions {
   maxIterations?: number;
   /** called after each Lagrangian iteration (the CLI prints progress from it) */
   onProgress?: (p: LagrangianProgress) => void;
+  /** assignment floors per industry (./floors.ts): side constraints; infeasible floors throw E_INFEASIBLE */
+  floors?: AssignmentFloors;
 }
 
 export interface OptimalResult extends Matching {
@@ -56,9 +62,11 @@ export interface OptimalResult extends Matching {
   iterations?: number;
   /** the solver's own time (ms), when a clock was passed */
   solveMs?: number;
+  /** with floors: each floor and the talents of its industry placed */
+  floors?: FloorOutcome[];
 }
 
-function lpModel(ps: PairSet, integer: boolean): string {
+function lpModel(ps: PairSet, integer: boolean, floors?: AssignmentFloors): string {
   const E = ps.plat.length;
   const out: string[] = ['Maximize', ' obj:'];
   let line = '';
@@ -90,6 +98,7 @@ function lpModel(ps: PairSet, integer: boolean): string {
     out.push(`${slots} <= ${ps.freeSlots[p]}`);
     if (seats !== ` c${p}:`) out.push(`${seats} <= ${ps.freeSeats[p]}`);
   }
+  if (floors) out.push(...floorRows(ps, floors));
   out.push('Bounds');
   for (let e = 0; e < E; e++) out.push(` 0 <= x${e} <= 1`);
   if (E === 0) out.push(' 0 <= x0 <= 0');
@@ -224,6 +233,7 @@ export function improveBySwaps(ps: PairSet, start: Int32Array, passes = 5): Int3
 }
 
 export function optimalAssignment(ps: PairSet, o: OptimalOptions = {}): OptimalResult {
+  if (hasFloors(o.floors)) return optimalWithFloors(ps, o.floors, o);
   const start = o.now?.();
   const solveMs = () => (start !== undefined && o.now ? { solveMs: o.now() - start } : {});
   if (!seatsBind(ps)) {
@@ -258,4 +268,53 @@ export function optimalAssignment(ps: PairSet, o: OptimalOptions = {}): OptimalR
   const totalScore = total(ps, pairOf);
   const bound = Math.max(lr.bound, totalScore);
   return { pairOf, totalScore, method: 'lagrangian', bound, boundKind: 'lagrangian', gap: bound > 0 ? (bound - totalScore) / bound : 0, iterations: lr.iterations, ...solveMs() };
+}
+
+/**
+ * The optimum with assignment floors (./floors.ts): slot feasibility by max flow (else
+ * E_INFEASIBLE), then the exact MILP with the floor rows when a solver is given and the
+ * instance is small enough, else Lagrangian prices on the floors over the floor-free
+ * optimum (flow or seat-Lagrangian), with the proven bound and the gap.
+ */
+function optimalWithFloors(ps: PairSet, floors: AssignmentFloors, o: OptimalOptions): OptimalResult {
+  const start = o.now?.();
+  const solveMs = () => (start !== undefined && o.now ? { solveMs: o.now() - start } : {});
+  assertFloorsFeasible(ps, floors);
+  const E = ps.plat.length;
+  const timeLimitSec = o.timeLimitSec ?? 30;
+  let incumbent: Int32Array | null = null;
+  if (o.solver && E <= (o.milpMaxPairs ?? 10_000)) {
+    const r = o.solver.solve(lpModel(ps, true, floors), { timeLimitSec });
+    if (r.status === 'Infeasible') {
+      throw new TalentmatchError('E_INFEASIBLE', 'policy.assignmentFloors cannot all be met within the free seats (the MILP proves it; the slots alone would allow them)');
+    }
+    if (r.values.size > 0) {
+      const pairOf = new Int32Array(ps.talents).fill(-1);
+      for (let e = 0; e < E; e++) if ((r.values.get(`x${e}`) ?? 0) > 0.5) pairOf[ps.talentOf[e]] = e;
+      if (r.status === 'Optimal') {
+        const totalScore = total(ps, pairOf);
+        return { pairOf, totalScore, method: 'milp', bound: totalScore, boundKind: 'exact', gap: 0, floors: floorOutcomes(ps, pairOf, floors), ...solveMs() };
+      }
+      if (feasible(ps, pairOf) && floorsMet(ps, pairOf, floors)) incumbent = pairOf;
+    }
+  }
+  const order = fillOrder(ps);
+  const seeded = floorStart(ps, floors, order);
+  const first = incumbent && (!seeded || total(ps, incumbent) >= total(ps, seeded)) ? incumbent : seeded;
+  const inner: OptimalOptions = {
+    maxIterations: defaultAssignOptions.floorInnerIterations,
+    ...(o.targetGap !== undefined ? { targetGap: o.targetGap } : {}),
+  };
+  const lr = lagrangianFloors(ps, floors, first, (adjusted) => optimalAssignment(adjusted, inner), {
+    maxIterations: defaultAssignOptions.floorMaxIterations,
+    targetGap: o.targetGap ?? defaultAssignOptions.lagrangianTargetGap,
+    ...(o.now ? { now: o.now, timeBudgetMs: timeLimitSec * 1000 } : {}),
+  });
+  if (!lr.pairOf) {
+    throw new TalentmatchError('E_INFEASIBLE', 'policy.assignmentFloors: no assignment meeting the floors within the free seats was found (the slots allow them; the heuristic path cannot prove the seats do not: give the optimal mode its MILP on a smaller instance)');
+  }
+  const totalScore = lr.total;
+  const bound = Math.max(lr.bound, totalScore);
+  const gap = bound > 0 ? (bound - totalScore) / bound : 0;
+  return { pairOf: lr.pairOf, totalScore, method: 'lagrangian', bound, boundKind: 'lagrangian', gap, iterations: lr.iterations, floors: floorOutcomes(ps, lr.pairOf, floors), ...solveMs() };
 }

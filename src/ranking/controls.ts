@@ -20,6 +20,9 @@
  *    platform above its floor. Floors that no chain can meet are reported, never
  *    silently dropped. Checked against a MILP (HiGHS) on small instances.
  */
+import type { ScoringModel } from '../scoring/kernel.js';
+import { RowRanker } from './rows.js';
+import { shareCap } from './diversity.js';
 
 export interface CandidateLists {
   talents: number;
@@ -28,6 +31,30 @@ export interface CandidateLists {
   ptr: Int32Array;
   plat: Int32Array;
   score: Float64Array;
+}
+
+/** Every talent's acceptable platforms, best first (score desc, platform index asc): the order `recommend` ranks by. */
+export function candidateListsOf(model: ScoringModel): CandidateLists {
+  const N = model.talents.count;
+  const M = model.platforms.count;
+  const r = new RowRanker(model);
+  const s = r.scratch.score;
+  const ptr = new Int32Array(N + 1);
+  const plat: number[] = [];
+  const score: number[] = [];
+  const row: number[] = [];
+  for (let t = 0; t < N; t++) {
+    r.rank(t);
+    row.length = 0;
+    for (let p = 0; p < M; p++) if (s[p] >= 0) row.push(p);
+    row.sort((a, b) => s[b] - s[a] || a - b);
+    for (const p of row) {
+      plat.push(p);
+      score.push(s[p]);
+    }
+    ptr[t + 1] = plat.length;
+  }
+  return { talents: N, platforms: M, ptr, plat: Int32Array.from(plat), score: Float64Array.from(score) };
 }
 
 /** A talent's shown items: indices into the CandidateLists' pair arrays, best first. */
@@ -56,7 +83,7 @@ export function shownScore(c: CandidateLists, shown: Shown): number {
  * (0, 1]; k >= 1.
  */
 export function capIndustryShare(c: CandidateLists, industryOf: ArrayLike<number>, k: number, share: number): Shown {
-  const cap = Math.max(1, Math.floor(share * k + 1e-9));
+  const cap = shareCap(share, k);
   const out: Shown = [];
   const used = new Map<number, number>();
   for (let t = 0; t < c.talents; t++) {

@@ -20,7 +20,7 @@
  * body of `rank` (the heaps' current k-th best are the pruning thresholds).
  */
 import type { RowScratch, ScoringModel } from '../scoring/kernel.js';
-import { createRowScratch, scoreRow } from '../scoring/kernel.js';
+import { boundRow, createRowScratch, listedCosines, scoreListed, scoreRow, termMaxima } from '../scoring/kernel.js';
 import type { TopKBuffers } from '../vector/topk.js';
 import { createTopK, finalizeRow, offer } from '../vector/topk.js';
 
@@ -39,6 +39,13 @@ export interface RankerOptions {
   idBase?: number;
   /** preference list per talent by its one-sided score: undefined none, 0 every acceptable pair, n the best n */
   prefs?: number;
+  /**
+   * Exact pruning (default false): score fully only the pairs whose upper bound can still
+   * enter a heap (or whose acceptability the bounds leave open). The heaps and `pairs` are
+   * exactly those of the unpruned ranking, but `scratch` then holds scores for the scored
+   * pairs only: for consumers that read the heaps alone. Ignored with `prefs`.
+   */
+  prune?: boolean;
 }
 
 export class RowRanker {
@@ -54,8 +61,15 @@ export class RowRanker {
   readonly prefTop: TopKBuffers;
   /** acceptable pairs seen so far */
   pairs = 0;
+  /** pairs scored in full so far (every acceptable pair without pruning) */
+  scored = 0;
   private readonly keepRows: boolean;
   private readonly idBase: number;
+  private readonly prune: boolean;
+  private readonly termMax: Float32Array | null;
+  private readonly dense: Float64Array | null;
+  private readonly list: Int32Array;
+  private readonly lowTop: TopKBuffers;
 
   constructor(
     readonly model: ScoringModel,
@@ -70,6 +84,12 @@ export class RowRanker {
     this.talentTop = createTopK(this.keepRows ? this.end - this.start : 1, Math.min(o.kTalent ?? 0, M));
     this.platformTop = createTopK(M, o.kPlatform ?? 0);
     this.prefTop = createTopK(1, o.prefs === undefined ? 0 : o.prefs > 0 ? Math.min(o.prefs, M) : M);
+    this.prune = (o.prune ?? false) && this.prefTop.k === 0;
+    this.termMax = this.prune ? termMaxima(model.platforms) : null;
+    this.dense = this.prune ? new Float64Array(model.platforms.docIndex.indptr.length - 1) : null;
+    this.list = new Int32Array(this.prune ? M : 0);
+    // the k best lower bounds of a row (a floor under the talent's k-th best score)
+    this.lowTop = createTopK(1, this.prune ? this.talentTop.k : 0);
   }
 
   /** Row of talent ti in talentTop. */
@@ -79,6 +99,7 @@ export class RowRanker {
 
   /** Scores talent ti (start <= ti < end) and offers its acceptable pairs; returns how many were acceptable. */
   rank(ti: number): number {
+    if (this.prune) return this.rankPruned(ti);
     const s = this.scratch;
     scoreRow(this.model, ti, s);
     const tTop = this.talentTop;
@@ -106,7 +127,82 @@ export class RowRanker {
     if (doT) finalizeRow(tTop, row);
     if (doF) finalizeRow(fTop, 0);
     this.pairs += n;
+    this.scored += n;
     return n;
+  }
+
+  /**
+   * rank() with exact pruning. Bounds first (scoring/kernel.ts boundRow: every term but
+   * text, the text term between 0 and the talent's cosine bound); a pair is scored in full
+   * only when its upper bound can still enter the talent's heap or the platform's heap, or
+   * when the bounds straddle the minimum score (acceptability open). The talent's heap
+   * starts each row empty, so its floor is the k-th best lower bound among pairs known to
+   * be acceptable: a pair whose upper bound is below it has k better pairs. A platform's
+   * floor is its heap's root once full (strictly below it, a pair cannot enter; roots only
+   * rise). Everything scored is offered exactly as in rank(), so the heaps, their tie
+   * order and `pairs` are those of the unpruned ranking.
+   */
+  private rankPruned(ti: number): number {
+    const m = this.model;
+    const s = this.scratch;
+    boundRow(m, ti, s, this.termMax!);
+    const lower = s.lower;
+    const upper = s.upper;
+    const minScore = m.ctx.minScore;
+    const tTop = this.talentTop;
+    const pTop = this.platformTop;
+    const row = this.talentRow(ti);
+    const doT = tTop.k > 0;
+    const doP = pTop.k > 0;
+    tTop.sizes[row] = 0;
+    const M = upper.length;
+    // floor of the talent's k-th best: the k-th largest lower bound of surely acceptable pairs
+    let floorT = -Infinity;
+    if (doT) {
+      const low = this.lowTop;
+      low.sizes[0] = 0;
+      for (let p = 0; p < M; p++) {
+        const lo = lower[p];
+        if (upper[p] >= 0 && lo >= minScore) offer(low, 0, lo, p);
+      }
+      if (low.sizes[0] === low.k) floorT = low.scores[0];
+    }
+    const pk = pTop.k;
+    const pSizes = pTop.sizes;
+    const pScores = pTop.scores;
+    const list = this.list;
+    let n = 0;
+    let sure = 0;
+    for (let p = 0; p < M; p++) {
+      const hi = upper[p];
+      if (hi < 0) continue;
+      if (!((doT && hi >= floorT) || (doP && (pSizes[p] < pk || hi >= pScores[p * pk])))) {
+        // not wanted by either heap: only its acceptability counts
+        if (hi < minScore) continue;
+        if (lower[p] >= minScore) {
+          sure++;
+          continue;
+        }
+      }
+      list[n++] = p;
+    }
+    listedCosines(m, ti, s, this.dense!, list, n);
+    scoreListed(m, ti, s, list, n);
+    const score = s.score;
+    const tid = ti + this.idBase;
+    let acc = 0;
+    for (let j = 0; j < n; j++) {
+      const p = list[j];
+      const x = score[p];
+      if (x < 0) continue;
+      acc++;
+      if (doT) offer(tTop, row, x, p);
+      if (doP) offer(pTop, p, x, tid);
+    }
+    if (doT) finalizeRow(tTop, row);
+    this.pairs += acc + sure;
+    this.scored += n;
+    return acc + sure;
   }
 
   /** Ranks every talent of the range in order (for consumers that keep only the heaps). */

@@ -9,6 +9,7 @@ import type { Engine } from '../engine/engine.js';
 import type { ReferralContext } from '../engine/formatAssignment.js';
 import type { AssignOptions, Assignment } from '../matching/assign.js';
 import { assignIncoming, hostIndex, hostedPairs } from '../engine/hosted.js';
+import { assignmentFloorsOf } from '../engine/floors.js';
 import { explainPair } from '../scoring/explain.js';
 import { noAcceptableReason } from '../matching/whyNot.js';
 import type { Referrals } from '../referrals/referrals.js';
@@ -65,7 +66,9 @@ function side(model: ScoringModel, data: { talents: readonly Talent[]; platforms
   const ps = pairSetFromTable(table, model, o.maxPrefs ?? 0);
   // hosted projects stay where they are hosted, exactly as `match` / `refer` treat them
   const hostOf = hostIndex(data.talents.map((t) => t.hostedBy), new Map(model.platforms.ids.map((id, i) => [id, i])));
-  const assignment = assignIncoming(ps, hostOf, o, model.platforms.ids, (t) => noAcceptableReason(model, t, scratch));
+  // the policy's assignment floors in optimal mode, exactly as `match` applies them
+  const floors = o.mode === 'optimal' ? assignmentFloorsOf(model, data.industries.map((i) => i.id), data.policy) : undefined;
+  const assignment = assignIncoming(ps, hostOf, floors ? { ...o, floors } : o, model.platforms.ids, (t) => noAcceptableReason(model, t, scratch));
   const referrals = buildReferrals({ ...supportInputs(model), hosted: hostedPairs(hostOf, (t, p) => explainPair(model, t, p)) }, assignment, data.policy);
   return {
     model,

@@ -175,7 +175,7 @@ const HAN = /\p{Script=Han}/u;
 const LETTER = /\p{L}/u;
 
 /** 1 for a Han token, 0 for a token of another script with a letter, -1 for no letter (a number). */
-function tokenScript(t: string): number {
+export function tokenScript(t: string): number {
   const c = t.charCodeAt(0);
   // the tokenizer never mixes Han with other characters in a token: the first one decides
   if (c >= 0x4e00 && c <= 0x9fff) return 1;

@@ -22,9 +22,22 @@ import { PorterStemmer } from 'natural/lib/natural/stemmers/index.js';
 import { words as enStopWords } from 'natural/lib/natural/util/stopwords.js';
 import { words as zhStopWords } from 'natural/lib/natural/util/stopwords_zh.js';
 
-const HAN_RUN = /\p{Script=Han}+/gu;
+/** A Han character (the runs handed to the segmenter). */
+export const HAN_CHAR = /^\p{Script=Han}$/u;
+/** No code point below this is Han (U+2E80, the first CJK radical). */
+const FIRST_HAN = 0x2e80;
+/** Per BMP code unit at or above FIRST_HAN: 0 not decided yet, 1 Han, 2 not Han. */
+const hanTable = new Uint8Array(0x10000);
+
+/** Whether a code point is Han (\p{Script=Han}); BMP answers are remembered. */
+function isHan(cp: number): boolean {
+  if (cp > 0xffff) return HAN_CHAR.test(String.fromCodePoint(cp));
+  let k = hanTable[cp];
+  if (k === 0) hanTable[cp] = k = HAN_CHAR.test(String.fromCharCode(cp)) ? 1 : 2;
+  return k === 1;
+}
 /** natural's WordTokenizer pattern (natural/lib/natural/tokenizers/regexp_tokenizer.js) */
-const WORD_GAP = /[^A-Za-zА-Яа-я0-9_]+/;
+export const WORD_GAP = /[^A-Za-zА-Яа-я0-9_]+/;
 
 /**
  * Longest Han run segmented in one piece (UTF-16 units). Longer runs are cut into windows of
@@ -33,7 +46,7 @@ const WORD_GAP = /[^A-Za-zА-Яа-я0-9_]+/;
  */
 export const HAN_WINDOW = 512;
 /** Runs longer than this are not memoised (a memo of huge keys would hold the text twice). */
-const MAX_MEMO_RUN = 2 * HAN_WINDOW;
+export const MAX_MEMO_RUN = 2 * HAN_WINDOW;
 
 export class Tokenizer {
   private readonly segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
@@ -50,27 +63,68 @@ export class Tokenizer {
   }
 
   tokenize(text: string): string[] {
-    const norm = text.normalize('NFKC').toLowerCase();
     const out: string[] = [];
-    let last = 0;
-    for (const m of norm.matchAll(HAN_RUN)) {
-      const start = m.index;
-      if (start > last) this.latin(norm.slice(last, start), out);
-      this.han(m[0], out);
-      last = start + m[0].length;
-    }
-    if (last < norm.length) this.latin(norm.slice(last), out);
+    this.scan(text, {
+      latin: (s, from, to) => {
+        // natural's WordTokenizer is s.split(WORD_GAP) without the empty strings; the length
+        // rule of word() drops those already, so the split is used directly (same tokens,
+        // without the library's array copies: a hot spot of vectorizing 100k profiles)
+        for (const w of s.slice(from, to).split(WORD_GAP)) {
+          const t = this.word(w);
+          if (t !== undefined) out.push(t);
+        }
+      },
+      han: (run) => {
+        for (const t of this.hanTokens(run)) out.push(t);
+      },
+    });
     return out;
   }
 
-  private latin(s: string, out: string[]): void {
-    // natural's WordTokenizer is s.split(WORD_GAP) without the empty strings; the length
-    // rule below drops those already, so the split is used directly (same tokens, without
-    // the library's array copies: a hot spot of vectorizing 100k profiles)
-    for (const w of s.split(WORD_GAP)) {
-      if (w.length < 2 || this.enStop.has(w)) continue;
-      out.push(this.stem(w));
+  /**
+   * The pieces of a text in order, after the tokenizer's normalisation (NFKC, lower case):
+   * each stretch without Han characters to `latin` as `s[from, to)` (split it with
+   * `WORD_GAP` and pass each piece to `word`), each Han run (maximal, as /\p{Script=Han}+/u
+   * matches it) to `han` (pass it to `hanTokens`). `tokenize` is this scan; text/analyzer.ts
+   * caches per surface word on top of it. A scan by character codes: every Han code point
+   * is at or above U+2E80, so most characters are decided by one compare.
+   */
+  scan(text: string, sink: { latin(s: string, from: number, to: number): void; han(run: string): void }): void {
+    const norm = text.normalize('NFKC').toLowerCase();
+    const len = norm.length;
+    let last = 0;
+    let i = 0;
+    while (i < len) {
+      const c = norm.charCodeAt(i);
+      if (c < FIRST_HAN) {
+        i++;
+        continue;
+      }
+      const cp = c >= 0xd800 && c <= 0xdbff ? norm.codePointAt(i)! : c;
+      if (!isHan(cp)) {
+        i += cp > 0xffff ? 2 : 1;
+        continue;
+      }
+      const start = i;
+      i += cp > 0xffff ? 2 : 1;
+      while (i < len) {
+        const d = norm.charCodeAt(i);
+        if (d < FIRST_HAN) break;
+        const q = d >= 0xd800 && d <= 0xdbff ? norm.codePointAt(i)! : d;
+        if (!isHan(q)) break;
+        i += q > 0xffff ? 2 : 1;
+      }
+      if (start > last) sink.latin(norm, last, start);
+      sink.han(norm.slice(start, i));
+      last = i;
     }
+    if (last < len) sink.latin(norm, last, len);
+  }
+
+  /** The token of one piece of a latin stretch (split by WORD_GAP): its stem, or undefined when dropped (short, stop word). */
+  word(w: string): string | undefined {
+    if (w.length < 2 || this.enStop.has(w)) return undefined;
+    return this.stem(w);
   }
 
   private stem(w: string): string {
@@ -83,7 +137,8 @@ export class Tokenizer {
     return s;
   }
 
-  private han(run: string, out: string[]): void {
+  /** The tokens of one Han run (memoised per run). */
+  hanTokens(run: string): readonly string[] {
     let toks = this.runs.get(run);
     if (toks === undefined) {
       const fresh: string[] = [];
@@ -94,7 +149,7 @@ export class Tokenizer {
         this.runs.set(run, toks);
       }
     }
-    for (const t of toks) out.push(t);
+    return toks;
   }
 
   /** The dictionary words of a run, a window at a time; see HAN_WINDOW. */

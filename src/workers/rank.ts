@@ -18,6 +18,7 @@ import { talentFeatures } from '../engine/platformSide.js';
 import type { TalentFeatures, TokenSource } from '../features/build.js';
 import type { ScoringContext } from '../scoring/context.js';
 import { rankRange } from '../ranking/twoWay.js';
+import { talentLinesBytes } from '../engine/format.js';
 import type { PairRows } from '../ranking/rows.js';
 import { collectPairs } from '../ranking/rows.js';
 import type { Recommendations } from '../ranking/twoWay.js';
@@ -41,6 +42,8 @@ export interface RangeTask {
   kPlatform: number;
   /** score with this context instead of the platform side's (same features, other weights) */
   ctx?: ScoringContext;
+  /** the range's talent ids: when given, the worker also writes the range's talent lines (RankResult.text) */
+  talentIds?: string[];
 }
 
 export interface RankResult {
@@ -50,6 +53,8 @@ export interface RankResult {
   /** platform heaps (not finalized), talent ids already global */
   platform: TopKBuffers;
   pairs: number;
+  /** the range's talent lines of `recommend` (UTF-8, one newline each), when the task named its talent ids */
+  text?: Uint8Array;
 }
 
 /** Validated talents as JSON Lines bytes (what a RankTask carries). */
@@ -71,8 +76,12 @@ export function rankTask(side: PlatformSide, task: RankTask, tokens: TokenSource
 
 /** Pure: ranks rows [start, end) of already vectorized talents. */
 export function rankRangeTask(side: PlatformSide, T: TalentFeatures, task: RangeTask): RankResult {
-  const r = rankRange({ ctx: task.ctx ?? side.ctx, talents: T, platforms: side.platforms }, task.start, task.end, task.k, task.kPlatform);
-  return { start: task.start, talent: r.talentTop, platform: r.platformTop, pairs: r.pairs };
+  const m = { ctx: task.ctx ?? side.ctx, talents: T, platforms: side.platforms };
+  const r = rankRange(m, task.start, task.end, task.k, task.kPlatform);
+  const out: RankResult = { start: task.start, talent: r.talentTop, platform: r.platformTop, pairs: r.pairs };
+  // formatting the range's lines here spreads the output's cost over the threads (same bytes: engine/format.ts)
+  if (task.talentIds) out.text = talentLinesBytes(m, task.start, task.talentIds, r.talentTop);
+  return out;
 }
 
 /** Pure: every acceptable pair of rows [start, end) of already vectorized talents. */

@@ -18,6 +18,9 @@ import { packPlatformSide, packTalentFeatures } from './pack.js';
 import type { ChunkPool } from './pool.js';
 import { createChunkPool } from './pool.js';
 import { assembleRanges, ranges } from './rank.js';
+import type { RankResult } from './rank.js';
+import { platformLine, recommendationLines } from '../engine/format.js';
+import { createExplainBuffer } from '../scoring/explain.js';
 import { optionError } from '../errors.js';
 
 export class ThreadedRanker {
@@ -47,6 +50,61 @@ export class ThreadedRanker {
     const ctx = model.ctx === m.ctx ? undefined : model.ctx;
     const jobs = ranges(m.talents.count, this.rangeSize).map(([start, end]) => pool.rankRange({ start, end, k, kPlatform, ...(ctx ? { ctx } : {}) }));
     return assembleRanges(m.talents.count, m.platforms.count, k, kPlatform, await Promise.all(jobs));
+  }
+
+  /**
+   * `recommend`'s JSON Lines (engine/format.ts recommendationLines, the same bytes) as
+   * chunks in order: each range's talent lines are formatted by the worker that ranked it
+   * and written as soon as the ranges before it are; the platform lines follow, from the
+   * merged heaps. `result` resolves to the two-way result once the chunks are consumed.
+   */
+  recommendLines(k: number, kPlatform: number): { chunks: AsyncIterable<string | Uint8Array>; result: Promise<Recommendations> } {
+    const engine = this.engine;
+    const m = engine.model;
+    let resolve!: (r: Recommendations) => void;
+    let reject!: (e: unknown) => void;
+    const result = new Promise<Recommendations>((ok, fail) => {
+      resolve = ok;
+      reject = fail;
+    });
+    result.catch(() => undefined); // surfaced through the chunks' iteration
+    const self = this;
+    async function* chunks(): AsyncGenerator<string | Uint8Array> {
+      try {
+        if (self.threads === 1) {
+          const rec = recommendAll(m, k, kPlatform);
+          for (const line of recommendationLines(engine, rec)) yield line + '\n';
+          resolve(rec);
+          return;
+        }
+        const pool = self.startPool();
+        const jobs = ranges(m.talents.count, self.rangeSize).map(([start, end]) => pool.rankRange({ start, end, k, kPlatform, talentIds: m.talents.ids.slice(start, end) }));
+        for (const j of jobs) j.catch(() => undefined); // each failure surfaces where it is awaited, in order
+        const results: RankResult[] = [];
+        for (const j of jobs) {
+          const r = await j;
+          yield r.text!;
+          r.text = undefined;
+          results.push(r);
+        }
+        const rec = assembleRanges(m.talents.count, m.platforms.count, k, kPlatform, results);
+        const buf = createExplainBuffer();
+        let s = '';
+        for (let pi = 0; pi < m.platforms.count; pi++) {
+          s += platformLine(m, pi, rec, buf) + '\n';
+          if (s.length >= 1 << 16) {
+            yield s;
+            s = '';
+          }
+        }
+        if (s !== '') yield s;
+        resolve(rec);
+      } catch (e) {
+        reject(e);
+        throw e;
+      }
+    }
+    return { chunks: chunks(), result };
   }
 
   /**

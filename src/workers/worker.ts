@@ -18,7 +18,7 @@ import { defaultWorkerOptions } from '../config/workers.js';
 const data = workerData as { pack: PlatformPack; talents?: TalentFeatures };
 const side = unpackPlatformSide(data.pack);
 const cache = new TokenCache(new Tokenizer(), defaultWorkerOptions.tokenCacheSize);
-const tokens = (t: string) => cache.tokens(t);
+const tokens = cache.source();
 
 export default function run(task: ChunkTask): ChunkResult {
   return scoreChunk(side, task, tokens);

@@ -114,3 +114,34 @@ describe('the CLI on hostile input', () => {
     }
   });
 });
+
+describe('writeChunks', () => {
+  it('writes strings and byte chunks back to back, atomically', async () => {
+    const { writeChunks } = await import('../../src/adapters/files/write.js');
+    const d = tmp();
+    const f = join(d, 'out.txt');
+    await writeChunks(f, (async function* () {
+      yield 'ab';
+      yield new TextEncoder().encode('中c\n');
+      yield 'd';
+    })());
+    expect(readFileSync(f, 'utf8')).toBe('ab中c\nd');
+    expect(readdirSync(d)).toEqual(['out.txt']);
+  });
+
+  it("passes the producer's own error on (not as a write error) and leaves no file behind", async () => {
+    const { writeChunks } = await import('../../src/adapters/files/write.js');
+    const { TalentmatchError } = await import('../../src/errors.js');
+    const d = tmp();
+    const f = join(d, 'out.txt');
+    const e = await rejection(
+      writeChunks(f, (async function* () {
+        yield 'partial';
+        throw new TalentmatchError('E_OPTION', 'the producer failed');
+      })()),
+    );
+    expect(e.code).toBe('E_OPTION');
+    expect(e.message).toContain('the producer failed');
+    expect(readdirSync(d)).toEqual([]);
+  });
+});

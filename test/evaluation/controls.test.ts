@@ -1,7 +1,9 @@
 /** evaluateControls: the plain row agrees with `evaluate`; each control keeps its guarantee on engine data and reports its cost. */
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/engine/engine.js';
-import { evaluate } from '../../src/evaluation/evaluate.js';
+import { evaluate, evaluateRanking, relevantPairs, talentLists } from '../../src/evaluation/evaluate.js';
+import { exposureGini } from '../../src/evaluation/metrics.js';
+import { objectiveValue } from '../../src/evaluation/tune.js';
 import { candidateLists, evaluateControls, platformIndustries } from '../../src/evaluation/controls.js';
 import { capIndustryShare, exposureFloor } from '../../src/ranking/controls.js';
 import { generateDistrict } from '../../src/synth/generate.js';
@@ -27,7 +29,13 @@ describe('list controls on engine data', () => {
     expect(rows.map((r) => r.control)).toEqual(['plain top-k', 'industry share <= 0.4', 'exposure floor 3']);
     expect(rows[0].talentNdcg).toBeCloseTo(ev.talent.ndcg, 12);
     expect(rows[0].platformNdcg).toBeCloseTo(ev.platform.ndcg, 12);
-    expect(rows[0].exposureGini).toBeCloseTo(ev.exposureGini, 12);
+    // one exposure measure: evaluate's, the controls table's and tune's penalty (evaluateRanking) are the same number
+    expect(rows[0].exposureGini).toBe(ev.exposureGini);
+    const rec = engine.recommend({ k });
+    expect(exposureGini(engine.model.platforms.count, talentLists(rec))).toBe(ev.exposureGini);
+    expect(evaluateRanking(engine.model, rec, relevantPairs(engine, d.outcomes), k).exposureGini).toBe(ev.exposureGini);
+    const tuned = objectiveValue('talent', 0.5, rows[0].talentNdcg, rows[0].platformNdcg, ev.exposureGini);
+    expect(tuned).toBeCloseTo(rows[0].talentNdcg - 0.5 * rows[0].exposureGini, 12);
     expect(rows[0].scoreLoss).toBe(0);
     const [, cap, floor] = rows;
     expect(cap.industryBalance).toBeLessThanOrEqual(2 / k + 1e-12); // at most floor(0.4 * 5) = 2 of 5 from one industry
@@ -49,5 +57,20 @@ describe('list controls on engine data', () => {
       for (const e of list) n.set(ind[c.plat[e]], (n.get(ind[c.plat[e]]) ?? 0) + 1);
       for (const x of n.values()) expect(x).toBeLessThanOrEqual(2);
     }
+  });
+
+  it('diversity 0 costs nothing; the policy row measures exactly the lists recommend writes under policy.lists', () => {
+    const rows = evaluateControls(engine, d.outcomes, k, { diversity: 0 });
+    expect(rows[1].control).toBe('diversity 0');
+    expect({ ...rows[1], control: '' }).toEqual({ ...rows[0], control: '' });
+    const lists = { industryShare: 0.4, diversity: 0.5 };
+    const withPolicy = createEngine({ industries: d.industries, platforms: d.platforms, talents: d.talents, policy: { ...JIANGDONG_POLICY, minScoreForReferral: 0.2, lists }, outcomes: d.outcomes });
+    const [plain, row] = evaluateControls(withPolicy, d.outcomes, k, { diversity: 0.5, policy: lists }).filter((_, i) => i !== 1);
+    expect(row.control).toBe('policy: share 0.4, div 0.5');
+    const rec = withPolicy.recommend({ k });
+    expect(row.exposureGini).toBe(exposureGini(withPolicy.model.platforms.count, talentLists(rec)));
+    expect(row.talentNdcg).toBe(evaluateRanking(withPolicy.model, rec, relevantPairs(withPolicy, d.outcomes), k).talent.ndcg);
+    expect(row.scoreLoss).toBeGreaterThan(0);
+    expect(row.industryBalance).toBeLessThan(plain.industryBalance);
   });
 });

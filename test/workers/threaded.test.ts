@@ -34,6 +34,36 @@ describe('recommendAsync', () => {
     }
   });
 
+  it('recommendLines: the JSON Lines of recommend(), talent lines formatted by the workers, byte for byte (1, 2, 3 threads, odd ranges)', async () => {
+    const want = inProcess + '\n';
+    for (const [threads, rangeSize] of [
+      [1, 2000],
+      [2, 2000],
+      [3, 29],
+    ] as const) {
+      const r = new ThreadedRanker(engine, { threads, rangeSize });
+      try {
+        const { chunks, result } = r.recommendLines(5, 8);
+        const dec = new TextDecoder();
+        let got = '';
+        let byteChunks = 0;
+        for await (const c of chunks) {
+          if (typeof c === 'string') got += c;
+          else {
+            byteChunks++;
+            got += dec.decode(c);
+          }
+        }
+        expect(got).toBe(want);
+        // one byte chunk per range (threads > 1): the workers wrote the talent lines
+        expect(byteChunks).toBe(threads === 1 ? 0 : Math.ceil(500 / Math.min(rangeSize, Math.ceil(500 / threads))));
+        expect((await result).pairs).toBe(engine.recommend({ k: 5, kPlatform: 8 }).pairs);
+      } finally {
+        await r.destroy();
+      }
+    }
+  });
+
   it('rejects a bad thread count with E_OPTION', async () => {
     await expect(recommendAsync(engine, { threads: 0 })).rejects.toMatchObject({ code: 'E_OPTION' });
     expect(() => resolveThreadOptions({ threads: 257 })).toThrow(/threads must be an integer in \[1, 256\]/);

@@ -24,7 +24,7 @@ export interface ChunkerOptions {
   done: ReadonlySet<number>;
   /** the complete run talents are reused from (undefined: score every talent) */
   baseId: number | undefined;
-  task: Pick<ChunkTask, 'k' | 'kPlatform' | 'maxPrefs'>;
+  task: Pick<ChunkTask, 'k' | 'kPlatform' | 'maxPrefs' | 'lists'>;
   /** true once the run is bound to fail (invalid input without --skip-invalid): nothing more is scored */
   halted: () => boolean;
 }

@@ -27,6 +27,7 @@ import type { InputIssue } from '../../errors.js';
 import { TalentmatchError, inputError } from '../../errors.js';
 import type { AssignOptions } from '../../matching/assign.js';
 import { batchPlatformSide } from '../../engine/platformSide.js';
+import { assertBatchLists } from '../../engine/lists.js';
 import { strongHash } from '../../util/hash.js';
 import { packPlatformSide } from '../../workers/pack.js';
 import type { ChunkDispatcher, DispatchContext } from '../../workers/dispatch.js';
@@ -89,6 +90,7 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
   const assignOpts: AssignOptions = { mode: 'stable', proposer: 'talent', ...o.assign, maxPrefs: o.assign?.maxPrefs ?? DEFAULT_BATCH_MAX_PREFS };
   const cap = o.cap ?? ISSUE_CAP;
   const limits: ReaderLimits = o.limits ?? readerLimits(process.env);
+  assertBatchLists(inputs.policy, assignOpts.mode ?? 'stable');
   const { side, platforms, weights, fingerprint: sideFp } = batchPlatformSide(inputs);
   const M = side.platforms.count;
   // what a talent's stored rows depend on besides its own content; the assignment's mode
@@ -128,7 +130,7 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
       platforms: M,
       done: await store.doneChunks(runId),
       baseId,
-      task: { k, kPlatform: depth, maxPrefs: assignOpts.maxPrefs ?? 0 },
+      task: { k, kPlatform: depth, maxPrefs: assignOpts.maxPrefs ?? 0, ...(inputs.policy.lists ? { lists: inputs.policy.lists } : {}) },
       halted: () => issues.length > 0 && !o.skipInvalid,
     });
     let bytesRead = 0;

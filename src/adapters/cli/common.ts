@@ -40,7 +40,7 @@ export function reportError(e: unknown, io: Io): number {
     } else {
       io.err(`error [${e.code}]: ${escapeControl(e.message)}\n`);
     }
-    return e.code === 'E_OPTION' ? EXIT_USAGE : e.code === 'E_INTERNAL' ? EXIT_INTERNAL : EXIT_INPUT;
+    return e.code === 'E_OPTION' || e.code === 'E_UNSUPPORTED' ? EXIT_USAGE : e.code === 'E_INTERNAL' ? EXIT_INTERNAL : EXIT_INPUT;
   }
   io.err(`internal error: ${escapeControl((e as Error)?.message ?? String(e))}\n`);
   if (process.env.TALENTMATCH_DEBUG) io.err(`${(e as Error)?.stack ?? ''}\n`);

@@ -95,6 +95,10 @@ export function summarizeAssignment(engine: Engine, a: Assignment): string {
     `  assignment ${a.mode}${a.mode === 'stable' ? ` (${a.proposer}-proposing)` : ` (${a.optimal?.method}, gap ${(100 * (a.optimal?.gap ?? 0)).toFixed(2)}% to ${a.optimal?.boundKind}${a.solveMs !== undefined ? `, solved in ${Math.round(a.solveMs)} ms` : ''})`}: ${assigned} assigned, total score ${a.totalScore.toFixed(2)}, blocking pairs ${a.blockingPairs}`,
     `             unassigned ${a.unassigned.length}${hosted > 0 ? ` (${hosted} hosted projects stay with their hosts)` : ''}: ${[...codes.entries()].sort((x, y) => y[1] - x[1]).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'}`,
   ];
+  if (a.optimal?.floors) lines.push(`             assignment floors (placed / required): ${a.optimal.floors.map((f) => `${f.industry} ${f.placed}/${f.min}`).join(', ')}`);
+  if (a.mode === 'stable' && engine.data.policy.assignmentFloors && Object.values(engine.data.policy.assignmentFloors).some((n) => n > 0)) {
+    lines.push('             policy.assignmentFloors apply in optimal mode only (--mode optimal); this stable assignment ignores them');
+  }
   return lines.join('\n') + '\n';
 }
 
@@ -224,4 +228,19 @@ export function controlsTable(rows: readonly import('../../evaluation/controls.j
     );
   }
   return lines.join('\n') + '\n';
+}
+
+/** One stderr line saying which list controls shaped the talents' lists ('' when the policy sets none). */
+export function listControlsNote(policy: import('../../domain/schemas.js').Policy, report: import('../../engine/lists.js').ListControlReport, platformIds: readonly string[]): string {
+  const l = policy.lists;
+  if (!l) return '';
+  const parts: string[] = [];
+  if (l.industryShare !== undefined) parts.push(`industry share <= ${l.industryShare}`);
+  if (l.diversity !== undefined) parts.push(`diversity ${l.diversity}`);
+  const f = report.exposureFloor;
+  if (f) {
+    const unmet = f.unmet.length === 0 ? 'every floor met' : `unmet: ${f.unmet.map((u) => `${platformIds[u.platform]} (${u.missing} short)`).join(', ')}`;
+    parts.push(`exposure floor ${f.floor} on ${f.platformsWithFloor} platforms, score loss ${f.loss.toFixed(3)}, ${unmet}`);
+  }
+  return parts.length === 0 ? '' : `list controls (policy.lists): ${parts.join('; ')}\n`;
 }

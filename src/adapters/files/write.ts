@@ -9,15 +9,20 @@ import { dirname } from 'node:path';
 import { once } from 'node:events';
 import { TalentmatchError } from '../../errors.js';
 
-/** Writes raw string chunks back to back. */
-export async function writeChunks(path: string, chunks: Iterable<string> | AsyncIterable<string>): Promise<void> {
+/** Writes raw chunks back to back (strings as UTF-8, byte arrays as they are). */
+export async function writeChunks(path: string, chunks: Iterable<string> | AsyncIterable<string | Uint8Array>): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   const out = createWriteStream(tmp, { encoding: 'utf8' });
   try {
     let buf = '';
     // returns a promise only when the stream asks to wait (no await per chunk otherwise)
-    const add = (c: string): Promise<unknown> | undefined => {
+    const add = (c: string | Uint8Array): Promise<unknown> | undefined => {
+      if (typeof c !== 'string') {
+        if (buf) out.write(buf);
+        buf = '';
+        return out.write(c) ? undefined : once(out, 'drain');
+      }
       buf += c;
       if (buf.length < 1 << 16) return undefined;
       const ok = out.write(buf);
@@ -25,10 +30,28 @@ export async function writeChunks(path: string, chunks: Iterable<string> | Async
       return ok ? undefined : once(out, 'drain');
     };
     if (Symbol.asyncIterator in chunks) {
-      for await (const c of chunks) await add(c);
+      const it = chunks[Symbol.asyncIterator]();
+      for (;;) {
+        let r: IteratorResult<string | Uint8Array>;
+        try {
+          r = await it.next();
+        } catch (e) {
+          throw new SourceError(e);
+        }
+        if (r.done) break;
+        await add(r.value);
+      }
     } else {
-      for (const c of chunks) {
-        const wait = add(c);
+      const it = chunks[Symbol.iterator]();
+      for (;;) {
+        let r: IteratorResult<string>;
+        try {
+          r = it.next();
+        } catch (e) {
+          throw new SourceError(e);
+        }
+        if (r.done) break;
+        const wait = add(r.value);
         if (wait) await wait;
       }
     }
@@ -39,8 +62,15 @@ export async function writeChunks(path: string, chunks: Iterable<string> | Async
   } catch (e) {
     out.destroy();
     await rm(tmp, { force: true });
+    // a failure of whatever produces the chunks is its own error, not a write error
+    if (e instanceof SourceError) throw e.cause;
     throw new TalentmatchError('E_IO', `${path}: cannot write (${(e as Error).message})`);
   }
+}
+
+/** An error thrown by the chunks' producer (passed on as it is). */
+class SourceError {
+  constructor(readonly cause: unknown) {}
 }
 
 /** Writes lines, each followed by a newline; returns how many. */

@@ -176,7 +176,8 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     if (isTalentmatchError(error)) {
       if (error.code === 'E_INPUT') return reply.code(400).send({ ...issueBody(error.issues, error.message, error.omitted), requestId });
       if (error.code === 'E_UNKNOWN_ID') return reply.code(404).send({ error: 'not_found', message: error.message.length > 200 ? `${error.message.slice(0, 200)}...` : error.message, requestId });
-      if (error.code === 'E_OPTION') return reply.code(400).send({ error: 'bad_request', message: error.message, requestId });
+      if (error.code === 'E_OPTION' || error.code === 'E_UNSUPPORTED') return reply.code(400).send({ error: 'bad_request', message: error.message, requestId });
+      if (error.code === 'E_INFEASIBLE') return reply.code(422).send({ error: 'infeasible', message: error.message, requestId });
     }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send({ error: 'payload_too_large', message: `body larger than ${LIMITS.bodyBytes} bytes`, requestId });
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.code(415).send({ error: 'unsupported_media_type', message: 'send application/json', requestId });

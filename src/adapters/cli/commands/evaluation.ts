@@ -26,7 +26,7 @@ const k = z.number().int().min(1);
 
 const evaluateSchema = dataOptionsSchema
   .extend(threadsSchema.shape)
-  .extend({ k, json: z.boolean(), truth: z.string().optional(), industryShare: z.number().gt(0).max(1).optional(), exposureFloor: z.number().int().min(1).optional() });
+  .extend({ k, json: z.boolean(), truth: z.string().optional(), industryShare: z.number().gt(0).max(1).optional(), exposureFloor: z.number().int().min(1).optional(), diversity: z.number().min(0).max(1).optional() });
 
 /** k of `evaluate --truth` when --k is not given: the issue's recall@5. */
 const TRUTH_K = 5;
@@ -37,6 +37,12 @@ const share = (v: string): number => {
   return x;
 };
 
+const weight = (v: string): number => {
+  const x = Number(v);
+  if (!(x >= 0 && x <= 1) || v.trim() === '') throw optionError(`--diversity must be a number in [0, 1], got ${JSON.stringify(v)}`);
+  return x;
+};
+
 export function evaluateCommand(program: Command, { io, done }: Cli): void {
   addDataOptions(
     addThreadsOption(
@@ -44,7 +50,8 @@ export function evaluateCommand(program: Command, { io, done }: Cli): void {
         .option('--json', 'print JSON instead of a table', false)
         .option('--truth <file>', 'planted truth (truth.jsonl: fits and languages); reports recall@k of the fits per language group of talents and of platforms (k defaults to 5 here)')
         .option('--industry-share <x>', "list control: at most this share of a talent's top-k from one industry, (0, 1]; reports its cost and gain", share)
-        .option('--exposure-floor <m>', "list control: every platform with room in at least m talents' top-k; reports its cost and gain", parsePositiveInt('--exposure-floor', 1000)),
+        .option('--exposure-floor <m>', "list control: every platform with room in at least m talents' top-k; reports its cost and gain", parsePositiveInt('--exposure-floor', 1000))
+        .option('--diversity <w>', "list control: MMR diversity weight in [0, 1] over each talent's list; reports its cost and gain", weight),
     ),
   ).action(async (raw: unknown, cmd: Command) => {
     const o = parseOptions(evaluateSchema, raw);
@@ -64,7 +71,13 @@ export function evaluateCommand(program: Command, { io, done }: Cli): void {
     const outcomes = loaded.dataset.outcomes ?? [];
     const rec = await withRanker(engine, o.threads, (r) => r.recommend(o.k, o.k));
     const ev = evaluate(engine, outcomes, o.k, rec);
-    const wanted = { ...(o.industryShare !== undefined ? { industryShare: o.industryShare } : {}), ...(o.exposureFloor !== undefined ? { exposureFloor: o.exposureFloor } : {}) };
+    const lists = engine.data.policy.lists;
+    const wanted = {
+      ...(o.industryShare !== undefined ? { industryShare: o.industryShare } : {}),
+      ...(o.exposureFloor !== undefined ? { exposureFloor: o.exposureFloor } : {}),
+      ...(o.diversity !== undefined ? { diversity: o.diversity } : {}),
+      ...(lists && (lists.industryShare !== undefined || (lists.diversity ?? 0) > 0 || lists.exposureFloor !== undefined) ? { policy: lists } : {}),
+    };
     const controls = Object.keys(wanted).length > 0 ? evaluateControls(engine, outcomes, o.k, wanted) : undefined;
     if (o.json) io.out(JSON.stringify(controls ? { ...ev, controls } : ev, null, 2) + '\n');
     else io.out(evaluationTable(ev, outcomes.length) + (controls ? controlsTable(controls, o.k) : ''));

@@ -2,7 +2,9 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { recommendationLines, scoreCsvLines, scoreCsvLinesFrom } from '../../../engine/format.js';
-import { writeLines } from '../../files/write.js';
+import { applyListControls, hasListControls } from '../../../engine/lists.js';
+import { writeChunks, writeLines } from '../../files/write.js';
+import { listControlsNote } from '../render.js';
 import { EXIT_OK } from '../common.js';
 import type { Cli } from '../common.js';
 import { engineFor, load, withRanker } from '../load.js';
@@ -24,8 +26,24 @@ export function recommendCommand(program: Command, { io, done }: Cli): void {
     const o = parseOptions(recommendSchema, raw);
     const loaded = await load(o, true, io);
     const engine = engineFor(loaded, o);
-    const rec = await withRanker(engine, o.threads, (r) => r.recommend(engine.options.topK, engine.options.topKPlatform));
-    const n = await writeLines(o.out, recommendationLines(engine, rec));
+    const policy = engine.data.policy;
+    let rec;
+    if (hasListControls(policy)) {
+      // policy.lists: the talents' lists are chosen after ranking (engine/lists.ts), then written
+      const ranked = await withRanker(engine, o.threads, (r) => r.recommend(engine.options.topK, engine.options.topKPlatform));
+      const controlled = applyListControls(engine.model, policy, ranked);
+      rec = controlled.rec;
+      await writeLines(o.out, recommendationLines(engine, rec));
+      io.err(listControlsNote(policy, controlled.report, engine.model.platforms.ids));
+    } else {
+      // the ranker streams the lines: workers format their ranges' talent lines (same bytes for any thread count)
+      rec = await withRanker(engine, o.threads, async (r) => {
+        const { chunks, result } = r.recommendLines(engine.options.topK, engine.options.topKPlatform);
+        await writeChunks(o.out, chunks);
+        return result;
+      });
+    }
+    const n = engine.model.talents.count + engine.model.platforms.count;
     io.err(`wrote ${n} lines (${engine.model.talents.count} talents, ${engine.model.platforms.count} platforms, ${rec.pairs} acceptable pairs) to ${o.out}\n`);
     done(EXIT_OK);
   });

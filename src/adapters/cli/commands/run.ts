@@ -9,7 +9,8 @@ import { EXIT_OK } from '../common.js';
 import type { Cli } from '../common.js';
 import { engineFor, load, withRanker, writeReport } from '../load.js';
 import { solverProgress, addAssignOptions, addDataOptions, addThreadsOption, addTopOptions, assignOptions, assignSchema, dataOptionsSchema, parseOptions, threadsSchema, topSchema } from '../options.js';
-import { summarize } from '../render.js';
+import { listControlsNote, summarize } from '../render.js';
+import { applyListControls } from '../../../engine/lists.js';
 
 const schema = dataOptionsSchema.extend(assignSchema.shape).extend(topSchema.shape).extend(threadsSchema.shape).extend({ out: z.string() });
 
@@ -33,7 +34,8 @@ export function runCommand(program: Command, { io, done }: Cli): void {
     const scorePath = join(dir, 'scores.csv');
     let t3 = 0;
     const { rec, records } = await withRanker(engine, o.threads, async (r) => {
-      const rec = await r.recommend(engine.options.topK, engine.options.topKPlatform);
+      const { rec, report } = applyListControls(engine.model, engine.data.policy, await r.recommend(engine.options.topK, engine.options.topKPlatform));
+      io.err(listControlsNote(engine.data.policy, report, engine.model.platforms.ids));
       t3 = performance.now();
       const records = [...recommendationRecords(engine, rec)];
       await writeLines(recPath, records.map((x) => JSON.stringify(x)));
