@@ -1,6 +1,6 @@
 /**
  * npm run bench: runs every scenario, prints a table and writes
- * bench/results/<date>-<machine>.json. Select scenarios with TM_BENCH=vectorize,score,stable,optimal,batch,api (stream, queue and store opt in); sizes with TM_BENCH_SIZES=10k,100k.
+ * bench/results/<date>-<machine>.json. Select scenarios with TM_BENCH=vectorize,score,stable,optimal,batch,api (stream, queue, store and incremental opt in); sizes with TM_BENCH_SIZES=10k,100k.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { calibrate, machine, printTable } from './harness.js';
@@ -14,6 +14,7 @@ import * as batch from './batch.bench.js';
 import * as api from './api.bench.js';
 import * as queue from './queue.bench.js';
 import * as store from './store.bench.js';
+import * as incremental from './incremental.bench.js';
 
 const scenarios: Record<string, { run: (calibMs: number) => CaseResult[] | Promise<CaseResult[]> }> = {
   vectorize,
@@ -25,11 +26,13 @@ const scenarios: Record<string, { run: (calibMs: number) => CaseResult[] | Promi
   api,
   queue,
   store,
+  incremental,
 };
 
 // the 1M-talent stream takes minutes and ~0.5 GB of disk, the queue needs redis-server, the
-// store comparison starts PostgreSQL: opt in with TM_BENCH=stream / queue / store
-const optIn = new Set(['stream', 'queue', 'store']);
+// store comparison starts PostgreSQL, the incremental delta runs the batch five times: opt in
+// with TM_BENCH=stream / queue / store / incremental
+const optIn = new Set(['stream', 'queue', 'store', 'incremental']);
 const pick = process.env.TM_BENCH?.split(',') ?? Object.keys(scenarios).filter((s) => !optIn.has(s));
 const calibMs = calibrate();
 const m = machine();

@@ -8,4 +8,28 @@ export const defaultBatchOptions = {
   maxPrefs: 50,
   /** how long a distributed worker holds a queued chunk before another may take it (ms) */
   lockMs: 30_000,
+  /**
+   * complete snapshots kept in the database after a run publishes (older complete runs and
+   * failed runs are deleted; running runs are never touched). 7: a week of nightly runs to
+   * diff against or serve from, at ~14 MB per fixture-sized run. `--keep N` overrides.
+   */
+  keep: 7,
+  /**
+   * reserve depth of each platform's talent list, as a multiple of the talents a platform
+   * line shows: the deeper list lets the next run reuse unchanged talents' candidates when
+   * some listed talents changed or left (engine/candidates.ts).
+   */
+  reserveFactor: 3,
+  /** progress lines: at most one every this many ms (plain, non-terminal output) */
+  progressEveryMs: 2_000,
+  /**
+   * with --queue: after this long (ms) without a chunk taken or finished, the progress says
+   * "waiting for workers" (and repeats it at this interval). `--idle-warn-ms` overrides.
+   */
+  idleWarnMs: 30_000,
 } as const;
+
+/** Entries kept per platform in the batch's reserve for a platform line of `kPlatform` talents. */
+export function reserveDepth(kPlatform: number): number {
+  return Math.max(1, kPlatform) * defaultBatchOptions.reserveFactor;
+}

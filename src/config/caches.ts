@@ -7,6 +7,8 @@ export const defaultCacheSizes = {
   engineTokens: 50_000,
   /** each worker thread's token cache (entries): a worker sees one chunk of talents at a time. */
   workerTokens: 5_000,
+  /** the batch's token cache for the platform side (entries): the platforms and industries of one run. */
+  sideTokens: 10_000,
   /** the API's cache of vectorized inline talent profiles (entries; platforms keep a quarter, at least 16). */
   liveProfiles: 1_000,
 } as const;

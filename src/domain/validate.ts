@@ -148,18 +148,86 @@ class FollowOns {
   }
 }
 
+/** The issue of a record whose id was already used earlier in its file (one rule for every reader). */
+export function duplicateIdIssue(at: SourceRef, first: SourceRef, id: string): InputIssue {
+  const firstWhere = first.line !== undefined ? `line ${first.line}` : `index ${first.index}`;
+  return { ...at, path: 'id', expected: `an id unique within the file (first used at ${firstWhere})`, got: renderValue(id) };
+}
+
 function duplicates<T extends { id: string }>(records: readonly Located<T>[], out: InputIssue[]): Set<string> {
   const seen = new Map<string, SourceRef>();
   for (const r of records) {
     const first = seen.get(r.value.id);
-    if (first) {
-      const firstWhere = first.line !== undefined ? `line ${first.line}` : `index ${first.index}`;
-      out.push({ ...r.at, path: 'id', expected: `an id unique within the file (first used at ${firstWhere})`, got: renderValue(r.value.id) });
-    } else {
-      seen.set(r.value.id, r.at);
-    }
+    if (first) out.push(duplicateIdIssue(r.at, first, r.value.id));
+    else seen.set(r.value.id, r.at);
   }
   return new Set(seen.keys());
+}
+
+/** What a talent's references are checked against. */
+export interface TalentRefs {
+  industryIds: ReadonlySet<string>;
+  /** absent: the platforms are not known (exclusions and hosts are not checked) */
+  platformIds?: ReadonlySet<string>;
+  /** platforms that failed their own schema: a reference to one is a follow-on, not a new issue */
+  rejectedPlatforms?: ReadonlySet<string>;
+}
+
+/**
+ * The contract's rules for one talent's references (written once; the whole-dataset check
+ * and the streaming batch reader both call it): industry ids of the taxonomy, exclusions
+ * and host naming existing platforms. Issues go to `out`; references to rejected platforms
+ * go to `follow` when given.
+ */
+export function talentReferenceIssues(t: Talent, at: SourceRef, refs: TalentRefs, out: InputIssue[], follow?: FollowOns): void {
+  t.industries?.forEach((ind, i) => {
+    if (!refs.industryIds.has(ind)) out.push({ ...at, path: `industries[${i}]`, expected: `an industry id of the taxonomy (${[...refs.industryIds].join(', ')})`, got: renderValue(ind) });
+  });
+  const platformIds = refs.platformIds;
+  if (!platformIds) return;
+  t.excludePlatforms?.forEach((p, i) => {
+    if (!platformIds.has(p) && follow && refs.rejectedPlatforms?.has(p)) follow.add(at, `excludePlatforms[${i}]`, 'excludePlatforms', 'talent exclusion', 'platform', p);
+    else if (!platformIds.has(p)) out.push({ ...at, path: `excludePlatforms[${i}]`, expected: 'an existing platform id', got: renderValue(p) });
+  });
+  const host = t.hostedBy;
+  if (host !== undefined && !platformIds.has(host)) out.push({ ...at, path: 'hostedBy', expected: 'an existing platform id', got: renderValue(host) });
+}
+
+/**
+ * The talent rules for a stream (the batch reads talents line by line and never holds them
+ * all): unique ids, references (talentReferenceIssues) and the hosted projects' tally
+ * against their hosts' counts, which is known only once the stream ends (`hostedIssues`).
+ * Same rules and messages as checkCrossRecords on a whole file.
+ */
+export class TalentStreamRules {
+  private readonly seen = new Map<string, SourceRef>();
+  private readonly tally = new HostedTally();
+  constructor(private readonly refs: TalentRefs) {}
+
+  /**
+   * The issues of one schema-valid talent. Every schema-valid talent counts, as in the
+   * whole-file check: its id for the duplicate check (first occurrence) and, if hosted, its
+   * host's tally — also when it has issues of its own (then it is reported or skipped).
+   */
+  check(t: Talent, at: SourceRef): InputIssue[] {
+    const out: InputIssue[] = [];
+    const first = this.seen.get(t.id);
+    if (first !== undefined) out.push(duplicateIdIssue(at, first, t.id));
+    else this.seen.set(t.id, at);
+    talentReferenceIssues(t, at, this.refs, out);
+    this.tally.add(t, at);
+    return out;
+  }
+
+  /** Hosted projects against their hosts' counts (call once every talent is read). */
+  hostedIssues(platforms: readonly Located<Platform>[]): InputIssue[] {
+    return this.tally.issues(platforms);
+  }
+
+  /** Frees the ids seen (the duplicate check is over). */
+  forget(): void {
+    this.seen.clear();
+  }
 }
 
 /**
@@ -188,19 +256,8 @@ export function checkCrossRecords(input: CrossRecordInput): InputIssue[] {
       });
     }
   }
-  for (const t of input.talents ?? []) {
-    t.value.industries?.forEach((ind, i) => {
-      if (!known(ind)) out.push({ ...t.at, path: `industries[${i}]`, expected: `an industry id of the taxonomy (${industryList})`, got: renderValue(ind) });
-    });
-    if (platformIds) {
-      t.value.excludePlatforms?.forEach((p, i) => {
-        if (!platformIds.has(p) && rejectedP?.has(p)) follow.add(t.at, `excludePlatforms[${i}]`, 'excludePlatforms', 'talent exclusion', 'platform', p);
-        else if (!platformIds.has(p)) out.push({ ...t.at, path: `excludePlatforms[${i}]`, expected: 'an existing platform id', got: renderValue(p) });
-      });
-      const host = t.value.hostedBy;
-      if (host !== undefined && !platformIds.has(host)) out.push({ ...t.at, path: 'hostedBy', expected: 'an existing platform id', got: renderValue(host) });
-    }
-  }
+  const refs: TalentRefs = { industryIds, ...(platformIds ? { platformIds } : {}), ...(rejectedP ? { rejectedPlatforms: rejectedP } : {}) };
+  for (const t of input.talents ?? []) talentReferenceIssues(t.value, t.at, refs, out, follow);
   if (input.platforms && input.talents) {
     const tally = new HostedTally();
     for (const t of input.talents) tally.add(t.value, t.at);

@@ -5,7 +5,12 @@
  * what makes their outputs identical.
  */
 import type { Industry, Platform, Policy, Talent } from '../domain/schemas.js';
-import type { Weights } from '../config/weights.js';
+import type { Weights, WeightsInput } from '../config/weights.js';
+import { resolveWeights } from '../config/weights.js';
+import { defaultCacheSizes } from '../config/caches.js';
+import { Tokenizer } from '../text/tokenize.js';
+import { TokenCache } from '../text/cache.js';
+import { strongHash } from '../util/hash.js';
 import type { TextModel } from '../text/tfidf.js';
 import type { ConceptModel, IndustryModel, KnownVectors, PlatformFeatures, TalentFeatures, TokenSource } from '../features/build.js';
 import { buildIndustryModel, buildPlatformFeatures, buildTalentFeatures, fitConceptModel, fitReferenceModel, industryPriorities } from '../features/build.js';
@@ -68,4 +73,28 @@ export function buildPlatformSide(industries: readonly Industry[], platforms: re
 /** Talent feature arrays for a list of talents (sorted by id) against a platform side. */
 export function talentFeatures(side: PlatformSide, talents: readonly Talent[], tokens: TokenSource, known?: KnownVectors): TalentFeatures {
   return buildTalentFeatures(talents, side.text, side.industry, side.concepts, tokens, side.weights, side.platformIndex, side.excludedBy, known);
+}
+
+/** What a batch run's platform side is built from (the talents are streamed apart). */
+export interface SideInputs {
+  industries: readonly Industry[];
+  platforms: readonly Platform[];
+  policy: Policy;
+  weights?: WeightsInput;
+}
+
+/**
+ * The platform side of a batch run and its fingerprint (the coordinator and every queue
+ * worker compute it alike, and a worker refuses chunks of another side). The fingerprint
+ * covers occupancy too: the capacity term and the free-slot / free-seat rule are part of
+ * every pair's score (scoring/terms.ts capacityTerm, scoring/acceptability.ts hasRoom), so
+ * a talent's stored rows are valid only under the same occupancy.
+ */
+export function batchPlatformSide(inputs: SideInputs) {
+  const platforms = [...inputs.platforms].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const weights = resolveWeights(inputs.weights);
+  const cache = new TokenCache(new Tokenizer(), defaultCacheSizes.sideTokens);
+  const side = buildPlatformSide(inputs.industries, platforms, inputs.policy, weights, (t) => cache.tokens(t));
+  const fingerprint = strongHash(JSON.stringify({ industries: inputs.industries, platforms, policy: inputs.policy, weights }));
+  return { side, platforms, weights, fingerprint };
 }

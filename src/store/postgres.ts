@@ -324,26 +324,26 @@ export class PostgresStore implements SnapshotStore {
         });
         await db.query(`INSERT INTO tm_talent_recs (run_id, talent_id, chunk_id, hash, line, prefs, meta) VALUES ${values.join(', ')}`, params);
       }
+      // per-talent reuse: the unchanged talents' rows copied from the base run, in this transaction
+      const reused = c.reusedFrom?.talentIds ?? [];
+      for (let i = 0; i < reused.length; i += ROWS_PER_INSERT) {
+        await db.query(
+          'INSERT INTO tm_talent_recs (run_id, talent_id, chunk_id, hash, line, prefs, meta) SELECT $1, talent_id, $2, hash, line, prefs, meta FROM tm_talent_recs WHERE run_id = $3 AND talent_id = ANY($4::text[])',
+          [c.runId, c.chunkId, c.reusedFrom!.runId, reused.slice(i, i + ROWS_PER_INSERT)],
+        );
+      }
       return true;
     });
   }
 
-  async reuseChunk(runId: number, chunkId: number, baseRunId: number, key: string, startLine: number, endLine: number): Promise<boolean> {
-    const base = (await this.q<{ chunk_id: number }>('SELECT chunk_id FROM tm_chunks WHERE run_id = $1 AND chunk_key = $2 LIMIT 1', [baseRunId, key]))[0];
-    if (!base) return false;
-    await this.tx(async (db) => {
-      await db.query('INSERT INTO tm_talent_recs (run_id, talent_id, chunk_id, hash, line, prefs, meta) SELECT $1, talent_id, $2, hash, line, prefs, meta FROM tm_talent_recs WHERE run_id = $3 AND chunk_id = $4', [
-        runId,
-        chunkId,
-        baseRunId,
-        base.chunk_id,
-      ]);
-      await db.query(
-        'INSERT INTO tm_chunks (run_id, chunk_id, chunk_key, start_line, end_line, talents, pairs, reused, candidates) SELECT $1, $2, chunk_key, $3, $4, talents, pairs, 1, candidates FROM tm_chunks WHERE run_id = $5 AND chunk_id = $6',
-        [runId, chunkId, startLine, endLine, baseRunId, base.chunk_id],
-      );
-    });
-    return true;
+  /** The content hash of a talent's rows in a run, or undefined (per-talent reuse compares it with the new record's). */
+  async talentHash(runId: number, talentId: string): Promise<string | undefined> {
+    return (await this.q<{ hash: string }>('SELECT hash FROM tm_talent_recs WHERE run_id = $1 AND talent_id = $2', [runId, talentId]))[0]?.hash;
+  }
+
+  /** Empties a complete run's chunk checkpoints' candidates (needed only to finish or resume it; the run keeps its merged reserve). */
+  async dropChunkCandidates(runId: number): Promise<void> {
+    await this.q(`UPDATE tm_chunks SET candidates = ''::bytea WHERE run_id = $1`, [runId]);
   }
 
   async chunkStats(runId: number): Promise<ChunkStats> {
@@ -451,11 +451,27 @@ export class PostgresStore implements SnapshotStore {
     });
   }
 
-  async prune(keep: number): Promise<number[]> {
+  /** Deletes a run that is not complete, rows and all (a batch attempt redone at once). */
+  async discard(runId: number): Promise<void> {
+    if ((await this.run(runId))?.status === 'complete') throw new TalentmatchError('E_INTERNAL', `run ${runId} is complete: discard() deletes only unfinished runs`);
+    await this.tx(async (db) => {
+      for (const t of ['tm_talent_recs', 'tm_chunks', 'tm_platform_recs', 'tm_artifacts']) await db.query(`DELETE FROM ${t} WHERE run_id = $1`, [runId]);
+      await db.query(`DELETE FROM tm_runs WHERE id = $1 AND status <> 'complete'`, [runId]);
+    });
+  }
+
+  /**
+   * Retention, as the SQLite store: keeps the newest `keep` complete runs and the runs in
+   * `protect`; deletes older complete runs and failed runs older than the oldest run kept.
+   * Never touches running runs. One transaction.
+   */
+  async prune(keep: number, protect: readonly number[] = []): Promise<number[]> {
     return this.tx(async (db) => {
       const complete = (await db.query<{ id: number }>(`SELECT id FROM tm_runs WHERE status = 'complete' ORDER BY id DESC`)).rows.map((r) => r.id);
-      const failed = (await db.query<{ id: number }>(`SELECT id FROM tm_runs WHERE status = 'failed'`)).rows.map((r) => r.id);
-      const gone = [...complete.slice(keep), ...failed].sort((a, b) => a - b);
+      const kept = [...complete.slice(0, keep), ...protect];
+      const oldestKept = kept.length > 0 ? Math.min(...kept) : Number.MAX_SAFE_INTEGER;
+      const failed = (await db.query<{ id: number }>(`SELECT id FROM tm_runs WHERE status = 'failed' AND id < $1`, [Math.min(oldestKept, 2_147_483_647)])).rows.map((r) => r.id);
+      const gone = [...complete.slice(keep), ...failed].filter((id) => !protect.includes(id)).sort((a, b) => a - b);
       if (gone.length > 0) {
         for (const t of ['tm_talent_recs', 'tm_chunks', 'tm_platform_recs', 'tm_artifacts']) await db.query(`DELETE FROM ${t} WHERE run_id = ANY($1::int[])`, [gone]);
         await db.query('DELETE FROM tm_runs WHERE id = ANY($1::int[])', [gone]);

@@ -180,27 +180,24 @@ export class Store implements SnapshotStore {
       'INSERT INTO chunks (run_id, chunk_id, chunk_key, start_line, end_line, talents, pairs, reused, candidates) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const exists = this.db.prepare('SELECT 1 FROM chunks WHERE run_id = ? AND chunk_id = ?');
+    const copy = this.prep('INSERT INTO talent_recs (run_id, talent_id, chunk_id, hash, line, prefs, meta) SELECT ?, talent_id, ?, hash, line, prefs, meta FROM talent_recs WHERE run_id = ? AND talent_id = ?');
     return this.db.transaction(() => {
       if (exists.get(c.runId, c.chunkId)) return false;
       for (const r of c.rows) ins.run(c.runId, r.talentId, c.chunkId, r.hash, r.line, r.prefs, r.meta);
+      for (const id of c.reusedFrom?.talentIds ?? []) copy.run(c.runId, c.chunkId, c.reusedFrom!.runId, id);
       chunk.run(c.runId, c.chunkId, c.key, c.startLine, c.endLine, c.talents, c.pairs, c.reused ? 1 : 0, c.candidates);
       return true;
     })();
   }
 
-  /** Copies a chunk of an earlier run (same key) into this run, with its checkpoint, in one transaction. Returns false if absent. */
-  reuseChunk(runId: number, chunkId: number, baseRunId: number, key: string, startLine: number, endLine: number): boolean {
-    const base = this.db.prepare('SELECT chunk_id FROM chunks WHERE run_id = ? AND chunk_key = ? LIMIT 1').get(baseRunId, key) as { chunk_id: number } | undefined;
-    if (!base) return false;
-    this.db.transaction(() => {
-      this.db
-        .prepare('INSERT INTO talent_recs (run_id, talent_id, chunk_id, hash, line, prefs, meta) SELECT ?, talent_id, ?, hash, line, prefs, meta FROM talent_recs WHERE run_id = ? AND chunk_id = ?')
-        .run(runId, chunkId, baseRunId, base.chunk_id);
-      this.db
-        .prepare('INSERT INTO chunks (run_id, chunk_id, chunk_key, start_line, end_line, talents, pairs, reused, candidates) SELECT ?, ?, chunk_key, ?, ?, talents, pairs, 1, candidates FROM chunks WHERE run_id = ? AND chunk_id = ?')
-        .run(runId, chunkId, startLine, endLine, baseRunId, base.chunk_id);
-    })();
-    return true;
+  /** The content hash of a talent's rows in a run, or undefined (per-talent reuse compares it with the new record's). */
+  talentHash(runId: number, talentId: string): string | undefined {
+    return this.prep('SELECT hash FROM talent_recs WHERE run_id = ? AND talent_id = ?').pluck().get(runId, talentId) as string | undefined;
+  }
+
+  /** Empties a complete run's chunk checkpoints' candidates (needed only to finish or resume it; the run keeps its merged reserve). */
+  dropChunkCandidates(runId: number): void {
+    this.db.prepare(`UPDATE chunks SET candidates = x'' WHERE run_id = ?`).run(runId);
   }
 
   /** Totals over a run's checkpointed chunks. */
@@ -273,17 +270,31 @@ export class Store implements SnapshotStore {
     this.db.prepare(`UPDATE runs SET status = 'failed', finished_at = ?, summary = ? WHERE id = ?`).run(finishedAt, JSON.stringify({ error: why }), runId);
   }
 
+  /** Deletes a run that is not complete, rows and all (a batch attempt redone at once). */
+  discard(runId: number): void {
+    if (this.run(runId)?.status === 'complete') throw new TalentmatchError('E_INTERNAL', `run ${runId} is complete: discard() deletes only unfinished runs`);
+    this.deleteRunData(runId);
+    this.db.prepare('DELETE FROM runs WHERE id = ?').run(runId);
+  }
+
   private deleteRunData(runId: number): void {
     this.db.transaction(() => {
       for (const t of ['talent_recs', 'chunks', 'platform_recs', 'artifacts']) this.db.prepare(`DELETE FROM ${t} WHERE run_id = ?`).run(runId);
     })();
   }
 
-  /** Keeps the newest `keep` complete runs; deletes older complete and failed runs entirely. Never touches running runs. */
-  prune(keep: number): number[] {
+  /**
+   * Retention: keeps the newest `keep` complete runs (by id) and the runs in `protect` (the
+   * run just published, which an older resumed run may be); deletes older complete runs,
+   * and failed runs older than the oldest complete run kept (a failed run holds only its
+   * error). Never touches running runs (an interrupted run stays resumable).
+   */
+  prune(keep: number, protect: readonly number[] = []): number[] {
     const complete = this.db.prepare(`SELECT id FROM runs WHERE status = 'complete' ORDER BY id DESC`).pluck().all() as number[];
-    const failed = this.db.prepare(`SELECT id FROM runs WHERE status = 'failed'`).pluck().all() as number[];
-    const gone = [...complete.slice(keep), ...failed];
+    const kept = [...complete.slice(0, keep), ...protect];
+    const oldestKept = kept.length > 0 ? Math.min(...kept) : Infinity;
+    const failed = this.db.prepare(`SELECT id FROM runs WHERE status = 'failed' AND id < ?`).pluck().all(oldestKept === Infinity ? Number.MAX_SAFE_INTEGER : oldestKept) as number[];
+    const gone = [...complete.slice(keep), ...failed].filter((id) => !protect.includes(id));
     for (const id of gone) {
       this.deleteRunData(id);
       this.db.prepare('DELETE FROM runs WHERE id = ?').run(id);

@@ -48,6 +48,8 @@ export interface ChunkRowIn {
   reused: boolean;
   candidates: Buffer;
   rows: { talentId: string; hash: string; line: string; prefs: Buffer; meta: string }[];
+  /** talents of the chunk copied unchanged from an earlier complete run (per-talent reuse), in the same transaction */
+  reusedFrom?: { runId: number; talentIds: readonly string[] };
 }
 
 export interface ChunkStats {
@@ -84,7 +86,10 @@ export interface SnapshotStore {
   // ---- chunks (the batch's checkpoints) ----
   doneChunks(runId: number): Awaitable<Set<number>>;
   writeChunk(c: ChunkRowIn): Awaitable<boolean>;
-  reuseChunk(runId: number, chunkId: number, baseRunId: number, key: string, startLine: number, endLine: number): Awaitable<boolean>;
+  /** The content hash of a talent's rows in a run, or undefined (per-talent reuse compares it with the new record's). */
+  talentHash(runId: number, talentId: string): Awaitable<string | undefined>;
+  /** Empties a complete run's chunk checkpoints' candidates (needed only to finish or resume it; the run keeps its merged reserve). */
+  dropChunkCandidates(runId: number): Awaitable<void>;
   chunkStats(runId: number): Awaitable<ChunkStats>;
   candidateBlobs(runId: number): Rows<Buffer>;
   talentPrefs(runId: number): Rows<TalentPrefsRow>;
@@ -100,8 +105,14 @@ export interface SnapshotStore {
   /** Platform lines, artifacts and the `complete` status in one transaction: the snapshot appears whole. */
   complete(runId: number, platformLines: { id: string; line: string }[], artifacts: Record<string, Iterable<string>>, finishedAt: string, summary: string): Awaitable<void>;
   fail(runId: number, finishedAt: string, why: string): Awaitable<void>;
-  /** Keeps the newest `keep` complete runs; deletes older complete and failed runs. Never touches running runs. */
-  prune(keep: number): Awaitable<number[]>;
+  /** Deletes a run that is not complete, rows and all (a batch attempt redone at once); refuses a complete run. */
+  discard(runId: number): Awaitable<void>;
+  /**
+   * Retention: keeps the newest `keep` complete runs and the runs in `protect`; deletes older
+   * complete runs, and failed runs older than the oldest complete run kept. Never touches
+   * running runs. Returns the deleted ids, ascending.
+   */
+  prune(keep: number, protect?: readonly number[]): Awaitable<number[]>;
 }
 
 /** A database written by a newer talentmatch: refused, never guessed at. */

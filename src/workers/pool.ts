@@ -6,7 +6,7 @@
 import { Piscina } from 'piscina';
 import type { TalentFeatures } from '../features/build.js';
 import type { PlatformPack } from './pack.js';
-import type { ChunkResult, ChunkTask } from './chunk.js';
+import type { ChunkResult, ChunkTask } from '../engine/chunk.js';
 import type { RangeTask, RankResult, RankTask } from './rank.js';
 import type { PairRows } from '../ranking/rows.js';
 

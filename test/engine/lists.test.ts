@@ -12,7 +12,7 @@ import { candidateListsOf, exposureFloor } from '../../src/ranking/controls.js';
 import { shareCap } from '../../src/ranking/diversity.js';
 import type { ListControls } from '../../src/domain/schemas.js';
 import { validateDataset } from '../../src/engine/data.js';
-import { scoreChunk } from '../../src/workers/chunk.js';
+import { scoreChunk } from '../../src/engine/chunk.js';
 import { generateDistrict } from '../../src/synth/generate.js';
 import { JIANGDONG_POLICY } from '../../src/synth/taxonomy.js';
 import { isTalentmatchError } from '../../src/errors.js';

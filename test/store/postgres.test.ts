@@ -17,10 +17,11 @@ import type { ChunkDispatcher } from '../../src/adapters/batch/run.js';
 import { exportRun } from '../../src/adapters/batch/readers.js';
 import { loadDataset } from '../../src/adapters/files/dataset.js';
 import { createChunkPool } from '../../src/workers/pool.js';
-import type { ChunkTask } from '../../src/workers/chunk.js';
+import type { ChunkTask } from '../../src/engine/chunk.js';
 import { openStore } from '../../src/store/open.js';
 import { PostgresStore } from '../../src/store/postgres.js';
 import { SCHEMA_VERSION } from '../../src/store/types.js';
+import type { SnapshotStore } from '../../src/store/types.js';
 import { run } from '../adapters/cli/run.js';
 import type { PrivatePg } from '../support/postgres.js';
 import { PG_PASSWORD, pgAvailability, startPg } from '../support/postgres.js';
@@ -133,6 +134,61 @@ describe.skipIf(avail.skip)('PostgreSQL store', () => {
     expect(missing.code).toBe(1);
     expect(missing.err).toContain('--run 2: no complete run with that id');
   }, 120_000);
+
+  it('per-talent reuse, discard and retention: both stores give the same answers through the interface', async () => {
+    const stores: SnapshotStore[] = [await openStore(join(tmp(), 'parity.db')), await openStore(await freshDb())];
+    const answers: unknown[] = [];
+    for (const s of stores) {
+      try {
+        const mk = async () => s.createRun({ startedAt: 't', fingerprint: 'f', platformFingerprint: 'p', options: '{}', weights: '{}' });
+        const chunk = (runId: number, chunkId: number, ids: string[], reusedFrom?: { runId: number; talentIds: string[] }) =>
+          s.writeChunk({ runId, chunkId, key: `k${chunkId}`, startLine: 1, endLine: 2, talents: ids.length + (reusedFrom?.talentIds.length ?? 0), pairs: 1, reused: false, candidates: Buffer.from([1, 2, 3]),
+            rows: ids.map((id) => ({ talentId: id, hash: `h-${id}`, line: `{"id":"${id}"}`, prefs: Buffer.from(id), meta: '{}' })), ...(reusedFrom ? { reusedFrom } : {}) });
+        const r1 = await mk();
+        expect(await chunk(r1, 0, ['a', 'b', 'c'])).toBe(true);
+        await s.complete(r1, [], {}, 't', '{}');
+        const r2 = await mk();
+        // b and c copied from run 1 in the chunk's transaction, d scored; a second write is a no-op
+        expect(await chunk(r2, 0, ['d'], { runId: r1, talentIds: ['b', 'c'] })).toBe(true);
+        expect(await chunk(r2, 0, ['x'], { runId: r1, talentIds: ['a'] })).toBe(false);
+        const lines: string[] = [];
+        for await (const l of s.talentLines(r2)) lines.push(l);
+        const hashes = [await s.talentHash(r2, 'b'), await s.talentHash(r2, 'a'), await s.talentHash(r1, 'a')];
+        await s.dropChunkCandidates(r1);
+        const blobs: number[] = [];
+        for await (const b of s.candidateBlobs(r1)) blobs.push(b.length);
+        // a complete run is never discarded; a running one goes, rows and all
+        await expect(Promise.resolve().then(() => s.discard(r1))).rejects.toMatchObject({ code: 'E_INTERNAL' });
+        await s.discard(r2);
+        const afterDiscard = (await s.runs()).map((r) => r.id);
+        // retention: runs 3..8 alternate complete / failed, one left running
+        const ids: number[] = [];
+        for (let i = 0; i < 6; i++) {
+          const id = await mk();
+          ids.push(id);
+          if (i % 2 === 0) await s.complete(id, [], {}, 't', '{}');
+          else await s.fail(id, 't', 'why');
+        }
+        const running = await mk();
+        const pruned = await s.prune(1, [ids[2]]);
+        // run ids are the store's own (SQLite hands a discarded newest id out again, a PostgreSQL identity does not): compared by role
+        expect(pruned).toEqual([r1, ids[0], ids[1]]); // kept: the newest complete run and the protected one; failed runs older than that go
+        expect((await s.runs()).map((r) => [r.id, r.status])).toEqual([
+          [ids[2], 'complete'],
+          [ids[3], 'failed'],
+          [ids[4], 'complete'],
+          [ids[5], 'failed'],
+          [running, 'running'],
+        ]);
+        expect(afterDiscard).toEqual([r1]);
+        answers.push({ lines, hashes, blobs });
+      } finally {
+        await s.close();
+      }
+    }
+    expect(answers[0]).toEqual({ lines: ['{"id":"b"}', '{"id":"c"}', '{"id":"d"}'], hashes: ['h-b', undefined, 'h-a'], blobs: [0] });
+    expect(answers[1]).toEqual(answers[0]);
+  }, 60_000);
 
   it('refuses a schema newer than it knows (E_SCHEMA, exit 1), and a database with no snapshots (E_IO)', async () => {
     const url = await freshDb();

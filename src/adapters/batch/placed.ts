@@ -7,8 +7,6 @@
  * Costs one more pass over the file plus the placed talents' vectorization (bounded by
  * the platforms' free slots and the hosted projects).
  */
-import type { Talent } from '../../domain/schemas.js';
-import { TalentSchema } from '../../domain/schemas.js';
 import type { PlatformSide } from '../../engine/platformSide.js';
 import { talentFeatures } from '../../engine/platformSide.js';
 import type { PairExplanation } from '../../scoring/explain.js';
@@ -17,27 +15,13 @@ import { TokenCache } from '../../text/cache.js';
 import { defaultCacheSizes } from '../../config/caches.js';
 import { Tokenizer } from '../../text/tokenize.js';
 import { TalentmatchError } from '../../errors.js';
-import { readLines } from '../files/lines.js';
+import { findTalents } from '../files/talents.js';
 
 /** wanted: talent id -> platform index. Returns talent id -> explanation of that pair. */
-export async function explainPlaced(side: PlatformSide, talentsPath: string, wanted: ReadonlyMap<string, number>): Promise<Map<string, PairExplanation>> {
+export async function explainPlaced(side: PlatformSide, talentsPath: string, wanted: ReadonlyMap<string, number>, maxLineBytes: number): Promise<Map<string, PairExplanation>> {
   const out = new Map<string, PairExplanation>();
   if (wanted.size === 0) return out;
-  const found = new Map<string, Talent>();
-  for await (const ln of readLines(talentsPath)) {
-    const text = ln.text.trim();
-    if (text === '') continue;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      continue; // reported (or skipped) by the streaming pass
-    }
-    const id = (raw as { id?: unknown } | null)?.id;
-    if (typeof id !== 'string' || !wanted.has(id) || found.has(id)) continue;
-    const res = TalentSchema.safeParse(raw);
-    if (res.success) found.set(id, res.data);
-  }
+  const found = await findTalents(talentsPath, (id) => wanted.has(id), maxLineBytes);
   const talents = [...found.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const cache = new TokenCache(new Tokenizer(), defaultCacheSizes.workerTokens); // one pass over the placed talents, like a chunk
   const T = talentFeatures(side, talents, (t) => cache.tokens(t));

@@ -153,7 +153,7 @@ export function batchReportLines(summary: BatchSummary, db: string): string[] {
   const lines = [
     `talentmatch batch: run ${summary.runId}${summary.resumed ? ' (resumed)' : ''} complete in ${db}`,
     `  input      ${summary.talents} talents x ${summary.platforms} platforms, ${summary.chunks} chunks (${summary.chunksScored} scored, ${summary.chunksReused} reused from the last snapshot, ${summary.chunksResumed} already done before a restart)`,
-    `  reuse      ${summary.talentsReused} of ${summary.talents} talents reused unchanged (${((100 * summary.talentsReused) / Math.max(1, summary.talents)).toFixed(1)}%)`,
+    `  reuse      ${summary.talentsReused} of ${summary.talents} talents reused unchanged (${((100 * summary.talentsReused) / Math.max(1, summary.talents)).toFixed(1)}%)${summary.reuseBase !== undefined ? ` from run ${summary.reuseBase}` : ''}${summary.reserveExhausted !== undefined ? ` (scored every talent: the reserve of run ${summary.reserveExhausted} could not answer every platform line)` : ''}`,
     `  scoring    ${summary.scoredPairs} pairs scored (${summary.pairs} acceptable), ${summary.threads} threads, ${summary.seconds.toFixed(2)} s end to end (stream + score ${summary.phases.stream.toFixed(2)} s, merge + assign + publish ${summary.phases.finalize.toFixed(2)} s), ${Math.round(summary.pairsPerSecond)} pairs/s`,
     `  assignment ${summary.assigned} assigned, total score ${summary.totalScore.toFixed(2)}, blocking pairs ${summary.blockingPairs}`,
   ];
@@ -176,7 +176,8 @@ export function diffReport(from: number, to: number, moves: readonly Move[], lim
 
 /** `talentmatch queue status`: one line per run, then its failed chunks. */
 export function queueStatusReport(host: string, st: QueueStatus): string {
-  const lines = [`queue ${host}: ${st.runs.length} run(s)`];
+  const lines = [`queue ${host}: ${st.workers.length} live worker(s), ${st.runs.length} run(s)`];
+  for (const w of st.workers) lines.push(`  worker ${w.name} (${w.addr}): connected ${w.ageSeconds} s, idle ${w.idleSeconds} s`);
   for (const r of st.runs) {
     lines.push(`  ${r.key}: waiting ${r.waiting}, active ${r.active}, delayed ${r.delayed}, completed ${r.completed}, failed ${r.failed}`);
     for (const e of r.errors) lines.push(`    failed ${e}`);

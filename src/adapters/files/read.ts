@@ -13,6 +13,7 @@ import { issuesFromZod, renderValue } from '../../domain/validate.js';
 import type { ReaderLimits } from '../../config/limits.js';
 import { DEFAULT_MAX_JSON_FILE_BYTES, DEFAULT_MAX_LINE_BYTES, ISSUE_CAP, LIMIT_ENV } from '../../config/limits.js';
 import { assertReadable, ioError, readLines, tooLongExpectation } from './lines.js';
+import type { Line } from './lines.js';
 
 export interface ReadResult<T> {
   records: Located<T>[];
@@ -34,6 +35,31 @@ export function jsonLineIssue(file: string, line: number, e: unknown): InputIssu
   return { file, line, path: '', expected: 'one JSON object per line', got: `invalid JSON (${(e as Error).message.replace(/^.*?: /, '')})` };
 }
 
+/** One line of a JSON Lines file, parsed and validated: blank, a record, or its issues. */
+export type ParsedLine<T> = { kind: 'blank' } | { kind: 'record'; value: T } | { kind: 'invalid'; issues: InputIssue[]; raw?: unknown };
+
+/**
+ * The one rule for a line of a JSON Lines entity file (every reader calls it: `read`, the
+ * batch's stream, the queue worker's range, the batch's referral pass): a line over the
+ * size limit, a line that is not JSON, or a record that fails its schema is reported with
+ * file, line, field path, expectation and the value found; a blank line is skipped.
+ */
+export function parseRecordLine<T>(ln: Line, schema: z.ZodType<T>, file: string, maxLineBytes: number): ParsedLine<T> {
+  const line = ln.line;
+  if (ln.tooLong !== undefined) return { kind: 'invalid', issues: [{ file, line, path: '', expected: tooLongExpectation(maxLineBytes), got: `${ln.tooLong.toLocaleString('en-US')} bytes` }] };
+  const trimmed = ln.text.trim();
+  if (trimmed === '') return { kind: 'blank' };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(trimmed);
+  } catch (e) {
+    return { kind: 'invalid', issues: [jsonLineIssue(file, line, e)] };
+  }
+  const res = schema.safeParse(raw);
+  if (res.success) return { kind: 'record', value: res.data };
+  return { kind: 'invalid', issues: issuesFromZod(res.error, raw, { file, line }), raw };
+}
+
 class Collector<T> {
   readonly result: ReadResult<T> = { records: [], issues: [], omitted: 0, bad: [], rejectedIds: new Set() };
   constructor(
@@ -44,15 +70,17 @@ class Collector<T> {
     if (this.result.issues.length < this.cap) this.result.issues.push(i);
     else this.result.omitted++;
   }
+  /** A record that failed its schema (raw given) or was not even JSON. */
+  reject(at: SourceRef, issues: readonly InputIssue[], raw?: unknown): void {
+    this.result.bad.push(at);
+    const id = (raw as { id?: unknown } | null | undefined)?.id;
+    if (typeof id === 'string') this.result.rejectedIds.add(id);
+    for (const i of issues) this.issue(i);
+  }
   take(raw: unknown, at: SourceRef): void {
     const res = this.schema.safeParse(raw);
     if (res.success) this.result.records.push({ value: res.data, at });
-    else {
-      this.result.bad.push(at);
-      const id = (raw as { id?: unknown } | null)?.id;
-      if (typeof id === 'string') this.result.rejectedIds.add(id);
-      for (const i of issuesFromZod(res.error, raw, at)) this.issue(i);
-    }
+    else this.reject(at, issuesFromZod(res.error, raw, at), raw);
   }
 }
 
@@ -62,23 +90,9 @@ export async function readRecords<T>(path: string, schema: z.ZodType<T>, cap = I
   if (isJsonLines(path)) {
     const maxLineBytes = limits.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     for await (const ln of readLines(path, undefined, { maxLineBytes })) {
-      const line = ln.line;
-      if (ln.tooLong !== undefined) {
-        c.result.bad.push({ file: path, line });
-        c.issue({ file: path, line, path: '', expected: tooLongExpectation(maxLineBytes), got: `${ln.tooLong.toLocaleString('en-US')} bytes` });
-        continue;
-      }
-      const trimmed = ln.text.trim();
-      if (trimmed === '') continue;
-      let raw: unknown;
-      try {
-        raw = JSON.parse(trimmed);
-      } catch (e) {
-        c.result.bad.push({ file: path, line });
-        c.issue(jsonLineIssue(path, line, e));
-        continue;
-      }
-      c.take(raw, { file: path, line });
+      const r = parseRecordLine(ln, schema, path, maxLineBytes);
+      if (r.kind === 'record') c.result.records.push({ value: r.value, at: { file: path, line: ln.line } });
+      else if (r.kind === 'invalid') c.reject({ file: path, line: ln.line }, r.issues, r.raw);
     }
     return c.result;
   }

@@ -26,8 +26,8 @@ import { deserialize, serialize } from 'node:v8';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TalentmatchError } from '../../errors.js';
 import { LIMIT_ENV, REDIS_BACKOFF, redisRetryMs } from '../../config/limits.js';
-import type { ChunkResult, ChunkTask } from '../../workers/chunk.js';
-import type { ChunkDispatcher, DispatchContext } from '../batch/run.js';
+import type { ChunkResult, ChunkTask } from '../../engine/chunk.js';
+import type { ChunkDispatcher, DispatchContext, WorkerActivity } from '../../workers/dispatch.js';
 
 export const QUEUE_NAME = 'talentmatch-chunks';
 
@@ -163,8 +163,21 @@ export async function queueDispatcher(url: string, ctx: DispatchContext, o: { in
   queue.on('error', (e) => link.error(e));
   queue.setMaxListeners(0);
   await link.race(queue.waitUntilReady());
+  // when a worker last took or finished one of this run's chunks, and how many are taken now
+  let lastSeen = Date.now();
+  const active = new Set<string>();
+  const seen = (id: string, state: string) => {
+    if (state === 'active') {
+      if (!active.has(id)) lastSeen = Date.now();
+      active.add(id);
+    } else if (active.delete(id) || state === 'completed' || state === 'failed') lastSeen = Date.now();
+  };
   return {
     concurrency: o.inFlight,
+    async activity(): Promise<WorkerActivity> {
+      const workers = (await link.race(liveWorkers(queue))).length;
+      return { workers, idleMs: active.size > 0 ? 0 : Date.now() - lastSeen };
+    },
     async run(task: ChunkTask): Promise<ChunkResult> {
       const { talents: _profiles, ...plain } = task;
       const data: ChunkJob = { ...plain, platformFingerprint: ctx.platformFingerprint, talentsPath: ctx.talentsPath };
@@ -175,6 +188,7 @@ export async function queueDispatcher(url: string, ctx: DispatchContext, o: { in
       for (;;) {
         await link.race(sleep(POLL_MS));
         const state = await link.race(queue.getJobState(id));
+        seen(id, state);
         if (state === 'completed' || state === 'failed') {
           const j = await link.race(queue.getJob(id));
           if (!j) continue; // removed meanwhile: the next poll re-enqueues it
@@ -203,7 +217,25 @@ export async function queueDispatcher(url: string, ctx: DispatchContext, o: { in
   };
 }
 
+/** A worker process connected to the queue (from Redis' client list). */
+export interface LiveWorker {
+  /** the name it gave (host-pid-threads) */
+  name: string;
+  addr: string;
+  ageSeconds: number;
+  idleSeconds: number;
+}
+
+/** The worker processes connected to the queue now (each `talentmatch worker` names its connection). */
+export async function liveWorkers(queue: Queue): Promise<LiveWorker[]> {
+  const clients = (await queue.getWorkers()) as { rawname?: string; addr?: string; age?: string; idle?: string }[];
+  return clients
+    .map((c) => ({ name: (c.rawname ?? '').replace(/^.*?:w:/, '') || '(unnamed)', addr: c.addr ?? '', ageSeconds: Number(c.age ?? 0), idleSeconds: Number(c.idle ?? 0) }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
 export interface QueueStatus {
+  workers: LiveWorker[];
   runs: { key: string; waiting: number; active: number; completed: number; failed: number; delayed: number; errors: string[] }[];
 }
 
@@ -235,7 +267,7 @@ async function statusOf(queue: Queue): Promise<QueueStatus> {
         byRun.set(key, r);
       }
     }
-    return { runs: [...byRun.values()].sort((a, b) => (a.key < b.key ? -1 : 1)) };
+    return { workers: await liveWorkers(queue), runs: [...byRun.values()].sort((a, b) => (a.key < b.key ? -1 : 1)) };
   }
 }
 

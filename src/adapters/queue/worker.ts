@@ -8,16 +8,16 @@
 import type { Job } from 'bullmq';
 import { Worker } from 'bullmq';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { existsSync } from 'node:fs';
-import { TalentSchema } from '../../domain/schemas.js';
-import type { Talent } from '../../domain/schemas.js';
 import { loadDataset } from '../files/dataset.js';
 import type { DataPaths } from '../files/dataset.js';
-import { readLines } from '../files/lines.js';
-import { platformSideOf } from '../batch/run.js';
+import { readTalentRange } from '../files/talents.js';
+import { batchPlatformSide } from '../../engine/platformSide.js';
+import { readerLimits } from '../../config/limits.js';
 import { packPlatformSide } from '../../workers/pack.js';
 import { createChunkPool } from '../../workers/pool.js';
-import { chunkKey } from '../../workers/chunk.js';
+import { chunkKey } from '../../engine/chunk.js';
 import type { ChunkJob } from './queue.js';
 import { QUEUE_NAME, connect, encodeResult, inputsDiffer, linkFor } from './queue.js';
 
@@ -41,13 +41,14 @@ export interface QueueWorker {
 export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWorker> {
   const loaded = await loadDataset(o.paths, { needTalents: false, needOutcomes: false, skipInvalid: false, omit: ['talents', 'outcomes'] });
   const d = loaded.dataset;
-  const { side, fingerprint } = platformSideOf({ industries: d.industries, platforms: d.platforms, policy: d.policy, ...(d.weights ? { weights: d.weights } : {}) });
+  const { side, fingerprint } = batchPlatformSide({ industries: d.industries, platforms: d.platforms, policy: d.policy, ...(d.weights ? { weights: d.weights } : {}) });
   const ownTalents = o.paths.talents ?? (o.paths.data && existsSync(join(o.paths.data, 'talents.jsonl')) ? join(o.paths.data, 'talents.jsonl') : undefined);
   const pool = createChunkPool(packPlatformSide(side), o.threads);
   const log = o.log ?? (() => {});
   const link = linkFor(o.url, o.retryMs);
   const connection = connect(o.url, {}, link);
   const lockMs = o.lockMs ?? 30_000;
+  const maxLineBytes = readerLimits(process.env).maxLineBytes;
 
   const processJob = async (job: Job<ChunkJob>): Promise<string> => {
     const j = job.data;
@@ -55,20 +56,9 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
       throw inputsDiffer(`platform side differs from the run's (platforms, taxonomy, policy or weights): this worker has ${fingerprint.slice(0, 12)}, the run ${j.platformFingerprint.slice(0, 12)}`);
     }
     const path = ownTalents ?? j.talentsPath;
-    const skip = new Set(j.skipLines);
-    const talents: Talent[] = [];
-    for await (const ln of readLines(path, { start: j.startByte, end: j.endByte, firstLine: j.startLine })) {
-      if (ln.text.trim() === '' || skip.has(ln.line)) continue;
-      let raw: unknown;
-      try {
-        raw = JSON.parse(ln.text);
-      } catch {
-        throw inputsDiffer(`${path}:${ln.line}: not the JSON the coordinator read`);
-      }
-      const r = TalentSchema.safeParse(raw);
-      if (!r.success) throw inputsDiffer(`${path}:${ln.line}: not the record the coordinator read`);
-      talents.push(r.data);
-    }
+    const read = await readTalentRange(path, { start: j.startByte, end: j.endByte, firstLine: j.startLine }, new Set(j.skipLines), maxLineBytes);
+    if ('bad' in read) throw inputsDiffer(read.bad);
+    const talents = read.talents;
     if (chunkKey(talents) !== j.key) throw inputsDiffer(`chunk ${j.chunkId}: lines ${j.startLine}-${j.endLine} of ${path} differ from the coordinator's (content hash mismatch)`);
     const result = await pool.run({ ...j, talents });
     log(`chunk ${j.chunkId} of run ${j.runId}: ${talents.length} talents\n`);
@@ -77,6 +67,8 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
 
   const worker = new Worker<ChunkJob, string>(QUEUE_NAME, processJob, {
     connection,
+    // the name `queue status` lists (Redis' client list): host, process and threads
+    name: `${hostname()}-pid${process.pid}-t${o.threads}`,
     concurrency: o.threads,
     lockDuration: lockMs,
     stalledInterval: Math.max(1000, Math.floor(lockMs / 2)),

@@ -88,7 +88,7 @@ describe('batch', () => {
     expect(exported(db)).toEqual(exported(join(d, 'full.db')));
   });
 
-  it('an incremental run reuses unchanged chunks and equals a full run on the new input', () => {
+  it('an incremental run reuses every unchanged talent and equals a full run on the new input', () => {
     const lines = fixtureTalents();
     const changed = [...lines];
     const t = JSON.parse(changed[1500]);
@@ -101,8 +101,11 @@ describe('batch', () => {
     const inc = batch(db, ['--chunk-size', '300'], dataWith(changed));
     expect(inc.code, inc.err).toBe(0);
     const m = /(\d+) scored, (\d+) reused/.exec(inc.out)!;
-    expect(Number(m[2])).toBe(7); // 8 of 9 chunks unchanged... except the one holding line 1501
-    expect(Number(m[1])).toBe(2); // that chunk and the new last chunk
+    expect(Number(m[2])).toBe(7); // 7 of 9 chunks had nothing to score...
+    expect(Number(m[1])).toBe(2); // ...the one holding line 1501 scored that talent alone, the last chunk the new one
+    // reuse is per talent: every talent but the edited one and the new one
+    expect(inc.out).toMatch(/reuse {6}2399 of 2401 talents reused unchanged \(99\.9%\) from run 1/);
+    expect(inc.out).toMatch(/scoring {4}144 pairs scored \(/); // 2 talents x 72 platforms
     const fresh = join(d, 'fresh.db');
     expect(batch(fresh, ['--chunk-size', '300'], dataWith(changed)).code).toBe(0);
     expect(exported(db)).toEqual(exported(fresh));

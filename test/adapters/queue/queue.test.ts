@@ -118,8 +118,30 @@ describe.skipIf(services.skip)('distributed batch on Redis + BullMQ', () => {
     expect(exported(db)).toEqual(local);
     const st = cli(['queue', 'status', '--queue', URL_, '--json']);
     expect(st.code, st.err).toBe(0);
-    const runs = JSON.parse(st.out).runs as { waiting: number; active: number; failed: number }[];
-    for (const run of runs) expect(run.waiting + run.active + run.failed).toBe(0);
+    const status = JSON.parse(st.out) as { runs: { waiting: number; active: number; failed: number }[]; workers: { name: string }[] };
+    for (const run of status.runs) expect(run.waiting + run.active + run.failed).toBe(0);
+    // the three live workers, each by the name it gave (host-pid-threads)
+    expect(status.workers).toHaveLength(3);
+    for (const w of status.workers) expect(w.name).toMatch(/-pid\d+-t1$/);
+    const text = cli(['queue', 'status', '--queue', URL_]);
+    expect(text.out).toMatch(/3 live worker\(s\)/);
+    expect(text.out.match(/^ {2}worker .*-pid\d+-t1 \(/gm)).toHaveLength(3);
+    // the coordinator's progress counts chunks and names the workers consuming them
+    expect(r.err).toMatch(/batch \(every chunk done\): 24 chunks done \(24 scored, 0 reused, 0 before a restart\)/);
+  }, 120_000);
+
+  it('with no worker the coordinator says "waiting for workers"; a worker started later drains the run', async () => {
+    const db = join(tmp(), 'q.db');
+    const c = coordinator(db, ['--idle-warn-ms', '300']);
+    let err = '';
+    c.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    const done = finish(c);
+    for (let i = 0; i < 300 && !err.includes('waiting for workers'); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(err).toMatch(/batch: waiting for workers: no worker has taken or finished a chunk for \d+ s; \d+ chunks queued, 0 done, 0 workers connected; start `talentmatch worker --queue URL`/);
+    await startWorker();
+    const r = await done;
+    expect(r.code, r.err).toBe(0);
+    expect(exported(db)).toEqual(local);
   }, 120_000);
 
   it('a worker SIGKILLed mid-run has its chunk retried by another: same snapshot', async () => {

@@ -12,7 +12,8 @@ import { EXIT_OK, parsePositiveInt, reportSkipped } from '../common.js';
 import type { Cli } from '../common.js';
 import { engineFor, writeReport } from '../load.js';
 import { addAssignOptions, addDataOptions, addTopOptions, assignOptions, assignSchema, dataOptionsSchema, dataPaths, dbOption, parseOptions, topSchema } from '../options.js';
-import { createProgress } from '../progress.js';
+import { batchProgressLine } from '../progress.js';
+import { defaultBatchOptions } from '../../../config/batch.js';
 import { batchReportLines, queueStatusReport } from '../render.js';
 
 const threadsOption = (cmd: Command): Command => cmd.option('--threads <n>', 'worker threads (default: available parallelism)', parsePositiveInt('--threads', 256), availableParallelism());
@@ -25,7 +26,8 @@ const batchSchema = dataOptionsSchema
     threads: z.number().int().min(1),
     chunkSize: z.number().int().min(1),
     resume: z.boolean(),
-    keep: z.number().int().min(1).optional(),
+    keep: z.number().int().min(1),
+    idleWarnMs: z.number().int().min(1),
     out: z.string().optional(),
     report: z.string().optional(),
     queue: z.string().optional(),
@@ -43,11 +45,12 @@ export function batchCommand(program: Command, { io, done }: Cli): void {
         ).option('--chunk-size <n>', 'talents per chunk (the unit of work and of checkpointing)', parsePositiveInt('--chunk-size', 1_000_000), 2000),
       )
         .option('--resume', 'continue the interrupted run with the same inputs', false)
-        .option('--keep <n>', 'keep only the newest N complete snapshots', parsePositiveInt('--keep', 1_000_000))
+        .option('--keep <n>', 'complete snapshots kept after publishing (older ones and failed runs are deleted; running runs never)', parsePositiveInt('--keep', 1_000_000), defaultBatchOptions.keep)
         .option('--out <dir>', 'also export the snapshot into this folder')
         .option('--report <file>', 'also write the HTML report (in-process; for fixture-sized data)')
         .option('--queue <url>', 'distribute chunks over Redis + BullMQ (redis://[:password@]host:port[/db] or rediss://); run `talentmatch worker` processes')
         .option('--in-flight <n>', 'with --queue: chunks queued at once', parsePositiveInt('--in-flight', 10_000), 8)
+        .option('--idle-warn-ms <ms>', 'say "waiting for workers" after this long without a chunk taken or finished', parsePositiveInt('--idle-warn-ms', 86_400_000), defaultBatchOptions.idleWarnMs)
         .option('--allow-shrink', 'publish even when the talents are empty or fewer than half of the snapshot served now', false)
         .option('--wait-lock <sec>', 'wait up to this long for another batch holding the database (default 0: exit 1 at once)', (v) => (v === '0' ? 0 : parsePositiveInt('--wait-lock', 86_400)(v)), 0),
     ),
@@ -56,7 +59,6 @@ export function batchCommand(program: Command, { io, done }: Cli): void {
     const paths = dataPaths(o);
     const loaded = await loadDataset(paths, { needTalents: false, needOutcomes: false, skipInvalid: false, omit: ['talents', 'outcomes'] });
     const talentsPath = paths.talents ?? join(paths.data ?? '.', 'talents.jsonl');
-    const progress = createProgress('batch', io);
     const queue = o.queue;
     const summary = await runBatch(
       { industries: loaded.dataset.industries, platforms: loaded.dataset.platforms, policy: loaded.dataset.policy, ...(loaded.dataset.weights ? { weights: loaded.dataset.weights } : {}), talentsPath, ...(loaded.files.platforms ? { platformsFile: loaded.files.platforms } : {}) },
@@ -68,11 +70,12 @@ export function batchCommand(program: Command, { io, done }: Cli): void {
         ...(o.topPlatform !== undefined ? { kPlatform: o.topPlatform } : {}),
         assign: await assignOptions(o),
         resume: o.resume,
-        ...(o.keep !== undefined ? { keep: o.keep } : {}),
+        keep: o.keep,
+        idleWarnMs: o.idleWarnMs,
         skipInvalid: o.skipInvalid,
         allowShrink: o.allowShrink,
         lockWaitMs: o.waitLock * 1000,
-        onProgress: (b, t) => progress.update(b, t),
+        onProgress: (p) => io.err(batchProgressLine(p, queue !== undefined ? 'start `talentmatch worker --queue URL` with the same inputs' : '')),
         ...(queue !== undefined
           ? {
               dispatcher: async (ctx: DispatchContext) => {
@@ -83,7 +86,6 @@ export function batchCommand(program: Command, { io, done }: Cli): void {
           : {}),
       },
     );
-    progress.stop();
     reportSkipped(summary.skipped, io);
     const lines = batchReportLines(summary, describeDb(o.db));
     if (o.out !== undefined) {

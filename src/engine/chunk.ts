@@ -7,13 +7,13 @@
 import { TERMS } from '../config/weights.js';
 import { jsonHash, strongHash } from '../util/hash.js';
 import type { Talent } from '../domain/schemas.js';
-import type { PlatformSide } from '../engine/platformSide.js';
-import { talentFeatures } from '../engine/platformSide.js';
+import type { PlatformSide } from './platformSide.js';
+import { talentFeatures } from './platformSide.js';
 import type { TokenSource } from '../features/build.js';
 import type { ScoringModel } from '../scoring/kernel.js';
 import { RowRanker } from '../ranking/rows.js';
-import { platformItem, talentRecord } from '../engine/format.js';
-import { hasListControls, industryView, talentRowList } from '../engine/lists.js';
+import { platformItem, talentRecord } from './format.js';
+import { hasListControls, industryView, talentRowList } from './lists.js';
 import type { ListControls } from '../domain/schemas.js';
 import { noAcceptableReason } from '../matching/whyNot.js';
 import { talentPriority } from '../referrals/referrals.js';
@@ -30,12 +30,12 @@ export interface ChunkTask {
   endByte: number;
   /** hash of the chunk's talents' content hashes: a worker reading the range itself checks it */
   key: string;
-  /** input lines inside the range that were skipped as invalid (--skip-invalid) */
+  /** input lines inside the range not to score: skipped as invalid (--skip-invalid) or reused unchanged */
   skipLines: number[];
   talents: Talent[];
   /** platforms per talent line */
   k: number;
-  /** talents per platform line */
+  /** talents kept per platform (the reserve depth: more than a platform line shows) */
   kPlatform: number;
   /** preference-list length kept per talent for the assignment (0 = every acceptable pair) */
   maxPrefs: number;
@@ -55,6 +55,8 @@ export interface ChunkResult {
   priority: Float64Array;
   capital: Float64Array;
   seats: Int32Array;
+  /** acceptable pairs per talent */
+  pairCounts: Int32Array;
   /** reason text for talents with no acceptable platform, else '' */
   noPairs: string[];
   /** preference lists (the assignment's pairs), talent-major in talent preference order */
@@ -94,13 +96,14 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
   const lines: string[] = [];
   const noPairs: string[] = [];
   const priority = new Float64Array(N);
+  const pairCounts = new Int32Array(N);
   const prefPtr = new Int32Array(N + 1);
   const plat: number[] = [];
   const f: number[] = [];
   const b: number[] = [];
   const sc: number[] = [];
   for (let ti = 0; ti < N; ti++) {
-    r.rank(ti);
+    pairCounts[ti] = r.rank(ti);
     if (view && task.lists) {
       const l = talentRowList(s.score, view, task.lists, task.k);
       lines.push(JSON.stringify(talentRecord(m, ti, l, l.length)));
@@ -142,6 +145,7 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
     priority,
     capital: Float64Array.from(T.capital),
     seats: Int32Array.from(T.seats),
+    pairCounts,
     noPairs,
     prefPtr,
     prefPlat: Int32Array.from(plat),

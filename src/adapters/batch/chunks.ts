@@ -1,0 +1,130 @@
+/**
+ * The batch's chunking: accepted talents are gathered in input order into chunks of
+ * `chunkSize`; each chunk's talents unchanged since the reuse base (same id, same content
+ * hash, same platform side and options) are copied from it, the others are sent to the
+ * dispatcher, and the chunk's rows and checkpoint are written in one transaction when its
+ * result comes back. At most 2 x the dispatcher's concurrency chunks are in flight.
+ */
+import type { Talent } from '../../domain/schemas.js';
+import type { ChunkTask } from '../../engine/chunk.js';
+import { chunkKey, talentHash } from '../../engine/chunk.js';
+import { encodeCandidates } from '../../engine/candidates.js';
+import { talentRows } from '../../engine/snapshot.js';
+import type { SnapshotStore } from '../../store/types.js';
+import type { ChunkDispatcher } from '../../workers/dispatch.js';
+
+export interface ChunkerOptions {
+  runId: number;
+  store: SnapshotStore;
+  dispatcher: ChunkDispatcher;
+  chunkSize: number;
+  /** platforms: sizes the empty candidates of a chunk with nothing to score */
+  platforms: number;
+  /** chunks checkpointed before a restart (skipped) */
+  done: ReadonlySet<number>;
+  /** the complete run talents are reused from (undefined: score every talent) */
+  baseId: number | undefined;
+  task: Pick<ChunkTask, 'k' | 'kPlatform' | 'maxPrefs' | 'lists'>;
+  /** true once the run is bound to fail (invalid input without --skip-invalid): nothing more is scored */
+  halted: () => boolean;
+}
+
+interface Item {
+  talent: Talent;
+  line: number;
+  start: number;
+  end: number;
+  reused: boolean;
+}
+
+/** Counters for the progress lines and the summary. */
+export interface ChunkCounts {
+  chunks: number;
+  scored: number;
+  /** chunks whose every talent was reused */
+  reused: number;
+  resumed: number;
+  talentsRead: number;
+  talentsScored: number;
+  talentsReused: number;
+  inFlight: number;
+}
+
+export class Chunker {
+  readonly counts: ChunkCounts = { chunks: 0, scored: 0, reused: 0, resumed: 0, talentsRead: 0, talentsScored: 0, talentsReused: 0, inFlight: 0 };
+  /** the first chunk failure (a worker error): the run stops reading and rethrows it */
+  failure: unknown;
+  private buf: Item[] = [];
+  /** invalid lines skipped (--skip-invalid) inside the chunk being gathered */
+  private bufSkipped: number[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly o: ChunkerOptions) {}
+
+  async add(talent: Talent, line: number, start: number, end: number): Promise<void> {
+    const base = this.o.baseId;
+    const reused = base !== undefined && (await this.o.store.talentHash(base, talent.id)) === talentHash(talent);
+    this.buf.push({ talent, line, start, end, reused });
+    this.counts.talentsRead++;
+    if (this.buf.length >= this.o.chunkSize) await this.flush();
+  }
+
+  /** An invalid line skipped with --skip-invalid (a queue worker reading the range skips it too). */
+  skip(line: number): void {
+    if (this.buf.length > 0) this.bufSkipped.push(line);
+  }
+
+  async flush(): Promise<void> {
+    const items = this.buf;
+    if (items.length === 0) return;
+    const id = this.counts.chunks++;
+    const skipped = this.bufSkipped;
+    this.buf = [];
+    this.bufSkipped = [];
+    if (this.o.halted()) return;
+    if (this.o.done.has(id)) {
+      this.counts.resumed++;
+      return;
+    }
+    const first = items[0];
+    const last = items[items.length - 1];
+    const talents = items.filter((x) => !x.reused).map((x) => x.talent);
+    const reusedIds = items.filter((x) => x.reused).map((x) => x.talent.id);
+    const skipLines = [...skipped.filter((l) => l < last.line), ...items.filter((x) => x.reused).map((x) => x.line)].sort((a, b) => a - b);
+    const key = chunkKey(talents);
+    const row = { runId: this.o.runId, chunkId: id, key, startLine: first.line, endLine: last.line, talents: items.length, reusedFrom: { runId: this.o.baseId ?? -1, talentIds: reusedIds } };
+    if (talents.length === 0) {
+      // nothing to score: the chunk is its reused rows and an empty candidate list
+      const M = this.o.platforms;
+      await this.o.store.writeChunk({ ...row, pairs: 0, reused: true, candidates: encodeCandidates({ candCount: new Int32Array(M), candIds: [], candValues: new Float64Array(0) }), rows: [] });
+      this.counts.reused++;
+      this.counts.talentsReused += reusedIds.length;
+      return;
+    }
+    const task: ChunkTask = { runId: this.o.runId, chunkId: id, startLine: first.line, endLine: last.line, startByte: first.start, endByte: last.end, key, skipLines, talents, ...this.o.task };
+    this.counts.inFlight++;
+    const p = this.o.dispatcher
+      .run(task)
+      .then(async (res) => {
+        await this.o.store.writeChunk({ ...row, pairs: res.pairs, reused: false, candidates: encodeCandidates(res), rows: talentRows(task, res) });
+        this.counts.scored++;
+        this.counts.talentsScored += res.ids.length;
+        this.counts.talentsReused += reusedIds.length;
+      })
+      .catch((e: unknown) => {
+        this.failure ??= e;
+      })
+      .finally(() => {
+        this.counts.inFlight--;
+        this.inFlight.delete(p);
+      });
+    this.inFlight.add(p);
+    while (this.inFlight.size >= this.o.dispatcher.concurrency * 2) await Promise.race(this.inFlight);
+  }
+
+  /** Sends the last chunk and waits for every chunk in flight. */
+  async finish(): Promise<void> {
+    await this.flush();
+    await Promise.all(this.inFlight);
+  }
+}

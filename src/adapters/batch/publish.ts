@@ -1,0 +1,85 @@
+/**
+ * The batch's last step, wired: the publish guard, the platform lines from the chunks'
+ * candidates and the reuse base's reserve (engine/candidates.ts), the assignment and
+ * referrals (engine/snapshot.ts) with the placed pairs explained from the talents file,
+ * and the reserve stored for the next run.
+ */
+import type { Platform, Policy } from '../../domain/schemas.js';
+import { TalentmatchError } from '../../errors.js';
+import type { AssignOptions } from '../../matching/assign.js';
+import { CandidateMerger } from '../../engine/candidates.js';
+import type { PlatformSide } from '../../engine/platformSide.js';
+import { publishRefusal } from '../../engine/publish.js';
+import type { SnapshotAssignment } from '../../engine/snapshot.js';
+import { PrefsGatherer, snapshotArtifacts } from '../../engine/snapshot.js';
+import type { SnapshotStore } from '../../store/types.js';
+import { explainPlaced } from './placed.js';
+
+/** The artifact holding a snapshot's platform reserve (not exported: the next run's input). */
+export const RESERVE_ARTIFACT = 'platform-reserve';
+
+/**
+ * The publish guard: an empty or sharply smaller talent set than the snapshot served now
+ * is far more often a truncated nightly file than a real change.
+ */
+export async function guardShrink(store: SnapshotStore, talents: number, allowShrink: boolean, file: string): Promise<void> {
+  const previous = await store.latestComplete();
+  const prevTalents = previous?.summary ? (JSON.parse(previous.summary) as { talents?: number }).talents : undefined;
+  const refusal = publishRefusal({ previousTalents: prevTalents, previousRunId: previous?.id, talents, allowShrink });
+  if (refusal) throw new TalentmatchError('E_INPUT', `${file}: ${refusal.message}`, [{ file, path: '', expected: refusal.expected, got: refusal.got }]);
+}
+
+export interface SnapshotInputs {
+  store: SnapshotStore;
+  runId: number;
+  /** the complete run talents were reused from */
+  baseId: number | undefined;
+  side: PlatformSide;
+  platforms: readonly Platform[];
+  policy: Policy;
+  kPlatform: number;
+  /** reserve depth per platform */
+  depth: number;
+  assign: AssignOptions;
+  /** the talents file the run streamed (its own copy of a pipe) and its line limit */
+  talentsPath: string;
+  maxLineBytes: number;
+}
+
+export interface Snapshot {
+  platformLines: { id: string; line: string }[];
+  snap: SnapshotAssignment;
+  artifacts: Record<string, Iterable<string>>;
+}
+
+/** The snapshot's contents, or undefined when the base's reserve cannot answer every platform line (score every talent then). */
+export async function buildSnapshot(x: SnapshotInputs): Promise<Snapshot | undefined> {
+  const { store, runId, baseId, side } = x;
+  const merger = new CandidateMerger(side.platforms.count, x.depth);
+  for await (const blob of store.candidateBlobs(runId)) merger.add(blob);
+  if (baseId !== undefined) {
+    const text = await store.artifact(baseId, RESERVE_ARTIFACT);
+    if (text === undefined) return undefined;
+    const reserve = Buffer.from(text, 'base64');
+    // which of the reserve's talents are unchanged in this run, asked of the store first (it may answer asynchronously)
+    const unchanged = new Set<string>();
+    for (const id of new Set(CandidateMerger.reserveIds(reserve))) {
+      const now = await store.talentHash(runId, id);
+      if (now !== undefined && now === (await store.talentHash(baseId, id))) unchanged.add(id);
+    }
+    merger.addReserve(reserve, (id) => unchanged.has(id));
+    if (merger.exhausted(x.kPlatform).length > 0) return undefined;
+  }
+  const platformLines = side.platforms.ids.map((id, p) => ({ id, line: merger.line(id, p, x.kPlatform) }));
+  const gathered = new PrefsGatherer();
+  for await (const row of store.talentPrefs(runId)) gathered.add(row);
+  const snap = gathered.assign(side, x.assign);
+  const explained = await explainPlaced(side, x.talentsPath, snap.placed, x.maxLineBytes);
+  const artifacts = { ...snapshotArtifacts(snap, side, x.platforms, x.policy, explained), [RESERVE_ARTIFACT]: textParts(merger.encodeReserve().toString('base64')) };
+  return { platformLines, snap, artifacts };
+}
+
+/** Artifacts are text, stored in parts of at most 1 MB. */
+function* textParts(text: string): Generator<string> {
+  for (let i = 0; i < text.length; i += 1 << 20) yield text.slice(i, i + (1 << 20));
+}

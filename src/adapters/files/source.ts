@@ -1,0 +1,72 @@
+/**
+ * The talents input of a batch, read once. A regular file is hashed up front (the run's
+ * fingerprint, for --resume) and hashed again as it streams; the two must agree. Anything
+ * else (a pipe, `<(cat f)`, a FIFO) can only be read once: it is copied into a private
+ * temporary file while being hashed, and the run reads that copy. Before this a pipe was
+ * drained by the hash and the run saw an empty file (and published a snapshot of 0 talents).
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ioError } from './lines.js';
+
+export interface TalentsSource {
+  /** the path to read (the file itself, or the private copy of a pipe) */
+  path: string;
+  /** SHA-256 of the content, hex */
+  hash: string;
+  /** size in bytes */
+  bytes: number;
+  cleanup(): void;
+}
+
+async function fileHash(path: string): Promise<string> {
+  const h = createHash('sha256');
+  const stream = createReadStream(path);
+  try {
+    for await (const chunk of stream) h.update(chunk as Buffer);
+  } catch (e) {
+    throw ioError(path, e);
+  } finally {
+    stream.destroy();
+  }
+  return h.digest('hex');
+}
+
+export async function talentsSource(path: string): Promise<TalentsSource> {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    throw ioError(path, e);
+  }
+  if (st.isDirectory()) throw ioError(path, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
+  if (st.isFile()) return { path, hash: await fileHash(path), bytes: st.size, cleanup: () => undefined };
+  const dir = mkdtempSync(join(tmpdir(), 'talentmatch-input-'));
+  const copy = join(dir, 'talents.jsonl');
+  const h = createHash('sha256');
+  const out = createWriteStream(copy);
+  const input = createReadStream(path);
+  try {
+    for await (const chunk of input) {
+      h.update(chunk as Buffer);
+      if (!out.write(chunk)) await once(out, 'drain');
+    }
+    out.end();
+    await once(out, 'finish');
+  } catch (e) {
+    out.destroy();
+    rmSync(dir, { recursive: true, force: true });
+    throw ioError(path, e);
+  } finally {
+    input.destroy();
+  }
+  return { path: copy, hash: h.digest('hex'), bytes: statSync(copy).size, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A running SHA-256 of what the batch streamed, to compare with the source's hash at the end. */
+export function streamHash() {
+  return createHash('sha256');
+}

@@ -1,0 +1,194 @@
+/**
+ * What a batch snapshot contains, decided once for every adapter (local threads or the
+ * queue): the per-talent rows a chunk result becomes, the assignment over every talent's
+ * preference list, the referral lines, and the platform lines. Pure: the caller reads the
+ * rows from its store and hands in the explanations of the placed pairs.
+ */
+import { serialize, deserialize } from 'node:v8';
+import type { Platform, Policy } from '../domain/schemas.js';
+import type { AssignOptions, Assignment } from '../matching/assign.js';
+import { finishPairSet } from '../matching/pairs.js';
+import { buildReferrals } from '../referrals/referrals.js';
+import type { PairExplanation } from '../scoring/explain.js';
+import type { ChunkResult, ChunkTask } from './chunk.js';
+import { assignIncoming, countHosted, hostIndex, hostedPairs } from './hosted.js';
+import { assignmentJsonParts, referralRecords } from './formatAssignment.js';
+import type { PlatformSide } from './platformSide.js';
+
+/** One talent's stored result: its line, its preference list (encoded) and what the assignment needs of it. */
+export interface TalentRow {
+  talentId: string;
+  /** content hash of the validated record (per-talent reuse compares it) */
+  hash: string;
+  line: string;
+  prefs: Buffer;
+  meta: string;
+}
+
+interface Prefs {
+  plat: Int32Array;
+  f: Float64Array;
+  b: Float64Array;
+  s: Float64Array;
+}
+
+interface Meta {
+  priority: number;
+  capital: number;
+  seats: number;
+  /** acceptable pairs of the talent */
+  pairs: number;
+  noPairs: string;
+  hostedBy?: string;
+}
+
+/** A chunk result as per-talent rows (in the chunk's id order). */
+export function talentRows(task: Pick<ChunkTask, 'talents'>, r: ChunkResult): TalentRow[] {
+  const hostedBy = new Map<string, string>();
+  for (const t of task.talents) if (t.hostedBy !== undefined) hostedBy.set(t.id, t.hostedBy);
+  return r.ids.map((id, i) => {
+    const a = r.prefPtr[i];
+    const z = r.prefPtr[i + 1];
+    const meta: Meta = { priority: r.priority[i], capital: r.capital[i], seats: r.seats[i], pairs: r.pairCounts[i], noPairs: r.noPairs[i], ...(hostedBy.has(id) ? { hostedBy: hostedBy.get(id)! } : {}) };
+    return {
+      talentId: id,
+      hash: r.hashes[i],
+      line: r.lines[i],
+      prefs: serialize({ plat: r.prefPlat.slice(a, z), f: r.prefF.slice(a, z), b: r.prefB.slice(a, z), s: r.prefS.slice(a, z) } satisfies Prefs),
+      meta: JSON.stringify(meta),
+    };
+  });
+}
+
+/** Growable typed array (doubling), for gathering preference lists without JS arrays of numbers. */
+class Grow<T extends Int32Array | Float64Array> {
+  n = 0;
+  constructor(public a: T) {}
+  push(x: number): void {
+    if (this.n === this.a.length) {
+      const b = new (this.a.constructor as { new (n: number): T })(Math.max(16, this.a.length * 2));
+      (b as unknown as { set(x: T): void }).set(this.a);
+      this.a = b;
+    }
+    this.a[this.n++] = x;
+  }
+  done(): T {
+    return this.a.slice(0, this.n) as T;
+  }
+}
+
+/** The assignment of a snapshot and what the referral lines need besides explanations. */
+export interface SnapshotAssignment {
+  talentIds: string[];
+  assignment: Assignment;
+  hostOf: Int32Array;
+  priority: Float64Array;
+  capital: Float64Array;
+  /** talent id -> platform index of its placed pair (introduced or hosted): the pairs to explain */
+  placed: Map<string, number>;
+  /** introduced (not hosted) talents placed */
+  assigned: number;
+  /** acceptable pairs of every talent */
+  pairs: number;
+}
+
+/** A stored talent row as the assignment reads it. */
+export interface PrefsRow {
+  talent_id: string;
+  prefs: Buffer;
+  meta: string;
+}
+
+/**
+ * Gathers the talents' preference lists (rows in talent id order, as the store yields
+ * them) for the assignment; a caller streaming from an asynchronous store adds row by row.
+ */
+export class PrefsGatherer {
+  readonly talentIds: string[] = [];
+  private readonly tPtr = new Grow(new Int32Array(1024));
+  private readonly plat = new Grow(new Int32Array(1024));
+  private readonly f = new Grow(new Float64Array(1024));
+  private readonly b = new Grow(new Float64Array(1024));
+  private readonly s = new Grow(new Float64Array(1024));
+  private readonly seats = new Grow(new Int32Array(1024));
+  private readonly priority = new Grow(new Float64Array(1024));
+  private readonly capital = new Grow(new Float64Array(1024));
+  private readonly noPairs: string[] = [];
+  private readonly hostedBy: (string | undefined)[] = [];
+  private pairs = 0;
+
+  constructor() {
+    this.tPtr.push(0);
+  }
+
+  add(row: PrefsRow): void {
+    this.talentIds.push(row.talent_id);
+    const pr = deserialize(row.prefs) as Prefs;
+    for (let j = 0; j < pr.plat.length; j++) {
+      this.plat.push(pr.plat[j]);
+      this.f.push(pr.f[j]);
+      this.b.push(pr.b[j]);
+      this.s.push(pr.s[j]);
+    }
+    this.tPtr.push(this.plat.n);
+    const meta = JSON.parse(row.meta) as Meta;
+    this.hostedBy.push(meta.hostedBy);
+    this.seats.push(meta.seats);
+    this.priority.push(meta.priority);
+    this.capital.push(meta.capital);
+    this.noPairs.push(meta.noPairs);
+    this.pairs += meta.pairs;
+  }
+
+  /** Assigns every gathered talent under the platforms' free capacity, hosted projects staying with their hosts. */
+  assign(side: PlatformSide, o: AssignOptions): SnapshotAssignment {
+    const { talentIds, tPtr, plat, f, b, s, seats, priority, capital, noPairs, hostedBy, pairs } = this;
+    const N = talentIds.length;
+    const M = side.platforms.count;
+    const platformIds = side.platforms.ids;
+    const ps = finishPairSet(N, M, tPtr.done(), plat.done(), f.done(), b.done(), s.done(), seats.done(), side.platforms.freeSlots, side.platforms.freeSeats);
+    const hostOf = hostIndex(hostedBy, side.platformIndex);
+    const assignment = assignIncoming(ps, hostOf, o, platformIds, (t) => noPairs[t]);
+    const placed = new Map<string, number>();
+    for (let t = 0; t < N; t++) {
+      const e = assignment.matching.pairOf[t];
+      if (e >= 0) placed.set(talentIds[t], assignment.pairs.plat[e]); // the assignment's pair set (hosted pairs taken out)
+      else if (hostOf[t] >= 0) placed.set(talentIds[t], hostOf[t]);
+    }
+    return { talentIds, assignment, hostOf, priority: priority.done(), capital: capital.done(), placed, assigned: placed.size - countHosted(hostOf), pairs };
+  }
+}
+
+/**
+ * Assigns every talent (rows in talent id order, as the store yields them) under the
+ * platforms' free capacity, hosted projects staying with their hosts.
+ */
+export function assembleAssignment(side: PlatformSide, rows: Iterable<PrefsRow>, o: AssignOptions): SnapshotAssignment {
+  const g = new PrefsGatherer();
+  for (const row of rows) g.add(row);
+  return g.assign(side, o);
+}
+
+/**
+ * The snapshot's artifacts: assignment.json (in parts) and referrals.jsonl (lines without
+ * the final newline, as stored), from the assignment and the placed pairs' explanations.
+ */
+export function snapshotArtifacts(
+  a: SnapshotAssignment,
+  side: PlatformSide,
+  platforms: readonly Platform[],
+  policy: Policy,
+  explained: ReadonlyMap<string, PairExplanation>,
+): Record<'assignment.json' | 'referrals.jsonl', Iterable<string>> {
+  const explain = (t: number) => explained.get(a.talentIds[t])!;
+  const ctx = { talentIds: a.talentIds, platformIds: side.platforms.ids, platforms, why: (t: number) => explain(t).why };
+  const referrals = buildReferrals({ priority: a.priority, capital: a.capital, hosted: hostedPairs(a.hostOf, explain) }, a.assignment, policy);
+  const referralParts = (function* () {
+    let first = true;
+    for (const r of referralRecords(ctx, referrals)) {
+      yield (first ? '' : '\n') + JSON.stringify(r);
+      first = false;
+    }
+  })();
+  return { 'assignment.json': assignmentJsonParts(ctx, a.assignment), 'referrals.jsonl': referralParts };
+}

@@ -1,0 +1,45 @@
+/**
+ * Where the batch's chunks are scored, behind one interface: the local worker-thread pool
+ * (piscina, `localDispatcher`) or a distributed queue (BullMQ, adapters/queue). The batch
+ * sees only `run(task)`, how many chunks to keep in flight, and what the dispatcher knows
+ * of its workers (for progress lines).
+ */
+import type { ChunkResult, ChunkTask } from '../engine/chunk.js';
+import type { PlatformPack } from './pack.js';
+import { createChunkPool } from './pool.js';
+
+/** What the dispatcher can tell about its workers right now. */
+export interface WorkerActivity {
+  /** workers consuming chunks (threads of the local pool; live queue workers) */
+  workers: number;
+  /** ms since a worker last took or finished a chunk (0 when one is busy now) */
+  idleMs: number;
+}
+
+export interface ChunkDispatcher {
+  /** chunks scored at once (the batch keeps twice this many in flight) */
+  concurrency: number;
+  run(task: ChunkTask): Promise<ChunkResult>;
+  /** polled by the progress line; absent: nothing to say */
+  activity?(): Promise<WorkerActivity>;
+  destroy(): Promise<void>;
+}
+
+/** What a dispatcher is built from once the run is known. */
+export interface DispatchContext {
+  pack: PlatformPack;
+  runId: number;
+  platformFingerprint: string;
+  talentsPath: string;
+}
+
+/** The local dispatcher: a piscina pool of `threads` worker threads scoring against the shared pack. */
+export function localDispatcher(pack: PlatformPack, threads: number): ChunkDispatcher {
+  const pool = createChunkPool(pack, threads);
+  return {
+    concurrency: threads,
+    run: (t) => pool.run(t),
+    activity: () => Promise.resolve({ workers: threads, idleMs: 0 }),
+    destroy: () => pool.destroy(),
+  };
+}

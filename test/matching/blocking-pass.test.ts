@@ -1,0 +1,76 @@
+/**
+ * The blocking-pair pass keeps each platform's lowest-ranked member to end most scans at
+ * once. Differential test: the same moves, hence the same matching, as the pass before that
+ * change (kept here as the oracle, walking every member per scanned pair).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { resolveBlocking, talentProposing, platformProposing } from '../../src/matching/stable.js';
+import type { PairSet } from '../../src/matching/pairs.js';
+import { platformPrefers } from '../../src/matching/pairs.js';
+import { CapacityLedger } from '../../src/matching/capacity.js';
+import { instanceArb, toPairSet } from './instances.js';
+
+function oracle(ps: PairSet, start: Int32Array, maxMoves = 20 * ps.talents + 1000): Int32Array {
+  const pairOf = start.slice();
+  const members: number[][] = Array.from({ length: ps.platforms }, () => []);
+  const ledger = CapacityLedger.of(ps, pairOf, ps.plat);
+  for (let t = 0; t < ps.talents; t++) if (pairOf[t] >= 0) members[ps.plat[pairOf[t]]].push(pairOf[t]);
+  const canTake = (p: number, e: number): number => {
+    const t = ps.talentOf[e];
+    if (ledger.fits(p, t)) return -1;
+    let drop = -2;
+    for (const u of members[p]) {
+      if (!platformPrefers(ps, e, u)) continue;
+      if (!ledger.fitsInstead(p, t, ps.talentOf[u])) continue;
+      if (drop < 0 || platformPrefers(ps, drop, u)) drop = u;
+    }
+    return drop;
+  };
+  const leave = (e: number) => {
+    const l = members[ps.plat[e]];
+    l.splice(l.indexOf(e), 1);
+    ledger.leave(ps.plat[e], ps.talentOf[e]);
+    pairOf[ps.talentOf[e]] = -1;
+  };
+  const join = (e: number) => {
+    members[ps.plat[e]].push(e);
+    ledger.join(ps.plat[e], ps.talentOf[e]);
+    pairOf[ps.talentOf[e]] = e;
+  };
+  let moves = 0;
+  let changed = true;
+  while (changed && moves < maxMoves) {
+    changed = false;
+    for (let t = 0; t < ps.talents && moves < maxMoves; t++) {
+      const own = pairOf[t];
+      const end = own >= 0 ? own : ps.tPtr[t + 1];
+      for (let e = ps.tPtr[t]; e < end; e++) {
+        const drop = canTake(ps.plat[e], e);
+        if (drop === -2) continue;
+        if (own >= 0) leave(own);
+        if (drop >= 0) leave(drop);
+        join(e);
+        moves++;
+        changed = true;
+        break;
+      }
+    }
+  }
+  return pairOf;
+}
+
+describe('blocking-pair pass', () => {
+  it('makes exactly the moves of the member-walking pass (random instances, seats binding, both proposers, move caps)', () => {
+    fc.assert(
+      fc.property(instanceArb({ maxN: 14, maxM: 5 }), fc.boolean(), fc.integer({ min: 0, max: 6 }), (r, byTalent, cap) => {
+        const ps = toPairSet(r);
+        const m = byTalent ? talentProposing(ps) : platformProposing(ps);
+        // the full pass, and one cut short after `cap` moves (same prefix of moves)
+        expect(Array.from(resolveBlocking(ps, m).pairOf)).toEqual(Array.from(oracle(ps, m.pairOf)));
+        expect(Array.from(resolveBlocking(ps, m, cap).pairOf)).toEqual(Array.from(oracle(ps, m.pairOf, cap)));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+});
