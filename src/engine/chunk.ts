@@ -74,7 +74,12 @@ export interface ChunkResult {
 
 /** Key of a chunk: hash of its talents' content hashes, in input order. */
 export function chunkKey(talents: readonly Talent[]): string {
-  return strongHash(talents.map(talentHash).join('\n'));
+  return chunkKeyOf(talents.map(talentHash));
+}
+
+/** chunkKey from the talents' content hashes (in input order), when the caller has them already. */
+export function chunkKeyOf(hashes: readonly string[]): string {
+  return strongHash(hashes.join('\n'));
 }
 
 /** Content hash of a talent profile (canonical JSON of the validated record). */
