@@ -3,9 +3,12 @@
  *
  *  - Version 1 kept each run's talent rows (line, preference list, metadata) in
  *    `talent_recs`; a run that reused a talent copied its row (~6 kB).
- *  - Version 2 stores each row once in `talent_rows` and has `talent_recs` point at it:
- *    a run reusing an unchanged talent adds a reference, and retention deletes a row when the
- *    last run pointing at it goes. Readers read `talent_view` (the two joined).
+ *  - Version 2 stores each row once and has `talent_recs` point at it: a run reusing an
+ *    unchanged talent adds a reference, and retention deletes a row when the last run
+ *    pointing at it goes. The line (~4 kB of JSON) is in `talent_lines`, apart from the hash,
+ *    preference list and metadata in `talent_rows` (~1.5 kB): the final assembly reads the
+ *    latter for every talent, and a 6 kB record would put them on overflow pages. Readers
+ *    read `talent_view` (the three joined).
  *
  * A writer migrates a version-1 file in one transaction when it opens it; a read-only open
  * of a version-1 file reads its own table. A newer version is refused (E_SCHEMA).
@@ -44,7 +47,10 @@ CREATE TABLE IF NOT EXISTS talent_rows (
   id INTEGER PRIMARY KEY,
   hash TEXT NOT NULL,
   prefs BLOB NOT NULL,
-  meta TEXT NOT NULL,
+  meta TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS talent_lines (
+  id INTEGER PRIMARY KEY REFERENCES talent_rows(id),
   line TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS talent_recs (
@@ -57,7 +63,7 @@ CREATE TABLE IF NOT EXISTS talent_recs (
 CREATE INDEX IF NOT EXISTS talent_recs_chunk ON talent_recs (run_id, chunk_id);
 CREATE INDEX IF NOT EXISTS talent_recs_row ON talent_recs (row_id);
 CREATE VIEW IF NOT EXISTS talent_view AS
-  SELECT r.run_id, r.talent_id, r.chunk_id, r.row_id, w.hash, w.prefs, w.meta, w.line FROM talent_recs r JOIN talent_rows w ON w.id = r.row_id;
+  SELECT r.run_id, r.talent_id, r.chunk_id, r.row_id, w.hash, w.prefs, w.meta, l.line FROM talent_recs r JOIN talent_rows w ON w.id = r.row_id JOIN talent_lines l ON l.id = r.row_id;
 CREATE TABLE IF NOT EXISTS platform_recs (
   run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
   platform_id TEXT NOT NULL,
@@ -137,7 +143,8 @@ function migrateV1(db: Database.Database): void {
   `);
   db.exec(SCHEMA);
   db.exec(`
-    INSERT INTO talent_rows (id, hash, prefs, meta, line) SELECT rowid, hash, prefs, meta, line FROM talent_recs_v1;
+    INSERT INTO talent_rows (id, hash, prefs, meta) SELECT rowid, hash, prefs, meta FROM talent_recs_v1;
+    INSERT INTO talent_lines (id, line) SELECT rowid, line FROM talent_recs_v1;
     INSERT INTO talent_recs (run_id, talent_id, chunk_id, row_id) SELECT run_id, talent_id, chunk_id, rowid FROM talent_recs_v1;
     DROP TABLE talent_recs_v1;
   `);

@@ -126,7 +126,8 @@ export class Store implements SnapshotStore {
    * Returns whether it wrote.
    */
   writeChunk(c: ChunkRowIn): boolean {
-    const row = this.prep('INSERT INTO talent_rows (hash, prefs, meta, line) VALUES (?, ?, ?, ?)');
+    const row = this.prep('INSERT INTO talent_rows (hash, prefs, meta) VALUES (?, ?, ?)');
+    const text = this.prep('INSERT INTO talent_lines (id, line) VALUES (?, ?)');
     const rec = this.prep('INSERT INTO talent_recs (run_id, talent_id, chunk_id, row_id) VALUES (?, ?, ?, ?)');
     const chunk = this.db.prepare(
       'INSERT INTO chunks (run_id, chunk_id, chunk_key, start_line, end_line, talents, pairs, reused, candidates) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -136,7 +137,11 @@ export class Store implements SnapshotStore {
     const share = this.prep('INSERT INTO talent_recs (run_id, talent_id, chunk_id, row_id) SELECT ?, talent_id, ?, row_id FROM talent_recs WHERE run_id = ? AND talent_id IN (SELECT value FROM json_each(?))');
     return this.db.transaction(() => {
       if (exists.get(c.runId, c.chunkId)) return false;
-      for (const r of c.rows) rec.run(c.runId, r.talentId, c.chunkId, row.run(r.hash, r.prefs, r.meta, r.line).lastInsertRowid);
+      for (const r of c.rows) {
+        const id = row.run(r.hash, r.prefs, r.meta).lastInsertRowid;
+        text.run(id, r.line);
+        rec.run(c.runId, r.talentId, c.chunkId, id);
+      }
       const reused = c.reusedFrom?.talentIds ?? [];
       if (reused.length > 0) share.run(c.runId, c.chunkId, c.reusedFrom!.runId, JSON.stringify(reused));
       chunk.run(c.runId, c.chunkId, c.key, c.startLine, c.endLine, c.talents, c.pairs, c.reused ? 1 : 0, c.candidates);
@@ -238,7 +243,8 @@ export class Store implements SnapshotStore {
       this.db.exec('CREATE TEMP TABLE IF NOT EXISTS gone_rows (id INTEGER PRIMARY KEY); DELETE FROM gone_rows');
       this.db.prepare('INSERT OR IGNORE INTO gone_rows SELECT row_id FROM talent_recs WHERE run_id = ?').run(runId);
       for (const t of ['talent_recs', 'chunks', 'platform_recs', 'artifacts']) this.db.prepare(`DELETE FROM ${t} WHERE run_id = ?`).run(runId);
-      this.db.exec('DELETE FROM talent_rows WHERE id IN (SELECT id FROM gone_rows) AND NOT EXISTS (SELECT 1 FROM talent_recs WHERE row_id = talent_rows.id)');
+      this.db.exec('DELETE FROM gone_rows WHERE EXISTS (SELECT 1 FROM talent_recs WHERE row_id = gone_rows.id)');
+      this.db.exec('DELETE FROM talent_lines WHERE id IN (SELECT id FROM gone_rows); DELETE FROM talent_rows WHERE id IN (SELECT id FROM gone_rows)');
     })();
   }
 

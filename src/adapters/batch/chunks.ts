@@ -9,7 +9,7 @@ import type { Talent } from '../../domain/schemas.js';
 import type { ChunkTask } from '../../engine/chunk.js';
 import { chunkKeyOf, talentHash } from '../../engine/chunk.js';
 import { encodeCandidates } from '../../engine/candidates.js';
-import { talentRows } from '../../engine/snapshot.js';
+import { asBuffer } from '../../engine/rows.js';
 import type { SnapshotStore } from '../../store/types.js';
 import type { ChunkDispatcher } from '../../workers/dispatch.js';
 
@@ -108,9 +108,9 @@ export class Chunker {
     const p = this.o.dispatcher
       .run(task)
       .then(async (res) => {
-        await this.o.store.writeChunk({ ...row, pairs: res.pairs, reused: false, candidates: encodeCandidates(res), rows: talentRows(task, res) });
+        await this.o.store.writeChunk({ ...row, pairs: res.pairs, reused: false, candidates: asBuffer(res.candidates), rows: res.rows.map((r) => ({ ...r, prefs: asBuffer(r.prefs) })) });
         this.counts.scored++;
-        this.counts.talentsScored += res.ids.length;
+        this.counts.talentsScored += res.rows.length;
         this.counts.talentsReused += reusedIds.length;
       })
       .catch((e: unknown) => {
