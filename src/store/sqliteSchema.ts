@@ -84,9 +84,13 @@ function legacyLayout(db: Database.Database): boolean {
   return db.prepare(`SELECT 1 FROM pragma_table_info('talent_recs') WHERE name = 'line'`).get() !== undefined;
 }
 
-/** The table or view readers take talent rows from. */
-export function talentSource(db: Database.Database): string {
-  return legacyLayout(db) ? 'talent_recs' : 'talent_view';
+/**
+ * Where readers take talent rows from: `lines` has every column (line included), `rows`
+ * everything but the line (hashes, preference lists: no lookup in talent_lines). Column names
+ * are unambiguous in both, so queries name them bare.
+ */
+export function talentSources(db: Database.Database): { lines: string; rows: string } {
+  return legacyLayout(db) ? { lines: 'talent_recs', rows: 'talent_recs' } : { lines: 'talent_view', rows: 'talent_recs JOIN talent_rows ON talent_rows.id = talent_recs.row_id' };
 }
 
 function versionOf(db: Database.Database): number | undefined {

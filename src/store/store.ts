@@ -16,7 +16,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { TalentmatchError } from '../errors.js';
 import type { ChunkRowIn, RunRow, SnapshotStore } from './types.js';
-import { checkReadable, prepareSchema, talentSource } from './sqliteSchema.js';
+import { checkReadable, prepareSchema, talentSources } from './sqliteSchema.js';
 
 export type { RunRow, ChunkRowIn } from './types.js';
 
@@ -24,7 +24,7 @@ export class Store implements SnapshotStore {
   /** The handle stays inside: callers use the named queries below, never SQL. */
   private readonly db: Database.Database;
   /** where talent rows are read: the view over shared rows, or a version-1 file's own table (read-only opens) */
-  private readonly talents: string;
+  private readonly talents: { lines: string; rows: string };
   /** statements of the serving path, prepared once (a prepare per request cost more than the read) */
   private readonly prepared = new Map<string, Database.Statement>();
   private prep(sql: string): Database.Statement {
@@ -64,7 +64,7 @@ export class Store implements SnapshotStore {
     }
     if (options.readonly) checkReadable(db, path);
     this.db = db;
-    this.talents = talentSource(db);
+    this.talents = talentSources(db);
   }
 
   close(): void {
@@ -151,7 +151,7 @@ export class Store implements SnapshotStore {
 
   /** The content hashes of these talents' rows in a run (absent: no row), in one query. */
   talentHashes(runId: number, talentIds: readonly string[]): Map<string, string> {
-    const rows = this.prep(`SELECT talent_id, hash FROM ${this.talents} WHERE run_id = ? AND talent_id IN (SELECT value FROM json_each(?))`).raw().all(runId, JSON.stringify(talentIds)) as [string, string][];
+    const rows = this.prep(`SELECT talent_id, hash FROM ${this.talents.rows} WHERE run_id = ? AND talent_id IN (SELECT value FROM json_each(?))`).raw().all(runId, JSON.stringify(talentIds)) as [string, string][];
     return new Map(rows);
   }
 
@@ -177,7 +177,7 @@ export class Store implements SnapshotStore {
    * batch's memory peak).
    */
   *talentPrefs(runId: number): Generator<{ talent_id: string; prefs: Buffer; meta: string }> {
-    yield* this.db.prepare(`SELECT talent_id, prefs, meta FROM ${this.talents} WHERE run_id = ? ORDER BY talent_id`).iterate(runId) as Iterable<{
+    yield* this.db.prepare(`SELECT talent_id, prefs, meta FROM ${this.talents.rows} WHERE run_id = ? ORDER BY talent_id`).iterate(runId) as Iterable<{
       talent_id: string;
       prefs: Buffer;
       meta: string;
@@ -185,7 +185,7 @@ export class Store implements SnapshotStore {
   }
 
   *talentLines(runId: number): Generator<string> {
-    for (const r of this.db.prepare(`SELECT line FROM ${this.talents} WHERE run_id = ? ORDER BY talent_id`).pluck().iterate(runId) as Iterable<string>) yield r;
+    for (const r of this.db.prepare(`SELECT line FROM ${this.talents.lines} WHERE run_id = ? ORDER BY talent_id`).pluck().iterate(runId) as Iterable<string>) yield r;
   }
 
   *platformLines(runId: number): Generator<string> {
@@ -194,7 +194,7 @@ export class Store implements SnapshotStore {
 
   /** One entity's stored recommendation line (contract JSON) in a run, or undefined for an unknown id. */
   recommendationLine(runId: number, side: 'talent' | 'platform', id: string): string | undefined {
-    const sql = side === 'talent' ? `SELECT line FROM ${this.talents} WHERE run_id = ? AND talent_id = ?` : 'SELECT line FROM platform_recs WHERE run_id = ? AND platform_id = ?';
+    const sql = side === 'talent' ? `SELECT line FROM ${this.talents.lines} WHERE run_id = ? AND talent_id = ?` : 'SELECT line FROM platform_recs WHERE run_id = ? AND platform_id = ?';
     return this.prep(sql).pluck().get(runId, id) as string | undefined;
   }
 
