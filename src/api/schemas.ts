@@ -8,33 +8,11 @@ import { z } from 'zod';
 import { TalentSchema } from '../domain/schemas.js';
 import { TERMS } from '../config/weights.js';
 import { ScenarioSchema } from '../domain/scenario.js';
-import { ISSUE_CAP } from '../config/limits.js';
+import { API_LIMITS } from '../config/api.js';
 import { DecisionsSchema } from '../domain/decisions.js';
 
-export const LIMITS = {
-  /** request body, bytes */
-  bodyBytes: 1 << 20,
-  /** items per list (k) */
-  maxK: 100,
-  /** pairs per POST /v1/score */
-  maxPairs: 1000,
-  /** entities per POST /v1/match */
-  maxMatchTalents: 2000,
-  maxMatchPlatforms: 200,
-  /** scenarios per POST /v1/simulate */
-  maxScenarios: 10,
-  /** POST /v1/match, optimal mode: the MILP solver's time limit (s) and largest exact instance (pairs), so one request stays under requestTimeoutMs */
-  matchTimeLimitSec: 5,
-  matchMilpMaxPairs: 2000,
-  /** per request, milliseconds */
-  requestTimeoutMs: 10_000,
-  /** nesting of arrays and objects in a body (the deepest valid request nests 5) */
-  bodyDepth: 32,
-  /** issues listed in a 400 answer; the rest are counted in `omitted` */
-  issues: ISSUE_CAP,
-  /** characters of an unknown id echoed back in a 404 */
-  echoedId: 64,
-} as const;
+/** The API's limits (README "Limits"; defined with every other default in src/config/api.ts). */
+export const LIMITS = API_LIMITS;
 
 const id = z.string().min(1);
 export const Why = z.object(Object.fromEntries(TERMS.map((t) => [t, z.number()])) as Record<(typeof TERMS)[number], z.ZodNumber>);

@@ -241,9 +241,9 @@ export function optimalAssignment(ps: PairSet, o: OptimalOptions = {}): OptimalR
     return { pairOf: r.pairOf, totalScore: r.totalScore, method: 'min-cost-flow', bound: r.totalScore, boundKind: 'exact', gap: 0, ...solveMs() };
   }
   const E = ps.plat.length;
-  const timeLimitSec = o.timeLimitSec ?? 30;
+  const timeLimitSec = o.timeLimitSec ?? defaultAssignOptions.timeLimitSec;
   let incumbent: Int32Array | undefined;
-  if (o.solver && E <= (o.milpMaxPairs ?? 10_000)) {
+  if (o.solver && E <= (o.milpMaxPairs ?? defaultAssignOptions.milpMaxPairs)) {
     const r = o.solver.solve(lpModel(ps, true), { timeLimitSec });
     if (r.values.size > 0) {
       const pairOf = new Int32Array(ps.talents).fill(-1);
@@ -281,9 +281,9 @@ function optimalWithFloors(ps: PairSet, floors: AssignmentFloors, o: OptimalOpti
   const solveMs = () => (start !== undefined && o.now ? { solveMs: o.now() - start } : {});
   assertFloorsFeasible(ps, floors);
   const E = ps.plat.length;
-  const timeLimitSec = o.timeLimitSec ?? 30;
+  const timeLimitSec = o.timeLimitSec ?? defaultAssignOptions.timeLimitSec;
   let incumbent: Int32Array | null = null;
-  if (o.solver && E <= (o.milpMaxPairs ?? 10_000)) {
+  if (o.solver && E <= (o.milpMaxPairs ?? defaultAssignOptions.milpMaxPairs)) {
     const r = o.solver.solve(lpModel(ps, true, floors), { timeLimitSec });
     if (r.status === 'Infeasible') {
       throw new TalentmatchError('E_INFEASIBLE', 'policy.assignmentFloors cannot all be met within the free seats (the MILP proves it; the slots alone would allow them)');

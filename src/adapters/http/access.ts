@@ -13,6 +13,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from
 import type { Scope } from '../../config/api.js';
 import type { KeyRing, Principal } from './keys.js';
 import { ErrorBody } from '../../api/schemas.js';
+import { TalentmatchError } from '../../errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -119,7 +120,7 @@ export function applyRoutePolicies(app: FastifyInstance, o: { expensiveMax: numb
     const key = `${method === 'HEAD' ? 'GET' : method} ${route.url}`;
     const policy = ROUTES[key];
     if (!policy) {
-      if (route.url.startsWith('/v1')) throw new Error(`route ${key} has no access policy in src/adapters/http/access.ts`);
+      if (route.url.startsWith('/v1')) throw new TalentmatchError('E_INTERNAL', `route ${key} has no access policy in src/adapters/http/access.ts`);
       return; // docs, openapi.json: open and undocumented
     }
     route.config = {

@@ -28,6 +28,7 @@ import { TalentmatchError } from '../../errors.js';
 import { LIMIT_ENV, REDIS_BACKOFF, redisRetryMs } from '../../config/limits.js';
 import type { ChunkResult, ChunkTask } from '../../engine/chunk.js';
 import type { ChunkDispatcher, DispatchContext, WorkerActivity } from '../../workers/dispatch.js';
+import { QUEUE_RETRIES } from '../../config/batch.js';
 
 export const QUEUE_NAME = 'talentmatch-chunks';
 
@@ -182,7 +183,7 @@ export async function queueDispatcher(url: string, ctx: DispatchContext, o: { in
       const { talents: _profiles, ...plain } = task;
       const data: ChunkJob = { ...plain, platformFingerprint: ctx.platformFingerprint, talentsPath: ctx.talentsPath };
       const id = jobId(ctx, task.chunkId);
-      const opts = { jobId: id, attempts: 3, backoff: { type: 'fixed', delay: 500 }, removeOnComplete: false, removeOnFail: false };
+      const opts = { jobId: id, attempts: QUEUE_RETRIES.attempts, backoff: { type: 'fixed', delay: QUEUE_RETRIES.backoffMs }, removeOnComplete: false, removeOnFail: false };
       const job = await link.race(queue.add('chunk', data, opts));
       if ((await link.race(job.getState())) === 'failed') await link.race(job.retry()); // a resumed run gives a failed chunk another chance
       for (;;) {

@@ -67,7 +67,7 @@ export function simulateCommand(program: Command, { io, done }: Cli): void {
     const engine = engineFor(await load(o, true, io), {});
     const opts = { assign: await assignOptions(o), topK: o.top };
     const baseline = simulateBaseline(engine, opts);
-    const timings = { baselineMs: performance.now() - t0, baselineCpuMs: cpu() - c0, scenarioMs: [] as number[], scenarioCpuMs: [] as number[] };
+    const timings: { baselineMs: number; baselineCpuMs: number; scenarioMs: number[]; scenarioCpuMs: number[] } = { baselineMs: performance.now() - t0, baselineCpuMs: cpu() - c0, scenarioMs: [], scenarioCpuMs: [] };
     const runs = [];
     for (const s of scenarios) {
       const t = performance.now();
