@@ -18,7 +18,6 @@ const id = z.string().min(1);
 export const Why = z.object(Object.fromEntries(TERMS.map((t) => [t, z.number()])) as Record<(typeof TERMS)[number], z.ZodNumber>);
 export const Item = z.object({ id: z.string(), score: z.number(), forward: z.number(), backward: z.number(), why: Why });
 export const RecommendationLine = z.object({ side: z.enum(['talent', 'platform']), id: z.string(), items: z.array(Item) });
-export const WithRun = <T extends z.ZodRawShape>(shape: T) => z.object({ runId: z.number().int(), ...shape });
 
 /** A talent or platform by id, or inline as a contract profile (validated with the contract's schema by the scorer). */
 const ref = (what: string) =>
@@ -179,5 +178,3 @@ export type RecommendationLineT = z.infer<typeof RecommendationLine>;
 export type ErrorBodyT = z.infer<typeof ErrorBody>;
 export type ReadinessT = z.infer<typeof Readiness>;
 export type AdminStatusT = z.infer<typeof AdminStatus>;
-export type ReferralsResponseT = z.infer<typeof ReferralsResponse>;
-export type AssignmentResponseT = z.infer<typeof AssignmentResponse>;

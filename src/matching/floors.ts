@@ -170,7 +170,7 @@ export function assertFloorsFeasible(ps: PairSet, f: AssignmentFloors): void {
  * Makes a matching meet the floors by the cheapest moves (see the module comment); null when
  * no move helps a short industry. Capacity holds throughout (a feasible start stays feasible).
  */
-export function repairFloors(ps: PairSet, start: Int32Array, f: AssignmentFloors): Int32Array | null {
+function repairFloors(ps: PairSet, start: Int32Array, f: AssignmentFloors): Int32Array | null {
   const pairOf = start.slice();
   const ledger = CapacityLedger.of(ps, pairOf, ps.plat);
   const placed = placedByIndustry(ps, pairOf, f);

@@ -150,7 +150,7 @@ export function repairSeats(ps: PairSet, start: Int32Array, order: Int32Array = 
 }
 
 /** The greedy fill's order: pairs by score desc, then talent, then platform. */
-export function fillOrder(ps: PairSet): Int32Array {
+function fillOrder(ps: PairSet): Int32Array {
   return Int32Array.from({ length: ps.plat.length }, (_, e) => e).sort((x, y) => ps.s[y] - ps.s[x] || ps.talentOf[x] - ps.talentOf[y] || ps.plat[x] - ps.plat[y]);
 }
 

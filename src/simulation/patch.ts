@@ -99,7 +99,7 @@ class CopyOnWrite {
 }
 
 /** RFC 6901 escaping of one reference token. */
-export const pointerToken = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
+const pointerToken = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
 const opLabel = (ops: readonly PatchOperation[], i: number) => `patch[${i}] (${ops[i].op} ${ops[i].path || '""'})`;
 

@@ -31,7 +31,7 @@ const LISTEN_FAILURES: Record<string, string> = {
   ENOTFOUND: 'the host name does not resolve; check --host',
 };
 
-export function listenError(e: unknown, host: string, port: number): unknown {
+function listenError(e: unknown, host: string, port: number): unknown {
   const why = e instanceof Error && 'code' in e ? LISTEN_FAILURES[String(e.code)] : undefined;
   return why === undefined ? e : new TalentmatchError('E_IO', `cannot listen on ${host}:${port}: ${why}`);
 }

@@ -147,7 +147,7 @@ export function applyRoutePolicies(app: FastifyInstance, o: { expensiveMax: numb
 
 const platformNote = (r?: PlatformRule) => (r === 'deny' ? '; not open to platform-bound keys' : r === 'filter' ? "; a platform-bound key sees only its platform's data" : '');
 
-export const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
+const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
   400: 'Invalid request: every field path with what was expected and what was found',
   401: 'No valid API key (missing, malformed, unknown, expired or revoked)',
   403: "The key lacks the route's scope, or its platform binding forbids the request",

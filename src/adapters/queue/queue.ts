@@ -133,7 +133,7 @@ export function linkFor(url: string, retryMs?: number): RedisLink {
 }
 
 export const encodeResult = (r: ChunkResult): string => serialize(r).toString('base64');
-export const decodeResult = (s: string): ChunkResult => deserialize(Buffer.from(s, 'base64')) as ChunkResult;
+const decodeResult = (s: string): ChunkResult => deserialize(Buffer.from(s, 'base64')) as ChunkResult;
 
 /**
  * A chunk a worker refused because its inputs are not the coordinator's (platform side,
@@ -145,7 +145,7 @@ export const decodeResult = (s: string): ChunkResult => deserialize(Buffer.from(
 const INPUTS_DIFFER = 'inputs differ from the coordinator\'s: ';
 export const inputsDiffer = (detail: string): Error => new Error(INPUTS_DIFFER + detail);
 
-export function jobId(ctx: { platformFingerprint: string; runId: number }, chunkId: number): string {
+function jobId(ctx: { platformFingerprint: string; runId: number }, chunkId: number): string {
   return `tm-${ctx.platformFingerprint.slice(0, 16)}-r${ctx.runId}-c${chunkId}`;
 }
 
@@ -228,7 +228,7 @@ export interface LiveWorker {
 }
 
 /** The worker processes connected to the queue now (each `talentmatch worker` names its connection). */
-export async function liveWorkers(queue: Queue): Promise<LiveWorker[]> {
+async function liveWorkers(queue: Queue): Promise<LiveWorker[]> {
   const clients = (await queue.getWorkers()) as { rawname?: string; addr?: string; age?: string; idle?: string }[];
   return clients
     .map((c) => ({ name: (c.rawname ?? '').replace(/^.*?:w:/, '') || '(unnamed)', addr: c.addr ?? '', ageSeconds: Number(c.age ?? 0), idleSeconds: Number(c.idle ?? 0) }))

@@ -30,7 +30,7 @@ const schema = dataOptionsSchema.extend(assignSchema.shape).extend({
 });
 
 /** A folder name for a scenario: its position and a slug of its name. */
-export function scenarioFolder(i: number, name: string): string {
+function scenarioFolder(i: number, name: string): string {
   const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60);
   return `${String(i + 1).padStart(2, '0')}-${slug || 'scenario'}`;
 }
