@@ -4,7 +4,7 @@
  *
  *     max Σ s_e x_e   s.t. slots, seats, one platform per talent,   Σ_{e: ind(talent(e)) = d} x_e >= n_d
  *
- *  - Feasibility (`floorsFeasibility`): a max flow source -> industry d (capacity n_d) ->
+ *  - Feasibility (`floorsFlow`, `assertFloorsFeasible`): a max flow source -> industry d (capacity n_d) ->
  *    talent of d -> acceptable platform -> sink (free slots). The floors fit the slots iff
  *    the flow reaches Σ n_d; if not, the optimal mode fails with E_INFEASIBLE naming each
  *    industry's reachable count. Seats are not in this flow: with binding seats it is a
