@@ -17,6 +17,12 @@ import type Database from 'better-sqlite3';
 import { TalentmatchError } from '../errors.js';
 import { SCHEMA_VERSION, newerSchemaError } from './types.js';
 
+/*
+ * The tables in SQLite's dialect. store/pgSchema.ts writes the same tables in PostgreSQL's
+ * (tm_ tables, identity ids, bytea, "C" collation): two dialects of one schema, side by side
+ * on purpose, so each file shows exactly the DDL its database runs; SCHEMA_VERSION
+ * (./types.ts) is the one version both check.
+ */
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (

@@ -17,6 +17,7 @@ import { dirname } from 'node:path';
 import { TalentmatchError } from '../errors.js';
 import type { ChunkRowIn, RunRow, SnapshotStore } from './types.js';
 import { checkReadable, prepareSchema, talentSources } from './sqliteSchema.js';
+import { SQLITE_BUSY_TIMEOUT_MS } from '../config/batch.js';
 
 export type { RunRow, ChunkRowIn } from './types.js';
 
@@ -45,7 +46,7 @@ export class Store implements SnapshotStore {
     try {
       if (!options.readonly) mkdirSync(dirname(path), { recursive: true });
       db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
-      db.pragma('busy_timeout = 5000');
+      db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
       if (!options.readonly) {
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = NORMAL');

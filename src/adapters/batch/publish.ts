@@ -19,7 +19,7 @@ import { explainPlaced } from './placed.js';
 const HASH_BATCH = 5000;
 
 /** The artifact holding a snapshot's platform reserve (not exported: the next run's input). */
-export const RESERVE_ARTIFACT = 'platform-reserve';
+const RESERVE_ARTIFACT = 'platform-reserve';
 
 /**
  * The publish guard: an empty or sharply smaller talent set than the snapshot served now
