@@ -14,10 +14,14 @@ import { collectPairs } from '../ranking/rows.js';
 import { recommendAll } from '../ranking/twoWay.js';
 import type { ThreadOptions } from '../config/workers.js';
 import { resolveThreadOptions } from '../config/workers.js';
-import { packPlatformSide, packTalentFeatures } from './pack.js';
+import { packPlatformSide, packTalentFeatures, sharedBuffer } from './pack.js';
+import type { TalentFeatures } from '../features/build.js';
+import type { Talent } from '../domain/schemas.js';
+import { concatTalentFeatures } from '../features/concat.js';
+import type { PlatformSide } from '../engine/platformSide.js';
 import type { ChunkPool } from './pool.js';
 import { createChunkPool } from './pool.js';
-import { assembleRanges, ranges } from './rank.js';
+import { assembleRanges, encodeTalents, ranges } from './rank.js';
 import type { RankResult } from './rank.js';
 import { platformLine, recommendationLines } from '../engine/format.js';
 import { createExplainBuffer } from '../scoring/explain.js';
@@ -27,13 +31,17 @@ export class ThreadedRanker {
   readonly threads: number;
   private readonly rangeSize: number;
   private pool: ChunkPool | undefined;
+  private talents: TalentFeatures | undefined;
 
+  /** `pool`: a started pool over the engine's platform side (threadedEngine's), used instead of starting one; destroy() stops it. */
   constructor(
     private readonly engine: Engine,
     o: ThreadOptions = {},
+    pool?: ChunkPool,
   ) {
     const r = resolveThreadOptions(o);
-    this.threads = r.threads;
+    this.threads = pool?.threads ?? r.threads;
+    this.pool = pool;
     // at least one range per thread, so small inputs still spread
     this.rangeSize = Math.max(1, Math.min(r.rangeSize, Math.ceil(engine.model.talents.count / this.threads)));
   }
@@ -48,7 +56,7 @@ export class ThreadedRanker {
     if (this.threads === 1) return recommendAll(model, k, kPlatform);
     const pool = this.startPool();
     const ctx = model.ctx === m.ctx ? undefined : model.ctx;
-    const jobs = ranges(m.talents.count, this.rangeSize).map(([start, end]) => pool.rankRange({ start, end, k, kPlatform, ...(ctx ? { ctx } : {}) }));
+    const jobs = ranges(m.talents.count, this.rangeSize).map(([start, end]) => pool.rankRange({ start, end, k, kPlatform, talents: this.talents, ...(ctx ? { ctx } : {}) }));
     return assembleRanges(m.talents.count, m.platforms.count, k, kPlatform, await Promise.all(jobs));
   }
 
@@ -78,7 +86,7 @@ export class ThreadedRanker {
           return;
         }
         const pool = self.startPool();
-        const jobs = ranges(m.talents.count, self.rangeSize).map(([start, end]) => pool.rankRange({ start, end, k, kPlatform, talentIds: m.talents.ids.slice(start, end) }));
+        const jobs = ranges(m.talents.count, self.rangeSize).map(([start, end]) => pool.rankRange({ start, end, k, kPlatform, talents: self.talents, talentIds: m.talents.ids.slice(start, end) }));
         for (const j of jobs) j.catch(() => undefined); // each failure surfaces where it is awaited, in order
         const results: RankResult[] = [];
         for (const j of jobs) {
@@ -124,7 +132,7 @@ export class ThreadedRanker {
     const fill = () => {
       while (next < all.length && inFlight.length < 2 * this.threads) {
         const [start, end] = all[next++];
-        const job = pool.pairsRange({ start, end, k: 0, kPlatform: 0 });
+        const job = pool.pairsRange({ start, end, k: 0, kPlatform: 0, talents: this.talents });
         job.catch(() => undefined); // a failure surfaces where the job is awaited, in order
         inFlight.push(job);
       }
@@ -138,7 +146,9 @@ export class ThreadedRanker {
   }
 
   private startPool(): ChunkPool {
-    this.pool ??= createChunkPool(packPlatformSide(this.engine.side), this.threads, packTalentFeatures(this.engine.model.talents));
+    // the talents' features travel with each task as shared memory (no copy when they were vectorized into it: threadedEngine)
+    this.talents ??= packTalentFeatures(this.engine.model.talents);
+    this.pool ??= createChunkPool(packPlatformSide(this.engine.side), this.threads);
     return this.pool;
   }
 
@@ -163,4 +173,23 @@ export async function recommendAsync(engine: Engine, o: ThreadOptions & { k?: nu
   } finally {
     await r.destroy();
   }
+}
+
+/**
+ * The features of `talents` (sorted by id) vectorized on the pool's workers, range by range,
+ * stacked in shared memory (so a ThreadedRanker on the same pool ranks them without a copy).
+ * Exactly talentFeatures(side, talents) of one pass: a talent's features depend only on its
+ * own profile and the platform side (features/concat.ts). The ranges reach the workers as
+ * JSON Lines bytes, each posted as soon as it is encoded, so the workers start at once.
+ */
+export async function vectorizeOnPool(pool: ChunkPool, talents: readonly Talent[], rangeSize: number): Promise<TalentFeatures> {
+  const jobs = ranges(talents.length, rangeSize).map(([start, end]) => pool.vectorize({ lines: encodeTalents(talents.slice(start, end)) }));
+  for (const j of jobs) j.catch(() => undefined); // surfaced by Promise.all
+  const parts = await Promise.all(jobs);
+  return concatTalentFeatures(parts, talents.map((t) => t.id), sharedBuffer);
+}
+
+/** A pool over a platform side, for threadedEngine's vectorizing and ranking (`threads` >= 2). */
+export function platformPool(side: PlatformSide, threads: number): ChunkPool {
+  return createChunkPool(packPlatformSide(side), threads);
 }
