@@ -65,6 +65,8 @@ export class ThreadedRanker {
    * chunks in order: each range's talent lines are formatted by the worker that ranked it
    * and written as soon as the ranges before it are; the platform lines follow, from the
    * merged heaps. `result` resolves to the two-way result once the chunks are consumed.
+   * Byte chunks are fresh buffers nobody else holds: the consumer may free them once
+   * written (adapters/files/write.ts writeChunks `consume`).
    */
   recommendLines(k: number, kPlatform: number): { chunks: AsyncIterable<string | Uint8Array>; result: Promise<Recommendations> } {
     const engine = this.engine;
@@ -183,9 +185,18 @@ export async function recommendAsync(engine: Engine, o: ThreadOptions & { k?: nu
  * JSON Lines bytes, each posted as soon as it is encoded, so the workers start at once.
  */
 export async function vectorizeOnPool(pool: ChunkPool, talents: readonly Talent[], rangeSize: number): Promise<TalentFeatures> {
-  const jobs = ranges(talents.length, rangeSize).map(([start, end]) => pool.vectorize({ lines: encodeTalents(talents.slice(start, end)) }));
-  for (const j of jobs) j.catch(() => undefined); // surfaced by Promise.all
-  const parts = await Promise.all(jobs);
+  const all = ranges(talents.length, rangeSize);
+  const parts: TalentFeatures[] = new Array<TalentFeatures>(all.length);
+  // two ranges per thread in flight: the bytes of a range are encoded only when a slot frees (memory stays bounded)
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < all.length) {
+      const i = next++;
+      const [start, end] = all[i];
+      parts[i] = await pool.vectorize({ lines: encodeTalents(talents.slice(start, end)) });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(all.length, 2 * pool.threads) }, lane));
   return concatTalentFeatures(parts, talents.map((t) => t.id), sharedBuffer);
 }
 

@@ -37,7 +37,7 @@ export function recommendCommand(program: Command, { io, done }: Cli): void {
       }
       // the ranker streams the lines: workers format their ranges' talent lines (same bytes for any thread count)
       const { chunks, result } = r.recommendLines(engine.options.topK, engine.options.topKPlatform);
-      await writeChunks(o.out, chunks);
+      await writeChunks(o.out, chunks, { consume: true });
       return { engine, rec: await result };
     });
     const n = engine.model.talents.count + engine.model.platforms.count;
