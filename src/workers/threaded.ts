@@ -88,11 +88,24 @@ export class ThreadedRanker {
           return;
         }
         const pool = self.startPool();
-        const jobs = ranges(m.talents.count, self.rangeSize).map(([start, end]) => pool.rankRange({ start, end, k, kPlatform, talents: self.talents, talentIds: m.talents.ids.slice(start, end) }));
-        for (const j of jobs) j.catch(() => undefined); // each failure surfaces where it is awaited, in order
+        // at most two ranges per thread in flight: a range's lines wait only for the ranges
+        // before it, so the output held in memory stays bounded whatever the writer's pace
+        const all = ranges(m.talents.count, self.rangeSize);
+        const inFlight: Promise<RankResult>[] = [];
+        let next = 0;
+        const fill = () => {
+          while (next < all.length && inFlight.length < 2 * self.threads) {
+            const [start, end] = all[next++];
+            const job = pool.rankRange({ start, end, k, kPlatform, talents: self.talents, talentIds: m.talents.ids.slice(start, end) });
+            job.catch(() => undefined); // each failure surfaces where it is awaited, in order
+            inFlight.push(job);
+          }
+        };
+        fill();
         const results: RankResult[] = [];
-        for (const j of jobs) {
-          const r = await j;
+        while (inFlight.length > 0) {
+          const r = await inFlight.shift()!;
+          fill();
           yield r.text!;
           r.text = undefined;
           results.push(r);
