@@ -12,6 +12,9 @@
  *
  * TM_BENCH_PIN=1 (Linux, taskset): the server on CPU 0, this process (autocannon) on CPU 1,
  * so the load generator does not take the server's core.
+ * TM_BENCH_API_PROF=DIR: the server runs under `node --cpu-prof` and writes its profile to DIR
+ * when it stops (one file per server: without, then with keys); read it with
+ * `node bench/cpuprof-top.mjs DIR/<file>.cpuprofile`.
  */
 import autocannon from 'autocannon';
 import { execFileSync, fork } from 'node:child_process';
@@ -34,7 +37,7 @@ interface Server {
 async function startServer(dir: string, db: string, auth: boolean, keysJson: string): Promise<Server> {
   // stdout (the log, as `serve` writes it) to a file
   const log = openSync(join(dir, `server-${auth ? 'auth' : 'open'}.log`), 'w');
-  const child = fork(new URL('./api-server.ts', import.meta.url).pathname, [dir, db, auth ? '1' : '0', keysJson], { execArgv: ['--import', 'tsx'], stdio: ['ignore', log, 'inherit', 'ipc'] });
+  const child = fork(new URL('./api-server.ts', import.meta.url).pathname, [dir, db, auth ? '1' : '0', keysJson], { execArgv: ['--import', 'tsx', ...(process.env.TM_BENCH_API_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.TM_BENCH_API_PROF}`] : [])], stdio: ['ignore', log, 'inherit', 'ipc'] });
   closeSync(log);
   const base = await new Promise<string>((resolve, reject) => {
     child.once('message', (m) => resolve((m as { base: string }).base));
