@@ -5,8 +5,8 @@
  * A new profile's recommendations are serialized here (JSON.stringify of the engine's line,
  * sent as a string with its content type): the zod type provider's serializer would parse
  * the answer against its schema on every request first, and the engine's output is already
- * the contract's shape (test/adapters/http/openapi.test.ts checks the answers against the
- * document's schema).
+ * the contract's shape (test/adapters/http/api.test.ts checks an answer's bytes against the
+ * schema).
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
