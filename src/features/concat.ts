@@ -6,6 +6,7 @@
  */
 import type { TalentFeatures } from './build.js';
 import type { CsrMatrix } from '../vector/sparse.js';
+import { TalentmatchError } from '../errors.js';
 
 /** Where the stacked arrays live: ordinary memory by default, or shared memory for worker threads. */
 export type BufferOf = (bytes: number) => ArrayBufferLike;
@@ -62,7 +63,7 @@ function stackCsr(parts: readonly CsrMatrix[], buffer: BufferOf): CsrMatrix {
 export function concatTalentFeatures(parts: readonly TalentFeatures[], ids: readonly string[], buffer: BufferOf = plain): TalentFeatures {
   let count = 0;
   for (const p of parts) count += p.count;
-  if (count !== ids.length) throw new Error(`concatTalentFeatures: ${count} rows for ${ids.length} ids`);
+  if (count !== ids.length) throw new TalentmatchError('E_INTERNAL', `concatTalentFeatures: ${count} rows for ${ids.length} ids`);
   return {
     count,
     ids,

@@ -14,6 +14,7 @@ import { pairsRangeTask, rankRangeTask, rankTask, vectorizeTask } from './rank.j
 import type { PairRows } from '../ranking/rows.js';
 import type { TalentFeatures } from '../features/build.js';
 import { defaultWorkerOptions } from '../config/workers.js';
+import { TalentmatchError } from '../errors.js';
 
 const data = workerData as { pack: PlatformPack; talents?: TalentFeatures };
 const side = unpackPlatformSide(data.pack);
@@ -36,7 +37,7 @@ export function vectorize(task: VectorizeTask): TalentFeatures {
 
 function sharedTalents(task: RangeTask): TalentFeatures {
   if (task.talents) return task.talents;
-  if (!data.talents) throw new Error('the worker pool was created without talent features (createChunkPool(pack, threads, talents))');
+  if (!data.talents) throw new TalentmatchError('E_INTERNAL', 'the worker pool was created without talent features (createChunkPool(pack, threads, talents))');
   return data.talents;
 }
 

@@ -208,6 +208,15 @@ describe('src/ follows the layout', () => {
     expect(longFiles(files)).toEqual([]);
   });
 
+  it('errors carry codes: a plain Error is thrown only where the next catch wraps it in a coded one', () => {
+    // `new Error(` thrown in src/ surfaces as E_INTERNAL with no code of its own; the one
+    // plain throw kept is caught two lines below and rethrown as E_UNAVAILABLE
+    const WRAPPED = new Set(['store/pgLock.ts']);
+    const plain = files.filter((f) => /throw new (Type|Range)?Error\(/.test(f.text) && !WRAPPED.has(f.path)).map((f) => f.path);
+    expect(plain).toEqual([]);
+    for (const p of WRAPPED) expect(files.find((f) => f.path === p)?.text).toMatch(/throw new Error\([\s\S]{0,200}catch \(e\)[\s\S]{0,80}throw unavailable\(/);
+  });
+
   it('every long-file entry still names a file over the limit (the list only shrinks)', () => {
     const over = new Set(files.filter((f) => f.text.split('\n').length - 1 > MAX_LINES).map((f) => f.path));
     expect([...LONG_FILES].filter((p) => !over.has(p))).toEqual([]);
