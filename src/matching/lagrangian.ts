@@ -3,8 +3,7 @@
  *
  * With a seat price λ(p) >= 0 per platform, the seat rows Σ need(t) x(t,p) <= seats(p) move
  * into the objective and what is left is the slots-only transportation problem on the
- * adjusted scores s(t,p) - λ(p)·need(t), solved exactly by the min-cost flow (./slots.ts,
- * each iteration warm-started from the previous iteration's platform prices):
+ * adjusted scores s(t,p) - λ(p)·need(t), solved exactly by the min-cost flow (./slots.ts):
  *
  *   L(λ) = max_{x slots-feasible} Σ (s - λ·need) x  +  Σ_p λ(p) seats(p)   >=   optimum
  *
@@ -70,15 +69,13 @@ export function lagrangianSeats(ps: PairSet, o: LagrangianOptions): LagrangianRe
   let bestPairOf: Int32Array = new Int32Array(ps.talents).fill(-1);
   let theta = 1;
   let stall = 0;
-  let warm: Float64Array | undefined;
   let it = 0;
   while (it < maxIt) {
     it++;
     for (let e = 0; e < E; e++) adj[e] = ps.s[e] - lambda[ps.plat[e]] * ps.seats[ps.talentOf[e]];
-    // the slots-only optimum on adjusted scores, warm-started from the last one's prices
-    const sub = optimalSlots(adjusted, ps.freeSlots, warm ? { prices: warm } : {});
-    warm = sub.prices;
-    const relaxed = sub.pairOf;
+    // the slots-only optimum on adjusted scores (a warm start from the last iteration's
+    // prices was slower: see docs/PERFORMANCE.md, issue 17)
+    const relaxed = optimalSlots(adjusted, ps.freeSlots).pairOf;
     let L = 0;
     for (let t = 0; t < ps.talents; t++) if (relaxed[t] >= 0) L += adj[relaxed[t]];
     for (let p = 0; p < M; p++) L += lambda[p] * ps.freeSeats[p];
