@@ -82,6 +82,13 @@ export function optionError(message: string): TalentmatchError {
   return new TalentmatchError('E_OPTION', message);
 }
 
+/** The message of anything thrown: an Error's (or an error-like object's) message, anything else as a string. */
+export function errorMessage(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  if (typeof e === 'object' && e !== null && 'message' in e && typeof e.message === 'string') return e.message;
+  return String(e);
+}
+
 export function isTalentmatchError(e: unknown): e is TalentmatchError {
   return e instanceof TalentmatchError;
 }

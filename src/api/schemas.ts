@@ -8,39 +8,16 @@ import { z } from 'zod';
 import { TalentSchema } from '../domain/schemas.js';
 import { TERMS } from '../config/weights.js';
 import { ScenarioSchema } from '../domain/scenario.js';
-import { ISSUE_CAP } from '../config/limits.js';
+import { API_LIMITS } from '../config/api.js';
 import { DecisionsSchema } from '../domain/decisions.js';
 
-export const LIMITS = {
-  /** request body, bytes */
-  bodyBytes: 1 << 20,
-  /** items per list (k) */
-  maxK: 100,
-  /** pairs per POST /v1/score */
-  maxPairs: 1000,
-  /** entities per POST /v1/match */
-  maxMatchTalents: 2000,
-  maxMatchPlatforms: 200,
-  /** scenarios per POST /v1/simulate */
-  maxScenarios: 10,
-  /** POST /v1/match, optimal mode: the MILP solver's time limit (s) and largest exact instance (pairs), so one request stays under requestTimeoutMs */
-  matchTimeLimitSec: 5,
-  matchMilpMaxPairs: 2000,
-  /** per request, milliseconds */
-  requestTimeoutMs: 10_000,
-  /** nesting of arrays and objects in a body (the deepest valid request nests 5) */
-  bodyDepth: 32,
-  /** issues listed in a 400 answer; the rest are counted in `omitted` */
-  issues: ISSUE_CAP,
-  /** characters of an unknown id echoed back in a 404 */
-  echoedId: 64,
-} as const;
+/** The API's limits (README "Limits"; defined with every other default in src/config/api.ts). */
+export const LIMITS = API_LIMITS;
 
 const id = z.string().min(1);
 export const Why = z.object(Object.fromEntries(TERMS.map((t) => [t, z.number()])) as Record<(typeof TERMS)[number], z.ZodNumber>);
 export const Item = z.object({ id: z.string(), score: z.number(), forward: z.number(), backward: z.number(), why: Why });
 export const RecommendationLine = z.object({ side: z.enum(['talent', 'platform']), id: z.string(), items: z.array(Item) });
-export const WithRun = <T extends z.ZodRawShape>(shape: T) => z.object({ runId: z.number().int(), ...shape });
 
 /** A talent or platform by id, or inline as a contract profile (validated with the contract's schema by the scorer). */
 const ref = (what: string) =>
@@ -201,5 +178,3 @@ export type RecommendationLineT = z.infer<typeof RecommendationLine>;
 export type ErrorBodyT = z.infer<typeof ErrorBody>;
 export type ReadinessT = z.infer<typeof Readiness>;
 export type AdminStatusT = z.infer<typeof AdminStatus>;
-export type ReferralsResponseT = z.infer<typeof ReferralsResponse>;
-export type AssignmentResponseT = z.infer<typeof AssignmentResponse>;

@@ -10,6 +10,7 @@
 import type { AdminStatusT, ReadinessT, RecommendationLineT, ScoreRequestT, ScoreResponseT, ErrorBodyT } from '../api/schemas.js';
 import type { AssignmentRecord, BudgetLine, IntroductionLine, ReferralLine, SupportLine } from '../engine/formatAssignment.js';
 import type { Talent } from '../domain/schemas.js';
+import { CLIENT_TIMEOUT_MS } from '../config/api.js';
 
 export type { AdminStatusT as AdminStatus, ReadinessT as Readiness, RecommendationLineT as RecommendationLine, ScoreRequestT as ScoreRequest, ScoreResponseT as ScoreResponse, ErrorBodyT as ErrorBody };
 
@@ -48,7 +49,7 @@ export class TalentmatchClient {
       method,
       headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(this.init.apiKey ? { authorization: `Bearer ${this.init.apiKey}` } : {}), ...this.init.headers },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      signal: AbortSignal.timeout(this.init.timeoutMs ?? 15_000),
+      signal: AbortSignal.timeout(this.init.timeoutMs ?? CLIENT_TIMEOUT_MS),
     });
     const json = (await res.json()) as unknown;
     if (!res.ok) throw new TalentmatchApiError(res.status, json as ErrorBodyT);

@@ -1,3 +1,5 @@
+import { ISSUE_CAP } from './limits.js';
+
 /**
  * Defaults of the HTTP API's access control: quotas per key, and where keys come from.
  * Every value can be changed on `talentmatch serve` (README "API keys, scopes, quotas").
@@ -31,3 +33,38 @@ export const KEYS_ENV = {
  * read and happens on every request. `serve --snapshot-poll MS` overrides it.
  */
 export const DEFAULT_PG_SNAPSHOT_POLL_MS = 1000;
+
+/** Where `serve` listens unless --port / --host say otherwise (loopback: no keys needed there). */
+export const SERVE_LISTEN = { port: 8080, host: '127.0.0.1' } as const;
+
+/** How often `serve` checks its keys file for changes (ms); SIGHUP reloads at once. */
+export const KEYS_RELOAD_MS = 1000;
+
+/** The typed client's per-request timeout unless `timeoutMs` says otherwise (ms). */
+export const CLIENT_TIMEOUT_MS = 15_000;
+
+/** What one request may ask of the HTTP API (each bounds the work or the bytes of a request). */
+export const API_LIMITS = {
+  /** request body, bytes */
+  bodyBytes: 1 << 20,
+  /** items per list (k) */
+  maxK: 100,
+  /** pairs per POST /v1/score */
+  maxPairs: 1000,
+  /** entities per POST /v1/match */
+  maxMatchTalents: 2000,
+  maxMatchPlatforms: 200,
+  /** scenarios per POST /v1/simulate */
+  maxScenarios: 10,
+  /** POST /v1/match, optimal mode: the MILP solver's time limit (s) and largest exact instance (pairs), so one request stays under requestTimeoutMs */
+  matchTimeLimitSec: 5,
+  matchMilpMaxPairs: 2000,
+  /** per request, milliseconds */
+  requestTimeoutMs: 10_000,
+  /** nesting of arrays and objects in a body (the deepest valid request nests 5) */
+  bodyDepth: 32,
+  /** issues listed in a 400 answer; the rest are counted in `omitted` */
+  issues: ISSUE_CAP,
+  /** characters of an unknown id echoed back in a 404 */
+  echoedId: 64,
+} as const;

@@ -1,9 +1,9 @@
 /**
  * Assignment defaults shared by the library, the CLI and the API. One time limit for the
  * optimal mode's MILP solver everywhere: 30 s (the documented figure; the CLI said 60 and
- * the server 5 before). The API bounds its work by instance size (`LIMITS.maxMatchTalents`
- * in src/api/schemas.ts) and gives the MILP a shorter limit and a smaller exact size
- * (`LIMITS.matchTimeLimitSec`, `matchMilpMaxPairs`) so one request stays inside its timeout;
+ * the server 5 before). The API bounds its work by instance size (`API_LIMITS.maxMatchTalents`
+ * in src/config/api.ts) and gives the MILP a shorter limit and a smaller exact size
+ * (`API_LIMITS.matchTimeLimitSec`, `matchMilpMaxPairs`) so one request stays inside its timeout;
  * past them the answer is the flow's, with its bound, as in the CLI.
  */
 export const defaultAssignOptions = {
@@ -15,6 +15,8 @@ export const defaultAssignOptions = {
   timeLimitSec: 30,
   /** optimal mode: largest instance (pairs) solved exactly by MILP */
   milpMaxPairs: 10_000,
+  /** optimal mode, slots only: up to this many platforms the flow runs on the platform graph (an M x M table of 12 bytes a cell), beyond on the talent graph */
+  platformGraphMax: 4000,
   /** optimal mode with seats (the Lagrangian seat prices): stop at this relative gap between the best assignment and the proven bound ... */
   lagrangianTargetGap: 0.005,
   /** ... or after this many subgradient iterations */

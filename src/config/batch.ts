@@ -33,3 +33,13 @@ export const defaultBatchOptions = {
 export function reserveDepth(kPlatform: number): number {
   return Math.max(1, kPlatform) * defaultBatchOptions.reserveFactor;
 }
+
+/**
+ * A queued chunk's retries (`batch --queue` and `worker`): BullMQ attempts per job, the
+ * fixed delay between them, and how often a job whose worker stopped answering (a stalled
+ * lock) is handed to another worker before it fails.
+ */
+export const QUEUE_RETRIES = { attempts: 3, backoffMs: 500, maxStalledCount: 3 } as const;
+
+/** How long a SQLite connection waits for another writer's lock before failing (ms). */
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;

@@ -1,5 +1,5 @@
 /**
- * The three caches, one default each. A token cache maps a text's content hash to its
+ * The caches and memos, one default each. A token cache maps a text's content hash to its
  * tokens (text/cache.ts), so an unchanged profile is not tokenised twice.
  */
 export const defaultCacheSizes = {
@@ -11,4 +11,8 @@ export const defaultCacheSizes = {
   sideTokens: 10_000,
   /** the API's cache of vectorized inline talent profiles (entries; platforms keep a quarter, at least 16). */
   liveProfiles: 1_000,
+  /** the tokenizer's memo of English stems (entries; cleared when full) */
+  stemMemo: 200_000,
+  /** the tokenizer's memo of tokenised Chinese runs (entries; cleared when full) */
+  runMemo: 100_000,
 } as const;

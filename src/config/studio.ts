@@ -20,3 +20,6 @@ export const STUDIO_LIMITS = {
   /** largest movers listed per side in a comparison */
   movers: 10,
 } as const;
+
+/** Where `studio` listens unless --port / --host say otherwise: any free port, loopback only. */
+export const STUDIO_LISTEN = { port: 0, host: '127.0.0.1' } as const;

@@ -43,5 +43,3 @@ export const TruthTalentSchema = z.object(
 export const TruthRecordSchema = z.discriminatedUnion('side', [TruthPlatformSchema, TruthTalentSchema], e('object with "side": "platform" | "talent"'));
 
 export type TruthRecord = z.infer<typeof TruthRecordSchema>;
-export type TruthTalent = z.infer<typeof TruthTalentSchema>;
-export type TruthPlatform = z.infer<typeof TruthPlatformSchema>;

@@ -149,7 +149,7 @@ class FollowOns {
 }
 
 /** The issue of a record whose id was already used earlier in its file (one rule for every reader). */
-export function duplicateIdIssue(at: SourceRef, first: SourceRef, id: string): InputIssue {
+function duplicateIdIssue(at: SourceRef, first: SourceRef, id: string): InputIssue {
   const firstWhere = first.line !== undefined ? `line ${first.line}` : `index ${first.index}`;
   return { ...at, path: 'id', expected: `an id unique within the file (first used at ${firstWhere})`, got: renderValue(id) };
 }
@@ -179,7 +179,7 @@ export interface TalentRefs {
  * and host naming existing platforms. Issues go to `out`; references to rejected platforms
  * go to `follow` when given.
  */
-export function talentReferenceIssues(t: Talent, at: SourceRef, refs: TalentRefs, out: InputIssue[], follow?: FollowOns): void {
+function talentReferenceIssues(t: Talent, at: SourceRef, refs: TalentRefs, out: InputIssue[], follow?: FollowOns): void {
   t.industries?.forEach((ind, i) => {
     if (!refs.industryIds.has(ind)) out.push({ ...at, path: `industries[${i}]`, expected: `an industry id of the taxonomy (${[...refs.industryIds].join(', ')})`, got: renderValue(ind) });
   });

@@ -78,7 +78,7 @@ function itemJson(m: ScoringModel, ti: number, pi: number, id: string, platformS
  * One talent's line: its ranked platforms ids[base .. base + count) (platform indices, best
  * first), each item explained. `platformIds` are the platforms' string ids.
  */
-export function talentLine(m: ScoringModel, ti: number, id: string, platformIds: readonly string[], ids: ArrayLike<number>, base: number, count: number, buf: ExplainBuffer): string {
+function talentLine(m: ScoringModel, ti: number, id: string, platformIds: readonly string[], ids: ArrayLike<number>, base: number, count: number, buf: ExplainBuffer): string {
   let s = '{"side":"talent","id":' + JSON.stringify(id) + ',"items":[';
   for (let j = 0; j < count; j++) {
     const pi = ids[base + j];
@@ -140,7 +140,7 @@ export function* recommendationLines(engine: Engine, rec: Recommendations): Gene
 export const SCORE_CSV_HEADER = 'talentId,platformId,talentScore,platformScore,score';
 
 /** CSV field quoting (RFC 4180) for ids that contain commas or quotes. */
-export function csvField(s: string): string {
+function csvField(s: string): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

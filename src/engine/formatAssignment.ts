@@ -3,7 +3,7 @@
  * platform-to-government lines, then government-to-platform lines, platforms by id).
  */
 import type { Assignment } from '../matching/assign.js';
-import type { Referrals } from '../referrals/referrals.js';
+import type { BudgetSummary, Funding, Referrals, SupportItem } from '../referrals/referrals.js';
 import type { Engine } from './engine.js';
 import type { Platform } from '../domain/schemas.js';
 import type { Breakdown } from '../scoring/explain.js';
@@ -47,21 +47,14 @@ export interface SupportLine {
   introduced: number;
   /** with a support budget: the yuan funded on this line */
   fundedYuan?: number;
-  items: {
-    talentId: string;
-    hosted: boolean;
-    score: number;
-    talentScore: number;
-    platformScore: number;
-    priority: number;
-    merit: number;
-    supportYuan: number;
+  /** a SupportItem by id: its funding spread into `funded`, `fundedYuan` and, when not funded, `code` and `reason` */
+  items: ({ talentId: string } & Omit<SupportItem, 'talent' | 'platform' | 'funding'> & {
     funded?: boolean;
     fundedYuan?: number;
-    code?: 'no-support' | 'over-budget';
+    code?: Funding['code'];
     reason?: string;
     why: Breakdown;
-  }[];
+  })[];
   /** hosted projects below the referral minimum at their host */
   notReferred?: { talentId: string; hosted: true; score: number; reason: string }[];
 }
@@ -79,20 +72,8 @@ export interface IntroductionLine {
   reserve: { talentId: string; score: number; talentScore: number; platformScore: number; status: 'placed-elsewhere' | 'unplaced'; placedAt?: string; margin?: number }[];
 }
 
-/** The support budget's allocation (one line, last, when the policy sets a budget). */
-export interface BudgetLine {
-  direction: 'support-budget';
-  method: 'all-fit' | 'dp' | 'greedy';
-  budgetYuan: number;
-  requestedYuan: number;
-  allocatedYuan: number;
-  leftYuan: number;
-  objective: number;
-  bound: number;
-  gap: number;
-  funded: number;
-  notFunded: number;
-}
+/** The support budget's allocation (one line, last, when the policy sets a budget): the totals of referrals/budget.ts. */
+export type BudgetLine = { direction: 'support-budget' } & BudgetSummary;
 
 export type ReferralLine = SupportLine | IntroductionLine | BudgetLine;
 

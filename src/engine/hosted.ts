@@ -29,7 +29,7 @@ export function countHosted(hostOf: Int32Array): number {
 }
 
 /** The pair set without the hosted projects' pairs (the same object when there are none). */
-export function withoutHosted(ps: PairSet, hostOf: Int32Array): PairSet {
+function withoutHosted(ps: PairSet, hostOf: Int32Array): PairSet {
   if (countHosted(hostOf) === 0) return ps;
   const N = ps.talents;
   const tPtr = new Int32Array(N + 1);

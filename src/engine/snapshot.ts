@@ -160,16 +160,6 @@ export class PrefsGatherer {
 }
 
 /**
- * Assigns every talent (rows in talent id order, as the store yields them) under the
- * platforms' free capacity, hosted projects staying with their hosts.
- */
-export function assembleAssignment(side: PlatformSide, rows: Iterable<PrefsRow>, o: AssignOptions): SnapshotAssignment {
-  const g = new PrefsGatherer();
-  for (const row of rows) g.add(row);
-  return g.assign(side, o);
-}
-
-/**
  * The snapshot's artifacts: assignment.json (in parts) and referrals.jsonl (lines without
  * the final newline, as stored), from the assignment and the placed pairs' explanations.
  */

@@ -9,13 +9,13 @@
  * is the largest component of its industry vector (as coverage in ./evaluate.ts).
  */
 import type { ListControls, Outcome } from '../domain/schemas.js';
-import type { Engine } from '../engine/engine.js';
 import type { CandidateLists, Shown } from '../ranking/controls.js';
 import { candidateListsOf, capIndustryShare, exposureFloor, shownScore, topKShown } from '../ranking/controls.js';
 import { controlledList, mainIndustries } from '../ranking/diversity.js';
 import type { IndustryView } from '../ranking/diversity.js';
 import { evaluateRanking, recommendWith, relevantPairs } from './evaluate.js';
 import { exposureGini, listExposure, meanDefined, ndcgAtK } from './metrics.js';
+import type { EvaluationSubject } from './subject.js';
 
 export interface ControlOutcome {
   control: string;
@@ -31,12 +31,12 @@ export interface ControlOutcome {
 }
 
 /** Every acceptable pair as talents' lists, best first (score desc, platform asc): the order `recommend` ranks by. */
-export function candidateLists(engine: Engine): CandidateLists {
+export function candidateLists(engine: EvaluationSubject): CandidateLists {
   return candidateListsOf(engine.model);
 }
 
 /** Each platform's main industry (largest component of its industry vector; -1 when it has none). */
-export function platformIndustries(engine: Engine): Int32Array {
+export function platformIndustries(engine: EvaluationSubject): Int32Array {
   return mainIndustries(engine.model.platforms.industry, engine.model.platforms.count, engine.model.ctx.dims);
 }
 
@@ -83,7 +83,7 @@ function perTalent(c: CandidateLists, view: IndustryView, k: number, o: { indust
  * exposure floor of `floor` talents, MMR diversity weight in [0, 1], and the policy's own
  * `lists` (the controls `recommend` applies) when it sets them.
  */
-export function evaluateControls(engine: Engine, outcomes: readonly Outcome[], k: number, o: { industryShare?: number; exposureFloor?: number; diversity?: number; policy?: ListControls }): ControlOutcome[] {
+export function evaluateControls(engine: EvaluationSubject, outcomes: readonly Outcome[], k: number, o: { industryShare?: number; exposureFloor?: number; diversity?: number; policy?: ListControls }): ControlOutcome[] {
   const c = candidateLists(engine);
   const industryOf = platformIndustries(engine);
   const relevant = new Map<number, Set<number>>();

@@ -117,7 +117,7 @@ export function evaluateRanking(model: ScoringModel, rec: Recommendations, relev
   };
 }
 
-export function assignmentHealth(a: Assignment): NonNullable<Evaluation['assignment']> {
+function assignmentHealth(a: Assignment): NonNullable<Evaluation['assignment']> {
   let slots = 0;
   let seats = 0;
   let usedSlots = 0;

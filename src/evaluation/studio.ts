@@ -18,6 +18,7 @@ import type { Recommendations } from '../ranking/twoWay.js';
 import type { EvaluationSubject } from './subject.js';
 import type { Evaluation } from './evaluate.js';
 import { evaluateRanking, modelWithWeights, recommendWith } from './evaluate.js';
+import { STUDIO_LIMITS } from '../config/studio.js';
 
 /** The keys the studio moves: the term weights, the fusion and the weighted fusion's talent share. */
 export const STUDIO_KEYS = [...TERMS, 'fusion', 'fusionTalentShare'] as const;
@@ -180,7 +181,7 @@ function sideChanges(a: Recommendations['talent'], b: Recommendations['talent'],
 }
 
 /** Which entities' lists differ between runs A and B, and the largest movers of each side. */
-export function listChanges(a: StudioRun, b: StudioRun, names: Names, limit = 10): ListChanges {
+export function listChanges(a: StudioRun, b: StudioRun, names: Names, limit: number = STUDIO_LIMITS.movers): ListChanges {
   const t = sideChanges(a.rec.talent, b.rec.talent, 'talent', a.model.talents.ids, names.talent, limit);
   const p = sideChanges(a.rec.platform, b.rec.platform, 'platform', a.model.platforms.ids, names.platform, limit);
   return { changed: { talent: t.changed, platform: p.changed }, movers: [...t.movers, ...p.movers] };

@@ -130,7 +130,7 @@ export function industryPriorities(industries: readonly Industry[], policy: Poli
  *   v = declared ? (1 - s) * declared + s * inferred : inferred;  then L2-normalised.
  * s = weights.industryInferredShare. All components are >= 0, so cosines stay in [0, 1].
  */
-export function industryVector(model: IndustryModel, doc: SparseVector, declared: Float64Array | null, w: Weights, out: Float32Array, off: number): void {
+function industryVector(model: IndustryModel, doc: SparseVector, declared: Float64Array | null, w: Weights, out: Float32Array, off: number): void {
   const D = model.dims;
   const inferred = new Float64Array(D);
   for (let k = 0; k < doc.indices.length; k++) {

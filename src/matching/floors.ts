@@ -4,7 +4,7 @@
  *
  *     max Σ s_e x_e   s.t. slots, seats, one platform per talent,   Σ_{e: ind(talent(e)) = d} x_e >= n_d
  *
- *  - Feasibility (`floorsFeasibility`): a max flow source -> industry d (capacity n_d) ->
+ *  - Feasibility (`floorsFlow`, `assertFloorsFeasible`): a max flow source -> industry d (capacity n_d) ->
  *    talent of d -> acceptable platform -> sink (free slots). The floors fit the slots iff
  *    the flow reaches Σ n_d; if not, the optimal mode fails with E_INFEASIBLE naming each
  *    industry's reachable count. Seats are not in this flow: with binding seats it is a
@@ -170,7 +170,7 @@ export function assertFloorsFeasible(ps: PairSet, f: AssignmentFloors): void {
  * Makes a matching meet the floors by the cheapest moves (see the module comment); null when
  * no move helps a short industry. Capacity holds throughout (a feasible start stays feasible).
  */
-export function repairFloors(ps: PairSet, start: Int32Array, f: AssignmentFloors): Int32Array | null {
+function repairFloors(ps: PairSet, start: Int32Array, f: AssignmentFloors): Int32Array | null {
   const pairOf = start.slice();
   const ledger = CapacityLedger.of(ps, pairOf, ps.plat);
   const placed = placedByIndustry(ps, pairOf, f);

@@ -40,6 +40,7 @@ import type { PairSet } from './pairs.js';
 import type { Matching } from './types.js';
 import { optimalOnPlatformGraph } from './flowPlatform.js';
 import { optimalOnTalentGraph } from './flowTalent.js';
+import { defaultAssignOptions } from '../config/assignment.js';
 
 export { optimalOnPlatformGraph, optimalOnTalentGraph };
 
@@ -52,11 +53,11 @@ export interface FlowResult extends Matching {
 }
 
 /**
- * Exact slots-only optimum. Up to `platformGraphMax` platforms (default 4,000: an M x M
+ * Exact slots-only optimum. Up to `platformGraphMax` platforms (default `defaultAssignOptions.platformGraphMax`, 4,000: an M x M
  * table of 12 bytes per cell) the Dijkstra runs on the platform graph (optimalOnPlatformGraph);
  * beyond, on the talent graph (optimalOnTalentGraph). Both give an optimum of the same value.
  */
 export function optimalBySlots(ps: PairSet, platformCap: Int32Array = ps.freeSlots, o: { platformGraphMax?: number } = {}): FlowResult {
-  return ps.platforms <= (o.platformGraphMax ?? 4000) ? optimalOnPlatformGraph(ps, platformCap) : optimalOnTalentGraph(ps, platformCap);
+  return ps.platforms <= (o.platformGraphMax ?? defaultAssignOptions.platformGraphMax) ? optimalOnPlatformGraph(ps, platformCap) : optimalOnTalentGraph(ps, platformCap);
 }
 

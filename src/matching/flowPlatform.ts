@@ -1,8 +1,7 @@
 /** The slots-only min-cost flow on the platform graph (see ./flow.ts for the scheme). */
 import type { PairSet } from './pairs.js';
 import type { FlowResult } from './flow.js';
-import { link, unlink } from './flowLists.js';
-import { relaxRow } from './flowTalent.js';
+import { endRound, entryPotential, flowState, relaxRow, reroute, totalOf, unlink } from './flowCommon.js';
 
 /**
  * The same successive shortest paths on the platform graph. Through a routed talent u, a
@@ -23,18 +22,9 @@ export function optimalOnPlatformGraph(ps: PairSet, platformCap: Int32Array = ps
   const Barg = new Int32Array(M * M).fill(-1); // the pair u -> r achieving B[q][r]
   const BD = new Float64Array(M).fill(Infinity);
   const BDarg = new Int32Array(M).fill(-1); // the pair u -> q of the talent that gives its place up
-  const piP = new Float64Array(M);
+  const { piP, distP, doneP, touched, enter: inPair, pairOf, used, headAt, nextAt, prevAt } = flowState(ps);
   let piD = 0;
-  const distP = new Float64Array(M).fill(Infinity);
   const prevP = new Int32Array(M); // platform the path came from, -1 from the new talent
-  const inPair = new Int32Array(M); // the pair by which the path enters platform r
-  const doneP = new Uint8Array(M);
-  const touched = new Int32Array(M);
-  const pairOf = new Int32Array(N).fill(-1);
-  const used = new Int32Array(M);
-  const headAt = new Int32Array(M).fill(-1);
-  const nextAt = new Int32Array(plat.length).fill(-1);
-  const prevAt = new Int32Array(plat.length).fill(-1);
   const pathP = new Int32Array(M + 1);
   const scratch = new Int32Array(1);
 
@@ -65,11 +55,8 @@ export function optimalOnPlatformGraph(ps: PairSet, platformCap: Int32Array = ps
 
   let settled = 0;
   for (let t = 0; t < N; t++) {
-    const e0 = tPtr[t];
-    const e1 = tPtr[t + 1];
-    if (e0 === e1) continue;
-    let top = piD;
-    for (let e = e0; e < e1; e++) top = Math.max(top, sc[e] + piP[plat[e]]);
+    if (tPtr[t] === tPtr[t + 1]) continue;
+    const top = entryPotential(t, tPtr, plat, sc, piP, piD);
     // the new talent's edges: the path enters platform r by pair inPair[r], from no platform
     let nTouched = relaxRow(t, 0, -1, top, tPtr, plat, sc, piP, distP, inPair, touched, 0);
     for (let i = 0; i < nTouched; i++) prevP[touched[i]] = -1;
@@ -91,6 +78,7 @@ export function optimalOnPlatformGraph(ps: PairSet, platformCap: Int32Array = ps
     for (;;) {
       const q = next;
       const dq = nextD;
+      // the settle step, as in flowTalent.ts on purpose (flowCommon.ts says why)
       if (!doneD && distD < dq) {
         if (distD >= best) break;
         doneD = true;
@@ -146,15 +134,7 @@ export function optimalOnPlatformGraph(ps: PairSet, platformCap: Int32Array = ps
       const from = prevP[r];
       inPair[r] = from < 0 ? inPair[r] : Barg[from * M + r];
     }
-    for (let i = 0; i < len; i++) {
-      const r = pathP[i];
-      const e = inPair[r];
-      const u = talentOf[e];
-      const old = pairOf[u];
-      if (old >= 0) unlink(old, plat, headAt, nextAt, prevAt);
-      pairOf[u] = e;
-      link(e, plat, headAt, nextAt, prevAt);
-    }
+    for (let i = 0; i < len; i++) reroute(inPair[pathP[i]], talentOf, pairOf, plat, headAt, nextAt, prevAt);
     // rows of every platform whose talents changed (gained and lost one: rebuild; the
     // tail gained one only, unless it also lost one through D)
     for (let i = 0; i < len; i++) {
@@ -162,16 +142,10 @@ export function optimalOnPlatformGraph(ps: PairSet, platformCap: Int32Array = ps
       if (i === 0 && bestVia !== -2) addToRow(r, inPair[r]);
       else rebuildRow(r);
     }
-    for (let i = 0; i < nTouched; i++) {
-      const p = touched[i];
-      if (doneP[p]) piP[p] += distP[p] - best;
-      distP[p] = Infinity;
-      doneP[p] = 0;
-    }
+    endRound(touched, nTouched, doneP, piP, distP, best);
     if (doneD) piD += distD - best;
   }
-  let totalScore = 0;
-  for (let t = 0; t < N; t++) if (pairOf[t] >= 0) totalScore += sc[pairOf[t]];
+  const totalScore = totalOf(pairOf, sc);
   // talent potentials, for the certificate: tight on the routed pair, feasible otherwise
   const potentials = new Float64Array(N + M + 2);
   for (let t = 0; t < N; t++) {

@@ -152,7 +152,7 @@ export function repairSeats(ps: PairSet, start: Int32Array, order: Int32Array = 
 }
 
 /** The greedy fill's order: pairs by score desc, then talent, then platform. */
-export function fillOrder(ps: PairSet): Int32Array {
+function fillOrder(ps: PairSet): Int32Array {
   return Int32Array.from({ length: ps.plat.length }, (_, e) => e).sort((x, y) => ps.s[y] - ps.s[x] || ps.talentOf[x] - ps.talentOf[y] || ps.plat[x] - ps.plat[y]);
 }
 
@@ -243,9 +243,9 @@ export function optimalAssignment(ps: PairSet, o: OptimalOptions = {}): OptimalR
     return { pairOf: r.pairOf, totalScore: r.totalScore, method: 'min-cost-flow', bound: r.totalScore, boundKind: 'exact', gap: 0, ...solveMs() };
   }
   const E = ps.plat.length;
-  const timeLimitSec = o.timeLimitSec ?? 30;
+  const timeLimitSec = o.timeLimitSec ?? defaultAssignOptions.timeLimitSec;
   let incumbent: Int32Array | undefined;
-  if (o.solver && E <= (o.milpMaxPairs ?? 10_000)) {
+  if (o.solver && E <= (o.milpMaxPairs ?? defaultAssignOptions.milpMaxPairs)) {
     const r = o.solver.solve(lpModel(ps, true), { timeLimitSec });
     if (r.values.size > 0) {
       const pairOf = new Int32Array(ps.talents).fill(-1);
@@ -283,9 +283,9 @@ function optimalWithFloors(ps: PairSet, floors: AssignmentFloors, o: OptimalOpti
   const solveMs = () => (start !== undefined && o.now ? { solveMs: o.now() - start } : {});
   assertFloorsFeasible(ps, floors);
   const E = ps.plat.length;
-  const timeLimitSec = o.timeLimitSec ?? 30;
+  const timeLimitSec = o.timeLimitSec ?? defaultAssignOptions.timeLimitSec;
   let incumbent: Int32Array | null = null;
-  if (o.solver && E <= (o.milpMaxPairs ?? 10_000)) {
+  if (o.solver && E <= (o.milpMaxPairs ?? defaultAssignOptions.milpMaxPairs)) {
     const r = o.solver.solve(lpModel(ps, true, floors), { timeLimitSec });
     if (r.status === 'Infeasible') {
       throw new TalentmatchError('E_INFEASIBLE', 'policy.assignmentFloors cannot all be met within the free seats (the MILP proves it; the slots alone would allow them)');

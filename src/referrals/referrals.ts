@@ -110,8 +110,11 @@ export interface Referrals {
   notReferred: NotReferred[][];
   toPlatform: PlatformIntroductions[];
   /** present when the policy sets supportBudgetYuan */
-  budget?: Omit<BudgetAllocation, 'funded'> & { funded: number; notFunded: number };
+  budget?: BudgetSummary;
 }
+
+/** The allocation's totals: the per-case flags become the counts of funded and not funded cases. */
+export type BudgetSummary = Omit<BudgetAllocation, 'funded'> & { funded: number; notFunded: number };
 
 /** The talent's industry-weighted government priority, in [0, 1]. */
 export function talentPriority(model: ScoringModel, t: number): number {

@@ -34,9 +34,12 @@ type Collection = (typeof COLLECTIONS)[number];
 
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-/** The dataset as one JSON document (a deep copy; records keyed by id, in id order). */
-export function datasetView(d: Dataset): DatasetView {
-  const keyed = <T extends { id: string }>(xs: readonly T[]) => Object.fromEntries(xs.map((x) => [x.id, structuredClone(x)]));
+/**
+ * The dataset as one JSON document, records keyed by id in id order; `record` copies or
+ * shares each record (the policy and weights are always copied).
+ */
+function viewOf(d: Dataset, record: <T>(x: T) => T): DatasetView {
+  const keyed = <T extends { id: string }>(xs: readonly T[]) => Object.fromEntries(xs.map((x) => [x.id, record(x)]));
   return {
     platforms: keyed([...d.platforms].sort(byId)),
     talents: keyed([...d.talents].sort(byId)),
@@ -47,6 +50,11 @@ export function datasetView(d: Dataset): DatasetView {
   };
 }
 
+/** The dataset as one JSON document (a deep copy; records keyed by id, in id order). */
+export function datasetView(d: Dataset): DatasetView {
+  return viewOf(d, (x) => structuredClone(x));
+}
+
 /**
  * The view with the base's records shared (not copied): the patch copies a record only
  * before an operation changes something inside it (copy on write), so a scenario costs
@@ -54,14 +62,7 @@ export function datasetView(d: Dataset): DatasetView {
  * and their features are reused).
  */
 function sharedView(d: Dataset): DatasetView {
-  const keyed = <T extends { id: string }>(xs: readonly T[]) => Object.fromEntries(xs.map((x) => [x.id, x]));
-  return {
-    platforms: keyed([...d.platforms].sort(byId)),
-    talents: keyed([...d.talents].sort(byId)),
-    industries: keyed(d.industries),
-    policy: structuredClone(d.policy),
-    weights: structuredClone((d.weights ?? {}) as Record<string, unknown>),
-  };
+  return viewOf(d, (x) => x);
 }
 
 /** The reference tokens of a JSON Pointer (RFC 6901 unescaped). */
@@ -98,7 +99,7 @@ class CopyOnWrite {
 }
 
 /** RFC 6901 escaping of one reference token. */
-export const pointerToken = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
+const pointerToken = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
 const opLabel = (ops: readonly PatchOperation[], i: number) => `patch[${i}] (${ops[i].op} ${ops[i].path || '""'})`;
 

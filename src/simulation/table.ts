@@ -14,15 +14,8 @@ import type { PairSet } from '../matching/pairs.js';
 import { buildPairSet, finishPairSet } from '../matching/pairs.js';
 import type { ScenarioModel } from './derive.js';
 
-export interface PairTable {
-  talents: number;
-  platforms: number;
-  tPtr: Int32Array;
-  plat: Int32Array;
-  f: Float64Array;
-  b: Float64Array;
-  s: Float64Array;
-}
+/** The talent-major half of a pair set (the platform-major view and capacities are rebuilt from it). */
+export type PairTable = Pick<PairSet, 'talents' | 'platforms' | 'tPtr' | 'plat' | 'f' | 'b' | 's'>;
 
 export interface RescoreStats {
   /** pairs scored anew (acceptable or not) */

@@ -17,9 +17,17 @@ import { dirname } from 'node:path';
 import { TalentmatchError } from '../errors.js';
 import type { ChunkRowIn, RunRow, SnapshotStore } from './types.js';
 import { SCHEMA_VERSION, newerSchemaError } from './types.js';
+import { SQLITE_BUSY_TIMEOUT_MS } from '../config/batch.js';
 
 export type { RunRow, ChunkRowIn } from './types.js';
 
+/*
+ * The tables in SQLite's dialect. store/postgres.ts writes the same tables in PostgreSQL's
+ * (tm_ tables, identity ids, bytea, "C" collation): two dialects of one schema, side by side on purpose, so
+ * each file shows exactly the DDL its database runs; SCHEMA_VERSION (./types.ts) is the one
+ * version both check. Within this file, the tables share their shape (run_id, an id, the
+ * row): each is a table, not a repeated rule.
+ */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
@@ -95,7 +103,7 @@ export class Store implements SnapshotStore {
     try {
       if (!options.readonly) mkdirSync(dirname(path), { recursive: true });
       db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
-      db.pragma('busy_timeout = 5000');
+      db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
       if (!options.readonly) {
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = NORMAL');

@@ -21,6 +21,7 @@
 import { PorterStemmer } from 'natural/lib/natural/stemmers/index.js';
 import { words as enStopWords } from 'natural/lib/natural/util/stopwords.js';
 import { words as zhStopWords } from 'natural/lib/natural/util/stopwords_zh.js';
+import { defaultCacheSizes } from '../config/caches.js';
 
 /** A Han character (the runs handed to the segmenter). */
 export const HAN_CHAR = /^\p{Script=Han}$/u;
@@ -58,8 +59,8 @@ export class Tokenizer {
   private readonly maxRuns: number;
 
   constructor(options: { maxStemMemo?: number; maxRunMemo?: number } = {}) {
-    this.maxStems = options.maxStemMemo ?? 200_000;
-    this.maxRuns = options.maxRunMemo ?? 100_000;
+    this.maxStems = options.maxStemMemo ?? defaultCacheSizes.stemMemo;
+    this.maxRuns = options.maxRunMemo ?? defaultCacheSizes.runMemo;
   }
 
   tokenize(text: string): string[] {

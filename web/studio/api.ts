@@ -2,75 +2,25 @@
 // on the server, the key typed into the page is sent as a bearer token; it is kept in
 // sessionStorage (this tab only), never in localStorage.
 
-export type Side = 'talent' | 'platform';
-export type Weights = Record<string, number | string>;
-export type Why = Record<string, number>;
+import type { z } from 'zod';
+import type { StudioDataset, StudioEvaluateRequest, StudioEvaluateResponse, StudioSearchResponse } from '../../src/api/studio.js';
 
-export interface Item {
-  id: string;
-  name: string;
-  rank: number;
-  from?: number | null;
-  score: number;
-  forward: number;
-  backward: number;
-  why: Why;
-}
-export interface Focus {
-  side: Side;
-  id: string;
-  name: string;
-  top: Item[];
-  listedBy: Item[];
-}
-export interface SideMetrics {
-  ndcg: number | null;
-  map: number | null;
-  recall: number | null;
-  mrr: number | null;
-  queries: number;
-}
-export interface Metrics {
-  k: number;
-  talent: SideMetrics;
-  platform: SideMetrics;
-  coverage: { platforms: number; industries: number };
-  exposureGini: number;
-}
-export interface SetResult {
-  weights: Weights;
-  metrics: Metrics;
-  focus?: Focus;
-}
-export interface Mover {
-  side: Side;
-  id: string;
-  name: string;
-  entered: number;
-  shift: number;
-}
-export interface Evaluation {
-  k: number;
-  a: SetResult;
-  b?: SetResult;
-  changes?: { changed: { talent: number; platform: number }; movers: Mover[] };
-}
-export interface Dataset {
-  source: string;
-  talents: number;
-  platforms: number;
-  relevantOutcomes: number;
-  weights: Weights;
-  terms: string[];
-  sideTerms: { talent: string[]; platform: string[] };
-  fusions: string[];
-  limits: { maxK: number; defaultK: number; maxPairs: number };
-}
-export interface Hit {
-  side: Side;
-  id: string;
-  name: string;
-}
+// The bodies' types come from the server's schemas (type-only imports: nothing of zod or
+// src/ is bundled into app.js), so the page and the API cannot drift apart.
+export type Evaluation = z.infer<typeof StudioEvaluateResponse>;
+export type SetResult = Evaluation['a'];
+export type Metrics = SetResult['metrics'];
+export type SideMetrics = Metrics['talent'];
+export type Focus = NonNullable<SetResult['focus']>;
+/** An item of a list; the page reads `why` by the dataset's term names (Dataset['terms'], strings). */
+export type Item = Omit<Focus['top'][number], 'why'> & { why: Why };
+export type Why = Record<string, number>;
+export type Side = Focus['side'];
+export type Mover = NonNullable<Evaluation['changes']>['movers'][number];
+export type Dataset = z.infer<typeof StudioDataset>;
+export type Weights = Dataset['weights'];
+export type Hit = z.infer<typeof StudioSearchResponse>['items'][number];
+type EvaluateBody = Omit<z.input<typeof StudioEvaluateRequest>, 'weights' | 'compare'> & { weights: Weights; compare?: Weights };
 
 export class ApiError extends Error {
   constructor(
@@ -111,5 +61,5 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pr
 export const api = {
   dataset: () => call<Dataset>('GET', '/v1/studio/dataset'),
   search: (q: string) => call<{ items: Hit[] }>('GET', `/v1/studio/entities?q=${encodeURIComponent(q)}`),
-  evaluate: (body: { weights: Weights; compare?: Weights; k: number; focus?: { side: Side; id: string } }) => call<Evaluation>('POST', '/v1/studio/evaluate', body),
+  evaluate: (body: EvaluateBody) => call<Evaluation>('POST', '/v1/studio/evaluate', body),
 };

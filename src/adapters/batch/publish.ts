@@ -16,7 +16,7 @@ import type { SnapshotStore } from '../../store/types.js';
 import { explainPlaced } from './placed.js';
 
 /** The artifact holding a snapshot's platform reserve (not exported: the next run's input). */
-export const RESERVE_ARTIFACT = 'platform-reserve';
+const RESERVE_ARTIFACT = 'platform-reserve';
 
 /**
  * The publish guard: an empty or sharply smaller talent set than the snapshot served now

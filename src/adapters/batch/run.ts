@@ -44,6 +44,7 @@ import type { BatchProgress } from './progress.js';
 import { startTicker } from './progress.js';
 import type { BatchOptions, BatchSummary } from './summary.js';
 import { summarize } from './summary.js';
+import { defaultAssignOptions } from '../../config/assignment.js';
 
 export type { BatchOptions, BatchSummary, BatchProgress };
 export type { ChunkDispatcher, DispatchContext };
@@ -58,7 +59,6 @@ export interface BatchInputs {
   platformsFile?: string;
 }
 
-export const DEFAULT_BATCH_MAX_PREFS = defaultBatchOptions.maxPrefs;
 
 export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<BatchSummary> {
   const lock = await acquireBatchLock(o.db, { waitMs: o.lockWaitMs ?? 0 });
@@ -87,7 +87,7 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
   const depth = reserveDepth(kPlatform);
   // each talent's best 50 platforms for the assignment by default: every acceptable pair of
   // a large reserve would not fit in memory (100k x 1k is ~100M pairs)
-  const assignOpts: AssignOptions = { mode: 'stable', proposer: 'talent', ...o.assign, maxPrefs: o.assign?.maxPrefs ?? DEFAULT_BATCH_MAX_PREFS };
+  const assignOpts: AssignOptions = { mode: defaultAssignOptions.mode, proposer: defaultAssignOptions.proposer, ...o.assign, maxPrefs: o.assign?.maxPrefs ?? defaultBatchOptions.maxPrefs };
   const cap = o.cap ?? ISSUE_CAP;
   const limits: ReaderLimits = o.limits ?? readerLimits(process.env);
   assertBatchLists(inputs.policy, assignOpts.mode ?? 'stable');

@@ -1,5 +1,5 @@
 /** Shared CLI plumbing: the io seam, exit codes, error rendering. */
-import { escapeControl, formatIssue, isTalentmatchError, optionError } from '../../errors.js';
+import { errorMessage, escapeControl, formatIssue, isTalentmatchError, optionError } from '../../errors.js';
 
 export const EXIT_OK = 0;
 export const EXIT_INPUT = 1;
@@ -42,8 +42,8 @@ export function reportError(e: unknown, io: Io): number {
     }
     return e.code === 'E_OPTION' || e.code === 'E_UNSUPPORTED' ? EXIT_USAGE : e.code === 'E_INTERNAL' ? EXIT_INTERNAL : EXIT_INPUT;
   }
-  io.err(`internal error: ${escapeControl((e as Error)?.message ?? String(e))}\n`);
-  if (process.env.TALENTMATCH_DEBUG) io.err(`${(e as Error)?.stack ?? ''}\n`);
+  io.err(`internal error: ${escapeControl(errorMessage(e))}\n`);
+  if (process.env.TALENTMATCH_DEBUG) io.err(`${e instanceof Error ? (e.stack ?? '') : ''}\n`);
   return EXIT_INTERNAL;
 }
 

@@ -19,7 +19,7 @@ import { readJson, readObject, readRecords } from './read.js';
 import type { ReaderLimits } from '../../config/limits.js';
 import { ISSUE_CAP, readerLimits } from '../../config/limits.js';
 
-export const STANDARD_FILES = {
+const STANDARD_FILES = {
   industries: 'industries.json',
   policy: 'policy.json',
   weights: 'weights.json',
@@ -61,7 +61,7 @@ export interface LoadedDataset {
 }
 
 /** Resolves each role to a path: an explicit flag wins, else DIR/standard-name (if present or required). */
-export function resolvePaths(p: DataPaths, o: Pick<LoadOptions, 'needTalents' | 'needOutcomes'>): Partial<Record<FileRole, string>> {
+function resolvePaths(p: DataPaths, o: Pick<LoadOptions, 'needTalents' | 'needOutcomes'>): Partial<Record<FileRole, string>> {
   const out: Partial<Record<FileRole, string>> = {};
   const required: Record<FileRole, boolean> = {
     industries: true,

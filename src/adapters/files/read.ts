@@ -26,12 +26,12 @@ export interface ReadResult<T> {
   rejectedIds: Set<string>;
 }
 
-export function isJsonLines(path: string): boolean {
+function isJsonLines(path: string): boolean {
   return /\.(jsonl|ndjson)$/i.test(path);
 }
 
 /** What a line that is not JSON is reported as (one rule for every JSON Lines reader). */
-export function jsonLineIssue(file: string, line: number, e: unknown): InputIssue {
+function jsonLineIssue(file: string, line: number, e: unknown): InputIssue {
   return { file, line, path: '', expected: 'one JSON object per line', got: `invalid JSON (${(e as Error).message.replace(/^.*?: /, '')})` };
 }
 

@@ -16,7 +16,7 @@ import type { Decisions } from '../../matching/decisions.js';
 const MAX_ISSUES = 100;
 
 /** Splits one CSV line (RFC 4180 quoting, no line breaks inside fields); undefined when a quote is unbalanced. */
-export function splitCsv(line: string): string[] | undefined {
+function splitCsv(line: string): string[] | undefined {
   const out: string[] = [];
   let i = 0;
   for (;;) {

@@ -9,8 +9,9 @@ import { inputError } from '../../errors.js';
 import type { TruthRecord } from '../../domain/truth.js';
 import { TruthRecordSchema } from '../../domain/truth.js';
 import { readRecords } from './read.js';
+import { ISSUE_CAP } from '../../config/limits.js';
 
-export async function readTruth(path: string, talentIds: ReadonlySet<string>, platformIds: ReadonlySet<string>, cap = 100): Promise<TruthRecord[]> {
+export async function readTruth(path: string, talentIds: ReadonlySet<string>, platformIds: ReadonlySet<string>, cap = ISSUE_CAP): Promise<TruthRecord[]> {
   const read = await readRecords(path, TruthRecordSchema, cap);
   const issues: InputIssue[] = [...read.issues];
   let omitted = read.omitted;

@@ -13,6 +13,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from
 import type { Scope } from '../../config/api.js';
 import type { KeyRing, Principal } from './keys.js';
 import { ErrorBody } from '../../api/schemas.js';
+import { TalentmatchError } from '../../errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -119,7 +120,7 @@ export function applyRoutePolicies(app: FastifyInstance, o: { expensiveMax: numb
     const key = `${method === 'HEAD' ? 'GET' : method} ${route.url}`;
     const policy = ROUTES[key];
     if (!policy) {
-      if (route.url.startsWith('/v1')) throw new Error(`route ${key} has no access policy in src/adapters/http/access.ts`);
+      if (route.url.startsWith('/v1')) throw new TalentmatchError('E_INTERNAL', `route ${key} has no access policy in src/adapters/http/access.ts`);
       return; // docs, openapi.json: open and undocumented
     }
     route.config = {
@@ -146,7 +147,7 @@ export function applyRoutePolicies(app: FastifyInstance, o: { expensiveMax: numb
 
 const platformNote = (r?: PlatformRule) => (r === 'deny' ? '; not open to platform-bound keys' : r === 'filter' ? "; a platform-bound key sees only its platform's data" : '');
 
-export const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
+const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
   400: 'Invalid request: every field path with what was expected and what was found',
   401: 'No valid API key (missing, malformed, unknown, expired or revoked)',
   403: "The key lacks the route's scope, or its platform binding forbids the request",

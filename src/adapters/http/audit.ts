@@ -23,7 +23,7 @@ export interface AuditLine {
 const MAX_IDS = 50;
 
 /** The entity ids a request names: path id, and ids (not profiles) of talents/platforms in the body. */
-export function touchedIds(req: FastifyRequest): string[] {
+function touchedIds(req: FastifyRequest): string[] {
   const out: string[] = [];
   const add = (v: unknown) => {
     if (typeof v === 'string' && out.length < MAX_IDS) out.push(v);

@@ -17,7 +17,7 @@ export class BodyError extends Error {
 }
 
 /** Deepest nesting of arrays and objects in JSON text, stopping as soon as it passes `max`. */
-export function jsonDepthExceeds(text: string, max: number): boolean {
+function jsonDepthExceeds(text: string, max: number): boolean {
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
@@ -42,7 +42,7 @@ function pathString(path: readonly (string | number)[]): string {
 }
 
 /** The path of the first key that would reach a prototype, or undefined. Depth is already bounded. */
-export function forbiddenKeyPath(v: unknown, path: (string | number)[] = []): string | undefined {
+function forbiddenKeyPath(v: unknown, path: (string | number)[] = []): string | undefined {
   if (v === null || typeof v !== 'object') return undefined;
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) {

@@ -21,7 +21,7 @@ const component = (schema: z.ZodType): Json => {
   return j;
 };
 
-export const CONTRACT_SCHEMAS: Readonly<Record<string, Json>> = {
+const CONTRACT_SCHEMAS: Readonly<Record<string, Json>> = {
   Talent: component(TalentSchema),
   Platform: component(PlatformSchema),
   Industry: component(IndustrySchema),

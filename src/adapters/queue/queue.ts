@@ -28,6 +28,7 @@ import { TalentmatchError } from '../../errors.js';
 import { LIMIT_ENV, REDIS_BACKOFF, redisRetryMs } from '../../config/limits.js';
 import type { ChunkResult, ChunkTask } from '../../engine/chunk.js';
 import type { ChunkDispatcher, DispatchContext, WorkerActivity } from '../../workers/dispatch.js';
+import { QUEUE_RETRIES } from '../../config/batch.js';
 
 export const QUEUE_NAME = 'talentmatch-chunks';
 
@@ -132,7 +133,7 @@ export function linkFor(url: string, retryMs?: number): RedisLink {
 }
 
 export const encodeResult = (r: ChunkResult): string => serialize(r).toString('base64');
-export const decodeResult = (s: string): ChunkResult => deserialize(Buffer.from(s, 'base64')) as ChunkResult;
+const decodeResult = (s: string): ChunkResult => deserialize(Buffer.from(s, 'base64')) as ChunkResult;
 
 /**
  * A chunk a worker refused because its inputs are not the coordinator's (platform side,
@@ -144,7 +145,7 @@ export const decodeResult = (s: string): ChunkResult => deserialize(Buffer.from(
 const INPUTS_DIFFER = 'inputs differ from the coordinator\'s: ';
 export const inputsDiffer = (detail: string): Error => new Error(INPUTS_DIFFER + detail);
 
-export function jobId(ctx: { platformFingerprint: string; runId: number }, chunkId: number): string {
+function jobId(ctx: { platformFingerprint: string; runId: number }, chunkId: number): string {
   return `tm-${ctx.platformFingerprint.slice(0, 16)}-r${ctx.runId}-c${chunkId}`;
 }
 
@@ -182,7 +183,7 @@ export async function queueDispatcher(url: string, ctx: DispatchContext, o: { in
       const { talents: _profiles, ...plain } = task;
       const data: ChunkJob = { ...plain, platformFingerprint: ctx.platformFingerprint, talentsPath: ctx.talentsPath };
       const id = jobId(ctx, task.chunkId);
-      const opts = { jobId: id, attempts: 3, backoff: { type: 'fixed', delay: 500 }, removeOnComplete: false, removeOnFail: false };
+      const opts = { jobId: id, attempts: QUEUE_RETRIES.attempts, backoff: { type: 'fixed', delay: QUEUE_RETRIES.backoffMs }, removeOnComplete: false, removeOnFail: false };
       const job = await link.race(queue.add('chunk', data, opts));
       if ((await link.race(job.getState())) === 'failed') await link.race(job.retry()); // a resumed run gives a failed chunk another chance
       for (;;) {
@@ -227,7 +228,7 @@ export interface LiveWorker {
 }
 
 /** The worker processes connected to the queue now (each `talentmatch worker` names its connection). */
-export async function liveWorkers(queue: Queue): Promise<LiveWorker[]> {
+async function liveWorkers(queue: Queue): Promise<LiveWorker[]> {
   const clients = (await queue.getWorkers()) as { rawname?: string; addr?: string; age?: string; idle?: string }[];
   return clients
     .map((c) => ({ name: (c.rawname ?? '').replace(/^.*?:w:/, '') || '(unnamed)', addr: c.addr ?? '', ageSeconds: Number(c.age ?? 0), idleSeconds: Number(c.idle ?? 0) }))

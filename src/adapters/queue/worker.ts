@@ -20,6 +20,7 @@ import { createChunkPool } from '../../workers/pool.js';
 import { chunkKey } from '../../engine/chunk.js';
 import type { ChunkJob } from './queue.js';
 import { QUEUE_NAME, connect, encodeResult, inputsDiffer, linkFor } from './queue.js';
+import { QUEUE_RETRIES, defaultBatchOptions } from '../../config/batch.js';
 
 export interface QueueWorkerOptions {
   url: string;
@@ -47,7 +48,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   const log = o.log ?? (() => {});
   const link = linkFor(o.url, o.retryMs);
   const connection = connect(o.url, {}, link);
-  const lockMs = o.lockMs ?? 30_000;
+  const lockMs = o.lockMs ?? defaultBatchOptions.lockMs;
   const maxLineBytes = readerLimits(process.env).maxLineBytes;
 
   const processJob = async (job: Job<ChunkJob>): Promise<string> => {
@@ -72,7 +73,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     concurrency: o.threads,
     lockDuration: lockMs,
     stalledInterval: Math.max(1000, Math.floor(lockMs / 2)),
-    maxStalledCount: 3,
+    maxStalledCount: QUEUE_RETRIES.maxStalledCount,
   });
   worker.on('failed', (job, err) => log(`chunk ${job?.data.chunkId} failed (attempt ${job?.attemptsMade}): ${err.message}\n`));
   worker.on('error', (e) => link.error(e)); // BullMQ re-emits connection errors: no stack trace per retry

@@ -12,7 +12,7 @@ import { FONT_FAMILY, inlineFontCss } from '../web/fonts.js';
 const UNPLACED = 'unplaced';
 
 /** Sankey nodes and links of a diff's moves: "X (before)" -> "Y (after)", counts as values. */
-export function moveFlows(d: SimulationDiff): { nodes: { name: string }[]; links: { source: string; target: string; value: number }[] } {
+function moveFlows(d: SimulationDiff): { nodes: { name: string }[]; links: { source: string; target: string; value: number }[] } {
   const links = new Map<string, { source: string; target: string; value: number }>();
   for (const m of d.moves) {
     const source = `${m.from?.platformId ?? UNPLACED} (before)`;

@@ -43,7 +43,7 @@ export function slicesFor(text: string, slices: readonly FontSlice[]): FontSlice
 const range = (r: [number, number]) => (r[0] === r[1] ? `U+${r[0].toString(16)}` : `U+${r[0].toString(16)}-${r[1].toString(16)}`);
 
 /** One @font-face rule per slice; `src(slice)` gives its URL (a file path or a data: URL). */
-export function fontFaces(slices: readonly FontSlice[], src: (s: FontSlice) => string): string {
+function fontFaces(slices: readonly FontSlice[], src: (s: FontSlice) => string): string {
   return slices
     .map((s) => `@font-face{font-family:'${FONT_FAMILY}';font-style:normal;font-weight:400;font-display:swap;src:url(${src(s)}) format('woff2');unicode-range:${s.ranges.map(range).join(',')}}`)
     .join('\n');

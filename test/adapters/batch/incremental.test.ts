@@ -15,21 +15,11 @@ import type { BatchOptions } from '../../../src/adapters/batch/run.js';
 import { exportRun, pickRun } from '../../../src/adapters/batch/readers.js';
 import type { Platform } from '../../../src/domain/schemas.js';
 import { Store } from '../../../src/store/store.js';
+// seeded, so a failure can be replayed
+import { rng } from '../../../src/util/rng.js';
 
 const FIX = 'fixtures/jiangdong';
 const tmp = () => mkdtempSync(join(tmpdir(), 'tm-inc-'));
-
-/** mulberry32: a seeded generator, so a failure can be replayed */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Input {
   talents: string[];

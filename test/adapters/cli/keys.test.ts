@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from './run.js';
 import { KeyRing, hashKey, readKeysFile } from '../../../src/adapters/http/keys.js';
-import { isLoopback } from '../../../src/adapters/cli/commands/serve.js';
+import { isLoopback } from '../../../src/adapters/cli/listen.js';
 import { Store } from '../../../src/store/store.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'tm-keys-'));

@@ -15,11 +15,12 @@ import { parseOptions } from '../options.js';
 
 const keysFileOption = (cmd: Command) => cmd.requiredOption('--keys <file>', 'the API keys file (created if missing, mode 0600)');
 
+const scopeList = z.array(z.enum(SCOPES)).min(1);
+
 function parseScopes(v: string): Scope[] {
-  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
-  const bad = list.filter((s) => !(SCOPES as readonly string[]).includes(s));
-  if (list.length === 0 || bad.length > 0) throw optionError(`--scopes must be a comma-separated list of ${SCOPES.join(', ')}; got ${JSON.stringify(v)}`);
-  return list as Scope[];
+  const r = scopeList.safeParse(v.split(',').map((s) => s.trim()).filter(Boolean));
+  if (!r.success) throw optionError(`--scopes must be a comma-separated list of ${SCOPES.join(', ')}; got ${JSON.stringify(v)}`);
+  return r.data;
 }
 
 function parseExpiry(v: string): string {
@@ -30,7 +31,7 @@ function parseExpiry(v: string): string {
   return new Date(t).toISOString();
 }
 
-const createSchema = z.object({ keys: z.string(), scopes: z.array(z.enum(SCOPES)), platform: z.string().min(1).optional(), name: z.string().optional(), expires: z.string().optional() });
+const createSchema = z.object({ keys: z.string(), scopes: scopeList, platform: z.string().min(1).optional(), name: z.string().optional(), expires: z.string().optional() });
 
 export function keysCommand(program: Command, { io, done }: Cli): void {
   const keys = program.command('keys').description('API keys of `serve`: create (prints the key once), revoke, list');

@@ -5,18 +5,17 @@ import { createEngine } from '../../../engine/engine.js';
 import type { Engine } from '../../../engine/engine.js';
 import type { Outcome } from '../../../domain/schemas.js';
 import { loadDataset } from '../../files/dataset.js';
-import { TalentmatchError, optionError } from '../../../errors.js';
+import { TalentmatchError, errorMessage, optionError } from '../../../errors.js';
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
-import { DEFAULT_PG_SNAPSHOT_POLL_MS, KEYS_ENV, defaultQuotas } from '../../../config/api.js';
+import { DEFAULT_PG_SNAPSHOT_POLL_MS, KEYS_ENV, KEYS_RELOAD_MS, SERVE_LISTEN, defaultQuotas } from '../../../config/api.js';
 import { KeyRing, parseKeysFile, readKeysFile } from '../../http/keys.js';
 import { EXIT_OK } from '../common.js';
 import type { Cli } from '../common.js';
 import { addDataOptions, dataOptionsSchema, dataPaths, dbOption, parseOptions } from '../options.js';
+import { addListenOptions, isLoopback, listenSchema, serveUntilSignal } from '../listen.js';
 
-const schema = dataOptionsSchema.extend({
+const schema = dataOptionsSchema.extend(listenSchema.shape).extend({
   db: z.string(),
-  port: z.number().int().min(0).max(65535),
-  host: z.string(),
   keys: z.string().optional(),
   insecureNoAuth: z.boolean(),
   audit: z.string().optional(),
@@ -37,9 +36,6 @@ const count = (name: string) => (v: string) => {
 };
 const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
 
-/** 127.0.0.0/8, ::1 and localhost: the addresses where serving without keys is allowed. */
-export const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::ffff:127.0.0.1';
-
 /** The keys of `serve`: --keys FILE, else $TALENTMATCH_KEYS_FILE, else $TALENTMATCH_KEYS (the file's JSON inline). */
 function loadKeys(path: string | undefined): { ring: KeyRing; file?: string } | undefined {
   const file = path ?? process.env[KEYS_ENV.file];
@@ -53,19 +49,13 @@ function readPem(path: string, what: string): Buffer {
   try {
     return readFileSync(path);
   } catch (e) {
-    throw new TalentmatchError('E_IO', `cannot read ${what} ${path}: ${(e as Error).message}`);
+    throw new TalentmatchError('E_IO', `cannot read ${what} ${path}: ${errorMessage(e)}`);
   }
 }
 
 export function serveCommand(program: Command, { io, done }: Cli): void {
   addDataOptions(
-    dbOption(program.command('serve').description('the scoring API over HTTP (snapshots from --db, live scoring with the model from --data)'))
-      .option('--port <n>', 'port (0 = any free port)', (v) => {
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 0 || n > 65535) throw optionError(`--port must be an integer in [0, 65535], got ${JSON.stringify(v)}`);
-        return n;
-      }, 8080)
-      .option('--host <addr>', 'address to listen on', '127.0.0.1')
+    addListenOptions(dbOption(program.command('serve').description('the scoring API over HTTP (snapshots from --db, live scoring with the model from --data)')), SERVE_LISTEN, 'address to listen on')
       .option('--keys <file>', `API keys file (talentmatch keys create); default $${KEYS_ENV.file}, or the file's JSON in $${KEYS_ENV.inline}`)
       .option('--insecure-no-auth', 'serve beyond loopback without API keys (everyone who reaches the port gets everything)', false)
       .option('--audit <file>', 'append one JSON line per request (key id, route, ids, status, time; no profile text) to this file')
@@ -119,44 +109,18 @@ export function serveCommand(program: Command, { io, done }: Cli): void {
         keys.ring.replace(readKeysFile(keysFile));
         app.log.info(`reloaded ${keys.ring.size} API keys from ${keysFile}`);
       } catch (e) {
-        app.log.error(`keys file ${keysFile} not reloaded, the previous keys stay in force: ${(e as Error).message}`);
+        app.log.error(`keys file ${keysFile} not reloaded, the previous keys stay in force: ${errorMessage(e)}`);
       }
     };
-    if (keysFile) watchFile(keysFile, { interval: 1000, persistent: false }, reload);
+    if (keysFile) watchFile(keysFile, { interval: KEYS_RELOAD_MS, persistent: false }, reload);
     process.on('SIGHUP', reload);
     app.addHook('onClose', async () => {
       if (keysFile) unwatchFile(keysFile, reload);
       process.off('SIGHUP', reload);
     });
-    let address: string;
-    try {
-      address = await app.listen({ port: o.port, host: o.host });
-    } catch (e) {
-      await app.close();
-      throw listenError(e, o.host, o.port);
-    }
-    io.err(`talentmatch API listening on ${address} (docs: ${address}/docs; studio: ${address}/studio/; ${keys ? `${keys.ring.size} API keys` : 'NO authentication'})\n`);
-    await new Promise<void>((resolve) => {
-      const stop = () => {
-        // graceful: stop accepting, let in-flight requests finish, then exit
-        app.close().then(resolve, resolve);
-      };
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
+    await serveUntilSignal(app, o, (address) => {
+      io.err(`talentmatch API listening on ${address} (docs: ${address}/docs; studio: ${address}/studio/; ${keys ? `${keys.ring.size} API keys` : 'NO authentication'})\n`);
     });
     done(EXIT_OK);
   });
-}
-
-/** Why the socket could not be bound, for a person (exit 1, not an internal error); other errors pass through. */
-const LISTEN_FAILURES: Record<string, string> = {
-  EADDRINUSE: 'the port is in use by another process; stop it or choose another --port',
-  EACCES: 'permission denied (ports below 1024 need privileges); choose another --port',
-  EADDRNOTAVAIL: 'no such address on this machine; check --host',
-  ENOTFOUND: 'the host name does not resolve; check --host',
-};
-
-export function listenError(e: unknown, host: string, port: number): unknown {
-  const why = e instanceof Error && 'code' in e ? LISTEN_FAILURES[String(e.code)] : undefined;
-  return why === undefined ? e : new TalentmatchError('E_IO', `cannot listen on ${host}:${port}: ${why}`);
 }

@@ -30,7 +30,7 @@ const schema = dataOptionsSchema.extend(assignSchema.shape).extend({
 });
 
 /** A folder name for a scenario: its position and a slug of its name. */
-export function scenarioFolder(i: number, name: string): string {
+function scenarioFolder(i: number, name: string): string {
   const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60);
   return `${String(i + 1).padStart(2, '0')}-${slug || 'scenario'}`;
 }
@@ -67,7 +67,7 @@ export function simulateCommand(program: Command, { io, done }: Cli): void {
     const engine = engineFor(await load(o, true, io), {});
     const opts = { assign: await assignOptions(o), topK: o.top };
     const baseline = simulateBaseline(engine, opts);
-    const timings = { baselineMs: performance.now() - t0, baselineCpuMs: cpu() - c0, scenarioMs: [] as number[], scenarioCpuMs: [] as number[] };
+    const timings: { baselineMs: number; baselineCpuMs: number; scenarioMs: number[]; scenarioCpuMs: number[] } = { baselineMs: performance.now() - t0, baselineCpuMs: cpu() - c0, scenarioMs: [], scenarioCpuMs: [] };
     const runs = [];
     for (const s of scenarios) {
       const t = performance.now();

@@ -7,26 +7,18 @@ import { optionError } from '../../../errors.js';
 import { EXIT_OK, reportSkipped } from '../common.js';
 import type { Cli } from '../common.js';
 import { addDataOptions, dataOptionsSchema, dataPaths, parseOptions } from '../options.js';
-import { isLoopback, listenError } from './serve.js';
+import { addListenOptions, isLoopback, listenSchema, serveUntilSignal } from '../listen.js';
+import { STUDIO_LISTEN } from '../../../config/studio.js';
 
-const schema = dataOptionsSchema.extend({
-  port: z.number().int().min(0).max(65535),
-  host: z.string(),
-  db: z.string().optional(),
-});
+const schema = dataOptionsSchema.extend(listenSchema.shape).extend({ db: z.string().optional() });
 
 export function studioCommand(program: Command, { io, done }: Cli): void {
   addDataOptions(
-    program
-      .command('studio')
-      .description('the analyst studio in the browser: tune weights against outcomes on one dataset (prints the URL)')
-      .option('--port <n>', 'port (0 = any free port)', (v) => {
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 0 || n > 65535) throw optionError(`--port must be an integer in [0, 65535], got ${JSON.stringify(v)}`);
-        return n;
-      }, 0)
-      .option('--host <addr>', 'loopback address to listen on (to share the studio, use serve with --keys)', '127.0.0.1')
-      .option('--db <file>', 'a snapshot database to serve beside it (optional)'),
+    addListenOptions(
+      program.command('studio').description('the analyst studio in the browser: tune weights against outcomes on one dataset (prints the URL)'),
+      STUDIO_LISTEN,
+      'loopback address to listen on (to share the studio, use serve with --keys)',
+    ).option('--db <file>', 'a snapshot database to serve beside it (optional)'),
   ).action(async (raw: unknown) => {
     const o = parseOptions(schema, raw);
     if (!isLoopback(o.host)) throw optionError(`studio listens on loopback only (got --host ${o.host}): to share it, run talentmatch serve with --keys (README "Analyst studio")`);
@@ -42,20 +34,10 @@ export function studioCommand(program: Command, { io, done }: Cli): void {
       logger: { level: process.env.TALENTMATCH_LOG_LEVEL ?? 'warn' },
       studio: { outcomes: loaded.dataset.outcomes ?? [], source },
     });
-    let address: string;
-    try {
-      address = await app.listen({ port: o.port, host: o.host });
-    } catch (e) {
-      await app.close();
-      throw listenError(e, o.host, o.port);
-    }
     const outcomes = loaded.dataset.outcomes?.length ?? 0;
-    io.out(`${address}/studio/\n`);
-    io.err(`talentmatch studio on ${source}: ${engine.model.talents.count} talents x ${engine.model.platforms.count} platforms, ${outcomes} outcomes${outcomes ? '' : ' (no outcomes.jsonl: metrics are empty)'}; Ctrl-C to stop\n`);
-    await new Promise<void>((resolve) => {
-      const stop = () => app.close().then(resolve, resolve);
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
+    await serveUntilSignal(app, o, (address) => {
+      io.out(`${address}/studio/\n`);
+      io.err(`talentmatch studio on ${source}: ${engine.model.talents.count} talents x ${engine.model.platforms.count} platforms, ${outcomes} outcomes${outcomes ? '' : ' (no outcomes.jsonl: metrics are empty)'}; Ctrl-C to stop\n`);
     });
     done(EXIT_OK);
   });
