@@ -32,7 +32,7 @@
  * rows are short.
  */
 import type { FlowResult } from './flow.js';
-import { link, unlink } from './flowLists.js';
+import { link, unlink } from './flowCommon.js';
 import { PlatformHeap } from './platformHeap.js';
 
 /** The pairs the kernel reads: talent-major lists and the talent of each pair. */
