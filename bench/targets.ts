@@ -36,6 +36,7 @@ export function markdownTable(rows: CaseResult[], machine: string): string {
     const extra: string[] = [];
     if (r.extra?.pairsPerSec) extra.push(`${(Number(r.extra.pairsPerSec) / 1e6).toFixed(1)} M pairs/s`);
     if (r.extra?.talentsPerSec) extra.push(`${(Number(r.extra.talentsPerSec) / 1e3).toFixed(1)} k talents/s`);
+    if (r.extra?.gapPct !== undefined) extra.push(`gap ${String(r.extra.gapPct)}%`);
     if (r.extra?.peakRssMB) extra.push(`peak RSS ${(Number(r.extra.peakRssMB) / 1024).toFixed(2)} GB`);
     if (r.extra?.speedup) extra.push(`speed-up ${r.extra.speedup}`);
     if (r.extra?.vsLocal) extra.push(`${r.extra.vsLocal}x the local batch`);
