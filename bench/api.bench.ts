@@ -4,15 +4,23 @@
  * and live scoring of a new inline profile against 1k platforms (POST
  * /v1/talents/recommendations), each without and with API keys (auth + quotas on), so the
  * cost of access control is read in the same run. Reports requests/s, p50 / p99 latency,
- * and the CPU time of the server and of the load generator (its share of the CPU used).
+ * the CPU time of the server and of the load generator (its share of the CPU used), the
+ * server's CPU per request, and the load average. Each case is warmed up for 2 s first (the
+ * JIT, the LRU) and measured for 8 s.
  * Data: 2k talents x 1k platforms, seeded. Targets (issue 21, with auth): cached reads
- * >= 8k req/s with p99 <= 2 ms; live p99 <= 10 ms.
+ * >= 8k req/s with p99 <= 2 ms; live p99 <= 10 ms; with a key within 10% of without.
+ *
+ * TM_BENCH_PIN=1 (Linux, taskset): the server on CPU 0, this process (autocannon) on CPU 1,
+ * so the load generator does not take the server's core.
+ * TM_BENCH_API_PROF=DIR: the server runs under `node --cpu-prof` and writes its profile to DIR
+ * when it stops (one file per server: without, then with keys); read it with
+ * `node bench/cpuprof-top.mjs DIR/<file>.cpuprofile`.
  */
 import autocannon from 'autocannon';
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, mkdtempSync, openSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeBigData } from './bigdata.js';
 import { loadDataset } from '../src/adapters/files/dataset.js';
@@ -27,11 +35,15 @@ interface Server {
 }
 
 async function startServer(dir: string, db: string, auth: boolean, keysJson: string): Promise<Server> {
-  const child = fork(new URL('./api-server.ts', import.meta.url).pathname, [dir, db, auth ? '1' : '0', keysJson], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // stdout (the log, as `serve` writes it) to a file
+  const log = openSync(join(dir, `server-${auth ? 'auth' : 'open'}.log`), 'w');
+  const child = fork(new URL('./api-server.ts', import.meta.url).pathname, [dir, db, auth ? '1' : '0', keysJson], { execArgv: ['--import', 'tsx', ...(process.env.TM_BENCH_API_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.TM_BENCH_API_PROF}`] : [])], stdio: ['ignore', log, 'inherit', 'ipc'] });
+  closeSync(log);
   const base = await new Promise<string>((resolve, reject) => {
     child.once('message', (m) => resolve((m as { base: string }).base));
     child.once('exit', (c) => reject(new Error(`api bench server exited ${c}`)));
   });
+  if (process.env.TM_BENCH_PIN === '1') execFileSync('taskset', ['-a', '-p', '-c', '0', String(child.pid)], { stdio: 'ignore' });
   const cpu = () =>
     new Promise<number>((resolve) => {
       child.once('message', (m) => resolve((m as { cpu: number }).cpu));
@@ -51,6 +63,7 @@ export async function run(calibMs: number): Promise<CaseResult[]> {
   const ids = dataset.talents.slice(0, 100).map((t) => t.id);
   const profile = { ...dataset.talents[0], id: 'inline-1' };
   const out: CaseResult[] = [];
+  if (process.env.TM_BENCH_PIN === '1') execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
   for (const auth of [false, true]) {
     const server = await startServer(dir, db, auth, keysJson);
     const headers: Record<string, string> = auth ? { authorization: `Bearer ${key}` } : {};
@@ -67,6 +80,8 @@ export async function run(calibMs: number): Promise<CaseResult[]> {
     ];
     try {
       for (const c of cases) {
+        await autocannon({ ...c.opts, duration: 2 }); // warm-up, not counted
+        const load0 = loadavg()[0]!;
         const [s0, g0] = [await server.cpu(), process.cpuUsage()];
         const r = await autocannon(c.opts);
         const [s1, g1] = [await server.cpu(), process.cpuUsage(g0)];
@@ -88,6 +103,9 @@ export async function run(calibMs: number): Promise<CaseResult[]> {
             serverCpuSec: Math.round(serverCpu * 100) / 100,
             loadGenCpuSec: Math.round(genCpu * 100) / 100,
             loadGenCpuShare: Math.round((genCpu / (genCpu + serverCpu)) * 100) / 100,
+            serverCpuMsPerReq: Math.round((serverCpu / r.requests.total) * 1e7) / 1e4,
+            load1: `${load0.toFixed(2)} -> ${loadavg()[0]!.toFixed(2)}`,
+            pinned: process.env.TM_BENCH_PIN === '1' ? 'server cpu0, autocannon cpu1' : 'no',
           },
         });
       }
@@ -95,6 +113,11 @@ export async function run(calibMs: number): Promise<CaseResult[]> {
       server.child.send('stop');
       await new Promise((r) => server.child.once('exit', r));
     }
+  }
+  // the cost of access control: each case's req/s with a key over the same case's without one
+  for (const r of out) {
+    const plain = out.find((x) => x.scenario === r.scenario.replace('API (auth + quotas): ', 'API: '));
+    if (r.scenario.startsWith('API (auth') && plain) r.extra!.vsNoKey = Math.round((Number(r.extra!.reqPerSec) / Number(plain.extra!.reqPerSec)) * 100) / 100;
   }
   return out;
 }

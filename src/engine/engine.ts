@@ -73,27 +73,52 @@ export interface Engine {
 
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-export function createEngine(input: Dataset, options: EngineOptions = {}): Engine {
+/**
+ * What an engine is built from before its talents are vectorized: the validated, id-sorted
+ * inputs, the platform side and the token source. `createEngine` vectorizes the talents in
+ * process; the CLI's threaded commands vectorize them in worker threads
+ * (workers/threaded.ts vectorizeOnPool) and finish the engine with the stacked features.
+ */
+export interface EnginePlan {
+  readonly options: ResolvedEngineOptions;
+  readonly data: Dataset;
+  readonly weights: Weights;
+  /** the talents, sorted by id (row i of the features is talents[i]) */
+  readonly talents: Talent[];
+  readonly platforms: Platform[];
+  readonly side: PlatformSide;
+  readonly cache: TokenCache;
+}
+
+export function planEngine(input: Dataset, options: EngineOptions = {}): EnginePlan {
   const opts = resolveEngineOptions(options);
   const data = opts.trusted ? input : validateDataset(input);
   const weights = resolveWeights(data.weights);
   const talents = [...data.talents].sort(byId);
   const platforms = [...data.platforms].sort(byId);
-  const industries = data.industries;
-
   const cache = new TokenCache(new Tokenizer(), opts.tokenCacheSize);
-  const tokens = cache.source();
-
   // Vocabulary and idf come from the reference corpus (industries and platforms, in id
   // order), never from talents: a talent's vector then depends only on its own text and
   // the platform side, so chunks are independent and an unchanged profile keeps its
   // scores when other talents change (exact incremental re-ranking).
-  const side = buildPlatformSide(industries, platforms, data.policy, weights, tokens);
+  const side = buildPlatformSide(data.industries, platforms, data.policy, weights, cache.source());
+  return { options: opts, data, weights, talents, platforms, side, cache };
+}
+
+export function createEngine(input: Dataset, options: EngineOptions = {}): Engine {
+  const plan = planEngine(input, options);
+  return engineFromPlan(plan, talentFeatures(plan.side, plan.talents, plan.cache.source()));
+}
+
+/** The engine of a plan and its talents' features (`T.ids` = the plan's talents' ids, in order). */
+export function engineFromPlan(plan: EnginePlan, T: TalentFeatures): Engine {
+  const { options: opts, data, weights, talents, platforms, side, cache } = plan;
+  if (T.count !== talents.length) throw new TalentmatchError('E_INTERNAL', `engineFromPlan: ${T.count} feature rows for ${talents.length} talents`);
+  const tokens = cache.source();
   const { text, industry, ctx } = side;
   const P: PlatformFeatures = side.platforms;
   const platformIdx = side.platformIndex as Map<string, number>;
   const talentIdx = new Map(talents.map((t, i) => [t.id, i]));
-  const T: TalentFeatures = talentFeatures(side, talents, tokens);
   const model: ScoringModel = { ctx, talents: T, platforms: P };
   const hostOf = hostIndex(talents.map((t) => t.hostedBy), platformIdx);
 

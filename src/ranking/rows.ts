@@ -20,7 +20,8 @@
  * body of `rank` (the heaps' current k-th best are the pruning thresholds).
  */
 import type { RowScratch, ScoringModel } from '../scoring/kernel.js';
-import { boundRow, createRowScratch, listedCosines, scoreListed, scoreRow, termMaxima } from '../scoring/kernel.js';
+import { createRowScratch, listedCosines, scoreListed, scoreRow } from '../scoring/kernel.js';
+import { boundRow, termMaxima } from '../scoring/bounds.js';
 import type { TopKBuffers } from '../vector/topk.js';
 import { createTopK, finalizeRow, offer } from '../vector/topk.js';
 
@@ -132,7 +133,7 @@ export class RowRanker {
   }
 
   /**
-   * rank() with exact pruning. Bounds first (scoring/kernel.ts boundRow: every term but
+   * rank() with exact pruning. Bounds first (scoring/bounds.ts boundRow: every term but
    * text, the text term between 0 and the talent's cosine bound); a pair is scored in full
    * only when its upper bound can still enter the talent's heap or the platform's heap, or
    * when the bounds straddle the minimum score (acceptability open). The talent's heap

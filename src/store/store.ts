@@ -157,6 +157,11 @@ export class Store implements SnapshotStore {
     return this.db.prepare('SELECT * FROM runs ORDER BY id').all() as RunRow[];
   }
 
+  /** PRAGMA data_version: changes when another connection (the batch, a prune) commits; this connection's own writes leave it. */
+  changeToken(): number {
+    return this.prep('PRAGMA data_version').pluck().get() as number;
+  }
+
   latestComplete(): RunRow | undefined {
     return this.prep(`SELECT * FROM runs WHERE status = 'complete' ORDER BY id DESC LIMIT 1`).get() as RunRow | undefined;
   }

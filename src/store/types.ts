@@ -78,6 +78,12 @@ export interface SnapshotStore {
   run(id: number): Awaitable<RunRow | undefined>;
   runs(): Awaitable<RunRow[]>;
   latestComplete(): Awaitable<RunRow | undefined>;
+  /**
+   * Optional, synchronous: a number that changes whenever another connection commits to the
+   * store (SQLite's PRAGMA data_version). A reader that sees the same number as at its last
+   * `latestComplete()` knows the runs are unchanged without querying them (the API's cached reads).
+   */
+  changeToken?(): number;
   /** The newest run still marked running with this fingerprint (for --resume). */
   resumable(fingerprint: string): Awaitable<RunRow | undefined>;
   /** The newest complete run scored against the same platform side and options (for reuse). */

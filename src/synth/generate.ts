@@ -13,6 +13,7 @@ import { CURATED_PLATFORMS, CURATED_TALENTS } from './curated.js';
 import { GENERIC_EN, GENERIC_ZH, PHRASES_EN, PHRASES_ZH, PLATFORM_KINDS_EN, PLATFORM_KINDS_ZH, PROFILE_EN, PROFILE_ZH } from './phrases.js';
 import { JIANGDONG_INDUSTRIES } from './taxonomy.js';
 import { rng } from '../util/rng.js';
+import { optionError } from '../errors.js';
 
 
 export interface GenerateOptions {
@@ -93,7 +94,7 @@ export function generateDistrict(o: GenerateOptions): District {
   const curated = o.curated ?? !planted;
   const share = (x: number | undefined, name: string): number => {
     if (x === undefined) return 0.33;
-    if (!(x >= 0 && x <= 1)) throw new RangeError(`languages.${name} must be a number in [0, 1], got ${x}`);
+    if (!(x >= 0 && x <= 1)) throw optionError(`languages.${name} must be a number in [0, 1], got ${x}`);
     return x;
   };
   const talentZh = share(o.languages?.talentZh, 'talentZh');

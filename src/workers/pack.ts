@@ -13,6 +13,7 @@ import { lexiconForms, lexiconFromForms } from '../text/concepts.js';
 type Typed = Int32Array | Float32Array | Float64Array | Uint8Array;
 
 function shared<T extends Typed>(a: T): T {
+  if (a.buffer instanceof SharedArrayBuffer) return a; // already shared (features/concat.ts with sharedBuffer): no copy
   const C = a.constructor as { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
   const sab = new SharedArrayBuffer(Math.max(1, a.length) * C.BYTES_PER_ELEMENT);
   const out = new C(sab);
@@ -21,6 +22,9 @@ function shared<T extends Typed>(a: T): T {
 }
 
 const sharedCsr = (m: CsrMatrix): CsrMatrix => ({ rows: m.rows, cols: m.cols, indptr: shared(m.indptr), indices: shared(m.indices), values: shared(m.values) });
+
+/** A buffer of shared memory (features/concat.ts BufferOf): arrays built in it reach workers without a copy. */
+export const sharedBuffer = (bytes: number): SharedArrayBuffer => new SharedArrayBuffer(bytes);
 
 export interface PlatformPack {
   terms: string[];

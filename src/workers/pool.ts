@@ -7,14 +7,16 @@ import { Piscina } from 'piscina';
 import type { TalentFeatures } from '../features/build.js';
 import type { PlatformPack } from './pack.js';
 import type { ChunkResult, ChunkTask } from '../engine/chunk.js';
-import type { RangeTask, RankResult, RankTask } from './rank.js';
+import type { RangeTask, RankResult, RankTask, VectorizeTask } from './rank.js';
 import type { PairRows } from '../ranking/rows.js';
 
 export interface ChunkPool {
   run(task: ChunkTask): Promise<ChunkResult>;
   /** vectorize + two-way top-k of one talent range given as bytes (see rank.ts) */
   rank(task: RankTask): Promise<RankResult>;
-  /** two-way top-k of rows of the shared talent features the pool was created with */
+  /** the features of one talent range given as bytes (ids left out) */
+  vectorize(task: VectorizeTask): Promise<TalentFeatures>;
+  /** two-way top-k of rows of the shared talent features (the task's, else the pool's) */
   rankRange(task: RangeTask): Promise<RankResult>;
   /** every acceptable pair of rows of the shared talent features */
   pairsRange(task: RangeTask): Promise<PairRows>;
@@ -42,6 +44,7 @@ export function createChunkPool(pack: PlatformPack, threads: number, talents?: T
     run: (task) => pool.run(task) as Promise<ChunkResult>,
     // the bytes travel by transfer (moved, not copied); results come back as typed arrays
     rank: (task) => pool.run(task, { name: 'rank', transferList: [task.lines.buffer as ArrayBuffer] }) as Promise<RankResult>,
+    vectorize: (task) => pool.run(task, { name: 'vectorize', transferList: [task.lines.buffer as ArrayBuffer] }) as Promise<TalentFeatures>,
     rankRange: (task) => pool.run(task, { name: 'rankRange' }) as Promise<RankResult>,
     pairsRange: (task) => pool.run(task, { name: 'pairsRange' }) as Promise<PairRows>,
     destroy: () => pool.destroy(),

@@ -44,6 +44,8 @@ export interface RangeTask {
   ctx?: ScoringContext;
   /** the range's talent ids: when given, the worker also writes the range's talent lines (RankResult.text) */
   talentIds?: string[];
+  /** every talent's features in shared memory (pack.ts packTalentFeatures); default: the pool's workerData */
+  talents?: TalentFeatures;
 }
 
 export interface RankResult {
@@ -72,6 +74,20 @@ export function rankTask(side: PlatformSide, task: RankTask, tokens: TokenSource
   const T = talentFeatures(side, decodeTalents(task.lines), tokens);
   const r = rankRange({ ctx: side.ctx, talents: T, platforms: side.platforms }, 0, T.count, task.k, task.kPlatform, task.start);
   return { start: task.start, talent: r.talentTop, platform: r.platformTop, pairs: r.pairs };
+}
+
+/** A talent range to vectorize: its validated talents, sorted by id, as UTF-8 JSON Lines. */
+export interface VectorizeTask {
+  lines: Uint8Array;
+}
+
+/**
+ * Pure: the features of one talent range given as bytes (ids left out: the caller has them).
+ * Runs in a worker; features/concat.ts stacks the ranges.
+ */
+export function vectorizeTask(side: PlatformSide, task: VectorizeTask, tokens: TokenSource): TalentFeatures {
+  const T = talentFeatures(side, decodeTalents(task.lines), tokens);
+  return { ...T, ids: [] };
 }
 
 /** Pure: ranks rows [start, end) of already vectorized talents. */

@@ -14,10 +14,14 @@ import { collectPairs } from '../ranking/rows.js';
 import { recommendAll } from '../ranking/twoWay.js';
 import type { ThreadOptions } from '../config/workers.js';
 import { resolveThreadOptions } from '../config/workers.js';
-import { packPlatformSide, packTalentFeatures } from './pack.js';
+import { packPlatformSide, packTalentFeatures, sharedBuffer } from './pack.js';
+import type { TalentFeatures } from '../features/build.js';
+import type { Talent } from '../domain/schemas.js';
+import { concatTalentFeatures } from '../features/concat.js';
+import type { PlatformSide } from '../engine/platformSide.js';
 import type { ChunkPool } from './pool.js';
 import { createChunkPool } from './pool.js';
-import { assembleRanges, ranges } from './rank.js';
+import { assembleRanges, encodeTalents, ranges } from './rank.js';
 import type { RankResult } from './rank.js';
 import { platformLine, recommendationLines } from '../engine/format.js';
 import { createExplainBuffer } from '../scoring/explain.js';
@@ -27,13 +31,17 @@ export class ThreadedRanker {
   readonly threads: number;
   private readonly rangeSize: number;
   private pool: ChunkPool | undefined;
+  private talents: TalentFeatures | undefined;
 
+  /** `pool`: a started pool over the engine's platform side (threadedEngine's), used instead of starting one; destroy() stops it. */
   constructor(
     private readonly engine: Engine,
     o: ThreadOptions = {},
+    pool?: ChunkPool,
   ) {
     const r = resolveThreadOptions(o);
-    this.threads = r.threads;
+    this.threads = pool?.threads ?? r.threads;
+    this.pool = pool;
     // at least one range per thread, so small inputs still spread
     this.rangeSize = Math.max(1, Math.min(r.rangeSize, Math.ceil(engine.model.talents.count / this.threads)));
   }
@@ -48,7 +56,7 @@ export class ThreadedRanker {
     if (this.threads === 1) return recommendAll(model, k, kPlatform);
     const pool = this.startPool();
     const ctx = model.ctx === m.ctx ? undefined : model.ctx;
-    const jobs = ranges(m.talents.count, this.rangeSize).map(([start, end]) => pool.rankRange({ start, end, k, kPlatform, ...(ctx ? { ctx } : {}) }));
+    const jobs = ranges(m.talents.count, this.rangeSize).map(([start, end]) => pool.rankRange({ start, end, k, kPlatform, talents: this.talents, ...(ctx ? { ctx } : {}) }));
     return assembleRanges(m.talents.count, m.platforms.count, k, kPlatform, await Promise.all(jobs));
   }
 
@@ -57,6 +65,8 @@ export class ThreadedRanker {
    * chunks in order: each range's talent lines are formatted by the worker that ranked it
    * and written as soon as the ranges before it are; the platform lines follow, from the
    * merged heaps. `result` resolves to the two-way result once the chunks are consumed.
+   * Byte chunks are fresh buffers nobody else holds: the consumer may free them once
+   * written (adapters/files/write.ts writeChunks `consume`).
    */
   recommendLines(k: number, kPlatform: number): { chunks: AsyncIterable<string | Uint8Array>; result: Promise<Recommendations> } {
     const engine = this.engine;
@@ -78,11 +88,24 @@ export class ThreadedRanker {
           return;
         }
         const pool = self.startPool();
-        const jobs = ranges(m.talents.count, self.rangeSize).map(([start, end]) => pool.rankRange({ start, end, k, kPlatform, talentIds: m.talents.ids.slice(start, end) }));
-        for (const j of jobs) j.catch(() => undefined); // each failure surfaces where it is awaited, in order
+        // at most two ranges per thread in flight: a range's lines wait only for the ranges
+        // before it, so the output held in memory stays bounded whatever the writer's pace
+        const all = ranges(m.talents.count, self.rangeSize);
+        const inFlight: Promise<RankResult>[] = [];
+        let next = 0;
+        const fill = () => {
+          while (next < all.length && inFlight.length < 2 * self.threads) {
+            const [start, end] = all[next++];
+            const job = pool.rankRange({ start, end, k, kPlatform, talents: self.talents, talentIds: m.talents.ids.slice(start, end) });
+            job.catch(() => undefined); // each failure surfaces where it is awaited, in order
+            inFlight.push(job);
+          }
+        };
+        fill();
         const results: RankResult[] = [];
-        for (const j of jobs) {
-          const r = await j;
+        while (inFlight.length > 0) {
+          const r = await inFlight.shift()!;
+          fill();
           yield r.text!;
           r.text = undefined;
           results.push(r);
@@ -124,7 +147,7 @@ export class ThreadedRanker {
     const fill = () => {
       while (next < all.length && inFlight.length < 2 * this.threads) {
         const [start, end] = all[next++];
-        const job = pool.pairsRange({ start, end, k: 0, kPlatform: 0 });
+        const job = pool.pairsRange({ start, end, k: 0, kPlatform: 0, talents: this.talents });
         job.catch(() => undefined); // a failure surfaces where the job is awaited, in order
         inFlight.push(job);
       }
@@ -138,7 +161,9 @@ export class ThreadedRanker {
   }
 
   private startPool(): ChunkPool {
-    this.pool ??= createChunkPool(packPlatformSide(this.engine.side), this.threads, packTalentFeatures(this.engine.model.talents));
+    // the talents' features travel with each task as shared memory (no copy when they were vectorized into it: threadedEngine)
+    this.talents ??= packTalentFeatures(this.engine.model.talents);
+    this.pool ??= createChunkPool(packPlatformSide(this.engine.side), this.threads);
     return this.pool;
   }
 
@@ -163,4 +188,32 @@ export async function recommendAsync(engine: Engine, o: ThreadOptions & { k?: nu
   } finally {
     await r.destroy();
   }
+}
+
+/**
+ * The features of `talents` (sorted by id) vectorized on the pool's workers, range by range,
+ * stacked in shared memory (so a ThreadedRanker on the same pool ranks them without a copy).
+ * Exactly talentFeatures(side, talents) of one pass: a talent's features depend only on its
+ * own profile and the platform side (features/concat.ts). The ranges reach the workers as
+ * JSON Lines bytes, each posted as soon as it is encoded, so the workers start at once.
+ */
+export async function vectorizeOnPool(pool: ChunkPool, talents: readonly Talent[], rangeSize: number): Promise<TalentFeatures> {
+  const all = ranges(talents.length, rangeSize);
+  const parts: TalentFeatures[] = new Array<TalentFeatures>(all.length);
+  // two ranges per thread in flight: the bytes of a range are encoded only when a slot frees (memory stays bounded)
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < all.length) {
+      const i = next++;
+      const [start, end] = all[i];
+      parts[i] = await pool.vectorize({ lines: encodeTalents(talents.slice(start, end)) });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(all.length, 2 * pool.threads) }, lane));
+  return concatTalentFeatures(parts, talents.map((t) => t.id), sharedBuffer);
+}
+
+/** A pool over a platform side, for threadedEngine's vectorizing and ranking (`threads` >= 2). */
+export function platformPool(side: PlatformSide, threads: number): ChunkPool {
+  return createChunkPool(packPlatformSide(side), threads);
 }

@@ -9,11 +9,12 @@ import type { PlatformPack } from './pack.js';
 import { unpackPlatformSide } from './pack.js';
 import type { ChunkResult, ChunkTask } from '../engine/chunk.js';
 import { scoreChunk } from '../engine/chunk.js';
-import type { RangeTask, RankResult, RankTask } from './rank.js';
-import { pairsRangeTask, rankRangeTask, rankTask } from './rank.js';
+import type { RangeTask, RankResult, RankTask, VectorizeTask } from './rank.js';
+import { pairsRangeTask, rankRangeTask, rankTask, vectorizeTask } from './rank.js';
 import type { PairRows } from '../ranking/rows.js';
 import type { TalentFeatures } from '../features/build.js';
 import { defaultWorkerOptions } from '../config/workers.js';
+import { TalentmatchError } from '../errors.js';
 
 const data = workerData as { pack: PlatformPack; talents?: TalentFeatures };
 const side = unpackPlatformSide(data.pack);
@@ -29,17 +30,23 @@ export function rank(task: RankTask): RankResult {
   return rankTask(side, task, tokens);
 }
 
-function sharedTalents(): TalentFeatures {
-  if (!data.talents) throw new Error('the worker pool was created without talent features (createChunkPool(pack, threads, talents))');
+/** Named task (`pool.vectorize`): the features of one talent range given as bytes. */
+export function vectorize(task: VectorizeTask): TalentFeatures {
+  return vectorizeTask(side, task, tokens);
+}
+
+function sharedTalents(task: RangeTask): TalentFeatures {
+  if (task.talents) return task.talents;
+  if (!data.talents) throw new TalentmatchError('E_INTERNAL', 'the worker pool was created without talent features (createChunkPool(pack, threads, talents))');
   return data.talents;
 }
 
 /** Named task (`pool.rankRange`): two-way rank rows of the shared talent features. */
 export function rankRange(task: RangeTask): RankResult {
-  return rankRangeTask(side, sharedTalents(), task);
+  return rankRangeTask(side, sharedTalents(task), task);
 }
 
 /** Named task (`pool.pairsRange`): every acceptable pair of rows of the shared talent features. */
 export function pairsRange(task: RangeTask): PairRows {
-  return pairsRangeTask(side, sharedTalents(), task);
+  return pairsRangeTask(side, sharedTalents(task), task);
 }

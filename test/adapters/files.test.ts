@@ -129,6 +129,34 @@ describe('writeChunks', () => {
     expect(readdirSync(d)).toEqual(['out.txt']);
   });
 
+  it('with consume, frees each byte chunk it owns once written, and leaves views and shared memory alone', async () => {
+    const { writeChunks } = await import('../../src/adapters/files/write.js');
+    const d = tmp();
+    const f = join(d, 'out.txt');
+    const owned = new TextEncoder().encode('owned\n');
+    const big = new TextEncoder().encode('xxview\n');
+    const view = big.subarray(2);
+    const sab = new Uint8Array(new SharedArrayBuffer(3));
+    sab.set([115, 58, 41]);
+    await writeChunks(f, (async function* () {
+      yield 'a:';
+      yield owned;
+      yield view;
+      yield sab;
+    })(), { consume: true });
+    expect(readFileSync(f, 'utf8')).toBe('a:owned\nview\ns:)');
+    expect(owned.byteLength).toBe(0); // detached: its memory is free now
+    expect(view.byteLength).toBe(5);
+    expect(big.byteLength).toBe(7);
+    expect(sab.byteLength).toBe(3);
+    // without consume nothing is freed
+    const kept = new TextEncoder().encode('kept');
+    await writeChunks(f, (async function* () {
+      yield kept;
+    })());
+    expect(kept.byteLength).toBe(4);
+  });
+
   it("passes the producer's own error on (not as a write error) and leaves no file behind", async () => {
     const { writeChunks } = await import('../../src/adapters/files/write.js');
     const { TalentmatchError } = await import('../../src/errors.js');

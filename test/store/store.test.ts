@@ -47,6 +47,31 @@ describe('Store', () => {
     }
   });
 
+  it("changeToken moves when another connection commits (a new run, a prune), and only then", () => {
+    const { path, runId } = storeWithRun();
+    const reader = new Store(path, { readonly: true });
+    const writer = new Store(path);
+    try {
+      const t0 = reader.changeToken();
+      expect(reader.changeToken()).toBe(t0); // reads move nothing
+      reader.latestComplete();
+      expect(reader.changeToken()).toBe(t0);
+      const next = writer.createRun({ startedAt: '2026-01-02T00:00:00Z', fingerprint: 'f2', platformFingerprint: 'p', options: '{}', weights: '{}' });
+      const t1 = reader.changeToken();
+      expect(t1).not.toBe(t0); // a commit elsewhere, even of a run not yet complete
+      expect(reader.latestComplete()?.id).toBe(runId);
+      writer.complete(next, [], {}, '2026-01-02T00:00:01Z', '{}');
+      const t2 = reader.changeToken();
+      expect(t2).not.toBe(t1);
+      expect(reader.latestComplete()?.id).toBe(next);
+      writer.prune(1);
+      expect(reader.changeToken()).not.toBe(t2);
+    } finally {
+      writer.close();
+      reader.close();
+    }
+  });
+
   it('read-only open fails with E_IO naming the file: missing, corrupt, or not a snapshot store', () => {
     const d = tmp();
     const corrupt = join(d, 'c.sqlite');

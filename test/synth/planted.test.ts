@@ -53,6 +53,6 @@ describe('language worlds with planted truth', () => {
     expect(lines.filter((l) => l.side === 'platform')).toHaveLength(30);
     expect(lines.filter((l) => l.side === 'talent')).toHaveLength(100);
     expect(fixtureFiles({ seed: 11, platforms: 30, talents: 100 })['truth.jsonl']).toBeUndefined();
-    expect(() => generateDistrict({ seed: 1, platforms: 5, talents: 5, languages: { talentZh: 1.5 } })).toThrow(/talentZh must be a number in \[0, 1\], got 1.5/);
+    expect(() => generateDistrict({ seed: 1, platforms: 5, talents: 5, languages: { talentZh: 1.5 } })).toThrow(expect.objectContaining({ code: 'E_OPTION', message: expect.stringMatching(/talentZh must be a number in \[0, 1\], got 1.5/) }));
   });
 });

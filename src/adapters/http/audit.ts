@@ -51,11 +51,14 @@ export function addAudit(app: FastifyInstance, o: { file?: string }): void {
     out = createWriteStream(o.file, { flags: 'a', mode: 0o600 });
     out.on('error', (e) => app.log.error({ err: { message: e.message } }, `audit file ${o.file}: write failed`));
   }
-  // at debug level (TALENTMATCH_LOG_LEVEL=debug), a line when a request arrives too: what is in flight
-  app.addHook('onRequest', (req, _reply, done) => {
-    req.log.debug({ method: req.method, url: req.url }, 'request received');
-    done();
-  });
+  // at debug level (TALENTMATCH_LOG_LEVEL=debug), a line when a request arrives too: what is in
+  // flight (the hook exists only then: a hook that does nothing still costs every request)
+  if (app.log.level === 'debug' || app.log.level === 'trace') {
+    app.addHook('onRequest', (req, _reply, done) => {
+      req.log.debug({ method: req.method, url: req.url }, 'request received');
+      done();
+    });
+  }
   app.addHook('onResponse', (req, reply, done) => {
     const line: AuditLine = {
       time: new Date().toISOString(),

@@ -8,7 +8,7 @@ import { loadDataset } from '../../../src/adapters/files/dataset.js';
 import { runBatch } from '../../../src/adapters/batch/run.js';
 import { createEngine } from '../../../src/engine/engine.js';
 import { TalentmatchApiError, TalentmatchClient } from '../../../src/client/index.js';
-import { LIMITS } from '../../../src/api/schemas.js';
+import { LIMITS, RecommendationLine } from '../../../src/api/schemas.js';
 
 const FIX = 'fixtures/jiangdong';
 let app: FastifyInstance;
@@ -80,6 +80,12 @@ describe('HTTP API', () => {
     expect(line).toEqual(await client.talentRecommendations('t-shiruidi-visual-rd', { k: 10 }));
     const fresh = await client.recommendForProfile({ id: 'x-1', name: 'Visual team', description: 'Computer vision algorithms and visual recognition chips.' }, 3);
     expect(fresh.items).toHaveLength(3);
+    // serialized by the route itself (no zod pass on the answer): the bytes still meet the document's schema, strictly
+    const res = await fetch(`${base}/v1/talents/recommendations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ talent: JSON.parse(stored), k: 2 }) });
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const body: unknown = await res.json();
+    expect(RecommendationLine.strict().safeParse(body).success).toBe(true);
+    expect(body).toEqual({ ...line, items: line.items.slice(0, 2) });
   });
 
   it('serves the assignment and referrals (filtered by direction) of the snapshot', async () => {

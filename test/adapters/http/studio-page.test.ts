@@ -16,6 +16,7 @@ import { loadDataset } from '../../../src/adapters/files/dataset.js';
 import { createEngine } from '../../../src/engine/engine.js';
 import { WeightsSchema } from '../../../src/config/weights.js';
 import { ASSETS_DIR } from '../../../src/adapters/web/assets.js';
+import { KeyRing, newKey } from '../../../src/adapters/http/keys.js';
 import { readFontManifest } from '../../../src/adapters/web/fonts.js';
 import { launchChromium } from '../../support/browser.js';
 
@@ -186,6 +187,47 @@ describe('studio page in headless Chromium', () => {
       expect(elsewhere).toEqual([]);
     } finally {
       await browser.close();
+    }
+  });
+
+  it('asks for a key when the server needs one: a wrong key is refused and asked again, the right one loads the studio', async () => {
+    const now = new Date();
+    const sim = newKey({ scopes: ['simulate'], now });
+    const read = newKey({ scopes: ['read:recommendations'], now });
+    const { dataset } = await loadDataset({ data: FIX }, { needTalents: true, needOutcomes: true, skipInvalid: false });
+    const keyed = await buildServer({ engine: createEngine(dataset, { trusted: true }), studio: { outcomes: dataset.outcomes!, source: FIX }, keys: new KeyRing({ version: 1, keys: [sim.record, read.record] }) });
+    const keyedBase = await keyed.listen({ port: 0, host: '127.0.0.1' });
+    const browser = await launchChromium();
+    try {
+      const page = await (await browser.newContext()).newPage();
+      const sent: (string | undefined)[] = [];
+      page.on('request', (r) => {
+        if (r.url().includes('/v1/studio/')) sent.push(r.headers().authorization);
+      });
+      await page.goto(`${keyedBase}/studio/`);
+      // no key yet: the page asks for one and says why
+      await page.locator('[data-testid=key]').waitFor();
+      await expect.poll(() => page.locator('[data-testid=error]').textContent()).toContain('no API key');
+      // a key without the simulate scope: refused (403), the form stays
+      await page.locator('[data-testid=key]').fill(read.key);
+      await page.locator('form.key button').click();
+      await expect.poll(() => page.locator('[data-testid=error]').textContent()).toContain('lacks the scope "simulate"');
+      expect(await page.locator('[data-testid=key]').count()).toBe(1);
+      expect(await page.locator('[data-testid=search]').count()).toBe(0);
+      // the right key: the studio loads and evaluates with it
+      await page.locator('[data-testid=key]').fill(sim.key);
+      await page.locator('form.key button').click();
+      await page.locator('[data-testid=search]').waitFor({ timeout: 30_000 });
+      await page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): { dataset: Record<string, string | undefined> } | null } }).document.querySelector('.app')?.dataset.state === 'idle', undefined, { timeout: 30_000 });
+      expect(await page.locator('[data-testid=key]').count()).toBe(0);
+      expect(sent[0]).toBeUndefined();
+      expect(sent).toContain(`Bearer ${read.key}`);
+      expect(sent.at(-1)).toBe(`Bearer ${sim.key}`);
+      // the key is kept in this tab's sessionStorage only, never in localStorage
+      expect(await page.evaluate(() => (globalThis as unknown as { localStorage: { length: number } }).localStorage.length)).toBe(0);
+    } finally {
+      await browser.close();
+      await keyed.close();
     }
   });
 });

@@ -7,7 +7,7 @@ import { writeChunks, writeLines } from '../../files/write.js';
 import { listControlsNote } from '../render.js';
 import { EXIT_OK } from '../common.js';
 import type { Cli } from '../common.js';
-import { engineFor, load, withRanker } from '../load.js';
+import { engineFor, load, withEngine } from '../load.js';
 import { addDataOptions, addThreadsOption, addTopOptions, dataOptionsSchema, parseOptions, threadsSchema, topSchema } from '../options.js';
 
 const recommendSchema = dataOptionsSchema.extend(topSchema.shape).extend(threadsSchema.shape).extend({ out: z.string() });
@@ -25,24 +25,21 @@ export function recommendCommand(program: Command, { io, done }: Cli): void {
   ).action(async (raw: unknown) => {
     const o = parseOptions(recommendSchema, raw);
     const loaded = await load(o, true, io);
-    const engine = engineFor(loaded, o);
-    const policy = engine.data.policy;
-    let rec;
-    if (hasListControls(policy)) {
-      // policy.lists: the talents' lists are chosen after ranking (engine/lists.ts), then written
-      const ranked = await withRanker(engine, o.threads, (r) => r.recommend(engine.options.topK, engine.options.topKPlatform));
-      const controlled = applyListControls(engine.model, policy, ranked);
-      rec = controlled.rec;
-      await writeLines(o.out, recommendationLines(engine, rec));
-      io.err(listControlsNote(policy, controlled.report, engine.model.platforms.ids));
-    } else {
+    const { engine, rec } = await withEngine(loaded, o, o.threads, async (engine, r) => {
+      const policy = engine.data.policy;
+      if (hasListControls(policy)) {
+        // policy.lists: the talents' lists are chosen after ranking (engine/lists.ts), then written
+        const ranked = await r.recommend(engine.options.topK, engine.options.topKPlatform);
+        const controlled = applyListControls(engine.model, policy, ranked);
+        await writeLines(o.out, recommendationLines(engine, controlled.rec));
+        io.err(listControlsNote(policy, controlled.report, engine.model.platforms.ids));
+        return { engine, rec: controlled.rec };
+      }
       // the ranker streams the lines: workers format their ranges' talent lines (same bytes for any thread count)
-      rec = await withRanker(engine, o.threads, async (r) => {
-        const { chunks, result } = r.recommendLines(engine.options.topK, engine.options.topKPlatform);
-        await writeChunks(o.out, chunks);
-        return result;
-      });
-    }
+      const { chunks, result } = r.recommendLines(engine.options.topK, engine.options.topKPlatform);
+      await writeChunks(o.out, chunks, { consume: true });
+      return { engine, rec: await result };
+    });
     const n = engine.model.talents.count + engine.model.platforms.count;
     io.err(`wrote ${n} lines (${engine.model.talents.count} talents, ${engine.model.platforms.count} platforms, ${rec.pairs} acceptable pairs) to ${o.out}\n`);
     done(EXIT_OK);
@@ -61,8 +58,7 @@ export function scoreCommand(program: Command, { io, done }: Cli): void {
     ),
   ).action(async (raw: unknown) => {
     const o = parseOptions(scoreSchema, raw);
-    const engine = engineFor(await load(o, true, io), {});
-    const n = await withRanker(engine, o.threads, (r) => writeLines(o.out, r.threads === 1 ? scoreCsvLines(engine) : scoreCsvLinesFrom(engine, r.pairs())));
+    const n = await withEngine(await load(o, true, io), {}, o.threads, (engine, r) => writeLines(o.out, r.threads === 1 ? scoreCsvLines(engine) : scoreCsvLinesFrom(engine, r.pairs())));
     io.err(`wrote ${n - 1} pairs to ${o.out}\n`);
     done(EXIT_OK);
   });

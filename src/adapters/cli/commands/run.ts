@@ -7,7 +7,7 @@ import { assignmentJsonParts, recordContext, referralRecords } from '../../../en
 import { writeLines, writeParts } from '../../files/write.js';
 import { EXIT_OK } from '../common.js';
 import type { Cli } from '../common.js';
-import { engineFor, load, withRanker, writeReport } from '../load.js';
+import { load, withEngine, writeReport } from '../load.js';
 import { solverProgress, addAssignOptions, addDataOptions, addThreadsOption, addTopOptions, assignOptions, assignSchema, dataOptionsSchema, parseOptions, threadsSchema, topSchema } from '../options.js';
 import { listControlsNote, summarize } from '../render.js';
 import { applyListControls } from '../../../engine/lists.js';
@@ -27,20 +27,21 @@ export function runCommand(program: Command, { io, done }: Cli): void {
     const t0 = performance.now();
     const loaded = await load(o, true, io);
     const t1 = performance.now();
-    const engine = engineFor(loaded, o);
-    const t2 = performance.now();
     const dir = o.out;
     const recPath = join(dir, 'recommendations.jsonl');
     const scorePath = join(dir, 'scores.csv');
+    let t2 = 0;
     let t3 = 0;
-    const { rec, records } = await withRanker(engine, o.threads, async (r) => {
+    // with 2+ threads the talents are vectorized on the ranker's workers (load.ts withEngine)
+    const { engine, rec, records } = await withEngine(loaded, o, o.threads, async (engine, r) => {
+      t2 = performance.now();
       const { rec, report } = applyListControls(engine.model, engine.data.policy, await r.recommend(engine.options.topK, engine.options.topKPlatform));
       io.err(listControlsNote(engine.data.policy, report, engine.model.platforms.ids));
       t3 = performance.now();
       const records = [...recommendationRecords(engine, rec)];
       await writeLines(recPath, records.map((x) => JSON.stringify(x)));
       await writeLines(scorePath, r.threads === 1 ? scoreCsvLines(engine) : scoreCsvLinesFrom(engine, r.pairs()));
-      return { rec, records };
+      return { engine, rec, records };
     });
     const t4 = performance.now();
     const assignment = engine.match({ ...(await assignOptions(o)), ...solverProgress(io) });

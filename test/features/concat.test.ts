@@ -1,0 +1,67 @@
+/**
+ * Talents vectorized range by range (in process, or on worker threads into shared memory)
+ * and stacked (features/concat.ts) equal the features of one pass over every talent: the
+ * oracle is createEngine's own features, array for array.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { generateDistrict } from '../../src/synth/generate.js';
+import { JIANGDONG_POLICY } from '../../src/synth/taxonomy.js';
+import { createEngine } from '../../src/engine/engine.js';
+import { talentFeatures } from '../../src/engine/platformSide.js';
+import type { TalentFeatures } from '../../src/features/build.js';
+import { concatTalentFeatures } from '../../src/features/concat.js';
+import { ranges } from '../../src/workers/rank.js';
+import { platformPool, vectorizeOnPool } from '../../src/workers/threaded.js';
+import type { ChunkPool } from '../../src/workers/pool.js';
+
+const d = generateDistrict({ seed: 11, talents: 500, platforms: 40, words: [20, 60], curated: false, outcomes: false });
+// exclusions on both sides, so the CSR of excluded platforms has rows of several lengths
+d.talents[3] = { ...d.talents[3], excludePlatforms: [d.platforms[0].id, d.platforms[5].id] };
+d.platforms[2] = { ...d.platforms[2], excludeTalents: [d.talents[7].id, d.talents[400].id] };
+const engine = createEngine({ industries: d.industries, platforms: d.platforms, talents: d.talents, policy: JIANGDONG_POLICY });
+const whole = engine.model.talents;
+const talents = engine.data.talents;
+
+function same(a: TalentFeatures, b: TalentFeatures): void {
+  expect(a.count).toBe(b.count);
+  expect(a.ids).toEqual(b.ids);
+  for (const key of ['desc', 'profile', 'concept'] as const) {
+    expect(a[key].rows, key).toBe(b[key].rows);
+    expect(a[key].cols, key).toBe(b[key].cols);
+    for (const f of ['indptr', 'indices', 'values'] as const) expect(Array.from(a[key][f]), `${key}.${f}`).toEqual(Array.from(b[key][f]));
+  }
+  for (const key of ['industry', 'needMask', 'seats', 'capital', 'stage', 'level', 'exclIndptr', 'exclIdx', 'zh'] as const) expect(Array.from(a[key]), key).toEqual(Array.from(b[key]));
+}
+
+describe('concatTalentFeatures', () => {
+  const pools: ChunkPool[] = [];
+  afterAll(async () => {
+    for (const p of pools) await p.destroy();
+  });
+
+  it('the district has what the comparison needs: exclusions, profiles and Chinese text', () => {
+    expect(whole.exclIdx.length).toBeGreaterThanOrEqual(4);
+    expect(whole.profile.indices.length).toBeGreaterThan(0);
+    expect(Array.from(whole.zh).some((z) => z > 0)).toBe(true);
+  });
+
+  it('ranges vectorized apart and stacked equal one pass, for any range size', () => {
+    for (const size of [1, 7, 128, 499, 500, 2000]) {
+      const parts = ranges(talents.length, size).map(([s, e]) => talentFeatures(engine.side, talents.slice(s, e), engine.tokens));
+      same(concatTalentFeatures(parts, talents.map((t) => t.id)), whole);
+    }
+  });
+
+  it('refuses ids that do not match the rows', () => {
+    const parts = [talentFeatures(engine.side, talents.slice(0, 3), engine.tokens)];
+    expect(() => concatTalentFeatures(parts, talents.slice(0, 2).map((t) => t.id))).toThrow(/3 rows for 2 ids/);
+  });
+
+  it('vectorized on 2 worker threads into shared memory: the same features', async () => {
+    const pool = platformPool(engine.side, 2);
+    pools.push(pool);
+    const T = await vectorizeOnPool(pool, talents, 97);
+    same(T, whole);
+    expect(T.desc.values.buffer).toBeInstanceOf(SharedArrayBuffer);
+  }, 60_000);
+});
