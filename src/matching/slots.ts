@@ -30,9 +30,6 @@ export interface SlotsOptions {
   maxRounds?: number;
   /** start the finish from these platform prices (>= 0) and skip both auctions (tests: any prices give the optimum) */
   prices?: Float64Array;
-  /** start the fine auction from these prices and skip the coarse one (the previous solve's
-   *  `prices` on nearby scores: the Lagrangian's iterations) */
-  warm?: Float64Array;
   /** called after each step with its name (a caller with a clock times the steps) */
   trace?: (step: string) => void;
 }
@@ -61,7 +58,6 @@ export function optimalSlots(ps: PairSet, cap: Int32Array = ps.freeSlots, o: Slo
   let bids = 0;
   let prices: Float64Array;
   if (o.prices) prices = o.prices;
-  else if (o.warm) prices = o.warm;
   else {
     const coarse = auctionPrices(ps, cap, { epsStart: 1 / 16, epsEnd: 1 / 1024, maxBids: 4 * N });
     bids += coarse.bids;
