@@ -3,7 +3,7 @@
  *
  * With a seat price λ(p) >= 0 per platform, the seat rows Σ need(t) x(t,p) <= seats(p) move
  * into the objective and what is left is the slots-only transportation problem on the
- * adjusted scores s(t,p) - λ(p)·need(t), solved exactly by the min-cost flow (./flow.ts):
+ * adjusted scores s(t,p) - λ(p)·need(t), solved exactly by the min-cost flow (./slots.ts):
  *
  *   L(λ) = max_{x slots-feasible} Σ (s - λ·need) x  +  Σ_p λ(p) seats(p)   >=   optimum
  *
@@ -19,7 +19,7 @@
  */
 import { defaultAssignOptions } from '../config/assignment.js';
 import type { PairSet } from './pairs.js';
-import { optimalBySlots } from './flow.js';
+import { optimalSlots } from './slots.js';
 
 export interface LagrangianProgress {
   iteration: number;
@@ -73,7 +73,9 @@ export function lagrangianSeats(ps: PairSet, o: LagrangianOptions): LagrangianRe
   while (it < maxIt) {
     it++;
     for (let e = 0; e < E; e++) adj[e] = ps.s[e] - lambda[ps.plat[e]] * ps.seats[ps.talentOf[e]];
-    const relaxed = optimalBySlots(adjusted).pairOf;
+    // the slots-only optimum on adjusted scores (a warm start from the last iteration's
+    // prices was slower: see docs/PERFORMANCE.md, issue 17)
+    const relaxed = optimalSlots(adjusted, ps.freeSlots).pairOf;
     let L = 0;
     for (let t = 0; t < ps.talents; t++) if (relaxed[t] >= 0) L += adj[relaxed[t]];
     for (let p = 0; p < M; p++) L += lambda[p] * ps.freeSeats[p];

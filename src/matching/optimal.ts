@@ -2,8 +2,10 @@
  * Optimal assignment: maximise the sum of reciprocal scores under slot and seat limits.
  *
  *  - Seats do not bind (contract test: free seats >= free slots x largest seat need of an
- *    acceptable talent): exact min-cost flow (./flow.ts). The transportation LP is
- *    integral, so `bound` equals `totalScore` and the gap is 0.
+ *    acceptable talent): exact min-cost flow, warm-started from auction prices on short
+ *    candidate lists and certified over every pair (./slots.ts; the cold flow of ./flow.ts
+ *    is its reference in tests). The transportation LP is integral, so `bound` equals
+ *    `totalScore` and the gap is 0.
  *  - Seats bind and the instance has at most `milpMaxPairs` pairs: the exact MILP
  *    (binary x per pair; one platform per talent; slots and seats per platform) solved by an
  *    injected solver (HiGHS). Optimal status -> exact; `bound` is the proven optimum.
@@ -18,7 +20,7 @@
 import type { PairSet } from './pairs.js';
 import { seatsBind } from './pairs.js';
 import type { Matching } from './types.js';
-import { optimalBySlots } from './flow.js';
+import { optimalSlots } from './slots.js';
 import { CapacityLedger } from './capacity.js';
 import type { LagrangianProgress } from './lagrangian.js';
 import { lagrangianSeats } from './lagrangian.js';
@@ -237,7 +239,7 @@ export function optimalAssignment(ps: PairSet, o: OptimalOptions = {}): OptimalR
   const start = o.now?.();
   const solveMs = () => (start !== undefined && o.now ? { solveMs: o.now() - start } : {});
   if (!seatsBind(ps)) {
-    const r = optimalBySlots(ps);
+    const r = optimalSlots(ps);
     return { pairOf: r.pairOf, totalScore: r.totalScore, method: 'min-cost-flow', bound: r.totalScore, boundKind: 'exact', gap: 0, ...solveMs() };
   }
   const E = ps.plat.length;

@@ -5,35 +5,8 @@ import { optimalBySlots, optimalOnPlatformGraph, optimalOnTalentGraph } from '..
 import type { FlowResult } from '../../src/matching/flow.js';
 import type { PairSet } from '../../src/matching/pairs.js';
 import { syntheticPairSet } from '../../bench/pairsets.js';
+import { certificateViolation } from './certificate.js';
 
-/**
- * Largest violation of the optimality certificate: with the returned potentials (talents,
- * platforms, D; the sink's is 0) every residual edge must have reduced cost >= 0:
- * unrouted talent -> platform, routed platform -> talent, routed talent -> D, D -> sink,
- * free platform -> sink, sink -> full platform.
- */
-function certificateViolation(ps: PairSet, f: FlowResult): number {
-  const N = ps.talents;
-  const M = ps.platforms;
-  const pi = f.potentials;
-  const piD = pi[N + M];
-  let worst = Math.max(0, -piD);
-  const used = new Int32Array(M);
-  for (let t = 0; t < N; t++) {
-    const own = f.pairOf[t];
-    if (own >= 0) {
-      used[ps.plat[own]]++;
-      worst = Math.max(worst, -(pi[t] - piD));
-    }
-    for (let e = ps.tPtr[t]; e < ps.tPtr[t + 1]; e++) {
-      const rc = -ps.s[e] + pi[t] - pi[N + ps.plat[e]];
-      worst = Math.max(worst, e === own ? Math.abs(rc) : -rc);
-    }
-  }
-  // free platform -> sink needs pi(p) >= 0; sink -> full platform (flow on p -> sink) needs pi(p) <= 0
-  for (let p = 0; p < M; p++) worst = Math.max(worst, used[p] < ps.freeSlots[p] ? -pi[N + p] : used[p] > 0 ? pi[N + p] : 0);
-  return worst;
-}
 import type { MilpSolver } from '../../src/matching/optimal.js';
 import { loadHighsSolver } from '../../src/solvers/highs.js';
 import { allPlans, feasiblePlan, instanceArb, planOf, planScore, toPairSet } from './instances.js';
