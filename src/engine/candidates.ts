@@ -12,11 +12,12 @@
  */
 import { deserialize, serialize } from 'node:v8';
 import { TERMS } from '../config/weights.js';
-import { CANDIDATE_WIDTH } from './chunk.js';
-import type { ChunkResult } from './chunk.js';
 
-/** A chunk's candidates as stored with its checkpoint. */
-export function encodeCandidates(r: Pick<ChunkResult, 'candCount' | 'candIds' | 'candValues'>): Buffer {
+/** Numbers kept per platform-side candidate: score, forward (platform's view), backward, and one `why` per term. */
+export const CANDIDATE_WIDTH = 3 + TERMS.length;
+
+/** A chunk's candidates as stored with its checkpoint: per platform a count, then ids and values platform by platform. */
+export function encodeCandidates(r: { candCount: Int32Array; candIds: string[]; candValues: Float64Array }): Buffer {
   return serialize({ count: r.candCount, ids: r.candIds, values: r.candValues });
 }
 

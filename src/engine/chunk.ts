@@ -4,7 +4,9 @@
  * another machine unchanged. Scoring a chunk is pure: same chunk, same platform side, same
  * result, whichever thread or machine runs it.
  */
-import { TERMS } from '../config/weights.js';
+import { CANDIDATE_WIDTH, encodeCandidates } from './candidates.js';
+import type { TalentMeta, TalentRow } from './rows.js';
+import { prefsBytes, writePrefs } from './rows.js';
 import { jsonHash, strongHash } from '../util/hash.js';
 import type { Talent } from '../domain/schemas.js';
 import type { PlatformSide } from './platformSide.js';
@@ -18,6 +20,8 @@ import type { ListControls } from '../domain/schemas.js';
 import { noAcceptableReason } from '../matching/whyNot.js';
 import { talentPriority } from '../referrals/referrals.js';
 import { finalizeTopK } from '../vector/topk.js';
+
+const EMPTY = Buffer.alloc(0);
 
 export interface ChunkTask {
   runId: number;
@@ -43,38 +47,29 @@ export interface ChunkTask {
   lists?: ListControls;
 }
 
-/** Numbers kept per platform-side candidate: score, forward (platform's view), backward, and one `why` per term. */
-export const CANDIDATE_WIDTH = 3 + TERMS.length;
+export { CANDIDATE_WIDTH };
 
+/**
+ * What scoring a chunk yields, ready to write: the worker builds the rows and encodes the
+ * candidates, so the main thread only hands them to the store.
+ */
 export interface ChunkResult {
   chunkId: number;
-  /** per talent, in id order within the chunk */
-  ids: string[];
-  hashes: string[];
-  lines: string[];
-  priority: Float64Array;
-  capital: Float64Array;
-  seats: Int32Array;
-  /** acceptable pairs per talent */
-  pairCounts: Int32Array;
-  /** reason text for talents with no acceptable platform, else '' */
-  noPairs: string[];
-  /** preference lists (the assignment's pairs), talent-major in talent preference order */
-  prefPtr: Int32Array;
-  prefPlat: Int32Array;
-  prefF: Float64Array;
-  prefB: Float64Array;
-  prefS: Float64Array;
-  /** per platform, its best candidates of this chunk (score desc, id asc) */
-  candCount: Int32Array;
-  candIds: string[];
-  candValues: Float64Array;
+  /** per talent, in id order within the chunk: its line, preference list (engine/rows.ts) and metadata */
+  rows: TalentRow[];
+  /** per platform, its best candidates of this chunk (score desc, id asc), encoded (engine/candidates.ts) */
+  candidates: Uint8Array;
   pairs: number;
 }
 
 /** Key of a chunk: hash of its talents' content hashes, in input order. */
 export function chunkKey(talents: readonly Talent[]): string {
-  return strongHash(talents.map(talentHash).join('\n'));
+  return chunkKeyOf(talents.map(talentHash));
+}
+
+/** chunkKey from the talents' content hashes (in input order), when the caller has them already. */
+export function chunkKeyOf(hashes: readonly string[]): string {
+  return strongHash(hashes.join('\n'));
 }
 
 /** Content hash of a talent profile (canonical JSON of the validated record). */
@@ -93,22 +88,22 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
   const r = new RowRanker(m, { kTalent: task.k, keepTalentRows: false, kPlatform: task.kPlatform, prefs: task.maxPrefs });
   const { scratch: s, talentTop, platformTop, prefTop } = r;
   const view = task.lists && hasListControls({ lists: task.lists }) ? industryView(P, side.ctx.dims) : undefined;
-  const lines: string[] = [];
-  const noPairs: string[] = [];
-  const priority = new Float64Array(N);
-  const pairCounts = new Int32Array(N);
+  const rows: TalentRow[] = [];
+  // preference lists, talent-major, encoded into one buffer at the end
   const prefPtr = new Int32Array(N + 1);
   const plat: number[] = [];
   const f: number[] = [];
   const b: number[] = [];
   const sc: number[] = [];
   for (let ti = 0; ti < N; ti++) {
-    pairCounts[ti] = r.rank(ti);
+    const pairs = r.rank(ti);
+    let line: string;
     if (view && task.lists) {
       const l = talentRowList(s.score, view, task.lists, task.k);
-      lines.push(JSON.stringify(talentRecord(m, ti, l, l.length)));
-    } else lines.push(JSON.stringify(talentRecord(m, ti, talentTop.ids, talentTop.sizes[0])));
-    for (let j = 0; j < prefTop.sizes[0]; j++) {
+      line = JSON.stringify(talentRecord(m, ti, l, l.length));
+    } else line = JSON.stringify(talentRecord(m, ti, talentTop.ids, talentTop.sizes[0]));
+    const n = prefTop.sizes[0];
+    for (let j = 0; j < n; j++) {
       const p = prefTop.ids[j];
       plat.push(p);
       f.push(s.forward[p]);
@@ -116,8 +111,14 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
       sc.push(s.score[p]);
     }
     prefPtr[ti + 1] = plat.length;
-    noPairs.push(prefTop.sizes[0] === 0 ? noAcceptableReason(m, ti, s) : '');
-    priority[ti] = talentPriority(m, ti);
+    const t = talents[ti];
+    const meta: TalentMeta = { priority: talentPriority(m, ti), capital: T.capital[ti], seats: T.seats[ti], pairs, noPairs: n === 0 ? noAcceptableReason(m, ti, s) : '', ...(t.hostedBy !== undefined ? { hostedBy: t.hostedBy } : {}) };
+    rows.push({ talentId: t.id, hash: talentHash(t), line, prefs: EMPTY, meta: JSON.stringify(meta) });
+  }
+  const prefs = Buffer.allocUnsafeSlow(prefsBytes(0) * N + 28 * plat.length);
+  for (let ti = 0, at = 0; ti < N; ti++) {
+    rows[ti].prefs = writePrefs(prefs, at, plat, f, b, sc, prefPtr[ti], prefPtr[ti + 1]);
+    at += rows[ti].prefs.length;
   }
   finalizeTopK(platformTop);
   const candCount = Int32Array.from(platformTop.sizes);
@@ -137,24 +138,5 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
       for (const v of Object.values(item.why)) candValues[o++] = v;
     }
   }
-  return {
-    chunkId: task.chunkId,
-    ids: talents.map((t) => t.id),
-    hashes: talents.map(talentHash),
-    lines,
-    priority,
-    capital: Float64Array.from(T.capital),
-    seats: Int32Array.from(T.seats),
-    pairCounts,
-    noPairs,
-    prefPtr,
-    prefPlat: Int32Array.from(plat),
-    prefF: Float64Array.from(f),
-    prefB: Float64Array.from(b),
-    prefS: Float64Array.from(sc),
-    candCount,
-    candIds,
-    candValues,
-    pairs: r.pairs,
-  };
+  return { chunkId: task.chunkId, rows, candidates: encodeCandidates({ candCount, candIds, candValues }), pairs: r.pairs };
 }

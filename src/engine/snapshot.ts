@@ -4,61 +4,16 @@
  * preference list, the referral lines, and the platform lines. Pure: the caller reads the
  * rows from its store and hands in the explanations of the placed pairs.
  */
-import { serialize, deserialize } from 'node:v8';
 import type { Platform, Policy } from '../domain/schemas.js';
 import type { AssignOptions, Assignment } from '../matching/assign.js';
 import { finishPairSet } from '../matching/pairs.js';
 import { buildReferrals } from '../referrals/referrals.js';
 import type { PairExplanation } from '../scoring/explain.js';
-import type { ChunkResult, ChunkTask } from './chunk.js';
+import type { TalentMeta } from './rows.js';
+import { decodePrefs } from './rows.js';
 import { assignIncoming, countHosted, hostIndex, hostedPairs } from './hosted.js';
 import { assignmentJsonParts, referralRecords } from './formatAssignment.js';
 import type { PlatformSide } from './platformSide.js';
-
-/** One talent's stored result: its line, its preference list (encoded) and what the assignment needs of it. */
-export interface TalentRow {
-  talentId: string;
-  /** content hash of the validated record (per-talent reuse compares it) */
-  hash: string;
-  line: string;
-  prefs: Buffer;
-  meta: string;
-}
-
-interface Prefs {
-  plat: Int32Array;
-  f: Float64Array;
-  b: Float64Array;
-  s: Float64Array;
-}
-
-interface Meta {
-  priority: number;
-  capital: number;
-  seats: number;
-  /** acceptable pairs of the talent */
-  pairs: number;
-  noPairs: string;
-  hostedBy?: string;
-}
-
-/** A chunk result as per-talent rows (in the chunk's id order). */
-export function talentRows(task: Pick<ChunkTask, 'talents'>, r: ChunkResult): TalentRow[] {
-  const hostedBy = new Map<string, string>();
-  for (const t of task.talents) if (t.hostedBy !== undefined) hostedBy.set(t.id, t.hostedBy);
-  return r.ids.map((id, i) => {
-    const a = r.prefPtr[i];
-    const z = r.prefPtr[i + 1];
-    const meta: Meta = { priority: r.priority[i], capital: r.capital[i], seats: r.seats[i], pairs: r.pairCounts[i], noPairs: r.noPairs[i], ...(hostedBy.has(id) ? { hostedBy: hostedBy.get(id)! } : {}) };
-    return {
-      talentId: id,
-      hash: r.hashes[i],
-      line: r.lines[i],
-      prefs: serialize({ plat: r.prefPlat.slice(a, z), f: r.prefF.slice(a, z), b: r.prefB.slice(a, z), s: r.prefS.slice(a, z) } satisfies Prefs),
-      meta: JSON.stringify(meta),
-    };
-  });
-}
 
 /** Growable typed array (doubling), for gathering preference lists without JS arrays of numbers. */
 class Grow<T extends Int32Array | Float64Array> {
@@ -121,17 +76,19 @@ export class PrefsGatherer {
     this.tPtr.push(0);
   }
 
+  /** One preference entry of the talent being added (decodePrefs calls it). */
+  push(plat: number, f: number, b: number, s: number): void {
+    this.plat.push(plat);
+    this.f.push(f);
+    this.b.push(b);
+    this.s.push(s);
+  }
+
   add(row: PrefsRow): void {
     this.talentIds.push(row.talent_id);
-    const pr = deserialize(row.prefs) as Prefs;
-    for (let j = 0; j < pr.plat.length; j++) {
-      this.plat.push(pr.plat[j]);
-      this.f.push(pr.f[j]);
-      this.b.push(pr.b[j]);
-      this.s.push(pr.s[j]);
-    }
+    decodePrefs(row.prefs, this);
     this.tPtr.push(this.plat.n);
-    const meta = JSON.parse(row.meta) as Meta;
+    const meta = JSON.parse(row.meta) as TalentMeta;
     this.hostedBy.push(meta.hostedBy);
     this.seats.push(meta.seats);
     this.priority.push(meta.priority);

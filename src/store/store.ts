@@ -16,73 +16,16 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { TalentmatchError } from '../errors.js';
 import type { ChunkRowIn, RunRow, SnapshotStore } from './types.js';
-import { SCHEMA_VERSION, newerSchemaError } from './types.js';
+import { checkReadable, prepareSchema, talentSources } from './sqliteSchema.js';
 import { SQLITE_BUSY_TIMEOUT_MS } from '../config/batch.js';
 
 export type { RunRow, ChunkRowIn } from './types.js';
 
-/*
- * The tables in SQLite's dialect. store/postgres.ts writes the same tables in PostgreSQL's
- * (tm_ tables, identity ids, bytea, "C" collation): two dialects of one schema, side by side on purpose, so
- * each file shows exactly the DDL its database runs; SCHEMA_VERSION (./types.ts) is the one
- * version both check. Within this file, the tables share their shape (run_id, an id, the
- * row): each is a table, not a repeated rule.
- */
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS runs (
-  id INTEGER PRIMARY KEY,
-  status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'failed')),
-  started_at TEXT NOT NULL,
-  finished_at TEXT,
-  fingerprint TEXT NOT NULL,
-  platform_fingerprint TEXT NOT NULL,
-  options TEXT NOT NULL,
-  weights TEXT NOT NULL,
-  summary TEXT
-);
-CREATE TABLE IF NOT EXISTS chunks (
-  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-  chunk_id INTEGER NOT NULL,
-  chunk_key TEXT NOT NULL,
-  start_line INTEGER NOT NULL,
-  end_line INTEGER NOT NULL,
-  talents INTEGER NOT NULL,
-  pairs INTEGER NOT NULL,
-  reused INTEGER NOT NULL,
-  candidates BLOB NOT NULL,
-  PRIMARY KEY (run_id, chunk_id)
-);
-CREATE INDEX IF NOT EXISTS chunks_key ON chunks (run_id, chunk_key);
-CREATE TABLE IF NOT EXISTS talent_recs (
-  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-  talent_id TEXT NOT NULL,
-  chunk_id INTEGER NOT NULL,
-  hash TEXT NOT NULL,
-  line TEXT NOT NULL,
-  prefs BLOB NOT NULL,
-  meta TEXT NOT NULL,
-  PRIMARY KEY (run_id, talent_id)
-);
-CREATE INDEX IF NOT EXISTS talent_recs_chunk ON talent_recs (run_id, chunk_id);
-CREATE TABLE IF NOT EXISTS platform_recs (
-  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-  platform_id TEXT NOT NULL,
-  line TEXT NOT NULL,
-  PRIMARY KEY (run_id, platform_id)
-);
-CREATE TABLE IF NOT EXISTS artifacts (
-  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-  name TEXT NOT NULL,
-  part INTEGER NOT NULL,
-  body TEXT NOT NULL,
-  PRIMARY KEY (run_id, name, part)
-);
-`;
-
 export class Store implements SnapshotStore {
   /** The handle stays inside: callers use the named queries below, never SQL. */
   private readonly db: Database.Database;
+  /** where talent rows are read: the view over shared rows, or a version-1 file's own table (read-only opens) */
+  private readonly talents: { lines: string; rows: string };
   /** statements of the serving path, prepared once (a prepare per request cost more than the read) */
   private readonly prepared = new Map<string, Database.Statement>();
   private prep(sql: string): Database.Statement {
@@ -108,20 +51,21 @@ export class Store implements SnapshotStore {
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = NORMAL');
         db.pragma('foreign_keys = ON');
-        db.exec(SCHEMA);
       }
     } catch (e) {
       db?.close();
       throw new TalentmatchError('E_IO', `${path}: cannot open the database (${(e as Error).message})`);
     }
+    if (!options.readonly) prepareSchema(db, path);
     try {
       db.prepare('SELECT id FROM runs LIMIT 1').get();
     } catch (e) {
       db.close();
       throw new TalentmatchError('E_IO', `${path}: not a talentmatch snapshot database (${(e as Error).message}); give --db the file \`talentmatch batch\` writes`);
     }
-    checkSchemaVersion(db, path, options.readonly ?? false);
+    if (options.readonly) checkReadable(db, path);
     this.db = db;
+    this.talents = talentSources(db);
   }
 
   close(): void {
@@ -188,24 +132,33 @@ export class Store implements SnapshotStore {
    * Returns whether it wrote.
    */
   writeChunk(c: ChunkRowIn): boolean {
-    const ins = this.db.prepare('INSERT INTO talent_recs (run_id, talent_id, chunk_id, hash, line, prefs, meta) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const row = this.prep('INSERT INTO talent_rows (hash, prefs, meta) VALUES (?, ?, ?)');
+    const text = this.prep('INSERT INTO talent_lines (id, line) VALUES (?, ?)');
+    const rec = this.prep('INSERT INTO talent_recs (run_id, talent_id, chunk_id, row_id) VALUES (?, ?, ?, ?)');
     const chunk = this.db.prepare(
       'INSERT INTO chunks (run_id, chunk_id, chunk_key, start_line, end_line, talents, pairs, reused, candidates) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const exists = this.db.prepare('SELECT 1 FROM chunks WHERE run_id = ? AND chunk_id = ?');
-    const copy = this.prep('INSERT INTO talent_recs (run_id, talent_id, chunk_id, hash, line, prefs, meta) SELECT ?, talent_id, ?, hash, line, prefs, meta FROM talent_recs WHERE run_id = ? AND talent_id = ?');
+    // per-talent reuse shares the base run's row: one statement per chunk, ~40 bytes per talent
+    const share = this.prep('INSERT INTO talent_recs (run_id, talent_id, chunk_id, row_id) SELECT ?, talent_id, ?, row_id FROM talent_recs WHERE run_id = ? AND talent_id IN (SELECT value FROM json_each(?))');
     return this.db.transaction(() => {
       if (exists.get(c.runId, c.chunkId)) return false;
-      for (const r of c.rows) ins.run(c.runId, r.talentId, c.chunkId, r.hash, r.line, r.prefs, r.meta);
-      for (const id of c.reusedFrom?.talentIds ?? []) copy.run(c.runId, c.chunkId, c.reusedFrom!.runId, id);
+      for (const r of c.rows) {
+        const id = row.run(r.hash, r.prefs, r.meta).lastInsertRowid;
+        text.run(id, r.line);
+        rec.run(c.runId, r.talentId, c.chunkId, id);
+      }
+      const reused = c.reusedFrom?.talentIds ?? [];
+      if (reused.length > 0) share.run(c.runId, c.chunkId, c.reusedFrom!.runId, JSON.stringify(reused));
       chunk.run(c.runId, c.chunkId, c.key, c.startLine, c.endLine, c.talents, c.pairs, c.reused ? 1 : 0, c.candidates);
       return true;
     })();
   }
 
-  /** The content hash of a talent's rows in a run, or undefined (per-talent reuse compares it with the new record's). */
-  talentHash(runId: number, talentId: string): string | undefined {
-    return this.prep('SELECT hash FROM talent_recs WHERE run_id = ? AND talent_id = ?').pluck().get(runId, talentId) as string | undefined;
+  /** The content hashes of these talents' rows in a run (absent: no row), in one query. */
+  talentHashes(runId: number, talentIds: readonly string[]): Map<string, string> {
+    const rows = this.prep(`SELECT talent_id, hash FROM ${this.talents.rows} WHERE run_id = ? AND talent_id IN (SELECT value FROM json_each(?))`).raw().all(runId, JSON.stringify(talentIds)) as [string, string][];
+    return new Map(rows);
   }
 
   /** Empties a complete run's chunk checkpoints' candidates (needed only to finish or resume it; the run keeps its merged reserve). */
@@ -230,7 +183,7 @@ export class Store implements SnapshotStore {
    * batch's memory peak).
    */
   *talentPrefs(runId: number): Generator<{ talent_id: string; prefs: Buffer; meta: string }> {
-    yield* this.db.prepare('SELECT talent_id, prefs, meta FROM talent_recs WHERE run_id = ? ORDER BY talent_id').iterate(runId) as Iterable<{
+    yield* this.db.prepare(`SELECT talent_id, prefs, meta FROM ${this.talents.rows} WHERE run_id = ? ORDER BY talent_id`).iterate(runId) as Iterable<{
       talent_id: string;
       prefs: Buffer;
       meta: string;
@@ -238,7 +191,7 @@ export class Store implements SnapshotStore {
   }
 
   *talentLines(runId: number): Generator<string> {
-    for (const r of this.db.prepare('SELECT line FROM talent_recs WHERE run_id = ? ORDER BY talent_id').pluck().iterate(runId) as Iterable<string>) yield r;
+    for (const r of this.db.prepare(`SELECT line FROM ${this.talents.lines} WHERE run_id = ? ORDER BY talent_id`).pluck().iterate(runId) as Iterable<string>) yield r;
   }
 
   *platformLines(runId: number): Generator<string> {
@@ -247,7 +200,7 @@ export class Store implements SnapshotStore {
 
   /** One entity's stored recommendation line (contract JSON) in a run, or undefined for an unknown id. */
   recommendationLine(runId: number, side: 'talent' | 'platform', id: string): string | undefined {
-    const sql = side === 'talent' ? 'SELECT line FROM talent_recs WHERE run_id = ? AND talent_id = ?' : 'SELECT line FROM platform_recs WHERE run_id = ? AND platform_id = ?';
+    const sql = side === 'talent' ? `SELECT line FROM ${this.talents.lines} WHERE run_id = ? AND talent_id = ?` : 'SELECT line FROM platform_recs WHERE run_id = ? AND platform_id = ?';
     return this.prep(sql).pluck().get(runId, id) as string | undefined;
   }
 
@@ -290,9 +243,14 @@ export class Store implements SnapshotStore {
     this.db.prepare('DELETE FROM runs WHERE id = ?').run(runId);
   }
 
+  /** A run's rows, and the talent rows no other run shares (per-talent reuse shares them). */
   private deleteRunData(runId: number): void {
     this.db.transaction(() => {
+      this.db.exec('CREATE TEMP TABLE IF NOT EXISTS gone_rows (id INTEGER PRIMARY KEY); DELETE FROM gone_rows');
+      this.db.prepare('INSERT OR IGNORE INTO gone_rows SELECT row_id FROM talent_recs WHERE run_id = ?').run(runId);
       for (const t of ['talent_recs', 'chunks', 'platform_recs', 'artifacts']) this.db.prepare(`DELETE FROM ${t} WHERE run_id = ?`).run(runId);
+      this.db.exec('DELETE FROM gone_rows WHERE EXISTS (SELECT 1 FROM talent_recs WHERE row_id = gone_rows.id)');
+      this.db.exec('DELETE FROM talent_lines WHERE id IN (SELECT id FROM gone_rows); DELETE FROM talent_rows WHERE id IN (SELECT id FROM gone_rows)');
     })();
   }
 
@@ -314,22 +272,4 @@ export class Store implements SnapshotStore {
     }
     return gone.sort((a, b) => a - b);
   }
-}
-
-/**
- * The version table: written as SCHEMA_VERSION by the first writer, refused when newer.
- * A database from before the table existed is version 1 (the same tables).
- */
-function checkSchemaVersion(db: Database.Database, path: string, readonly: boolean): void {
-  let found: number | undefined;
-  try {
-    found = db.prepare('SELECT MAX(version) FROM schema_version').pluck().get() as number | undefined;
-  } catch {
-    found = undefined; // read-only open of a database written before the version table
-  }
-  if (found != null && found > SCHEMA_VERSION) {
-    db.close();
-    throw newerSchemaError(path, found);
-  }
-  if (!readonly && found == null) db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(SCHEMA_VERSION);
 }

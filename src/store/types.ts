@@ -23,7 +23,7 @@ export type Awaitable<T> = T | Promise<T>;
 export type Rows<T> = Iterable<T> | AsyncIterable<T>;
 
 /** The schema version this build writes and reads. A database with a newer one is refused. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export interface RunRow {
   id: number;
@@ -48,7 +48,7 @@ export interface ChunkRowIn {
   reused: boolean;
   candidates: Buffer;
   rows: { talentId: string; hash: string; line: string; prefs: Buffer; meta: string }[];
-  /** talents of the chunk copied unchanged from an earlier complete run (per-talent reuse), in the same transaction */
+  /** talents of the chunk unchanged since an earlier complete run (per-talent reuse): their rows are shared with it, in the same transaction */
   reusedFrom?: { runId: number; talentIds: readonly string[] };
 }
 
@@ -92,8 +92,11 @@ export interface SnapshotStore {
   // ---- chunks (the batch's checkpoints) ----
   doneChunks(runId: number): Awaitable<Set<number>>;
   writeChunk(c: ChunkRowIn): Awaitable<boolean>;
-  /** The content hash of a talent's rows in a run, or undefined (per-talent reuse compares it with the new record's). */
-  talentHash(runId: number, talentId: string): Awaitable<string | undefined>;
+  /**
+   * The content hashes of these talents' rows in a run (a talent without a row is absent),
+   * in one query: per-talent reuse asks once per chunk, never once per talent.
+   */
+  talentHashes(runId: number, talentIds: readonly string[]): Awaitable<Map<string, string>>;
   /** Empties a complete run's chunk checkpoints' candidates (needed only to finish or resume it; the run keeps its merged reserve). */
   dropChunkCandidates(runId: number): Awaitable<void>;
   chunkStats(runId: number): Awaitable<ChunkStats>;

@@ -97,7 +97,7 @@ describe('policy.lists', () => {
     const e = make(lists);
     const expected = [...recommendationLines(e, e.recommend({ k }))].slice(0, e.model.talents.count);
     const r = scoreChunk(e.side, { runId: 1, chunkId: 0, startLine: 1, endLine: d.talents.length, startByte: 0, endByte: 0, key: '', skipLines: [], talents: d.talents, k, kPlatform: k, maxPrefs: 0, lists }, (t) => e.tokens(t));
-    expect(r.lines).toEqual(expected);
+    expect(r.rows.map((x) => x.line)).toEqual(expected);
     // and the per-row function is the engine's list
     const view = industryView(e.model.platforms, e.model.ctx.dims);
     expect(talentRowList(new Float64Array([0.5, -1, 0.5, 0.7]), { ...view, main: Int32Array.from([0, 0, 1, 0]), vectors: new Float32Array(4 * view.dims) }, { industryShare: 0.5 }, 2)).toEqual(Int32Array.from([3, 2]));

@@ -55,7 +55,7 @@ const MAX_LINES = 400;
  * Files over MAX_LINES, each being split on another branch this session (the coordinator
  * removes an entry when its split lands). Nothing else may join this list.
  */
-const LONG_FILES = new Set(['store/postgres.ts']);
+const LONG_FILES = new Set<string>([]);
 
 const rank = new Map<string, number>();
 LAYERS.forEach((folders, i) => folders.forEach((f) => rank.set(f, i)));
@@ -177,7 +177,8 @@ describe('the layering checker (known answers on made-up files)', () => {
     expect(longFiles([{ path: 'ranking/a.ts', text: text(MAX_LINES) }])).toEqual([]);
     expect(longFiles([{ path: 'ranking/a.ts', text: text(MAX_LINES + 1) }])).toEqual([`ranking/a.ts: ${MAX_LINES + 1} lines (at most ${MAX_LINES})`]);
     expect(longFiles([{ path: 'ranking/a.ts', text: text(MAX_LINES) + 'y;' }])).toHaveLength(1);
-    expect(longFiles([{ path: 'store/postgres.ts', text: text(MAX_LINES + 50) }])).toEqual([]);
+    // every long file is split: none is exempt any more, store/postgres.ts included
+    expect(longFiles([{ path: 'store/postgres.ts', text: text(MAX_LINES + 50) }])).toEqual([`store/postgres.ts: ${MAX_LINES + 50} lines (at most ${MAX_LINES})`]);
   });
 });
 

@@ -107,16 +107,59 @@ describe('Store', () => {
     for (const o of [{}, { readonly: true }]) {
       expect(() => new Store(path, o)).toThrow(expect.objectContaining({ code: 'E_SCHEMA', message: `${path}: the database has schema version ${SCHEMA_VERSION + 1}, newer than this talentmatch understands (${SCHEMA_VERSION}); upgrade talentmatch, or point --db at another database` }));
     }
-    // a database written before the table existed: the same tables, version 1
+  });
+
+  it('reads a version-1 file (rows kept per run, no version table) read-only, and migrates it when opened to write', () => {
+    const { path, runId } = storeWithRun();
+    // version 1's layout: each run's talent rows in talent_recs itself
     const old = new Database(path);
-    old.exec('DROP TABLE schema_version');
+    old.exec(`
+      DROP VIEW talent_view;
+      CREATE TABLE v1 (run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, talent_id TEXT NOT NULL, chunk_id INTEGER NOT NULL, hash TEXT NOT NULL, line TEXT NOT NULL, prefs BLOB NOT NULL, meta TEXT NOT NULL, PRIMARY KEY (run_id, talent_id));
+      INSERT INTO v1 SELECT r.run_id, r.talent_id, r.chunk_id, w.hash, l.line, w.prefs, w.meta FROM talent_recs r JOIN talent_rows w ON w.id = r.row_id JOIN talent_lines l ON l.id = w.id;
+      DROP TABLE talent_recs; DROP TABLE talent_lines; DROP TABLE talent_rows; ALTER TABLE v1 RENAME TO talent_recs;
+      CREATE INDEX talent_recs_chunk ON talent_recs (run_id, chunk_id);
+      DROP TABLE schema_version;
+    `);
     old.close();
+    const lines = ['{"side":"talent","id":"t-1","items":[]}', '{"side":"talent","id":"t-2","items":[]}'];
     const ro = new Store(path, { readonly: true });
-    expect(ro.latestComplete()?.id).toBe(1);
+    expect([...ro.talentLines(runId)]).toEqual(lines);
+    expect(ro.talentHashes(runId, ['t-2', 't-9'])).toEqual(new Map([['t-2', 'h1']]));
     ro.close();
-    new Store(path).close();
+    const rw = new Store(path);
+    expect([...rw.talentLines(runId)]).toEqual(lines);
+    expect(rw.recommendationLine(runId, 'talent', 't-1')).toBe(lines[0]);
+    rw.close();
     const after = new Database(path);
-    expect(after.prepare('SELECT version FROM schema_version').all()).toEqual([{ version: 1 }]);
+    expect(after.prepare('SELECT version FROM schema_version').all()).toEqual([{ version: SCHEMA_VERSION }]);
+    expect(after.prepare('SELECT (SELECT COUNT(*) FROM talent_rows) + (SELECT COUNT(*) FROM talent_lines)').pluck().get()).toBe(4);
+    expect(after.prepare(`SELECT name FROM pragma_table_info('talent_recs') ORDER BY cid`).pluck().all()).toEqual(['run_id', 'talent_id', 'chunk_id', 'row_id']);
     after.close();
+  });
+
+  it('shares a reused talent row between runs and deletes a row with the last run pointing at it', () => {
+    const { path, runId: r1 } = storeWithRun();
+    const s = new Store(path);
+    const count = () => {
+      const raw = new Database(path, { readonly: true });
+      const n = raw.prepare('SELECT (SELECT COUNT(*) FROM talent_rows) || \' \' || (SELECT COUNT(*) FROM talent_lines)').pluck().get() as string;
+      raw.close();
+      return n;
+    };
+    const r2 = s.createRun({ startedAt: 't', fingerprint: 'f2', platformFingerprint: 'p', options: '{}', weights: '{}' });
+    const row = (id: string) => ({ talentId: id, hash: `h-${id}`, line: `{"id":"${id}"}`, prefs: Buffer.from(id), meta: '{}' });
+    s.writeChunk({ runId: r2, chunkId: 0, key: 'k', startLine: 1, endLine: 2, talents: 2, pairs: 0, reused: false, candidates: Buffer.alloc(0), rows: [row('t-3')], reusedFrom: { runId: r1, talentIds: ['t-2'] } });
+    s.complete(r2, [], {}, 't', '{}');
+    expect(count()).toBe('3 3'); // t-1 and t-2 from run 1 (t-2 shared), t-3
+    expect(s.talentHashes(r2, ['t-1', 't-2', 't-3'])).toEqual(new Map([['t-2', 'h1'], ['t-3', 'h-t-3']]));
+    expect(s.prune(1)).toEqual([r1]);
+    expect(count()).toBe('2 2'); // t-1 went with run 1; t-2 stays, run 2 points at it
+    expect([...s.talentLines(r2)]).toEqual(['{"side":"talent","id":"t-2","items":[]}', '{"id":"t-3"}']);
+    const r3 = s.createRun({ startedAt: 't', fingerprint: 'f3', platformFingerprint: 'p', options: '{}', weights: '{}' });
+    s.writeChunk({ runId: r3, chunkId: 0, key: 'k', startLine: 1, endLine: 1, talents: 1, pairs: 0, reused: false, candidates: Buffer.alloc(0), rows: [], reusedFrom: { runId: r2, talentIds: ['t-3'] } });
+    s.discard(r3);
+    expect(count()).toBe('2 2'); // discarding a run that only pointed at rows deletes none
+    s.close();
   });
 });

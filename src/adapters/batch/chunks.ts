@@ -7,9 +7,9 @@
  */
 import type { Talent } from '../../domain/schemas.js';
 import type { ChunkTask } from '../../engine/chunk.js';
-import { chunkKey, talentHash } from '../../engine/chunk.js';
+import { chunkKeyOf, talentHash } from '../../engine/chunk.js';
 import { encodeCandidates } from '../../engine/candidates.js';
-import { talentRows } from '../../engine/snapshot.js';
+import { asBuffer } from '../../engine/rows.js';
 import type { SnapshotStore } from '../../store/types.js';
 import type { ChunkDispatcher } from '../../workers/dispatch.js';
 
@@ -34,7 +34,6 @@ interface Item {
   line: number;
   start: number;
   end: number;
-  reused: boolean;
 }
 
 /** Counters for the progress lines and the summary. */
@@ -62,9 +61,7 @@ export class Chunker {
   constructor(private readonly o: ChunkerOptions) {}
 
   async add(talent: Talent, line: number, start: number, end: number): Promise<void> {
-    const base = this.o.baseId;
-    const reused = base !== undefined && (await this.o.store.talentHash(base, talent.id)) === talentHash(talent);
-    this.buf.push({ talent, line, start, end, reused });
+    this.buf.push({ talent, line, start, end });
     this.counts.talentsRead++;
     if (this.buf.length >= this.o.chunkSize) await this.flush();
   }
@@ -88,10 +85,15 @@ export class Chunker {
     }
     const first = items[0];
     const last = items[items.length - 1];
-    const talents = items.filter((x) => !x.reused).map((x) => x.talent);
-    const reusedIds = items.filter((x) => x.reused).map((x) => x.talent.id);
-    const skipLines = [...skipped.filter((l) => l < last.line), ...items.filter((x) => x.reused).map((x) => x.line)].sort((a, b) => a - b);
-    const key = chunkKey(talents);
+    // per-talent reuse: the chunk's hashes in the base run, one query per chunk
+    const hashes = items.map((x) => talentHash(x.talent));
+    const base = this.o.baseId;
+    const before = base === undefined ? undefined : await this.o.store.talentHashes(base, items.map((x) => x.talent.id));
+    const reused = items.map((x, i) => before?.get(x.talent.id) === hashes[i]);
+    const talents = items.filter((_, i) => !reused[i]).map((x) => x.talent);
+    const reusedIds = items.filter((_, i) => reused[i]).map((x) => x.talent.id);
+    const skipLines = [...skipped.filter((l) => l < last.line), ...items.filter((_, i) => reused[i]).map((x) => x.line)].sort((a, b) => a - b);
+    const key = chunkKeyOf(hashes.filter((_, i) => !reused[i]));
     const row = { runId: this.o.runId, chunkId: id, key, startLine: first.line, endLine: last.line, talents: items.length, reusedFrom: { runId: this.o.baseId ?? -1, talentIds: reusedIds } };
     if (talents.length === 0) {
       // nothing to score: the chunk is its reused rows and an empty candidate list
@@ -106,9 +108,9 @@ export class Chunker {
     const p = this.o.dispatcher
       .run(task)
       .then(async (res) => {
-        await this.o.store.writeChunk({ ...row, pairs: res.pairs, reused: false, candidates: encodeCandidates(res), rows: talentRows(task, res) });
+        await this.o.store.writeChunk({ ...row, pairs: res.pairs, reused: false, candidates: asBuffer(res.candidates), rows: res.rows.map((r) => ({ ...r, prefs: asBuffer(r.prefs) })) });
         this.counts.scored++;
-        this.counts.talentsScored += res.ids.length;
+        this.counts.talentsScored += res.rows.length;
         this.counts.talentsReused += reusedIds.length;
       })
       .catch((e: unknown) => {

@@ -15,6 +15,9 @@ import { PrefsGatherer, snapshotArtifacts } from '../../engine/snapshot.js';
 import type { SnapshotStore } from '../../store/types.js';
 import { explainPlaced } from './placed.js';
 
+/** talent ids per content-hash query when checking the reserve's talents (keeps each query's parameter small) */
+const HASH_BATCH = 5000;
+
 /** The artifact holding a snapshot's platform reserve (not exported: the next run's input). */
 const RESERVE_ARTIFACT = 'platform-reserve';
 
@@ -63,9 +66,11 @@ export async function buildSnapshot(x: SnapshotInputs): Promise<Snapshot | undef
     const reserve = Buffer.from(text, 'base64');
     // which of the reserve's talents are unchanged in this run, asked of the store first (it may answer asynchronously)
     const unchanged = new Set<string>();
-    for (const id of new Set(CandidateMerger.reserveIds(reserve))) {
-      const now = await store.talentHash(runId, id);
-      if (now !== undefined && now === (await store.talentHash(baseId, id))) unchanged.add(id);
+    const ids = [...new Set(CandidateMerger.reserveIds(reserve))];
+    for (let i = 0; i < ids.length; i += HASH_BATCH) {
+      const some = ids.slice(i, i + HASH_BATCH);
+      const [now, before] = [await store.talentHashes(runId, some), await store.talentHashes(baseId, some)];
+      for (const id of some) if (now.has(id) && now.get(id) === before.get(id)) unchanged.add(id);
     }
     merger.addReserve(reserve, (id) => unchanged.has(id));
     if (merger.exhausted(x.kPlatform).length > 0) return undefined;
