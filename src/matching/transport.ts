@@ -284,6 +284,7 @@ export function optimalFromPrices(ps: PairLists, cap: Int32Array, w: Float64Arra
     let bestVia = -1;
     for (;;) {
       const dq = heap.peekKey();
+      // the settle step, as in flowTalent.ts and flowPlatform.ts on purpose (flowCommon.ts says why)
       if (!doneD && distD < dq) {
         if (distD >= best) break;
         doneD = true;
