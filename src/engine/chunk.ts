@@ -6,7 +6,7 @@
  */
 import { CANDIDATE_WIDTH, encodeCandidates } from './candidates.js';
 import type { TalentMeta, TalentRow } from './rows.js';
-import { prefsBytes, writePrefs } from './rows.js';
+import { packRows, prefsBytes, writePrefs } from './rows.js';
 import { jsonHash, strongHash } from '../util/hash.js';
 import type { Talent } from '../domain/schemas.js';
 import type { PlatformSide } from './platformSide.js';
@@ -55,8 +55,11 @@ export { CANDIDATE_WIDTH };
  */
 export interface ChunkResult {
   chunkId: number;
-  /** per talent, in id order within the chunk: its line, preference list (engine/rows.ts) and metadata */
-  rows: TalentRow[];
+  /**
+   * per talent, in id order within the chunk: its line, preference list and metadata, packed
+   * into one buffer (engine/rows.ts packRows; unpackRows reads it)
+   */
+  rows: Uint8Array;
   /** per platform, its best candidates of this chunk (score desc, id asc), encoded (engine/candidates.ts) */
   candidates: Uint8Array;
   pairs: number;
@@ -138,5 +141,5 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
       for (const v of Object.values(item.why)) candValues[o++] = v;
     }
   }
-  return { chunkId: task.chunkId, rows, candidates: encodeCandidates({ candCount, candIds, candValues }), pairs: r.pairs };
+  return { chunkId: task.chunkId, rows: packRows(rows), candidates: encodeCandidates({ candCount, candIds, candValues }), pairs: r.pairs };
 }
