@@ -180,7 +180,7 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     pool = undefined;
     ticker?.stop();
     bytesRead = source.bytes;
-    if (ticker) o.onProgress?.(ticker.snapshot('done'));
+    if (ticker && !chunker.failure) o.onProgress?.(ticker.snapshot('done'));
     if (chunker.failure) throw chunker.failure;
     if (issues.length > 0) throw inputError(issues, omitted);
     if (streamed.digest('hex') !== source.hash) {
