@@ -37,6 +37,8 @@ export interface ChunkTask {
   /** input lines inside the range not to score: skipped as invalid (--skip-invalid) or reused unchanged */
   skipLines: number[];
   talents: Talent[];
+  /** the talents' content hashes (talentHash), in the same order, when the sender has them already; absent: computed here */
+  hashes?: string[];
   /** platforms per talent line */
   k: number;
   /** talents kept per platform (the reserve depth: more than a platform line shows) */
@@ -81,7 +83,10 @@ export function talentHash(t: Talent): string {
 }
 
 export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSource): ChunkResult {
-  const talents = [...task.talents].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const given = task.talents;
+  const order = given.map((_, i) => i).sort((a, b) => (given[a].id < given[b].id ? -1 : given[a].id > given[b].id ? 1 : 0));
+  const talents = order.map((i) => given[i]);
+  const hashOf = (ti: number): string => task.hashes?.[order[ti]] ?? talentHash(talents[ti]);
   const T = talentFeatures(side, talents, tokens);
   const P = side.platforms;
   const M = P.count;
@@ -116,7 +121,7 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
     prefPtr[ti + 1] = plat.length;
     const t = talents[ti];
     const meta: TalentMeta = { priority: talentPriority(m, ti), capital: T.capital[ti], seats: T.seats[ti], pairs, noPairs: n === 0 ? noAcceptableReason(m, ti, s) : '', ...(t.hostedBy !== undefined ? { hostedBy: t.hostedBy } : {}) };
-    rows.push({ talentId: t.id, hash: talentHash(t), line, prefs: EMPTY, meta: JSON.stringify(meta) });
+    rows.push({ talentId: t.id, hash: hashOf(ti), line, prefs: EMPTY, meta: JSON.stringify(meta) });
   }
   const prefs = Buffer.allocUnsafeSlow(prefsBytes(0) * N + 28 * plat.length);
   for (let ti = 0, at = 0; ti < N; ti++) {

@@ -108,7 +108,7 @@ export class Chunker {
       this.counts.talentsReused += reusedIds.length;
       return;
     }
-    const task: ChunkTask = { runId: this.o.runId, chunkId: id, startLine: first.line, endLine: last.line, startByte: first.start, endByte: last.end, key, skipLines, talents, ...this.o.task };
+    const task: ChunkTask = { runId: this.o.runId, chunkId: id, startLine: first.line, endLine: last.line, startByte: first.start, endByte: last.end, key, skipLines, talents, hashes: hashes.filter((_, i) => !reused[i]), ...this.o.task };
     this.counts.inFlight++;
     const p = this.o.dispatcher
       .run(task)
