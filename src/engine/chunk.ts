@@ -67,12 +67,7 @@ export interface ChunkResult {
   pairs: number;
 }
 
-/** Key of a chunk: hash of its talents' content hashes, in input order. */
-export function chunkKey(talents: readonly Talent[]): string {
-  return chunkKeyOf(talents.map(talentHash));
-}
-
-/** chunkKey from the talents' content hashes (in input order), when the caller has them already. */
+/** Key of a chunk: hash of its talents' content hashes (talentHash), in input order. */
 export function chunkKeyOf(hashes: readonly string[]): string {
   return strongHash(hashes.join('\n'));
 }
