@@ -169,7 +169,9 @@ export class RowRanker {
     const concept = beginRow(m, ti, s);
     const bLo = this.blockLo;
     const bHi = this.blockHi;
-    blockBounds(m, ti, s, k, concept, bLo, bHi);
+    const minScore = m.ctx.minScore;
+    // lower bounds matter only where a minimum score above 0 leaves acceptability open
+    blockBounds(m, ti, s, k, concept, bLo, bHi, minScore > 0);
     // blocks by upper bound, best first (insertion sort: a few dozen blocks)
     const ord = this.blockOrder;
     const B = k.count;
@@ -182,7 +184,6 @@ export class RowRanker {
       }
       ord[j] = i;
     }
-    const minScore = m.ctx.minScore;
     const tTop = this.talentTop;
     const pTop = this.platformTop;
     const row = this.talentRow(ti);

@@ -1,6 +1,7 @@
 /**
  * Bounds for exact block-max pruning (ranking/rows.ts RowRanker with `prune`). The platforms
- * are grouped into blocks of up to BLOCK_SIZE platforms of one dominant industry; per block,
+ * are grouped into blocks of up to BLOCK_SIZE platforms of one dominant industry (by offer
+ * mask within it); per block,
  * the smallest and largest value of every platform-side input over its platforms with a free
  * slot. For a talent, blockBounds gives each block a lower and an upper bound of the
  * reciprocal score of any acceptable pair with one of its platforms, from those extremes,
@@ -28,7 +29,7 @@ const MODE_ROWS = 16;
 /** Platform-side extremes per block (lo/hi: smallest/largest over the block's platforms with a free slot). */
 export interface PlatformBlocks {
   count: number;
-  /** platform indices in block order (dominant industry, then index); block b is order[start[b] .. start[b + 1]) */
+  /** platform indices in block order (dominant industry, offer mask, index); block b is order[start[b] .. start[b + 1]) */
   order: Int32Array;
   start: Int32Array;
   /** 1 where some platform of the block has a free slot (no pair with the others is acceptable) */
@@ -78,7 +79,10 @@ export function platformBlocks(P: PlatformFeatures, dims: number, size = BLOCK_S
     for (let d = 0; d < D; d++) if (pInd[p * D + d] > pInd[p * D + best]) best = d;
     dominant[p] = best;
   }
-  const order = Int32Array.from({ length: M }, (_, i) => i).sort((a, b) => dominant[a] - dominant[b] || a - b);
+  // dominant industry, then offer mask (the mode term is then one value per block on most
+  // blocks: 28% -> 23% of the pairs scored on a rich 8k x 1k district, 16% -> 14% dense)
+  const offer = P.offerMask;
+  const order = Int32Array.from({ length: M }, (_, i) => i).sort((a, b) => dominant[a] - dominant[b] || offer[a] - offer[b] || a - b);
   const starts: number[] = [];
   for (let i = 0; i < M; ) {
     starts.push(i);
@@ -169,10 +173,10 @@ function textTerm(c: number, texp: number): number {
 /**
  * Per block b of talent ti: outLo[b] <= the reciprocal score of every acceptable pair of
  * the talent with a platform of the block <= outHi[b] (both -Infinity for a block without
- * a free slot). Reads the talent's exact cosines from s.cosDesc / s.cosProfile and, when
+ * a free slot; outLo is left as it was unless `lower`). Reads the talent's exact cosines from s.cosDesc / s.cosProfile and, when
  * `concept` (beginRow accumulated them), s.cosConcept.
  */
-export function blockBounds(m: ScoringModel, ti: number, s: RowScratch, k: PlatformBlocks, concept: boolean, outLo: Float64Array, outHi: Float64Array): void {
+export function blockBounds(m: ScoringModel, ti: number, s: RowScratch, k: PlatformBlocks, concept: boolean, outLo: Float64Array, outHi: Float64Array, lower = true): void {
   const { ctx, talents: T } = m;
   const D = ctx.dims;
   const B = k.count;
@@ -210,15 +214,24 @@ export function blockBounds(m: ScoringModel, ti: number, s: RowScratch, k: Platf
     let cHi = -Infinity;
     let kLo = Infinity;
     let kHi = -Infinity;
-    for (let j = start[b]; j < start[b + 1]; j++) {
-      const p = order[j];
-      const c = hasProfile ? (1 - tps) * cosD[p] + tps * cosP[p] : cosD[p];
-      if (c < cLo) cLo = c;
-      if (c > cHi) cHi = c;
-      if (concept) {
-        const cc = cosC[p];
-        if (cc < kLo) kLo = cc;
-        if (cc > kHi) kHi = cc;
+    const j0 = start[b];
+    const j1 = start[b + 1];
+    if (!hasProfile && !concept && !lower) {
+      for (let j = j0; j < j1; j++) {
+        const c = cosD[order[j]];
+        if (c > cHi) cHi = c;
+      }
+    } else {
+      for (let j = j0; j < j1; j++) {
+        const p = order[j];
+        const c = hasProfile ? (1 - tps) * cosD[p] + tps * cosP[p] : cosD[p];
+        if (c < cLo) cLo = c;
+        if (c > cHi) cHi = c;
+        if (concept) {
+          const cc = cosC[p];
+          if (cc < kLo) kLo = cc;
+          if (cc > kHi) kHi = cc;
+        }
       }
     }
     const x0L = textTerm(cLo, texp);
@@ -267,10 +280,12 @@ export function blockBounds(m: ScoringModel, ti: number, s: RowScratch, k: Platf
     const fH = wt[0] * aH + wt[1] * x1H + wt[2] * x2H + wt[3] * x3H + wt[4] * x4H + wt[5] * x5H + wt[6] * x6H + wt[7] * x7 + wt[8] * x8H + wt[9] * x9H;
     const bL = wp[0] * aL + wp[1] * x1L + wp[2] * x2L + wp[3] * x3L + wp[4] * x4L + wp[5] * x5L + wp[6] * x6L + wp[7] * x7 + wp[8] * x8L + wp[9] * x9L;
     const bH = wp[0] * aH + wp[1] * x1H + wp[2] * x2H + wp[3] * x3H + wp[4] * x4H + wp[5] * x5H + wp[6] * x6H + wp[7] * x7 + wp[8] * x8H + wp[9] * x9H;
-    const lo = fuseValue(fusion, share, fL, bL);
     const hi = fuseValue(fusion, share, fH, bH);
-    outLo[b] = lo - Math.abs(lo) * BOUND_SLACK - BOUND_SLACK;
     outHi[b] = hi + Math.abs(hi) * BOUND_SLACK + BOUND_SLACK;
+    if (lower) {
+      const lo = fuseValue(fusion, share, fL, bL);
+      outLo[b] = lo - Math.abs(lo) * BOUND_SLACK - BOUND_SLACK;
+    }
   }
 }
 
