@@ -51,6 +51,13 @@ export interface RankerOptions {
    * with `prefs`, and where the bounds need not hold (a negative weight or input).
    */
   prune?: boolean;
+  /**
+   * With `prune`: per platform, a score its merged heap already holds k pairs at or above
+   * (the k-th best of other ranges' heaps that will be merged with this one; -Infinity for
+   * none). A pair strictly below it cannot enter the merged result, so it need not enter
+   * this range's heap either: the merge stays exact.
+   */
+  platformFloor?: Float64Array;
 }
 
 export class RowRanker {
@@ -79,6 +86,8 @@ export class RowRanker {
   private readonly blockHi: Float64Array;
   private readonly blockOrder: Int32Array;
   private readonly blockFloor: Float64Array;
+  /** per platform, the floor given by the caller (options.platformFloor), or -Infinity */
+  private readonly extFloor: Float64Array;
 
   constructor(
     readonly model: ScoringModel,
@@ -100,8 +109,19 @@ export class RowRanker {
     this.blockLo = new Float64Array(B);
     this.blockHi = new Float64Array(B);
     this.blockOrder = new Int32Array(B);
-    // a platform heap not yet full takes any acceptable pair: -Infinity until all of the block's are full
+    this.extFloor = new Float64Array(this.prune ? M : 0).fill(-Infinity);
+    if (this.prune && o.platformFloor) this.extFloor.set(o.platformFloor);
+    // a platform heap not yet full takes any acceptable pair at or above the caller's floor
     this.blockFloor = new Float64Array(B).fill(-Infinity);
+    for (let b = 0; b < B; b++) {
+      const k = this.blocks!;
+      let f = Infinity;
+      for (let j = k.start[b]; j < k.start[b + 1]; j++) {
+        const p = k.order[j];
+        if (model.platforms.freeSlots[p] > 0 && this.extFloor[p] < f) f = this.extFloor[p];
+      }
+      this.blockFloor[b] = f;
+    }
   }
 
   /** Row of talent ti in talentTop. */
@@ -207,6 +227,7 @@ export class RowRanker {
     const seats = T.seats[ti];
     const tid = ti + this.idBase;
     const list = this.list;
+    const ext = this.extFloor;
     let acc = 0;
     let sure = 0;
     let scored = 0;
@@ -228,7 +249,7 @@ export class RowRanker {
         for (let j = j0; j < j1; j++) {
           const p = order[j];
           if (blocked[p] === 0 && hasRoom(freeSlots[p], freeSeats[p], seats)) {
-            if (wantP && (pSizes[p] < pk || hi >= pScores[p * pk])) list[n++] = p;
+            if (wantP && hi >= ext[p] && (pSizes[p] < pk || hi >= pScores[p * pk])) list[n++] = p;
             else sure++;
           }
         }
@@ -246,7 +267,8 @@ export class RowRanker {
         for (let j = j0; j < j1; j++) {
           const p = order[j];
           if (freeSlots[p] > 0) {
-            const r = pSizes[p] < pk ? -Infinity : pScores[p * pk];
+            const own = pSizes[p] < pk ? -Infinity : pScores[p * pk];
+            const r = own > ext[p] ? own : ext[p];
             if (r < f) f = r;
           }
         }
@@ -265,7 +287,8 @@ export class RowRanker {
           if (doP) offer(pTop, p, x, tid);
         }
         if (doP && freeSlots[p] > 0) {
-          const r = pSizes[p] < pk ? -Infinity : pScores[p * pk];
+          const own = pSizes[p] < pk ? -Infinity : pScores[p * pk];
+          const r = own > ext[p] ? own : ext[p];
           if (r < f) f = r;
         }
       }
