@@ -102,7 +102,7 @@ export function optimalSlots(ps: PairSet, cap: Int32Array = ps.freeSlots, o: Slo
   let start: FlowStart | undefined;
   for (let round = 1; ; round++) {
     const r = optimalFromPrices(lists, cap, prices, start);
-    o.trace?.(`finish ${round} (kept ${r.kept}, restored ${r.restored}, cycles ${r.cycles}, settled ${r.settled})`);
+    o.trace?.(`finish ${round} (kept ${r.kept}, reverse ${r.reverseMoves}, restored ${r.restored}, cycles ${r.cycles}, settled ${r.settled})`);
     const piP = r.potentials.subarray(N, N + M);
     const piD = r.potentials[N + M];
     // pricing: the pairs left out
