@@ -93,7 +93,7 @@ export function optimalSlots(ps: PairSet, cap: Int32Array = ps.freeSlots, o: Slo
   let lists = subLists(ps, inSet);
   o.trace?.('candidates');
   if (!o.prices) {
-    const fine = auctionPrices(lists, cap, { start: prices, epsStart: 1 / 1024, epsEnd: 1e-7, factor: 8, maxBids: 100 * N });
+    const fine = auctionPrices(lists, cap, { start: prices, epsStart: 1 / 1024, epsEnd: 1e-6, factor: 8, maxBids: 40 * N });
     bids += fine.bids;
     prices = fine.prices;
     o.trace?.(`fine auction (${fine.bids} bids)`);

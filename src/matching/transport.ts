@@ -76,8 +76,9 @@ export function optimalFromPrices(ps: PairLists, cap: Int32Array, w: Float64Arra
   const N = ps.talents;
   const M = ps.platforms;
   const { tPtr, plat, s: sc, talentOf } = ps;
-  const B = new Float64Array(M * M).fill(Infinity);
-  const Barg = new Int32Array(M * M).fill(-1);
+  // the platform graph's rows, built only when steps 3-4 have work (after step 1b they rarely do)
+  let B = new Float64Array(0);
+  let Barg = new Int32Array(0);
   const cols: Int32Array[] = Array.from({ length: M }, () => new Int32Array(8));
   const nCols = new Int32Array(M);
   const BD = new Float64Array(M).fill(Infinity);
@@ -210,9 +211,15 @@ export function optimalFromPrices(ps: PairLists, cap: Int32Array, w: Float64Arra
   }
   const kept = N - nOut;
   // 2. cut the free slots of priced platforms
+  let needRows = nOut > 0;
   for (let p = 0; p < M; p++) {
     capNow[p] = piP[p] < 0 && used[p] < cap[p] ? used[p] : cap[p];
-    if (headAt[p] >= 0) rebuildRow(p);
+    if (capNow[p] < cap[p]) needRows = true;
+  }
+  if (needRows) {
+    B = new Float64Array(M * M).fill(Infinity);
+    Barg = new Int32Array(M * M).fill(-1);
+    for (let p = 0; p < M; p++) if (headAt[p] >= 0) rebuildRow(p);
   }
   // 3. give the cut slots back, cancelling the negative cycles through them
   let restored = 0;
