@@ -54,8 +54,8 @@ export interface LagrangianOptions {
   now?: () => number;
   timeBudgetMs?: number;
   onProgress?: (p: LagrangianProgress) => void;
-  /** makes a relaxed (slots-feasible) solution seat-feasible and improves it */
-  repair: (ps: PairSet, relaxed: Int32Array) => Int32Array;
+  /** makes a relaxed solution seat-feasible and improves it (iteration: 1, 2, ...; the first one's result only sets the first step lengths, so a caller may make it cheap) */
+  repair: (ps: PairSet, relaxed: Int32Array, iteration: number) => Int32Array;
   /** dual steps per iteration after the first (default: config/assignment.ts lagrangianDualSteps, 300) */
   dualSteps?: number;
 }
@@ -183,7 +183,7 @@ export function lagrangianSeats(ps: PairSet, o: LagrangianOptions): LagrangianRe
       dualValue(ps, bestW, bestLambda, choice);
       relaxed = choice;
     }
-    const primal = o.repair(ps, relaxed);
+    const primal = o.repair(ps, relaxed, it);
     const value = total(primal);
     if (value > best) {
       best = value;

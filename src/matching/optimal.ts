@@ -269,7 +269,9 @@ export function optimalAssignment(ps: PairSet, o: OptimalOptions = {}): OptimalR
     }
   }
   const lr = lagrangianSeats(ps, {
-    repair: (p, relaxed) => improveBySwaps(p, repairSeats(p, relaxed)),
+    // iteration 1's relaxed solution is the slots-only optimum, far from seat-feasible: its
+    // repair only gives the first step lengths a target, so it skips the swaps
+    repair: (p, relaxed, iteration) => (iteration === 1 ? repairSeats(p, relaxed) : improveBySwaps(p, repairSeats(p, relaxed))),
     ...(o.maxIterations !== undefined ? { maxIterations: o.maxIterations } : {}),
     ...(o.targetGap !== undefined ? { targetGap: o.targetGap } : {}),
     ...(o.now ? { now: o.now, timeBudgetMs: timeLimitSec * 1000 } : {}),
