@@ -19,8 +19,14 @@ export const defaultAssignOptions = {
   platformGraphMax: 4000,
   /** optimal mode with seats (the Lagrangian seat prices): stop at this relative gap between the best assignment and the proven bound ... */
   lagrangianTargetGap: 0.005,
-  /** ... or after this many subgradient iterations */
+  /** ... or after this many iterations (each after the first: lagrangianDualSteps dual steps, then a repaired assignment) */
   lagrangianMaxIterations: 300,
+  /** subgradient steps on the LP dual (slot and seat prices) between two repaired assignments */
+  lagrangianDualSteps: 300,
+  /** dual steps without a better bound before the step factor is halved (and the best point taken again) */
+  lagrangianStallSteps: 20,
+  /** each dual step's direction is the subgradient plus this times the last direction (0: plain subgradient). 0.9 measured: fixtures 34 -> 5 iterations to a 0.5% gap, 20k x 500 3 -> 2 */
+  lagrangianDeflection: 0.9,
   /** optimal mode with assignment floors, at scale: subgradient iterations on the floor prices (each solves the floor-free problem once) ... */
   floorMaxIterations: 30,
   /** ... and, when seats bind, the seat-price iterations of each of those floor-free solves (their bound stays valid, only looser) */

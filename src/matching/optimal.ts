@@ -122,8 +122,13 @@ function total(ps: PairSet, pairOf: Int32Array): number {
   return s;
 }
 
-/** Seat repair and greedy fill of a slots-only solution (see the module comment). */
-export function repairSeats(ps: PairSet, start: Int32Array, order: Int32Array = fillOrder(ps)): Int32Array {
+/**
+ * Seat repair and greedy fill of a slots-only solution (see the module comment). The fill
+ * visits the pairs of the talents left unassigned in `fillOrder`'s order; without `order`
+ * it sorts only those pairs (the same relative order, far fewer than all pairs once the
+ * relaxed solution is close to feasible).
+ */
+export function repairSeats(ps: PairSet, start: Int32Array, order?: Int32Array): Int32Array {
   const N = ps.talents;
   const M = ps.platforms;
   const pairOf = start.slice();
@@ -141,7 +146,13 @@ export function repairSeats(ps: PairSet, start: Int32Array, order: Int32Array = 
       ledger.leave(p, t);
     }
   }
-  for (const e of order) {
+  let fill = order;
+  if (!fill) {
+    const open: number[] = [];
+    for (let t = 0; t < N; t++) if (pairOf[t] < 0) for (let e = ps.tPtr[t]; e < ps.tPtr[t + 1]; e++) open.push(e);
+    fill = fillOrder(ps, Int32Array.from(open));
+  }
+  for (const e of fill) {
     const t = ps.talentOf[e];
     const p = ps.plat[e];
     if (pairOf[t] >= 0 || !ledger.fits(p, t)) continue;
@@ -151,9 +162,9 @@ export function repairSeats(ps: PairSet, start: Int32Array, order: Int32Array = 
   return pairOf;
 }
 
-/** The greedy fill's order: pairs by score desc, then talent, then platform. */
-function fillOrder(ps: PairSet): Int32Array {
-  return Int32Array.from({ length: ps.plat.length }, (_, e) => e).sort((x, y) => ps.s[y] - ps.s[x] || ps.talentOf[x] - ps.talentOf[y] || ps.plat[x] - ps.plat[y]);
+/** The greedy fill's order: pairs (all, or those given) by score desc, then talent, then platform. */
+function fillOrder(ps: PairSet, pairs: Int32Array = Int32Array.from({ length: ps.plat.length }, (_, e) => e)): Int32Array {
+  return pairs.sort((x, y) => ps.s[y] - ps.s[x] || ps.talentOf[x] - ps.talentOf[y] || ps.plat[x] - ps.plat[y]);
 }
 
 /** Slot and seat limits hold and each talent has at most one pair of its own. */
@@ -257,9 +268,10 @@ export function optimalAssignment(ps: PairSet, o: OptimalOptions = {}): OptimalR
       if (feasible(ps, pairOf)) incumbent = pairOf; // stopped at the time limit with a solution
     }
   }
-  const order = fillOrder(ps);
   const lr = lagrangianSeats(ps, {
-    repair: (p, relaxed) => improveBySwaps(p, repairSeats(p, relaxed, order)),
+    // iteration 1's relaxed solution is the slots-only optimum, far from seat-feasible: its
+    // repair only gives the first step lengths a target, so it skips the swaps
+    repair: (p, relaxed, iteration) => (iteration === 1 ? repairSeats(p, relaxed) : improveBySwaps(p, repairSeats(p, relaxed))),
     ...(o.maxIterations !== undefined ? { maxIterations: o.maxIterations } : {}),
     ...(o.targetGap !== undefined ? { targetGap: o.targetGap } : {}),
     ...(o.now ? { now: o.now, timeBudgetMs: timeLimitSec * 1000 } : {}),

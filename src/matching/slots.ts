@@ -93,7 +93,7 @@ export function optimalSlots(ps: PairSet, cap: Int32Array = ps.freeSlots, o: Slo
   let lists = subLists(ps, inSet);
   o.trace?.('candidates');
   if (!o.prices) {
-    const fine = auctionPrices(lists, cap, { start: prices, epsStart: 1 / 1024, epsEnd: 1e-7, factor: 8, maxBids: 100 * N });
+    const fine = auctionPrices(lists, cap, { start: prices, epsStart: 1 / 1024, epsEnd: 1e-6, factor: 8, maxBids: 40 * N });
     bids += fine.bids;
     prices = fine.prices;
     o.trace?.(`fine auction (${fine.bids} bids)`);
@@ -102,7 +102,7 @@ export function optimalSlots(ps: PairSet, cap: Int32Array = ps.freeSlots, o: Slo
   let start: FlowStart | undefined;
   for (let round = 1; ; round++) {
     const r = optimalFromPrices(lists, cap, prices, start);
-    o.trace?.(`finish ${round} (kept ${r.kept}, restored ${r.restored}, cycles ${r.cycles}, settled ${r.settled})`);
+    o.trace?.(`finish ${round} (kept ${r.kept}, reverse ${r.reverseMoves}, restored ${r.restored}, cycles ${r.cycles}, settled ${r.settled})`);
     const piP = r.potentials.subarray(N, N + M);
     const piD = r.potentials[N + M];
     // pricing: the pairs left out

@@ -11,6 +11,10 @@
  *     when that profit is >= 0 and the platform still has a slot in talent order; the
  *     rest are "out". Every kept talent sits on a zero reduced-cost edge and all its other
  *     edges have reduced cost >= 0: exact complementary slackness, no ε.
+ *  1b. a platform with w > 0 and a free slot lowers its price by a search backwards from
+ *     it (./freeSlots.ts), which moves talents along exact ties towards it and ends
+ *     at an out talent taken in or at a platform whose price reaches 0: no cut is left in
+ *     practice, so steps 2-3 rarely run;
  *  2. a platform with w > 0 and a free slot would break the sink edges' conditions (a used
  *     platform needs pi <= 0, a free one pi >= 0), so its capacity is cut to what it uses.
  *     The flow is then a min-cost flow for the kept talents and the cut capacities.
@@ -34,6 +38,7 @@
 import type { FlowResult } from './flow.js';
 import { link, unlink } from './flowCommon.js';
 import { PlatformHeap } from './platformHeap.js';
+import { lowerFreePrices } from './freeSlots.js';
 
 /** The pairs the kernel reads: talent-major lists and the talent of each pair. */
 export interface PairLists {
@@ -51,6 +56,8 @@ export interface WarmFlowResult extends FlowResult {
   /** slots cut by step 2 and given back by step 3; the cycles step 3 cancelled */
   restored: number;
   cycles: number;
+  /** talents moved by step 1b */
+  reverseMoves: number;
 }
 
 /**
@@ -70,8 +77,9 @@ export function optimalFromPrices(ps: PairLists, cap: Int32Array, w: Float64Arra
   const N = ps.talents;
   const M = ps.platforms;
   const { tPtr, plat, s: sc, talentOf } = ps;
-  const B = new Float64Array(M * M).fill(Infinity);
-  const Barg = new Int32Array(M * M).fill(-1);
+  // the platform graph's rows, built only when steps 3-4 have work (after step 1b they rarely do)
+  let B = new Float64Array(0);
+  let Barg = new Int32Array(0);
   const cols: Int32Array[] = Array.from({ length: M }, () => new Int32Array(8));
   const nCols = new Int32Array(M);
   const BD = new Float64Array(M).fill(Infinity);
@@ -195,11 +203,24 @@ export function optimalFromPrices(ps: PairLists, cap: Int32Array, w: Float64Arra
     link(be, plat, headAt, nextAt, prevAt);
     used[plat[be]]++;
   }
+  // 1b. exact reverse steps (see lowerFreePrices): priced platforms with a free slot
+  const lowered = lowerFreePrices(ps, cap, piP, piD, pairOf, used, headAt, nextAt, prevAt);
+  if (lowered.placed > 0) {
+    let j = 0;
+    for (let i = 0; i < nOut; i++) if (pairOf[out[i]] < 0) out[j++] = out[i];
+    nOut = j;
+  }
   const kept = N - nOut;
   // 2. cut the free slots of priced platforms
+  let needRows = nOut > 0;
   for (let p = 0; p < M; p++) {
     capNow[p] = piP[p] < 0 && used[p] < cap[p] ? used[p] : cap[p];
-    if (headAt[p] >= 0) rebuildRow(p);
+    if (capNow[p] < cap[p]) needRows = true;
+  }
+  if (needRows) {
+    B = new Float64Array(M * M).fill(Infinity);
+    Barg = new Int32Array(M * M).fill(-1);
+    for (let p = 0; p < M; p++) if (headAt[p] >= 0) rebuildRow(p);
   }
   // 3. give the cut slots back, cancelling the negative cycles through them
   let restored = 0;
@@ -360,5 +381,5 @@ export function optimalFromPrices(ps: PairLists, cap: Int32Array, w: Float64Arra
   }
   potentials.set(piP, N);
   potentials[N + M] = piD;
-  return { pairOf, totalScore, settled, potentials, kept, restored, cycles };
+  return { pairOf, totalScore, settled, potentials, kept, restored, cycles, reverseMoves: lowered.moves };
 }

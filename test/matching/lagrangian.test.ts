@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { lagrangianSeats } from '../../src/matching/lagrangian.js';
+import { dualValue, lagrangianSeats } from '../../src/matching/lagrangian.js';
+import { optimalSlots } from '../../src/matching/slots.js';
+import { syntheticPairSet } from '../../bench/pairsets.js';
 import { feasible, improveBySwaps, optimalAssignment, repairSeats } from '../../src/matching/optimal.js';
 import { buildPairSet, seatsBind } from '../../src/matching/pairs.js';
 import type { MilpSolver } from '../../src/matching/optimal.js';
@@ -66,9 +68,85 @@ describe('Lagrangian relaxation of the seat rows', () => {
     } as RawInstance;
     const ps = toPairSet(r);
     let clock = 0;
-    const lr = lagrangianSeats(ps, { repair, targetGap: -1, now: () => (clock += 10), timeBudgetMs: 35 });
+    // one dual step an iteration, so the dual point is not optimal (which would stop it) before the clock does
+    const lr = lagrangianSeats(ps, { repair, targetGap: -1, dualSteps: 1, now: () => (clock += 10), timeBudgetMs: 35 });
     // start reads 10; iteration k ends reading 10 + 10k; it stops once that is >= 45
     expect(lr.iterations).toBe(4);
+  });
+});
+
+describe('the LP dual F(w, λ) that the bound comes from', () => {
+  it('is never below the brute-force optimum, at any prices (weak duality)', () => {
+    fc.assert(
+      fc.property(instanceArb({ maxN: 6, maxM: 3 }), fc.array(fc.double({ min: 0, max: 1.5, noNaN: true }), { minLength: 6, maxLength: 6 }), (r, x) => {
+        const ps = toPairSet(r);
+        const w = Float64Array.from(x.slice(0, r.M));
+        const lambda = Float64Array.from(x.slice(3, 3 + r.M));
+        expect(dualValue(ps, w, lambda)).toBeGreaterThanOrEqual(bruteOptimum(r) - 1e-9);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("at λ = 0 and the slots-only optimum's prices it equals that optimum (strong duality of the transportation LP)", () => {
+    const ps = syntheticPairSet({ talents: 1200, platforms: 60, prefs: 20, slots: 15, seats: true, seed: 4 });
+    const r = optimalSlots(ps, ps.freeSlots);
+    const choice = new Int32Array(ps.talents);
+    const F = dualValue(ps, r.prices, new Float64Array(ps.platforms), choice);
+    expect(Math.abs(F - r.totalScore)).toBeLessThan(1e-9 * r.totalScore);
+    // each talent's choice has the best profit under the prices: a perturbed price shows it
+    for (let t = 0; t < ps.talents; t++) if (choice[t] >= 0) expect(ps.talentOf[choice[t]]).toBe(t);
+    const bent = Float64Array.from(r.prices);
+    bent[0] += 0.5;
+    expect(dualValue(ps, bent, new Float64Array(ps.platforms))).toBeGreaterThan(F);
+  });
+
+  it('at 600 x 30 with binding seats: the bound stays at or above the HiGHS LP optimum and the gap closes to 1%', async () => {
+    const solver = await loadHighsSolver();
+    const ps = syntheticPairSet({ talents: 600, platforms: 30, prefs: 10, slots: 20, seats: true, seed: 12 });
+    ps.freeSeats.fill(50);
+    expect(seatsBind(ps)).toBe(true);
+    const lp = lpRelaxation(ps, solver);
+    const lr = lagrangianSeats(ps, { repair, targetGap: 0.01 });
+    expect(feasible(ps, lr.pairOf)).toBe(true);
+    expect(lr.bound).toBeGreaterThanOrEqual(lp - 1e-6);
+    expect(lr.total).toBeLessThanOrEqual(lp + 1e-6);
+    expect((lr.bound - lr.total) / lr.bound).toBeLessThanOrEqual(0.01);
+  });
+});
+
+describe('the primal repair', () => {
+  it('never breaks a slot or seat limit, whatever relaxed solution it starts from', () => {
+    fc.assert(
+      fc.property(instanceArb({ maxN: 12, maxM: 4 }), fc.array(fc.integer({ min: -1, max: 60 }), { minLength: 12, maxLength: 12 }), (r, pick) => {
+        const ps = toPairSet(r);
+        // each talent on an arbitrary pair of its own (or none): slots and seats may overflow anywhere
+        const x = Int32Array.from({ length: ps.talents }, (_, t) => {
+          const n = ps.tPtr[t + 1] - ps.tPtr[t];
+          return n === 0 || pick[t] < 0 ? -1 : ps.tPtr[t] + (pick[t] % n);
+        });
+        const fixed = repairSeats(ps, x);
+        expect(feasible(ps, fixed)).toBe(true);
+        const better = improveBySwaps(ps, fixed);
+        expect(feasible(ps, better)).toBe(true);
+        const total = (y: Int32Array) => y.reduce((a, e) => a + (e >= 0 ? ps.s[e] : 0), 0);
+        expect(total(better)).toBeGreaterThanOrEqual(total(fixed) - 1e-12);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps a platform whose team needs exactly its free seats; one seat over drops exactly the lowest score per seat', () => {
+    // 3 talents needing 2, 3, 1 seats at one platform with 3 slots
+    const r: RawInstance = {
+      N: 3, M: 1, seats: [2, 3, 1], freeSlots: [3], freeSeats: [6],
+      cells: [[[0.9, 0.9, 0.9]], [[0.6, 0.6, 0.6]], [[0.2, 0.2, 0.2]]],
+    } as RawInstance;
+    const ps = toPairSet(r);
+    const all = Int32Array.from([0, 1, 2]);
+    expect(Array.from(repairSeats(ps, all))).toEqual([0, 1, 2]); // 2 + 3 + 1 = 6 seats: exactly full, nobody leaves
+    ps.freeSeats[0] = 5; // one seat short: the lowest score per seat (0.6 / 3 = 0.2) leaves, then the fill finds no room for it
+    expect(Array.from(repairSeats(ps, all))).toEqual([0, -1, 2]);
   });
 });
 

@@ -104,6 +104,21 @@ describe('exact slots-only optimum (auction prices + warm-started flow + pricing
     }
   });
 
+  it('free slots at a positive price are given back by the backward search, not cut: the optimum from prices far too high or uneven', () => {
+    // every platform priced above every score: step 1 keeps no talent, so every slot is a
+    // free slot at a positive price and the backward search brings each talent in
+    const ps = syntheticPairSet({ talents: 1500, platforms: 150, prefs: 40, slots: 10, seed: 9 });
+    const cold = optimalOnPlatformGraph(ps).totalScore;
+    const high = check(ps, { prices: new Float64Array(ps.platforms).fill(5), candidates: 40 });
+    expect(rel(high.totalScore, cold)).toBeLessThan(1e-9);
+    expect(high.kept).toBe(ps.talents); // step 1 + 1b placed them all: nothing left for steps 3-4
+    expect(high.restored).toBe(0);
+    // uneven prices: half the platforms far too high, half at 0
+    const uneven = check(ps, { prices: Float64Array.from({ length: ps.platforms }, (_, p) => (p % 2 ? 3 : 0)), candidates: 40 });
+    expect(rel(uneven.totalScore, cold)).toBeLessThan(1e-9);
+    expect(uneven.restored).toBe(0);
+  });
+
   it('the certificate can fail: a bent potential or a worse assignment shows a gap', () => {
     const ps = syntheticPairSet({ talents: 600, platforms: 40, prefs: 40, slots: 10, seed: 2 });
     const r = check(ps);

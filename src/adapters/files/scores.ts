@@ -59,49 +59,65 @@ class Issues {
   }
 }
 
-/** Lines of a text file, 1-based numbers, \n or \r\n (a utf8 stream split by hand: far faster than per-line buffers). */
-async function* textLines(path: string): AsyncGenerator<{ text: string; line: number }> {
+/**
+ * Lines of a text file, 1-based numbers, \n or \r\n, one batch per chunk read (a utf8
+ * stream split by hand, far faster than per-line buffers; batches, not lines, cross the
+ * async boundary, so a 2.5M-row file costs a few hundred awaits, not millions).
+ */
+async function* textLineBatches(path: string): AsyncGenerator<{ text: string; line: number }[]> {
   let rest = '';
   let line = 0;
   try {
     for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 }) as AsyncIterable<string>) {
       const text = rest + chunk;
+      const batch: { text: string; line: number }[] = [];
       let from = 0;
       for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
         line++;
-        yield { text: text.charCodeAt(nl - 1) === 13 ? text.slice(from, nl - 1) : text.slice(from, nl), line };
+        batch.push({ text: text.charCodeAt(nl - 1) === 13 ? text.slice(from, nl - 1) : text.slice(from, nl), line });
         from = nl + 1;
       }
       rest = text.slice(from);
+      if (batch.length > 0) yield batch;
     }
   } catch (e) {
     throw new TalentmatchError('E_IO', `${path}: cannot read (${(e as Error).message})`);
   }
-  if (rest !== '') yield { text: rest.endsWith('\r') ? rest.slice(0, -1) : rest, line: line + 1 };
+  if (rest !== '') yield [{ text: rest.endsWith('\r') ? rest.slice(0, -1) : rest, line: line + 1 }];
 }
 
-/** Rows of a CSV with a header: each row's cells by the header's column index (col(name) -> index or -1). */
-async function* csvRows(path: string, required: readonly string[], optional: readonly string[], issues: Issues): AsyncGenerator<{ line: number; cells: string[]; col: (c: string) => number }> {
+interface CsvRow {
+  line: number;
+  cells: string[];
+  col: (c: string) => number;
+}
+
+/** Rows of a CSV with a header, in batches: each row's cells by the header's column index (col(name) -> index or -1). */
+async function* csvRows(path: string, required: readonly string[], optional: readonly string[], issues: Issues): AsyncGenerator<CsvRow[]> {
   let cols: Map<string, number> | undefined;
   const col = (c: string) => cols?.get(c) ?? -1;
-  for await (const l of textLines(path)) {
-    if (l.text.trim() === '') continue;
-    const cells = l.text.includes('"') ? splitCsv(l.text) : l.text.split(',');
-    if (!cells) {
-      issues.add({ file: path, line: l.line, path: '', expected: 'a CSV line with balanced quotes', got: short(l.text) });
-      continue;
+  for await (const batch of textLineBatches(path)) {
+    const rows: CsvRow[] = [];
+    for (const l of batch) {
+      if (l.text.trim() === '') continue;
+      const cells = l.text.includes('"') ? splitCsv(l.text) : l.text.split(',');
+      if (!cells) {
+        issues.add({ file: path, line: l.line, path: '', expected: 'a CSV line with balanced quotes', got: short(l.text) });
+        continue;
+      }
+      if (!cols) {
+        cols = new Map(cells.map((c, i) => [c.trim(), i]));
+        for (const c of required) if (!cols.has(c)) issues.add({ file: path, line: l.line, path: c, expected: `a header with the columns ${required.join(',')}${optional.length ? ` (optional: ${optional.join(',')})` : ''}`, got: short(l.text) });
+        if (issues.list.length) return;
+        continue;
+      }
+      if (cells.length !== cols.size) {
+        issues.add({ file: path, line: l.line, path: '', expected: `${cols.size} fields`, got: `${cells.length}` });
+        continue;
+      }
+      rows.push({ line: l.line, cells, col });
     }
-    if (!cols) {
-      cols = new Map(cells.map((c, i) => [c.trim(), i]));
-      for (const c of required) if (!cols.has(c)) issues.add({ file: path, line: l.line, path: c, expected: `a header with the columns ${required.join(',')}${optional.length ? ` (optional: ${optional.join(',')})` : ''}`, got: short(l.text) });
-      if (issues.list.length) return;
-      continue;
-    }
-    if (cells.length !== cols.size) {
-      issues.add({ file: path, line: l.line, path: '', expected: `${cols.size} fields`, got: `${cells.length}` });
-      continue;
-    }
-    yield { line: l.line, cells, col };
+    if (rows.length > 0) yield rows;
   }
   if (!cols) issues.add({ file: path, line: 1, path: '', expected: `a header with the columns ${required.join(',')}`, got: 'an empty file' });
 }
@@ -134,7 +150,7 @@ export async function readScoresCsv(path: string, talents: Map<string, number>, 
   const seen = new Map<number, number>();
   const M = platforms.size;
   let ci: number[] | undefined;
-  for await (const r of csvRows(path, ['talentId', 'platformId', 'score'], ['talentScore', 'platformScore'], issues)) {
+  for await (const batch of csvRows(path, ['talentId', 'platformId', 'score'], ['talentScore', 'platformScore'], issues)) for (const r of batch) {
     ci ??= ['talentId', 'platformId', 'score', 'talentScore', 'platformScore'].map(r.col);
     const c = r.cells;
     const tid = c[ci[0]];
@@ -169,7 +185,7 @@ export async function readCapacitiesCsv(path: string): Promise<{ id: string; slo
   const issues = new Issues();
   const out: { id: string; slots: number; seats: number }[] = [];
   const seen = new Map<string, number>();
-  for await (const r of csvRows(path, ['platformId', 'slots', 'seats'], [], issues)) {
+  for await (const batch of csvRows(path, ['platformId', 'slots', 'seats'], [], issues)) for (const r of batch) {
     const id = r.cells[r.col('platformId')];
     const slots = count(r.cells[r.col('slots')], path, r.line, 'slots', issues);
     const seats = count(r.cells[r.col('seats')], path, r.line, 'seats', issues);
