@@ -7,13 +7,16 @@
 // `TM_KEEP_TEST_TMP=1` keeps the folder for a post-mortem and prints where it is.
 // Caches meant to outlive a run (the unpacked Chromium) use `TM_TEST_CACHE_DIR`: the
 // machine's temporary folder as it was before this setup moved it.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export default function setup(): () => void {
   const machineTmp = tmpdir();
   const root = mkdtempSync(join(machineTmp, 'talentmatch-test-'));
+  // traversable, not listable: the PostgreSQL tests run the server as the OS user
+  // `postgres`, which must reach its data folder inside (test/support/postgres.ts)
+  chmodSync(root, 0o711);
   process.env.TM_TEST_CACHE_DIR ??= machineTmp;
   process.env.TMPDIR = root;
   return () => {
