@@ -32,24 +32,26 @@ const MAX_IDS = 50;
 /** The entity ids a request names: path id, and ids (not profiles) of talents/platforms in the body. */
 function touchedIds(req: FastifyRequest): string[] {
   const out: string[] = [];
-  const add = (v: unknown) => {
-    if (typeof v === 'string' && out.length < MAX_IDS) out.push(v);
-  };
   const params = req.params as { id?: unknown } | undefined;
-  add(params?.id);
+  addId(out, params?.id);
   const body = req.body as Record<string, unknown> | undefined;
   if (body && typeof body === 'object') {
     const pairs = body.pairs;
     if (Array.isArray(pairs)) {
       for (const p of pairs as { talent?: { id?: unknown }; platform?: { id?: unknown } }[]) {
-        add(p?.talent?.id);
-        add(p?.platform?.id);
+        addId(out, p?.talent?.id);
+        addId(out, p?.platform?.id);
       }
     }
     const talent = body.talent as { id?: unknown } | undefined;
-    add(talent?.id);
+    addId(out, talent?.id);
   }
   return out;
+}
+
+/** (a module function: no closure made per request) */
+function addId(out: string[], v: unknown): void {
+  if (typeof v === 'string' && out.length < MAX_IDS) out.push(v);
 }
 
 /** Opens the audit file for appending (created readable by its owner only); E_IO naming it when it cannot be. */
