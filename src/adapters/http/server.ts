@@ -27,7 +27,7 @@ import { issuesFromZod } from '../../domain/validate.js';
 import { BodyError, parseBody } from './body.js';
 import type { Engine } from '../../engine/engine.js';
 import { LiveScorer } from '../../engine/live.js';
-import { AdminStatus, Health, Readiness, LIMITS } from '../../api/schemas.js';
+import { AdminStatus, Health, Readiness, LIMITS, QUICK_CHECKS } from '../../api/schemas.js';
 import { defaultQuotas } from '../../config/api.js';
 import type { QuotaOptions } from '../../config/api.js';
 import type { KeyRing } from './keys.js';
@@ -116,12 +116,18 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   });
 
   // validation: zod, reported in the contract's style (path, expectation, value found)
-  app.setValidatorCompiler(({ schema, httpPart }) => (data: unknown) => {
-    const r = (schema as z.ZodType).safeParse(data);
-    if (r.success) return { value: r.data };
-    const err = Object.assign(new Error('invalid request'), { statusCode: 400, requestIssues: issuesFromZod(r.error, data, { file: `request ${httpPart ?? 'body'}` }) });
-    // issueBody lists at most LIMITS.issues of them and counts the rest
-    return { error: err };
+  app.setValidatorCompiler(({ schema, httpPart }) => {
+    // the cached read's id and k: a quick check first (QUICK_CHECKS), the schema when it says no
+    const quick = QUICK_CHECKS.get(schema as z.ZodType);
+    return (data: unknown) => {
+      const v = quick?.(data);
+      if (v !== undefined) return { value: v };
+      const r = (schema as z.ZodType).safeParse(data);
+      if (r.success) return { value: r.data };
+      const err = Object.assign(new Error('invalid request'), { statusCode: 400, requestIssues: issuesFromZod(r.error, data, { file: `request ${httpPart ?? 'body'}` }) });
+      // issueBody lists at most LIMITS.issues of them and counts the rest
+      return { error: err };
+    };
   });
   app.setSerializerCompiler(serializerCompiler);
 
