@@ -11,6 +11,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // fast-check on a fixed seed (TM_FC_SEED=random explores): test/support/fast-check.ts
     setupFiles: ['test/support/fast-check.ts'],
+    // one temporary folder per run, removed at the end: test/support/tmp-root.ts
+    globalSetup: ['test/support/tmp-root.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

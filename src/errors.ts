@@ -8,6 +8,7 @@ export const ERROR_CODES = {
   E_OPTION: 'an option has an invalid value',
   E_UNKNOWN_ID: 'an id does not exist in the loaded data',
   E_UNAVAILABLE: 'a service the command needs (Redis, PostgreSQL) could not be reached',
+  E_STORE: 'the snapshot database refused a write (disk full, read-only file, a constraint or trigger)',
   E_SCHEMA: 'the snapshot database has a schema version this talentmatch does not know',
   E_INTERNAL: 'internal invariant violated',
   E_UNSUPPORTED: 'a policy field or option is not available on this path (e.g. a global list control in batch)',

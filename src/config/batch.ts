@@ -43,3 +43,10 @@ export const QUEUE_RETRIES = { attempts: 3, backoffMs: 500, maxStalledCount: 3 }
 
 /** How long a SQLite connection waits for another writer's lock before failing (ms). */
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * WAL pages the batch's chunk writer lets accumulate before a checkpoint (SQLite's default
+ * is 1,000 pages, 4 MB: every 2,000-talent chunk, ~12 MB, checkpointed and synced the file).
+ * 16,384 pages of 4 kB: the WAL stays under ~64 MB plus one chunk.
+ */
+export const SQLITE_BULK_CHECKPOINT_PAGES = 16_384;

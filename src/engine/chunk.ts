@@ -6,7 +6,7 @@
  */
 import { CANDIDATE_WIDTH, encodeCandidates } from './candidates.js';
 import type { TalentMeta, TalentRow } from './rows.js';
-import { prefsBytes, writePrefs } from './rows.js';
+import { packRows, prefsBytes, writePrefs } from './rows.js';
 import { jsonHash, strongHash } from '../util/hash.js';
 import type { Talent } from '../domain/schemas.js';
 import type { PlatformSide } from './platformSide.js';
@@ -37,6 +37,8 @@ export interface ChunkTask {
   /** input lines inside the range not to score: skipped as invalid (--skip-invalid) or reused unchanged */
   skipLines: number[];
   talents: Talent[];
+  /** the talents' content hashes (talentHash), in the same order, when the sender has them already; absent: computed here */
+  hashes?: string[];
   /** platforms per talent line */
   k: number;
   /** talents kept per platform (the reserve depth: more than a platform line shows) */
@@ -55,19 +57,17 @@ export { CANDIDATE_WIDTH };
  */
 export interface ChunkResult {
   chunkId: number;
-  /** per talent, in id order within the chunk: its line, preference list (engine/rows.ts) and metadata */
-  rows: TalentRow[];
+  /**
+   * per talent, in id order within the chunk: its line, preference list and metadata, packed
+   * into one buffer (engine/rows.ts packRows; unpackRows reads it)
+   */
+  rows: Uint8Array;
   /** per platform, its best candidates of this chunk (score desc, id asc), encoded (engine/candidates.ts) */
   candidates: Uint8Array;
   pairs: number;
 }
 
-/** Key of a chunk: hash of its talents' content hashes, in input order. */
-export function chunkKey(talents: readonly Talent[]): string {
-  return chunkKeyOf(talents.map(talentHash));
-}
-
-/** chunkKey from the talents' content hashes (in input order), when the caller has them already. */
+/** Key of a chunk: hash of its talents' content hashes (talentHash), in input order. */
 export function chunkKeyOf(hashes: readonly string[]): string {
   return strongHash(hashes.join('\n'));
 }
@@ -78,7 +78,10 @@ export function talentHash(t: Talent): string {
 }
 
 export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSource): ChunkResult {
-  const talents = [...task.talents].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const given = task.talents;
+  const order = given.map((_, i) => i).sort((a, b) => (given[a].id < given[b].id ? -1 : given[a].id > given[b].id ? 1 : 0));
+  const talents = order.map((i) => given[i]);
+  const hashOf = (ti: number): string => task.hashes?.[order[ti]] ?? talentHash(talents[ti]);
   const T = talentFeatures(side, talents, tokens);
   const P = side.platforms;
   const M = P.count;
@@ -113,7 +116,7 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
     prefPtr[ti + 1] = plat.length;
     const t = talents[ti];
     const meta: TalentMeta = { priority: talentPriority(m, ti), capital: T.capital[ti], seats: T.seats[ti], pairs, noPairs: n === 0 ? noAcceptableReason(m, ti, s) : '', ...(t.hostedBy !== undefined ? { hostedBy: t.hostedBy } : {}) };
-    rows.push({ talentId: t.id, hash: talentHash(t), line, prefs: EMPTY, meta: JSON.stringify(meta) });
+    rows.push({ talentId: t.id, hash: hashOf(ti), line, prefs: EMPTY, meta: JSON.stringify(meta) });
   }
   const prefs = Buffer.allocUnsafeSlow(prefsBytes(0) * N + 28 * plat.length);
   for (let ti = 0, at = 0; ti < N; ti++) {
@@ -138,5 +141,5 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
       for (const v of Object.values(item.why)) candValues[o++] = v;
     }
   }
-  return { chunkId: task.chunkId, rows, candidates: encodeCandidates({ candCount, candIds, candValues }), pairs: r.pairs };
+  return { chunkId: task.chunkId, rows: packRows(rows), candidates: encodeCandidates({ candCount, candIds, candValues }), pairs: r.pairs };
 }

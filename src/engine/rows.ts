@@ -11,6 +11,7 @@
  * still read (a snapshot reused from an older run).
  */
 import { deserialize } from 'node:v8';
+import { TalentmatchError } from '../errors.js';
 
 export interface TalentRow {
   talentId: string;
@@ -79,4 +80,77 @@ export function decodePrefs(buf: Uint8Array, sink: PrefsSink): void {
   }
   const pr = deserialize(v) as { plat: Int32Array; f: Float64Array; b: Float64Array; s: Float64Array };
   for (let j = 0; j < pr.plat.length; j++) sink.push(pr.plat[j], pr.f[j], pr.b[j], pr.s[j]);
+}
+
+/*
+ * A chunk's rows packed into one buffer, as the worker that scored them hands them on (to the
+ * main thread, then to the store's writer thread, moved and not copied where it can be): one
+ * buffer instead of 2,000 objects of five fields to clone twice. Little-endian:
+ *   byte 0: 0x52 ('R'), byte 1: format 1, bytes 2-3: 0, bytes 4-7: n (uint32),
+ *   then per row, in order, each field as a uint32 byte length and its bytes: talentId, hash,
+ *   line, meta (UTF-8), prefs (the preference list's bytes, above).
+ */
+const ROWS_MAGIC = 0x52;
+const ROWS_FORMAT = 1;
+
+/** Packs rows into one fresh buffer (its own ArrayBuffer, so it can be transferred). */
+export function packRows(rows: readonly TalentRow[]): Buffer {
+  let bytes = HEAD;
+  for (const r of rows) bytes += 20 + Buffer.byteLength(r.talentId) + Buffer.byteLength(r.hash) + Buffer.byteLength(r.line) + Buffer.byteLength(r.meta) + r.prefs.length;
+  const buf = Buffer.allocUnsafeSlow(bytes);
+  buf[0] = ROWS_MAGIC;
+  buf[1] = ROWS_FORMAT;
+  buf.writeUInt16LE(0, 2);
+  buf.writeUInt32LE(rows.length, 4);
+  let o = HEAD;
+  const text = (s: string): void => {
+    const n = buf.write(s, o + 4, 'utf8');
+    buf.writeUInt32LE(n, o);
+    o += 4 + n;
+  };
+  for (const r of rows) {
+    text(r.talentId);
+    text(r.hash);
+    text(r.line);
+    text(r.meta);
+    buf.writeUInt32LE(r.prefs.length, o);
+    buf.set(r.prefs, o + 4);
+    o += 4 + r.prefs.length;
+  }
+  return buf;
+}
+
+function rowsView(buf: Uint8Array): Buffer {
+  const v = asBuffer(buf);
+  if (v.length < HEAD || v[0] !== ROWS_MAGIC || v[1] !== ROWS_FORMAT) throw new TalentmatchError('E_INTERNAL', `packed talent rows: unknown header (${v.length} bytes, first bytes ${[...v.subarray(0, 2)].join(', ')})`);
+  return v;
+}
+
+/** How many rows a packed buffer holds. */
+export function packedRowCount(buf: Uint8Array): number {
+  return rowsView(buf).readUInt32LE(4);
+}
+
+/** The rows of a packed buffer, in order; each row's prefs is a view into `buf` (no copy). */
+export function* unpackRows(buf: Uint8Array): Generator<TalentRow> {
+  const v = rowsView(buf);
+  const n = v.readUInt32LE(4);
+  let o = HEAD;
+  const field = (): [number, number] => {
+    const len = v.readUInt32LE(o);
+    const at = o + 4;
+    o = at + len;
+    if (o > v.length) throw new TalentmatchError('E_INTERNAL', `packed talent rows: a field runs past the end (${o} > ${v.length} bytes)`);
+    return [at, o];
+  };
+  const text = (): string => v.toString('utf8', ...field());
+  for (let i = 0; i < n; i++) {
+    const talentId = text();
+    const hash = text();
+    const line = text();
+    const meta = text();
+    const prefs = v.subarray(...field());
+    yield { talentId, hash, line, prefs, meta };
+  }
+  if (o !== v.length) throw new TalentmatchError('E_INTERNAL', `packed talent rows: ${v.length - o} bytes left after ${n} rows`);
 }

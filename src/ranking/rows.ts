@@ -20,8 +20,10 @@
  * body of `rank` (the heaps' current k-th best are the pruning thresholds).
  */
 import type { RowScratch, ScoringModel } from '../scoring/kernel.js';
-import { createRowScratch, listedCosines, scoreListed, scoreRow } from '../scoring/kernel.js';
-import { boundRow, termMaxima } from '../scoring/bounds.js';
+import { accumulate, beginRow, createRowScratch, endRow, scoreRow, scoreSpan } from '../scoring/kernel.js';
+import type { PlatformBlocks } from '../scoring/bounds.js';
+import { blockBounds, platformBlocks, prunable } from '../scoring/bounds.js';
+import { hasRoom } from '../scoring/acceptability.js';
 import type { TopKBuffers } from '../vector/topk.js';
 import { createTopK, finalizeRow, offer } from '../vector/topk.js';
 
@@ -41,12 +43,21 @@ export interface RankerOptions {
   /** preference list per talent by its one-sided score: undefined none, 0 every acceptable pair, n the best n */
   prefs?: number;
   /**
-   * Exact pruning (default false): score fully only the pairs whose upper bound can still
-   * enter a heap (or whose acceptability the bounds leave open). The heaps and `pairs` are
-   * exactly those of the unpruned ranking, but `scratch` then holds scores for the scored
-   * pairs only: for consumers that read the heaps alone. Ignored with `prefs`.
+   * Exact block-max pruning (default false; on in rankRange and recommendAll, the consumers
+   * that read the heaps alone): score fully only the blocks of platforms whose upper bound
+   * can still enter the talent's heap or one of the block's platform heaps (or whose
+   * acceptability the bounds leave open). The heaps and `pairs` are exactly those of the
+   * unpruned ranking, but `scratch` then holds scores for the scored pairs only. Ignored
+   * with `prefs`, and where the bounds need not hold (a negative weight or input).
    */
   prune?: boolean;
+  /**
+   * With `prune`: per platform, a score its merged heap already holds k pairs at or above
+   * (the k-th best of other ranges' heaps that will be merged with this one; -Infinity for
+   * none). A pair strictly below it cannot enter the merged result, so it need not enter
+   * this range's heap either: the merge stays exact.
+   */
+  platformFloor?: Float64Array;
   /**
    * the per-platform scratch to score into (createRowScratch of the platforms' count), for a
    * caller that ranks one row at a time with fresh rankers and reuses it (the API's live
@@ -74,10 +85,16 @@ export class RowRanker {
   private readonly keepRows: boolean;
   private readonly idBase: number;
   private readonly prune: boolean;
-  private readonly termMax: Float32Array | null;
-  private readonly dense: Float64Array | null;
+  private readonly blocks: PlatformBlocks | null;
+  /** the platforms of a block a platform heap may still take */
   private readonly list: Int32Array;
-  private readonly lowTop: TopKBuffers;
+  /** per block: bounds of the current row, the order they are visited in, and the smallest root of its platforms' heaps */
+  private readonly blockLo: Float64Array;
+  private readonly blockHi: Float64Array;
+  private readonly blockOrder: Int32Array;
+  private readonly blockFloor: Float64Array;
+  /** per platform, the floor given by the caller (options.platformFloor), or -Infinity */
+  private readonly extFloor: Float64Array;
 
   constructor(
     readonly model: ScoringModel,
@@ -93,12 +110,26 @@ export class RowRanker {
     this.talentTop = createTopK(this.keepRows ? this.end - this.start : 1, Math.min(o.kTalent ?? 0, M));
     this.platformTop = createTopK(M, o.kPlatform ?? 0);
     this.prefTop = createTopK(1, o.prefs === undefined ? 0 : o.prefs > 0 ? Math.min(o.prefs, M) : M);
-    this.prune = (o.prune ?? false) && this.prefTop.k === 0;
-    this.termMax = this.prune ? termMaxima(model.platforms) : null;
-    this.dense = this.prune ? new Float64Array(model.platforms.docIndex.indptr.length - 1) : null;
+    this.prune = (o.prune ?? false) && this.prefTop.k === 0 && prunable(model);
+    this.blocks = this.prune ? platformBlocks(model.platforms, model.ctx.dims) : null;
     this.list = new Int32Array(this.prune ? M : 0);
-    // the k best lower bounds of a row (a floor under the talent's k-th best score)
-    this.lowTop = createTopK(1, this.prune ? this.talentTop.k : 0);
+    const B = this.blocks?.count ?? 0;
+    this.blockLo = new Float64Array(B);
+    this.blockHi = new Float64Array(B);
+    this.blockOrder = new Int32Array(B);
+    this.extFloor = new Float64Array(this.prune ? M : 0).fill(-Infinity);
+    if (this.prune && o.platformFloor) this.extFloor.set(o.platformFloor);
+    // a platform heap not yet full takes any acceptable pair at or above the caller's floor
+    this.blockFloor = new Float64Array(B).fill(-Infinity);
+    for (let b = 0; b < B; b++) {
+      const k = this.blocks!;
+      let f = Infinity;
+      for (let j = k.start[b]; j < k.start[b + 1]; j++) {
+        const p = k.order[j];
+        if (model.platforms.freeSlots[p] > 0 && this.extFloor[p] < f) f = this.extFloor[p];
+      }
+      this.blockFloor[b] = f;
+    }
   }
 
   /** Row of talent ti in talentTop. */
@@ -141,76 +172,140 @@ export class RowRanker {
   }
 
   /**
-   * rank() with exact pruning. Bounds first (scoring/bounds.ts boundRow: every term but
-   * text, the text term between 0 and the talent's cosine bound); a pair is scored in full
-   * only when its upper bound can still enter the talent's heap or the platform's heap, or
-   * when the bounds straddle the minimum score (acceptability open). The talent's heap
-   * starts each row empty, so its floor is the k-th best lower bound among pairs known to
-   * be acceptable: a pair whose upper bound is below it has k better pairs. A platform's
-   * floor is its heap's root once full (strictly below it, a pair cannot enter; roots only
-   * rise). Everything scored is offered exactly as in rank(), so the heaps, their tie
-   * order and `pairs` are those of the unpruned ranking.
+   * rank() with exact block-max pruning. The text cosines are accumulated for every platform
+   * (as scoreRow does), then each block of platforms (scoring/bounds.ts) gets bounds of its
+   * pairs' reciprocal scores, and the blocks are visited best bound first, so the talent's
+   * heap fills early with high scores. A block is scored in full (scoreSpan, the kernel)
+   * unless its upper bound is below both the talent's current k-th best (strictly: a pair
+   * equal to the root with a smaller id would enter) and every one of its platforms' current
+   * k-th best; a skipped block's acceptable pairs are still counted: none when its upper
+   * bound is below the minimum score, its pairs with room when its lower bound is at or above
+   * it; otherwise (acceptability open) it is scored. The platform heaps are this ranker's
+   * (a range's): a pair that cannot enter its range's heap cannot enter the merged one,
+   * which keeps the best k of the ranges' heaps. Everything scored is offered exactly as in
+   * rank(), and the heaps order ties by id, so heaps, tie order and `pairs` are those of the
+   * unpruned ranking whatever order the blocks are visited in.
    */
   private rankPruned(ti: number): number {
     const m = this.model;
     const s = this.scratch;
-    boundRow(m, ti, s, this.termMax!);
-    const lower = s.lower;
-    const upper = s.upper;
+    const T = m.talents;
+    const P = m.platforms;
+    const k = this.blocks!;
+    accumulate(T.desc.indptr, T.desc.indices, T.desc.values, ti, P.docIndex, s.cosDesc);
+    if (T.profile.indptr[ti + 1] > T.profile.indptr[ti]) accumulate(T.profile.indptr, T.profile.indices, T.profile.values, ti, P.docIndex, s.cosProfile);
+    const concept = beginRow(m, ti, s);
+    const bLo = this.blockLo;
+    const bHi = this.blockHi;
     const minScore = m.ctx.minScore;
+    // lower bounds matter only where a minimum score above 0 leaves acceptability open
+    blockBounds(m, ti, s, k, concept, bLo, bHi, minScore > 0);
+    // blocks by upper bound, best first (insertion sort: a few dozen blocks)
+    const ord = this.blockOrder;
+    const B = k.count;
+    for (let i = 0; i < B; i++) {
+      const h = bHi[i];
+      let j = i;
+      while (j > 0 && bHi[ord[j - 1]] < h) {
+        ord[j] = ord[j - 1];
+        j--;
+      }
+      ord[j] = i;
+    }
     const tTop = this.talentTop;
     const pTop = this.platformTop;
     const row = this.talentRow(ti);
     const doT = tTop.k > 0;
     const doP = pTop.k > 0;
-    tTop.sizes[row] = 0;
-    const M = upper.length;
-    // floor of the talent's k-th best: the k-th largest lower bound of surely acceptable pairs
-    let floorT = -Infinity;
-    if (doT) {
-      const low = this.lowTop;
-      low.sizes[0] = 0;
-      for (let p = 0; p < M; p++) {
-        const lo = lower[p];
-        if (upper[p] >= 0 && lo >= minScore) offer(low, 0, lo, p);
-      }
-      if (low.sizes[0] === low.k) floorT = low.scores[0];
-    }
+    const kT = tTop.k;
+    const tBase = row * kT;
+    const tSizes = tTop.sizes;
+    const tScores = tTop.scores;
+    tSizes[row] = 0;
     const pk = pTop.k;
     const pSizes = pTop.sizes;
     const pScores = pTop.scores;
+    const floor = this.blockFloor;
+    const order = k.order;
+    const start = k.start;
+    const score = s.score;
+    const blocked = s.blocked;
+    const freeSlots = P.freeSlots;
+    const freeSeats = P.freeSeats;
+    const seats = T.seats[ti];
+    const tid = ti + this.idBase;
     const list = this.list;
-    let n = 0;
+    const ext = this.extFloor;
+    let acc = 0;
     let sure = 0;
-    for (let p = 0; p < M; p++) {
-      const hi = upper[p];
-      if (hi < 0) continue;
-      if (!((doT && hi >= floorT) || (doP && (pSizes[p] < pk || hi >= pScores[p * pk])))) {
-        // not wanted by either heap: only its acceptability counts
-        if (hi < minScore) continue;
-        if (lower[p] >= minScore) {
-          sure++;
-          continue;
+    let scored = 0;
+    for (let i = 0; i < B; i++) {
+      const b = ord[i];
+      const hi = bHi[b];
+      // no pair of the block reaches the minimum score (or has a free slot): none acceptable
+      if (hi < minScore) continue;
+      const j0 = start[b];
+      const j1 = start[b + 1];
+      const wantT = doT && (tSizes[row] < kT || hi >= tScores[tBase]);
+      const wantP = doP && hi >= floor[b];
+      const counted = minScore <= 0 || bLo[b] >= minScore;
+      if (!wantT && counted) {
+        // every pair with room is acceptable (scores are >= 0, or the block's lower bound
+        // reaches the minimum): count them; score only those a platform heap may still take
+        let n = 0;
+        let f = Infinity;
+        for (let j = j0; j < j1; j++) {
+          const p = order[j];
+          if (blocked[p] === 0 && hasRoom(freeSlots[p], freeSeats[p], seats)) {
+            if (wantP && hi >= ext[p] && (pSizes[p] < pk || hi >= pScores[p * pk])) list[n++] = p;
+            else sure++;
+          }
+        }
+        if (n === 0) continue;
+        scoreSpan(m, ti, s, list, 0, n);
+        scored += n;
+        for (let j = 0; j < n; j++) {
+          const p = list[j];
+          const x = score[p];
+          if (x >= 0) {
+            acc++;
+            offer(pTop, p, x, tid);
+          }
+        }
+        for (let j = j0; j < j1; j++) {
+          const p = order[j];
+          if (freeSlots[p] > 0) {
+            const own = pSizes[p] < pk ? -Infinity : pScores[p * pk];
+            const r = own > ext[p] ? own : ext[p];
+            if (r < f) f = r;
+          }
+        }
+        floor[b] = f;
+        continue;
+      }
+      scoreSpan(m, ti, s, order, j0, j1);
+      scored += j1 - j0;
+      let f = Infinity;
+      for (let j = j0; j < j1; j++) {
+        const p = order[j];
+        const x = score[p];
+        if (x >= 0) {
+          acc++;
+          if (doT) offer(tTop, row, x, p);
+          if (doP) offer(pTop, p, x, tid);
+        }
+        if (doP && freeSlots[p] > 0) {
+          const own = pSizes[p] < pk ? -Infinity : pScores[p * pk];
+          const r = own > ext[p] ? own : ext[p];
+          if (r < f) f = r;
         }
       }
-      list[n++] = p;
+      if (doP) floor[b] = f;
     }
-    listedCosines(m, ti, s, this.dense!, list, n);
-    scoreListed(m, ti, s, list, n);
-    const score = s.score;
-    const tid = ti + this.idBase;
-    let acc = 0;
-    for (let j = 0; j < n; j++) {
-      const p = list[j];
-      const x = score[p];
-      if (x < 0) continue;
-      acc++;
-      if (doT) offer(tTop, row, x, p);
-      if (doP) offer(pTop, p, x, tid);
-    }
+    endRow(m, ti, s);
     if (doT) finalizeRow(tTop, row);
     this.pairs += acc + sure;
-    this.scored += n;
+    this.scored += scored;
     return acc + sure;
   }
 

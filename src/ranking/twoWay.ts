@@ -2,7 +2,8 @@
  * Two-way top-k over a range of talents: every talent's best platforms, and every
  * platform's best talents among the range. A range is the unit of work of the threads and
  * the batch: the platform heaps of several ranges merge exactly (mergeTopK), whatever their
- * order. A thin use of the ranking primitive (./rows.ts).
+ * order. A thin use of the ranking primitive (./rows.ts), with exact block-max pruning:
+ * only the heaps are read, and they equal the unpruned ones.
  */
 import type { ScoringModel } from '../scoring/kernel.js';
 import type { TopKBuffers } from '../vector/topk.js';
@@ -20,9 +21,13 @@ export interface RangeTopK {
   pairs: number;
 }
 
-/** Two-way top-k of talents [start, end); platform heaps hold talent index + idBase. */
-export function rankRange(m: ScoringModel, start: number, end: number, kTalent: number, kPlatform: number, idBase = 0): RangeTopK {
-  const r = new RowRanker(m, { start, end, kTalent, kPlatform, idBase }).rankAll();
+/**
+ * Two-way top-k of talents [start, end); platform heaps hold talent index + idBase.
+ * `platformFloor` (per platform, the k-th best score of ranges already merged, or
+ * -Infinity): the range's heaps skip pairs strictly below it (rows.ts RankerOptions).
+ */
+export function rankRange(m: ScoringModel, start: number, end: number, kTalent: number, kPlatform: number, idBase = 0, platformFloor?: Float64Array): RangeTopK {
+  const r = new RowRanker(m, { start, end, kTalent, kPlatform, idBase, prune: true, ...(platformFloor ? { platformFloor } : {}) }).rankAll();
   return { start, talentTop: r.talentTop, platformTop: r.platformTop, pairs: r.pairs };
 }
 
@@ -37,7 +42,7 @@ export interface Recommendations {
 
 /** Two-way top-k over every talent of the model, both sides finalized (best first). */
 export function recommendAll(m: ScoringModel, kTalent: number, kPlatform: number): Recommendations {
-  const r = new RowRanker(m, { kTalent, kPlatform }).rankAll();
+  const r = new RowRanker(m, { kTalent, kPlatform, prune: true }).rankAll();
   finalizeTopK(r.platformTop);
   return { talent: r.talentTop, platform: r.platformTop, pairs: r.pairs };
 }

@@ -114,14 +114,44 @@ function listedDot(rows: CsrMatrix, ti: number, doc: CsrMatrix, dense: Float64Ar
  * s.cosDesc / s.cosProfile); the outputs of other platforms are left as they were.
  */
 export function scoreListed(m: ScoringModel, ti: number, s: RowScratch, list: Int32Array, n: number): void {
+  beginRow(m, ti, s);
+  scoreSpan(m, ti, s, list, 0, n);
+  endRow(m, ti, s);
+}
+
+/**
+ * The per-row preparation of scoreSpan: marks the talent's exclusions in s.blocked and
+ * accumulates its concept cosines when a pair will read them (returns whether it did).
+ * endRow clears the marks.
+ */
+export function beginRow(m: ScoringModel, ti: number, s: RowScratch): boolean {
   const { ctx, talents: T, platforms: P } = m;
   const M = P.count;
+  for (let e = T.exclIndptr[ti]; e < T.exclIndptr[ti + 1]; e++) s.blocked[T.exclIdx[e]] = 1;
+  const tzh = T.zh[ti];
+  const pzh = P.zh;
+  // concept cosines are read only by pairs that move text weight or weigh the concept term
+  let needConcept = ctx.wTalent[9] !== 0 || ctx.wPlatform[9] !== 0;
+  for (let p = 0; p < M && !needConcept; p++) if (pzh[p] !== tzh) needConcept = true;
+  if (needConcept) accumulate(T.concept.indptr, T.concept.indices, T.concept.values, ti, P.conceptIndex, s.cosConcept);
+  return needConcept;
+}
+
+/** Clears the exclusion marks beginRow set. */
+export function endRow(m: ScoringModel, ti: number, s: RowScratch): void {
+  const T = m.talents;
+  for (let e = T.exclIndptr[ti]; e < T.exclIndptr[ti + 1]; e++) s.blocked[T.exclIdx[e]] = 0;
+}
+
+/**
+ * Scores talent ti against the platforms list[from .. to), between beginRow and endRow
+ * (the cosines in s.cosDesc / s.cosProfile, the concept cosines and exclusion marks from
+ * beginRow); the outputs of other platforms are left as they were.
+ */
+export function scoreSpan(m: ScoringModel, ti: number, s: RowScratch, list: Int32Array, from: number, to: number): void {
+  const { ctx, talents: T, platforms: P } = m;
   const D = ctx.dims;
   const hasProfile = T.profile.indptr[ti + 1] > T.profile.indptr[ti];
-  const e0 = T.exclIndptr[ti];
-  const e1 = T.exclIndptr[ti + 1];
-  for (let e = e0; e < e1; e++) s.blocked[T.exclIdx[e]] = 1;
-
   const seats = T.seats[ti];
   const needCapital = T.capital[ti];
   const modeRow = T.needMask[ti] * 16;
@@ -141,10 +171,6 @@ export function scoreListed(m: ScoringModel, ti: number, s: RowScratch, list: In
   const ca = ctx.crossConcept;
   const cb = ctx.crossIndustry;
   const conceptOn = wt9 !== 0 || wp9 !== 0;
-  // concept cosines are read only by pairs that move text weight or weigh the concept term
-  let needConcept = conceptOn;
-  for (let p = 0; p < M && !needConcept; p++) if (pzh[p] !== tzh) needConcept = true;
-  if (needConcept) accumulate(T.concept.indptr, T.concept.indices, T.concept.values, ti, P.conceptIndex, cosC);
   const pInd = P.industry;
   const freeSlots = P.freeSlots;
   const freeSeats = P.freeSeats;
@@ -177,7 +203,7 @@ export function scoreListed(m: ScoringModel, ti: number, s: RowScratch, list: In
   const r0 = seven ? prio[0] : 0, r1 = seven ? prio[1] : 0, r2 = seven ? prio[2] : 0, r3 = seven ? prio[3] : 0;
   const r4 = seven ? prio[4] : 0, r5 = seven ? prio[5] : 0, r6 = seven ? prio[6] : 0;
 
-  for (let j = 0; j < n; j++) {
+  for (let j = from; j < to; j++) {
     const p = list[j];
     // the acceptability rule (./acceptability.ts), in its order: exclusion, room, minimum
     if (blocked[p] === 1 || !hasRoom(freeSlots[p], freeSeats[p], seats)) {
@@ -256,5 +282,4 @@ export function scoreListed(m: ScoringModel, ti: number, s: RowScratch, list: In
     outBackward[p] = b;
     outScore[p] = meetsMinimum(sc, minScore) ? sc : UNACCEPTABLE;
   }
-  for (let e = e0; e < e1; e++) s.blocked[T.exclIdx[e]] = 0;
 }

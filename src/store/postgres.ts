@@ -22,6 +22,7 @@ import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { hostname } from 'node:os';
 import { TalentmatchError } from '../errors.js';
 import type { ChunkRowIn, ChunkStats, RunRow, SnapshotStore, TalentPrefsRow } from './types.js';
+import { chunkRows } from './types.js';
 import { describePg, noNul, unavailable } from './pgErrors.js';
 import { LOCK_KEY, preparePgSchema } from './pgSchema.js';
 
@@ -194,7 +195,8 @@ export class PostgresStore implements SnapshotStore {
 
   /** The checkpoint row first (a duplicate delivery stops there), then every talent row in one INSERT. */
   async writeChunk(c: ChunkRowIn): Promise<boolean> {
-    noNul('talent', c.rows.map((r) => r.talentId));
+    const all = [...chunkRows(c)];
+    noNul('talent', all.map((r) => r.talentId));
     return this.tx(async (db) => {
       const ins = await db.query(
         'INSERT INTO tm_chunks (run_id, chunk_id, chunk_key, start_line, end_line, talents, pairs, reused, candidates) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING',
@@ -205,8 +207,8 @@ export class PostgresStore implements SnapshotStore {
       // Buffers as binary parameters and the lines as they are (arrays of them, through
       // unnest(), cost hex-encoding and escaping every line: 1.5x the chunk's write time);
       // each row is stored once and the run points at it
-      for (let i = 0; i < c.rows.length; i += ROWS_PER_INSERT) {
-        const rows = c.rows.slice(i, i + ROWS_PER_INSERT);
+      for (let i = 0; i < all.length; i += ROWS_PER_INSERT) {
+        const rows = all.slice(i, i + ROWS_PER_INSERT);
         const params: unknown[] = [c.runId, c.chunkId];
         const values = rows.map((r) => {
           const at = params.push(r.talentId, r.hash, r.prefs, r.meta, r.line) - 4;

@@ -16,8 +16,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { TalentmatchError } from '../errors.js';
 import type { ChunkRowIn, RunRow, SnapshotStore } from './types.js';
+import { chunkRows } from './types.js';
 import { checkReadable, prepareSchema, talentSources } from './sqliteSchema.js';
-import { SQLITE_BUSY_TIMEOUT_MS } from '../config/batch.js';
+import { SQLITE_BULK_CHECKPOINT_PAGES, SQLITE_BUSY_TIMEOUT_MS } from '../config/batch.js';
 
 export type { RunRow, ChunkRowIn } from './types.js';
 
@@ -38,9 +39,10 @@ export class Store implements SnapshotStore {
    * Opens (read-write: creates) the snapshot database. Fails with E_IO naming the file when
    * it cannot be opened, or (read-only) when it is not a talentmatch database: missing,
    * corrupt, or a SQLite file without the `runs` table. A reader learns this at start, not
-   * on its first query.
+   * on its first query. `bulk`: a connection that writes chunk after chunk (the batch's
+   * writer thread, store/writer.ts) checkpoints the WAL less often.
    */
-  constructor(path: string, options: { readonly?: boolean } = {}) {
+  constructor(path: string, options: { readonly?: boolean; bulk?: boolean } = {}) {
     if (options.readonly && !existsSync(path)) throw new TalentmatchError('E_IO', `${path}: no such database; \`talentmatch batch --db ${path}\` writes it`);
     let db: Database.Database | undefined;
     try {
@@ -51,6 +53,8 @@ export class Store implements SnapshotStore {
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = NORMAL');
         db.pragma('foreign_keys = ON');
+        // the batch's chunk writer: fewer, larger WAL checkpoints (each one syncs the file)
+        if (options.bulk) db.pragma(`wal_autocheckpoint = ${SQLITE_BULK_CHECKPOINT_PAGES}`);
       }
     } catch (e) {
       db?.close();
@@ -143,7 +147,7 @@ export class Store implements SnapshotStore {
     const share = this.prep('INSERT INTO talent_recs (run_id, talent_id, chunk_id, row_id) SELECT ?, talent_id, ?, row_id FROM talent_recs WHERE run_id = ? AND talent_id IN (SELECT value FROM json_each(?))');
     return this.db.transaction(() => {
       if (exists.get(c.runId, c.chunkId)) return false;
-      for (const r of c.rows) {
+      for (const r of chunkRows(c)) {
         const id = row.run(r.hash, r.prefs, r.meta).lastInsertRowid;
         text.run(id, r.line);
         rec.run(c.runId, r.talentId, c.chunkId, id);

@@ -18,6 +18,7 @@
  *    "C" collation), so both stores export the same bytes.
  */
 import { TalentmatchError } from '../errors.js';
+import { unpackRows } from '../engine/rows.js';
 
 export type Awaitable<T> = T | Promise<T>;
 export type Rows<T> = Iterable<T> | AsyncIterable<T>;
@@ -47,9 +48,23 @@ export interface ChunkRowIn {
   pairs: number;
   reused: boolean;
   candidates: Buffer;
-  rows: { talentId: string; hash: string; line: string; prefs: Buffer; meta: string }[];
+  /** the scored talents' rows: objects, or packed in one buffer as a worker hands them on (engine/rows.ts packRows) */
+  rows: readonly TalentRowIn[] | Uint8Array;
   /** talents of the chunk unchanged since an earlier complete run (per-talent reuse): their rows are shared with it, in the same transaction */
   reusedFrom?: { runId: number; talentIds: readonly string[] };
+}
+
+export interface TalentRowIn {
+  talentId: string;
+  hash: string;
+  line: string;
+  prefs: Uint8Array;
+  meta: string;
+}
+
+/** A chunk's rows, whichever form they came in. */
+export function chunkRows(c: ChunkRowIn): Iterable<TalentRowIn> {
+  return c.rows instanceof Uint8Array ? unpackRows(c.rows) : c.rows;
 }
 
 export interface ChunkStats {

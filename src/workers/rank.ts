@@ -46,6 +46,8 @@ export interface RangeTask {
   talentIds?: string[];
   /** every talent's features in shared memory (pack.ts packTalentFeatures); default: the pool's workerData */
   talents?: TalentFeatures;
+  /** per platform, the k-th best score of the ranges merged so far (-Infinity: fewer): pruning skips pairs below it (ranking/twoWay.ts rankRange) */
+  platformFloor?: Float64Array;
 }
 
 export interface RankResult {
@@ -93,7 +95,7 @@ export function vectorizeTask(side: PlatformSide, task: VectorizeTask, tokens: T
 /** Pure: ranks rows [start, end) of already vectorized talents. */
 export function rankRangeTask(side: PlatformSide, T: TalentFeatures, task: RangeTask): RankResult {
   const m = { ctx: task.ctx ?? side.ctx, talents: T, platforms: side.platforms };
-  const r = rankRange(m, task.start, task.end, task.k, task.kPlatform);
+  const r = rankRange(m, task.start, task.end, task.k, task.kPlatform, 0, task.platformFloor);
   const out: RankResult = { start: task.start, talent: r.talentTop, platform: r.platformTop, pairs: r.pairs };
   // formatting the range's lines here spreads the output's cost over the threads (same bytes: engine/format.ts)
   if (task.talentIds) out.text = talentLinesBytes(m, task.start, task.talentIds, r.talentTop);

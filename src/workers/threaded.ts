@@ -26,6 +26,7 @@ import type { RankResult } from './rank.js';
 import { platformLine, recommendationLines } from '../engine/format.js';
 import { createExplainBuffer } from '../scoring/explain.js';
 import { optionError } from '../errors.js';
+import { createTopK, mergeTopK } from '../vector/topk.js';
 
 export class ThreadedRanker {
   readonly threads: number;
@@ -92,11 +93,15 @@ export class ThreadedRanker {
         // before it, so the output held in memory stays bounded whatever the writer's pace
         const all = ranges(m.talents.count, self.rangeSize);
         const inFlight: Promise<RankResult>[] = [];
+        // the platform heaps of the ranges done so far, merged: each new range prunes the
+        // pairs below their k-th best (exact: those cannot enter the final heaps)
+        const seen = createTopK(m.platforms.count, kPlatform);
+        const floor = new Float64Array(m.platforms.count).fill(-Infinity);
         let next = 0;
         const fill = () => {
           while (next < all.length && inFlight.length < 2 * self.threads) {
             const [start, end] = all[next++];
-            const job = pool.rankRange({ start, end, k, kPlatform, talents: self.talents, talentIds: m.talents.ids.slice(start, end) });
+            const job = pool.rankRange({ start, end, k, kPlatform, talents: self.talents, talentIds: m.talents.ids.slice(start, end), platformFloor: floor });
             job.catch(() => undefined); // each failure surfaces where it is awaited, in order
             inFlight.push(job);
           }
@@ -105,6 +110,10 @@ export class ThreadedRanker {
         const results: RankResult[] = [];
         while (inFlight.length > 0) {
           const r = await inFlight.shift()!;
+          if (kPlatform > 0) {
+            mergeTopK(seen, r.platform);
+            for (let p = 0; p < floor.length; p++) if (seen.sizes[p] === kPlatform) floor[p] = seen.scores[p * kPlatform];
+          }
           fill();
           yield r.text!;
           r.text = undefined;

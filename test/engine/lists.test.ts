@@ -13,6 +13,7 @@ import { shareCap } from '../../src/ranking/diversity.js';
 import type { ListControls } from '../../src/domain/schemas.js';
 import { validateDataset } from '../../src/engine/data.js';
 import { scoreChunk } from '../../src/engine/chunk.js';
+import { unpackRows } from '../../src/engine/rows.js';
 import { generateDistrict } from '../../src/synth/generate.js';
 import { JIANGDONG_POLICY } from '../../src/synth/taxonomy.js';
 import { isTalentmatchError } from '../../src/errors.js';
@@ -97,7 +98,7 @@ describe('policy.lists', () => {
     const e = make(lists);
     const expected = [...recommendationLines(e, e.recommend({ k }))].slice(0, e.model.talents.count);
     const r = scoreChunk(e.side, { runId: 1, chunkId: 0, startLine: 1, endLine: d.talents.length, startByte: 0, endByte: 0, key: '', skipLines: [], talents: d.talents, k, kPlatform: k, maxPrefs: 0, lists }, (t) => e.tokens(t));
-    expect(r.rows.map((x) => x.line)).toEqual(expected);
+    expect([...unpackRows(r.rows)].map((x) => x.line)).toEqual(expected);
     // and the per-row function is the engine's list
     const view = industryView(e.model.platforms, e.model.ctx.dims);
     expect(talentRowList(new Float64Array([0.5, -1, 0.5, 0.7]), { ...view, main: Int32Array.from([0, 0, 1, 0]), vectors: new Float32Array(4 * view.dims) }, { industryShare: 0.5 }, 2)).toEqual(Int32Array.from([3, 2]));

@@ -11,9 +11,10 @@ import { JIANGDONG_POLICY } from '../../src/synth/taxonomy.js';
 import { createEngine } from '../../src/engine/engine.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { RowRanker } from '../../src/ranking/rows.js';
-import { createRowScratch, scoreRow, UNACCEPTABLE } from '../../src/scoring/kernel.js';
-import { boundRow, termMaxima } from '../../src/scoring/bounds.js';
-import { finalizeTopK } from '../../src/vector/topk.js';
+import { beginRow, createRowScratch, endRow, scoreRow, UNACCEPTABLE } from '../../src/scoring/kernel.js';
+import { blockBounds, platformBlocks } from '../../src/scoring/bounds.js';
+import { createTopK, finalizeTopK, mergeTopK } from '../../src/vector/topk.js';
+import { rankRange } from '../../src/ranking/twoWay.js';
 import { FUSIONS } from '../../src/config/weights.js';
 import { rng } from '../../src/util/rng.js';
 
@@ -58,34 +59,38 @@ const cases = fc.record({
 });
 
 describe('exact pruning', () => {
-  it('the bounds bracket every pair the kernel scores, and mark exactly the pairs without room', () => {
+  it('the block bounds bracket every acceptable pair of the block, and blocks partition the platforms', () => {
     fc.assert(
-      fc.property(cases, (c) => {
+      fc.property(cases, fc.integer({ min: 1, max: 40 }), (c, size) => {
         const m = district(c).model;
         const M = m.platforms.count;
+        const k = platformBlocks(m.platforms, m.ctx.dims, size);
+        expect(Array.from(k.order).sort((a, b) => a - b)).toEqual(Array.from({ length: M }, (_, i) => i));
+        for (let b = 0; b < k.count; b++) expect(k.start[b + 1] - k.start[b]).toBeLessThanOrEqual(size);
         const s = createRowScratch(M);
-        const b = createRowScratch(M);
-        const tm = termMaxima(m.platforms);
+        const lo = new Float64Array(k.count);
+        const hi = new Float64Array(k.count);
+        let checked = 0;
         for (let t = 0; t < m.talents.count; t++) {
           scoreRow(m, t, s);
-          boundRow(m, t, b, tm);
-          for (let p = 0; p < M; p++) {
-            if (b.upper[p] === UNACCEPTABLE) {
-              expect(s.score[p]).toBe(UNACCEPTABLE);
-              continue;
+          const concept = beginRow(m, t, s);
+          blockBounds(m, t, s, k, concept, lo, hi);
+          endRow(m, t, s);
+          for (let b = 0; b < k.count; b++) {
+            expect(lo[b]).toBeLessThanOrEqual(hi[b]);
+            for (let j = k.start[b]; j < k.start[b + 1]; j++) {
+              const x = s.score[k.order[j]];
+              if (x === UNACCEPTABLE) continue;
+              checked++;
+              expect(x).toBeLessThanOrEqual(hi[b]);
+              expect(x).toBeGreaterThanOrEqual(lo[b]);
             }
-            // the kernel's score before the minimum-score rule: lf * f + lb * b
-            const x = s.score[p];
-            if (x === UNACCEPTABLE) {
-              expect(b.lower[p]).toBeLessThan(c.minScore);
-              continue;
-            }
-            expect(b.lower[p]).toBeLessThanOrEqual(x);
-            expect(b.upper[p]).toBeGreaterThanOrEqual(x);
           }
         }
+        // with a minimum score some rows may hold no acceptable pair, never every row of a district
+        if (c.minScore === 0) expect(checked).toBeGreaterThan(0);
       }),
-      { numRuns: 12 },
+      { numRuns: 20 },
     );
   });
 
@@ -109,14 +114,58 @@ describe('exact pruning', () => {
     );
   });
 
-  it('prunes: on a district of 300 talents far fewer pairs are scored in full than are acceptable', () => {
-    const d = generateDistrict({ seed: 9, talents: 300, platforms: 40, words: [20, 50], curated: false, outcomes: false });
+  it('ranges pruned against their own platform heaps and the merged heaps of the ranges before them merge into exactly the unpruned result', () => {
+    fc.assert(
+      fc.property(cases, fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 20 }), fc.array(fc.integer({ min: 1, max: 74 }), { maxLength: 4 }), (c, kT, kP, cuts) => {
+        const m = district(c).model;
+        const N = m.talents.count;
+        const M = m.platforms.count;
+        const full = new RowRanker(m, { kTalent: kT, kPlatform: kP }).rankAll();
+        finalizeTopK(full.platformTop);
+        const bounds = [...new Set([0, ...cuts.filter((x) => x < N), N])].sort((a, b) => a - b);
+        const merged = createTopK(M, kP);
+        let pairs = 0;
+        for (let i = 0; i + 1 < bounds.length; i++) {
+          // the k-th best of the ranges merged so far, as the threaded writer sends it
+          const floor = new Float64Array(M).fill(-Infinity);
+          for (let p = 0; p < M; p++) if (merged.sizes[p] === kP) floor[p] = merged.scores[p * kP];
+          const r = rankRange(m, bounds[i], bounds[i + 1], kT, kP, 0, floor);
+          const kt = r.talentTop.k;
+          expect(Array.from(r.talentTop.ids)).toEqual(Array.from(full.talentTop.ids.subarray(bounds[i] * kt, bounds[i + 1] * kt)));
+          expect(Array.from(r.talentTop.scores)).toEqual(Array.from(full.talentTop.scores.subarray(bounds[i] * kt, bounds[i + 1] * kt)));
+          mergeTopK(merged, r.platformTop);
+          pairs += r.pairs;
+        }
+        finalizeTopK(merged);
+        expect(pairs).toBe(full.pairs);
+        expect(Array.from(merged.sizes)).toEqual(Array.from(full.platformTop.sizes));
+        expect(Array.from(merged.ids)).toEqual(Array.from(full.platformTop.ids));
+        expect(Array.from(merged.scores)).toEqual(Array.from(full.platformTop.scores));
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('prunes: on a district of 400 talents x 200 platforms far fewer pairs are scored in full than are acceptable', () => {
+    const d = generateDistrict({ seed: 9, talents: 400, platforms: 200, words: [20, 50], curated: false, outcomes: false });
     const m = createEngine({ industries: d.industries, platforms: d.platforms, talents: d.talents, policy: { ...JIANGDONG_POLICY, minScoreForReferral: 0 } }).model;
     const r = new RowRanker(m, { kTalent: 3, kPlatform: 3, prune: true }).rankAll();
     const full = new RowRanker(m, { kTalent: 3, kPlatform: 3 }).rankAll();
     expect(full.scored).toBe(full.pairs);
     expect(r.pairs).toBe(full.pairs);
     expect(r.scored).toBeLessThan(r.pairs / 2);
+  });
+
+  it('a negative input turns pruning off (the bounds assume non-negative terms), with the same result', () => {
+    const d = generateDistrict({ seed: 5, talents: 50, platforms: 30, words: [10, 20], curated: false, outcomes: false });
+    const m = createEngine({ industries: d.industries, platforms: d.platforms, talents: d.talents, policy: { ...JIANGDONG_POLICY, minScoreForReferral: 0 } }).model;
+    const neg = { ...m, platforms: { ...m.platforms, signing: m.platforms.signing.map((v, i) => (i === 3 ? -0.5 : v)) } };
+    const r = new RowRanker(neg, { kTalent: 3, kPlatform: 3, prune: true }).rankAll();
+    const full = new RowRanker(neg, { kTalent: 3, kPlatform: 3 }).rankAll();
+    expect(r.scored).toBe(full.scored);
+    expect(Array.from(r.talentTop.ids)).toEqual(Array.from(full.talentTop.ids));
+    const ok = new RowRanker(m, { kTalent: 3, kPlatform: 3, prune: true }).rankAll();
+    expect(ok.scored).toBeLessThan(full.scored);
   });
 
   it('a platform heap tie at its root is still offered (a pair equal to the k-th best with a smaller id enters)', () => {

@@ -2,7 +2,7 @@
 //
 // By default the browser is the one inside the `@sparticuz/chromium` dev dependency (the
 // binary ships brotli-compressed in the npm package). It is unpacked once per package
-// version into `<tmpdir>/talentmatch-chromium-<version>/`: into a fresh folder first, then
+// version into `<machine tmpdir>/talentmatch-chromium-<version>/`: into a fresh folder first, then
 // renamed into place, so concurrent test files (and other checkouts on the machine) never
 // see half a binary, and a different version never reuses another's files. The package's
 // own `executablePath()` unpacks into a shared `/tmp/chromium`, which it trusts if it
@@ -33,7 +33,8 @@ export async function bundledChromium(): Promise<BrowserSource> {
   // the package exports only its entry (build/index.js): its root is two folders up
   const root = dirname(dirname(require.resolve('@sparticuz/chromium')));
   const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
-  const dir = join(tmpdir(), `talentmatch-chromium-${version}`);
+  // outlives the run's own scratch folder (test/support/tmp-root.ts)
+  const dir = join(process.env.TM_TEST_CACHE_DIR ?? tmpdir(), `talentmatch-chromium-${version}`);
   const exe = join(dir, 'chromium');
   if (!existsSync(join(dir, '.complete'))) {
     const { inflate } = (await import('@sparticuz/chromium')) as typeof import('@sparticuz/chromium');

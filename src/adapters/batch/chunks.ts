@@ -3,19 +3,24 @@
  * `chunkSize`; each chunk's talents unchanged since the reuse base (same id, same content
  * hash, same platform side and options) are copied from it, the others are sent to the
  * dispatcher, and the chunk's rows and checkpoint are written in one transaction when its
- * result comes back. At most 2 x the dispatcher's concurrency chunks are in flight.
+ * result comes back (by the sink: for SQLite, a writer thread; the main thread only posts).
+ * At most 2 x the dispatcher's concurrency chunks are in flight.
  */
 import type { Talent } from '../../domain/schemas.js';
 import type { ChunkTask } from '../../engine/chunk.js';
 import { chunkKeyOf, talentHash } from '../../engine/chunk.js';
 import { encodeCandidates } from '../../engine/candidates.js';
-import { asBuffer } from '../../engine/rows.js';
+import { asBuffer, packedRowCount } from '../../engine/rows.js';
 import type { SnapshotStore } from '../../store/types.js';
+import type { ChunkSink } from '../../store/writer.js';
 import type { ChunkDispatcher } from '../../workers/dispatch.js';
 
 export interface ChunkerOptions {
   runId: number;
+  /** reads (the reuse base's hashes) */
   store: SnapshotStore;
+  /** where chunk results are written (store/writer.ts: a writer thread for SQLite) */
+  sink: ChunkSink;
   dispatcher: ChunkDispatcher;
   chunkSize: number;
   /** platforms: sizes the empty candidates of a chunk with nothing to score */
@@ -98,19 +103,21 @@ export class Chunker {
     if (talents.length === 0) {
       // nothing to score: the chunk is its reused rows and an empty candidate list
       const M = this.o.platforms;
-      await this.o.store.writeChunk({ ...row, pairs: 0, reused: true, candidates: encodeCandidates({ candCount: new Int32Array(M), candIds: [], candValues: new Float64Array(0) }), rows: [] });
+      await this.o.sink.write({ ...row, pairs: 0, reused: true, candidates: encodeCandidates({ candCount: new Int32Array(M), candIds: [], candValues: new Float64Array(0) }), rows: [] });
       this.counts.reused++;
       this.counts.talentsReused += reusedIds.length;
       return;
     }
-    const task: ChunkTask = { runId: this.o.runId, chunkId: id, startLine: first.line, endLine: last.line, startByte: first.start, endByte: last.end, key, skipLines, talents, ...this.o.task };
+    const task: ChunkTask = { runId: this.o.runId, chunkId: id, startLine: first.line, endLine: last.line, startByte: first.start, endByte: last.end, key, skipLines, talents, hashes: hashes.filter((_, i) => !reused[i]), ...this.o.task };
     this.counts.inFlight++;
     const p = this.o.dispatcher
       .run(task)
       .then(async (res) => {
-        await this.o.store.writeChunk({ ...row, pairs: res.pairs, reused: false, candidates: asBuffer(res.candidates), rows: res.rows.map((r) => ({ ...r, prefs: asBuffer(r.prefs) })) });
+        const scored = packedRowCount(res.rows);
+        // the packed rows go on to the writer as they came (moved, not copied, to its thread)
+        await this.o.sink.write({ ...row, pairs: res.pairs, reused: false, candidates: asBuffer(res.candidates), rows: res.rows });
         this.counts.scored++;
-        this.counts.talentsScored += res.rows.length;
+        this.counts.talentsScored += scored;
         this.counts.talentsReused += reusedIds.length;
       })
       .catch((e: unknown) => {

@@ -32,7 +32,9 @@ import { strongHash } from '../../util/hash.js';
 import { packPlatformSide } from '../../workers/pack.js';
 import type { ChunkDispatcher, DispatchContext } from '../../workers/dispatch.js';
 import { localDispatcher } from '../../workers/dispatch.js';
-import { describeDb, openStore } from '../../store/open.js';
+import { describeDb, isPostgresUrl, openStore } from '../../store/open.js';
+import type { ChunkSink } from '../../store/writer.js';
+import { chunkSink } from '../../store/writer.js';
 import type { SnapshotStore } from '../../store/types.js';
 import { streamHash, talentsSource } from '../files/source.js';
 import { streamTalents } from '../files/talents.js';
@@ -43,7 +45,7 @@ import { buildSnapshot, guardShrink } from './publish.js';
 import type { BatchProgress } from './progress.js';
 import { startTicker } from './progress.js';
 import type { BatchOptions, BatchSummary } from './summary.js';
-import { summarize } from './summary.js';
+import { mainThreadCpu, summarize } from './summary.js';
 import { defaultAssignOptions } from '../../config/assignment.js';
 
 export type { BatchOptions, BatchSummary, BatchProgress };
@@ -79,6 +81,7 @@ export async function runBatch(inputs: BatchInputs, o: BatchOptions): Promise<Ba
  */
 async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, reuse: boolean, reserveExhausted?: number): Promise<BatchSummary | number> {
   const t0 = performance.now();
+  const cpu0 = mainThreadCpu();
   const now = o.now ?? (() => new Date().toISOString());
   const threads = o.threads ?? availableParallelism();
   const chunkSize = o.chunkSize ?? defaultBatchOptions.chunkSize;
@@ -99,6 +102,7 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
   const runOptions = JSON.stringify({ reuseOptions, chunkSize, mode: assignOpts.mode, proposer: assignOpts.proposer, skipInvalid: o.skipInvalid === true });
   let store: SnapshotStore | undefined;
   let pool: ChunkDispatcher | undefined;
+  let sink: ChunkSink | undefined;
   let runId = -1;
   let ticker: ReturnType<typeof startTicker> | undefined;
   const source = await talentsSource(inputs.talentsPath);
@@ -115,6 +119,8 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     } else {
       runId = await store.createRun({ startedAt: now(), fingerprint, platformFingerprint: sideFp, options: reuseOptions, weights: JSON.stringify(weights) });
     }
+    // chunk writes leave the main thread (SQLite: a writer thread with its own connection)
+    sink = await chunkSink(store, o.db, !isPostgresUrl(o.db));
     const pack = packPlatformSide(side);
     pool = o.dispatcher ? await o.dispatcher({ pack, runId, platformFingerprint: sideFp, talentsPath: source.path }) : localDispatcher(pack, threads);
 
@@ -125,6 +131,7 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     const chunker = new Chunker({
       runId,
       store,
+      sink,
       dispatcher: pool,
       chunkSize,
       platforms: M,
@@ -165,6 +172,7 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     // never skippable (the projects are in chunks already)
     for (const i of rules.hostedIssues(platforms.map((value) => ({ value, at: { file: inputs.platformsFile ?? 'platforms' } })))) issues.length < cap ? issues.push(i) : omitted++;
     await chunker.finish();
+    await sink.close(); // every chunk write answered; the assembly reads them on the main connection
     rules.forget(); // free the ids before the final assembly
     // every chunk is in the store: release the workers (their heaps and isolates) before the
     // final assembly, which is the main thread's memory peak
@@ -172,7 +180,7 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     pool = undefined;
     ticker?.stop();
     bytesRead = source.bytes;
-    if (ticker) o.onProgress?.(ticker.snapshot('done'));
+    if (ticker && !chunker.failure) o.onProgress?.(ticker.snapshot('done'));
     if (chunker.failure) throw chunker.failure;
     if (issues.length > 0) throw inputError(issues, omitted);
     if (streamed.digest('hex') !== source.hash) {
@@ -180,6 +188,7 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     }
 
     const tStream = performance.now();
+    const cpuStream = mainThreadCpu();
     // ---- finalize: guard, platform lines, assignment, referrals; publish atomically ----
     const stats = await store.chunkStats(runId);
     await guardShrink(store, stats.talents, o.allowShrink === true, file);
@@ -189,7 +198,7 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
       return baseId!;
     }
     const { platformLines, snap, artifacts } = built;
-    const summary = summarize({ runId, resumed, baseId, reserveExhausted, counts: chunker.counts, chunks: stats.chunks, snap, platforms: M, threads, skipped, t0, tStream });
+    const summary = summarize({ runId, resumed, baseId, reserveExhausted, counts: chunker.counts, chunks: stats.chunks, snap, platforms: M, threads, skipped, t0, tStream, cpu0, cpuStream });
     // a coordinator that lost its lock (PostgreSQL: its session dropped) must not publish
     await lock.assertHeld?.();
     await store.complete(runId, platformLines, artifacts, now(), JSON.stringify({ ...summary, skipped: summary.skipped.length }));
@@ -201,11 +210,13 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     // chunk that failed on every worker, workers started with other inputs, an unreachable
     // Redis, a crash) keeps it for --resume once the cause is fixed
     const inputFault = e instanceof TalentmatchError && (e.code === 'E_INPUT' || e.code === 'E_IO');
+    await sink?.close().catch(() => undefined); // no chunk write may land after the run is marked failed
     if (runId >= 0 && inputFault) await Promise.resolve(store?.fail(runId, now(), e instanceof Error ? e.message : String(e))).catch(() => undefined); // the input's error is the one to report
     throw e;
   } finally {
     ticker?.stop();
     await pool?.destroy();
+    await sink?.close().catch(() => undefined);
     await store?.close();
     source.cleanup();
   }

@@ -60,6 +60,11 @@ export interface BatchSummary {
   seconds: number;
   /** wall time of the streaming + scoring phase and of the final merge / assignment / publish */
   phases: { stream: number; finalize: number };
+  /**
+   * CPU seconds of the main thread in the same two phases (absent where the runtime cannot
+   * tell a thread's CPU time): the serial part, whatever the load on the machine
+   */
+  mainCpu?: { stream: number; finalize: number };
   pairsPerSecond: number;
   assigned: number;
   totalScore: number;
@@ -84,9 +89,13 @@ export function summarize(x: {
   skipped: InputIssue[];
   t0: number;
   tStream: number;
+  /** mainThreadCpu() at t0 and tStream */
+  cpu0: number | undefined;
+  cpuStream: number | undefined;
 }): BatchSummary {
   const c = x.counts;
   const end = performance.now();
+  const cpuEnd = mainThreadCpu();
   const seconds = (end - x.t0) / 1000;
   return {
     runId: x.runId,
@@ -104,6 +113,7 @@ export function summarize(x: {
     scoredPairs: c.talentsScored * x.platforms,
     seconds,
     phases: { stream: (x.tStream - x.t0) / 1000, finalize: (end - x.tStream) / 1000 },
+    ...(x.cpu0 !== undefined && x.cpuStream !== undefined && cpuEnd !== undefined ? { mainCpu: { stream: x.cpuStream - x.cpu0, finalize: cpuEnd - x.cpuStream } } : {}),
     pairsPerSecond: (c.talentsScored * x.platforms) / Math.max(seconds, 1e-9),
     assigned: x.snap.assigned,
     totalScore: x.snap.assignment.totalScore,
@@ -112,4 +122,12 @@ export function summarize(x: {
     skipped: x.skipped,
     pruned: [],
   };
+}
+
+/** CPU seconds of the calling thread so far (process.threadCpuUsage, Node >= 23.9), or undefined. */
+export function mainThreadCpu(): number | undefined {
+  const f = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage;
+  if (typeof f !== 'function') return undefined;
+  const u = f.call(process);
+  return (u.user + u.system) / 1e6;
 }

@@ -155,6 +155,11 @@ export function batchReportLines(summary: BatchSummary, db: string): string[] {
     `  input      ${summary.talents} talents x ${summary.platforms} platforms, ${summary.chunks} chunks (${summary.chunksScored} scored, ${summary.chunksReused} reused from the last snapshot, ${summary.chunksResumed} already done before a restart)`,
     `  reuse      ${summary.talentsReused} of ${summary.talents} talents reused unchanged (${((100 * summary.talentsReused) / Math.max(1, summary.talents)).toFixed(1)}%)${summary.reuseBase !== undefined ? ` from run ${summary.reuseBase}` : ''}${summary.reserveExhausted !== undefined ? ` (scored every talent: the reserve of run ${summary.reserveExhausted} could not answer every platform line)` : ''}`,
     `  scoring    ${summary.scoredPairs} pairs scored (${summary.pairs} acceptable), ${summary.threads} threads, ${summary.seconds.toFixed(2)} s end to end (stream + score ${summary.phases.stream.toFixed(2)} s, merge + assign + publish ${summary.phases.finalize.toFixed(2)} s), ${Math.round(summary.pairsPerSecond)} pairs/s`,
+    ...(summary.mainCpu
+      ? [
+          `  main       ${(summary.mainCpu.stream + summary.mainCpu.finalize).toFixed(2)} s CPU on the main thread (stream ${summary.mainCpu.stream.toFixed(2)} s, ${Math.round((1e6 * summary.mainCpu.stream) / Math.max(summary.talents, 1))} us per talent; merge + assign + publish ${summary.mainCpu.finalize.toFixed(2)} s)`,
+        ]
+      : []),
     `  assignment ${summary.assigned} assigned, total score ${summary.totalScore.toFixed(2)}, blocking pairs ${summary.blockingPairs}`,
   ];
   if (summary.pruned.length) lines.push(`  pruned     runs ${summary.pruned.join(', ')}`);

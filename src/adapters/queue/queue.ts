@@ -180,7 +180,7 @@ export async function queueDispatcher(url: string, ctx: DispatchContext, o: { in
       return { workers, idleMs: active.size > 0 ? 0 : Date.now() - lastSeen };
     },
     async run(task: ChunkTask): Promise<ChunkResult> {
-      const { talents: _profiles, ...plain } = task;
+      const { talents: _profiles, hashes: _hashes, ...plain } = task; // the worker reads and hashes the range itself
       const data: ChunkJob = { ...plain, platformFingerprint: ctx.platformFingerprint, talentsPath: ctx.talentsPath };
       const id = jobId(ctx, task.chunkId);
       const opts = { jobId: id, attempts: QUEUE_RETRIES.attempts, backoff: { type: 'fixed', delay: QUEUE_RETRIES.backoffMs }, removeOnComplete: false, removeOnFail: false };

@@ -88,6 +88,41 @@ describe('batch', () => {
     expect(exported(db)).toEqual(exported(join(d, 'full.db')));
   });
 
+  it('a chunk the database refuses (its writer thread) fails the run with E_STORE, exit 1 and no hang; --resume finishes it once the cause is gone', () => {
+    const d = tmp();
+    const db = join(d, 'refusing.db');
+    expect(batch(db, ['--chunk-size', '100']).code).toBe(0);
+    // the database refuses every new talent line from now on (as a full disk would refuse a page)
+    const raw = new Database(db);
+    raw.exec("CREATE TRIGGER refuse BEFORE INSERT ON talent_lines BEGIN SELECT RAISE(ABORT, 'disk says no'); END");
+    raw.close();
+    const lines = fixtureTalents();
+    const edited = JSON.parse(lines[130]) as { description: string };
+    edited.description += ' Now also leads a robotics lab.';
+    lines[130] = JSON.stringify(edited);
+    const data = dataWith(lines);
+    const args = ['batch', '--data', data, '--db', db, '--chunk-size', '100', '--threads', '2'];
+    const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.signal, 'the batch hung').toBeNull();
+    expect(r.status, r.stderr).toBe(1);
+    // chunk 1 (lines 101-200) holds the edited talent: the only row written, and refused
+    expect(r.stderr).toMatch(/(^|\n)error \[E_STORE\]: .*refusing\.db: cannot write chunk 1 of run 2 \(disk says no\)\n$/);
+    expect(r.stderr).not.toMatch(/\n\s+at |every chunk done/); // no stack trace, no claim of success
+    const store = new Store(db);
+    expect(store.runs().map((x) => x.status)).toEqual(['complete', 'running']); // kept for --resume
+    expect(store.doneChunks(2).has(1)).toBe(false); // the refused chunk's transaction left nothing
+    store.close();
+    const fix = new Database(db);
+    fix.exec('DROP TRIGGER refuse');
+    fix.close();
+    const resumed = cli([...args, '--resume']);
+    expect(resumed.code, resumed.err).toBe(0);
+    expect(resumed.out).toContain('(resumed)');
+    const fresh = join(d, 'fresh.db');
+    expect(batch(fresh, ['--chunk-size', '100'], data).code).toBe(0);
+    expect(exported(db)).toEqual(exported(fresh));
+  });
+
   it('an incremental run reuses every unchanged talent and equals a full run on the new input', () => {
     const lines = fixtureTalents();
     const changed = [...lines];

@@ -1,0 +1,130 @@
+/**
+ * Where the batch's chunk results go: `ChunkSink`. For a SQLite database the writes run on
+ * a dedicated thread with its own connection (`SqliteWriterThread`): a chunk's ~12 MB of rows
+ * (2,000 talents) and the WAL's checkpoints cost the main thread nothing but a post, so it
+ * keeps reading, hashing and dispatching while the scoring threads work. The packed rows
+ * (engine/rows.ts packRows) are moved to the writer, not copied, when they own their memory.
+ * PostgreSQL writes are network round trips already off the thread (`storeSink`).
+ *
+ * Writes are answered in the order they were posted. A failed write rejects with a coded
+ * error (E_STORE naming the database, chunk and run and SQLite's reason, or the store's own
+ * code); a writer thread that dies rejects every write in flight and every later one with
+ * E_STORE: never a hang. The run stays resumable (`--resume` once the cause is fixed).
+ */
+import { Worker, isMarkedAsUntransferable } from 'node:worker_threads';
+import type { ErrorCode } from '../errors.js';
+import { ERROR_CODES, TalentmatchError } from '../errors.js';
+import type { ChunkRowIn, SnapshotStore } from './types.js';
+
+export interface ChunkSink {
+  /** Writes a chunk and its checkpoint in one transaction; false: the chunk was written before (idempotent). */
+  write(c: ChunkRowIn): Promise<boolean>;
+  /** Waits for the writes posted so far, then releases the writer. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Writes on the store's own connection (PostgreSQL; or SQLite when no thread is wanted). */
+export function storeSink(store: SnapshotStore): ChunkSink {
+  return { write: async (c) => store.writeChunk(c), close: () => Promise.resolve() };
+}
+
+export type WriterRequest = { type: 'write'; id: number; chunk: ChunkRowIn } | { type: 'close' };
+export type WriterReply =
+  | { type: 'ready' }
+  | { type: 'failed'; code: string; message: string }
+  | { type: 'done'; id: number; wrote: boolean }
+  | { type: 'error'; id: number; code: string; message: string };
+
+const codeOf = (c: string): ErrorCode => (c in ERROR_CODES ? (c as ErrorCode) : 'E_STORE');
+
+/** Moved to the writer when it owns its whole memory; anything else is copied. */
+function movable(u: Uint8Array): ArrayBuffer | undefined {
+  const b = u.buffer;
+  if (!(b instanceof ArrayBuffer) || u.byteOffset !== 0 || u.byteLength !== b.byteLength || isMarkedAsUntransferable(b)) return undefined;
+  return b;
+}
+
+export class SqliteWriterThread implements ChunkSink {
+  private readonly pending = new Map<number, { resolve: (wrote: boolean) => void; reject: (e: unknown) => void }>();
+  private next = 0;
+  /** set once the thread is gone or broken: every write from then on rejects with it */
+  private broken: TalentmatchError | undefined;
+  private closing: Promise<void> | undefined;
+  private readonly exited: Promise<void>;
+
+  private constructor(
+    private readonly path: string,
+    private readonly worker: Worker,
+  ) {
+    worker.on('message', (m: WriterReply) => {
+      if (m.type !== 'done' && m.type !== 'error') return;
+      const p = this.pending.get(m.id);
+      this.pending.delete(m.id);
+      if (m.type === 'done') p?.resolve(m.wrote);
+      else p?.reject(new TalentmatchError(codeOf(m.code), m.message));
+    });
+    worker.on('error', (e) => this.fail(`${path}: the chunk writer thread failed (${e.message})`));
+    this.exited = new Promise((done) =>
+      worker.once('exit', (code) => {
+        if (this.pending.size > 0 || !this.closing) this.fail(`${path}: the chunk writer thread stopped (exit code ${code})${this.pending.size > 0 ? ` with ${this.pending.size} chunk writes in flight` : ''}`);
+        done();
+      }),
+    );
+  }
+
+  /** Starts the thread and waits until it has opened the database (an open error rejects here, coded). */
+  static async open(path: string): Promise<SqliteWriterThread> {
+    const isTs = import.meta.url.endsWith('.ts');
+    const worker = new Worker(new URL(isTs ? './writerThread.ts' : './writerThread.js', import.meta.url), {
+      workerData: { path },
+      ...(isTs ? { execArgv: ['--import', import.meta.resolve('tsx')] } : {}),
+    });
+    const first = await new Promise<WriterReply | Error>((resolve) => {
+      worker.once('message', resolve);
+      worker.once('error', resolve);
+      worker.once('exit', (code) => resolve(new Error(`exit code ${code}`)));
+    });
+    if (first instanceof Error || first.type !== 'ready') {
+      await worker.terminate();
+      if (first instanceof Error) throw new TalentmatchError('E_STORE', `${path}: the chunk writer thread did not start (${first.message})`);
+      throw new TalentmatchError(first.type === 'failed' ? codeOf(first.code) : 'E_INTERNAL', first.type === 'failed' ? first.message : `${path}: the chunk writer thread answered ${first.type} before ready`);
+    }
+    return new SqliteWriterThread(path, worker);
+  }
+
+  write(c: ChunkRowIn): Promise<boolean> {
+    if (this.broken) return Promise.reject(this.broken);
+    if (this.closing) return Promise.reject(new TalentmatchError('E_INTERNAL', `${this.path}: a chunk write after the chunk writer was closed`));
+    const id = this.next++;
+    const transfer = new Set<ArrayBuffer>();
+    for (const u of [c.rows, c.candidates]) {
+      const b = u instanceof Uint8Array ? movable(u) : undefined;
+      if (b) transfer.add(b);
+    }
+    return new Promise<boolean>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ type: 'write', id, chunk: c } satisfies WriterRequest, [...transfer]);
+    });
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      // the thread answers the writes posted before the close, then closes its connection and exits
+      if (!this.broken) this.worker.postMessage({ type: 'close' } satisfies WriterRequest);
+      else await this.worker.terminate();
+      await this.exited;
+    })();
+    return this.closing;
+  }
+
+  private fail(message: string): void {
+    this.broken ??= new TalentmatchError('E_STORE', message);
+    for (const p of this.pending.values()) p.reject(this.broken);
+    this.pending.clear();
+  }
+}
+
+/** The sink for a batch's store: a writer thread for a SQLite file, the store itself otherwise. */
+export async function chunkSink(store: SnapshotStore, db: string, sqlite: boolean): Promise<ChunkSink> {
+  return sqlite ? SqliteWriterThread.open(db) : storeSink(store);
+}

@@ -1,0 +1,134 @@
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { packRows, packedRowCount, unpackRows } from '../../src/engine/rows.js';
+import type { TalentRow } from '../../src/engine/rows.js';
+import { TalentmatchError } from '../../src/errors.js';
+import { Store } from '../../src/store/store.js';
+import type { ChunkRowIn } from '../../src/store/types.js';
+import { SqliteWriterThread } from '../../src/store/writer.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'tm-writer-'));
+
+const row = (id: string, prefs: number[] = [1, 2, 3]): TalentRow => ({ talentId: id, hash: `h-${id}`, line: JSON.stringify({ side: 'talent', id, items: [] }), prefs: Buffer.from(prefs), meta: `{"seats":${id.length}}` });
+
+function chunk(runId: number, chunkId: number, rows: TalentRow[]): ChunkRowIn {
+  return { runId, chunkId, key: `k${chunkId}`, startLine: 1 + chunkId * 10, endLine: 10 + chunkId * 10, talents: rows.length, pairs: 3 * rows.length, reused: false, candidates: Buffer.from([chunkId, 7]), rows: packRows(rows) };
+}
+
+function newRun(db: string): number {
+  const s = new Store(db);
+  const id = s.createRun({ startedAt: 't', fingerprint: 'f', platformFingerprint: 'p', options: '{}', weights: '{}' });
+  s.close();
+  return id;
+}
+
+describe('packed talent rows', () => {
+  it('round-trip every field byte for byte (non-ASCII text, empty preference lists, no rows)', () => {
+    const rows = [row('t-1'), { ...row('人才-二'), line: '{"id":"人才-二","why":"é\\u2028"}' }, row('t-3', [])];
+    const packed = packRows(rows);
+    expect(packedRowCount(packed)).toBe(3);
+    const back = [...unpackRows(packed)];
+    expect(back.map((r) => ({ ...r, prefs: [...r.prefs] }))).toEqual(rows.map((r) => ({ ...r, prefs: [...r.prefs] })));
+    expect([...unpackRows(packRows([]))]).toEqual([]);
+    // the buffer owns its memory (it can be moved to another thread)
+    expect(packed.byteOffset).toBe(0);
+    expect(packed.byteLength).toBe(packed.buffer.byteLength);
+  });
+
+  it('refuse a buffer that is not packed rows, or is cut short, with E_INTERNAL', () => {
+    expect(() => packedRowCount(Buffer.from([1, 2, 3, 4, 5, 6, 7, 8]))).toThrow(TalentmatchError);
+    const packed = packRows([row('t-1'), row('t-2')]);
+    expect(() => [...unpackRows(packed.subarray(0, packed.length - 1))]).toThrow(/runs past the end/);
+    const longer = Buffer.concat([packed, Buffer.from([0])]);
+    expect(() => [...unpackRows(longer)]).toThrow(/1 bytes left after 2 rows/);
+  });
+});
+
+describe('the SQLite chunk writer thread', () => {
+  it('writes what Store.writeChunk writes, idempotently, and moves the packed rows instead of copying them', async () => {
+    const d = tmp();
+    const [viaThread, direct] = [join(d, 'thread.db'), join(d, 'direct.db')];
+    const runA = newRun(viaThread);
+    const runB = newRun(direct);
+    const w = await SqliteWriterThread.open(viaThread);
+    try {
+      const c0 = chunk(runA, 0, [row('t-2'), row('t-1')]);
+      const packed = c0.rows as Uint8Array;
+      expect(await w.write(c0)).toBe(true);
+      expect(packed.byteLength).toBe(0); // moved to the writer thread
+      expect(await w.write(chunk(runA, 1, [row('t-3')]))).toBe(true);
+      expect(await w.write(chunk(runA, 1, [row('t-3')]))).toBe(false); // a duplicate delivery
+    } finally {
+      await w.close();
+    }
+    await w.close(); // idempotent
+    const s = new Store(direct);
+    s.writeChunk(chunk(runB, 0, [row('t-2'), row('t-1')]));
+    s.writeChunk(chunk(runB, 1, [row('t-3')]));
+    s.close();
+    const dump = (db: string, run: number) => {
+      const x = new Database(db, { readonly: true });
+      const out = {
+        rows: x.prepare('SELECT talent_id, chunk_id, hash, prefs, meta, line FROM talent_view WHERE run_id = ? ORDER BY talent_id').all(run),
+        chunks: x.prepare('SELECT chunk_id, chunk_key, start_line, end_line, talents, pairs, reused, candidates FROM chunks WHERE run_id = ? ORDER BY chunk_id').all(run),
+      };
+      x.close();
+      return out;
+    };
+    const got = dump(viaThread, runA);
+    expect(got.rows).toHaveLength(3);
+    expect(got.chunks).toHaveLength(2);
+    expect(got).toEqual(dump(direct, runB));
+  });
+
+  it('rejects a write the database refuses with E_STORE naming the file, chunk, run and reason; the chunk leaves nothing and the writer goes on', async () => {
+    const db = join(tmp(), 'refusing.db');
+    const run = newRun(db);
+    const raw = new Database(db);
+    raw.exec("CREATE TRIGGER refuse BEFORE INSERT ON talent_lines WHEN NEW.line LIKE '%t-bad%' BEGIN SELECT RAISE(ABORT, 'disk says no'); END");
+    raw.close();
+    const w = await SqliteWriterThread.open(db);
+    try {
+      const err = await w.write(chunk(run, 4, [row('t-ok'), row('t-bad')])).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TalentmatchError);
+      expect((err as TalentmatchError).code).toBe('E_STORE');
+      expect((err as Error).message).toBe(`${db}: cannot write chunk 4 of run ${run} (disk says no)`);
+      expect(await w.write(chunk(run, 5, [row('t-fine')]))).toBe(true);
+    } finally {
+      await w.close();
+    }
+    const s = new Store(db);
+    expect([...s.doneChunks(run)]).toEqual([5]);
+    expect([...s.talentHashes(run, ['t-ok', 't-bad', 't-fine']).keys()]).toEqual(['t-fine']);
+    s.close();
+  });
+
+  it('fails to open with a coded error, and rejects writes after close instead of hanging', async () => {
+    const dir = join(tmp(), 'a-directory.db');
+    mkdirSync(dir);
+    const err = await SqliteWriterThread.open(dir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TalentmatchError);
+    expect((err as TalentmatchError).code).toBe('E_IO');
+    expect((err as Error).message).toContain(dir);
+    const db = join(tmp(), 'ok.db');
+    const run = newRun(db);
+    const w = await SqliteWriterThread.open(db);
+    await w.close();
+    await expect(w.write(chunk(run, 0, [row('t-1')]))).rejects.toMatchObject({ code: 'E_INTERNAL' });
+  });
+
+  it('a writer thread that dies rejects every later write with E_STORE (never a hang)', async () => {
+    const db = join(tmp(), 'dies.db');
+    const run = newRun(db);
+    const w = await SqliteWriterThread.open(db);
+    // the thread stops without being asked (as a crash would)
+    await (w as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    const err = await w.write(chunk(run, 0, [row('t-1')])).catch((e: unknown) => e);
+    expect((err as TalentmatchError).code).toBe('E_STORE');
+    expect((err as Error).message).toMatch(/dies\.db: the chunk writer thread stopped \(exit code 1\)/);
+    await w.close();
+  });
+});
