@@ -1,17 +1,23 @@
 /**
  * Scenario: the HTTP API under load (autocannon, 10 connections, 8 s each) against a server
- * in its own process on 127.0.0.1: cached snapshot reads (GET a talent's recommendations)
- * and live scoring of a new inline profile against 1k platforms (POST
- * /v1/talents/recommendations), each without and with API keys (auth + quotas on), so the
- * cost of access control is read in the same run. Reports requests/s, p50 / p99 latency,
- * the CPU time of the server and of the load generator (its share of the CPU used), the
- * server's CPU per request, and the load average. Each case is warmed up for 2 s first (the
- * JIT, the LRU) and measured for 8 s.
+ * in its own process on 127.0.0.1: cached snapshot reads (GET a talent's recommendations),
+ * live scoring of an inline profile against 1k platforms (POST /v1/talents/recommendations)
+ * — the same profile on every request (its vectors come from the live LRU) and a new profile
+ * on every request (2,000 distinct profiles in turn, more than the LRU holds: each one is
+ * validated, tokenized and vectorized) — each without and with API keys (auth + quotas on),
+ * so the cost of access control is read in the same run. First the floor: a bare Fastify
+ * route answering 2 KB of stored bytes (api-floor-server.ts), measured the same way.
+ * Reports requests/s, p50 / p99 latency, the CPU time of the server and of the load
+ * generator (its share of the CPU used, and its CPU per request: one core running autocannon
+ * cannot send more than 1 / that per second), the server's CPU per request, and the load
+ * average. Each case is warmed up for 2 s first (the JIT, the LRU) and measured for 8 s.
  * Data: 2k talents x 1k platforms, seeded. Targets (issue 21, with auth): cached reads
  * >= 8k req/s with p99 <= 2 ms; live p99 <= 10 ms; with a key within 10% of without.
  *
  * TM_BENCH_PIN=1 (Linux, taskset): the server on CPU 0, this process (autocannon) on CPU 1,
  * so the load generator does not take the server's core.
+ * TM_BENCH_AUDIT_SYNC=1: the server writes each log line as its request completes (serve
+ * --audit-sync) instead of in batches.
  * TM_BENCH_API_PROF=DIR: the server runs under `node --cpu-prof` and writes its profile to DIR
  * when it stops (one file per server: without, then with keys); read it with
  * `node bench/cpuprof-top.mjs DIR/<file>.cpuprofile`.
@@ -34,10 +40,11 @@ interface Server {
   cpu(): Promise<number>;
 }
 
-async function startServer(dir: string, db: string, auth: boolean, keysJson: string): Promise<Server> {
+async function startServer(dir: string, db: string, auth: boolean | 'floor', keysJson: string): Promise<Server> {
   // stdout (the log, as `serve` writes it) to a file
-  const log = openSync(join(dir, `server-${auth ? 'auth' : 'open'}.log`), 'w');
-  const child = fork(new URL('./api-server.ts', import.meta.url).pathname, [dir, db, auth ? '1' : '0', keysJson], { execArgv: ['--import', 'tsx', ...(process.env.TM_BENCH_API_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.TM_BENCH_API_PROF}`] : [])], stdio: ['ignore', log, 'inherit', 'ipc'] });
+  const log = openSync(join(dir, `server-${auth === 'floor' ? 'floor' : auth ? 'auth' : 'open'}.log`), 'w');
+  const script = auth === 'floor' ? './api-floor-server.ts' : './api-server.ts';
+  const child = fork(new URL(script, import.meta.url).pathname, [dir, db, auth ? '1' : '0', keysJson], { execArgv: ['--import', 'tsx', ...(process.env.TM_BENCH_API_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.TM_BENCH_API_PROF}`] : [])], stdio: ['ignore', log, 'inherit', 'ipc'] });
   closeSync(log);
   const base = await new Promise<string>((resolve, reject) => {
     child.once('message', (m) => resolve((m as { base: string }).base));
@@ -62,22 +69,28 @@ export async function run(calibMs: number): Promise<CaseResult[]> {
   const keysJson = JSON.stringify({ version: 1, keys: [record] });
   const ids = dataset.talents.slice(0, 100).map((t) => t.id);
   const profile = { ...dataset.talents[0], id: 'inline-1' };
+  // 2,000 distinct profiles, more than the live LRU keeps (src/config/caches.ts liveProfiles): every request is a new profile
+  const fresh = dataset.talents.map((t, j) => JSON.stringify({ talent: { ...t, id: `inline-${j}` }, k: 10 }));
   const out: CaseResult[] = [];
   if (process.env.TM_BENCH_PIN === '1') execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
-  for (const auth of [false, true]) {
+  for (const auth of ['floor', false, true] as const) {
     const server = await startServer(dir, db, auth, keysJson);
-    const headers: Record<string, string> = auth ? { authorization: `Bearer ${key}` } : {};
+    const headers: Record<string, string> = auth === true ? { authorization: `Bearer ${key}` } : {};
     let i = 0;
-    const cases: { name: string; opts: autocannon.Options }[] = [
-      {
-        name: 'GET talent recommendations (snapshot, cached)',
-        opts: { url: server.base, connections: 10, duration: 8, requests: [{ method: 'GET', headers, setupRequest: (r) => ({ ...r, path: `/v1/talents/${ids[i++ % ids.length]}/recommendations?k=10` }) }] },
-      },
-      {
-        name: 'POST inline profile recommendations (live, 1k platforms)',
-        opts: { url: server.base, connections: 10, duration: 8, requests: [{ method: 'POST', path: '/v1/talents/recommendations', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ talent: profile, k: 10 }) }] },
-      },
-    ];
+    let j = 0;
+    const get = (name: string): { name: string; opts: autocannon.Options } => ({
+      name,
+      opts: { url: server.base, connections: 10, duration: 8, requests: [{ method: 'GET', headers, setupRequest: (r) => ({ ...r, path: `/v1/talents/${ids[i++ % ids.length]}/recommendations?k=10` }) }] },
+    });
+    const post = { method: 'POST' as const, path: '/v1/talents/recommendations', headers: { ...headers, 'content-type': 'application/json' } };
+    const cases: { name: string; opts: autocannon.Options }[] =
+      auth === 'floor'
+        ? [get('floor: bare Fastify, one GET route, 2 KB stored bytes')]
+        : [
+            get('GET talent recommendations (snapshot, cached)'),
+            { name: 'POST inline profile recommendations (live, 1k platforms)', opts: { url: server.base, connections: 10, duration: 8, requests: [{ ...post, body: JSON.stringify({ talent: profile, k: 10 }) }] } },
+            { name: 'POST a new profile each request (live, 1k platforms)', opts: { url: server.base, connections: 10, duration: 8, requests: [{ ...post, setupRequest: (r) => ({ ...r, body: fresh[j++ % fresh.length] }) }] } },
+          ];
     try {
       for (const c of cases) {
         await autocannon({ ...c.opts, duration: 2 }); // warm-up, not counted
@@ -89,7 +102,7 @@ export async function run(calibMs: number): Promise<CaseResult[]> {
         const serverCpu = (s1 - s0) / 1e6;
         const genCpu = (g1.user + g1.system) / 1e6;
         out.push({
-          scenario: `API${auth ? ' (auth + quotas)' : ''}: ${c.name}`,
+          scenario: `API${auth === true ? ' (auth + quotas)' : ''}: ${c.name}`,
           size: '2k x 1k, 10 conns',
           medianMs: r.latency.p50,
           minMs: r.latency.min,
@@ -103,6 +116,7 @@ export async function run(calibMs: number): Promise<CaseResult[]> {
             serverCpuSec: Math.round(serverCpu * 100) / 100,
             loadGenCpuSec: Math.round(genCpu * 100) / 100,
             loadGenCpuShare: Math.round((genCpu / (genCpu + serverCpu)) * 100) / 100,
+            loadGenCpuMsPerReq: Math.round((genCpu / r.requests.total) * 1e7) / 1e4,
             serverCpuMsPerReq: Math.round((serverCpu / r.requests.total) * 1e7) / 1e4,
             load1: `${load0.toFixed(2)} -> ${loadavg()[0]!.toFixed(2)}`,
             pinned: process.env.TM_BENCH_PIN === '1' ? 'server cpu0, autocannon cpu1' : 'no',
@@ -117,7 +131,11 @@ export async function run(calibMs: number): Promise<CaseResult[]> {
   // the cost of access control: each case's req/s with a key over the same case's without one
   for (const r of out) {
     const plain = out.find((x) => x.scenario === r.scenario.replace('API (auth + quotas): ', 'API: '));
-    if (r.scenario.startsWith('API (auth') && plain) r.extra!.vsNoKey = Math.round((Number(r.extra!.reqPerSec) / Number(plain.extra!.reqPerSec)) * 100) / 100;
+    if (r.scenario.startsWith('API (auth') && plain) {
+      r.extra!.vsNoKey = Math.round((Number(r.extra!.reqPerSec) / Number(plain.extra!.reqPerSec)) * 100) / 100;
+      // the same by the server's CPU per request (steadier than req/s on a shared machine)
+      r.extra!.cpuVsNoKey = Math.round((Number(plain.extra!.serverCpuMsPerReq) / Number(r.extra!.serverCpuMsPerReq)) * 100) / 100;
+    }
   }
   return out;
 }

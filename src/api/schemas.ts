@@ -54,6 +54,30 @@ export const KQuery = z.object({
     .pipe(z.number().int().min(1, { error: kText }).max(LIMITS.maxK, { error: kText })),
 });
 export const IdParams = z.object({ id });
+
+const K_DIGITS = /^[0-9]{1,4}$/;
+const isRecord = (d: unknown): d is Record<string, unknown> => typeof d === 'object' && d !== null && !Array.isArray(d);
+/**
+ * Quick checks for the two schemas every cached read validates (IdParams, KQuery): each
+ * returns what the schema's parse returns when the input is plainly valid, and undefined
+ * otherwise — then the schema itself runs and reports the issues. The server's validator
+ * tries them first; test/adapters/http/validation.test.ts checks they agree with the
+ * schemas on every boundary.
+ */
+export const QUICK_CHECKS: ReadonlyMap<z.ZodType, (data: unknown) => unknown> = new Map<z.ZodType, (data: unknown) => unknown>([
+  [IdParams, (d) => (isRecord(d) && typeof d.id === 'string' && d.id.length >= 1 ? { id: d.id } : undefined)],
+  [
+    KQuery,
+    (d) => {
+      if (!isRecord(d)) return undefined;
+      const k = d.k;
+      if (k === undefined) return { k: 10 };
+      if (typeof k !== 'string' || !K_DIGITS.test(k)) return undefined;
+      const n = Number(k);
+      return n >= 1 && n <= LIMITS.maxK ? { k: n } : undefined;
+    },
+  ],
+]);
 export const DirectionQuery = z.object({ direction: z.enum(['platform-to-government', 'government-to-platform', 'support-budget']).optional() });
 
 export const MatchRequest = z.object({

@@ -40,6 +40,15 @@ export const SERVE_LISTEN = { port: 8080, host: '127.0.0.1' } as const;
 /** How often `serve` checks its keys file for changes (ms); SIGHUP reloads at once. */
 export const KEYS_RELOAD_MS = 1000;
 
+/**
+ * How `serve` writes its log and audit lines (adapters/http/lineSink.ts) unless started with
+ * --audit-sync: in batches, once this many characters have gathered or this many ms after the
+ * first unwritten line, whichever comes first, and at shutdown. The bound on what a killed
+ * process (SIGKILL, out of memory, power loss) can lose: the last flushMs of lines, fewer than
+ * `chars` characters (about 30 audit lines).
+ */
+export const AUDIT_BUFFER = { chars: 8192, flushMs: 100 } as const;
+
 /** The typed client's per-request timeout unless `timeoutMs` says otherwise (ms). */
 export const CLIENT_TIMEOUT_MS = 15_000;
 

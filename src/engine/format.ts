@@ -87,6 +87,14 @@ function talentLine(m: ScoringModel, ti: number, id: string, platformIds: readon
   return s + ']}';
 }
 
+/**
+ * talentRecord as JSON: the bytes of JSON.stringify(talentRecord(m, ti, platforms, count)),
+ * written without the objects (one explain buffer, reused across items).
+ */
+export function talentRecordJson(m: ScoringModel, ti: number, platforms: ArrayLike<number>, count: number, buf: ExplainBuffer = createExplainBuffer()): string {
+  return talentLine(m, ti, m.talents.ids[ti], m.platforms.ids, platforms, 0, count, buf);
+}
+
 /** One platform's line from the two-way result (talent indices, best first). */
 export function platformLine(m: ScoringModel, pi: number, rec: Recommendations, buf: ExplainBuffer): string {
   const T = m.talents;

@@ -13,12 +13,13 @@ import { issuesFromZod } from '../domain/validate.js';
 import { inputError } from '../errors.js';
 import type { PlatformFeatures, TalentFeatures } from '../features/build.js';
 import { buildPlatformFeatures } from '../features/build.js';
-import type { ScoringModel } from '../scoring/kernel.js';
+import type { RowScratch, ScoringModel } from '../scoring/kernel.js';
+import { createRowScratch } from '../scoring/kernel.js';
 import type { PairExplanation } from '../scoring/explain.js';
-import { explainPair } from '../scoring/explain.js';
+import { createExplainBuffer, explainPair } from '../scoring/explain.js';
 import { RowRanker } from '../ranking/rows.js';
 import type { RecommendationRecord } from './format.js';
-import { talentRecord } from './format.js';
+import { talentRecord, talentRecordJson } from './format.js';
 import { industryView, talentRowList } from './lists.js';
 import { talentFeatures } from './platformSide.js';
 import type { Engine } from './engine.js';
@@ -56,14 +57,22 @@ function oneTalent(T: TalentFeatures, ti: number): TalentFeatures {
   };
 }
 
-/** Validates an inline profile at the edge, then features by content hash (built once per distinct profile). */
-function inline<R, F extends object>(schema: z.ZodType<R>, cache: LRUCache<string, F>, profile: unknown, where: string, build: (r: R) => F): F {
-  const res = schema.safeParse(profile);
-  if (!res.success) throw inputError(issuesFromZod(res.error, profile, { file: where }));
-  const key = hash(res.data);
+/**
+ * Validates an inline profile at the edge (unless the caller's own schema, which contains this
+ * one, already did: `validated`), then features by content hash (built once per distinct profile).
+ */
+function inline<R, F extends object>(schema: z.ZodType<R>, cache: LRUCache<string, F>, profile: unknown, where: string, build: (r: R) => F, validated = false): F {
+  let data: R;
+  if (validated) data = profile as R;
+  else {
+    const res = schema.safeParse(profile);
+    if (!res.success) throw inputError(issuesFromZod(res.error, profile, { file: where }));
+    data = res.data;
+  }
+  const key = hash(data);
   let f = cache.get(key);
   if (!f) {
-    f = build(res.data);
+    f = build(data);
     cache.set(key, f);
   }
   return f;
@@ -72,6 +81,9 @@ function inline<R, F extends object>(schema: z.ZodType<R>, cache: LRUCache<strin
 export class LiveScorer {
   private readonly talents: LRUCache<string, TalentFeatures>;
   private readonly platforms: LRUCache<string, PlatformFeatures>;
+  /** one row's scores against every platform and one explanation, reused by every recommendJson call (each runs to its end synchronously) */
+  private scratch: RowScratch | undefined;
+  private readonly explain = createExplainBuffer();
 
   constructor(
     private readonly engine: Engine,
@@ -81,9 +93,9 @@ export class LiveScorer {
     this.platforms = new LRUCache({ max: Math.max(16, cacheSize >> 2) });
   }
 
-  /** Validated inline talent -> features (cached by content hash). Throws E_INPUT naming `where`. */
-  inlineTalent(profile: unknown, where: string): TalentFeatures {
-    return inline(TalentSchema, this.talents, profile, where, (t) => talentFeatures(this.engine.side, [t], (x) => this.engine.tokens(x)));
+  /** Validated inline talent -> features (cached by content hash). Throws E_INPUT naming `where`; `validated`: the caller checked it against TalentSchema already. */
+  inlineTalent(profile: unknown, where: string, validated = false): TalentFeatures {
+    return inline(TalentSchema, this.talents, profile, where, (t) => talentFeatures(this.engine.side, [t], (x) => this.engine.tokens(x)), validated);
   }
 
   inlinePlatform(profile: unknown, where: string): PlatformFeatures {
@@ -112,16 +124,32 @@ export class LiveScorer {
 
   /** Top-k platforms for an inline talent profile, in the contract's talent-line format. */
   recommend(profile: unknown, k: number, where = 'request body'): RecommendationRecord {
-    const T = this.inlineTalent(profile, where);
+    const { m, list, count } = this.rankInline(profile, k, where, false, undefined);
+    return talentRecord(m, 0, list, count);
+  }
+
+  /**
+   * recommend() as its JSON text, byte for byte JSON.stringify(recommend(...)), built without
+   * the record's objects and with this scorer's reused scratch (the API's live route).
+   * `validated`: the profile already passed TalentSchema (the route's body schema contains it).
+   */
+  recommendJson(profile: unknown, k: number, where = 'request body', validated = false): string {
+    this.scratch ??= createRowScratch(this.engine.model.platforms.count);
+    const { m, list, count } = this.rankInline(profile, k, where, validated, this.scratch);
+    return talentRecordJson(m, 0, list, count, this.explain);
+  }
+
+  private rankInline(profile: unknown, k: number, where: string, validated: boolean, scratch: RowScratch | undefined): { m: ScoringModel; list: ArrayLike<number>; count: number } {
+    const T = this.inlineTalent(profile, where, validated);
     const m: ScoringModel = { ctx: this.engine.model.ctx, talents: T, platforms: this.engine.model.platforms };
-    const r = new RowRanker(m, { kTalent: k });
+    const r = new RowRanker(m, { kTalent: k, ...(scratch ? { scratch } : {}) });
     r.rank(0);
     // the policy's per-talent list controls, as recommend and the batch apply them (the exposure floor is global: not for one new profile)
     const lists = this.engine.data.policy.lists;
     if (lists && (lists.industryShare !== undefined || (lists.diversity ?? 0) > 0)) {
       const l = talentRowList(r.scratch.score, industryView(m.platforms, m.ctx.dims), lists, k);
-      return talentRecord(m, 0, l, l.length);
+      return { m, list: l, count: l.length };
     }
-    return talentRecord(m, 0, r.talentTop.ids, r.talentTop.sizes[0]);
+    return { m, list: r.talentTop.ids, count: r.talentTop.sizes[0] };
   }
 }

@@ -58,6 +58,13 @@ export interface RankerOptions {
    * this range's heap either: the merge stays exact.
    */
   platformFloor?: Float64Array;
+  /**
+   * the per-platform scratch to score into (createRowScratch of the platforms' count), for a
+   * caller that ranks one row at a time with fresh rankers and reuses it (the API's live
+   * route); default: a new one. Every field rank() reads is written first, so any earlier
+   * content is harmless.
+   */
+  scratch?: RowScratch;
 }
 
 export class RowRanker {
@@ -98,7 +105,8 @@ export class RowRanker {
     this.end = o.end ?? model.talents.count;
     this.keepRows = o.keepTalentRows ?? true;
     this.idBase = o.idBase ?? 0;
-    this.scratch = createRowScratch(M);
+    if (o.scratch !== undefined && o.scratch.score.length !== M) throw new RangeError(`RowRanker: scratch for ${o.scratch.score.length} platforms, the model has ${M}`);
+    this.scratch = o.scratch ?? createRowScratch(M);
     this.talentTop = createTopK(this.keepRows ? this.end - this.start : 1, Math.min(o.kTalent ?? 0, M));
     this.platformTop = createTopK(M, o.kPlatform ?? 0);
     this.prefTop = createTopK(1, o.prefs === undefined ? 0 : o.prefs > 0 ? Math.min(o.prefs, M) : M);

@@ -38,6 +38,8 @@ export interface RowScratch {
 }
 
 export function createRowScratch(platforms: number): RowScratch {
+  const all = new Int32Array(platforms);
+  for (let i = 0; i < platforms; i++) all[i] = i;
   return {
     cosDesc: new Float64Array(platforms),
     cosProfile: new Float64Array(platforms),
@@ -46,7 +48,7 @@ export function createRowScratch(platforms: number): RowScratch {
     forward: new Float64Array(platforms),
     backward: new Float64Array(platforms),
     score: new Float64Array(platforms),
-    all: Int32Array.from({ length: platforms }, (_, i) => i),
+    all,
     lower: new Float64Array(platforms),
     upper: new Float64Array(platforms),
   };

@@ -159,15 +159,23 @@ const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
 };
 
 /**
- * The onRequest hook: checks the key of every scoped route. With `keys` undefined (serve
- * --insecure-no-auth, or tests) every request passes as anonymous.
+ * The one onRequest hook every request passes (one hook, synchronous: no promise per
+ * request): the security headers first (so refusals carry them too), then the key check of
+ * every scoped route. With `keys` undefined (serve --insecure-no-auth, or tests) every
+ * request passes as anonymous. The quota (quotas.ts, a route-level hook) runs after it and
+ * counts per key.
  */
-export function addAuthHook(app: FastifyInstance, keys: KeyRing | undefined, now: () => number = Date.now): void {
+export function addRequestGate(app: FastifyInstance, o: { keys: KeyRing | undefined; now?: () => number; headers: readonly (readonly [string, string])[] }): void {
+  const { keys, headers } = o;
+  const now = o.now ?? Date.now;
   app.decorateRequest('principal', undefined);
-  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+  app.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+    // on the raw response, as helmet's middleware does: a route's own header (the /docs CSP) wins
+    const res = reply.raw;
+    for (let i = 0; i < headers.length; i++) res.setHeader(headers[i]![0], headers[i]![1]);
     const cfg = req.routeOptions.config;
     const scope = cfg.scope;
-    if (scope === undefined || keys === undefined) return;
+    if (scope === undefined || keys === undefined) return done();
     const h = req.headers.authorization;
     if (h === undefined || !h.startsWith('Bearer ')) return deny(reply, 401, 'unauthorized', REASONS.missing);
     const v = keys.verify(h.slice(7).trim(), now());
@@ -176,12 +184,14 @@ export function addAuthHook(app: FastifyInstance, keys: KeyRing | undefined, now
     if (!p.scopes.has(scope)) return deny(reply, 403, 'forbidden', `key ${p.keyId} lacks the scope "${scope}"`);
     if (p.platform !== undefined && cfg.platformBound !== 'filter') return deny(reply, 403, 'forbidden', `key ${p.keyId} is bound to platform ${JSON.stringify(p.platform)}; this route is not open to platform-bound keys`);
     req.principal = p;
+    done();
   });
 }
 
-function deny(reply: FastifyReply, status: 401 | 403, error: string, message: string) {
+/** A refusal sent from the hook (the chain stops: no later hook, no handler). */
+function deny(reply: FastifyReply, status: 401 | 403, error: string, message: string): void {
   if (status === 401) reply.header('www-authenticate', 'Bearer realm="talentmatch"');
-  return reply.code(status).send({ error, message, requestId: String(reply.request.id) });
+  void reply.code(status).send({ error, message, requestId: String(reply.request.id) });
 }
 
 /** The platform a request's key is bound to, if any. */

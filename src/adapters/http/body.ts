@@ -41,25 +41,43 @@ function pathString(path: readonly (string | number)[]): string {
   return out;
 }
 
-/** The path of the first key that would reach a prototype, or undefined. Depth is already bounded. */
-function forbiddenKeyPath(v: unknown, path: (string | number)[] = []): string | undefined {
+/**
+ * The path of the first key that would reach a prototype, or undefined. Depth is already
+ * bounded. `path` is the way down to `v` (pushed and popped: no array per node).
+ */
+function forbiddenKeyPath(v: unknown, path: (string | number)[]): string | undefined {
   if (v === null || typeof v !== 'object') return undefined;
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) {
-      const p = forbiddenKeyPath(v[i], [...path, i]);
+      const x: unknown = v[i];
+      if (x === null || typeof x !== 'object') continue;
+      path.push(i);
+      const p = forbiddenKeyPath(x, path);
+      path.pop();
       if (p !== undefined) return p;
     }
     return undefined;
   }
-  for (const key of Object.keys(v)) {
+  for (const key in v) {
+    if (!Object.prototype.hasOwnProperty.call(v, key)) continue;
     const x = (v as Record<string, unknown>)[key];
     if (key === '__proto__') return pathString([...path, key]);
     if (key === 'constructor' && x !== null && typeof x === 'object' && Object.prototype.hasOwnProperty.call(x, 'prototype')) return pathString([...path, key, 'prototype']);
-    const p = forbiddenKeyPath(x, [...path, key]);
+    if (x === null || typeof x !== 'object') continue;
+    path.push(key);
+    const p = forbiddenKeyPath(x, path);
+    path.pop();
     if (p !== undefined) return p;
   }
   return undefined;
 }
+
+/**
+ * Whether the text can hold a key that reaches a prototype: it names `__proto__` or
+ * `constructor`, or has a \u escape (which could spell either). Without any of them the
+ * parsed value has no such key, and the walk is skipped.
+ */
+const mayHoldForbiddenKey = (text: string): boolean => text.includes('__proto__') || text.includes('constructor') || text.includes('\\u');
 
 /** Parses a request body or throws a BodyError saying what is wrong and where. */
 export function parseBody(text: string, maxDepth: number): unknown {
@@ -72,7 +90,7 @@ export function parseBody(text: string, maxDepth: number): unknown {
   } catch (e) {
     throw new BodyError('bad_json', `malformed JSON body: ${(e as Error).message.slice(0, 200)}`);
   }
-  const bad = forbiddenKeyPath(v);
+  const bad = mayHoldForbiddenKey(text) ? forbiddenKeyPath(v, []) : undefined;
   if (bad !== undefined) {
     throw new BodyError('forbidden_key', `invalid body: ${bad} is not allowed`, { file: 'request body', path: bad, expected: 'a field name other than __proto__ or constructor.prototype', got: JSON.stringify(bad.split('.').pop()) });
   }

@@ -27,14 +27,16 @@ import { issuesFromZod } from '../../domain/validate.js';
 import { BodyError, parseBody } from './body.js';
 import type { Engine } from '../../engine/engine.js';
 import { LiveScorer } from '../../engine/live.js';
-import { AdminStatus, Health, Readiness, LIMITS } from '../../api/schemas.js';
+import { AdminStatus, Health, Readiness, LIMITS, QUICK_CHECKS } from '../../api/schemas.js';
 import { defaultQuotas } from '../../config/api.js';
 import type { QuotaOptions } from '../../config/api.js';
 import type { KeyRing } from './keys.js';
-import { ApiError, addAuthHook, applyRoutePolicies } from './access.js';
+import { ApiError, addRequestGate, applyRoutePolicies } from './access.js';
 import { registerQuotas } from './quotas.js';
-import { addAudit } from './audit.js';
-import { registerTransport } from './transport.js';
+import { addAudit, openAuditFile } from './audit.js';
+import { LineSink } from './lineSink.js';
+import type { SinkMode } from './lineSink.js';
+import { registerCors, transportHeaders } from './transport.js';
 import type { TransportOptions } from './transport.js';
 import { swaggerOptions, swaggerUiOptions } from './openapi.js';
 import { registerStudio } from './studio.js';
@@ -57,6 +59,11 @@ export interface ServerOptions {
   quotas?: Partial<QuotaOptions>;
   /** append the audit trail to this file as JSON Lines */
   audit?: string;
+  /**
+   * write each request's log and audit line as the request completes (serve --audit-sync);
+   * default: in batches (adapters/http/lineSink.ts: by size, every AUDIT_BUFFER.flushMs, at close and exit)
+   */
+  auditSync?: boolean;
   /** TLS, CORS, security headers, proxy trust */
   transport?: TransportOptions;
   /** the clock of key expiry (tests) */
@@ -67,8 +74,16 @@ export interface ServerOptions {
 
 export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   const quotas = { ...defaultQuotas, ...o.quotas };
+  const sinkMode: SinkMode = o.auditSync ? 'sync' : 'buffered';
+  // the log to stdout through a LineSink (batched unless auditSync); a logger given its own stream or file keeps it
+  let logSink: LineSink | undefined;
+  let logger = o.logger ?? false;
+  if (logger !== false && (logger === true || (logger.stream === undefined && logger.file === undefined))) {
+    logSink = new LineSink(1, sinkMode, { onError: (reason, lost) => void process.stderr.write(`talentmatch: the log could not be written (${reason}); ${lost} lines lost\n`) });
+    logger = { ...(logger === true ? {} : logger), stream: logSink };
+  }
   const app = Fastify({
-    logger: o.logger ?? false,
+    logger,
     logController: new LogController({ disableRequestLogging: true }), // audit.ts logs one line per request
     ...((o.transport?.tls ? { https: o.transport.tls } : {}) as object), // the instance stays typed as HTTP/1 (same API)
     ...(o.transport?.trustProxy !== undefined ? { trustProxy: o.transport.trustProxy } : {}),
@@ -101,12 +116,18 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   });
 
   // validation: zod, reported in the contract's style (path, expectation, value found)
-  app.setValidatorCompiler(({ schema, httpPart }) => (data: unknown) => {
-    const r = (schema as z.ZodType).safeParse(data);
-    if (r.success) return { value: r.data };
-    const err = Object.assign(new Error('invalid request'), { statusCode: 400, requestIssues: issuesFromZod(r.error, data, { file: `request ${httpPart ?? 'body'}` }) });
-    // issueBody lists at most LIMITS.issues of them and counts the rest
-    return { error: err };
+  app.setValidatorCompiler(({ schema, httpPart }) => {
+    // the cached read's id and k: a quick check first (QUICK_CHECKS), the schema when it says no
+    const quick = QUICK_CHECKS.get(schema as z.ZodType);
+    return (data: unknown) => {
+      const v = quick?.(data);
+      if (v !== undefined) return { value: v };
+      const r = (schema as z.ZodType).safeParse(data);
+      if (r.success) return { value: r.data };
+      const err = Object.assign(new Error('invalid request'), { statusCode: 400, requestIssues: issuesFromZod(r.error, data, { file: `request ${httpPart ?? 'body'}` }) });
+      // issueBody lists at most LIMITS.issues of them and counts the rest
+      return { error: err };
+    };
   });
   app.setSerializerCompiler(serializerCompiler);
 
@@ -137,16 +158,24 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   // access control, quotas, audit, headers (each in its module; the order of the hooks matters:
   // route policies before any route, the key check before the quota that counts per key)
   applyRoutePolicies(app, quotas);
-  addAuthHook(app, o.keys, o.now);
+  addRequestGate(app, { keys: o.keys, ...(o.now ? { now: o.now } : {}), headers: transportHeaders(o.transport ?? {}) });
   await registerQuotas(app, quotas);
-  addAudit(app, o.audit !== undefined ? { file: o.audit } : {});
-  await registerTransport(app, o.transport ?? {});
+  const auditSink = o.audit !== undefined ? openAuditFile(o.audit, sinkMode, app.log) : undefined;
+  addAudit(app, auditSink);
+  await registerCors(app, o.transport ?? {});
 
   await app.register(swagger, swaggerOptions(jsonSchemaTransform));
   await app.register(swaggerUi, swaggerUiOptions);
 
   // opened at start: a missing, corrupt or foreign file fails `serve` at once (E_IO naming it)
-  const snaps = await Snapshots.open(o.db, o.snapshotPollMs, app.log);
+  let snaps: Snapshots;
+  try {
+    snaps = await Snapshots.open(o.db, o.snapshotPollMs, app.log);
+  } catch (e) {
+    auditSink?.close();
+    logSink?.close();
+    throw e;
+  }
   const live = o.engine ? new LiveScorer(o.engine) : undefined;
 
   app.get('/healthz', { schema: { response: { 200: Health } } }, async () => ({ status: 'ok' as const }));
@@ -187,6 +216,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
 
   app.addHook('onClose', async () => {
     await snaps.close();
+    logSink?.close(); // what the log holds is written; later lines go one at a time
   });
   return app;
 }

@@ -6,14 +6,15 @@
  * id is looked up at most every `pollMs` (1 s by default, so replicas on several hosts switch
  * within a second of each other). SQLite: on every request, but a request first asks the
  * connection whether anyone committed since the last lookup (PRAGMA data_version, a counter
- * read without touching a table); only then is the latest run queried again. Cached reads
+ * read without touching a table; read once per turn of the event loop and shared by the
+ * requests of that turn); only then is the latest run queried again. Cached reads
  * are keyed by run id, so a new run never serves stale entries, and a run is only ever read
  * once it is complete.
  *
  * The serving path of a cached read is synchronous: with the SQLite store's change counter
  * unchanged and the answer's bytes in the LRU (keyed by run, side, id, k and the key's
- * platform binding), a request costs a counter read and a Map lookup, no await, no parse and
- * no serializer (docs/PERFORMANCE.md, "API").
+ * platform binding), a request costs (a share of) a counter read and a Map lookup, no await,
+ * no parse and no serializer (docs/PERFORMANCE.md, "API").
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -39,6 +40,14 @@ export class Snapshots {
   private servedRun = -1;
   /** the store's change counter when servedRun was looked up (SQLite) */
   private servedToken: number | undefined;
+  /**
+   * the change counter as read in this turn of the event loop: read once per turn, not once per
+   * request (the requests of one turn arrived together; a commit during the turn is seen by the next)
+   */
+  private turnToken: number | undefined;
+  private readonly endTurn = () => {
+    this.turnToken = undefined;
+  };
   /** the latest complete run as last looked up, and when (shared by concurrent requests) */
   private polled: { at: number; run: Promise<{ id: number | undefined; token: number | undefined }> } | undefined;
   private readonly pollMs: number;
@@ -133,10 +142,19 @@ export class Snapshots {
   private currentRun(): number | undefined {
     if (this.pollMs !== 0 || this.servedToken === undefined || !this.store?.changeToken) return undefined;
     try {
-      return this.store.changeToken() === this.servedToken ? this.servedRun : undefined;
+      return (this.turnToken ?? this.readToken(this.store)) === this.servedToken ? this.servedRun : undefined;
     } catch {
       return undefined;
     }
+  }
+
+  /** Reads the store's change counter now, and keeps it for the rest of this turn of the event loop. */
+  private readToken(s: SnapshotStore): number | undefined {
+    const token = s.changeToken?.();
+    if (token === undefined) return undefined;
+    if (this.turnToken === undefined) setImmediate(this.endTurn);
+    this.turnToken = token;
+    return token;
   }
 
   private async latestRun(): Promise<number> {
@@ -149,7 +167,7 @@ export class Snapshots {
         const s = await this.openOnce();
         if (!s) throw storeUnavailable(); // it could be opened at start: it went bad since
         // the counter before the query: a commit between the two moves it, and the next request looks again
-        const token = s.changeToken?.();
+        const token = this.readToken(s);
         return { id: (await this.guarded(() => s.latestComplete()))?.id, token };
       })();
       this.polled = { at: now, run: lookup };

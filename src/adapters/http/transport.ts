@@ -5,8 +5,8 @@
  * trust (client address and scheme from X-Forwarded-* only from trusted hops).
  *
  * The security headers are helmet's (the maintained library @fastify/helmet wraps), computed
- * once at start: the policy is static, so every answer gets the same name/value pairs.
- * @fastify/helmet rebuilt the helmet middleware (and re-parsed the CSP directives) on every
+ * once at start: the policy is static, so every answer gets the same name/value pairs (set by
+ * the request gate in access.ts, the one onRequest hook, refusals included). @fastify/helmet rebuilt the helmet middleware (and re-parsed the CSP directives) on every
  * request: 6% of the server's CPU on a cached read (docs/PERFORMANCE.md, "API").
  */
 import helmet from 'helmet';
@@ -24,18 +24,17 @@ export interface TransportOptions {
   trustProxy?: boolean | string | string[];
 }
 
-export async function registerTransport(app: FastifyInstance, o: TransportOptions): Promise<void> {
-  const headers = securityHeaders({
+/** The security headers of every answer for these options (helmet's, computed once; access.ts sets them in the request gate). */
+export function transportHeaders(o: TransportOptions): [string, string][] {
+  return securityHeaders({
     // HSTS only means something over TLS; sent then for a year
     hsts: o.tls ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     crossOriginResourcePolicy: { policy: o.corsOrigins?.length ? 'cross-origin' : 'same-origin' },
   });
-  // on the raw response, as helmet's middleware does: a route's own header (the /docs CSP) wins
-  app.addHook('onRequest', (_req, reply, done) => {
-    const res = reply.raw;
-    for (let i = 0; i < headers.length; i++) res.setHeader(headers[i]![0], headers[i]![1]);
-    done();
-  });
+}
+
+/** CORS, when origins are named (off otherwise). */
+export async function registerCors(app: FastifyInstance, o: TransportOptions): Promise<void> {
   if (o.corsOrigins && o.corsOrigins.length > 0) {
     const any = o.corsOrigins.includes('*');
     await app.register(cors, {

@@ -223,6 +223,11 @@ describe('headers and transport', () => {
     expect(r.headers.get('x-frame-options')).toBe('SAMEORIGIN');
     expect(r.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(r.headers.get('access-control-allow-origin')).toBeNull();
+    // refusals too: the headers are set before the key is checked
+    const refusedAnswer = await get(`/v1/platforms/${PLATFORM}/recommendations`);
+    expect(refusedAnswer.status).toBe(401);
+    expect(refusedAnswer.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(refusedAnswer.headers.get('content-security-policy')).toContain("default-src 'self'");
     const s = await start({ transport: { corsOrigins: ['https://studio.example'] } });
     try {
       const ok = await fetch(`${s.base}/healthz`, { headers: { origin: 'https://studio.example' } });

@@ -75,6 +75,12 @@ describe('hostile bodies', () => {
     const c = await post('/v1/score', '{"pairs":[{"talent":{"profile":{"constructor":{"prototype":{"x":1}}}},"platform":{"id":"p"}}]}');
     expect(c.status).toBe(400);
     expect(((await c.json()) as { issues: { path: string }[] }).issues[0].path).toBe('pairs[0].talent.profile.constructor.prototype');
+    // spelled with \u escapes (the parser's fast path looks for the names in the text): still found, inside an array too
+    const escaped = await post('/v1/score', String.raw`{"pairs":[{"talent":{"profile":{"\u005f_proto__":{"polluted":1}}},"platform":{"id":"p"}}]}`);
+    expect(escaped.status).toBe(400);
+    expect(((await escaped.json()) as { issues: { path: string }[] }).issues[0].path).toBe('pairs[0].talent.profile.__proto__');
+    const ctor = await post('/v1/score', String.raw`{"pairs":[{"talent":{"profile":{"constructo\u0072":{"prototype":{}}}},"platform":{"id":"p"}}]}`);
+    expect(((await ctor.json()) as { issues: { path: string }[] }).issues[0].path).toBe('pairs[0].talent.profile.constructor.prototype');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 

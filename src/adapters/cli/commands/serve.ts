@@ -7,7 +7,7 @@ import type { Outcome } from '../../../domain/schemas.js';
 import { loadDataset } from '../../files/dataset.js';
 import { TalentmatchError, errorMessage, optionError } from '../../../errors.js';
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
-import { DEFAULT_PG_SNAPSHOT_POLL_MS, KEYS_ENV, KEYS_RELOAD_MS, SERVE_LISTEN, defaultQuotas } from '../../../config/api.js';
+import { AUDIT_BUFFER, DEFAULT_PG_SNAPSHOT_POLL_MS, KEYS_ENV, KEYS_RELOAD_MS, SERVE_LISTEN, defaultQuotas } from '../../../config/api.js';
 import { KeyRing, parseKeysFile, readKeysFile } from '../../http/keys.js';
 import { EXIT_OK } from '../common.js';
 import type { Cli } from '../common.js';
@@ -19,6 +19,7 @@ const schema = dataOptionsSchema.extend(listenSchema.shape).extend({
   keys: z.string().optional(),
   insecureNoAuth: z.boolean(),
   audit: z.string().optional(),
+  auditSync: z.boolean(),
   tlsCert: z.string().optional(),
   tlsKey: z.string().optional(),
   corsOrigin: z.array(z.string()).optional(),
@@ -59,6 +60,7 @@ export function serveCommand(program: Command, { io, done }: Cli): void {
       .option('--keys <file>', `API keys file (talentmatch keys create); default $${KEYS_ENV.file}, or the file's JSON in $${KEYS_ENV.inline}`)
       .option('--insecure-no-auth', 'serve beyond loopback without API keys (everyone who reaches the port gets everything)', false)
       .option('--audit <file>', 'append one JSON line per request (key id, route, ids, status, time; no profile text) to this file')
+      .option('--audit-sync', `write each request's log and audit line as the request completes (default: in batches, every ${AUDIT_BUFFER.flushMs} ms or ${AUDIT_BUFFER.chars} characters, and at shutdown)`, false)
       .option('--tls-cert <file>', 'PEM certificate (chain): serve HTTPS (with --tls-key)')
       .option('--tls-key <file>', 'PEM private key of --tls-cert')
       .option('--cors-origin <origins>', 'browser origins allowed to call the API, comma-separated, or * (default: CORS off)', list)
@@ -95,6 +97,7 @@ export function serveCommand(program: Command, { io, done }: Cli): void {
       ...(keys ? { keys: keys.ring } : {}),
       quotas,
       ...(o.audit !== undefined ? { audit: o.audit } : {}),
+      auditSync: o.auditSync,
       transport: {
         ...(tls ? { tls } : {}),
         ...(o.corsOrigin ? { corsOrigins: o.corsOrigin } : {}),
