@@ -19,6 +19,7 @@
  * stays monomorphic. Shaped so a block-of-talents kernel or exact pruning can replace the
  * body of `rank` (the heaps' current k-th best are the pruning thresholds).
  */
+import { TalentmatchError } from '../errors.js';
 import type { RowScratch, ScoringModel } from '../scoring/kernel.js';
 import { accumulate, beginRow, createRowScratch, endRow, scoreRow, scoreSpan } from '../scoring/kernel.js';
 import type { PlatformBlocks } from '../scoring/bounds.js';
@@ -105,7 +106,7 @@ export class RowRanker {
     this.end = o.end ?? model.talents.count;
     this.keepRows = o.keepTalentRows ?? true;
     this.idBase = o.idBase ?? 0;
-    if (o.scratch !== undefined && o.scratch.score.length !== M) throw new RangeError(`RowRanker: scratch for ${o.scratch.score.length} platforms, the model has ${M}`);
+    if (o.scratch !== undefined && o.scratch.score.length !== M) throw new TalentmatchError('E_INTERNAL', `RowRanker: scratch for ${o.scratch.score.length} platforms, the model has ${M}`);
     this.scratch = o.scratch ?? createRowScratch(M);
     this.talentTop = createTopK(this.keepRows ? this.end - this.start : 1, Math.min(o.kTalent ?? 0, M));
     this.platformTop = createTopK(M, o.kPlatform ?? 0);
