@@ -6,15 +6,9 @@
  * messages with its CPU time (microseconds), like api-server.ts.
  */
 import Fastify from 'fastify';
+import { serveBenchChild } from './serverChild.js';
 
 const bytes = Buffer.alloc(2048, 'x');
 const app = Fastify();
 app.get('/v1/talents/:id/recommendations', (_req, reply) => void reply.type('application/json; charset=utf-8').send(bytes));
-const base = await app.listen({ port: 0, host: '127.0.0.1' });
-process.on('message', (m) => {
-  if (m === 'cpu') {
-    const u = process.cpuUsage();
-    process.send?.({ cpu: u.user + u.system });
-  } else if (m === 'stop') void app.close().then(() => process.exit(0));
-});
-process.send?.({ base });
+await serveBenchChild(app);

@@ -11,17 +11,11 @@ import { createEngine } from '../src/engine/engine.js';
 import { buildServer } from '../src/adapters/http/server.js';
 import { KeyRing } from '../src/adapters/http/keys.js';
 import type { KeysFile } from '../src/adapters/http/keys.js';
+import { serveBenchChild } from './serverChild.js';
 
 const [dir, db, auth, keysJson] = process.argv.slice(2) as [string, string, string, string];
 const { dataset } = await loadDataset({ data: dir }, { needTalents: false, needOutcomes: false, skipInvalid: false, omit: ['outcomes'] });
 const keys = auth === '1' ? new KeyRing(JSON.parse(keysJson) as KeysFile) : undefined;
 // quotas on and counting, with budgets the benchmark does not reach
 const app = await buildServer({ db, logger: { level: process.env.TALENTMATCH_LOG_LEVEL ?? 'info' }, engine: createEngine(dataset, { trusted: true }), ...(keys ? { keys } : {}), quotas: { max: 1e9, expensiveMax: 1e9, windowMs: 60_000 }, auditSync: process.env.TM_BENCH_AUDIT_SYNC === '1' });
-const base = await app.listen({ port: 0, host: '127.0.0.1' });
-process.on('message', (m) => {
-  if (m === 'cpu') {
-    const u = process.cpuUsage();
-    process.send?.({ cpu: u.user + u.system });
-  } else if (m === 'stop') void app.close().then(() => process.exit(0));
-});
-process.send?.({ base });
+await serveBenchChild(app);
