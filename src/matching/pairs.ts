@@ -8,6 +8,7 @@
  */
 import type { ScoringModel } from '../scoring/kernel.js';
 import { RowRanker } from '../ranking/rows.js';
+import { TalentmatchError } from '../errors.js';
 
 export interface PairSet {
   talents: number;
@@ -90,20 +91,76 @@ export function finishPairSet(
   const E = plat.length;
   const talentOf = new Int32Array(E);
   for (let t = 0; t < N; t++) for (let e = tPtr[t]; e < tPtr[t + 1]; e++) talentOf[e] = t;
+  const { pPtr, pPair } = platformMajor(M, plat, b);
+  return { talents: N, platforms: M, tPtr, plat, f, b, s, pPtr, pPair, talentOf, seats, freeSlots, freeSeats };
+}
+
+/** Whether typed arrays lay out a float64's low word first (every platform Node supports does; checked, not assumed). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * The platform-major view: pair ids grouped by platform (pPtr[p]..pPtr[p+1]), each group
+ * ordered by the platform's preference (b desc, then talent asc), the order `platformPrefers`
+ * states. Pair ids are talent-major, so ascending pair id within a platform is ascending talent
+ * (a talent has at most one pair per platform), and any stable sort by b alone keeps that tie
+ * order. This one is a stable LSD radix sort on b's IEEE bits (16-bit digits, digits every pair
+ * shares skipped) and then a stable counting sort by platform: linear, no comparator calls, no
+ * per-platform JS arrays (the comparator sort was most of the batch's final assembly). b must
+ * not hold NaN (scores never do; checked); -0 ties with +0 as the comparator's b[y] - b[x] does.
+ */
+export function platformMajor(M: number, plat: Int32Array, b: Float64Array): { pPtr: Int32Array; pPair: Int32Array } {
+  const E = plat.length;
+  // descending keys as two uint32 words: for b >= 0 the bits with the sign set order
+  // ascending, for b < 0 the complement does; complementing again makes them descending
+  const hi = new Uint32Array(E);
+  const lo = new Uint32Array(E);
+  const one = new Float64Array(1);
+  const words = new Uint32Array(one.buffer);
+  const [L, H] = LITTLE_ENDIAN ? [0, 1] : [1, 0];
+  for (let e = 0; e < E; e++) {
+    const v = b[e];
+    if (v !== v) throw new TalentmatchError('E_INTERNAL', `pair ${e}: a platform score is NaN`);
+    one[0] = v === 0 ? 0 : v; // -0 sorts with +0
+    const h = words[H];
+    const l = words[L];
+    if (h & 0x80000000) {
+      hi[e] = h;
+      lo[e] = l;
+    } else {
+      hi[e] = ~h & 0x7fffffff;
+      lo[e] = ~l >>> 0;
+    }
+  }
+  let order = new Int32Array(E);
+  for (let e = 0; e < E; e++) order[e] = e;
+  let next = new Int32Array(E);
+  const count = new Int32Array(1 << 16);
+  for (const [key, shift] of [[lo, 0], [lo, 16], [hi, 0], [hi, 16]] as const) {
+    count.fill(0);
+    for (let e = 0; e < E; e++) count[(key[e] >>> shift) & 0xffff]++;
+    if (E === 0 || count[(key[0] >>> shift) & 0xffff] === E) continue; // every pair has this digit
+    let sum = 0;
+    for (let d = 0; d < count.length; d++) {
+      const c = count[d];
+      count[d] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < E; i++) {
+      const e = order[i];
+      next[count[(key[e] >>> shift) & 0xffff]++] = e;
+    }
+    [order, next] = [next, order];
+  }
   const pPtr = new Int32Array(M + 1);
   for (let e = 0; e < E; e++) pPtr[plat[e] + 1]++;
   for (let p = 0; p < M; p++) pPtr[p + 1] += pPtr[p];
   const fill = pPtr.slice(0, M);
-  const pPair = new Int32Array(E);
-  for (let e = 0; e < E; e++) pPair[fill[plat[e]]++] = e;
-  // sort each platform's list by (b desc, talent asc); pairs were filled in talent order,
-  // so a stable sort by b alone keeps talent ascending among equal scores
-  for (let p = 0; p < M; p++) {
-    const seg = Array.from(pPair.subarray(pPtr[p], pPtr[p + 1]));
-    seg.sort((x, y) => b[y] - b[x] || talentOf[x] - talentOf[y]);
-    pPair.set(seg, pPtr[p]);
+  const pPair = next; // the spare buffer
+  for (let i = 0; i < E; i++) {
+    const e = order[i];
+    pPair[fill[plat[e]]++] = e;
   }
-  return { talents: N, platforms: M, tPtr, plat, f, b, s, pPtr, pPair, talentOf, seats, freeSlots, freeSeats };
+  return { pPtr, pPair };
 }
 
 /** true when platform prefers pair x over pair y (both at that platform). */
