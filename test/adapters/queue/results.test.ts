@@ -73,11 +73,13 @@ describe.skipIf(services.skip)('results through Redis', () => {
   let redis: ChildProcess;
   let admin: Redis;
   const workers: Worker[] = [];
+  const conns: Redis[] = [];
   const ctx: DispatchContext = { pack: undefined as never, runId: 7, platformFingerprint: 'f'.repeat(64), talentsPath: '/nowhere/talents.jsonl' };
   const task = (chunkId: number): ChunkTask => ({ runId: 7, chunkId, startLine: chunkId * 10 + 1, endLine: chunkId * 10 + 10, startByte: 0, endByte: 1, key: 'k', skipLines: [], talents: [], k: 10, kPlatform: 30, maxPrefs: 50 });
   /** A stand-in worker: `reply` decides what a job returns (and what it leaves in Redis). */
   const worker = (reply: (job: Job<ChunkJob>, conn: Redis) => Promise<string>) => {
     const conn = new Redis(URL_, { maxRetriesPerRequest: null });
+    conns.push(conn);
     const w = new Worker<ChunkJob, string>(QUEUE_NAME, (job) => reply(job, conn), { connection: conn, concurrency: 1 });
     workers.push(w);
     return w;
@@ -100,6 +102,7 @@ describe.skipIf(services.skip)('results through Redis', () => {
 
   afterEach(async () => {
     for (const w of workers.splice(0)) await w.close();
+    for (const c of conns.splice(0)) c.disconnect();
   });
 
   afterAll(() => {
