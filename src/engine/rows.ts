@@ -69,6 +69,31 @@ export interface PrefsSink {
   push(plat: number, f: number, b: number, s: number): void;
 }
 
+/** Whether this host's typed arrays are little-endian like the stored columns (every platform Node supports). */
+const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** A stored preference list's columns as raw little-endian bytes (n int32, then n float64 each). */
+export interface PrefsColumns {
+  n: number;
+  plat: Uint8Array;
+  f: Uint8Array;
+  b: Uint8Array;
+  s: Uint8Array;
+}
+
+/**
+ * The columns of a list in this format, for a reader that copies them straight into its
+ * typed arrays; undefined for a v8-serialized list or on a big-endian host (decode entry by
+ * entry with `decodePrefs` then).
+ */
+export function prefsColumns(buf: Uint8Array): PrefsColumns | undefined {
+  if (!HOST_LE || buf[0] !== MAGIC || buf[1] !== FORMAT) return undefined;
+  const n = asBuffer(buf).readUInt32LE(4);
+  const fAt = HEAD + 4 * n;
+  if (buf.length !== prefsBytes(n)) throw new TalentmatchError('E_STORE', `a stored preference list holds ${buf.length} bytes, expected ${prefsBytes(n)} for ${n} entries`);
+  return { n, plat: buf.subarray(HEAD, fAt), f: buf.subarray(fAt, fAt + 8 * n), b: buf.subarray(fAt + 8 * n, fAt + 16 * n), s: buf.subarray(fAt + 16 * n, fAt + 24 * n) };
+}
+
 /** Decodes a stored preference list (this format or a v8-serialized one) into `sink`, in order. */
 export function decodePrefs(buf: Uint8Array, sink: PrefsSink): void {
   const v = asBuffer(buf);

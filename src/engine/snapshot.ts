@@ -10,7 +10,7 @@ import { finishPairSet } from '../matching/pairs.js';
 import { buildReferrals } from '../referrals/referrals.js';
 import type { PairExplanation } from '../scoring/explain.js';
 import type { TalentMeta } from './rows.js';
-import { decodePrefs } from './rows.js';
+import { decodePrefs, prefsColumns } from './rows.js';
 import { assignIncoming, countHosted, hostIndex, hostedPairs } from './hosted.js';
 import { assignmentJsonParts, referralRecords } from './formatAssignment.js';
 import type { PlatformSide } from './platformSide.js';
@@ -20,12 +20,21 @@ class Grow<T extends Int32Array | Float64Array> {
   n = 0;
   constructor(public a: T) {}
   push(x: number): void {
-    if (this.n === this.a.length) {
-      const b = new (this.a.constructor as { new (n: number): T })(Math.max(16, this.a.length * 2));
-      (b as unknown as { set(x: T): void }).set(this.a);
-      this.a = b;
-    }
+    if (this.n === this.a.length) this.reserve(1);
     this.a[this.n++] = x;
+  }
+  /** Appends k values given as their bytes in this host's layout (a stored column). */
+  pushBytes(bytes: Uint8Array, k: number): void {
+    this.reserve(k);
+    const w = this.a.BYTES_PER_ELEMENT;
+    new Uint8Array(this.a.buffer, this.a.byteOffset + this.n * w, k * w).set(bytes);
+    this.n += k;
+  }
+  private reserve(k: number): void {
+    if (this.n + k <= this.a.length) return;
+    const b = new (this.a.constructor as { new (n: number): T })(Math.max(16, this.a.length * 2, this.n + k));
+    (b as unknown as { set(x: T): void }).set(this.a);
+    this.a = b;
   }
   done(): T {
     return this.a.slice(0, this.n) as T;
@@ -86,7 +95,14 @@ export class PrefsGatherer {
 
   add(row: PrefsRow): void {
     this.talentIds.push(row.talent_id);
-    decodePrefs(row.prefs, this);
+    const cols = prefsColumns(row.prefs);
+    if (cols) {
+      // the stored columns copied as they are: no per-entry reads
+      this.plat.pushBytes(cols.plat, cols.n);
+      this.f.pushBytes(cols.f, cols.n);
+      this.b.pushBytes(cols.b, cols.n);
+      this.s.pushBytes(cols.s, cols.n);
+    } else decodePrefs(row.prefs, this);
     this.tPtr.push(this.plat.n);
     const meta = JSON.parse(row.meta) as TalentMeta;
     this.hostedBy.push(meta.hostedBy);

@@ -8,6 +8,7 @@
  */
 import type { ScoringModel } from '../scoring/kernel.js';
 import { RowRanker } from '../ranking/rows.js';
+import { TalentmatchError } from '../errors.js';
 
 export interface PairSet {
   talents: number;
@@ -90,20 +91,94 @@ export function finishPairSet(
   const E = plat.length;
   const talentOf = new Int32Array(E);
   for (let t = 0; t < N; t++) for (let e = tPtr[t]; e < tPtr[t + 1]; e++) talentOf[e] = t;
+  const { pPtr, pPair } = platformMajor(M, plat, b);
+  return { talents: N, platforms: M, tPtr, plat, f, b, s, pPtr, pPair, talentOf, seats, freeSlots, freeSeats };
+}
+
+/** Whether typed arrays lay out a float64's low word first (every platform Node supports does; checked, not assumed). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * The platform-major view: pair ids grouped by platform (pPtr[p]..pPtr[p+1]), each group
+ * ordered by the platform's preference (b desc, then talent asc), the order `platformPrefers`
+ * states. A counting sort by platform first: pair ids are talent-major, so it leaves each
+ * platform's pairs in ascending talent order (a talent has at most one pair per platform).
+ * Then each platform's pairs (a few thousand: they stay in cache) are put in b order by a
+ * stable LSD radix sort on b's IEEE bits (8-bit digits, a digit every pair shares skipped),
+ * which keeps ascending talent among equal scores. Linear, no comparator calls, no JS arrays
+ * (the comparator sort per platform was most of the batch's final assembly). b must not hold
+ * NaN (scores never do; checked); -0 ties with +0, as the comparator's b[y] - b[x] did.
+ */
+export function platformMajor(M: number, plat: Int32Array, b: Float64Array): { pPtr: Int32Array; pPair: Int32Array } {
+  const E = plat.length;
   const pPtr = new Int32Array(M + 1);
   for (let e = 0; e < E; e++) pPtr[plat[e] + 1]++;
-  for (let p = 0; p < M; p++) pPtr[p + 1] += pPtr[p];
+  let longest = 0;
+  for (let p = 0; p < M; p++) {
+    longest = Math.max(longest, pPtr[p + 1]);
+    pPtr[p + 1] += pPtr[p];
+  }
   const fill = pPtr.slice(0, M);
   const pPair = new Int32Array(E);
   for (let e = 0; e < E; e++) pPair[fill[plat[e]]++] = e;
-  // sort each platform's list by (b desc, talent asc); pairs were filled in talent order,
-  // so a stable sort by b alone keeps talent ascending among equal scores
+  // one platform's keys (descending order as two uint32 words) and ids, and their next pass
+  let hi = new Uint32Array(longest);
+  let lo = new Uint32Array(longest);
+  let id = new Int32Array(longest);
+  let hi2 = new Uint32Array(longest);
+  let lo2 = new Uint32Array(longest);
+  let id2 = new Int32Array(longest);
+  const one = new Float64Array(1);
+  const words = new Uint32Array(one.buffer);
+  const H = LITTLE_ENDIAN ? 1 : 0;
+  const count = new Int32Array(256);
   for (let p = 0; p < M; p++) {
-    const seg = Array.from(pPair.subarray(pPtr[p], pPtr[p + 1]));
-    seg.sort((x, y) => b[y] - b[x] || talentOf[x] - talentOf[y]);
-    pPair.set(seg, pPtr[p]);
+    const a = pPtr[p];
+    const n = pPtr[p + 1] - a;
+    if (n < 2) continue;
+    for (let i = 0; i < n; i++) {
+      const e = pPair[a + i];
+      const v = b[e];
+      if (v !== v) throw new TalentmatchError('E_INTERNAL', `pair ${e}: a platform score is NaN`);
+      one[0] = v === 0 ? 0 : v; // -0 sorts with +0
+      const h = words[H];
+      const l = words[1 - H];
+      // b >= 0: the bits with the sign set order ascending, b < 0: their complement does;
+      // complemented once more, descending
+      if (h & 0x80000000) {
+        hi[i] = h;
+        lo[i] = l;
+      } else {
+        hi[i] = ~h & 0x7fffffff;
+        lo[i] = ~l >>> 0;
+      }
+      id[i] = e;
+    }
+    for (let pass = 0; pass < 8; pass++) {
+      const key = pass < 4 ? lo : hi;
+      const shift = (pass & 3) * 8;
+      count.fill(0);
+      for (let i = 0; i < n; i++) count[(key[i] >>> shift) & 255]++;
+      if (count[(key[0] >>> shift) & 255] === n) continue; // every pair has this digit
+      let sum = 0;
+      for (let d = 0; d < 256; d++) {
+        const c = count[d];
+        count[d] = sum;
+        sum += c;
+      }
+      for (let i = 0; i < n; i++) {
+        const j = count[(key[i] >>> shift) & 255]++;
+        hi2[j] = hi[i];
+        lo2[j] = lo[i];
+        id2[j] = id[i];
+      }
+      [hi, hi2] = [hi2, hi];
+      [lo, lo2] = [lo2, lo];
+      [id, id2] = [id2, id];
+    }
+    pPair.set(id.subarray(0, n), a);
   }
-  return { talents: N, platforms: M, tPtr, plat, f, b, s, pPtr, pPair, talentOf, seats, freeSlots, freeSeats };
+  return { pPtr, pPair };
 }
 
 /** true when platform prefers pair x over pair y (both at that platform). */

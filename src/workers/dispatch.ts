@@ -5,7 +5,9 @@
  * of its workers (for progress lines).
  */
 import type { ChunkResult, ChunkTask } from '../engine/chunk.js';
+import type { TalentFeatures } from '../features/build.js';
 import type { PlatformPack } from './pack.js';
+import type { VectorizeTask } from './rank.js';
 import { createChunkPool } from './pool.js';
 
 /** What the dispatcher can tell about its workers right now. */
@@ -20,6 +22,11 @@ export interface ChunkDispatcher {
   /** chunks scored at once (the batch keeps twice this many in flight) */
   concurrency: number;
   run(task: ChunkTask): Promise<ChunkResult>;
+  /**
+   * The features of talents given as UTF-8 JSON Lines (sorted by id), on the dispatcher's
+   * threads: the final assembly's placed talents. Absent (the queue): the main thread does it.
+   */
+  vectorize?(task: VectorizeTask): Promise<TalentFeatures>;
   /** polled by the progress line; absent: nothing to say */
   activity?(): Promise<WorkerActivity>;
   destroy(): Promise<void>;
@@ -39,6 +46,7 @@ export function localDispatcher(pack: PlatformPack, threads: number): ChunkDispa
   return {
     concurrency: threads,
     run: (t) => pool.run(t),
+    vectorize: (t) => pool.vectorize(t),
     activity: () => Promise.resolve({ workers: threads, idleMs: 0 }),
     destroy: () => pool.destroy(),
   };

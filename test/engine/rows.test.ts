@@ -1,6 +1,6 @@
 import { serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { decodePrefs, prefsBytes, writePrefs } from '../../src/engine/rows.js';
+import { decodePrefs, prefsBytes, prefsColumns, writePrefs } from '../../src/engine/rows.js';
 
 function decoded(buf: Uint8Array): number[][] {
   const out: number[][] = [];
@@ -28,6 +28,21 @@ describe('stored preference lists', () => {
     expect(decoded(empty)).toEqual([]);
     // as a worker's result arrives: a plain Uint8Array view into a larger buffer
     expect(decoded(new Uint8Array(buf.buffer, buf.byteOffset + first.length, second.length))).toEqual([[0, 0, 1, 0.999999999999]]);
+  });
+
+  it('hands out the columns as bytes that read back as the same values, from an unaligned view too; refuses a cut list', () => {
+    const buf = Buffer.alloc(3 + prefsBytes(3));
+    const list = writePrefs(buf, 3, plat, f, b, s, 1, 4); // byte offset 3: no typed-array view could alias it
+    const cols = prefsColumns(new Uint8Array(list.buffer, list.byteOffset, list.length))!;
+    expect(cols.n).toBe(3);
+    const as = <T>(make: (u: ArrayBuffer) => T, bytes: Uint8Array) => make(bytes.slice().buffer);
+    expect(Array.from(as((u) => new Int32Array(u), cols.plat))).toEqual(plat.slice(1, 4));
+    expect(Array.from(as((u) => new Float64Array(u), cols.f))).toEqual(f.slice(1, 4));
+    expect(Array.from(as((u) => new Float64Array(u), cols.b))).toEqual(b.slice(1, 4));
+    expect(Array.from(as((u) => new Float64Array(u), cols.s))).toEqual(s.slice(1, 4));
+    expect(decoded(list)).toEqual([1, 2, 3].map((j) => [plat[j], f[j], b[j], s[j]]));
+    expect(() => prefsColumns(list.subarray(0, list.length - 1))).toThrow(/expected 92 for 3 entries/);
+    expect(prefsColumns(serialize({ plat: new Int32Array(0) }))).toBeUndefined(); // legacy: entry by entry
   });
 
   it('still reads lists written before the format (v8-serialized typed arrays)', () => {

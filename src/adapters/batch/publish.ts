@@ -13,6 +13,7 @@ import { publishRefusal } from '../../engine/publish.js';
 import type { SnapshotAssignment } from '../../engine/snapshot.js';
 import { PrefsGatherer, snapshotArtifacts } from '../../engine/snapshot.js';
 import type { SnapshotStore } from '../../store/types.js';
+import type { VectorizeOn } from './placed.js';
 import { explainPlaced } from './placed.js';
 
 /** talent ids per content-hash query when checking the reserve's talents (keeps each query's parameter small) */
@@ -47,6 +48,8 @@ export interface SnapshotInputs {
   /** the talents file the run streamed (its own copy of a pipe) and its line limit */
   talentsPath: string;
   maxLineBytes: number;
+  /** where the placed talents are vectorized for their explanations (the local pool); absent: the main thread */
+  vectorizeOn?: { vectorize: VectorizeOn; parts: number };
 }
 
 export interface Snapshot {
@@ -79,7 +82,7 @@ export async function buildSnapshot(x: SnapshotInputs): Promise<Snapshot | undef
   const gathered = new PrefsGatherer();
   for await (const row of store.talentPrefs(runId)) gathered.add(row);
   const snap = gathered.assign(side, x.assign);
-  const explained = await explainPlaced(side, x.talentsPath, snap.placed, x.maxLineBytes);
+  const explained = await explainPlaced(side, x.talentsPath, snap.placed, x.maxLineBytes, x.vectorizeOn);
   const artifacts = { ...snapshotArtifacts(snap, side, x.platforms, x.policy, explained), [RESERVE_ARTIFACT]: textParts(merger.encodeReserve().toString('base64')) };
   return { platformLines, snap, artifacts };
 }

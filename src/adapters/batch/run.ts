@@ -174,10 +174,6 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     await chunker.finish();
     await sink.close(); // every chunk write answered; the assembly reads them on the main connection
     rules.forget(); // free the ids before the final assembly
-    // every chunk is in the store: release the workers (their heaps and isolates) before the
-    // final assembly, which is the main thread's memory peak
-    await pool.destroy();
-    pool = undefined;
     ticker?.stop();
     bytesRead = source.bytes;
     if (ticker && !chunker.failure) o.onProgress?.(ticker.snapshot('done'));
@@ -192,7 +188,13 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     // ---- finalize: guard, platform lines, assignment, referrals; publish atomically ----
     const stats = await store.chunkStats(runId);
     await guardShrink(store, stats.talents, o.allowShrink === true, file);
-    const built = await buildSnapshot({ store, runId, baseId, side, platforms, policy: inputs.policy, kPlatform, depth, assign: assignOpts, talentsPath: source.path, maxLineBytes: limits.maxLineBytes });
+    // the workers stay up through the assembly to vectorize the placed talents for their
+    // explanations in parallel (the assembly's costliest step on one thread); released right after
+    const vec = pool.vectorize?.bind(pool);
+    const vectorizeOn = vec ? { vectorize: (lines: Uint8Array) => vec({ lines }), parts: pool.concurrency } : undefined;
+    const built = await buildSnapshot({ store, runId, baseId, side, platforms, policy: inputs.policy, kPlatform, depth, assign: assignOpts, talentsPath: source.path, maxLineBytes: limits.maxLineBytes, vectorizeOn });
+    await pool.destroy();
+    pool = undefined;
     if (!built) {
       await store.discard(runId); // redone at once, reusing nothing: the attempt leaves no trace but the summary's note
       return baseId!;
