@@ -124,8 +124,14 @@ export class EarlyVectorizer {
       return { pool, side };
     }
     if (this.lines.length > 0) void this.post(pool);
-    const parts = await Promise.all(this.parts);
-    return { pool, side, features: concatTalentFeatures(parts, this.records.map((t) => t.id), sharedBuffer) };
+    try {
+      const parts = await Promise.all(this.parts);
+      return { pool, side, features: concatTalentFeatures(parts, this.records.map((t) => t.id), sharedBuffer) };
+    } catch (e) {
+      await Promise.all(this.settled);
+      await pool.destroy(); // a worker failed: nothing else will stop the pool
+      throw e;
+    }
   }
 
   /** Stops the pool, if one was started (the load failed). */
