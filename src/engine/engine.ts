@@ -3,7 +3,7 @@
  * builds the feature arrays and exposes score / recommend / explain. Entities are sorted
  * by id once, so every index-based tie break is an id tie break.
  */
-import type { Platform, Talent } from '../domain/schemas.js';
+import type { Industry, Platform, Policy, Talent } from '../domain/schemas.js';
 import { TalentmatchError } from '../errors.js';
 import type { Weights } from '../config/weights.js';
 import { resolveWeights } from '../config/weights.js';
@@ -90,19 +90,33 @@ export interface EnginePlan {
   readonly cache: TokenCache;
 }
 
-export function planEngine(input: Dataset, options: EngineOptions = {}): EnginePlan {
+/**
+ * `side`: the platform side already built from the same reference inputs (planSide of this
+ * dataset's industries, platforms, policy and weights: the CLI starts its workers on it while
+ * the talents are still being read); default: built here.
+ */
+export function planEngine(input: Dataset, options: EngineOptions = {}, side?: PlatformSide): EnginePlan {
   const opts = resolveEngineOptions(options);
   const data = opts.trusted ? input : validateDataset(input);
   const weights = resolveWeights(data.weights);
   const talents = [...data.talents].sort(byId);
   const platforms = [...data.platforms].sort(byId);
   const cache = new TokenCache(new Tokenizer(), opts.tokenCacheSize);
+  return { options: opts, data, weights, talents, platforms, side: side ?? sideOf(data.industries, platforms, data.policy, weights, cache), cache };
+}
+
+function sideOf(industries: readonly Industry[], platforms: readonly Platform[], policy: Policy, weights: Weights, cache: TokenCache): PlatformSide {
   // Vocabulary and idf come from the reference corpus (industries and platforms, in id
   // order), never from talents: a talent's vector then depends only on its own text and
   // the platform side, so chunks are independent and an unchanged profile keeps its
   // scores when other talents change (exact incremental re-ranking).
-  const side = buildPlatformSide(data.industries, platforms, data.policy, weights, cache.source());
-  return { options: opts, data, weights, talents, platforms, side, cache };
+  return buildPlatformSide(industries, platforms, policy, weights, cache.source());
+}
+
+/** The platform side planEngine builds for these reference inputs (trusted: already validated), without the talents. */
+export function planSide(r: { industries: readonly Industry[]; platforms: readonly Platform[]; policy: Policy; weights?: Dataset['weights'] }, options: EngineOptions = {}): PlatformSide {
+  const opts = resolveEngineOptions(options);
+  return sideOf(r.industries, [...r.platforms].sort(byId), r.policy, resolveWeights(r.weights), new TokenCache(new Tokenizer(), opts.tokenCacheSize));
 }
 
 export function createEngine(input: Dataset, options: EngineOptions = {}): Engine {

@@ -108,27 +108,138 @@ export function platformLine(m: ScoringModel, pi: number, rec: Recommendations, 
 }
 
 /**
+ * JSON Lines written straight into a growing byte buffer: the constant fragments (keys, each
+ * id's `{"id":…,"score":` head) are encoded once, numbers are copied as ASCII from their
+ * shortest round-trip form, so no line or item string is built (the output's garbage was a
+ * worker's largest heap user). The bytes equal `itemJson`/`talentLine`'s strings in UTF-8.
+ */
+class JsonBytes {
+  out = new Uint8Array(1 << 16);
+  n = 0;
+  private readonly enc = new TextEncoder();
+
+  /** Room for `extra` more bytes. */
+  reserve(extra: number): void {
+    if (this.n + extra <= this.out.length) return;
+    const next = new Uint8Array(Math.max(this.out.length * 2, this.n + extra));
+    next.set(this.out.subarray(0, this.n));
+    this.out = next;
+  }
+
+  bytes(b: Uint8Array): void {
+    this.reserve(b.length);
+    this.out.set(b, this.n);
+    this.n += b.length;
+  }
+
+  /** Any string, as UTF-8 (at most 3 bytes per UTF-16 unit). */
+  text(s: string): void {
+    this.reserve(3 * s.length);
+    this.n += this.enc.encodeInto(s, this.out.subarray(this.n)).written;
+  }
+
+  /** A number as JSON.stringify writes it: ASCII only, copied by code unit. */
+  number(x: number): void {
+    const s = jsonNumber(x);
+    const len = s.length;
+    this.reserve(len);
+    const out = this.out;
+    let n = this.n;
+    for (let i = 0; i < len; i++) out[n++] = s.charCodeAt(i);
+    this.n = n;
+  }
+
+  byte(c: number): void {
+    this.reserve(1);
+    this.out[this.n++] = c;
+  }
+}
+
+const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+const WHY_KEY_BYTES = WHY_KEYS.map(utf8);
+const FORWARD = utf8(',"forward":');
+const BACKWARD = utf8(',"backward":');
+const WHY_OPEN = utf8(',"why":');
+const ITEMS_END = utf8(']}\n');
+const COMMA = 0x2c;
+const CLOSE = 0x7d;
+
+/** Per id, the encoded `{"id":<id>,"score":` that opens its items (built on first use). */
+function itemHeads(ids: readonly string[]): (Uint8Array | undefined)[] {
+  return new Array<Uint8Array | undefined>(ids.length);
+}
+
+/** itemJson's bytes. */
+function itemBytes(w: JsonBytes, m: ScoringModel, ti: number, pi: number, head: Uint8Array, platformSide: boolean, buf: ExplainBuffer): void {
+  const e = explainInto(m, ti, pi, buf);
+  w.bytes(head);
+  w.number(e[EXPLAIN_SCORE]);
+  w.bytes(FORWARD);
+  w.number(platformSide ? e[1] : e[0]);
+  w.bytes(BACKWARD);
+  w.number(platformSide ? e[0] : e[1]);
+  w.bytes(WHY_OPEN);
+  for (let k = 0; k < WHY_KEY_BYTES.length; k++) {
+    w.bytes(WHY_KEY_BYTES[k]);
+    w.number(e[EXPLAIN_WHY + k]);
+  }
+  w.byte(CLOSE);
+  w.byte(CLOSE);
+}
+
+const headOf = (heads: (Uint8Array | undefined)[], ids: readonly string[], i: number): Uint8Array => (heads[i] ??= utf8('{"id":' + JSON.stringify(ids[i]) + ',"score":'));
+
+/**
  * The talent lines of a range of talents [start, start + count) as UTF-8 bytes, each line
  * followed by a newline (what a worker formats for its range; workers/rank.ts). `top` holds
  * the range's finalized lists, row i = talent start + i; `talentIds` the range's ids.
+ * The same bytes as `talentLine` + '\n' for each talent.
  */
 export function talentLinesBytes(m: ScoringModel, start: number, talentIds: readonly string[], top: Recommendations['talent']): Uint8Array {
   const buf = createExplainBuffer();
-  const enc = new TextEncoder();
-  // each line is encoded as soon as it is built (short-lived strings: the worker's heap stays small)
-  let out = new Uint8Array(1 << 16);
-  let n = 0;
+  const w = new JsonBytes();
+  const heads = platformHeads(m);
+  const pids = m.platforms.ids;
   for (let i = 0; i < talentIds.length; i++) {
-    const line = talentLine(m, start + i, talentIds[i], m.platforms.ids, top.ids, i * top.k, top.sizes[i], buf) + '\n';
-    // UTF-8 takes at most 3 bytes per UTF-16 unit
-    if (n + 3 * line.length > out.length) {
-      const next = new Uint8Array(Math.max(out.length * 2, n + 3 * line.length));
-      next.set(out.subarray(0, n));
-      out = next;
+    w.text('{"side":"talent","id":' + JSON.stringify(talentIds[i]) + ',"items":[');
+    const base = i * top.k;
+    for (let j = 0; j < top.sizes[i]; j++) {
+      if (j > 0) w.byte(COMMA);
+      const pi = top.ids[base + j];
+      itemBytes(w, m, start + i, pi, headOf(heads, pids, pi), false, buf);
     }
-    n += enc.encodeInto(line, out.subarray(n)).written;
+    w.bytes(ITEMS_END);
   }
-  return out.slice(0, n);
+  return w.out.slice(0, w.n);
+}
+
+/**
+ * The platform lines [from, to) of the two-way result as UTF-8 bytes, each followed by a
+ * newline: the same bytes as `platformLine` + '\n' for each platform.
+ */
+export function platformLinesBytes(m: ScoringModel, rec: Recommendations, from: number, to: number, buf: ExplainBuffer = createExplainBuffer()): Uint8Array {
+  const w = new JsonBytes();
+  const heads = itemHeads(m.talents.ids);
+  const tids = m.talents.ids;
+  const k = rec.platform.k;
+  for (let pi = from; pi < to; pi++) {
+    w.text('{"side":"platform","id":' + JSON.stringify(m.platforms.ids[pi]) + ',"items":[');
+    for (let j = 0; j < rec.platform.sizes[pi]; j++) {
+      if (j > 0) w.byte(COMMA);
+      const ti = rec.platform.ids[pi * k + j];
+      itemBytes(w, m, ti, pi, headOf(heads, tids, ti), true, buf);
+    }
+    w.bytes(ITEMS_END);
+  }
+  return w.out.slice(0, w.n);
+}
+
+// a worker formats many ranges against one platform side: the heads of its platforms are kept per model's platform features
+const platformHeadCache = new WeakMap<object, (Uint8Array | undefined)[]>();
+function platformHeads(m: ScoringModel): (Uint8Array | undefined)[] {
+  let h = platformHeadCache.get(m.platforms);
+  if (!h) platformHeadCache.set(m.platforms, (h = itemHeads(m.platforms.ids)));
+  return h;
 }
 
 /**

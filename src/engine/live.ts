@@ -18,11 +18,16 @@ import { createRowScratch } from '../scoring/kernel.js';
 import type { PairExplanation } from '../scoring/explain.js';
 import { createExplainBuffer, explainPair } from '../scoring/explain.js';
 import { RowRanker } from '../ranking/rows.js';
+import type { PlatformBlocks } from '../scoring/bounds.js';
+import { platformBlocks, platformsPrunable, talentsPrunable } from '../scoring/bounds.js';
 import type { RecommendationRecord } from './format.js';
 import { talentRecord, talentRecordJson } from './format.js';
 import { industryView, talentRowList } from './lists.js';
 import { talentFeatures } from './platformSide.js';
 import type { Engine } from './engine.js';
+
+/** pruning rankers kept by LiveScorer (one per k asked for; each holds a few arrays of the platforms' count) */
+const RANKERS = 8;
 
 export type TalentRef = { id: string } | { profile: unknown };
 export type PlatformRef = { id: string } | { profile: unknown };
@@ -84,6 +89,18 @@ export class LiveScorer {
   /** one row's scores against every platform and one explanation, reused by every recommendJson call (each runs to its end synchronously) */
   private scratch: RowScratch | undefined;
   private readonly explain = createExplainBuffer();
+  /** the engine's platforms in blocks for exact pruning, built on first use (the platforms never change) */
+  private blocks: PlatformBlocks | undefined;
+  /** whether the engine's context and platforms allow exact pruning (bounds.ts), checked once */
+  private platformsPrunable: boolean | undefined;
+  /**
+   * pruning rankers by k, reused by recommendJson (RowRanker.setTalents: the platform-side
+   * state — blocks, floors, buffers of the platforms' count — is built once, not per request);
+   * at most RANKERS of them
+   */
+  private readonly rankers = new Map<number, RowRanker>();
+  /** acceptable pairs and pairs scored in full by the last ranking (pruning skips the rest) */
+  readonly last = { pairs: 0, scored: 0 };
 
   constructor(
     private readonly engine: Engine,
@@ -142,11 +159,28 @@ export class LiveScorer {
   private rankInline(profile: unknown, k: number, where: string, validated: boolean, scratch: RowScratch | undefined): { m: ScoringModel; list: ArrayLike<number>; count: number } {
     const T = this.inlineTalent(profile, where, validated);
     const m: ScoringModel = { ctx: this.engine.model.ctx, talents: T, platforms: this.engine.model.platforms };
-    const r = new RowRanker(m, { kTalent: k, ...(scratch ? { scratch } : {}) });
-    r.rank(0);
     // the policy's per-talent list controls, as recommend and the batch apply them (the exposure floor is global: not for one new profile)
     const lists = this.engine.data.policy.lists;
-    if (lists && (lists.industryShare !== undefined || (lists.diversity ?? 0) > 0)) {
+    const controlled = lists !== undefined && (lists.industryShare !== undefined || (lists.diversity ?? 0) > 0);
+    // without list controls only the talent's top k is read: exact block-max pruning scores
+    // in full only the blocks of platforms that can still enter it (the same list, tie order
+    // included: ranking/rows.ts); the list controls read the whole scored row
+    this.platformsPrunable ??= platformsPrunable(m);
+    const prune = !controlled && this.platformsPrunable && talentsPrunable(T);
+    if (prune) this.blocks ??= platformBlocks(m.platforms, m.ctx.dims);
+    // a reused ranker only with the reused scratch (recommendJson: each call runs to its end synchronously)
+    let r = prune && scratch ? this.rankers.get(k) : undefined;
+    if (r === undefined || !r.setTalents(T)) {
+      r = new RowRanker(m, { kTalent: k, ...(scratch ? { scratch } : {}), ...(prune ? { prune, blocks: this.blocks } : {}) });
+      if (prune && scratch) {
+        if (this.rankers.size >= RANKERS) this.rankers.clear();
+        this.rankers.set(k, r);
+      }
+    }
+    const scored0 = r.scored;
+    this.last.pairs = r.rank(0);
+    this.last.scored = r.scored - scored0;
+    if (controlled) {
       const l = talentRowList(r.scratch.score, industryView(m.platforms, m.ctx.dims), lists, k);
       return { m, list: l, count: l.length };
     }

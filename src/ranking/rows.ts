@@ -23,7 +23,8 @@ import { TalentmatchError } from '../errors.js';
 import type { RowScratch, ScoringModel } from '../scoring/kernel.js';
 import { accumulate, beginRow, createRowScratch, endRow, scoreRow, scoreSpan } from '../scoring/kernel.js';
 import type { PlatformBlocks } from '../scoring/bounds.js';
-import { blockBounds, platformBlocks, prunable } from '../scoring/bounds.js';
+import type { TalentFeatures } from '../features/build.js';
+import { blockBounds, platformBlocks, prunable, talentsPrunable } from '../scoring/bounds.js';
 import { hasRoom } from '../scoring/acceptability.js';
 import type { TopKBuffers } from '../vector/topk.js';
 import { createTopK, finalizeRow, offer } from '../vector/topk.js';
@@ -59,6 +60,13 @@ export interface RankerOptions {
    * this range's heap either: the merge stays exact.
    */
   platformFloor?: Float64Array;
+  /**
+   * With `prune`: the blocks of the model's platforms (platformBlocks(model.platforms, dims)),
+   * for a caller that ranks with fresh rankers against the same, unchanging platforms (the
+   * API's live route: one new talent per request); default: built by the constructor
+   * (O(platforms), and a sort). Read only, so rankers may share it.
+   */
+  blocks?: PlatformBlocks;
   /**
    * the per-platform scratch to score into (createRowScratch of the platforms' count), for a
    * caller that ranks one row at a time with fresh rankers and reuses it (the API's live
@@ -112,7 +120,8 @@ export class RowRanker {
     this.platformTop = createTopK(M, o.kPlatform ?? 0);
     this.prefTop = createTopK(1, o.prefs === undefined ? 0 : o.prefs > 0 ? Math.min(o.prefs, M) : M);
     this.prune = (o.prune ?? false) && this.prefTop.k === 0 && prunable(model);
-    this.blocks = this.prune ? platformBlocks(model.platforms, model.ctx.dims) : null;
+    if (this.prune && o.blocks !== undefined && (o.blocks.order.length !== M || o.blocks.dims !== model.ctx.dims)) throw new TalentmatchError('E_INTERNAL', `RowRanker: blocks of ${o.blocks.order.length} platforms x ${o.blocks.dims} industries, the model has ${M} x ${model.ctx.dims}`);
+    this.blocks = this.prune ? (o.blocks ?? platformBlocks(model.platforms, model.ctx.dims)) : null;
     this.list = new Int32Array(this.prune ? M : 0);
     const B = this.blocks?.count ?? 0;
     this.blockLo = new Float64Array(B);
@@ -131,6 +140,20 @@ export class RowRanker {
       }
       this.blockFloor[b] = f;
     }
+  }
+
+  /**
+   * Swaps in another set of talents, scored against the same platforms and context (the
+   * API's live route ranks one new profile per request with one ranker: the platform-side
+   * state — blocks, floors, heaps — is built once, not per request). The range [start, end)
+   * must stay valid for them. Refused (false, nothing changed) when the platforms or the
+   * context differ, when the range does not fit, or when the ranker prunes and the new
+   * talents' inputs would not let it (scoring/bounds.ts prunable).
+   */
+  setTalents(talents: TalentFeatures): boolean {
+    if (this.end > talents.count || (this.prune && !talentsPrunable(talents))) return false;
+    (this as { model: ScoringModel }).model = { ctx: this.model.ctx, talents, platforms: this.model.platforms };
+    return true;
   }
 
   /** Row of talent ti in talentTop. */

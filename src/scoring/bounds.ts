@@ -12,7 +12,7 @@
  * formula itself stays in kernel.ts; test/ranking/prune.test.ts checks that every scored
  * pair lies within its block's bounds and that pruned rankings equal unpruned ones.
  */
-import type { PlatformFeatures } from '../features/build.js';
+import type { PlatformFeatures, TalentFeatures } from '../features/build.js';
 import { STAGE_COLUMNS } from '../features/build.js';
 import { MODE_TABLE } from './terms.js';
 import type { RowScratch, ScoringModel } from './kernel.js';
@@ -60,12 +60,23 @@ export interface PlatformBlocks {
 
 /** The bounds hold when every weight, share, priority and industry value is >= 0 (the config's ranges; checked, not assumed). */
 export function prunable(m: ScoringModel): boolean {
-  const { ctx, talents: T, platforms: P } = m;
-  const nonNeg = (a: ArrayLike<number>) => {
-    for (let i = 0; i < a.length; i++) if (!(a[i] >= 0)) return false;
-    return true;
-  };
-  return nonNeg(ctx.wTalent) && nonNeg(ctx.wPlatform) && nonNeg(ctx.priority) && ctx.crossConcept >= 0 && ctx.crossIndustry >= 0 && ctx.fusionTalentShare >= 0 && ctx.fusionTalentShare <= 1 && nonNeg(T.industry) && nonNeg(T.level) && nonNeg(P.industry) && nonNeg(P.capital) && nonNeg(P.stageFit) && nonNeg(P.signing) && nonNeg(MODE_TABLE);
+  return platformsPrunable(m) && talentsPrunable(m.talents);
+}
+
+/** prunable's part that depends on the context and the platforms only (O(platforms x industries): a caller ranking many talent sets against the same platforms checks it once). */
+export function platformsPrunable(m: Pick<ScoringModel, 'ctx' | 'platforms'>): boolean {
+  const { ctx, platforms: P } = m;
+  return nonNeg(ctx.wTalent) && nonNeg(ctx.wPlatform) && nonNeg(ctx.priority) && ctx.crossConcept >= 0 && ctx.crossIndustry >= 0 && ctx.fusionTalentShare >= 0 && ctx.fusionTalentShare <= 1 && nonNeg(P.industry) && nonNeg(P.capital) && nonNeg(P.stageFit) && nonNeg(P.signing) && nonNeg(MODE_TABLE);
+}
+
+/** prunable's part that depends on the talents only. */
+export function talentsPrunable(T: TalentFeatures): boolean {
+  return nonNeg(T.industry) && nonNeg(T.level);
+}
+
+function nonNeg(a: ArrayLike<number>): boolean {
+  for (let i = 0; i < a.length; i++) if (!(a[i] >= 0)) return false;
+  return true;
 }
 
 /** Groups the platforms into blocks and computes their extremes (O(platforms), once per ranker: free seats may change between rankings). */

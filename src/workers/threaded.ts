@@ -23,7 +23,7 @@ import type { ChunkPool } from './pool.js';
 import { createChunkPool } from './pool.js';
 import { assembleRanges, encodeTalents, ranges } from './rank.js';
 import type { RankResult } from './rank.js';
-import { platformLine, recommendationLines } from '../engine/format.js';
+import { platformLinesBytes, talentLinesBytes } from '../engine/format.js';
 import { createExplainBuffer } from '../scoring/explain.js';
 import { optionError } from '../errors.js';
 import { createTopK, mergeTopK } from '../vector/topk.js';
@@ -84,7 +84,12 @@ export class ThreadedRanker {
       try {
         if (self.threads === 1) {
           const rec = recommendAll(m, k, kPlatform);
-          for (const line of recommendationLines(engine, rec)) yield line + '\n';
+          // the workers' writer (engine/format.ts talentLinesBytes), range by range: the same bytes as recommendationLines
+          for (const [start, end] of ranges(m.talents.count, self.rangeSize)) {
+            const top = { k: rec.talent.k, rows: end - start, ids: rec.talent.ids.subarray(start * rec.talent.k, end * rec.talent.k), sizes: rec.talent.sizes.subarray(start, end), scores: rec.talent.scores.subarray(start * rec.talent.k, end * rec.talent.k) };
+            yield talentLinesBytes(m, start, m.talents.ids.slice(start, end), top);
+          }
+          yield* platformChunks(m, rec);
           resolve(rec);
           return;
         }
@@ -120,16 +125,7 @@ export class ThreadedRanker {
           results.push(r);
         }
         const rec = assembleRanges(m.talents.count, m.platforms.count, k, kPlatform, results);
-        const buf = createExplainBuffer();
-        let s = '';
-        for (let pi = 0; pi < m.platforms.count; pi++) {
-          s += platformLine(m, pi, rec, buf) + '\n';
-          if (s.length >= 1 << 16) {
-            yield s;
-            s = '';
-          }
-        }
-        if (s !== '') yield s;
+        yield* platformChunks(m, rec);
         resolve(rec);
       } catch (e) {
         reject(e);
@@ -182,6 +178,12 @@ export class ThreadedRanker {
     this.pool = undefined;
     if (p) await p.destroy();
   }
+}
+
+/** `recommend`'s platform lines as byte chunks of ~64 platforms (engine/format.ts platformLinesBytes). */
+function* platformChunks(m: ScoringModel, rec: Recommendations): Generator<Uint8Array> {
+  const buf = createExplainBuffer();
+  for (let pi = 0; pi < m.platforms.count; pi += 64) yield platformLinesBytes(m, rec, pi, Math.min(m.platforms.count, pi + 64), buf);
 }
 
 /**

@@ -7,7 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/engine/engine.js';
 import type { Engine } from '../../src/engine/engine.js';
-import { recommendationLines } from '../../src/engine/format.js';
+import { recommendationLines, talentRecordJson } from '../../src/engine/format.js';
+import { RowRanker } from '../../src/ranking/rows.js';
+import type { ScoringModel } from '../../src/scoring/kernel.js';
 import type { ListControls } from '../../src/domain/schemas.js';
 import { generateDistrict } from '../../src/synth/generate.js';
 import { JIANGDONG_POLICY } from '../../src/synth/taxonomy.js';
@@ -53,4 +55,32 @@ describe('LiveScorer.recommendJson', () => {
       expect(isTalentmatchError(e) && e.code === 'E_INPUT' && e.issues[0]?.path).toBe('description');
     }
   });
+
+  it('exact pruning (more platforms than one block): the unpruned ranking\'s line for every profile and k, with fewer pairs scored', () => {
+    const big = generateDistrict({ seed: 5, talents: 60, platforms: 300, curated: false });
+    for (const minScore of [0, 0.3]) {
+      const e = createEngine({ industries: big.industries, platforms: big.platforms, talents: big.talents, policy: { ...JIANGDONG_POLICY, minScoreForReferral: minScore } });
+      const live = new LiveScorer(e);
+      let pairs = 0;
+      let scored = 0;
+      for (const k of [1, 10, 50]) {
+        for (const profile of big.talents) {
+          const json = live.recommendJson(profile, k);
+          // the oracle: the same profile's features ranked without pruning, every platform scored
+          const m: ScoringModel = { ctx: e.model.ctx, talents: live.inlineTalent(profile, 'x'), platforms: e.model.platforms };
+          const r = new RowRanker(m, { kTalent: k });
+          const acceptable = r.rank(0);
+          expect(r.scored).toBe(acceptable);
+          expect(json).toBe(talentRecordJson(m, 0, r.talentTop.ids, r.talentTop.sizes[0]));
+          expect(live.last.pairs).toBe(acceptable); // the skipped blocks' acceptable pairs are still counted exactly
+          pairs += acceptable;
+          scored += live.last.scored;
+        }
+      }
+      expect(pairs).toBeGreaterThan(0);
+      // pruning skipped whole blocks: the comparison covers pruned rankings
+      expect(scored).toBeLessThan(3 * big.talents.length * e.model.platforms.count);
+    }
+  });
 });
+

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/engine/engine.js';
-import { recommendationLines, recommendationRecords } from '../../src/engine/format.js';
+import { platformLinesBytes, recommendationLines, recommendationRecords, talentLinesBytes } from '../../src/engine/format.js';
 import { rankRange } from '../../src/ranking/twoWay.js';
 import { createTopK, finalizeTopK, mergeTopK } from '../../src/vector/topk.js';
 import { FUSIONS } from '../../src/config/weights.js';
@@ -155,6 +155,26 @@ describe('scoring invariants (property-based)', () => {
     );
   });
 
+  it('the byte-written lines (the workers\' writer) are the UTF-8 of JSON.stringify of the records, for any range cut', () => {
+    fc.assert(
+      fc.property(instance, fc.nat(), ({ data, k }, cut) => {
+        const e = createEngine(data);
+        const rec = e.recommend({ k });
+        const m = e.model;
+        const n = m.talents.count;
+        const at = cut % (n + 1);
+        const kt = rec.talent.k;
+        const part = (s: number, t: number) =>
+          talentLinesBytes(m, s, m.talents.ids.slice(s, t), { k: kt, rows: t - s, ids: rec.talent.ids.subarray(s * kt, t * kt), sizes: rec.talent.sizes.subarray(s, t), scores: rec.talent.scores.subarray(s * kt, t * kt) });
+        const p = m.platforms.count;
+        const bytes = Buffer.concat([part(0, at), part(at, n), platformLinesBytes(m, rec, 0, p >> 1), platformLinesBytes(m, rec, p >> 1, p)]);
+        const want = [...recommendationRecords(e, rec)].map((r) => JSON.stringify(r) + '\n').join('');
+        expect(bytes.toString('utf8')).toBe(want);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('string-built lines escape ids as JSON does (quotes, backslashes, control and non-BMP characters)', () => {
     const ids = ['p"q', 'p\\r', 'p\u0001\n', '平台😀', 'p\u2028'];
     const e = createEngine(dataset(ids.map((id) => platform(id, { description: 'fintech payment' })), [talent('t"1', { description: 'fintech payment' }), talent('t\\2', { description: 'payment' })]));
@@ -163,6 +183,10 @@ describe('scoring invariants (property-based)', () => {
     expect(lines).toEqual([...recommendationRecords(e, rec)].map((r) => JSON.stringify(r)));
     expect(lines.map((l) => JSON.parse(l).id)).toEqual(['t"1', 't\\2', ...[...ids].sort()]);
     expect(JSON.parse(lines[0]).items.length).toBeGreaterThan(0);
+    // the byte writer: the same lines as UTF-8 (its per-id heads are encoded once and reused)
+    const m = e.model;
+    const bytes = Buffer.concat([talentLinesBytes(m, 0, m.talents.ids, rec.talent), platformLinesBytes(m, rec, 0, m.platforms.count)]);
+    expect(bytes.toString('utf8')).toBe(lines.join('\n') + '\n');
   });
 
   it('output is identical byte for byte across runs and input orders', () => {

@@ -16,6 +16,7 @@ import type { Dataset } from '../../engine/data.js';
 import { weightIssues } from '../../engine/data.js';
 import type { WeightsInput } from '../../config/weights.js';
 import { readJson, readObject, readRecords } from './read.js';
+import type { OnRecord } from './read.js';
 import type { ReaderLimits } from '../../config/limits.js';
 import { ISSUE_CAP, readerLimits } from '../../config/limits.js';
 
@@ -51,6 +52,29 @@ export interface LoadOptions {
   omit?: FileRole[];
   /** line and file size limits (default: from TALENTMATCH_MAX_LINE_BYTES / TALENTMATCH_MAX_JSON_BYTES, else the documented defaults) */
   limits?: ReaderLimits;
+  /**
+   * Early views for a caller that starts work while the talents are still being read
+   * (adapters/cli/load.ts): `references` once the reference files are read (their
+   * schema-valid records, before any cross-record rule), then `talent` for each
+   * schema-valid talent line (read.ts OnRecord). Nothing here changes what is loaded or
+   * reported; the caller must check that the final dataset holds the same records.
+   */
+  early?: EarlyViews;
+}
+
+/** The reference inputs as read, before the cross-record rules (LoadOptions.early). */
+export interface ReferenceInputs {
+  industries: readonly Industry[];
+  platforms: readonly Platform[];
+  policy?: Policy;
+  weights?: WeightsInput;
+  /** problems found so far (any: the load will fail or skip records) */
+  issues: number;
+}
+
+export interface EarlyViews {
+  references(r: ReferenceInputs): void;
+  talent: OnRecord<Talent>;
 }
 
 export interface LoadedDataset {
@@ -114,7 +138,14 @@ export async function loadDataset(paths: DataPaths, o: LoadOptions): Promise<Loa
     weights = w.weights;
   }
   const platformsRaw = await readRecords<Platform>(files.platforms!, PlatformSchema, cap, limits);
-  const talentsRaw = files.talents ? await readRecords<Talent>(files.talents, TalentSchema, cap, limits) : undefined;
+  o.early?.references({
+    industries: industriesRaw.records.map((r) => r.value),
+    platforms: platformsRaw.records.map((r) => r.value),
+    ...(policyRes.value ? { policy: policyRes.value } : {}),
+    ...(weights ? { weights } : {}),
+    issues: fatal.length + platformsRaw.issues.length + platformsRaw.omitted,
+  });
+  const talentsRaw = files.talents ? await readRecords<Talent>(files.talents, TalentSchema, cap, limits, o.early?.talent) : undefined;
   const outcomesRaw = files.outcomes ? await readRecords<Outcome>(files.outcomes, OutcomeSchema, cap, limits) : undefined;
   for (const r of [platformsRaw, talentsRaw, outcomesRaw]) {
     if (!r) continue;

@@ -36,7 +36,7 @@ function jsonLineIssue(file: string, line: number, e: unknown): InputIssue {
 }
 
 /** One line of a JSON Lines file, parsed and validated: blank, a record, or its issues. */
-export type ParsedLine<T> = { kind: 'blank' } | { kind: 'record'; value: T } | { kind: 'invalid'; issues: InputIssue[]; raw?: unknown };
+export type ParsedLine<T> = { kind: 'blank' } | { kind: 'record'; value: T; /** the line's JSON, trimmed */ text: string } | { kind: 'invalid'; issues: InputIssue[]; raw?: unknown };
 
 /**
  * The one rule for a line of a JSON Lines entity file (every reader calls it: `read`, the
@@ -56,7 +56,7 @@ export function parseRecordLine<T>(ln: Line, schema: z.ZodType<T>, file: string,
     return { kind: 'invalid', issues: [jsonLineIssue(file, line, e)] };
   }
   const res = schema.safeParse(raw);
-  if (res.success) return { kind: 'record', value: res.data };
+  if (res.success) return { kind: 'record', value: res.data, text: trimmed };
   return { kind: 'invalid', issues: issuesFromZod(res.error, raw, { file, line }), raw };
 }
 
@@ -84,15 +84,25 @@ class Collector<T> {
   }
 }
 
+/**
+ * Called with each schema-valid record of a JSON Lines file as it is read, in file order,
+ * with the line's JSON text (trimmed): what the CLI hands to worker threads while the rest
+ * of the file is still being read (adapters/cli/load.ts). A returned promise is awaited
+ * before the next line (backpressure). Never called for a JSON array file.
+ */
+export type OnRecord<T> = (value: T, text: string) => void | Promise<void>;
+
 /** Reads a JSON array or JSON Lines file of records. Rejects only on I/O errors. */
-export async function readRecords<T>(path: string, schema: z.ZodType<T>, cap = ISSUE_CAP, limits: Partial<ReaderLimits> = {}): Promise<ReadResult<T>> {
+export async function readRecords<T>(path: string, schema: z.ZodType<T>, cap = ISSUE_CAP, limits: Partial<ReaderLimits> = {}, onRecord?: OnRecord<T>): Promise<ReadResult<T>> {
   const c = new Collector(schema, cap);
   if (isJsonLines(path)) {
     const maxLineBytes = limits.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     for await (const ln of readLines(path, undefined, { maxLineBytes })) {
       const r = parseRecordLine(ln, schema, path, maxLineBytes);
-      if (r.kind === 'record') c.result.records.push({ value: r.value, at: { file: path, line: ln.line } });
-      else if (r.kind === 'invalid') c.reject({ file: path, line: ln.line }, r.issues, r.raw);
+      if (r.kind === 'record') {
+        c.result.records.push({ value: r.value, at: { file: path, line: ln.line } });
+        if (onRecord) await onRecord(r.value, r.text);
+      } else if (r.kind === 'invalid') c.reject({ file: path, line: ln.line }, r.issues, r.raw);
     }
     return c.result;
   }

@@ -121,11 +121,13 @@ export function applyRoutePolicies(app: FastifyInstance, o: { expensiveMax: numb
     const policy = ROUTES[key];
     if (!policy) {
       if (route.url.startsWith('/v1')) throw new TalentmatchError('E_INTERNAL', `route ${key} has no access policy in src/adapters/http/access.ts`);
-      return; // docs, openapi.json: open and undocumented
+      // docs, openapi.json: open and undocumented, not counted (no quota hook at all)
+      route.config = { ...(route.config ?? {}), rateLimit: false } as typeof route.config;
+      return;
     }
     route.config = {
       ...(route.config ?? {}),
-      ...(policy.scope ? { scope: policy.scope } : {}),
+      ...(policy.scope ? { scope: policy.scope } : { rateLimit: false }), // open routes: no quota hook
       ...(policy.expensive ? { expensive: true, rateLimit: { max: o.expensiveMax, timeWindow: o.windowMs } } : {}),
       ...(policy.platformBound ? { platformBound: policy.platformBound } : {}),
     } as typeof route.config;

@@ -10,6 +10,7 @@
  * audit file that cannot be opened stops `serve` at start (E_IO naming it).
  */
 import { openSync } from 'node:fs';
+import { hostname } from 'node:os';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TalentmatchError } from '../../errors.js';
 import { LineSink } from './lineSink.js';
@@ -28,6 +29,8 @@ export interface AuditLine {
 }
 
 const MAX_IDS = 50;
+/** pino's levels at which an info line is written */
+const INFO_ON: ReadonlySet<string> = new Set(['trace', 'debug', 'info']);
 
 /** The entity ids a request names: path id, and ids (not profiles) of talents/platforms in the body. */
 function touchedIds(req: FastifyRequest): string[] {
@@ -65,7 +68,27 @@ export function openAuditFile(file: string, mode: SinkMode, log: FastifyInstance
   return new LineSink(fd, mode, { ownsFd: true, onError: (reason, lost) => log.error({ lost }, `audit file ${file}: write failed (${reason}); ${lost} lines not written`) });
 }
 
-export function addAudit(app: FastifyInstance, out: LineSink | undefined): void {
+/**
+ * The log's request line as pino writes it with its default options (level, time, base
+ * bindings pid and hostname, Fastify's reqId binding, the object's keys, msg), built as
+ * text around the audit line's JSON: the per-request path then serializes the line once
+ * (for the log and the file both) instead of through pino's generic object walk.
+ * test/adapters/http/audit.test.ts checks it against Fastify's own pino output.
+ */
+export function pinoRequestLine(timeMs: number, bindings: string, requestId: string, auditJson: string): string {
+  return `{"level":30,"time":${timeMs}${bindings},"reqId":${JSON.stringify(requestId)},"audit":${auditJson},"msg":"request"}\n`;
+}
+
+/** pino's default base bindings of this process, as pinoRequestLine takes them. */
+export const defaultPinoBindings = (): string => `,"pid":${process.pid},"hostname":${JSON.stringify(hostname())}`;
+
+/**
+ * @param out the audit file (--audit), if any
+ * @param logSink the server's log stream when the logger writes there with pino's default
+ *   format (buildServer's own stdout sink, level the only option): the request line is then
+ *   written to it directly (pinoRequestLine); otherwise through req.log
+ */
+export function addAudit(app: FastifyInstance, out: LineSink | undefined, logSink?: LineSink): void {
   // at debug level (TALENTMATCH_LOG_LEVEL=debug), a line when a request arrives too: what is in
   // flight (the hook exists only then: a hook that does nothing still costs every request)
   if (app.log.level === 'debug' || app.log.level === 'trace') {
@@ -74,6 +97,7 @@ export function addAudit(app: FastifyInstance, out: LineSink | undefined): void 
       done();
     });
   }
+  const bindings = defaultPinoBindings();
   app.addHook('onResponse', (req, reply, done) => {
     const line: AuditLine = {
       time: new Date().toISOString(),
@@ -86,8 +110,15 @@ export function addAudit(app: FastifyInstance, out: LineSink | undefined): void 
       ids: touchedIds(req),
       ip: req.ip,
     };
-    req.log.info({ audit: line }, 'request');
-    if (out) out.write(`${JSON.stringify(line)}\n`);
+    if (logSink !== undefined) {
+      // the one serialization of the line, shared by the log and the file
+      const json = JSON.stringify(line);
+      if (INFO_ON.has(app.log.level)) logSink.write(pinoRequestLine(Date.now(), bindings, line.requestId, json));
+      if (out) out.write(`${json}\n`);
+    } else {
+      req.log.info({ audit: line }, 'request');
+      if (out) out.write(`${JSON.stringify(line)}\n`);
+    }
     done();
   });
   if (out) app.addHook('onClose', (_app, done) => (out.close(), done()));

@@ -3,7 +3,7 @@
  * scoped route has `max` requests per key per window; the expensive routes (live scoring,
  * match, simulate: config.expensive, set by access.ts) have their own lower budget each.
  * Over budget: 429 in the API's error format with Retry-After (seconds). Open routes
- * (health, readiness, docs) are not counted. Without keys (--insecure-no-auth) the budget
+ * (health, readiness, docs) are not counted: they have no quota hook. Without keys (--insecure-no-auth) the budget
  * is per client address (behind a proxy: serve --trust-proxy, so that is the caller's).
  */
 import rateLimit from '@fastify/rate-limit';
@@ -17,8 +17,10 @@ export async function registerQuotas(app: FastifyInstance, q: QuotaOptions): Pro
     max: q.max,
     timeWindow: q.windowMs,
     hook: 'onRequest',
-    keyGenerator: (req) => (req.principal ? `key:${req.principal.keyId}` : `ip:${req.ip}`),
-    allowList: (req) => req.routeOptions.config.scope === undefined,
+    // the checked key's id (12 hex digits), else the client address (it has a '.' or a ':'): never
+    // the same string for a key and an address, and no string built per request. Open routes
+    // have no quota hook (access.ts sets their rateLimit to false), so no allow list runs per request.
+    keyGenerator: (req) => req.principal?.keyId ?? req.ip,
     addHeadersOnExceeding: { 'x-ratelimit-limit': true, 'x-ratelimit-remaining': true, 'x-ratelimit-reset': true },
     addHeaders: { 'x-ratelimit-limit': true, 'x-ratelimit-remaining': true, 'x-ratelimit-reset': true, 'retry-after': true },
     errorResponseBuilder: (_req, ctx) =>

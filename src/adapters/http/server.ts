@@ -82,6 +82,8 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     logSink = new LineSink(1, sinkMode, { onError: (reason, lost) => void process.stderr.write(`talentmatch: the log could not be written (${reason}); ${lost} lines lost\n`) });
     logger = { ...(logger === true ? {} : logger), stream: logSink };
   }
+  // pino's default format on our own sink (no option but the level): the audit writes its request line there itself
+  const plainLog = logSink !== undefined && (o.logger === true || Object.keys(o.logger as object).every((k) => k === 'level'));
   const app = Fastify({
     logger,
     logController: new LogController({ disableRequestLogging: true }), // audit.ts logs one line per request
@@ -161,7 +163,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   addRequestGate(app, { keys: o.keys, ...(o.now ? { now: o.now } : {}), headers: transportHeaders(o.transport ?? {}) });
   await registerQuotas(app, quotas);
   const auditSink = o.audit !== undefined ? openAuditFile(o.audit, sinkMode, app.log) : undefined;
-  addAudit(app, auditSink);
+  addAudit(app, auditSink, plainLog ? logSink : undefined);
   await registerCors(app, o.transport ?? {});
 
   await app.register(swagger, swaggerOptions(jsonSchemaTransform));

@@ -234,14 +234,25 @@ export function registerSnapshotRoutes(app: FastifyInstance, snaps: Snapshots): 
     // ready bytes: Fastify sends a Buffer as is (the response schema documents it, the zod serializer is skipped)
     reply.header('x-snapshot-run', String(runId)).type('application/json; charset=utf-8').send(bytes);
 
-  const sideLine = (side: Side) => async (req: FastifyRequest<{ Params: { id: string }; Querystring: { k: number } }>, reply: FastifyReply) => {
-    const bound = req.principal?.platform;
-    const key = `${side}:${req.params.id}:${req.query.k}:${bound ?? ''}`;
-    if (bound === undefined) {
-      // the hot path: the answer's bytes of the run served now, without an await
-      const hit = snaps.hit<Buffer>(key);
-      if (hit) return send(reply, hit.runId, hit.value);
-    } else {
+  type SideRequest = FastifyRequest<{ Params: { id: string }; Querystring: { k: number } }>;
+  // a plain function, not async: a cached answer is sent without a promise; the rest returns one
+  const sideLine =
+    (side: Side) =>
+    (req: SideRequest, reply: FastifyReply): Promise<void> | undefined => {
+      const bound = req.principal?.platform;
+      const key = `${side}:${req.params.id}:${req.query.k}:${bound ?? ''}`;
+      if (bound === undefined) {
+        // the hot path: the answer's bytes of the run served now, without an await
+        const hit = snaps.hit<Buffer>(key);
+        if (hit) {
+          send(reply, hit.runId, hit.value);
+          return undefined;
+        }
+      }
+      return readSide(side, req, reply, key, bound);
+    };
+  const readSide = async (side: Side, req: SideRequest, reply: FastifyReply, key: string, bound: string | undefined): Promise<void> => {
+    if (bound !== undefined) {
       // a platform-bound key: its own list, and the talents on it (seeing only its own item)
       const allowed = side === 'platform' ? req.params.id === bound : ((await readLine('platform', bound)).value?.items.some((it) => it.id === req.params.id) ?? false);
       if (!allowed) throw forbidden(`key ${req.principal!.keyId} is bound to platform ${JSON.stringify(bound)} and may not read ${side} ${JSON.stringify(req.params.id)}`);
@@ -255,7 +266,7 @@ export function registerSnapshotRoutes(app: FastifyInstance, snaps: Snapshots): 
       return Buffer.from(JSON.stringify({ side: line.side, id: line.id, items: items.slice(0, req.query.k) }));
     });
     if (!value) throw notFound(side, req.params.id);
-    return send(reply, runId, value);
+    send(reply, runId, value);
   };
   r.get('/v1/talents/:id/recommendations', { schema: { params: IdParams, querystring: KQuery, response: { 200: RecommendationLine } } }, sideLine('talent'));
   r.get('/v1/platforms/:id/recommendations', { schema: { params: IdParams, querystring: KQuery, response: { 200: RecommendationLine } } }, sideLine('platform'));

@@ -166,6 +166,7 @@ describe('quotas', () => {
       await refused(await p(), 429, 'rate_limited', /quota exceeded: 1 requests/);
       // open routes are never counted
       for (let i = 0; i < 5; i++) expect((await fetch(`${s.base}/healthz`)).status).toBe(200);
+      for (let i = 0; i < 5; i++) expect((await fetch(`${s.base}/openapi.json`)).status).toBe(200);
       // recovers once the window has passed (waits for it; asserts no timing)
       let status = 429;
       for (let i = 0; i < 50 && status === 429; i++) {

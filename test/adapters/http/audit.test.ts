@@ -11,7 +11,9 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import Fastify from 'fastify';
 import { LineSink } from '../../../src/adapters/http/lineSink.js';
+import { defaultPinoBindings, pinoRequestLine } from '../../../src/adapters/http/audit.js';
 import { buildServer } from '../../../src/adapters/http/server.js';
 import { KeyRing, newKey, writeKeysFile } from '../../../src/adapters/http/keys.js';
 import { loadDataset } from '../../../src/adapters/files/dataset.js';
@@ -108,6 +110,20 @@ describe('LineSink', () => {
       expect(lines(file).map((l) => (JSON.parse(l) as { n: number }).n)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     }
   }, 60_000);
+});
+
+describe('the request line of the log', () => {
+  it('written directly (serve\'s own stdout sink) it is byte for byte the line pino writes through Fastify\'s request logger', async () => {
+    const chunks: string[] = [];
+    const app = Fastify({ logger: { level: 'info', stream: { write: (s: string) => void chunks.push(s) }, timestamp: () => ',"time":1764201600123' } });
+    await app.ready();
+    // quotes, a backslash, non-ASCII and a null route: every escape JSON.stringify makes
+    const line = { time: '2026-11-27T00:00:00.000Z', requestId: 'r-1"\\x', keyId: null, method: 'POST', route: null, status: 404, ms: 0.125, ids: ['a"b', '人才-7', 'x\ny'], ip: '::1' };
+    app.log.child({ reqId: line.requestId }).info({ audit: line }, 'request');
+    await app.close();
+    expect(chunks).toHaveLength(1);
+    expect(pinoRequestLine(1764201600123, defaultPinoBindings(), line.requestId, JSON.stringify(line))).toBe(chunks[0]);
+  });
 });
 
 describe('the server', () => {

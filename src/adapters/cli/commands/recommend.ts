@@ -7,7 +7,7 @@ import { writeChunks, writeLines } from '../../files/write.js';
 import { listControlsNote } from '../render.js';
 import { EXIT_OK } from '../common.js';
 import type { Cli } from '../common.js';
-import { engineFor, load, withEngine } from '../load.js';
+import { engineFor, load, loadForRanking, withEngine } from '../load.js';
 import { addDataOptions, addThreadsOption, addTopOptions, dataOptionsSchema, parseOptions, threadsSchema, topSchema } from '../options.js';
 
 const recommendSchema = dataOptionsSchema.extend(topSchema.shape).extend(threadsSchema.shape).extend({ out: z.string() });
@@ -24,7 +24,8 @@ export function recommendCommand(program: Command, { io, done }: Cli): void {
     ),
   ).action(async (raw: unknown) => {
     const o = parseOptions(recommendSchema, raw);
-    const loaded = await load(o, true, io);
+    // the workers vectorize the talents while the file is still being read (same output)
+    const loaded = await loadForRanking(o, io, o.threads, o);
     const { engine, rec } = await withEngine(loaded, o, o.threads, async (engine, r) => {
       const policy = engine.data.policy;
       if (hasListControls(policy)) {
