@@ -41,6 +41,17 @@ export function reserveDepth(kPlatform: number): number {
  */
 export const QUEUE_RETRIES = { attempts: 3, backoffMs: 500, maxStalledCount: 3 } as const;
 
+/**
+ * The distributed batch's traffic (adapters/queue): a worker writes each chunk's result as
+ * one binary value under its own Redis key, kept `resultTtlSeconds` (3 days: a run that died
+ * on Friday night can still be resumed on Monday; the coordinator deletes a result as soon
+ * as it has it); the coordinator, woken by the queue's events, also asks for the state of
+ * the chunks it waits for every `fallbackPollMs` (a job lost with Redis' data); a worker
+ * takes `prefetch` chunks beyond its threads, read and checked while its threads score
+ * (`talentmatch worker --prefetch` overrides).
+ */
+export const QUEUE_TRAFFIC = { resultTtlSeconds: 3 * 24 * 3600, fallbackPollMs: 2_000, prefetch: 1 } as const;
+
 /** How long a SQLite connection waits for another writer's lock before failing (ms). */
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 

@@ -4,6 +4,12 @@
  * refuses jobs of a run with another platform fingerprint; it reads each chunk's byte range
  * from its talents file (its own --talents / --data, else the coordinator's path) and
  * refuses a range whose content key differs from the coordinator's.
+ *
+ * It takes `prefetch` chunks beyond its threads (default 1): the next chunk is read,
+ * validated and hashed, and the last one's result sent, while the threads score, so a
+ * thread never waits on the main thread or on Redis. With equally fast workers this costs
+ * no balance at the end of a run (the chunks are spread as without it, one chunk earlier);
+ * `--prefetch 0` turns it off for workers of very different speeds.
  */
 import type { Job } from 'bullmq';
 import { Worker } from 'bullmq';
@@ -19,8 +25,8 @@ import { packPlatformSide } from '../../workers/pack.js';
 import { createChunkPool } from '../../workers/pool.js';
 import { chunkKeyOf, talentHash } from '../../engine/chunk.js';
 import type { ChunkJob } from './queue.js';
-import { QUEUE_NAME, connect, encodeResult, inputsDiffer, linkFor } from './queue.js';
-import { QUEUE_RETRIES, defaultBatchOptions } from '../../config/batch.js';
+import { QUEUE_NAME, RESULT_MARK, connect, encodeResult, encodeResultFrame, inputsDiffer, linkFor, resultKey } from './queue.js';
+import { QUEUE_RETRIES, QUEUE_TRAFFIC, defaultBatchOptions } from '../../config/batch.js';
 
 export interface QueueWorkerOptions {
   url: string;
@@ -31,6 +37,8 @@ export interface QueueWorkerOptions {
   log?: (s: string) => void;
   /** how long to retry an unreachable Redis (default TALENTMATCH_REDIS_RETRY_MS, else 60 s) */
   retryMs?: number;
+  /** chunks taken beyond `threads`, prepared while the threads score (default QUEUE_TRAFFIC.prefetch) */
+  prefetch?: number;
 }
 
 export interface QueueWorker {
@@ -48,10 +56,14 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   const log = o.log ?? (() => {});
   const link = linkFor(o.url, o.retryMs);
   const connection = connect(o.url, {}, link);
+  // results (megabytes) go on their own connection, not behind BullMQ's commands
+  const results = connect(o.url, {}, link);
+  const prefetch = o.prefetch ?? QUEUE_TRAFFIC.prefetch;
   const lockMs = o.lockMs ?? defaultBatchOptions.lockMs;
   const maxLineBytes = readerLimits(process.env).maxLineBytes;
 
   const processJob = async (job: Job<ChunkJob>): Promise<string> => {
+    const t0 = performance.now();
     const j = job.data;
     if (j.platformFingerprint !== fingerprint) {
       throw inputsDiffer(`platform side differs from the run's (platforms, taxonomy, policy or weights): this worker has ${fingerprint.slice(0, 12)}, the run ${j.platformFingerprint.slice(0, 12)}`);
@@ -62,16 +74,31 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     const talents = read.talents;
     const hashes = talents.map(talentHash);
     if (chunkKeyOf(hashes) !== j.key) throw inputsDiffer(`chunk ${j.chunkId}: lines ${j.startLine}-${j.endLine} of ${path} differ from the coordinator's (content hash mismatch)`);
-    const result = await pool.run({ ...j, talents, hashes });
-    log(`chunk ${j.chunkId} of run ${j.runId}: ${talents.length} talents\n`);
-    return encodeResult(result);
+    const t1 = performance.now();
+    const { platformFingerprint: _fp, talentsPath: _path, results: via, ...task } = j;
+    const result = await pool.run({ ...task, talents, hashes });
+    const t2 = performance.now();
+    let reply: string;
+    let bytes: number;
+    if (via === 'key') {
+      const frame = encodeResultFrame(result);
+      await link.race(results.set(resultKey(String(job.id)), frame, 'EX', QUEUE_TRAFFIC.resultTtlSeconds));
+      reply = `${RESULT_MARK}${frame.length}`;
+      bytes = frame.length;
+    } else {
+      reply = encodeResult(result); // a coordinator before binary results reads the return value
+      bytes = reply.length;
+    }
+    const s = (ms: number) => (ms / 1000).toFixed(2);
+    log(`chunk ${j.chunkId} of run ${j.runId}: ${talents.length} talents; read ${s(t1 - t0)} s, scored ${s(t2 - t1)} s (waiting for a thread included), ${(bytes / 1e6).toFixed(1)} MB result sent in ${s(performance.now() - t2)} s\n`);
+    return reply;
   };
 
   const worker = new Worker<ChunkJob, string>(QUEUE_NAME, processJob, {
     connection,
     // the name `queue status` lists (Redis' client list): host, process and threads
     name: `${hostname()}-pid${process.pid}-t${o.threads}`,
-    concurrency: o.threads,
+    concurrency: o.threads + prefetch,
     lockDuration: lockMs,
     stalledInterval: Math.max(1000, Math.floor(lockMs / 2)),
     maxStalledCount: QUEUE_RETRIES.maxStalledCount,
@@ -83,6 +110,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     else void worker.close(true).catch(() => undefined);
     await pool.destroy();
     connection.disconnect();
+    results.disconnect();
   };
   try {
     await link.race(worker.waitUntilReady());

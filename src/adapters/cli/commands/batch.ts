@@ -13,7 +13,8 @@ import type { Cli } from '../common.js';
 import { engineFor, writeReport } from '../load.js';
 import { addAssignOptions, addDataOptions, addTopOptions, assignOptions, assignSchema, dataOptionsSchema, dataPaths, dbOption, parseOptions, topSchema } from '../options.js';
 import { batchProgressLine } from '../progress.js';
-import { defaultBatchOptions } from '../../../config/batch.js';
+import { QUEUE_TRAFFIC, defaultBatchOptions } from '../../../config/batch.js';
+import { optionError } from '../../../errors.js';
 import { batchReportLines, queueStatusReport } from '../render.js';
 
 const threadsOption = (cmd: Command): Command => cmd.option('--threads <n>', 'worker threads (default: available parallelism)', parsePositiveInt('--threads', 256), availableParallelism());
@@ -109,7 +110,15 @@ export function batchCommand(program: Command, { io, done }: Cli): void {
   });
 }
 
-const workerSchema = dataOptionsSchema.extend({ queue: z.string(), threads: z.number().int().min(1), lockMs: z.number().int().min(1) });
+const workerSchema = dataOptionsSchema.extend({ queue: z.string(), threads: z.number().int().min(1), lockMs: z.number().int().min(1), prefetch: z.number().int().min(0) });
+
+const MAX_PREFETCH = 64;
+/** --prefetch: 0 allowed (take a chunk only when a thread is free). */
+function parsePrefetch(v: string): number {
+  const n = /^[0-9]{1,3}$/.test(v) ? Number(v) : NaN;
+  if (!Number.isInteger(n) || n > MAX_PREFETCH) throw optionError(`--prefetch must be an integer in [0, ${MAX_PREFETCH}], got ${JSON.stringify(v)}`);
+  return n;
+}
 
 export function workerCommand(program: Command, { io, done }: Cli): void {
   addDataOptions(
@@ -118,11 +127,13 @@ export function workerCommand(program: Command, { io, done }: Cli): void {
         .command('worker')
         .description('score queued chunks of distributed batch runs (same kernel, own thread pool); needs the same inputs as the coordinator')
         .requiredOption('--queue <url>', 'redis://[:password@]host:port[/db] or rediss:// (TLS)'),
-    ).option('--lock-ms <n>', "job lock in ms: a killed worker's chunk is handed on after about this long", parsePositiveInt('--lock-ms', 3_600_000), 30_000),
+    )
+      .option('--lock-ms <n>', "job lock in ms: a killed worker's chunk is handed on after about this long", parsePositiveInt('--lock-ms', 3_600_000), 30_000)
+      .option('--prefetch <n>', 'chunks taken beyond --threads, read and checked while the threads score (0: only when a thread is free)', parsePrefetch, QUEUE_TRAFFIC.prefetch),
   ).action(async (raw: unknown) => {
     const o = parseOptions(workerSchema, raw);
     const { startQueueWorker } = await import('../../queue/worker.js');
-    const w = await startQueueWorker({ url: o.queue, paths: dataPaths(o), threads: o.threads, lockMs: o.lockMs, log: io.err });
+    const w = await startQueueWorker({ url: o.queue, paths: dataPaths(o), threads: o.threads, lockMs: o.lockMs, prefetch: o.prefetch, log: io.err });
     io.err(`talentmatch worker: waiting for chunks on ${new URL(o.queue).host}\n`);
     const stopped = new Promise<void>((resolve) => {
       const stop = () => void w.close().then(resolve, resolve);
