@@ -102,6 +102,7 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
   const runOptions = JSON.stringify({ reuseOptions, chunkSize, mode: assignOpts.mode, proposer: assignOpts.proposer, skipInvalid: o.skipInvalid === true });
   let store: SnapshotStore | undefined;
   let pool: ChunkDispatcher | undefined;
+  let assembly: ChunkDispatcher | undefined; // the queue coordinator's own pool for the final assembly
   let sink: ChunkSink | undefined;
   let runId = -1;
   let ticker: ReturnType<typeof startTicker> | undefined;
@@ -189,12 +190,18 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     const stats = await store.chunkStats(runId);
     await guardShrink(store, stats.talents, o.allowShrink === true, file);
     // the workers stay up through the assembly to vectorize the placed talents for their
-    // explanations in parallel (the assembly's costliest step on one thread); released right after
-    const vec = pool.vectorize?.bind(pool);
-    const vectorizeOn = vec ? { vectorize: (lines: Uint8Array) => vec({ lines }), parts: pool.concurrency } : undefined;
+    // explanations in parallel (the assembly's costliest step on one thread); released right
+    // after. The queue's workers are other processes: a coordinator with --threads > 1 starts
+    // a pool of its own for this step (its workers have finished scoring by now)
+    if (!pool.vectorize && threads > 1) assembly = localDispatcher(pack, threads);
+    const on = pool.vectorize ? pool : assembly;
+    const vec = on?.vectorize?.bind(on);
+    const vectorizeOn = on && vec ? { vectorize: (lines: Uint8Array) => vec({ lines }), parts: on.concurrency } : undefined;
     const built = await buildSnapshot({ store, runId, baseId, side, platforms, policy: inputs.policy, kPlatform, depth, assign: assignOpts, talentsPath: source.path, maxLineBytes: limits.maxLineBytes, vectorizeOn });
     await pool.destroy();
     pool = undefined;
+    await assembly?.destroy();
+    assembly = undefined;
     if (!built) {
       await store.discard(runId); // redone at once, reusing nothing: the attempt leaves no trace but the summary's note
       return baseId!;
@@ -218,6 +225,7 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
   } finally {
     ticker?.stop();
     await pool?.destroy();
+    await assembly?.destroy();
     await sink?.close().catch(() => undefined);
     await store?.close();
     source.cleanup();
