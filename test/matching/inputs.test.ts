@@ -2,15 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/adapters/cli/main.js';
+import { run } from '../adapters/cli/run.js';
 
 const FIX = 'fixtures/jiangdong';
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'talentmatch', ...args], { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
 const tmp = () => mkdtempSync(join(tmpdir(), 'tm-inputs-'));
 
 describe('match on scores made elsewhere (--scores)', () => {

@@ -7,18 +7,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/adapters/cli/main.js';
+import { run } from '../adapters/cli/run.js';
 import { fixtureFiles } from '../../src/synth/files.js';
 
 const data = mkdtempSync(join(tmpdir(), 'tm-threads-'));
 for (const [name, text] of Object.entries(fixtureFiles({ seed: 4, talents: 300, platforms: 30, words: [15, 40], curated: false }))) writeFileSync(join(data, name), text);
-
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'talentmatch', ...args], { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
 
 describe('--threads', () => {
   it('recommend, score, evaluate and tune give the same bytes on 1 and 2 threads, recommend on 3', async () => {

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/adapters/cli/main.js';
+import { run } from '../adapters/cli/run.js';
 import { loadForRanking } from '../../src/adapters/cli/load.js';
 import { fixtureFiles } from '../../src/synth/files.js';
 import { createEngine } from '../../src/engine/engine.js';
@@ -24,13 +24,6 @@ function folder(lines: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'tm-early-'));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), name === 'talents.jsonl' ? lines.join('\n') + '\n' : text);
   return dir;
-}
-
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'talentmatch', ...args], { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
 }
 
 /** recommend's exit code, stderr and output file on `threads` threads. */

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/adapters/cli/main.js';
+import { run } from '../adapters/cli/run.js';
 import { fixtureFiles } from '../../src/synth/files.js';
 import { loadDataset } from '../../src/adapters/files/dataset.js';
 import { createEngine } from '../../src/engine/engine.js';
@@ -39,13 +39,6 @@ function district(dense: boolean): string {
   }
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
-}
-
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'talentmatch', ...args], { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
 }
 
 /** The unpruned two-way ranking of the same files, printed by the same formatter. */
