@@ -71,12 +71,11 @@ export class PostgresStore implements SnapshotStore {
       connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
       application_name: o.applicationName ?? `talentmatch ${o.readonly ? 'reader' : 'writer'} (pid ${process.pid} on ${hostname()})`,
     });
-    // an idle connection dropped by the server (restart, failover) must not crash the
-    // process: the next query reconnects, or fails and is reported
-    pool.on('error', () => undefined);
-    // nor one dropped while checked out between two queries: its next query rejects instead
-    pool.on('connect', (client) => client.on('error', () => undefined));
     const store = new PostgresStore(pool, where);
+    // a connection dropped by the server (restart, failover), idle or checked out between two
+    // queries, must not crash the process: the next query reconnects, or fails and is reported
+    pool.on('error', (e) => (store.dropped = e));
+    pool.on('connect', (client) => client.on('error', (e) => (store.dropped = e)));
     let client: PoolClient;
     try {
       client = await pool.connect();
@@ -95,6 +94,14 @@ export class PostgresStore implements SnapshotStore {
     return store;
   }
 
+  /** the last error a pooled connection emitted: why it dropped (the server's code, e.g. 57P01) */
+  private dropped: Error | undefined;
+
+  /** pg's "... is not queryable" (a query on a connection dropped between two queries) hides why: report the drop */
+  private cause(e: unknown): unknown {
+    return e instanceof Error && /not queryable/.test(e.message) && this.dropped ? this.dropped : e;
+  }
+
   private conn(): Conn {
     return this.pinned ?? this.pool;
   }
@@ -103,7 +110,7 @@ export class PostgresStore implements SnapshotStore {
     try {
       return (await c.query<R>(sql, params)).rows;
     } catch (e) {
-      throw unavailable(this.where, e, 'query failed');
+      throw unavailable(this.where, this.cause(e), 'query failed');
     }
   }
 
@@ -113,7 +120,7 @@ export class PostgresStore implements SnapshotStore {
     try {
       c = await this.pool.connect();
     } catch (e) {
-      throw unavailable(this.where, e, 'cannot connect');
+      throw unavailable(this.where, this.cause(e), 'cannot connect');
     }
     let broken: unknown;
     try {
@@ -124,7 +131,7 @@ export class PostgresStore implements SnapshotStore {
     } catch (e) {
       broken = e;
       await c.query('ROLLBACK').catch(() => undefined);
-      throw unavailable(this.where, e, 'transaction failed');
+      throw unavailable(this.where, this.cause(e), 'transaction failed');
     } finally {
       c.release(broken instanceof Error && !(broken instanceof TalentmatchError) ? broken : undefined);
     }
@@ -143,7 +150,7 @@ export class PostgresStore implements SnapshotStore {
     } catch (e) {
       this.pinned?.release(true);
       this.pinned = undefined;
-      throw unavailable(this.where, e, 'cannot start a read');
+      throw unavailable(this.where, this.cause(e), 'cannot start a read');
     }
   }
 
