@@ -51,12 +51,12 @@ async function recommend(dir: string, threads: number, extra: string[] = []): Pr
   return { code: r.code, err: r.err.replaceAll(out, 'OUT'), bytes };
 }
 
-/** The one-thread result, and the same from 2 and 4 threads with ranges of each size in `sizes`. */
-async function sameOnThreads(dir: string, sizes: number[], extra: string[] = []): Promise<{ code: number; err: string; bytes: string }> {
+/** The one-thread result, and the same from each [threads, lines per range] of `runs`. */
+async function sameOnThreads(dir: string, runs: [number, number][], extra: string[] = []): Promise<{ code: number; err: string; bytes: string }> {
   const one = await recommend(dir, 1, extra);
-  for (const size of sizes) {
+  for (const [threads, size] of runs) {
     defaultWorkerOptions.rangeSize = size;
-    for (const threads of [2, 4]) expect(await recommend(dir, threads, extra), `${threads} threads, ranges of ${size}`).toEqual(one);
+    expect(await recommend(dir, threads, extra), `${threads} threads, ranges of ${size}`).toEqual(one);
   }
   defaultWorkerOptions.rangeSize = rangeSize;
   return one;
@@ -136,7 +136,7 @@ describe('talents validated and vectorized on the workers', () => {
     const shuffled = [...talentLines.slice(60), ...talentLines.slice(0, 60)];
     const dir = folder(shuffled);
     await featuresMatch(dir, 7);
-    const one = await sameOnThreads(dir, [7]);
+    const one = await sameOnThreads(dir, [[2, 7], [4, 500]]);
     expect(one.code, one.err).toBe(0);
     expect((await recommend(folder(talentLines), 2)).bytes).toBe(one.bytes);
   }, 120_000);
@@ -150,7 +150,7 @@ describe('talents validated and vectorized on the workers', () => {
     lines[100] = lines[20]; // line 101: a duplicate of line 21, another range
     lines[110] = JSON.stringify({ ...(JSON.parse(lines[110]) as object), excludePlatforms: ['no-such-platform'] }); // line 111: a reference
     const dir = folder(lines);
-    const one = await sameOnThreads(dir, [10, 7, 1, 500]);
+    const one = await sameOnThreads(dir, [[2, 10], [4, 10], [2, 1], [4, 7], [2, 500]]);
     expect(one.code).toBe(1);
     expect(one.err).toContain('talents.jsonl:10 (record): expected one JSON object per line, got invalid JSON');
     expect(one.err).toContain('talents.jsonl:11 teamSize: expected integer >= 1, got 0');
@@ -169,7 +169,7 @@ describe('talents validated and vectorized on the workers', () => {
     // 120 lines, each with two problems: 240 issues, more than the cap
     for (let i = 0; i < lines.length; i++) lines[i] = JSON.stringify({ ...(JSON.parse(lines[i]) as object), teamSize: 0, stage: 'unicorn' });
     const dir = folder(lines);
-    const one = await sameOnThreads(dir, [7, 500]); // 500: one range over the cap (the worker counts the rest)
+    const one = await sameOnThreads(dir, [[2, 7], [4, 500]]); // 500: one range over the cap (the worker counts the rest)
     expect(one.code).toBe(1);
     expect(one.err.match(/talents\.jsonl:\d+ /g)?.length).toBe(ISSUE_CAP);
     expect(one.err).toContain(`${2 * 120 - ISSUE_CAP} more`);
@@ -180,7 +180,7 @@ describe('talents validated and vectorized on the workers', () => {
     const lines = [...talentLines];
     lines[50] = JSON.stringify({ ...(JSON.parse(lines[50]) as object), profile: 'word '.repeat(2000) });
     const dir = folder(lines);
-    const one = await sameOnThreads(dir, [7]);
+    const one = await sameOnThreads(dir, [[2, 7]]);
     expect(one.code).toBe(1);
     expect(one.err).toMatch(/talents\.jsonl:51 \(record\): expected a line of at most [\d,]+ bytes/);
   }, 120_000);
@@ -191,7 +191,7 @@ describe('talents validated and vectorized on the workers', () => {
     lines[70] = JSON.stringify({ ...(JSON.parse(lines[70]) as object), excludePlatforms: [platformId, 'no-such-platform'] });
     lines[95] = lines[5]; // a duplicate id, in another range: the later one is skipped
     const dir = folder(lines);
-    const one = await sameOnThreads(dir, [7, 500], ['--skip-invalid']);
+    const one = await sameOnThreads(dir, [[2, 7], [4, 500]], ['--skip-invalid']);
     expect(one.code, one.err).toBe(0);
     expect(one.err).toContain('talents.jsonl:21 stage: expected one of');
     expect(one.err).toContain('talents.jsonl:71 excludePlatforms[1]');
@@ -205,7 +205,7 @@ describe('talents validated and vectorized on the workers', () => {
     const platforms = files['platforms.jsonl'].trimEnd().split('\n');
     platforms[3] = JSON.stringify({ ...(JSON.parse(platforms[3]) as { industries: object }), industries: { 'no-such-industry': 1 } });
     writeFileSync(join(dir, 'platforms.jsonl'), platforms.join('\n') + '\n');
-    const one = await sameOnThreads(dir, [7], ['--skip-invalid']);
+    const one = await sameOnThreads(dir, [[2, 7]], ['--skip-invalid']);
     expect(one.code, one.err).toBe(0);
     expect(one.err).toContain('platforms.jsonl:4 industries.no-such-industry');
     const w = await loadOnWorkers({ data: dir, skipInvalid: true }, quiet, 2, {}, 7);

@@ -9,9 +9,8 @@ import type { Outcome } from '../../domain/schemas.js';
 import { evaluate } from '../../evaluation/evaluate.js';
 import { buildReportData } from '../../evaluation/report.js';
 import type { ReportRun } from '../../evaluation/report.js';
-import { finishLoad, loadDataset, readReferences } from '../files/dataset.js';
+import { finishLoad, loadDataset, readReferences, talentRecords } from '../files/dataset.js';
 import type { LoadOptions, LoadedDataset, References } from '../files/dataset.js';
-import { readRecords } from '../files/read.js';
 import type { ReadResult } from '../files/read.js';
 import { readLineRanges } from '../files/lines.js';
 import { writeLines } from '../files/write.js';
@@ -21,8 +20,7 @@ import type { Io } from './common.js';
 import { reportSkipped } from './common.js';
 import { dataPaths } from './options.js';
 import { ThreadedRanker, platformPool, vectorizeOnPool } from '../../workers/threaded.js';
-import type { Policy, Talent } from '../../domain/schemas.js';
-import { TalentSchema } from '../../domain/schemas.js';
+import type { Policy } from '../../domain/schemas.js';
 import type { TalentLinks } from '../../domain/validate.js';
 import type { PlatformSide } from '../../engine/platformSide.js';
 import type { TalentFeatures } from '../../features/build.js';
@@ -77,7 +75,7 @@ export async function loadOnWorkers(o: DataOptions, io: Io, threads: number, top
   const refs = await readReferences(dataPaths(o), lo);
   const side = workerSide(refs, lo, engineOptions(top));
   if (!side) {
-    const loaded = await finishLoad(refs, lo, (path) => readRecords<Talent>(path, TalentSchema, refs.cap, refs.limits));
+    const loaded = await finishLoad(refs, lo, talentRecords(refs));
     reportSkipped(loaded.skipped, io);
     return loaded;
   }

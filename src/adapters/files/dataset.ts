@@ -138,6 +138,11 @@ export async function readReferences(paths: DataPaths, o: LoadOptions): Promise<
  */
 export type TalentsReader<TT extends TalentLinks> = (path: string) => Promise<ReadResult<TT>>;
 
+/** The main thread's reader of the talents file: whole records (readRecords), under the references' cap and limits. */
+export function talentRecords(refs: References): TalentsReader<Talent> {
+  return (path) => readRecords<Talent>(path, TalentSchema, refs.cap, refs.limits);
+}
+
 /** A loaded dataset whose talents are `TT` (whole records, or their links only). */
 export interface LoadedOf<TT extends TalentLinks> {
   dataset: Omit<Dataset, 'talents'> & { talents: TT[] };
@@ -147,7 +152,7 @@ export interface LoadedOf<TT extends TalentLinks> {
 
 export async function loadDataset(paths: DataPaths, o: LoadOptions): Promise<LoadedDataset> {
   const refs = await readReferences(paths, o);
-  return finishLoad(refs, o, (path) => readRecords<Talent>(path, TalentSchema, refs.cap, refs.limits));
+  return finishLoad(refs, o, talentRecords(refs));
 }
 
 /**
