@@ -10,7 +10,7 @@ import { evaluate } from '../../evaluation/evaluate.js';
 import { buildReportData } from '../../evaluation/report.js';
 import type { ReportRun } from '../../evaluation/report.js';
 import { finishLoad, loadDataset, readReferences, talentRecords } from '../files/dataset.js';
-import type { LoadOptions, LoadedDataset, References } from '../files/dataset.js';
+import type { LoadOptions, LoadedDataset, LoadedOf, References } from '../files/dataset.js';
 import type { ReadResult } from '../files/read.js';
 import { readLineRanges } from '../files/lines.js';
 import { writeLines } from '../files/write.js';
@@ -84,21 +84,24 @@ export async function loadOnWorkers(o: DataOptions, io: Io, threads: number, top
     const parts: TalentFeatures[] = [];
     const allIds: string[] = [];
     const loaded = await finishLoad(refs, lo, (path) => readOnPool(pool, path, refs, rangeSize, parts, allIds));
-    if (!sameRecords(refs.platforms.records.map((r) => r.value), loaded.dataset.platforms)) {
-      await pool.destroy(); // the side was built with a platform now dropped: the usual load, from the start
-      return await load(o, true, io);
-    }
-    reportSkipped(loaded.skipped, io);
-    const kept = [...loaded.dataset.talents].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const ids = kept.map((t) => t.id);
-    const rows = kept.map((t) => t.row);
-    // all the valid talents, already in id order (the usual file): stacked once into shared memory
-    const features = rows.length === allIds.length && rows.every((r, i) => r === i) ? concatTalentFeatures(parts, ids, sharedBuffer) : pickTalentRows(concatTalentFeatures(parts, allIds), rows, ids, sharedBuffer);
-    return { model: { ctx: side.ctx, talents: features, platforms: side.platforms }, side, policy: loaded.dataset.policy, options: resolveEngineOptions(engineOptions(top)), pool };
+    if (sameRecords(refs.platforms.records.map((r) => r.value), loaded.dataset.platforms)) return workerLoad(loaded, side, pool, parts, allIds, top, io);
   } catch (e) {
     await pool.destroy();
     throw e;
   }
+  await pool.destroy(); // the side was built with a platform now dropped: the usual load, from the start
+  return load(o, true, io);
+}
+
+/** The WorkerLoad of a load read on the pool: the kept talents' features, in id order, in shared memory. */
+function workerLoad(loaded: LoadedOf<RowLinks>, side: PlatformSide, pool: ChunkPool, parts: readonly TalentFeatures[], allIds: readonly string[], top: { top?: number; topPlatform?: number }, io: Io): WorkerLoad {
+  reportSkipped(loaded.skipped, io);
+  const kept = [...loaded.dataset.talents].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const ids = kept.map((t) => t.id);
+  const rows = kept.map((t) => t.row);
+  // all the valid talents, already in id order (the usual file): stacked once into shared memory
+  const features = rows.length === allIds.length && rows.every((r, i) => r === i) ? concatTalentFeatures(parts, ids, sharedBuffer) : pickTalentRows(concatTalentFeatures(parts, allIds), rows, ids, sharedBuffer);
+  return { model: { ctx: side.ctx, talents: features, platforms: side.platforms }, side, policy: loaded.dataset.policy, options: resolveEngineOptions(engineOptions(top)), pool };
 }
 
 /** The platform side of the reference files as read, when the load can succeed and the talents file is JSON Lines; else undefined. */
