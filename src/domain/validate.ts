@@ -77,6 +77,24 @@ export function issuesFromZod(error: z.ZodError, raw: unknown, at: SourceRef): I
   return out;
 }
 
+/**
+ * The fields of a talent that the cross-record rules read (its id, the industries, platforms
+ * and host it names, the seats a hosted project takes): what a reader that never holds whole
+ * records (the CLI's worker threads validate the lines) hands to checkCrossRecords.
+ */
+export type TalentLinks = Pick<Talent, 'id' | 'industries' | 'excludePlatforms' | 'hostedBy' | 'teamSize'> & { needs?: Pick<NonNullable<Talent['needs']>, 'seats'> };
+
+/** A valid talent's links (TalentLinks): only the fields the record has. */
+export function talentLinks(t: Talent): TalentLinks {
+  const out: TalentLinks = { id: t.id };
+  if (t.industries !== undefined) out.industries = t.industries;
+  if (t.excludePlatforms !== undefined) out.excludePlatforms = t.excludePlatforms;
+  if (t.hostedBy !== undefined) out.hostedBy = t.hostedBy;
+  if (t.teamSize !== undefined) out.teamSize = t.teamSize;
+  if (t.needs?.seats !== undefined) out.needs = { seats: t.needs.seats };
+  return out;
+}
+
 const where = (at: SourceRef) => (at.line !== undefined ? `${at.file}:${at.line}` : at.index !== undefined ? `${at.file}[${at.index}]` : at.file);
 
 /**
@@ -89,7 +107,7 @@ const where = (at: SourceRef) => (at.line !== undefined ? `${at.file}:${at.line}
 export class HostedTally {
   private readonly byPlatform = new Map<string, { count: number; seats: number; who: string[] }>();
 
-  add(t: Talent, at: SourceRef): void {
+  add(t: TalentLinks, at: SourceRef): void {
     if (t.hostedBy === undefined) return;
     const e = this.byPlatform.get(t.hostedBy) ?? { count: 0, seats: 0, who: [] };
     const seats = t.needs?.seats ?? t.teamSize ?? 1;
@@ -120,7 +138,7 @@ export class HostedTally {
 export interface CrossRecordInput {
   industries: readonly Located<Industry>[];
   platforms?: readonly Located<Platform>[];
-  talents?: readonly Located<Talent>[];
+  talents?: readonly Located<TalentLinks>[];
   policy?: Located<Policy>;
   outcomes?: readonly Located<Outcome>[];
   /**
@@ -179,7 +197,7 @@ export interface TalentRefs {
  * and host naming existing platforms. Issues go to `out`; references to rejected platforms
  * go to `follow` when given.
  */
-function talentReferenceIssues(t: Talent, at: SourceRef, refs: TalentRefs, out: InputIssue[], follow?: FollowOns): void {
+function talentReferenceIssues(t: TalentLinks, at: SourceRef, refs: TalentRefs, out: InputIssue[], follow?: FollowOns): void {
   t.industries?.forEach((ind, i) => {
     if (!refs.industryIds.has(ind)) out.push({ ...at, path: `industries[${i}]`, expected: `an industry id of the taxonomy (${[...refs.industryIds].join(', ')})`, got: renderValue(ind) });
   });

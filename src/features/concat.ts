@@ -81,3 +81,52 @@ export function concatTalentFeatures(parts: readonly TalentFeatures[], ids: read
     zh: stack(Float64Array, parts.map((p) => p.zh), buffer),
   };
 }
+
+/** Rows `rows` of a CSR matrix, in that order. */
+function pickCsr(m: CsrMatrix, rows: readonly number[], buffer: BufferOf): CsrMatrix {
+  const indptr = alloc(Int32Array, rows.length + 1, buffer);
+  for (let i = 0; i < rows.length; i++) indptr[i + 1] = indptr[i] + m.indptr[rows[i] + 1] - m.indptr[rows[i]];
+  const nnz = indptr[rows.length];
+  const indices = alloc(Int32Array, nnz, buffer);
+  const values = alloc(Float32Array, nnz, buffer);
+  for (let i = 0; i < rows.length; i++) {
+    const a = m.indptr[rows[i]];
+    const b = m.indptr[rows[i] + 1];
+    indices.set(m.indices.subarray(a, b), indptr[i]);
+    values.set(m.values.subarray(a, b), indptr[i]);
+  }
+  return { rows: rows.length, cols: m.cols, indptr, indices, values };
+}
+
+/** Rows `rows` of a flat array of `width` values per row, in that order. */
+function pickFlat<T extends Flat>(C: TypedCtor<T>, a: T, width: number, rows: readonly number[], buffer: BufferOf): T {
+  const out = alloc(C, rows.length * width, buffer);
+  for (let i = 0; i < rows.length; i++) (out as Flat).set(a.subarray(rows[i] * width, (rows[i] + 1) * width) as never, i * width);
+  return out;
+}
+
+/**
+ * Rows `rows` of `T`, in that order, as one set (`ids`: their ids): the talents kept once the
+ * cross-record rules dropped some, or put in id order. Exactly the features of vectorizing
+ * those talents alone, in that order (a talent's features depend only on its own profile).
+ */
+export function pickTalentRows(T: TalentFeatures, rows: readonly number[], ids: readonly string[], buffer: BufferOf = plain): TalentFeatures {
+  if (rows.length !== ids.length) throw new TalentmatchError('E_INTERNAL', `pickTalentRows: ${rows.length} rows for ${ids.length} ids`);
+  const excl = pickCsr({ rows: T.count, cols: 0, indptr: T.exclIndptr, indices: T.exclIdx, values: new Float32Array(T.exclIdx.length) }, rows, buffer);
+  return {
+    count: rows.length,
+    ids,
+    desc: pickCsr(T.desc, rows, buffer),
+    profile: pickCsr(T.profile, rows, buffer),
+    industry: pickFlat(Float32Array, T.industry, T.count > 0 ? T.industry.length / T.count : 0, rows, buffer),
+    needMask: pickFlat(Uint8Array, T.needMask, 1, rows, buffer),
+    seats: pickFlat(Int32Array, T.seats, 1, rows, buffer),
+    capital: pickFlat(Float64Array, T.capital, 1, rows, buffer),
+    stage: pickFlat(Uint8Array, T.stage, 1, rows, buffer),
+    level: pickFlat(Float64Array, T.level, 1, rows, buffer),
+    exclIndptr: excl.indptr,
+    exclIdx: excl.indices,
+    concept: pickCsr(T.concept, rows, buffer),
+    zh: pickFlat(Float64Array, T.zh, 1, rows, buffer),
+  };
+}

@@ -9,6 +9,7 @@ import type { PlatformPack } from './pack.js';
 import type { ChunkResult, ChunkTask } from '../engine/chunk.js';
 import type { RangeTask, RankResult, RankTask, VectorizeTask } from './rank.js';
 import type { PairRows } from '../ranking/rows.js';
+import type { LineRangeResult, LineRangeTask } from './lines.js';
 
 export interface ChunkPool {
   run(task: ChunkTask): Promise<ChunkResult>;
@@ -16,6 +17,8 @@ export interface ChunkPool {
   rank(task: RankTask): Promise<RankResult>;
   /** the features of one talent range given as bytes (ids left out) */
   vectorize(task: VectorizeTask): Promise<TalentFeatures>;
+  /** validate and vectorize one range of a talents file's raw lines (workers/lines.ts) */
+  lineRange(task: LineRangeTask): Promise<LineRangeResult>;
   /** two-way top-k of rows of the shared talent features (the task's, else the pool's) */
   rankRange(task: RangeTask): Promise<RankResult>;
   /** every acceptable pair of rows of the shared talent features */
@@ -45,6 +48,7 @@ export function createChunkPool(pack: PlatformPack, threads: number, talents?: T
     // the bytes travel by transfer (moved, not copied); results come back as typed arrays
     rank: (task) => pool.run(task, { name: 'rank', transferList: [task.lines.buffer as ArrayBuffer] }) as Promise<RankResult>,
     vectorize: (task) => pool.run(task, { name: 'vectorize', transferList: [task.lines.buffer as ArrayBuffer] }) as Promise<TalentFeatures>,
+    lineRange: (task) => pool.run(task, { name: 'lineRange', transferList: [task.bytes.buffer as ArrayBuffer] }) as Promise<LineRangeResult>,
     rankRange: (task) => pool.run(task, { name: 'rankRange' }) as Promise<RankResult>,
     pairsRange: (task) => pool.run(task, { name: 'pairsRange' }) as Promise<PairRows>,
     destroy: () => pool.destroy(),

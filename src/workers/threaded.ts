@@ -28,6 +28,9 @@ import { createExplainBuffer } from '../scoring/explain.js';
 import { optionError } from '../errors.js';
 import { createTopK, mergeTopK } from '../vector/topk.js';
 
+/** What a ranker ranks: the scoring model and the platform side its workers are built on (an Engine is one; adapters/cli/load.ts WorkerLoad another). */
+export type RankingInputs = Pick<Engine, 'model' | 'side'>;
+
 export class ThreadedRanker {
   readonly threads: number;
   private readonly rangeSize: number;
@@ -36,7 +39,7 @@ export class ThreadedRanker {
 
   /** `pool`: a started pool over the engine's platform side (threadedEngine's), used instead of starting one; destroy() stops it. */
   constructor(
-    private readonly engine: Engine,
+    private readonly engine: RankingInputs,
     o: ThreadOptions = {},
     pool?: ChunkPool,
   ) {
@@ -84,12 +87,7 @@ export class ThreadedRanker {
       try {
         if (self.threads === 1) {
           const rec = recommendAll(m, k, kPlatform);
-          // the workers' writer (engine/format.ts talentLinesBytes), range by range: the same bytes as recommendationLines
-          for (const [start, end] of ranges(m.talents.count, self.rangeSize)) {
-            const top = { k: rec.talent.k, rows: end - start, ids: rec.talent.ids.subarray(start * rec.talent.k, end * rec.talent.k), sizes: rec.talent.sizes.subarray(start, end), scores: rec.talent.scores.subarray(start * rec.talent.k, end * rec.talent.k) };
-            yield talentLinesBytes(m, start, m.talents.ids.slice(start, end), top);
-          }
-          yield* platformChunks(m, rec);
+          yield* recommendationChunks(m, rec, self.rangeSize);
           resolve(rec);
           return;
         }
@@ -178,6 +176,19 @@ export class ThreadedRanker {
     this.pool = undefined;
     if (p) await p.destroy();
   }
+}
+
+/**
+ * `recommend`'s JSON Lines of a two-way result as byte chunks, talents in ranges of
+ * `rangeSize`, then the platforms: the workers' writer (engine/format.ts talentLinesBytes,
+ * platformLinesBytes), the same bytes as recommendationLines.
+ */
+export function* recommendationChunks(m: ScoringModel, rec: Recommendations, rangeSize: number): Generator<Uint8Array> {
+  for (const [start, end] of ranges(m.talents.count, rangeSize)) {
+    const top = { k: rec.talent.k, rows: end - start, ids: rec.talent.ids.subarray(start * rec.talent.k, end * rec.talent.k), sizes: rec.talent.sizes.subarray(start, end), scores: rec.talent.scores.subarray(start * rec.talent.k, end * rec.talent.k) };
+    yield talentLinesBytes(m, start, m.talents.ids.slice(start, end), top);
+  }
+  yield* platformChunks(m, rec);
 }
 
 /** `recommend`'s platform lines as byte chunks of ~64 platforms (engine/format.ts platformLinesBytes). */

@@ -15,6 +15,8 @@ import type { PairRows } from '../ranking/rows.js';
 import type { TalentFeatures } from '../features/build.js';
 import { defaultWorkerOptions } from '../config/workers.js';
 import { TalentmatchError } from '../errors.js';
+import type { LineRangeResult, LineRangeTask } from './lines.js';
+import { lineRangeTask } from './lines.js';
 
 const data = workerData as { pack: PlatformPack; talents?: TalentFeatures };
 const side = unpackPlatformSide(data.pack);
@@ -33,6 +35,11 @@ export function rank(task: RankTask): RankResult {
 /** Named task (`pool.vectorize`): the features of one talent range given as bytes. */
 export function vectorize(task: VectorizeTask): TalentFeatures {
   return vectorizeTask(side, task, tokens);
+}
+
+/** Named task (`pool.lineRange`): validate and vectorize one range of a talents file's raw lines. */
+export function lineRange(task: LineRangeTask): LineRangeResult {
+  return lineRangeTask(side, task, tokens);
 }
 
 function sharedTalents(task: RangeTask): TalentFeatures {

@@ -9,7 +9,8 @@ import { JIANGDONG_POLICY } from '../../src/synth/taxonomy.js';
 import { createEngine } from '../../src/engine/engine.js';
 import { talentFeatures } from '../../src/engine/platformSide.js';
 import type { TalentFeatures } from '../../src/features/build.js';
-import { concatTalentFeatures } from '../../src/features/concat.js';
+import { concatTalentFeatures, pickTalentRows } from '../../src/features/concat.js';
+import { sharedBuffer } from '../../src/workers/pack.js';
 import { ranges } from '../../src/workers/rank.js';
 import { platformPool, vectorizeOnPool } from '../../src/workers/threaded.js';
 import type { ChunkPool } from '../../src/workers/pool.js';
@@ -55,6 +56,20 @@ describe('concatTalentFeatures', () => {
   it('refuses ids that do not match the rows', () => {
     const parts = [talentFeatures(engine.side, talents.slice(0, 3), engine.tokens)];
     expect(() => concatTalentFeatures(parts, talents.slice(0, 2).map((t) => t.id))).toThrow(/3 rows for 2 ids/);
+  });
+
+  it('rows picked out (some dropped, the rest reordered) equal the features of those talents vectorized alone, in that order', () => {
+    // every third row dropped, the rest reversed; rows 3 and 7 (exclusions) kept
+    const rows = [...Array(talents.length).keys()].filter((i) => i % 3 !== 2).reverse();
+    const chosen = rows.map((i) => talents[i]);
+    const oracle = talentFeatures(engine.side, chosen, engine.tokens);
+    const ids = chosen.map((t) => t.id);
+    same(pickTalentRows(whole, rows, ids), oracle);
+    const shared = pickTalentRows(whole, rows, ids, sharedBuffer);
+    same(shared, oracle);
+    expect(shared.industry.buffer).toBeInstanceOf(SharedArrayBuffer);
+    same(pickTalentRows(whole, [], []), talentFeatures(engine.side, [], engine.tokens));
+    expect(() => pickTalentRows(whole, [0, 1], ['a'])).toThrow(/2 rows for 1 ids/);
   });
 
   it('vectorized on 2 worker threads into shared memory: the same features', async () => {

@@ -1,6 +1,7 @@
 /** Steps several commands share: load the inputs, build the engine, write the HTML report. */
 import { createEngine, engineFromPlan, planEngine, planSide } from '../../engine/engine.js';
-import type { EngineOptions } from '../../config/options.js';
+import type { EngineOptions, ResolvedEngineOptions } from '../../config/options.js';
+import { resolveEngineOptions } from '../../config/options.js';
 import { defaultWorkerOptions, resolveThreadOptions } from '../../config/workers.js';
 import type { Engine, Recommendations } from '../../engine/engine.js';
 import type { Assignment } from '../../matching/assign.js';
@@ -8,8 +9,10 @@ import type { Outcome } from '../../domain/schemas.js';
 import { evaluate } from '../../evaluation/evaluate.js';
 import { buildReportData } from '../../evaluation/report.js';
 import type { ReportRun } from '../../evaluation/report.js';
-import { loadDataset } from '../files/dataset.js';
-import type { LoadedDataset } from '../files/dataset.js';
+import { finishLoad, loadDataset, readReferences, talentRecords } from '../files/dataset.js';
+import type { LoadOptions, LoadedDataset, LoadedOf, References } from '../files/dataset.js';
+import type { ReadResult } from '../files/read.js';
+import { readLineRanges } from '../files/lines.js';
 import { writeLines } from '../files/write.js';
 import { renderReportHtml } from '../report/html.js';
 import { referralReport } from '../report/referrals.js';
@@ -17,14 +20,15 @@ import type { Io } from './common.js';
 import { reportSkipped } from './common.js';
 import { dataPaths } from './options.js';
 import { ThreadedRanker, platformPool, vectorizeOnPool } from '../../workers/threaded.js';
-import type { EarlyViews, ReferenceInputs } from '../files/dataset.js';
-import type { Dataset } from '../../engine/data.js';
-import type { Talent } from '../../domain/schemas.js';
+import type { Policy } from '../../domain/schemas.js';
+import type { TalentLinks } from '../../domain/validate.js';
 import type { PlatformSide } from '../../engine/platformSide.js';
 import type { TalentFeatures } from '../../features/build.js';
+import type { ScoringModel } from '../../scoring/kernel.js';
 import type { ChunkPool } from '../../workers/pool.js';
+import type { LineRangeResult } from '../../workers/lines.js';
 import { sharedBuffer } from '../../workers/pack.js';
-import { concatTalentFeatures } from '../../features/concat.js';
+import { concatTalentFeatures, pickTalentRows } from '../../features/concat.js';
 import type { DataOptions } from './options.js';
 
 export async function load(o: DataOptions, needTalents: boolean, io: Io, needOutcomes = false): Promise<LoadedDataset> {
@@ -33,141 +37,135 @@ export async function load(o: DataOptions, needTalents: boolean, io: Io, needOut
   return loaded;
 }
 
+/** A talent kept as its links only, with the row of its features (the talents file's valid records, in file order). */
+type RowLinks = TalentLinks & { row: number };
+
 /**
- * Talents vectorized on worker threads while the talents file is still being read. Once the
- * reference files are read (and had no problem), the platform side is built and the pool
- * started; each schema-valid talent line then goes to the workers as its JSON text, ranges of
- * `rangeSize` lines in file order, so the workers vectorize while the main thread reads and
- * validates the rest. Speculative: nothing is reported from here, and `take` hands the
- * features over only when the loaded dataset holds exactly the records seen (the same
- * reference records, the same talents in the same order: no record skipped or dropped by a
- * cross-record rule) and the file was in id order (ranked rows are in id order). Otherwise
- * the work is dropped and the usual path runs (withEngine). The features equal the usual
- * path's: a talent's features depend only on its own record and the platform side
- * (features/concat.ts), and the worker parses the same JSON the schema accepted (schemas
- * have no transforms or defaults, and vectorizing reads only contract fields).
+ * What `recommend` ranks on worker threads when the talents were validated and vectorized
+ * there (loadOnWorkers): the scoring model (features in shared memory), the platform side,
+ * the policy and the workers' pool. No talent record is held on the main thread.
  */
-export class EarlyVectorizer {
-  private side: PlatformSide | undefined;
-  private pool: ChunkPool | undefined;
-  private refs: ReferenceInputs | undefined;
-  private readonly records: Talent[] = [];
-  private lines: string[] = [];
-  private readonly parts: Promise<TalentFeatures>[] = [];
-  private readonly settled: Promise<void>[] = [];
-  private inOrder = true;
+export interface WorkerLoad {
+  model: ScoringModel;
+  side: PlatformSide;
+  policy: Policy;
+  options: ResolvedEngineOptions;
+  pool: ChunkPool;
+}
 
-  constructor(
-    private readonly threads: number,
-    private readonly options: EngineOptions,
-    private readonly rangeSize: number = defaultWorkerOptions.rangeSize,
-  ) {}
+const isJsonLines = (path: string) => /\.(jsonl|ndjson)$/i.test(path);
 
-  views(): EarlyViews {
-    return {
-      references: (r) => {
-        if (r.issues > 0 || !r.policy) return; // the load fails or skips: no speculation
-        try {
-          this.side = planSide({ industries: r.industries, platforms: r.platforms, policy: r.policy, ...(r.weights ? { weights: r.weights } : {}) }, this.options);
-        } catch {
-          return; // e.g. weights the load reports: the usual path reports it
-        }
-        this.pool = platformPool(this.side, this.threads);
-        this.refs = r;
-      },
-      talent: (t, text) => this.talent(t, text),
-    };
+/**
+ * `load` for ranking on `threads` (>= 2) worker threads, with the talents file read by the
+ * workers: once the reference files are read (and the load can succeed), the platform side
+ * is built and the pool started; the main thread then only cuts the talents file into
+ * ranges of lines (files/lines.ts readLineRanges), and each worker parses, validates
+ * (the contract's one rule, domain/lines.ts parseRecordLine) and vectorizes its ranges
+ * (workers/lines.ts), returning the problems with their line numbers and each valid
+ * talent's links (TalentLinks) instead of the record. The main thread merges the problems
+ * in file order under the same cap and runs the same cross-record rules
+ * (files/dataset.ts finishLoad), so the same problems are reported, in the same order, as
+ * with one thread. The features are stacked in id order, without the records dropped by
+ * --skip-invalid. Where the workers cannot read (a reference file with a problem, a talents
+ * file that is a JSON array) or a platform is dropped by a cross-record rule (--skip-invalid:
+ * the side changes), the usual load runs and its dataset is returned instead.
+ */
+export async function loadOnWorkers(o: DataOptions, io: Io, threads: number, top: { top?: number; topPlatform?: number } = {}, rangeSize: number = defaultWorkerOptions.rangeSize): Promise<WorkerLoad | LoadedDataset> {
+  const lo: LoadOptions = { needTalents: true, needOutcomes: false, skipInvalid: o.skipInvalid };
+  const refs = await readReferences(dataPaths(o), lo);
+  const side = workerSide(refs, lo, engineOptions(top));
+  if (!side) {
+    const loaded = await finishLoad(refs, lo, talentRecords(refs));
+    reportSkipped(loaded.skipped, io);
+    return loaded;
   }
-
-  private talent(t: Talent, text: string): void | Promise<void> {
-    if (!this.pool || !this.inOrder) return;
-    const last = this.records.length > 0 ? this.records[this.records.length - 1] : undefined;
-    if (last && !(last.id < t.id)) {
-      this.inOrder = false; // not strictly in id order: the rows must be sorted first (usual path)
-      this.lines = [];
-      return;
-    }
-    this.records.push(t);
-    this.lines.push(text);
-    if (this.lines.length >= this.rangeSize) return this.post(this.pool);
-  }
-
-  /** Posts the lines held; waits while more than two ranges per thread are in flight. */
-  private post(pool: ChunkPool): Promise<void> | undefined {
-    const job = pool.vectorize({ lines: new TextEncoder().encode(this.lines.join('\n')) });
-    this.lines = [];
-    this.parts.push(job);
-    this.settled.push(job.then(
-      () => undefined,
-      () => undefined,
-    ));
-    const behind = this.settled.length - 1 - 2 * this.threads;
-    return behind >= 0 ? this.settled[behind] : undefined;
-  }
-
-  /**
-   * The pool and platform side when they were built from exactly the dataset's reference
-   * records, and the talents' features when the talents are exactly those sent; else stops
-   * what was started and returns undefined.
-   */
-  async take(d: Dataset): Promise<{ pool: ChunkPool; side: PlatformSide; features?: TalentFeatures } | undefined> {
-    const { pool, side, refs } = this;
-    this.pool = undefined;
-    if (!pool || !side || !refs) return undefined;
-    if (!sameRecords(refs.industries, d.industries) || !sameRecords(refs.platforms, d.platforms) || refs.policy !== d.policy || refs.weights !== d.weights) {
-      await Promise.all(this.settled);
-      await pool.destroy();
-      return undefined;
-    }
-    if (!this.inOrder || !sameRecords(this.records, d.talents)) {
-      await Promise.all(this.settled); // let the pool go idle; the usual path vectorizes again
-      return { pool, side };
-    }
-    if (this.lines.length > 0) void this.post(pool);
-    try {
-      const parts = await Promise.all(this.parts);
-      return { pool, side, features: concatTalentFeatures(parts, this.records.map((t) => t.id), sharedBuffer) };
-    } catch (e) {
-      await Promise.all(this.settled);
-      await pool.destroy(); // a worker failed: nothing else will stop the pool
-      throw e;
-    }
-  }
-
-  /** Stops the pool, if one was started (the load failed). */
-  async discard(): Promise<void> {
-    const pool = this.pool;
-    this.pool = undefined;
-    if (!pool) return;
-    await Promise.all(this.settled);
+  const pool = platformPool(side, threads);
+  try {
+    const parts: TalentFeatures[] = [];
+    const allIds: string[] = [];
+    const loaded = await finishLoad(refs, lo, (path) => readOnPool(pool, path, refs, rangeSize, parts, allIds));
+    if (sameRecords(refs.platforms.records.map((r) => r.value), loaded.dataset.platforms)) return workerLoad(loaded, side, pool, parts, allIds, top, io);
+  } catch (e) {
     await pool.destroy();
+    throw e;
   }
+  await pool.destroy(); // the side was built with a platform now dropped: the usual load, from the start
+  return load(o, true, io);
+}
+
+/** The WorkerLoad of a load read on the pool: the kept talents' features, in id order, in shared memory. */
+function workerLoad(loaded: LoadedOf<RowLinks>, side: PlatformSide, pool: ChunkPool, parts: readonly TalentFeatures[], allIds: readonly string[], top: { top?: number; topPlatform?: number }, io: Io): WorkerLoad {
+  reportSkipped(loaded.skipped, io);
+  const kept = [...loaded.dataset.talents].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const ids = kept.map((t) => t.id);
+  const rows = kept.map((t) => t.row);
+  // all the valid talents, already in id order (the usual file): stacked once into shared memory
+  const features = rows.length === allIds.length && rows.every((r, i) => r === i) ? concatTalentFeatures(parts, ids, sharedBuffer) : pickTalentRows(concatTalentFeatures(parts, allIds), rows, ids, sharedBuffer);
+  return { model: { ctx: side.ctx, talents: features, platforms: side.platforms }, side, policy: loaded.dataset.policy, options: resolveEngineOptions(engineOptions(top)), pool };
+}
+
+/** The platform side of the reference files as read, when the load can succeed and the talents file is JSON Lines; else undefined. */
+function workerSide(refs: References, o: LoadOptions, options: EngineOptions): PlatformSide | undefined {
+  const talents = refs.files.talents;
+  if (!talents || !isJsonLines(talents) || !refs.policy || refs.fatal.length > 0) return undefined;
+  if (!o.skipInvalid && (refs.platforms.issues.length > 0 || refs.platforms.omitted > 0)) return undefined; // the load fails: no workers to start
+  try {
+    return planSide({ industries: refs.industries.records.map((r) => r.value), platforms: refs.platforms.records.map((r) => r.value), policy: refs.policy, ...(refs.weights ? { weights: refs.weights } : {}) }, options);
+  } catch {
+    return undefined; // the usual load reports it
+  }
+}
+
+/**
+ * The talents file read by the pool's workers (workers/lines.ts), ranges of `rangeSize` lines
+ * posted as they are cut, at most two per thread ahead of the merge (memory stays bounded);
+ * results merged in file order: problems under the file's cap, as readRecords lists them.
+ * The ranges' features go to `parts`, every valid talent's id to `allIds` (row order).
+ */
+async function readOnPool(pool: ChunkPool, path: string, refs: References, rangeSize: number, parts: TalentFeatures[], allIds: string[]): Promise<ReadResult<RowLinks>> {
+  const maxLineBytes = refs.limits.maxLineBytes;
+  const out: ReadResult<RowLinks> = { records: [], issues: [], omitted: 0, bad: [], rejectedIds: new Set() };
+  const merge = (x: LineRangeResult) => {
+    for (const i of x.issues) {
+      if (out.issues.length < refs.cap) out.issues.push(i);
+      else out.omitted++;
+    }
+    out.omitted += x.omitted;
+    for (const line of x.bad) out.bad.push({ file: path, line });
+    for (const id of x.rejectedIds) out.rejectedIds.add(id);
+    const base = allIds.length;
+    x.links.forEach((l, j) => {
+      const value = l as RowLinks;
+      value.row = base + j;
+      out.records.push({ value, at: { file: path, line: x.lineOf[j] } });
+      allIds.push(l.id);
+    });
+    parts.push(x.features);
+  };
+  const inFlight: Promise<LineRangeResult>[] = [];
+  try {
+    for await (const r of readLineRanges(path, rangeSize, { maxLineBytes })) {
+      const job = pool.lineRange({ ...r, file: path, maxLineBytes, cap: refs.cap });
+      job.catch(() => undefined); // each failure surfaces where it is awaited, in order
+      inFlight.push(job);
+      while (inFlight.length > 2 * pool.threads) merge(await inFlight.shift()!);
+    }
+    while (inFlight.length > 0) merge(await inFlight.shift()!);
+  } finally {
+    await Promise.allSettled(inFlight); // a failure: let the pool go idle before it is stopped
+  }
+  return out;
 }
 
 const sameRecords = <T>(a: readonly T[], b: readonly T[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
-/** A dataset loaded for ranking on `threads` worker threads; see `load` and EarlyVectorizer. */
-export interface RankingLoad {
-  loaded: LoadedDataset;
-  early?: EarlyVectorizer;
-}
-
-/**
- * `load` for a command that ranks with withEngine: with two threads or more the workers start
- * on the talents while the file is still being read (EarlyVectorizer). Same result, same
- * problems reported, same output as `load` then withEngine.
- */
-export async function loadForRanking(o: DataOptions, io: Io, threads: number | undefined, top: { top?: number; topPlatform?: number } = {}, rangeSize?: number): Promise<RankingLoad> {
-  const n = resolveThreadOptions(threads !== undefined ? { threads } : {}).threads;
-  if (n === 1) return { loaded: await load(o, true, io) };
-  const early = new EarlyVectorizer(n, engineOptions(top), rangeSize);
+/** Runs `f` with a ranker over a WorkerLoad's model on its pool, stopping the workers after. */
+export async function withWorkerRanker<T>(w: WorkerLoad, f: (r: ThreadedRanker) => Promise<T>): Promise<T> {
+  const ranker = new ThreadedRanker(w, { threads: w.pool.threads }, w.pool);
   try {
-    const loaded = await loadDataset(dataPaths(o), { needTalents: true, needOutcomes: false, skipInvalid: o.skipInvalid, early: early.views() });
-    reportSkipped(loaded.skipped, io);
-    return { loaded, early };
-  } catch (e) {
-    await early.discard();
-    throw e;
+    return await f(ranker);
+  } finally {
+    await ranker.destroy();
   }
 }
 
@@ -191,21 +189,18 @@ export function engineFor(loaded: LoadedDataset, o: { top?: number; topPlatform?
  * features as in process, into shared memory), so both cores work from the start; with one,
  * everything runs in process.
  */
-export async function withEngine<T>(input: LoadedDataset | RankingLoad, o: { top?: number; topPlatform?: number }, threads: number | undefined, f: (engine: Engine, r: ThreadedRanker) => Promise<T>): Promise<T> {
-  const { loaded, early } = 'loaded' in input ? input : { loaded: input, early: undefined };
+export async function withEngine<T>(loaded: LoadedDataset, o: { top?: number; topPlatform?: number }, threads: number | undefined, f: (engine: Engine, r: ThreadedRanker) => Promise<T>): Promise<T> {
   const n = resolveThreadOptions(threads !== undefined ? { threads } : {}).threads;
   if (n === 1 || loaded.dataset.talents.length === 0) {
-    await early?.discard();
     const engine = engineFor(loaded, o);
     return withRanker(engine, n, (r) => f(engine, r));
   }
-  const pre = await early?.take(loaded.dataset);
-  const plan = planEngine(loaded.dataset, engineOptions(o), pre?.side);
-  const pool = pre?.pool ?? platformPool(plan.side, n);
+  const plan = planEngine(loaded.dataset, engineOptions(o));
+  const pool = platformPool(plan.side, n);
   let ranker: ThreadedRanker | undefined;
   try {
     const rangeSize = Math.max(1, Math.min(defaultWorkerOptions.rangeSize, Math.ceil(plan.talents.length / n)));
-    const engine = engineFromPlan(plan, pre?.features ?? (await vectorizeOnPool(pool, plan.talents, rangeSize)));
+    const engine = engineFromPlan(plan, await vectorizeOnPool(pool, plan.talents, rangeSize));
     ranker = new ThreadedRanker(engine, { threads: n }, pool);
     return await f(engine, ranker);
   } finally {

@@ -10,13 +10,13 @@ import type { InputIssue } from '../../errors.js';
 import { TalentmatchError, inputError } from '../../errors.js';
 import type { Industry, Outcome, Platform, Policy, Talent } from '../../domain/schemas.js';
 import { IndustrySchema, OutcomeSchema, PlatformSchema, PolicySchema, TalentSchema } from '../../domain/schemas.js';
-import type { Located, SourceRef } from '../../domain/validate.js';
+import type { Located, SourceRef, TalentLinks } from '../../domain/validate.js';
 import { checkCrossRecords } from '../../domain/validate.js';
 import type { Dataset } from '../../engine/data.js';
 import { weightIssues } from '../../engine/data.js';
 import type { WeightsInput } from '../../config/weights.js';
 import { readJson, readObject, readRecords } from './read.js';
-import type { OnRecord } from './read.js';
+import type { ReadResult } from './read.js';
 import type { ReaderLimits } from '../../config/limits.js';
 import { ISSUE_CAP, readerLimits } from '../../config/limits.js';
 
@@ -52,29 +52,6 @@ export interface LoadOptions {
   omit?: FileRole[];
   /** line and file size limits (default: from TALENTMATCH_MAX_LINE_BYTES / TALENTMATCH_MAX_JSON_BYTES, else the documented defaults) */
   limits?: ReaderLimits;
-  /**
-   * Early views for a caller that starts work while the talents are still being read
-   * (adapters/cli/load.ts): `references` once the reference files are read (their
-   * schema-valid records, before any cross-record rule), then `talent` for each
-   * schema-valid talent line (read.ts OnRecord). Nothing here changes what is loaded or
-   * reported; the caller must check that the final dataset holds the same records.
-   */
-  early?: EarlyViews;
-}
-
-/** The reference inputs as read, before the cross-record rules (LoadOptions.early). */
-export interface ReferenceInputs {
-  industries: readonly Industry[];
-  platforms: readonly Platform[];
-  policy?: Policy;
-  weights?: WeightsInput;
-  /** problems found so far (any: the load will fail or skip records) */
-  issues: number;
-}
-
-export interface EarlyViews {
-  references(r: ReferenceInputs): void;
-  talent: OnRecord<Talent>;
 }
 
 export interface LoadedDataset {
@@ -117,15 +94,28 @@ function resolvePaths(p: DataPaths, o: Pick<LoadOptions, 'needTalents' | 'needOu
 
 const key = (r: SourceRef) => `${r.file}\u0000${r.line ?? ''}\u0000${r.index ?? ''}`;
 
-export async function loadDataset(paths: DataPaths, o: LoadOptions): Promise<LoadedDataset> {
+/**
+ * The reference files read and each record checked against its schema (industries, policy,
+ * weights, platforms): what every load starts with, before the talents (readReferences).
+ */
+export interface References {
+  files: Partial<Record<FileRole, string>>;
+  cap: number;
+  limits: ReaderLimits;
+  industries: ReadResult<Industry>;
+  policy?: Policy;
+  weights?: WeightsInput;
+  platforms: ReadResult<Platform>;
+  /** problems that cannot be skipped (taxonomy, policy, weights) */
+  fatal: InputIssue[];
+}
+
+export async function readReferences(paths: DataPaths, o: LoadOptions): Promise<References> {
   const files = resolvePaths(paths, o);
   for (const role of o.omit ?? []) delete files[role];
   const cap = o.cap ?? ISSUE_CAP;
   const limits = o.limits ?? readerLimits(process.env);
-  const issues: InputIssue[] = [];
-  let omitted = 0;
-  const fatal: InputIssue[] = []; // problems that cannot be skipped (taxonomy, policy, weights)
-
+  const fatal: InputIssue[] = [];
   const industriesRaw = await readRecords<Industry>(files.industries!, IndustrySchema, cap, limits);
   fatal.push(...industriesRaw.issues);
   if (industriesRaw.records.length === 0 && industriesRaw.issues.length === 0) fatal.push({ file: files.industries!, path: '', expected: 'at least one industry', got: '[]' });
@@ -138,14 +128,45 @@ export async function loadDataset(paths: DataPaths, o: LoadOptions): Promise<Loa
     weights = w.weights;
   }
   const platformsRaw = await readRecords<Platform>(files.platforms!, PlatformSchema, cap, limits);
-  o.early?.references({
-    industries: industriesRaw.records.map((r) => r.value),
-    platforms: platformsRaw.records.map((r) => r.value),
-    ...(policyRes.value ? { policy: policyRes.value } : {}),
-    ...(weights ? { weights } : {}),
-    issues: fatal.length + platformsRaw.issues.length + platformsRaw.omitted,
-  });
-  const talentsRaw = files.talents ? await readRecords<Talent>(files.talents, TalentSchema, cap, limits, o.early?.talent) : undefined;
+  return { files, cap, limits, industries: industriesRaw, ...(policyRes.value ? { policy: policyRes.value } : {}), ...(weights ? { weights } : {}), platforms: platformsRaw, fatal };
+}
+
+/**
+ * Reads the talents file (its path given) with every record checked against its schema: the
+ * main thread's readRecords, or a reader that validates on worker threads and keeps only
+ * each talent's links (adapters/cli/load.ts). Records in file order, issues in line order.
+ */
+export type TalentsReader<TT extends TalentLinks> = (path: string) => Promise<ReadResult<TT>>;
+
+/** The main thread's reader of the talents file: whole records (readRecords), under the references' cap and limits. */
+export function talentRecords(refs: References): TalentsReader<Talent> {
+  return (path) => readRecords<Talent>(path, TalentSchema, refs.cap, refs.limits);
+}
+
+/** A loaded dataset whose talents are `TT` (whole records, or their links only). */
+export interface LoadedOf<TT extends TalentLinks> {
+  dataset: Omit<Dataset, 'talents'> & { talents: TT[] };
+  skipped: InputIssue[];
+  files: Partial<Record<FileRole, string>>;
+}
+
+export async function loadDataset(paths: DataPaths, o: LoadOptions): Promise<LoadedDataset> {
+  const refs = await readReferences(paths, o);
+  return finishLoad(refs, o, talentRecords(refs));
+}
+
+/**
+ * The rest of a load once the reference files are read: the talents (by `readTalents`) and
+ * outcomes, then the cross-record rules; rejects the input as a whole or, with skipInvalid,
+ * drops the records named by a problem. Same problems, same order, whatever the reader.
+ */
+export async function finishLoad<TT extends TalentLinks>(refs: References, o: LoadOptions, readTalents: TalentsReader<TT>): Promise<LoadedOf<TT>> {
+  const { files, cap, limits, fatal, policy: policyValue, weights } = refs;
+  const industriesRaw = refs.industries;
+  const platformsRaw = refs.platforms;
+  const issues: InputIssue[] = [];
+  let omitted = 0;
+  const talentsRaw = files.talents ? await readTalents(files.talents) : undefined;
   const outcomesRaw = files.outcomes ? await readRecords<Outcome>(files.outcomes, OutcomeSchema, cap, limits) : undefined;
   for (const r of [platformsRaw, talentsRaw, outcomesRaw]) {
     if (!r) continue;
@@ -155,9 +176,9 @@ export async function loadDataset(paths: DataPaths, o: LoadOptions): Promise<Loa
   omitted += industriesRaw.omitted;
 
   let platforms: Located<Platform>[] = platformsRaw.records;
-  let talents: Located<Talent>[] | undefined = talentsRaw?.records;
+  let talents: Located<TT>[] | undefined = talentsRaw?.records;
   let outcomes: Located<Outcome>[] | undefined = outcomesRaw?.records;
-  const policy: Located<Policy> | undefined = policyRes.value ? { value: policyRes.value, at: { file: files.policy! } } : undefined;
+  const policy: Located<Policy> | undefined = policyValue ? { value: policyValue, at: { file: files.policy! } } : undefined;
 
   // Cross-record rules. With skipInvalid, records named by a problem are dropped and the
   // rules re-checked (dropping a platform can orphan an exclusion), a few rounds at most.

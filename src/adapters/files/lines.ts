@@ -11,9 +11,9 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { StringDecoder } from 'node:string_decoder';
 import { TalentmatchError } from '../../errors.js';
-import { DEFAULT_MAX_LINE_BYTES, LIMIT_ENV } from '../../config/limits.js';
+import { DEFAULT_MAX_LINE_BYTES } from '../../config/limits.js';
+import { lineText } from '../../domain/lines.js';
 
 export interface Line {
   text: string;
@@ -50,10 +50,7 @@ export async function assertReadable(path: string): Promise<void> {
   if (s.isDirectory()) throw ioError(path, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
 }
 
-/** The message of a line over the limit, naming the limit and how to raise it. */
-export function tooLongExpectation(maxLineBytes: number): string {
-  return `a line of at most ${maxLineBytes.toLocaleString('en-US')} bytes (${LIMIT_ENV.maxLineBytes})`;
-}
+export { tooLongExpectation } from '../../domain/lines.js';
 
 export async function* readLines(path: string, range?: { start: number; end: number; firstLine: number }, o: ReadLinesOptions = {}): AsyncGenerator<Line> {
   const max = o.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
@@ -66,13 +63,6 @@ export async function* readLines(path: string, range?: { start: number; end: num
   let overLen = -1;
   let offset = range?.start ?? 0;
   let line = (range?.firstLine ?? 1) - 1;
-  const decode = (b: Buffer, first: boolean) => {
-    const d = new StringDecoder('utf8');
-    let s = d.write(b) + d.end();
-    if (s.endsWith('\r')) s = s.slice(0, -1);
-    if (first && s.charCodeAt(0) === 0xfeff) s = s.slice(1); // a byte-order mark, as in .json files
-    return s;
-  };
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       o.onChunk?.(chunk);
@@ -104,7 +94,7 @@ export async function* readLines(path: string, range?: { start: number; end: num
           const part = chunk.subarray(from, nl);
           const buf = pendingLen > 0 ? Buffer.concat([...pending, part]) : part;
           const len = buf.length + 1;
-          yield { text: decode(buf, line === 1 && offset === 0), line, start: offset, end: offset + len };
+          yield { text: lineText(buf, line === 1 && offset === 0), line, start: offset, end: offset + len };
           offset += len;
         }
         pending = [];
@@ -123,6 +113,103 @@ export async function* readLines(path: string, range?: { start: number; end: num
   } else if (pendingLen > 0) {
     const buf = Buffer.concat(pending);
     line++;
-    yield { text: decode(buf, line === 1 && offset === 0), line, start: offset, end: offset + buf.length };
+    yield { text: lineText(buf, line === 1 && offset === 0), line, start: offset, end: offset + buf.length };
   }
+}
+
+/** A run of consecutive lines of a file as raw bytes (readLineRanges). */
+export interface LineRange {
+  /** the lines' bytes, each line with its newline (the file's last perhaps without); a line over the limit is there as a bare newline. Owns its buffer (transferable). */
+  bytes: Uint8Array;
+  /** 1-based number of the first line */
+  firstLine: number;
+  lines: number;
+  /** the lines over `maxLineBytes`: line number, length in bytes (newline excluded), pairwise */
+  tooLong: number[];
+}
+
+/**
+ * A file cut into ranges of `linesPerRange` lines, as bytes, without decoding anything: the
+ * main thread only finds the newlines, and worker threads parse the lines (workers/lines.ts).
+ * Same lines as readLines (same numbering, \r\n and a byte-order mark left to lineText), and
+ * the same memory bound: a line over `maxLineBytes` is never held, only its length.
+ */
+export async function* readLineRanges(path: string, linesPerRange: number, o: { maxLineBytes?: number } = {}): AsyncGenerator<LineRange> {
+  const max = o.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  await assertReadable(path);
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  let parts: Uint8Array[] = []; // the range's complete lines
+  let partsLen = 0;
+  let pending: Uint8Array[] = []; // the current line's bytes so far
+  let pendingLen = 0;
+  let overLen = -1; // bytes of the current line once over the limit (nothing kept)
+  let line = 0;
+  let firstLine = 1;
+  let tooLong: number[] = [];
+  const newline = Uint8Array.of(10);
+  const cut = (): LineRange => {
+    const bytes = new Uint8Array(partsLen); // its own buffer: the range is transferred, never a slice of a pool
+    let at = 0;
+    for (const p of parts) {
+      bytes.set(p, at);
+      at += p.length;
+    }
+    const r = { bytes, firstLine, lines: line - firstLine + 1, tooLong };
+    parts = [];
+    partsLen = 0;
+    tooLong = [];
+    firstLine = line + 1;
+    return r;
+  };
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let from = 0;
+      for (;;) {
+        const nl = chunk.indexOf(10, from);
+        const partEnd = nl < 0 ? chunk.length : nl;
+        const partLen = partEnd - from;
+        if (overLen < 0 && pendingLen + partLen > max) {
+          overLen = pendingLen;
+          pending = [];
+          pendingLen = 0;
+        }
+        if (overLen >= 0) overLen += partLen;
+        if (nl < 0) {
+          if (overLen < 0 && from < chunk.length) {
+            pending.push(chunk.subarray(from));
+            pendingLen += chunk.length - from;
+          }
+          break;
+        }
+        line++;
+        if (overLen >= 0) {
+          tooLong.push(line, overLen);
+          parts.push(newline);
+          partsLen += 1;
+          overLen = -1;
+        } else {
+          for (const p of pending) parts.push(p);
+          parts.push(chunk.subarray(from, nl + 1));
+          partsLen += pendingLen + partLen + 1;
+        }
+        pending = [];
+        pendingLen = 0;
+        from = nl + 1;
+        if (line - firstLine + 1 >= linesPerRange) yield cut();
+      }
+    }
+  } catch (e) {
+    throw e instanceof TalentmatchError ? e : ioError(path, e);
+  } finally {
+    stream.destroy();
+  }
+  if (overLen >= 0) {
+    line++;
+    tooLong.push(line, overLen);
+  } else if (pendingLen > 0) {
+    line++;
+    for (const p of pending) parts.push(p);
+    partsLen += pendingLen;
+  }
+  if (line >= firstLine) yield cut();
 }

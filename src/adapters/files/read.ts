@@ -12,8 +12,8 @@ import type { Located, SourceRef } from '../../domain/validate.js';
 import { issuesFromZod, renderValue } from '../../domain/validate.js';
 import type { ReaderLimits } from '../../config/limits.js';
 import { DEFAULT_MAX_JSON_FILE_BYTES, DEFAULT_MAX_LINE_BYTES, ISSUE_CAP, LIMIT_ENV } from '../../config/limits.js';
-import { assertReadable, ioError, readLines, tooLongExpectation } from './lines.js';
-import type { Line } from './lines.js';
+import { assertReadable, ioError, readLines } from './lines.js';
+import { parseRecordLine, rejectedId } from '../../domain/lines.js';
 
 export interface ReadResult<T> {
   records: Located<T>[];
@@ -30,35 +30,8 @@ function isJsonLines(path: string): boolean {
   return /\.(jsonl|ndjson)$/i.test(path);
 }
 
-/** What a line that is not JSON is reported as (one rule for every JSON Lines reader). */
-function jsonLineIssue(file: string, line: number, e: unknown): InputIssue {
-  return { file, line, path: '', expected: 'one JSON object per line', got: `invalid JSON (${(e as Error).message.replace(/^.*?: /, '')})` };
-}
-
-/** One line of a JSON Lines file, parsed and validated: blank, a record, or its issues. */
-export type ParsedLine<T> = { kind: 'blank' } | { kind: 'record'; value: T; /** the line's JSON, trimmed */ text: string } | { kind: 'invalid'; issues: InputIssue[]; raw?: unknown };
-
-/**
- * The one rule for a line of a JSON Lines entity file (every reader calls it: `read`, the
- * batch's stream, the queue worker's range, the batch's referral pass): a line over the
- * size limit, a line that is not JSON, or a record that fails its schema is reported with
- * file, line, field path, expectation and the value found; a blank line is skipped.
- */
-export function parseRecordLine<T>(ln: Line, schema: z.ZodType<T>, file: string, maxLineBytes: number): ParsedLine<T> {
-  const line = ln.line;
-  if (ln.tooLong !== undefined) return { kind: 'invalid', issues: [{ file, line, path: '', expected: tooLongExpectation(maxLineBytes), got: `${ln.tooLong.toLocaleString('en-US')} bytes` }] };
-  const trimmed = ln.text.trim();
-  if (trimmed === '') return { kind: 'blank' };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(trimmed);
-  } catch (e) {
-    return { kind: 'invalid', issues: [jsonLineIssue(file, line, e)] };
-  }
-  const res = schema.safeParse(raw);
-  if (res.success) return { kind: 'record', value: res.data, text: trimmed };
-  return { kind: 'invalid', issues: issuesFromZod(res.error, raw, { file, line }), raw };
-}
+export { parseRecordLine } from '../../domain/lines.js';
+export type { ParsedLine } from '../../domain/lines.js';
 
 class Collector<T> {
   readonly result: ReadResult<T> = { records: [], issues: [], omitted: 0, bad: [], rejectedIds: new Set() };
@@ -73,8 +46,8 @@ class Collector<T> {
   /** A record that failed its schema (raw given) or was not even JSON. */
   reject(at: SourceRef, issues: readonly InputIssue[], raw?: unknown): void {
     this.result.bad.push(at);
-    const id = (raw as { id?: unknown } | null | undefined)?.id;
-    if (typeof id === 'string') this.result.rejectedIds.add(id);
+    const id = rejectedId(raw);
+    if (id !== undefined) this.result.rejectedIds.add(id);
     for (const i of issues) this.issue(i);
   }
   take(raw: unknown, at: SourceRef): void {
@@ -84,16 +57,8 @@ class Collector<T> {
   }
 }
 
-/**
- * Called with each schema-valid record of a JSON Lines file as it is read, in file order,
- * with the line's JSON text (trimmed): what the CLI hands to worker threads while the rest
- * of the file is still being read (adapters/cli/load.ts). A returned promise is awaited
- * before the next line (backpressure). Never called for a JSON array file.
- */
-export type OnRecord<T> = (value: T, text: string) => void | Promise<void>;
-
 /** Reads a JSON array or JSON Lines file of records. Rejects only on I/O errors. */
-export async function readRecords<T>(path: string, schema: z.ZodType<T>, cap = ISSUE_CAP, limits: Partial<ReaderLimits> = {}, onRecord?: OnRecord<T>): Promise<ReadResult<T>> {
+export async function readRecords<T>(path: string, schema: z.ZodType<T>, cap = ISSUE_CAP, limits: Partial<ReaderLimits> = {}): Promise<ReadResult<T>> {
   const c = new Collector(schema, cap);
   if (isJsonLines(path)) {
     const maxLineBytes = limits.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
@@ -101,7 +66,6 @@ export async function readRecords<T>(path: string, schema: z.ZodType<T>, cap = I
       const r = parseRecordLine(ln, schema, path, maxLineBytes);
       if (r.kind === 'record') {
         c.result.records.push({ value: r.value, at: { file: path, line: ln.line } });
-        if (onRecord) await onRecord(r.value, r.text);
       } else if (r.kind === 'invalid') c.reject({ file: path, line: ln.line }, r.issues, r.raw);
     }
     return c.result;

@@ -1,13 +1,20 @@
 /** recommend, score, explain: the two-way lists, every pair's scores, one pair's terms. */
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { recommendationLines, scoreCsvLines, scoreCsvLinesFrom } from '../../../engine/format.js';
+import { scoreCsvLines, scoreCsvLinesFrom } from '../../../engine/format.js';
+import type { ScoringModel } from '../../../scoring/kernel.js';
+import type { Recommendations } from '../../../ranking/twoWay.js';
+import type { Policy } from '../../../domain/schemas.js';
+import type { ResolvedEngineOptions } from '../../../config/options.js';
+import { defaultWorkerOptions, resolveThreadOptions } from '../../../config/workers.js';
+import type { ThreadedRanker } from '../../../workers/threaded.js';
+import { recommendationChunks } from '../../../workers/threaded.js';
 import { applyListControls, hasListControls } from '../../../engine/lists.js';
 import { writeChunks, writeLines } from '../../files/write.js';
 import { listControlsNote } from '../render.js';
 import { EXIT_OK } from '../common.js';
-import type { Cli } from '../common.js';
-import { engineFor, load, loadForRanking, withEngine } from '../load.js';
+import type { Cli, Io } from '../common.js';
+import { engineFor, load, loadOnWorkers, withEngine, withWorkerRanker } from '../load.js';
 import { addDataOptions, addThreadsOption, addTopOptions, dataOptionsSchema, parseOptions, threadsSchema, topSchema } from '../options.js';
 
 const recommendSchema = dataOptionsSchema.extend(topSchema.shape).extend(threadsSchema.shape).extend({ out: z.string() });
@@ -24,27 +31,38 @@ export function recommendCommand(program: Command, { io, done }: Cli): void {
     ),
   ).action(async (raw: unknown) => {
     const o = parseOptions(recommendSchema, raw);
-    // the workers vectorize the talents while the file is still being read (same output)
-    const loaded = await loadForRanking(o, io, o.threads, o);
-    const { engine, rec } = await withEngine(loaded, o, o.threads, async (engine, r) => {
-      const policy = engine.data.policy;
-      if (hasListControls(policy)) {
-        // policy.lists: the talents' lists are chosen after ranking (engine/lists.ts), then written
-        const ranked = await r.recommend(engine.options.topK, engine.options.topKPlatform);
-        const controlled = applyListControls(engine.model, policy, ranked);
-        await writeLines(o.out, recommendationLines(engine, controlled.rec));
-        io.err(listControlsNote(policy, controlled.report, engine.model.platforms.ids));
-        return { engine, rec: controlled.rec };
-      }
-      // the ranker streams the lines: workers format their ranges' talent lines (same bytes for any thread count)
-      const { chunks, result } = r.recommendLines(engine.options.topK, engine.options.topKPlatform);
-      await writeChunks(o.out, chunks, { consume: true });
-      return { engine, rec: await result };
-    });
-    const n = engine.model.talents.count + engine.model.platforms.count;
-    io.err(`wrote ${n} lines (${engine.model.talents.count} talents, ${engine.model.platforms.count} platforms, ${rec.pairs} acceptable pairs) to ${o.out}\n`);
+    const threads = resolveThreadOptions(o.threads !== undefined ? { threads: o.threads } : {}).threads;
+    // on two threads or more the workers read the talents file: they validate and vectorize its lines (load.ts loadOnWorkers); same output, same problems reported
+    const input = threads > 1 ? await loadOnWorkers(o, io, threads, o) : await load(o, true, io);
+    const { model, rec } =
+      'model' in input
+        ? await withWorkerRanker(input, (r) => writeRecommendations(o.out, input, r, io))
+        : await withEngine(input, o, o.threads, (engine, r) => writeRecommendations(o.out, { model: engine.model, policy: engine.data.policy, options: engine.options }, r, io));
+    const n = model.talents.count + model.platforms.count;
+    io.err(`wrote ${n} lines (${model.talents.count} talents, ${model.platforms.count} platforms, ${rec.pairs} acceptable pairs) to ${o.out}\n`);
     done(EXIT_OK);
   });
+}
+
+/** Ranks both ways and writes `recommend`'s lines; the policy's list controls applied (engine/lists.ts). */
+async function writeRecommendations(out: string, x: { model: ScoringModel; policy: Policy; options: Pick<ResolvedEngineOptions, 'topK' | 'topKPlatform'> }, r: ThreadedRanker, io: Io): Promise<{ model: ScoringModel; rec: Recommendations }> {
+  const { model, policy } = x;
+  if (hasListControls(policy)) {
+    // the talents' lists are chosen after ranking, then written
+    const ranked = await r.recommend(x.options.topK, x.options.topKPlatform);
+    const controlled = applyListControls(model, policy, ranked);
+    await writeChunks(out, toAsync(recommendationChunks(model, controlled.rec, defaultWorkerOptions.rangeSize)), { consume: true });
+    io.err(listControlsNote(policy, controlled.report, model.platforms.ids));
+    return { model, rec: controlled.rec };
+  }
+  // the ranker streams the lines: workers format their ranges' talent lines (same bytes for any thread count)
+  const { chunks, result } = r.recommendLines(x.options.topK, x.options.topKPlatform);
+  await writeChunks(out, chunks, { consume: true });
+  return { model, rec: await result };
+}
+
+async function* toAsync<T>(it: Iterable<T>): AsyncGenerator<T> {
+  yield* it;
 }
 
 const scoreSchema = dataOptionsSchema.extend(threadsSchema.shape).extend({ out: z.string() });

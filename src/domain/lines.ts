@@ -1,0 +1,71 @@
+/**
+ * The contract's rules for one line of a JSON Lines entity file, written once for every
+ * reader: the main thread's (adapters/files/read.ts), the batch's streams and ranges
+ * (adapters/files/talents.ts) and the worker threads that validate ranges of raw lines
+ * (workers/lines.ts). Pure: no I/O.
+ */
+import { StringDecoder } from 'node:string_decoder';
+import type { z } from 'zod';
+import type { InputIssue } from '../errors.js';
+import { LIMIT_ENV } from '../config/limits.js';
+import { issuesFromZod } from './validate.js';
+
+/** One line as read: its text, 1-based number and, when it was over the size limit, its length in bytes (text is then ''). */
+export interface RecordLine {
+  text: string;
+  line: number;
+  tooLong?: number;
+}
+
+/**
+ * A line's text from its bytes (newline excluded): UTF-8 (invalid bytes as U+FFFD), a
+ * trailing carriage return dropped (\r\n files), and on the file's first line a byte-order
+ * mark dropped, as in .json files.
+ */
+export function lineText(bytes: Uint8Array, firstOfFile: boolean): string {
+  const d = new StringDecoder('utf8');
+  let s = d.write(bytes as Buffer) + d.end();
+  if (s.endsWith('\r')) s = s.slice(0, -1);
+  if (firstOfFile && s.charCodeAt(0) === 0xfeff) s = s.slice(1);
+  return s;
+}
+
+/** The message of a line over the limit, naming the limit and how to raise it. */
+export function tooLongExpectation(maxLineBytes: number): string {
+  return `a line of at most ${maxLineBytes.toLocaleString('en-US')} bytes (${LIMIT_ENV.maxLineBytes})`;
+}
+
+/** What a line that is not JSON is reported as. */
+function jsonLineIssue(file: string, line: number, e: unknown): InputIssue {
+  return { file, line, path: '', expected: 'one JSON object per line', got: `invalid JSON (${(e as Error).message.replace(/^.*?: /, '')})` };
+}
+
+/** One line of a JSON Lines file, parsed and validated: blank, a record, or its issues. */
+export type ParsedLine<T> = { kind: 'blank' } | { kind: 'record'; value: T; /** the line's JSON, trimmed */ text: string } | { kind: 'invalid'; issues: InputIssue[]; raw?: unknown };
+
+/**
+ * The one rule for a line of a JSON Lines entity file: a line over the size limit, a line
+ * that is not JSON, or a record that fails its schema is reported with file, line, field
+ * path, expectation and the value found; a blank line is skipped.
+ */
+export function parseRecordLine<T>(ln: RecordLine, schema: z.ZodType<T>, file: string, maxLineBytes: number): ParsedLine<T> {
+  const line = ln.line;
+  if (ln.tooLong !== undefined) return { kind: 'invalid', issues: [{ file, line, path: '', expected: tooLongExpectation(maxLineBytes), got: `${ln.tooLong.toLocaleString('en-US')} bytes` }] };
+  const trimmed = ln.text.trim();
+  if (trimmed === '') return { kind: 'blank' };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(trimmed);
+  } catch (e) {
+    return { kind: 'invalid', issues: [jsonLineIssue(file, line, e)] };
+  }
+  const res = schema.safeParse(raw);
+  if (res.success) return { kind: 'record', value: res.data, text: trimmed };
+  return { kind: 'invalid', issues: issuesFromZod(res.error, raw, { file, line }), raw };
+}
+
+/** The id of a record that failed its schema, when it had a string one (references to it are follow-ons: domain/validate.ts). */
+export function rejectedId(raw: unknown): string | undefined {
+  const id = (raw as { id?: unknown } | null | undefined)?.id;
+  return typeof id === 'string' ? id : undefined;
+}

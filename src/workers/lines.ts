@@ -1,0 +1,86 @@
+/**
+ * Validating and vectorizing one range of a talents file's raw lines, in a worker thread:
+ * the main thread only cuts the file into ranges of lines (adapters/files/lines.ts
+ * readLineRanges); each line is parsed and checked here by the contract's one rule
+ * (domain/lines.ts parseRecordLine), and the valid records are vectorized at once. What
+ * comes back is what the main thread needs to report problems in file order and to run
+ * the cross-record rules (domain/validate.ts checkCrossRecords) without whole records:
+ * each valid record's links (TalentLinks) and line, the range's issues (the first `cap`)
+ * and the ids of the records that failed their schema. Pure: runs in a worker or in process.
+ */
+import type { InputIssue } from '../errors.js';
+import { TalentSchema } from '../domain/schemas.js';
+import type { Talent } from '../domain/schemas.js';
+import { lineText, parseRecordLine, rejectedId } from '../domain/lines.js';
+import type { TalentLinks } from '../domain/validate.js';
+import { talentLinks } from '../domain/validate.js';
+import type { PlatformSide } from '../engine/platformSide.js';
+import { talentFeatures } from '../engine/platformSide.js';
+import type { TalentFeatures, TokenSource } from '../features/build.js';
+
+export interface LineRangeTask {
+  /** the range's lines as read, each ending with a newline except perhaps the file's last; a line over the size limit is there as an empty line */
+  bytes: Uint8Array;
+  /** the 1-based number of the range's first line in the file */
+  firstLine: number;
+  /** lines in the range */
+  lines: number;
+  /** the lines over the size limit: line number, length in bytes, pairwise */
+  tooLong: number[];
+  /** the file's name, as issues name it */
+  file: string;
+  maxLineBytes: number;
+  /** issues listed per range at most (the rest are counted): the file's cap */
+  cap: number;
+}
+
+export interface LineRangeResult {
+  /** features of the range's valid records, in line order (ids left out: they are the links') */
+  features: TalentFeatures;
+  /** each valid record's links, in line order */
+  links: TalentLinks[];
+  /** each valid record's line number */
+  lineOf: Int32Array;
+  /** the range's problems in line order, the first `cap`; `omitted` counts the rest */
+  issues: InputIssue[];
+  omitted: number;
+  /** the lines of the records that failed (not JSON, over the limit, or against the schema) */
+  bad: number[];
+  /** ids of the records that failed their schema, when they had a string id */
+  rejectedIds: string[];
+}
+
+export function lineRangeTask(side: PlatformSide, task: LineRangeTask, tokens: TokenSource): LineRangeResult {
+  const { bytes, file, maxLineBytes, cap } = task;
+  const over = new Map<number, number>();
+  for (let i = 0; i < task.tooLong.length; i += 2) over.set(task.tooLong[i], task.tooLong[i + 1]);
+  const records: Talent[] = [];
+  const links: TalentLinks[] = [];
+  const lines: number[] = [];
+  const out: LineRangeResult = { features: undefined as unknown as TalentFeatures, links, lineOf: new Int32Array(0), issues: [], omitted: 0, bad: [], rejectedIds: [] };
+  let pos = 0;
+  for (let i = 0; i < task.lines; i++) {
+    const line = task.firstLine + i;
+    const nl = bytes.indexOf(10, pos);
+    const end = nl < 0 ? bytes.length : nl;
+    const tooLong = over.get(line);
+    const r = parseRecordLine(tooLong !== undefined ? { text: '', line, tooLong } : { text: lineText(bytes.subarray(pos, end), line === 1), line }, TalentSchema, file, maxLineBytes);
+    pos = end + 1;
+    if (r.kind === 'record') {
+      records.push(r.value);
+      links.push(talentLinks(r.value));
+      lines.push(line);
+    } else if (r.kind === 'invalid') {
+      out.bad.push(line);
+      const id = rejectedId(r.raw);
+      if (id !== undefined) out.rejectedIds.push(id);
+      for (const issue of r.issues) {
+        if (out.issues.length < cap) out.issues.push(issue);
+        else out.omitted++;
+      }
+    }
+  }
+  out.features = { ...talentFeatures(side, records, tokens), ids: [] };
+  out.lineOf = Int32Array.from(lines);
+  return out;
+}
