@@ -14,6 +14,7 @@ import { asBuffer, packedRowCount } from '../../engine/rows.js';
 import type { SnapshotStore } from '../../store/types.js';
 import type { ChunkSink } from '../../store/writer.js';
 import type { ChunkDispatcher } from '../../workers/dispatch.js';
+import type { EarlyAssembly } from '../../engine/assembly.js';
 
 export interface ChunkerOptions {
   runId: number;
@@ -30,6 +31,8 @@ export interface ChunkerOptions {
   /** the complete run talents are reused from (undefined: score every talent) */
   baseId: number | undefined;
   task: Pick<ChunkTask, 'k' | 'kPlatform' | 'maxPrefs' | 'lists'>;
+  /** the final assembly's inputs, gathered from results as they arrive (engine/assembly.ts) */
+  early?: EarlyAssembly;
   /** true once the run is bound to fail (invalid input without --skip-invalid): nothing more is scored */
   halted: () => boolean;
 }
@@ -85,6 +88,7 @@ export class Chunker {
     this.bufSkipped = [];
     if (this.o.halted()) return;
     if (this.o.done.has(id)) {
+      this.o.early?.missed(); // its rows are in the store only
       this.counts.resumed++;
       return;
     }
@@ -100,6 +104,7 @@ export class Chunker {
     const skipLines = [...skipped.filter((l) => l < last.line), ...items.filter((_, i) => reused[i]).map((x) => x.line)].sort((a, b) => a - b);
     const key = chunkKeyOf(hashes.filter((_, i) => !reused[i]));
     const row = { runId: this.o.runId, chunkId: id, key, startLine: first.line, endLine: last.line, talents: items.length, reusedFrom: { runId: this.o.baseId ?? -1, talentIds: reusedIds } };
+    if (reusedIds.length > 0) this.o.early?.missed(); // reused rows are copied by the store
     if (talents.length === 0) {
       // nothing to score: the chunk is its reused rows and an empty candidate list
       const M = this.o.platforms;
@@ -114,6 +119,8 @@ export class Chunker {
       .run(task)
       .then(async (res) => {
         const scored = packedRowCount(res.rows);
+        // read before the rows move to the writer thread
+        if (reusedIds.length === 0) this.o.early?.scored(res);
         // the packed rows go on to the writer as they came (moved, not copied, to its thread)
         await this.o.sink.write({ ...row, pairs: res.pairs, reused: false, candidates: asBuffer(res.candidates), rows: res.rows });
         this.counts.scored++;

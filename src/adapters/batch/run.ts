@@ -41,6 +41,7 @@ import { streamTalents } from '../files/talents.js';
 import type { BatchLock } from './lock.js';
 import { acquireBatchLock } from './lock.js';
 import { Chunker } from './chunks.js';
+import { EarlyAssembly } from '../../engine/assembly.js';
 import { buildSnapshot, guardShrink } from './publish.js';
 import type { BatchProgress } from './progress.js';
 import { startTicker } from './progress.js';
@@ -129,7 +130,10 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     let omitted = 0;
     const skipped: InputIssue[] = [];
     const rules = new TalentStreamRules({ industryIds: new Set(inputs.industries.map((i) => i.id)), platformIds: new Set(side.platformIndex.keys()) });
+    // the final assembly's inputs, gathered from the results while the threads score
+    const early = new EarlyAssembly(M, depth);
     const chunker = new Chunker({
+      early,
       runId,
       store,
       sink,
@@ -197,7 +201,7 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     const on = pool.vectorize ? pool : assembly;
     const vec = on?.vectorize?.bind(on);
     const vectorizeOn = on && vec ? { vectorize: (lines: Uint8Array) => vec({ lines }), parts: on.concurrency } : undefined;
-    const built = await buildSnapshot({ store, runId, baseId, side, platforms, policy: inputs.policy, kPlatform, depth, assign: assignOpts, talentsPath: source.path, maxLineBytes: limits.maxLineBytes, vectorizeOn });
+    const built = await buildSnapshot({ store, runId, baseId, side, platforms, policy: inputs.policy, kPlatform, depth, assign: assignOpts, talentsPath: source.path, maxLineBytes: limits.maxLineBytes, vectorizeOn, early: early.take() });
     await pool.destroy();
     pool = undefined;
     await assembly?.destroy();
