@@ -31,7 +31,7 @@ import { assertBatchLists } from '../../engine/lists.js';
 import { strongHash } from '../../util/hash.js';
 import { packPlatformSide } from '../../workers/pack.js';
 import type { ChunkDispatcher, DispatchContext } from '../../workers/dispatch.js';
-import { localDispatcher } from '../../workers/dispatch.js';
+import { inProcessDispatcher, localDispatcher } from '../../workers/dispatch.js';
 import { describeDb, isPostgresUrl, openStore } from '../../store/open.js';
 import type { ChunkSink } from '../../store/writer.js';
 import { chunkSink } from '../../store/writer.js';
@@ -124,7 +124,8 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     // chunk writes leave the main thread (SQLite: a writer thread with its own connection)
     sink = await chunkSink(store, o.db, !isPostgresUrl(o.db));
     const pack = packPlatformSide(side);
-    pool = o.dispatcher ? await o.dispatcher({ pack, runId, platformFingerprint: sideFp, talentsPath: source.path }) : localDispatcher(pack, threads);
+    // one thread scores on this thread, as `recommend --threads 1` does; more on a worker pool
+    pool = o.dispatcher ? await o.dispatcher({ pack, runId, platformFingerprint: sideFp, talentsPath: source.path }) : threads > 1 ? localDispatcher(pack, threads) : inProcessDispatcher(side);
 
     const issues: InputIssue[] = [];
     let omitted = 0;
