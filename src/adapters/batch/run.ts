@@ -212,7 +212,7 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
       return baseId!;
     }
     const { platformLines, snap, artifacts } = built;
-    const summary = summarize({ runId, resumed, baseId, reserveExhausted, counts: chunker.counts, chunks: stats.chunks, snap, platforms: M, threads, skipped, t0, tStream, cpu0, cpuStream });
+    const summary = summarize({ runId, resumed, baseId, reserveExhausted, counts: chunker.counts, chunks: stats.chunks, snap, platforms: M, threads, skipped, t0, tStream, cpu0, cpuStream, scoredOnMain: !o.dispatcher && threads <= 1 });
     // a coordinator that lost its lock (PostgreSQL: its session dropped) must not publish
     await lock.assertHeld?.();
     await store.complete(runId, platformLines, artifacts, now(), JSON.stringify({ ...summary, skipped: summary.skipped.length }));
