@@ -40,6 +40,7 @@ export class EarlyAssembly {
     this.merger.add(asBuffer(res.candidates));
     const g = new PrefsGatherer();
     for (const r of unpackRows(res.rows)) g.add({ talent_id: r.talentId, prefs: asBuffer(r.prefs), meta: r.meta });
+    g.trim();
     this.parts.push(g);
   }
 

@@ -43,6 +43,10 @@ class Grow<T extends Int32Array | Float64Array> {
     (b as unknown as { set(x: T): void }).set(this.a);
     this.a = b;
   }
+  /** Drops the unused capacity (a gatherer kept while others are gathered). */
+  trim(): void {
+    if (this.n < this.a.length) this.a = this.a.slice(0, this.n) as T;
+  }
   done(): T {
     return (this.n === this.a.length ? this.a : this.a.slice(0, this.n)) as T;
   }
@@ -106,6 +110,11 @@ export class PrefsGatherer {
   /** Talents and preference entries gathered so far. */
   get size(): { talents: number; entries: number } {
     return { talents: this.talentIds.length, entries: this.plat.n };
+  }
+
+  /** Drops the columns' unused capacity: a chunk's gatherer held until every chunk has arrived costs its entries only. */
+  trim(): void {
+    for (const g of [this.tPtr, this.plat, this.f, this.b, this.s, this.seats, this.priority, this.capital]) g.trim();
   }
 
   /** Talent i of another gatherer, copied column by column (merging chunks gathered apart). */
