@@ -32,8 +32,12 @@ export interface ChunkTask {
   /** byte range [startByte, endByte) of those lines in the talents file */
   startByte: number;
   endByte: number;
-  /** hash of the chunk's talents' content hashes: a worker reading the range itself checks it */
-  key: string;
+  /**
+   * hash of the chunk's talents' content hashes: a worker reading the range itself checks it.
+   * Absent (with `hashes`): the scorer hashes the talents and returns the key with the result
+   * (a local pool on a run with no reuse base: the hashes leave the main thread)
+   */
+  key?: string;
   /** input lines inside the range not to score: skipped as invalid (--skip-invalid) or reused unchanged */
   skipLines: number[];
   talents: Talent[];
@@ -65,6 +69,8 @@ export interface ChunkResult {
   /** per platform, its best candidates of this chunk (score desc, id asc), encoded (engine/candidates.ts) */
   candidates: Uint8Array;
   pairs: number;
+  /** the chunk's key (chunkKeyOf), when the task came without one */
+  key?: string;
 }
 
 /** Key of a chunk: hash of its talents' content hashes (talentHash), in input order. */
@@ -81,7 +87,9 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
   const given = task.talents;
   const order = given.map((_, i) => i).sort((a, b) => (given[a].id < given[b].id ? -1 : given[a].id > given[b].id ? 1 : 0));
   const talents = order.map((i) => given[i]);
-  const hashOf = (ti: number): string => task.hashes?.[order[ti]] ?? talentHash(talents[ti]);
+  // the content hashes in input order: given by the sender, or computed here (then the key too)
+  const hashes = task.hashes ?? given.map(talentHash);
+  const hashOf = (ti: number): string => hashes[order[ti]];
   const T = talentFeatures(side, talents, tokens);
   const P = side.platforms;
   const M = P.count;
@@ -141,5 +149,5 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
       for (const v of Object.values(item.why)) candValues[o++] = v;
     }
   }
-  return { chunkId: task.chunkId, rows: packRows(rows), candidates: encodeCandidates({ candCount, candIds, candValues }), pairs: r.pairs };
+  return { chunkId: task.chunkId, rows: packRows(rows), candidates: encodeCandidates({ candCount, candIds, candValues }), pairs: r.pairs, ...(task.key === undefined ? { key: chunkKeyOf(hashes) } : {}) };
 }

@@ -14,6 +14,7 @@ import { decodePrefs, prefsColumns } from './rows.js';
 import { assignIncoming, countHosted, hostIndex, hostedPairs } from './hosted.js';
 import { assignmentJsonParts, referralRecords } from './formatAssignment.js';
 import type { PlatformSide } from './platformSide.js';
+import { compareUtf8 } from '../util/order.js';
 
 /** Growable typed array (doubling), for gathering preference lists without JS arrays of numbers. */
 class Grow<T extends Int32Array | Float64Array> {
@@ -30,14 +31,24 @@ class Grow<T extends Int32Array | Float64Array> {
     new Uint8Array(this.a.buffer, this.a.byteOffset + this.n * w, k * w).set(bytes);
     this.n += k;
   }
+  /** Appends src[a, z) (a column of another gatherer). */
+  pushFrom(src: T, a: number, z: number): void {
+    this.reserve(z - a);
+    (this.a as Int32Array).set((src as Int32Array).subarray(a, z), this.n);
+    this.n += z - a;
+  }
   private reserve(k: number): void {
     if (this.n + k <= this.a.length) return;
     const b = new (this.a.constructor as { new (n: number): T })(Math.max(16, this.a.length * 2, this.n + k));
     (b as unknown as { set(x: T): void }).set(this.a);
     this.a = b;
   }
+  /** Drops the unused capacity (a gatherer kept while others are gathered). */
+  trim(): void {
+    if (this.n < this.a.length) this.a = this.a.slice(0, this.n) as T;
+  }
   done(): T {
-    return this.a.slice(0, this.n) as T;
+    return (this.n === this.a.length ? this.a : this.a.slice(0, this.n)) as T;
   }
 }
 
@@ -69,20 +80,86 @@ export interface PrefsRow {
  */
 export class PrefsGatherer {
   readonly talentIds: string[] = [];
-  private readonly tPtr = new Grow(new Int32Array(1024));
-  private readonly plat = new Grow(new Int32Array(1024));
-  private readonly f = new Grow(new Float64Array(1024));
-  private readonly b = new Grow(new Float64Array(1024));
-  private readonly s = new Grow(new Float64Array(1024));
-  private readonly seats = new Grow(new Int32Array(1024));
-  private readonly priority = new Grow(new Float64Array(1024));
-  private readonly capital = new Grow(new Float64Array(1024));
+  private readonly tPtr: Grow<Int32Array>;
+  private readonly plat: Grow<Int32Array>;
+  private readonly f: Grow<Float64Array>;
+  private readonly b: Grow<Float64Array>;
+  private readonly s: Grow<Float64Array>;
+  private readonly seats: Grow<Int32Array>;
+  private readonly priority: Grow<Float64Array>;
+  private readonly capital: Grow<Float64Array>;
   private readonly noPairs: string[] = [];
   private readonly hostedBy: (string | undefined)[] = [];
   private pairs = 0;
 
-  constructor() {
+  /** `size`: talents and preference entries expected (presized: no doubling; defaults grow from 1,024) */
+  constructor(size?: { talents: number; entries: number }) {
+    const t = Math.max(16, size?.talents ?? 1024);
+    const e = Math.max(16, size?.entries ?? 1024);
+    this.tPtr = new Grow(new Int32Array(t + 1));
+    this.plat = new Grow(new Int32Array(e));
+    this.f = new Grow(new Float64Array(e));
+    this.b = new Grow(new Float64Array(e));
+    this.s = new Grow(new Float64Array(e));
+    this.seats = new Grow(new Int32Array(t));
+    this.priority = new Grow(new Float64Array(t));
+    this.capital = new Grow(new Float64Array(t));
     this.tPtr.push(0);
+  }
+
+  /** Talents and preference entries gathered so far. */
+  get size(): { talents: number; entries: number } {
+    return { talents: this.talentIds.length, entries: this.plat.n };
+  }
+
+  /** Drops the columns' unused capacity: a chunk's gatherer held until every chunk has arrived costs its entries only. */
+  trim(): void {
+    for (const g of [this.tPtr, this.plat, this.f, this.b, this.s, this.seats, this.priority, this.capital]) g.trim();
+  }
+
+  /** Talent i of another gatherer, copied column by column (merging chunks gathered apart). */
+  addFrom(o: PrefsGatherer, i: number): void {
+    this.talentIds.push(o.talentIds[i]);
+    const a = o.tPtr.a[i];
+    const z = o.tPtr.a[i + 1];
+    this.plat.pushFrom(o.plat.a, a, z);
+    this.f.pushFrom(o.f.a, a, z);
+    this.b.pushFrom(o.b.a, a, z);
+    this.s.pushFrom(o.s.a, a, z);
+    this.tPtr.push(this.plat.n);
+    this.hostedBy.push(o.hostedBy[i]);
+    this.seats.push(o.seats.a[i]);
+    this.priority.push(o.priority.a[i]);
+    this.capital.push(o.capital.a[i]);
+    this.noPairs.push(o.noPairs[i]);
+  }
+
+  /**
+   * One gatherer of several gathered apart (a batch's chunks, each in id order, as their
+   * results arrive), in the store's id order (compareUtf8): the same columns, entry for
+   * entry, as gathering every row from the store. Chunks whose ids follow one another are
+   * concatenated; overlapping ones are merged. Ids are unique across the parts.
+   */
+  static merge(parts: readonly PrefsGatherer[]): PrefsGatherer {
+    let talents = 0;
+    let entries = 0;
+    for (const p of parts) {
+      talents += p.talentIds.length;
+      entries += p.plat.n;
+    }
+    const out = new PrefsGatherer({ talents, entries });
+    const nonEmpty = parts.filter((p) => p.talentIds.length > 0).sort((x, y) => compareUtf8(x.talentIds[0], y.talentIds[0]));
+    const disjoint = nonEmpty.every((p, j) => j === 0 || compareUtf8(nonEmpty[j - 1].talentIds.at(-1)!, p.talentIds[0]) < 0);
+    if (disjoint) {
+      for (const p of nonEmpty) for (let i = 0; i < p.talentIds.length; i++) out.addFrom(p, i);
+    } else {
+      const refs: [PrefsGatherer, number][] = [];
+      for (const p of nonEmpty) for (let i = 0; i < p.talentIds.length; i++) refs.push([p, i]);
+      refs.sort((x, y) => compareUtf8(x[0].talentIds[x[1]], y[0].talentIds[y[1]]));
+      for (const [p, i] of refs) out.addFrom(p, i);
+    }
+    for (const p of parts) out.pairs += p.pairs;
+    return out;
   }
 
   /** One preference entry of the talent being added (decodePrefs calls it). */
@@ -114,12 +191,18 @@ export class PrefsGatherer {
   }
 
   /** Assigns every gathered talent under the platforms' free capacity, hosted projects staying with their hosts. */
+  /** What was gathered, as the assignment reads it (the typed columns trimmed to their length). */
+  columns() {
+    const { talentIds, noPairs, hostedBy, pairs } = this;
+    return { talentIds, tPtr: this.tPtr.done(), plat: this.plat.done(), f: this.f.done(), b: this.b.done(), s: this.s.done(), seats: this.seats.done(), priority: this.priority.done(), capital: this.capital.done(), noPairs, hostedBy, pairs };
+  }
+
   assign(side: PlatformSide, o: AssignOptions): SnapshotAssignment {
-    const { talentIds, tPtr, plat, f, b, s, seats, priority, capital, noPairs, hostedBy, pairs } = this;
+    const { talentIds, tPtr, plat, f, b, s, seats, priority, capital, noPairs, hostedBy, pairs } = this.columns();
     const N = talentIds.length;
     const M = side.platforms.count;
     const platformIds = side.platforms.ids;
-    const ps = finishPairSet(N, M, tPtr.done(), plat.done(), f.done(), b.done(), s.done(), seats.done(), side.platforms.freeSlots, side.platforms.freeSeats);
+    const ps = finishPairSet(N, M, tPtr, plat, f, b, s, seats, side.platforms.freeSlots, side.platforms.freeSeats);
     const hostOf = hostIndex(hostedBy, side.platformIndex);
     const assignment = assignIncoming(ps, hostOf, o, platformIds, (t) => noPairs[t]);
     const placed = new Map<string, number>();
@@ -128,7 +211,7 @@ export class PrefsGatherer {
       if (e >= 0) placed.set(talentIds[t], assignment.pairs.plat[e]); // the assignment's pair set (hosted pairs taken out)
       else if (hostOf[t] >= 0) placed.set(talentIds[t], hostOf[t]);
     }
-    return { talentIds, assignment, hostOf, priority: priority.done(), capital: capital.done(), placed, assigned: placed.size - countHosted(hostOf), pairs };
+    return { talentIds, assignment, hostOf, priority, capital, placed, assigned: placed.size - countHosted(hostOf), pairs };
   }
 }
 

@@ -9,6 +9,11 @@ import type { TalentFeatures } from '../features/build.js';
 import type { PlatformPack } from './pack.js';
 import type { VectorizeTask } from './rank.js';
 import { createChunkPool } from './pool.js';
+import type { PlatformSide } from '../engine/platformSide.js';
+import { scoreChunk } from '../engine/chunk.js';
+import { TokenCache } from '../text/cache.js';
+import { Tokenizer } from '../text/tokenize.js';
+import { defaultWorkerOptions } from '../config/workers.js';
 
 /** What the dispatcher can tell about its workers right now. */
 export interface WorkerActivity {
@@ -22,6 +27,12 @@ export interface ChunkDispatcher {
   /** chunks scored at once (the batch keeps twice this many in flight) */
   concurrency: number;
   run(task: ChunkTask): Promise<ChunkResult>;
+  /**
+   * true: a task may come without its talents' hashes and key; the scorer hashes them and
+   * returns the key (engine/chunk.ts). Absent: every task carries them (a queue worker reads
+   * the range itself and checks the key).
+   */
+  hashesTalents?: boolean;
   /**
    * The features of talents given as UTF-8 JSON Lines (sorted by id), on the dispatcher's
    * threads: the final assembly's placed talents. Absent (the queue): the main thread does it.
@@ -45,9 +56,28 @@ export function localDispatcher(pack: PlatformPack, threads: number): ChunkDispa
   const pool = createChunkPool(pack, threads);
   return {
     concurrency: threads,
+    hashesTalents: true,
     run: (t) => pool.run(t),
     vectorize: (t) => pool.vectorize(t),
     activity: () => Promise.resolve({ workers: threads, idleMs: 0 }),
     destroy: () => pool.destroy(),
+  };
+}
+
+/**
+ * One thread: the chunks are scored on the calling thread, between reading the next ones,
+ * as `recommend --threads 1` does (no worker to start, nothing cloned). The same function
+ * and platform side as a pool's worker, so the same results. No `vectorize`: the caller
+ * vectorizes on its own thread.
+ */
+export function inProcessDispatcher(side: PlatformSide): ChunkDispatcher {
+  const tokens = new TokenCache(new Tokenizer(), defaultWorkerOptions.tokenCacheSize).source();
+  return {
+    concurrency: 1,
+    hashesTalents: true,
+    // async: a scoring error rejects like a worker's
+    run: async (t) => scoreChunk(side, t, tokens),
+    activity: () => Promise.resolve({ workers: 1, idleMs: 0 }),
+    destroy: () => Promise.resolve(),
   };
 }

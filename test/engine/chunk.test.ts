@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/engine/engine.js';
 import type { ChunkTask } from '../../src/engine/chunk.js';
-import { scoreChunk, talentHash } from '../../src/engine/chunk.js';
+import { chunkKeyOf, scoreChunk, talentHash } from '../../src/engine/chunk.js';
+import { inProcessDispatcher } from '../../src/workers/dispatch.js';
 import { unpackRows } from '../../src/engine/rows.js';
 import { generateDistrict } from '../../src/synth/generate.js';
 import { JIANGDONG_POLICY } from '../../src/synth/taxonomy.js';
@@ -29,5 +30,28 @@ describe('scoreChunk', () => {
     const given = rows(talents.map((t) => `given-${t.id}`));
     expect(given.map((r) => r.hash)).toEqual(ids.map((id) => `given-${id}`));
     expect(given.map((r) => ({ ...r, hash: '', prefs: [...r.prefs] }))).toEqual(computed.map((r) => ({ ...r, hash: '', prefs: [...r.prefs] })));
+  });
+
+  it('a task without hashes or key (a local pool, no reuse base) gets the key back: the chunk key of its talents in input order', () => {
+    const { key: _drop, ...keyless } = task();
+    const r = scoreChunk(e.side, keyless, (t) => e.tokens(t));
+    // input order, not the rows' id order: the key a queue worker checks on the same range
+    expect(r.key).toBe(chunkKeyOf(talents.map(talentHash)));
+    expect(r.key).not.toBe(chunkKeyOf([...talents].sort((a, b) => (a.id < b.id ? -1 : 1)).map(talentHash)));
+    // a task that carries its key gets none back (the queue's frames are unchanged)
+    expect(scoreChunk(e.side, task(talents.map(talentHash)), (t) => e.tokens(t)).key).toBeUndefined();
+  });
+
+  it('the in-process dispatcher (batch --threads 1) scores on this thread with the same rows and candidates as the kernel', async () => {
+    const d1 = inProcessDispatcher(e.side);
+    expect([d1.concurrency, d1.hashesTalents, d1.vectorize]).toEqual([1, true, undefined]);
+    const got = await d1.run(task());
+    const want = scoreChunk(e.side, task(), (t) => e.tokens(t));
+    expect(Buffer.compare(Buffer.from(got.rows), Buffer.from(want.rows))).toBe(0);
+    expect(Buffer.compare(Buffer.from(got.candidates), Buffer.from(want.candidates))).toBe(0);
+    expect(got.pairs).toBe(want.pairs);
+    // a scoring error is a rejection, as from a worker
+    await expect(d1.run({ ...task(), talents: [null as never] })).rejects.toThrow();
+    await d1.destroy();
   });
 });

@@ -12,8 +12,10 @@ import { chunkKeyOf, talentHash } from '../../engine/chunk.js';
 import { encodeCandidates } from '../../engine/candidates.js';
 import { asBuffer, packedRowCount } from '../../engine/rows.js';
 import type { SnapshotStore } from '../../store/types.js';
+import { TalentmatchError } from '../../errors.js';
 import type { ChunkSink } from '../../store/writer.js';
 import type { ChunkDispatcher } from '../../workers/dispatch.js';
+import type { EarlyAssembly } from '../../engine/assembly.js';
 
 export interface ChunkerOptions {
   runId: number;
@@ -30,6 +32,8 @@ export interface ChunkerOptions {
   /** the complete run talents are reused from (undefined: score every talent) */
   baseId: number | undefined;
   task: Pick<ChunkTask, 'k' | 'kPlatform' | 'maxPrefs' | 'lists'>;
+  /** the final assembly's inputs, gathered from results as they arrive (engine/assembly.ts) */
+  early?: EarlyAssembly;
   /** true once the run is bound to fail (invalid input without --skip-invalid): nothing more is scored */
   halted: () => boolean;
 }
@@ -85,37 +89,44 @@ export class Chunker {
     this.bufSkipped = [];
     if (this.o.halted()) return;
     if (this.o.done.has(id)) {
+      this.o.early?.missed(); // its rows are in the store only
       this.counts.resumed++;
       return;
     }
     const first = items[0];
     const last = items[items.length - 1];
-    // per-talent reuse: the chunk's hashes in the base run, one query per chunk
-    const hashes = items.map((x) => talentHash(x.talent));
+    // per-talent reuse: the chunk's hashes in the base run, one query per chunk. With no base,
+    // a dispatcher whose scorers hash the talents gets none: the hashes leave the main thread
     const base = this.o.baseId;
-    const before = base === undefined ? undefined : await this.o.store.talentHashes(base, items.map((x) => x.talent.id));
-    const reused = items.map((x, i) => before?.get(x.talent.id) === hashes[i]);
+    const hashes = base === undefined && this.o.dispatcher.hashesTalents === true ? undefined : items.map((x) => talentHash(x.talent));
+    const before = base === undefined || !hashes ? undefined : await this.o.store.talentHashes(base, items.map((x) => x.talent.id));
+    const reused = items.map((x, i) => before !== undefined && hashes !== undefined && before.get(x.talent.id) === hashes[i]);
     const talents = items.filter((_, i) => !reused[i]).map((x) => x.talent);
     const reusedIds = items.filter((_, i) => reused[i]).map((x) => x.talent.id);
     const skipLines = [...skipped.filter((l) => l < last.line), ...items.filter((_, i) => reused[i]).map((x) => x.line)].sort((a, b) => a - b);
-    const key = chunkKeyOf(hashes.filter((_, i) => !reused[i]));
+    const key = hashes && chunkKeyOf(hashes.filter((_, i) => !reused[i]));
     const row = { runId: this.o.runId, chunkId: id, key, startLine: first.line, endLine: last.line, talents: items.length, reusedFrom: { runId: this.o.baseId ?? -1, talentIds: reusedIds } };
+    if (reusedIds.length > 0) this.o.early?.missed(); // reused rows are copied by the store
     if (talents.length === 0) {
       // nothing to score: the chunk is its reused rows and an empty candidate list
       const M = this.o.platforms;
-      await this.o.sink.write({ ...row, pairs: 0, reused: true, candidates: encodeCandidates({ candCount: new Int32Array(M), candIds: [], candValues: new Float64Array(0) }), rows: [] });
+      await this.o.sink.write({ ...row, key: key!, pairs: 0, reused: true, candidates: encodeCandidates({ candCount: new Int32Array(M), candIds: [], candValues: new Float64Array(0) }), rows: [] });
       this.counts.reused++;
       this.counts.talentsReused += reusedIds.length;
       return;
     }
-    const task: ChunkTask = { runId: this.o.runId, chunkId: id, startLine: first.line, endLine: last.line, startByte: first.start, endByte: last.end, key, skipLines, talents, hashes: hashes.filter((_, i) => !reused[i]), ...this.o.task };
+    const task: ChunkTask = { runId: this.o.runId, chunkId: id, startLine: first.line, endLine: last.line, startByte: first.start, endByte: last.end, skipLines, talents, ...(hashes && key ? { key, hashes: hashes.filter((_, i) => !reused[i]) } : {}), ...this.o.task };
     this.counts.inFlight++;
     const p = this.o.dispatcher
       .run(task)
       .then(async (res) => {
         const scored = packedRowCount(res.rows);
+        // read before the rows move to the writer thread
+        if (reusedIds.length === 0) this.o.early?.scored(res);
         // the packed rows go on to the writer as they came (moved, not copied, to its thread)
-        await this.o.sink.write({ ...row, pairs: res.pairs, reused: false, candidates: asBuffer(res.candidates), rows: res.rows });
+        const chunkKey = key ?? res.key;
+        if (chunkKey === undefined) throw new TalentmatchError('E_INTERNAL', `chunk ${id}: its result came without the chunk's key, and the task carried none`);
+        await this.o.sink.write({ ...row, key: chunkKey, pairs: res.pairs, reused: false, candidates: asBuffer(res.candidates), rows: res.rows });
         this.counts.scored++;
         this.counts.talentsScored += scored;
         this.counts.talentsReused += reusedIds.length;

@@ -13,6 +13,7 @@ import { publishRefusal } from '../../engine/publish.js';
 import type { SnapshotAssignment } from '../../engine/snapshot.js';
 import { PrefsGatherer, snapshotArtifacts } from '../../engine/snapshot.js';
 import type { SnapshotStore } from '../../store/types.js';
+import type { AssemblyInputs } from '../../engine/assembly.js';
 import type { VectorizeOn } from './placed.js';
 import { explainPlaced } from './placed.js';
 
@@ -48,6 +49,8 @@ export interface SnapshotInputs {
   /** the talents file the run streamed (its own copy of a pipe) and its line limit */
   talentsPath: string;
   maxLineBytes: number;
+  /** the platform lines' merger and the preference lists, gathered while chunks arrived (engine/assembly.ts); absent: read from the store */
+  early?: AssemblyInputs;
   /** where the placed talents are vectorized for their explanations (the local pool); absent: the main thread */
   vectorizeOn?: { vectorize: VectorizeOn; parts: number };
 }
@@ -61,8 +64,8 @@ export interface Snapshot {
 /** The snapshot's contents, or undefined when the base's reserve cannot answer every platform line (score every talent then). */
 export async function buildSnapshot(x: SnapshotInputs): Promise<Snapshot | undefined> {
   const { store, runId, baseId, side } = x;
-  const merger = new CandidateMerger(side.platforms.count, x.depth);
-  for await (const blob of store.candidateBlobs(runId)) merger.add(blob);
+  const merger = x.early?.merger ?? new CandidateMerger(side.platforms.count, x.depth);
+  if (!x.early) for await (const blob of store.candidateBlobs(runId)) merger.add(blob);
   if (baseId !== undefined) {
     const text = await store.artifact(baseId, RESERVE_ARTIFACT);
     if (text === undefined) return undefined;
@@ -79,8 +82,11 @@ export async function buildSnapshot(x: SnapshotInputs): Promise<Snapshot | undef
     if (merger.exhausted(x.kPlatform).length > 0) return undefined;
   }
   const platformLines = side.platforms.ids.map((id, p) => ({ id, line: merger.line(id, p, x.kPlatform) }));
-  const gathered = new PrefsGatherer();
-  for await (const row of store.talentPrefs(runId)) gathered.add(row);
+  let gathered = x.early?.gathered;
+  if (!gathered) {
+    gathered = new PrefsGatherer();
+    for await (const row of store.talentPrefs(runId)) gathered.add(row);
+  }
   const snap = gathered.assign(side, x.assign);
   const explained = await explainPlaced(side, x.talentsPath, snap.placed, x.maxLineBytes, x.vectorizeOn);
   const artifacts = { ...snapshotArtifacts(snap, side, x.platforms, x.policy, explained), [RESERVE_ARTIFACT]: textParts(merger.encodeReserve().toString('base64')) };

@@ -31,7 +31,7 @@ import { assertBatchLists } from '../../engine/lists.js';
 import { strongHash } from '../../util/hash.js';
 import { packPlatformSide } from '../../workers/pack.js';
 import type { ChunkDispatcher, DispatchContext } from '../../workers/dispatch.js';
-import { localDispatcher } from '../../workers/dispatch.js';
+import { inProcessDispatcher, localDispatcher } from '../../workers/dispatch.js';
 import { describeDb, isPostgresUrl, openStore } from '../../store/open.js';
 import type { ChunkSink } from '../../store/writer.js';
 import { chunkSink } from '../../store/writer.js';
@@ -41,6 +41,7 @@ import { streamTalents } from '../files/talents.js';
 import type { BatchLock } from './lock.js';
 import { acquireBatchLock } from './lock.js';
 import { Chunker } from './chunks.js';
+import { EarlyAssembly } from '../../engine/assembly.js';
 import { buildSnapshot, guardShrink } from './publish.js';
 import type { BatchProgress } from './progress.js';
 import { startTicker } from './progress.js';
@@ -123,13 +124,17 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     // chunk writes leave the main thread (SQLite: a writer thread with its own connection)
     sink = await chunkSink(store, o.db, !isPostgresUrl(o.db));
     const pack = packPlatformSide(side);
-    pool = o.dispatcher ? await o.dispatcher({ pack, runId, platformFingerprint: sideFp, talentsPath: source.path }) : localDispatcher(pack, threads);
+    // one thread scores on this thread, as `recommend --threads 1` does; more on a worker pool
+    pool = o.dispatcher ? await o.dispatcher({ pack, runId, platformFingerprint: sideFp, talentsPath: source.path }) : threads > 1 ? localDispatcher(pack, threads) : inProcessDispatcher(side);
 
     const issues: InputIssue[] = [];
     let omitted = 0;
     const skipped: InputIssue[] = [];
     const rules = new TalentStreamRules({ industryIds: new Set(inputs.industries.map((i) => i.id)), platformIds: new Set(side.platformIndex.keys()) });
+    // the final assembly's inputs, gathered from the results while the threads score
+    const early = new EarlyAssembly(M, depth);
     const chunker = new Chunker({
+      early,
       runId,
       store,
       sink,
@@ -197,7 +202,7 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     const on = pool.vectorize ? pool : assembly;
     const vec = on?.vectorize?.bind(on);
     const vectorizeOn = on && vec ? { vectorize: (lines: Uint8Array) => vec({ lines }), parts: on.concurrency } : undefined;
-    const built = await buildSnapshot({ store, runId, baseId, side, platforms, policy: inputs.policy, kPlatform, depth, assign: assignOpts, talentsPath: source.path, maxLineBytes: limits.maxLineBytes, vectorizeOn });
+    const built = await buildSnapshot({ store, runId, baseId, side, platforms, policy: inputs.policy, kPlatform, depth, assign: assignOpts, talentsPath: source.path, maxLineBytes: limits.maxLineBytes, vectorizeOn, early: early.take() });
     await pool.destroy();
     pool = undefined;
     await assembly?.destroy();
@@ -207,7 +212,7 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
       return baseId!;
     }
     const { platformLines, snap, artifacts } = built;
-    const summary = summarize({ runId, resumed, baseId, reserveExhausted, counts: chunker.counts, chunks: stats.chunks, snap, platforms: M, threads, skipped, t0, tStream, cpu0, cpuStream });
+    const summary = summarize({ runId, resumed, baseId, reserveExhausted, counts: chunker.counts, chunks: stats.chunks, snap, platforms: M, threads, skipped, t0, tStream, cpu0, cpuStream, scoredOnMain: !o.dispatcher && threads <= 1 });
     // a coordinator that lost its lock (PostgreSQL: its session dropped) must not publish
     await lock.assertHeld?.();
     await store.complete(runId, platformLines, artifacts, now(), JSON.stringify({ ...summary, skipped: summary.skipped.length }));

@@ -64,7 +64,12 @@ export interface BatchSummary {
    * CPU seconds of the main thread in the same two phases (absent where the runtime cannot
    * tell a thread's CPU time): the serial part, whatever the load on the machine
    */
-  mainCpu?: { stream: number; finalize: number };
+  mainCpu?: {
+    stream: number;
+    finalize: number;
+    /** true: the chunks were scored on the main thread too (one thread), so `stream` includes the scoring */
+    scoring: boolean;
+  };
   pairsPerSecond: number;
   assigned: number;
   totalScore: number;
@@ -92,6 +97,8 @@ export function summarize(x: {
   /** mainThreadCpu() at t0 and tStream */
   cpu0: number | undefined;
   cpuStream: number | undefined;
+  /** the chunks were scored on the main thread (one thread) */
+  scoredOnMain: boolean;
 }): BatchSummary {
   const c = x.counts;
   const end = performance.now();
@@ -113,7 +120,7 @@ export function summarize(x: {
     scoredPairs: c.talentsScored * x.platforms,
     seconds,
     phases: { stream: (x.tStream - x.t0) / 1000, finalize: (end - x.tStream) / 1000 },
-    ...(x.cpu0 !== undefined && x.cpuStream !== undefined && cpuEnd !== undefined ? { mainCpu: { stream: x.cpuStream - x.cpu0, finalize: cpuEnd - x.cpuStream } } : {}),
+    ...(x.cpu0 !== undefined && x.cpuStream !== undefined && cpuEnd !== undefined ? { mainCpu: { stream: x.cpuStream - x.cpu0, finalize: cpuEnd - x.cpuStream, scoring: x.scoredOnMain } } : {}),
     pairsPerSecond: (c.talentsScored * x.platforms) / Math.max(seconds, 1e-9),
     assigned: x.snap.assigned,
     totalScore: x.snap.assignment.totalScore,

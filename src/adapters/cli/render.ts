@@ -157,7 +157,7 @@ export function batchReportLines(summary: BatchSummary, db: string): string[] {
     `  scoring    ${summary.scoredPairs} pairs scored (${summary.pairs} acceptable), ${summary.threads} threads, ${summary.seconds.toFixed(2)} s end to end (stream + score ${summary.phases.stream.toFixed(2)} s, merge + assign + publish ${summary.phases.finalize.toFixed(2)} s), ${Math.round(summary.pairsPerSecond)} pairs/s`,
     ...(summary.mainCpu
       ? [
-          `  main       ${(summary.mainCpu.stream + summary.mainCpu.finalize).toFixed(2)} s CPU on the main thread (stream ${summary.mainCpu.stream.toFixed(2)} s, ${Math.round((1e6 * summary.mainCpu.stream) / Math.max(summary.talents, 1))} us per talent; merge + assign + publish ${summary.mainCpu.finalize.toFixed(2)} s)`,
+          `  main       ${(summary.mainCpu.stream + summary.mainCpu.finalize).toFixed(2)} s CPU on the main thread (stream ${summary.mainCpu.stream.toFixed(2)} s, ${Math.round((1e6 * summary.mainCpu.stream) / Math.max(summary.talents, 1))} us per talent${summary.mainCpu.scoring ? ', scoring included: one thread' : ''}; merge + assign + publish ${summary.mainCpu.finalize.toFixed(2)} s)`,
         ]
       : []),
     `  assignment ${summary.assigned} assigned, total score ${summary.totalScore.toFixed(2)}, blocking pairs ${summary.blockingPairs}`,

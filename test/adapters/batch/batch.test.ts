@@ -39,11 +39,23 @@ const fixtureTalents = () => readFileSync(join(FIX, 'talents.jsonl'), 'utf8').tr
 describe('batch', () => {
   it('gives byte-identical snapshots for 1, 2 and 4 threads, equal to recommend / match / refer', () => {
     const d = tmp();
+    const keys: string[][] = [];
     const outs = [1, 2, 4].map((t) => {
       const r = batch(join(d, `t${t}.db`), ['--threads', String(t), '--chunk-size', '250']);
       expect(r.code, r.err).toBe(0);
+      // one thread scores on the main thread (no worker), and the summary says so
+      if ((process as { threadCpuUsage?: unknown }).threadCpuUsage !== undefined) expect(r.out.includes('scoring included: one thread'), r.out).toBe(t === 1);
+      // the chunks' keys, hashed by the scorers here (no reuse base), are stored with their rows
+      const db = new Database(join(d, `t${t}.db`), { readonly: true });
+      keys.push(db.prepare('SELECT chunk_key FROM chunks ORDER BY chunk_id').pluck().all() as string[]);
+      db.close();
       return exported(join(d, `t${t}.db`));
     });
+    expect(keys[0].length).toBeGreaterThan(1);
+    for (const k of keys[0]) expect(k).toMatch(/^[0-9a-f]{64}$/);
+    expect(new Set(keys[0]).size).toBe(keys[0].length);
+    expect(keys[1]).toEqual(keys[0]);
+    expect(keys[2]).toEqual(keys[0]);
     expect(outs[1]).toEqual(outs[0]);
     expect(outs[2]).toEqual(outs[0]);
     const ref = tmp();

@@ -1,0 +1,60 @@
+/**
+ * The final assembly's inputs, built while a batch's chunk results arrive instead of read
+ * back from the store at the end: each scored chunk's candidates go into the platform
+ * lines' merger and its preference lists into a gatherer of their own (the main thread is
+ * mostly waiting on the scoring threads then). At the end the chunks' gatherers are merged
+ * in the store's id order (PrefsGatherer.merge): the same inputs, entry for entry, as
+ * reading every chunk's candidates and every talent's row from the store, since the merger
+ * does not depend on the order chunks are added in (a top-k by a total order and a bound
+ * that is a maximum).
+ *
+ * Only rows this run scored are here. A chunk with talents reused from an earlier snapshot
+ * (copied by the store) or checkpointed before a restart has rows only the store holds:
+ * `missed` then drops what was gathered and the caller reads everything from the store.
+ */
+import { CandidateMerger } from './candidates.js';
+import { asBuffer, unpackRows } from './rows.js';
+import { PrefsGatherer } from './snapshot.js';
+
+export interface AssemblyInputs {
+  merger: CandidateMerger;
+  gathered: PrefsGatherer;
+}
+
+export class EarlyAssembly {
+  private merger: CandidateMerger | undefined;
+  private parts: PrefsGatherer[] | undefined = [];
+
+  constructor(platforms: number, depth: number) {
+    this.merger = new CandidateMerger(platforms, depth);
+  }
+
+  /** True while every chunk so far was scored in full by this run. */
+  get usable(): boolean {
+    return this.parts !== undefined;
+  }
+
+  /** A chunk this run scored in full: its candidates and rows (packed, engine/rows.ts), read before they go to the writer. */
+  scored(res: { rows: Uint8Array; candidates: Uint8Array }): void {
+    if (!this.parts || !this.merger) return;
+    this.merger.add(asBuffer(res.candidates));
+    const g = new PrefsGatherer();
+    for (const r of unpackRows(res.rows)) g.add({ talent_id: r.talentId, prefs: asBuffer(r.prefs), meta: r.meta });
+    g.trim();
+    this.parts.push(g);
+  }
+
+  /** A chunk whose rows only the store holds (reused talents, a chunk done before a restart): nothing gathered is used. */
+  missed(): void {
+    this.parts = undefined;
+    this.merger = undefined;
+  }
+
+  /** The inputs, once every chunk has arrived; undefined when the store must be read. Releases them. */
+  take(): AssemblyInputs | undefined {
+    const { parts, merger } = this;
+    this.missed();
+    if (!parts || !merger) return undefined;
+    return { merger, gathered: PrefsGatherer.merge(parts) };
+  }
+}
