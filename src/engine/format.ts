@@ -11,6 +11,7 @@ import type { Engine, Recommendations } from './engine.js';
 import type { ScoringModel } from '../scoring/kernel.js';
 import type { PairRows } from '../ranking/rows.js';
 import { JsonBytes, utf8 } from './jsonBytes.js';
+import { MAX_NUMBER_BYTES } from '../util/shortest.js';
 
 export interface RecommendationItem {
   id: string;
@@ -67,25 +68,35 @@ const COMMA = 0x2c;
 const CLOSE = 0x7d;
 const NEWLINE = 0x0a;
 
+/** An item's bytes besides its head, at most (13 numbers, the keys, the braces). */
+const ITEM_ROOM = [FORWARD, BACKWARD, WHY_OPEN, ...WHY_KEY_BYTES].reduce((n, b) => n + b.length, 2) + (3 + WHY_KEY_BYTES.length) * MAX_NUMBER_BYTES;
+
+/** A number of the explanation: finite (a breakdown of finite inputs), checked once here. */
+function put(w: JsonBytes, x: number): void {
+  if (x - x === 0) w.putFinite(x);
+  else w.number(x); // null (not reached by validated data); reserves its own room
+}
+
 /**
  * One item, the bytes of JSON.stringify of its RecommendationItem: `head` is the encoded
  * `{"id":<id>,"score":` of the listed entity (the one item format, written once for every output).
  */
 function itemBytes(w: JsonBytes, m: ScoringModel, ti: number, pi: number, head: Uint8Array, platformSide: boolean, buf: ExplainBuffer): void {
   const e = explainInto(m, ti, pi, buf);
-  w.bytes(head);
-  w.number(e[EXPLAIN_SCORE]);
-  w.bytes(FORWARD);
-  w.number(platformSide ? e[1] : e[0]);
-  w.bytes(BACKWARD);
-  w.number(platformSide ? e[0] : e[1]);
-  w.bytes(WHY_OPEN);
+  w.reserve(head.length + ITEM_ROOM);
+  w.put(head);
+  put(w, e[EXPLAIN_SCORE]);
+  w.put(FORWARD);
+  put(w, platformSide ? e[1] : e[0]);
+  w.put(BACKWARD);
+  put(w, platformSide ? e[0] : e[1]);
+  w.put(WHY_OPEN);
   for (let k = 0; k < WHY_KEY_BYTES.length; k++) {
-    w.bytes(WHY_KEY_BYTES[k]);
-    w.number(e[EXPLAIN_WHY + k]);
+    w.put(WHY_KEY_BYTES[k]);
+    put(w, e[EXPLAIN_WHY + k]);
   }
-  w.byte(CLOSE);
-  w.byte(CLOSE);
+  w.out[w.n++] = CLOSE;
+  w.out[w.n++] = CLOSE;
 }
 
 /** Per id, the encoded `{"id":<id>,"score":` that opens its items (built on first use). */
@@ -130,12 +141,15 @@ function platformLineInto(w: JsonBytes, m: ScoringModel, pi: number, rec: Recomm
   w.bytes(ITEMS_END);
 }
 
+/** A first size for a writer of `lines` lines listing `items` items (~420 bytes each with short ids): grown if short. */
+const linesRoom = (lines: number, items: number): number => 64 * lines + 448 * items + 1024;
+
 /**
  * talentRecord as JSON: the bytes of JSON.stringify(talentRecord(m, ti, platforms, count)),
  * written without the objects (one explain buffer, reused across items).
  */
 export function talentRecordJson(m: ScoringModel, ti: number, platforms: ArrayLike<number>, count: number, buf: ExplainBuffer = createExplainBuffer()): string {
-  const w = new JsonBytes(512 + 400 * count);
+  const w = new JsonBytes(linesRoom(1, count));
   talentLineInto(w, m, ti, m.talents.ids[ti], platforms, 0, count, buf);
   return w.drain();
 }
@@ -148,7 +162,9 @@ export function talentRecordJson(m: ScoringModel, ti: number, platforms: ArrayLi
  */
 export function talentLinesBytes(m: ScoringModel, start: number, talentIds: readonly string[], top: Recommendations['talent']): Uint8Array {
   const buf = createExplainBuffer();
-  const w = new JsonBytes();
+  let items = 0;
+  for (let i = 0; i < talentIds.length; i++) items += top.sizes[i];
+  const w = new JsonBytes(linesRoom(talentIds.length, items));
   for (let i = 0; i < talentIds.length; i++) {
     talentLineInto(w, m, start + i, talentIds[i], top.ids, i * top.k, top.sizes[i], buf);
     w.byte(NEWLINE);
@@ -161,7 +177,9 @@ export function talentLinesBytes(m: ScoringModel, start: number, talentIds: read
  * newline: the same bytes as `recommendationLines`' platform lines, each + '\n'.
  */
 export function platformLinesBytes(m: ScoringModel, rec: Recommendations, from: number, to: number, buf: ExplainBuffer = createExplainBuffer()): Uint8Array {
-  const w = new JsonBytes();
+  let items = 0;
+  for (let pi = from; pi < to; pi++) items += rec.platform.sizes[pi];
+  const w = new JsonBytes(linesRoom(to - from, items));
   const heads = itemHeads(m.talents.ids);
   for (let pi = from; pi < to; pi++) {
     platformLineInto(w, m, pi, rec, heads, buf);

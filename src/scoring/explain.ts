@@ -5,7 +5,7 @@
  */
 import type { Term } from '../config/weights.js';
 import { TERMS } from '../config/weights.js';
-import { csrRow, sparseDot } from '../vector/sparse.js';
+import { csrDot } from '../vector/sparse.js';
 import { TERM_COUNT } from './context.js';
 import { fuse } from './fusion.js';
 import type { ScoringModel } from './kernel.js';
@@ -53,10 +53,9 @@ export function createExplainBuffer(): ExplainBuffer {
 
 export function explainInto(m: ScoringModel, ti: number, pi: number, buf: ExplainBuffer): Float64Array {
   const { ctx, talents: T, platforms: P } = m;
-  const pdoc = csrRow(P.doc, pi);
-  const cosDesc = sparseDot(csrRow(T.desc, ti), pdoc);
-  const cosProfile = sparseDot(csrRow(T.profile, ti), pdoc);
-  const cosConcept = sparseDot(csrRow(T.concept, ti), csrRow(P.concept, pi));
+  const cosDesc = csrDot(T.desc, ti, P.doc, pi);
+  const cosProfile = csrDot(T.profile, ti, P.doc, pi);
+  const cosConcept = csrDot(T.concept, ti, P.concept, pi);
   const { x, lambda, out, wT, wP } = buf;
   pairTerms(ctx, T, ti, P, pi, cosDesc, cosProfile, cosConcept, x);
   // the pair's weights: the text weight its unshared language moves (./terms.ts pairWeights)

@@ -22,7 +22,11 @@
  * Fuzzed against `String(x)` in test/util/shortest.test.ts.
  */
 
-/** The most bytes `writeNumber` writes for one number ("-2.2250738585072014e-308"). */
+/**
+ * The room `writeNumber` needs after its index: at most 25 bytes ("-2.2250738585072014e-308",
+ * "-0.000001234567890123456"; below 1 the fast path writes the digits in place, dropped
+ * trailing zeros included: "-0." and 22 more at most).
+ */
 export const MAX_NUMBER_BYTES = 25;
 
 const P10 = new Float64Array(23);
@@ -50,6 +54,7 @@ const LOW = 1 - HIGH;
 const EPS = 2 ** -30;
 
 const DIGITS = new Uint8Array(20);
+
 
 /** `String(x)`'s characters, copied (the fallback; also NaN and the infinities). */
 function writeString(out: Uint8Array, at: number, x: number): number {
@@ -163,38 +168,64 @@ export function writeShortestFast(out: Uint8Array, at: number, x: number): numbe
     H -= 1;
     L += 1e9;
   }
-  // M's digits: H's (here 1e6 <= H <= 1e8), then L's nine, zero-padded
-  let q = H | 0;
-  let nd = 1;
-  for (let pow = 10; pow <= q; pow *= 10) nd++;
-  for (let i = nd - 1; i >= 0; i--) {
-    DIGITS[i] = 48 + (q % 10);
-    q = (q / 10) | 0;
-  }
-  q = L | 0;
-  for (let i = nd + 8; i >= nd; i--) {
-    DIGITS[i] = 48 + (q % 10);
-    q = (q / 10) | 0;
-  }
-  nd += 9;
-  let k = nd;
-  while (DIGITS[k - 1] === 48) k--;
-  // value = 0.DIGITS * 10^n (ECMAScript's n); here -6 < n <= 16, so never the exponent form
+  // value = 0.D * 10^n (ECMAScript's n) for M's digits D; here -6 < n <= 16 (never the exponent form)
+  const h32 = H | 0;
+  const nd = (h32 >= 1e8 ? 9 : h32 >= 1e7 ? 8 : h32 >= 1e6 ? 7 : decimalLength(h32)) + 9;
   const n = nd - p;
-  if (n >= k) {
-    for (let i = 0; i < k; i++) out[at++] = DIGITS[i];
-    for (let i = k; i < n; i++) out[at++] = 48;
-  } else if (n > 0) {
-    for (let i = 0; i < n; i++) out[at++] = DIGITS[i];
-    out[at++] = 0x2e;
-    for (let i = n; i < k; i++) out[at++] = DIGITS[i];
-  } else {
+  if (n <= 0) {
+    // below 1 (every score): "0.", -n zeros, the digits straight into out, trailing zeros dropped
     out[at++] = 48;
     out[at++] = 0x2e;
     for (let i = n; i < 0; i++) out[at++] = 48;
+    writeDigits(out, at, h32, nd - 9, L | 0);
+    let k = nd;
+    while (out[at + k - 1] === 48) k--;
+    return at + k;
+  }
+  writeDigits(DIGITS, 0, h32, nd - 9, L | 0);
+  let k = nd;
+  while (DIGITS[k - 1] === 48) k--;
+  if (n >= k) {
     for (let i = 0; i < k; i++) out[at++] = DIGITS[i];
+    for (let i = k; i < n; i++) out[at++] = 48;
+  } else {
+    for (let i = 0; i < n; i++) out[at++] = DIGITS[i];
+    out[at++] = 0x2e;
+    for (let i = n; i < k; i++) out[at++] = DIGITS[i];
   }
   return at;
+}
+
+function decimalLength(q: number): number {
+  let d = 1;
+  for (let pow = 10; pow <= q; pow *= 10) d++;
+  return d;
+}
+
+/** "00" .. "99" as ASCII pairs. */
+const PAIRS = new Uint8Array(200);
+for (let i = 0; i < 100; i++) {
+  PAIRS[2 * i] = 48 + ((i / 10) | 0);
+  PAIRS[2 * i + 1] = 48 + (i % 10);
+}
+
+/** The hd digits of H, then L's nine zero-padded, into d[at ..], two at a time. */
+function writeDigits(d: Uint8Array, at: number, H: number, hd: number, L: number): void {
+  let i = at + hd + 8;
+  for (let c = 0; c < 4; c++) {
+    const r = L % 100;
+    L = (L / 100) | 0;
+    d[i--] = PAIRS[2 * r + 1];
+    d[i--] = PAIRS[2 * r];
+  }
+  d[i--] = 48 + L;
+  while (i >= at + 1) {
+    const r = H % 100;
+    H = (H / 100) | 0;
+    d[i--] = PAIRS[2 * r + 1];
+    d[i--] = PAIRS[2 * r];
+  }
+  if (i === at) d[i] = 48 + H;
 }
 
 /**

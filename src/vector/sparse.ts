@@ -37,6 +37,33 @@ export function sparseDot(a: SparseVector, b: SparseVector): number {
   return s;
 }
 
+/**
+ * sparseDot of row ra of `a` and row rb of `b`, read in place (no row views: the explainer
+ * calls this for every listed item). The same merge, products and sum order, so the same bits.
+ */
+export function csrDot(a: CsrMatrix, ra: number, b: CsrMatrix, rb: number): number {
+  const ai = a.indices;
+  const bi = b.indices;
+  const av = a.values;
+  const bv = b.values;
+  let i = a.indptr[ra];
+  const ie = a.indptr[ra + 1];
+  let j = b.indptr[rb];
+  const je = b.indptr[rb + 1];
+  let s = 0;
+  while (i < ie && j < je) {
+    const x = ai[i];
+    const y = bi[j];
+    if (x === y) {
+      s += av[i] * bv[j];
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
+  return s;
+}
+
 /** Row r of a CSR matrix as a view (no copy). */
 export function csrRow(m: CsrMatrix, r: number): SparseVector {
   const a = m.indptr[r];

@@ -9,11 +9,12 @@ const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
 const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 
-/** Whether writeNumber(x) wrote exactly String(x); the first mismatches are collected. */
+/** Whether writeNumber(x) wrote exactly String(x), within its room; the first mismatches are collected. */
 function same(x: number, bad: string[]): boolean {
+  out[MAX_NUMBER_BYTES] = 0xff;
   const end = writeNumber(out, 0, x);
   const s = String(x);
-  let ok = end === s.length && end <= MAX_NUMBER_BYTES;
+  let ok = end === s.length && out[MAX_NUMBER_BYTES] === 0xff;
   for (let i = 0; ok && i < end; i++) ok = out[i] === s.charCodeAt(i);
   if (!ok && bad.length < 10) bad.push(`${s} written as ${Buffer.from(out.subarray(0, end)).toString('latin1')}`);
   return ok;
