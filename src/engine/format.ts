@@ -4,7 +4,7 @@
  * a float64 (shortest round-trip form, `String(x)`: util/shortest.ts), which is deterministic.
  */
 import type { Breakdown } from '../scoring/explain.js';
-import { EXPLAIN_SCORE, EXPLAIN_WHY, createExplainBuffer, explainInto, explainPair } from '../scoring/explain.js';
+import { EXPLAIN_SCORE, EXPLAIN_WHY, createExplainBuffer, explainInto, explainPair, explainScattered, releaseScattered } from '../scoring/explain.js';
 import type { ExplainBuffer } from '../scoring/explain.js';
 import { TERMS } from '../config/weights.js';
 import type { Engine, Recommendations } from './engine.js';
@@ -82,7 +82,8 @@ function put(w: JsonBytes, x: number): void {
  * `{"id":<id>,"score":` of the listed entity (the one item format, written once for every output).
  */
 function itemBytes(w: JsonBytes, m: ScoringModel, ti: number, pi: number, head: Uint8Array, platformSide: boolean, buf: ExplainBuffer): void {
-  const e = explainInto(m, ti, pi, buf);
+  // a talent's line: its rows scattered once for its ~10 platforms; a platform's line: row merges
+  const e = platformSide ? explainInto(m, ti, pi, buf) : explainScattered(m, ti, pi, buf);
   w.reserve(head.length + ITEM_ROOM);
   w.put(head);
   put(w, e[EXPLAIN_SCORE]);
@@ -125,6 +126,7 @@ function talentLineInto(w: JsonBytes, m: ScoringModel, ti: number, id: string, i
     const pi = ids[base + j];
     itemBytes(w, m, ti, pi, headOf(heads, pids, pi), false, buf);
   }
+  releaseScattered(buf);
   w.bytes(ITEMS_END);
 }
 
