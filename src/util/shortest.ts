@@ -17,8 +17,8 @@
  * largest power of ten in the interval, the closest to v when several multiples of 10 (or
  * no multiple of 10 and several integers: then the even one on a tie) are.
  * Whenever a decision would need more precision than the doubles give exactly (an interval
- * end within 2^-30 of an integer, v exactly halfway between two candidates) or x is outside
- * the fast range, the digits come from `String(x)` itself, so the output always equals it.
+ * end within 2^-30 of an integer; never seen on the engine's numbers) or x is outside the
+ * fast range, the digits come from `String(x)` itself, so the output always equals it.
  * Fuzzed against `String(x)` in test/util/shortest.test.ts.
  */
 
@@ -54,7 +54,6 @@ const LOW = 1 - HIGH;
 const EPS = 2 ** -30;
 
 const DIGITS = new Uint8Array(20);
-
 
 /** `String(x)`'s characters, copied (the fallback; also NaN and the infinities). */
 function writeString(out: Uint8Array, at: number, x: number): number {
@@ -96,10 +95,7 @@ export function writeShortestFast(out: Uint8Array, at: number, x: number): numbe
   if (p > 22) p = 22;
   let hi = x * P10[p];
   if (hi >= 1e17) hi = x * P10[--p];
-  else if (hi < 1e16) {
-    if (p === 22) return -1;
-    hi = x * P10[++p];
-  }
+  else if (hi < 1e16) return -1; // not reached: the estimate is never above floor(log10(x)), and x >= 1e-6 keeps p <= 22
   // lo = x * 10^p - hi, exactly (Dekker's product: both factors split into 26-bit halves)
   const t = x * SPLIT;
   const xh = t - (t - x);
