@@ -38,6 +38,14 @@ interface Server {
   child: ChildProcess;
   base: string;
   cpu(): Promise<number>;
+  /** the server's garbage collections and event-loop delay since the last call (serverChild.ts) */
+  gc(): Promise<GcStats>;
+}
+
+interface GcStats {
+  gc: Record<string, { n: number; ms: number; maxMs: number }>;
+  loopP99Ms: number;
+  loopMaxMs: number;
 }
 
 async function startServer(dir: string, db: string, auth: boolean | 'floor', keysJson: string): Promise<Server> {
@@ -56,7 +64,12 @@ async function startServer(dir: string, db: string, auth: boolean | 'floor', key
       child.once('message', (m) => resolve((m as { cpu: number }).cpu));
       child.send('cpu');
     });
-  return { child, base, cpu };
+  const gc = () =>
+    new Promise<GcStats>((resolve) => {
+      child.once('message', (m) => resolve(m as GcStats));
+      child.send('gc');
+    });
+  return { child, base, cpu, gc };
 }
 
 export async function run(calibMs: number): Promise<CaseResult[]> {
@@ -95,9 +108,12 @@ export async function run(calibMs: number): Promise<CaseResult[]> {
       for (const c of cases) {
         await autocannon({ ...c.opts, duration: 2 }); // warm-up, not counted
         const load0 = loadavg()[0]!;
+        await server.gc(); // from here
         const [s0, g0] = [await server.cpu(), process.cpuUsage()];
         const r = await autocannon(c.opts);
         const [s1, g1] = [await server.cpu(), process.cpuUsage(g0)];
+        const gc = await server.gc();
+        const pauses = (kind: string) => gc.gc[kind] ?? { n: 0, ms: 0, maxMs: 0 };
         if (r.non2xx > 0 || r.errors > 0) throw new Error(`${c.name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
         const serverCpu = (s1 - s0) / 1e6;
         const genCpu = (g1.user + g1.system) / 1e6;
@@ -118,6 +134,11 @@ export async function run(calibMs: number): Promise<CaseResult[]> {
             loadGenCpuShare: Math.round((genCpu / (genCpu + serverCpu)) * 100) / 100,
             loadGenCpuMsPerReq: Math.round((genCpu / r.requests.total) * 1e7) / 1e4,
             serverCpuMsPerReq: Math.round((serverCpu / r.requests.total) * 1e7) / 1e4,
+            // what makes the tail: the server's GC pauses and event-loop delay over the run
+            scavenges: `${pauses('scavenge').n}, ${pauses('scavenge').ms} ms, longest ${pauses('scavenge').maxMs} ms`,
+            markCompacts: `${pauses('mark-compact').n}, longest ${pauses('mark-compact').maxMs} ms`,
+            loopDelayP99Ms: gc.loopP99Ms,
+            loopDelayMaxMs: gc.loopMaxMs,
             load1: `${load0.toFixed(2)} -> ${loadavg()[0]!.toFixed(2)}`,
             pinned: process.env.TM_BENCH_PIN === '1' ? 'server cpu0, autocannon cpu1' : 'no',
           },

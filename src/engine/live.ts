@@ -2,7 +2,7 @@
  * Live scoring of profiles that are not in the engine's data (the API's inline talents and
  * platforms), with the engine's platform side. An inline talent is vectorized against the
  * reference text model exactly as a stored one would be, so its scores equal what a batch
- * would compute for it. Vectorized inline talents are kept in an LRU by content hash.
+ * would compute for it. Vectorized inline profiles are kept in an LRU by content hash from their second sight on.
  */
 import { LRUCache } from 'lru-cache';
 import { jsonHash as hash } from '../util/hash.js';
@@ -66,7 +66,7 @@ function oneTalent(T: TalentFeatures, ti: number): TalentFeatures {
  * Validates an inline profile at the edge (unless the caller's own schema, which contains this
  * one, already did: `validated`), then features by content hash (built once per distinct profile).
  */
-function inline<R, F extends object>(schema: z.ZodType<R>, cache: LRUCache<string, F>, profile: unknown, where: string, build: (r: R) => F, validated = false): F {
+function inline<R, F extends object>(schema: z.ZodType<R>, cache: ProfileCache<F>, profile: unknown, where: string, build: (r: R) => F, validated = false): F {
   let data: R;
   if (validated) data = profile as R;
   else {
@@ -75,17 +75,34 @@ function inline<R, F extends object>(schema: z.ZodType<R>, cache: LRUCache<strin
     data = res.data;
   }
   const key = hash(data);
-  let f = cache.get(key);
+  let f = cache.features.get(key);
   if (!f) {
     f = build(data);
-    cache.set(key, f);
+    // admitted on its second sight: a profile seen once leaves only its key behind
+    if (cache.seen.delete(key)) cache.features.set(key, f);
+    else cache.seen.set(key, true);
   }
   return f;
 }
 
+/**
+ * Vectorized profiles by content hash, admitted on their second sight: `seen` keeps the keys of
+ * profiles vectorized once, `features` the vectorized profiles seen again. A stream of new
+ * profiles (each scored once) then keeps no features alive: each request's arrays die young
+ * instead of surviving a scavenge, being promoted and filling the old generation, which made
+ * the live route's GC pauses (docs/PERFORMANCE.md, API sixth pass). A repeated profile is
+ * vectorized twice, then served from the cache.
+ */
+interface ProfileCache<F extends object> {
+  seen: LRUCache<string, true>;
+  features: LRUCache<string, F>;
+}
+
+const profileCache = <F extends object>(max: number): ProfileCache<F> => ({ seen: new LRUCache({ max }), features: new LRUCache({ max }) });
+
 export class LiveScorer {
-  private readonly talents: LRUCache<string, TalentFeatures>;
-  private readonly platforms: LRUCache<string, PlatformFeatures>;
+  private readonly talents: ProfileCache<TalentFeatures>;
+  private readonly platforms: ProfileCache<PlatformFeatures>;
   /** one row's scores against every platform and one explanation, reused by every recommendJson call (each runs to its end synchronously) */
   private scratch: RowScratch | undefined;
   private readonly explain = createExplainBuffer();
@@ -106,8 +123,8 @@ export class LiveScorer {
     private readonly engine: Engine,
     cacheSize: number = defaultCacheSizes.liveProfiles,
   ) {
-    this.talents = new LRUCache({ max: cacheSize });
-    this.platforms = new LRUCache({ max: Math.max(16, cacheSize >> 2) });
+    this.talents = profileCache(cacheSize);
+    this.platforms = profileCache(Math.max(16, cacheSize >> 2));
   }
 
   /** Validated inline talent -> features (cached by content hash). Throws E_INPUT naming `where`; `validated`: the caller checked it against TalentSchema already. */

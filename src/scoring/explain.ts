@@ -5,7 +5,7 @@
  */
 import type { Term } from '../config/weights.js';
 import { TERMS } from '../config/weights.js';
-import { csrDot, denseDot, scatterRow } from '../vector/sparse.js';
+import { csrRowDot, denseDot, scatterRow } from '../vector/sparse.js';
 import type { TalentFeatures } from '../features/build.js';
 import { TERM_COUNT } from './context.js';
 import { fuse } from './fusion.js';
@@ -63,8 +63,9 @@ export function createExplainBuffer(): ExplainBuffer {
 }
 
 export function explainInto(m: ScoringModel, ti: number, pi: number, buf: ExplainBuffer): Float64Array {
+  // the three cosines read the rows in place (no views: this runs for every explained item)
   const { talents: T, platforms: P } = m;
-  return explainFrom(m, ti, pi, csrDot(T.desc, ti, P.doc, pi), csrDot(T.profile, ti, P.doc, pi), csrDot(T.concept, ti, P.concept, pi), buf);
+  return explainFrom(m, ti, pi, csrRowDot(T.desc, ti, P.doc, pi), csrRowDot(T.profile, ti, P.doc, pi), csrRowDot(T.concept, ti, P.concept, pi), buf);
 }
 
 /** Makes talent ti's rows the scattered ones of `buf` (the previous talent's cleared). */

@@ -46,6 +46,27 @@ describe('LiveScorer.recommendJson', () => {
     });
   }
 
+  it("keeps a profile's vectors from its second sight on, and nothing but its key after the first (a stream of new profiles leaves no features alive)", () => {
+    const e = make();
+    const live = new LiveScorer(e, 3);
+    const [a, b, c, x] = [d.talents[0]!, d.talents[1]!, d.talents[2]!, d.talents[3]!];
+    const a1 = live.inlineTalent(a, 'x');
+    const a2 = live.inlineTalent(a, 'x');
+    expect(a2).not.toBe(a1); // seen once: vectorized again
+    expect(a2).toEqual(a1); // ... to the same vectors
+    expect(live.inlineTalent(a, 'x')).toBe(a2); // seen twice: from the cache
+    expect(live.inlineTalent({ ...a }, 'x')).toBe(a2); // by content, not by object
+    // three more profiles seen once each push a's key out of `seen` but not a's vectors out of the cache
+    for (const t of [b, c, x]) live.inlineTalent(t, 'x');
+    expect(live.inlineTalent(a, 'x')).toBe(a2);
+    // b was seen once; its key pushed out of `seen` (3 others since), b counts as new again
+    for (const t of d.talents.slice(4, 7)) live.inlineTalent(t, 'x');
+    const b1 = live.inlineTalent(b, 'x');
+    const b2 = live.inlineTalent(b, 'x');
+    expect(b2).not.toBe(b1);
+    expect(live.inlineTalent(b, 'x')).toBe(b2);
+  });
+
   it('an invalid profile is refused with its path', () => {
     const live = new LiveScorer(make());
     try {

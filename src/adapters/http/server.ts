@@ -35,6 +35,7 @@ import { ApiError, addRequestGate, applyRoutePolicies } from './access.js';
 import { registerQuotas } from './quotas.js';
 import { addAudit, openAuditFile } from './audit.js';
 import { LineSink } from './lineSink.js';
+import { useLazyRequestLoggers } from './lazyLogger.js';
 import type { SinkMode } from './lineSink.js';
 import { registerCors, transportHeaders } from './transport.js';
 import type { TransportOptions } from './transport.js';
@@ -100,6 +101,9 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
       void (reply as unknown as { code(n: number): { send(b: unknown): unknown } }).code(status >= 400 && status < 500 ? status : 400).send({ error: status === 414 ? 'uri_too_long' : 'bad_request', message: msg, requestId: String(req.id) });
     },
   }).withTypeProvider<ZodTypeProvider>();
+
+  // request loggers made on first use (most requests log nothing of their own); before any route
+  if (logger !== false) useLazyRequestLoggers(app);
 
   // unknown routes (and ids longer than a route parameter may be) echo the path truncated
   app.setNotFoundHandler((req, reply) => {

@@ -14,6 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import Fastify from 'fastify';
 import { LineSink } from '../../../src/adapters/http/lineSink.js';
 import { defaultPinoBindings, pinoRequestLine } from '../../../src/adapters/http/audit.js';
+import { LazyChildLogger } from '../../../src/adapters/http/lazyLogger.js';
 import { buildServer } from '../../../src/adapters/http/server.js';
 import { KeyRing, newKey, writeKeysFile } from '../../../src/adapters/http/keys.js';
 import { loadDataset } from '../../../src/adapters/files/dataset.js';
@@ -126,6 +127,27 @@ describe('the request line of the log', () => {
   });
 });
 
+describe('request loggers made on first use (lazyLogger.ts)', () => {
+  it('make no pino child for a request that logs nothing, and the same child (the same bytes) for one that does', () => {
+    const chunks: string[] = [];
+    const parent = Fastify({ logger: { level: 'info', stream: { write: (s: string) => void chunks.push(s) }, timestamp: () => ',"time":1' } }).log;
+    let made = 0;
+    const counting = Object.assign(Object.create(parent) as typeof parent, { child: (b: Record<string, unknown>, o?: Record<string, unknown>) => (made++, parent.child(b, o)) });
+    const lazy = new LazyChildLogger(counting, { reqId: 'r-9' }, {});
+    expect(lazy.level).toBe('info');
+    expect(made).toBe(0);
+    lazy.debug('below the level');
+    lazy.info({ a: 1 }, 'one');
+    lazy.error({ err: { code: 'E', message: 'm' } }, 'two');
+    expect(made).toBe(1);
+    parent.child({ reqId: 'r-9' }).info({ a: 1 }, 'one');
+    parent.child({ reqId: 'r-9' }).error({ err: { code: 'E', message: 'm' } }, 'two');
+    expect(chunks).toHaveLength(4);
+    expect(chunks.slice(0, 2)).toEqual(chunks.slice(2));
+    expect(chunks[0]).toContain('"reqId":"r-9"');
+  });
+});
+
 describe('the server', () => {
   let db: string;
   beforeAll(async () => {
@@ -162,6 +184,20 @@ describe('the server', () => {
       await app.close();
     }
     expect(lines(audit)).toHaveLength(3);
+  });
+
+  it('a logger with options of its own: the request line goes through the request logger, with its reqId, as pino writes it', async () => {
+    const chunks: string[] = [];
+    const app = await buildServer({ db, logger: { level: 'info', stream: { write: (s: string) => void chunks.push(s) }, timestamp: () => ',"time":7' } });
+    const res = await app.inject({ url: '/v1/talents/t-nobody/recommendations?k=2' });
+    await app.close();
+    expect(res.statusCode).toBe(404);
+    const requestId = (res.json() as { requestId: string }).requestId;
+    const logged = chunks.filter((c) => c.includes('"audit"'));
+    expect(logged).toHaveLength(1);
+    const audit = (JSON.parse(logged[0]!) as { audit: { requestId: string; status: number } }).audit;
+    expect(audit).toMatchObject({ requestId, status: 404, ids: ['t-nobody'] });
+    expect(logged[0]).toBe(pinoRequestLine(7, defaultPinoBindings(), requestId, JSON.stringify(audit)));
   });
 
   it('an audit file that cannot be opened stops the server at start, naming it', async () => {

@@ -1,0 +1,82 @@
+/**
+ * One case of the `api` benchmark with the server's garbage collections and event-loop delay
+ * beside the latencies (to find what makes the p99 tail), the server started with extra node
+ * flags if given. Pinned as TM_BENCH_PIN=1 does (server CPU 0, autocannon CPU 1).
+ *   npx tsx bench/api-tail.ts <get|same|new> [rounds] [-- node flags...]
+ * TM_HEAP=1: first a 4 s sampling heap profile of the server (every allocation, collected or
+ * not) to $TM_HEAP_OUT (read it with a script of your own: it is a .heapprofile).
+ * TM_TAIL_SERVER=FILE: another server script speaking serverChild.ts's protocol (e.g. one over dist/).
+ * Data: 2k x 1k seeded, written once to $TM_TAIL_DIR (default /tmp/tm-api-tail).
+ */
+import autocannon from 'autocannon';
+import { execFileSync, fork } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { writeBigData } from './bigdata.js';
+import { loadDataset } from '../src/adapters/files/dataset.js';
+import { runBatch } from '../src/adapters/batch/run.js';
+import { newKey } from '../src/adapters/http/keys.js';
+
+const args = process.argv.slice(2);
+const dash = args.indexOf('--');
+const [which = 'new', roundsArg = '3'] = dash < 0 ? args : args.slice(0, dash);
+const flags = dash < 0 ? [] : args.slice(dash + 1);
+const dir = process.env.TM_TAIL_DIR ?? '/tmp/tm-api-tail';
+const db = join(dir, 'db.sqlite');
+if (!existsSync(db)) {
+  mkdirSync(dir, { recursive: true });
+  await writeBigData(dir, 2000, 1000);
+  const { dataset } = await loadDataset({ data: dir }, { needTalents: true, needOutcomes: false, skipInvalid: false });
+  await runBatch({ industries: dataset.industries, platforms: dataset.platforms, policy: dataset.policy, talentsPath: join(dir, 'talents.jsonl') }, { db, threads: 2, chunkSize: 1000 });
+}
+const { dataset } = await loadDataset({ data: dir }, { needTalents: true, needOutcomes: false, skipInvalid: false });
+const { key, record } = newKey({ scopes: ['read:recommendations', 'score'], now: new Date() });
+const keysJson = JSON.stringify({ version: 1, keys: [record] });
+const log = openSync(join(dir, 'server.log'), 'w');
+const child = fork(process.env.TM_TAIL_SERVER ?? new URL('./api-server.ts', import.meta.url).pathname, [dir, db, '1', keysJson], { execArgv: [...flags, ...(process.env.TM_TAIL_SERVER ? [] : ['--import', 'tsx'])], stdio: ['ignore', log, 'inherit', 'ipc'] });
+closeSync(log);
+const base = await new Promise<string>((resolve, reject) => {
+  child.once('message', (m) => resolve((m as { base: string }).base));
+  child.once('exit', (c) => reject(new Error(`server exited ${c}`)));
+});
+execFileSync('taskset', ['-a', '-p', '-c', '0', String(child.pid)], { stdio: 'ignore' });
+execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+const ask = <T>(msg: string) =>
+  new Promise<T>((resolve) => {
+    child.once('message', (m) => resolve(m as T));
+    child.send(msg);
+  });
+const headers = { authorization: `Bearer ${key}` };
+const ids = dataset.talents.slice(0, 100).map((t) => t.id);
+const fresh = dataset.talents.map((t, j) => JSON.stringify({ talent: { ...t, id: `inline-${j}` }, k: 10 }));
+const same = JSON.stringify({ talent: { ...dataset.talents[0], id: 'inline-1' }, k: 10 });
+let i = 0;
+const post = { method: 'POST' as const, path: '/v1/talents/recommendations', headers: { ...headers, 'content-type': 'application/json' } };
+const req: autocannon.Request =
+  which === 'get'
+    ? { method: 'GET', headers, setupRequest: (r) => ({ ...r, path: `/v1/talents/${ids[i++ % ids.length]}/recommendations?k=10` }) }
+    : which === 'same'
+      ? { ...post, body: same }
+      : { ...post, setupRequest: (r) => ({ ...r, body: fresh[i++ % fresh.length] }) };
+const opts = { url: base, connections: 10, duration: 8, requests: [req] };
+await autocannon({ ...opts, duration: 2 });
+if (process.env.TM_HEAP === '1') {
+  await ask('heap-start');
+  await autocannon({ ...opts, duration: 4 });
+  await ask('heap-stop');
+}
+for (let r = 0; r < Number(roundsArg); r++) {
+  const l0 = loadavg()[0]!;
+  await ask('gc');
+  const s0 = (await ask<{ cpu: number }>('cpu')).cpu;
+  const res = await autocannon(opts);
+  const s1 = (await ask<{ cpu: number }>('cpu')).cpu;
+  const g = await ask<Record<string, unknown>>('gc');
+  if (res.non2xx > 0 || res.errors > 0) throw new Error(`${res.non2xx} non-2xx, ${res.errors} errors`);
+  console.log(
+    JSON.stringify({ which, flags: flags.join(' '), reqPerSec: Math.round(res.requests.average), p50: res.latency.p50, p90: res.latency.p90, p99: res.latency.p99, max: res.latency.max, cpuMsPerReq: Math.round(((s1 - s0) / 1e3 / res.requests.total) * 1e4) / 1e4, load: `${l0.toFixed(2)}->${loadavg()[0]!.toFixed(2)}`, ...g }),
+  );
+}
+child.send('stop');
+await new Promise((r) => child.once('exit', r));
