@@ -1,15 +1,17 @@
 /**
  * Contract output records (pure). Recommendations: one JSON line per entity, talents then
  * platforms, each sorted by id; items best first. Numbers are printed as JavaScript prints
- * a float64 (shortest round-trip form), which is deterministic.
+ * a float64 (shortest round-trip form, `String(x)`: util/shortest.ts), which is deterministic.
  */
 import type { Breakdown } from '../scoring/explain.js';
-import { EXPLAIN_SCORE, EXPLAIN_WHY, createExplainBuffer, explainInto, explainPair } from '../scoring/explain.js';
+import { EXPLAIN_SCORE, EXPLAIN_WHY, createExplainBuffer, explainInto, explainPair, explainScattered, releaseScattered } from '../scoring/explain.js';
 import type { ExplainBuffer } from '../scoring/explain.js';
 import { TERMS } from '../config/weights.js';
 import type { Engine, Recommendations } from './engine.js';
 import type { ScoringModel } from '../scoring/kernel.js';
 import type { PairRows } from '../ranking/rows.js';
+import { JsonBytes, utf8 } from './jsonBytes.js';
+import { MAX_NUMBER_BYTES } from '../util/shortest.js';
 
 export interface RecommendationItem {
   id: string;
@@ -57,203 +59,156 @@ export function* recommendationRecords(engine: Engine, rec: Recommendations): Ge
   }
 }
 
-/** A number as JSON.stringify writes it (shortest round-trip form; null when not finite). */
-function jsonNumber(x: number): string {
-  return Number.isFinite(x) ? String(x) : 'null';
-}
-
-const WHY_KEYS = TERMS.map((t, k) => (k === 0 ? '{' : ',') + JSON.stringify(t) + ':');
-
-/** One item as JSON, the same bytes as JSON.stringify of the RecommendationItem. */
-function itemJson(m: ScoringModel, ti: number, pi: number, id: string, platformSide: boolean, buf: ExplainBuffer): string {
-  const e = explainInto(m, ti, pi, buf);
-  const f = platformSide ? e[1] : e[0];
-  const b = platformSide ? e[0] : e[1];
-  let s = '{"id":' + JSON.stringify(id) + ',"score":' + jsonNumber(e[EXPLAIN_SCORE]) + ',"forward":' + jsonNumber(f) + ',"backward":' + jsonNumber(b) + ',"why":';
-  for (let k = 0; k < WHY_KEYS.length; k++) s += WHY_KEYS[k] + jsonNumber(e[EXPLAIN_WHY + k]);
-  return s + '}}';
-}
-
-/**
- * One talent's line: its ranked platforms ids[base .. base + count) (platform indices, best
- * first), each item explained. `platformIds` are the platforms' string ids.
- */
-function talentLine(m: ScoringModel, ti: number, id: string, platformIds: readonly string[], ids: ArrayLike<number>, base: number, count: number, buf: ExplainBuffer): string {
-  let s = '{"side":"talent","id":' + JSON.stringify(id) + ',"items":[';
-  for (let j = 0; j < count; j++) {
-    const pi = ids[base + j];
-    s += (j === 0 ? '' : ',') + itemJson(m, ti, pi, platformIds[pi], false, buf);
-  }
-  return s + ']}';
-}
-
-/**
- * talentRecord as JSON: the bytes of JSON.stringify(talentRecord(m, ti, platforms, count)),
- * written without the objects (one explain buffer, reused across items).
- */
-export function talentRecordJson(m: ScoringModel, ti: number, platforms: ArrayLike<number>, count: number, buf: ExplainBuffer = createExplainBuffer()): string {
-  return talentLine(m, ti, m.talents.ids[ti], m.platforms.ids, platforms, 0, count, buf);
-}
-
-/** One platform's line from the two-way result (talent indices, best first). */
-export function platformLine(m: ScoringModel, pi: number, rec: Recommendations, buf: ExplainBuffer): string {
-  const T = m.talents;
-  let s = '{"side":"platform","id":' + JSON.stringify(m.platforms.ids[pi]) + ',"items":[';
-  const base = pi * rec.platform.k;
-  for (let j = 0; j < rec.platform.sizes[pi]; j++) {
-    const ti = rec.platform.ids[base + j];
-    s += (j === 0 ? '' : ',') + itemJson(m, ti, pi, T.ids[ti], true, buf);
-  }
-  return s + ']}';
-}
-
-/**
- * JSON Lines written straight into a growing byte buffer: the constant fragments (keys, each
- * id's `{"id":…,"score":` head) are encoded once, numbers are copied as ASCII from their
- * shortest round-trip form, so no line or item string is built (the output's garbage was a
- * worker's largest heap user). The bytes equal `itemJson`/`talentLine`'s strings in UTF-8.
- */
-class JsonBytes {
-  out = new Uint8Array(1 << 16);
-  n = 0;
-  private readonly enc = new TextEncoder();
-
-  /** Room for `extra` more bytes. */
-  reserve(extra: number): void {
-    if (this.n + extra <= this.out.length) return;
-    const next = new Uint8Array(Math.max(this.out.length * 2, this.n + extra));
-    next.set(this.out.subarray(0, this.n));
-    this.out = next;
-  }
-
-  bytes(b: Uint8Array): void {
-    this.reserve(b.length);
-    this.out.set(b, this.n);
-    this.n += b.length;
-  }
-
-  /** Any string, as UTF-8 (at most 3 bytes per UTF-16 unit). */
-  text(s: string): void {
-    this.reserve(3 * s.length);
-    this.n += this.enc.encodeInto(s, this.out.subarray(this.n)).written;
-  }
-
-  /** A number as JSON.stringify writes it: ASCII only, copied by code unit. */
-  number(x: number): void {
-    const s = jsonNumber(x);
-    const len = s.length;
-    this.reserve(len);
-    const out = this.out;
-    let n = this.n;
-    for (let i = 0; i < len; i++) out[n++] = s.charCodeAt(i);
-    this.n = n;
-  }
-
-  byte(c: number): void {
-    this.reserve(1);
-    this.out[this.n++] = c;
-  }
-}
-
-const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
-const WHY_KEY_BYTES = WHY_KEYS.map(utf8);
+const WHY_KEY_BYTES = TERMS.map((t, k) => utf8((k === 0 ? '{' : ',') + JSON.stringify(t) + ':'));
 const FORWARD = utf8(',"forward":');
 const BACKWARD = utf8(',"backward":');
 const WHY_OPEN = utf8(',"why":');
-const ITEMS_END = utf8(']}\n');
+const ITEMS_END = utf8(']}');
 const COMMA = 0x2c;
 const CLOSE = 0x7d;
+const NEWLINE = 0x0a;
+
+/** An item's bytes besides its head, at most (13 numbers, the keys, the braces). */
+const ITEM_ROOM = [FORWARD, BACKWARD, WHY_OPEN, ...WHY_KEY_BYTES].reduce((n, b) => n + b.length, 2) + (3 + WHY_KEY_BYTES.length) * MAX_NUMBER_BYTES;
+
+/** A number of the explanation: finite (a breakdown of finite inputs), checked once here. */
+function put(w: JsonBytes, x: number): void {
+  if (x - x === 0) w.putFinite(x);
+  else w.number(x); // null (not reached by validated data); reserves its own room
+}
+
+/**
+ * One item, the bytes of JSON.stringify of its RecommendationItem: `head` is the encoded
+ * `{"id":<id>,"score":` of the listed entity (the one item format, written once for every output).
+ */
+function itemBytes(w: JsonBytes, m: ScoringModel, ti: number, pi: number, head: Uint8Array, platformSide: boolean, buf: ExplainBuffer): void {
+  // a talent's line: its rows scattered once for its ~10 platforms; a platform's line: row merges
+  const e = platformSide ? explainInto(m, ti, pi, buf) : explainScattered(m, ti, pi, buf);
+  w.reserve(head.length + ITEM_ROOM);
+  w.put(head);
+  put(w, e[EXPLAIN_SCORE]);
+  w.put(FORWARD);
+  put(w, platformSide ? e[1] : e[0]);
+  w.put(BACKWARD);
+  put(w, platformSide ? e[0] : e[1]);
+  w.put(WHY_OPEN);
+  for (let k = 0; k < WHY_KEY_BYTES.length; k++) {
+    w.put(WHY_KEY_BYTES[k]);
+    put(w, e[EXPLAIN_WHY + k]);
+  }
+  w.out[w.n++] = CLOSE;
+  w.out[w.n++] = CLOSE;
+}
 
 /** Per id, the encoded `{"id":<id>,"score":` that opens its items (built on first use). */
-function itemHeads(ids: readonly string[]): (Uint8Array | undefined)[] {
-  return new Array<Uint8Array | undefined>(ids.length);
-}
+type Heads = (Uint8Array | undefined)[];
+const itemHeads = (ids: readonly string[]): Heads => new Array<Uint8Array | undefined>(ids.length);
+const headOf = (heads: Heads, ids: readonly string[], i: number): Uint8Array => (heads[i] ??= utf8('{"id":' + JSON.stringify(ids[i]) + ',"score":'));
 
-/** itemJson's bytes. */
-function itemBytes(w: JsonBytes, m: ScoringModel, ti: number, pi: number, head: Uint8Array, platformSide: boolean, buf: ExplainBuffer): void {
-  const e = explainInto(m, ti, pi, buf);
-  w.bytes(head);
-  w.number(e[EXPLAIN_SCORE]);
-  w.bytes(FORWARD);
-  w.number(platformSide ? e[1] : e[0]);
-  w.bytes(BACKWARD);
-  w.number(platformSide ? e[0] : e[1]);
-  w.bytes(WHY_OPEN);
-  for (let k = 0; k < WHY_KEY_BYTES.length; k++) {
-    w.bytes(WHY_KEY_BYTES[k]);
-    w.number(e[EXPLAIN_WHY + k]);
-  }
-  w.byte(CLOSE);
-  w.byte(CLOSE);
-}
-
-const headOf = (heads: (Uint8Array | undefined)[], ids: readonly string[], i: number): Uint8Array => (heads[i] ??= utf8('{"id":' + JSON.stringify(ids[i]) + ',"score":'));
-
-/**
- * The talent lines of a range of talents [start, start + count) as UTF-8 bytes, each line
- * followed by a newline (what a worker formats for its range; workers/rank.ts). `top` holds
- * the range's finalized lists, row i = talent start + i; `talentIds` the range's ids.
- * The same bytes as `talentLine` + '\n' for each talent.
- */
-export function talentLinesBytes(m: ScoringModel, start: number, talentIds: readonly string[], top: Recommendations['talent']): Uint8Array {
-  const buf = createExplainBuffer();
-  const w = new JsonBytes();
-  const heads = platformHeads(m);
-  const pids = m.platforms.ids;
-  for (let i = 0; i < talentIds.length; i++) {
-    w.text('{"side":"talent","id":' + JSON.stringify(talentIds[i]) + ',"items":[');
-    const base = i * top.k;
-    for (let j = 0; j < top.sizes[i]; j++) {
-      if (j > 0) w.byte(COMMA);
-      const pi = top.ids[base + j];
-      itemBytes(w, m, start + i, pi, headOf(heads, pids, pi), false, buf);
-    }
-    w.bytes(ITEMS_END);
-  }
-  return w.out.slice(0, w.n);
-}
-
-/**
- * The platform lines [from, to) of the two-way result as UTF-8 bytes, each followed by a
- * newline: the same bytes as `platformLine` + '\n' for each platform.
- */
-export function platformLinesBytes(m: ScoringModel, rec: Recommendations, from: number, to: number, buf: ExplainBuffer = createExplainBuffer()): Uint8Array {
-  const w = new JsonBytes();
-  const heads = itemHeads(m.talents.ids);
-  const tids = m.talents.ids;
-  const k = rec.platform.k;
-  for (let pi = from; pi < to; pi++) {
-    w.text('{"side":"platform","id":' + JSON.stringify(m.platforms.ids[pi]) + ',"items":[');
-    for (let j = 0; j < rec.platform.sizes[pi]; j++) {
-      if (j > 0) w.byte(COMMA);
-      const ti = rec.platform.ids[pi * k + j];
-      itemBytes(w, m, ti, pi, headOf(heads, tids, ti), true, buf);
-    }
-    w.bytes(ITEMS_END);
-  }
-  return w.out.slice(0, w.n);
-}
-
-// a worker formats many ranges against one platform side: the heads of its platforms are kept per model's platform features
-const platformHeadCache = new WeakMap<object, (Uint8Array | undefined)[]>();
-function platformHeads(m: ScoringModel): (Uint8Array | undefined)[] {
+// every talent line lists platforms of one platform side: their heads are kept per model's platform features
+const platformHeadCache = new WeakMap<object, Heads>();
+function platformHeads(m: ScoringModel): Heads {
   let h = platformHeadCache.get(m.platforms);
   if (!h) platformHeadCache.set(m.platforms, (h = itemHeads(m.platforms.ids)));
   return h;
 }
 
 /**
- * The JSON Lines of `recommendationRecords`, written by string building (the same bytes as
- * JSON.stringify of each record, without the objects: the writer of a million listed items).
+ * Talent ti's line (no newline): `id` is its string id, its ranked platforms are
+ * ids[base .. base + count) (platform indices, best first), each item explained.
+ */
+function talentLineInto(w: JsonBytes, m: ScoringModel, ti: number, id: string, ids: ArrayLike<number>, base: number, count: number, buf: ExplainBuffer): void {
+  const heads = platformHeads(m);
+  const pids = m.platforms.ids;
+  w.text('{"side":"talent","id":' + JSON.stringify(id) + ',"items":[');
+  for (let j = 0; j < count; j++) {
+    if (j > 0) w.byte(COMMA);
+    const pi = ids[base + j];
+    itemBytes(w, m, ti, pi, headOf(heads, pids, pi), false, buf);
+  }
+  releaseScattered(buf);
+  w.bytes(ITEMS_END);
+}
+
+/** Platform pi's line of the two-way result (no newline); `heads` the talents' item heads. */
+function platformLineInto(w: JsonBytes, m: ScoringModel, pi: number, rec: Recommendations, heads: Heads, buf: ExplainBuffer): void {
+  const tids = m.talents.ids;
+  const k = rec.platform.k;
+  w.text('{"side":"platform","id":' + JSON.stringify(m.platforms.ids[pi]) + ',"items":[');
+  for (let j = 0; j < rec.platform.sizes[pi]; j++) {
+    if (j > 0) w.byte(COMMA);
+    const ti = rec.platform.ids[pi * k + j];
+    itemBytes(w, m, ti, pi, headOf(heads, tids, ti), true, buf);
+  }
+  w.bytes(ITEMS_END);
+}
+
+/** A first size for a writer of `lines` lines listing `items` items (~420 bytes each with short ids): grown if short. */
+const linesRoom = (lines: number, items: number): number => 64 * lines + 448 * items + 1024;
+
+/**
+ * talentRecord as JSON: the bytes of JSON.stringify(talentRecord(m, ti, platforms, count)),
+ * written without the objects (one explain buffer, reused across items).
+ */
+export function talentRecordJson(m: ScoringModel, ti: number, platforms: ArrayLike<number>, count: number, buf: ExplainBuffer = createExplainBuffer()): string {
+  const w = new JsonBytes(linesRoom(1, count));
+  talentLineInto(w, m, ti, m.talents.ids[ti], platforms, 0, count, buf);
+  return w.drain();
+}
+
+/**
+ * The talent lines of a range of talents [start, start + count) as UTF-8 bytes, each line
+ * followed by a newline (what a worker formats for its range; workers/rank.ts). `top` holds
+ * the range's finalized lists, row i = talent start + i; `talentIds` the range's ids.
+ * The same bytes as `recommendationLines`' talent lines, each + '\n'.
+ */
+export function talentLinesBytes(m: ScoringModel, start: number, talentIds: readonly string[], top: Recommendations['talent']): Uint8Array {
+  const buf = createExplainBuffer();
+  let items = 0;
+  for (let i = 0; i < talentIds.length; i++) items += top.sizes[i];
+  const w = new JsonBytes(linesRoom(talentIds.length, items));
+  for (let i = 0; i < talentIds.length; i++) {
+    talentLineInto(w, m, start + i, talentIds[i], top.ids, i * top.k, top.sizes[i], buf);
+    w.byte(NEWLINE);
+  }
+  return w.take();
+}
+
+/**
+ * The platform lines [from, to) of the two-way result as UTF-8 bytes, each followed by a
+ * newline: the same bytes as `recommendationLines`' platform lines, each + '\n'.
+ */
+export function platformLinesBytes(m: ScoringModel, rec: Recommendations, from: number, to: number, buf: ExplainBuffer = createExplainBuffer()): Uint8Array {
+  let items = 0;
+  for (let pi = from; pi < to; pi++) items += rec.platform.sizes[pi];
+  const w = new JsonBytes(linesRoom(to - from, items));
+  const heads = itemHeads(m.talents.ids);
+  for (let pi = from; pi < to; pi++) {
+    platformLineInto(w, m, pi, rec, heads, buf);
+    w.byte(NEWLINE);
+  }
+  return w.take();
+}
+
+/**
+ * The JSON Lines of `recommendationRecords` as strings: the same bytes as JSON.stringify of
+ * each record, written by the byte writer above and decoded once per line.
  */
 export function* recommendationLines(engine: Engine, rec: Recommendations): Generator<string> {
   const m = engine.model;
   const T = m.talents;
-  const P = m.platforms;
   const buf = createExplainBuffer();
+  const w = new JsonBytes();
   const kt = rec.talent.k;
-  for (let ti = 0; ti < T.count; ti++) yield talentLine(m, ti, T.ids[ti], P.ids, rec.talent.ids, ti * kt, rec.talent.sizes[ti], buf);
-  for (let pi = 0; pi < P.count; pi++) yield platformLine(m, pi, rec, buf);
+  for (let ti = 0; ti < T.count; ti++) {
+    talentLineInto(w, m, ti, T.ids[ti], rec.talent.ids, ti * kt, rec.talent.sizes[ti], buf);
+    yield w.drain();
+  }
+  const heads = itemHeads(T.ids);
+  for (let pi = 0; pi < m.platforms.count; pi++) {
+    platformLineInto(w, m, pi, rec, heads, buf);
+    yield w.drain();
+  }
 }
 
 export const SCORE_CSV_HEADER = 'talentId,platformId,talentScore,platformScore,score';

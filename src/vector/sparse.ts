@@ -64,6 +64,30 @@ export function csrRowDot(a: CsrMatrix, ra: number, b: CsrMatrix, rb: number): n
   return s;
 }
 
+/**
+ * Row r of `m` written into `dense` by column (with `clear`, zeros written there instead:
+ * the dense row is returned to all zeros in the row's length, not the vocabulary's).
+ */
+export function scatterRow(m: CsrMatrix, r: number, dense: Float64Array, clear = false): void {
+  const end = m.indptr[r + 1];
+  for (let e = m.indptr[r]; e < end; e++) dense[m.indices[e]] = clear ? 0 : m.values[e];
+}
+
+/**
+ * csrRowDot of a scattered row (`dense`, all zeros outside its row) with row rb of `b`: the
+ * products of the shared columns are added in ascending column order as the merge adds
+ * them; the other columns add t * p = ±0, which leaves a sum started at +0 unchanged, so
+ * the same bits. One pass over b's row, no branch per entry.
+ */
+export function denseDot(dense: Float64Array, b: CsrMatrix, rb: number): number {
+  const bi = b.indices;
+  const bv = b.values;
+  const end = b.indptr[rb + 1];
+  let s = 0;
+  for (let e = b.indptr[rb]; e < end; e++) s += dense[bi[e]] * bv[e];
+  return s;
+}
+
 /** Row r of a CSR matrix as a view (no copy). */
 export function csrRow(m: CsrMatrix, r: number): SparseVector {
   const a = m.indptr[r];

@@ -1,0 +1,82 @@
+/**
+ * JSON text written straight into a growing byte buffer (pure): constant fragments are
+ * copied as pre-encoded bytes, numbers written as ASCII by util/shortest.ts (the digits of
+ * `String(x)`, no string built), other strings encoded as UTF-8. The one writer behind
+ * every recommendation output (engine/format.ts): the workers' byte chunks, the one-thread
+ * and list-controls lines and the API's live route (as a string, decoded once per line).
+ */
+import { MAX_NUMBER_BYTES, writeNumber } from '../util/shortest.js';
+
+const NULL = new Uint8Array([0x6e, 0x75, 0x6c, 0x6c]);
+const ENCODER = new TextEncoder();
+const DECODER = new TextDecoder();
+
+export class JsonBytes {
+  out: Uint8Array;
+  n = 0;
+
+  constructor(size = 1 << 16) {
+    this.out = new Uint8Array(size);
+  }
+
+  /** Room for `extra` more bytes. */
+  reserve(extra: number): void {
+    if (this.n + extra <= this.out.length) return;
+    const next = new Uint8Array(Math.max(this.out.length * 2, this.n + extra));
+    next.set(this.out.subarray(0, this.n));
+    this.out = next;
+  }
+
+  bytes(b: Uint8Array): void {
+    this.reserve(b.length);
+    this.put(b);
+  }
+
+  /**
+   * b's bytes with no room check (after a `reserve` that covers them): a plain loop, as the
+   * fragments are short (keys, ids) and TypedArray.set costs more than it copies there.
+   */
+  put(b: Uint8Array): void {
+    const out = this.out;
+    let n = this.n;
+    for (let i = 0; i < b.length; i++) out[n++] = b[i];
+    this.n = n;
+  }
+
+  /** A finite number with no room check (after a `reserve` of MAX_NUMBER_BYTES per number). */
+  putFinite(x: number): void {
+    this.n = writeNumber(this.out, this.n, x);
+  }
+
+  /** Any string, as UTF-8 (at most 3 bytes per UTF-16 unit). */
+  text(s: string): void {
+    this.reserve(3 * s.length);
+    this.n += ENCODER.encodeInto(s, this.out.subarray(this.n)).written;
+  }
+
+  /** A number as JSON.stringify writes it: String(x)'s characters, null when not finite. */
+  number(x: number): void {
+    this.reserve(MAX_NUMBER_BYTES);
+    if (x - x === 0) this.n = writeNumber(this.out, this.n, x);
+    else this.bytes(NULL);
+  }
+
+  byte(c: number): void {
+    this.reserve(1);
+    this.out[this.n++] = c;
+  }
+
+  /** A copy of what was written. */
+  take(): Uint8Array {
+    return this.out.slice(0, this.n);
+  }
+
+  /** What was written, as a string; the writer starts over. */
+  drain(): string {
+    const s = DECODER.decode(this.out.subarray(0, this.n));
+    this.n = 0;
+    return s;
+  }
+}
+
+export const utf8 = (s: string): Uint8Array => ENCODER.encode(s);

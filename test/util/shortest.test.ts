@@ -1,0 +1,148 @@
+// util/shortest.ts: String(x)'s bytes without the string, fuzzed against String(x) itself.
+import { describe, expect, it } from 'vitest';
+import { rng } from '../../src/util/rng.js';
+import { MAX_NUMBER_BYTES, writeNumber, writeShortestFast } from '../../src/util/shortest.js';
+import { JsonBytes } from '../../src/engine/jsonBytes.js';
+
+const out = new Uint8Array(64);
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+
+/** Whether writeNumber(x) wrote exactly String(x), within its room; the first mismatches are collected. */
+function same(x: number, bad: string[]): boolean {
+  out[MAX_NUMBER_BYTES] = 0xff;
+  const end = writeNumber(out, 0, x);
+  const s = String(x);
+  let ok = end === s.length && out[MAX_NUMBER_BYTES] === 0xff;
+  for (let i = 0; ok && i < end; i++) ok = out[i] === s.charCodeAt(i);
+  if (!ok && bad.length < 10) bad.push(`${s} written as ${Buffer.from(out.subarray(0, end)).toString('latin1')}`);
+  return ok;
+}
+
+/** Runs `draw` n times; returns the mismatches and how often the fast path gave up. */
+function fuzz(n: number, draw: () => number): { bad: string[]; fallbacks: number; fast: number } {
+  const bad: string[] = [];
+  let fallbacks = 0;
+  let fast = 0;
+  for (let i = 0; i < n; i++) {
+    const x = draw();
+    same(x, bad);
+    const a = Math.abs(x);
+    if (a >= 1e-6 && a < 1e16 && !Number.isInteger(x)) {
+      fast++;
+      if (writeShortestFast(out, 0, a) < 0) fallbacks++;
+    }
+  }
+  return { bad, fallbacks, fast };
+}
+
+/** x's neighbours: the next double down and up (x > 0 finite). */
+function neighbours(x: number): number[] {
+  f64[0] = x;
+  const lo = u32[1 - HIGH];
+  const down = lo === 0 ? (u32[HIGH]--, (u32[1 - HIGH] = 0xffffffff), f64[0]) : ((u32[1 - HIGH] = lo - 1), f64[0]);
+  f64[0] = x;
+  const up = u32[1 - HIGH] === 0xffffffff ? (u32[HIGH]++, (u32[1 - HIGH] = 0), f64[0]) : (u32[1 - HIGH]++, f64[0]);
+  return [down, x, up];
+}
+
+describe('writeNumber: the bytes of String(x)', () => {
+  it('known answers (written by hand, not by String): short, long, tiny, huge, the notation switches, -0', () => {
+    const cases: [number, string][] = [
+      [0, '0'],
+      [-0, '0'],
+      [1, '1'],
+      [-7, '-7'],
+      [0.1, '0.1'],
+      [0.1 + 0.2, '0.30000000000000004'],
+      [1 / 3, '0.3333333333333333'],
+      [2 / 3, '0.6666666666666666'],
+      [0.15, '0.15'],
+      [-0.5, '-0.5'],
+      [123.456, '123.456'],
+      [0.000001, '0.000001'],
+      [0.0000012345, '0.0000012345'],
+      [1e-7, '1e-7'],
+      [1.5e-7, '1.5e-7'],
+      [2 ** 53, '9007199254740992'],
+      [2 ** 31, '2147483648'],
+      [-(2 ** 31), '-2147483648'],
+      [1e21, '1e+21'],
+      [999999999999999900000, '999999999999999900000'],
+      [5e-324, '5e-324'],
+      [Number.MAX_VALUE, '1.7976931348623157e+308'],
+      [2.2250738585072014e-308, '2.2250738585072014e-308'],
+      [3242153293382.78125, '3242153293382.7812'], // 17 digits, x halfway between ...7812 and ...7813: the even one
+      [0.12631578947368421, '0.12631578947368421'],
+      [NaN, 'NaN'],
+      [-Infinity, '-Infinity'],
+    ];
+    for (const [x, s] of cases) {
+      const end = writeNumber(out, 0, x);
+      expect(Buffer.from(out.subarray(0, end)).toString('latin1')).toBe(s);
+    }
+  });
+
+  it('equals String(x) on 1M random bit patterns (every exponent, subnormals, NaNs)', () => {
+    const r = rng(1);
+    const { bad } = fuzz(1_000_000, () => {
+      u32[0] = Math.floor(r() * 4294967296);
+      u32[1] = Math.floor(r() * 4294967296);
+      return f64[0];
+    });
+    expect(bad).toEqual([]);
+  });
+
+  it("equals String(x) on 1.5M values like the engine's scores (uniform in [0, 1), products of ratios), the fast path deciding nearly all", () => {
+    const r = rng(2);
+    const a = fuzz(1_000_000, () => r());
+    const b = fuzz(500_000, () => ((Math.floor(r() * 20) + 1) / (Math.floor(r() * 20) + 1)) * r() * 0.3 + (r() < 0.1 ? 0 : r() * 1e-3));
+    expect(a.bad).toEqual([]);
+    expect(b.bad).toEqual([]);
+    expect(a.fast).toBeGreaterThan(999_000);
+    expect(a.fallbacks + b.fallbacks).toBeLessThan(20);
+  });
+
+  it('equals String(x) on 1M log-uniform values from 1e-9 to 1e23, both signs (across the 1e-6 / 1e-7 / 1e16 / 1e21 switches)', () => {
+    const r = rng(3);
+    const { bad, fallbacks, fast } = fuzz(1_000_000, () => (r() < 0.5 ? -1 : 1) * 10 ** (r() * 32 - 9));
+    expect(bad).toEqual([]);
+    expect(fallbacks).toBeLessThan(fast / 10_000);
+  });
+
+  it('equals String(x) on short decimals and on doubles with few fraction bits (ties between candidates)', () => {
+    const r = rng(4);
+    const short = fuzz(300_000, () => Math.floor(r() * 1e6) / 10 ** Math.floor(r() * 12));
+    // 50 random bits (two draws: one gives 32), 1 to 10 of them after the point: x * 10^p often ends in 5
+    const ties = fuzz(300_000, () => (Math.floor(r() * 2 ** 25) * 2 ** 25 + Math.floor(r() * 2 ** 25)) / 2 ** Math.floor(1 + r() * 10));
+    expect(short.bad).toEqual([]);
+    expect(ties.bad).toEqual([]);
+    expect(ties.fallbacks).toBeLessThan(ties.fast / 1000);
+  });
+
+  it('equals String(x) at the boundaries: every power of 2 and of 10 and their neighbours, subnormals, the extremes', () => {
+    const bad: string[] = [];
+    const xs: number[] = [5e-324, 1e-323, Number.MIN_VALUE * 3, 2.225073858507201e-308, Number.MAX_VALUE, Number.MAX_SAFE_INTEGER, 2 ** 31 - 1, 2 ** 31, 2 ** 31 + 0.5];
+    for (let k = -1074; k <= 1023; k++) xs.push(...neighbours(2 ** k));
+    for (let k = -323; k <= 308; k++) xs.push(...neighbours(Number(`1e${k}`)), ...neighbours(Number(`5e${k}`)));
+    for (let k = 1; k < 1000; k++) xs.push(...neighbours(k / 1000));
+    for (const x of xs) {
+      same(x, bad);
+      same(-x, bad);
+    }
+    expect(bad).toEqual([]);
+  });
+});
+
+describe('JsonBytes.number', () => {
+  it('writes what JSON.stringify writes: null for NaN and the infinities, 0 for -0', () => {
+    const w = new JsonBytes(8);
+    const xs = [NaN, Infinity, -Infinity, -0, 0.1, 1e21, 5e-324, -1.5e-7, 0.30000000000000004];
+    xs.forEach((x, i) => {
+      if (i > 0) w.byte(0x2c);
+      w.number(x);
+    });
+    expect(w.drain()).toBe(xs.map((x) => JSON.stringify(x)).join(','));
+  });
+});
