@@ -14,7 +14,9 @@ import { talentFeatures } from './platformSide.js';
 import type { TokenSource } from '../features/build.js';
 import type { ScoringModel } from '../scoring/kernel.js';
 import { RowRanker } from '../ranking/rows.js';
-import { platformItem, talentRecord } from './format.js';
+import { talentRecordJson } from './format.js';
+import { EXPLAIN_SCORE, EXPLAIN_WHY, createExplainBuffer, explainInto } from '../scoring/explain.js';
+import { TERM_COUNT } from '../scoring/context.js';
 import { hasListControls, industryView, talentRowList } from './lists.js';
 import type { ListControls } from '../domain/schemas.js';
 import { noAcceptableReason } from '../matching/whyNot.js';
@@ -100,6 +102,8 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
   const { scratch: s, talentTop, platformTop, prefTop } = r;
   const view = task.lists && hasListControls({ lists: task.lists }) ? industryView(P, side.ctx.dims) : undefined;
   const rows: TalentRow[] = [];
+  // one explanation buffer for every listed item of the chunk (the lines' and the candidates')
+  const ex = createExplainBuffer();
   // preference lists, talent-major, encoded into one buffer at the end
   const prefPtr = new Int32Array(N + 1);
   const plat: number[] = [];
@@ -111,8 +115,8 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
     let line: string;
     if (view && task.lists) {
       const l = talentRowList(s.score, view, task.lists, task.k);
-      line = JSON.stringify(talentRecord(m, ti, l, l.length));
-    } else line = JSON.stringify(talentRecord(m, ti, talentTop.ids, talentTop.sizes[0]));
+      line = talentRecordJson(m, ti, l, l.length, ex);
+    } else line = talentRecordJson(m, ti, talentTop.ids, talentTop.sizes[0], ex);
     const n = prefTop.sizes[0];
     for (let j = 0; j < n; j++) {
       const p = prefTop.ids[j];
@@ -141,12 +145,13 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
   for (let p = 0; p < M; p++) {
     for (let j = 0; j < candCount[p]; j++) {
       const ti = platformTop.ids[p * platformTop.k + j];
-      const item = platformItem(m, ti, p);
-      candIds.push(item.id);
-      candValues[o++] = item.score;
-      candValues[o++] = item.forward;
-      candValues[o++] = item.backward;
-      for (const v of Object.values(item.why)) candValues[o++] = v;
+      // a platform item's numbers (format.ts platformItem): score, the platform's side, the talent's, why
+      const e = explainInto(m, ti, p, ex);
+      candIds.push(T.ids[ti]);
+      candValues[o++] = e[EXPLAIN_SCORE];
+      candValues[o++] = e[1];
+      candValues[o++] = e[0];
+      for (let k = 0; k < TERM_COUNT; k++) candValues[o++] = e[EXPLAIN_WHY + k];
     }
   }
   return { chunkId: task.chunkId, rows: packRows(rows), candidates: encodeCandidates({ candCount, candIds, candValues }), pairs: r.pairs, ...(task.key === undefined ? { key: chunkKeyOf(hashes) } : {}) };
