@@ -52,66 +52,93 @@ export async function assertReadable(path: string): Promise<void> {
 
 export { tooLongExpectation } from '../../domain/lines.js';
 
+/**
+ * The one rule that cuts a byte stream into lines under a length limit (readLines and
+ * readLineRanges): a line longer than `max` bytes is never held, only its bytes counted up
+ * to its newline.
+ */
+export class LineCutter {
+  /** the current line's earlier pieces (while under the limit) */
+  pending: Uint8Array[] = [];
+  pendingLen = 0;
+  /** bytes of the current line once it went over the limit (nothing kept), else -1 */
+  overLen = -1;
+  constructor(private readonly max: number) {}
+
+  /**
+   * Feeds one chunk. For each newline in it `line(chunk, from, nl, overLen)` is called: the
+   * line is `pending` (`pendingLen` bytes) followed by chunk[from, nl), or was over the limit
+   * when `overLen` >= 0 (its length, newline excluded). After the last newline, the rest
+   * stays pending for the next chunk; at the end of the stream `pending` / `overLen` hold an
+   * unterminated last line.
+   */
+  feed(chunk: Buffer, line: (chunk: Buffer, from: number, nl: number, overLen: number) => void): void {
+    let from = 0;
+    for (;;) {
+      const nl = chunk.indexOf(10, from);
+      const partLen = (nl < 0 ? chunk.length : nl) - from;
+      if (this.overLen < 0 && this.pendingLen + partLen > this.max) {
+        this.overLen = this.pendingLen;
+        this.pending = [];
+        this.pendingLen = 0;
+      }
+      if (this.overLen >= 0) this.overLen += partLen;
+      if (nl < 0) {
+        if (this.overLen < 0 && from < chunk.length) {
+          this.pending.push(chunk.subarray(from));
+          this.pendingLen += chunk.length - from;
+        }
+        return;
+      }
+      line(chunk, from, nl, this.overLen);
+      this.pending = [];
+      this.pendingLen = 0;
+      this.overLen = -1;
+      from = nl + 1;
+    }
+  }
+}
+
 export async function* readLines(path: string, range?: { start: number; end: number; firstLine: number }, o: ReadLinesOptions = {}): AsyncGenerator<Line> {
   const max = o.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   if (range && range.end <= range.start) return;
   await assertReadable(path);
   const stream = createReadStream(path, range ? { start: range.start, end: Math.max(range.start, range.end - 1) } : {});
-  let pending: Buffer[] = [];
-  let pendingLen = 0;
-  /** bytes of the current line when it went over the limit (then nothing is kept) */
-  let overLen = -1;
+  const cut = new LineCutter(max);
   let offset = range?.start ?? 0;
   let line = (range?.firstLine ?? 1) - 1;
+  const out: Line[] = [];
+  const onLine = (chunk: Buffer, from: number, nl: number, overLen: number): void => {
+    line++;
+    if (overLen >= 0) {
+      const len = overLen + 1;
+      out.push({ text: '', line, start: offset, end: offset + len, tooLong: overLen });
+      offset += len;
+    } else {
+      const part = chunk.subarray(from, nl);
+      const buf = cut.pendingLen > 0 ? Buffer.concat([...cut.pending, part]) : part;
+      const len = buf.length + 1;
+      out.push({ text: lineText(buf, line === 1 && offset === 0), line, start: offset, end: offset + len });
+      offset += len;
+    }
+  };
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       o.onChunk?.(chunk);
-      let from = 0;
-      for (;;) {
-        const nl = chunk.indexOf(10, from);
-        const partEnd = nl < 0 ? chunk.length : nl;
-        const partLen = partEnd - from;
-        if (overLen < 0 && pendingLen + partLen > max) {
-          overLen = pendingLen;
-          pending = [];
-          pendingLen = 0;
-        }
-        if (overLen >= 0) overLen += partLen;
-        if (nl < 0) {
-          if (overLen < 0 && from < chunk.length) {
-            pending.push(chunk.subarray(from));
-            pendingLen += chunk.length - from;
-          }
-          break;
-        }
-        line++;
-        if (overLen >= 0) {
-          const len = overLen + 1;
-          yield { text: '', line, start: offset, end: offset + len, tooLong: overLen };
-          offset += len;
-          overLen = -1;
-        } else {
-          const part = chunk.subarray(from, nl);
-          const buf = pendingLen > 0 ? Buffer.concat([...pending, part]) : part;
-          const len = buf.length + 1;
-          yield { text: lineText(buf, line === 1 && offset === 0), line, start: offset, end: offset + len };
-          offset += len;
-        }
-        pending = [];
-        pendingLen = 0;
-        from = nl + 1;
-      }
+      cut.feed(chunk, onLine);
+      yield* out;
+      out.length = 0;
     }
   } catch (e) {
     throw e instanceof TalentmatchError ? e : ioError(path, e);
   } finally {
     stream.destroy();
   }
-  if (overLen >= 0) {
+  if (cut.overLen >= 0) {
     line++;
-    yield { text: '', line, start: offset, end: offset + overLen, tooLong: overLen };
-  } else if (pendingLen > 0) {
-    const buf = Buffer.concat(pending);
+    yield { text: '', line, start: offset, end: offset + cut.overLen, tooLong: cut.overLen };
+  } else if (cut.pendingLen > 0) {
+    const buf = Buffer.concat(cut.pending);
     line++;
     yield { text: lineText(buf, line === 1 && offset === 0), line, start: offset, end: offset + buf.length };
   }
@@ -138,15 +165,14 @@ export async function* readLineRanges(path: string, linesPerRange: number, o: { 
   const max = o.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   await assertReadable(path);
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  const lines = new LineCutter(max);
   let parts: Uint8Array[] = []; // the range's complete lines
   let partsLen = 0;
-  let pending: Uint8Array[] = []; // the current line's bytes so far
-  let pendingLen = 0;
-  let overLen = -1; // bytes of the current line once over the limit (nothing kept)
   let line = 0;
   let firstLine = 1;
   let tooLong: number[] = [];
   const newline = Uint8Array.of(10);
+  const ready: LineRange[] = [];
   const cut = (): LineRange => {
     const bytes = new Uint8Array(partsLen); // its own buffer: the range is transferred, never a slice of a pool
     let at = 0;
@@ -161,55 +187,37 @@ export async function* readLineRanges(path: string, linesPerRange: number, o: { 
     firstLine = line + 1;
     return r;
   };
+  const onLine = (chunk: Buffer, from: number, nl: number, overLen: number): void => {
+    line++;
+    if (overLen >= 0) {
+      tooLong.push(line, overLen);
+      parts.push(newline);
+      partsLen += 1;
+    } else {
+      for (const p of lines.pending) parts.push(p);
+      parts.push(chunk.subarray(from, nl + 1));
+      partsLen += lines.pendingLen + nl - from + 1;
+    }
+    if (line - firstLine + 1 >= linesPerRange) ready.push(cut());
+  };
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      let from = 0;
-      for (;;) {
-        const nl = chunk.indexOf(10, from);
-        const partEnd = nl < 0 ? chunk.length : nl;
-        const partLen = partEnd - from;
-        if (overLen < 0 && pendingLen + partLen > max) {
-          overLen = pendingLen;
-          pending = [];
-          pendingLen = 0;
-        }
-        if (overLen >= 0) overLen += partLen;
-        if (nl < 0) {
-          if (overLen < 0 && from < chunk.length) {
-            pending.push(chunk.subarray(from));
-            pendingLen += chunk.length - from;
-          }
-          break;
-        }
-        line++;
-        if (overLen >= 0) {
-          tooLong.push(line, overLen);
-          parts.push(newline);
-          partsLen += 1;
-          overLen = -1;
-        } else {
-          for (const p of pending) parts.push(p);
-          parts.push(chunk.subarray(from, nl + 1));
-          partsLen += pendingLen + partLen + 1;
-        }
-        pending = [];
-        pendingLen = 0;
-        from = nl + 1;
-        if (line - firstLine + 1 >= linesPerRange) yield cut();
-      }
+      lines.feed(chunk, onLine);
+      yield* ready;
+      ready.length = 0;
     }
   } catch (e) {
     throw e instanceof TalentmatchError ? e : ioError(path, e);
   } finally {
     stream.destroy();
   }
-  if (overLen >= 0) {
+  if (lines.overLen >= 0) {
     line++;
-    tooLong.push(line, overLen);
-  } else if (pendingLen > 0) {
+    tooLong.push(line, lines.overLen);
+  } else if (lines.pendingLen > 0) {
     line++;
-    for (const p of pending) parts.push(p);
-    partsLen += pendingLen;
+    for (const p of lines.pending) parts.push(p);
+    partsLen += lines.pendingLen;
   }
   if (line >= firstLine) yield cut();
 }
