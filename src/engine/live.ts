@@ -21,7 +21,8 @@ import { RowRanker } from '../ranking/rows.js';
 import type { PlatformBlocks } from '../scoring/bounds.js';
 import { platformBlocks, platformsPrunable, talentsPrunable } from '../scoring/bounds.js';
 import type { RecommendationRecord } from './format.js';
-import { talentRecord, talentRecordJson } from './format.js';
+import { talentRecord, talentRecordInto, talentRecordJson } from './format.js';
+import { JsonBytes } from './jsonBytes.js';
 import { industryView, talentRowList } from './lists.js';
 import { talentFeatures } from './platformSide.js';
 import type { Engine } from './engine.js';
@@ -106,6 +107,8 @@ export class LiveScorer {
   /** one row's scores against every platform and one explanation, reused by every recommendJson call (each runs to its end synchronously) */
   private scratch: RowScratch | undefined;
   private readonly explain = createExplainBuffer();
+  /** recommendBytes' writer, reused by every call (grown when an answer needs more room; each answer's bytes are copied out) */
+  private readonly out = new JsonBytes(1 << 13);
   /** the engine's platforms in blocks for exact pruning, built on first use (the platforms never change) */
   private blocks: PlatformBlocks | undefined;
   /** whether the engine's context and platforms allow exact pruning (bounds.ts), checked once */
@@ -171,6 +174,22 @@ export class LiveScorer {
     this.scratch ??= createRowScratch(this.engine.model.platforms.count);
     const { m, list, count } = this.rankInline(profile, k, where, validated, this.scratch);
     return talentRecordJson(m, 0, list, count, this.explain);
+  }
+
+  /**
+   * recommendJson's bytes (UTF-8), the API's live route: written into this scorer's reused
+   * writer and copied once into an array of their own — no string is built, decoded or
+   * encoded again for the socket, and the answer's garbage is one off-heap array instead of
+   * ~10 KB of heap strings. The copy is needed: the socket may still hold one answer's bytes
+   * while the next request is answered.
+   */
+  recommendBytes(profile: unknown, k: number, where = 'request body', validated = false): Uint8Array {
+    this.scratch ??= createRowScratch(this.engine.model.platforms.count);
+    const { m, list, count } = this.rankInline(profile, k, where, validated, this.scratch);
+    const w = this.out;
+    w.n = 0;
+    talentRecordInto(w, m, 0, list, count, this.explain);
+    return w.out.slice(0, w.n);
   }
 
   private rankInline(profile: unknown, k: number, where: string, validated: boolean, scratch: RowScratch | undefined): { m: ScoringModel; list: ArrayLike<number>; count: number } {
