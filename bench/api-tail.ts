@@ -7,7 +7,10 @@
  * not) to $TM_HEAP_OUT (default $TM_TAIL_DIR/server.heapprofile), printed as heap bytes
  * allocated per request (V8 samples one allocation per 4 KiB on average: an estimate; the
  * backing stores of typed arrays and Buffers are outside the heap and not counted) and the
- * top allocation sites.
+ * top allocation sites. With TM_HEAP_SURVIVORS=1 the profile leaves out what a scavenge
+ * collected: what is left survived one (copied, and promoted if it lived on: what makes
+ * scavenges long and fills the old generation); give the server --expose-gc (after `--`) so
+ * that a scavenge at the end drops what died young since the last one.
  * TM_TAIL_SERVER=FILE: another server script speaking serverChild.ts's protocol (e.g. one over dist/).
  * Data: 2k x 1k seeded, written once to $TM_TAIL_DIR (default /tmp/tm-api-tail).
  */

@@ -14,7 +14,7 @@ import type { ScoringModel } from '../../src/scoring/kernel.js';
 import type { ListControls } from '../../src/domain/schemas.js';
 import { generateDistrict } from '../../src/synth/generate.js';
 import { JIANGDONG_POLICY } from '../../src/synth/taxonomy.js';
-import { LiveScorer } from '../../src/engine/live.js';
+import { ByteSlab, LiveScorer } from '../../src/engine/live.js';
 import { isTalentmatchError } from '../../src/errors.js';
 
 const d = generateDistrict({ seed: 11, talents: 120, platforms: 17, curated: false });
@@ -74,6 +74,16 @@ describe('LiveScorer.recommendJson and recommendBytes', () => {
     const b2 = live.inlineTalent(b, 'x');
     expect(b2).not.toBe(b1);
     expect(live.inlineTalent(b, 'x')).toBe(b2);
+  });
+
+  it('a byte slab hands out regions that are never written again: within a block, across blocks, and larger than a block', () => {
+    const slab = new ByteSlab(8);
+    const src = (n: number, v: number) => Uint8Array.from({ length: n + 2 }, (_, i) => (i < n ? v + i : 255)); // two bytes past n that must not be copied
+    const got = [slab.copy(src(3, 10), 3), slab.copy(src(5, 20), 5), slab.copy(src(1, 30), 1), slab.copy(src(20, 40), 20), slab.copy(src(8, 70), 8), slab.copy(src(0, 0), 0)];
+    expect(got.map((g) => [...g])).toEqual([[10, 11, 12], [20, 21, 22, 23, 24], [30], Array.from({ length: 20 }, (_, i) => 40 + i), [70, 71, 72, 73, 74, 75, 76, 77], []]);
+    // exactly a block's room left: the first two share a block (3 + 5 = 8), the third starts the next
+    expect(got[1]!.buffer).toBe(got[0]!.buffer);
+    expect(got[2]!.buffer).not.toBe(got[1]!.buffer);
   });
 
   it('an invalid profile is refused with its path', () => {
