@@ -27,8 +27,16 @@ export interface ChunkPool {
   threads: number;
 }
 
+/** V8 limits of a pool's worker heaps (MB). */
+export interface PoolHeap {
+  /** the old generation's cap (default 256) */
+  oldGenMb?: number;
+  /** the young generation's cap (default: Node's) */
+  youngGenMb?: number;
+}
+
 /** `talents`: vectorized talents in shared memory (packTalentFeatures), for rankRange tasks. */
-export function createChunkPool(pack: PlatformPack, threads: number, talents?: TalentFeatures): ChunkPool {
+export function createChunkPool(pack: PlatformPack, threads: number, talents?: TalentFeatures, heap: PoolHeap = {}): ChunkPool {
   const isTs = import.meta.url.endsWith('.ts');
   const filename = new URL(isTs ? './worker.ts' : './worker.js', import.meta.url).href;
   const pool = new Piscina({
@@ -39,7 +47,7 @@ export function createChunkPool(pack: PlatformPack, threads: number, talents?: T
     workerData: { pack, talents },
     // A worker holds one chunk at a time; capping its heap (256 MB) makes V8 collect instead of
     // growing (uncapped, three isolates together reached 3 GB RSS on a 1M-talent stream).
-    resourceLimits: { maxOldGenerationSizeMb: 256 },
+    resourceLimits: { maxOldGenerationSizeMb: heap.oldGenMb ?? 256, ...(heap.youngGenMb !== undefined ? { maxYoungGenerationSizeMb: heap.youngGenMb } : {}) },
     ...(isTs ? { execArgv: ['--import', import.meta.resolve('tsx')] } : {}),
   });
   return {

@@ -17,6 +17,7 @@ import { defaultWorkerOptions } from '../config/workers.js';
 import { TalentmatchError } from '../errors.js';
 import type { LineRangeResult, LineRangeTask } from './lines.js';
 import { lineRangeTask } from './lines.js';
+import { memMark } from './memTrace.js';
 
 const data = workerData as { pack: PlatformPack; talents?: TalentFeatures };
 const side = unpackPlatformSide(data.pack);
@@ -24,7 +25,9 @@ const cache = new TokenCache(new Tokenizer(), defaultWorkerOptions.tokenCacheSiz
 const tokens = cache.source();
 
 export default function run(task: ChunkTask): ChunkResult {
-  return scoreChunk(side, task, tokens);
+  const res = scoreChunk(side, task, tokens);
+  memMark('scorer'); // TALENTMATCH_MEM_TRACE=<ms>: this worker's heap after each chunk (piscina blocks its timers between tasks)
+  return res;
 }
 
 /** Named task (`pool.rank`): vectorize and two-way rank one talent range, no store. */
