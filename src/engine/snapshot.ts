@@ -139,26 +139,38 @@ export class PrefsGatherer {
    * results arrive), in the store's id order (compareUtf8): the same columns, entry for
    * entry, as gathering every row from the store. Chunks whose ids follow one another are
    * concatenated; overlapping ones are merged. Ids are unique across the parts.
+   *
+   * The parts are consumed: `parts` is emptied, and where chunks follow one another each is
+   * let go as soon as it is copied, so the merge holds the result and one part at a time
+   * rather than every list twice (at 1M talents the lists are ~0.2 GB).
    */
-  static merge(parts: readonly PrefsGatherer[]): PrefsGatherer {
+  static merge(parts: PrefsGatherer[]): PrefsGatherer {
     let talents = 0;
     let entries = 0;
+    let pairs = 0;
     for (const p of parts) {
       talents += p.talentIds.length;
       entries += p.plat.n;
+      pairs += p.pairs;
     }
     const out = new PrefsGatherer({ talents, entries });
-    const nonEmpty = parts.filter((p) => p.talentIds.length > 0).sort((x, y) => compareUtf8(x.talentIds[0], y.talentIds[0]));
-    const disjoint = nonEmpty.every((p, j) => j === 0 || compareUtf8(nonEmpty[j - 1].talentIds.at(-1)!, p.talentIds[0]) < 0);
+    const nonEmpty: (PrefsGatherer | undefined)[] = parts.filter((p) => p.talentIds.length > 0).sort((x, y) => compareUtf8(x.talentIds[0], y.talentIds[0]));
+    parts.length = 0;
+    const disjoint = nonEmpty.every((p, j) => j === 0 || compareUtf8(nonEmpty[j - 1]!.talentIds.at(-1)!, p!.talentIds[0]) < 0);
     if (disjoint) {
-      for (const p of nonEmpty) for (let i = 0; i < p.talentIds.length; i++) out.addFrom(p, i);
+      for (let j = 0; j < nonEmpty.length; j++) {
+        const p = nonEmpty[j]!;
+        nonEmpty[j] = undefined; // copied: its columns may be collected while the next is copied
+        for (let i = 0; i < p.talentIds.length; i++) out.addFrom(p, i);
+      }
     } else {
       const refs: [PrefsGatherer, number][] = [];
-      for (const p of nonEmpty) for (let i = 0; i < p.talentIds.length; i++) refs.push([p, i]);
+      for (const p of nonEmpty) for (let i = 0; i < p!.talentIds.length; i++) refs.push([p!, i]);
+      nonEmpty.length = 0;
       refs.sort((x, y) => compareUtf8(x[0].talentIds[x[1]], y[0].talentIds[y[1]]));
       for (const [p, i] of refs) out.addFrom(p, i);
     }
-    for (const p of parts) out.pairs += p.pairs;
+    out.pairs = pairs;
     return out;
   }
 

@@ -9,9 +9,11 @@ import { Store } from './store.js';
 import type { ChunkRowIn } from './types.js';
 import { TalentmatchError, errorMessage } from '../errors.js';
 import type { WriterReply, WriterRequest } from './writer.js';
+import { memTrace } from '../workers/memTrace.js';
 
 const { path } = workerData as { path: string };
 const port = parentPort!;
+const stopTrace = memTrace('writer'); // TALENTMATCH_MEM_TRACE=<ms>, for memory debugging
 const post = (m: WriterReply): void => port.postMessage(m);
 const coded = (e: unknown, what: string): { code: string; message: string } =>
   e instanceof TalentmatchError ? { code: e.code, message: e.message } : { code: 'E_STORE', message: `${path}: ${what} (${errorMessage(e)})` };
@@ -29,6 +31,7 @@ port.on('message', (m: WriterRequest) => {
   if (m.type === 'close') {
     store?.close();
     store = undefined;
+    stopTrace();
     port.close();
     return;
   }

@@ -14,6 +14,7 @@ import { scoreChunk } from '../engine/chunk.js';
 import { TokenCache } from '../text/cache.js';
 import { Tokenizer } from '../text/tokenize.js';
 import { defaultWorkerOptions } from '../config/workers.js';
+import { defaultBatchOptions } from '../config/batch.js';
 
 /** What the dispatcher can tell about its workers right now. */
 export interface WorkerActivity {
@@ -51,9 +52,13 @@ export interface DispatchContext {
   talentsPath: string;
 }
 
-/** The local dispatcher: a piscina pool of `threads` worker threads scoring against the shared pack. */
+/**
+ * The local dispatcher: a piscina pool of `threads` worker threads scoring against the shared
+ * pack, their young generation capped (config/batch.ts scorerYoungGenMb: a chunk's garbage is
+ * short-lived, a large nursery only holds resident memory).
+ */
 export function localDispatcher(pack: PlatformPack, threads: number): ChunkDispatcher {
-  const pool = createChunkPool(pack, threads);
+  const pool = createChunkPool(pack, threads, undefined, { heap: { youngGenMb: defaultBatchOptions.scorerYoungGenMb } });
   return {
     concurrency: threads,
     hashesTalents: true,

@@ -57,7 +57,7 @@ export function startChunkPool(threads: number): PendingChunkPool {
   channel.onmessage = (ev) => {
     if ((ev as MessageEvent).data === 'waiting' && pack) channel.postMessage({ pack });
   };
-  const pool = createChunkPool(undefined, threads, undefined, { name });
+  const pool = createChunkPool(undefined, threads, undefined, { channel: { name } });
   return {
     ...pool,
     setSide(p) {
@@ -71,11 +71,22 @@ export function startChunkPool(threads: number): PendingChunkPool {
   };
 }
 
+/** V8 limits of a pool's worker heaps (MB). */
+export interface PoolHeap {
+  /** the old generation's cap (default 256) */
+  oldGenMb?: number;
+  /** the young generation's cap (default: Node's) */
+  youngGenMb?: number;
+}
+
 /**
  * `talents`: vectorized talents in shared memory (packTalentFeatures), for rankRange tasks.
- * `pack` undefined: the side comes later on `channel` (startChunkPool).
+ * `pack` undefined: the side comes later on `o.channel` (startChunkPool). `o.heap`: the
+ * workers' V8 heap limits.
  */
-export function createChunkPool(pack: PlatformPack | undefined, threads: number, talents?: TalentFeatures, channel?: SideChannel): ChunkPool {
+export function createChunkPool(pack: PlatformPack | undefined, threads: number, talents?: TalentFeatures, o: { channel?: SideChannel; heap?: PoolHeap } = {}): ChunkPool {
+  const channel = o.channel;
+  const heap = o.heap ?? {};
   const isTs = import.meta.url.endsWith('.ts');
   const filename = new URL(isTs ? './worker.ts' : './worker.js', import.meta.url).href;
   const pool = new Piscina({
@@ -86,7 +97,7 @@ export function createChunkPool(pack: PlatformPack | undefined, threads: number,
     workerData: { pack, talents, channel },
     // A worker holds one chunk at a time; capping its heap (256 MB) makes V8 collect instead of
     // growing (uncapped, three isolates together reached 3 GB RSS on a 1M-talent stream).
-    resourceLimits: { maxOldGenerationSizeMb: 256 },
+    resourceLimits: { maxOldGenerationSizeMb: heap.oldGenMb ?? 256, ...(heap.youngGenMb !== undefined ? { maxYoungGenerationSizeMb: heap.youngGenMb } : {}) },
     ...(isTs ? { execArgv: ['--import', import.meta.resolve('tsx')] } : {}),
   });
   return {

@@ -20,6 +20,7 @@ import type { LineRangeResult, LineRangeTask } from './lines.js';
 import { lineRangeTask } from './lines.js';
 import type { PlatformSide } from '../engine/platformSide.js';
 import type { SideChannel } from './pool.js';
+import { memMark } from './memTrace.js';
 
 const data = workerData as { pack?: PlatformPack; talents?: TalentFeatures; channel?: SideChannel };
 let known: PlatformSide | undefined = data.pack ? unpackPlatformSide(data.pack) : undefined;
@@ -48,7 +49,9 @@ const cache = new TokenCache(new Tokenizer(), defaultWorkerOptions.tokenCacheSiz
 const tokens = cache.source();
 
 export default async function run(task: ChunkTask): Promise<ChunkResult> {
-  return scoreChunk(await side(), task, tokens);
+  const res = scoreChunk(await side(), task, tokens);
+  memMark('scorer'); // TALENTMATCH_MEM_TRACE=<ms>: this worker's heap after each chunk (piscina blocks its timers between tasks)
+  return res;
 }
 
 /** Named task (`pool.rank`): vectorize and two-way rank one talent range, no store. */

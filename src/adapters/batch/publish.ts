@@ -16,6 +16,7 @@ import type { SnapshotStore } from '../../store/types.js';
 import type { AssemblyInputs } from '../../engine/assembly.js';
 import type { VectorizeOn } from './placed.js';
 import { explainPlaced } from './placed.js';
+import { memMark } from '../../workers/memTrace.js';
 
 /** talent ids per content-hash query when checking the reserve's talents (keeps each query's parameter small) */
 const HASH_BATCH = 5000;
@@ -64,8 +65,11 @@ export interface Snapshot {
 /** The snapshot's contents, or undefined when the base's reserve cannot answer every platform line (score every talent then). */
 export async function buildSnapshot(x: SnapshotInputs): Promise<Snapshot | undefined> {
   const { store, runId, baseId, side } = x;
-  const merger = x.early?.merger ?? new CandidateMerger(side.platforms.count, x.depth);
-  if (!x.early) for await (const blob of store.candidateBlobs(runId)) merger.add(blob);
+  // the early inputs are taken out of `x`: the lists can be collected once assigned
+  let early = x.early;
+  x.early = undefined;
+  const merger = early?.merger ?? new CandidateMerger(side.platforms.count, x.depth);
+  if (!early) for await (const blob of store.candidateBlobs(runId)) merger.add(blob);
   if (baseId !== undefined) {
     const text = await store.artifact(baseId, RESERVE_ARTIFACT);
     if (text === undefined) return undefined;
@@ -82,13 +86,18 @@ export async function buildSnapshot(x: SnapshotInputs): Promise<Snapshot | undef
     if (merger.exhausted(x.kPlatform).length > 0) return undefined;
   }
   const platformLines = side.platforms.ids.map((id, p) => ({ id, line: merger.line(id, p, x.kPlatform) }));
-  let gathered = x.early?.gathered;
+  let gathered = early?.gathered;
+  early = undefined;
   if (!gathered) {
     gathered = new PrefsGatherer();
     for await (const row of store.talentPrefs(runId)) gathered.add(row);
   }
+  memMark('main:gathered');
   const snap = gathered.assign(side, x.assign);
+  gathered = undefined; // what the snapshot keeps of the lists is in `snap`
+  memMark('main:assigned');
   const explained = await explainPlaced(side, x.talentsPath, snap.placed, x.maxLineBytes, x.vectorizeOn);
+  memMark('main:explained');
   const artifacts = { ...snapshotArtifacts(snap, side, x.platforms, x.policy, explained), [RESERVE_ARTIFACT]: textParts(merger.encodeReserve().toString('base64')) };
   return { platformLines, snap, artifacts };
 }

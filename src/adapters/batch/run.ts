@@ -48,6 +48,7 @@ import { startTicker } from './progress.js';
 import type { BatchOptions, BatchSummary } from './summary.js';
 import { mainThreadCpu, summarize } from './summary.js';
 import { defaultAssignOptions } from '../../config/assignment.js';
+import { memMark, memTrace } from '../../workers/memTrace.js';
 
 export type { BatchOptions, BatchSummary, BatchProgress };
 export type { ChunkDispatcher, DispatchContext };
@@ -108,6 +109,7 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
   let runId = -1;
   let ticker: ReturnType<typeof startTicker> | undefined;
   const source = await talentsSource(inputs.talentsPath);
+  const stopTrace = memTrace('main'); // TALENTMATCH_MEM_TRACE=<ms>: each thread's heap, for memory debugging
   try {
     store = await openStore(o.db);
     const base = reuse ? await store.reuseBase(sideFp, reuseOptions) : undefined;
@@ -189,21 +191,38 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
       throw new TalentmatchError('E_IO', `${file}: the file changed while the batch was reading it; run the batch again on a file that is not being written`);
     }
 
+    memMark('main:streamed');
     const tStream = performance.now();
     const cpuStream = mainThreadCpu();
     // ---- finalize: guard, platform lines, assignment, referrals; publish atomically ----
     const stats = await store.chunkStats(runId);
     await guardShrink(store, stats.talents, o.allowShrink === true, file);
-    // the workers stay up through the assembly to vectorize the placed talents for their
-    // explanations in parallel (the assembly's costliest step on one thread); released right
-    // after. The queue's workers are other processes: a coordinator with --threads > 1 starts
-    // a pool of its own for this step (its workers have finished scoring by now)
-    if (!pool.vectorize && threads > 1) assembly = localDispatcher(pack, threads);
-    const on = pool.vectorize ? pool : assembly;
-    const vec = on?.vectorize?.bind(on);
-    const vectorizeOn = on && vec ? { vectorize: (lines: Uint8Array) => vec({ lines }), parts: on.concurrency } : undefined;
+    // the placed talents are vectorized for their explanations on worker threads (the
+    // assembly's costliest step on one thread). A small run keeps its scoring pool up for it;
+    // a large one releases it now, before the preference lists are merged and assigned (the
+    // scorers' heaps would stack on them), and starts fresh threads only when the placed
+    // talents are known. The queue's workers are other processes: a coordinator with
+    // --threads > 1 starts a pool of its own for this step, also only then
+    const local = pool.vectorize !== undefined;
+    if (local && chunker.counts.talentsScored >= (o.releaseScorersAt ?? defaultBatchOptions.releaseScorersAt)) {
+      await pool.destroy();
+      pool = undefined;
+    }
+    const kept = pool?.vectorize ? pool : undefined;
+    const vectorizeOn =
+      kept || threads > 1
+        ? {
+            vectorize: (lines: Uint8Array) => {
+              const on = kept ?? (assembly ??= localDispatcher(pack, threads));
+              return on.vectorize!({ lines });
+            },
+            parts: kept?.concurrency ?? threads,
+          }
+        : undefined;
+    memMark('main:assembly');
     const built = await buildSnapshot({ store, runId, baseId, side, platforms, policy: inputs.policy, kPlatform, depth, assign: assignOpts, talentsPath: source.path, maxLineBytes: limits.maxLineBytes, vectorizeOn, early: early.take() });
-    await pool.destroy();
+    memMark('main:built');
+    await pool?.destroy();
     pool = undefined;
     await assembly?.destroy();
     assembly = undefined;
@@ -217,6 +236,7 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     await lock.assertHeld?.();
     await store.complete(runId, platformLines, artifacts, now(), JSON.stringify({ ...summary, skipped: summary.skipped.length }));
     await store.dropChunkCandidates(runId);
+    memMark('main:published');
     summary.pruned = await store.prune(o.keep ?? defaultBatchOptions.keep, [runId]);
     return summary;
   } catch (e) {
@@ -228,6 +248,7 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     if (runId >= 0 && inputFault) await Promise.resolve(store?.fail(runId, now(), e instanceof Error ? e.message : String(e))).catch(() => undefined); // the input's error is the one to report
     throw e;
   } finally {
+    stopTrace();
     ticker?.stop();
     await pool?.destroy();
     await assembly?.destroy();

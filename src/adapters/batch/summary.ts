@@ -12,6 +12,8 @@ export interface BatchOptions {
   /** builds the dispatcher once the run is known (default: a piscina pool of `threads`) */
   dispatcher?: (ctx: DispatchContext) => Promise<ChunkDispatcher> | ChunkDispatcher;
   threads?: number;
+  /** a run scoring at least this many talents releases its scoring threads before the final assembly (default config/batch.ts releaseScorersAt) */
+  releaseScorersAt?: number;
   chunkSize?: number;
   k?: number;
   kPlatform?: number;
