@@ -24,7 +24,7 @@ import type { RowScratch, ScoringModel } from '../scoring/kernel.js';
 import { accumulate, beginRow, createRowScratch, endRow, scoreRow, scoreSpan } from '../scoring/kernel.js';
 import type { PlatformBlocks } from '../scoring/bounds.js';
 import type { TalentFeatures } from '../features/build.js';
-import { blockBounds, platformBlocks, prunable, talentsPrunable } from '../scoring/bounds.js';
+import { accumulateBlock, blockBounds, looseCosines, platformBlocks, prunable, roomCount, talentsPrunable } from '../scoring/bounds.js';
 import { hasRoom } from '../scoring/acceptability.js';
 import type { TopKBuffers } from '../vector/topk.js';
 import { createTopK, finalizeRow, offer } from '../vector/topk.js';
@@ -74,7 +74,17 @@ export interface RankerOptions {
    * content is harmless.
    */
   scratch?: RowScratch;
+  /**
+   * With `prune`: the share of blocks let through by the loose bounds above which a row
+   * accumulates every block at once (default LOOSE_SHARE; 1: always block by block, -1:
+   * never, i.e. exact bounds for every block). Changes the work only, never the result (the
+   * tests rank both ways).
+   */
+  looseShare?: number;
 }
+
+/** Above this share of blocks let through by the loose bounds, rankPruned accumulates every block at once (see there). */
+export const LOOSE_SHARE = 1 / 3;
 
 export class RowRanker {
   readonly start: number;
@@ -104,6 +114,20 @@ export class RowRanker {
   private readonly blockFloor: Float64Array;
   /** per platform, the floor given by the caller (options.platformFloor), or -Infinity */
   private readonly extFloor: Float64Array;
+  /** per platform, the smallest score its heap can still take: the larger of extFloor and its k-th best once full (kept current by platformKept) */
+  private readonly platformThr: Float64Array;
+  /** per block, the current row's loose text bound (looseCosines) and a scratch for it */
+  private readonly blockCos: Float64Array;
+  private readonly blockTmp: Float64Array;
+  /** per block, the current row's excluded platforms that have room for the talent (subtracted from roomCount) */
+  private readonly exclRoom: Int32Array;
+  /** per platform, 1 while the current row counts it in exclRoom (an exclusion listed twice counts once) */
+  private readonly exclSeen: Uint8Array;
+  /** rows ranked with pruning, a running average of the share of blocks the loose bounds let through, and the last row's k-th best (rankPruned) */
+  private rows = 0;
+  private looseShare = 0;
+  private readonly looseMax: number;
+  private lastRoot = -Infinity;
 
   constructor(
     readonly model: ScoringModel,
@@ -127,19 +151,17 @@ export class RowRanker {
     this.blockLo = new Float64Array(B);
     this.blockHi = new Float64Array(B);
     this.blockOrder = new Int32Array(B);
+    this.blockCos = new Float64Array(B);
+    this.blockTmp = new Float64Array(B);
+    this.exclRoom = new Int32Array(B);
+    this.exclSeen = new Uint8Array(this.prune ? M : 0);
     this.extFloor = new Float64Array(this.prune ? M : 0).fill(-Infinity);
     if (this.prune && o.platformFloor) this.extFloor.set(o.platformFloor);
     // a platform heap not yet full takes any acceptable pair at or above the caller's floor
-    this.blockFloor = new Float64Array(B).fill(-Infinity);
-    for (let b = 0; b < B; b++) {
-      const k = this.blocks!;
-      let f = Infinity;
-      for (let j = k.start[b]; j < k.start[b + 1]; j++) {
-        const p = k.order[j];
-        if (model.platforms.freeSlots[p] > 0 && this.extFloor[p] < f) f = this.extFloor[p];
-      }
-      this.blockFloor[b] = f;
-    }
+    this.looseMax = o.looseShare ?? LOOSE_SHARE;
+    this.platformThr = Float64Array.from(this.extFloor);
+    this.blockFloor = new Float64Array(B);
+    for (let b = 0; b < B; b++) this.blockFloor[b] = this.blockThreshold(b);
   }
 
   /**
@@ -196,19 +218,25 @@ export class RowRanker {
   }
 
   /**
-   * rank() with exact block-max pruning. The text cosines are accumulated for every platform
-   * (as scoreRow does), then each block of platforms (scoring/bounds.ts) gets bounds of its
-   * pairs' reciprocal scores, and the blocks are visited best bound first, so the talent's
-   * heap fills early with high scores. A block is scored in full (scoreSpan, the kernel)
-   * unless its upper bound is below both the talent's current k-th best (strictly: a pair
-   * equal to the root with a smaller id would enter) and every one of its platforms' current
-   * k-th best; a skipped block's acceptable pairs are still counted: none when its upper
-   * bound is below the minimum score, its pairs with room when its lower bound is at or above
-   * it; otherwise (acceptability open) it is scored. The platform heaps are this ranker's
-   * (a range's): a pair that cannot enter its range's heap cannot enter the merged one,
-   * which keeps the best k of the ranges' heaps. Everything scored is offered exactly as in
-   * rank(), and the heaps order ties by id, so heaps, tie order and `pairs` are those of the
-   * unpruned ranking whatever order the blocks are visited in.
+   * rank() with exact block-max pruning, in two steps per block of platforms
+   * (scoring/bounds.ts). First every block gets a loose upper bound of its pairs' reciprocal
+   * scores, whose text part comes from the block's largest weight per term (looseCosines: no
+   * posting is read), and the blocks are visited best loose bound first, so the talent's heap
+   * fills early with high scores. A block whose loose bound can enter neither the talent's
+   * heap (strictly below its k-th best: a pair equal to the root with a smaller id would
+   * enter) nor one of the block's platforms' heaps is not touched: with a minimum score of
+   * 0 its acceptable pairs are its platforms with room (roomCount) less its excluded ones.
+   * Otherwise the block's exact text cosines are accumulated (accumulateBlock: the block's
+   * postings only, the same bits as kernel.ts accumulate) and its exact bounds decide as
+   * before: scored in full (scoreSpan, the kernel) unless its upper bound is below the
+   * talent's current k-th best and every one of its platforms' current k-th best; a skipped
+   * block's acceptable pairs are still counted: none when its upper bound is below the
+   * minimum score, its pairs with room when its lower bound is at or above it; otherwise
+   * (acceptability open) it is scored. The platform heaps are this ranker's (a range's): a
+   * pair that cannot enter its range's heap cannot enter the merged one, which keeps the
+   * best k of the ranges' heaps. Everything scored is offered exactly as in rank(), and the
+   * heaps order ties by id, so heaps, tie order and `pairs` are those of the unpruned ranking
+   * whatever order the blocks are visited in.
    */
   private rankPruned(ti: number): number {
     const m = this.model;
@@ -216,17 +244,47 @@ export class RowRanker {
     const T = m.talents;
     const P = m.platforms;
     const k = this.blocks!;
-    accumulate(T.desc.indptr, T.desc.indices, T.desc.values, ti, P.docIndex, s.cosDesc);
-    if (T.profile.indptr[ti + 1] > T.profile.indptr[ti]) accumulate(T.profile.indptr, T.profile.indices, T.profile.values, ti, P.docIndex, s.cosProfile);
     const concept = beginRow(m, ti, s);
     const bLo = this.blockLo;
     const bHi = this.blockHi;
     const minScore = m.ctx.minScore;
-    // lower bounds matter only where a minimum score above 0 leaves acceptability open
-    blockBounds(m, ti, s, k, concept, bLo, bHi, minScore > 0);
+    const lower = minScore > 0;
+    const B = k.count;
+    const tTop = this.talentTop;
+    const pTop = this.platformTop;
+    const doT = tTop.k > 0;
+    const doP = pTop.k > 0;
+    const floor = this.blockFloor;
+    // Loose bounds pay when few blocks pass them: reading a block's postings alone costs a
+    // lookup per talent term, so accumulating most blocks one by one costs more than one
+    // pass over the whole inverted index. Estimate from the loose bounds, the blocks' floors
+    // and the previous row's k-th best how many blocks would be accumulated; above a third,
+    // accumulate everything and bound every block exactly (always with a minimum score above
+    // 0, where a block's exact lower bound decides whether its pairs can be counted unscored).
+    // Rows where the estimate stays high skip it (probing every 16th row). Only the work done
+    // depends on this choice, never the result.
+    let exact = true;
+    if (!lower && this.looseMax >= 0 && (this.looseShare <= this.looseMax || (this.rows & 15) === 0)) {
+      looseCosines(m, ti, k, this.blockCos, this.blockTmp);
+      blockBounds(m, ti, s, k, concept, bLo, bHi, false, 0, B, this.blockCos);
+      const tEst = doT ? this.lastRoot : Infinity;
+      let c = 0;
+      for (let b = 0; b < B; b++) {
+        const h = bHi[b];
+        if (h >= minScore && ((doP && h >= floor[b]) || h >= tEst)) c++;
+      }
+      const share = B === 0 ? 0 : c / B;
+      this.looseShare = 0.75 * this.looseShare + 0.25 * share;
+      exact = share > this.looseMax;
+    }
+    this.rows++;
+    if (exact) {
+      accumulate(T.desc.indptr, T.desc.indices, T.desc.values, ti, P.docIndex, s.cosDesc);
+      if (T.profile.indptr[ti + 1] > T.profile.indptr[ti]) accumulate(T.profile.indptr, T.profile.indices, T.profile.values, ti, P.docIndex, s.cosProfile);
+      blockBounds(m, ti, s, k, concept, bLo, bHi, lower);
+    }
     // blocks by upper bound, best first (insertion sort: a few dozen blocks)
     const ord = this.blockOrder;
-    const B = k.count;
     for (let i = 0; i < B; i++) {
       const h = bHi[i];
       let j = i;
@@ -236,11 +294,23 @@ export class RowRanker {
       }
       ord[j] = i;
     }
-    const tTop = this.talentTop;
-    const pTop = this.platformTop;
+    const freeSlots = P.freeSlots;
+    const freeSeats = P.freeSeats;
+    const seats = T.seats[ti];
+    // the talent's excluded platforms with room, per block (counted pairs leave them out)
+    const exclRoom = this.exclRoom;
+    const seen = this.exclSeen;
+    const blockOf = k.blockOf;
+    const e0 = T.exclIndptr[ti];
+    const e1 = T.exclIndptr[ti + 1];
+    for (let e = e0; e < e1; e++) {
+      const p = T.exclIdx[e];
+      if (seen[p] === 0 && hasRoom(freeSlots[p], freeSeats[p], seats)) {
+        seen[p] = 1;
+        exclRoom[blockOf[p]]++;
+      }
+    }
     const row = this.talentRow(ti);
-    const doT = tTop.k > 0;
-    const doP = pTop.k > 0;
     const kT = tTop.k;
     const tBase = row * kT;
     const tSizes = tTop.sizes;
@@ -249,88 +319,125 @@ export class RowRanker {
     const pk = pTop.k;
     const pSizes = pTop.sizes;
     const pScores = pTop.scores;
-    const floor = this.blockFloor;
     const order = k.order;
     const start = k.start;
     const score = s.score;
     const blocked = s.blocked;
-    const freeSlots = P.freeSlots;
-    const freeSeats = P.freeSeats;
-    const seats = T.seats[ti];
     const tid = ti + this.idBase;
     const list = this.list;
-    const ext = this.extFloor;
+    const pThr = this.platformThr;
     let acc = 0;
     let sure = 0;
     let scored = 0;
     for (let i = 0; i < B; i++) {
       const b = ord[i];
+      if (!exact) {
+        // no pair of the block reaches the minimum score (or has a free slot): none acceptable
+        if (bHi[b] < minScore) continue;
+        if (!(doT && (tSizes[row] < kT || bHi[b] >= tScores[tBase])) && !(doP && bHi[b] >= floor[b])) {
+          // wanted by no heap even at the loose bound, and every pair with room is acceptable
+          // (exact is set whenever the minimum score is above 0)
+          sure += roomCount(k, b, seats) - exclRoom[b];
+          continue;
+        }
+        // the block's exact cosines, then its exact bounds
+        accumulateBlock(m, ti, k, b, s.cosDesc, s.cosProfile);
+        blockBounds(m, ti, s, k, concept, bLo, bHi, false, b, b + 1);
+      }
       const hi = bHi[b];
-      // no pair of the block reaches the minimum score (or has a free slot): none acceptable
       if (hi < minScore) continue;
       const j0 = start[b];
       const j1 = start[b + 1];
       const wantT = doT && (tSizes[row] < kT || hi >= tScores[tBase]);
       const wantP = doP && hi >= floor[b];
-      const counted = minScore <= 0 || bLo[b] >= minScore;
+      const counted = !lower || bLo[b] >= minScore;
       if (!wantT && counted) {
+        if (!wantP) {
+          sure += roomCount(k, b, seats) - exclRoom[b];
+          continue;
+        }
         // every pair with room is acceptable (scores are >= 0, or the block's lower bound
         // reaches the minimum): count them; score only those a platform heap may still take
         let n = 0;
-        let f = Infinity;
         for (let j = j0; j < j1; j++) {
           const p = order[j];
           if (blocked[p] === 0 && hasRoom(freeSlots[p], freeSeats[p], seats)) {
-            if (wantP && hi >= ext[p] && (pSizes[p] < pk || hi >= pScores[p * pk])) list[n++] = p;
+            if (hi >= pThr[p]) list[n++] = p;
             else sure++;
           }
         }
         if (n === 0) continue;
         scoreSpan(m, ti, s, list, 0, n);
         scored += n;
+        let kept = false;
         for (let j = 0; j < n; j++) {
           const p = list[j];
           const x = score[p];
           if (x >= 0) {
             acc++;
-            offer(pTop, p, x, tid);
+            if (offer(pTop, p, x, tid)) {
+              kept = true;
+              this.platformKept(p);
+            }
           }
         }
-        for (let j = j0; j < j1; j++) {
-          const p = order[j];
-          if (freeSlots[p] > 0) {
-            const own = pSizes[p] < pk ? -Infinity : pScores[p * pk];
-            const r = own > ext[p] ? own : ext[p];
-            if (r < f) f = r;
-          }
-        }
-        floor[b] = f;
+        if (kept) floor[b] = this.blockThreshold(b);
         continue;
       }
       scoreSpan(m, ti, s, order, j0, j1);
       scored += j1 - j0;
-      let f = Infinity;
+      let kept = false;
       for (let j = j0; j < j1; j++) {
         const p = order[j];
         const x = score[p];
         if (x >= 0) {
           acc++;
           if (doT) offer(tTop, row, x, p);
-          if (doP) offer(pTop, p, x, tid);
-        }
-        if (doP && freeSlots[p] > 0) {
-          const own = pSizes[p] < pk ? -Infinity : pScores[p * pk];
-          const r = own > ext[p] ? own : ext[p];
-          if (r < f) f = r;
+          if (doP && offer(pTop, p, x, tid)) {
+            kept = true;
+            this.platformKept(p);
+          }
         }
       }
-      if (doP) floor[b] = f;
+      if (kept) floor[b] = this.blockThreshold(b);
+    }
+    for (let e = e0; e < e1; e++) {
+      const p = T.exclIdx[e];
+      if (seen[p] === 1) {
+        seen[p] = 0;
+        exclRoom[blockOf[p]]--;
+      }
     }
     endRow(m, ti, s);
-    if (doT) finalizeRow(tTop, row);
+    if (doT) {
+      this.lastRoot = tSizes[row] < kT ? -Infinity : tScores[tBase];
+      finalizeRow(tTop, row);
+    }
     this.pairs += acc + sure;
     this.scored += scored;
     return acc + sure;
+  }
+
+  /** After platform p's heap kept a pair: the smallest score it can still take (its k-th best once full, at least the caller's floor). */
+  private platformKept(p: number): void {
+    const t = this.platformTop;
+    const own = t.sizes[p] < t.k ? -Infinity : t.scores[p * t.k];
+    const e = this.extFloor[p];
+    this.platformThr[p] = own > e ? own : e;
+  }
+
+  /** The smallest threshold of block b's platforms with a free slot (Infinity for none): no pair below it can enter one of their heaps. */
+  private blockThreshold(b: number): number {
+    const k = this.blocks!;
+    const order = k.order;
+    const thr = this.platformThr;
+    const freeSlots = this.model.platforms.freeSlots;
+    let f = Infinity;
+    for (let j = k.start[b]; j < k.start[b + 1]; j++) {
+      const p = order[j];
+      if (freeSlots[p] > 0 && thr[p] < f) f = thr[p];
+    }
+    return f;
   }
 
   /** Ranks every talent of the range in order (for consumers that keep only the heaps). */

@@ -56,6 +56,31 @@ export interface PlatformBlocks {
   signHi: Float64Array;
   zhLo: Float64Array;
   zhHi: Float64Array;
+  /** per platform, its block */
+  blockOf: Int32Array;
+  /**
+   * per block, the free seats of its platforms with a free slot, largest first, in
+   * seatsDesc[start[b] .. start[b] + roomy[b]): the platforms with room for a talent needing
+   * s seats are a prefix (roomCount)
+   */
+  roomy: Int32Array;
+  seatsDesc: Float64Array;
+  /** the platforms' text vocabulary (columns of P.doc) */
+  terms: number;
+  /**
+   * per term and block, the largest weight of the term over the block's platforms, at
+   * [term * count + block]: sum of the talent's weights times these is at least the text cosine
+   * of every platform of the block (looseCosines)
+   */
+  termMax: Float64Array;
+  /**
+   * the platforms' inverted index (P.docIndex) with each term's postings grouped by block:
+   * the postings of term t in block b are postIdx/postVal[postPtr[t * (count + 1) + b] ..
+   * postPtr[t * (count + 1) + b + 1]), platforms ascending (accumulateBlock)
+   */
+  postPtr: Int32Array;
+  postIdx: Int32Array;
+  postVal: Float32Array;
 }
 
 /** The bounds hold when every weight, share, priority and industry value is >= 0 (the config's ranges; checked, not assumed). */
@@ -129,7 +154,16 @@ export function platformBlocks(P: PlatformFeatures, dims: number, size = BLOCK_S
     signHi: arr(B, -Infinity),
     zhLo: arr(B, Infinity),
     zhHi: arr(B, -Infinity),
+    blockOf: new Int32Array(M),
+    roomy: new Int32Array(B),
+    seatsDesc: new Float64Array(M),
+    terms: P.docIndex.rows,
+    termMax: new Float64Array(P.docIndex.rows * B),
+    postPtr: new Int32Array(P.docIndex.rows * (B + 1)),
+    postIdx: new Int32Array(P.docIndex.indices.length),
+    postVal: new Float32Array(P.docIndex.values.length),
   };
+  const fill = new Int32Array(B);
   const lo = (a: Float64Array, i: number, v: number) => {
     if (v < a[i]) a[i] = v;
   };
@@ -171,7 +205,119 @@ export function platformBlocks(P: PlatformFeatures, dims: number, size = BLOCK_S
       hi(k.zhHi, b, P.zh[p]);
     }
   }
+  // room per block: the free seats of the platforms with a free slot, largest first
+  for (let b = 0; b < B; b++) {
+    const j0 = k.start[b];
+    let n = 0;
+    for (let j = j0; j < k.start[b + 1]; j++) {
+      const p = order[j];
+      k.blockOf[p] = b;
+      if (P.freeSlots[p] > 0) k.seatsDesc[j0 + n++] = P.freeSeats[p];
+    }
+    k.roomy[b] = n;
+    k.seatsDesc.subarray(j0, j0 + n).sort().reverse();
+  }
+  // the inverted index by term, then block (a stable counting sort of each term's postings)
+  const inv = P.docIndex;
+  const V = inv.rows;
+  const stride = B + 1;
+  for (let t = 0; t < V; t++) {
+    const q0 = inv.indptr[t];
+    const q1 = inv.indptr[t + 1];
+    const base = t * stride;
+    for (let q = q0; q < q1; q++) {
+      const b = k.blockOf[inv.indices[q]];
+      k.postPtr[base + b + 1]++;
+      const w = inv.values[q];
+      if (w > k.termMax[t * B + b]) k.termMax[t * B + b] = w;
+    }
+    k.postPtr[base] = q0;
+    for (let b = 0; b < B; b++) k.postPtr[base + b + 1] += k.postPtr[base + b];
+    for (let q = q0; q < q1; q++) {
+      const b = k.blockOf[inv.indices[q]];
+      // fill from each block's start: the block's postings keep the ascending platform order
+      const at = k.postPtr[base + b] + fill[b]++;
+      k.postIdx[at] = inv.indices[q];
+      k.postVal[at] = inv.values[q];
+    }
+    fill.fill(0);
+  }
   return k;
+}
+
+/**
+ * Platforms of block b with room for a talent needing `seats` seats (a free slot and at least
+ * that many free seats; scoring/acceptability.ts hasRoom), exclusions not subtracted.
+ */
+export function roomCount(k: PlatformBlocks, b: number, seats: number): number {
+  const j0 = k.start[b];
+  const a = k.seatsDesc;
+  // the platforms with room are a prefix of the descending free seats: find its length
+  let lo = 0;
+  let hi = k.roomy[b];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[j0 + mid] >= seats) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Per block b: an upper bound of the combined text cosine (as scoreSpan forms it from
+ * cosDesc and cosProfile) of talent ti with every platform of the block, from the block's
+ * largest weight per term, without touching a posting. Each product v * termMax is at least
+ * the platform's v * w (exactly: the products of two float32 are exact in float64), a term
+ * the platform lacks adds 0 there, and rounded addition is monotone, so the float64 sums are
+ * at least the exact path's sums (kernel.ts accumulate) bit for bit, no slack needed.
+ */
+export function looseCosines(m: ScoringModel, ti: number, k: PlatformBlocks, out: Float64Array, tmp: Float64Array): void {
+  const T = m.talents;
+  const B = k.count;
+  termSums(T.desc.indptr, T.desc.indices, T.desc.values, ti, k.termMax, B, out);
+  if (T.profile.indptr[ti + 1] > T.profile.indptr[ti]) {
+    termSums(T.profile.indptr, T.profile.indices, T.profile.values, ti, k.termMax, B, tmp);
+    const tps = m.ctx.textProfileShare;
+    for (let b = 0; b < B; b++) out[b] = (1 - tps) * out[b] + tps * tmp[b];
+  }
+}
+
+function termSums(rowPtr: Int32Array, rowIdx: Int32Array, rowVal: Float32Array, ti: number, termMax: Float64Array, B: number, out: Float64Array): void {
+  out.fill(0, 0, B);
+  for (let q = rowPtr[ti]; q < rowPtr[ti + 1]; q++) {
+    const v = rowVal[q];
+    const base = rowIdx[q] * B;
+    for (let b = 0; b < B; b++) out[b] += v * termMax[base + b];
+  }
+}
+
+/**
+ * The text cosines of talent ti with the platforms of block b only, into cosDesc / cosProfile
+ * (the other platforms' slots are left as they were): the same products added in the same
+ * order (the talent's terms ascending) as kernel.ts accumulate, so the same bits.
+ */
+export function accumulateBlock(m: ScoringModel, ti: number, k: PlatformBlocks, b: number, cosDesc: Float64Array, cosProfile: Float64Array): void {
+  const T = m.talents;
+  const order = k.order;
+  for (let j = k.start[b]; j < k.start[b + 1]; j++) cosDesc[order[j]] = 0;
+  blockSums(T.desc.indptr, T.desc.indices, T.desc.values, ti, k, b, cosDesc);
+  if (T.profile.indptr[ti + 1] > T.profile.indptr[ti]) {
+    for (let j = k.start[b]; j < k.start[b + 1]; j++) cosProfile[order[j]] = 0;
+    blockSums(T.profile.indptr, T.profile.indices, T.profile.values, ti, k, b, cosProfile);
+  }
+}
+
+function blockSums(rowPtr: Int32Array, rowIdx: Int32Array, rowVal: Float32Array, ti: number, k: PlatformBlocks, b: number, acc: Float64Array): void {
+  const stride = k.count + 1;
+  const ptr = k.postPtr;
+  const idx = k.postIdx;
+  const val = k.postVal;
+  for (let q = rowPtr[ti]; q < rowPtr[ti + 1]; q++) {
+    const v = rowVal[q];
+    const base = rowIdx[q] * stride + b;
+    const e = ptr[base + 1];
+    for (let r = ptr[base]; r < e; r++) acc[idx[r]] += v * val[r];
+  }
 }
 
 /** The text term of a cosine c, as the kernel computes it (nondecreasing in c). */
@@ -182,15 +328,17 @@ function textTerm(c: number, texp: number): number {
 }
 
 /**
- * Per block b of talent ti: outLo[b] <= the reciprocal score of every acceptable pair of
- * the talent with a platform of the block <= outHi[b] (both -Infinity for a block without
- * a free slot; outLo is left as it was unless `lower`). Reads the talent's exact cosines from s.cosDesc / s.cosProfile and, when
- * `concept` (beginRow accumulated them), s.cosConcept.
+ * Per block b of talent ti (blocks from .. to - 1): outLo[b] <= the reciprocal score of
+ * every acceptable pair of the talent with a platform of the block <= outHi[b] (both
+ * -Infinity for a block without a free slot; outLo is left as it was unless `lower`).
+ * Reads the talent's exact cosines of the block's platforms from s.cosDesc / s.cosProfile,
+ * or, given `cosHi`, bounds the text by cosHi[b] (looseCosines: no cosine of the block need
+ * have been accumulated; the text's lower bound is then 0), and, when `concept` (beginRow
+ * accumulated them), s.cosConcept.
  */
-export function blockBounds(m: ScoringModel, ti: number, s: RowScratch, k: PlatformBlocks, concept: boolean, outLo: Float64Array, outHi: Float64Array, lower = true): void {
+export function blockBounds(m: ScoringModel, ti: number, s: RowScratch, k: PlatformBlocks, concept: boolean, outLo: Float64Array, outHi: Float64Array, lower = true, from = 0, to = k.count, cosHi?: Float64Array): void {
   const { ctx, talents: T } = m;
   const D = ctx.dims;
-  const B = k.count;
   const order = k.order;
   const start = k.start;
   const hasProfile = T.profile.indptr[ti + 1] > T.profile.indptr[ti];
@@ -214,7 +362,7 @@ export function blockBounds(m: ScoringModel, ti: number, s: RowScratch, k: Platf
   const cb = ctx.crossIndustry;
   const fusion = ctx.fusion;
   const share = ctx.fusionTalentShare;
-  for (let b = 0; b < B; b++) {
+  for (let b = from; b < to; b++) {
     if (k.live[b] === 0) {
       outLo[b] = -Infinity;
       outHi[b] = -Infinity;
@@ -227,7 +375,18 @@ export function blockBounds(m: ScoringModel, ti: number, s: RowScratch, k: Platf
     let kHi = -Infinity;
     const j0 = start[b];
     const j1 = start[b + 1];
-    if (!hasProfile && !concept && !lower) {
+    if (cosHi !== undefined) {
+      // the loose text bound: every cosine is >= 0 (non-negative weights) and <= cosHi[b]
+      cLo = 0;
+      cHi = cosHi[b];
+      if (concept) {
+        for (let j = j0; j < j1; j++) {
+          const cc = cosC[order[j]];
+          if (cc < kLo) kLo = cc;
+          if (cc > kHi) kHi = cc;
+        }
+      }
+    } else if (!hasProfile && !concept && !lower) {
       for (let j = j0; j < j1; j++) {
         const c = cosD[order[j]];
         if (c > cHi) cHi = c;

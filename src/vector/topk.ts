@@ -44,10 +44,10 @@ function siftDown(ids: Int32Array, scores: Float64Array, base: number, size: num
   ids[base + i] = id;
 }
 
-/** Offers (score, id) to heap `row`. */
-export function offer(t: TopKBuffers, row: number, score: number, id: number): void {
+/** Offers (score, id) to heap `row`; returns whether the heap kept it (its content changed). */
+export function offer(t: TopKBuffers, row: number, score: number, id: number): boolean {
   const k = t.k;
-  if (k === 0) return;
+  if (k === 0) return false;
   const base = row * k;
   const size = t.sizes[row];
   const ids = t.ids;
@@ -65,12 +65,13 @@ export function offer(t: TopKBuffers, row: number, score: number, id: number): v
     scores[base + i] = score;
     ids[base + i] = id;
     t.sizes[row] = size + 1;
-    return;
+    return true;
   }
-  if (!better(score, id, scores[base], ids[base])) return;
+  if (!better(score, id, scores[base], ids[base])) return false;
   scores[base] = score;
   ids[base] = id;
   siftDown(ids, scores, base, size, 0);
+  return true;
 }
 
 /** Sorts heap `row` in place, best first (heap sort: repeatedly move the worst, the root, to the end). */

@@ -11,8 +11,9 @@ import { JIANGDONG_POLICY } from '../../src/synth/taxonomy.js';
 import { createEngine } from '../../src/engine/engine.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { RowRanker } from '../../src/ranking/rows.js';
-import { beginRow, createRowScratch, endRow, scoreRow, UNACCEPTABLE } from '../../src/scoring/kernel.js';
-import { blockBounds, platformBlocks } from '../../src/scoring/bounds.js';
+import { accumulate, beginRow, createRowScratch, endRow, scoreRow, UNACCEPTABLE } from '../../src/scoring/kernel.js';
+import { accumulateBlock, blockBounds, looseCosines, platformBlocks, roomCount } from '../../src/scoring/bounds.js';
+import { hasRoom } from '../../src/scoring/acceptability.js';
 import { createTopK, finalizeTopK, mergeTopK } from '../../src/vector/topk.js';
 import { rankRange } from '../../src/ranking/twoWay.js';
 import { FUSIONS } from '../../src/config/weights.js';
@@ -94,12 +95,12 @@ describe('exact pruning', () => {
     );
   });
 
-  it('keeps exactly the heaps and the pair count of the unpruned ranking (random districts, k from 1 to more than the platforms)', () => {
+  it('keeps exactly the heaps and the pair count of the unpruned ranking (random districts, k from 1 to more than the platforms; loose bounds always, never, by default)', () => {
     fc.assert(
-      fc.property(cases, fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 70 }), (c, kT, kP) => {
+      fc.property(cases, fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 70 }), fc.constantFrom(1, -1, undefined), (c, kT, kP, looseShare) => {
         const m = district(c).model;
         const full = new RowRanker(m, { kTalent: kT, kPlatform: kP }).rankAll();
-        const pruned = new RowRanker(m, { kTalent: kT, kPlatform: kP, prune: true }).rankAll();
+        const pruned = new RowRanker(m, { kTalent: kT, kPlatform: kP, prune: true, ...(looseShare === undefined ? {} : { looseShare }) }).rankAll();
         expect(pruned.pairs).toBe(full.pairs);
         expect(Array.from(pruned.talentTop.sizes)).toEqual(Array.from(full.talentTop.sizes));
         expect(Array.from(pruned.talentTop.ids)).toEqual(Array.from(full.talentTop.ids));
@@ -110,7 +111,56 @@ describe('exact pruning', () => {
         expect(Array.from(pruned.platformTop.ids)).toEqual(Array.from(full.platformTop.ids));
         expect(Array.from(pruned.platformTop.scores)).toEqual(Array.from(full.platformTop.scores));
       }),
-      { numRuns: 25 },
+      { numRuns: 40 },
+    );
+  });
+
+  it('loose text bounds are at least every exact cosine of their block; one block\'s accumulation has the bits of the whole index\'s; roomCount counts the platforms with room', () => {
+    fc.assert(
+      fc.property(cases, fc.integer({ min: 1, max: 40 }), (c, size) => {
+        const m = district(c).model;
+        const T = m.talents;
+        const P = m.platforms;
+        const M = P.count;
+        const k = platformBlocks(P, m.ctx.dims, size);
+        const s = createRowScratch(M);
+        const ub = new Float64Array(k.count);
+        const tmp = new Float64Array(k.count);
+        const d = new Float64Array(M).fill(NaN);
+        const pr = new Float64Array(M).fill(NaN);
+        const tps = m.ctx.textProfileShare;
+        let tight = 0;
+        for (let t = 0; t < T.count; t++) {
+          const hasProfile = T.profile.indptr[t + 1] > T.profile.indptr[t];
+          accumulate(T.desc.indptr, T.desc.indices, T.desc.values, t, P.docIndex, s.cosDesc);
+          if (hasProfile) accumulate(T.profile.indptr, T.profile.indices, T.profile.values, t, P.docIndex, s.cosProfile);
+          looseCosines(m, t, k, ub, tmp);
+          for (let b = 0; b < k.count; b++) {
+            accumulateBlock(m, t, k, b, d, pr);
+            let best = 0;
+            for (let j = k.start[b]; j < k.start[b + 1]; j++) {
+              const p = k.order[j];
+              // the same bits as the inverted index over every platform (Object.is: -0 and NaN too)
+              expect(Object.is(d[p], s.cosDesc[p])).toBe(true);
+              if (hasProfile) expect(Object.is(pr[p], s.cosProfile[p])).toBe(true);
+              const cos = hasProfile ? (1 - tps) * s.cosDesc[p] + tps * s.cosProfile[p] : s.cosDesc[p];
+              expect(ub[b]).toBeGreaterThanOrEqual(cos);
+              if (cos > best) best = cos;
+            }
+            if (ub[b] === best && best > 0) tight++;
+          }
+        }
+        // a block of one platform has a loose bound equal to its cosine (checks the bound is not simply large)
+        if (size === 1 && c.minScore === 0) expect(tight).toBeGreaterThan(0);
+        for (let b = 0; b < k.count; b++) {
+          for (const seats of [0, 1, 2, 3, 5, 8, 1000]) {
+            let n = 0;
+            for (let j = k.start[b]; j < k.start[b + 1]; j++) if (hasRoom(P.freeSlots[k.order[j]], P.freeSeats[k.order[j]], seats)) n++;
+            expect(roomCount(k, b, seats)).toBe(n);
+          }
+        }
+      }),
+      { numRuns: 20 },
     );
   });
 
