@@ -51,9 +51,9 @@ export const QUEUE_RETRIES = { attempts: 3, backoffMs: 500, maxStalledCount: 3 }
  * (`talentmatch worker --prefetch` overrides). A worker with one thread scores on its main
  * thread, which holds off the job lock's renewals meanwhile: before scoring it extends the
  * lock to `inProcessUsPerPair` microseconds per pair of the chunk when that is longer than
- * the lock (a bound ~15x the measured ~0.7 us per pair on this project's 2-core machine).
+ * half the lock (~70x the measured ~0.7 us per pair on this project's 2-core machine: room for a loaded one).
  */
-export const QUEUE_TRAFFIC = { resultTtlSeconds: 3 * 24 * 3600, fallbackPollMs: 2_000, prefetch: 1, inProcessUsPerPair: 10 } as const;
+export const QUEUE_TRAFFIC = { resultTtlSeconds: 3 * 24 * 3600, fallbackPollMs: 2_000, prefetch: 1, inProcessUsPerPair: 50 } as const;
 
 /** How long a SQLite connection waits for another writer's lock before failing (ms). */
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;

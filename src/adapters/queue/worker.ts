@@ -72,7 +72,18 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   const lockMs = o.lockMs ?? defaultBatchOptions.lockMs;
   const maxLineBytes = readerLimits(process.env).maxLineBytes;
 
+  /** the jobs this worker holds now, with their lock tokens */
+  const held = new Map<Job<ChunkJob>, string>();
   const processJob = async (job: Job<ChunkJob>, token?: string): Promise<string> => {
+    if (token) held.set(job, token);
+    try {
+      return await scoreJob(job);
+    } finally {
+      held.delete(job);
+    }
+  };
+
+  const scoreJob = async (job: Job<ChunkJob>): Promise<string> => {
     const t0 = performance.now();
     const j = job.data;
     if (j.platformFingerprint !== fingerprint) {
@@ -81,10 +92,12 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     const { platformFingerprint: _fp, talentsPath: _path, results: via, talents: from, ...plain } = j;
     const { talents, hashes } = from === 'key' ? await talentsOf(job) : await readRange(j);
     const t1 = performance.now();
-    // scoring on this thread blocks the lock's renewals until the chunk is done: the lock is
-    // first extended to a bound on the chunk's scoring time (a killed worker's chunk is then
-    // handed on after that long instead of --lock-ms, for chunks that score longer than it)
-    if (inProcess && token) await link.race(job.extendLock(token, Math.max(lockMs, Math.ceil((talents.length * platforms * QUEUE_TRAFFIC.inProcessUsPerPair) / 1000))));
+    // scoring on this thread blocks the locks' renewals until the chunk is done: the locks of
+    // every chunk this worker holds (this one and a prefetched one) are first extended to a
+    // bound on this chunk's scoring time, when it is longer than --lock-ms (a killed worker's
+    // chunks are then handed on after that long, for chunks that score longer than the lock)
+    const bound = Math.ceil((talents.length * platforms * QUEUE_TRAFFIC.inProcessUsPerPair) / 1000);
+    if (inProcess && bound > lockMs / 2) await link.race(Promise.all([...held].map(([j, t]) => j.extendLock(t, lockMs + bound))));
     const result = await scorer.run({ ...plain, talents, ...(hashes ? { hashes } : {}) });
     const t2 = performance.now();
     let reply: string;

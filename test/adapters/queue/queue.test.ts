@@ -28,8 +28,8 @@ function exported(db: string): Record<string, string> {
   return Object.fromEntries(['recommendations.jsonl', 'assignment.json', 'referrals.jsonl'].map((f) => [f, readFileSync(join(d, f), 'utf8')]));
 }
 
-async function startWorker(data = FIX): Promise<ChildProcess> {
-  const w = spawn(process.execPath, [BIN, 'worker', '--queue', URL_, '--data', data, '--threads', '1', '--lock-ms', '3000'], { stdio: ['ignore', 'ignore', 'pipe'] });
+async function startWorker(data = FIX, lockMs = 3000): Promise<ChildProcess> {
+  const w = spawn(process.execPath, [BIN, 'worker', '--queue', URL_, '--data', data, '--threads', '1', '--lock-ms', String(lockMs)], { stdio: ['ignore', 'ignore', 'pipe'] });
   children.push(w);
   let err = '';
   await new Promise<void>((resolve, reject) => {
@@ -149,7 +149,7 @@ describe.skipIf(services.skip)('distributed batch on Redis + BullMQ', () => {
     let err = '';
     c.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     const done = finish(c);
-    for (let i = 0; i < 300 && !err.includes('waiting for workers'); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 3000 && !err.includes('waiting for workers'); i++) await new Promise((r) => setTimeout(r, 20));
     expect(err).toMatch(/batch: waiting for workers: no worker has taken or finished a chunk for \d+ s; \d+ chunks queued, 0 done, 0 workers connected; start `talentmatch worker --queue URL`/);
     await startWorker();
     const r = await done;
@@ -216,6 +216,20 @@ describe.skipIf(services.skip)('distributed batch on Redis + BullMQ', () => {
     const st = JSON.parse(cli(['queue', 'status', '--queue', URL_, '--json']).out) as { runs: { failed: number; errors: string[] }[] };
     expect(st.runs.reduce((n, x) => n + x.failed, 0)).toBeGreaterThan(0);
     expect(st.runs.flatMap((x) => x.errors).join('\n')).toContain('platform side differs');
+  }, 120_000);
+
+  it('a --threads 1 worker scoring a chunk longer than its lock keeps the chunk: the lock is extended before it scores on its main thread', async () => {
+    const w = await startWorker(FIX, 200); // renewals every 100 ms cannot run while one 2,400-talent chunk scores
+    let log = '';
+    w.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    const db = join(tmp(), 'q.db');
+    const c = spawn(process.execPath, [BIN, 'batch', '--data', FIX, '--db', db, '--queue', URL_, '--chunk-size', '2400'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(c);
+    const r = await finish(c);
+    expect(r.code, r.err).toBe(0);
+    // scored once, never failed for a lost lock nor handed on as stalled
+    expect(log.match(/^chunk 0 of run \d+: 2400 talents/gm), log).toHaveLength(1);
+    expect(log).not.toMatch(/failed \(attempt/);
   }, 120_000);
 
   it('a SIGKILLed coordinator continues with --resume from the chunks already merged', async () => {
