@@ -1,14 +1,20 @@
 /**
- * The live route's engine part, without HTTP: CPU per LiveScorer.recommendJson call (what
- * POST /v1/talents/recommendations runs after its body is parsed and validated), k = 10,
- * against the api benchmark's 1k platforms — a new profile each call (2,000 in turn, more
- * than the LRU keeps) and the same profile each call — and how many pairs exact pruning
- * scored in full. CPU time, medians of 10 rounds after 2 warm-up rounds, so far less moved by
- * other processes than the autocannon benchmark (docs/PERFORMANCE.md, "API, fifth pass").
+ * The live route's engine part, without HTTP: CPU and heap bytes allocated per
+ * LiveScorer.recommendBytes call (what POST /v1/talents/recommendations runs after its body
+ * is parsed and validated) and, beside it, per recommendJson call (the string the route sent
+ * before), k = 10, against the api benchmark's 1k platforms — a new profile each call (2,000
+ * in turn, more than the LRU keeps; their texts are in the token cache after the first
+ * round, as in the HTTP benchmark), the same profile each call, and a new text each call (a
+ * word of its own added to each description: tokenized, as a truly new profile is) — and
+ * how many pairs exact pruning scored in full. CPU time, medians of 10 rounds per way after
+ * 4 warm-up rounds, the two ways alternating, so far less moved by other processes than the
+ * autocannon benchmark (docs/PERFORMANCE.md, "API, fifth pass"); heap bytes from V8's
+ * sampling heap profiler over one more round each.
  *   npx tsx bench/api-live-cpu.ts [dataDir]    (without one: 2k x 1k, seeded, written first)
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { writeBigData } from './bigdata.js';
 import { loadDataset } from '../src/adapters/files/dataset.js';
@@ -32,19 +38,53 @@ const cpuMs = () => {
   return (u.user + u.system) / 1e3;
 };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
-for (const mode of ['new profile', 'same profile'] as const) {
-  const per: number[] = [];
+type Way = 'bytes' | 'json';
+// the route's call (recommendBytes: the answer's bytes from a reused writer) and, for comparison, the string it sent before
+const call = (way: Way, q: (typeof requests)[number]) => (way === 'bytes' ? live.recommendBytes(q.talent, q.k, 'request body talent', true) : live.recommendJson(q.talent, q.k, 'request body talent', true));
+// a new text each call: every profile's description gets a word of its own (a token-cache miss: tokenized, as a truly new profile is)
+let novel = 0;
+const pick = (mode: string, i: number) => {
+  const q = requests[mode === 'same profile' ? 0 : i]!;
+  return mode === 'new text' ? { ...q, talent: { ...q.talent, description: `${q.talent.description} novel${novel++}` } } : q;
+};
+for (const mode of ['new profile', 'same profile', 'new text'] as const) {
+  const per: Record<Way, number[]> = { bytes: [], json: [] };
   let scored = 0;
   let calls = 0;
-  for (let r = 0; r < 12; r++) {
+  // rounds alternate the two ways (bytes first in even rounds), so both see the same machine
+  for (let r = 0; r < 24; r++) {
+    const way: Way = (r >> 1) % 2 === 0 ? (r % 2 === 0 ? 'bytes' : 'json') : r % 2 === 0 ? 'json' : 'bytes';
     const c0 = cpuMs();
     for (let i = 0; i < requests.length; i++) {
-      const q = requests[mode === 'same profile' ? 0 : i]!;
-      live.recommendJson(q.talent, q.k, 'request body talent', true);
+      call(way, pick(mode, i));
       scored += live.last.scored;
       calls++;
     }
-    if (r >= 2) per.push((cpuMs() - c0) / requests.length);
+    if (r >= 4) per[way].push((cpuMs() - c0) / requests.length);
   }
-  console.log(`${mode}: ${median(per).toFixed(4)} ms CPU per call (median of 10 x ${requests.length}); pairs scored in full ${(scored / calls).toFixed(0)} of ${engine.model.platforms.count} per call`);
+  const heap = { bytes: await heapPerCall(mode, 'bytes'), json: await heapPerCall(mode, 'json') };
+  console.log(
+    `${mode}: recommendBytes ${median(per.bytes).toFixed(4)} ms CPU, ${heap.bytes.toFixed(1)} KB heap per call; recommendJson ${median(per.json).toFixed(4)} ms, ${heap.json.toFixed(1)} KB (medians of 10 x ${requests.length}, alternating; heap sampled); pairs scored in full ${(scored / calls).toFixed(0)} of ${engine.model.platforms.count} per call`,
+  );
+}
+
+/** Heap bytes allocated per call (V8's sampling heap profiler, every allocation collected or not, one sample per 1 KiB on average), over one round. */
+async function heapPerCall(mode: string, way: Way): Promise<number> {
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
+  for (let i = 0; i < requests.length; i++) call(way, pick(mode, i));
+  const { profile } = (await session.post('HeapProfiler.stopSampling')) as { profile: { head: HeapNode } };
+  session.disconnect();
+  let total = 0;
+  const walk = (n: HeapNode) => {
+    total += n.selfSize;
+    for (const c of n.children) walk(c);
+  };
+  walk(profile.head);
+  return total / requests.length / 1024;
+}
+interface HeapNode {
+  selfSize: number;
+  children: HeapNode[];
 }

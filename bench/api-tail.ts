@@ -4,13 +4,19 @@
  * flags if given. Pinned as TM_BENCH_PIN=1 does (server CPU 0, autocannon CPU 1).
  *   npx tsx bench/api-tail.ts <get|same|new> [rounds] [-- node flags...]
  * TM_HEAP=1: first a 4 s sampling heap profile of the server (every allocation, collected or
- * not) to $TM_HEAP_OUT (read it with a script of your own: it is a .heapprofile).
+ * not) to $TM_HEAP_OUT (default $TM_TAIL_DIR/server.heapprofile), printed as heap bytes
+ * allocated per request (V8 samples one allocation per 4 KiB on average: an estimate; the
+ * backing stores of typed arrays and Buffers are outside the heap and not counted) and the
+ * top allocation sites. With TM_HEAP_SURVIVORS=1 the profile leaves out what a scavenge
+ * collected: what is left survived one (copied, and promoted if it lived on: what makes
+ * scavenges long and fills the old generation); give the server --expose-gc (after `--`) so
+ * that a scavenge at the end drops what died young since the last one.
  * TM_TAIL_SERVER=FILE: another server script speaking serverChild.ts's protocol (e.g. one over dist/).
  * Data: 2k x 1k seeded, written once to $TM_TAIL_DIR (default /tmp/tm-api-tail).
  */
 import autocannon from 'autocannon';
 import { execFileSync, fork } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { writeBigData } from './bigdata.js';
@@ -24,6 +30,8 @@ const [which = 'new', roundsArg = '3'] = dash < 0 ? args : args.slice(0, dash);
 const flags = dash < 0 ? [] : args.slice(dash + 1);
 const dir = process.env.TM_TAIL_DIR ?? '/tmp/tm-api-tail';
 const db = join(dir, 'db.sqlite');
+// the server writes its heap profile there (it inherits this environment)
+if (process.env.TM_HEAP === '1') process.env.TM_HEAP_OUT ??= join(dir, 'server.heapprofile');
 if (!existsSync(db)) {
   mkdirSync(dir, { recursive: true });
   await writeBigData(dir, 2000, 1000);
@@ -60,11 +68,14 @@ const req: autocannon.Request =
       ? { ...post, body: same }
       : { ...post, setupRequest: (r) => ({ ...r, body: fresh[i++ % fresh.length] }) };
 const opts = { url: base, connections: 10, duration: 8, requests: [req] };
-await autocannon({ ...opts, duration: 2 });
+// warm-up: the JIT, the LRUs (TM_TAIL_WARMUP seconds; the new-profile case's 2,000 texts are all in the token cache after ~2,000 requests)
+await autocannon({ ...opts, duration: Number(process.env.TM_TAIL_WARMUP ?? 2) });
 if (process.env.TM_HEAP === '1') {
+  const out = process.env.TM_HEAP_OUT!;
   await ask('heap-start');
-  await autocannon({ ...opts, duration: 4 });
+  const res = await autocannon({ ...opts, duration: 4 });
   await ask('heap-stop');
+  printHeapProfile(out, res.requests.total);
 }
 for (let r = 0; r < Number(roundsArg); r++) {
   const l0 = loadavg()[0]!;
@@ -80,3 +91,30 @@ for (let r = 0; r < Number(roundsArg); r++) {
 }
 child.send('stop');
 await new Promise((r) => child.once('exit', r));
+
+interface HeapNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: HeapNode[];
+}
+
+/** A .heapprofile's allocations per request, in all and by the top sites (function, file:line). */
+function printHeapProfile(file: string, requests: number): void {
+  const { head } = JSON.parse(readFileSync(file, 'utf8')) as { head: HeapNode };
+  const bySite = new Map<string, number>();
+  let total = 0;
+  const walk = (n: HeapNode) => {
+    if (n.selfSize > 0) {
+      const cf = n.callFrame;
+      const site = `${cf.functionName || '(anonymous)'} ${cf.url.replace(/^.*\/(src|bench|node_modules)\//, '$1/')}:${cf.lineNumber + 1}`;
+      bySite.set(site, (bySite.get(site) ?? 0) + n.selfSize);
+      total += n.selfSize;
+    }
+    for (const c of n.children) walk(c);
+  };
+  walk(head);
+  console.log(`heap allocated: ${(total / requests / 1024).toFixed(1)} KB per request (${requests} requests, sampled)`);
+  for (const [site, b] of [...bySite].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TM_HEAP_TOP ?? 20))) {
+    console.log(`${(b / requests).toFixed(0).padStart(7)} B  ${((100 * b) / total).toFixed(1).padStart(5)}%  ${site}`);
+  }
+}

@@ -54,9 +54,13 @@ async function heapSampling(start: boolean): Promise<void> {
   if (start) {
     session = new Session();
     session.connect();
-    await session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
+    // TM_HEAP_SURVIVORS=1: leave out what a scavenge collected, so the profile holds what survived one (medium- and long-lived objects)
+    const minor = process.env.TM_HEAP_SURVIVORS !== '1';
+    await session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: minor } as never);
     return;
   }
+  // with TM_HEAP_SURVIVORS=1 (and the server run with --expose-gc): a scavenge first, so what died young since the last one is left out too
+  if (process.env.TM_HEAP_SURVIVORS === '1') (globalThis as { gc?: (o: object) => void }).gc?.({ type: 'minor', execution: 'sync' });
   const r = await session!.post('HeapProfiler.stopSampling');
   writeFileSync(process.env.TM_HEAP_OUT ?? 'server.heapprofile', JSON.stringify((r as { profile: unknown }).profile));
 }

@@ -9,6 +9,11 @@ import type { z } from 'zod';
 import type { InputIssue } from '../errors.js';
 import { LIMIT_ENV } from '../config/limits.js';
 import { issuesFromZod } from './validate.js';
+import { TalentSchema } from './schemas.js';
+import { quickTalent } from './quick.js';
+
+/** Hand-written fast paths of a schema (domain/quick.ts): the record when it surely passes, else undefined (zod decides). */
+const QUICK = new Map<z.ZodType, (raw: unknown) => unknown>([[TalentSchema, quickTalent]]);
 
 /** One line as read: its text, 1-based number and, when it was over the size limit, its length in bytes (text is then ''). */
 export interface RecordLine {
@@ -46,7 +51,9 @@ export type ParsedLine<T> = { kind: 'blank' } | { kind: 'record'; value: T; /** 
 /**
  * The one rule for a line of a JSON Lines entity file: a line over the size limit, a line
  * that is not JSON, or a record that fails its schema is reported with file, line, field
- * path, expectation and the value found; a blank line is skipped.
+ * path, expectation and the value found; a blank line is skipped. A talent record goes
+ * through the schema's fast path first (domain/quick.ts: the same record as zod's, or
+ * undefined); zod checks whatever it does not accept and words every problem.
  */
 export function parseRecordLine<T>(ln: RecordLine, schema: z.ZodType<T>, file: string, maxLineBytes: number): ParsedLine<T> {
   const line = ln.line;
@@ -59,6 +66,8 @@ export function parseRecordLine<T>(ln: RecordLine, schema: z.ZodType<T>, file: s
   } catch (e) {
     return { kind: 'invalid', issues: [jsonLineIssue(file, line, e)] };
   }
+  const quick = QUICK.get(schema)?.(raw) as T | undefined;
+  if (quick !== undefined) return { kind: 'record', value: quick, text: trimmed };
   const res = schema.safeParse(raw);
   if (res.success) return { kind: 'record', value: res.data, text: trimmed };
   return { kind: 'invalid', issues: issuesFromZod(res.error, raw, { file, line }), raw };

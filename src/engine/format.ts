@@ -157,6 +157,14 @@ export function talentRecordJson(m: ScoringModel, ti: number, platforms: ArrayLi
 }
 
 /**
+ * talentRecordJson's bytes appended to `w` (from w.n on), no string made: the API's live
+ * route writes each answer into one reused writer and sends its bytes (engine/live.ts).
+ */
+export function talentRecordInto(w: JsonBytes, m: ScoringModel, ti: number, platforms: ArrayLike<number>, count: number, buf: ExplainBuffer): void {
+  talentLineInto(w, m, ti, m.talents.ids[ti], platforms, 0, count, buf);
+}
+
+/**
  * The talent lines of a range of talents [start, start + count) as UTF-8 bytes, each line
  * followed by a newline (what a worker formats for its range; workers/rank.ts). `top` holds
  * the range's finalized lists, row i = talent start + i; `talentIds` the range's ids.

@@ -3,7 +3,7 @@
  * copied as pre-encoded bytes, numbers written as ASCII by util/shortest.ts (the digits of
  * `String(x)`, no string built), other strings encoded as UTF-8. The one writer behind
  * every recommendation output (engine/format.ts): the workers' byte chunks, the one-thread
- * and list-controls lines and the API's live route (as a string, decoded once per line).
+ * and list-controls lines and the API's live route (its bytes, from one reused writer).
  */
 import { MAX_NUMBER_BYTES, writeNumber } from '../util/shortest.js';
 

@@ -21,13 +21,44 @@ import { RowRanker } from '../ranking/rows.js';
 import type { PlatformBlocks } from '../scoring/bounds.js';
 import { platformBlocks, platformsPrunable, talentsPrunable } from '../scoring/bounds.js';
 import type { RecommendationRecord } from './format.js';
-import { talentRecord, talentRecordJson } from './format.js';
+import { talentRecord, talentRecordInto, talentRecordJson } from './format.js';
+import { JsonBytes } from './jsonBytes.js';
 import { industryView, talentRowList } from './lists.js';
 import { talentFeatures } from './platformSide.js';
 import type { Engine } from './engine.js';
 
 /** pruning rankers kept by LiveScorer (one per k asked for; each holds a few arrays of the platforms' count) */
 const RANKERS = 8;
+
+/** bytes per block of answers (ByteSlab): ~15 live answers of k = 10 (~4 KB each) */
+const ANSWER_BLOCK = 1 << 16;
+
+/**
+ * Byte regions handed out of larger blocks, as the Node Buffer pool does: each region is
+ * written once and never again (a new block is started when one is full; a block lives as
+ * long as a view of it does), so a caller may keep what it got. One ArrayBuffer per block
+ * instead of one per answer: every ArrayBuffer is an entry that each scavenge sweeps (the
+ * live route's scavenges spent 2–6 ms of their ~30 ms sweeping them; docs/PERFORMANCE.md,
+ * API seventh pass).
+ */
+export class ByteSlab {
+  private block = new Uint8Array(0);
+  private used = 0;
+
+  constructor(private readonly blockBytes: number) {}
+
+  /** A region of its own holding src[0, n). */
+  copy(src: Uint8Array, n: number): Uint8Array {
+    if (this.used + n > this.block.length) {
+      this.block = new Uint8Array(Math.max(this.blockBytes, n));
+      this.used = 0;
+    }
+    const region = this.block.subarray(this.used, this.used + n);
+    region.set(src.subarray(0, n));
+    this.used += n;
+    return region;
+  }
+}
 
 export type TalentRef = { id: string } | { profile: unknown };
 export type PlatformRef = { id: string } | { profile: unknown };
@@ -106,6 +137,10 @@ export class LiveScorer {
   /** one row's scores against every platform and one explanation, reused by every recommendJson call (each runs to its end synchronously) */
   private scratch: RowScratch | undefined;
   private readonly explain = createExplainBuffer();
+  /** recommendBytes' writer, reused by every call (grown when an answer needs more room; each answer's bytes are copied out) */
+  private readonly out = new JsonBytes(1 << 13);
+  /** the blocks recommendBytes hands answers out of */
+  private readonly answers = new ByteSlab(ANSWER_BLOCK);
   /** the engine's platforms in blocks for exact pruning, built on first use (the platforms never change) */
   private blocks: PlatformBlocks | undefined;
   /** whether the engine's context and platforms allow exact pruning (bounds.ts), checked once */
@@ -171,6 +206,21 @@ export class LiveScorer {
     this.scratch ??= createRowScratch(this.engine.model.platforms.count);
     const { m, list, count } = this.rankInline(profile, k, where, validated, this.scratch);
     return talentRecordJson(m, 0, list, count, this.explain);
+  }
+
+  /**
+   * recommendJson's bytes (UTF-8), the API's live route: written into this scorer's reused
+   * writer and copied once into a region of their own (ByteSlab) — no string is built, decoded
+   * or encoded again for the socket (~10 KB of heap strings per answer before). The copy is
+   * needed: the socket may still hold one answer's bytes while the next request is answered.
+   */
+  recommendBytes(profile: unknown, k: number, where = 'request body', validated = false): Uint8Array {
+    this.scratch ??= createRowScratch(this.engine.model.platforms.count);
+    const { m, list, count } = this.rankInline(profile, k, where, validated, this.scratch);
+    const w = this.out;
+    w.n = 0;
+    talentRecordInto(w, m, 0, list, count, this.explain);
+    return this.answers.copy(w.out, w.n);
   }
 
   private rankInline(profile: unknown, k: number, where: string, validated: boolean, scratch: RowScratch | undefined): { m: ScoringModel; list: ArrayLike<number>; count: number } {

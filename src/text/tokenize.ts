@@ -18,7 +18,8 @@
  * step of vectorizing, and profiles repeat their phrases: docs/PERFORMANCE.md). Both are
  * bounded and simply cleared when full.
  */
-import { PorterStemmer } from 'natural/lib/natural/stemmers/index.js';
+// the Porter stemmer's own module, not the stemmers' index (which loads every language's: src/types/natural-porter.d.ts)
+import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
 import { words as enStopWords } from 'natural/lib/natural/util/stopwords.js';
 import { words as zhStopWords } from 'natural/lib/natural/util/stopwords_zh.js';
 import { defaultCacheSizes } from '../config/caches.js';

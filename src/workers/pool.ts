@@ -3,6 +3,7 @@
  * compiled `worker.js` next to this file; under TypeScript (tests, tsx) they load
  * `worker.ts` through tsx's loader, since Node 20 cannot strip types itself.
  */
+import { BroadcastChannel, threadId } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { TalentFeatures } from '../features/build.js';
 import type { PlatformPack } from './pack.js';
@@ -27,8 +28,54 @@ export interface ChunkPool {
   threads: number;
 }
 
-/** `talents`: vectorized talents in shared memory (packTalentFeatures), for rankRange tasks. */
-export function createChunkPool(pack: PlatformPack, threads: number, talents?: TalentFeatures): ChunkPool {
+/** A pool started before its platform side exists (startChunkPool): the side follows once built. */
+export interface PendingChunkPool extends ChunkPool {
+  /** hands the platform side to every worker, present and future (once; before any task that needs it is posted) */
+  setSide(pack: PlatformPack): void;
+}
+
+/** What a worker started without its side (startChunkPool) finds in workerData: the channel its side comes on. */
+export interface SideChannel {
+  name: string;
+}
+
+let channels = 0;
+
+/**
+ * A pool whose workers start now, before the platform side is built, so that they load and
+ * compile their modules while the main thread reads the reference files and builds the side
+ * (adapters/cli/load.ts). The side reaches them on a BroadcastChannel (shared arrays are
+ * shared, not copied): broadcast once set, and again to any worker that says it is waiting
+ * (one that subscribed after the broadcast, or a replacement worker), so none is missed.
+ * Tasks that read the side wait for it in the worker (workers/worker.ts).
+ */
+export function startChunkPool(threads: number): PendingChunkPool {
+  const name = `talentmatch-side-${process.pid}-${threadId}-${++channels}`;
+  const channel = new BroadcastChannel(name);
+  channel.unref(); // the pool's own work keeps the process alive, not the channel
+  let pack: PlatformPack | undefined;
+  channel.onmessage = (ev) => {
+    if ((ev as MessageEvent).data === 'waiting' && pack) channel.postMessage({ pack });
+  };
+  const pool = createChunkPool(undefined, threads, undefined, { name });
+  return {
+    ...pool,
+    setSide(p) {
+      pack = p;
+      channel.postMessage({ pack });
+    },
+    destroy: () => {
+      channel.close();
+      return pool.destroy();
+    },
+  };
+}
+
+/**
+ * `talents`: vectorized talents in shared memory (packTalentFeatures), for rankRange tasks.
+ * `pack` undefined: the side comes later on `channel` (startChunkPool).
+ */
+export function createChunkPool(pack: PlatformPack | undefined, threads: number, talents?: TalentFeatures, channel?: SideChannel): ChunkPool {
   const isTs = import.meta.url.endsWith('.ts');
   const filename = new URL(isTs ? './worker.ts' : './worker.js', import.meta.url).href;
   const pool = new Piscina({
@@ -36,7 +83,7 @@ export function createChunkPool(pack: PlatformPack, threads: number, talents?: T
     minThreads: threads,
     maxThreads: threads,
     idleTimeout: 60_000,
-    workerData: { pack, talents },
+    workerData: { pack, talents, channel },
     // A worker holds one chunk at a time; capping its heap (256 MB) makes V8 collect instead of
     // growing (uncapped, three isolates together reached 3 GB RSS on a 1M-talent stream).
     resourceLimits: { maxOldGenerationSizeMb: 256 },

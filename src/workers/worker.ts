@@ -1,8 +1,9 @@
 /**
- * Piscina worker entry: rebuilds the platform side from the shared pack once, then scores
- * chunks. Each worker owns its tokenizer and token cache.
+ * Piscina worker entry: rebuilds the platform side from the shared pack once (from
+ * workerData, or from the side channel of a pool started before the side was built:
+ * pool.ts startChunkPool), then scores chunks. Each worker owns its tokenizer and token cache.
  */
-import { workerData } from 'node:worker_threads';
+import { BroadcastChannel, workerData } from 'node:worker_threads';
 import { Tokenizer } from '../text/tokenize.js';
 import { TokenCache } from '../text/cache.js';
 import type { PlatformPack } from './pack.js';
@@ -17,29 +18,52 @@ import { defaultWorkerOptions } from '../config/workers.js';
 import { TalentmatchError } from '../errors.js';
 import type { LineRangeResult, LineRangeTask } from './lines.js';
 import { lineRangeTask } from './lines.js';
+import type { PlatformSide } from '../engine/platformSide.js';
+import type { SideChannel } from './pool.js';
 
-const data = workerData as { pack: PlatformPack; talents?: TalentFeatures };
-const side = unpackPlatformSide(data.pack);
+const data = workerData as { pack?: PlatformPack; talents?: TalentFeatures; channel?: SideChannel };
+let known: PlatformSide | undefined = data.pack ? unpackPlatformSide(data.pack) : undefined;
+/** The platform side: from workerData, or (a pool started before it existed: pool.ts startChunkPool) from the side channel. */
+const sideReady: Promise<PlatformSide> = known ? Promise.resolve(known) : sideFromChannel(data.channel);
+
+function sideFromChannel(c: SideChannel | undefined): Promise<PlatformSide> {
+  if (!c) return Promise.reject(new TalentmatchError('E_INTERNAL', 'worker started without a platform side or a side channel'));
+  return new Promise((resolve) => {
+    const channel = new BroadcastChannel(c.name);
+    channel.onmessage = (ev) => {
+      const pack = ((ev as MessageEvent).data as { pack?: PlatformPack } | undefined)?.pack;
+      if (!pack || known) return;
+      known = unpackPlatformSide(pack);
+      channel.close();
+      resolve(known);
+    };
+    channel.postMessage('waiting'); // answered with the side if it was broadcast before this worker listened
+  });
+}
+sideReady.catch(() => undefined); // surfaces in the task that needs it
+
+/** The side, once known (every task waits for it: a pool's tasks may reach a worker before its side's message). */
+const side = async (): Promise<PlatformSide> => known ?? (await sideReady);
 const cache = new TokenCache(new Tokenizer(), defaultWorkerOptions.tokenCacheSize);
 const tokens = cache.source();
 
-export default function run(task: ChunkTask): ChunkResult {
-  return scoreChunk(side, task, tokens);
+export default async function run(task: ChunkTask): Promise<ChunkResult> {
+  return scoreChunk(await side(), task, tokens);
 }
 
 /** Named task (`pool.rank`): vectorize and two-way rank one talent range, no store. */
-export function rank(task: RankTask): RankResult {
-  return rankTask(side, task, tokens);
+export async function rank(task: RankTask): Promise<RankResult> {
+  return rankTask(await side(), task, tokens);
 }
 
 /** Named task (`pool.vectorize`): the features of one talent range given as bytes. */
-export function vectorize(task: VectorizeTask): TalentFeatures {
-  return vectorizeTask(side, task, tokens);
+export async function vectorize(task: VectorizeTask): Promise<TalentFeatures> {
+  return vectorizeTask(await side(), task, tokens);
 }
 
-/** Named task (`pool.lineRange`): validate and vectorize one range of a talents file's raw lines. */
-export function lineRange(task: LineRangeTask): LineRangeResult {
-  return lineRangeTask(side, task, tokens);
+/** Named task (`pool.lineRange`): validate and vectorize one range of a talents file's raw lines (once the side is there). */
+export async function lineRange(task: LineRangeTask): Promise<LineRangeResult> {
+  return lineRangeTask(await side(), task, tokens);
 }
 
 function sharedTalents(task: RangeTask): TalentFeatures {
@@ -49,11 +73,11 @@ function sharedTalents(task: RangeTask): TalentFeatures {
 }
 
 /** Named task (`pool.rankRange`): two-way rank rows of the shared talent features. */
-export function rankRange(task: RangeTask): RankResult {
-  return rankRangeTask(side, sharedTalents(task), task);
+export async function rankRange(task: RangeTask): Promise<RankResult> {
+  return rankRangeTask(await side(), sharedTalents(task), task);
 }
 
 /** Named task (`pool.pairsRange`): every acceptable pair of rows of the shared talent features. */
-export function pairsRange(task: RangeTask): PairRows {
-  return pairsRangeTask(side, sharedTalents(task), task);
+export async function pairsRange(task: RangeTask): Promise<PairRows> {
+  return pairsRangeTask(await side(), sharedTalents(task), task);
 }

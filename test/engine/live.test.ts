@@ -2,7 +2,8 @@
  * The live scorer's JSON (the API's POST /v1/talents/recommendations answer): byte for byte
  * the batch's line for the same profile and JSON.stringify of recommend(), with or without
  * the policy's list controls, whatever order profiles come in (one scratch reused by every
- * call) and whether the caller validated the profile already.
+ * call) and whether the caller validated the profile already; recommendBytes (what the route
+ * sends) is the same text as UTF-8.
  */
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/engine/engine.js';
@@ -13,14 +14,14 @@ import type { ScoringModel } from '../../src/scoring/kernel.js';
 import type { ListControls } from '../../src/domain/schemas.js';
 import { generateDistrict } from '../../src/synth/generate.js';
 import { JIANGDONG_POLICY } from '../../src/synth/taxonomy.js';
-import { LiveScorer } from '../../src/engine/live.js';
+import { ByteSlab, LiveScorer } from '../../src/engine/live.js';
 import { isTalentmatchError } from '../../src/errors.js';
 
 const d = generateDistrict({ seed: 11, talents: 120, platforms: 17, curated: false });
 const make = (lists?: ListControls): Engine =>
   createEngine({ industries: d.industries, platforms: d.platforms, talents: d.talents, policy: { ...JIANGDONG_POLICY, minScoreForReferral: 0.2, ...(lists ? { lists } : {}) } });
 
-describe('LiveScorer.recommendJson', () => {
+describe('LiveScorer.recommendJson and recommendBytes', () => {
   for (const [name, lists] of [
     ['plain', undefined],
     ['industry share + diversity', { industryShare: 0.4, diversity: 0.3 }],
@@ -33,12 +34,20 @@ describe('LiveScorer.recommendJson', () => {
         // reversed, then forward: the reused scratch never carries one profile into the next
         const order = [...d.talents.keys()].reverse().concat([...d.talents.keys()]);
         let withItems = 0;
+        let previous: { bytes: Uint8Array; json: string } | undefined;
         for (const t of order) {
           const profile = d.talents[t]!;
           const json = live.recommendJson(profile, k);
           expect(json).toBe(batch[t]);
           expect(json).toBe(JSON.stringify(live.recommend(profile, k)));
           expect(live.recommendJson(profile, k, 'request body', true)).toBe(json);
+          // the live route's bytes: the same text as UTF-8, in an array of their own (the writer
+          // behind them is reused: the previous answer's bytes must not change)
+          const bytes = live.recommendBytes(profile, k, 'request body', true);
+          expect(Buffer.from(bytes).toString('utf8')).toBe(json);
+          expect(bytes.byteLength).toBe(Buffer.byteLength(json));
+          if (previous) expect(Buffer.from(previous.bytes).toString('utf8')).toBe(previous.json);
+          previous = { bytes, json };
           if ((JSON.parse(json) as { items: unknown[] }).items.length > 0) withItems++;
         }
         expect(withItems).toBeGreaterThan(d.talents.length); // most lists are not empty: the comparison is not vacuous
@@ -67,6 +76,16 @@ describe('LiveScorer.recommendJson', () => {
     expect(live.inlineTalent(b, 'x')).toBe(b2);
   });
 
+  it('a byte slab hands out regions that are never written again: within a block, across blocks, and larger than a block', () => {
+    const slab = new ByteSlab(8);
+    const src = (n: number, v: number) => Uint8Array.from({ length: n + 2 }, (_, i) => (i < n ? v + i : 255)); // two bytes past n that must not be copied
+    const got = [slab.copy(src(3, 10), 3), slab.copy(src(5, 20), 5), slab.copy(src(1, 30), 1), slab.copy(src(20, 40), 20), slab.copy(src(8, 70), 8), slab.copy(src(0, 0), 0)];
+    expect(got.map((g) => [...g])).toEqual([[10, 11, 12], [20, 21, 22, 23, 24], [30], Array.from({ length: 20 }, (_, i) => 40 + i), [70, 71, 72, 73, 74, 75, 76, 77], []]);
+    // exactly a block's room left: the first two share a block (3 + 5 = 8), the third starts the next
+    expect(got[1]!.buffer).toBe(got[0]!.buffer);
+    expect(got[2]!.buffer).not.toBe(got[1]!.buffer);
+  });
+
   it('an invalid profile is refused with its path', () => {
     const live = new LiveScorer(make());
     try {
@@ -75,6 +94,7 @@ describe('LiveScorer.recommendJson', () => {
     } catch (e) {
       expect(isTalentmatchError(e) && e.code === 'E_INPUT' && e.issues[0]?.path).toBe('description');
     }
+    expect(() => live.recommendBytes({ id: 'x', name: 'n' }, 3, 'request body talent')).toThrow(/description/);
   });
 
   it('exact pruning (more platforms than one block): the unpruned ranking\'s line for every profile and k, with fewer pairs scored', () => {

@@ -9,7 +9,7 @@ import type { Outcome } from '../../domain/schemas.js';
 import { evaluate } from '../../evaluation/evaluate.js';
 import { buildReportData } from '../../evaluation/report.js';
 import type { ReportRun } from '../../evaluation/report.js';
-import { finishLoad, loadDataset, readReferences, talentRecords } from '../files/dataset.js';
+import { finishLoad, loadDataset, readReferences, resolvePaths, talentRecords } from '../files/dataset.js';
 import type { LoadOptions, LoadedDataset, LoadedOf, References } from '../files/dataset.js';
 import type { ReadResult } from '../files/read.js';
 import { readLineRanges } from '../files/lines.js';
@@ -20,6 +20,8 @@ import type { Io } from './common.js';
 import { reportSkipped } from './common.js';
 import { dataPaths } from './options.js';
 import { ThreadedRanker, platformPool, vectorizeOnPool } from '../../workers/threaded.js';
+import { startChunkPool } from '../../workers/pool.js';
+import { packPlatformSide } from '../../workers/pack.js';
 import type { Policy } from '../../domain/schemas.js';
 import type { TalentLinks } from '../../domain/validate.js';
 import type { PlatformSide } from '../../engine/platformSide.js';
@@ -57,8 +59,9 @@ const isJsonLines = (path: string) => /\.(jsonl|ndjson)$/i.test(path);
 
 /**
  * `load` for ranking on `threads` (>= 2) worker threads, with the talents file read by the
- * workers: once the reference files are read (and the load can succeed), the platform side
- * is built and the pool started; the main thread then only cuts the talents file into
+ * workers: the pool starts first (the workers load their modules meanwhile); once the
+ * reference files are read (and the load can succeed), the platform side is built and handed
+ * to the workers; the main thread then only cuts the talents file into
  * ranges of lines (files/lines.ts readLineRanges), and each worker parses, validates
  * (the contract's one rule, domain/lines.ts parseRecordLine) and vectorizes its ranges
  * (workers/lines.ts), returning the problems with their line numbers and each valid
@@ -72,14 +75,26 @@ const isJsonLines = (path: string) => /\.(jsonl|ndjson)$/i.test(path);
  */
 export async function loadOnWorkers(o: DataOptions, io: Io, threads: number, top: { top?: number; topPlatform?: number } = {}, rangeSize: number = defaultWorkerOptions.rangeSize): Promise<WorkerLoad | LoadedDataset> {
   const lo: LoadOptions = { needTalents: true, needOutcomes: false, skipInvalid: o.skipInvalid };
-  const refs = await readReferences(dataPaths(o), lo);
-  const side = workerSide(refs, lo, engineOptions(top));
-  if (!side) {
+  // the workers start first: they load their modules while this thread reads the reference
+  // files and builds the platform side, which follows them once built (pool.ts startChunkPool)
+  const talentsPath = resolvePaths(dataPaths(o), lo).talents;
+  const pool = talentsPath && isJsonLines(talentsPath) ? startChunkPool(threads) : undefined;
+  let side: PlatformSide | undefined;
+  let refs: References;
+  try {
+    refs = await readReferences(dataPaths(o), lo);
+    side = pool && workerSide(refs, lo, engineOptions(top));
+  } catch (e) {
+    await pool?.destroy();
+    throw e;
+  }
+  if (!pool || !side) {
+    await pool?.destroy();
     const loaded = await finishLoad(refs, lo, talentRecords(refs));
     reportSkipped(loaded.skipped, io);
     return loaded;
   }
-  const pool = platformPool(side, threads);
+  pool.setSide(packPlatformSide(side));
   try {
     const parts: TalentFeatures[] = [];
     const allIds: string[] = [];

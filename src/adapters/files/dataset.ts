@@ -62,7 +62,7 @@ export interface LoadedDataset {
 }
 
 /** Resolves each role to a path: an explicit flag wins, else DIR/standard-name (if present or required). */
-function resolvePaths(p: DataPaths, o: Pick<LoadOptions, 'needTalents' | 'needOutcomes'>): Partial<Record<FileRole, string>> {
+export function resolvePaths(p: DataPaths, o: Pick<LoadOptions, 'needTalents' | 'needOutcomes'>): Partial<Record<FileRole, string>> {
   const out: Partial<Record<FileRole, string>> = {};
   const required: Record<FileRole, boolean> = {
     industries: true,

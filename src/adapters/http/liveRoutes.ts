@@ -2,12 +2,12 @@
  * The live routes: scoring pairs and new profiles with the in-process engine (built from
  * --data), the matcher on a posted dataset, and what-if simulation on the server's dataset.
  *
- * A new profile's recommendations are sent as the engine's JSON text (LiveScorer.recommendJson:
- * the bytes of JSON.stringify of its line, built without the objects, sent as a string with
- * its content type): the zod type provider's serializer would parse the answer against its
- * schema on every request first, and the engine's output is already the contract's shape
- * (test/adapters/http/api.test.ts checks an answer's bytes against the schema). The body's
- * profile is validated once, by the route's schema (it contains TalentSchema).
+ * A new profile's recommendations are sent as the engine's bytes (LiveScorer.recommendBytes:
+ * the UTF-8 of JSON.stringify of its line, built without the objects or a string, sent as a
+ * Buffer with its content type): the zod type provider's serializer would parse the answer
+ * against its schema on every request first, and the engine's output is already the
+ * contract's shape (test/adapters/http/api.test.ts checks an answer's bytes against the
+ * schema). The body's profile is validated once, by the route's schema (it contains TalentSchema).
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -46,10 +46,12 @@ export function registerLiveRoutes(app: FastifyInstance, o: { engine: Engine | u
     return { results };
   });
 
-  // a string with a JSON content type is sent as is (the typed reply expects the object: the cast says so)
-  r.post('/v1/talents/recommendations', { schema: { body: InlineRecommendRequest, response: { 200: RecommendationLine } } }, async (req, reply) =>
-    reply.type('application/json; charset=utf-8').send(needLive().recommendJson(req.body.talent, req.body.k, 'request body talent', true) as never),
-  );
+  // a Buffer is sent as is (the typed reply expects the object: the cast says so); a plain
+  // function (no promise per request): a thrown error goes to the error handler as from an async one
+  r.post('/v1/talents/recommendations', { schema: { body: InlineRecommendRequest, response: { 200: RecommendationLine } } }, (req, reply) => {
+    const b = needLive().recommendBytes(req.body.talent, req.body.k, 'request body talent', true);
+    void reply.type('application/json; charset=utf-8').send(Buffer.from(b.buffer, b.byteOffset, b.length) as never);
+  });
 
   r.post('/v1/match', { schema: { body: MatchRequest } }, async (req) => {
     const b = req.body;

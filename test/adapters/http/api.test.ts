@@ -83,9 +83,12 @@ describe('HTTP API', () => {
     // serialized by the route itself (no zod pass on the answer): the bytes still meet the document's schema, strictly
     const res = await fetch(`${base}/v1/talents/recommendations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ talent: JSON.parse(stored), k: 2 }) });
     expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
-    const body: unknown = await res.json();
+    // the engine's bytes (sent as a Buffer): JSON.stringify of the line, its length declared
+    const text = await res.text();
+    expect(text).toBe(JSON.stringify({ ...line, items: line.items.slice(0, 2) }));
+    expect(res.headers.get('content-length')).toBe(String(Buffer.byteLength(text)));
+    const body: unknown = JSON.parse(text);
     expect(RecommendationLine.strict().safeParse(body).success).toBe(true);
-    expect(body).toEqual({ ...line, items: line.items.slice(0, 2) });
   });
 
   it('serves the assignment and referrals (filtered by direction) of the snapshot', async () => {

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import Fastify from 'fastify';
 import { LineSink } from '../../../src/adapters/http/lineSink.js';
-import { defaultPinoBindings, pinoRequestLine } from '../../../src/adapters/http/audit.js';
+import { IsoClock, auditLineJson, defaultPinoBindings, pinoRequestLine } from '../../../src/adapters/http/audit.js';
+import type { AuditLine } from '../../../src/adapters/http/audit.js';
 import { LazyChildLogger } from '../../../src/adapters/http/lazyLogger.js';
 import { buildServer } from '../../../src/adapters/http/server.js';
 import { KeyRing, newKey, writeKeysFile } from '../../../src/adapters/http/keys.js';
@@ -128,6 +129,23 @@ describe('the request line of the log', () => {
 });
 
 describe('request loggers made on first use (lazyLogger.ts)', () => {
+  it('the audit line by template is JSON.stringify of the line, byte for byte, over awkward values', () => {
+    const lines: AuditLine[] = [
+      { time: '2026-11-28T00:00:00.000Z', requestId: '0b6f7c1e-5a4d-4c1e-9f2a-3d1b2c4e5f60', keyId: '0123456789ab', method: 'GET', route: '/v1/talents/:id/recommendations', status: 200, ms: 0.123, ids: ['t-1'], ip: '127.0.0.1' },
+      { time: '2026-11-28T00:00:00.001Z', requestId: 'req-1', keyId: null, method: 'POST', route: null, status: 404, ms: 12, ids: [], ip: '::ffff:10.0.0.1' },
+      // ids as a client may send them: quotes, backslashes, control characters, non-ASCII, a lone surrogate
+      { time: 'x', requestId: 'r"\\', keyId: 'k\u0000', method: 'DELETE', route: '/a"b', status: 503, ms: 1e21, ids: ['a"b', 'c\\d', 'e\nf\u0007', '江东区', '\ud800x', ''], ip: '' },
+      // a time that is not a finite number is null in JSON
+      { time: 't', requestId: 'r', keyId: null, method: 'GET', route: '/', status: 200, ms: Number.NaN, ids: ['x'], ip: 'i' },
+    ];
+    for (const l of lines) expect(auditLineJson(l.time, l.requestId, l.keyId, l.method, l.route, l.status, l.ms, l.ids, l.ip)).toBe(JSON.stringify(l));
+  });
+
+  it("the clock's time is Date#toISOString of the millisecond asked, made again when the millisecond changes", () => {
+    const c = new IsoClock();
+    for (const ms of [0, 0, 1, 1764288000123, 1764288000123, 1764288000124, 5]) expect(c.at(ms)).toBe(new Date(ms).toISOString());
+  });
+
   it('make no pino child for a request that logs nothing, and the same child (the same bytes) for one that does', () => {
     const chunks: string[] = [];
     const parent = Fastify({ logger: { level: 'info', stream: { write: (s: string) => void chunks.push(s) }, timestamp: () => ',"time":1' } }).log;
