@@ -3,10 +3,14 @@
  * job per chunk; `talentmatch worker --queue URL` processes score them with the same kernel
  * as the local batch, each with its own thread pool.
  *
- * Job payloads are plain data and carry no profile text: run id, chunk id, line and byte
- * range, the chunk's content key, options and the platform-side fingerprint. A worker reads
- * the range from its own copy of the inputs (or a shared path), checks that the content
- * key and the platform fingerprint match, and scores it. The result (a few kB per talent:
+ * Job payloads are plain data: run id, chunk id, line and byte range, options and the
+ * platform-side fingerprint. The chunk's talents, as the coordinator validated them, travel
+ * beside the job as one binary value (`talentsKey`, a frame of `encodeTalentsFrame`: v8
+ * serialization with a SHA-256 of its bytes), so a worker scores exactly what the local
+ * batch's threads would: it needs no copy of the talents file, does not parse or validate
+ * them again, and hashes them while scoring (the chunk key comes back with the result, as a
+ * local thread returns it: the coordinator hashes no talent on a run with no reuse base). A
+ * worker checks the platform fingerprint against its own inputs before scoring. The result (a few kB per talent:
  * packed rows and candidates) travels as one binary value under its own key (`resultKey`,
  * a frame of `encodeResultFrame`), not as the job's JSON return value: no base64, no JSON
  * of megabytes, no Lua script copying it. The job's return value only marks it. Job ids are
@@ -21,24 +25,32 @@
  * a stack trace per attempt. The coordinator polls the state of each job it waits for, so a
  * job that vanished (Redis restarted empty) is noticed and enqueued again.
  */
-import { Queue, QueueEvents, Worker } from 'bullmq';
+import { Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
 import { deserialize, serialize } from 'node:v8';
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TalentmatchError } from '../../errors.js';
 import { LIMIT_ENV, REDIS_BACKOFF, redisRetryMs } from '../../config/limits.js';
 import type { ChunkResult, ChunkTask } from '../../engine/chunk.js';
+import type { Talent } from '../../domain/schemas.js';
 import type { ChunkDispatcher, DispatchContext, WorkerActivity } from '../../workers/dispatch.js';
 import { QUEUE_RETRIES, QUEUE_TRAFFIC } from '../../config/batch.js';
 
 export const QUEUE_NAME = 'talentmatch-chunks';
 
 /** Job data: everything but the profiles. */
-export interface ChunkJob extends Omit<ChunkTask, 'talents'> {
+export interface ChunkJob extends Omit<ChunkTask, 'talents' | 'hashes'> {
   platformFingerprint: string;
   talentsPath: string;
+  /**
+   * 'key': the chunk's talents are under `talentsKey(job id)` (a frame of encodeTalentsFrame).
+   * Absent (a coordinator before talents in Redis): the worker reads the byte range from its
+   * talents file and checks it against `key`.
+   */
+  talents?: 'key';
   /**
    * 'key': the coordinator reads the result from `resultKey(job id)` (a binary frame).
    * Absent (a coordinator before binary results): the job returns the base64 result.
@@ -149,37 +161,138 @@ export const resultKey = (jobId: string): string => `tm:result:${jobId}`;
 /** A job's return value when its result is under `resultKey`: the mark and the frame's length. */
 export const RESULT_MARK = 'tm-result-key:';
 
-const FRAME_MAGIC = 0x544d5232; // "TMR2"
+const FRAME_MAGIC = 0x544d5232; // "TMR2": no chunk key (a worker that read the range itself, against the job's key)
+const FRAME_MAGIC_KEYED = 0x544d5233; // "TMR3": the chunk key the worker computed follows the header
 const FRAME_HEADER = 24; // magic u32, chunk id u32, pairs f64, rows bytes u32, candidates bytes u32
+const KEY_BYTES = 32; // a chunk key is a SHA-256 in hex (engine/chunk.ts chunkKeyOf): 32 bytes in a frame
 
-/** A chunk result as one buffer: a 24-byte header, the packed rows, the encoded candidates. */
+/**
+ * A chunk result as one buffer: a 24-byte header, the chunk key when the result has one (32
+ * bytes: the worker hashed the talents), the packed rows, the encoded candidates.
+ */
 export function encodeResultFrame(r: ChunkResult): Buffer {
-  const out = Buffer.allocUnsafe(FRAME_HEADER + r.rows.byteLength + r.candidates.byteLength);
-  out.writeUInt32LE(FRAME_MAGIC, 0);
+  const key = r.key === undefined ? undefined : Buffer.from(r.key, 'hex');
+  if (key && (key.length !== KEY_BYTES || key.toString('hex') !== r.key)) throw new TalentmatchError('E_INTERNAL', `chunk ${r.chunkId}: its key ${JSON.stringify(r.key)} is not a SHA-256 in hex`);
+  const at = FRAME_HEADER + (key ? KEY_BYTES : 0);
+  const out = Buffer.allocUnsafe(at + r.rows.byteLength + r.candidates.byteLength);
+  out.writeUInt32LE(key ? FRAME_MAGIC_KEYED : FRAME_MAGIC, 0);
   out.writeUInt32LE(r.chunkId, 4);
   out.writeDoubleLE(r.pairs, 8);
   out.writeUInt32LE(r.rows.byteLength, 16);
   out.writeUInt32LE(r.candidates.byteLength, 20);
-  out.set(r.rows, FRAME_HEADER);
-  out.set(r.candidates, FRAME_HEADER + r.rows.byteLength);
+  if (key) out.set(key, FRAME_HEADER);
+  out.set(r.rows, at);
+  out.set(r.candidates, at + r.rows.byteLength);
   return out;
 }
 
-/** Reads a frame back (views into `b`, no copy); throws E_INTERNAL naming the chunk when it is not one. */
+/** A fresh copy of `u` that owns its whole ArrayBuffer: it moves to the writer thread instead of being cloned. */
+function owned(u: Uint8Array): Uint8Array {
+  const c = new Uint8Array(u.byteLength);
+  c.set(u);
+  return c;
+}
+
+/**
+ * Reads a frame back; throws E_INTERNAL naming the chunk when it is not one. The rows and
+ * candidates are copied out: a reply from Redis is a view into the client's shared read
+ * buffer (tens of MB), which postMessage would clone whole for every chunk on its way to
+ * the writer thread; a copy of its own (~2 ms for 9 MB) is moved instead.
+ */
 export function decodeResultFrame(b: Buffer, chunkId: number): ChunkResult {
   const bad = (why: string) => new TalentmatchError('E_INTERNAL', `chunk ${chunkId}: its result in Redis is not a talentmatch result frame (${why}); run the batch again with --resume`);
-  if (b.length < FRAME_HEADER || b.readUInt32LE(0) !== FRAME_MAGIC) throw bad(`${b.length} bytes, no frame header`);
+  const magic = b.length < FRAME_HEADER ? 0 : b.readUInt32LE(0);
+  if (magic !== FRAME_MAGIC && magic !== FRAME_MAGIC_KEYED) throw bad(`${b.length} bytes, no frame header`);
+  const at = FRAME_HEADER + (magic === FRAME_MAGIC_KEYED ? KEY_BYTES : 0);
   const rowsBytes = b.readUInt32LE(16);
   const candBytes = b.readUInt32LE(20);
-  if (FRAME_HEADER + rowsBytes + candBytes !== b.length) throw bad(`${b.length} bytes, the header says ${FRAME_HEADER + rowsBytes + candBytes}`);
+  if (at + rowsBytes + candBytes !== b.length) throw bad(`${b.length} bytes, the header says ${at + rowsBytes + candBytes}`);
   if (b.readUInt32LE(4) !== chunkId) throw bad(`it is chunk ${b.readUInt32LE(4)}'s`);
   return {
     chunkId,
     pairs: b.readDoubleLE(8),
-    rows: b.subarray(FRAME_HEADER, FRAME_HEADER + rowsBytes),
-    candidates: b.subarray(FRAME_HEADER + rowsBytes),
+    rows: owned(b.subarray(at, at + rowsBytes)),
+    candidates: owned(b.subarray(at + rowsBytes)),
+    ...(magic === FRAME_MAGIC_KEYED ? { key: b.toString('hex', FRAME_HEADER, at) } : {}),
   };
 }
+
+/** Where the coordinator leaves a chunk's talents for the worker that takes its job (deleted with the job). */
+export const talentsKey = (jobId: string): string => `tm:talents:${jobId}`;
+
+const TALENTS_MAGIC = 0x544d5431; // "TMT1"
+const TALENTS_HEADER = 48; // magic u32, chunk id u32, talents u32, body bytes u32, SHA-256 of the body (32 bytes)
+
+/** What travels under `talentsKey`: the chunk's validated talents and, when the coordinator has them (a run with a reuse base), their content hashes. */
+export interface ChunkTalents {
+  talents: Talent[];
+  hashes?: string[];
+}
+
+/**
+ * A chunk's talents as one buffer: a 48-byte header (the chunk id, how many talents, the
+ * body's length and SHA-256) and the body, v8 serialization of `ChunkTalents` (what a local
+ * pool's postMessage does to the same records; ~4 us per talent each way, against ~30-40 us
+ * to parse and validate a line again).
+ */
+export function encodeTalentsFrame(chunkId: number, c: ChunkTalents): Buffer {
+  const body = serialize(c.hashes ? { talents: c.talents, hashes: c.hashes } : { talents: c.talents });
+  const out = Buffer.allocUnsafe(TALENTS_HEADER + body.length);
+  out.writeUInt32LE(TALENTS_MAGIC, 0);
+  out.writeUInt32LE(chunkId, 4);
+  out.writeUInt32LE(c.talents.length, 8);
+  out.writeUInt32LE(body.length, 12);
+  hashInto(body, out, 16);
+  out.set(body, TALENTS_HEADER);
+  return out;
+}
+
+function hashInto(body: Uint8Array, out: Buffer, at: number): void {
+  out.set(createHash('sha256').update(body).digest(), at);
+}
+
+/**
+ * Reads a chunk's talents back. Anything but the frame of this chunk with a matching SHA-256
+ * (truncated, corrupted, another chunk's) throws `talentsUnusable`: the coordinator sends
+ * its copy again rather than a worker scoring other talents than the run read.
+ */
+export function decodeTalentsFrame(b: Buffer, chunkId: number): ChunkTalents {
+  const bad = (why: string) => talentsUnusable(`chunk ${chunkId}: its talents in Redis are unusable (${why})`);
+  if (b.length < TALENTS_HEADER || b.readUInt32LE(0) !== TALENTS_MAGIC) throw bad(`${b.length} bytes, no talents frame header`);
+  if (b.readUInt32LE(4) !== chunkId) throw bad(`they are chunk ${b.readUInt32LE(4)}'s`);
+  const bodyBytes = b.readUInt32LE(12);
+  if (TALENTS_HEADER + bodyBytes !== b.length) throw bad(`${b.length} bytes, the header says ${TALENTS_HEADER + bodyBytes}`);
+  const body = b.subarray(TALENTS_HEADER);
+  const sum = Buffer.allocUnsafe(32);
+  hashInto(body, sum, 0);
+  if (!sum.equals(b.subarray(16, 48))) throw bad('their SHA-256 does not match: corrupted');
+  let c: ChunkTalents;
+  try {
+    c = deserialize(body) as ChunkTalents;
+  } catch (e) {
+    throw bad(`not readable: ${(e as Error).message}`);
+  }
+  if (!Array.isArray(c?.talents) || c.talents.length !== b.readUInt32LE(8) || (c.hashes !== undefined && c.hashes.length !== c.talents.length)) throw bad('not the talents the header counts');
+  return c;
+}
+
+/** A worker's read of a job's talents: from `talentsKey`, checked; gone or unusable throws `talentsUnusable`. */
+export async function fetchTalents(conn: Redis, jobId: string, chunkId: number): Promise<ChunkTalents> {
+  const frame = await conn.getBuffer(talentsKey(jobId));
+  if (!frame) throw talentsUnusable(`chunk ${chunkId}: its talents are gone from Redis (expired, evicted, or Redis restarted empty)`);
+  return decodeTalentsFrame(frame, chunkId);
+}
+
+/**
+ * A chunk whose talents a worker could not use (gone from Redis: expired, evicted, Redis
+ * restarted empty; or corrupted). Unrecoverable for the worker (no retries: they would read
+ * the same value); the coordinator, seeing the mark, sends the talents again and retries the
+ * job, a bounded number of times.
+ */
+const TALENTS_UNUSABLE = 'talents unusable: ';
+export const talentsUnusable = (detail: string): Error => new UnrecoverableError(TALENTS_UNUSABLE + detail);
+/** Times a coordinator sends a chunk's talents again after a worker found them unusable. */
+const TALENTS_RESENDS = 3;
 
 /**
  * A chunk a worker refused because its inputs are not the coordinator's (platform side,
@@ -211,6 +324,8 @@ export async function queueDispatcher(url: string, ctx: DispatchContext, o: { in
   queue.setMaxListeners(0);
   // a dedicated connection: QueueEvents blocks on the event stream
   const eventsConnection = connect(url, {}, link);
+  // the chunks' talents and results (megabytes each) on their own connection, not queued behind BullMQ's commands
+  const bulk = connect(url, {}, link);
   const events = new QueueEvents(QUEUE_NAME, { connection: eventsConnection });
   events.on('error', (e) => link.error(e));
   await link.race(Promise.all([queue.waitUntilReady(), events.waitUntilReady()]));
@@ -247,75 +362,105 @@ export async function queueDispatcher(url: string, ctx: DispatchContext, o: { in
   };
   return {
     concurrency: o.inFlight,
+    // the workers hash the talents (returning the chunk key with the result), as a local pool's threads do
+    hashesTalents: true,
     async activity(): Promise<WorkerActivity> {
       const workers = (await link.race(liveWorkers(queue))).length;
       return { workers, idleMs: active.size > 0 ? 0 : Date.now() - lastSeen };
     },
-    async run(task: ChunkTask): Promise<ChunkResult> {
-      const { talents: _profiles, hashes: _hashes, ...plain } = task; // the worker reads and hashes the range itself
-      const data: ChunkJob = { ...plain, platformFingerprint: ctx.platformFingerprint, talentsPath: ctx.talentsPath, results: 'key' };
-      const id = jobId(ctx, task.chunkId);
-      const opts = { jobId: id, attempts: QUEUE_RETRIES.attempts, backoff: { type: 'fixed', delay: QUEUE_RETRIES.backoffMs }, removeOnComplete: false, removeOnFail: false };
-      try {
-        let signal = arm(id);
-        const job = await link.race(queue.add('chunk', data, opts));
-        if ((await link.race(job.getState())) === 'failed') await link.race(job.retry()); // a resumed run gives a failed chunk another chance
-        for (;;) {
-          const state = await link.race(queue.getJobState(id));
-          seen(id, state);
-          if (state === 'completed' || state === 'failed') {
-            const j = await link.race(queue.getJob(id));
-            if (j && state === 'failed') {
-              const message = j.failedReason ?? 'unknown error';
-              const where = `chunk ${task.chunkId} (lines ${task.startLine}-${task.endLine}) failed on the workers after ${j.opts.attempts ?? 1} attempts: ${message}`;
-              if (message.startsWith(INPUTS_DIFFER)) {
-                throw new TalentmatchError('E_OPTION', `${where}. Start every worker with the coordinator's inputs (the same --data, or --industries/--policy/--weights/--platforms, and a talents file with the same content), then continue with --resume`);
-              }
-              throw new TalentmatchError('E_INTERNAL', where);
-            }
-            if (j) {
-              const rv = j.returnvalue as unknown;
-              if (typeof rv !== 'string' || !rv.startsWith(RESULT_MARK)) {
-                const result = decodeResult(rv as string); // a worker before binary results
-                await link.race(j.remove()).catch(() => undefined);
-                return result;
-              }
-              const frame = await link.race(connection.getBuffer(resultKey(id)));
-              if (frame) {
-                const result = decodeResultFrame(frame, task.chunkId);
-                await link.race(Promise.all([j.remove(), connection.del(resultKey(id))])).catch(() => undefined);
-                return result;
-              }
-              // its result expired (a run resumed after the results' TTL) or was evicted
-              o.log?.(`chunk ${task.chunkId}: its job is done but its result is gone from Redis (expired or evicted); enqueued again\n`);
-              await link.race(j.remove()).catch(() => undefined);
+    run(task: ChunkTask): Promise<ChunkResult> {
+      // the talents travel beside the job, as validated here; with no reuse base the task has
+      // no hashes and no key: the worker hashes the talents while scoring and returns the key.
+      // They are encoded once, here: what waits for the job holds the frame (outside V8's
+      // heap), not a chunk of talent objects kept alive into the old generation
+      const { talents, hashes, ...plain } = task;
+      const data: ChunkJob = { ...plain, platformFingerprint: ctx.platformFingerprint, talentsPath: ctx.talentsPath, results: 'key', talents: 'key' };
+      return awaitJob(data, encodeTalentsFrame(task.chunkId, { talents, ...(hashes ? { hashes } : {}) }));
+    },
+    destroy: () => destroy(),
+  };
+
+  async function awaitJob(data: ChunkJob, talentsFrame: Buffer): Promise<ChunkResult> {
+    const id = jobId(ctx, data.chunkId);
+    const opts = { jobId: id, attempts: QUEUE_RETRIES.attempts, backoff: { type: 'fixed', delay: QUEUE_RETRIES.backoffMs }, removeOnComplete: false, removeOnFail: false };
+    // set before the job is added (a worker may take it at once), and again whenever the job is enqueued again
+    const sendTalents = async () => {
+      await link.race(bulk.set(talentsKey(id), talentsFrame, 'EX', QUEUE_TRAFFIC.resultTtlSeconds));
+    };
+    let resent = 0;
+    try {
+      let signal = arm(id);
+      await sendTalents();
+      const job = await link.race(queue.add('chunk', data, opts));
+      if ((await link.race(job.getState())) === 'failed') await link.race(job.retry('failed', { resetAttemptsMade: true })); // a resumed run gives a failed chunk another chance
+      for (;;) {
+        const state = await link.race(queue.getJobState(id));
+        seen(id, state);
+        if (state === 'completed' || state === 'failed') {
+          const j = await link.race(queue.getJob(id));
+          if (j && state === 'failed') {
+            const message = j.failedReason ?? 'unknown error';
+            if (message.startsWith(TALENTS_UNUSABLE) && resent < TALENTS_RESENDS) {
+              // gone (expired, evicted) or corrupted in Redis: send this coordinator's copy again
+              resent++;
+              o.log?.(`chunk ${data.chunkId}: ${message.slice(TALENTS_UNUSABLE.length).replace(/^chunk \d+: /, '')}; sent again\n`);
               signal = arm(id);
-              await link.race(queue.add('chunk', data, opts));
+              await sendTalents();
+              await link.race(j.retry('failed', { resetAttemptsMade: true }));
               continue;
             }
-            // removed meanwhile: the next look re-enqueues it
-          } else if (state === 'unknown') {
-            o.log?.(`chunk ${task.chunkId}: its job is gone from the queue (Redis restarted empty?); enqueued again\n`);
+            const where = `chunk ${data.chunkId} (lines ${data.startLine}-${data.endLine}) failed on the workers after ${message.startsWith(TALENTS_UNUSABLE) ? `its talents were sent ${resent + 1} times` : `${j.opts.attempts ?? 1} attempts`}: ${message}`;
+            if (message.startsWith(INPUTS_DIFFER)) {
+              throw new TalentmatchError('E_OPTION', `${where}. Start every worker with the coordinator's inputs (the same --data, or --industries/--policy/--weights/--platforms), then continue with --resume`);
+            }
+            throw new TalentmatchError('E_INTERNAL', where);
+          }
+          if (j) {
+            const rv = j.returnvalue as unknown;
+            if (typeof rv !== 'string' || !rv.startsWith(RESULT_MARK)) {
+              const result = decodeResult(rv as string); // a worker before binary results
+              await link.race(Promise.all([j.remove(), bulk.del(talentsKey(id))])).catch(() => undefined);
+              return result;
+            }
+            const frame = await link.race(bulk.getBuffer(resultKey(id)));
+            if (frame) {
+              const result = decodeResultFrame(frame, data.chunkId);
+              await link.race(Promise.all([j.remove(), bulk.del(resultKey(id), talentsKey(id))])).catch(() => undefined);
+              return result;
+            }
+            // its result expired (a run resumed after the results' TTL) or was evicted
+            o.log?.(`chunk ${data.chunkId}: its job is done but its result is gone from Redis (expired or evicted); enqueued again\n`);
+            await link.race(j.remove()).catch(() => undefined);
             signal = arm(id);
+            await sendTalents();
             await link.race(queue.add('chunk', data, opts));
             continue;
           }
-          await signal.wait();
+          // removed meanwhile: the next look re-enqueues it
+        } else if (state === 'unknown') {
+          o.log?.(`chunk ${data.chunkId}: its job is gone from the queue (Redis restarted empty?); enqueued again\n`);
           signal = arm(id);
+          await sendTalents();
+          await link.race(queue.add('chunk', data, opts));
+          continue;
         }
-      } finally {
-        waiting.delete(id);
+        await signal.wait();
+        signal = arm(id);
       }
-    },
-    async destroy() {
-      // the bound on a hung close must not itself hold the process: a ref'd 5 s timer kept
-      // every coordinator alive 5 s after its run (most of the old 1.55x at 20k x 1k)
-      if (!link.isDead) await Promise.race([Promise.all([queue.close(), events.close()]), sleep(5000, undefined, { ref: false })]).catch(() => undefined);
-      else void events.close().catch(() => undefined);
-      connection.disconnect();
-      eventsConnection.disconnect();
-    },
-  };
+    } finally {
+      waiting.delete(id);
+    }
+  }
+
+  async function destroy(): Promise<void> {
+    // the bound on a hung close must not itself hold the process: a ref'd 5 s timer kept
+    // every coordinator alive 5 s after its run (most of the old 1.55x at 20k x 1k)
+    if (!link.isDead) await Promise.race([Promise.all([queue.close(), events.close()]), sleep(5000, undefined, { ref: false })]).catch(() => undefined);
+    else void events.close().catch(() => undefined);
+    connection.disconnect();
+    eventsConnection.disconnect();
+    bulk.disconnect();
+  }
 }
 
 /** A worker process connected to the queue (from Redis' client list). */

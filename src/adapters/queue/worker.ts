@@ -1,13 +1,18 @@
 /**
  * `talentmatch worker --queue URL`: scores queued chunks with the same kernel as the local
- * batch, on its own thread pool. It builds the platform side from its own inputs and
- * refuses jobs of a run with another platform fingerprint; it reads each chunk's byte range
- * from its talents file (its own --talents / --data, else the coordinator's path) and
- * refuses a range whose content key differs from the coordinator's.
+ * batch. It builds the platform side from its own inputs and refuses jobs of a run with
+ * another platform fingerprint. A chunk's talents come from Redis as the coordinator
+ * validated them (queue.ts encodeTalentsFrame, checked by their SHA-256): the worker needs no
+ * talents file and parses nothing again; it hashes the talents while scoring and returns the
+ * chunk key with the result, as a local scoring thread does. (A job of a coordinator before
+ * talents in Redis names a byte range instead: the worker reads it from its talents file,
+ * its own --talents / --data or else the coordinator's path, and checks the content key.)
  *
- * It takes `prefetch` chunks beyond its threads (default 1): the next chunk is read,
- * validated and hashed, and the last one's result sent, while the threads score, so a
- * thread never waits on the main thread or on Redis. With equally fast workers this costs
+ * `--threads 1` scores on the worker's main thread, as `batch --threads 1` does: no worker
+ * isolate and no structured clone of each chunk's talents and rows (about 2 s of CPU per
+ * worker per 10k talents at 1k platforms). More threads score on a pool, and the worker takes
+ * `prefetch` chunks beyond its threads (default 1): the next chunk's talents are fetched and
+ * the last one's result sent while the threads score. With equally fast workers this costs
  * no balance at the end of a run (the chunks are spread as without it, one chunk earlier);
  * `--prefetch 0` turns it off for workers of very different speeds.
  */
@@ -23,9 +28,11 @@ import { batchPlatformSide } from '../../engine/platformSide.js';
 import { readerLimits } from '../../config/limits.js';
 import { packPlatformSide } from '../../workers/pack.js';
 import { createChunkPool } from '../../workers/pool.js';
+import type { ChunkPool } from '../../workers/pool.js';
+import { inProcessDispatcher } from '../../workers/dispatch.js';
 import { chunkKeyOf, talentHash } from '../../engine/chunk.js';
-import type { ChunkJob } from './queue.js';
-import { QUEUE_NAME, RESULT_MARK, connect, encodeResult, encodeResultFrame, inputsDiffer, linkFor, resultKey } from './queue.js';
+import type { ChunkJob, ChunkTalents } from './queue.js';
+import { QUEUE_NAME, RESULT_MARK, connect, encodeResult, encodeResultFrame, fetchTalents, inputsDiffer, linkFor, resultKey } from './queue.js';
 import { QUEUE_RETRIES, QUEUE_TRAFFIC, defaultBatchOptions } from '../../config/batch.js';
 
 export interface QueueWorkerOptions {
@@ -52,7 +59,10 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   const d = loaded.dataset;
   const { side, fingerprint } = batchPlatformSide({ industries: d.industries, platforms: d.platforms, policy: d.policy, ...(d.weights ? { weights: d.weights } : {}) });
   const ownTalents = o.paths.talents ?? (o.paths.data && existsSync(join(o.paths.data, 'talents.jsonl')) ? join(o.paths.data, 'talents.jsonl') : undefined);
-  const pool = createChunkPool(packPlatformSide(side), o.threads);
+  // --threads 1 scores on this thread, as `batch --threads 1` does (no worker isolate, no clone of each chunk's talents)
+  const inProcess = o.threads === 1;
+  const scorer: Pick<ChunkPool, 'run' | 'destroy'> = inProcess ? inProcessDispatcher(side) : createChunkPool(packPlatformSide(side), o.threads);
+  const platforms = side.platforms.count;
   const log = o.log ?? (() => {});
   const link = linkFor(o.url, o.retryMs);
   const connection = connect(o.url, {}, link);
@@ -62,21 +72,33 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   const lockMs = o.lockMs ?? defaultBatchOptions.lockMs;
   const maxLineBytes = readerLimits(process.env).maxLineBytes;
 
-  const processJob = async (job: Job<ChunkJob>): Promise<string> => {
+  /** the jobs this worker holds now, with their lock tokens */
+  const held = new Map<Job<ChunkJob>, string>();
+  const processJob = async (job: Job<ChunkJob>, token?: string): Promise<string> => {
+    if (token) held.set(job, token);
+    try {
+      return await scoreJob(job);
+    } finally {
+      held.delete(job);
+    }
+  };
+
+  const scoreJob = async (job: Job<ChunkJob>): Promise<string> => {
     const t0 = performance.now();
     const j = job.data;
     if (j.platformFingerprint !== fingerprint) {
       throw inputsDiffer(`platform side differs from the run's (platforms, taxonomy, policy or weights): this worker has ${fingerprint.slice(0, 12)}, the run ${j.platformFingerprint.slice(0, 12)}`);
     }
-    const path = ownTalents ?? j.talentsPath;
-    const read = await readTalentRange(path, { start: j.startByte, end: j.endByte, firstLine: j.startLine }, new Set(j.skipLines), maxLineBytes);
-    if ('bad' in read) throw inputsDiffer(read.bad);
-    const talents = read.talents;
-    const hashes = talents.map(talentHash);
-    if (chunkKeyOf(hashes) !== j.key) throw inputsDiffer(`chunk ${j.chunkId}: lines ${j.startLine}-${j.endLine} of ${path} differ from the coordinator's (content hash mismatch)`);
+    const { platformFingerprint: _fp, talentsPath: _path, results: via, talents: from, ...plain } = j;
+    const { talents, hashes } = from === 'key' ? await talentsOf(job) : await readRange(j);
     const t1 = performance.now();
-    const { platformFingerprint: _fp, talentsPath: _path, results: via, ...task } = j;
-    const result = await pool.run({ ...task, talents, hashes });
+    // scoring on this thread blocks the locks' renewals until the chunk is done: the locks of
+    // every chunk this worker holds (this one and a prefetched one) are first extended to a
+    // bound on this chunk's scoring time, when it is longer than --lock-ms (a killed worker's
+    // chunks are then handed on after that long, for chunks that score longer than the lock)
+    const bound = Math.ceil((talents.length * platforms * QUEUE_TRAFFIC.inProcessUsPerPair) / 1000);
+    if (inProcess && bound > lockMs / 2) await link.race(Promise.all([...held].map(([j, t]) => j.extendLock(t, lockMs + bound))));
+    const result = await scorer.run({ ...plain, talents, ...(hashes ? { hashes } : {}) });
     const t2 = performance.now();
     let reply: string;
     let bytes: number;
@@ -94,6 +116,19 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     return reply;
   };
 
+  /** The chunk's talents as the coordinator sent them (queue.ts encodeTalentsFrame). */
+  const talentsOf = (job: Job<ChunkJob>): Promise<ChunkTalents> => link.race(fetchTalents(results, String(job.id), job.data.chunkId));
+
+  /** A coordinator before talents in Redis: the byte range from this worker's talents file, checked against the job's key. */
+  const readRange = async (j: ChunkJob): Promise<ChunkTalents> => {
+    const path = ownTalents ?? j.talentsPath;
+    const read = await readTalentRange(path, { start: j.startByte, end: j.endByte, firstLine: j.startLine }, new Set(j.skipLines), maxLineBytes);
+    if ('bad' in read) throw inputsDiffer(read.bad);
+    const hashes = read.talents.map(talentHash);
+    if (chunkKeyOf(hashes) !== j.key) throw inputsDiffer(`chunk ${j.chunkId}: lines ${j.startLine}-${j.endLine} of ${path} differ from the coordinator's (content hash mismatch)`);
+    return { talents: read.talents, hashes };
+  };
+
   const worker = new Worker<ChunkJob, string>(QUEUE_NAME, processJob, {
     connection,
     // the name `queue status` lists (Redis' client list): host, process and threads
@@ -108,7 +143,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   const close = async () => {
     if (!link.isDead) await worker.close();
     else void worker.close(true).catch(() => undefined);
-    await pool.destroy();
+    await scorer.destroy();
     connection.disconnect();
     results.disconnect();
   };

@@ -28,8 +28,8 @@ function exported(db: string): Record<string, string> {
   return Object.fromEntries(['recommendations.jsonl', 'assignment.json', 'referrals.jsonl'].map((f) => [f, readFileSync(join(d, f), 'utf8')]));
 }
 
-async function startWorker(data = FIX): Promise<ChildProcess> {
-  const w = spawn(process.execPath, [BIN, 'worker', '--queue', URL_, '--data', data, '--threads', '1', '--lock-ms', '3000'], { stdio: ['ignore', 'ignore', 'pipe'] });
+async function startWorker(data = FIX, lockMs = 3000): Promise<ChildProcess> {
+  const w = spawn(process.execPath, [BIN, 'worker', '--queue', URL_, '--data', data, '--threads', '1', '--lock-ms', String(lockMs)], { stdio: ['ignore', 'ignore', 'pipe'] });
   children.push(w);
   let err = '';
   await new Promise<void>((resolve, reject) => {
@@ -57,6 +57,16 @@ const finish = (c: ChildProcess) =>
     c.on('exit', (code) => resolve({ code, out, err }));
   });
 
+/** The stored chunk keys, by chunk. */
+function chunkKeys(db: string): string[] {
+  const ro = new Database(db, { readonly: true, fileMustExist: true });
+  try {
+    return (ro.prepare('SELECT chunk_key AS k FROM chunks ORDER BY chunk_id').all() as { k: string }[]).map((x) => x.k);
+  } finally {
+    ro.close();
+  }
+}
+
 async function chunksDone(db: string): Promise<number> {
   if (!existsSync(db)) return 0;
   try {
@@ -75,6 +85,7 @@ const services = needServices('test/queue (distributed batch on Redis)', [REDIS]
 
 describe.skipIf(services.skip)('distributed batch on Redis + BullMQ', () => {
   let local: Record<string, string>;
+  let localKeys: string[];
 
   beforeAll(async () => {
     if (services.failure) throw new Error(services.failure);
@@ -94,6 +105,8 @@ describe.skipIf(services.skip)('distributed batch on Redis + BullMQ', () => {
     const r = cli(['batch', '--data', FIX, '--db', join(d, 'local.db'), '--chunk-size', '100', '--threads', '1']);
     expect(r.code, r.err).toBe(0);
     local = exported(join(d, 'local.db'));
+    localKeys = chunkKeys(join(d, 'local.db'));
+    expect(localKeys).toHaveLength(24);
   }, 120_000);
 
   beforeEach(async () => {
@@ -136,7 +149,7 @@ describe.skipIf(services.skip)('distributed batch on Redis + BullMQ', () => {
     let err = '';
     c.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     const done = finish(c);
-    for (let i = 0; i < 300 && !err.includes('waiting for workers'); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 3000 && !err.includes('waiting for workers'); i++) await new Promise((r) => setTimeout(r, 20));
     expect(err).toMatch(/batch: waiting for workers: no worker has taken or finished a chunk for \d+ s; \d+ chunks queued, 0 done, 0 workers connected; start `talentmatch worker --queue URL`/);
     await startWorker();
     const r = await done;
@@ -159,23 +172,64 @@ describe.skipIf(services.skip)('distributed batch on Redis + BullMQ', () => {
     expect(exported(db)).toEqual(local);
   }, 120_000);
 
-  it('a poisoned chunk fails the run as a configuration error (exit 2) with a clear message and lands in the failed set', async () => {
+  it('1 and 2 workers give the local bytes too, and store the chunk keys the local scorers computed (the workers hash; the coordinator does not)', async () => {
+    for (const n of [1, 2]) {
+      const admin = new Redis(URL_);
+      await admin.flushall();
+      admin.disconnect();
+      const ws = await Promise.all(Array.from({ length: n }, () => startWorker()));
+      const db = join(tmp(), 'q.db');
+      const r = await finish(coordinator(db));
+      expect(r.code, r.err).toBe(0);
+      expect(exported(db)).toEqual(local);
+      expect(chunkKeys(db)).toEqual(localKeys);
+      for (const w of ws) w.kill('SIGKILL');
+    }
+  }, 180_000);
+
+  it('a worker with another talents file (or none) scores the coordinator\'s talents: they travel with the job', async () => {
+    const other = tmp();
+    cpSync(FIX, other, { recursive: true });
+    const lines = readFileSync(join(other, 'talents.jsonl'), 'utf8').split('\n');
+    lines[149] = lines[149].replace(/"description":"(.)/, (_m, c: string) => `"description":"${c === 'X' ? 'Y' : 'X'}`);
+    writeFileSync(join(other, 'talents.jsonl'), lines.slice(0, 300).join('\n')); // edited and cut short
+    await startWorker(other);
+    const db = join(tmp(), 'q.db');
+    const r = await finish(coordinator(db));
+    expect(r.code, r.err).toBe(0);
+    expect(exported(db)).toEqual(local);
+  }, 120_000);
+
+  it('a worker with other platforms fails the run as a configuration error (exit 2) with a clear message; the chunks land in the failed set', async () => {
     const poisoned = tmp();
     cpSync(FIX, poisoned, { recursive: true });
-    const lines = readFileSync(join(poisoned, 'talents.jsonl'), 'utf8').split('\n');
-    // same length, different content: only the chunk holding line 150 differs
-    lines[149] = lines[149].replace(/"description":"(.)/, (_m, c: string) => `"description":"${c === 'X' ? 'Y' : 'X'}`);
-    writeFileSync(join(poisoned, 'talents.jsonl'), lines.join('\n'));
+    const lines = readFileSync(join(poisoned, 'platforms.jsonl'), 'utf8').split('\n');
+    lines[0] = lines[0].replace(/"description":"(.)/, (_m, c: string) => `"description":"${c === 'X' ? 'Y' : 'X'}`);
+    writeFileSync(join(poisoned, 'platforms.jsonl'), lines.join('\n'));
     await startWorker(poisoned);
     const db = join(tmp(), 'q.db');
     const r = await finish(coordinator(db));
-    // the worker's talents file is not the coordinator's: a deployment mistake the user fixes, not a crash (exit 3)
+    // the worker's inputs are not the coordinator's: a deployment mistake the user fixes, not a crash (exit 3)
     expect(r.code, r.err).toBe(2);
-    expect(r.err).toMatch(/^error \[E_OPTION\]: chunk 1 \(lines 101-200\) failed on the workers after 3 attempts: inputs differ from the coordinator's: .*content hash mismatch.*--resume/m);
+    expect(r.err).toMatch(/^error \[E_OPTION\]: chunk \d+ \(lines \d+-\d+\) failed on the workers after 3 attempts: inputs differ from the coordinator's: platform side differs from the run's .*--resume/m);
     expect(r.err).not.toMatch(/\n\s+at /);
     const st = JSON.parse(cli(['queue', 'status', '--queue', URL_, '--json']).out) as { runs: { failed: number; errors: string[] }[] };
     expect(st.runs.reduce((n, x) => n + x.failed, 0)).toBeGreaterThan(0);
-    expect(st.runs.flatMap((x) => x.errors).join('\n')).toContain('content hash mismatch');
+    expect(st.runs.flatMap((x) => x.errors).join('\n')).toContain('platform side differs');
+  }, 120_000);
+
+  it('a --threads 1 worker scoring a chunk longer than its lock keeps the chunk: the lock is extended before it scores on its main thread', async () => {
+    const w = await startWorker(FIX, 200); // renewals every 100 ms cannot run while one 2,400-talent chunk scores
+    let log = '';
+    w.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    const db = join(tmp(), 'q.db');
+    const c = spawn(process.execPath, [BIN, 'batch', '--data', FIX, '--db', db, '--queue', URL_, '--chunk-size', '2400'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(c);
+    const r = await finish(c);
+    expect(r.code, r.err).toBe(0);
+    // scored once, never failed for a lost lock nor handed on as stalled
+    expect(log.match(/^chunk 0 of run \d+: 2400 talents/gm), log).toHaveLength(1);
+    expect(log).not.toMatch(/failed \(attempt/);
   }, 120_000);
 
   it('a SIGKILLed coordinator continues with --resume from the chunks already merged', async () => {

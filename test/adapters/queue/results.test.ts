@@ -14,8 +14,10 @@ import type { Job } from 'bullmq';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { needServices, REDIS } from '../../support/services.js';
 import type { ChunkJob } from '../../../src/adapters/queue/queue.js';
-import { QUEUE_NAME, RESULT_MARK, decodeResultFrame, encodeResult, encodeResultFrame, queueDispatcher, resultKey } from '../../../src/adapters/queue/queue.js';
+import { QUEUE_NAME, RESULT_MARK, decodeResultFrame, decodeTalentsFrame, encodeResult, encodeResultFrame, encodeTalentsFrame, fetchTalents, queueDispatcher, resultKey, talentsKey } from '../../../src/adapters/queue/queue.js';
 import type { ChunkResult, ChunkTask } from '../../../src/engine/chunk.js';
+import { chunkKeyOf, talentHash } from '../../../src/engine/chunk.js';
+import type { Talent } from '../../../src/domain/schemas.js';
 import type { DispatchContext } from '../../../src/workers/dispatch.js';
 import { isTalentmatchError } from '../../../src/errors.js';
 
@@ -31,6 +33,21 @@ const same = (a: ChunkResult, b: ChunkResult) => {
   expect(b.pairs).toBe(a.pairs);
   expect(Buffer.from(b.rows).equals(Buffer.from(a.rows))).toBe(true);
   expect(Buffer.from(b.candidates).equals(Buffer.from(a.candidates))).toBe(true);
+};
+
+/** Validated-looking talents: the frames carry whatever records the coordinator holds, in order. */
+const talents = (n: number, tag = ''): Talent[] =>
+  Array.from({ length: n }, (_, i) => ({ id: `t${String(i).padStart(3, '0')}${tag}`, name: `人才 ${i}`, description: `robotics and 新能源 project ${i}`, skills: ['rust', `s${i % 7}`], needs: { seats: i % 4, housing: i % 2 === 0 } }) as Talent);
+
+const wantError = (f: () => unknown, code: string | undefined, why: RegExp) => {
+  try {
+    f();
+  } catch (e) {
+    if (code) expect(isTalentmatchError(e) && e.code).toBe(code);
+    expect((e as Error).message).toMatch(why);
+    return e as Error;
+  }
+  throw new Error('no error');
 };
 
 describe('result frames', () => {
@@ -62,6 +79,70 @@ describe('result frames', () => {
     fails(f.subarray(0, 23), 3, /no frame header/);
     fails(Buffer.from(encodeResult(result(3))), 3, /no frame header/); // a base64 result is not a frame
     fails(f, 4, /chunk 3's/);
+  });
+
+  it('a result with the chunk key the worker computed carries it after the header (32 bytes), and reads back exactly', () => {
+    const key = chunkKeyOf(talents(5).map(talentHash));
+    const r = { ...result(9), key };
+    const f = encodeResultFrame(r);
+    expect(f.length).toBe(24 + 32 + r.rows.length + r.candidates.length);
+    const back = decodeResultFrame(f, 9);
+    same(r, back);
+    expect(back.key).toBe(key);
+    // one flipped byte of the key is another key: what the coordinator stores is what the worker sent
+    const g = Buffer.from(f);
+    g[24] ^= 1;
+    expect(decodeResultFrame(g, 9).key).not.toBe(key);
+    // a frame without a key (a worker that checked the job's key) has none
+    expect(decodeResultFrame(encodeResultFrame(result(9)), 9).key).toBeUndefined();
+    wantError(() => encodeResultFrame({ ...result(1), key: 'not-hex' }), 'E_INTERNAL', /not a SHA-256 in hex/);
+  });
+
+  it('the rows and candidates read back own their memory (moved to the writer thread, not cloned with the client\'s read buffer)', () => {
+    const f = encodeResultFrame(result(2));
+    const pool = Buffer.concat([Buffer.alloc(100), f, Buffer.alloc(100)]).subarray(100, 100 + f.length); // like a reply inside ioredis' buffer
+    const r = decodeResultFrame(pool, 2);
+    for (const u of [r.rows, r.candidates]) {
+      expect(u.byteOffset).toBe(0);
+      expect(u.buffer.byteLength).toBe(u.byteLength);
+    }
+    same(result(2), r);
+  });
+});
+
+describe('talents frames (coordinator -> worker)', () => {
+  it('round-trip the validated records exactly, in order, with or without their hashes; the content hashes are unchanged', () => {
+    const ts = talents(50);
+    const back = decodeTalentsFrame(encodeTalentsFrame(3, { talents: ts }), 3);
+    expect(back.talents).toEqual(ts);
+    expect(back.hashes).toBeUndefined();
+    // the scorer hashes what it received: the same hashes, so the same chunk key as the coordinator's records
+    expect(back.talents.map(talentHash)).toEqual(ts.map(talentHash));
+    const hashes = ts.map(talentHash);
+    expect(decodeTalentsFrame(encodeTalentsFrame(3, { talents: ts, hashes }), 3).hashes).toEqual(hashes);
+    expect(decodeTalentsFrame(encodeTalentsFrame(0, { talents: [] }), 0).talents).toEqual([]);
+  });
+
+  it('a corrupted, truncated, extended or other chunk\'s frame is refused as unusable, naming the chunk', () => {
+    const f = encodeTalentsFrame(4, { talents: talents(20) });
+    const unusable = (b: Buffer, id: number, why: RegExp) => {
+      const e = wantError(() => decodeTalentsFrame(b, id), undefined, why);
+      expect(e.message).toMatch(new RegExp(`^talents unusable: chunk ${id}: its talents in Redis are unusable`));
+      expect(e.name).toBe('UnrecoverableError'); // no BullMQ retries of the same bytes
+    };
+    for (const at of [48, 60, f.length - 1]) {
+      const g = Buffer.from(f);
+      g[at] ^= 0x20; // one bit anywhere in the body
+      unusable(g, 4, /SHA-256 does not match: corrupted/);
+    }
+    const h = Buffer.from(f);
+    h[20] ^= 1; // the stored digest itself
+    unusable(h, 4, /SHA-256 does not match/);
+    unusable(f.subarray(0, f.length - 1), 4, /the header says/);
+    unusable(Buffer.concat([f, Buffer.from([0])]), 4, /the header says/);
+    unusable(f.subarray(0, 47), 4, /no talents frame header/);
+    unusable(encodeResultFrame(result(4)), 4, /no talents frame header/);
+    unusable(f, 5, /they are chunk 4's/);
   });
 });
 
@@ -145,6 +226,95 @@ describe.skipIf(services.skip)('results through Redis', () => {
       same(result(4), await d.run(task(4)));
       expect(attempts).toBe(2);
       expect(log.join('')).toContain('chunk 4: its job is done but its result is gone from Redis (expired or evicted); enqueued again');
+    } finally {
+      await d.destroy();
+    }
+  });
+
+  /** A stand-in worker that reads the talents as `talentmatch worker` does and returns a keyed result of them. */
+  const keyedReply = (seen?: (job: Job<ChunkJob>, hashes: string[] | undefined, got: Talent[]) => void) => async (job: Job<ChunkJob>, conn: Redis) => {
+    const c = await fetchTalents(conn, String(job.id), job.data.chunkId);
+    seen?.(job, c.hashes, c.talents);
+    const f = encodeResultFrame({ ...result(job.data.chunkId), ...(job.data.key === undefined ? { key: chunkKeyOf(c.talents.map(talentHash)) } : {}) });
+    await conn.set(resultKey(String(job.id)), f, 'EX', 60);
+    return `${RESULT_MARK}${f.length}`;
+  };
+  const fresh = (chunkId: number, ts: Talent[]): ChunkTask => {
+    const { key: _k, ...t } = task(chunkId);
+    return { ...t, talents: ts };
+  };
+
+  it('on a fresh run the coordinator hashes nothing: the talents travel beside the job without key or hashes, and the key comes back from the worker', async () => {
+    const ts = talents(30, 'a');
+    const jobs: { key: unknown; hashes: unknown; got: Talent[]; via: unknown }[] = [];
+    worker(keyedReply((job, hashes, got) => jobs.push({ key: job.data.key, hashes, got, via: job.data.talents })));
+    const d = await queueDispatcher(URL_, ctx, { inFlight: 1 });
+    try {
+      expect(d.hashesTalents).toBe(true); // the batch sends no hashes and no key to this dispatcher
+      const r = await d.run(fresh(3, ts));
+      expect(jobs).toEqual([{ key: undefined, hashes: undefined, got: ts, via: 'key' }]);
+      // the key the worker computed from what it received is the coordinator's chunk key of its records
+      expect(r.key).toBe(chunkKeyOf(ts.map(talentHash)));
+      same(result(3), r);
+      expect(await admin.keys('tm:*')).toEqual([]); // talents and result deleted with the job
+    } finally {
+      await d.destroy();
+    }
+  });
+
+  it('a task that carries its hashes and key (a run with a reuse base) hands them on: the worker does not hash again', async () => {
+    const ts = talents(12, 'b');
+    const hashes = ts.map(talentHash);
+    const key = chunkKeyOf(hashes);
+    const seen: unknown[] = [];
+    worker(keyedReply((job, h) => seen.push(job.data.key, h)));
+    const d = await queueDispatcher(URL_, ctx, { inFlight: 1 });
+    try {
+      const r = await d.run({ ...task(5), talents: ts, hashes, key });
+      expect(seen).toEqual([key, hashes]);
+      expect(r.key).toBeUndefined(); // the coordinator's own key is stored
+    } finally {
+      await d.destroy();
+    }
+  });
+
+  it('talents corrupted or gone in Redis are refused by the worker and sent again by the coordinator, with a line saying so', async () => {
+    const ts = talents(40, 'c');
+    let attempts = 0;
+    worker(async (job, conn) => {
+      attempts++;
+      if (attempts === 1) await conn.setrange(talentsKey(String(job.id)), 100, 'X'); // a flipped byte inside the records
+      if (attempts === 2) await conn.del(talentsKey(String(job.id))); // evicted
+      return keyedReply()(job, conn);
+    });
+    const log: string[] = [];
+    const d = await queueDispatcher(URL_, ctx, { inFlight: 1, log: (x) => log.push(x) });
+    try {
+      const r = await d.run(fresh(8, ts));
+      expect(attempts).toBe(3); // no BullMQ retry of unusable talents: each attempt followed a resend
+      expect(r.key).toBe(chunkKeyOf(ts.map(talentHash)));
+      expect(log).toEqual([
+        'chunk 8: its talents in Redis are unusable (their SHA-256 does not match: corrupted); sent again\n',
+        'chunk 8: its talents are gone from Redis (expired, evicted, or Redis restarted empty); sent again\n',
+      ]);
+    } finally {
+      await d.destroy();
+    }
+  });
+
+  it('talents that stay unusable fail the chunk with E_INTERNAL after a bounded number of resends', async () => {
+    let attempts = 0;
+    worker(async (job, conn) => {
+      attempts++;
+      await conn.del(talentsKey(String(job.id)));
+      return keyedReply()(job, conn);
+    });
+    const d = await queueDispatcher(URL_, ctx, { inFlight: 1, log: () => undefined });
+    try {
+      const e = await d.run(fresh(9, talents(3))).then(() => undefined, (x: unknown) => x);
+      expect(isTalentmatchError(e) && e.code).toBe('E_INTERNAL');
+      expect((e as Error).message).toMatch(/^chunk 9 \(lines 91-100\) failed on the workers after its talents were sent 4 times: talents unusable: chunk 9: its talents are gone from Redis/);
+      expect(attempts).toBe(4);
     } finally {
       await d.destroy();
     }

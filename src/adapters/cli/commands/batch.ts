@@ -125,11 +125,11 @@ export function workerCommand(program: Command, { io, done }: Cli): void {
     threadsOption(
       program
         .command('worker')
-        .description('score queued chunks of distributed batch runs (same kernel, own thread pool); needs the same inputs as the coordinator')
+        .description('score queued chunks of distributed batch runs (same kernel; --threads 1 on the main thread, more on a pool); needs the coordinator\'s platforms, taxonomy, policy and weights (the talents come with the jobs)')
         .requiredOption('--queue <url>', 'redis://[:password@]host:port[/db] or rediss:// (TLS)'),
     )
       .option('--lock-ms <n>', "job lock in ms: a killed worker's chunk is handed on after about this long", parsePositiveInt('--lock-ms', 3_600_000), 30_000)
-      .option('--prefetch <n>', 'chunks taken beyond --threads, read and checked while the threads score (0: only when a thread is free)', parsePrefetch, QUEUE_TRAFFIC.prefetch),
+      .option('--prefetch <n>', 'chunks taken beyond --threads, their talents fetched and checked around the scoring (0: only when a thread is free)', parsePrefetch, QUEUE_TRAFFIC.prefetch),
   ).action(async (raw: unknown) => {
     const o = parseOptions(workerSchema, raw);
     const { startQueueWorker } = await import('../../queue/worker.js');
