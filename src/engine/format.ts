@@ -9,7 +9,7 @@ import type { ExplainBuffer } from '../scoring/explain.js';
 import { TERMS } from '../config/weights.js';
 import type { Engine, Recommendations } from './engine.js';
 import type { ScoringModel } from '../scoring/kernel.js';
-import type { PairRows } from '../ranking/rows.js';
+import type { PairRows } from '../ranking/pairRows.js';
 import { JsonBytes, utf8 } from './jsonBytes.js';
 import { MAX_NUMBER_BYTES } from '../util/shortest.js';
 

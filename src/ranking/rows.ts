@@ -24,67 +24,14 @@ import type { RowScratch, ScoringModel } from '../scoring/kernel.js';
 import { accumulate, beginRow, createRowScratch, endRow, scoreRow, scoreSpan } from '../scoring/kernel.js';
 import type { PlatformBlocks } from '../scoring/bounds.js';
 import type { TalentFeatures } from '../features/build.js';
-import { accumulateBlock, blockBounds, looseCosines, platformBlocks, prunable, roomCount, talentsPrunable } from '../scoring/bounds.js';
+import { blockBounds, platformBlocks, prunable, talentsPrunable } from '../scoring/bounds.js';
+import { accumulateBlock, looseCosines, roomCount } from '../scoring/blockReads.js';
+import { blockThreshold, clearExcludedRoom, markExcludedRoom, sortBlocksDesc } from './blockScan.js';
+import type { RankerOptions } from './options.js';
+import { LOOSE_SHARE } from './options.js';
 import { hasRoom } from '../scoring/acceptability.js';
 import type { TopKBuffers } from '../vector/topk.js';
 import { createTopK, finalizeRow, offer } from '../vector/topk.js';
-
-export interface RankerOptions {
-  /** first talent index of the range (default 0) */
-  start?: number;
-  /** one past the last talent index (default: every talent) */
-  end?: number;
-  /** platforms kept per talent by reciprocal score; 0 keeps no talent lists (default 0) */
-  kTalent?: number;
-  /** keep every row's talent list (default true); false reuses one row, read after each rank() */
-  keepTalentRows?: boolean;
-  /** talents kept per platform by reciprocal score; 0 keeps none (default 0) */
-  kPlatform?: number;
-  /** added to a talent index before it enters a platform heap (a range's global offset; default 0) */
-  idBase?: number;
-  /** preference list per talent by its one-sided score: undefined none, 0 every acceptable pair, n the best n */
-  prefs?: number;
-  /**
-   * Exact block-max pruning (default false; on in rankRange and recommendAll, the consumers
-   * that read the heaps alone): score fully only the blocks of platforms whose upper bound
-   * can still enter the talent's heap or one of the block's platform heaps (or whose
-   * acceptability the bounds leave open). The heaps and `pairs` are exactly those of the
-   * unpruned ranking, but `scratch` then holds scores for the scored pairs only. Ignored
-   * with `prefs`, and where the bounds need not hold (a negative weight or input).
-   */
-  prune?: boolean;
-  /**
-   * With `prune`: per platform, a score its merged heap already holds k pairs at or above
-   * (the k-th best of other ranges' heaps that will be merged with this one; -Infinity for
-   * none). A pair strictly below it cannot enter the merged result, so it need not enter
-   * this range's heap either: the merge stays exact.
-   */
-  platformFloor?: Float64Array;
-  /**
-   * With `prune`: the blocks of the model's platforms (platformBlocks(model.platforms, dims)),
-   * for a caller that ranks with fresh rankers against the same, unchanging platforms (the
-   * API's live route: one new talent per request); default: built by the constructor
-   * (O(platforms), and a sort). Read only, so rankers may share it.
-   */
-  blocks?: PlatformBlocks;
-  /**
-   * the per-platform scratch to score into (createRowScratch of the platforms' count), for a
-   * caller that ranks one row at a time with fresh rankers and reuses it (the API's live
-   * route); default: a new one. Every field rank() reads is written first, so any earlier
-   * content is harmless.
-   */
-  scratch?: RowScratch;
-  /**
-   * With `prune`: the share of blocks let through by the loose bounds above which a row
-   * accumulates every block at once (default LOOSE_SHARE; 1: always block by block, -1:
-   * never, i.e. exact bounds for every block). Changes the work only, never the result (the
-   * tests rank both ways).
-   */
-  looseShare?: number;
-}
-
-/** Above this share of blocks let through by the loose bounds, rankPruned accumulates every block at once (see there). */
-export const LOOSE_SHARE = 1 / 3;
 
 export class RowRanker {
   readonly start: number;
@@ -283,17 +230,8 @@ export class RowRanker {
       if (T.profile.indptr[ti + 1] > T.profile.indptr[ti]) accumulate(T.profile.indptr, T.profile.indices, T.profile.values, ti, P.docIndex, s.cosProfile);
       blockBounds(m, ti, s, k, concept, bLo, bHi, lower);
     }
-    // blocks by upper bound, best first (insertion sort: a few dozen blocks)
     const ord = this.blockOrder;
-    for (let i = 0; i < B; i++) {
-      const h = bHi[i];
-      let j = i;
-      while (j > 0 && bHi[ord[j - 1]] < h) {
-        ord[j] = ord[j - 1];
-        j--;
-      }
-      ord[j] = i;
-    }
+    sortBlocksDesc(bHi, ord, B);
     const freeSlots = P.freeSlots;
     const freeSeats = P.freeSeats;
     const seats = T.seats[ti];
@@ -301,15 +239,7 @@ export class RowRanker {
     const exclRoom = this.exclRoom;
     const seen = this.exclSeen;
     const blockOf = k.blockOf;
-    const e0 = T.exclIndptr[ti];
-    const e1 = T.exclIndptr[ti + 1];
-    for (let e = e0; e < e1; e++) {
-      const p = T.exclIdx[e];
-      if (seen[p] === 0 && hasRoom(freeSlots[p], freeSeats[p], seats)) {
-        seen[p] = 1;
-        exclRoom[blockOf[p]]++;
-      }
-    }
+    markExcludedRoom(T, ti, freeSlots, freeSeats, blockOf, seen, exclRoom);
     const row = this.talentRow(ti);
     const kT = tTop.k;
     const tBase = row * kT;
@@ -401,13 +331,7 @@ export class RowRanker {
       }
       if (kept) floor[b] = this.blockThreshold(b);
     }
-    for (let e = e0; e < e1; e++) {
-      const p = T.exclIdx[e];
-      if (seen[p] === 1) {
-        seen[p] = 0;
-        exclRoom[blockOf[p]]--;
-      }
-    }
+    clearExcludedRoom(T, ti, blockOf, seen, exclRoom);
     endRow(m, ti, s);
     if (doT) {
       this.lastRoot = tSizes[row] < kT ? -Infinity : tScores[tBase];
@@ -428,16 +352,7 @@ export class RowRanker {
 
   /** The smallest threshold of block b's platforms with a free slot (Infinity for none): no pair below it can enter one of their heaps. */
   private blockThreshold(b: number): number {
-    const k = this.blocks!;
-    const order = k.order;
-    const thr = this.platformThr;
-    const freeSlots = this.model.platforms.freeSlots;
-    let f = Infinity;
-    for (let j = k.start[b]; j < k.start[b + 1]; j++) {
-      const p = order[j];
-      if (freeSlots[p] > 0 && thr[p] < f) f = thr[p];
-    }
-    return f;
+    return blockThreshold(this.blocks!, b, this.platformThr, this.model.platforms.freeSlots);
   }
 
   /** Ranks every talent of the range in order (for consumers that keep only the heaps). */
@@ -445,40 +360,4 @@ export class RowRanker {
     for (let ti = this.start; ti < this.end; ti++) this.rank(ti);
     return this;
   }
-}
-
-/** Every acceptable pair of talents [start, end), talent-major, platforms ascending, as parallel arrays. */
-export interface PairRows {
-  start: number;
-  end: number;
-  /** pairs of talent start + i: [ptr[i], ptr[i + 1]) */
-  ptr: Int32Array;
-  plat: Int32Array;
-  /** talent's, platform's and reciprocal score */
-  f: Float64Array;
-  b: Float64Array;
-  s: Float64Array;
-}
-
-/** The acceptable pairs of a range of talents (what `score` writes), through the primitive with no heaps. */
-export function collectPairs(m: ScoringModel, start: number, end: number): PairRows {
-  const r = new RowRanker(m, { start, end });
-  const sc = r.scratch;
-  const ptr = new Int32Array(end - start + 1);
-  const plat: number[] = [];
-  const f: number[] = [];
-  const b: number[] = [];
-  const s: number[] = [];
-  for (let ti = start; ti < end; ti++) {
-    r.rank(ti);
-    for (let p = 0; p < sc.score.length; p++) {
-      if (sc.score[p] < 0) continue;
-      plat.push(p);
-      f.push(sc.forward[p]);
-      b.push(sc.backward[p]);
-      s.push(sc.score[p]);
-    }
-    ptr[ti - start + 1] = plat.length;
-  }
-  return { start, end, ptr, plat: Int32Array.from(plat), f: Float64Array.from(f), b: Float64Array.from(b), s: Float64Array.from(s) };
 }

@@ -24,7 +24,7 @@ export interface RangeTopK {
 /**
  * Two-way top-k of talents [start, end); platform heaps hold talent index + idBase.
  * `platformFloor` (per platform, the k-th best score of ranges already merged, or
- * -Infinity): the range's heaps skip pairs strictly below it (rows.ts RankerOptions).
+ * -Infinity): the range's heaps skip pairs strictly below it (options.ts RankerOptions).
  */
 export function rankRange(m: ScoringModel, start: number, end: number, kTalent: number, kPlatform: number, idBase = 0, platformFloor?: Float64Array): RangeTopK {
   const r = new RowRanker(m, { start, end, kTalent, kPlatform, idBase, prune: true, ...(platformFloor ? { platformFloor } : {}) }).rankAll();

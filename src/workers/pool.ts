@@ -9,7 +9,7 @@ import type { TalentFeatures } from '../features/build.js';
 import type { PlatformPack } from './pack.js';
 import type { ChunkResult, ChunkTask } from '../engine/chunk.js';
 import type { RangeTask, RankResult, RankTask, VectorizeTask } from './rank.js';
-import type { PairRows } from '../ranking/rows.js';
+import type { PairRows } from '../ranking/pairRows.js';
 import type { LineRangeResult, LineRangeTask } from './lines.js';
 
 export interface ChunkPool {

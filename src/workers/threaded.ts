@@ -9,8 +9,8 @@
 import type { Engine } from '../engine/engine.js';
 import type { ScoringModel } from '../scoring/kernel.js';
 import type { Recommendations } from '../ranking/twoWay.js';
-import type { PairRows } from '../ranking/rows.js';
-import { collectPairs } from '../ranking/rows.js';
+import type { PairRows } from '../ranking/pairRows.js';
+import { collectPairs } from '../ranking/pairRows.js';
 import { recommendAll } from '../ranking/twoWay.js';
 import type { ThreadOptions } from '../config/workers.js';
 import { resolveThreadOptions } from '../config/workers.js';

@@ -12,7 +12,7 @@ import type { ChunkResult, ChunkTask } from '../engine/chunk.js';
 import { scoreChunk } from '../engine/chunk.js';
 import type { RangeTask, RankResult, RankTask, VectorizeTask } from './rank.js';
 import { pairsRangeTask, rankRangeTask, rankTask, vectorizeTask } from './rank.js';
-import type { PairRows } from '../ranking/rows.js';
+import type { PairRows } from '../ranking/pairRows.js';
 import type { TalentFeatures } from '../features/build.js';
 import { defaultWorkerOptions } from '../config/workers.js';
 import { TalentmatchError } from '../errors.js';

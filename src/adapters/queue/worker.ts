@@ -31,8 +31,10 @@ import { createChunkPool } from '../../workers/pool.js';
 import type { ChunkPool } from '../../workers/pool.js';
 import { inProcessDispatcher } from '../../workers/dispatch.js';
 import { chunkKeyOf, talentHash } from '../../engine/chunk.js';
-import type { ChunkJob, ChunkTalents } from './queue.js';
-import { QUEUE_NAME, RESULT_MARK, connect, encodeResult, encodeResultFrame, fetchTalents, inputsDiffer, linkFor, resultKey } from './queue.js';
+import type { ChunkJob } from './queue.js';
+import { QUEUE_NAME, connect, inputsDiffer, linkFor } from './queue.js';
+import type { ChunkTalents } from './frames.js';
+import { RESULT_MARK, encodeResult, encodeResultFrame, fetchTalents, resultKey } from './frames.js';
 import { QUEUE_RETRIES, QUEUE_TRAFFIC, defaultBatchOptions } from '../../config/batch.js';
 
 export interface QueueWorkerOptions {

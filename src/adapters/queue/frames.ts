@@ -1,0 +1,156 @@
+/**
+ * The bytes that travel through Redis beside a distributed chunk's job (adapters/queue/queue.ts):
+ * the chunk's talents as the coordinator validated them (`encodeTalentsFrame`, checked by a
+ * SHA-256 of the body) and the worker's result (`encodeResultFrame`: packed rows and
+ * candidates, and the chunk key the worker computed). Pure encoding and decoding, plus the
+ * worker's read of a job's talents.
+ */
+import { UnrecoverableError } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { deserialize, serialize } from 'node:v8';
+import { createHash } from 'node:crypto';
+import { TalentmatchError } from '../../errors.js';
+import type { ChunkResult } from '../../engine/chunk.js';
+import type { Talent } from '../../domain/schemas.js';
+
+/** The result as a job's return value, for a coordinator before binary results (and read back from a worker before them). */
+export const encodeResult = (r: ChunkResult): string => serialize(r).toString('base64');
+export const decodeResult = (s: string): ChunkResult => deserialize(Buffer.from(s, 'base64')) as ChunkResult;
+
+/** Where a worker leaves a chunk's binary result (read and deleted by the coordinator). */
+export const resultKey = (jobId: string): string => `tm:result:${jobId}`;
+/** A job's return value when its result is under `resultKey`: the mark and the frame's length. */
+export const RESULT_MARK = 'tm-result-key:';
+
+const FRAME_MAGIC = 0x544d5232; // "TMR2": no chunk key (a worker that read the range itself, against the job's key)
+const FRAME_MAGIC_KEYED = 0x544d5233; // "TMR3": the chunk key the worker computed follows the header
+const FRAME_HEADER = 24; // magic u32, chunk id u32, pairs f64, rows bytes u32, candidates bytes u32
+const KEY_BYTES = 32; // a chunk key is a SHA-256 in hex (engine/chunk.ts chunkKeyOf): 32 bytes in a frame
+
+/**
+ * A chunk result as one buffer: a 24-byte header, the chunk key when the result has one (32
+ * bytes: the worker hashed the talents), the packed rows, the encoded candidates.
+ */
+export function encodeResultFrame(r: ChunkResult): Buffer {
+  const key = r.key === undefined ? undefined : Buffer.from(r.key, 'hex');
+  if (key && (key.length !== KEY_BYTES || key.toString('hex') !== r.key)) throw new TalentmatchError('E_INTERNAL', `chunk ${r.chunkId}: its key ${JSON.stringify(r.key)} is not a SHA-256 in hex`);
+  const at = FRAME_HEADER + (key ? KEY_BYTES : 0);
+  const out = Buffer.allocUnsafe(at + r.rows.byteLength + r.candidates.byteLength);
+  out.writeUInt32LE(key ? FRAME_MAGIC_KEYED : FRAME_MAGIC, 0);
+  out.writeUInt32LE(r.chunkId, 4);
+  out.writeDoubleLE(r.pairs, 8);
+  out.writeUInt32LE(r.rows.byteLength, 16);
+  out.writeUInt32LE(r.candidates.byteLength, 20);
+  if (key) out.set(key, FRAME_HEADER);
+  out.set(r.rows, at);
+  out.set(r.candidates, at + r.rows.byteLength);
+  return out;
+}
+
+/** A fresh copy of `u` that owns its whole ArrayBuffer: it moves to the writer thread instead of being cloned. */
+function owned(u: Uint8Array): Uint8Array {
+  const c = new Uint8Array(u.byteLength);
+  c.set(u);
+  return c;
+}
+
+/**
+ * Reads a frame back; throws E_INTERNAL naming the chunk when it is not one. The rows and
+ * candidates are copied out: a reply from Redis is a view into the client's shared read
+ * buffer (tens of MB), which postMessage would clone whole for every chunk on its way to
+ * the writer thread; a copy of its own (~2 ms for 9 MB) is moved instead.
+ */
+export function decodeResultFrame(b: Buffer, chunkId: number): ChunkResult {
+  const bad = (why: string) => new TalentmatchError('E_INTERNAL', `chunk ${chunkId}: its result in Redis is not a talentmatch result frame (${why}); run the batch again with --resume`);
+  const magic = b.length < FRAME_HEADER ? 0 : b.readUInt32LE(0);
+  if (magic !== FRAME_MAGIC && magic !== FRAME_MAGIC_KEYED) throw bad(`${b.length} bytes, no frame header`);
+  const at = FRAME_HEADER + (magic === FRAME_MAGIC_KEYED ? KEY_BYTES : 0);
+  const rowsBytes = b.readUInt32LE(16);
+  const candBytes = b.readUInt32LE(20);
+  if (at + rowsBytes + candBytes !== b.length) throw bad(`${b.length} bytes, the header says ${at + rowsBytes + candBytes}`);
+  if (b.readUInt32LE(4) !== chunkId) throw bad(`it is chunk ${b.readUInt32LE(4)}'s`);
+  return {
+    chunkId,
+    pairs: b.readDoubleLE(8),
+    rows: owned(b.subarray(at, at + rowsBytes)),
+    candidates: owned(b.subarray(at + rowsBytes)),
+    ...(magic === FRAME_MAGIC_KEYED ? { key: b.toString('hex', FRAME_HEADER, at) } : {}),
+  };
+}
+
+/** Where the coordinator leaves a chunk's talents for the worker that takes its job (deleted with the job). */
+export const talentsKey = (jobId: string): string => `tm:talents:${jobId}`;
+
+const TALENTS_MAGIC = 0x544d5431; // "TMT1"
+const TALENTS_HEADER = 48; // magic u32, chunk id u32, talents u32, body bytes u32, SHA-256 of the body (32 bytes)
+
+/** What travels under `talentsKey`: the chunk's validated talents and, when the coordinator has them (a run with a reuse base), their content hashes. */
+export interface ChunkTalents {
+  talents: Talent[];
+  hashes?: string[];
+}
+
+/**
+ * A chunk's talents as one buffer: a 48-byte header (the chunk id, how many talents, the
+ * body's length and SHA-256) and the body, v8 serialization of `ChunkTalents` (what a local
+ * pool's postMessage does to the same records; ~4 us per talent each way, against ~30-40 us
+ * to parse and validate a line again).
+ */
+export function encodeTalentsFrame(chunkId: number, c: ChunkTalents): Buffer {
+  const body = serialize(c.hashes ? { talents: c.talents, hashes: c.hashes } : { talents: c.talents });
+  const out = Buffer.allocUnsafe(TALENTS_HEADER + body.length);
+  out.writeUInt32LE(TALENTS_MAGIC, 0);
+  out.writeUInt32LE(chunkId, 4);
+  out.writeUInt32LE(c.talents.length, 8);
+  out.writeUInt32LE(body.length, 12);
+  hashInto(body, out, 16);
+  out.set(body, TALENTS_HEADER);
+  return out;
+}
+
+function hashInto(body: Uint8Array, out: Buffer, at: number): void {
+  out.set(createHash('sha256').update(body).digest(), at);
+}
+
+/**
+ * Reads a chunk's talents back. Anything but the frame of this chunk with a matching SHA-256
+ * (truncated, corrupted, another chunk's) throws `talentsUnusable`: the coordinator sends
+ * its copy again rather than a worker scoring other talents than the run read.
+ */
+export function decodeTalentsFrame(b: Buffer, chunkId: number): ChunkTalents {
+  const bad = (why: string) => talentsUnusable(`chunk ${chunkId}: its talents in Redis are unusable (${why})`);
+  if (b.length < TALENTS_HEADER || b.readUInt32LE(0) !== TALENTS_MAGIC) throw bad(`${b.length} bytes, no talents frame header`);
+  if (b.readUInt32LE(4) !== chunkId) throw bad(`they are chunk ${b.readUInt32LE(4)}'s`);
+  const bodyBytes = b.readUInt32LE(12);
+  if (TALENTS_HEADER + bodyBytes !== b.length) throw bad(`${b.length} bytes, the header says ${TALENTS_HEADER + bodyBytes}`);
+  const body = b.subarray(TALENTS_HEADER);
+  const sum = Buffer.allocUnsafe(32);
+  hashInto(body, sum, 0);
+  if (!sum.equals(b.subarray(16, 48))) throw bad('their SHA-256 does not match: corrupted');
+  let c: ChunkTalents;
+  try {
+    c = deserialize(body) as ChunkTalents;
+  } catch (e) {
+    throw bad(`not readable: ${(e as Error).message}`);
+  }
+  if (!Array.isArray(c?.talents) || c.talents.length !== b.readUInt32LE(8) || (c.hashes !== undefined && c.hashes.length !== c.talents.length)) throw bad('not the talents the header counts');
+  return c;
+}
+
+/** A worker's read of a job's talents: from `talentsKey`, checked; gone or unusable throws `talentsUnusable`. */
+export async function fetchTalents(conn: Redis, jobId: string, chunkId: number): Promise<ChunkTalents> {
+  const frame = await conn.getBuffer(talentsKey(jobId));
+  if (!frame) throw talentsUnusable(`chunk ${chunkId}: its talents are gone from Redis (expired, evicted, or Redis restarted empty)`);
+  return decodeTalentsFrame(frame, chunkId);
+}
+
+/**
+ * A chunk whose talents a worker could not use (gone from Redis: expired, evicted, Redis
+ * restarted empty; or corrupted). Unrecoverable for the worker (no retries: they would read
+ * the same value); the coordinator, seeing the mark, sends the talents again and retries the
+ * job, a bounded number of times.
+ */
+export const TALENTS_UNUSABLE = 'talents unusable: ';
+export const talentsUnusable = (detail: string): Error => new UnrecoverableError(TALENTS_UNUSABLE + detail);
+/** Times a coordinator sends a chunk's talents again after a worker found them unusable. */
+export const TALENTS_RESENDS = 3;

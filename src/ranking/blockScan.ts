@@ -1,0 +1,58 @@
+/**
+ * The per-row bookkeeping of the pruned ranking (ranking/rows.ts RowRanker.rankPruned) over
+ * the platforms' blocks (scoring/bounds.ts PlatformBlocks): the blocks' visiting order, the
+ * talent's excluded platforms with room counted per block, and a block's heap threshold.
+ */
+import type { PlatformBlocks } from '../scoring/bounds.js';
+import type { TalentFeatures } from '../features/build.js';
+import { hasRoom } from '../scoring/acceptability.js';
+
+/** ord[0..B) = the blocks by upper bound hi, best first, ties by block index (insertion sort: a few dozen blocks). */
+export function sortBlocksDesc(hi: Float64Array, ord: Int32Array, B: number): void {
+  for (let i = 0; i < B; i++) {
+    const h = hi[i];
+    let j = i;
+    while (j > 0 && hi[ord[j - 1]] < h) {
+      ord[j] = ord[j - 1];
+      j--;
+    }
+    ord[j] = i;
+  }
+}
+
+/**
+ * Counts talent ti's excluded platforms that have room for it, per block, into exclRoom (a
+ * platform excluded twice counts once: `seen` marks it); clearExcludedRoom undoes it after
+ * the row. The pruned ranking subtracts them from a block's counted pairs.
+ */
+export function markExcludedRoom(T: TalentFeatures, ti: number, freeSlots: ArrayLike<number>, freeSeats: ArrayLike<number>, blockOf: Int32Array, seen: Uint8Array, exclRoom: Int32Array): void {
+  const seats = T.seats[ti];
+  for (let e = T.exclIndptr[ti]; e < T.exclIndptr[ti + 1]; e++) {
+    const p = T.exclIdx[e];
+    if (seen[p] === 0 && hasRoom(freeSlots[p], freeSeats[p], seats)) {
+      seen[p] = 1;
+      exclRoom[blockOf[p]]++;
+    }
+  }
+}
+
+export function clearExcludedRoom(T: TalentFeatures, ti: number, blockOf: Int32Array, seen: Uint8Array, exclRoom: Int32Array): void {
+  for (let e = T.exclIndptr[ti]; e < T.exclIndptr[ti + 1]; e++) {
+    const p = T.exclIdx[e];
+    if (seen[p] === 1) {
+      seen[p] = 0;
+      exclRoom[blockOf[p]]--;
+    }
+  }
+}
+
+/** The smallest threshold `thr` of block b's platforms with a free slot (Infinity for none): no pair below it can enter one of their heaps. */
+export function blockThreshold(k: PlatformBlocks, b: number, thr: Float64Array, freeSlots: ArrayLike<number>): number {
+  const order = k.order;
+  let f = Infinity;
+  for (let j = k.start[b]; j < k.start[b + 1]; j++) {
+    const p = order[j];
+    if (freeSlots[p] > 0 && thr[p] < f) f = thr[p];
+  }
+  return f;
+}

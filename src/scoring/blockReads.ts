@@ -1,0 +1,85 @@
+/**
+ * What a block of platforms (bounds.ts PlatformBlocks) gives a talent's row before any pair
+ * is scored: how many of its platforms have room for the talent (roomCount), a loose upper
+ * bound of its text cosines from each term's largest weight in the block, read without
+ * touching a posting (looseCosines), and the exact cosines of its platforms alone, from the
+ * block's own postings (accumulateBlock: the same bits as kernel.ts accumulate). The ranker
+ * (ranking/rows.ts) reads one block at a time only where few blocks can enter a heap.
+ */
+import type { PlatformBlocks } from './bounds.js';
+import type { ScoringModel } from './kernel.js';
+
+/**
+ * Platforms of block b with room for a talent needing `seats` seats (a free slot and at least
+ * that many free seats; scoring/acceptability.ts hasRoom), exclusions not subtracted.
+ */
+export function roomCount(k: PlatformBlocks, b: number, seats: number): number {
+  const j0 = k.start[b];
+  const a = k.seatsDesc;
+  // the platforms with room are a prefix of the descending free seats: find its length
+  let lo = 0;
+  let hi = k.roomy[b];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[j0 + mid] >= seats) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Per block b: an upper bound of the combined text cosine (as scoreSpan forms it from
+ * cosDesc and cosProfile) of talent ti with every platform of the block, from the block's
+ * largest weight per term, without touching a posting. Each product v * termMax is at least
+ * the platform's v * w (exactly: the products of two float32 are exact in float64), a term
+ * the platform lacks adds 0 there, and rounded addition is monotone, so the float64 sums are
+ * at least the exact path's sums (kernel.ts accumulate) bit for bit, no slack needed.
+ */
+export function looseCosines(m: ScoringModel, ti: number, k: PlatformBlocks, out: Float64Array, tmp: Float64Array): void {
+  const T = m.talents;
+  const B = k.count;
+  termSums(T.desc.indptr, T.desc.indices, T.desc.values, ti, k.termMax, B, out);
+  if (T.profile.indptr[ti + 1] > T.profile.indptr[ti]) {
+    termSums(T.profile.indptr, T.profile.indices, T.profile.values, ti, k.termMax, B, tmp);
+    const tps = m.ctx.textProfileShare;
+    for (let b = 0; b < B; b++) out[b] = (1 - tps) * out[b] + tps * tmp[b];
+  }
+}
+
+function termSums(rowPtr: Int32Array, rowIdx: Int32Array, rowVal: Float32Array, ti: number, termMax: Float64Array, B: number, out: Float64Array): void {
+  out.fill(0, 0, B);
+  for (let q = rowPtr[ti]; q < rowPtr[ti + 1]; q++) {
+    const v = rowVal[q];
+    const base = rowIdx[q] * B;
+    for (let b = 0; b < B; b++) out[b] += v * termMax[base + b];
+  }
+}
+
+/**
+ * The text cosines of talent ti with the platforms of block b only, into cosDesc / cosProfile
+ * (the other platforms' slots are left as they were): the same products added in the same
+ * order (the talent's terms ascending) as kernel.ts accumulate, so the same bits.
+ */
+export function accumulateBlock(m: ScoringModel, ti: number, k: PlatformBlocks, b: number, cosDesc: Float64Array, cosProfile: Float64Array): void {
+  const T = m.talents;
+  const order = k.order;
+  for (let j = k.start[b]; j < k.start[b + 1]; j++) cosDesc[order[j]] = 0;
+  blockSums(T.desc.indptr, T.desc.indices, T.desc.values, ti, k, b, cosDesc);
+  if (T.profile.indptr[ti + 1] > T.profile.indptr[ti]) {
+    for (let j = k.start[b]; j < k.start[b + 1]; j++) cosProfile[order[j]] = 0;
+    blockSums(T.profile.indptr, T.profile.indices, T.profile.values, ti, k, b, cosProfile);
+  }
+}
+
+function blockSums(rowPtr: Int32Array, rowIdx: Int32Array, rowVal: Float32Array, ti: number, k: PlatformBlocks, b: number, acc: Float64Array): void {
+  const stride = k.count + 1;
+  const ptr = k.postPtr;
+  const idx = k.postIdx;
+  const val = k.postVal;
+  for (let q = rowPtr[ti]; q < rowPtr[ti + 1]; q++) {
+    const v = rowVal[q];
+    const base = rowIdx[q] * stride + b;
+    const e = ptr[base + 1];
+    for (let r = ptr[base]; r < e; r++) acc[idx[r]] += v * val[r];
+  }
+}
