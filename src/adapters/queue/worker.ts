@@ -2,7 +2,7 @@
  * `talentmatch worker --queue URL`: scores queued chunks with the same kernel as the local
  * batch. It builds the platform side from its own inputs and refuses jobs of a run with
  * another platform fingerprint. A chunk's talents come from Redis as the coordinator
- * validated them (queue.ts encodeTalentsFrame, checked by their SHA-256): the worker needs no
+ * validated them (frames.ts encodeTalentsFrame, checked by their SHA-256): the worker needs no
  * talents file and parses nothing again; it hashes the talents while scoring and returns the
  * chunk key with the result, as a local scoring thread does. (A job of a coordinator before
  * talents in Redis names a byte range instead: the worker reads it from its talents file,
@@ -118,7 +118,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     return reply;
   };
 
-  /** The chunk's talents as the coordinator sent them (queue.ts encodeTalentsFrame). */
+  /** The chunk's talents as the coordinator sent them (frames.ts encodeTalentsFrame). */
   const talentsOf = (job: Job<ChunkJob>): Promise<ChunkTalents> => link.race(fetchTalents(results, String(job.id), job.data.chunkId));
 
   /** A coordinator before talents in Redis: the byte range from this worker's talents file, checked against the job's key. */
