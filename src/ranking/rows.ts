@@ -341,9 +341,10 @@ export class RowRanker {
         const x = score[p];
         if (x >= 0) {
           acc++;
-          if (doT) offer(tTop, row, x, p);
-          if (doF) offer(fTop, 0, forward[p], p);
-          if (doP && offer(pTop, p, x, tid)) {
+          // offered only where the heap may take it (at or above its threshold: a tie with a smaller id enters)
+          if (doT && heapWants(tSizes[row], kT, x, tScores[tBase])) offer(tTop, row, x, p);
+          if (doF && heapWants(fSizes[0], kF, forward[p], fScores[0])) offer(fTop, 0, forward[p], p);
+          if (doP && x >= pThr[p] && offer(pTop, p, x, tid)) {
             kept = true;
             this.platformKept(p);
           }
