@@ -11,6 +11,8 @@
  * collected: what is left survived one (copied, and promoted if it lived on: what makes
  * scavenges long and fills the old generation); give the server --expose-gc (after `--`) so
  * that a scavenge at the end drops what died young since the last one.
+ * TM_TAIL_PIN=main: pin only the server's main thread (its helper threads then run on either core,
+ * as on a server with cores to spare); the default pins every thread, as the benchmark does.
  * TM_PROF=1: after the warm-up, a 4 s CPU profile of the server's main thread to $TM_PROF_OUT
  * (default $TM_TAIL_DIR/server.cpuprofile; read it with bench/cpuprof-top.mjs or cpuprof-timeline.mjs).
  * TM_TAIL_SERVER=FILE: another server script speaking serverChild.ts's protocol (e.g. one over dist/).
@@ -53,7 +55,8 @@ const base = await new Promise<string>((resolve, reject) => {
   child.once('message', (m) => resolve((m as { base: string }).base));
   child.once('exit', (c) => reject(new Error(`server exited ${c}`)));
 });
-execFileSync('taskset', ['-a', '-p', '-c', '0', String(child.pid)], { stdio: 'ignore' });
+// TM_TAIL_PIN=main: only the server's main thread on CPU 0, its helper threads (V8's compiler and GC tasks) free to run beside it
+execFileSync('taskset', [...(process.env.TM_TAIL_PIN === 'main' ? [] : ['-a']), '-p', '-c', '0', String(child.pid)], { stdio: 'ignore' });
 execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
 const ask = <T>(msg: string) =>
   new Promise<T>((resolve) => {
