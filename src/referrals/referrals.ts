@@ -22,6 +22,7 @@
 import type { SupportRule } from '../config/referrals.js';
 import { DEFAULT_RESERVE_LENGTH, defaultSupportRule } from '../config/referrals.js';
 import type { Assignment } from '../matching/assign.js';
+import { platformBest, platformKept } from '../matching/pairs.js';
 import type { ScoringModel } from '../scoring/kernel.js';
 import type { BudgetAllocation } from './budget.js';
 import { allocateBudget } from './budget.js';
@@ -169,20 +170,18 @@ export function buildReferrals(inputs: ReferralInputs, a: Assignment, policy: Re
   const reserveLength = policy.reserveLength ?? DEFAULT_RESERVE_LENGTH;
   const toPlatform: PlatformIntroductions[] = [];
   for (let p = 0; p < M; p++) {
+    // the placed pairs and the next few in the platform's order: selected, not the whole
+    // platform sorted (matching/pairs.ts platformKept, platformBest)
     const introduced: IntroducedItem[] = [];
     let weakest = -1;
-    for (let k = ps.pPtr[p]; k < ps.pPtr[p + 1]; k++) {
-      const e = ps.pPair[k];
-      if (a.matching.pairOf[ps.talentOf[e]] !== e) continue;
+    for (const e of platformKept(ps, p, (e) => a.matching.pairOf[ps.talentOf[e]] === e)) {
       introduced.push({ talent: ps.talentOf[e], score: ps.s[e], talentScore: ps.f[e], platformScore: ps.b[e] });
       weakest = e;
     }
     const reserve: ReserveItem[] = [];
-    for (let k = ps.pPtr[p]; k < ps.pPtr[p + 1] && reserve.length < reserveLength; k++) {
-      const e = ps.pPair[k];
+    for (const e of platformBest(ps, p, reserveLength, (e) => a.matching.pairOf[ps.talentOf[e]] !== e)) {
       const t = ps.talentOf[e];
       const own = a.matching.pairOf[t];
-      if (own === e) continue;
       reserve.push({
         talent: t,
         score: ps.s[e],

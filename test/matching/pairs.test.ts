@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { finishPairSet, platformMajor, platformPrefers } from '../../src/matching/pairs.js';
+import { SELECT_MAX, finishPairSet, platformBest, platformKept, platformMajor, platformOrder, platformPrefers } from '../../src/matching/pairs.js';
 
 /** The platform-major view by the rule itself: per platform, pairs sorted by (b desc, talent asc). */
 function oracle(M: number, plat: Int32Array, b: Float64Array, talentOf: Int32Array): { pPtr: number[]; pPair: number[] } {
@@ -73,7 +73,9 @@ describe('the pair set platform-major view (radix + counting sort)', () => {
       fc.property(instance, ({ N, M, tPtr, plat, b }) => {
         const E = plat.length;
         const ps = finishPairSet(N, M, tPtr, plat, new Float64Array(E), b, new Float64Array(E), new Int32Array(N).fill(1), new Int32Array(M).fill(1), new Int32Array(M).fill(1));
-        for (let p = 0; p < M; p++) for (let k = ps.pPtr[p]; k + 1 < ps.pPtr[p + 1]; k++) expect(platformPrefers(ps, ps.pPair[k], ps.pPair[k + 1])).toBe(true);
+        const order = platformOrder(ps);
+        expect(order).toBe(ps.pPair); // sorted in place
+        for (let p = 0; p < M; p++) for (let k = ps.pPtr[p]; k + 1 < ps.pPtr[p + 1]; k++) expect(platformPrefers(ps, order[k], order[k + 1])).toBe(true);
       }),
       { numRuns: 200 },
     );
@@ -81,5 +83,60 @@ describe('the pair set platform-major view (radix + counting sort)', () => {
 
   it('refuses a NaN platform score instead of ordering it silently', () => {
     expect(() => platformMajor(1, Int32Array.from([0, 0]), Float64Array.from([1, NaN]))).toThrow(/NaN/);
+  });
+
+  it('a finished pair set is grouped by platform in ascending talent order until platformOrder sorts it, once, for its copies too', () => {
+    // talents 0..2; platform 0 gets b 0.1, 0.9, 0.5 (talents 0, 1, 2), platform 1 gets 0.3 (talent 0)
+    const tPtr = Int32Array.from([0, 2, 3, 4]);
+    const plat = Int32Array.from([0, 1, 0, 0]);
+    const b = Float64Array.from([0.1, 0.3, 0.9, 0.5]);
+    const ps = finishPairSet(3, 2, tPtr, plat, new Float64Array(4), b, new Float64Array(4), new Int32Array(3).fill(1), new Int32Array(2).fill(1), new Int32Array(2).fill(1));
+    expect(Array.from(ps.pPtr)).toEqual([0, 3, 4]);
+    expect(Array.from(ps.pPair)).toEqual([0, 2, 3, 1]); // talent order
+    const copy = { ...ps };
+    expect(Array.from(platformOrder(copy))).toEqual([2, 3, 0, 1]); // b desc
+    expect(Array.from(ps.pPair)).toEqual([2, 3, 0, 1]); // the copy shares the array
+    // a second call does not sort again: a mark per array (would reorder nothing anyway)
+    expect(platformOrder(ps)).toBe(ps.pPair);
+  });
+
+  it('refuses a NaN platform score when the pair set is finished, not only when it is sorted', () => {
+    const t = Int32Array.from([0, 1]);
+    expect(() => finishPairSet(1, 1, t, Int32Array.from([0]), new Float64Array(1), Float64Array.from([NaN]), new Float64Array(1), new Int32Array(1), new Int32Array(1), new Int32Array(1))).toThrow(/NaN/);
+  });
+
+  it('platformBest and platformKept select what the sorted view would give, on a view sorted or not', () => {
+    fc.assert(
+      fc.property(instance, fc.integer({ min: 0, max: SELECT_MAX + 3 }), fc.integer({ min: 0, max: 2 ** 30 }), fc.boolean(), ({ N, M, tPtr, plat, b }, limit0, mask, sortFirst) => {
+        const E = plat.length;
+        const mk = () => finishPairSet(N, M, tPtr, plat, new Float64Array(E), b, new Float64Array(E), new Int32Array(N).fill(1), new Int32Array(M).fill(1), new Int32Array(M).fill(1));
+        const ps = mk();
+        const sorted = platformOrder(mk());
+        if (sortFirst) platformOrder(ps);
+        // boundaries: no pair, exactly the kept count, one short of it, and above the selection's bound
+        const keep = (e: number) => ((mask >>> (e % 30)) & 1) === 1;
+        for (let p = 0; p < M; p++) {
+          const want = Array.from(sorted.subarray(ps.pPtr[p], ps.pPtr[p + 1])).filter(keep);
+          for (const limit of [limit0, 0, want.length, Math.max(0, want.length - 1), want.length + 1, SELECT_MAX, SELECT_MAX + 1]) {
+            expect(platformBest(ps, p, limit, keep)).toEqual(want.slice(0, limit));
+          }
+          expect(platformKept(ps, p, keep)).toEqual(want);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('platformBest keeps the view unsorted for a short list and sorts it for a long one', () => {
+    const tPtr = Int32Array.from([0, 1, 2, 3]);
+    const plat = Int32Array.from([0, 0, 0]);
+    const b = Float64Array.from([0.2, 0.8, 0.5]);
+    const ps = finishPairSet(3, 1, tPtr, plat, new Float64Array(3), b, new Float64Array(3), new Int32Array(3).fill(1), new Int32Array(1).fill(1), new Int32Array(1).fill(1));
+    expect(platformBest(ps, 0, 2, () => true)).toEqual([1, 2]);
+    expect(platformBest(ps, 0, 1, (e) => e !== 1)).toEqual([2]);
+    expect(platformKept(ps, 0, (e) => e !== 2)).toEqual([1, 0]);
+    expect(Array.from(ps.pPair)).toEqual([0, 1, 2]);
+    expect(platformBest(ps, 0, SELECT_MAX + 1, () => true)).toEqual([1, 2, 0]);
+    expect(Array.from(ps.pPair)).toEqual([1, 2, 0]);
   });
 });

@@ -217,6 +217,11 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
               return on.vectorize!({ lines });
             },
             parts: kept?.concurrency ?? threads,
+            // a released pool's successor starts before the talents file is read again for the
+            // placed talents: its threads' start and the platform side's unpacking overlap that read
+            warm: () => {
+              if (!kept) assembly ??= localDispatcher(pack, threads);
+            },
           }
         : undefined;
     memMark('main:assembly');
