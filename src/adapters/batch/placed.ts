@@ -22,6 +22,7 @@ import { findTalents } from '../files/talents.js';
 import type { Talent } from '../../domain/schemas.js';
 import type { TalentFeatures } from '../../features/build.js';
 import { encodeTalents } from '../../workers/rank.js';
+import { memMark } from '../../workers/memTrace.js';
 
 /** Vectorizes talents (as UTF-8 JSON Lines, sorted by id) elsewhere: the worker pool's `vectorize` task. */
 export type VectorizeOn = (lines: Uint8Array) => Promise<TalentFeatures>;
@@ -43,6 +44,7 @@ export async function explainPlaced(
   // threads that are not up yet start now, while this thread reads the file for the talents
   if (parallel) on.warm?.();
   const found = await findTalents(talentsPath, (id) => wanted.has(id), maxLineBytes);
+  memMark('main:found');
   const talents = [...found.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const explain = (range: readonly Talent[], T: TalentFeatures) => {
     const m = { ctx: side.ctx, talents: T, platforms: side.platforms };
