@@ -219,52 +219,51 @@ function sortGroups(pPtr: Int32Array, pPair: Int32Array, b: Float64Array): void 
   }
 }
 
-/** Longest `limit` platformBest selects from an unsorted group; a longer one sorts the view once (platformOrder). */
+/** Longest `limit` platformTops selects in one pass; a longer one walks the sorted view (platformOrder). */
 export const SELECT_MAX = 64;
 
 /**
- * The pairs of platform p that `keep` accepts, in the platform's preference order, at most
- * `limit` of them: the first `limit` of platformOrder's group that `keep` accepts. On a view
- * not sorted yet and a short `limit`, a bounded insertion over the group instead (once the
- * list is full, a pair costs one comparison with its weakest), leaving the view unsorted.
+ * Each platform's best `limit` pairs among those `keep` accepts, in the platform's preference
+ * order: the first `limit` of platformOrder's group that `keep` accepts. For a short `limit`,
+ * one pass over the pairs in talent-major order (sequential reads: the platform-major order
+ * jumps through the arrays at every pair) keeping a bounded list per platform; once a list is
+ * full, a pair costs one comparison with its weakest. The view is left as it was.
  */
-export function platformBest(ps: PairSet, p: number, limit: number, keep: (e: number) => boolean): number[] {
-  const out: number[] = [];
+export function platformTops(ps: PairSet, limit: number, keep: (e: number) => boolean): number[][] {
+  const M = ps.platforms;
+  const out: number[][] = Array.from({ length: M }, () => []);
   if (limit <= 0) return out;
-  const from = ps.pPtr[p];
-  const to = ps.pPtr[p + 1];
-  if (limit > SELECT_MAX || ordered.has(ps.pPair)) {
+  if (limit > SELECT_MAX) {
     const order = platformOrder(ps);
-    for (let k = from; k < to && out.length < limit; k++) if (keep(order[k])) out.push(order[k]);
+    for (let p = 0; p < M; p++) {
+      const l = out[p];
+      for (let k = ps.pPtr[p]; k < ps.pPtr[p + 1] && l.length < limit; k++) if (keep(order[k])) l.push(order[k]);
+    }
     return out;
   }
-  for (let k = from; k < to; k++) {
-    const e = ps.pPair[k];
-    if (out.length === limit && !platformPrefers(ps, e, out[limit - 1])) continue;
+  const E = ps.plat.length;
+  for (let e = 0; e < E; e++) {
+    const l = out[ps.plat[e]];
+    if (l.length === limit && !platformPrefers(ps, e, l[limit - 1])) continue;
     if (!keep(e)) continue;
     let lo = 0;
-    let hi = out.length;
+    let hi = l.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (platformPrefers(ps, out[mid], e)) lo = mid + 1;
+      if (platformPrefers(ps, l[mid], e)) lo = mid + 1;
       else hi = mid;
     }
-    if (out.length === limit) out.pop();
-    out.splice(lo, 0, e);
+    if (l.length === limit) l.pop();
+    l.splice(lo, 0, e);
   }
   return out;
 }
 
-/**
- * Every pair of platform p that `keep` accepts, in the platform's preference order: for a
- * few kept pairs of a large group (the placed ones), sorted by themselves, leaving the view
- * unsorted.
- */
-export function platformKept(ps: PairSet, p: number, keep: (e: number) => boolean): number[] {
-  const out: number[] = [];
-  const sorted = ordered.has(ps.pPair);
-  for (let k = ps.pPtr[p]; k < ps.pPtr[p + 1]; k++) if (keep(ps.pPair[k])) out.push(ps.pPair[k]);
-  if (!sorted) out.sort((x, y) => (x === y ? 0 : platformPrefers(ps, x, y) ? -1 : 1));
+/** The given pairs (any order) grouped by platform, each group in the platform's preference order. */
+export function byPlatform(ps: PairSet, pairs: Iterable<number>): number[][] {
+  const out: number[][] = Array.from({ length: ps.platforms }, () => []);
+  for (const e of pairs) out[ps.plat[e]].push(e);
+  for (const l of out) if (l.length > 1) l.sort((x, y) => (x === y ? 0 : platformPrefers(ps, x, y) ? -1 : 1));
   return out;
 }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SELECT_MAX, finishPairSet, platformBest, platformKept, platformMajor, platformOrder, platformPrefers } from '../../src/matching/pairs.js';
+import { SELECT_MAX, byPlatform, finishPairSet, platformMajor, platformOrder, platformPrefers, platformTops } from '../../src/matching/pairs.js';
 
 /** The platform-major view by the rule itself: per platform, pairs sorted by (b desc, talent asc). */
 function oracle(M: number, plat: Int32Array, b: Float64Array, talentOf: Int32Array): { pPtr: number[]; pPair: number[] } {
@@ -105,7 +105,7 @@ describe('the pair set platform-major view (radix + counting sort)', () => {
     expect(() => finishPairSet(1, 1, t, Int32Array.from([0]), new Float64Array(1), Float64Array.from([NaN]), new Float64Array(1), new Int32Array(1), new Int32Array(1), new Int32Array(1))).toThrow(/NaN/);
   });
 
-  it('platformBest and platformKept select what the sorted view would give, on a view sorted or not', () => {
+  it('platformTops and byPlatform give what the sorted view would, on a view sorted or not, at every length boundary', () => {
     fc.assert(
       fc.property(instance, fc.integer({ min: 0, max: SELECT_MAX + 3 }), fc.integer({ min: 0, max: 2 ** 30 }), fc.boolean(), ({ N, M, tPtr, plat, b }, limit0, mask, sortFirst) => {
         const E = plat.length;
@@ -113,30 +113,32 @@ describe('the pair set platform-major view (radix + counting sort)', () => {
         const ps = mk();
         const sorted = platformOrder(mk());
         if (sortFirst) platformOrder(ps);
-        // boundaries: no pair, exactly the kept count, one short of it, and above the selection's bound
         const keep = (e: number) => ((mask >>> (e % 30)) & 1) === 1;
-        for (let p = 0; p < M; p++) {
-          const want = Array.from(sorted.subarray(ps.pPtr[p], ps.pPtr[p + 1])).filter(keep);
-          for (const limit of [limit0, 0, want.length, Math.max(0, want.length - 1), want.length + 1, SELECT_MAX, SELECT_MAX + 1]) {
-            expect(platformBest(ps, p, limit, keep)).toEqual(want.slice(0, limit));
-          }
-          expect(platformKept(ps, p, keep)).toEqual(want);
+        const want = Array.from({ length: M }, (_, p) => Array.from(sorted.subarray(ps.pPtr[p], ps.pPtr[p + 1])).filter(keep));
+        const longest = Math.max(0, ...want.map((l) => l.length));
+        // no pair, one, exactly the longest kept list, one short of it, one over, and either side of the one-pass bound
+        for (const limit of [limit0, 0, 1, longest, Math.max(0, longest - 1), longest + 1, SELECT_MAX, SELECT_MAX + 1]) {
+          expect(platformTops(ps, limit, keep)).toEqual(want.map((l) => l.slice(0, limit)));
         }
+        const kept = Array.from({ length: E }, (_, e) => e).filter(keep);
+        expect(byPlatform(ps, kept.reverse())).toEqual(want);
       }),
       { numRuns: 300 },
     );
   });
 
-  it('platformBest keeps the view unsorted for a short list and sorts it for a long one', () => {
-    const tPtr = Int32Array.from([0, 1, 2, 3]);
-    const plat = Int32Array.from([0, 0, 0]);
-    const b = Float64Array.from([0.2, 0.8, 0.5]);
-    const ps = finishPairSet(3, 1, tPtr, plat, new Float64Array(3), b, new Float64Array(3), new Int32Array(3).fill(1), new Int32Array(1).fill(1), new Int32Array(1).fill(1));
-    expect(platformBest(ps, 0, 2, () => true)).toEqual([1, 2]);
-    expect(platformBest(ps, 0, 1, (e) => e !== 1)).toEqual([2]);
-    expect(platformKept(ps, 0, (e) => e !== 2)).toEqual([1, 0]);
-    expect(Array.from(ps.pPair)).toEqual([0, 1, 2]);
-    expect(platformBest(ps, 0, SELECT_MAX + 1, () => true)).toEqual([1, 2, 0]);
-    expect(Array.from(ps.pPair)).toEqual([1, 2, 0]);
+  it('platformTops keeps the view unsorted for a short list and sorts it for a long one', () => {
+    // one platform, talents 0..2 with b 0.2, 0.8, 0.5; an exact tie of talents 3 and 4 at 0.5
+    const tPtr = Int32Array.from([0, 1, 2, 3, 4, 5]);
+    const plat = Int32Array.from([0, 0, 0, 0, 0]);
+    const b = Float64Array.from([0.2, 0.8, 0.5, 0.5, 0.5]);
+    const ps = finishPairSet(5, 1, tPtr, plat, new Float64Array(5), b, new Float64Array(5), new Int32Array(5).fill(1), new Int32Array(1).fill(1), new Int32Array(1).fill(1));
+    expect(platformTops(ps, 2, () => true)).toEqual([[1, 2]]);
+    expect(platformTops(ps, 3, (e) => e !== 2)).toEqual([[1, 3, 4]]);
+    expect(platformTops(ps, 4, () => true)).toEqual([[1, 2, 3, 4]]);
+    expect(byPlatform(ps, [4, 0, 2])).toEqual([[2, 4, 0]]);
+    expect(Array.from(ps.pPair)).toEqual([0, 1, 2, 3, 4]);
+    expect(platformTops(ps, SELECT_MAX + 1, () => true)).toEqual([[1, 2, 3, 4, 0]]);
+    expect(Array.from(ps.pPair)).toEqual([1, 2, 3, 4, 0]);
   });
 });
