@@ -67,11 +67,16 @@ export function assignPairs(all: PairSet, o: AssignOptions, platformIds: readonl
   const proposer = o.proposer ?? 'talent';
   let matching: Matching;
   let optimal: Assignment['optimal'];
+  let settled = false; // the repair's last scan proved it has no blocking pair
   let solveMs: number | undefined;
   if (mode === 'stable') {
     matching = proposer === 'talent' ? talentProposing(ps) : platformProposing(ps);
     // deferred acceptance is stable when seats do not bind; otherwise repair what it left
-    if (seatsBind(ps)) matching = resolveBlocking(ps, matching);
+    if (seatsBind(ps)) {
+      const r = resolveBlocking(ps, matching);
+      matching = { pairOf: r.pairOf };
+      settled = r.settled;
+    }
   } else {
     // floors count pinned placements: the matcher places what the pins leave
     const floors = decided && o.floors ? lessPinned(o.floors, decided.pinnedPair) : o.floors;
@@ -92,7 +97,7 @@ export function assignPairs(all: PairSet, o: AssignOptions, platformIds: readonl
     pairs: full,
     matching: final,
     // stable for everyone else: blocking pairs and reasons on what the pins leave
-    blockingPairs: countBlockingPairs(ps, matching),
+    blockingPairs: settled ? 0 : countBlockingPairs(ps, matching),
     totalScore,
     unassigned: explainUnassigned(ps, matching, mode, platformIds, noPairsReason).filter((u) => !decided || decided.pinnedPair[u.talent] < 0),
     assignedCount,

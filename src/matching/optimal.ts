@@ -18,7 +18,7 @@
  *    and improved by swaps; the best is returned with its gap to the bound.
  */
 import type { PairSet } from './pairs.js';
-import { seatsBind } from './pairs.js';
+import { platformOrder, seatsBind } from './pairs.js';
 import type { Matching } from './types.js';
 import { optimalSlots } from './slots.js';
 import { CapacityLedger } from './capacity.js';
@@ -87,12 +87,13 @@ function lpModel(ps: PairSet, integer: boolean, floors?: AssignmentFloors): stri
     for (let e = ps.tPtr[t]; e < ps.tPtr[t + 1]; e++) row += ` + x${e}`;
     out.push(`${row} <= 1`);
   }
+  const order = platformOrder(ps); // the rows list their pairs in the platform's order, as they always have
   for (let p = 0; p < ps.platforms; p++) {
     if (ps.pPtr[p + 1] === ps.pPtr[p]) continue;
     let slots = ` s${p}:`;
     let seats = ` c${p}:`;
     for (let k = ps.pPtr[p]; k < ps.pPtr[p + 1]; k++) {
-      const e = ps.pPair[k];
+      const e = order[k];
       slots += ` + x${e}`;
       const need = ps.seats[ps.talentOf[e]];
       if (need > 0) seats += ` + ${need} x${e}`;

@@ -22,7 +22,11 @@ export interface PairSet {
   b: Float64Array;
   /** reciprocal score (the optimal mode's objective) */
   s: Float64Array;
-  /** platform-major: pPtr[p]..pPtr[p+1] index pair ids, sorted by the platform's preference */
+  /**
+   * platform-major: pPtr[p]..pPtr[p+1] index pair ids, grouped by platform in ascending talent
+   * order; `platformOrder(ps)` sorts each group by the platform's preference (in place, once)
+   * for the readers that walk it in that order
+   */
   pPtr: Int32Array;
   pPair: Int32Array;
   /** talent of each pair (inverse of tPtr) */
@@ -91,7 +95,9 @@ export function finishPairSet(
   const E = plat.length;
   const talentOf = new Int32Array(E);
   for (let t = 0; t < N; t++) for (let e = tPtr[t]; e < tPtr[t + 1]; e++) talentOf[e] = t;
-  const { pPtr, pPair } = platformMajor(M, plat, b);
+  // grouped only: the sort by the platform's preference is paid by the readers that need it
+  // (platformOrder): the default talent-proposing assignment and the batch's referrals do not
+  const { pPtr, pPair } = platformGroups(M, plat, b);
   return { talents: N, platforms: M, tPtr, plat, f, b, s, pPtr, pPair, talentOf, seats, freeSlots, freeSeats };
 }
 
@@ -110,17 +116,50 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * NaN (scores never do; checked); -0 ties with +0, as the comparator's b[y] - b[x] did.
  */
 export function platformMajor(M: number, plat: Int32Array, b: Float64Array): { pPtr: Int32Array; pPair: Int32Array } {
+  const g = platformGroups(M, plat, b);
+  sortGroups(g.pPtr, g.pPair, b);
+  return g;
+}
+
+/**
+ * Pair ids grouped by platform (a counting sort): pair ids are talent-major, so each group is
+ * in ascending talent order. Refuses a NaN platform score (scores never are; the platform's
+ * order would be undefined).
+ */
+export function platformGroups(M: number, plat: Int32Array, b: Float64Array): { pPtr: Int32Array; pPair: Int32Array } {
   const E = plat.length;
   const pPtr = new Int32Array(M + 1);
-  for (let e = 0; e < E; e++) pPtr[plat[e] + 1]++;
-  let longest = 0;
-  for (let p = 0; p < M; p++) {
-    longest = Math.max(longest, pPtr[p + 1]);
-    pPtr[p + 1] += pPtr[p];
+  for (let e = 0; e < E; e++) {
+    if (b[e] !== b[e]) throw new TalentmatchError('E_INTERNAL', `pair ${e}: a platform score is NaN`);
+    pPtr[plat[e] + 1]++;
   }
+  for (let p = 0; p < M; p++) pPtr[p + 1] += pPtr[p];
   const fill = pPtr.slice(0, M);
   const pPair = new Int32Array(E);
   for (let e = 0; e < E; e++) pPair[fill[plat[e]]++] = e;
+  return { pPtr, pPair };
+}
+
+/** The pPair arrays already sorted by the platform's preference (a pair set's copies share theirs). */
+const ordered = new WeakSet<Int32Array>();
+
+/**
+ * The pair set's platform-major view in the platform's preference order (b desc, talent asc):
+ * each group sorted in place on the first call for this pPair, then as it is.
+ */
+export function platformOrder(ps: PairSet): Int32Array {
+  if (!ordered.has(ps.pPair)) {
+    sortGroups(ps.pPtr, ps.pPair, ps.b);
+    ordered.add(ps.pPair);
+  }
+  return ps.pPair;
+}
+
+/** Each group pPtr[p]..pPtr[p+1] of pPair (in ascending talent order) sorted by b desc, stably. */
+function sortGroups(pPtr: Int32Array, pPair: Int32Array, b: Float64Array): void {
+  const M = pPtr.length - 1;
+  let longest = 0;
+  for (let p = 0; p < M; p++) longest = Math.max(longest, pPtr[p + 1] - pPtr[p]);
   // one platform's keys (descending order as two uint32 words) and ids, and their next pass
   let hi = new Uint32Array(longest);
   let lo = new Uint32Array(longest);
@@ -178,7 +217,54 @@ export function platformMajor(M: number, plat: Int32Array, b: Float64Array): { p
     }
     pPair.set(id.subarray(0, n), a);
   }
-  return { pPtr, pPair };
+}
+
+/** Longest `limit` platformTops selects in one pass; a longer one walks the sorted view (platformOrder). */
+export const SELECT_MAX = 64;
+
+/**
+ * Each platform's best `limit` pairs among those `keep` accepts, in the platform's preference
+ * order: the first `limit` of platformOrder's group that `keep` accepts. For a short `limit`,
+ * one pass over the pairs in talent-major order (sequential reads: the platform-major order
+ * jumps through the arrays at every pair) keeping a bounded list per platform; once a list is
+ * full, a pair costs one comparison with its weakest. The view is left as it was.
+ */
+export function platformTops(ps: PairSet, limit: number, keep: (e: number) => boolean): number[][] {
+  const M = ps.platforms;
+  const out: number[][] = Array.from({ length: M }, () => []);
+  if (limit <= 0) return out;
+  if (limit > SELECT_MAX) {
+    const order = platformOrder(ps);
+    for (let p = 0; p < M; p++) {
+      const l = out[p];
+      for (let k = ps.pPtr[p]; k < ps.pPtr[p + 1] && l.length < limit; k++) if (keep(order[k])) l.push(order[k]);
+    }
+    return out;
+  }
+  const E = ps.plat.length;
+  for (let e = 0; e < E; e++) {
+    const l = out[ps.plat[e]];
+    if (l.length === limit && !platformPrefers(ps, e, l[limit - 1])) continue;
+    if (!keep(e)) continue;
+    let lo = 0;
+    let hi = l.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (platformPrefers(ps, l[mid], e)) lo = mid + 1;
+      else hi = mid;
+    }
+    if (l.length === limit) l.pop();
+    l.splice(lo, 0, e);
+  }
+  return out;
+}
+
+/** The given pairs (any order) grouped by platform, each group in the platform's preference order. */
+export function byPlatform(ps: PairSet, pairs: Iterable<number>): number[][] {
+  const out: number[][] = Array.from({ length: ps.platforms }, () => []);
+  for (const e of pairs) out[ps.plat[e]].push(e);
+  for (const l of out) if (l.length > 1) l.sort((x, y) => (x === y ? 0 : platformPrefers(ps, x, y) ? -1 : 1));
+  return out;
 }
 
 /** true when platform prefers pair x over pair y (both at that platform). */

@@ -16,7 +16,7 @@
  * Deterministic: talents and platforms are processed in index (id) order.
  */
 import type { PairSet } from './pairs.js';
-import { platformPrefers, talentPrefers } from './pairs.js';
+import { platformOrder, platformPrefers, talentPrefers } from './pairs.js';
 import { CapacityLedger } from './capacity.js';
 import type { Matching } from './types.js';
 
@@ -88,32 +88,36 @@ export function talentProposing(ps: PairSet): Matching {
   for (let t = N - 1; t >= 0; t--) stack.push(t);
   while (stack.length > 0) {
     const t = stack.pop()!;
-    const k = ps.tPtr[t] + next[t];
-    if (k >= ps.tPtr[t + 1]) continue; // list exhausted: stays unassigned
-    next[t]++;
-    const p = ps.plat[k];
-    // evict (tentatively) the platform's worst held talents while they rank below t and t does not fit
-    evicted.length = 0;
-    while (!ledger.fits(p, t) && held.size[p] > 0 && platformPrefers(ps, k, held.worst(p))) {
-      const w = held.pop(p);
-      evicted.push(w);
-      ledger.leave(p, ps.talentOf[w]);
-    }
-    if (ledger.fits(p, t)) {
-      for (const w of evicted) {
-        const tw = ps.talentOf[w];
-        pairOf[tw] = -1;
-        stack.push(tw);
+    // t proposes down its list until a platform holds it or the list ends (then it stays
+    // unassigned); a rejected talent would be the next popped anyway, so it goes on at once
+    const end = ps.tPtr[t + 1];
+    for (let k = ps.tPtr[t] + next[t]; k < end; k++) {
+      next[t]++;
+      const p = ps.plat[k];
+      // the common case on a long list: p is full of talents it ranks above t
+      if (!ledger.fits(p, t) && (held.size[p] === 0 || !platformPrefers(ps, k, held.worst(p)))) continue;
+      // evict (tentatively) the platform's worst held talents while they rank below t and t does not fit
+      evicted.length = 0;
+      while (!ledger.fits(p, t) && held.size[p] > 0 && platformPrefers(ps, k, held.worst(p))) {
+        const w = held.pop(p);
+        evicted.push(w);
+        ledger.leave(p, ps.talentOf[w]);
       }
-      held.push(p, k);
-      pairOf[t] = k;
-      ledger.join(p, t);
-    } else {
+      if (ledger.fits(p, t)) {
+        for (const w of evicted) {
+          const tw = ps.talentOf[w];
+          pairOf[tw] = -1;
+          stack.push(tw);
+        }
+        held.push(p, k);
+        pairOf[t] = k;
+        ledger.join(p, t);
+        break;
+      }
       for (const w of evicted) {
         held.push(p, w); // undo: t is rejected, nobody moves
         ledger.join(p, ps.talentOf[w]);
       }
-      stack.push(t);
     }
   }
   return { pairOf };
@@ -124,6 +128,7 @@ export function platformProposing(ps: PairSet): Matching {
   const M = ps.platforms;
   const pairOf = new Int32Array(N).fill(-1);
   const ptr = ps.pPtr.slice(0, M);
+  const order = platformOrder(ps); // each platform proposes down its own order
   const ledger = new CapacityLedger(ps);
   const skipped: number[][] = Array.from({ length: M }, () => []);
   const queued = new Uint8Array(M);
@@ -160,7 +165,7 @@ export function platformProposing(ps: PairSet): Matching {
     }
     sk.length = w;
     while (ledger.slotsLeft[p] > 0 && ptr[p] < ps.pPtr[p + 1]) {
-      const e = ps.pPair[ptr[p]++];
+      const e = order[ptr[p]++];
       if (!ledger.fits(p, ps.talentOf[e])) sk.push(e); // a slot is free: the seats do not fit
       else propose(p, e);
     }
@@ -178,7 +183,7 @@ export function platformProposing(ps: PairSet): Matching {
  * `maxMoves` moves (a stable assignment may not exist). Without binding seats, deferred
  * acceptance is already stable and the first scan moves nobody.
  */
-export function resolveBlocking(ps: PairSet, m: Matching, maxMoves = 20 * ps.talents + 1000): Matching {
+export function resolveBlocking(ps: PairSet, m: Matching, maxMoves = 20 * ps.talents + 1000): Matching & { settled: boolean } {
   const N = ps.talents;
   const M = ps.platforms;
   const pairOf = m.pairOf.slice();
@@ -243,5 +248,8 @@ export function resolveBlocking(ps: PairSet, m: Matching, maxMoves = 20 * ps.tal
       }
     }
   }
-  return { pairOf };
+  // settled: the last scan found no pair t prefers to its own that its platform could take
+  // (room, or one lower-ranked member whose leaving frees enough seats): exactly the
+  // contract's blocking pair (blocking.ts), so there are none
+  return { pairOf, settled: !changed };
 }

@@ -22,6 +22,7 @@
 import type { SupportRule } from '../config/referrals.js';
 import { DEFAULT_RESERVE_LENGTH, defaultSupportRule } from '../config/referrals.js';
 import type { Assignment } from '../matching/assign.js';
+import { byPlatform, platformTops } from '../matching/pairs.js';
 import type { ScoringModel } from '../scoring/kernel.js';
 import type { BudgetAllocation } from './budget.js';
 import { allocateBudget } from './budget.js';
@@ -142,6 +143,11 @@ export function supportInputs(model: ScoringModel): { priority: Float64Array; ca
   return { priority, capital: model.talents.capital };
 }
 
+/** The pairs a matching holds (pair per talent, -1: none). */
+function* placedPairs(pairOf: Int32Array): Generator<number> {
+  for (let t = 0; t < pairOf.length; t++) if (pairOf[t] >= 0) yield pairOf[t];
+}
+
 const byMerit = (x: SupportItem, y: SupportItem) => y.merit - x.merit || x.talent - y.talent;
 
 export function buildReferrals(inputs: ReferralInputs, a: Assignment, policy: ReferralPolicy, rule: SupportRule = defaultSupportRule): Referrals {
@@ -168,21 +174,21 @@ export function buildReferrals(inputs: ReferralInputs, a: Assignment, policy: Re
   // government -> platform: introduced (placed there) and the reserve, in the platform's order
   const reserveLength = policy.reserveLength ?? DEFAULT_RESERVE_LENGTH;
   const toPlatform: PlatformIntroductions[] = [];
+  // the placed pairs and the next few in each platform's order: gathered from the talents'
+  // side, not the whole of each platform sorted (matching/pairs.ts byPlatform, platformTops)
+  const placedAt = byPlatform(ps, placedPairs(a.matching.pairOf));
+  const reserveAt = platformTops(ps, reserveLength, (e) => a.matching.pairOf[ps.talentOf[e]] !== e);
   for (let p = 0; p < M; p++) {
     const introduced: IntroducedItem[] = [];
     let weakest = -1;
-    for (let k = ps.pPtr[p]; k < ps.pPtr[p + 1]; k++) {
-      const e = ps.pPair[k];
-      if (a.matching.pairOf[ps.talentOf[e]] !== e) continue;
+    for (const e of placedAt[p]) {
       introduced.push({ talent: ps.talentOf[e], score: ps.s[e], talentScore: ps.f[e], platformScore: ps.b[e] });
       weakest = e;
     }
     const reserve: ReserveItem[] = [];
-    for (let k = ps.pPtr[p]; k < ps.pPtr[p + 1] && reserve.length < reserveLength; k++) {
-      const e = ps.pPair[k];
+    for (const e of reserveAt[p]) {
       const t = ps.talentOf[e];
       const own = a.matching.pairOf[t];
-      if (own === e) continue;
       reserve.push({
         talent: t,
         score: ps.s[e],

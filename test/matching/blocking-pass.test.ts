@@ -7,7 +7,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resolveBlocking, talentProposing, platformProposing } from '../../src/matching/stable.js';
 import type { PairSet } from '../../src/matching/pairs.js';
-import { platformPrefers } from '../../src/matching/pairs.js';
+import { platformPrefers, seatsBind } from '../../src/matching/pairs.js';
+import { countBlockingPairs } from '../../src/matching/blocking.js';
+import { assignPairs } from '../../src/matching/assign.js';
 import { CapacityLedger } from '../../src/matching/capacity.js';
 import { instanceArb, toPairSet } from './instances.js';
 
@@ -69,6 +71,86 @@ describe('blocking-pair pass', () => {
         // the full pass, and one cut short after `cap` moves (same prefix of moves)
         expect(Array.from(resolveBlocking(ps, m).pairOf)).toEqual(Array.from(oracle(ps, m.pairOf)));
         expect(Array.from(resolveBlocking(ps, m, cap).pairOf)).toEqual(Array.from(oracle(ps, m.pairOf, cap)));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('says settled only when its last scan moved nobody, and then the contract counts no blocking pair (random instances, move caps)', () => {
+    let settledSeen = 0;
+    fc.assert(
+      fc.property(instanceArb({ maxN: 14, maxM: 5 }), fc.boolean(), fc.integer({ min: 0, max: 6 }), (r, byTalent, cap) => {
+        const ps = toPairSet(r);
+        const m = byTalent ? talentProposing(ps) : platformProposing(ps);
+        for (const x of [resolveBlocking(ps, m), resolveBlocking(ps, m, cap)]) {
+          if (x.settled) {
+            settledSeen++;
+            expect(countBlockingPairs(ps, x)).toBe(0);
+            // settled is a fixed point: another pass moves nobody
+            expect(Array.from(resolveBlocking(ps, x).pairOf)).toEqual(Array.from(x.pairOf));
+          }
+        }
+        // no move allowed: nothing proven
+        expect(resolveBlocking(ps, m, 0).settled).toBe(false);
+        // the assignment reports what counting the blocking pairs would (it skips the count when settled)
+        if (seatsBind(ps)) {
+          const a = assignPairs(ps, { mode: 'stable', proposer: byTalent ? 'talent' : 'platform' }, Array.from({ length: ps.platforms }, (_, p) => `p${p}`), () => 'none');
+          expect(a.blockingPairs).toBe(countBlockingPairs(ps, a.matching));
+        }
+      }),
+      { numRuns: 1500 },
+    );
+    expect(settledSeen).toBeGreaterThan(100);
+  });
+});
+
+/** Talent-proposing deferred acceptance as it was written before the inner loop (one proposal per pop): the oracle. */
+function proposingOracle(ps: PairSet): Int32Array {
+  const pairOf = new Int32Array(ps.talents).fill(-1);
+  const next = new Int32Array(ps.talents);
+  const ledger = new CapacityLedger(ps);
+  const held: number[][] = Array.from({ length: ps.platforms }, () => []);
+  const worst = (p: number) => held[p].reduce((w, e) => (platformPrefers(ps, w, e) ? e : w));
+  const stack: number[] = [];
+  for (let t = ps.talents - 1; t >= 0; t--) stack.push(t);
+  while (stack.length > 0) {
+    const t = stack.pop()!;
+    const k = ps.tPtr[t] + next[t];
+    if (k >= ps.tPtr[t + 1]) continue;
+    next[t]++;
+    const p = ps.plat[k];
+    const evicted: number[] = [];
+    while (!ledger.fits(p, t) && held[p].length > 0 && platformPrefers(ps, k, worst(p))) {
+      const w = worst(p);
+      held[p].splice(held[p].indexOf(w), 1);
+      evicted.push(w);
+      ledger.leave(p, ps.talentOf[w]);
+    }
+    if (ledger.fits(p, t)) {
+      for (const w of evicted) {
+        pairOf[ps.talentOf[w]] = -1;
+        stack.push(ps.talentOf[w]);
+      }
+      held[p].push(k);
+      pairOf[t] = k;
+      ledger.join(p, t);
+    } else {
+      for (const w of evicted) {
+        held[p].push(w);
+        ledger.join(p, ps.talentOf[w]);
+      }
+      stack.push(t);
+    }
+  }
+  return pairOf;
+}
+
+describe('talent-proposing deferred acceptance', () => {
+  it('reaches the matching of one proposal per pop (random instances, seats binding or not)', () => {
+    fc.assert(
+      fc.property(instanceArb({ maxN: 16, maxM: 5 }), (r) => {
+        const ps = toPairSet(r);
+        expect(Array.from(talentProposing(ps).pairOf)).toEqual(Array.from(proposingOracle(ps)));
       }),
       { numRuns: 1500 },
     );

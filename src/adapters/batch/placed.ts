@@ -22,6 +22,7 @@ import { findTalents } from '../files/talents.js';
 import type { Talent } from '../../domain/schemas.js';
 import type { TalentFeatures } from '../../features/build.js';
 import { encodeTalents } from '../../workers/rank.js';
+import { memMark } from '../../workers/memTrace.js';
 
 /** Vectorizes talents (as UTF-8 JSON Lines, sorted by id) elsewhere: the worker pool's `vectorize` task. */
 export type VectorizeOn = (lines: Uint8Array) => Promise<TalentFeatures>;
@@ -35,17 +36,21 @@ export async function explainPlaced(
   talentsPath: string,
   wanted: ReadonlyMap<string, number>,
   maxLineBytes: number,
-  on?: { vectorize: VectorizeOn; parts: number },
+  on?: { vectorize: VectorizeOn; parts: number; warm?: () => void },
 ): Promise<Map<string, PairExplanation>> {
   const out = new Map<string, PairExplanation>();
   if (wanted.size === 0) return out;
+  const parallel = on !== undefined && on.parts > 1 && wanted.size >= PARALLEL_MIN;
+  // threads that are not up yet start now, while this thread reads the file for the talents
+  if (parallel) on.warm?.();
   const found = await findTalents(talentsPath, (id) => wanted.has(id), maxLineBytes);
+  memMark('main:found');
   const talents = [...found.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const explain = (range: readonly Talent[], T: TalentFeatures) => {
     const m = { ctx: side.ctx, talents: T, platforms: side.platforms };
     range.forEach((t, i) => out.set(t.id, explainPair(m, i, wanted.get(t.id)!)));
   };
-  if (on && on.parts > 1 && talents.length >= PARALLEL_MIN) {
+  if (parallel) {
     const size = Math.ceil(talents.length / on.parts);
     const ranges = Array.from({ length: Math.ceil(talents.length / size) }, (_, i) => talents.slice(i * size, (i + 1) * size));
     const features = await Promise.all(ranges.map((r) => on.vectorize(encodeTalents(r))));

@@ -53,7 +53,7 @@ export interface SnapshotInputs {
   /** the platform lines' merger and the preference lists, gathered while chunks arrived (engine/assembly.ts); absent: read from the store */
   early?: AssemblyInputs;
   /** where the placed talents are vectorized for their explanations (the local pool); absent: the main thread */
-  vectorizeOn?: { vectorize: VectorizeOn; parts: number };
+  vectorizeOn?: { vectorize: VectorizeOn; parts: number; warm?: () => void };
 }
 
 export interface Snapshot {

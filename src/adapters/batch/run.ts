@@ -129,6 +129,7 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     // one thread scores on this thread, as `recommend --threads 1` does; more on a worker pool
     pool = o.dispatcher ? await o.dispatcher({ pack, runId, platformFingerprint: sideFp, talentsPath: source.path }) : threads > 1 ? localDispatcher(pack, threads) : inProcessDispatcher(side);
 
+    memMark('main:started');
     const issues: InputIssue[] = [];
     let omitted = 0;
     const skipped: InputIssue[] = [];
@@ -217,6 +218,11 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
               return on.vectorize!({ lines });
             },
             parts: kept?.concurrency ?? threads,
+            // a released pool's successor starts before the talents file is read again for the
+            // placed talents: its threads' start and the platform side's unpacking overlap that read
+            warm: () => {
+              if (!kept) assembly ??= localDispatcher(pack, threads);
+            },
           }
         : undefined;
     memMark('main:assembly');
@@ -235,6 +241,7 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     // a coordinator that lost its lock (PostgreSQL: its session dropped) must not publish
     await lock.assertHeld?.();
     await store.complete(runId, platformLines, artifacts, now(), JSON.stringify({ ...summary, skipped: summary.skipped.length }));
+    memMark('main:completed');
     await store.dropChunkCandidates(runId);
     memMark('main:published');
     summary.pruned = await store.prune(o.keep ?? defaultBatchOptions.keep, [runId]);
