@@ -26,8 +26,8 @@ const plain: BufferOf = (bytes) => new ArrayBuffer(bytes);
 
 type TypedCtor<T> = { new (b: ArrayBufferLike, offset: number, length: number): T; BYTES_PER_ELEMENT: number };
 
-function alloc<T>(C: TypedCtor<T>, n: number, buffer: BufferOf): T {
-  return new C(buffer(Math.max(1, n) * C.BYTES_PER_ELEMENT), 0, n);
+function alloc<T>(C: TypedCtor<T> & { new (n: number): T }, n: number, buffer: BufferOf): T {
+  return buffer === plain ? new C(n) : new C(buffer(Math.max(1, n) * C.BYTES_PER_ELEMENT), 0, n);
 }
 
 export function buildTalentFeatures(
@@ -123,11 +123,12 @@ export function buildTalentFeatures(
   }
   const exclIdx = alloc(Int32Array, excl.length, buffer);
   exclIdx.set(excl);
+  const rowsIn = buffer === plain ? undefined : buffer;
   return {
     count: N,
     ids: talents.map((t) => t.id),
-    desc: descRows.finish(text.vocab.size, buffer),
-    profile: profRows.finish(text.vocab.size, buffer),
+    desc: descRows.finish(text.vocab.size, rowsIn),
+    profile: profRows.finish(text.vocab.size, rowsIn),
     industry,
     needMask: needs,
     seats,
@@ -136,7 +137,7 @@ export function buildTalentFeatures(
     level,
     exclIndptr,
     exclIdx,
-    concept: conceptRows.finish(concepts.idf.length, buffer),
+    concept: conceptRows.finish(concepts.idf.length, rowsIn),
     zh,
   };
 }

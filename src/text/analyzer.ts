@@ -22,7 +22,7 @@ import { tokenScript } from './concepts.js';
 import type { TextModel } from './tfidf.js';
 import type { Tokenizer } from './tokenize.js';
 import { MAX_MEMO_RUN } from './tokenize.js';
-import { COMPLEX, FOLDED, HAN, OTHER, isWordUnit, kindOf } from './fold.js';
+import { COMPLEX, FOLDED, HAN, KINDS, OTHER, isWordUnit, kindOf } from './fold.js';
 import type { CsrBuilder } from '../vector/sparse.js';
 
 /** A concept form as slots. */
@@ -147,7 +147,8 @@ export class TextAnalyzer {
     let i = 0;
     while (i < len) {
       let c = text.charCodeAt(i);
-      const k = kindOf(c);
+      let k = KINDS[c];
+      if (k === 0) k = kindOf(c);
       if (k === OTHER) {
         i++;
         continue;
@@ -162,7 +163,8 @@ export class TextAnalyzer {
         h = Math.imul(h ^ f, 0x01000193);
         if (++i === len) break;
         c = text.charCodeAt(i);
-        if (kindOf(c) !== k) break;
+        const kc = KINDS[c];
+        if (kc !== k && (kc !== 0 || kindOf(c) !== k)) break;
       }
       if (k === HAN) this.run(text, a, i, h, same);
       else {

@@ -33,8 +33,8 @@ export const OTHER = 3;
 /** Not simple: the text is normalised as a whole. */
 export const COMPLEX = 4;
 
-/** Per BMP code unit: UNKNOWN, WORD, HAN, OTHER or COMPLEX. */
-const kinds = new Uint8Array(0x10000);
+/** Per BMP code unit: UNKNOWN (0: call `kindOf`), WORD, HAN, OTHER or COMPLEX. */
+export const KINDS = new Uint8Array(0x10000);
 /** Per simple BMP code unit: its folded unit. */
 export const FOLDED = new Uint16Array(0x10000);
 
@@ -64,12 +64,15 @@ function decide(c: number): number {
       k = isWordUnit(y) ? WORD : y >= 0x2e80 && isHan(y) ? HAN : OTHER;
     }
   }
-  kinds[c] = k;
+  KINDS[c] = k;
   return k;
 }
 
 /** The class of a BMP code unit (WORD, HAN, OTHER, COMPLEX); FOLDED[c] holds its folded unit unless COMPLEX. */
 export function kindOf(c: number): number {
-  const k = kinds[c];
+  const k = KINDS[c];
   return k !== UNKNOWN ? k : decide(c);
 }
+
+// ASCII decided up front
+for (let c = 0; c < 0x80; c++) decide(c);

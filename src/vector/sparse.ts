@@ -186,8 +186,9 @@ export class CsrBuilder {
   }
 
   /** The rows as a CSR matrix of `cols` columns, copied into arrays of their exact sizes. */
-  finish(cols: number, buffer: (bytes: number) => ArrayBufferLike = (b) => new ArrayBuffer(b)): CsrMatrix {
+  finish(cols: number, buffer?: (bytes: number) => ArrayBufferLike): CsrMatrix {
     const copy = <T extends Int32Array | Float32Array>(C: { new (b: ArrayBufferLike, o: number, n: number): T }, from: T, n: number): T => {
+      if (buffer === undefined) return from.slice(0, n) as T;
       const out = new C(buffer(Math.max(1, n) * 4), 0, n);
       out.set(from.subarray(0, n));
       return out;
