@@ -24,6 +24,7 @@ import type { Tokenizer } from './tokenize.js';
 import { MAX_MEMO_RUN } from './tokenize.js';
 import { COMPLEX, FOLDED, HAN, KINDS, OTHER, isWordUnit, kindOf } from './fold.js';
 import type { CsrBuilder } from '../vector/sparse.js';
+import { MISSING, SurfaceTable, hashUnits } from './surface.js';
 
 /** A concept form as slots. */
 interface SlotForm {
@@ -49,20 +50,8 @@ export class TextAnalyzer {
   private script = new Int8Array(1024);
   /** per slot: the concept forms starting with its token, longest first (lexicon order) */
   private readonly forms: (readonly SlotForm[] | undefined)[] = [];
-  /**
-   * Surface words and Han runs, as normalised (open addressing, FNV-1a over UTF-16 units):
-   * per cell four ints (one cache line per probe): the hash, where its units start in
-   * `pool`, how many (-1: an empty cell), and the value: a latin word's slot (-1 when the
-   * tokenizer drops the word), or for a Han run -2 - p, its slots at `runPool[p + 1 ..]`
-   * after their count at `runPool[p]`. A word has no Han unit and a run nothing else: keys
-   * never clash.
-   */
-  private cells = TextAnalyzer.emptyCells(4096);
-  private sSize = 0;
-  private pool = new Uint16Array(1 << 15);
-  private poolSize = 0;
-  private runPool = new Int32Array(1 << 14);
-  private runPoolSize = 0;
+  /** surface words and Han runs -> slots (text/surface.ts) */
+  private readonly table: SurfaceTable;
   /** the current document's slots (see `add`) */
   buf = new Int32Array(4096);
   /** slots in `buf` */
@@ -75,7 +64,6 @@ export class TextAnalyzer {
   /** vectorInto's weights */
   private weights = new Float64Array(256);
   private readonly unseenIdf: number;
-  private readonly maxSurface: number;
   private readonly sink = {
     latin: (s: string, from: number, to: number) => this.latin(s, from, to),
     han: (run: string) => this.han(run),
@@ -87,7 +75,7 @@ export class TextAnalyzer {
     private readonly lexicon: ConceptLexicon | null,
     options: { maxSurface?: number } = {},
   ) {
-    this.maxSurface = options.maxSurface ?? MAX_SURFACE;
+    this.table = new SurfaceTable(options.maxSurface ?? MAX_SURFACE);
     const V = model.vocab.size;
     this.counts = new Int32Array(V);
     this.touched = new Int32Array(V);
@@ -145,25 +133,30 @@ export class TextAnalyzer {
   private addFolded(text: string): boolean {
     const len = text.length;
     let i = 0;
+    // imported bindings as locals: each use of one in the loop would load it again
+    const kinds = KINDS;
+    const folded = FOLDED;
+    const other = OTHER;
+    const complex = COMPLEX;
     while (i < len) {
       let c = text.charCodeAt(i);
-      let k = KINDS[c];
+      let k = kinds[c];
       if (k === 0) k = kindOf(c);
-      if (k === OTHER) {
+      if (k === other) {
         i++;
         continue;
       }
-      if (k === COMPLEX) return false;
+      if (k === complex) return false;
       const a = i;
-      let h = 0x811c9dc5;
+      let h = 0x811c9dc5; // FNV_BASIS (surface.ts)
       let same = true;
       for (;;) {
-        const f = FOLDED[c];
+        const f = folded[c];
         if (f !== c) same = false;
         h = Math.imul(h ^ f, 0x01000193);
         if (++i === len) break;
         c = text.charCodeAt(i);
-        const kc = KINDS[c];
+        const kc = kinds[c];
         if (kc !== k && (kc !== 0 || kindOf(c) !== k)) break;
       }
       if (k === HAN) this.run(text, a, i, h, same);
@@ -201,7 +194,7 @@ export class TextAnalyzer {
       while (i < len && !isWordUnit(s.charCodeAt(i))) i++;
       if (i >= len) break;
       const a = i;
-      let h = 0x811c9dc5;
+      let h = 0x811c9dc5; // FNV_BASIS (surface.ts)
       let c: number;
       while (i < len && isWordUnit((c = s.charCodeAt(i)))) {
         h = Math.imul(h ^ c, 0x01000193);
@@ -209,42 +202,6 @@ export class TextAnalyzer {
       }
       const id = this.surfaceSlot(s, a, i, h, true);
       if (id >= 0) this.push(id);
-    }
-  }
-
-  private static emptyCells(size: number): Int32Array {
-    const cells = new Int32Array(size * 4);
-    for (let at = 2; at < cells.length; at += 4) cells[at] = -1;
-    return cells;
-  }
-
-  /**
-   * The cell (index of its first int) of the units s[a, b) (hash h of their folded forms)
-   * in the surface table, or -1: compared unit by unit, folded unless `same` (every unit is
-   * its own folded form).
-   */
-  private find(s: string, a: number, b: number, h: number, same: boolean): number {
-    const { cells, pool } = this;
-    const mask = cells.length - 4;
-    const n = b - a;
-    for (let at = (h << 2) & mask; ; at = (at + 4) & mask) {
-      const len = cells[at + 2];
-      if (len < 0) return -1;
-      if (cells[at] !== h || len !== n) continue;
-      let p = cells[at + 1];
-      let j = a;
-      if (same) {
-        while (j < b && pool[p] === s.charCodeAt(j)) {
-          p++;
-          j++;
-        }
-      } else {
-        while (j < b && pool[p] === FOLDED[s.charCodeAt(j)]) {
-          p++;
-          j++;
-        }
-      }
-      if (j === b) return at;
     }
   }
 
@@ -256,21 +213,21 @@ export class TextAnalyzer {
 
   /** The slot of the word s[a, b) with hash h (-1: dropped), through the surface table. */
   private surfaceSlot(s: string, a: number, b: number, h: number, same: boolean): number {
-    const at = this.find(s, a, b, h, same);
-    if (at >= 0) return this.cells[at + 3];
+    const v = this.table.find(s, a, b, h, same);
+    if (v !== MISSING) return v;
     const w = TextAnalyzer.key(s, a, b, same);
     const t = this.tokenizer.word(w);
     const id = t === undefined ? -1 : this.slot(t);
-    this.remember(w, h, id);
+    this.table.addWord(w, h, id);
     return id;
   }
 
   /** Appends the slots of the Han run s[a, b) with hash h, through the surface table (runs over MAX_MEMO_RUN units are not kept). */
   private run(s: string, a: number, b: number, h: number, same: boolean): void {
-    const at = this.find(s, a, b, h, same);
-    if (at >= 0) {
-      const p = -2 - this.cells[at + 3];
-      const rp = this.runPool;
+    const v = this.table.find(s, a, b, h, same);
+    if (v !== MISSING) {
+      const p = -2 - v;
+      const rp = this.table.runs;
       const n = rp[p];
       if (this.length + n > this.buf.length) this.grow(n);
       const buf = this.buf;
@@ -283,70 +240,12 @@ export class TextAnalyzer {
     const toks = this.tokenizer.hanTokens(run);
     const start = this.length;
     for (const t of toks) this.push(this.slot(t));
-    if (run.length > MAX_MEMO_RUN) return;
-    if (this.sSize >= this.maxSurface) this.resetSurface(this.cells.length >> 2);
-    const n = toks.length;
-    if (this.runPoolSize + n + 1 > this.runPool.length) {
-      const next = new Int32Array(Math.max(this.runPoolSize + n + 1, this.runPool.length * 2));
-      next.set(this.runPool.subarray(0, this.runPoolSize));
-      this.runPool = next;
-    }
-    const p = this.runPoolSize;
-    this.runPool[p] = n;
-    this.runPool.set(this.buf.subarray(start, start + n), p + 1);
-    this.runPoolSize += n + 1;
-    this.remember(run, h, -2 - p);
-  }
-
-  /**
-   * Enters key w (hash h) with value id: the table is cleared first when it holds
-   * `maxSurface` keys (words and runs together), doubled when half full.
-   */
-  private remember(w: string, h: number, id: number): void {
-    const size = this.cells.length >> 2;
-    if (this.sSize >= this.maxSurface) this.resetSurface(size);
-    else if ((this.sSize + 1) * 2 > size) this.resetSurface(size * 2, true);
-    if (this.poolSize + w.length > this.pool.length) {
-      const pool = new Uint16Array(Math.max(this.poolSize + w.length, this.pool.length * 2));
-      pool.set(this.pool.subarray(0, this.poolSize));
-      this.pool = pool;
-    }
-    const start = this.poolSize;
-    for (let j = 0; j < w.length; j++) this.pool[start + j] = w.charCodeAt(j);
-    this.poolSize += w.length;
-    this.insertSurface(h, start, w.length, id);
-  }
-
-  private insertSurface(h: number, start: number, len: number, id: number): void {
-    const cells = this.cells;
-    const mask = cells.length - 4;
-    let at = (h << 2) & mask;
-    while (cells[at + 2] >= 0) at = (at + 4) & mask;
-    cells[at] = h;
-    cells[at + 1] = start;
-    cells[at + 2] = len;
-    cells[at + 3] = id;
-    this.sSize++;
-  }
-
-  /** A table of `size` cells: empty (the pools forgotten), or holding the current entries (`keep`). */
-  private resetSurface(size: number, keep = false): void {
-    const old = this.cells;
-    this.cells = TextAnalyzer.emptyCells(size);
-    this.sSize = 0;
-    if (keep) {
-      for (let at = 0; at < old.length; at += 4) if (old[at + 2] >= 0) this.insertSurface(old[at], old[at + 1], old[at + 2], old[at + 3]);
-    } else {
-      this.poolSize = 0;
-      this.runPoolSize = 0;
-    }
+    if (run.length <= MAX_MEMO_RUN) this.table.addRun(run, h, this.buf, start, toks.length);
   }
 
   /** A Han run of the normalised text (the tokenizer's scan). */
   private han(run: string): void {
-    let h = 0x811c9dc5;
-    for (let i = 0; i < run.length; i++) h = Math.imul(h ^ run.charCodeAt(i), 0x01000193);
-    this.run(run, 0, run.length, h, true);
+    this.run(run, 0, run.length, hashUnits(run), true);
   }
 
   private slot(t: string): number {
