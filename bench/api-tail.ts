@@ -11,6 +11,10 @@
  * collected: what is left survived one (copied, and promoted if it lived on: what makes
  * scavenges long and fills the old generation); give the server --expose-gc (after `--`) so
  * that a scavenge at the end drops what died young since the last one.
+ * TM_TAIL_PIN=main: pin only the server's main thread (its helper threads then run on either core,
+ * as on a server with cores to spare); the default pins every thread, as the benchmark does.
+ * TM_PROF=1: after the warm-up, a 4 s CPU profile of the server's main thread to $TM_PROF_OUT
+ * (default $TM_TAIL_DIR/server.cpuprofile; read it with bench/cpuprof-top.mjs or cpuprof-timeline.mjs).
  * TM_TAIL_SERVER=FILE: another server script speaking serverChild.ts's protocol (e.g. one over dist/).
  * Data: 2k x 1k seeded, written once to $TM_TAIL_DIR (default /tmp/tm-api-tail).
  */
@@ -23,6 +27,8 @@ import { writeBigData } from './bigdata.js';
 import { loadDataset } from '../src/adapters/files/dataset.js';
 import { runBatch } from '../src/adapters/batch/run.js';
 import { newKey } from '../src/adapters/http/keys.js';
+import { warmUntilCompiled } from './serverChild.js';
+import type { ChildStats } from './serverChild.js';
 
 const args = process.argv.slice(2);
 const dash = args.indexOf('--');
@@ -32,6 +38,7 @@ const dir = process.env.TM_TAIL_DIR ?? '/tmp/tm-api-tail';
 const db = join(dir, 'db.sqlite');
 // the server writes its heap profile there (it inherits this environment)
 if (process.env.TM_HEAP === '1') process.env.TM_HEAP_OUT ??= join(dir, 'server.heapprofile');
+if (process.env.TM_PROF === '1') process.env.TM_PROF_OUT ??= join(dir, 'server.cpuprofile');
 if (!existsSync(db)) {
   mkdirSync(dir, { recursive: true });
   await writeBigData(dir, 2000, 1000);
@@ -48,7 +55,8 @@ const base = await new Promise<string>((resolve, reject) => {
   child.once('message', (m) => resolve((m as { base: string }).base));
   child.once('exit', (c) => reject(new Error(`server exited ${c}`)));
 });
-execFileSync('taskset', ['-a', '-p', '-c', '0', String(child.pid)], { stdio: 'ignore' });
+// TM_TAIL_PIN=main: only the server's main thread on CPU 0, its helper threads (V8's compiler and GC tasks) free to run beside it
+execFileSync('taskset', [...(process.env.TM_TAIL_PIN === 'main' ? [] : ['-a']), '-p', '-c', '0', String(child.pid)], { stdio: 'ignore' });
 execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
 const ask = <T>(msg: string) =>
   new Promise<T>((resolve) => {
@@ -68,14 +76,23 @@ const req: autocannon.Request =
       ? { ...post, body: same }
       : { ...post, setupRequest: (r) => ({ ...r, body: fresh[i++ % fresh.length] }) };
 const opts = { url: base, connections: 10, duration: 8, requests: [req] };
-// warm-up: the JIT, the LRUs (TM_TAIL_WARMUP seconds; the new-profile case's 2,000 texts are all in the token cache after ~2,000 requests)
-await autocannon({ ...opts, duration: Number(process.env.TM_TAIL_WARMUP ?? 2) });
+// warm-up: the JIT, the LRUs (the new-profile case's 2,000 texts are all in the token cache after ~2,000 requests):
+// TM_TAIL_WARMUP seconds, else until V8's compiler threads are done (serverChild.ts warmUntilCompiled)
+const warm = (d: number) => autocannon({ ...opts, duration: d });
+if (process.env.TM_TAIL_WARMUP !== undefined) await warm(Number(process.env.TM_TAIL_WARMUP));
+else console.error(`warm-up: ${await warmUntilCompiled(warm, () => ask<ChildStats>('gc'))} s`);
 if (process.env.TM_HEAP === '1') {
   const out = process.env.TM_HEAP_OUT!;
   await ask('heap-start');
   const res = await autocannon({ ...opts, duration: 4 });
   await ask('heap-stop');
   printHeapProfile(out, res.requests.total);
+}
+if (process.env.TM_PROF === '1') {
+  await ask('prof-start');
+  const res = await autocannon({ ...opts, duration: 4 });
+  await ask('prof-stop');
+  console.log(`cpu profile of ${res.requests.total} requests: ${process.env.TM_PROF_OUT} (node bench/cpuprof-top.mjs FILE)`);
 }
 for (let r = 0; r < Number(roundsArg); r++) {
   const l0 = loadavg()[0]!;

@@ -33,6 +33,8 @@ import { loadDataset } from '../src/adapters/files/dataset.js';
 import { runBatch } from '../src/adapters/batch/run.js';
 import { newKey } from '../src/adapters/http/keys.js';
 import type { CaseResult } from './harness.js';
+import { helperCpuMs, warmUntilCompiled } from './serverChild.js';
+import type { ChildStats } from './serverChild.js';
 
 interface Server {
   child: ChildProcess;
@@ -42,11 +44,7 @@ interface Server {
   gc(): Promise<GcStats>;
 }
 
-interface GcStats {
-  gc: Record<string, { n: number; ms: number; maxMs: number }>;
-  loopP99Ms: number;
-  loopMaxMs: number;
-}
+type GcStats = ChildStats;
 
 async function startServer(dir: string, db: string, auth: boolean | 'floor', keysJson: string): Promise<Server> {
   // stdout (the log, as `serve` writes it) to a file
@@ -106,7 +104,8 @@ export async function run(calibMs: number): Promise<CaseResult[]> {
           ];
     try {
       for (const c of cases) {
-        await autocannon({ ...c.opts, duration: 2 }); // warm-up, not counted
+        // warm-up, not counted: until V8's compiler threads are done (they share the pinned core)
+        const warmS = await warmUntilCompiled((d) => autocannon({ ...c.opts, duration: d }), server.gc);
         const load0 = loadavg()[0]!;
         await server.gc(); // from here
         const [s0, g0] = [await server.cpu(), process.cpuUsage()];
@@ -139,6 +138,11 @@ export async function run(calibMs: number): Promise<CaseResult[]> {
             markCompacts: `${pauses('mark-compact').n}, longest ${pauses('mark-compact').maxMs} ms`,
             loopDelayP99Ms: gc.loopP99Ms,
             loopDelayMaxMs: gc.loopMaxMs,
+            // the loop's lateness (the histogram's figures less its 10 ms resolution), and why: the
+            // server's main thread runnable but waiting for its core (other processes, its own helper threads)
+            loopLateP99Ms: gc.loopLateP99Ms,
+            ...(gc.threads ? { mainWaitMs: gc.threads.main?.waitMs, helperCpuMs: Math.round(helperCpuMs(gc)), mainInvoluntarySwitches: gc.mainInvoluntary } : {}),
+            warmUpS: warmS,
             load1: `${load0.toFixed(2)} -> ${loadavg()[0]!.toFixed(2)}`,
             pinned: process.env.TM_BENCH_PIN === '1' ? 'server cpu0, autocannon cpu1' : 'no',
           },

@@ -19,6 +19,12 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** the checked key of this request; undefined on open routes and without auth (--insecure-no-auth) */
     principal: Principal | undefined;
+    /**
+     * the route's pattern (null: no route matched), as the request gate read it: the audit line
+     * takes it from here, not from `routeOptions`, a getter that builds a 13-field object per
+     * read; undefined when the gate did not run (an error before routing)
+     */
+    routePattern: string | null | undefined;
   }
   interface FastifyContextConfig {
     scope?: Scope;
@@ -171,13 +177,15 @@ export function addRequestGate(app: FastifyInstance, o: { keys: KeyRing | undefi
   const { keys, headers } = o;
   const now = o.now ?? Date.now;
   app.decorateRequest('principal', undefined);
+  app.decorateRequest('routePattern', undefined);
   app.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
     // on the reply, first (a route's own header, the /docs CSP, replaces its value in place): Node
     // then writes the reply's headers in one pass at writeHead, where headers set on the raw
     // response first made Node's progressive path copy every header into arrays of its own
     // (~3 KB of garbage and ~4% of a cached read's CPU); the same names, values and order on the wire
     for (let i = 0; i < headers.length; i++) reply.header(headers[i]![0], headers[i]![1]);
-    const cfg = req.routeOptions.config;
+    const cfg = req.routeOptions.config; // read once per request: the audit takes the pattern from here
+    req.routePattern = (cfg as { url?: string }).url ?? null;
     const scope = cfg.scope;
     if (scope === undefined || keys === undefined) return done();
     const h = req.headers.authorization;

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import Fastify from 'fastify';
 import { LineSink } from '../../../src/adapters/http/lineSink.js';
-import { IsoClock, auditLineJson, defaultPinoBindings, pinoRequestLine } from '../../../src/adapters/http/audit.js';
+import { IsoClock, auditLineJson, defaultPinoBindings, jsonString, pinoRequestLine } from '../../../src/adapters/http/audit.js';
 import type { AuditLine } from '../../../src/adapters/http/audit.js';
 import { LazyChildLogger } from '../../../src/adapters/http/lazyLogger.js';
 import { buildServer } from '../../../src/adapters/http/server.js';
@@ -141,6 +141,21 @@ describe('request loggers made on first use (lazyLogger.ts)', () => {
     for (const l of lines) expect(auditLineJson(l.time, l.requestId, l.keyId, l.method, l.route, l.status, l.ms, l.ids, l.ip)).toBe(JSON.stringify(l));
   });
 
+  it("jsonString is JSON.stringify byte for byte: every character on either side of the quick path's bounds, and the escapes", () => {
+    // the quick path takes 0x20..0x7e but '"' and '\\'; each bound and its neighbours, alone and inside text
+    const codes = [0x00, 0x07, 0x08, 0x0a, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x2f, 0x5b, 0x5c, 0x5d, 0x7e, 0x7f, 0x80, 0xff, 0x100, 0x2028, 0x6c5f, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xfffe];
+    const strings = ['', 'plain', '0b6f7c1e-5a4d-4c1e-9f2a-3d1b2c4e5f60', '/v1/talents/:id/recommendations', '\ud83d\ude00', '\ud800\udc00x'];
+    for (const c of codes) {
+      const ch = String.fromCharCode(c);
+      strings.push(ch, `a${ch}`, `${ch}z`, `ab${ch}cd${ch}`);
+    }
+    for (const s of strings) expect(jsonString(s)).toBe(JSON.stringify(s));
+    // the quick path and the escaping path, by what they return
+    expect(jsonString('t-1 ~')).toBe('"t-1 ~"');
+    expect(jsonString('a\u001fb')).toBe('"a\\u001fb"');
+    expect(jsonString('q"')).toBe('"q\\""');
+  });
+
   it("the clock's time is Date#toISOString of the millisecond asked, made again when the millisecond changes", () => {
     const c = new IsoClock();
     for (const ms of [0, 0, 1, 1764288000123, 1764288000123, 1764288000124, 5]) expect(c.at(ms)).toBe(new Date(ms).toISOString());
@@ -187,6 +202,34 @@ describe('the server', () => {
     expect(got.map((l) => [l.ids, l.status, l.keyId])).toEqual(ids.map((id, i) => [[id], statuses[i], record.id]));
     expect(statuses).toEqual([200, 200, 404]);
     expect(text(audit)).not.toContain(key.slice(16));
+  });
+
+  it("each line's route is the matched route's pattern (answered, refused by the gate, an unknown id), null for no route", async () => {
+    const audit = join(tmp(), 'audit.jsonl');
+    const { key, record } = newKey({ scopes: ['read:recommendations'], now: new Date() });
+    const app = await buildServer({ db, keys: new KeyRing({ version: 1, keys: [record] }), audit, auditSync: true });
+    const h = { authorization: `Bearer ${key}` };
+    const asked = [
+      { url: '/v1/talents/t-tiedadawang/recommendations?k=2', headers: h },
+      { url: '/v1/platforms/t-nobody/recommendations', headers: h },
+      { url: '/v1/talents/t-tiedadawang/recommendations' }, // no key: 401 from the gate
+      { url: '/v1/admin/status', headers: h }, // outside the key's scope: 403
+      { url: '/v1/no/such/route', headers: h },
+      { url: '/healthz' },
+    ];
+    const statuses: number[] = [];
+    for (const a of asked) statuses.push((await app.inject(a)).statusCode);
+    await app.close();
+    expect(statuses).toEqual([200, 404, 401, 403, 404, 200]);
+    const got = lines(audit).map((l) => JSON.parse(l) as { route: string | null; status: number });
+    expect(got.map((l) => [l.route, l.status])).toEqual([
+      ['/v1/talents/:id/recommendations', 200],
+      ['/v1/platforms/:id/recommendations', 404],
+      ['/v1/talents/:id/recommendations', 401],
+      ['/v1/admin/status', 403],
+      [null, 404],
+      ['/healthz', 200],
+    ]);
   });
 
   it('--audit-sync: each line is in the file without a flush or a close', async () => {
