@@ -97,10 +97,13 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
   const M = P.count;
   const N = T.count;
   const m: ScoringModel = { ctx: side.ctx, talents: T, platforms: P };
-  // the talent's line needs only its own row; the assignment keeps its preference list
-  const r = new RowRanker(m, { kTalent: task.k, keepTalentRows: false, kPlatform: task.kPlatform, prefs: task.maxPrefs });
-  const { scratch: s, talentTop, platformTop, prefTop } = r;
   const view = task.lists && hasListControls({ lists: task.lists }) ? industryView(P, side.ctx.dims) : undefined;
+  // the talent's line needs only its own row; the assignment keeps its preference list. The
+  // ranker prunes exactly (ranking/options.ts: heaps, list and pair counts as unpruned), so
+  // the scratch holds only the pairs it scored, every listed one among them; list controls
+  // read the talent's whole row, so a policy with them scores every pair.
+  const r = new RowRanker(m, { kTalent: task.k, keepTalentRows: false, kPlatform: task.kPlatform, prefs: task.maxPrefs, prune: view === undefined });
+  const { scratch: s, talentTop, platformTop, prefTop } = r;
   const rows: TalentRow[] = [];
   // one explanation buffer for every listed item of the chunk (the lines' and the candidates')
   const ex = createExplainBuffer();

@@ -7,6 +7,15 @@ import type { PlatformBlocks } from '../scoring/bounds.js';
 import type { TalentFeatures } from '../features/build.js';
 import { hasRoom } from '../scoring/acceptability.js';
 
+/**
+ * Whether a heap holding `size` of `k` entries, its worst entry scoring `root`, may still
+ * take a pair scoring up to `bound`: while it has room, or when the bound reaches the root
+ * (a pair equal to the root with a smaller id enters, so equality must visit the block).
+ */
+export function heapWants(size: number, k: number, bound: number, root: number): boolean {
+  return size < k || bound >= root;
+}
+
 /** ord[0..B) = the blocks by upper bound hi, best first, ties by block index (insertion sort: a few dozen blocks). */
 export function sortBlocksDesc(hi: Float64Array, ord: Int32Array, B: number): void {
   for (let i = 0; i < B; i++) {

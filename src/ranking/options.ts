@@ -21,12 +21,14 @@ export interface RankerOptions {
   /** preference list per talent by its one-sided score: undefined none, 0 every acceptable pair, n the best n */
   prefs?: number;
   /**
-   * Exact block-max pruning (default false; on in rankRange and recommendAll, the consumers
-   * that read the heaps alone): score fully only the blocks of platforms whose upper bound
-   * can still enter the talent's heap or one of the block's platform heaps (or whose
-   * acceptability the bounds leave open). The heaps and `pairs` are exactly those of the
-   * unpruned ranking, but `scratch` then holds scores for the scored pairs only. Ignored
-   * with `prefs`, and where the bounds need not hold (a negative weight or input).
+   * Exact block-max pruning (default false; on in rankRange, recommendAll and the batch's
+   * chunks, the consumers that read the heaps alone): score fully only the blocks of
+   * platforms whose upper bound can still enter the talent's heap or one of the block's
+   * platform heaps, or whose forward bound can still enter the preference list (or whose
+   * acceptability the bounds leave open). The heaps, the preference list and `pairs` are
+   * exactly those of the unpruned ranking, but `scratch` then holds scores for the scored
+   * pairs only (every pair the heaps and the list hold among them). Ignored where the
+   * bounds need not hold (a negative weight or input).
    */
   prune?: boolean;
   /**

@@ -26,7 +26,7 @@ import type { PlatformBlocks } from '../scoring/bounds.js';
 import type { TalentFeatures } from '../features/build.js';
 import { blockBounds, platformBlocks, prunable, talentsPrunable } from '../scoring/bounds.js';
 import { accumulateBlock, looseCosines, roomCount } from '../scoring/blockReads.js';
-import { blockThreshold, clearExcludedRoom, markExcludedRoom, sortBlocksDesc } from './blockScan.js';
+import { blockThreshold, clearExcludedRoom, heapWants, markExcludedRoom, sortBlocksDesc } from './blockScan.js';
 import type { RankerOptions } from './options.js';
 import { LOOSE_SHARE } from './options.js';
 import { hasRoom } from '../scoring/acceptability.js';
@@ -57,6 +57,8 @@ export class RowRanker {
   /** per block: bounds of the current row, the order they are visited in, and the smallest root of its platforms' heaps */
   private readonly blockLo: Float64Array;
   private readonly blockHi: Float64Array;
+  /** per block, an upper bound of the current row's forward (one-sided) scores, with `prefs` */
+  private readonly blockF: Float64Array;
   private readonly blockOrder: Int32Array;
   private readonly blockFloor: Float64Array;
   /** per platform, the floor given by the caller (options.platformFloor), or -Infinity */
@@ -75,6 +77,7 @@ export class RowRanker {
   private looseShare = 0;
   private readonly looseMax: number;
   private lastRoot = -Infinity;
+  private lastPrefRoot = -Infinity;
 
   constructor(
     readonly model: ScoringModel,
@@ -90,13 +93,15 @@ export class RowRanker {
     this.talentTop = createTopK(this.keepRows ? this.end - this.start : 1, Math.min(o.kTalent ?? 0, M));
     this.platformTop = createTopK(M, o.kPlatform ?? 0);
     this.prefTop = createTopK(1, o.prefs === undefined ? 0 : o.prefs > 0 ? Math.min(o.prefs, M) : M);
-    this.prune = (o.prune ?? false) && this.prefTop.k === 0 && prunable(model);
+    // a preference list of every platform never fills, so no bound can skip a pair for it
+    this.prune = (o.prune ?? false) && (this.prefTop.k === 0 || this.prefTop.k < M) && prunable(model);
     if (this.prune && o.blocks !== undefined && (o.blocks.order.length !== M || o.blocks.dims !== model.ctx.dims)) throw new TalentmatchError('E_INTERNAL', `RowRanker: blocks of ${o.blocks.order.length} platforms x ${o.blocks.dims} industries, the model has ${M} x ${model.ctx.dims}`);
     this.blocks = this.prune ? (o.blocks ?? platformBlocks(model.platforms, model.ctx.dims)) : null;
     this.list = new Int32Array(this.prune ? M : 0);
     const B = this.blocks?.count ?? 0;
     this.blockLo = new Float64Array(B);
     this.blockHi = new Float64Array(B);
+    this.blockF = new Float64Array(this.prefTop.k > 0 ? B : 0);
     this.blockOrder = new Int32Array(B);
     this.blockCos = new Float64Array(B);
     this.blockTmp = new Float64Array(B);
@@ -171,12 +176,15 @@ export class RowRanker {
    * posting is read), and the blocks are visited best loose bound first, so the talent's heap
    * fills early with high scores. A block whose loose bound can enter neither the talent's
    * heap (strictly below its k-th best: a pair equal to the root with a smaller id would
-   * enter) nor one of the block's platforms' heaps is not touched: with a minimum score of
+   * enter), nor one of the block's platforms' heaps, nor (with `prefs`) the preference list
+   * (its forward bound, blockBounds outF, strictly below the list's n-th best forward
+   * score) is not touched: with a minimum score of
    * 0 its acceptable pairs are its platforms with room (roomCount) less its excluded ones.
    * Otherwise the block's exact text cosines are accumulated (accumulateBlock: the block's
    * postings only, the same bits as kernel.ts accumulate) and its exact bounds decide as
    * before: scored in full (scoreSpan, the kernel) unless its upper bound is below the
-   * talent's current k-th best and every one of its platforms' current k-th best; a skipped
+   * talent's current k-th best and every one of its platforms' current k-th best, and its
+   * forward bound below the preference list's n-th best; a skipped
    * block's acceptable pairs are still counted: none when its upper bound is below the
    * minimum score, its pairs with room when its lower bound is at or above it; otherwise
    * (acceptability open) it is scored. The platform heaps are this ranker's (a range's): a
@@ -201,6 +209,9 @@ export class RowRanker {
     const pTop = this.platformTop;
     const doT = tTop.k > 0;
     const doP = pTop.k > 0;
+    const fTop = this.prefTop;
+    const doF = fTop.k > 0;
+    const bF = doF ? this.blockF : undefined;
     const floor = this.blockFloor;
     // Loose bounds pay when few blocks pass them: reading a block's postings alone costs a
     // lookup per talent term, so accumulating most blocks one by one costs more than one
@@ -213,12 +224,13 @@ export class RowRanker {
     let exact = true;
     if (!lower && this.looseMax >= 0 && (this.looseShare <= this.looseMax || (this.rows & 15) === 0)) {
       looseCosines(m, ti, k, this.blockCos, this.blockTmp);
-      blockBounds(m, ti, s, k, concept, bLo, bHi, false, 0, B, this.blockCos);
+      blockBounds(m, ti, s, k, concept, bLo, bHi, false, 0, B, this.blockCos, bF);
       const tEst = doT ? this.lastRoot : Infinity;
+      const fEst = this.lastPrefRoot;
       let c = 0;
       for (let b = 0; b < B; b++) {
         const h = bHi[b];
-        if (h >= minScore && ((doP && h >= floor[b]) || h >= tEst)) c++;
+        if (h >= minScore && ((doP && h >= floor[b]) || h >= tEst || (bF !== undefined && bF[b] >= fEst))) c++;
       }
       const share = B === 0 ? 0 : c / B;
       this.looseShare = 0.75 * this.looseShare + 0.25 * share;
@@ -228,7 +240,7 @@ export class RowRanker {
     if (exact) {
       accumulate(T.desc.indptr, T.desc.indices, T.desc.values, ti, P.docIndex, s.cosDesc);
       if (T.profile.indptr[ti + 1] > T.profile.indptr[ti]) accumulate(T.profile.indptr, T.profile.indices, T.profile.values, ti, P.docIndex, s.cosProfile);
-      blockBounds(m, ti, s, k, concept, bLo, bHi, lower);
+      blockBounds(m, ti, s, k, concept, bLo, bHi, lower, 0, B, undefined, bF);
     }
     const ord = this.blockOrder;
     sortBlocksDesc(bHi, ord, B);
@@ -246,6 +258,11 @@ export class RowRanker {
     const tSizes = tTop.sizes;
     const tScores = tTop.scores;
     tSizes[row] = 0;
+    const kF = fTop.k;
+    const fSizes = fTop.sizes;
+    const fScores = fTop.scores;
+    fSizes[0] = 0;
+    const forward = s.forward;
     const pk = pTop.k;
     const pSizes = pTop.sizes;
     const pScores = pTop.scores;
@@ -264,24 +281,26 @@ export class RowRanker {
       if (!exact) {
         // no pair of the block reaches the minimum score (or has a free slot): none acceptable
         if (bHi[b] < minScore) continue;
-        if (!(doT && (tSizes[row] < kT || bHi[b] >= tScores[tBase])) && !(doP && bHi[b] >= floor[b])) {
-          // wanted by no heap even at the loose bound, and every pair with room is acceptable
+        if (!(doT && heapWants(tSizes[row], kT, bHi[b], tScores[tBase])) && !(doP && bHi[b] >= floor[b]) && !(doF && heapWants(fSizes[0], kF, bF![b], fScores[0]))) {
+          // wanted by no heap even at the loose bounds, and every pair with room is acceptable
           // (exact is set whenever the minimum score is above 0)
           sure += roomCount(k, b, seats) - exclRoom[b];
           continue;
         }
         // the block's exact cosines, then its exact bounds
         accumulateBlock(m, ti, k, b, s.cosDesc, s.cosProfile);
-        blockBounds(m, ti, s, k, concept, bLo, bHi, false, b, b + 1);
+        blockBounds(m, ti, s, k, concept, bLo, bHi, false, b, b + 1, undefined, bF);
       }
       const hi = bHi[b];
       if (hi < minScore) continue;
       const j0 = start[b];
       const j1 = start[b + 1];
-      const wantT = doT && (tSizes[row] < kT || hi >= tScores[tBase]);
+      const wantT = doT && heapWants(tSizes[row], kT, hi, tScores[tBase]);
       const wantP = doP && hi >= floor[b];
+      // the preference list by forward score: a pair equal to its n-th best with a smaller id enters
+      const wantF = doF && heapWants(fSizes[0], kF, bF![b], fScores[0]);
       const counted = !lower || bLo[b] >= minScore;
-      if (!wantT && counted) {
+      if (!wantT && !wantF && counted) {
         if (!wantP) {
           sure += roomCount(k, b, seats) - exclRoom[b];
           continue;
@@ -322,8 +341,10 @@ export class RowRanker {
         const x = score[p];
         if (x >= 0) {
           acc++;
-          if (doT) offer(tTop, row, x, p);
-          if (doP && offer(pTop, p, x, tid)) {
+          // offered only where the heap may take it (at or above its threshold: a tie with a smaller id enters)
+          if (doT && heapWants(tSizes[row], kT, x, tScores[tBase])) offer(tTop, row, x, p);
+          if (doF && heapWants(fSizes[0], kF, forward[p], fScores[0])) offer(fTop, 0, forward[p], p);
+          if (doP && x >= pThr[p] && offer(pTop, p, x, tid)) {
             kept = true;
             this.platformKept(p);
           }
@@ -336,6 +357,10 @@ export class RowRanker {
     if (doT) {
       this.lastRoot = tSizes[row] < kT ? -Infinity : tScores[tBase];
       finalizeRow(tTop, row);
+    }
+    if (doF) {
+      this.lastPrefRoot = fSizes[0] < kF ? -Infinity : fScores[0];
+      finalizeRow(fTop, 0);
     }
     this.pairs += acc + sure;
     this.scored += scored;

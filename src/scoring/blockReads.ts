@@ -8,6 +8,7 @@
  */
 import type { PlatformBlocks } from './bounds.js';
 import type { ScoringModel } from './kernel.js';
+import type { CsrMatrix } from '../vector/sparse.js';
 
 /**
  * Platforms of block b with room for a talent needing `seats` seats (a free slot and at least
@@ -81,5 +82,38 @@ function blockSums(rowPtr: Int32Array, rowIdx: Int32Array, rowVal: Float32Array,
     const base = rowIdx[q] * stride + b;
     const e = ptr[base + 1];
     for (let r = ptr[base]; r < e; r++) acc[idx[r]] += v * val[r];
+  }
+}
+
+/**
+ * Fills k.termMax and k.postPtr/postIdx/postVal (bounds.ts platformBlocks, once k.blockOf is
+ * known) from the platforms' inverted index `inv`: each term's postings regrouped by block,
+ * a stable counting sort, so a block's postings keep the ascending platform order.
+ */
+export function groupPostings(k: PlatformBlocks, inv: CsrMatrix): void {
+  const B = k.count;
+  const V = inv.rows;
+  const stride = B + 1;
+  const fill = new Int32Array(B);
+  for (let t = 0; t < V; t++) {
+    const q0 = inv.indptr[t];
+    const q1 = inv.indptr[t + 1];
+    const base = t * stride;
+    for (let q = q0; q < q1; q++) {
+      const b = k.blockOf[inv.indices[q]];
+      k.postPtr[base + b + 1]++;
+      const w = inv.values[q];
+      if (w > k.termMax[t * B + b]) k.termMax[t * B + b] = w;
+    }
+    k.postPtr[base] = q0;
+    for (let b = 0; b < B; b++) k.postPtr[base + b + 1] += k.postPtr[base + b];
+    for (let q = q0; q < q1; q++) {
+      const b = k.blockOf[inv.indices[q]];
+      // fill from each block's start: the block's postings keep the ascending platform order
+      const at = k.postPtr[base + b] + fill[b]++;
+      k.postIdx[at] = inv.indices[q];
+      k.postVal[at] = inv.values[q];
+    }
+    fill.fill(0);
   }
 }
