@@ -13,7 +13,8 @@ import { TokenCache } from '../text/cache.js';
 import { strongHash } from '../util/hash.js';
 import type { TextModel } from '../text/tfidf.js';
 import type { ConceptModel, IndustryModel, KnownVectors, PlatformFeatures, TalentFeatures, TokenSource } from '../features/build.js';
-import { buildIndustryModel, buildPlatformFeatures, buildTalentFeatures, fitConceptModel, fitReferenceModel, industryPriorities } from '../features/build.js';
+import { buildTalentFeatures } from '../features/talents.js';
+import { buildIndustryModel, buildPlatformFeatures, fitConceptModel, fitReferenceModel, industryPriorities } from '../features/build.js';
 import type { ScoringContext } from '../scoring/context.js';
 import { createScoringContext } from '../scoring/context.js';
 

@@ -123,19 +123,28 @@ export function industryPriorities(industries: readonly Industry[], policy: Poli
   return priority;
 }
 
+/** Reusable buffers of `industryVector` (D values each). */
+export interface IndustryScratch {
+  inferred: Float64Array;
+  blend: Float64Array;
+}
+
+export const industryScratch = (dims: number): IndustryScratch => ({ inferred: new Float64Array(dims), blend: new Float64Array(dims) });
+
 /**
  * Industry vector of one entity, written into out[off .. off+D):
  *   inferred_d = cos(text, industry_d) ^ sharpness, L2-normalised;
  *   declared   = declared weights, L2-normalised;
  *   v = declared ? (1 - s) * declared + s * inferred : inferred;  then L2-normalised.
  * s = weights.industryInferredShare. All components are >= 0, so cosines stay in [0, 1].
+ * The text is entries [from, to) of `indices` / `values` (a row of a CSR being built).
  */
-function industryVector(model: IndustryModel, doc: SparseVector, declared: Float64Array | null, w: Weights, out: Float32Array, off: number): void {
+export function industryVector(model: IndustryModel, indices: Int32Array, values: Float32Array, from: number, to: number, declared: Float64Array | null, w: Weights, out: Float32Array, off: number, scratch: IndustryScratch): void {
   const D = model.dims;
-  const inferred = new Float64Array(D);
-  for (let k = 0; k < doc.indices.length; k++) {
-    const base = doc.indices[k] * D;
-    const x = doc.values[k];
+  const inferred = scratch.inferred.fill(0);
+  for (let k = from; k < to; k++) {
+    const base = indices[k] * D;
+    const x = values[k];
     for (let d = 0; d < D; d++) inferred[d] += x * model.termWeights[base + d];
   }
   let ni = 0;
@@ -148,7 +157,7 @@ function industryVector(model: IndustryModel, doc: SparseVector, declared: Float
   if (declared) for (let d = 0; d < D; d++) nd += declared[d] * declared[d];
   nd = Math.sqrt(nd);
   const s = nd > 0 ? w.industryInferredShare : 1;
-  const v = new Float64Array(D);
+  const v = scratch.blend;
   let nv = 0;
   for (let d = 0; d < D; d++) {
     const a = nd > 0 ? declared![d] / nd : 0;
@@ -217,6 +226,7 @@ export function buildPlatformFeatures(platforms: readonly Platform[], text: Text
   };
   const an = tokens.tokenizer ? new TextAnalyzer(tokens.tokenizer, text, concepts.lexicon) : null;
   const lang: [number, number] = [0, 0];
+  const blend = industryScratch(D);
   platforms.forEach((p, i) => {
     const pt = platformText(p);
     let doc: SparseVector;
@@ -239,7 +249,7 @@ export function buildPlatformFeatures(platforms: readonly Platform[], text: Text
     conceptRows.push(conceptVector(concepts.idf, mentions, scratch));
     const declared = new Float64Array(D);
     ind.ids.forEach((idv, d) => (declared[d] = p.industries[idv] ?? 0));
-    industryVector(ind, doc, declared, w, industry, i * D);
+    industryVector(ind, doc.indices, doc.values, 0, doc.indices.length, declared, w, industry, i * D, blend);
     f.offerMask[i] = offerMask(p);
     f.slots[i] = p.capacity.slots;
     f.freeSlots[i] = p.capacity.slots - p.capacity.slotsUsed;
@@ -285,101 +295,4 @@ export interface TalentFeatures {
   concept: CsrMatrix;
   /** share of the talent's words written in Chinese, [0, 1] */
   zh: Float64Array;
-}
-
-export function buildTalentFeatures(
-  talents: readonly Talent[],
-  text: TextModel,
-  ind: IndustryModel,
-  concepts: ConceptModel,
-  tokens: TokenSource,
-  w: Weights,
-  platformIndex: ReadonlyMap<string, number>,
-  excludedBy: ReadonlyMap<string, readonly number[]>,
-  known?: KnownVectors,
-): TalentFeatures {
-  const N = talents.length;
-  const D = ind.dims;
-  const descRows: SparseVector[] = [];
-  const profRows: SparseVector[] = [];
-  const industry = new Float32Array(N * D);
-  const needs = new Uint8Array(N);
-  const seats = new Int32Array(N);
-  const capital = new Float64Array(N);
-  const stage = new Uint8Array(N);
-  const level = new Float64Array(N);
-  const exclIndptr = new Int32Array(N + 1);
-  const excl: number[] = [];
-  const conceptRows: SparseVector[] = [];
-  const scratch = conceptScratch(concepts.idf.length);
-  const mentions: number[] = [];
-  const zh = new Float64Array(N);
-  const an = tokens.tokenizer ? new TextAnalyzer(tokens.tokenizer, text, concepts.lexicon) : null;
-  const lang: [number, number] = [0, 0];
-  const levelValue = Object.fromEntries(TALENT_LEVELS.map((l) => [l, w[`level.${l}`]])) as Record<string, number>;
-  talents.forEach((t, i) => {
-    const descText = talentDescriptionText(t);
-    const profText = talentProfileText(t);
-    let desc: SparseVector;
-    if (an !== null) {
-      an.clear();
-      const a = an.add(descText);
-      const b = an.add(profText);
-      desc = known?.(descText) ?? an.vector(0, a);
-      profRows.push(known?.(profText) ?? an.vector(a, b));
-      mentions.length = 0;
-      an.mentions(0, a, mentions);
-      an.mentions(a, b, mentions);
-      lang[0] = lang[1] = 0;
-      an.language(0, b, lang);
-      zh[i] = lang[1] === 0 ? 0 : lang[0] / lang[1];
-    } else {
-      const descTokens = tokens(descText);
-      const profTokens = tokens(profText);
-      desc = known?.(descText) ?? vectorize(text, descTokens);
-      profRows.push(known?.(profText) ?? vectorize(text, profTokens));
-      mentionsOf(concepts.lexicon, descTokens, profTokens.length > 0 ? profTokens : null, mentions);
-      zh[i] = chineseShare(descTokens, profTokens);
-    }
-    descRows.push(desc);
-    conceptRows.push(conceptVector(concepts.idf, mentions, scratch));
-    let declared: Float64Array | null = null;
-    if (t.industries && t.industries.length > 0) {
-      declared = new Float64Array(D);
-      for (const idv of t.industries) {
-        const d = ind.ids.indexOf(idv);
-        if (d >= 0) declared[d] = 1;
-      }
-    }
-    industryVector(ind, desc, declared, w, industry, i * D);
-    needs[i] = needMask(t);
-    seats[i] = t.needs?.seats ?? t.teamSize ?? 1;
-    capital[i] = t.needs?.capitalYuan ?? 0;
-    stage[i] = stageIndex(t);
-    level[i] = levelValue[t.talentLevel ?? 'none'];
-    const set = new Set<number>();
-    for (const pid of t.excludePlatforms ?? []) {
-      const p = platformIndex.get(pid);
-      if (p !== undefined) set.add(p);
-    }
-    for (const p of excludedBy.get(t.id) ?? []) set.add(p);
-    excl.push(...[...set].sort((a, b) => a - b));
-    exclIndptr[i + 1] = excl.length;
-  });
-  return {
-    count: N,
-    ids: talents.map((t) => t.id),
-    desc: toCsr(descRows, text.vocab.size),
-    profile: toCsr(profRows, text.vocab.size),
-    industry,
-    needMask: needs,
-    seats,
-    capital,
-    stage,
-    level,
-    exclIndptr,
-    exclIdx: Int32Array.from(excl),
-    concept: toCsr(conceptRows, concepts.idf.length),
-    zh,
-  };
 }

@@ -130,3 +130,141 @@ export function pickTalentRows(T: TalentFeatures, rows: readonly number[], ids: 
     zh: pickFlat(Float64Array, T.zh, 1, rows, buffer),
   };
 }
+
+/** A typed array filled from its start, in `buffer`'s memory, reallocated (doubled) when full. */
+class Filling<T extends Flat> {
+  a: T;
+  n = 0;
+
+  constructor(
+    private readonly C: TypedCtor<T>,
+    capacity: number,
+    private readonly buffer: BufferOf,
+  ) {
+    this.a = alloc(C, capacity, buffer);
+  }
+
+  room(k: number): void {
+    if (this.n + k <= this.a.length) return;
+    const next = alloc(this.C, Math.max(this.n + k, 2 * this.a.length), this.buffer);
+    (next as Flat).set(this.a.subarray(0, this.n) as never);
+    this.a = next;
+  }
+
+  add(p: T): void {
+    this.room(p.length);
+    (this.a as Flat).set(p as never, this.n);
+    this.n += p.length;
+  }
+
+  /** CSR pointers of the next block: shifted by the entries before it. */
+  addIndptr(p: Int32Array): void {
+    this.room(p.length - 1);
+    const base = this.a[this.n - 1] as number;
+    for (let i = 1; i < p.length; i++) this.a[this.n++] = base + p[i];
+  }
+
+  view(): T {
+    return this.a.subarray(0, this.n) as T;
+  }
+}
+
+type CsrFilling = { indptr: Filling<Int32Array>; indices: Filling<Int32Array>; values: Filling<Float32Array>; cols: number };
+
+/** Room for each array of a TalentAppender: entries, counted as a part of the features holds them. */
+export interface AppendCapacity {
+  rows: number;
+  industry: number;
+  desc: number;
+  profile: number;
+  concept: number;
+  excl: number;
+}
+
+/** The capacity of `scale` times a part's sizes (rounded up). */
+export function capacityOf(p: TalentFeatures, scale: number): AppendCapacity {
+  const c = (n: number) => Math.ceil(n * scale) + 1;
+  return { rows: c(p.count), industry: c(p.industry.length), desc: c(p.desc.indices.length), profile: c(p.profile.indices.length), concept: c(p.concept.indices.length), excl: c(p.exclIdx.length) };
+}
+
+/**
+ * concatTalentFeatures one part at a time: each part is copied into the arrays as it comes
+ * (and may be dropped at once), so the stacked features and every part are never all held
+ * together. The arrays are made with room for `capacity` and doubled when a part does not
+ * fit; in shared memory only the pages written count, so room to spare costs nothing.
+ * `finish` gives exactly concatTalentFeatures(parts, ids, buffer).
+ */
+export class TalentAppender {
+  private count = 0;
+  private readonly csr: Record<'desc' | 'profile' | 'concept', CsrFilling>;
+  private readonly flat;
+
+  constructor(
+    private readonly buffer: BufferOf,
+    cap: AppendCapacity,
+  ) {
+    const csr = (nnz: number): CsrFilling => {
+      const indptr = new Filling<Int32Array>(Int32Array, cap.rows + 1, buffer);
+      indptr.n = 1; // [0]
+      return { indptr, indices: new Filling<Int32Array>(Int32Array, nnz, buffer), values: new Filling<Float32Array>(Float32Array, nnz, buffer), cols: 0 };
+    };
+    this.csr = { desc: csr(cap.desc), profile: csr(cap.profile), concept: csr(cap.concept) };
+    const exclIndptr = new Filling<Int32Array>(Int32Array, cap.rows + 1, buffer);
+    exclIndptr.n = 1;
+    this.flat = {
+      industry: new Filling<Float32Array>(Float32Array, cap.industry, buffer),
+      needMask: new Filling<Uint8Array>(Uint8Array, cap.rows, buffer),
+      seats: new Filling<Int32Array>(Int32Array, cap.rows, buffer),
+      capital: new Filling<Float64Array>(Float64Array, cap.rows, buffer),
+      stage: new Filling<Uint8Array>(Uint8Array, cap.rows, buffer),
+      level: new Filling<Float64Array>(Float64Array, cap.rows, buffer),
+      exclIndptr,
+      exclIdx: new Filling<Int32Array>(Int32Array, cap.excl, buffer),
+      zh: new Filling<Float64Array>(Float64Array, cap.rows, buffer),
+    };
+  }
+
+  append(p: TalentFeatures): void {
+    this.count += p.count;
+    for (const key of ['desc', 'profile', 'concept'] as const) {
+      const c = this.csr[key];
+      c.cols = p[key].cols;
+      c.indptr.addIndptr(p[key].indptr);
+      c.indices.add(p[key].indices);
+      c.values.add(p[key].values);
+    }
+    const f = this.flat;
+    f.industry.add(p.industry);
+    f.needMask.add(p.needMask);
+    f.seats.add(p.seats);
+    f.capital.add(p.capital);
+    f.stage.add(p.stage);
+    f.level.add(p.level);
+    f.exclIndptr.addIndptr(p.exclIndptr);
+    f.exclIdx.add(p.exclIdx);
+    f.zh.add(p.zh);
+  }
+
+  /** The appended parts as one set; `ids`: every talent's id, in order. */
+  finish(ids: readonly string[]): TalentFeatures {
+    if (this.count !== ids.length) throw new TalentmatchError('E_INTERNAL', `TalentAppender: ${this.count} rows for ${ids.length} ids`);
+    const csr = (c: CsrFilling): CsrMatrix => ({ rows: c.indptr.n - 1, cols: c.cols, indptr: c.indptr.view(), indices: c.indices.view(), values: c.values.view() });
+    const f = this.flat;
+    return {
+      count: this.count,
+      ids,
+      desc: csr(this.csr.desc),
+      profile: csr(this.csr.profile),
+      industry: f.industry.view(),
+      needMask: f.needMask.view(),
+      seats: f.seats.view(),
+      capital: f.capital.view(),
+      stage: f.stage.view(),
+      level: f.level.view(),
+      exclIndptr: f.exclIndptr.view(),
+      exclIdx: f.exclIdx.view(),
+      concept: csr(this.csr.concept),
+      zh: f.zh.view(),
+    };
+  }
+}

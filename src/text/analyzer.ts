@@ -22,6 +22,9 @@ import { tokenScript } from './concepts.js';
 import type { TextModel } from './tfidf.js';
 import type { Tokenizer } from './tokenize.js';
 import { MAX_MEMO_RUN } from './tokenize.js';
+import { COMPLEX, FOLDED, HAN, KINDS, OTHER, isWordUnit, kindOf } from './fold.js';
+import type { CsrBuilder } from '../vector/sparse.js';
+import { MISSING, SurfaceTable, hashUnits } from './surface.js';
 
 /** A concept form as slots. */
 interface SlotForm {
@@ -32,10 +35,11 @@ interface SlotForm {
 /** Surface words (and Han runs) remembered before the memos are cleared (default of `maxSurface`). */
 const MAX_SURFACE = 500_000;
 
-/** A code unit of natural's word pattern: not in `WORD_GAP` = /[^A-Za-zА-Яа-я0-9_]+/ (tokenize.ts). */
-function isWordUnit(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || (c >= 0x410 && c <= 0x44f);
-}
+/** Token slots an analyzer kept for reuse (`TextAnalyzer.for`) may hold before it is replaced. */
+const MAX_KEPT_SLOTS = 1_000_000;
+
+/** Per tokenizer, the analyzer `TextAnalyzer.for` made last. */
+const lastAnalyzer = new WeakMap<Tokenizer, TextAnalyzer>();
 
 export class TextAnalyzer {
   /** token string -> slot */
@@ -46,13 +50,8 @@ export class TextAnalyzer {
   private script = new Int8Array(1024);
   /** per slot: the concept forms starting with its token, longest first (lexicon order) */
   private readonly forms: (readonly SlotForm[] | undefined)[] = [];
-  /** latin surface words (open addressing, FNV-1a over UTF-16 units) -> slot, or -1 when the tokenizer drops the word */
-  private sKeys = new Array<string | undefined>(4096).fill(undefined);
-  private sHash = new Int32Array(4096);
-  private sSlot = new Int32Array(4096);
-  private sSize = 0;
-  /** Han run -> its slots */
-  private readonly runs = new Map<string, Int32Array>();
+  /** surface words and Han runs -> slots (text/surface.ts) */
+  private readonly table: SurfaceTable;
   /** the current document's slots (see `add`) */
   buf = new Int32Array(4096);
   /** slots in `buf` */
@@ -62,8 +61,9 @@ export class TextAnalyzer {
   private readonly touched: Int32Array;
   private oov = new Int32Array(1024);
   private oovTouched = new Int32Array(1024);
+  /** vectorInto's weights */
+  private weights = new Float64Array(256);
   private readonly unseenIdf: number;
-  private readonly maxSurface: number;
   private readonly sink = {
     latin: (s: string, from: number, to: number) => this.latin(s, from, to),
     han: (run: string) => this.han(run),
@@ -72,10 +72,10 @@ export class TextAnalyzer {
   constructor(
     private readonly tokenizer: Tokenizer,
     private readonly model: TextModel,
-    lexicon: ConceptLexicon | null,
+    private readonly lexicon: ConceptLexicon | null,
     options: { maxSurface?: number } = {},
   ) {
-    this.maxSurface = options.maxSurface ?? MAX_SURFACE;
+    this.table = new SurfaceTable(options.maxSurface ?? MAX_SURFACE);
     const V = model.vocab.size;
     this.counts = new Int32Array(V);
     this.touched = new Int32Array(V);
@@ -89,24 +89,98 @@ export class TextAnalyzer {
     }
   }
 
+  /**
+   * The analyzer of `tokenizer` over `model` and `lexicon` kept from the last call with the
+   * same three (a worker vectorizes range after range: the surface table stays warm), or a
+   * new one; one is dropped once it holds MAX_KEPT_SLOTS token slots (its tables are not
+   * bounded otherwise). Only caches carry over: outputs never depend on what came before.
+   */
+  static for(tokenizer: Tokenizer, model: TextModel, lexicon: ConceptLexicon | null): TextAnalyzer {
+    const kept = lastAnalyzer.get(tokenizer);
+    if (kept !== undefined && kept.model === model && kept.lexicon === lexicon && kept.slotOf.size < MAX_KEPT_SLOTS) return kept;
+    const an = new TextAnalyzer(tokenizer, model, lexicon);
+    lastAnalyzer.set(tokenizer, an);
+    return an;
+  }
+
   /** Forgets the current document (`length = 0`). */
   clear(): void {
     this.length = 0;
   }
 
-  /** Appends the slots of a text's tokens (in `Tokenizer.tokenize` order) to the current document; returns the new length. */
+  /**
+   * Appends the slots of a text's tokens (in `Tokenizer.tokenize` order) to the current
+   * document; returns the new length. One pass over the text's own units when each folds
+   * alone (text/fold.ts: ASCII, Han, CJK punctuation, full-width forms, most letters);
+   * otherwise the tokenizer's scan of the normalised text, from where the text began.
+   */
   add(text: string): number {
-    if (text !== '') this.tokenizer.scan(text, this.sink);
+    if (text === '') return this.length;
+    const start = this.length;
+    if (!this.addFolded(text)) {
+      this.length = start;
+      this.tokenizer.scan(text, this.sink);
+    }
     return this.length;
   }
 
-  private push(s: number): void {
-    if (this.length === this.buf.length) {
-      const next = new Int32Array(this.buf.length * 2);
-      next.set(this.buf);
-      this.buf = next;
+  /**
+   * `add` over the text's own units, folded one by one (fold.ts FOLDED): each maximal run
+   * of word units is a word (as `split(WORD_GAP)` cuts the latin stretches), each maximal
+   * run of Han units a Han run, both looked up by their folded units without a substring.
+   * False, having appended part of the text, at the first unit that does not fold alone.
+   */
+  private addFolded(text: string): boolean {
+    const len = text.length;
+    let i = 0;
+    // imported bindings as locals: each use of one in the loop would load it again
+    const kinds = KINDS;
+    const folded = FOLDED;
+    const other = OTHER;
+    const complex = COMPLEX;
+    while (i < len) {
+      let c = text.charCodeAt(i);
+      let k = kinds[c];
+      if (k === 0) k = kindOf(c);
+      if (k === other) {
+        i++;
+        continue;
+      }
+      if (k === complex) return false;
+      const a = i;
+      let h = 0x811c9dc5; // FNV_BASIS (surface.ts)
+      let same = true;
+      for (;;) {
+        const f = folded[c];
+        if (f !== c) same = false;
+        h = Math.imul(h ^ f, 0x01000193);
+        if (++i === len) break;
+        c = text.charCodeAt(i);
+        const kc = kinds[c];
+        if (kc !== k && (kc !== 0 || kindOf(c) !== k)) break;
+      }
+      if (k === HAN) this.run(text, a, i, h, same);
+      else {
+        const id = this.surfaceSlot(text, a, i, h, same);
+        if (id >= 0) {
+          if (this.length === this.buf.length) this.grow(1);
+          this.buf[this.length++] = id;
+        }
+      }
     }
+    return true;
+  }
+
+  private push(s: number): void {
+    if (this.length === this.buf.length) this.grow(1);
     this.buf[this.length++] = s;
+  }
+
+  /** Room for `n` more slots in `buf`. */
+  private grow(n: number): void {
+    const next = new Int32Array(Math.max(this.length + n, this.buf.length * 2));
+    next.set(this.buf.subarray(0, this.length));
+    this.buf = next;
   }
 
   /**
@@ -120,70 +194,58 @@ export class TextAnalyzer {
       while (i < len && !isWordUnit(s.charCodeAt(i))) i++;
       if (i >= len) break;
       const a = i;
-      let h = 0x811c9dc5;
+      let h = 0x811c9dc5; // FNV_BASIS (surface.ts)
       let c: number;
       while (i < len && isWordUnit((c = s.charCodeAt(i)))) {
         h = Math.imul(h ^ c, 0x01000193);
         i++;
       }
-      const id = this.surfaceSlot(s, a, i, h);
+      const id = this.surfaceSlot(s, a, i, h, true);
       if (id >= 0) this.push(id);
     }
   }
 
-  /** The slot of the word s[a, b) with hash h (-1: dropped), through the surface table. */
-  private surfaceSlot(s: string, a: number, b: number, h: number): number {
-    const keys = this.sKeys;
-    const mask = keys.length - 1;
-    const n = b - a;
-    for (let at = h & mask; ; at = (at + 1) & mask) {
-      const k = keys[at];
-      if (k === undefined) break;
-      if (this.sHash[at] !== h || k.length !== n) continue;
-      let same = true;
-      for (let j = 0; j < n && same; j++) same = k.charCodeAt(j) === s.charCodeAt(a + j);
-      if (same) return this.sSlot[at];
-    }
+  /** The units s[a, b) as normalised: the same string unless `same` is false (fold.ts: NFKC + lower case of simple units is unit by unit). */
+  private static key(s: string, a: number, b: number, same: boolean): string {
     const w = s.slice(a, b);
+    return same ? w : w.normalize('NFKC').toLowerCase();
+  }
+
+  /** The slot of the word s[a, b) with hash h (-1: dropped), through the surface table. */
+  private surfaceSlot(s: string, a: number, b: number, h: number, same: boolean): number {
+    const v = this.table.find(s, a, b, h, same);
+    if (v !== MISSING) return v;
+    const w = TextAnalyzer.key(s, a, b, same);
     const t = this.tokenizer.word(w);
     const id = t === undefined ? -1 : this.slot(t);
-    if (this.sSize >= this.maxSurface) this.resetSurface(keys.length);
-    else if ((this.sSize + 1) * 2 > keys.length) this.resetSurface(keys.length * 2, true);
-    this.insertSurface(w, h, id);
+    this.table.addWord(w, h, id);
     return id;
   }
 
-  private insertSurface(w: string, h: number, id: number): void {
-    const keys = this.sKeys;
-    const mask = keys.length - 1;
-    let at = h & mask;
-    while (keys[at] !== undefined) at = (at + 1) & mask;
-    keys[at] = w;
-    this.sHash[at] = h;
-    this.sSlot[at] = id;
-    this.sSize++;
-  }
-
-  /** A table of `size` cells: empty, or holding the current entries (`keep`). */
-  private resetSurface(size: number, keep = false): void {
-    const { sKeys, sHash, sSlot } = this;
-    this.sKeys = new Array<string | undefined>(size).fill(undefined);
-    this.sHash = new Int32Array(size);
-    this.sSlot = new Int32Array(size);
-    this.sSize = 0;
-    if (keep) for (let j = 0; j < sKeys.length; j++) if (sKeys[j] !== undefined) this.insertSurface(sKeys[j]!, sHash[j], sSlot[j]);
-  }
-
-  private han(run: string): void {
-    let ids = this.runs.get(run);
-    if (ids === undefined) {
-      ids = Int32Array.from(this.tokenizer.hanTokens(run), (t) => this.slot(t));
-      if (run.length <= MAX_MEMO_RUN) {
-        if (this.runs.size >= this.maxSurface) this.runs.clear();
-        this.runs.set(run, ids);
-      }
+  /** Appends the slots of the Han run s[a, b) with hash h, through the surface table (runs over MAX_MEMO_RUN units are not kept). */
+  private run(s: string, a: number, b: number, h: number, same: boolean): void {
+    const v = this.table.find(s, a, b, h, same);
+    if (v !== MISSING) {
+      const p = -2 - v;
+      const rp = this.table.runs;
+      const n = rp[p];
+      if (this.length + n > this.buf.length) this.grow(n);
+      const buf = this.buf;
+      let o = this.length;
+      for (let j = p + 1; j <= p + n; j++) buf[o++] = rp[j];
+      this.length = o;
+      return;
     }
-    for (let i = 0; i < ids.length; i++) this.push(ids[i]);
+    const run = TextAnalyzer.key(s, a, b, same);
+    const toks = this.tokenizer.hanTokens(run);
+    const start = this.length;
+    for (const t of toks) this.push(this.slot(t));
+    if (run.length <= MAX_MEMO_RUN) this.table.addRun(run, h, this.buf, start, toks.length);
+  }
+
+  /** A Han run of the normalised text (the tokenizer's scan). */
+  private han(run: string): void {
+    this.run(run, 0, run.length, hashUnits(run), true);
   }
 
   private slot(t: string): number {
@@ -245,6 +307,49 @@ export class TextAnalyzer {
     const values = new Float32Array(k);
     if (norm > 0) for (let i = 0; i < k; i++) values[i] = w[i] / norm;
     return { indices: ids, values };
+  }
+
+  /**
+   * `vector(from, to)` appended to `out` as its next row, the same bits, without an object
+   * or array per call (the weights go through a reused buffer).
+   */
+  vectorInto(from: number, to: number, out: CsrBuilder): void {
+    const { buf, term, counts, touched, oov, oovTouched } = this;
+    const idf = this.model.idf;
+    let k = 0;
+    let o = 0;
+    for (let i = from; i < to; i++) {
+      const s = buf[i];
+      const t = term[s];
+      if (t >= 0) {
+        if (counts[t]++ === 0) touched[k++] = t;
+      } else if (oov[s]++ === 0) oovTouched[o++] = s;
+    }
+    const ids = touched.subarray(0, k).sort();
+    if (this.weights.length < k) this.weights = new Float64Array(Math.max(k, this.weights.length * 2));
+    const w = this.weights;
+    out.reserve(k);
+    const base = out.nnz;
+    const { indices, values } = out;
+    let norm = 0;
+    for (let i = 0; i < k; i++) {
+      const t = ids[i];
+      w[i] = (1 + Math.log(counts[t])) * idf[t];
+      norm += w[i] * w[i];
+      counts[t] = 0;
+      indices[base + i] = t;
+    }
+    if (k > 0 && k < to - from) {
+      for (let j = 0; j < o; j++) {
+        const x = (1 + Math.log(oov[oovTouched[j]])) * this.unseenIdf;
+        norm += x * x;
+      }
+    }
+    for (let j = 0; j < o; j++) oov[oovTouched[j]] = 0;
+    norm = Math.sqrt(norm);
+    for (let i = 0; i < k; i++) values[base + i] = norm > 0 ? w[i] / norm : 0;
+    out.nnz = base + k;
+    out.endRow();
   }
 
   /** Appends to `out` the concepts slots [from, to) mention (`conceptIds` of the same tokens). */

@@ -13,7 +13,7 @@
  * Pure and deterministic.
  */
 import type { Industry } from '../domain/schemas.js';
-import type { SparseVector } from '../vector/sparse.js';
+import type { CsrBuilder, SparseVector } from '../vector/sparse.js';
 
 /** One surface form: its tokens and the index of its concept in `ConceptLexicon.concepts`. */
 export interface ConceptForm {
@@ -159,6 +159,35 @@ export function conceptVector(idf: Float32Array, mentions: readonly number[], sc
     counts[c] = 0;
   }
   return { indices, values };
+}
+
+/** `conceptVector` appended to `out` as its next row: the same bits, no arrays of its own. */
+export function conceptVectorInto(idf: Float32Array, mentions: readonly number[], scratch: ConceptScratch, out: CsrBuilder): void {
+  const { counts, touched } = scratch;
+  let k = 0;
+  for (let i = 0; i < mentions.length; i++) {
+    const c = mentions[i];
+    if (counts[c]++ === 0) touched[k++] = c;
+  }
+  const ids = touched.subarray(0, k).sort();
+  out.reserve(k);
+  const base = out.nnz;
+  const { indices, values } = out;
+  let norm = 0;
+  for (let i = 0; i < k; i++) {
+    const c = ids[i];
+    const w = (1 + Math.log(counts[c])) * idf[c];
+    norm += w * w;
+  }
+  norm = Math.sqrt(norm);
+  for (let i = 0; i < k; i++) {
+    const c = ids[i];
+    indices[base + i] = c;
+    values[base + i] = norm > 0 ? ((1 + Math.log(counts[c])) * idf[c]) / norm : 0;
+    counts[c] = 0;
+  }
+  out.nnz = base + k;
+  out.endRow();
 }
 
 /** Reusable buffers of `conceptVector`: one slot per concept. */

@@ -32,7 +32,7 @@ const FIRST_HAN = 0x2e80;
 const hanTable = new Uint8Array(0x10000);
 
 /** Whether a code point is Han (\p{Script=Han}); BMP answers are remembered. */
-function isHan(cp: number): boolean {
+export function isHan(cp: number): boolean {
   if (cp > 0xffff) return HAN_CHAR.test(String.fromCodePoint(cp));
   let k = hanTable[cp];
   if (k === 0) hanTable[cp] = k = HAN_CHAR.test(String.fromCharCode(cp)) ? 1 : 2;

@@ -134,3 +134,65 @@ export function transposeCsr(m: CsrMatrix): CsrMatrix {
   }
   return { rows: m.cols, cols: m.rows, indptr, indices, values };
 }
+
+/**
+ * A CSR matrix written row by row into buffers that grow by doubling (no object per row):
+ * `reserve(n)` before writing n entries at `nnz`, then `endRow()`. `finish` copies the rows
+ * into arrays of their exact sizes, in `buffer`'s memory (ordinary, or shared for workers).
+ */
+export class CsrBuilder {
+  indptr: Int32Array;
+  indices: Int32Array;
+  values: Float32Array;
+  rows = 0;
+  nnz = 0;
+
+  constructor(rows = 64, nnz = 1024) {
+    this.indptr = new Int32Array(rows + 1);
+    this.indices = new Int32Array(nnz);
+    this.values = new Float32Array(nnz);
+  }
+
+  /** Room for `n` more entries after `nnz`. */
+  reserve(n: number): void {
+    if (this.nnz + n <= this.indices.length) return;
+    const size = Math.max(this.nnz + n, this.indices.length * 2);
+    const indices = new Int32Array(size);
+    indices.set(this.indices.subarray(0, this.nnz));
+    this.indices = indices;
+    const values = new Float32Array(size);
+    values.set(this.values.subarray(0, this.nnz));
+    this.values = values;
+  }
+
+  /** Closes the current row at `nnz`. */
+  endRow(): void {
+    if (this.rows + 1 === this.indptr.length) {
+      const indptr = new Int32Array(this.indptr.length * 2);
+      indptr.set(this.indptr);
+      this.indptr = indptr;
+    }
+    this.indptr[++this.rows] = this.nnz;
+  }
+
+  /** Appends a whole row. */
+  push(v: SparseVector): void {
+    const n = v.indices.length;
+    this.reserve(n);
+    this.indices.set(v.indices, this.nnz);
+    this.values.set(v.values, this.nnz);
+    this.nnz += n;
+    this.endRow();
+  }
+
+  /** The rows as a CSR matrix of `cols` columns, copied into arrays of their exact sizes. */
+  finish(cols: number, buffer?: (bytes: number) => ArrayBufferLike): CsrMatrix {
+    const copy = <T extends Int32Array | Float32Array>(C: { new (b: ArrayBufferLike, o: number, n: number): T }, from: T, n: number): T => {
+      if (buffer === undefined) return from.slice(0, n) as T;
+      const out = new C(buffer(Math.max(1, n) * 4), 0, n);
+      out.set(from.subarray(0, n));
+      return out;
+    };
+    return { rows: this.rows, cols, indptr: copy(Int32Array, this.indptr, this.rows + 1), indices: copy(Int32Array, this.indices, this.nnz), values: copy(Float32Array, this.values, this.nnz) };
+  }
+}

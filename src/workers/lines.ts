@@ -15,8 +15,9 @@ import { lineText, parseRecordLine, rejectedId } from '../domain/lines.js';
 import type { TalentLinks } from '../domain/validate.js';
 import { talentLinks } from '../domain/validate.js';
 import type { PlatformSide } from '../engine/platformSide.js';
-import { talentFeatures } from '../engine/platformSide.js';
 import type { TalentFeatures, TokenSource } from '../features/build.js';
+import { buildTalentFeatures } from '../features/talents.js';
+import { sharedBuffer } from './pack.js';
 
 export interface LineRangeTask {
   /** the range's lines as read, each ending with a newline except perhaps the file's last; a line over the size limit is there as an empty line */
@@ -35,7 +36,7 @@ export interface LineRangeTask {
 }
 
 export interface LineRangeResult {
-  /** features of the range's valid records, in line order (ids left out: they are the links') */
+  /** features of the range's valid records, in line order (ids left out: they are the links'), in shared memory (they reach the main thread without a copy) */
   features: TalentFeatures;
   /** each valid record's links, in line order */
   links: TalentLinks[];
@@ -80,7 +81,15 @@ export function lineRangeTask(side: PlatformSide, task: LineRangeTask, tokens: T
       }
     }
   }
-  out.features = { ...talentFeatures(side, records, tokens), ids: [] };
+  out.features = { ...sharedFeatures(side, records, tokens), ids: [] };
   out.lineOf = Int32Array.from(lines);
   return out;
+}
+
+/**
+ * The features of `talents` (engine/platformSide.ts talentFeatures) written into shared
+ * memory: posted back from a worker, they are shared, not copied.
+ */
+export function sharedFeatures(side: PlatformSide, talents: readonly Talent[], tokens: TokenSource): TalentFeatures {
+  return buildTalentFeatures(talents, side.text, side.industry, side.concepts, tokens, side.weights, side.platformIndex, side.excludedBy, undefined, sharedBuffer);
 }

@@ -16,6 +16,7 @@ import type { Talent } from '../domain/schemas.js';
 import type { PlatformSide } from '../engine/platformSide.js';
 import { talentFeatures } from '../engine/platformSide.js';
 import type { TalentFeatures, TokenSource } from '../features/build.js';
+import { sharedFeatures } from './lines.js';
 import type { ScoringContext } from '../scoring/context.js';
 import { rankRange } from '../ranking/twoWay.js';
 import { talentLinesBytes } from '../engine/format.js';
@@ -85,10 +86,10 @@ export interface VectorizeTask {
 
 /**
  * Pure: the features of one talent range given as bytes (ids left out: the caller has them).
- * Runs in a worker; features/concat.ts stacks the ranges.
+ * Runs in a worker, into shared memory (posted back without a copy); features/concat.ts stacks the ranges.
  */
 export function vectorizeTask(side: PlatformSide, task: VectorizeTask, tokens: TokenSource): TalentFeatures {
-  const T = talentFeatures(side, decodeTalents(task.lines), tokens);
+  const T = sharedFeatures(side, decodeTalents(task.lines), tokens);
   return { ...T, ids: [] };
 }
 

@@ -9,7 +9,7 @@ import { JIANGDONG_POLICY } from '../../src/synth/taxonomy.js';
 import { createEngine } from '../../src/engine/engine.js';
 import { talentFeatures } from '../../src/engine/platformSide.js';
 import type { TalentFeatures } from '../../src/features/build.js';
-import { concatTalentFeatures, pickTalentRows } from '../../src/features/concat.js';
+import { TalentAppender, capacityOf, concatTalentFeatures, pickTalentRows } from '../../src/features/concat.js';
 import { sharedBuffer } from '../../src/workers/pack.js';
 import { ranges } from '../../src/workers/rank.js';
 import { platformPool, vectorizeOnPool } from '../../src/workers/threaded.js';
@@ -51,6 +51,24 @@ describe('concatTalentFeatures', () => {
       const parts = ranges(talents.length, size).map(([s, e]) => talentFeatures(engine.side, talents.slice(s, e), engine.tokens));
       same(concatTalentFeatures(parts, talents.map((t) => t.id)), whole);
     }
+  });
+
+  it('appended one part at a time (TalentAppender) equals the parts stacked at once, whatever room it starts with', () => {
+    for (const size of [1, 7, 128, 500]) {
+      const parts = ranges(talents.length, size).map(([s, e]) => talentFeatures(engine.side, talents.slice(s, e), engine.tokens));
+      // no room (every part reallocates), a first part's worth, and far more than needed
+      for (const scale of [0, 1, 1000]) {
+        const a = new TalentAppender(sharedBuffer, capacityOf(parts[0], scale));
+        for (const p of parts) a.append(p);
+        const T = a.finish(talents.map((t) => t.id));
+        same(T, whole);
+        expect(T.desc.values.buffer).toBeInstanceOf(SharedArrayBuffer);
+        expect(T.exclIdx.buffer).toBeInstanceOf(SharedArrayBuffer);
+      }
+    }
+    const a = new TalentAppender(sharedBuffer, capacityOf(whole, 1));
+    a.append(talentFeatures(engine.side, talents.slice(0, 3), engine.tokens));
+    expect(() => a.finish(talents.slice(0, 2).map((t) => t.id))).toThrow(/3 rows for 2 ids/);
   });
 
   it('refuses ids that do not match the rows', () => {

@@ -30,7 +30,8 @@ import type { ScoringModel } from '../../scoring/kernel.js';
 import type { ChunkPool } from '../../workers/pool.js';
 import type { LineRangeResult } from '../../workers/lines.js';
 import { sharedBuffer } from '../../workers/pack.js';
-import { concatTalentFeatures, pickTalentRows } from '../../features/concat.js';
+import { TalentAppender, capacityOf, concatTalentFeatures, pickTalentRows } from '../../features/concat.js';
+import { stat } from 'node:fs/promises';
 import type { DataOptions } from './options.js';
 
 export async function load(o: DataOptions, needTalents: boolean, io: Io, needOutcomes = false): Promise<LoadedDataset> {
@@ -96,10 +97,9 @@ export async function loadOnWorkers(o: DataOptions, io: Io, threads: number, top
   }
   pool.setSide(packPlatformSide(side));
   try {
-    const parts: TalentFeatures[] = [];
-    const allIds: string[] = [];
-    const loaded = await finishLoad(refs, lo, (path) => readOnPool(pool, path, refs, rangeSize, parts, allIds));
-    if (sameRecords(refs.platforms.records.map((r) => r.value), loaded.dataset.platforms)) return workerLoad(loaded, side, pool, parts, allIds, top, io);
+    const rows = new RowsOnPool();
+    const loaded = await finishLoad(refs, lo, (path) => readOnPool(pool, path, refs, rangeSize, rows));
+    if (sameRecords(refs.platforms.records.map((r) => r.value), loaded.dataset.platforms)) return workerLoad(loaded, side, pool, rows, top, io);
   } catch (e) {
     await pool.destroy();
     throw e;
@@ -108,14 +108,39 @@ export async function loadOnWorkers(o: DataOptions, io: Io, threads: number, top
   return load(o, true, io);
 }
 
+/**
+ * The valid talents' features as the workers' ranges arrive, in file order: each range's
+ * features (in shared memory, written there by its worker: workers/lines.ts) are appended
+ * at once to the stacked arrays (features/concat.ts TalentAppender, shared memory) and
+ * dropped, so the ranges and the stacked features are never all held together. The
+ * arrays get room for the whole file once the first range is in: its sizes scaled by the
+ * file's bytes over the range's (1.5x over; pages never written cost nothing).
+ */
+class RowsOnPool {
+  private appender: TalentAppender | undefined;
+  /** every valid talent's id, in row order */
+  readonly ids: string[] = [];
+
+  add(features: TalentFeatures, rangeBytes: number, fileBytes: number): void {
+    this.appender ??= new TalentAppender(sharedBuffer, capacityOf(features, (1.5 * fileBytes) / Math.max(1, rangeBytes)));
+    this.appender.append(features);
+  }
+
+  /** The features of every valid talent, in row order. */
+  all(): TalentFeatures {
+    return this.appender ? this.appender.finish(this.ids) : concatTalentFeatures([], this.ids, sharedBuffer);
+  }
+}
+
 /** The WorkerLoad of a load read on the pool: the kept talents' features, in id order, in shared memory. */
-function workerLoad(loaded: LoadedOf<RowLinks>, side: PlatformSide, pool: ChunkPool, parts: readonly TalentFeatures[], allIds: readonly string[], top: { top?: number; topPlatform?: number }, io: Io): WorkerLoad {
+function workerLoad(loaded: LoadedOf<RowLinks>, side: PlatformSide, pool: ChunkPool, read: RowsOnPool, top: { top?: number; topPlatform?: number }, io: Io): WorkerLoad {
   reportSkipped(loaded.skipped, io);
   const kept = [...loaded.dataset.talents].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const ids = kept.map((t) => t.id);
   const rows = kept.map((t) => t.row);
-  // all the valid talents, already in id order (the usual file): stacked once into shared memory
-  const features = rows.length === allIds.length && rows.every((r, i) => r === i) ? concatTalentFeatures(parts, ids, sharedBuffer) : pickTalentRows(concatTalentFeatures(parts, allIds), rows, ids, sharedBuffer);
+  const all = read.all();
+  // all the valid talents, already in id order (the usual file): the stacked arrays as they are
+  const features = rows.length === all.count && rows.every((r, i) => r === i) ? { ...all, ids } : pickTalentRows(all, rows, ids, sharedBuffer);
   return { model: { ctx: side.ctx, talents: features, platforms: side.platforms }, side, policy: loaded.dataset.policy, options: resolveEngineOptions(engineOptions(top)), pool };
 }
 
@@ -135,12 +160,14 @@ function workerSide(refs: References, o: LoadOptions, options: EngineOptions): P
  * The talents file read by the pool's workers (workers/lines.ts), ranges of `rangeSize` lines
  * posted as they are cut, at most two per thread ahead of the merge (memory stays bounded);
  * results merged in file order: problems under the file's cap, as readRecords lists them.
- * The ranges' features go to `parts`, every valid talent's id to `allIds` (row order).
+ * The ranges' features and every valid talent's id go to `rows` (row order).
  */
-async function readOnPool(pool: ChunkPool, path: string, refs: References, rangeSize: number, parts: TalentFeatures[], allIds: string[]): Promise<ReadResult<RowLinks>> {
+async function readOnPool(pool: ChunkPool, path: string, refs: References, rangeSize: number, rows: RowsOnPool): Promise<ReadResult<RowLinks>> {
   const maxLineBytes = refs.limits.maxLineBytes;
+  const fileBytes = (await stat(path)).size;
+  const allIds = rows.ids;
   const out: ReadResult<RowLinks> = { records: [], issues: [], omitted: 0, bad: [], rejectedIds: new Set() };
-  const merge = (x: LineRangeResult) => {
+  const merge = ({ x, bytes }: { x: LineRangeResult; bytes: number }) => {
     for (const i of x.issues) {
       if (out.issues.length < refs.cap) out.issues.push(i);
       else out.omitted++;
@@ -155,12 +182,13 @@ async function readOnPool(pool: ChunkPool, path: string, refs: References, range
       out.records.push({ value, at: { file: path, line: x.lineOf[j] } });
       allIds.push(l.id);
     });
-    parts.push(x.features);
+    rows.add(x.features, bytes, fileBytes);
   };
-  const inFlight: Promise<LineRangeResult>[] = [];
+  const inFlight: Promise<{ x: LineRangeResult; bytes: number }>[] = [];
   try {
     for await (const r of readLineRanges(path, rangeSize, { maxLineBytes })) {
-      const job = pool.lineRange({ ...r, file: path, maxLineBytes, cap: refs.cap });
+      const bytes = r.bytes.length;
+      const job = pool.lineRange({ ...r, file: path, maxLineBytes, cap: refs.cap }).then((x) => ({ x, bytes }));
       job.catch(() => undefined); // each failure surfaces where it is awaited, in order
       inFlight.push(job);
       while (inFlight.length > 2 * pool.threads) merge(await inFlight.shift()!);
