@@ -24,7 +24,8 @@ import type { RecommendationRecord } from './format.js';
 import { talentRecord, talentRecordInto, talentRecordJson } from './format.js';
 import { JsonBytes } from './jsonBytes.js';
 import { industryView, talentRowList } from './lists.js';
-import { talentFeatures } from './platformSide.js';
+import type { LiveTalentBuilder } from '../features/liveTalent.js';
+import { liveTalentBuilder } from './platformSide.js';
 import type { Engine } from './engine.js';
 
 /** pruning rankers kept by LiveScorer (one per k asked for; each holds a few arrays of the platforms' count) */
@@ -151,6 +152,8 @@ export class LiveScorer {
    * at most RANKERS of them
    */
   private readonly rankers = new Map<number, RowRanker>();
+  /** vectorizes inline talents through the one-pass analyzer into buffers kept across calls (each call copies its row out) */
+  private builder: LiveTalentBuilder | undefined;
   /** acceptable pairs and pairs scored in full by the last ranking (pruning skips the rest) */
   readonly last = { pairs: 0, scored: 0 };
 
@@ -164,7 +167,9 @@ export class LiveScorer {
 
   /** Validated inline talent -> features (cached by content hash). Throws E_INPUT naming `where`; `validated`: the caller checked it against TalentSchema already. */
   inlineTalent(profile: unknown, where: string, validated = false): TalentFeatures {
-    return inline(TalentSchema, this.talents, profile, where, (t) => talentFeatures(this.engine.side, [t], (x) => this.engine.tokens(x)), validated);
+    this.builder ??= liveTalentBuilder(this.engine.side, this.engine.tokens);
+    const builder = this.builder;
+    return inline(TalentSchema, this.talents, profile, where, (t) => builder.build(t), validated);
   }
 
   inlinePlatform(profile: unknown, where: string): PlatformFeatures {

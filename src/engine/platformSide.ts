@@ -14,6 +14,8 @@ import { strongHash } from '../util/hash.js';
 import type { TextModel } from '../text/tfidf.js';
 import type { ConceptModel, IndustryModel, KnownVectors, PlatformFeatures, TalentFeatures, TokenSource } from '../features/build.js';
 import { buildTalentFeatures } from '../features/talents.js';
+import type { TokenFn } from '../text/cache.js';
+import { LiveTalentBuilder } from '../features/liveTalent.js';
 import { buildIndustryModel, buildPlatformFeatures, fitConceptModel, fitReferenceModel, industryPriorities } from '../features/build.js';
 import type { ScoringContext } from '../scoring/context.js';
 import { createScoringContext } from '../scoring/context.js';
@@ -74,6 +76,15 @@ export function buildPlatformSide(industries: readonly Industry[], platforms: re
 /** Talent feature arrays for a list of talents (sorted by id) against a platform side. */
 export function talentFeatures(side: PlatformSide, talents: readonly Talent[], tokens: TokenSource, known?: KnownVectors): TalentFeatures {
   return buildTalentFeatures(talents, side.text, side.industry, side.concepts, tokens, side.weights, side.platformIndex, side.excludedBy, known);
+}
+
+/**
+ * One inline talent at a time against a platform side (the live scorer): the same rows as
+ * talentFeatures(side, [t], tokens), through the one-pass analyzer when `tokens` names its
+ * tokenizer, with buffers kept across calls.
+ */
+export function liveTalentBuilder(side: PlatformSide, tokens: TokenFn): LiveTalentBuilder {
+  return new LiveTalentBuilder({ text: side.text, industry: side.industry, concepts: side.concepts, weights: side.weights, platformIndex: side.platformIndex, excludedBy: side.excludedBy }, tokens);
 }
 
 /** What a batch run's platform side is built from (the talents are streamed apart). */

@@ -1,0 +1,164 @@
+/**
+ * One talent profile -> one-row feature arrays, for the live scorer (the API's inline
+ * profiles): the one-pass analyzer (text/analyzer.ts, as features/talents.ts uses it) writes
+ * the rows into buffers this builder keeps from one profile to the next, and the finished
+ * row is copied out once into a single ArrayBuffer of its exact size, the arrays being views
+ * of it. The result never aliases the kept buffers (the live scorer's cache keeps it while
+ * the next profile is built). Same bits as buildTalentFeatures([t]) over the string tokens
+ * (test/features/liveTalent.test.ts). Not reentrant: one builder serves one call at a time.
+ */
+import type { Talent } from '../domain/schemas.js';
+import { TALENT_LEVELS } from '../domain/schemas.js';
+import type { Weights } from '../config/weights.js';
+import type { TextModel } from '../text/tfidf.js';
+import type { TokenFn } from '../text/cache.js';
+import type { ConceptScratch } from '../text/concepts.js';
+import { conceptScratch, conceptVectorInto } from '../text/concepts.js';
+import { TextAnalyzer } from '../text/analyzer.js';
+import type { CsrMatrix } from '../vector/sparse.js';
+import { CsrBuilder } from '../vector/sparse.js';
+import type { ConceptModel, IndustryModel, IndustryScratch, TalentFeatures } from './build.js';
+import { industryScratch, industryVector, talentDescriptionText, talentProfileText } from './build.js';
+import { buildTalentFeatures } from './talents.js';
+import { needMask, stageIndex } from './tables.js';
+
+export interface LiveTalentInputs {
+  text: TextModel;
+  industry: IndustryModel;
+  concepts: ConceptModel;
+  weights: Weights;
+  platformIndex: ReadonlyMap<string, number>;
+  excludedBy: ReadonlyMap<string, readonly number[]>;
+}
+
+export class LiveTalentBuilder {
+  private readonly desc = new CsrBuilder(1, 256);
+  private readonly prof = new CsrBuilder(1, 128);
+  private readonly concept = new CsrBuilder(1, 32);
+  private readonly scratch: ConceptScratch;
+  private readonly blend: IndustryScratch;
+  private readonly declared: Float64Array;
+  private readonly industry: Float32Array;
+  private readonly mentions: number[] = [];
+  private readonly excl: number[] = [];
+  private readonly lang: [number, number] = [0, 0];
+  private readonly levelValue: Record<string, number>;
+
+  /** `tokens` must name its tokenizer (TokenCache.source()) for the one-pass path; without one, buildTalentFeatures' string-token path runs. */
+  constructor(
+    private readonly side: LiveTalentInputs,
+    private readonly tokens: TokenFn,
+  ) {
+    this.scratch = conceptScratch(side.concepts.idf.length);
+    this.blend = industryScratch(side.industry.dims);
+    this.declared = new Float64Array(side.industry.dims);
+    this.industry = new Float32Array(side.industry.dims);
+    this.levelValue = Object.fromEntries(TALENT_LEVELS.map((l) => [l, side.weights[`level.${l}`]])) as Record<string, number>;
+  }
+
+  build(t: Talent): TalentFeatures {
+    const s = this.side;
+    const tokenizer = this.tokens.tokenizer;
+    if (tokenizer === undefined) return buildTalentFeatures([t], s.text, s.industry, s.concepts, this.tokens, s.weights, s.platformIndex, s.excludedBy);
+    // the analyzer kept for this tokenizer (bounded: TextAnalyzer.for drops one that grew too large)
+    const an = TextAnalyzer.for(tokenizer, s.text, s.concepts.lexicon);
+    const { desc, prof, concept, mentions, lang } = this;
+    desc.rows = desc.nnz = prof.rows = prof.nnz = concept.rows = concept.nnz = 0;
+    an.clear();
+    const a = an.add(talentDescriptionText(t));
+    const b = an.add(talentProfileText(t));
+    an.vectorInto(0, a, desc);
+    an.vectorInto(a, b, prof);
+    mentions.length = 0;
+    an.mentions(0, a, mentions);
+    an.mentions(a, b, mentions);
+    lang[0] = lang[1] = 0;
+    an.language(0, b, lang);
+    conceptVectorInto(s.concepts.idf, mentions, this.scratch, concept);
+    let declared: Float64Array | null = null;
+    if (t.industries && t.industries.length > 0) {
+      declared = this.declared.fill(0);
+      for (const idv of t.industries) {
+        const d = s.industry.ids.indexOf(idv);
+        if (d >= 0) declared[d] = 1;
+      }
+    }
+    industryVector(s.industry, desc.indices, desc.values, 0, desc.nnz, declared, s.weights, this.industry, 0, this.blend);
+    const excl = this.excl;
+    excl.length = 0;
+    const by = s.excludedBy.get(t.id);
+    if ((t.excludePlatforms !== undefined && t.excludePlatforms.length > 0) || by !== undefined) {
+      const set = new Set<number>();
+      for (const pid of t.excludePlatforms ?? []) {
+        const p = s.platformIndex.get(pid);
+        if (p !== undefined) set.add(p);
+      }
+      for (const p of by ?? []) set.add(p);
+      for (const p of [...set].sort((x, y) => x - y)) excl.push(p);
+    }
+    return this.copyOut(t, lang[1] === 0 ? 0 : lang[0] / lang[1]);
+  }
+
+  /** The row in one ArrayBuffer: 8-byte numbers first, then 4-byte, then bytes (each view aligned). */
+  private copyOut(t: Talent, zh: number): TalentFeatures {
+    const { desc, prof, concept, excl, side } = this;
+    const D = side.industry.dims;
+    const words = D + 1 + 2 + excl.length + 3 * 2 + 2 * (desc.nnz + prof.nnz + concept.nnz);
+    const buf = new ArrayBuffer(3 * 8 + words * 4 + 2);
+    const f64 = new Float64Array(buf, 0, 3);
+    let at = 24;
+    const i32 = (n: number) => {
+      const v = new Int32Array(buf, at, n);
+      at += 4 * n;
+      return v;
+    };
+    const f32 = (n: number) => {
+      const v = new Float32Array(buf, at, n);
+      at += 4 * n;
+      return v;
+    };
+    const row = (m: CsrBuilder, cols: number): CsrMatrix => {
+      const indptr = i32(2);
+      indptr[1] = m.nnz;
+      const indices = i32(m.nnz);
+      indices.set(m.indices.subarray(0, m.nnz));
+      const values = f32(m.nnz);
+      values.set(m.values.subarray(0, m.nnz));
+      return { rows: 1, cols, indptr, indices, values };
+    };
+    const industry = f32(D);
+    industry.set(this.industry);
+    const seats = i32(1);
+    seats[0] = t.needs?.seats ?? t.teamSize ?? 1;
+    const exclIndptr = i32(2);
+    exclIndptr[1] = excl.length;
+    const exclIdx = i32(excl.length);
+    for (let k = 0; k < excl.length; k++) exclIdx[k] = excl[k];
+    const V = side.text.vocab.size;
+    const descM = row(desc, V);
+    const profM = row(prof, V);
+    const conceptM = row(concept, side.concepts.idf.length);
+    const bytes = new Uint8Array(buf, at, 2);
+    bytes[0] = needMask(t);
+    bytes[1] = stageIndex(t);
+    f64[0] = t.needs?.capitalYuan ?? 0;
+    f64[1] = this.levelValue[t.talentLevel ?? 'none'];
+    f64[2] = zh;
+    return {
+      count: 1,
+      ids: [t.id],
+      desc: descM,
+      profile: profM,
+      industry,
+      needMask: bytes.subarray(0, 1),
+      seats,
+      capital: f64.subarray(0, 1),
+      stage: bytes.subarray(1, 2),
+      level: f64.subarray(1, 2),
+      exclIndptr,
+      exclIdx,
+      concept: conceptM,
+      zh: f64.subarray(2, 3),
+    };
+  }
+}
