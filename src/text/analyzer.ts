@@ -23,7 +23,7 @@ import type { TextModel } from './tfidf.js';
 import type { Tokenizer } from './tokenize.js';
 import { MAX_MEMO_RUN } from './tokenize.js';
 import { COMPLEX, FOLDED, HAN, KINDS, OTHER, isWordUnit, kindOf } from './fold.js';
-import type { CsrBuilder } from '../vector/sparse.js';
+import { CsrBuilder } from '../vector/sparse.js';
 import { MISSING, SurfaceTable, hashUnits } from './surface.js';
 
 /** A concept form as slots. */
@@ -63,6 +63,8 @@ export class TextAnalyzer {
   private oovTouched = new Int32Array(1024);
   /** vectorInto's weights */
   private weights = new Float64Array(256);
+  /** the one-row builder `vector` writes through */
+  private oneRow: CsrBuilder | null = null;
   private readonly unseenIdf: number;
   private readonly sink = {
     latin: (s: string, from: number, to: number) => this.latin(s, from, to),
@@ -276,37 +278,12 @@ export class TextAnalyzer {
    * tokens in order of first appearance for the norm).
    */
   vector(from: number, to: number): SparseVector {
-    const { buf, term, counts, touched, oov, oovTouched } = this;
-    const idf = this.model.idf;
-    let k = 0;
-    let o = 0;
-    for (let i = from; i < to; i++) {
-      const s = buf[i];
-      const t = term[s];
-      if (t >= 0) {
-        if (counts[t]++ === 0) touched[k++] = t;
-      } else if (oov[s]++ === 0) oovTouched[o++] = s;
-    }
-    const ids = touched.slice(0, k).sort();
-    const w = new Float64Array(k);
-    let norm = 0;
-    for (let i = 0; i < k; i++) {
-      const t = ids[i];
-      w[i] = (1 + Math.log(counts[t])) * idf[t];
-      norm += w[i] * w[i];
-      counts[t] = 0;
-    }
-    if (k > 0 && k < to - from) {
-      for (let j = 0; j < o; j++) {
-        const x = (1 + Math.log(oov[oovTouched[j]])) * this.unseenIdf;
-        norm += x * x;
-      }
-    }
-    for (let j = 0; j < o; j++) oov[oovTouched[j]] = 0;
-    norm = Math.sqrt(norm);
-    const values = new Float32Array(k);
-    if (norm > 0) for (let i = 0; i < k; i++) values[i] = w[i] / norm;
-    return { indices: ids, values };
+    // the weighting rule lives in vectorInto alone; this is its row copied out
+    const row = (this.oneRow ??= new CsrBuilder(1, 64));
+    row.rows = 0;
+    row.nnz = 0;
+    this.vectorInto(from, to, row);
+    return { indices: row.indices.slice(0, row.nnz), values: row.values.slice(0, row.nnz) };
   }
 
   /**

@@ -13,7 +13,8 @@
  * Pure and deterministic.
  */
 import type { Industry } from '../domain/schemas.js';
-import type { CsrBuilder, SparseVector } from '../vector/sparse.js';
+import type { SparseVector } from '../vector/sparse.js';
+import { CsrBuilder } from '../vector/sparse.js';
 
 /** One surface form: its tokens and the index of its concept in `ConceptLexicon.concepts`. */
 export interface ConceptForm {
@@ -137,28 +138,10 @@ export function fitConceptIdf(concepts: number, docs: Iterable<readonly number[]
  * (`conceptScratch`); it is left ready for the next call.
  */
 export function conceptVector(idf: Float32Array, mentions: readonly number[], scratch: ConceptScratch): SparseVector {
-  const { counts, touched } = scratch;
-  let k = 0;
-  for (let i = 0; i < mentions.length; i++) {
-    const c = mentions[i];
-    if (counts[c]++ === 0) touched[k++] = c;
-  }
-  const ids = touched.subarray(0, k).sort();
-  const indices = Int32Array.from(ids);
-  const values = new Float32Array(k);
-  let norm = 0;
-  for (let i = 0; i < k; i++) {
-    const c = indices[i];
-    const w = (1 + Math.log(counts[c])) * idf[c];
-    norm += w * w;
-  }
-  norm = Math.sqrt(norm);
-  for (let i = 0; i < k; i++) {
-    const c = indices[i];
-    if (norm > 0) values[i] = ((1 + Math.log(counts[c])) * idf[c]) / norm;
-    counts[c] = 0;
-  }
-  return { indices, values };
+  // the weighting rule lives in conceptVectorInto alone; this is its row copied out
+  const row = new CsrBuilder(1, Math.max(1, mentions.length));
+  conceptVectorInto(idf, mentions, scratch, row);
+  return { indices: row.indices.slice(0, row.nnz), values: row.values.slice(0, row.nnz) };
 }
 
 /** `conceptVector` appended to `out` as its next row: the same bits, no arrays of its own. */
