@@ -8,7 +8,7 @@
  * Cost: O(pairs * log capacity) with a per-platform suffix maximum of seat needs.
  */
 import type { PairSet } from './pairs.js';
-import { platformPrefers, talentPrefers } from './pairs.js';
+import { platformPrefers, platformRankOf, talentPrefers } from './pairs.js';
 import type { Matching } from './types.js';
 import { fits } from './capacity.js';
 
@@ -46,13 +46,7 @@ export function countBlockingPairs(ps: PairSet, m: Matching): number {
       }
       // first position in p's list that p ranks below t: binary search
       const l = lists[p];
-      let lo = 0;
-      let hi = l.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (platformPrefers(ps, l[mid], e)) lo = mid + 1;
-        else hi = mid;
-      }
+      const lo = platformRankOf(ps, l, e);
       // some t' ranked below t whose removal frees enough seats
       if (lo < l.length && fits(freeSlots[p] + 1, freeSeats[p] + suffixMaxSeats[p][lo], need)) count++;
     }

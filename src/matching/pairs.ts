@@ -246,13 +246,7 @@ export function platformTops(ps: PairSet, limit: number, keep: (e: number) => bo
     const l = out[ps.plat[e]];
     if (l.length === limit && !platformPrefers(ps, e, l[limit - 1])) continue;
     if (!keep(e)) continue;
-    let lo = 0;
-    let hi = l.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (platformPrefers(ps, l[mid], e)) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = platformRankOf(ps, l, e);
     if (l.length === limit) l.pop();
     l.splice(lo, 0, e);
   }
@@ -270,6 +264,21 @@ export function byPlatform(ps: PairSet, pairs: Iterable<number>): number[][] {
 /** true when platform prefers pair x over pair y (both at that platform). */
 export function platformPrefers(ps: PairSet, x: number, y: number): boolean {
   return ps.b[x] > ps.b[y] || (ps.b[x] === ps.b[y] && ps.talentOf[x] < ps.talentOf[y]);
+}
+
+/**
+ * The first position in `list` (pairs of one platform, in its order of preference) whose
+ * pair the platform does not prefer to pair `e`: where `e` ranks among them (binary search).
+ */
+export function platformRankOf(ps: PairSet, list: readonly number[], e: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (platformPrefers(ps, list[mid], e)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** true when the talent prefers pair x over pair y (both of that talent). */
