@@ -8,7 +8,6 @@
  * (test/features/liveTalent.test.ts). Not reentrant: one builder serves one call at a time.
  */
 import type { Talent } from '../domain/schemas.js';
-import { TALENT_LEVELS } from '../domain/schemas.js';
 import type { Weights } from '../config/weights.js';
 import type { TextModel } from '../text/tfidf.js';
 import type { TokenFn } from '../text/cache.js';
@@ -19,8 +18,8 @@ import type { CsrMatrix } from '../vector/sparse.js';
 import { CsrBuilder } from '../vector/sparse.js';
 import type { ConceptModel, IndustryModel, IndustryScratch, TalentFeatures } from './build.js';
 import { industryScratch, industryVector, talentDescriptionText, talentProfileText } from './build.js';
-import { buildTalentFeatures } from './talents.js';
-import { needMask, stageIndex } from './tables.js';
+import type { TalentScalarsOut } from './talents.js';
+import { buildTalentFeatures, declaredIndustries, levelValues, pushExclusions, writeTalentScalars } from './talents.js';
 
 export interface LiveTalentInputs {
   text: TextModel;
@@ -43,6 +42,8 @@ export class LiveTalentBuilder {
   private readonly excl: number[] = [];
   private readonly lang: [number, number] = [0, 0];
   private readonly levelValue: Record<string, number>;
+  /** the talent's fields that need no text, one slot each (copied into its own buffer by copyOut) */
+  private readonly one: TalentScalarsOut = { needMask: new Uint8Array(1), seats: new Int32Array(1), capital: new Float64Array(1), stage: new Uint8Array(1), level: new Float64Array(1) };
 
   /** `tokens` must name its tokenizer (TokenCache.source()) for the one-pass path; without one, buildTalentFeatures' string-token path runs. */
   constructor(
@@ -53,7 +54,7 @@ export class LiveTalentBuilder {
     this.blend = industryScratch(side.industry.dims);
     this.declared = new Float64Array(side.industry.dims);
     this.industry = new Float32Array(side.industry.dims);
-    this.levelValue = Object.fromEntries(TALENT_LEVELS.map((l) => [l, side.weights[`level.${l}`]])) as Record<string, number>;
+    this.levelValue = levelValues(side.weights);
   }
 
   build(t: Talent): TalentFeatures {
@@ -75,27 +76,11 @@ export class LiveTalentBuilder {
     lang[0] = lang[1] = 0;
     an.language(0, b, lang);
     conceptVectorInto(s.concepts.idf, mentions, this.scratch, concept);
-    let declared: Float64Array | null = null;
-    if (t.industries && t.industries.length > 0) {
-      declared = this.declared.fill(0);
-      for (const idv of t.industries) {
-        const d = s.industry.ids.indexOf(idv);
-        if (d >= 0) declared[d] = 1;
-      }
-    }
+    const declared = declaredIndustries(t, s.industry, this.declared);
     industryVector(s.industry, desc.indices, desc.values, 0, desc.nnz, declared, s.weights, this.industry, 0, this.blend);
-    const excl = this.excl;
-    excl.length = 0;
-    const by = s.excludedBy.get(t.id);
-    if ((t.excludePlatforms !== undefined && t.excludePlatforms.length > 0) || by !== undefined) {
-      const set = new Set<number>();
-      for (const pid of t.excludePlatforms ?? []) {
-        const p = s.platformIndex.get(pid);
-        if (p !== undefined) set.add(p);
-      }
-      for (const p of by ?? []) set.add(p);
-      for (const p of [...set].sort((x, y) => x - y)) excl.push(p);
-    }
+    writeTalentScalars(t, 0, this.one, this.levelValue);
+    this.excl.length = 0;
+    pushExclusions(t, s.platformIndex, s.excludedBy, this.excl);
     return this.copyOut(t, lang[1] === 0 ? 0 : lang[0] / lang[1]);
   }
 
@@ -129,7 +114,7 @@ export class LiveTalentBuilder {
     const industry = f32(D);
     industry.set(this.industry);
     const seats = i32(1);
-    seats[0] = t.needs?.seats ?? t.teamSize ?? 1;
+    seats[0] = this.one.seats[0];
     const exclIndptr = i32(2);
     exclIndptr[1] = excl.length;
     const exclIdx = i32(excl.length);
@@ -139,10 +124,10 @@ export class LiveTalentBuilder {
     const profM = row(prof, V);
     const conceptM = row(concept, side.concepts.idf.length);
     const bytes = new Uint8Array(buf, at, 2);
-    bytes[0] = needMask(t);
-    bytes[1] = stageIndex(t);
-    f64[0] = t.needs?.capitalYuan ?? 0;
-    f64[1] = this.levelValue[t.talentLevel ?? 'none'];
+    bytes[0] = this.one.needMask[0];
+    bytes[1] = this.one.stage[0];
+    f64[0] = this.one.capital[0];
+    f64[1] = this.one.level[0];
     f64[2] = zh;
     return {
       count: 1,

@@ -30,6 +30,53 @@ function alloc<T>(C: TypedCtor<T> & { new (n: number): T }, n: number, buffer: B
   return buffer === plain ? new C(n) : new C(buffer(Math.max(1, n) * C.BYTES_PER_ELEMENT), 0, n);
 }
 
+/** Each talent level's weight (`level.<name>`), read once per build. */
+export function levelValues(w: Weights): Record<string, number> {
+  return Object.fromEntries(TALENT_LEVELS.map((l) => [l, w[`level.${l}`]])) as Record<string, number>;
+}
+
+/** Where `writeTalentScalars` writes: one slot per talent. */
+export interface TalentScalarsOut {
+  needMask: Uint8Array;
+  seats: Int32Array;
+  capital: Float64Array;
+  stage: Uint8Array;
+  level: Float64Array;
+}
+
+/** The talent's fields that need no text, at index `i` of `out` (the batch's arrays and the live route's one slot alike). */
+export function writeTalentScalars(t: Talent, i: number, out: TalentScalarsOut, levelValue: Record<string, number>): void {
+  out.needMask[i] = needMask(t);
+  out.seats[i] = t.needs?.seats ?? t.teamSize ?? 1;
+  out.capital[i] = t.needs?.capitalYuan ?? 0;
+  out.stage[i] = stageIndex(t);
+  out.level[i] = levelValue[t.talentLevel ?? 'none'];
+}
+
+/** The talent's declared industries as a 0/1 vector in `scratch`, or null when it declares none. */
+export function declaredIndustries(t: Talent, ind: IndustryModel, scratch: Float64Array): Float64Array | null {
+  if (!t.industries || t.industries.length === 0) return null;
+  scratch.fill(0);
+  for (const idv of t.industries) {
+    const d = ind.ids.indexOf(idv);
+    if (d >= 0) scratch[d] = 1;
+  }
+  return scratch;
+}
+
+/** Appends to `excl` the platforms the talent excludes or that exclude it: each once, ascending. */
+export function pushExclusions(t: Talent, platformIndex: ReadonlyMap<string, number>, excludedBy: ReadonlyMap<string, readonly number[]>, excl: number[]): void {
+  const by = excludedBy.get(t.id);
+  if ((t.excludePlatforms === undefined || t.excludePlatforms.length === 0) && by === undefined) return;
+  const set = new Set<number>();
+  for (const pid of t.excludePlatforms ?? []) {
+    const p = platformIndex.get(pid);
+    if (p !== undefined) set.add(p);
+  }
+  for (const p of by ?? []) set.add(p);
+  for (const p of [...set].sort((x, y) => x - y)) excl.push(p);
+}
+
 export function buildTalentFeatures(
   talents: readonly Talent[],
   text: TextModel,
@@ -62,7 +109,8 @@ export function buildTalentFeatures(
   const declaredScratch = new Float64Array(D);
   const an = tokens.tokenizer ? TextAnalyzer.for(tokens.tokenizer, text, concepts.lexicon) : null;
   const lang: [number, number] = [0, 0];
-  const levelValue = Object.fromEntries(TALENT_LEVELS.map((l) => [l, w[`level.${l}`]])) as Record<string, number>;
+  const levelValue = levelValues(w);
+  const scalars: TalentScalarsOut = { needMask: needs, seats, capital, stage, level };
   for (let i = 0; i < N; i++) {
     const t = talents[i];
     const descText = talentDescriptionText(t);
@@ -95,30 +143,10 @@ export function buildTalentFeatures(
       zh[i] = chineseShare(descTokens, profTokens);
     }
     conceptVectorInto(concepts.idf, mentions, scratch, conceptRows);
-    let declared: Float64Array | null = null;
-    if (t.industries && t.industries.length > 0) {
-      declared = declaredScratch.fill(0);
-      for (const idv of t.industries) {
-        const d = ind.ids.indexOf(idv);
-        if (d >= 0) declared[d] = 1;
-      }
-    }
+    const declared = declaredIndustries(t, ind, declaredScratch);
     industryVector(ind, descRows.indices, descRows.values, descAt, descRows.nnz, declared, w, industry, i * D, blend);
-    needs[i] = needMask(t);
-    seats[i] = t.needs?.seats ?? t.teamSize ?? 1;
-    capital[i] = t.needs?.capitalYuan ?? 0;
-    stage[i] = stageIndex(t);
-    level[i] = levelValue[t.talentLevel ?? 'none'];
-    const by = excludedBy.get(t.id);
-    if ((t.excludePlatforms !== undefined && t.excludePlatforms.length > 0) || by !== undefined) {
-      const set = new Set<number>();
-      for (const pid of t.excludePlatforms ?? []) {
-        const p = platformIndex.get(pid);
-        if (p !== undefined) set.add(p);
-      }
-      for (const p of by ?? []) set.add(p);
-      for (const p of [...set].sort((x, y) => x - y)) excl.push(p);
-    }
+    writeTalentScalars(t, i, scalars, levelValue);
+    pushExclusions(t, platformIndex, excludedBy, excl);
     exclIndptr[i + 1] = excl.length;
   }
   const exclIdx = alloc(Int32Array, excl.length, buffer);
