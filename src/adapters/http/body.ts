@@ -38,7 +38,7 @@ function jsonDepthExceeds(text: string, max: number): boolean {
 /**
  * Whether the text holds at most `max` opening brackets in all (inside strings too): then no
  * nesting can pass `max`, and jsonDepthExceeds need not read it character by character. The
- * native indexOf skips the rest: a live route's ~6.5 KB profile has about six of them.
+ * native indexOf skips the rest: a new-profile body has about six of them.
  */
 function fewOpenings(text: string, max: number): boolean {
   let n = 0;
