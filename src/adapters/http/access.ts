@@ -14,6 +14,7 @@ import type { Scope } from '../../config/api.js';
 import type { KeyRing, Principal } from './keys.js';
 import { ErrorBody } from '../../api/schemas.js';
 import { TalentmatchError } from '../../errors.js';
+import { QuotaWindow } from './quotas.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -30,6 +31,8 @@ declare module 'fastify' {
     scope?: Scope;
     expensive?: boolean;
     platformBound?: PlatformRule;
+    /** the route's quota (quotas.ts): the budget shared by the scoped routes, or an expensive route's own */
+    quota?: QuotaWindow;
   }
 }
 
@@ -117,24 +120,26 @@ const NEEDS_KEY = 'send an API key as "Authorization: Bearer <key>" (README "API
 const REASONS = { missing: `no API key: ${NEEDS_KEY}`, malformed: `malformed API key: ${NEEDS_KEY}`, unknown: 'unknown API key', expired: 'the API key has expired', revoked: 'the API key was revoked' } as const;
 
 /**
- * The onRoute hook: applies ROUTES to each route as it is added (config for the auth and
- * quota hooks, schema facts for the OpenAPI document). Call before any route is added.
+ * The onRoute hook: applies ROUTES to each route as it is added (config for the request gate:
+ * scope, platform rule and quota; schema facts for the OpenAPI document). Call before any
+ * route is added. Every scoped route counts against one budget per key (`max` per window),
+ * each expensive route against its own (`expensiveMax`); open routes are not counted.
  */
-export function applyRoutePolicies(app: FastifyInstance, o: { expensiveMax: number; windowMs: number }): void {
+export function applyRoutePolicies(app: FastifyInstance, o: { max: number; expensiveMax: number; windowMs: number }): void {
+  const shared = new QuotaWindow(o.max, o.windowMs, false);
   app.addHook('onRoute', (route: RouteOptions) => {
     const method = Array.isArray(route.method) ? route.method[0] : route.method;
     const key = `${method === 'HEAD' ? 'GET' : method} ${route.url}`;
     const policy = ROUTES[key];
     if (!policy) {
+      // docs, openapi.json: open, undocumented and not counted
       if (route.url.startsWith('/v1')) throw new TalentmatchError('E_INTERNAL', `route ${key} has no access policy in src/adapters/http/access.ts`);
-      // docs, openapi.json: open and undocumented, not counted (no quota hook at all)
-      route.config = { ...(route.config ?? {}), rateLimit: false } as typeof route.config;
       return;
     }
     route.config = {
       ...(route.config ?? {}),
-      ...(policy.scope ? { scope: policy.scope } : { rateLimit: false }), // open routes: no quota hook
-      ...(policy.expensive ? { expensive: true, rateLimit: { max: o.expensiveMax, timeWindow: o.windowMs } } : {}),
+      ...(policy.scope ? { scope: policy.scope, quota: policy.expensive ? new QuotaWindow(o.expensiveMax, o.windowMs, true) : shared } : {}), // open routes: no quota
+      ...(policy.expensive ? { expensive: true } : {}),
       ...(policy.platformBound ? { platformBound: policy.platformBound } : {}),
     } as typeof route.config;
     const schema = (route.schema ?? {}) as Record<string, unknown>;
@@ -168,10 +173,10 @@ const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
 
 /**
  * The one onRequest hook every request passes (one hook, synchronous: no promise per
- * request): the security headers first (so refusals carry them too), then the key check of
- * every scoped route. With `keys` undefined (serve --insecure-no-auth, or tests) every
- * request passes as anonymous. The quota (quotas.ts, a route-level hook) runs after it and
- * counts per key.
+ * request): the security headers first (so refusals carry them too), then on every scoped
+ * route the key check and the quota (quotas.ts), counted per key: a request refused 401/403
+ * is not counted. With `keys` undefined (serve --insecure-no-auth, or tests) every request
+ * passes as anonymous and the quota counts per client address.
  */
 export function addRequestGate(app: FastifyInstance, o: { keys: KeyRing | undefined; now?: () => number; headers: readonly (readonly [string, string])[] }): void {
   const { keys, headers } = o;
@@ -187,15 +192,23 @@ export function addRequestGate(app: FastifyInstance, o: { keys: KeyRing | undefi
     const cfg = req.routeOptions.config; // read once per request: the audit takes the pattern from here
     req.routePattern = (cfg as { url?: string }).url ?? null;
     const scope = cfg.scope;
-    if (scope === undefined || keys === undefined) return done();
-    const h = req.headers.authorization;
-    if (h === undefined || !h.startsWith('Bearer ')) return deny(reply, 401, 'unauthorized', REASONS.missing);
-    const v = keys.verify(h.slice(7).trim(), now());
-    if (!v.ok) return deny(reply, 401, 'unauthorized', REASONS[v.reason]);
-    const p = v.principal;
-    if (!p.scopes.has(scope)) return deny(reply, 403, 'forbidden', `key ${p.keyId} lacks the scope "${scope}"`);
-    if (p.platform !== undefined && cfg.platformBound !== 'filter') return deny(reply, 403, 'forbidden', `key ${p.keyId} is bound to platform ${JSON.stringify(p.platform)}; this route is not open to platform-bound keys`);
-    req.principal = p;
+    if (scope === undefined) return done();
+    let caller: string;
+    if (keys !== undefined) {
+      const h = req.headers.authorization;
+      if (h === undefined || !h.startsWith('Bearer ')) return deny(reply, 401, 'unauthorized', REASONS.missing);
+      const v = keys.verify(h.slice(7).trim(), now());
+      if (!v.ok) return deny(reply, 401, 'unauthorized', REASONS[v.reason]);
+      const p = v.principal;
+      if (!p.scopes.has(scope)) return deny(reply, 403, 'forbidden', `key ${p.keyId} lacks the scope "${scope}"`);
+      if (p.platform !== undefined && cfg.platformBound !== 'filter') return deny(reply, 403, 'forbidden', `key ${p.keyId} is bound to platform ${JSON.stringify(p.platform)}; this route is not open to platform-bound keys`);
+      req.principal = p;
+      // the key's id (12 hex digits) or the client address (it has a '.' or a ':'): never the same string for both
+      caller = p.keyId;
+    } else caller = req.ip;
+    const quota = cfg.quota;
+    const waitS = quota === undefined ? 0 : quota.take(caller, Date.now(), reply);
+    if (waitS > 0) return done(new ApiError(429, { error: 'rate_limited', message: quota!.exceeded(waitS) }));
     done();
   });
 }
