@@ -31,8 +31,6 @@ declare module 'fastify' {
     scope?: Scope;
     expensive?: boolean;
     platformBound?: PlatformRule;
-    /** the route's quota (quotas.ts): the budget shared by the scoped routes, or an expensive route's own */
-    quota?: QuotaWindow;
   }
 }
 
@@ -121,8 +119,8 @@ const REASONS = { missing: `no API key: ${NEEDS_KEY}`, malformed: `malformed API
 
 /**
  * The onRoute hook: applies ROUTES to each route as it is added (config for the request gate:
- * scope, platform rule and quota; schema facts for the OpenAPI document). Call before any
- * route is added. Every scoped route counts against one budget per key (`max` per window),
+ * scope and platform rule; the quota hook; schema facts for the OpenAPI document). Call before
+ * any route is added. Every scoped route counts against one budget per key (`max` per window),
  * each expensive route against its own (`expensiveMax`); open routes are not counted.
  */
 export function applyRoutePolicies(app: FastifyInstance, o: { max: number; expensiveMax: number; windowMs: number }): void {
@@ -136,9 +134,15 @@ export function applyRoutePolicies(app: FastifyInstance, o: { max: number; expen
       if (route.url.startsWith('/v1')) throw new TalentmatchError('E_INTERNAL', `route ${key} has no access policy in src/adapters/http/access.ts`);
       return;
     }
+    if (policy.scope) {
+      // the quota: a route-level hook, so it runs after every global onRequest hook (the gate, and
+      // CORS's, whose headers a 429 then carries as the other answers do); open routes have none
+      const quota = quotaHook(policy.expensive ? new QuotaWindow(o.expensiveMax, o.windowMs, true) : shared);
+      route.onRequest = route.onRequest === undefined ? [quota] : [...(Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest]), quota];
+    }
     route.config = {
       ...(route.config ?? {}),
-      ...(policy.scope ? { scope: policy.scope, quota: policy.expensive ? new QuotaWindow(o.expensiveMax, o.windowMs, true) : shared } : {}), // open routes: no quota
+      ...(policy.scope ? { scope: policy.scope } : {}),
       ...(policy.expensive ? { expensive: true } : {}),
       ...(policy.platformBound ? { platformBound: policy.platformBound } : {}),
     } as typeof route.config;
@@ -172,11 +176,25 @@ const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
 };
 
 /**
- * The one onRequest hook every request passes (one hook, synchronous: no promise per
- * request): the security headers first (so refusals carry them too), then on every scoped
- * route the key check and the quota (quotas.ts), counted per key: a request refused 401/403
- * is not counted. With `keys` undefined (serve --insecure-no-auth, or tests) every request
- * passes as anonymous and the quota counts per client address.
+ * The quota of a route (quotas.ts) as a synchronous route-level onRequest hook (no promise per
+ * request, where @fastify/rate-limit's hook is async): counted per key (the gate has checked it:
+ * a request refused 401/403 never gets here), per client address without keys (the key's id
+ * has 12 hex digits, an address a '.' or a ':': never the same string). Over budget: 429
+ * through the error handler, with Retry-After and the X-RateLimit-* headers.
+ */
+function quotaHook(quota: QuotaWindow) {
+  return (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void => {
+    const waitS = quota.take(req.principal?.keyId ?? req.ip, Date.now(), reply);
+    if (waitS > 0) return done(new ApiError(429, { error: 'rate_limited', message: quota.exceeded(waitS) }));
+    done();
+  };
+}
+
+/**
+ * The one global onRequest hook of ours every request passes (synchronous: no promise per
+ * request): the security headers first (so refusals carry them too), then the key check of
+ * every scoped route. With `keys` undefined (serve --insecure-no-auth, or tests) every
+ * request passes as anonymous. The quota (quotaHook, route-level) runs after it.
  */
 export function addRequestGate(app: FastifyInstance, o: { keys: KeyRing | undefined; now?: () => number; headers: readonly (readonly [string, string])[] }): void {
   const { keys, headers } = o;
@@ -192,23 +210,15 @@ export function addRequestGate(app: FastifyInstance, o: { keys: KeyRing | undefi
     const cfg = req.routeOptions.config; // read once per request: the audit takes the pattern from here
     req.routePattern = (cfg as { url?: string }).url ?? null;
     const scope = cfg.scope;
-    if (scope === undefined) return done();
-    let caller: string;
-    if (keys !== undefined) {
-      const h = req.headers.authorization;
-      if (h === undefined || !h.startsWith('Bearer ')) return deny(reply, 401, 'unauthorized', REASONS.missing);
-      const v = keys.verify(h.slice(7).trim(), now());
-      if (!v.ok) return deny(reply, 401, 'unauthorized', REASONS[v.reason]);
-      const p = v.principal;
-      if (!p.scopes.has(scope)) return deny(reply, 403, 'forbidden', `key ${p.keyId} lacks the scope "${scope}"`);
-      if (p.platform !== undefined && cfg.platformBound !== 'filter') return deny(reply, 403, 'forbidden', `key ${p.keyId} is bound to platform ${JSON.stringify(p.platform)}; this route is not open to platform-bound keys`);
-      req.principal = p;
-      // the key's id (12 hex digits) or the client address (it has a '.' or a ':'): never the same string for both
-      caller = p.keyId;
-    } else caller = req.ip;
-    const quota = cfg.quota;
-    const waitS = quota === undefined ? 0 : quota.take(caller, Date.now(), reply);
-    if (waitS > 0) return done(new ApiError(429, { error: 'rate_limited', message: quota!.exceeded(waitS) }));
+    if (scope === undefined || keys === undefined) return done();
+    const h = req.headers.authorization;
+    if (h === undefined || !h.startsWith('Bearer ')) return deny(reply, 401, 'unauthorized', REASONS.missing);
+    const v = keys.verify(h.slice(7).trim(), now());
+    if (!v.ok) return deny(reply, 401, 'unauthorized', REASONS[v.reason]);
+    const p = v.principal;
+    if (!p.scopes.has(scope)) return deny(reply, 403, 'forbidden', `key ${p.keyId} lacks the scope "${scope}"`);
+    if (p.platform !== undefined && cfg.platformBound !== 'filter') return deny(reply, 403, 'forbidden', `key ${p.keyId} is bound to platform ${JSON.stringify(p.platform)}; this route is not open to platform-bound keys`);
+    req.principal = p;
     done();
   });
 }

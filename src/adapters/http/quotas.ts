@@ -9,7 +9,8 @@
  *
  * The count is @fastify/rate-limit's (its in-memory LocalStore: a window opens at a key's
  * first request and lasts `windowMs`; every request in it counts, refused ones too; the same
- * header values), taken synchronously in the request gate (access.ts): the plugin's hook is
+ * header values), taken by a synchronous route-level onRequest hook (access.ts quotaHook: after
+ * the request gate's key check and CORS's hook, where the plugin's hook ran): the plugin's hook is
  * `async` with three awaits and a promise per request (~1.9 KB of heap and a microtask turn per
  * cached read; docs/PERFORMANCE.md "API", ninth pass) and its store API is callback-shaped, so
  * no store can make it synchronous. test/adapters/http/quotas.test.ts checks the counts and

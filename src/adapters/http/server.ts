@@ -159,8 +159,9 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     return reply.code(500).send({ error: 'internal', message: 'internal error', requestId });
   });
 
-  // access control and quotas (access.ts, quotas.ts: one synchronous gate), audit, headers (each
-  // in its module; route policies before any route)
+  // access control and quotas (access.ts, quotas.ts: synchronous hooks: the gate, then each scoped
+  // route's quota after every global hook), audit, headers (each in its module; route policies
+  // before any route)
   applyRoutePolicies(app, quotas);
   addRequestGate(app, { keys: o.keys, ...(o.now ? { now: o.now } : {}), headers: transportHeaders(o.transport ?? {}) });
   const auditSink = o.audit !== undefined ? openAuditFile(o.audit, sinkMode, app.log) : undefined;

@@ -199,6 +199,22 @@ describe('quotas', () => {
     }
   });
 
+  it('a 429 carries the CORS headers as every answer does; a HEAD counts once', async () => {
+    const s = await start({ quotas: { max: 2, expensiveMax: 1, windowMs: 60_000 }, transport: { corsOrigins: ['https://a.example'] } });
+    try {
+      const g = (method: 'GET' | 'HEAD') => fetch(`${s.base}/v1/talents/t-shiruidi-visual-rd/recommendations`, { method, headers: { authorization: `Bearer ${keys.read}`, origin: 'https://a.example' } });
+      const head = await g('HEAD');
+      expect([head.status, head.headers.get('x-ratelimit-remaining')]).toEqual([200, '1']);
+      expect((await g('GET')).headers.get('x-ratelimit-remaining')).toBe('0');
+      const over = await g('GET');
+      expect(over.status).toBe(429);
+      expect(over.headers.get('access-control-allow-origin')).toBe('https://a.example');
+      expect(over.headers.get('access-control-expose-headers')).toContain('retry-after');
+    } finally {
+      await s.app.close();
+    }
+  });
+
   it('without keys the budget is per client address', async () => {
     // behind a trusted proxy the caller's address is X-Forwarded-For's
     const s = await start({ keys: undefined, quotas: { max: 2, expensiveMax: 1, windowMs: 60_000 }, transport: { trustProxy: true } });
