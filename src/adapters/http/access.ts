@@ -130,9 +130,8 @@ export function applyRoutePolicies(app: FastifyInstance, o: { max: number; expen
     const key = `${method === 'HEAD' ? 'GET' : method} ${route.url}`;
     const policy = ROUTES[key];
     if (!policy) {
-      // docs, openapi.json: open, undocumented and not counted
       if (route.url.startsWith('/v1')) throw new TalentmatchError('E_INTERNAL', `route ${key} has no access policy in src/adapters/http/access.ts`);
-      return;
+      return; // docs, openapi.json: open, undocumented and not counted
     }
     if (policy.scope) {
       // the quota: a route-level hook, so it runs after every global onRequest hook (the gate, and
