@@ -183,7 +183,7 @@ const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
  */
 function quotaHook(quota: QuotaWindow) {
   return (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void => {
-    const waitS = quota.take(req.principal?.keyId ?? req.ip, Date.now(), reply);
+    const waitS = quota.take(req.principal?.keyId ?? req.ip, reply);
     if (waitS > 0) return done(new ApiError(429, { error: 'rate_limited', message: quota.exceeded(waitS) }));
     done();
   };

@@ -7,67 +7,75 @@
  * (--insecure-no-auth) the budget is per client address (behind a proxy: serve --trust-proxy,
  * so that is the caller's).
  *
- * The count is @fastify/rate-limit's (its in-memory LocalStore: a window opens at a key's
- * first request and lasts `windowMs`; every request in it counts, refused ones too; the same
- * header values), taken by a synchronous route-level onRequest hook (access.ts quotaHook: after
- * the request gate's key check and CORS's hook, where the plugin's hook ran): the plugin's hook is
- * `async` with three awaits and a promise per request (~1.9 KB of heap and a microtask turn per
- * cached read; docs/PERFORMANCE.md "API", ninth pass) and its store API is callback-shaped, so
- * no store can make it synchronous. test/adapters/http/quotas.test.ts checks the counts and
- * headers against the plugin's own store as the oracle.
+ * The count is @fastify/rate-limit's own: its in-memory store (`store/LocalStore.js`: a window
+ * opens at a key's first request and lasts `windowMs`; every request in it counts, refused ones
+ * too; 5,000 keys in an LRU), the same header values as the plugin's hook sets. What is ours is
+ * the hook that asks it: a synchronous route-level onRequest hook (access.ts quotaHook: after the
+ * request gate's key check and CORS's hook, where the plugin's hook ran). The plugin's own hook
+ * is `async` with three awaits and a promise per request (~1.9 KB of heap and a microtask turn per
+ * cached read; docs/PERFORMANCE.md "API", ninth pass); its store answers through a callback that
+ * it calls before `incr` returns, which take() relies on (and checks: a store that answered later
+ * would fail closed, 500, never let a request through uncounted).
  */
+import { createRequire } from 'node:module';
 import type { FastifyReply } from 'fastify';
+import { TalentmatchError } from '../../errors.js';
 
-/** How many callers one budget tracks at once (as @fastify/rate-limit's in-memory store: 5,000). */
+/** How many callers one budget tracks at once (the plugin's in-memory store: an LRU of 5,000). */
 export const QUOTA_TRACKED = 5000;
 
-interface Count {
-  /** requests in the current window, refused ones included */
-  n: number;
-  /** when the window opened, ms */
-  start: number;
+/** What the plugin's store answers for one counted request. */
+interface StoreAnswer {
+  /** requests in the current window, this one and refused ones included */
+  current: number;
+  /** ms until the window ends */
+  ttl: number;
 }
+interface PluginStore {
+  incr(key: string, cb: (err: Error | null, res: StoreAnswer) => void, timeWindow: number, max: number): void;
+}
+type PluginStoreClass = new (continueExceeding: boolean, exponentialBackoff: boolean, cache?: number) => PluginStore;
+/** @fastify/rate-limit's in-memory store (CommonJS, no typings of its own for this file). */
+const LocalStore = createRequire(import.meta.url)('@fastify/rate-limit/store/LocalStore.js') as PluginStoreClass;
 
 /** Where take() puts its headers (a Fastify reply). */
 type HeaderSink = Pick<FastifyReply, 'header'>;
 
 /** One budget: `max` requests per key per `windowMs`. */
 export class QuotaWindow {
-  /**
-   * the open windows by key, in the order they opened (a window that opens again moves to the
-   * end): the first entries are the ones that end first, so the expired are swept from the front
-   */
-  private readonly counts = new Map<string, Count>();
+  private readonly store: PluginStore;
+  /** the store's answer to the request being counted (set by `answer`, synchronously) */
+  private last: StoreAnswer | undefined;
+  /** the store's callback, made once (no closure per request) */
+  private readonly answer = (err: Error | null, res: StoreAnswer): void => {
+    this.last = err ? undefined : res;
+  };
 
   constructor(
     readonly max: number,
     readonly windowMs: number,
     /** true: the budget of one route (the expensive ones); false: shared by the routes without one of their own */
     readonly perRoute: boolean,
-    private readonly capacity = QUOTA_TRACKED,
-  ) {}
+    capacity = QUOTA_TRACKED,
+  ) {
+    // continueExceeding and exponentialBackoff off: the plugin's defaults
+    this.store = new LocalStore(false, false, capacity);
+  }
 
   /**
-   * Counts one request of `key` at `nowMs` and sets X-RateLimit-Limit, -Remaining and -Reset on
-   * the reply. Returns 0 within the budget; over it, the seconds until the window ends (at least
-   * 1), with Retry-After set to them too.
+   * Counts one request of `key` (the store reads the clock) and sets X-RateLimit-Limit,
+   * -Remaining and -Reset on the reply as the plugin does. Returns 0 within the budget; over it,
+   * the seconds until the window ends (at least 1), with Retry-After set to them too.
    */
-  take(key: string, nowMs: number, reply: HeaderSink): number {
-    let c = this.counts.get(key);
-    if (c === undefined || c.start + this.windowMs <= nowMs) {
-      if (c !== undefined) this.counts.delete(key); // set again below: at the end, in opening order
-      else {
-        if (this.counts.size >= this.capacity) this.evict(nowMs);
-        c = { n: 0, start: nowMs };
-      }
-      c.n = 1;
-      c.start = nowMs;
-      this.counts.set(key, c);
-    } else c.n++;
-    const resetS = Math.ceil((this.windowMs - (nowMs - c.start)) / 1000);
-    const over = c.n > this.max;
+  take(key: string, reply: HeaderSink): number {
+    this.last = undefined;
+    this.store.incr(key, this.answer, this.windowMs, this.max);
+    const res = this.last as StoreAnswer | undefined;
+    if (res === undefined) throw new TalentmatchError('E_INTERNAL', 'the quota store did not answer synchronously');
+    const resetS = Math.ceil(res.ttl / 1000);
+    const over = res.current > this.max;
     reply.header('x-ratelimit-limit', this.max);
-    reply.header('x-ratelimit-remaining', over ? 0 : this.max - c.n);
+    reply.header('x-ratelimit-remaining', over ? 0 : this.max - res.current);
     reply.header('x-ratelimit-reset', resetS);
     if (!over) return 0;
     reply.header('retry-after', resetS);
@@ -77,22 +85,6 @@ export class QuotaWindow {
   /** The 429's message for a request refused with `waitS` seconds to wait. */
   exceeded(waitS: number): string {
     return `quota exceeded: ${this.max} requests per ${duration(this.windowMs)} for this key${this.perRoute ? ' on this route' : ''}; retry after ${waitS} s`;
-  }
-
-  /** How many keys have a window (tests). */
-  get tracked(): number {
-    return this.counts.size;
-  }
-
-  /**
-   * Room for one more key: the expired windows go (a key without a window starts afresh, so
-   * nothing is lost), and when all are open, the one that opened first (it ends first).
-   */
-  private evict(nowMs: number): void {
-    for (const [k, c] of this.counts) {
-      if (c.start + this.windowMs > nowMs && this.counts.size < this.capacity) return;
-      this.counts.delete(k);
-    }
   }
 }
 

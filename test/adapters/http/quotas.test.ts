@@ -1,7 +1,8 @@
 /**
- * The quota count (quotas.ts) against @fastify/rate-limit's in-memory store as the oracle
- * (the plugin the count replaced: same windows, same header values), its eviction beyond the
- * keys it tracks, the 429's message, and the request ids (audit.ts requestIds).
+ * The quota (quotas.ts: @fastify/rate-limit's in-memory store asked from a synchronous hook)
+ * against a second copy of the plugin's store read as the plugin's own hook reads it (same
+ * windows, same header values), the store's bound on the keys it tracks, failing closed, the
+ * 429's message, and the request ids (audit.ts requestIds).
  */
 import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -57,7 +58,7 @@ describe('QuotaWindow', () => {
         let expected: StoreResult | undefined;
         store.incr(key, (_e, res) => (expected = { ...res }), windowMs, max);
         const reply = recorder();
-        const waitS = q.take(key, t, reply);
+        const waitS = q.take(key, reply);
         expect(reply.headers, `request ${i}`).toEqual(pluginHeaders(expected!, max));
         expect(waitS).toBe(expected!.current > max ? Math.ceil(expected!.ttl / 1000) : 0);
         if (waitS > 0) over++;
@@ -70,29 +71,41 @@ describe('QuotaWindow', () => {
   });
 
   it('a window ends exactly windowMs after its first request; refused requests count', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const at = (ms: number) => (vi.setSystemTime(ms), q);
     const q = new QuotaWindow(2, 1000, false);
     const r = recorder();
-    expect([q.take('k', 0, r), q.take('k', 10, r), q.take('k', 999, r), q.take('k', 999, r)]).toEqual([0, 0, 1, 1]);
+    expect([at(0).take('k', r), at(10).take('k', r), at(999).take('k', r), at(999).take('k', r)]).toEqual([0, 0, 1, 1]);
     expect(r.headers).toEqual({ 'x-ratelimit-limit': 2, 'x-ratelimit-remaining': 0, 'x-ratelimit-reset': 1, 'retry-after': 1 });
-    expect(q.take('k', 1000, recorder())).toBe(0); // a new window at 0 + 1000
-    expect(q.take('other', 999, recorder())).toBe(0); // keys apart
+    const fresh = recorder();
+    expect(at(1000).take('k', fresh)).toBe(0); // a new window at 0 + 1000
+    expect(fresh.headers).toEqual({ 'x-ratelimit-limit': 2, 'x-ratelimit-remaining': 1, 'x-ratelimit-reset': 1 });
+    expect(at(1000).take('other', recorder())).toBe(0); // keys apart
+    expect(at(1000).take('k', recorder())).toBe(0); // the second of the new window: exactly the budget
+    expect(at(1000).take('k', recorder())).toBe(1); // one past it
   });
 
-  it('beyond the keys it tracks: expired windows go first, then the one that opened first', () => {
-    const q = new QuotaWindow(1, 100, false, 3);
-    q.take('a', 0, recorder());
-    q.take('b', 10, recorder());
-    q.take('c', 60, recorder());
-    q.take('a', 120, recorder()); // a's window (0..100) had ended: opened again at 120, now the newest
-    q.take('d', 130, recorder()); // full: b (10..110) has expired and goes; c (60..160) and a are kept
-    expect(q.tracked).toBe(3);
-    expect(q.take('c', 140, recorder())).toBe(1); // c still counted: over its budget of 1, 20 ms left
-    expect(q.take('a', 140, recorder())).toBe(1); // a too
-    expect(q.take('b', 140, recorder())).toBe(0); // b forgotten: starts afresh (and c, opened first, goes)
-    expect(q.take('c', 140, recorder())).toBe(0); // c was the one that went: counted afresh
-    expect(q.tracked).toBe(3);
-    q.take('z', 1000, recorder()); // every window has ended: all swept at once, not one per new key
-    expect(q.tracked).toBe(1);
+  it('tracks at most `capacity` keys, least recently counted forgotten first (the store passed the bound)', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(0);
+    const q = new QuotaWindow(1, 60_000, false, 3);
+    for (const k of ['a', 'b', 'c']) expect(q.take(k, recorder())).toBe(0);
+    expect(q.take('a', recorder())).toBe(60); // a counted again: over its budget of 1, and now the most recent
+    expect(q.take('d', recorder())).toBe(0); // a fourth key: b, the least recent, is forgotten
+    expect(q.take('c', recorder())).toBe(60); // c still counted
+    expect(q.take('a', recorder())).toBe(60); // a too
+    expect(q.take('b', recorder())).toBe(0); // b starts afresh
+  });
+
+  it('fails closed when the store does not answer before incr returns', () => {
+    const proto = (createRequire(import.meta.url)('@fastify/rate-limit/store/LocalStore.js') as { prototype: LocalStore }).prototype;
+    const spy = vi.spyOn(proto, 'incr').mockImplementation(() => undefined);
+    try {
+      expect(() => new QuotaWindow(5, 1000, false).take('k', recorder())).toThrow(/did not answer synchronously/);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(new QuotaWindow(5, 1000, false).take('k', recorder())).toBe(0);
   });
 
   it("the 429's message names the budget and the window", () => {
