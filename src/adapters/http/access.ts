@@ -14,6 +14,7 @@ import type { Scope } from '../../config/api.js';
 import type { KeyRing, Principal } from './keys.js';
 import { ErrorBody } from '../../api/schemas.js';
 import { TalentmatchError } from '../../errors.js';
+import { QuotaWindow } from './quotas.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -117,24 +118,31 @@ const NEEDS_KEY = 'send an API key as "Authorization: Bearer <key>" (README "API
 const REASONS = { missing: `no API key: ${NEEDS_KEY}`, malformed: `malformed API key: ${NEEDS_KEY}`, unknown: 'unknown API key', expired: 'the API key has expired', revoked: 'the API key was revoked' } as const;
 
 /**
- * The onRoute hook: applies ROUTES to each route as it is added (config for the auth and
- * quota hooks, schema facts for the OpenAPI document). Call before any route is added.
+ * The onRoute hook: applies ROUTES to each route as it is added (config for the request gate:
+ * scope and platform rule; the quota hook; schema facts for the OpenAPI document). Call before
+ * any route is added. Every scoped route counts against one budget per key (`max` per window),
+ * each expensive route against its own (`expensiveMax`); open routes are not counted.
  */
-export function applyRoutePolicies(app: FastifyInstance, o: { expensiveMax: number; windowMs: number }): void {
+export function applyRoutePolicies(app: FastifyInstance, o: { max: number; expensiveMax: number; windowMs: number }): void {
+  const shared = new QuotaWindow(o.max, o.windowMs, false);
   app.addHook('onRoute', (route: RouteOptions) => {
     const method = Array.isArray(route.method) ? route.method[0] : route.method;
     const key = `${method === 'HEAD' ? 'GET' : method} ${route.url}`;
     const policy = ROUTES[key];
     if (!policy) {
       if (route.url.startsWith('/v1')) throw new TalentmatchError('E_INTERNAL', `route ${key} has no access policy in src/adapters/http/access.ts`);
-      // docs, openapi.json: open and undocumented, not counted (no quota hook at all)
-      route.config = { ...(route.config ?? {}), rateLimit: false } as typeof route.config;
-      return;
+      return; // docs, openapi.json: open, undocumented and not counted
+    }
+    if (policy.scope) {
+      // the quota: a route-level hook, so it runs after every global onRequest hook (the gate, and
+      // CORS's, whose headers a 429 then carries as the other answers do); open routes have none
+      const quota = quotaHook(policy.expensive ? new QuotaWindow(o.expensiveMax, o.windowMs, true) : shared);
+      route.onRequest = route.onRequest === undefined ? [quota] : [...(Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest]), quota];
     }
     route.config = {
       ...(route.config ?? {}),
-      ...(policy.scope ? { scope: policy.scope } : { rateLimit: false }), // open routes: no quota hook
-      ...(policy.expensive ? { expensive: true, rateLimit: { max: o.expensiveMax, timeWindow: o.windowMs } } : {}),
+      ...(policy.scope ? { scope: policy.scope } : {}),
+      ...(policy.expensive ? { expensive: true } : {}),
       ...(policy.platformBound ? { platformBound: policy.platformBound } : {}),
     } as typeof route.config;
     const schema = (route.schema ?? {}) as Record<string, unknown>;
@@ -167,11 +175,25 @@ const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
 };
 
 /**
- * The one onRequest hook every request passes (one hook, synchronous: no promise per
+ * The quota of a route (quotas.ts) as a synchronous route-level onRequest hook (no promise per
+ * request, where @fastify/rate-limit's hook is async): counted per key (the gate has checked it:
+ * a request refused 401/403 never gets here), per client address without keys (the key's id
+ * has 12 hex digits, an address a '.' or a ':': never the same string). Over budget: 429
+ * through the error handler, with Retry-After and the X-RateLimit-* headers.
+ */
+function quotaHook(quota: QuotaWindow) {
+  return (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void => {
+    const waitS = quota.take(req.principal?.keyId ?? req.ip, reply);
+    if (waitS > 0) return done(new ApiError(429, { error: 'rate_limited', message: quota.exceeded(waitS) }));
+    done();
+  };
+}
+
+/**
+ * The one global onRequest hook of ours every request passes (synchronous: no promise per
  * request): the security headers first (so refusals carry them too), then the key check of
  * every scoped route. With `keys` undefined (serve --insecure-no-auth, or tests) every
- * request passes as anonymous. The quota (quotas.ts, a route-level hook) runs after it and
- * counts per key.
+ * request passes as anonymous. The quota (quotaHook, route-level) runs after it.
  */
 export function addRequestGate(app: FastifyInstance, o: { keys: KeyRing | undefined; now?: () => number; headers: readonly (readonly [string, string])[] }): void {
   const { keys, headers } = o;

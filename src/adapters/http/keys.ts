@@ -46,7 +46,14 @@ export interface Principal {
   platform?: string;
 }
 
-export type Verdict = { ok: true; principal: Principal } | { ok: false; reason: 'malformed' | 'unknown' | 'expired' | 'revoked' };
+/** A key check's answer: made once per key and reason, shared by every request (read-only). */
+export type Verdict = { readonly ok: true; readonly principal: Principal } | { readonly ok: false; readonly reason: 'malformed' | 'unknown' | 'expired' | 'revoked' };
+const REFUSED = {
+  malformed: Object.freeze({ ok: false, reason: 'malformed' }),
+  unknown: Object.freeze({ ok: false, reason: 'unknown' }),
+  expired: Object.freeze({ ok: false, reason: 'expired' }),
+  revoked: Object.freeze({ ok: false, reason: 'revoked' }),
+} as const;
 
 const KEY_RE = /^tm_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
 /** one-shot SHA-256 (crypto.hash: no Hash object per call; a third of the cost of createHash on a 60-byte key) */
@@ -112,6 +119,8 @@ interface Entry {
   hash: Buffer;
   record: KeyRecord;
   principal: Principal;
+  /** the verdict of this key when it passes (no object per request) */
+  accepted: Verdict;
   /** revokedAt / expiresAt in ms since the epoch, parsed once (Infinity when absent) */
   revokedMs: number;
   expiresMs: number;
@@ -139,7 +148,7 @@ export class KeyRing {
     for (const r of file.keys) {
       const principal: Principal = { keyId: r.id, scopes: new Set(r.scopes), ...(r.platform !== undefined ? { platform: r.platform } : {}) };
       const ms = (t: string | undefined) => (t === undefined ? Infinity : Date.parse(t));
-      m.set(r.id, { hash: Buffer.from(r.hash.slice('sha256:'.length), 'hex'), record: r, principal, revokedMs: ms(r.revokedAt), expiresMs: ms(r.expiresAt) });
+      m.set(r.id, { hash: Buffer.from(r.hash.slice('sha256:'.length), 'hex'), record: r, principal, accepted: Object.freeze({ ok: true, principal }), revokedMs: ms(r.revokedAt), expiresMs: ms(r.expiresAt) });
     }
     this.byId = m;
     this.verified = new Map();
@@ -154,16 +163,16 @@ export class KeyRing {
     let entry = this.verified.get(key);
     if (entry === undefined) {
       const m = KEY_RE.exec(key);
-      if (!m) return { ok: false, reason: 'malformed' };
+      if (!m) return REFUSED.malformed;
       const found = this.byId.get(m[1]!);
       const same = timingSafeEqual(sha256(key), found ? found.hash : DUMMY);
-      if (!found || !same) return { ok: false, reason: 'unknown' };
+      if (!found || !same) return REFUSED.unknown;
       entry = found;
       this.verified.set(key, entry);
     }
-    if (entry.revokedMs <= nowMs) return { ok: false, reason: 'revoked' };
-    if (entry.expiresMs <= nowMs) return { ok: false, reason: 'expired' };
-    return { ok: true, principal: entry.principal };
+    if (entry.revokedMs <= nowMs) return REFUSED.revoked;
+    if (entry.expiresMs <= nowMs) return REFUSED.expired;
+    return entry.accepted;
   }
 
   /** How many keys are held as seen valid (tests: never more than the file's keys, never a failed one). */

@@ -20,7 +20,6 @@ import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
-import { randomUUID } from 'node:crypto';
 import type { InputIssue } from '../../errors.js';
 import { isTalentmatchError } from '../../errors.js';
 import { issuesFromZod } from '../../domain/validate.js';
@@ -32,8 +31,7 @@ import { defaultQuotas } from '../../config/api.js';
 import type { QuotaOptions } from '../../config/api.js';
 import type { KeyRing } from './keys.js';
 import { ApiError, addRequestGate, applyRoutePolicies } from './access.js';
-import { registerQuotas } from './quotas.js';
-import { addAudit, openAuditFile } from './audit.js';
+import { addAudit, openAuditFile, requestIds } from './audit.js';
 import { LineSink } from './lineSink.js';
 import { useLazyRequestLoggers } from './lazyLogger.js';
 import type { SinkMode } from './lineSink.js';
@@ -92,7 +90,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     ...(o.transport?.trustProxy !== undefined ? { trustProxy: o.transport.trustProxy } : {}),
     bodyLimit: LIMITS.bodyBytes,
     requestTimeout: LIMITS.requestTimeoutMs,
-    genReqId: () => randomUUID(),
+    genReqId: requestIds(),
     // errors raised before routing (a malformed URL, an id longer than a route parameter may
     // be) would echo the whole URL back: answer them briefly
     frameworkErrors: (error, req, reply) => {
@@ -161,11 +159,11 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     return reply.code(500).send({ error: 'internal', message: 'internal error', requestId });
   });
 
-  // access control, quotas, audit, headers (each in its module; the order of the hooks matters:
-  // route policies before any route, the key check before the quota that counts per key)
+  // access control and quotas (access.ts, quotas.ts: synchronous hooks: the gate, then each scoped
+  // route's quota after every global hook), audit, headers (each in its module; route policies
+  // before any route)
   applyRoutePolicies(app, quotas);
   addRequestGate(app, { keys: o.keys, ...(o.now ? { now: o.now } : {}), headers: transportHeaders(o.transport ?? {}) });
-  await registerQuotas(app, quotas);
   const auditSink = o.audit !== undefined ? openAuditFile(o.audit, sinkMode, app.log) : undefined;
   addAudit(app, auditSink, plainLog ? logSink : undefined);
   await registerCors(app, o.transport ?? {});

@@ -178,6 +178,55 @@ describe('quotas', () => {
       await s.app.close();
     }
   });
+
+  it('refusals of the gate (401, 403) are not counted; the shared budget spans the read routes; X-RateLimit-* on counted answers only', async () => {
+    const s = await start({ quotas: { max: 2, expensiveMax: 1, windowMs: 60_000 } });
+    try {
+      const g = (path: string, key?: string) => fetch(`${s.base}${path}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
+      const talent = '/v1/talents/t-shiruidi-visual-rd/recommendations';
+      for (let i = 0; i < 3; i++) expect((await g(talent, 'tm_000000000000_' + 'A'.repeat(43))).status).toBe(401);
+      for (let i = 0; i < 3; i++) expect((await g('/v1/admin/status', keys.read)).status).toBe(403); // out of scope: refused, not counted
+      const first = await g(talent, keys.read);
+      expect(first.status).toBe(200);
+      expect([first.headers.get('x-ratelimit-limit'), first.headers.get('x-ratelimit-remaining'), first.headers.get('x-ratelimit-reset'), first.headers.get('retry-after')]).toEqual(['2', '1', '60', null]);
+      expect((await g(`/v1/platforms/${PLATFORM}/recommendations`, keys.read)).status).toBe(200); // another read route, the same budget
+      const over = await g(talent, keys.read);
+      expect([over.status, over.headers.get('x-ratelimit-remaining'), over.headers.get('retry-after')]).toEqual([429, '0', '60']);
+      const open = await g('/healthz');
+      expect([open.status, open.headers.get('x-ratelimit-limit')]).toEqual([200, null]);
+    } finally {
+      await s.app.close();
+    }
+  });
+
+  it('a 429 carries the CORS headers as every answer does; a HEAD counts once', async () => {
+    const s = await start({ quotas: { max: 2, expensiveMax: 1, windowMs: 60_000 }, transport: { corsOrigins: ['https://a.example'] } });
+    try {
+      const g = (method: 'GET' | 'HEAD') => fetch(`${s.base}/v1/talents/t-shiruidi-visual-rd/recommendations`, { method, headers: { authorization: `Bearer ${keys.read}`, origin: 'https://a.example' } });
+      const head = await g('HEAD');
+      expect([head.status, head.headers.get('x-ratelimit-remaining')]).toEqual([200, '1']);
+      expect((await g('GET')).headers.get('x-ratelimit-remaining')).toBe('0');
+      const over = await g('GET');
+      expect(over.status).toBe(429);
+      expect(over.headers.get('access-control-allow-origin')).toBe('https://a.example');
+      expect(over.headers.get('access-control-expose-headers')).toContain('retry-after');
+    } finally {
+      await s.app.close();
+    }
+  });
+
+  it('without keys the budget is per client address', async () => {
+    // behind a trusted proxy the caller's address is X-Forwarded-For's
+    const s = await start({ keys: undefined, quotas: { max: 2, expensiveMax: 1, windowMs: 60_000 }, transport: { trustProxy: true } });
+    try {
+      const g = (ip: string) => fetch(`${s.base}/v1/talents/t-shiruidi-visual-rd/recommendations`, { headers: { 'x-forwarded-for': ip } });
+      const codes = [];
+      for (const ip of ['10.0.0.1', '10.0.0.1', '10.0.0.2', '10.0.0.1', '10.0.0.2', '10.0.0.2']) codes.push((await g(ip)).status);
+      expect(codes).toEqual([200, 200, 200, 429, 200, 429]);
+    } finally {
+      await s.app.close();
+    }
+  });
 });
 
 describe('audit and logs', () => {

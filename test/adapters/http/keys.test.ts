@@ -28,6 +28,19 @@ describe('KeyRing.verify', () => {
     expect(ring.verify(b.key, T0)).toEqual({ ok: false, reason: 'unknown' }); // removed from the file
   });
 
+  it("a verdict is made once per key (and per refusal reason): every request shares it, read-only", () => {
+    const a = mk();
+    const b = mk();
+    const ring = new KeyRing({ version: 1, keys: [a.record, b.record] });
+    const first = ring.verify(a.key, T0);
+    expect(first).toEqual({ ok: true, principal: { keyId: a.record.id, scopes: new Set(['read:recommendations']) } });
+    expect(ring.verify(a.key, T0 + 1)).toBe(first); // the same object: nothing made per request
+    expect(ring.verify(b.key, T0)).not.toBe(first); // another key: its own
+    expect(ring.verify(b.key, T0)).toMatchObject({ principal: { keyId: b.record.id } });
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(ring.verify('x', T0)).toBe(ring.verify('y', T0)); // malformed, shared
+  });
+
   it('holds only keys that passed: never a wrong secret for a known id, a malformed or an unknown key', () => {
     const a = mk();
     const ring = new KeyRing({ version: 1, keys: [a.record] });
