@@ -29,6 +29,12 @@ import { platformBlocks } from '../scoring/bounds.js';
 const ROW_ROOM = 320;
 const LINE_ITEM_ROOM = 440;
 
+/**
+ * The packer of this thread's chunks, reused: scoreChunk runs start to end with no await, so
+ * one chunk at a time writes into it, and its result is a copy (RowsPacker.finish).
+ */
+let packer: RowsPacker | undefined;
+
 /** The platform blocks of a side's platforms (ranking/options.ts `blocks`), built once per side, not per chunk. */
 const sideBlocks = new WeakMap<PlatformSide, PlatformBlocks>();
 function blocksOf(side: PlatformSide): PlatformBlocks {
@@ -119,7 +125,8 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
   // one explanation buffer for every listed item of the chunk (the lines' and the candidates')
   const ex = createExplainBuffer();
   // each row written once, in place: its line from the JSON writer, its preference list from the ranker's arrays
-  const out = new RowsPacker(N * (ROW_ROOM + LINE_ITEM_ROOM * Math.min(task.k, M) + prefsBytes(Math.min(task.maxPrefs || M, M))));
+  const room = N * (ROW_ROOM + LINE_ITEM_ROOM * Math.min(task.k, M) + prefsBytes(Math.min(task.maxPrefs || M, M)));
+  const out = (packer ??= new RowsPacker(room)).reset(room);
   for (let ti = 0; ti < N; ti++) {
     const pairs = r.rank(ti);
     const t = talents[ti];

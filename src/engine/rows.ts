@@ -165,6 +165,15 @@ export class RowsPacker {
     this.view = new DataView(this.w.out.buffer);
   }
 
+  /** Starts over with no rows, keeping the memory (one packer serves a thread's chunks one after another); `size` as above. */
+  reset(size: number): this {
+    this.rows = 0;
+    this.w.n = 0;
+    this.w.reserve(Math.max(size, HEAD));
+    this.w.n = HEAD;
+    return this;
+  }
+
   private dv(): DataView {
     if (this.view.buffer !== this.w.out.buffer) this.view = new DataView(this.w.out.buffer);
     return this.view;
