@@ -23,7 +23,8 @@ export function encodeCandidates(r: { candCount: Int32Array; candIds: string[]; 
 
 interface Cand {
   id: string;
-  v: Float64Array;
+  /** its CANDIDATE_WIDTH numbers: a plain array of doubles, on the JS heap (a Float64Array this small takes an off-heap store of its own: allocating one cost more than the merge) */
+  v: number[];
 }
 
 /** What a bound needs of a candidate: its score and id (no copy of its numbers). */
@@ -80,7 +81,9 @@ export class CandidateMerger {
       this.raise(p, score, id);
       return;
     }
-    list.splice(i, 0, { id, v: values.slice(at, at + CANDIDATE_WIDTH) });
+    const v: number[] = [];
+    for (let k = 0; k < CANDIDATE_WIDTH; k++) v.push(values[at + k]);
+    list.splice(i, 0, { id, v });
     if (list.length > this.depth) {
       const out = list.pop()!;
       this.raise(p, out.v[0], out.id);
