@@ -9,7 +9,8 @@
  * how many pairs exact pruning scored in full. CPU time, medians of 10 rounds per way after
  * 4 warm-up rounds, the two ways alternating, so far less moved by other processes than the
  * autocannon benchmark (docs/PERFORMANCE.md, "API, fifth pass"); heap bytes from V8's
- * sampling heap profiler over one more round each.
+ * sampling heap profiler over one more round each. Then the body's parse and validation, the
+ * quick check (QUICK_CHECKS) against zod's parse alone, the same way.
  *   npx tsx bench/api-live-cpu.ts [dataDir]    (without one: 2k x 1k, seeded, written first)
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -20,7 +21,8 @@ import { writeBigData } from './bigdata.js';
 import { loadDataset } from '../src/adapters/files/dataset.js';
 import { createEngine } from '../src/engine/engine.js';
 import { LiveScorer } from '../src/engine/live.js';
-import { InlineRecommendRequest } from '../src/api/schemas.js';
+import { InlineRecommendRequest, LIMITS, QUICK_CHECKS } from '../src/api/schemas.js';
+import { parseBody } from '../src/adapters/http/body.js';
 
 let dir = process.argv[2];
 if (!dir) {
@@ -68,12 +70,42 @@ for (const mode of ['new profile', 'same profile', 'new text'] as const) {
   );
 }
 
+// the body as the route receives it: parsed (adapters/http/body.ts) and validated as the server's validator does — the
+// quick check first (QUICK_CHECKS, domain/quick.ts quickTalent), zod when it declines — against zod's parse alone (the route before)
+const bodies = lines.map((l, j) => JSON.stringify({ talent: { ...(JSON.parse(l) as object), id: `inline-${j}` }, k: 10 }));
+const quick = QUICK_CHECKS.get(InlineRecommendRequest)!;
+type Check = 'quick' | 'zod';
+const validate = (way: Check, text: string): unknown => {
+  const d = parseBody(text, LIMITS.bodyDepth);
+  return (way === 'quick' ? quick(d) : undefined) ?? InlineRecommendRequest.parse(d);
+};
+const quickAnswered = bodies.filter((b) => quick(parseBody(b, LIMITS.bodyDepth)) !== undefined).length;
+{
+  const per: Record<Check, number[]> = { quick: [], zod: [] };
+  for (let r = 0; r < 24; r++) {
+    const way: Check = (r >> 1) % 2 === 0 ? (r % 2 === 0 ? 'quick' : 'zod') : r % 2 === 0 ? 'zod' : 'quick';
+    const c0 = cpuMs();
+    for (const b of bodies) validate(way, b);
+    if (r >= 4) per[way].push((cpuMs() - c0) / bodies.length);
+  }
+  const heap = { quick: await heapPer(bodies.length, () => bodies.forEach((b) => validate('quick', b))), zod: await heapPer(bodies.length, () => bodies.forEach((b) => validate('zod', b))) };
+  console.log(
+    `body parse + validation: quick check ${median(per.quick).toFixed(4)} ms CPU, ${heap.quick.toFixed(1)} KB heap per body; zod's parse ${median(per.zod).toFixed(4)} ms, ${heap.zod.toFixed(1)} KB (medians of 10 x ${bodies.length}, alternating); the quick check answered ${quickAnswered} of ${bodies.length}`,
+  );
+}
+
 /** Heap bytes allocated per call (V8's sampling heap profiler, every allocation collected or not, one sample per 1 KiB on average), over one round. */
 async function heapPerCall(mode: string, way: Way): Promise<number> {
+  return heapPer(requests.length, () => {
+    for (let i = 0; i < requests.length; i++) call(way, pick(mode, i));
+  });
+}
+/** Heap KB allocated by `run` per one of its `calls`, sampled. */
+async function heapPer(calls: number, run: () => void): Promise<number> {
   const session = new Session();
   session.connect();
   await session.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
-  for (let i = 0; i < requests.length; i++) call(way, pick(mode, i));
+  run();
   const { profile } = (await session.post('HeapProfiler.stopSampling')) as { profile: { head: HeapNode } };
   session.disconnect();
   let total = 0;
@@ -82,7 +114,7 @@ async function heapPerCall(mode: string, way: Way): Promise<number> {
     for (const c of n.children) walk(c);
   };
   walk(profile.head);
-  return total / requests.length / 1024;
+  return total / calls / 1024;
 }
 interface HeapNode {
   selfSize: number;

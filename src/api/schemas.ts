@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { TalentSchema } from '../domain/schemas.js';
+import { quickTalent } from '../domain/quick.js';
 import { TERMS } from '../config/weights.js';
 import { ScenarioSchema } from '../domain/scenario.js';
 import { API_LIMITS } from '../config/api.js';
@@ -58,14 +59,27 @@ export const IdParams = z.object({ id });
 const K_DIGITS = /^[0-9]{1,4}$/;
 const isRecord = (d: unknown): d is Record<string, unknown> => typeof d === 'object' && d !== null && !Array.isArray(d);
 /**
- * Quick checks for the two schemas every cached read validates (IdParams, KQuery): each
- * returns what the schema's parse returns when the input is plainly valid, and undefined
- * otherwise — then the schema itself runs and reports the issues. The server's validator
- * tries them first; test/adapters/http/validation.test.ts checks they agree with the
- * schemas on every boundary.
+ * Quick checks for the two schemas every cached read validates (IdParams, KQuery) and the
+ * live route's body (InlineRecommendRequest): each returns what the schema's parse returns
+ * when the input is plainly valid, and undefined otherwise — then the schema itself runs and
+ * reports the issues. The server's validator tries them first;
+ * test/adapters/http/validation.test.ts and test/domain/quick.test.ts check they agree
+ * with the schemas on every boundary.
  */
 export const QUICK_CHECKS: ReadonlyMap<z.ZodType, (data: unknown) => unknown> = new Map<z.ZodType, (data: unknown) => unknown>([
   [IdParams, (d) => (isRecord(d) && typeof d.id === 'string' && d.id.length >= 1 ? { id: d.id } : undefined)],
+  // the live route's body: a new profile on every request (domain/quick.ts quickTalent, as the talents file's reader uses it)
+  [
+    InlineRecommendRequest,
+    (d) => {
+      if (!isRecord(d)) return undefined;
+      for (const key in d) if (key !== 'talent' && key !== 'k') return undefined;
+      const k = d.k === undefined ? 10 : d.k; // the default for an absent k only (null is an error)
+      if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || k > LIMITS.maxK) return undefined;
+      const talent = quickTalent(d.talent);
+      return talent === undefined ? undefined : { talent, k };
+    },
+  ],
   [
     KQuery,
     (d) => {

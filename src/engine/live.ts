@@ -97,8 +97,10 @@ function oneTalent(T: TalentFeatures, ti: number): TalentFeatures {
 /**
  * Validates an inline profile at the edge (unless the caller's own schema, which contains this
  * one, already did: `validated`), then features by content hash (built once per distinct profile).
+ * `keep`: what the cache stores of a built row (`build` may return one that is valid only
+ * until the next build: LiveTalentBuilder.transient).
  */
-function inline<R, F extends object>(schema: z.ZodType<R>, cache: ProfileCache<F>, profile: unknown, where: string, build: (r: R) => F, validated = false): F {
+function inline<R, F extends object>(schema: z.ZodType<R>, cache: ProfileCache<F>, profile: unknown, where: string, build: (r: R) => F, validated = false, keep: (f: F) => F = (f) => f): F {
   let data: R;
   if (validated) data = profile as R;
   else {
@@ -111,7 +113,7 @@ function inline<R, F extends object>(schema: z.ZodType<R>, cache: ProfileCache<F
   if (!f) {
     f = build(data);
     // admitted on its second sight: a profile seen once leaves only its key behind
-    if (cache.seen.delete(key)) cache.features.set(key, f);
+    if (cache.seen.delete(key)) cache.features.set(key, (f = keep(f)));
     else cache.seen.set(key, true);
   }
   return f;
@@ -167,9 +169,18 @@ export class LiveScorer {
 
   /** Validated inline talent -> features (cached by content hash). Throws E_INPUT naming `where`; `validated`: the caller checked it against TalentSchema already. */
   inlineTalent(profile: unknown, where: string, validated = false): TalentFeatures {
-    this.builder ??= liveTalentBuilder(this.engine.side, this.engine.tokens);
-    const builder = this.builder;
+    const builder = (this.builder ??= liveTalentBuilder(this.engine.side, this.engine.tokens));
     return inline(TalentSchema, this.talents, profile, where, (t) => builder.build(t), validated);
+  }
+
+  /**
+   * inlineTalent() for one ranking within a call: a profile not in the cache is vectorized into
+   * the builder's buffers and scored from there (LiveTalentBuilder.transient: no copy, no
+   * ArrayBuffer per new profile), valid until the next profile; the cache keeps a copy.
+   */
+  private transientTalent(profile: unknown, where: string, validated: boolean): TalentFeatures {
+    const builder = (this.builder ??= liveTalentBuilder(this.engine.side, this.engine.tokens));
+    return inline(TalentSchema, this.talents, profile, where, (t) => builder.transient(t), validated, (f) => builder.keep(f));
   }
 
   inlinePlatform(profile: unknown, where: string): PlatformFeatures {
@@ -229,7 +240,7 @@ export class LiveScorer {
   }
 
   private rankInline(profile: unknown, k: number, where: string, validated: boolean, scratch: RowScratch | undefined): { m: ScoringModel; list: ArrayLike<number>; count: number } {
-    const T = this.inlineTalent(profile, where, validated);
+    const T = this.transientTalent(profile, where, validated);
     const m: ScoringModel = { ctx: this.engine.model.ctx, talents: T, platforms: this.engine.model.platforms };
     // the policy's per-talent list controls, as recommend and the batch apply them (the exposure floor is global: not for one new profile)
     const lists = this.engine.data.policy.lists;

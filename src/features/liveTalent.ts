@@ -1,11 +1,14 @@
 /**
  * One talent profile -> one-row feature arrays, for the live scorer (the API's inline
  * profiles): the one-pass analyzer (text/analyzer.ts, as features/talents.ts uses it) writes
- * the rows into buffers this builder keeps from one profile to the next, and the finished
- * row is copied out once into a single ArrayBuffer of its exact size, the arrays being views
- * of it. The result never aliases the kept buffers (the live scorer's cache keeps it while
- * the next profile is built). Same bits as buildTalentFeatures([t]) over the string tokens
- * (test/features/liveTalent.test.ts). Not reentrant: one builder serves one call at a time.
+ * the rows into buffers this builder keeps from one profile to the next. build() copies the
+ * finished row out once into a single ArrayBuffer of its exact size, the arrays being views
+ * of it: it never aliases the kept buffers (the live scorer's cache keeps it while the next
+ * profile is built). transient() hands out views of the buffers themselves, valid until the
+ * next profile (no copy, no ArrayBuffer: a new profile on the live route is scored once), and
+ * keep() copies such a row out when the cache admits it. Same bits as buildTalentFeatures([t])
+ * over the string tokens, either way (test/features/liveTalent.test.ts). Not reentrant: one
+ * builder serves one call at a time.
  */
 import type { Talent } from '../domain/schemas.js';
 import type { Weights } from '../config/weights.js';
@@ -41,6 +44,12 @@ export class LiveTalentBuilder {
   private readonly mentions: number[] = [];
   private readonly excl: number[] = [];
   private readonly lang: [number, number] = [0, 0];
+  /** transient()'s exclusions, their bounds and Chinese share (the rest of its row is the buffers above) */
+  private exclBuf = new Int32Array(16);
+  private readonly exclPtr = new Int32Array(2);
+  private readonly zhOne = new Float64Array(1);
+  /** the last transient() row, which keep() copies out */
+  private last: TalentFeatures | undefined;
   private readonly levelValue: Record<string, number>;
   /** the talent's fields that need no text, one slot each (copied into its own buffer by copyOut) */
   private readonly one: TalentScalarsOut = { needMask: new Uint8Array(1), seats: new Int32Array(1), capital: new Float64Array(1), stage: new Uint8Array(1), level: new Float64Array(1) };
@@ -57,10 +66,62 @@ export class LiveTalentBuilder {
     this.levelValue = levelValues(side.weights);
   }
 
+  /** The profile's row, its arrays in one ArrayBuffer of its own (kept by the caller as long as it likes). */
   build(t: Talent): TalentFeatures {
+    const zh = this.analyze(t);
+    return zh === undefined ? this.stringPath(t) : this.copyOut(t.id, zh);
+  }
+
+  /**
+   * The profile's row as views of this builder's buffers, with no copy: valid until this
+   * builder's next build or transient call (the live route scores a new profile once, within
+   * one call: its row need not outlive it). keep() copies it out when it is to be kept.
+   */
+  transient(t: Talent): TalentFeatures {
+    const zh = this.analyze(t);
+    if (zh === undefined) return (this.last = undefined), this.stringPath(t);
+    const { desc, prof, concept, excl, side, one } = this;
+    if (this.exclBuf.length < excl.length) this.exclBuf = new Int32Array(Math.max(excl.length, 2 * this.exclBuf.length));
+    for (let k = 0; k < excl.length; k++) this.exclBuf[k] = excl[k];
+    this.exclPtr[1] = excl.length;
+    this.zhOne[0] = zh;
+    const V = side.text.vocab.size;
+    const view = (m: CsrBuilder, cols: number): CsrMatrix => ({ rows: 1, cols, indptr: m.indptr.length === 2 ? m.indptr : m.indptr.subarray(0, 2), indices: m.indices.subarray(0, m.nnz), values: m.values.subarray(0, m.nnz) });
+    this.last = {
+      count: 1,
+      ids: [t.id],
+      desc: view(desc, V),
+      profile: view(prof, V),
+      industry: this.industry,
+      needMask: one.needMask,
+      seats: one.seats,
+      capital: one.capital,
+      stage: one.stage,
+      level: one.level,
+      exclIndptr: this.exclPtr,
+      exclIdx: this.exclBuf.subarray(0, excl.length),
+      concept: view(concept, side.concepts.idf.length),
+      zh: this.zhOne,
+    };
+    return this.last;
+  }
+
+  /** A row of its own for `f`: the last transient row copied out as build() writes it (f itself when it is not a view of this builder's buffers). */
+  keep(f: TalentFeatures): TalentFeatures {
+    return f === this.last ? this.copyOut(f.ids[0], this.zhOne[0]) : f;
+  }
+
+  private stringPath(t: Talent): TalentFeatures {
+    const s = this.side;
+    return buildTalentFeatures([t], s.text, s.industry, s.concepts, this.tokens, s.weights, s.platformIndex, s.excludedBy);
+  }
+
+  /** Writes the profile's row into this builder's buffers; its Chinese share, or undefined when the tokenizer names no analyzer (the string path then builds it). */
+  private analyze(t: Talent): number | undefined {
     const s = this.side;
     const tokenizer = this.tokens.tokenizer;
-    if (tokenizer === undefined) return buildTalentFeatures([t], s.text, s.industry, s.concepts, this.tokens, s.weights, s.platformIndex, s.excludedBy);
+    this.last = undefined; // the buffers are rewritten: an earlier transient row is no longer this profile's
+    if (tokenizer === undefined) return undefined;
     // the analyzer kept for this tokenizer (bounded: TextAnalyzer.for drops one that grew too large)
     const an = TextAnalyzer.for(tokenizer, s.text, s.concepts.lexicon);
     const { desc, prof, concept, mentions, lang } = this;
@@ -81,11 +142,11 @@ export class LiveTalentBuilder {
     writeTalentScalars(t, 0, this.one, this.levelValue);
     this.excl.length = 0;
     pushExclusions(t, s.platformIndex, s.excludedBy, this.excl);
-    return this.copyOut(t, lang[1] === 0 ? 0 : lang[0] / lang[1]);
+    return lang[1] === 0 ? 0 : lang[0] / lang[1];
   }
 
   /** The row in one ArrayBuffer: 8-byte numbers first, then 4-byte, then bytes (each view aligned). */
-  private copyOut(t: Talent, zh: number): TalentFeatures {
+  private copyOut(id: string, zh: number): TalentFeatures {
     const { desc, prof, concept, excl, side } = this;
     const D = side.industry.dims;
     const words = D + 1 + 2 + excl.length + 3 * 2 + 2 * (desc.nnz + prof.nnz + concept.nnz);
@@ -131,7 +192,7 @@ export class LiveTalentBuilder {
     f64[2] = zh;
     return {
       count: 1,
-      ids: [t.id],
+      ids: [id],
       desc: descM,
       profile: profM,
       industry,

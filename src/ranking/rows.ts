@@ -24,7 +24,7 @@ import type { RowScratch, ScoringModel } from '../scoring/kernel.js';
 import { accumulate, beginRow, createRowScratch, endRow, scoreRow, scoreSpan } from '../scoring/kernel.js';
 import type { PlatformBlocks } from '../scoring/bounds.js';
 import type { TalentFeatures } from '../features/build.js';
-import { blockBounds, platformBlocks, prunable, talentsPrunable } from '../scoring/bounds.js';
+import { blockBounds, platformBlocks, prunable, talentRowsPrunable } from '../scoring/bounds.js';
 import { accumulateBlock, looseCosines, roomCount } from '../scoring/blockReads.js';
 import { blockThreshold, clearExcludedRoom, heapWants, markExcludedRoom, sortBlocksDesc } from './blockScan.js';
 import type { RankerOptions } from './options.js';
@@ -94,7 +94,7 @@ export class RowRanker {
     this.platformTop = createTopK(M, o.kPlatform ?? 0);
     this.prefTop = createTopK(1, o.prefs === undefined ? 0 : o.prefs > 0 ? Math.min(o.prefs, M) : M);
     // a preference list of every platform never fills, so no bound can skip a pair for it
-    this.prune = (o.prune ?? false) && (this.prefTop.k === 0 || this.prefTop.k < M) && prunable(model);
+    this.prune = (o.prune ?? false) && (this.prefTop.k === 0 || this.prefTop.k < M) && prunable(model, this.start, this.end);
     if (this.prune && o.blocks !== undefined && (o.blocks.order.length !== M || o.blocks.dims !== model.ctx.dims)) throw new TalentmatchError('E_INTERNAL', `RowRanker: blocks of ${o.blocks.order.length} platforms x ${o.blocks.dims} industries, the model has ${M} x ${model.ctx.dims}`);
     this.blocks = this.prune ? (o.blocks ?? platformBlocks(model.platforms, model.ctx.dims)) : null;
     this.list = new Int32Array(this.prune ? M : 0);
@@ -125,7 +125,7 @@ export class RowRanker {
    * talents' inputs would not let it (scoring/bounds.ts prunable).
    */
   setTalents(talents: TalentFeatures): boolean {
-    if (this.end > talents.count || (this.prune && !talentsPrunable(talents))) return false;
+    if (this.end > talents.count || (this.prune && !talentRowsPrunable(talents, this.model.ctx.dims, this.start, this.end))) return false;
     (this as { model: ScoringModel }).model = { ctx: this.model.ctx, talents, platforms: this.model.platforms };
     return true;
   }

@@ -9,6 +9,7 @@ import type { ScoringModel } from '../scoring/kernel.js';
 import type { TopKBuffers } from '../vector/topk.js';
 import { finalizeTopK } from '../vector/topk.js';
 import { RowRanker } from './rows.js';
+import type { PlatformBlocks } from '../scoring/bounds.js';
 
 export interface RangeTopK {
   /** first talent index of the range */
@@ -24,10 +25,12 @@ export interface RangeTopK {
 /**
  * Two-way top-k of talents [start, end); platform heaps hold talent index + idBase.
  * `platformFloor` (per platform, the k-th best score of ranges already merged, or
- * -Infinity): the range's heaps skip pairs strictly below it (options.ts RankerOptions).
+ * -Infinity): the range's heaps skip pairs strictly below it (options.ts RankerOptions);
+ * `blocks`: the platforms' blocks, for a caller ranking range after range against the same,
+ * unchanging platforms (RankerOptions.blocks; default: built by the ranker).
  */
-export function rankRange(m: ScoringModel, start: number, end: number, kTalent: number, kPlatform: number, idBase = 0, platformFloor?: Float64Array): RangeTopK {
-  const r = new RowRanker(m, { start, end, kTalent, kPlatform, idBase, prune: true, ...(platformFloor ? { platformFloor } : {}) }).rankAll();
+export function rankRange(m: ScoringModel, start: number, end: number, kTalent: number, kPlatform: number, idBase = 0, platformFloor?: Float64Array, blocks?: PlatformBlocks): RangeTopK {
+  const r = new RowRanker(m, { start, end, kTalent, kPlatform, idBase, prune: true, ...(platformFloor ? { platformFloor } : {}), ...(blocks ? { blocks } : {}) }).rankAll();
   return { start, talentTop: r.talentTop, platformTop: r.platformTop, pairs: r.pairs };
 }
 

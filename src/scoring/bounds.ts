@@ -85,9 +85,13 @@ export interface PlatformBlocks {
   postVal: Float32Array;
 }
 
-/** The bounds hold when every weight, share, priority and industry value is >= 0 (the config's ranges; checked, not assumed). */
-export function prunable(m: ScoringModel): boolean {
-  return platformsPrunable(m) && talentsPrunable(m.talents);
+/**
+ * The bounds hold when every weight, share, priority and industry value is >= 0 (the config's
+ * ranges; checked, not assumed); the talents' inputs of rows [from, to) only (a ranker ranks
+ * no other row: a worker's range need not read the other 98k talents' values).
+ */
+export function prunable(m: ScoringModel, from = 0, to = m.talents.count): boolean {
+  return platformsPrunable(m) && talentRowsPrunable(m.talents, m.ctx.dims, from, to);
 }
 
 /** prunable's part that depends on the context and the platforms only (O(platforms x industries): a caller ranking many talent sets against the same platforms checks it once). */
@@ -101,8 +105,13 @@ export function talentsPrunable(T: TalentFeatures): boolean {
   return nonNeg(T.industry) && nonNeg(T.level);
 }
 
-function nonNeg(a: ArrayLike<number>): boolean {
-  for (let i = 0; i < a.length; i++) if (!(a[i] >= 0)) return false;
+/** talentsPrunable of rows [from, to) only (`dims` industries per row). */
+export function talentRowsPrunable(T: TalentFeatures, dims: number, from: number, to: number): boolean {
+  return nonNeg(T.industry, from * dims, to * dims) && nonNeg(T.level, from, to);
+}
+
+function nonNeg(a: ArrayLike<number>, from = 0, to = a.length): boolean {
+  for (let i = from; i < to; i++) if (!(a[i] >= 0)) return false;
   return true;
 }
 

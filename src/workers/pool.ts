@@ -4,7 +4,7 @@
  * `worker.ts` through tsx's loader, since Node 20 cannot strip types itself.
  */
 import { BroadcastChannel, threadId } from 'node:worker_threads';
-import { Piscina } from 'piscina';
+import { Piscina, transferableSymbol, valueSymbol } from 'piscina';
 import type { TalentFeatures } from '../features/build.js';
 import type { PlatformPack } from './pack.js';
 import type { ChunkResult, ChunkTask } from '../engine/chunk.js';
@@ -84,6 +84,15 @@ export interface PoolHeap {
  * `pack` undefined: the side comes later on `o.channel` (startChunkPool). `o.heap`: the
  * workers' V8 heap limits.
  */
+/**
+ * A worker's result whose `buffers` travel by transfer (moved, not copied): a worker returns
+ * `moving(result, buffers)` and the pool's caller receives `result` itself. Each buffer must
+ * be one nothing else in the worker holds (it is detached there once posted).
+ */
+export function moving<T extends object>(value: T, buffers: ArrayBuffer[]): T {
+  return Piscina.move({ [transferableSymbol]: buffers, [valueSymbol]: value }) as unknown as T;
+}
+
 export function createChunkPool(pack: PlatformPack | undefined, threads: number, talents?: TalentFeatures, o: { channel?: SideChannel; heap?: PoolHeap } = {}): ChunkPool {
   const channel = o.channel;
   const heap = o.heap ?? {};
@@ -107,6 +116,7 @@ export function createChunkPool(pack: PlatformPack | undefined, threads: number,
     rank: (task) => pool.run(task, { name: 'rank', transferList: [task.lines.buffer as ArrayBuffer] }) as Promise<RankResult>,
     vectorize: (task) => pool.run(task, { name: 'vectorize', transferList: [task.lines.buffer as ArrayBuffer] }) as Promise<TalentFeatures>,
     lineRange: (task) => pool.run(task, { name: 'lineRange', transferList: [task.bytes.buffer as ArrayBuffer] }) as Promise<LineRangeResult>,
+    // the range's lines come back by transfer (worker.ts rankRange)
     rankRange: (task) => pool.run(task, { name: 'rankRange' }) as Promise<RankResult>,
     pairsRange: (task) => pool.run(task, { name: 'pairsRange' }) as Promise<PairRows>,
     destroy: () => pool.destroy(),

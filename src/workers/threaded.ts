@@ -92,20 +92,34 @@ export class ThreadedRanker {
           return;
         }
         const pool = self.startPool();
-        // at most two ranges per thread in flight: a range's lines wait only for the ranges
-        // before it, so the output held in memory stays bounded whatever the writer's pace
+        // two ranges per thread ranking at once, refilled as each finishes, not as the writer
+        // takes its lines: a write that stalls (a loaded disk or machine) no longer leaves the
+        // workers idle. At most four ranges per thread between being posted and being
+        // written, so the output held in memory stays bounded whatever the writer's pace.
         const all = ranges(m.talents.count, self.rangeSize);
         const inFlight: Promise<RankResult>[] = [];
-        // the platform heaps of the ranges done so far, merged: each new range prunes the
-        // pairs below their k-th best (exact: those cannot enter the final heaps)
+        let running = 0;
+        // the platform heaps of the ranges done so far (in the order they finish), merged:
+        // each new range prunes the pairs below their k-th best (exact: those cannot enter
+        // the final heaps, which merge every range)
         const seen = createTopK(m.platforms.count, kPlatform);
         const floor = new Float64Array(m.platforms.count).fill(-Infinity);
+        const finished = (r: RankResult): void => {
+          running--;
+          if (kPlatform > 0) {
+            mergeTopK(seen, r.platform);
+            for (let p = 0; p < floor.length; p++) if (seen.sizes[p] === kPlatform) floor[p] = seen.scores[p * kPlatform];
+          }
+          fill();
+        };
         let next = 0;
-        const fill = () => {
-          while (next < all.length && inFlight.length < 2 * self.threads) {
+        const fill = (): void => {
+          while (next < all.length && running < 2 * self.threads && inFlight.length < 4 * self.threads) {
             const [start, end] = all[next++];
             const job = pool.rankRange({ start, end, k, kPlatform, talents: self.talents, talentIds: m.talents.ids.slice(start, end), platformFloor: floor });
-            job.catch(() => undefined); // each failure surfaces where it is awaited, in order
+            running++;
+            // each failure surfaces where it is awaited, in order
+            job.then(finished, () => void running--);
             inFlight.push(job);
           }
         };
@@ -113,10 +127,6 @@ export class ThreadedRanker {
         const results: RankResult[] = [];
         while (inFlight.length > 0) {
           const r = await inFlight.shift()!;
-          if (kPlatform > 0) {
-            mergeTopK(seen, r.platform);
-            for (let p = 0; p < floor.length; p++) if (seen.sizes[p] === kPlatform) floor[p] = seen.scores[p * kPlatform];
-          }
           fill();
           yield r.text!;
           r.text = undefined;

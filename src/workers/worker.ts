@@ -20,6 +20,7 @@ import type { LineRangeResult, LineRangeTask } from './lines.js';
 import { lineRangeTask } from './lines.js';
 import type { PlatformSide } from '../engine/platformSide.js';
 import type { SideChannel } from './pool.js';
+import { moving } from './pool.js';
 import { memMark } from './memTrace.js';
 
 const data = workerData as { pack?: PlatformPack; talents?: TalentFeatures; channel?: SideChannel };
@@ -77,7 +78,10 @@ function sharedTalents(task: RangeTask): TalentFeatures {
 
 /** Named task (`pool.rankRange`): two-way rank rows of the shared talent features. */
 export async function rankRange(task: RangeTask): Promise<RankResult> {
-  return rankRangeTask(await side(), sharedTalents(task), task);
+  const r = rankRangeTask(await side(), sharedTalents(task), task);
+  // the range's lines (~8 MB at 100k x 1k) are moved, not copied twice through the message
+  // (~2% of a worker's time): a fresh buffer the formatter made for them alone (JsonBytes.take)
+  return r.text !== undefined ? moving(r, [r.text.buffer as ArrayBuffer]) : r;
 }
 
 /** Named task (`pool.pairsRange`): every acceptable pair of rows of the shared talent features. */

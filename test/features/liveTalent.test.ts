@@ -69,6 +69,30 @@ describe('LiveTalentBuilder', () => {
   it('without a tokenizer named, the string path itself', () => {
     const b = new LiveTalentBuilder(S, (x) => engine.tokens(x));
     for (const t of talents.slice(0, 20)) sameBits(b.build(t), stringRow(t), t.id);
+    for (const t of talents.slice(0, 20)) {
+      const r = b.transient(t);
+      sameBits(r, stringRow(t), `${t.id} transient`);
+      expect(b.keep(r)).toBe(r); // already a row of its own
+    }
+  });
+
+  it("a transient row equals the string path's bit for bit while it is the last; keep() copies it out, unchanged by the rows after it", () => {
+    const b = new LiveTalentBuilder(S, engine.tokens);
+    const order = [...talents.keys()].concat([...talents.keys()].reverse());
+    const kept: TalentFeatures[] = [];
+    for (const [j, i] of order.entries()) {
+      const r = b.transient(talents[i]);
+      sameBits(r, stringRow(talents[i]), `${talents[i].id} (#${j}) transient`);
+      // views of the builder's buffers: no copy made
+      expect(r.desc.indices.buffer).toBe(b.transient(talents[i]).desc.indices.buffer);
+      const again = b.transient(talents[i]);
+      kept.push(b.keep(again));
+      expect(kept[j]).not.toBe(again);
+      expect(kept[j].desc.indices.buffer).not.toBe(again.desc.indices.buffer);
+      // build() after a transient row: a row of its own, which keep() leaves as it is
+      if (j % 50 === 0) expect(b.keep(b.build(talents[i]))).not.toBe(again);
+    }
+    order.forEach((i, j) => sameBits(kept[j], stringRow(talents[i]), `${talents[i].id} (#${j}) kept`));
   });
 });
 

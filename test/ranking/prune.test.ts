@@ -12,7 +12,7 @@ import { createEngine } from '../../src/engine/engine.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { RowRanker } from '../../src/ranking/rows.js';
 import { accumulate, beginRow, createRowScratch, endRow, scoreRow, UNACCEPTABLE } from '../../src/scoring/kernel.js';
-import { blockBounds, platformBlocks } from '../../src/scoring/bounds.js';
+import { blockBounds, platformBlocks, prunable, talentRowsPrunable, talentsPrunable } from '../../src/scoring/bounds.js';
 import { accumulateBlock, looseCosines, roomCount } from '../../src/scoring/blockReads.js';
 import { hasRoom } from '../../src/scoring/acceptability.js';
 import { createTopK, finalizeTopK, mergeTopK } from '../../src/vector/topk.js';
@@ -217,6 +217,39 @@ describe('exact pruning', () => {
     expect(Array.from(r.talentTop.ids)).toEqual(Array.from(full.talentTop.ids));
     const ok = new RowRanker(m, { kTalent: 3, kPlatform: 3, prune: true }).rankAll();
     expect(ok.scored).toBeLessThan(full.scored);
+  });
+
+  it('a ranker checks the inputs of its own rows only: a negative talent input turns pruning off for the ranges that hold it, and no other', () => {
+    const d = generateDistrict({ seed: 6, talents: 60, platforms: 40, words: [10, 20], curated: false, outcomes: false });
+    const m = createEngine({ industries: d.industries, platforms: d.platforms, talents: d.talents, policy: { ...JIANGDONG_POLICY, minScoreForReferral: 0 } }).model;
+    const D = m.ctx.dims;
+    expect(talentRowsPrunable(m.talents, D, 0, 60)).toBe(true);
+    for (const [row, field] of [[20, 'industry'], [20, 'level'], [0, 'industry'], [59, 'industry'], [59, 'level']] as const) {
+      const T = { ...m.talents, industry: Float32Array.from(m.talents.industry), level: Float64Array.from(m.talents.level) };
+      // the row's last industry value (the boundary of the next row's), or its level
+      if (field === 'industry') T.industry[row * D + D - 1] = -0.25;
+      else T.level[row] = -0.25;
+      const neg = { ...m, talents: T };
+      expect(talentsPrunable(T)).toBe(false);
+      // a range holding the row: not prunable; the ranges just before and just after it: prunable
+      expect(talentRowsPrunable(T, D, row, row + 1)).toBe(false);
+      expect(talentRowsPrunable(T, D, 0, 60)).toBe(false);
+      expect(talentRowsPrunable(T, D, 0, row)).toBe(true);
+      expect(talentRowsPrunable(T, D, row + 1, 60)).toBe(true);
+      expect(prunable(neg, 0, row)).toBe(true);
+      expect(prunable(neg, row, row + 1)).toBe(false);
+      // rankers of the three ranges: the same heaps as unpruned ones; only those without the row prune
+      for (const [start, end] of [[0, row], [row, row + 1], [row + 1, 60]]) {
+        if (start === end) continue;
+        const r = new RowRanker(neg, { start, end, kTalent: 2, kPlatform: 2, prune: true }).rankAll();
+        const full = new RowRanker(neg, { start, end, kTalent: 2, kPlatform: 2 }).rankAll();
+        expect(Array.from(r.talentTop.ids)).toEqual(Array.from(full.talentTop.ids));
+        expect(Array.from(r.platformTop.scores)).toEqual(Array.from(full.platformTop.scores));
+        expect(r.pairs).toBe(full.pairs);
+        if (start <= row && row < end) expect(r.scored).toBe(full.scored);
+        else if (end - start > 10) expect(r.scored).toBeLessThan(full.scored);
+      }
+    }
   });
 
   it('a platform heap tie at its root is still offered (a pair equal to the k-th best with a smaller id enters)', () => {

@@ -146,3 +146,34 @@ describe('JsonBytes.number', () => {
     expect(w.drain()).toBe(xs.map((x) => JSON.stringify(x)).join(','));
   });
 });
+
+describe('JsonBytes.take', () => {
+  it('gives what was written in a buffer of its exact size, owned whole (a chunk the writer frees), and the writer starts over', () => {
+    const dec = new TextDecoder();
+    for (const [room, items] of [
+      [1, 0],
+      [1, 1],
+      [8, 3],
+      [64, 40],
+      [1 << 16, 500],
+    ] as const) {
+      const w = new JsonBytes(room);
+      const want: string[] = [];
+      for (let i = 0; i < items; i++) {
+        w.text(`{"id":"t-${i}","x":`);
+        w.number(i / 7);
+        w.byte(0x7d);
+        want.push(`{"id":"t-${i}","x":${JSON.stringify(i / 7)}}`);
+      }
+      const got = w.take();
+      expect(dec.decode(got)).toBe(want.join(''));
+      expect(got.byteOffset).toBe(0);
+      expect(got.byteLength).toBe(got.buffer.byteLength);
+      // the writer is empty and writes on
+      expect(w.n).toBe(0);
+      w.text('again');
+      expect(dec.decode(w.take())).toBe('again');
+      expect(w.take().byteLength).toBe(0);
+    }
+  });
+});

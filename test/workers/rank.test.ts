@@ -9,7 +9,9 @@ import { createEngine } from '../../src/engine/engine.js';
 import { packPlatformSide } from '../../src/workers/pack.js';
 import { createChunkPool } from '../../src/workers/pool.js';
 import type { ChunkPool } from '../../src/workers/pool.js';
-import { rankAll, rankTask } from '../../src/workers/rank.js';
+import { blocksOf, rankAll, rankRangeTask, rankTask } from '../../src/workers/rank.js';
+import { platformBlocks } from '../../src/scoring/bounds.js';
+import { rankRange } from '../../src/ranking/twoWay.js';
 import type { TopKBuffers } from '../../src/vector/topk.js';
 
 const d = generateDistrict({ seed: 5, talents: 700, platforms: 60, words: [20, 60], curated: false, outcomes: false });
@@ -55,6 +57,26 @@ describe('rankAll', () => {
       same(r.talent, expected.talent);
       same(r.platform, expected.platform);
       expect(r.pairs).toBe(expected.pairs);
+    }
+  });
+
+  it('blocksOf: the platforms\' blocks built once per platform features and dims, equal to a fresh platformBlocks; rankRangeTask ranks with them as a fresh ranker does', () => {
+    const P = engine.model.platforms;
+    const D = engine.model.ctx.dims;
+    const k = blocksOf(P, D);
+    expect(blocksOf(P, D)).toBe(k);
+    expect(k).toEqual(platformBlocks(P, D));
+    // other platform features (a copy): their own blocks
+    const copy = { ...P };
+    expect(blocksOf(copy, D)).not.toBe(k);
+    expect(blocksOf(copy, D)).toEqual(k);
+    // ranges ranked with the shared blocks equal ranges whose ranker builds its own
+    for (const [start, end] of [[0, 1], [0, 250], [250, 700], [699, 700]] as const) {
+      const got = rankRangeTask(engine.side, engine.model.talents, { start, end, k: K, kPlatform: KP });
+      const want = rankRange(engine.model, start, end, K, KP);
+      same(got.talent, want.talentTop);
+      same(got.platform, want.platformTop);
+      expect(got.pairs).toBe(want.pairs);
     }
   });
 });

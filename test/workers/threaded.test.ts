@@ -9,7 +9,8 @@ import { createEngine } from '../../src/engine/engine.js';
 import { recommendationRecords } from '../../src/engine/format.js';
 import type { Recommendations } from '../../src/ranking/twoWay.js';
 import { recommendAll } from '../../src/ranking/twoWay.js';
-import { ThreadedRanker, recommendAsync } from '../../src/workers/threaded.js';
+import { ThreadedRanker, platformPool, recommendAsync } from '../../src/workers/threaded.js';
+import type { ChunkPool } from '../../src/workers/pool.js';
 import { tune, tuneAsync } from '../../src/evaluation/tune.js';
 import { modelWithWeights } from '../../src/evaluation/evaluate.js';
 import { resolveThreadOptions } from '../../src/config/workers.js';
@@ -66,6 +67,56 @@ describe('recommendAsync', () => {
       } finally {
         await r.destroy();
       }
+    }
+  });
+
+  it('recommendLines keeps the workers fed while the writer is slow: refilled as ranges finish, at most four ranges per thread unwritten, same bytes', async () => {
+    const want = inProcess + '\n';
+    const threads = 2;
+    const real = platformPool(engine.side, threads);
+    let running = 0;
+    let maxRunning = 0;
+    let posted = 0;
+    let consumed = 0;
+    let maxUnwritten = 0;
+    const pool: ChunkPool = {
+      ...real,
+      rankRange: (task) => {
+        posted++;
+        running++;
+        maxRunning = Math.max(maxRunning, running);
+        maxUnwritten = Math.max(maxUnwritten, posted - consumed);
+        return real.rankRange(task).finally(() => running--);
+      },
+    };
+    const r = new ThreadedRanker(engine, { threads, rangeSize: 13 }, pool);
+    try {
+      const { chunks } = r.recommendLines(5, 8);
+      const dec = new TextDecoder();
+      let got = '';
+      let first = true;
+      for await (const c of chunks) {
+        got += typeof c === 'string' ? c : dec.decode(c);
+        if (posted > consumed) consumed++;
+        if (first) {
+          // the writer holds its first chunk: ranges finishing meanwhile are replaced until
+          // four per thread are out (waits for it, up to 20 s; consume-only refilling stops at 5)
+          first = false;
+          for (let i = 0; i < 400 && posted < 4 * threads + 1; i++) await new Promise((ok) => setTimeout(ok, 50));
+          expect(posted).toBe(4 * threads + 1);
+        }
+        // a writer that stalls: the ranges keep finishing meanwhile
+        await new Promise((ok) => setTimeout(ok, 15));
+      }
+      expect(got).toBe(want);
+      expect(posted).toBe(Math.ceil(500 / 13));
+      expect(maxRunning).toBeLessThanOrEqual(2 * threads);
+      // refilled without waiting for the writer: more ranges out than ever run at once, never
+      // more than the bound (four per thread, plus the range on its way to the writer)
+      expect(maxUnwritten).toBeGreaterThan(2 * threads + 1);
+      expect(maxUnwritten).toBeLessThanOrEqual(4 * threads + 1);
+    } finally {
+      await r.destroy();
     }
   });
 

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { run } from './run.js';
+import { launchChromium } from '../../support/browser.js';
 
 const FIX = 'fixtures/jiangdong';
 const P = 'p-visual-tech-incubator';
@@ -72,7 +72,7 @@ describe('talentmatch simulate', () => {
     expect(html).toContain('fund 12 more slots');
     expect(html).not.toMatch(/<script[^>]+src=/);
     // rendered: the Sankey has a band per distinct (from, to), the industry bars both sides
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    const browser = await launchChromium(); // the Chromium inside the npm package (test/support/browser.ts), or CHROMIUM_PATH
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
       const errors: string[] = [];

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { IdParams, KQuery, LIMITS, QUICK_CHECKS } from '../../../src/api/schemas.js';
+import { readFileSync } from 'node:fs';
+import { IdParams, InlineRecommendRequest, KQuery, LIMITS, QUICK_CHECKS } from '../../../src/api/schemas.js';
 
 function agree(schema: z.ZodType, inputs: unknown[]): number {
   const check = QUICK_CHECKS.get(schema)!;
@@ -39,5 +40,28 @@ describe('quick checks', () => {
     const ids: unknown[] = ['', 'a', 't-shiruidi-visual-rd', '人才-1', ' ', 'x'.repeat(5000), 1, null, undefined, ['a'], {}];
     const answered = agree(IdParams, [...ids.map((id) => ({ id })), ...ids.map((id) => ({ id, extra: 1 })), {}, null, [], 'a']);
     expect(answered).toBe(10); // five valid ids, with and without an extra key
+  });
+
+  it('the live route\'s body: talent and k, the same data in the same key order as the schema; everything else goes to the schema', () => {
+    const talents = readFileSync('fixtures/jiangdong/talents.jsonl', 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const ks: unknown[] = [undefined, null, 0, 1, 2, 10, LIMITS.maxK, LIMITS.maxK + 1, -1, 1.5, '10', true, [10], {}, Number.NaN, Infinity];
+    // the talent's own fields are test/domain/quick.test.ts's (quickTalent); here: the body around it, and a broken talent declines the body
+    const broken = [{}, null, 'x', { ...talents[0], id: '' }, { ...talents[0], extra: 1 }, { ...talents[0], teamSize: 0 }, { ...talents[0], needs: { seats: -1 } }];
+    const bodies: unknown[] = [null, [], 'x', 3, {}, { k: 10 }];
+    for (const t of talents) for (const k of ks) bodies.push(k === undefined ? { talent: t } : { talent: t, k });
+    for (const t of broken) bodies.push({ talent: t, k: 3 }, { talent: t });
+    bodies.push({ talent: talents[0], k: 3, other: 1 }, { k: 3, talent: talents[1] }, { talent: talents[0], talent2: talents[1] });
+    const answered = agree(InlineRecommendRequest, bodies);
+    expect(answered).toBe(talents.length * 5 + 1); // k absent, 1, 2, 10, maxK; and k before talent: not vacuous
+    const check = QUICK_CHECKS.get(InlineRecommendRequest)!;
+    for (const b of bodies) {
+      const q = check(b);
+      // the same JSON, key order included: the live scorer's profile cache keys by its JSON's hash
+      if (q !== undefined) expect(JSON.stringify(q)).toBe(JSON.stringify(InlineRecommendRequest.parse(b)));
+    }
+    expect(check({ talent: talents[0] })).toEqual({ talent: talents[0], k: 10 });
+    expect(check({ talent: talents[0], k: null })).toBeUndefined();
+    expect(check({ talent: talents[0], k: LIMITS.maxK + 1 })).toBeUndefined();
+    expect(check({ talent: talents[0], k: 0 })).toBeUndefined();
   });
 });

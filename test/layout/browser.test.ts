@@ -1,0 +1,48 @@
+/**
+ * The browser tests must run on a machine with only Node and npm: every test that needs a
+ * Chromium gets it from test/support/browser.ts (the one inside the @sparticuz/chromium dev
+ * dependency, or CHROMIUM_PATH), never from a system path such as /usr/bin/chromium, which a
+ * fresh machine does not have.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(dirname(new URL(import.meta.url).pathname), '..');
+const HELPER = 'support/browser.ts';
+
+function testFiles(): { path: string; text: string }[] {
+  const out: { path: string; text: string }[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.ts')) out.push({ path: relative(root, p).split(sep).join('/'), text: readFileSync(p, 'utf8') });
+    }
+  };
+  walk(root);
+  return out;
+}
+
+/** Files other than the helper that start a browser themselves or name a system browser path. */
+export function ownBrowsers(files: readonly { path: string; text: string }[]): string[] {
+  return files
+    .filter((f) => f.path !== HELPER && f.path !== 'layout/browser.test.ts')
+    .filter((f) => /\bchromium\.launch\(|\/usr\/bin\/chrom/.test(f.text))
+    .map((f) => f.path);
+}
+
+describe('browser tests need nothing but npm ci', () => {
+  it('flags a test that launches its own browser or names /usr/bin/chromium (known answers)', () => {
+    expect(ownBrowsers([{ path: 'a.test.ts', text: "await chromium.launch({ executablePath: '/x' })" }])).toEqual(['a.test.ts']);
+    expect(ownBrowsers([{ path: 'b.test.ts', text: "const p = '/usr/bin/chromium'" }])).toEqual(['b.test.ts']);
+    expect(ownBrowsers([{ path: 'c.test.ts', text: 'const b = await launchChromium();' }])).toEqual([]);
+    expect(ownBrowsers([{ path: HELPER, text: 'chromium.launch(' }])).toEqual([]);
+  });
+
+  it('every test gets its Chromium from test/support/browser.ts', () => {
+    const files = testFiles();
+    expect(files.some((f) => f.path === HELPER)).toBe(true);
+    expect(ownBrowsers(files)).toEqual([]);
+  });
+});
