@@ -22,8 +22,7 @@ import type { ListControls } from '../domain/schemas.js';
 import { noAcceptableReason } from '../matching/whyNot.js';
 import { talentPriority } from '../referrals/referrals.js';
 import { finalizeTopK } from '../vector/topk.js';
-import type { PlatformBlocks } from '../scoring/bounds.js';
-import { platformBlocks } from '../scoring/bounds.js';
+import { blocksOf } from '../ranking/blockScan.js';
 
 /** First guess of a packed row's bytes besides its items and preference list (id, hash, meta, lengths), and per item of its line. */
 const ROW_ROOM = 320;
@@ -34,14 +33,6 @@ const LINE_ITEM_ROOM = 440;
  * one chunk at a time writes into it, and its result is a copy (RowsPacker.finish).
  */
 let packer: RowsPacker | undefined;
-
-/** The platform blocks of a side's platforms (ranking/options.ts `blocks`), built once per side, not per chunk. */
-const sideBlocks = new WeakMap<PlatformSide, PlatformBlocks>();
-function blocksOf(side: PlatformSide): PlatformBlocks {
-  let b = sideBlocks.get(side);
-  if (!b) sideBlocks.set(side, (b = platformBlocks(side.platforms, side.ctx.dims)));
-  return b;
-}
 
 export interface ChunkTask {
   runId: number;
@@ -120,7 +111,7 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
   // ranker prunes exactly (ranking/options.ts: heaps, list and pair counts as unpruned), so
   // the scratch holds only the pairs it scored, every listed one among them; list controls
   // read the talent's whole row, so a policy with them scores every pair.
-  const r = new RowRanker(m, { kTalent: task.k, keepTalentRows: false, kPlatform: task.kPlatform, prefs: task.maxPrefs, prune: view === undefined, ...(view === undefined ? { blocks: blocksOf(side) } : {}) });
+  const r = new RowRanker(m, { kTalent: task.k, keepTalentRows: false, kPlatform: task.kPlatform, prefs: task.maxPrefs, prune: view === undefined, ...(view === undefined ? { blocks: blocksOf(P, side.ctx.dims) } : {}) });
   const { scratch: s, talentTop, platformTop, prefTop } = r;
   // one explanation buffer for every listed item of the chunk (the lines' and the candidates')
   const ex = createExplainBuffer();
