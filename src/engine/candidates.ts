@@ -23,7 +23,14 @@ export function encodeCandidates(r: { candCount: Int32Array; candIds: string[]; 
 
 interface Cand {
   id: string;
-  v: Float64Array;
+  /** its CANDIDATE_WIDTH numbers: a plain array of doubles, on the JS heap (a Float64Array this small takes an off-heap store of its own: allocating one cost more than the merge) */
+  v: number[];
+}
+
+/** What a bound needs of a candidate: its score and id (no copy of its numbers). */
+interface Bound {
+  id: string;
+  score: number;
 }
 
 /** Rank order: higher score first, then smaller id. */
@@ -41,7 +48,7 @@ interface Encoded {
 export class CandidateMerger {
   private readonly lists: Cand[][];
   /** per platform: talents not listed rank strictly below this (undefined: none unlisted) */
-  private readonly bound: (Cand | undefined)[];
+  private readonly bound: (Bound | undefined)[];
 
   /** `depth`: entries kept per platform (the reserve); `chunkDepth`: the depth chunks were ranked to */
   constructor(
@@ -50,45 +57,53 @@ export class CandidateMerger {
     private readonly chunkDepth: number = depth,
   ) {
     this.lists = Array.from({ length: platforms }, () => []);
-    this.bound = new Array<Cand | undefined>(platforms).fill(undefined);
+    this.bound = new Array<Bound | undefined>(platforms).fill(undefined);
   }
 
-  private raise(p: number, c: Cand): void {
+  /** A talent left out of platform p's list: the bound rises to it if it ranks above the bound (allocates only then). */
+  private raise(p: number, score: number, id: string): void {
     const b = this.bound[p];
-    if (!b || before(c.v[0], c.id, b.v[0], b.id)) this.bound[p] = c;
+    if (!b || before(score, id, b.score, b.id)) this.bound[p] = { id, score };
   }
 
-  private insert(p: number, id: string, v: Float64Array): void {
+  /**
+   * Candidate `id` of platform p, its numbers values[at .. at + CANDIDATE_WIDTH) (a view into
+   * the decoded blob: copied only when the list keeps it; one that ranks below a full list
+   * only raises the bound).
+   */
+  private insert(p: number, id: string, values: Float64Array, at: number): void {
     const list = this.lists[p];
+    const score = values[at];
     // insertion into a short sorted list (the depth is small)
-    let at = list.length;
-    while (at > 0 && before(v[0], id, list[at - 1].v[0], list[at - 1].id)) at--;
-    if (at >= this.depth) {
-      this.raise(p, { id, v: v.slice() });
+    let i = list.length;
+    while (i > 0 && before(score, id, list[i - 1].v[0], list[i - 1].id)) i--;
+    if (i >= this.depth) {
+      this.raise(p, score, id);
       return;
     }
-    list.splice(at, 0, { id, v: v.slice() });
-    if (list.length > this.depth) this.raise(p, list.pop()!);
+    const v: number[] = [];
+    for (let k = 0; k < CANDIDATE_WIDTH; k++) v.push(values[at + k]);
+    list.splice(i, 0, { id, v });
+    if (list.length > this.depth) {
+      const out = list.pop()!;
+      this.raise(p, out.v[0], out.id);
+    }
   }
 
-  private addEncoded(e: Encoded, keep: (id: string) => boolean, truncatedAtDepth: number | undefined): void {
+  private addEncoded(e: Encoded, keep: ((id: string) => boolean) | undefined, truncatedAtDepth: number | undefined): void {
     let c = 0;
     for (let p = 0; p < e.count.length; p++) {
-      let last: Cand | undefined;
-      for (let j = 0; j < e.count[p]; j++, c++) {
-        const v = e.values.subarray(c * CANDIDATE_WIDTH, (c + 1) * CANDIDATE_WIDTH);
-        last = { id: e.ids[c], v };
-        if (keep(e.ids[c])) this.insert(p, e.ids[c], v);
-      }
+      const n = e.count[p];
+      for (let j = 0; j < n; j++, c++) if (keep === undefined || keep(e.ids[c])) this.insert(p, e.ids[c], e.values, c * CANDIDATE_WIDTH);
       // a chunk's heap that filled up may have left talents out, below its last entry
-      if (truncatedAtDepth !== undefined && e.count[p] >= truncatedAtDepth && last) this.raise(p, { id: last.id, v: last.v.slice() });
-      if (e.boundScore && !Number.isNaN(e.boundScore[p])) this.raise(p, { id: e.boundId![p], v: Float64Array.of(e.boundScore[p]) });
+      if (truncatedAtDepth !== undefined && n >= truncatedAtDepth && n > 0) this.raise(p, e.values[(c - 1) * CANDIDATE_WIDTH], e.ids[c - 1]);
+      if (e.boundScore && !Number.isNaN(e.boundScore[p])) this.raise(p, e.boundScore[p], e.boundId![p]);
     }
   }
 
   /** A chunk's candidates (encodeCandidates). */
   add(blob: Buffer): void {
-    this.addEncoded(deserialize(blob) as Encoded, () => true, this.chunkDepth);
+    this.addEncoded(deserialize(blob) as Encoded, undefined, this.chunkDepth);
   }
 
   /** An earlier snapshot's reserve (encodeReserve), keeping only the talents `unchanged` says are the same. */
@@ -107,7 +122,7 @@ export class CandidateMerger {
     const list = this.lists[p];
     if (!b) return list.length;
     let n = 0;
-    while (n < list.length && before(list[n].v[0], list[n].id, b.v[0], b.id)) n++;
+    while (n < list.length && before(list[n].v[0], list[n].id, b.score, b.id)) n++;
     return n;
   }
 
@@ -138,7 +153,7 @@ export class CandidateMerger {
       }
       const b = this.bound[p];
       if (b) {
-        boundScore[p] = b.v[0];
+        boundScore[p] = b.score;
         boundId[p] = b.id;
       }
     }

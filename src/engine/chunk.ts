@@ -5,8 +5,8 @@
  * result, whichever thread or machine runs it.
  */
 import { CANDIDATE_WIDTH, encodeCandidates } from './candidates.js';
-import type { TalentMeta, TalentRow } from './rows.js';
-import { packRows, prefsBytes, writePrefs } from './rows.js';
+import type { TalentMeta } from './rows.js';
+import { RowsPacker, prefsBytes } from './rows.js';
 import { jsonHash, strongHash } from '../util/hash.js';
 import type { Talent } from '../domain/schemas.js';
 import type { PlatformSide } from './platformSide.js';
@@ -14,7 +14,7 @@ import { talentFeatures } from './platformSide.js';
 import type { TokenSource } from '../features/build.js';
 import type { ScoringModel } from '../scoring/kernel.js';
 import { RowRanker } from '../ranking/rows.js';
-import { talentRecordJson } from './format.js';
+import { talentRecordInto } from './format.js';
 import { EXPLAIN_SCORE, EXPLAIN_WHY, createExplainBuffer, explainInto } from '../scoring/explain.js';
 import { TERM_COUNT } from '../scoring/context.js';
 import { hasListControls, industryView, talentRowList } from './lists.js';
@@ -22,8 +22,17 @@ import type { ListControls } from '../domain/schemas.js';
 import { noAcceptableReason } from '../matching/whyNot.js';
 import { talentPriority } from '../referrals/referrals.js';
 import { finalizeTopK } from '../vector/topk.js';
+import { blocksOf } from '../ranking/blockScan.js';
 
-const EMPTY = Buffer.alloc(0);
+/** First guess of a packed row's bytes besides its items and preference list (id, hash, meta, lengths), and per item of its line. */
+const ROW_ROOM = 320;
+const LINE_ITEM_ROOM = 440;
+
+/**
+ * The packer of this thread's chunks, reused: scoreChunk runs start to end with no await, so
+ * one chunk at a time writes into it, and its result is a copy (RowsPacker.finish).
+ */
+let packer: RowsPacker | undefined;
 
 export interface ChunkTask {
   runId: number;
@@ -102,41 +111,28 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
   // ranker prunes exactly (ranking/options.ts: heaps, list and pair counts as unpruned), so
   // the scratch holds only the pairs it scored, every listed one among them; list controls
   // read the talent's whole row, so a policy with them scores every pair.
-  const r = new RowRanker(m, { kTalent: task.k, keepTalentRows: false, kPlatform: task.kPlatform, prefs: task.maxPrefs, prune: view === undefined });
+  const r = new RowRanker(m, { kTalent: task.k, keepTalentRows: false, kPlatform: task.kPlatform, prefs: task.maxPrefs, prune: view === undefined, ...(view === undefined ? { blocks: blocksOf(P, side.ctx.dims) } : {}) });
   const { scratch: s, talentTop, platformTop, prefTop } = r;
-  const rows: TalentRow[] = [];
   // one explanation buffer for every listed item of the chunk (the lines' and the candidates')
   const ex = createExplainBuffer();
-  // preference lists, talent-major, encoded into one buffer at the end
-  const prefPtr = new Int32Array(N + 1);
-  const plat: number[] = [];
-  const f: number[] = [];
-  const b: number[] = [];
-  const sc: number[] = [];
+  // each row written once, in place: its line from the JSON writer, its preference list from the ranker's arrays
+  const room = N * (ROW_ROOM + LINE_ITEM_ROOM * Math.min(task.k, M) + prefsBytes(Math.min(task.maxPrefs || M, M)));
+  const out = (packer ??= new RowsPacker(room)).reset(room);
   for (let ti = 0; ti < N; ti++) {
     const pairs = r.rank(ti);
-    let line: string;
+    const t = talents[ti];
+    out.row(t.id);
+    out.text(hashOf(ti));
+    const line = out.open();
     if (view && task.lists) {
       const l = talentRowList(s.score, view, task.lists, task.k);
-      line = talentRecordJson(m, ti, l, l.length, ex);
-    } else line = talentRecordJson(m, ti, talentTop.ids, talentTop.sizes[0], ex);
+      talentRecordInto(out.w, m, ti, l, l.length, ex);
+    } else talentRecordInto(out.w, m, ti, talentTop.ids, talentTop.sizes[0], ex);
+    out.close(line);
     const n = prefTop.sizes[0];
-    for (let j = 0; j < n; j++) {
-      const p = prefTop.ids[j];
-      plat.push(p);
-      f.push(s.forward[p]);
-      b.push(s.backward[p]);
-      sc.push(s.score[p]);
-    }
-    prefPtr[ti + 1] = plat.length;
-    const t = talents[ti];
     const meta: TalentMeta = { priority: talentPriority(m, ti), capital: T.capital[ti], seats: T.seats[ti], pairs, noPairs: n === 0 ? noAcceptableReason(m, ti, s) : '', ...(t.hostedBy !== undefined ? { hostedBy: t.hostedBy } : {}) };
-    rows.push({ talentId: t.id, hash: hashOf(ti), line, prefs: EMPTY, meta: JSON.stringify(meta) });
-  }
-  const prefs = Buffer.allocUnsafeSlow(prefsBytes(0) * N + 28 * plat.length);
-  for (let ti = 0, at = 0; ti < N; ti++) {
-    rows[ti].prefs = writePrefs(prefs, at, plat, f, b, sc, prefPtr[ti], prefPtr[ti + 1]);
-    at += rows[ti].prefs.length;
+    out.text(JSON.stringify(meta));
+    out.prefs(n, prefTop.ids, s.forward, s.backward, s.score);
   }
   finalizeTopK(platformTop);
   const candCount = Int32Array.from(platformTop.sizes);
@@ -157,5 +153,5 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
       for (let k = 0; k < TERM_COUNT; k++) candValues[o++] = e[EXPLAIN_WHY + k];
     }
   }
-  return { chunkId: task.chunkId, rows: packRows(rows), candidates: encodeCandidates({ candCount, candIds, candValues }), pairs: r.pairs, ...(task.key === undefined ? { key: chunkKeyOf(hashes) } : {}) };
+  return { chunkId: task.chunkId, rows: out.finish(), candidates: encodeCandidates({ candCount, candIds, candValues }), pairs: r.pairs, ...(task.key === undefined ? { key: chunkKeyOf(hashes) } : {}) };
 }

@@ -12,6 +12,7 @@
  */
 import { deserialize } from 'node:v8';
 import { TalentmatchError } from '../errors.js';
+import { JsonBytes } from './jsonBytes.js';
 
 export interface TalentRow {
   talentId: string;
@@ -143,6 +144,95 @@ export function packRows(rows: readonly TalentRow[]): Buffer {
     o += 4 + r.prefs.length;
   }
   return buf;
+}
+
+/**
+ * packRows written row by row, each field in place (the chunk's own path: engine/chunk.ts):
+ * a line goes straight from the JSON writer into the packed buffer and a preference list
+ * from the ranker's typed arrays, with no string, object or per-row buffer in between. The
+ * same bytes as packRows of the same rows (test/engine/chunk-rows.test.ts).
+ */
+export class RowsPacker {
+  /** the packed bytes so far; a field's writer appends to it between open() and close() */
+  readonly w: JsonBytes;
+  private rows = 0;
+  private view: DataView;
+
+  /** `size`: a first guess of the packed bytes (grown if short) */
+  constructor(size: number) {
+    this.w = new JsonBytes(Math.max(size, HEAD));
+    this.w.n = HEAD;
+    this.view = new DataView(this.w.out.buffer);
+  }
+
+  /** Starts over with no rows, keeping the memory (one packer serves a thread's chunks one after another); `size` as above. */
+  reset(size: number): this {
+    this.rows = 0;
+    this.w.n = 0;
+    this.w.reserve(Math.max(size, HEAD));
+    this.w.n = HEAD;
+    return this;
+  }
+
+  private dv(): DataView {
+    if (this.view.buffer !== this.w.out.buffer) this.view = new DataView(this.w.out.buffer);
+    return this.view;
+  }
+
+  /** Starts a row's field: its length's place; the caller writes the bytes into `w`, then close(at). */
+  open(): number {
+    this.w.reserve(4);
+    const at = this.w.n;
+    this.w.n += 4;
+    return at;
+  }
+
+  close(at: number): void {
+    this.dv().setUint32(at, this.w.n - at - 4, true);
+  }
+
+  /** Starts a row with its first field, the talent id; then hash, line, meta (text or open/close) and prefs, in that order. */
+  row(talentId: string): void {
+    this.rows++;
+    this.text(talentId);
+  }
+
+  /** A text field (UTF-8). */
+  text(s: string): void {
+    const at = this.open();
+    this.w.text(s);
+    this.close(at);
+  }
+
+  /**
+   * The preference-list field of `n` entries (writePrefs' bytes): platform plat[j], then the
+   * scores forward[plat[j]], backward[plat[j]] and score[plat[j]] per entry.
+   */
+  prefs(n: number, plat: Int32Array, forward: Float64Array, backward: Float64Array, score: Float64Array): void {
+    const bytes = prefsBytes(n);
+    this.w.reserve(4 + bytes);
+    const v = this.dv();
+    let o = this.w.n;
+    v.setUint32(o, bytes, true);
+    o += 4;
+    v.setUint32(o, MAGIC | (FORMAT << 8), true);
+    v.setUint32(o + 4, n, true);
+    o += HEAD;
+    for (let j = 0; j < n; j++, o += 4) v.setInt32(o, plat[j], true);
+    for (let j = 0; j < n; j++, o += 8) v.setFloat64(o, forward[plat[j]], true);
+    for (let j = 0; j < n; j++, o += 8) v.setFloat64(o, backward[plat[j]], true);
+    for (let j = 0; j < n; j++, o += 8) v.setFloat64(o, score[plat[j]], true);
+    this.w.n = o;
+  }
+
+  /** The packed rows in a fresh buffer of their exact size (its own ArrayBuffer, so it can be transferred). */
+  finish(): Buffer {
+    this.dv().setUint32(0, ROWS_MAGIC | (ROWS_FORMAT << 8), true);
+    this.dv().setUint32(4, this.rows, true);
+    const out = Buffer.allocUnsafeSlow(this.w.n);
+    out.set(this.w.out.subarray(0, this.w.n));
+    return out;
+  }
 }
 
 function rowsView(buf: Uint8Array): Buffer {

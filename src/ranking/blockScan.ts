@@ -4,7 +4,8 @@
  * talent's excluded platforms with room counted per block, and a block's heap threshold.
  */
 import type { PlatformBlocks } from '../scoring/bounds.js';
-import type { TalentFeatures } from '../features/build.js';
+import { platformBlocks } from '../scoring/bounds.js';
+import type { PlatformFeatures, TalentFeatures } from '../features/build.js';
 import { hasRoom } from '../scoring/acceptability.js';
 
 /**
@@ -64,4 +65,19 @@ export function blockThreshold(k: PlatformBlocks, b: number, thr: Float64Array, 
     if (freeSlots[p] > 0 && thr[p] < f) f = thr[p];
   }
   return f;
+}
+
+/**
+ * The blocks of a platform side's platforms, built once per platform features and dims (for
+ * RankerOptions.blocks): a worker ranks ~50 ranges or chunks of 2,000 against the same
+ * platforms, and each ranker built them anew (a sort, the inverted index regrouped: ~3% of a
+ * worker's time at 100k x 1k). A side's platform features are never changed once built (what
+ * a matching changes, it copies). Shared by recommend's ranges (workers/rank.ts) and the
+ * batch's chunks (engine/chunk.ts).
+ */
+const sideBlocks = new WeakMap<PlatformFeatures, PlatformBlocks>();
+export function blocksOf(P: PlatformFeatures, dims: number): PlatformBlocks {
+  let k = sideBlocks.get(P);
+  if (k === undefined || k.dims !== dims) sideBlocks.set(P, (k = platformBlocks(P, dims)));
+  return k;
 }

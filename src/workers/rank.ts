@@ -15,9 +15,8 @@
 import type { Talent } from '../domain/schemas.js';
 import type { PlatformSide } from '../engine/platformSide.js';
 import { talentFeatures } from '../engine/platformSide.js';
-import type { PlatformFeatures, TalentFeatures, TokenSource } from '../features/build.js';
-import type { PlatformBlocks } from '../scoring/bounds.js';
-import { platformBlocks } from '../scoring/bounds.js';
+import type { TalentFeatures, TokenSource } from '../features/build.js';
+import { blocksOf } from '../ranking/blockScan.js';
 import { sharedFeatures } from './lines.js';
 import type { ScoringContext } from '../scoring/context.js';
 import { rankRange } from '../ranking/twoWay.js';
@@ -93,19 +92,6 @@ export interface VectorizeTask {
 export function vectorizeTask(side: PlatformSide, task: VectorizeTask, tokens: TokenSource): TalentFeatures {
   const T = sharedFeatures(side, decodeTalents(task.lines), tokens);
   return { ...T, ids: [] };
-}
-
-/**
- * The blocks of a platform side's platforms, built once per side and dims: a worker ranks
- * ~50 ranges of 2,000 against the same platforms, and each ranker built them anew (a sort,
- * the inverted index regrouped: ~3% of a worker's time at 100k x 1k). A side's platform
- * features are never changed once built (what a matching changes, it copies).
- */
-const sideBlocks = new WeakMap<PlatformFeatures, PlatformBlocks>();
-export function blocksOf(P: PlatformFeatures, dims: number): PlatformBlocks {
-  let k = sideBlocks.get(P);
-  if (k === undefined || k.dims !== dims) sideBlocks.set(P, (k = platformBlocks(P, dims)));
-  return k;
 }
 
 /** Pure: ranks rows [start, end) of already vectorized talents. */

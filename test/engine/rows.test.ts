@@ -1,6 +1,7 @@
 import { serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { decodePrefs, prefsBytes, prefsColumns, writePrefs } from '../../src/engine/rows.js';
+import type { TalentRow } from '../../src/engine/rows.js';
+import { RowsPacker, decodePrefs, packRows, prefsBytes, prefsColumns, unpackRows, writePrefs } from '../../src/engine/rows.js';
 
 function decoded(buf: Uint8Array): number[][] {
   const out: number[][] = [];
@@ -52,5 +53,39 @@ describe('stored preference lists', () => {
       [7, 0.9, 0.1, 0.25],
       [2, 0.5, Math.PI / 4, 0.2],
     ]);
+  });
+});
+
+describe('RowsPacker (rows written in place)', () => {
+  it('writes the bytes of packRows over writePrefs, growing from any first size, mid-field included', () => {
+    const M = 40;
+    const forward = Float64Array.from({ length: M }, (_, p) => (p * 0.37) % 1);
+    const backward = Float64Array.from({ length: M }, (_, p) => 1 / (p + 3));
+    const score = Float64Array.from({ length: M }, (_, p) => (p % 7 === 0 ? 2 ** -1074 : Math.sqrt(p) / 7));
+    const ids = ['t-1', '人才-二', 't\u{1F600}', '', 'x'.repeat(300)];
+    const lists = [[3, 1, 39], [], Array.from({ length: M }, (_, p) => M - 1 - p), [0], [7, 8]];
+    const rows: TalentRow[] = ids.map((id, i) => {
+      const plat = lists[i];
+      const prefs = writePrefs(Buffer.alloc(prefsBytes(plat.length)), 0, plat, plat.map((p) => forward[p]), plat.map((p) => backward[p]), plat.map((p) => score[p]), 0, plat.length);
+      return { talentId: id, hash: `h${i}`, line: `{"side":"talent","id":${JSON.stringify(id)},"items":[${'é'.repeat(i * 50)}]}`, prefs, meta: JSON.stringify({ i, noPairs: i === 1 ? 'ä reason' : '' }) };
+    });
+    const want = packRows(rows);
+    for (const size of [0, 1, 9, 37, 64, 500, want.length, 1 << 16]) {
+      const out = new RowsPacker(size);
+      rows.forEach((r, i) => {
+        out.row(r.talentId);
+        out.text(r.hash);
+        // the line as a caller writes it: pieces into the writer between open and close
+        const at = out.open();
+        for (const piece of r.line.match(/.{1,7}/gsu) ?? []) out.w.text(piece);
+        out.close(at);
+        out.text(r.meta);
+        out.prefs(lists[i].length, Int32Array.from(lists[i]), forward, backward, score);
+      });
+      const got = out.finish();
+      expect(Buffer.compare(got, want), `first size ${size}`).toBe(0);
+      expect([got.byteOffset, got.byteLength]).toEqual([0, got.buffer.byteLength]);
+    }
+    expect([...unpackRows(new RowsPacker(0).finish())]).toEqual([]);
   });
 });
