@@ -22,14 +22,16 @@ export interface RecordLine {
   tooLong?: number;
 }
 
+/** One decoder for every line: `end()` flushes it and leaves it as new (Node's StringDecoder is reusable); a decoder made per line was ~15% of reading a file's lines. */
+const decoder = new StringDecoder('utf8');
+
 /**
  * A line's text from its bytes (newline excluded): UTF-8 (invalid bytes as U+FFFD), a
  * trailing carriage return dropped (\r\n files), and on the file's first line a byte-order
  * mark dropped, as in .json files.
  */
 export function lineText(bytes: Uint8Array, firstOfFile: boolean): string {
-  const d = new StringDecoder('utf8');
-  let s = d.write(bytes as Buffer) + d.end();
+  let s = decoder.write(bytes as Buffer) + decoder.end();
   if (s.endsWith('\r')) s = s.slice(0, -1);
   if (firstOfFile && s.charCodeAt(0) === 0xfeff) s = s.slice(1);
   return s;

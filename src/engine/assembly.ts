@@ -13,7 +13,7 @@
  * `missed` then drops what was gathered and the caller reads everything from the store.
  */
 import { CandidateMerger } from './candidates.js';
-import { asBuffer, unpackRows } from './rows.js';
+import { asBuffer, unpackAssemblyRows } from './rows.js';
 import { PrefsGatherer } from './snapshot.js';
 
 export interface AssemblyInputs {
@@ -39,7 +39,7 @@ export class EarlyAssembly {
     if (!this.parts || !this.merger) return;
     this.merger.add(asBuffer(res.candidates));
     const g = new PrefsGatherer();
-    for (const r of unpackRows(res.rows)) g.add({ talent_id: r.talentId, prefs: asBuffer(r.prefs), meta: r.meta });
+    for (const r of unpackAssemblyRows(res.rows)) g.add({ talent_id: r.talentId, prefs: asBuffer(r.prefs), meta: r.meta });
     g.trim();
     this.parts.push(g);
   }

@@ -247,7 +247,23 @@ export function packedRowCount(buf: Uint8Array): number {
 }
 
 /** The rows of a packed buffer, in order; each row's prefs is a view into `buf` (no copy). */
-export function* unpackRows(buf: Uint8Array): Generator<TalentRow> {
+export function unpackRows(buf: Uint8Array): Generator<TalentRow> {
+  return walkRows(buf, true) as Generator<TalentRow>;
+}
+
+/** What the final assembly reads of a row while chunks arrive (engine/assembly.ts). */
+export type AssemblyRow = Pick<TalentRow, 'talentId' | 'prefs' | 'meta'>;
+
+/**
+ * The rows of a packed buffer as the assembly reads them: the hash and the line (most of a
+ * row's bytes: the explained JSON) are stepped over, not decoded into strings the main
+ * thread would drop at once; the rows go on to the writer as bytes.
+ */
+export function unpackAssemblyRows(buf: Uint8Array): Generator<AssemblyRow> {
+  return walkRows(buf, false);
+}
+
+function* walkRows(buf: Uint8Array, all: boolean): Generator<TalentRow | AssemblyRow> {
   const v = rowsView(buf);
   const n = v.readUInt32LE(4);
   let o = HEAD;
@@ -261,11 +277,19 @@ export function* unpackRows(buf: Uint8Array): Generator<TalentRow> {
   const text = (): string => v.toString('utf8', ...field());
   for (let i = 0; i < n; i++) {
     const talentId = text();
-    const hash = text();
-    const line = text();
-    const meta = text();
-    const prefs = v.subarray(...field());
-    yield { talentId, hash, line, prefs, meta };
+    if (all) {
+      const hash = text();
+      const line = text();
+      const meta = text();
+      const prefs = v.subarray(...field());
+      yield { talentId, hash, line, prefs, meta };
+    } else {
+      field();
+      field();
+      const meta = text();
+      const prefs = v.subarray(...field());
+      yield { talentId, prefs, meta };
+    }
   }
   if (o !== v.length) throw new TalentmatchError('E_INTERNAL', `packed talent rows: ${v.length - o} bytes left after ${n} rows`);
 }

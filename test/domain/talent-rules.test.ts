@@ -43,4 +43,19 @@ describe('talent rules, whole file and streamed', () => {
       'talents.jsonl:4 hostedBy',
     ].sort());
   });
+  it('name the first occurrence of a duplicate id by its line, or by its index where records have no line', () => {
+    const industries = JIANGDONG_INDUSTRIES.map((value, i) => ({ value, at: { file: 'industries.json', index: i } }));
+    const ids = ['t-1', 't-2', 't-1', 't-2', 't-1'];
+    for (const ref of [(i: number) => ({ file: 'talents.jsonl', line: 3 * i + 2 }), (i: number) => ({ file: 'talents.json', index: i })]) {
+      const talents: Located<Talent>[] = ids.map((id, i) => ({ value: talent(id), at: ref(i) }));
+      const whole = checkCrossRecords({ industries, talents });
+      const rules = new TalentStreamRules({ industryIds: new Set(JIANGDONG_INDUSTRIES.map((i) => i.id)) });
+      const streamed = talents.flatMap((t) => rules.check(t.value, t.at));
+      expect(streamed).toEqual(whole);
+      expect(streamed.map((i) => i.expected)).toEqual(
+        [0, 1, 0].map((first) => `an id unique within the file (first used at ${'line' in ref(0) ? `line ${3 * first + 2}` : `index ${first}`})`),
+      );
+      expect(streamed.map((i) => i.line ?? i.index)).toEqual('line' in ref(0) ? [8, 11, 14] : [2, 3, 4]);
+    }
+  });
 });

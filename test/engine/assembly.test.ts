@@ -79,9 +79,16 @@ describe('the final assembly\'s inputs gathered while chunks arrive', () => {
       fc.property(chunked, fc.boolean(), ({ talents, chunks }, reversed) => {
         const parts = chunks.map((c) => fromStore(c));
         if (reversed) parts.reverse();
+        const held = [...parts];
         expect(PrefsGatherer.merge(parts).columns()).toEqual(fromStore(talents).columns());
-        // the parts are consumed (the merge lets each go once copied): the caller holds none of them
+        // the parts are consumed (the merge lets each go once copied): the caller holds none of them,
+        // and their typed columns were freed (detached), not left to a later collection
         expect(parts).toHaveLength(0);
+        for (const p of held) {
+          const c = p.columns();
+          for (const col of [c.tPtr, c.plat, c.f, c.b, c.s, c.seats, c.priority, c.capital]) expect(col.buffer.byteLength).toBe(0);
+          expect(p.size).toEqual({ talents: 0, entries: 0 });
+        }
       }),
       { numRuns: 300 },
     );

@@ -125,6 +125,7 @@ describe('why-not reasons are consistent with the final assignment (fixtures)', 
     engine = await fixtureEngine();
   });
   it('an outranked talent really ranks below the weakest talent kept at the named platform (margin >= 0)', () => {
+    const checked = new Map<string, number>();
     for (const mode of ['stable', 'optimal'] as const) {
       const a = engine.match({ mode, milpMaxPairs: 0, maxIterations: 4 });
       expect(a.unassigned.length).toBeGreaterThan(0);
@@ -135,9 +136,16 @@ describe('why-not reasons are consistent with the final assignment (fixtures)', 
         if (u.code === 'outranked') {
           expect(u.platform).toBeDefined();
           expect(u.margin!).toBeGreaterThanOrEqual(0);
-        }
+          // the margin (computed on read) is the one the text names, which reasonText computes on its own
+          const named = /\(margin (-?\d+\.\d{3})\)/.exec(u.reason)?.[1] ?? (u.reason.startsWith('left out to maximise') ? '0.000' : undefined);
+          expect(named).toBeDefined();
+          expect(u.margin!.toFixed(3)).toBe(named);
+          checked.set(mode, (checked.get(mode) ?? 0) + 1);
+        } else expect(u.margin).toBeUndefined();
       }
     }
+    expect(checked.get('stable')).toBeGreaterThan(0);
+    expect(checked.get('optimal')).toBeGreaterThan(0);
   });
 });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { packRows, packedRowCount, unpackRows } from '../../src/engine/rows.js';
+import { packRows, packedRowCount, unpackAssemblyRows, unpackRows } from '../../src/engine/rows.js';
 import type { TalentRow } from '../../src/engine/rows.js';
 import { TalentmatchError } from '../../src/errors.js';
 import { Store } from '../../src/store/store.js';
@@ -44,6 +44,26 @@ describe('packed talent rows', () => {
     expect(() => [...unpackRows(packed.subarray(0, packed.length - 1))]).toThrow(/runs past the end/);
     const longer = Buffer.concat([packed, Buffer.from([0])]);
     expect(() => [...unpackRows(longer)]).toThrow(/1 bytes left after 2 rows/);
+  });
+
+  it("the assembly's reading gives each row's id, meta and prefs as the full reading does, the hash and line stepped over", () => {
+    // fields of different lengths in every row (a field skipped one too many or too few reads another's bytes)
+    const rows = [
+      row('t-1'),
+      { ...row('人才-二'), hash: '', line: '{"id":"人才-二","why":"é\\u2028"}', meta: '{"seats":2,"noPairs":"没有"}' },
+      { ...row('t-3', []), hash: 'h'.repeat(70), line: '' },
+      { ...row('t-4', [9, 8, 7, 6, 5]), meta: '' },
+    ];
+    const packed = packRows(rows);
+    const lean = [...unpackAssemblyRows(packed)].map((r) => ({ ...r, prefs: [...r.prefs] }));
+    expect(lean).toEqual([...unpackRows(packed)].map((r) => ({ talentId: r.talentId, meta: r.meta, prefs: [...r.prefs] })));
+    expect(lean.map((r) => Object.keys(r).sort())).toEqual(rows.map(() => ['meta', 'prefs', 'talentId']));
+    expect(lean[1]).toEqual({ talentId: '人才-二', meta: '{"seats":2,"noPairs":"没有"}', prefs: [1, 2, 3] });
+    expect(lean[2].prefs).toEqual([]);
+    expect([...unpackAssemblyRows(packRows([]))]).toEqual([]);
+    // the same checks as the full reading
+    expect(() => [...unpackAssemblyRows(packed.subarray(0, packed.length - 1))]).toThrow(/runs past the end/);
+    expect(() => [...unpackAssemblyRows(Buffer.concat([packed, Buffer.from([0])]))]).toThrow(/1 bytes left after 4 rows/);
   });
 });
 

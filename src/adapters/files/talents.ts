@@ -66,15 +66,35 @@ export async function findTalents(path: string, wanted: (id: string) => boolean,
   for await (const ln of readLines(path, undefined, { maxLineBytes })) {
     const text = ln.tooLong === undefined ? ln.text.trim() : '';
     if (text === '') continue;
-    let id: unknown;
-    try {
-      id = (JSON.parse(text) as { id?: unknown } | null)?.id; // cheap pre-check: most lines are not wanted
-    } catch {
-      continue;
+    // cheap pre-check: most lines are not wanted. Their id read without parsing where that is
+    // certain (the writer's own layout), else as JSON.parse reads it
+    let id: unknown = quickLineId(text);
+    if (id === undefined) {
+      try {
+        id = (JSON.parse(text) as { id?: unknown } | null)?.id;
+      } catch {
+        continue;
+      }
     }
     if (typeof id !== 'string' || !wanted(id) || found.has(id)) continue;
     const r = parseRecordLine(ln, TalentSchema, path, maxLineBytes);
     if (r.kind === 'record') found.set(id, r.value);
   }
   return found;
+}
+
+/**
+ * A line's top-level "id" as JSON.parse would read it, found without parsing the line where
+ * that is certain: the line starts with the key (`{"id":"`), the value has no escape, and
+ * neither another `"id"` (a second key: JSON.parse keeps the last; or a nested one) nor a
+ * `\u` escape (which could spell one) appears after it. Undefined otherwise: the caller parses
+ * the line. Only a pre-check: a line found wanted is parsed and validated in full.
+ */
+export function quickLineId(text: string): string | undefined {
+  if (!text.startsWith('{"id":"')) return undefined;
+  const end = text.indexOf('"', 7);
+  if (end < 0) return undefined;
+  const id = text.slice(7, end);
+  if (id.includes('\\') || text.includes('"id"', end) || text.includes('\\u', end)) return undefined;
+  return id;
 }

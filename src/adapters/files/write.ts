@@ -8,17 +8,15 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { once } from 'node:events';
 import { TalentmatchError } from '../../errors.js';
+import { releaseNow } from '../../util/release.js';
 
 /**
- * Frees a byte chunk's memory now (detaches its buffer) instead of at the next garbage
- * collection: a process that only writes what workers made allocates almost nothing on
- * its own heap, so collections are rare and received buffers piled up (350 MB at 100k x
- * 1k recommend, docs/PERFORMANCE.md). Only a chunk that owns its whole, unshared buffer.
+ * Frees a byte chunk's memory now instead of at the next garbage collection
+ * (util/release.ts): a process that only writes what workers made allocates almost nothing
+ * on its own heap, so collections are rare and received buffers piled up (350 MB at 100k x
+ * 1k recommend, docs/PERFORMANCE.md).
  */
-function release(c: Uint8Array): void {
-  const b = c.buffer as ArrayBuffer & { transfer?: (n: number) => ArrayBuffer };
-  if (b instanceof ArrayBuffer && typeof b.transfer === 'function' && c.byteOffset === 0 && c.byteLength === b.byteLength) b.transfer(0);
-}
+const release = (c: Uint8Array): void => void releaseNow(c);
 
 /**
  * Writes raw chunks back to back (strings as UTF-8, byte arrays as they are). With

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { releaseNow } from '../../src/util/release.js';
+
+describe('releaseNow', () => {
+  it('frees a typed array that owns its whole buffer: detached, empty', () => {
+    const a = new Float64Array(1000).fill(1);
+    expect(releaseNow(a)).toBe(true);
+    expect(a.buffer.byteLength).toBe(0);
+    expect(a.length).toBe(0);
+  });
+
+  it('leaves alone a view into a larger buffer (at offset 0 or not), a shared buffer, and a Buffer from the pool', () => {
+    const whole = new Int32Array(16).fill(7);
+    const head = whole.subarray(0, 8); // offset 0, shorter than its buffer
+    const tail = whole.subarray(8); // ends where its buffer ends, offset > 0
+    expect(releaseNow(head)).toBe(false);
+    expect(releaseNow(tail)).toBe(false);
+    expect([...whole]).toEqual(new Array(16).fill(7));
+    const shared = new Int32Array(new SharedArrayBuffer(64)).fill(3);
+    expect(releaseNow(shared)).toBe(false);
+    expect(shared[15]).toBe(3);
+    const pooled = Buffer.from('a small buffer shares the pool');
+    expect(releaseNow(pooled)).toBe(false);
+    expect(pooled.toString()).toBe('a small buffer shares the pool');
+  });
+});
