@@ -4,25 +4,14 @@
  * dependency, or CHROMIUM_PATH), never from a system path such as /usr/bin/chromium, which a
  * fresh machine does not have.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tsFiles } from '../support/tree.js';
 
 const root = join(dirname(new URL(import.meta.url).pathname), '..');
 const HELPER = 'support/browser.ts';
 
-function testFiles(): { path: string; text: string }[] {
-  const out: { path: string; text: string }[] = [];
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.ts')) out.push({ path: relative(root, p).split(sep).join('/'), text: readFileSync(p, 'utf8') });
-    }
-  };
-  walk(root);
-  return out;
-}
+const testFiles = () => tsFiles(root);
 
 /** Files other than the helper that start a browser themselves or name a system browser path. */
 export function ownBrowsers(files: readonly { path: string; text: string }[]): string[] {

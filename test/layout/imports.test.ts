@@ -4,10 +4,10 @@
 //  - no file in src/ is longer than MAX_LINES, but for the files in LONG_FILES.
 // The checker is a pure function over (path, text) pairs, exercised first on made-up files
 // with known answers, so a rule that stopped catching anything would fail here too.
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, posix, relative, sep } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { tsFiles, type Source } from '../support/tree.js';
 
 /**
  * The layers, lowest first, in the order the data travels. A folder (or a top-level file
@@ -72,12 +72,6 @@ function specifiers(text: string): string[] {
   return ts.preProcessFile(text, true, true).importedFiles.map((f) => f.fileName);
 }
 
-interface Source {
-  /** path under src/, posix separators */
-  path: string;
-  text: string;
-}
-
 /** What breaks the layering in these files: one line per offending import. */
 export function layerViolations(files: readonly Source[]): string[] {
   const out: string[] = [];
@@ -118,17 +112,7 @@ export function longFiles(files: readonly Source[]): string[] {
 }
 
 function readSrc(): Source[] {
-  const root = join(dirname(new URL(import.meta.url).pathname), '../../src');
-  const out: Source[] = [];
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.ts')) out.push({ path: relative(root, p).split(sep).join('/'), text: readFileSync(p, 'utf8') });
-    }
-  };
-  walk(root);
-  return out.sort((a, b) => (a.path < b.path ? -1 : 1));
+  return tsFiles(join(dirname(new URL(import.meta.url).pathname), '../../src'));
 }
 
 describe('the layering checker (known answers on made-up files)', () => {
