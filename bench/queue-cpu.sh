@@ -4,7 +4,8 @@
 # bench/bigdata.ts (npx tsx bench/bigdata.ts DIR 20000 1000).
 #   bench/queue-cpu.sh DATA WORKERS LOCAL(0|1) [extra worker options]
 # LOCAL=1 runs `batch --threads 2` first; then WORKERS x `worker --threads 1` and `batch --queue`.
-# Prints wall time, the batch summary, and CPU ms per process and thread (workers: during the run).
+# Prints wall time, the batch summary, CPU ms per process and thread (workers: during the run), and
+# Redis' own count of commands by type with the time it spent in each (load-independent traffic).
 
 cd "$(dirname "$0")/.."
 D=$1; W=${2:-2}; L=${3:-1}; shift 3
@@ -28,6 +29,8 @@ PIDS=()
 for i in $(seq 1 $W); do node bin/talentmatch.js worker --queue $URL --data $D --threads 1 "$@" > $OUT/w$i.out 2> $OUT/w$i.err & PIDS+=($!); done
 sleep 4
 EXTRA="${PIDS[*]} $RP" run queue batch --data $D --db $OUT/q.db --chunk-size 1000 --queue $URL --in-flight 8
+echo "redis commands (calls, usec inside Redis), top 8:"
+redis-cli -p $PORT info commandstats | grep -o 'cmdstat_[a-z]*:calls=[0-9]*,usec=[0-9]*' | sed 's/cmdstat_//' | sort -t= -k3 -n -r | head -8 | sed 's/^/  /'
 for p in "${PIDS[@]}"; do kill -INT $p; done; wait "${PIDS[@]}" 2>/dev/null
 kill $RP
 echo "load after: $(cat /proc/loadavg)"

@@ -54,27 +54,57 @@ function owned(u: Uint8Array): Uint8Array {
   return c;
 }
 
+/** Where a result frame's parts lie, read from its header (`frameLayout`). */
+export interface FrameLayout {
+  headBytes: number;
+  pairs: number;
+  rowsBytes: number;
+  candidatesBytes: number;
+  key?: string;
+}
+
+/** The most bytes a frame's header takes (with the chunk key). */
+export const FRAME_HEAD_MAX = FRAME_HEADER + KEY_BYTES;
+
+/**
+ * A frame's layout from its first bytes (`head`: at least min(`size`, FRAME_HEADER) of them)
+ * and the whole value's size; 'more' when the header says a chunk key follows that `head`
+ * does not hold yet; `{ bad }` saying why the value is not chunk `chunkId`'s frame.
+ */
+export function frameLayout(head: Uint8Array, size: number, chunkId: number): FrameLayout | 'more' | { bad: string } {
+  const h = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
+  const magic = size < FRAME_HEADER || h.length < FRAME_HEADER ? 0 : h.readUInt32LE(0);
+  if (magic !== FRAME_MAGIC && magic !== FRAME_MAGIC_KEYED) return { bad: `${size} bytes, no frame header` };
+  const headBytes = FRAME_HEADER + (magic === FRAME_MAGIC_KEYED ? KEY_BYTES : 0);
+  const rowsBytes = h.readUInt32LE(16);
+  const candidatesBytes = h.readUInt32LE(20);
+  if (headBytes + rowsBytes + candidatesBytes !== size) return { bad: `${size} bytes, the header says ${headBytes + rowsBytes + candidatesBytes}` };
+  if (h.readUInt32LE(4) !== chunkId) return { bad: `it is chunk ${h.readUInt32LE(4)}'s` };
+  if (h.length < headBytes) return 'more';
+  return { headBytes, pairs: h.readDoubleLE(8), rowsBytes, candidatesBytes, ...(magic === FRAME_MAGIC_KEYED ? { key: h.toString('hex', FRAME_HEADER, headBytes) } : {}) };
+}
+
+/** A value under a result key that is not the chunk's frame. */
+export const notAFrame = (chunkId: number, why: string): TalentmatchError =>
+  new TalentmatchError('E_INTERNAL', `chunk ${chunkId}: its result in Redis is not a talentmatch result frame (${why}); run the batch again with --resume`);
+
 /**
  * Reads a frame back; throws E_INTERNAL naming the chunk when it is not one. The rows and
  * candidates are copied out: a reply from Redis is a view into the client's shared read
  * buffer (tens of MB), which postMessage would clone whole for every chunk on its way to
- * the writer thread; a copy of its own (~2 ms for 9 MB) is moved instead.
+ * the writer thread; a copy of its own (~2 ms for 9 MB) is moved instead. (The coordinator
+ * reads results with reader.ts where it can: straight into buffers of their own.)
  */
 export function decodeResultFrame(b: Buffer, chunkId: number): ChunkResult {
-  const bad = (why: string) => new TalentmatchError('E_INTERNAL', `chunk ${chunkId}: its result in Redis is not a talentmatch result frame (${why}); run the batch again with --resume`);
-  const magic = b.length < FRAME_HEADER ? 0 : b.readUInt32LE(0);
-  if (magic !== FRAME_MAGIC && magic !== FRAME_MAGIC_KEYED) throw bad(`${b.length} bytes, no frame header`);
-  const at = FRAME_HEADER + (magic === FRAME_MAGIC_KEYED ? KEY_BYTES : 0);
-  const rowsBytes = b.readUInt32LE(16);
-  const candBytes = b.readUInt32LE(20);
-  if (at + rowsBytes + candBytes !== b.length) throw bad(`${b.length} bytes, the header says ${at + rowsBytes + candBytes}`);
-  if (b.readUInt32LE(4) !== chunkId) throw bad(`it is chunk ${b.readUInt32LE(4)}'s`);
+  const l = frameLayout(b, b.length, chunkId);
+  if (l === 'more' || 'bad' in l) throw notAFrame(chunkId, l === 'more' ? 'truncated header' : l.bad);
+  const at = l.headBytes;
   return {
     chunkId,
-    pairs: b.readDoubleLE(8),
-    rows: owned(b.subarray(at, at + rowsBytes)),
-    candidates: owned(b.subarray(at + rowsBytes)),
-    ...(magic === FRAME_MAGIC_KEYED ? { key: b.toString('hex', FRAME_HEADER, at) } : {}),
+    pairs: l.pairs,
+    rows: owned(b.subarray(at, at + l.rowsBytes)),
+    candidates: owned(b.subarray(at + l.rowsBytes)),
+    ...(l.key !== undefined ? { key: l.key } : {}),
   };
 }
 

@@ -35,7 +35,8 @@ import { LIMIT_ENV, REDIS_BACKOFF, redisRetryMs } from '../../config/limits.js';
 import type { ChunkResult, ChunkTask } from '../../engine/chunk.js';
 import type { ChunkDispatcher, DispatchContext, WorkerActivity } from '../../workers/dispatch.js';
 import { QUEUE_RETRIES, QUEUE_TRAFFIC } from '../../config/batch.js';
-import { RESULT_MARK, TALENTS_RESENDS, TALENTS_UNUSABLE, decodeResult, decodeResultFrame, encodeTalentsFrame, resultKey, talentsKey } from './frames.js';
+import { RESULT_MARK, TALENTS_RESENDS, TALENTS_UNUSABLE, decodeResult, encodeTalentsFrame, resultKey, talentsKey } from './frames.js';
+import { resultReader } from './reader.js';
 
 export const QUEUE_NAME = 'talentmatch-chunks';
 
@@ -182,6 +183,8 @@ export async function queueDispatcher(url: string, ctx: DispatchContext, o: { in
   const eventsConnection = connect(url, {}, link);
   // the chunks' talents and results (megabytes each) on their own connection, not queued behind BullMQ's commands
   const bulk = connect(url, {}, link);
+  // results read with one copy where the URL allows it (reader.ts), else on `bulk`
+  const results = resultReader(url, bulk, (p) => link.race(p));
   const events = new QueueEvents(QUEUE_NAME, { connection: eventsConnection });
   events.on('error', (e) => link.error(e));
   await link.race(Promise.all([queue.waitUntilReady(), events.waitUntilReady()]));
@@ -278,9 +281,8 @@ export async function queueDispatcher(url: string, ctx: DispatchContext, o: { in
               await link.race(Promise.all([j.remove(), bulk.del(talentsKey(id))])).catch(() => undefined);
               return result;
             }
-            const frame = await link.race(bulk.getBuffer(resultKey(id)));
-            if (frame) {
-              const result = decodeResultFrame(frame, data.chunkId);
+            const result = await results.read(id, data.chunkId);
+            if (result) {
               await link.race(Promise.all([j.remove(), bulk.del(resultKey(id), talentsKey(id))])).catch(() => undefined);
               return result;
             }
@@ -316,6 +318,7 @@ export async function queueDispatcher(url: string, ctx: DispatchContext, o: { in
     connection.disconnect();
     eventsConnection.disconnect();
     bulk.disconnect();
+    results.close();
   }
 }
 
