@@ -302,17 +302,19 @@ export function blockBounds(m: ScoringModel, ti: number, s: RowScratch, k: Platf
       cLo = 0;
       cHi = cosHi[b];
       if (concept) {
-        for (let j = j0; j < j1; j++) {
-          const cc = cosC[order[j]];
-          if (cc < kLo) kLo = cc;
-          if (cc > kHi) kHi = cc;
-        }
+        if (lower) {
+          for (let j = j0; j < j1; j++) {
+            const cc = cosC[order[j]];
+            if (cc < kLo) kLo = cc;
+            if (cc > kHi) kHi = cc;
+          }
+        } else kHi = blockMax(cosC, order, j0, j1);
       }
-    } else if (!hasProfile && !concept && !lower) {
-      for (let j = j0; j < j1; j++) {
-        const c = cosD[order[j]];
-        if (c > cHi) cHi = c;
-      }
+    } else if (!lower) {
+      // only the upper bounds are written (the lows feed outLo alone): the largest cosines,
+      // a loop per array without a per-platform test of the case
+      cHi = hasProfile ? blockMaxMix(cosD, cosP, 1 - tps, tps, order, j0, j1) : blockMax(cosD, order, j0, j1);
+      if (concept) kHi = blockMax(cosC, order, j0, j1);
     } else {
       for (let j = j0; j < j1; j++) {
         const p = order[j];
@@ -381,6 +383,27 @@ export function blockBounds(m: ScoringModel, ti: number, s: RowScratch, k: Platf
       outLo[b] = lo - Math.abs(lo) * BOUND_SLACK - BOUND_SLACK;
     }
   }
+}
+
+/** The largest of a[order[j]] over j in [j0, j1) (-Infinity for none). */
+function blockMax(a: Float64Array, order: Int32Array, j0: number, j1: number): number {
+  let x = -Infinity;
+  for (let j = j0; j < j1; j++) {
+    const c = a[order[j]];
+    if (c > x) x = c;
+  }
+  return x;
+}
+
+/** The largest of wd * d[p] + wp * q[p] over p = order[j], j in [j0, j1): the combined cosine exactly as the kernel forms it (wd = 1 - textProfileShare). */
+function blockMaxMix(d: Float64Array, q: Float64Array, wd: number, wp: number, order: Int32Array, j0: number, j1: number): number {
+  let x = -Infinity;
+  for (let j = j0; j < j1; j++) {
+    const p = order[j];
+    const c = wd * d[p] + wp * q[p];
+    if (c > x) x = c;
+  }
+  return x;
 }
 
 /** The reciprocal score of one-sided scores f and b, as scoreListed computes it (nondecreasing in f and in b). */
