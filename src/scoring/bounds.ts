@@ -17,7 +17,7 @@ import type { PlatformFeatures, TalentFeatures } from '../features/build.js';
 import { STAGE_COLUMNS } from '../features/build.js';
 import { MODE_TABLE } from './terms.js';
 import type { RowScratch, ScoringModel } from './kernel.js';
-import { groupPostings } from './blockReads.js';
+import { blockMax, blockMaxMix, groupPostings } from './blockReads.js';
 
 /** Relative and absolute slack added to a bound so that rounding in the exact path can never cross it. */
 const BOUND_SLACK = 1e-9;
@@ -383,27 +383,6 @@ export function blockBounds(m: ScoringModel, ti: number, s: RowScratch, k: Platf
       outLo[b] = lo - Math.abs(lo) * BOUND_SLACK - BOUND_SLACK;
     }
   }
-}
-
-/** The largest of a[order[j]] over j in [j0, j1) (-Infinity for none). */
-function blockMax(a: Float64Array, order: Int32Array, j0: number, j1: number): number {
-  let x = -Infinity;
-  for (let j = j0; j < j1; j++) {
-    const c = a[order[j]];
-    if (c > x) x = c;
-  }
-  return x;
-}
-
-/** The largest of wd * d[p] + wp * q[p] over p = order[j], j in [j0, j1): the combined cosine exactly as the kernel forms it (wd = 1 - textProfileShare). */
-function blockMaxMix(d: Float64Array, q: Float64Array, wd: number, wp: number, order: Int32Array, j0: number, j1: number): number {
-  let x = -Infinity;
-  for (let j = j0; j < j1; j++) {
-    const p = order[j];
-    const c = wd * d[p] + wp * q[p];
-    if (c > x) x = c;
-  }
-  return x;
 }
 
 /** The reciprocal score of one-sided scores f and b, as scoreListed computes it (nondecreasing in f and in b). */
