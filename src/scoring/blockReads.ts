@@ -3,7 +3,8 @@
  * is scored: how many of its platforms have room for the talent (roomCount), a loose upper
  * bound of its text cosines from each term's largest weight in the block, read without
  * touching a posting (looseCosines), and the exact cosines of its platforms alone, from the
- * block's own postings (accumulateBlock: the same bits as kernel.ts accumulate). The ranker
+ * block's own postings (accumulateBlock: the same bits as kernel.ts accumulate), and the
+ * largest of a block's cosines once accumulated (blockMax, blockMaxMix). The ranker
  * (ranking/rows.ts) reads one block at a time only where few blocks can enter a heap.
  */
 import type { PlatformBlocks } from './bounds.js';
@@ -116,4 +117,25 @@ export function groupPostings(k: PlatformBlocks, inv: CsrMatrix): void {
     }
     fill.fill(0);
   }
+}
+
+/** The largest of a[order[j]] over j in [j0, j1) (-Infinity for none): a block's largest cosine (bounds.ts blockBounds). */
+export function blockMax(a: Float64Array, order: Int32Array, j0: number, j1: number): number {
+  let x = -Infinity;
+  for (let j = j0; j < j1; j++) {
+    const c = a[order[j]];
+    if (c > x) x = c;
+  }
+  return x;
+}
+
+/** The largest of wd * d[p] + wp * q[p] over p = order[j], j in [j0, j1): the combined cosine exactly as the kernel forms it (wd = 1 - textProfileShare). */
+export function blockMaxMix(d: Float64Array, q: Float64Array, wd: number, wp: number, order: Int32Array, j0: number, j1: number): number {
+  let x = -Infinity;
+  for (let j = j0; j < j1; j++) {
+    const p = order[j];
+    const c = wd * d[p] + wp * q[p];
+    if (c > x) x = c;
+  }
+  return x;
 }

@@ -17,7 +17,7 @@ import type { PlatformFeatures, TalentFeatures } from '../features/build.js';
 import { STAGE_COLUMNS } from '../features/build.js';
 import { MODE_TABLE } from './terms.js';
 import type { RowScratch, ScoringModel } from './kernel.js';
-import { groupPostings } from './blockReads.js';
+import { blockMax, blockMaxMix, groupPostings } from './blockReads.js';
 
 /** Relative and absolute slack added to a bound so that rounding in the exact path can never cross it. */
 const BOUND_SLACK = 1e-9;
@@ -302,17 +302,19 @@ export function blockBounds(m: ScoringModel, ti: number, s: RowScratch, k: Platf
       cLo = 0;
       cHi = cosHi[b];
       if (concept) {
-        for (let j = j0; j < j1; j++) {
-          const cc = cosC[order[j]];
-          if (cc < kLo) kLo = cc;
-          if (cc > kHi) kHi = cc;
-        }
+        if (lower) {
+          for (let j = j0; j < j1; j++) {
+            const cc = cosC[order[j]];
+            if (cc < kLo) kLo = cc;
+            if (cc > kHi) kHi = cc;
+          }
+        } else kHi = blockMax(cosC, order, j0, j1);
       }
-    } else if (!hasProfile && !concept && !lower) {
-      for (let j = j0; j < j1; j++) {
-        const c = cosD[order[j]];
-        if (c > cHi) cHi = c;
-      }
+    } else if (!lower) {
+      // only the upper bounds are written (the lows feed outLo alone): the largest cosines,
+      // a loop per array without a per-platform test of the case
+      cHi = hasProfile ? blockMaxMix(cosD, cosP, 1 - tps, tps, order, j0, j1) : blockMax(cosD, order, j0, j1);
+      if (concept) kHi = blockMax(cosC, order, j0, j1);
     } else {
       for (let j = j0; j < j1; j++) {
         const p = order[j];

@@ -129,6 +129,24 @@ export function assembleRanges(talents: number, platforms: number, k: number, kP
   return { talent, platform, pairs };
 }
 
+/** Parts each of the last ranges is cut into (taperedRanges). */
+export const TAIL_PARTS = 4;
+
+/**
+ * Range boundaries for `threads` workers taking ranges as they free: ranges of `size`, but
+ * the last rows (the last `threads` ranges' worth, and what is left over) in quarters of it
+ * (TAIL_PARTS), so the workers finish within a quarter range's time of each other instead of
+ * a whole one's (the run's idle tail). The same rows in the same order: outputs assembled
+ * range by range do not depend on the cut.
+ */
+export function taperedRanges(n: number, size: number, threads: number): [number, number][] {
+  const full = Math.max(0, Math.floor(n / size) - threads);
+  const piece = Math.ceil(size / TAIL_PARTS);
+  const out = ranges(full * size, size);
+  for (let start = full * size; start < n; start += piece) out.push([start, Math.min(n, start + piece)]);
+  return out;
+}
+
 /** Range boundaries [start, end) of `n` rows in ranges of `size`. */
 export function ranges(n: number, size: number): [number, number][] {
   const out: [number, number][] = [];

@@ -21,7 +21,7 @@ import { concatTalentFeatures } from '../features/concat.js';
 import type { PlatformSide } from '../engine/platformSide.js';
 import type { ChunkPool } from './pool.js';
 import { createChunkPool } from './pool.js';
-import { assembleRanges, encodeTalents, ranges } from './rank.js';
+import { assembleRanges, encodeTalents, ranges, taperedRanges } from './rank.js';
 import type { RankResult } from './rank.js';
 import { platformLinesBytes, talentLinesBytes } from '../engine/format.js';
 import { createExplainBuffer } from '../scoring/explain.js';
@@ -60,7 +60,7 @@ export class ThreadedRanker {
     if (this.threads === 1) return recommendAll(model, k, kPlatform);
     const pool = this.startPool();
     const ctx = model.ctx === m.ctx ? undefined : model.ctx;
-    const jobs = ranges(m.talents.count, this.rangeSize).map(([start, end]) => pool.rankRange({ start, end, k, kPlatform, talents: this.talents, ...(ctx ? { ctx } : {}) }));
+    const jobs = taperedRanges(m.talents.count, this.rangeSize, this.threads).map(([start, end]) => pool.rankRange({ start, end, k, kPlatform, talents: this.talents, ...(ctx ? { ctx } : {}) }));
     return assembleRanges(m.talents.count, m.platforms.count, k, kPlatform, await Promise.all(jobs));
   }
 
@@ -96,7 +96,8 @@ export class ThreadedRanker {
         // takes its lines: a write that stalls (a loaded disk or machine) no longer leaves the
         // workers idle. At most four ranges per thread between being posted and being
         // written, so the output held in memory stays bounded whatever the writer's pace.
-        const all = ranges(m.talents.count, self.rangeSize);
+        // the last ranges cut smaller (taperedRanges): the workers finish close together
+        const all = taperedRanges(m.talents.count, self.rangeSize, self.threads);
         const inFlight: Promise<RankResult>[] = [];
         let running = 0;
         // the platform heaps of the ranges done so far (in the order they finish), merged:

@@ -96,6 +96,48 @@ describe('exact pruning', () => {
     );
   });
 
+  it('without a lower bound, blockBounds gives the upper and forward bounds of the full computation bit for bit, exact or loose text, and leaves outLo of live blocks as it was', () => {
+    let withProfile = 0;
+    let withConcept = 0;
+    fc.assert(
+      fc.property(cases, fc.integer({ min: 1, max: 40 }), (c, size) => {
+        const m = district(c).model;
+        const T = m.talents;
+        const k = platformBlocks(m.platforms, m.ctx.dims, size);
+        const B = k.count;
+        const s = createRowScratch(m.platforms.count);
+        const [lo, hi, f, lo2, hi2, f2, cos, tmp] = Array.from({ length: 8 }, () => new Float64Array(B));
+        for (let t = 0; t < T.count; t++) {
+          const concept = beginRow(m, t, s);
+          accumulate(T.desc.indptr, T.desc.indices, T.desc.values, t, m.platforms.docIndex, s.cosDesc);
+          const hasProfile = T.profile.indptr[t + 1] > T.profile.indptr[t];
+          if (hasProfile) accumulate(T.profile.indptr, T.profile.indices, T.profile.values, t, m.platforms.docIndex, s.cosProfile);
+          if (hasProfile) withProfile++;
+          if (concept) withConcept++;
+          looseCosines(m, t, k, cos, tmp);
+          for (const loose of [undefined, cos]) {
+            // the oracle: the lows and highs together (lower = true)
+            blockBounds(m, t, s, k, concept, lo, hi, true, 0, B, loose, f);
+            lo2.fill(7);
+            blockBounds(m, t, s, k, concept, lo2, hi2, false, 0, B, loose, f2);
+            expect(Array.from(hi2)).toEqual(Array.from(hi));
+            expect(Array.from(f2)).toEqual(Array.from(f));
+            // (a block without a free slot gets -Infinity either way)
+            for (let b = 0; b < B; b++) expect(lo2[b]).toBe(k.live[b] === 0 ? -Infinity : 7);
+            // block by block (the loose path's exact bounds of one block) the same
+            for (let b = 0; b < B; b++) blockBounds(m, t, s, k, concept, lo2, hi2, false, b, b + 1, loose, f2);
+            expect(Array.from(hi2)).toEqual(Array.from(hi));
+          }
+          endRow(m, t, s);
+        }
+      }),
+      { numRuns: 30 },
+    );
+    // both text forms (description alone, with a profile) and the concept cosines were exercised
+    expect(withProfile).toBeGreaterThan(0);
+    expect(withConcept).toBeGreaterThan(0);
+  });
+
   it('keeps exactly the heaps and the pair count of the unpruned ranking (random districts, k from 1 to more than the platforms; loose bounds always, never, by default)', () => {
     fc.assert(
       fc.property(cases, fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 70 }), fc.constantFrom(1, -1, undefined), (c, kT, kP, looseShare) => {

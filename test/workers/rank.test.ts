@@ -9,7 +9,7 @@ import { createEngine } from '../../src/engine/engine.js';
 import { packPlatformSide } from '../../src/workers/pack.js';
 import { createChunkPool } from '../../src/workers/pool.js';
 import type { ChunkPool } from '../../src/workers/pool.js';
-import { rankAll, rankRangeTask, rankTask } from '../../src/workers/rank.js';
+import { TAIL_PARTS, rankAll, rankRangeTask, rankTask, ranges, taperedRanges } from '../../src/workers/rank.js';
 import { blocksOf } from '../../src/ranking/blockScan.js';
 import { platformBlocks } from '../../src/scoring/bounds.js';
 import { rankRange } from '../../src/ranking/twoWay.js';
@@ -79,5 +79,46 @@ describe('rankAll', () => {
       same(got.platform, want.platformTop);
       expect(got.pairs).toBe(want.pairs);
     }
+  });
+});
+
+describe('taperedRanges', () => {
+  it('cuts the same rows in order, full ranges first, then the last threads ranges\' worth and the rest in quarters', () => {
+    for (const [n, size, threads] of [
+      [0, 2000, 2],
+      [1, 2000, 2],
+      [100_000, 2000, 2],
+      [100_001, 2000, 2],
+      [101_999, 2000, 2],
+      [99_999, 2000, 4],
+      [3999, 2000, 2],
+      [4000, 2000, 2],
+      [4001, 2000, 2],
+      [500, 13, 2],
+      [500, 1, 3],
+      [7, 3, 1],
+    ] as const) {
+      const got = taperedRanges(n, size, threads);
+      // the old cut as the oracle for the rows: contiguous, from 0 to n, none empty
+      expect(got.flat()).toEqual(got.length === 0 ? [] : [0, ...got.slice(0, -1).flatMap(([, e]) => [e, e]), n]);
+      for (const [s, e] of got) expect(e).toBeGreaterThan(s);
+      const piece = Math.ceil(size / TAIL_PARTS);
+      const full = Math.max(0, Math.floor(n / size) - threads);
+      // the head: ranges(full * size, size) exactly; the tail: pieces of ceil(size / 4), the last one short
+      expect(got.slice(0, full)).toEqual(ranges(full * size, size));
+      const tail = got.slice(full);
+      for (const [s, e] of tail.slice(0, -1)) expect(e - s).toBe(piece);
+      if (tail.length > 0) expect(tail[tail.length - 1][1] - tail[tail.length - 1][0]).toBeLessThanOrEqual(piece);
+      // the tail holds at least the last `threads` ranges' rows (all of them when fewer), fewer than threads + 1 ranges' rows
+      const tailRows = n - full * size;
+      expect(tailRows).toBeGreaterThanOrEqual(Math.min(n, threads * size));
+      expect(tailRows).toBeLessThan((threads + 1) * size);
+    }
+    // known answer: 100k rows in ranges of 2,000 on 2 threads: 48 full ranges, then 8 of 500
+    const r = taperedRanges(100_000, 2000, 2);
+    expect(r.length).toBe(56);
+    expect(r[47]).toEqual([94_000, 96_000]);
+    expect(r[48]).toEqual([96_000, 96_500]);
+    expect(r[55]).toEqual([99_500, 100_000]);
   });
 });

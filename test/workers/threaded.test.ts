@@ -14,6 +14,7 @@ import type { ChunkPool } from '../../src/workers/pool.js';
 import { tune, tuneAsync } from '../../src/evaluation/tune.js';
 import { modelWithWeights } from '../../src/evaluation/evaluate.js';
 import { resolveThreadOptions } from '../../src/config/workers.js';
+import { taperedRanges } from '../../src/workers/rank.js';
 
 const d = generateDistrict({ seed: 8, talents: 500, platforms: 40, words: [15, 40], curated: false, outcomes: true });
 const engine = createEngine({ industries: d.industries, platforms: d.platforms, talents: d.talents, policy: { ...JIANGDONG_POLICY, minScoreForReferral: 0.25 } });
@@ -62,7 +63,10 @@ describe('recommendAsync', () => {
         // every chunk is bytes (engine/format.ts's byte writer): one per talent range (written by
         // the workers when threads > 1), then one per 64 platforms
         expect(stringChunks).toBe(0);
-        expect(byteChunks).toBe(Math.ceil(500 / Math.min(rangeSize, Math.ceil(500 / threads))) + Math.ceil(engine.model.platforms.count / 64));
+        // (on threads, the last ranges in quarters: taperedRanges)
+        const size = Math.min(rangeSize, Math.ceil(500 / threads));
+        const talentRanges = threads === 1 ? Math.ceil(500 / size) : taperedRanges(500, size, threads).length;
+        expect(byteChunks).toBe(talentRanges + Math.ceil(engine.model.platforms.count / 64));
         expect((await result).pairs).toBe(engine.recommend({ k: 5, kPlatform: 8 }).pairs);
       } finally {
         await r.destroy();
@@ -109,7 +113,8 @@ describe('recommendAsync', () => {
         await new Promise((ok) => setTimeout(ok, 15));
       }
       expect(got).toBe(want);
-      expect(posted).toBe(Math.ceil(500 / 13));
+      // 500 / 13: 36 ranges of 13, then the last 32 rows in quarters (4 rows each)
+      expect(posted).toBe(36 + 8);
       expect(maxRunning).toBeLessThanOrEqual(2 * threads);
       // refilled without waiting for the writer: more ranges out than ever run at once, never
       // more than the bound (four per thread, plus the range on its way to the writer)
