@@ -87,4 +87,6 @@ const table = alignColumns(head, rows);
 console.log(`\n${table}\n\nmachine: ${machine}`);
 const resultsDir = join(root, 'bench/results');
 mkdirSync(resultsDir, { recursive: true });
-writeFileSync(join(resultsDir, `peers-${new Date().toISOString().slice(0, 10)}.md`), `${table}\n\nmachine: ${machine}\n`);
+// one file per day and machine (as bench/run.ts names its results): a run on another machine the same day keeps the first
+const slug = (cpus()[0]?.model ?? 'unknown').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
+writeFileSync(join(resultsDir, `peers-${new Date().toISOString().slice(0, 10)}-${slug}.md`), `${table}\n\nmachine: ${machine}\n`);
