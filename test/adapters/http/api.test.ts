@@ -25,7 +25,9 @@ beforeAll(async () => {
   const { dataset } = await loadDataset({ data: FIX }, { needTalents: true, needOutcomes: false, skipInvalid: false });
   inputs = { industries: dataset.industries, platforms: dataset.platforms, policy: dataset.policy, ...(dataset.weights ? { weights: dataset.weights } : {}), talentsPath: join(FIX, 'talents.jsonl') };
   await runBatch(inputs, { db, threads: 1, chunkSize: 1200 });
-  app = await buildServer({ db, engine: createEngine(dataset, { trusted: true }) });
+  // quotas out of the way: a test below hammers the server while a batch runs, and a fast machine
+  // passes the default 6,000 requests a minute (the quotas have their own tests: access, quotas)
+  app = await buildServer({ db, engine: createEngine(dataset, { trusted: true }), quotas: { max: 1e9, expensiveMax: 1e9 } });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
   client = new TalentmatchClient(base);
 }, 120_000);
