@@ -155,7 +155,12 @@ export interface RawReader {
   close(): void;
 }
 
-/** The raw reader for `url`, or undefined where it does not apply (TLS, a user or password, a database other than 0). */
+/**
+ * The raw reader for `url`, or undefined where it does not apply: TLS, a user or password, a
+ * database other than 0, or any query string or fragment (ioredis reads `?db=`, `?password=`,
+ * `?tls=`, `?family=`... from the query: a raw connection that ignored them would read another
+ * database or be refused, so such URLs keep ioredis' connection).
+ */
 export function rawReaderFor(url: string): RawReader | undefined {
   let u: URL;
   try {
@@ -164,7 +169,7 @@ export function rawReaderFor(url: string): RawReader | undefined {
     return undefined;
   }
   const db = u.pathname.replace(/^\//, '');
-  if (u.protocol !== 'redis:' || u.username || u.password || (db !== '' && db !== '0')) return undefined;
+  if (u.protocol !== 'redis:' || u.username || u.password || u.search || u.hash || (db !== '' && db !== '0')) return undefined;
   return rawReader(u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1', Number(u.port || 6379));
 }
 
@@ -211,8 +216,12 @@ function rawReader(host: string, port: number): RawReader {
     s.on('close', () => socket === s && broken(rawFailure('connection closed')));
     return s;
   };
+  // once closed, a reader opens no socket again: a read queued behind the one that failed is
+  // rejected (its caller reads through ioredis), never left waiting on a socket nobody owns
+  let closed = false;
   const once = (key: string, chunkId: number) =>
     new Promise<RawReply>((resolve, reject) => {
+      if (closed) return reject(rawFailure('the reader is closed'));
       socket ??= open();
       current = { parser: new FrameReplyParser(chunkId), resolve, reject };
       const k = Buffer.from(key);
@@ -225,9 +234,9 @@ function rawReader(host: string, port: number): RawReader {
       return p;
     },
     close() {
-      const s = socket;
-      socket = undefined;
-      s?.destroy();
+      closed = true;
+      // the read in flight, if any, is rejected here: its socket's close event no longer counts
+      broken(rawFailure('the reader is closed'));
     },
   };
 }
@@ -249,7 +258,8 @@ export function resultReader(url: string, bulk: Redis, race: <T>(p: Promise<T>) 
         } catch (e) {
           if (e instanceof TalentmatchError && e.code === 'E_INTERNAL') throw e; // not the chunk's frame: the same through ioredis
           // anything else (the connection, the protocol, Redis given up on): ioredis' connection decides
-          raw.close();
+          // (another read queued behind this one may have failed first and retired the reader already)
+          raw?.close();
           raw = undefined;
         }
       }
