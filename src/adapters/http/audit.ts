@@ -9,7 +9,7 @@
  * one line per request with `--audit-sync`. The file is opened when the server is built: an
  * audit file that cannot be opened stops `serve` at start (E_IO naming it).
  */
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { openSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -61,17 +61,30 @@ function addId(out: string[], v: unknown): void {
   if (typeof v === 'string' && out.length < MAX_IDS) out.push(v);
 }
 
+/** Request ids drawn from the system's random source at a time (12 random bytes each). */
+export const REQUEST_IDS_PER_DRAW = 4096;
+
 /**
- * The request ids of one server: `<12 hex digits>-<n>`, a prefix drawn at random when the
- * server is built and a decimal counter from 1 (e.g. `3f9c0a1b2c4d-1207`). Unique within the
- * server's life, and across servers and restarts as far as 48 random bits go; the counter
- * orders one server's requests. A UUID per request (crypto.randomUUID) was ~0.6 KB of heap per
- * cached read (docs/PERFORMANCE.md "API", ninth pass).
+ * The request ids of one server: 24 hex digits, 96 random bits from the system's
+ * cryptographic random source, e.g. `9e01b7c43f9c0a1b2c4d5e6f` — unique for every practical
+ * purpose (two equal ids among a billion: about 1 in 10^11) and telling a client nothing of
+ * the server's volume (a counter would, to anyone, a refused request included). The bytes are
+ * drawn `REQUEST_IDS_PER_DRAW` ids at a time: a UUID per request (crypto.randomUUID) was
+ * ~0.6 KB of heap per cached read (docs/PERFORMANCE.md "API", ninth pass). `random` fills a
+ * buffer (tests).
  */
-export function requestIds(): () => string {
-  const prefix = `${randomBytes(6).toString('hex')}-`;
-  let n = 0;
-  return () => prefix + ++n;
+export function requestIds(random: (into: Buffer) => unknown = randomFillSync): () => string {
+  const pool = Buffer.alloc(12 * REQUEST_IDS_PER_DRAW);
+  let at = pool.length;
+  return () => {
+    if (at === pool.length) {
+      random(pool);
+      at = 0;
+    }
+    const id = pool.toString('hex', at, at + 12);
+    at += 12;
+    return id;
+  };
 }
 
 /** Opens the audit file for appending (created readable by its owner only); E_IO naming it when it cannot be. */

@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { QuotaWindow, duration } from '../../../src/adapters/http/quotas.js';
-import { requestIds } from '../../../src/adapters/http/audit.js';
+import { REQUEST_IDS_PER_DRAW, requestIds } from '../../../src/adapters/http/audit.js';
 
 interface StoreResult {
   current: number;
@@ -116,15 +116,29 @@ describe('QuotaWindow', () => {
 });
 
 describe('requestIds', () => {
-  it('a random prefix per generator and a counter from 1: unique, ordered, printable', () => {
+  it('24 hex digits of randomness each: unique over many draws of the pool, no count to read off', () => {
     const a = requestIds();
-    const b = requestIds();
-    const ids = Array.from({ length: 10_000 }, () => a());
+    const ids = Array.from({ length: 10 * REQUEST_IDS_PER_DRAW + 7 }, () => a());
     expect(new Set(ids).size).toBe(ids.length);
-    const prefix = ids[0]!.slice(0, 13);
-    expect(ids[0]).toMatch(/^[0-9a-f]{12}-1$/);
-    expect(ids[9999]).toBe(`${prefix}10000`);
-    expect(ids.every((id, i) => id === `${prefix}${i + 1}`)).toBe(true);
-    expect(b().slice(0, 13)).not.toBe(prefix);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{24}$/);
+    expect(requestIds()()).not.toBe(ids[0]); // another server: other ids
+  });
+
+  it('takes 12 bytes an id, in order, and draws again exactly when the pool is spent', () => {
+    let draws = 0;
+    // a "random source" that writes the draw's number and the byte's place: ids are predictable here
+    const fake = (into: Buffer) => {
+      draws++;
+      for (let i = 0; i < into.length; i++) into[i] = (draws * 16 + Math.floor(i / 12)) & 255;
+    };
+    const ids = requestIds(fake);
+    const first = ids();
+    expect(draws).toBe(1);
+    expect(first).toBe('10'.repeat(12));
+    expect(ids()).toBe('11'.repeat(12));
+    for (let i = 2; i < REQUEST_IDS_PER_DRAW; i++) ids();
+    expect(draws).toBe(1); // the pool's last id came from the first draw
+    expect(ids()).toBe('20'.repeat(12)); // the next one from a second draw, from its start
+    expect(draws).toBe(2);
   });
 });
