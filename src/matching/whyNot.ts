@@ -79,19 +79,9 @@ class LazyReason implements UnassignedReason {
    * talent (~24 bytes each; ~1M of them in the 1M x 2k stream's assignment).
    */
   get margin(): number | undefined {
-    const ps = this.ctx.ps;
-    const e = ps.tPtr[this.talent]; // the talent's best acceptable platform
-    switch (this.why) {
-      case Why.StableOutranked:
-        return ps.b[this.ctx.weakest[ps.plat[e]]] - ps.b[e];
-      case Why.OptimalDisplace:
-        return 0;
-      case Why.OptimalOutranked:
-        return this.ctx.minS[ps.plat[e]] - ps.s[e];
-      default:
-        return undefined;
-    }
+    return marginOf(this.ctx, this.why, this.talent);
   }
+
 
   toJSON() {
     return { talent: this.talent, code: this.code, reason: this.reason, ...(this.platform !== undefined ? { platform: this.platform } : {}), ...(this.margin !== undefined ? { margin: this.margin } : {}) };
@@ -117,15 +107,34 @@ function reasonText(c: ReasonContext, why: Why, t: number): string {
     case Why.StableSeats:
       return `at its best platform ${id} it ranks above the weakest talent kept there (${f3(ps.b[e])} vs ${f3(ps.b[w])}), but no single departure frees the ${ps.seats[t]} seats it needs (${freeSeats} free)`;
     case Why.StableOutranked:
-      return `outranked at ${n === 1 ? 'its only acceptable platform' : `all ${n} acceptable platforms`}; at its best, ${id}, it scores ${f3(ps.b[e])} and the weakest talent kept there ${f3(ps.b[w])} (margin ${f3(ps.b[w] - ps.b[e])})`;
+      return `outranked at ${n === 1 ? 'its only acceptable platform' : `all ${n} acceptable platforms`}; at its best, ${id}, it scores ${f3(ps.b[e])} and the weakest talent kept there ${f3(ps.b[w])} (margin ${f3(marginOf(c, why, t)!)})`;
     case Why.OptimalDisplace:
       return `left out to maximise the total score: at its best platform ${id} (score ${f3(ps.s[e])}) it would displace more than it adds (seats: needs ${ps.seats[t]}, ${freeSeats} free)`;
     default:
-      return `every acceptable platform is filled by pairs worth more to the total; at its best, ${id}, its score is ${f3(ps.s[e])}, the lowest kept there ${f3(c.minS[p])} (margin ${f3(c.minS[p] - ps.s[e])})`;
+      return `every acceptable platform is filled by pairs worth more to the total; at its best, ${id}, its score is ${f3(ps.s[e])}, the lowest kept there ${f3(c.minS[p])} (margin ${f3(marginOf(c, why, t)!)})`;
   }
 }
 
 const f3 = (x: number) => x.toFixed(3);
+
+/**
+ * How far talent t is from the weakest pair kept at its best platform (the margin its reason's
+ * text names; the displaced case: 0), undefined for reasons without one.
+ */
+function marginOf(c: ReasonContext, why: Why, t: number): number | undefined {
+  const ps = c.ps;
+  const e = ps.tPtr[t]; // the talent's best acceptable platform
+  switch (why) {
+    case Why.StableOutranked:
+      return ps.b[c.weakest[ps.plat[e]]] - ps.b[e];
+    case Why.OptimalDisplace:
+      return 0;
+    case Why.OptimalOutranked:
+      return c.minS[ps.plat[e]] - ps.s[e];
+    default:
+      return undefined;
+  }
+}
 
 /**
  * Why talent t has no acceptable platform: how many platforms each rule ruled out (pure;

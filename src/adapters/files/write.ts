@@ -11,14 +11,6 @@ import { TalentmatchError } from '../../errors.js';
 import { releaseNow } from '../../util/release.js';
 
 /**
- * Frees a byte chunk's memory now instead of at the next garbage collection
- * (util/release.ts): a process that only writes what workers made allocates almost nothing
- * on its own heap, so collections are rare and received buffers piled up (350 MB at 100k x
- * 1k recommend, docs/PERFORMANCE.md).
- */
-const release = (c: Uint8Array): void => void releaseNow(c);
-
-/**
  * Writes raw chunks back to back (strings as UTF-8, byte arrays as they are). With
  * `consume`, byte chunks are handed over: each is freed once written (the caller keeps no
  * reference to it).
@@ -34,7 +26,10 @@ export async function writeChunks(path: string, chunks: Iterable<string> | Async
       if (typeof c !== 'string') {
         if (buf) out.write(buf);
         buf = '';
-        const done = o.consume ? () => release(c) : undefined;
+        // freed now, not at the next collection (util/release.ts): a process that only writes what
+        // workers made allocates almost nothing itself, so collections are rare and received
+        // buffers piled up (350 MB at 100k x 1k recommend, docs/PERFORMANCE.md)
+        const done = o.consume ? () => void releaseNow(c) : undefined;
         return out.write(c, done) ? undefined : once(out, 'drain');
       }
       buf += c;
