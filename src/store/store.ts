@@ -18,7 +18,7 @@ import { TalentmatchError } from '../errors.js';
 import type { ChunkRowIn, RunRow, SnapshotStore } from './types.js';
 import { unpackRowBytes } from '../engine/rows.js';
 import { checkReadable, prepareSchema, talentSources } from './sqliteSchema.js';
-import { SQLITE_BULK_CHECKPOINT_PAGES, SQLITE_BUSY_TIMEOUT_MS } from '../config/batch.js';
+import { SQLITE_BULK_CHECKPOINT_BYTES, SQLITE_BUSY_TIMEOUT_MS, SQLITE_PAGE_BYTES } from '../config/batch.js';
 
 export type { RunRow, ChunkRowIn } from './types.js';
 
@@ -50,11 +50,16 @@ export class Store implements SnapshotStore {
       db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
       db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
       if (!options.readonly) {
+        // a new file's page size, fixed once it holds a page: a talent's line (~4 kB of JSON)
+        // fits one 8 kB page whole (4 kB pages spilled the longer ones onto overflow pages and
+        // left a quarter of talent_rows' pages empty), and every write, WAL frame and
+        // checkpoint moves half as many pages; an existing file keeps its own
+        if (db.pragma('page_count', { simple: true }) === 0) db.pragma(`page_size = ${SQLITE_PAGE_BYTES}`);
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = NORMAL');
         db.pragma('foreign_keys = ON');
         // the batch's chunk writer: fewer, larger WAL checkpoints (each one syncs the file)
-        if (options.bulk) db.pragma(`wal_autocheckpoint = ${SQLITE_BULK_CHECKPOINT_PAGES}`);
+        if (options.bulk) db.pragma(`wal_autocheckpoint = ${Math.ceil(SQLITE_BULK_CHECKPOINT_BYTES / (db.pragma('page_size', { simple: true }) as number))}`);
       }
     } catch (e) {
       db?.close();
