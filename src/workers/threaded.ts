@@ -69,8 +69,8 @@ export class ThreadedRanker {
    * chunks in order: each range's talent lines are formatted by the worker that ranked it
    * and written as soon as the ranges before it are; the platform lines follow, from the
    * merged heaps. `result` resolves to the two-way result once the chunks are consumed.
-   * Byte chunks are fresh buffers nobody else holds: the consumer may free them once
-   * written (adapters/files/write.ts writeChunks `consume`).
+   * Byte chunks lie at the start of buffers nobody else holds: the consumer may free them,
+   * buffers whole, once written (adapters/files/write.ts writeChunks `consume`).
    */
   recommendLines(k: number, kPlatform: number): { chunks: AsyncIterable<string | Uint8Array>; result: Promise<Recommendations> } {
     const engine = this.engine;

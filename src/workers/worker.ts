@@ -80,7 +80,7 @@ function sharedTalents(task: RangeTask): TalentFeatures {
 export async function rankRange(task: RangeTask): Promise<RankResult> {
   const r = rankRangeTask(await side(), sharedTalents(task), task);
   // the range's lines (~8 MB at 100k x 1k) are moved, not copied twice through the message
-  // (~2% of a worker's time): a fresh buffer the formatter made for them alone (JsonBytes.take)
+  // (~2% of a worker's time): the buffer the formatter wrote them into, for them alone (JsonBytes.take)
   return r.text !== undefined ? moving(r, [r.text.buffer as ArrayBuffer]) : r;
 }
 
