@@ -8,7 +8,7 @@ import { Piscina, transferableSymbol, valueSymbol } from 'piscina';
 import type { TalentFeatures } from '../features/build.js';
 import type { PlatformPack } from './pack.js';
 import type { ChunkResult, ChunkTask } from '../engine/chunk.js';
-import type { RangeTask, RankResult, RankTask, VectorizeTask } from './rank.js';
+import type { PlatformLinesTask, RangeTask, RankResult, RankTask, VectorizeTask } from './rank.js';
 import type { PairRows } from '../ranking/pairRows.js';
 import type { LineRangeResult, LineRangeTask } from './lines.js';
 
@@ -24,6 +24,8 @@ export interface ChunkPool {
   rankRange(task: RangeTask): Promise<RankResult>;
   /** every acceptable pair of rows of the shared talent features */
   pairsRange(task: RangeTask): Promise<PairRows>;
+  /** platform lines of a two-way result, formatted on a worker (rank.ts platformLinesTask) */
+  platformLines(task: PlatformLinesTask): Promise<Uint8Array>;
   destroy(): Promise<void>;
   threads: number;
 }
@@ -119,6 +121,8 @@ export function createChunkPool(pack: PlatformPack | undefined, threads: number,
     // the range's lines come back by transfer (worker.ts rankRange)
     rankRange: (task) => pool.run(task, { name: 'rankRange' }) as Promise<RankResult>,
     pairsRange: (task) => pool.run(task, { name: 'pairsRange' }) as Promise<PairRows>,
+    // the lines come back by transfer (worker.ts platformLines)
+    platformLines: (task) => pool.run(task, { name: 'platformLines' }) as Promise<Uint8Array>,
     destroy: () => pool.destroy(),
   };
 }

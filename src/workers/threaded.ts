@@ -21,7 +21,7 @@ import { concatTalentFeatures } from '../features/concat.js';
 import type { PlatformSide } from '../engine/platformSide.js';
 import type { ChunkPool } from './pool.js';
 import { createChunkPool } from './pool.js';
-import { assembleRanges, encodeTalents, ranges, taperedRanges } from './rank.js';
+import { assembleRanges, encodeTalents, platformLinesTasks, ranges, taperedRanges } from './rank.js';
 import type { RankResult } from './rank.js';
 import { platformLinesBytes, talentLinesBytes } from '../engine/format.js';
 import { createExplainBuffer } from '../scoring/explain.js';
@@ -105,11 +105,22 @@ export class ThreadedRanker {
         // the final heaps, which merge every range)
         const seen = createTopK(m.platforms.count, kPlatform);
         const floor = new Float64Array(m.platforms.count).fill(-Infinity);
+        const done: RankResult[] = [];
+        // once every range is ranked, the platform lines are formatted on the workers, in
+        // parts, while this thread still writes the last ranges' lines
+        let platformLines: { rec: Recommendations; parts: Promise<Uint8Array>[] } | undefined;
         const finished = (r: RankResult): void => {
           running--;
+          done.push(r);
           if (kPlatform > 0) {
             mergeTopK(seen, r.platform);
             for (let p = 0; p < floor.length; p++) if (seen.sizes[p] === kPlatform) floor[p] = seen.scores[p * kPlatform];
+          }
+          if (done.length === all.length) {
+            const rec = assembleRanges(m.talents.count, m.platforms.count, k, kPlatform, done);
+            const parts = platformLinesTasks(m, rec, pool.threads).map((t) => pool.platformLines({ ...t, talents: self.talents }));
+            for (const p of parts) p.catch(() => undefined); // each failure surfaces where it is awaited, in order
+            platformLines = { rec, parts };
           }
           fill();
         };
@@ -125,16 +136,15 @@ export class ThreadedRanker {
           }
         };
         fill();
-        const results: RankResult[] = [];
         while (inFlight.length > 0) {
           const r = await inFlight.shift()!;
           fill();
           yield r.text!;
           r.text = undefined;
-          results.push(r);
         }
-        const rec = assembleRanges(m.talents.count, m.platforms.count, k, kPlatform, results);
-        yield* platformChunks(m, rec);
+        // every range was awaited, so every range finished (its `finished` ran first)
+        const { rec, parts } = platformLines!;
+        for (const part of parts) yield await part;
         resolve(rec);
       } catch (e) {
         reject(e);

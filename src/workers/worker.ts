@@ -10,8 +10,8 @@ import type { PlatformPack } from './pack.js';
 import { unpackPlatformSide } from './pack.js';
 import type { ChunkResult, ChunkTask } from '../engine/chunk.js';
 import { scoreChunk } from '../engine/chunk.js';
-import type { RangeTask, RankResult, RankTask, VectorizeTask } from './rank.js';
-import { pairsRangeTask, rankRangeTask, rankTask, vectorizeTask } from './rank.js';
+import type { PlatformLinesTask, RangeTask, RankResult, RankTask, VectorizeTask } from './rank.js';
+import { pairsRangeTask, platformLinesTask, rankRangeTask, rankTask, vectorizeTask } from './rank.js';
 import type { PairRows } from '../ranking/pairRows.js';
 import type { TalentFeatures } from '../features/build.js';
 import { defaultWorkerOptions } from '../config/workers.js';
@@ -70,7 +70,7 @@ export async function lineRange(task: LineRangeTask): Promise<LineRangeResult> {
   return lineRangeTask(await side(), task, tokens);
 }
 
-function sharedTalents(task: RangeTask): TalentFeatures {
+function sharedTalents(task: { talents?: TalentFeatures }): TalentFeatures {
   if (task.talents) return task.talents;
   if (!data.talents) throw new TalentmatchError('E_INTERNAL', 'the worker pool was created without talent features (createChunkPool(pack, threads, talents))');
   return data.talents;
@@ -82,6 +82,12 @@ export async function rankRange(task: RangeTask): Promise<RankResult> {
   // the range's lines (~8 MB at 100k x 1k) are moved, not copied twice through the message
   // (~2% of a worker's time): the buffer the formatter wrote them into, for them alone (JsonBytes.take)
   return r.text !== undefined ? moving(r, [r.text.buffer as ArrayBuffer]) : r;
+}
+
+/** Named task (`pool.platformLines`): a part of `recommend`'s platform lines, moved back. */
+export async function platformLines(task: PlatformLinesTask): Promise<Uint8Array> {
+  const text = platformLinesTask(await side(), sharedTalents(task), task);
+  return moving(text, [text.buffer as ArrayBuffer]);
 }
 
 /** Named task (`pool.pairsRange`): every acceptable pair of rows of the shared talent features. */
