@@ -40,6 +40,9 @@ function sideFromChannel(c: SideChannel | undefined): Promise<PlatformSide> {
       resolve(known);
     };
     channel.postMessage('waiting'); // answered with the side if it was broadcast before this worker listened
+    // receiving the side builds a MessageEvent, whose first use loads Node's bundled undici
+    // (50-250 ms): loaded now, while this worker would wait for the side anyway, not once it came
+    void globalThis.MessageEvent;
   });
 }
 sideReady.catch(() => undefined); // surfaces in the task that needs it
