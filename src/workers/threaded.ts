@@ -109,6 +109,12 @@ export class ThreadedRanker {
         // once every range is ranked, the platform lines are formatted on the workers, in
         // parts, while this thread still writes the last ranges' lines
         let platformLines: { rec: Recommendations; parts: Promise<Uint8Array>[] } | undefined;
+        const platformPart = (): { rec: Recommendations; parts: Promise<Uint8Array>[] } => {
+          const rec = assembleRanges(m.talents.count, m.platforms.count, k, kPlatform, done);
+          const parts = platformLinesTasks(m, rec, pool.threads).map((t) => pool.platformLines({ ...t, talents: self.talents }));
+          for (const p of parts) p.catch(() => undefined); // each failure surfaces where it is awaited, in order
+          return (platformLines = { rec, parts });
+        };
         const finished = (r: RankResult): void => {
           running--;
           done.push(r);
@@ -116,12 +122,7 @@ export class ThreadedRanker {
             mergeTopK(seen, r.platform);
             for (let p = 0; p < floor.length; p++) if (seen.sizes[p] === kPlatform) floor[p] = seen.scores[p * kPlatform];
           }
-          if (done.length === all.length) {
-            const rec = assembleRanges(m.talents.count, m.platforms.count, k, kPlatform, done);
-            const parts = platformLinesTasks(m, rec, pool.threads).map((t) => pool.platformLines({ ...t, talents: self.talents }));
-            for (const p of parts) p.catch(() => undefined); // each failure surfaces where it is awaited, in order
-            platformLines = { rec, parts };
-          }
+          if (done.length === all.length) platformPart();
           fill();
         };
         let next = 0;
@@ -142,8 +143,9 @@ export class ThreadedRanker {
           yield r.text!;
           r.text = undefined;
         }
-        // every range was awaited, so every range finished (its `finished` ran first)
-        const { rec, parts } = platformLines!;
+        // every range was awaited, so every range finished (its `finished` ran first); no
+        // ranges (no talents): the platform lines now
+        const { rec, parts } = platformLines ?? platformPart();
         for (const part of parts) yield await part;
         resolve(rec);
       } catch (e) {

@@ -140,6 +140,22 @@ describe('recommendAsync', () => {
     }
   });
 
+  it('recommendLines with no talents: the platform lines alone, with empty lists, as in process', async () => {
+    const none = createEngine({ industries: d.industries, platforms: d.platforms, talents: [], policy: JIANGDONG_POLICY });
+    const want = [...recommendationRecords(none, none.recommend({ k: 5, kPlatform: 8 }))].map((x) => JSON.stringify(x) + '\n').join('');
+    expect(want.split('\n').length).toBe(40 + 1);
+    const r = new ThreadedRanker(none, { threads: 2 });
+    try {
+      const { chunks, result } = r.recommendLines(5, 8);
+      let got = '';
+      for await (const c of chunks) got += typeof c === 'string' ? c : new TextDecoder().decode(c);
+      expect(got).toBe(want);
+      expect((await result).pairs).toBe(0);
+    } finally {
+      await r.destroy();
+    }
+  });
+
   it('rejects a bad thread count with E_OPTION', async () => {
     await expect(recommendAsync(engine, { threads: 0 })).rejects.toMatchObject({ code: 'E_OPTION' });
     expect(() => resolveThreadOptions({ threads: 257 })).toThrow(/threads must be an integer in \[1, 256\]/);
