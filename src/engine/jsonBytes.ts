@@ -68,7 +68,7 @@ export class JsonBytes {
 
   /**
    * What was written, at offset 0 of a buffer the caller now owns whole (no copy: the
-   * buffer keeps the room it had past the bytes, pages never written cost no memory); the
+   * buffer keeps the room it had past the bytes, ~15% of a range's lines from linesRoom); the
    * writer starts over in a new buffer, so nothing it writes later reaches the bytes taken.
    * A consumer frees the chunk with `releaseNow(chunk, true)` (util/release.ts). Shrinking
    * the buffer to the exact size (ArrayBuffer.prototype.transfer(n)) copied it: ~2.4 ms a
