@@ -21,12 +21,16 @@ import { concatTalentFeatures } from '../features/concat.js';
 import type { PlatformSide } from '../engine/platformSide.js';
 import type { ChunkPool } from './pool.js';
 import { createChunkPool } from './pool.js';
-import { assembleRanges, encodeTalents, platformLinesTasks, ranges, taperedRanges } from './rank.js';
+import { RangeAssembler, assembleRanges, encodeTalents, platformLinesTasks, ranges, taperedRanges } from './rank.js';
 import type { RankResult } from './rank.js';
 import { platformLinesBytes, talentLinesBytes } from '../engine/format.js';
 import { createExplainBuffer } from '../scoring/explain.js';
 import { optionError } from '../errors.js';
-import { createTopK, mergeTopK } from '../vector/topk.js';
+import type { TopKBuffers } from '../vector/topk.js';
+import { createTopK } from '../vector/topk.js';
+
+/** What a range's result holds once assembled: its arrays are let go (RangeAssembler). */
+const NOTHING: TopKBuffers = createTopK(0, 0);
 
 /** What a ranker ranks: the scoring model and the platform side its workers are built on (an Engine is one; adapters/cli/load.ts WorkerLoad another). */
 export type RankingInputs = Pick<Engine, 'model' | 'side'>;
@@ -100,29 +104,29 @@ export class ThreadedRanker {
         const all = taperedRanges(m.talents.count, self.rangeSize, self.threads);
         const inFlight: Promise<RankResult>[] = [];
         let running = 0;
-        // the platform heaps of the ranges done so far (in the order they finish), merged:
-        // each new range prunes the pairs below their k-th best (exact: those cannot enter
-        // the final heaps, which merge every range)
-        const seen = createTopK(m.platforms.count, kPlatform);
+        // each range is assembled as it finishes (in any order: the same result), and only
+        // its lines are kept until written. The platform heaps of the ranges done so far are
+        // a bound for the next: each new range prunes the pairs below their k-th best (exact:
+        // those cannot enter the final heaps, which merge every range)
+        const asm = new RangeAssembler(m.talents.count, m.platforms.count, k, kPlatform);
+        const seen = asm.platform;
         const floor = new Float64Array(m.platforms.count).fill(-Infinity);
-        const done: RankResult[] = [];
+        let done = 0;
         // once every range is ranked, the platform lines are formatted on the workers, in
         // parts, while this thread still writes the last ranges' lines
         let platformLines: { rec: Recommendations; parts: Promise<Uint8Array>[] } | undefined;
         const platformPart = (): { rec: Recommendations; parts: Promise<Uint8Array>[] } => {
-          const rec = assembleRanges(m.talents.count, m.platforms.count, k, kPlatform, done);
+          const rec = asm.finish();
           const parts = platformLinesTasks(m, rec, pool.threads).map((t) => pool.platformLines({ ...t, talents: self.talents }));
           for (const p of parts) p.catch(() => undefined); // each failure surfaces where it is awaited, in order
           return (platformLines = { rec, parts });
         };
         const finished = (r: RankResult): void => {
           running--;
-          done.push(r);
-          if (kPlatform > 0) {
-            mergeTopK(seen, r.platform);
-            for (let p = 0; p < floor.length; p++) if (seen.sizes[p] === kPlatform) floor[p] = seen.scores[p * kPlatform];
-          }
-          if (done.length === all.length) platformPart();
+          asm.add(r);
+          r.talent = r.platform = NOTHING;
+          if (kPlatform > 0) for (let p = 0; p < floor.length; p++) if (seen.sizes[p] === kPlatform) floor[p] = seen.scores[p * kPlatform];
+          if (++done === all.length) platformPart();
           fill();
         };
         let next = 0;
