@@ -130,15 +130,24 @@ function talentLineInto(w: JsonBytes, m: ScoringModel, ti: number, id: string, i
   w.bytes(ITEMS_END);
 }
 
-/** Platform pi's line of the two-way result (no newline); `heads` the talents' item heads. */
-function platformLineInto(w: JsonBytes, m: ScoringModel, pi: number, rec: Recommendations, heads: Heads, buf: ExplainBuffer): void {
-  const tids = m.talents.ids;
-  const k = rec.platform.k;
+/** What platform lines list: row r's talents (rows of the model) are ids[r * k .. r * k + sizes[r]), best first. */
+export interface PlatformLists {
+  k: number;
+  ids: ArrayLike<number>;
+  sizes: ArrayLike<number>;
+}
+
+/** The encoded item head of the talent listed in `slot` (row * k + j of the lists), talent ti. */
+type HeadAt = (slot: number, ti: number) => Uint8Array;
+
+/** Platform pi's line of the two-way result (no newline), from row `row` of `lists`. */
+function platformLineInto(w: JsonBytes, m: ScoringModel, pi: number, lists: PlatformLists, row: number, headAt: HeadAt, buf: ExplainBuffer): void {
+  const base = row * lists.k;
   w.text('{"side":"platform","id":' + JSON.stringify(m.platforms.ids[pi]) + ',"items":[');
-  for (let j = 0; j < rec.platform.sizes[pi]; j++) {
+  for (let j = 0; j < lists.sizes[row]; j++) {
     if (j > 0) w.byte(COMMA);
-    const ti = rec.platform.ids[pi * k + j];
-    itemBytes(w, m, ti, pi, headOf(heads, tids, ti), true, buf);
+    const ti = lists.ids[base + j];
+    itemBytes(w, m, ti, pi, headAt(base + j, ti), true, buf);
   }
   w.bytes(ITEMS_END);
 }
@@ -182,20 +191,36 @@ export function talentLinesBytes(m: ScoringModel, start: number, talentIds: read
   return w.take();
 }
 
+/** Platform lines [from, to), platform pi from row pi - from + first of `lists`, each + '\n'. */
+function platformLinesWith(m: ScoringModel, lists: PlatformLists, first: number, from: number, to: number, headAt: HeadAt, buf: ExplainBuffer): Uint8Array {
+  let items = 0;
+  for (let pi = from; pi < to; pi++) items += lists.sizes[pi - from + first];
+  const w = new JsonBytes(linesRoom(to - from, items));
+  for (let pi = from; pi < to; pi++) {
+    platformLineInto(w, m, pi, lists, pi - from + first, headAt, buf);
+    w.byte(NEWLINE);
+  }
+  return w.take();
+}
+
 /**
  * The platform lines [from, to) of the two-way result as UTF-8 bytes, each followed by a
  * newline: the same bytes as `recommendationLines`' platform lines, each + '\n'.
  */
 export function platformLinesBytes(m: ScoringModel, rec: Recommendations, from: number, to: number, buf: ExplainBuffer = createExplainBuffer()): Uint8Array {
-  let items = 0;
-  for (let pi = from; pi < to; pi++) items += rec.platform.sizes[pi];
-  const w = new JsonBytes(linesRoom(to - from, items));
-  const heads = itemHeads(m.talents.ids);
-  for (let pi = from; pi < to; pi++) {
-    platformLineInto(w, m, pi, rec, heads, buf);
-    w.byte(NEWLINE);
-  }
-  return w.take();
+  const tids = m.talents.ids;
+  const heads = itemHeads(tids);
+  return platformLinesWith(m, rec.platform, from, from, to, (_slot, ti) => headOf(heads, tids, ti), buf);
+}
+
+/**
+ * platformLinesBytes' bytes for platforms [from, to) from their rows alone: `lists` row r is
+ * platform from + r, `names` the id of the talent listed in each slot (r * k + j). For a
+ * worker, which holds the talents' features but not their ids (workers/rank.ts platformLinesTask).
+ */
+export function platformLinesOf(m: ScoringModel, lists: PlatformLists, names: readonly string[], from: number, to: number): Uint8Array {
+  const heads = itemHeads(names);
+  return platformLinesWith(m, lists, 0, from, to, (slot) => headOf(heads, names, slot), createExplainBuffer());
 }
 
 /**
@@ -213,8 +238,9 @@ export function* recommendationLines(engine: Engine, rec: Recommendations): Gene
     yield w.drain();
   }
   const heads = itemHeads(T.ids);
+  const headAt: HeadAt = (_slot, ti) => headOf(heads, T.ids, ti);
   for (let pi = 0; pi < m.platforms.count; pi++) {
-    platformLineInto(w, m, pi, rec, heads, buf);
+    platformLineInto(w, m, pi, rec.platform, pi, headAt, buf);
     yield w.drain();
   }
 }

@@ -67,22 +67,19 @@ export class JsonBytes {
   }
 
   /**
-   * What was written, in a buffer of its own and of its exact size (what a chunk posted or
-   * freed whole needs), without a copy where the engine can shrink the writer's buffer in
-   * place (ArrayBuffer.prototype.transfer: ~0.3 ms instead of ~4 ms for a range's 8 MB at
-   * 100k x 1k); the writer starts over, empty.
+   * What was written, at offset 0 of a buffer the caller now owns whole (no copy: the
+   * buffer keeps the room it had past the bytes, ~15% of a range's lines from linesRoom); the
+   * writer starts over in a new buffer, so nothing it writes later reaches the bytes taken.
+   * A consumer frees the chunk with `releaseNow(chunk, true)` (util/release.ts). Shrinking
+   * the buffer to the exact size (ArrayBuffer.prototype.transfer(n)) copied it: ~2.4 ms a
+   * range's 8 MB at 100k x 1k, in the workers (docs/PERFORMANCE.md, issue 12, tenth pass).
    */
   take(): Uint8Array {
-    const b = this.out.buffer as ArrayBuffer & { transfer?: (n: number) => ArrayBuffer };
+    const out = this.out;
     const n = this.n;
     this.n = 0;
-    if (typeof b.transfer !== 'function' || this.out.byteOffset !== 0) {
-      const copy = this.out.slice(0, n);
-      this.out = new Uint8Array(0);
-      return copy;
-    }
     this.out = new Uint8Array(0);
-    return new Uint8Array(b.transfer(n));
+    return out.subarray(0, n);
   }
 
   /** What was written, as a string; the writer starts over. */

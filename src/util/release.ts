@@ -5,10 +5,14 @@
  * long after the memory it held was needed again. Only an array that owns its whole,
  * unshared buffer is freed (not a view into a larger buffer, not a SharedArrayBuffer);
  * returns whether it was. The caller keeps no use of it: it reads as empty afterwards.
+ * `owned`: the caller owns c's whole buffer, of which c is the head (a chunk handed over
+ * with room to spare past its bytes: engine/jsonBytes.ts take), so a view at offset 0 is
+ * freed whatever its length.
  */
-export function releaseNow(c: ArrayBufferView): boolean {
+export function releaseNow(c: ArrayBufferView, owned = false): boolean {
   const b = c.buffer as ArrayBuffer & { transfer?: (n: number) => ArrayBuffer };
-  if (!(b instanceof ArrayBuffer) || typeof b.transfer !== 'function' || c.byteLength !== b.byteLength) return false; // a view of the whole buffer (so at offset 0)
+  if (!(b instanceof ArrayBuffer) || typeof b.transfer !== 'function' || c.byteOffset !== 0) return false;
+  if (!owned && c.byteLength !== b.byteLength) return false; // a view of the whole buffer
   b.transfer(0);
   return true;
 }

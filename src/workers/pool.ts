@@ -8,7 +8,7 @@ import { Piscina, transferableSymbol, valueSymbol } from 'piscina';
 import type { TalentFeatures } from '../features/build.js';
 import type { PlatformPack } from './pack.js';
 import type { ChunkResult, ChunkTask } from '../engine/chunk.js';
-import type { RangeTask, RankResult, RankTask, VectorizeTask } from './rank.js';
+import type { PlatformLinesTask, RangeTask, RankResult, RankTask, VectorizeTask } from './rank.js';
 import type { PairRows } from '../ranking/pairRows.js';
 import type { LineRangeResult, LineRangeTask } from './lines.js';
 
@@ -24,6 +24,8 @@ export interface ChunkPool {
   rankRange(task: RangeTask): Promise<RankResult>;
   /** every acceptable pair of rows of the shared talent features */
   pairsRange(task: RangeTask): Promise<PairRows>;
+  /** platform lines of a two-way result, formatted on a worker (rank.ts platformLinesTask) */
+  platformLines(task: PlatformLinesTask): Promise<Uint8Array>;
   destroy(): Promise<void>;
   threads: number;
 }
@@ -32,6 +34,8 @@ export interface ChunkPool {
 export interface PendingChunkPool extends ChunkPool {
   /** hands the platform side to every worker, present and future (once; before any task that needs it is posted) */
   setSide(pack: PlatformPack): void;
+  /** the name of the BroadcastChannel the side goes out on */
+  readonly channel: string;
 }
 
 /** What a worker started without its side (startChunkPool) finds in workerData: the channel its side comes on. */
@@ -48,24 +52,32 @@ let channels = 0;
  * shared, not copied): broadcast once set, and again to any worker that says it is waiting
  * (one that subscribed after the broadcast, or a replacement worker), so none is missed.
  * Tasks that read the side wait for it in the worker (workers/worker.ts).
+ *
+ * This thread opens its end of the channel only when it broadcasts: a worker that said it
+ * waits before then was already listening and gets the broadcast; one that says it later is
+ * answered. Listening from the start made this thread receive every worker's early request,
+ * and a channel's first message loads Node's MessageEvent (its bundled undici: 50-250 ms
+ * measured), which then ran between building the side and posting the first range.
  */
 export function startChunkPool(threads: number): PendingChunkPool {
   const name = `talentmatch-side-${process.pid}-${threadId}-${++channels}`;
-  const channel = new BroadcastChannel(name);
-  channel.unref(); // the pool's own work keeps the process alive, not the channel
-  let pack: PlatformPack | undefined;
-  channel.onmessage = (ev) => {
-    if ((ev as MessageEvent).data === 'waiting' && pack) channel.postMessage({ pack });
-  };
+  let channel: BroadcastChannel | undefined;
   const pool = createChunkPool(undefined, threads, undefined, { channel: { name } });
   return {
     ...pool,
-    setSide(p) {
-      pack = p;
-      channel.postMessage({ pack });
+    channel: name,
+    setSide(pack) {
+      if (channel) return; // once
+      const c = new BroadcastChannel(name);
+      c.unref(); // the pool's own work keeps the process alive, not the channel
+      c.onmessage = (ev) => {
+        if ((ev as MessageEvent).data === 'waiting') c.postMessage({ pack });
+      };
+      c.postMessage({ pack });
+      channel = c;
     },
     destroy: () => {
-      channel.close();
+      channel?.close();
       return pool.destroy();
     },
   };
@@ -119,6 +131,8 @@ export function createChunkPool(pack: PlatformPack | undefined, threads: number,
     // the range's lines come back by transfer (worker.ts rankRange)
     rankRange: (task) => pool.run(task, { name: 'rankRange' }) as Promise<RankResult>,
     pairsRange: (task) => pool.run(task, { name: 'pairsRange' }) as Promise<PairRows>,
+    // the lines come back by transfer (worker.ts platformLines)
+    platformLines: (task) => pool.run(task, { name: 'platformLines' }) as Promise<Uint8Array>,
     destroy: () => pool.destroy(),
   };
 }

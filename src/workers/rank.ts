@@ -20,7 +20,8 @@ import { blocksOf } from '../ranking/blockScan.js';
 import { sharedFeatures } from './lines.js';
 import type { ScoringContext } from '../scoring/context.js';
 import { rankRange } from '../ranking/twoWay.js';
-import { talentLinesBytes } from '../engine/format.js';
+import { platformLinesOf, talentLinesBytes } from '../engine/format.js';
+import type { ScoringModel } from '../scoring/kernel.js';
 import type { PairRows } from '../ranking/pairRows.js';
 import { collectPairs } from '../ranking/pairRows.js';
 import type { Recommendations } from '../ranking/twoWay.js';
@@ -102,6 +103,47 @@ export function rankRangeTask(side: PlatformSide, T: TalentFeatures, task: Range
   // formatting the range's lines here spreads the output's cost over the threads (same bytes: engine/format.ts)
   if (task.talentIds) out.text = talentLinesBytes(m, task.start, task.talentIds, r.talentTop);
   return out;
+}
+
+/**
+ * Platform lines [from, to) of a two-way result, formatted where the talents' features are
+ * (a worker: the last step of `recommend`, shared by the threads instead of run on the main
+ * thread after the last range; workers/threaded.ts recommendLines). Carries the part's rows
+ * of the merged platform lists and the ids of the talents they list, slot by slot.
+ */
+export interface PlatformLinesTask {
+  from: number;
+  to: number;
+  /** the part's rows of the finalized platform lists (row r: platform from + r) */
+  lists: { k: number; ids: Int32Array; sizes: Int32Array };
+  /** the id of the talent in each slot r * k + j of `lists` ('' past a row's size) */
+  names: string[];
+  ctx?: ScoringContext;
+  /** every talent's features in shared memory (pack.ts packTalentFeatures); default: the pool's workerData */
+  talents?: TalentFeatures;
+}
+
+/** The tasks for `parts` near-equal parts of the platform lines of `rec` (m: the model whose talent ids name the rows). */
+export function platformLinesTasks(m: ScoringModel, rec: Recommendations, parts: number): PlatformLinesTask[] {
+  const P = m.platforms.count;
+  const k = rec.platform.k;
+  const tids = m.talents.ids;
+  const out: PlatformLinesTask[] = [];
+  const size = Math.max(1, Math.ceil(P / parts));
+  for (let from = 0; from < P; from += size) {
+    const to = Math.min(P, from + size);
+    const ids = rec.platform.ids.slice(from * k, to * k);
+    const sizes = rec.platform.sizes.slice(from, to);
+    const names = new Array<string>(ids.length).fill('');
+    for (let r = 0; r < to - from; r++) for (let j = 0; j < sizes[r]; j++) names[r * k + j] = tids[ids[r * k + j]];
+    out.push({ from, to, lists: { k, ids, sizes }, names });
+  }
+  return out;
+}
+
+/** Pure: the platform lines of a PlatformLinesTask (engine/format.ts platformLinesOf: platformLinesBytes' bytes). */
+export function platformLinesTask(side: PlatformSide, T: TalentFeatures, task: PlatformLinesTask): Uint8Array {
+  return platformLinesOf({ ctx: task.ctx ?? side.ctx, talents: T, platforms: side.platforms }, task.lists, task.names, task.from, task.to);
 }
 
 /** Pure: every acceptable pair of rows [start, end) of already vectorized talents. */

@@ -21,7 +21,7 @@ import { concatTalentFeatures } from '../features/concat.js';
 import type { PlatformSide } from '../engine/platformSide.js';
 import type { ChunkPool } from './pool.js';
 import { createChunkPool } from './pool.js';
-import { RangeAssembler, assembleRanges, encodeTalents, ranges, taperedRanges } from './rank.js';
+import { RangeAssembler, assembleRanges, encodeTalents, platformLinesTasks, ranges, taperedRanges } from './rank.js';
 import type { RankResult } from './rank.js';
 import { platformLinesBytes, talentLinesBytes } from '../engine/format.js';
 import { createExplainBuffer } from '../scoring/explain.js';
@@ -73,8 +73,8 @@ export class ThreadedRanker {
    * chunks in order: each range's talent lines are formatted by the worker that ranked it
    * and written as soon as the ranges before it are; the platform lines follow, from the
    * merged heaps. `result` resolves to the two-way result once the chunks are consumed.
-   * Byte chunks are fresh buffers nobody else holds: the consumer may free them once
-   * written (adapters/files/write.ts writeChunks `consume`).
+   * Byte chunks lie at the start of buffers nobody else holds: the consumer may free them,
+   * buffers whole, once written (adapters/files/write.ts writeChunks `consume`).
    */
   recommendLines(k: number, kPlatform: number): { chunks: AsyncIterable<string | Uint8Array>; result: Promise<Recommendations> } {
     const engine = this.engine;
@@ -111,11 +111,22 @@ export class ThreadedRanker {
         const asm = new RangeAssembler(m.talents.count, m.platforms.count, k, kPlatform);
         const seen = asm.platform;
         const floor = new Float64Array(m.platforms.count).fill(-Infinity);
+        let done = 0;
+        // once every range is ranked, the platform lines are formatted on the workers, in
+        // parts, while this thread still writes the last ranges' lines
+        let platformLines: { rec: Recommendations; parts: Promise<Uint8Array>[] } | undefined;
+        const platformPart = (): { rec: Recommendations; parts: Promise<Uint8Array>[] } => {
+          const rec = asm.finish();
+          const parts = platformLinesTasks(m, rec, pool.threads).map((t) => pool.platformLines({ ...t, talents: self.talents }));
+          for (const p of parts) p.catch(() => undefined); // each failure surfaces where it is awaited, in order
+          return (platformLines = { rec, parts });
+        };
         const finished = (r: RankResult): void => {
           running--;
           asm.add(r);
           r.talent = r.platform = NOTHING;
           if (kPlatform > 0) for (let p = 0; p < floor.length; p++) if (seen.sizes[p] === kPlatform) floor[p] = seen.scores[p * kPlatform];
+          if (++done === all.length) platformPart();
           fill();
         };
         let next = 0;
@@ -136,8 +147,10 @@ export class ThreadedRanker {
           yield r.text!;
           r.text = undefined;
         }
-        const rec = asm.finish();
-        yield* platformChunks(m, rec);
+        // every range was awaited, so every range finished (its `finished` ran first); no
+        // ranges (no talents): the platform lines now
+        const { rec, parts } = platformLines ?? platformPart();
+        for (const part of parts) yield await part;
         resolve(rec);
       } catch (e) {
         reject(e);

@@ -10,8 +10,8 @@ import type { PlatformPack } from './pack.js';
 import { unpackPlatformSide } from './pack.js';
 import type { ChunkResult, ChunkTask } from '../engine/chunk.js';
 import { scoreChunk } from '../engine/chunk.js';
-import type { RangeTask, RankResult, RankTask, VectorizeTask } from './rank.js';
-import { pairsRangeTask, rankRangeTask, rankTask, vectorizeTask } from './rank.js';
+import type { PlatformLinesTask, RangeTask, RankResult, RankTask, VectorizeTask } from './rank.js';
+import { pairsRangeTask, platformLinesTask, rankRangeTask, rankTask, vectorizeTask } from './rank.js';
 import type { PairRows } from '../ranking/pairRows.js';
 import type { TalentFeatures } from '../features/build.js';
 import { defaultWorkerOptions } from '../config/workers.js';
@@ -40,6 +40,9 @@ function sideFromChannel(c: SideChannel | undefined): Promise<PlatformSide> {
       resolve(known);
     };
     channel.postMessage('waiting'); // answered with the side if it was broadcast before this worker listened
+    // receiving the side builds a MessageEvent, whose first use loads Node's bundled undici
+    // (50-250 ms): loaded now, while this worker would wait for the side anyway, not once it came
+    void globalThis.MessageEvent;
   });
 }
 sideReady.catch(() => undefined); // surfaces in the task that needs it
@@ -70,7 +73,7 @@ export async function lineRange(task: LineRangeTask): Promise<LineRangeResult> {
   return lineRangeTask(await side(), task, tokens);
 }
 
-function sharedTalents(task: RangeTask): TalentFeatures {
+function sharedTalents(task: { talents?: TalentFeatures }): TalentFeatures {
   if (task.talents) return task.talents;
   if (!data.talents) throw new TalentmatchError('E_INTERNAL', 'the worker pool was created without talent features (createChunkPool(pack, threads, talents))');
   return data.talents;
@@ -80,8 +83,14 @@ function sharedTalents(task: RangeTask): TalentFeatures {
 export async function rankRange(task: RangeTask): Promise<RankResult> {
   const r = rankRangeTask(await side(), sharedTalents(task), task);
   // the range's lines (~8 MB at 100k x 1k) are moved, not copied twice through the message
-  // (~2% of a worker's time): a fresh buffer the formatter made for them alone (JsonBytes.take)
+  // (~2% of a worker's time): the buffer the formatter wrote them into, for them alone (JsonBytes.take)
   return r.text !== undefined ? moving(r, [r.text.buffer as ArrayBuffer]) : r;
+}
+
+/** Named task (`pool.platformLines`): a part of `recommend`'s platform lines, moved back. */
+export async function platformLines(task: PlatformLinesTask): Promise<Uint8Array> {
+  const text = platformLinesTask(await side(), sharedTalents(task), task);
+  return moving(text, [text.buffer as ArrayBuffer]);
 }
 
 /** Named task (`pool.pairsRange`): every acceptable pair of rows of the shared talent features. */

@@ -129,7 +129,7 @@ describe('writeChunks', () => {
     expect(readdirSync(d)).toEqual(['out.txt']);
   });
 
-  it('with consume, frees each byte chunk it owns once written, and leaves views and shared memory alone', async () => {
+  it('with consume, frees each byte chunk it owns once written (a head with spare room after it, as JsonBytes.take hands over, with its whole buffer), and leaves views past offset 0 and shared memory alone', async () => {
     const { writeChunks } = await import('../../src/adapters/files/write.js');
     const d = tmp();
     const f = join(d, 'out.txt');
@@ -138,14 +138,18 @@ describe('writeChunks', () => {
     const view = big.subarray(2);
     const sab = new Uint8Array(new SharedArrayBuffer(3));
     sab.set([115, 58, 41]);
+    const roomy = new TextEncoder().encode('head|room never written');
+    const head = roomy.subarray(0, 5);
     await writeChunks(f, (async function* () {
       yield 'a:';
       yield owned;
       yield view;
       yield sab;
+      yield head;
     })(), { consume: true });
-    expect(readFileSync(f, 'utf8')).toBe('a:owned\nview\ns:)');
+    expect(readFileSync(f, 'utf8')).toBe('a:owned\nview\ns:)head|');
     expect(owned.byteLength).toBe(0); // detached: its memory is free now
+    expect(roomy.buffer.byteLength).toBe(0); // the head's whole buffer
     expect(view.byteLength).toBe(5);
     expect(big.byteLength).toBe(7);
     expect(sab.byteLength).toBe(3);

@@ -23,4 +23,18 @@ describe('releaseNow', () => {
     expect(releaseNow(pooled)).toBe(false);
     expect(pooled.toString()).toBe('a small buffer shares the pool');
   });
+
+  it('owned: frees the whole buffer of a view at its offset 0 whatever its length (a chunk handed over with spare room), never a view past offset 0 or shared memory', () => {
+    const whole = new Uint8Array(64).fill(5);
+    const tail = whole.subarray(8);
+    expect(releaseNow(tail, true)).toBe(false);
+    expect(whole.buffer.byteLength).toBe(64);
+    const shared = new Uint8Array(new SharedArrayBuffer(64)).subarray(0, 8);
+    expect(releaseNow(shared, true)).toBe(false);
+    const head = whole.subarray(0, 8);
+    expect(releaseNow(head, true)).toBe(true);
+    expect(whole.buffer.byteLength).toBe(0);
+    expect(whole.length).toBe(0);
+    expect(head.length).toBe(0);
+  });
 });

@@ -6,10 +6,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { generateDistrict } from '../../src/synth/generate.js';
 import { JIANGDONG_POLICY } from '../../src/synth/taxonomy.js';
 import { createEngine } from '../../src/engine/engine.js';
-import { packPlatformSide } from '../../src/workers/pack.js';
+import { packPlatformSide, packTalentFeatures } from '../../src/workers/pack.js';
 import { createChunkPool } from '../../src/workers/pool.js';
 import type { ChunkPool } from '../../src/workers/pool.js';
-import { RangeAssembler, TAIL_PARTS, rankAll, rankRangeTask, rankTask, ranges, taperedRanges } from '../../src/workers/rank.js';
+import { RangeAssembler, TAIL_PARTS, platformLinesTask, platformLinesTasks, rankAll, rankRangeTask, rankTask, ranges, taperedRanges } from '../../src/workers/rank.js';
+import { platformLinesBytes } from '../../src/engine/format.js';
 import { rng } from '../../src/util/rng.js';
 import { blocksOf } from '../../src/ranking/blockScan.js';
 import { platformBlocks } from '../../src/scoring/bounds.js';
@@ -79,6 +80,41 @@ describe('rankAll', () => {
       same(got.talent, want.talentTop);
       same(got.platform, want.platformTop);
       expect(got.pairs).toBe(want.pairs);
+    }
+  });
+});
+
+describe('platformLinesTasks', () => {
+  const P = engine.model.platforms.count;
+  const whole = Buffer.from(platformLinesBytes(engine.model, expected, 0, P)).toString();
+  // a worker holds the talents' features without their ids (packTalentFeatures)
+  const T = packTalentFeatures(engine.model.talents);
+
+  it('has platform lines to compare: listed talents, lists of different lengths, an empty one', () => {
+    expect(T.ids).toEqual([]);
+    const sizes = Array.from(expected.platform.sizes);
+    expect(Math.max(...sizes)).toBe(KP);
+    expect(new Set(sizes).size).toBeGreaterThan(1);
+  });
+
+  it('cuts the platforms into near-equal parts in order; each part formatted from its rows and the listed ids alone gives platformLinesBytes\' bytes', () => {
+    for (const parts of [1, 2, 3, 7, P - 1, P, P + 5]) {
+      const tasks = platformLinesTasks(engine.model, expected, parts);
+      const size = Math.ceil(P / parts);
+      expect(tasks.length).toBe(Math.ceil(P / size));
+      expect(tasks.map((t) => [t.from, t.to])).toEqual(ranges(P, size));
+      let got = '';
+      for (const t of tasks) {
+        expect(t.lists.k).toBe(KP);
+        expect(t.lists.ids.length).toBe((t.to - t.from) * KP);
+        expect(t.names.length).toBe((t.to - t.from) * KP);
+        for (let r = 0; r < t.to - t.from; r++)
+          for (let j = 0; j < KP; j++) expect(t.names[r * KP + j]).toBe(j < t.lists.sizes[r] ? engine.model.talents.ids[expected.platform.ids[(t.from + r) * KP + j]] : '');
+        const part = platformLinesTask(engine.side, T, t);
+        expect(Buffer.from(part).toString()).toBe(Buffer.from(platformLinesBytes(engine.model, expected, t.from, t.to)).toString());
+        got += Buffer.from(part).toString();
+      }
+      expect(got).toBe(whole);
     }
   });
 });

@@ -61,12 +61,14 @@ describe('recommendAsync', () => {
         }
         expect(got).toBe(want);
         // every chunk is bytes (engine/format.ts's byte writer): one per talent range (written by
-        // the workers when threads > 1), then one per 64 platforms
+        // the workers when threads > 1), then the platform lines: one per 64 platforms in
+        // process, one part per thread on the workers
         expect(stringChunks).toBe(0);
         // (on threads, the last ranges in quarters: taperedRanges)
         const size = Math.min(rangeSize, Math.ceil(500 / threads));
         const talentRanges = threads === 1 ? Math.ceil(500 / size) : taperedRanges(500, size, threads).length;
-        expect(byteChunks).toBe(talentRanges + Math.ceil(engine.model.platforms.count / 64));
+        const P = engine.model.platforms.count;
+        expect(byteChunks).toBe(talentRanges + (threads === 1 ? Math.ceil(P / 64) : Math.ceil(P / Math.ceil(P / threads))));
         expect((await result).pairs).toBe(engine.recommend({ k: 5, kPlatform: 8 }).pairs);
       } finally {
         await r.destroy();
@@ -83,8 +85,14 @@ describe('recommendAsync', () => {
     let posted = 0;
     let consumed = 0;
     let maxUnwritten = 0;
+    let chunksTaken = 0;
+    const platformPartsAt: number[] = [];
     const pool: ChunkPool = {
       ...real,
+      platformLines: (task) => {
+        platformPartsAt.push(chunksTaken);
+        return real.platformLines(task);
+      },
       rankRange: (task) => {
         posted++;
         running++;
@@ -101,6 +109,7 @@ describe('recommendAsync', () => {
       let first = true;
       for await (const c of chunks) {
         got += typeof c === 'string' ? c : dec.decode(c);
+        chunksTaken++;
         if (posted > consumed) consumed++;
         if (first) {
           // the writer holds its first chunk: ranges finishing meanwhile are replaced until
@@ -115,11 +124,33 @@ describe('recommendAsync', () => {
       expect(got).toBe(want);
       // 500 / 13: 36 ranges of 13, then the last 32 rows in quarters (4 rows each)
       expect(posted).toBe(36 + 8);
+      // the platform lines: one part per thread, posted to the workers once every range was
+      // ranked, while this writer still had talent ranges to take (not after the last one)
+      expect(platformPartsAt.length).toBe(threads);
+      expect(platformPartsAt[0]).toBe(platformPartsAt[1]);
+      expect(platformPartsAt[0]).toBeLessThan(36 + 8);
+      expect(platformPartsAt[0]).toBeGreaterThan(0);
       expect(maxRunning).toBeLessThanOrEqual(2 * threads);
       // refilled without waiting for the writer: more ranges out than ever run at once, never
       // more than the bound (four per thread, plus the range on its way to the writer)
       expect(maxUnwritten).toBeGreaterThan(2 * threads + 1);
       expect(maxUnwritten).toBeLessThanOrEqual(4 * threads + 1);
+    } finally {
+      await r.destroy();
+    }
+  });
+
+  it('recommendLines with no talents: the platform lines alone, with empty lists, as in process', async () => {
+    const none = createEngine({ industries: d.industries, platforms: d.platforms, talents: [], policy: JIANGDONG_POLICY });
+    const want = [...recommendationRecords(none, none.recommend({ k: 5, kPlatform: 8 }))].map((x) => JSON.stringify(x) + '\n').join('');
+    expect(want.split('\n').length).toBe(40 + 1);
+    const r = new ThreadedRanker(none, { threads: 2 });
+    try {
+      const { chunks, result } = r.recommendLines(5, 8);
+      let got = '';
+      for await (const c of chunks) got += typeof c === 'string' ? c : new TextDecoder().decode(c);
+      expect(got).toBe(want);
+      expect((await result).pairs).toBe(0);
     } finally {
       await r.destroy();
     }

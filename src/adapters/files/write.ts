@@ -12,8 +12,9 @@ import { releaseNow } from '../../util/release.js';
 
 /**
  * Writes raw chunks back to back (strings as UTF-8, byte arrays as they are). With
- * `consume`, byte chunks are handed over: each is freed once written (the caller keeps no
- * reference to it).
+ * `consume`, byte chunks are handed over with their buffers: each is freed once written (the
+ * caller keeps no reference to it, nor to the rest of its buffer: a chunk may be the head of
+ * a larger one, engine/jsonBytes.ts take).
  */
 export async function writeChunks(path: string, chunks: Iterable<string> | AsyncIterable<string | Uint8Array>, o: { consume?: boolean } = {}): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
@@ -29,7 +30,7 @@ export async function writeChunks(path: string, chunks: Iterable<string> | Async
         // freed now, not at the next collection (util/release.ts): a process that only writes what
         // workers made allocates almost nothing itself, so collections are rare and received
         // buffers piled up (350 MB at 100k x 1k recommend, docs/PERFORMANCE.md)
-        const done = o.consume ? () => void releaseNow(c) : undefined;
+        const done = o.consume ? () => void releaseNow(c, true) : undefined;
         return out.write(c, done) ? undefined : once(out, 'drain');
       }
       buf += c;
