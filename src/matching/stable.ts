@@ -194,12 +194,31 @@ export function resolveBlocking(ps: PairSet, m: Matching, maxMoves = 20 * ps.tal
   // member (platformPrefers is a strict order), so most scans end in O(1) instead of walking
   // every member (this pass was the batch's largest serial cost at 20k x 300)
   const worst = new Int32Array(M).fill(-1);
+  // canTake's two quick refusals as flat per-platform numbers, so that the scan refuses a pair
+  // with a few reads instead of a call (it checks every unassigned talent's whole list each
+  // scan): room[p] is the free seats when a slot is free, else -Infinity (fits(p, t) is
+  // room[p] >= seats[t]); barB / barT are the lowest-ranked member's platform score and
+  // talent (+Infinity / -1 without one: no pair ranks above it), so a pair e of talent t
+  // ranks above that member exactly when b[e] > barB[p] or (b[e] === barB[p] and t < barT[p]),
+  // platformPrefers's own comparisons. Kept in step by `sync` at every change of p.
+  const room = new Float64Array(M);
+  const barB = new Float64Array(M);
+  const barT = new Int32Array(M);
+  const sync = (p: number) => {
+    room[p] = ledger.slotsLeft[p] > 0 ? ledger.seatsLeft[p] : -Infinity;
+    const w = worst[p];
+    barB[p] = w < 0 ? Infinity : ps.b[w];
+    barT[p] = w < 0 ? -1 : ps.talentOf[w];
+  };
   const rescan = (p: number) => {
     let w = -1;
     for (const u of members[p]) if (w < 0 || platformPrefers(ps, w, u)) w = u;
     worst[p] = w;
   };
-  for (let p = 0; p < M; p++) rescan(p);
+  for (let p = 0; p < M; p++) {
+    rescan(p);
+    sync(p);
+  }
   /** the pair p would drop to take pair e (-1: room without dropping; -2: cannot take it) */
   const canTake = (p: number, e: number): number => {
     const t = ps.talentOf[e];
@@ -220,6 +239,7 @@ export function resolveBlocking(ps: PairSet, m: Matching, maxMoves = 20 * ps.tal
     ledger.leave(p, ps.talentOf[e]);
     pairOf[ps.talentOf[e]] = -1;
     if (worst[p] === e) rescan(p);
+    sync(p);
   };
   const join = (e: number) => {
     const p = ps.plat[e];
@@ -227,16 +247,21 @@ export function resolveBlocking(ps: PairSet, m: Matching, maxMoves = 20 * ps.tal
     ledger.join(p, ps.talentOf[e]);
     pairOf[ps.talentOf[e]] = e;
     if (worst[p] < 0 || platformPrefers(ps, worst[p], e)) worst[p] = e;
+    sync(p);
   };
+  const { b, plat, seats, tPtr } = ps;
   let moves = 0;
   let changed = true;
   while (changed && moves < maxMoves) {
     changed = false;
     for (let t = 0; t < N && moves < maxMoves; t++) {
       const own = pairOf[t];
-      const end = own >= 0 ? own : ps.tPtr[t + 1]; // lists are in preference order: only earlier pairs are better
-      for (let e = ps.tPtr[t]; e < end; e++) {
-        const p = ps.plat[e];
+      const end = own >= 0 ? own : tPtr[t + 1]; // lists are in preference order: only earlier pairs are better
+      const need = seats[t];
+      for (let e = tPtr[t]; e < end; e++) {
+        const p = plat[e];
+        // no room for t, and e ranks below p's lowest member: canTake would say -2
+        if (room[p] < need && !(b[e] > barB[p] || (b[e] === barB[p] && t < barT[p]))) continue;
         const drop = canTake(p, e);
         if (drop === -2) continue;
         if (own >= 0) leave(own);
