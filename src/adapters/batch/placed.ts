@@ -131,13 +131,14 @@ export async function explainPlaced(
 }
 
 /**
- * Lines [a, z) of the found ones, read into one task's bytes: each line with its newline (the
- * file's last line may have none: one is added), the file's byte-order mark dropped as the
- * stream dropped it. `firstLine` 2: no line here is the file's first to lineText (the mark is gone).
+ * Lines [a, z) of the found ones (in file order), read into one task's bytes: each line with
+ * its newline (only the file's last line may have none, and it comes last), the file's
+ * byte-order mark dropped as the stream dropped it. `firstLine` 2: no line here is the file's
+ * first to lineText (the mark is gone already).
  */
 function readRun(fd: number, start: readonly number[], end: readonly number[], a: number, z: number, path: string, maxLineBytes: number): LineRangeTask {
   let total = 0;
-  for (let i = a; i < z; i++) total += end[i] - start[i] + 1;
+  for (let i = a; i < z; i++) total += end[i] - start[i];
   const bytes = Buffer.allocUnsafe(total);
   let n = 0;
   for (let i = a; i < z; i++) {
@@ -146,7 +147,6 @@ function readRun(fd: number, start: readonly number[], end: readonly number[], a
     const bom = start[i] === 0 && len >= 3 && BOM.every((x, k) => bytes[n + k] === x);
     if (bom) bytes.copyWithin(n, n + 3, n + len);
     n += bom ? len - 3 : len;
-    if (n === 0 || bytes[n - 1] !== 10) bytes[n++] = 10;
   }
   return { bytes: bytes.subarray(0, n), firstLine: 2, lines: z - a, tooLong: [], file: path, maxLineBytes, cap: 1 };
 }
