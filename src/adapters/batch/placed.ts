@@ -139,7 +139,8 @@ export async function explainPlaced(
 function readRun(fd: number, start: readonly number[], end: readonly number[], a: number, z: number, path: string, maxLineBytes: number): LineRangeTask {
   let total = 0;
   for (let i = a; i < z; i++) total += end[i] - start[i];
-  const bytes = Buffer.allocUnsafe(total);
+  // a buffer of its own (never Buffer's shared pool): the task moves it to the worker
+  const bytes = new Uint8Array(total);
   let n = 0;
   for (let i = a; i < z; i++) {
     const len = end[i] - start[i];
