@@ -73,8 +73,14 @@ export const QUEUE_TRAFFIC = { resultTtlSeconds: 3 * 24 * 3600, fallbackPollMs: 
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
 /**
- * WAL pages the batch's chunk writer lets accumulate before a checkpoint (SQLite's default
- * is 1,000 pages, 4 MB: every 2,000-talent chunk, ~12 MB, checkpointed and synced the file).
- * 16,384 pages of 4 kB: the WAL stays under ~64 MB plus one chunk.
+ * WAL bytes the batch's chunk writer lets accumulate before a checkpoint (SQLite's default
+ * is 1,000 pages, 4 MB at 4 kB pages: every 2,000-talent chunk, ~12 MB, checkpointed and
+ * synced the file). 64 MB: the WAL stays under ~64 MB plus one chunk, whatever the page size.
  */
-export const SQLITE_BULK_CHECKPOINT_PAGES = 16_384;
+export const SQLITE_BULK_CHECKPOINT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The page size of a SQLite database the store creates (an existing file keeps its own):
+ * 8 kB holds a talent's ~4 kB line whole (store/store.ts).
+ */
+export const SQLITE_PAGE_BYTES = 8192;

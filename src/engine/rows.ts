@@ -263,33 +263,55 @@ export function unpackAssemblyRows(buf: Uint8Array): Generator<AssemblyRow> {
   return walkRows(buf, false);
 }
 
-function* walkRows(buf: Uint8Array, all: boolean): Generator<TalentRow | AssemblyRow> {
+/** A packed row's fields as views into the packed buffer (no decode, no copy). */
+export interface PackedRowBytes {
+  talentId: Buffer;
+  hash: Buffer;
+  line: Buffer;
+  meta: Buffer;
+  prefs: Buffer;
+}
+
+/**
+ * The rows of a packed buffer with every field left as bytes (views into `buf`), in order: for
+ * a writer that stores the UTF-8 as it is (store.ts binds them as text), not decoded into
+ * strings only to be encoded again.
+ */
+export function* unpackRowBytes(buf: Uint8Array): Generator<PackedRowBytes> {
   const v = rowsView(buf);
+  for (const at of rowOffsets(v)) yield { talentId: v.subarray(at[0], at[1]), hash: v.subarray(at[2], at[3]), line: v.subarray(at[4], at[5]), meta: v.subarray(at[6], at[7]), prefs: v.subarray(at[8], at[9]) };
+}
+
+/**
+ * Walks a packed buffer's rows: for each row, yields the [start, end) byte offsets of its five
+ * fields (talentId, hash, line, meta, prefs) in one array that the next row overwrites. The one
+ * reader of the layout; the unpackers above decode from it what they need.
+ */
+function* rowOffsets(v: Buffer): Generator<Uint32Array> {
   const n = v.readUInt32LE(4);
+  const at = new Uint32Array(10);
   let o = HEAD;
-  const field = (): [number, number] => {
-    const len = v.readUInt32LE(o);
-    const at = o + 4;
-    o = at + len;
-    if (o > v.length) throw new TalentmatchError('E_INTERNAL', `packed talent rows: a field runs past the end (${o} > ${v.length} bytes)`);
-    return [at, o];
-  };
-  const text = (): string => v.toString('utf8', ...field());
   for (let i = 0; i < n; i++) {
-    const talentId = text();
-    if (all) {
-      const hash = text();
-      const line = text();
-      const meta = text();
-      const prefs = v.subarray(...field());
-      yield { talentId, hash, line, prefs, meta };
-    } else {
-      field();
-      field();
-      const meta = text();
-      const prefs = v.subarray(...field());
-      yield { talentId, prefs, meta };
+    for (let f = 0; f < 10; f += 2) {
+      if (o + 4 > v.length) throw new TalentmatchError('E_INTERNAL', `packed talent rows: a field runs past the end (${o + 4} > ${v.length} bytes)`);
+      const len = v.readUInt32LE(o);
+      at[f] = o + 4;
+      o += 4 + len;
+      if (o > v.length) throw new TalentmatchError('E_INTERNAL', `packed talent rows: a field runs past the end (${o} > ${v.length} bytes)`);
+      at[f + 1] = o;
     }
+    yield at;
   }
   if (o !== v.length) throw new TalentmatchError('E_INTERNAL', `packed talent rows: ${v.length - o} bytes left after ${n} rows`);
+}
+
+function* walkRows(buf: Uint8Array, all: boolean): Generator<TalentRow | AssemblyRow> {
+  const v = rowsView(buf);
+  for (const at of rowOffsets(v)) {
+    const talentId = v.toString('utf8', at[0], at[1]);
+    const meta = v.toString('utf8', at[6], at[7]);
+    const prefs = v.subarray(at[8], at[9]);
+    // the assembly steps over the hash and the line (most of a row's bytes: the explained JSON)
+    yield all ? { talentId, hash: v.toString('utf8', at[2], at[3]), line: v.toString('utf8', at[4], at[5]), prefs, meta } : { talentId, prefs, meta };
+  }
 }

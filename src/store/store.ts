@@ -16,9 +16,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { TalentmatchError } from '../errors.js';
 import type { ChunkRowIn, RunRow, SnapshotStore } from './types.js';
-import { chunkRows } from './types.js';
+import { unpackRowBytes } from '../engine/rows.js';
 import { checkReadable, prepareSchema, talentSources } from './sqliteSchema.js';
-import { SQLITE_BULK_CHECKPOINT_PAGES, SQLITE_BUSY_TIMEOUT_MS } from '../config/batch.js';
+import { SQLITE_BULK_CHECKPOINT_BYTES, SQLITE_BUSY_TIMEOUT_MS, SQLITE_PAGE_BYTES } from '../config/batch.js';
 
 export type { RunRow, ChunkRowIn } from './types.js';
 
@@ -50,11 +50,16 @@ export class Store implements SnapshotStore {
       db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
       db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
       if (!options.readonly) {
+        // a new file's page size, fixed once it holds a page: a talent's line (~4 kB of JSON)
+        // fits one 8 kB page whole (4 kB pages spilled the longer ones onto overflow pages and
+        // left a quarter of talent_rows' pages empty), and every write, WAL frame and
+        // checkpoint moves half as many pages; an existing file keeps its own
+        if (db.pragma('page_count', { simple: true }) === 0) db.pragma(`page_size = ${SQLITE_PAGE_BYTES}`);
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = NORMAL');
         db.pragma('foreign_keys = ON');
         // the batch's chunk writer: fewer, larger WAL checkpoints (each one syncs the file)
-        if (options.bulk) db.pragma(`wal_autocheckpoint = ${SQLITE_BULK_CHECKPOINT_PAGES}`);
+        if (options.bulk) db.pragma(`wal_autocheckpoint = ${Math.ceil(SQLITE_BULK_CHECKPOINT_BYTES / (db.pragma('page_size', { simple: true }) as number))}`);
       }
     } catch (e) {
       db?.close();
@@ -136,9 +141,11 @@ export class Store implements SnapshotStore {
    * Returns whether it wrote.
    */
   writeChunk(c: ChunkRowIn): boolean {
-    const row = this.prep('INSERT INTO talent_rows (hash, prefs, meta) VALUES (?, ?, ?)');
-    const text = this.prep('INSERT INTO talent_lines (id, line) VALUES (?, ?)');
-    const rec = this.prep('INSERT INTO talent_recs (run_id, talent_id, chunk_id, row_id) VALUES (?, ?, ?, ?)');
+    // text columns take strings or their UTF-8 bytes (a packed chunk's fields, bound as they
+    // are: CAST stores the bytes as TEXT, the same value a string gives, never decoded here)
+    const row = this.prep('INSERT INTO talent_rows (hash, prefs, meta) VALUES (CAST(? AS TEXT), ?, CAST(? AS TEXT))');
+    const text = this.prep('INSERT INTO talent_lines (id, line) VALUES (?, CAST(? AS TEXT))');
+    const rec = this.prep('INSERT INTO talent_recs (run_id, talent_id, chunk_id, row_id) VALUES (?, CAST(? AS TEXT), ?, ?)');
     const chunk = this.db.prepare(
       'INSERT INTO chunks (run_id, chunk_id, chunk_key, start_line, end_line, talents, pairs, reused, candidates) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
@@ -147,7 +154,7 @@ export class Store implements SnapshotStore {
     const share = this.prep('INSERT INTO talent_recs (run_id, talent_id, chunk_id, row_id) SELECT ?, talent_id, ?, row_id FROM talent_recs WHERE run_id = ? AND talent_id IN (SELECT value FROM json_each(?))');
     return this.db.transaction(() => {
       if (exists.get(c.runId, c.chunkId)) return false;
-      for (const r of chunkRows(c)) {
+      for (const r of c.rows instanceof Uint8Array ? unpackRowBytes(c.rows) : c.rows) {
         const id = row.run(r.hash, r.prefs, r.meta).lastInsertRowid;
         text.run(id, r.line);
         rec.run(c.runId, r.talentId, c.chunkId, id);

@@ -110,23 +110,44 @@ export function pairsRangeTask(side: PlatformSide, T: TalentFeatures, task: Rang
 }
 
 /**
- * Assembles ranges' results (any order) into the full two-way result: talent lists copied
- * into place, platform heaps merged exactly, then finalized.
+ * Ranges' results (any order) assembled into the full two-way result as they arrive: each
+ * range's talent lists copied into place, its platform heaps merged exactly (the top-k of
+ * the union, whatever the order: vector/topk.ts mergeTopK), then nothing of the range is
+ * held. At 1M talents x 10k platforms a range's heaps are 1.2 MB and there are 500 ranges:
+ * keeping every result for one assembly at the end held ~600 MB more at the peak.
  */
-export function assembleRanges(talents: number, platforms: number, k: number, kPlatform: number, results: readonly RankResult[]): Recommendations {
-  const kt = Math.min(k, platforms);
-  const talent = createTopK(talents, kt);
-  const platform = createTopK(platforms, kPlatform);
-  let pairs = 0;
-  for (const r of results) {
-    talent.sizes.set(r.talent.sizes, r.start);
-    talent.ids.set(r.talent.ids, r.start * kt);
-    talent.scores.set(r.talent.scores, r.start * kt);
-    mergeTopK(platform, r.platform);
-    pairs += r.pairs;
+export class RangeAssembler {
+  readonly talent: TopKBuffers;
+  /** the platform heaps merged so far (not finalized until finish): a running bound for the ranges still to rank */
+  readonly platform: TopKBuffers;
+  private pairs = 0;
+  private readonly kt: number;
+
+  constructor(talents: number, platforms: number, k: number, kPlatform: number) {
+    this.kt = Math.min(k, platforms);
+    this.talent = createTopK(talents, this.kt);
+    this.platform = createTopK(platforms, kPlatform);
   }
-  finalizeTopK(platform);
-  return { talent, platform, pairs };
+
+  add(r: Pick<RankResult, 'start' | 'talent' | 'platform' | 'pairs'>): void {
+    this.talent.sizes.set(r.talent.sizes, r.start);
+    this.talent.ids.set(r.talent.ids, r.start * this.kt);
+    this.talent.scores.set(r.talent.scores, r.start * this.kt);
+    mergeTopK(this.platform, r.platform);
+    this.pairs += r.pairs;
+  }
+
+  finish(): Recommendations {
+    finalizeTopK(this.platform);
+    return { talent: this.talent, platform: this.platform, pairs: this.pairs };
+  }
+}
+
+/** Assembles ranges' results (any order) into the full two-way result (RangeAssembler, all at once). */
+export function assembleRanges(talents: number, platforms: number, k: number, kPlatform: number, results: readonly RankResult[]): Recommendations {
+  const a = new RangeAssembler(talents, platforms, k, kPlatform);
+  for (const r of results) a.add(r);
+  return a.finish();
 }
 
 /** Parts each of the last ranges is cut into (taperedRanges). */

@@ -21,12 +21,16 @@ import { concatTalentFeatures } from '../features/concat.js';
 import type { PlatformSide } from '../engine/platformSide.js';
 import type { ChunkPool } from './pool.js';
 import { createChunkPool } from './pool.js';
-import { assembleRanges, encodeTalents, ranges, taperedRanges } from './rank.js';
+import { RangeAssembler, assembleRanges, encodeTalents, ranges, taperedRanges } from './rank.js';
 import type { RankResult } from './rank.js';
 import { platformLinesBytes, talentLinesBytes } from '../engine/format.js';
 import { createExplainBuffer } from '../scoring/explain.js';
 import { optionError } from '../errors.js';
-import { createTopK, mergeTopK } from '../vector/topk.js';
+import type { TopKBuffers } from '../vector/topk.js';
+import { createTopK } from '../vector/topk.js';
+
+/** What a range's result holds once assembled: its arrays are let go (RangeAssembler). */
+const NOTHING: TopKBuffers = createTopK(0, 0);
 
 /** What a ranker ranks: the scoring model and the platform side its workers are built on (an Engine is one; adapters/cli/load.ts WorkerLoad another). */
 export type RankingInputs = Pick<Engine, 'model' | 'side'>;
@@ -100,17 +104,18 @@ export class ThreadedRanker {
         const all = taperedRanges(m.talents.count, self.rangeSize, self.threads);
         const inFlight: Promise<RankResult>[] = [];
         let running = 0;
-        // the platform heaps of the ranges done so far (in the order they finish), merged:
-        // each new range prunes the pairs below their k-th best (exact: those cannot enter
-        // the final heaps, which merge every range)
-        const seen = createTopK(m.platforms.count, kPlatform);
+        // each range is assembled as it finishes (in any order: the same result), and only
+        // its lines are kept until written. The platform heaps of the ranges done so far are
+        // a bound for the next: each new range prunes the pairs below their k-th best (exact:
+        // those cannot enter the final heaps, which merge every range)
+        const asm = new RangeAssembler(m.talents.count, m.platforms.count, k, kPlatform);
+        const seen = asm.platform;
         const floor = new Float64Array(m.platforms.count).fill(-Infinity);
         const finished = (r: RankResult): void => {
           running--;
-          if (kPlatform > 0) {
-            mergeTopK(seen, r.platform);
-            for (let p = 0; p < floor.length; p++) if (seen.sizes[p] === kPlatform) floor[p] = seen.scores[p * kPlatform];
-          }
+          asm.add(r);
+          r.talent = r.platform = NOTHING;
+          if (kPlatform > 0) for (let p = 0; p < floor.length; p++) if (seen.sizes[p] === kPlatform) floor[p] = seen.scores[p * kPlatform];
           fill();
         };
         let next = 0;
@@ -125,15 +130,13 @@ export class ThreadedRanker {
           }
         };
         fill();
-        const results: RankResult[] = [];
         while (inFlight.length > 0) {
           const r = await inFlight.shift()!;
           fill();
           yield r.text!;
           r.text = undefined;
-          results.push(r);
         }
-        const rec = assembleRanges(m.talents.count, m.platforms.count, k, kPlatform, results);
+        const rec = asm.finish();
         yield* platformChunks(m, rec);
         resolve(rec);
       } catch (e) {

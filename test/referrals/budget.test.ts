@@ -60,6 +60,27 @@ describe('support budget allocation', () => {
     expect(r.gap).toBeCloseTo((860_000 - 540_000) / 860_000, 12);
   });
 
+  it('greedy: a case asking exactly the money left is funded', () => {
+    // 600k funded (400k left), 500k does not fit, the 400k case needs exactly what is left
+    const r = allocateBudget([600_000, 500_000, 400_000], [0.9, 0.8, 0.7], 1_000_000, 1000, 10);
+    expect(r.method).toBe('greedy');
+    expect([...r.funded]).toEqual([1, 0, 1]);
+    expect(r.leftYuan).toBe(0);
+  });
+
+  it('the exact programme runs up to exactly its cell limit, greedy one cell below', () => {
+    // 3 cases x (1,000 budget units + 1) = 3,003 cells
+    const a = [600_000, 500_000, 500_000];
+    expect(allocateBudget(a, merits, 1_000_000, 1000, 3003).method).toBe('dp');
+    expect(allocateBudget(a, merits, 1_000_000, 1000, 3002).method).toBe('greedy');
+  });
+
+  it('ties: of two cases worth the same where only one fits, the one given first is funded (taken only when strictly better)', () => {
+    const r = allocateBudget([600_000, 500_000, 500_000], [0.9, 0.8, 0.8], 500_000, 1000);
+    expect(r.method).toBe('dp');
+    expect([...r.funded]).toEqual([0, 1, 0]);
+  });
+
   it('cases with no support or no merit are never funded', () => {
     const r = allocateBudget([0, 300_000, 200_000], [0.9, 0, 0.5], 10_000_000, 1000);
     expect([...r.funded]).toEqual([0, 0, 1]);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { packRows, packedRowCount, unpackAssemblyRows, unpackRows } from '../../src/engine/rows.js';
+import { packRows, packedRowCount, unpackAssemblyRows, unpackRowBytes, unpackRows } from '../../src/engine/rows.js';
 import type { TalentRow } from '../../src/engine/rows.js';
 import { TalentmatchError } from '../../src/errors.js';
 import { Store } from '../../src/store/store.js';
@@ -64,6 +64,73 @@ describe('packed talent rows', () => {
     // the same checks as the full reading
     expect(() => [...unpackAssemblyRows(packed.subarray(0, packed.length - 1))]).toThrow(/runs past the end/);
     expect(() => [...unpackAssemblyRows(Buffer.concat([packed, Buffer.from([0])]))]).toThrow(/1 bytes left after 4 rows/);
+  });
+  it("the writer's reading gives each field's UTF-8 bytes as views into the buffer, the full reading's strings encoded", () => {
+    // fields of different lengths in every row, empty ones and non-ASCII text (a field taken from the wrong offsets reads another's bytes)
+    const rows = [
+      row('t-1'),
+      { ...row('人才-二'), hash: '', line: '{"id":"人才-二","why":"é\\u2028 😀"}', meta: '{"seats":2,"noPairs":"没有"}' },
+      { ...row('t-3', []), hash: 'h'.repeat(70), line: '' },
+      { ...row('t-4', [9, 8, 7, 6, 5]), meta: '' },
+    ];
+    const packed = packRows(rows);
+    const bytes = [...unpackRowBytes(packed)];
+    const utf8 = (r: TalentRow) => ({ talentId: Buffer.from(r.talentId), hash: Buffer.from(r.hash), line: Buffer.from(r.line), meta: Buffer.from(r.meta), prefs: Buffer.from(r.prefs) });
+    expect(bytes.map((r) => ({ ...r }))).toEqual([...unpackRows(packed)].map(utf8));
+    expect(bytes.map((r) => ({ ...r }))).toEqual(rows.map(utf8));
+    for (const r of bytes) for (const f of Object.values(r)) expect(f.buffer).toBe(packed.buffer); // views, not copies
+    expect([...unpackRowBytes(packRows([]))]).toEqual([]);
+    expect(() => [...unpackRowBytes(packed.subarray(0, packed.length - 1))]).toThrow(/runs past the end/);
+    expect(() => [...unpackRowBytes(Buffer.concat([packed, Buffer.from([0])]))]).toThrow(/1 bytes left after 4 rows/);
+  });
+});
+
+describe('the SQLite store writing a chunk', () => {
+  it('stores packed rows (their text bound as bytes) as the same values, of the same SQLite types, as row objects', () => {
+    const db = join(tmp(), 'types.db');
+    const rows = [row('t-1'), { ...row('人才-二'), hash: '', line: '{"id":"人才-二","why":"é\\u2028 😀"}', meta: '{"seats":2,"noPairs":"没有"}' }, { ...row('t-3', []), line: '' }];
+    const [asObjects, asPacked] = [newRun(db), newRun(db)];
+    const s = new Store(db);
+    s.writeChunk({ ...chunk(asObjects, 0, []), rows });
+    s.writeChunk(chunk(asPacked, 0, rows));
+    const lines = (run: number) => [...s.talentLines(run)];
+    expect(lines(asPacked)).toEqual(lines(asObjects));
+    expect(lines(asPacked)).toEqual(['{"side":"talent","id":"t-1","items":[]}', '', rows[1].line]); // strings, in id (byte) order
+    expect(s.recommendationLine(asPacked, 'talent', '人才-二')).toBe(rows[1].line);
+    s.close();
+    const x = new Database(db, { readonly: true });
+    const dump = (run: number) =>
+      x.prepare('SELECT talent_id, typeof(talent_id) ti, hash, typeof(hash) th, meta, typeof(meta) tm, line, typeof(line) tl, prefs, typeof(prefs) tp FROM talent_view WHERE run_id = ? ORDER BY talent_id').all(run);
+    expect(dump(asPacked)).toEqual(dump(asObjects));
+    expect(dump(asPacked).map((r) => Object.entries(r as object).filter(([k]) => /^t.$/.test(k)).map(([, v]) => v as string))).toEqual(rows.map(() => ['text', 'text', 'text', 'text', 'blob']));
+    // the talent ids compare as text: the point read above and the reuse lookup find them
+    expect(x.prepare("SELECT COUNT(*) FROM talent_recs WHERE run_id = ? AND talent_id = '人才-二'").pluck().get(asPacked)).toBe(1);
+    x.close();
+  });
+
+  it('gives a new file 8 kB pages and keeps an existing file\'s page size; the bulk writer checkpoints every 64 MB of WAL either way', () => {
+    const d = tmp();
+    const fresh = join(d, 'fresh.db');
+    const old = join(d, 'old.db');
+    const raw = new Database(old);
+    raw.pragma('page_size = 4096');
+    raw.exec('CREATE TABLE other (x)');
+    raw.close();
+    const pages = (s: Store) => (s as unknown as { db: Database.Database }).db.pragma('wal_autocheckpoint', { simple: true });
+    for (const [file, size] of [[fresh, 8192], [old, 4096]] as const) {
+      const run = newRun(file);
+      const s = new Store(file, { bulk: true });
+      expect(pages(s)).toBe((64 * 1024 * 1024) / size);
+      expect(s.writeChunk(chunk(run, 0, [row('t-1'), row('t-2')]))).toBe(true);
+      expect([...s.talentLines(run)]).toHaveLength(2);
+      s.close();
+      const x = new Database(file, { readonly: true });
+      expect(x.pragma('page_size', { simple: true })).toBe(size);
+      x.close();
+    }
+    const plain = new Store(fresh);
+    expect(pages(plain)).toBe(1000); // only the batch's writer defers checkpoints (SQLite's default otherwise)
+    plain.close();
   });
 });
 

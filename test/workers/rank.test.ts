@@ -9,7 +9,8 @@ import { createEngine } from '../../src/engine/engine.js';
 import { packPlatformSide } from '../../src/workers/pack.js';
 import { createChunkPool } from '../../src/workers/pool.js';
 import type { ChunkPool } from '../../src/workers/pool.js';
-import { TAIL_PARTS, rankAll, rankRangeTask, rankTask, ranges, taperedRanges } from '../../src/workers/rank.js';
+import { RangeAssembler, TAIL_PARTS, rankAll, rankRangeTask, rankTask, ranges, taperedRanges } from '../../src/workers/rank.js';
+import { rng } from '../../src/util/rng.js';
 import { blocksOf } from '../../src/ranking/blockScan.js';
 import { platformBlocks } from '../../src/scoring/bounds.js';
 import { rankRange } from '../../src/ranking/twoWay.js';
@@ -78,6 +79,36 @@ describe('rankAll', () => {
       same(got.talent, want.talentTop);
       same(got.platform, want.platformTop);
       expect(got.pairs).toBe(want.pairs);
+    }
+  });
+});
+
+describe('RangeAssembler', () => {
+  it('ranges added in any order, each let go once added: identical to recommend() (what recommendLines relies on: ranges finish in any order)', () => {
+    const parts = ranges(700, 90).map(([start, end]) => rankRangeTask(engine.side, engine.model.talents, { start, end, k: K, kPlatform: KP }));
+    const rand = rng(11);
+    for (let round = 0; round < 5; round++) {
+      const order = parts.map((_, i) => i);
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(rand() * (i + 1));
+        [order[i], order[j]] = [order[j], order[i]];
+      }
+      const a = new RangeAssembler(700, 60, K, KP);
+      // a copy of each part, emptied after it is added: the assembler keeps nothing of it
+      for (const i of order) {
+        const p = parts[i];
+        const copy = { start: p.start, pairs: p.pairs, talent: { ...p.talent, sizes: p.talent.sizes.slice(), ids: p.talent.ids.slice(), scores: p.talent.scores.slice() }, platform: { ...p.platform, sizes: p.platform.sizes.slice(), ids: p.platform.ids.slice(), scores: p.platform.scores.slice() } };
+        a.add(copy);
+        for (const t of [copy.talent, copy.platform]) {
+          t.sizes.fill(-1);
+          t.ids.fill(-1);
+          t.scores.fill(Number.NaN);
+        }
+      }
+      const r = a.finish();
+      same(r.talent, expected.talent);
+      same(r.platform, expected.platform);
+      expect(r.pairs).toBe(expected.pairs);
     }
   });
 });
