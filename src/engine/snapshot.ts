@@ -18,7 +18,7 @@ import { compareUtf8 } from '../util/order.js';
 import { releaseNow } from '../util/release.js';
 
 /** Growable typed array (doubling), for gathering preference lists without JS arrays of numbers. */
-class Grow<T extends Int32Array | Float64Array> {
+export class Grow<T extends Uint8Array | Int32Array | Float64Array> {
   n = 0;
   constructor(public a: T) {}
   push(x: number): void {

@@ -77,12 +77,51 @@ class HeldHeaps {
   }
 }
 
+/**
+ * The quick refusal both passes make on every pair they look at, from flat per-platform
+ * numbers (cache-resident, no call, no read of the holders' pair arrays): a platform can take
+ * pair e of talent t only when t fits (a free slot and enough free seats) or e ranks above the
+ * platform's lowest-ranked holder. room[p] is the free seats when a slot is free, else
+ * -Infinity (so t fits exactly when room[p] >= its seats); barB / barT are the lowest holder's
+ * platform score and talent (+Infinity / -1 with no holder: no pair ranks above it), compared
+ * as platformPrefers compares. The owner calls `sync` whenever p's holders or ledger change.
+ */
+class Refusals {
+  readonly room: Float64Array;
+  readonly barB: Float64Array;
+  readonly barT: Int32Array;
+  constructor(
+    private readonly ps: PairSet,
+    private readonly ledger: CapacityLedger,
+  ) {
+    const M = ps.platforms;
+    this.room = new Float64Array(M);
+    this.barB = new Float64Array(M);
+    this.barT = new Int32Array(M);
+  }
+  /** p's ledger as it stands and its lowest-ranked holder `w` (-1: none) */
+  sync(p: number, w: number): void {
+    this.room[p] = this.ledger.slotsLeft[p] > 0 ? this.ledger.seatsLeft[p] : -Infinity;
+    this.barB[p] = w < 0 ? Infinity : this.ps.b[w];
+    this.barT[p] = w < 0 ? -1 : this.ps.talentOf[w];
+  }
+  /** p has no room for t (needing `need` seats) and ranks pair e below its lowest holder */
+  refuses(p: number, e: number, t: number, need: number): boolean {
+    if (this.room[p] >= need) return false;
+    const be = this.ps.b[e];
+    const bar = this.barB[p];
+    return !(be > bar || (be === bar && t < this.barT[p]));
+  }
+}
+
 export function talentProposing(ps: PairSet): Matching {
   const N = ps.talents;
   const pairOf = new Int32Array(N).fill(-1);
   const next = new Int32Array(N);
   const ledger = new CapacityLedger(ps);
   const held = new HeldHeaps(ps, ps.freeSlots);
+  const quick = new Refusals(ps, ledger);
+  for (let p = 0; p < ps.platforms; p++) quick.sync(p, -1);
   const evicted: number[] = [];
   const stack: number[] = [];
   for (let t = N - 1; t >= 0; t--) stack.push(t);
@@ -91,11 +130,12 @@ export function talentProposing(ps: PairSet): Matching {
     // t proposes down its list until a platform holds it or the list ends (then it stays
     // unassigned); a rejected talent would be the next popped anyway, so it goes on at once
     const end = ps.tPtr[t + 1];
+    const need = ps.seats[t];
     for (let k = ps.tPtr[t] + next[t]; k < end; k++) {
       next[t]++;
       const p = ps.plat[k];
       // the common case on a long list: p is full of talents it ranks above t
-      if (!ledger.fits(p, t) && (held.size[p] === 0 || !platformPrefers(ps, k, held.worst(p)))) continue;
+      if (quick.refuses(p, k, t, need)) continue;
       // evict (tentatively) the platform's worst held talents while they rank below t and t does not fit
       evicted.length = 0;
       while (!ledger.fits(p, t) && held.size[p] > 0 && platformPrefers(ps, k, held.worst(p))) {
@@ -112,6 +152,7 @@ export function talentProposing(ps: PairSet): Matching {
         held.push(p, k);
         pairOf[t] = k;
         ledger.join(p, t);
+        quick.sync(p, held.worst(p));
         break;
       }
       for (const w of evicted) {
@@ -194,12 +235,18 @@ export function resolveBlocking(ps: PairSet, m: Matching, maxMoves = 20 * ps.tal
   // member (platformPrefers is a strict order), so most scans end in O(1) instead of walking
   // every member (this pass was the batch's largest serial cost at 20k x 300)
   const worst = new Int32Array(M).fill(-1);
+  // canTake's two quick refusals, flat (each scan checks every unassigned talent's whole list)
+  const quick = new Refusals(ps, ledger);
+  const sync = (p: number) => quick.sync(p, worst[p]);
   const rescan = (p: number) => {
     let w = -1;
     for (const u of members[p]) if (w < 0 || platformPrefers(ps, w, u)) w = u;
     worst[p] = w;
   };
-  for (let p = 0; p < M; p++) rescan(p);
+  for (let p = 0; p < M; p++) {
+    rescan(p);
+    sync(p);
+  }
   /** the pair p would drop to take pair e (-1: room without dropping; -2: cannot take it) */
   const canTake = (p: number, e: number): number => {
     const t = ps.talentOf[e];
@@ -220,6 +267,7 @@ export function resolveBlocking(ps: PairSet, m: Matching, maxMoves = 20 * ps.tal
     ledger.leave(p, ps.talentOf[e]);
     pairOf[ps.talentOf[e]] = -1;
     if (worst[p] === e) rescan(p);
+    sync(p);
   };
   const join = (e: number) => {
     const p = ps.plat[e];
@@ -227,16 +275,20 @@ export function resolveBlocking(ps: PairSet, m: Matching, maxMoves = 20 * ps.tal
     ledger.join(p, ps.talentOf[e]);
     pairOf[ps.talentOf[e]] = e;
     if (worst[p] < 0 || platformPrefers(ps, worst[p], e)) worst[p] = e;
+    sync(p);
   };
+  const { plat, seats, tPtr } = ps;
   let moves = 0;
   let changed = true;
   while (changed && moves < maxMoves) {
     changed = false;
     for (let t = 0; t < N && moves < maxMoves; t++) {
       const own = pairOf[t];
-      const end = own >= 0 ? own : ps.tPtr[t + 1]; // lists are in preference order: only earlier pairs are better
-      for (let e = ps.tPtr[t]; e < end; e++) {
-        const p = ps.plat[e];
+      const end = own >= 0 ? own : tPtr[t + 1]; // lists are in preference order: only earlier pairs are better
+      const need = seats[t];
+      for (let e = tPtr[t]; e < end; e++) {
+        const p = plat[e];
+        if (quick.refuses(p, e, t, need)) continue; // canTake would say -2
         const drop = canTake(p, e);
         if (drop === -2) continue;
         if (own >= 0) leave(own);

@@ -5,9 +5,8 @@
  * of its workers (for progress lines).
  */
 import type { ChunkResult, ChunkTask } from '../engine/chunk.js';
-import type { TalentFeatures } from '../features/build.js';
 import type { PlatformPack } from './pack.js';
-import type { VectorizeTask } from './rank.js';
+import type { LineRangeResult, LineRangeTask } from './lines.js';
 import { createChunkPool } from './pool.js';
 import type { PlatformSide } from '../engine/platformSide.js';
 import { scoreChunk } from '../engine/chunk.js';
@@ -35,10 +34,10 @@ export interface ChunkDispatcher {
    */
   hashesTalents?: boolean;
   /**
-   * The features of talents given as UTF-8 JSON Lines (sorted by id), on the dispatcher's
-   * threads: the final assembly's placed talents. Absent (the queue): the main thread does it.
+   * Validates and vectorizes talents' raw lines on the dispatcher's threads (workers/lines.ts):
+   * the final assembly's placed talents. Absent (the queue): the main thread does it.
    */
-  vectorize?(task: VectorizeTask): Promise<TalentFeatures>;
+  lineRange?(task: LineRangeTask): Promise<LineRangeResult>;
   /** polled by the progress line; absent: nothing to say */
   activity?(): Promise<WorkerActivity>;
   destroy(): Promise<void>;
@@ -63,7 +62,7 @@ export function localDispatcher(pack: PlatformPack, threads: number): ChunkDispa
     concurrency: threads,
     hashesTalents: true,
     run: (t) => pool.run(t),
-    vectorize: (t) => pool.vectorize(t),
+    lineRange: (t) => pool.lineRange(t),
     activity: () => Promise.resolve({ workers: threads, idleMs: 0 }),
     destroy: () => pool.destroy(),
   };
@@ -72,7 +71,7 @@ export function localDispatcher(pack: PlatformPack, threads: number): ChunkDispa
 /**
  * One thread: the chunks are scored on the calling thread, between reading the next ones,
  * as `recommend --threads 1` does (no worker to start, nothing cloned). The same function
- * and platform side as a pool's worker, so the same results. No `vectorize`: the caller
+ * and platform side as a pool's worker, so the same results. No `lineRange`: the caller
  * vectorizes on its own thread.
  */
 export function inProcessDispatcher(side: PlatformSide): ChunkDispatcher {

@@ -76,6 +76,20 @@ describe('blocking-pair pass', () => {
     );
   });
 
+  it('makes the oracle moves when scores are one ulp apart or +0 / -0 (the scan flat refusal compares as platformPrefers does)', () => {
+    fc.assert(
+      fc.property(instanceArb({ maxN: 14, maxM: 5, fine: true }), fc.boolean(), fc.integer({ min: 0, max: 6 }), (r, byTalent, cap) => {
+        const ps = toPairSet(r);
+        const m = byTalent ? talentProposing(ps) : platformProposing(ps);
+        const full = resolveBlocking(ps, m);
+        expect(Array.from(full.pairOf)).toEqual(Array.from(oracle(ps, m.pairOf)));
+        expect(Array.from(resolveBlocking(ps, m, cap).pairOf)).toEqual(Array.from(oracle(ps, m.pairOf, cap)));
+        if (full.settled) expect(countBlockingPairs(ps, full)).toBe(0);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
   it('says settled only when its last scan moved nobody, and then the contract counts no blocking pair (random instances, move caps)', () => {
     let settledSeen = 0;
     fc.assert(

@@ -12,10 +12,13 @@ export interface RawInstance {
   freeSeats: number[];
 }
 
-const score = fc.integer({ min: 1, max: 6 }).map((x) => x / 6); // coarse: ties happen
+const coarse = fc.integer({ min: 1, max: 6 }).map((x) => x / 6); // coarse: ties happen
+/** scores one ulp apart around 1/2 (and -0 / +0): a comparison off by any margin, or by a tie's side, shows */
+const fine = fc.constantFrom(0.5, 0.5 + 2 ** -53, 0.5 - 2 ** -54, 0.5 - 2 ** -53, 0, -0, 1);
 
-/** Random small instances; `nonBinding` makes free seats >= free slots x max seat need. */
-export function instanceArb(o: { maxN: number; maxM: number; nonBinding?: boolean; oneSeat?: boolean }) {
+/** Random small instances; `nonBinding` makes free seats >= free slots x max seat need; `fine`: scores one ulp apart. */
+export function instanceArb(o: { maxN: number; maxM: number; nonBinding?: boolean; oneSeat?: boolean; fine?: boolean }) {
+  const score = o.fine ? fine : coarse;
   return fc
     .record({
       N: fc.integer({ min: 1, max: o.maxN }),

@@ -1,34 +1,92 @@
 /**
  * The batch's explanations of placed pairs (introduced and hosted projects) for the
  * referral lines. The snapshot keeps no talent features, so after the assignment the
- * talents file is read once more and only the wanted talents are vectorized (against the
+ * placed talents' lines are read back from the talents file and vectorized (against the
  * run's platform side, exactly as a chunk does), then each wanted pair is explained with
  * the engine's explainer: the same numbers and `why` as `talentmatch refer` in process.
- * Costs one more pass over the file plus the placed talents' vectorization (bounded by
- * the platforms' free slots and the hosted projects). The vectorization is the costly part
- * (tokenizing): given `vectorize` (the local worker pool, still up), the placed talents are
- * split into `parts` id ranges vectorized in parallel; a talent's features do not depend on
- * the others in its range (chunks of any size score alike), so the numbers are the same.
+ *
+ * The stream records each accepted talent's byte range (`TalentLines`: its id's UTF-8 bytes
+ * and two offsets), so only the placed lines are read again, one positioned read each, not
+ * the whole file. Their parsing, validation and vectorization (the costly part: tokenizing)
+ * run where `lines` says (the local worker pool's `lineRange` task, the one every talents
+ * file's lines are validated and vectorized by), split into `parts` runs of lines; a
+ * talent's features do not depend on the others in its run (chunks of any size score
+ * alike), so the numbers are the same. Without a pool, or for a few talents, this thread
+ * runs the same task in process.
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { PlatformSide } from '../../engine/platformSide.js';
-import { talentFeatures } from '../../engine/platformSide.js';
 import type { PairExplanation } from '../../scoring/explain.js';
 import { explainPair } from '../../scoring/explain.js';
 import { TokenCache } from '../../text/cache.js';
 import { defaultCacheSizes } from '../../config/caches.js';
 import { Tokenizer } from '../../text/tokenize.js';
 import { TalentmatchError } from '../../errors.js';
-import { findTalents } from '../files/talents.js';
-import type { Talent } from '../../domain/schemas.js';
 import type { TalentFeatures } from '../../features/build.js';
-import { encodeTalents } from '../../workers/rank.js';
+import type { LineRangeResult, LineRangeTask } from '../../workers/lines.js';
+import { lineRangeTask } from '../../workers/lines.js';
+import { Grow } from '../../engine/snapshot.js';
 import { memMark } from '../../workers/memTrace.js';
 
-/** Vectorizes talents (as UTF-8 JSON Lines, sorted by id) elsewhere: the worker pool's `vectorize` task. */
-export type VectorizeOn = (lines: Uint8Array) => Promise<TalentFeatures>;
+/** Validates and vectorizes a run of talents' raw lines elsewhere: the worker pool's `lineRange` task. */
+export type LinesOn = (task: LineRangeTask) => Promise<LineRangeResult>;
 
-/** Below this many placed talents the main thread vectorizes them itself (a task's round trip is not worth it). */
+/** Below this many placed talents this thread vectorizes them itself (a task's round trip is not worth it). */
 const PARALLEL_MIN = 256;
+
+/** A UTF-8 byte-order mark, which the stream drops from the file's first line. */
+const BOM = [0xef, 0xbb, 0xbf];
+
+/**
+ * Each accepted talent's line in the talents file, in file order, as the batch streams them:
+ * the id's UTF-8 bytes and the line's byte range [start, end) (readLines: the newline
+ * included). ~30 bytes a talent, no string kept.
+ */
+export class TalentLines {
+  private readonly idBytes = new Grow(new Uint8Array(1 << 16));
+  /** per talent: where its id's bytes end, its line's start and end */
+  private readonly idEnd = new Grow(new Float64Array(1024));
+  private readonly start = new Grow(new Float64Array(1024));
+  private readonly end = new Grow(new Float64Array(1024));
+
+  get size(): number {
+    return this.start.n;
+  }
+
+  add(id: string, start: number, end: number): void {
+    const b = Buffer.from(id, 'utf8');
+    this.idBytes.pushBytes(b, b.length);
+    this.idEnd.push(this.idBytes.n);
+    this.start.push(start);
+    this.end.push(end);
+  }
+
+  /**
+   * The lines of the wanted ids (the first line recorded for an id), in file order. An id
+   * never recorded is left out (the caller names it).
+   */
+  find(wanted: Iterable<string>): { ids: string[]; start: number[]; end: number[] } {
+    // ids compared as their UTF-8 bytes read one byte a character: equal strings, equal keys
+    const keys = new Map<string, string>();
+    for (const id of wanted) keys.set(Buffer.from(id, 'utf8').toString('latin1'), id);
+    const bytes = this.idBytes.a;
+    const view = Buffer.from(bytes.buffer, bytes.byteOffset, this.idBytes.n);
+    const out = { ids: [] as string[], start: [] as number[], end: [] as number[] };
+    let from = 0;
+    for (let i = 0; i < this.start.n && keys.size > 0; i++) {
+      const to = this.idEnd.a[i];
+      const key = view.toString('latin1', from, to);
+      from = to;
+      const id = keys.get(key);
+      if (id === undefined) continue;
+      keys.delete(key);
+      out.ids.push(id);
+      out.start.push(this.start.a[i]);
+      out.end.push(this.end.a[i]);
+    }
+    return out;
+  }
+}
 
 /** wanted: talent id -> platform index. Returns talent id -> explanation of that pair. */
 export async function explainPlaced(
@@ -36,31 +94,70 @@ export async function explainPlaced(
   talentsPath: string,
   wanted: ReadonlyMap<string, number>,
   maxLineBytes: number,
-  on?: { vectorize: VectorizeOn; parts: number; warm?: () => void },
+  lines: TalentLines,
+  on?: { lines: LinesOn; parts: number; warm?: () => void },
 ): Promise<Map<string, PairExplanation>> {
   const out = new Map<string, PairExplanation>();
   if (wanted.size === 0) return out;
   const parallel = on !== undefined && on.parts > 1 && wanted.size >= PARALLEL_MIN;
-  // threads that are not up yet start now, while this thread reads the file for the talents
   if (parallel) on.warm?.();
-  const found = await findTalents(talentsPath, (id) => wanted.has(id), maxLineBytes);
+  const at = lines.find(wanted.keys());
+  if (at.ids.length !== wanted.size) {
+    const seen = new Set(at.ids);
+    const missing = [...wanted.keys()].find((id) => !seen.has(id));
+    throw new TalentmatchError('E_INTERNAL', `talent ${JSON.stringify(missing)} was placed but the stream recorded no line for it`);
+  }
+  const runs = parallel ? on.parts : 1;
+  const size = Math.ceil(at.ids.length / runs);
+  const tasks: { ids: string[]; task: LineRangeTask }[] = [];
+  const fd = openSync(talentsPath, 'r');
+  try {
+    for (let a = 0; a < at.ids.length; a += size) {
+      const z = Math.min(at.ids.length, a + size);
+      tasks.push({ ids: at.ids.slice(a, z), task: readRun(fd, at.start, at.end, a, z, talentsPath, maxLineBytes) });
+    }
+  } finally {
+    closeSync(fd);
+  }
   memMark('main:found');
-  const talents = [...found.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const explain = (range: readonly Talent[], T: TalentFeatures) => {
-    const m = { ctx: side.ctx, talents: T, platforms: side.platforms };
-    range.forEach((t, i) => out.set(t.id, explainPair(m, i, wanted.get(t.id)!)));
-  };
-  if (parallel) {
-    const size = Math.ceil(talents.length / on.parts);
-    const ranges = Array.from({ length: Math.ceil(talents.length / size) }, (_, i) => talents.slice(i * size, (i + 1) * size));
-    const features = await Promise.all(ranges.map((r) => on.vectorize(encodeTalents(r))));
-    ranges.forEach((r, i) => explain(r, features[i]));
-  } else {
+  let results: LineRangeResult[];
+  if (parallel) results = await Promise.all(tasks.map((x) => on.lines(x.task)));
+  else {
     const cache = new TokenCache(new Tokenizer(), defaultCacheSizes.workerTokens); // one pass over the placed talents, like a chunk
-    explain(talents, talentFeatures(side, talents, (t) => cache.tokens(t)));
+    results = tasks.map((x) => lineRangeTask(side, x.task, (t) => cache.tokens(t)));
   }
-  for (const id of wanted.keys()) {
-    if (!out.has(id)) throw new TalentmatchError('E_IO', `${talentsPath}: talent ${JSON.stringify(id)} of this run is no longer in the file (changed during the run?)`);
-  }
+  tasks.forEach((x, j) => explainRun(side, talentsPath, x.ids, results[j], wanted, out));
   return out;
+}
+
+/**
+ * Lines [a, z) of the found ones (in file order), read into one task's bytes: each line with
+ * its newline (only the file's last line may have none, and it comes last), the file's
+ * byte-order mark dropped as the stream dropped it. `firstLine` 2: no line here is the file's
+ * first to lineText (the mark is gone already).
+ */
+function readRun(fd: number, start: readonly number[], end: readonly number[], a: number, z: number, path: string, maxLineBytes: number): LineRangeTask {
+  let total = 0;
+  for (let i = a; i < z; i++) total += end[i] - start[i];
+  // a buffer of its own (never Buffer's shared pool): the task moves it to the worker
+  const bytes = new Uint8Array(total);
+  let n = 0;
+  for (let i = a; i < z; i++) {
+    const len = end[i] - start[i];
+    if (readSync(fd, bytes, n, len, start[i]) !== len) throw new TalentmatchError('E_IO', `${path}: shorter than when the batch read it (changed during the run?)`);
+    const bom = start[i] === 0 && len >= 3 && BOM.every((x, k) => bytes[n + k] === x);
+    if (bom) bytes.copyWithin(n, n + 3, n + len);
+    n += bom ? len - 3 : len;
+  }
+  return { bytes: bytes.subarray(0, n), firstLine: 2, lines: z - a, tooLong: [], file: path, maxLineBytes, cap: 1 };
+}
+
+/** Each talent of one run explained against its placed platform; a line that no longer holds its talent means the file changed. */
+function explainRun(side: PlatformSide, path: string, ids: readonly string[], r: LineRangeResult, wanted: ReadonlyMap<string, number>, out: Map<string, PairExplanation>): void {
+  if (r.bad.length > 0 || r.links.length !== ids.length || r.links.some((l, i) => l.id !== ids[i])) {
+    throw new TalentmatchError('E_IO', `${path}: a placed talent's line no longer holds it (changed during the run?)`);
+  }
+  const T: TalentFeatures = r.features;
+  const m = { ctx: side.ctx, talents: T, platforms: side.platforms };
+  ids.forEach((id, i) => out.set(id, explainPair(m, i, wanted.get(id)!)));
 }

@@ -14,7 +14,7 @@ import type { SnapshotAssignment } from '../../engine/snapshot.js';
 import { PrefsGatherer, snapshotArtifacts } from '../../engine/snapshot.js';
 import type { SnapshotStore } from '../../store/types.js';
 import type { AssemblyInputs } from '../../engine/assembly.js';
-import type { VectorizeOn } from './placed.js';
+import type { LinesOn, TalentLines } from './placed.js';
 import { explainPlaced } from './placed.js';
 import { memMark } from '../../workers/memTrace.js';
 
@@ -47,13 +47,18 @@ export interface SnapshotInputs {
   /** reserve depth per platform */
   depth: number;
   assign: AssignOptions;
-  /** the talents file the run streamed (its own copy of a pipe) and its line limit */
+  /** the talents file the run streamed (its own copy of a pipe), its line limit and each accepted talent's line in it */
   talentsPath: string;
   maxLineBytes: number;
+  talentLines: TalentLines;
   /** the platform lines' merger and the preference lists, gathered while chunks arrived (engine/assembly.ts); absent: read from the store */
   early?: AssemblyInputs;
-  /** where the placed talents are vectorized for their explanations (the local pool); absent: the main thread */
-  vectorizeOn?: { vectorize: VectorizeOn; parts: number; warm?: () => void };
+  /**
+   * where the placed talents are validated and vectorized for their explanations (the local
+   * pool); absent: the main thread. `warm` starts its threads (called before the assignment,
+   * so that their start overlaps it)
+   */
+  vectorizeOn?: { lines: LinesOn; parts: number; warm?: () => void };
 }
 
 export interface Snapshot {
@@ -93,10 +98,11 @@ export async function buildSnapshot(x: SnapshotInputs): Promise<Snapshot | undef
     for await (const row of store.talentPrefs(runId)) gathered.add(row);
   }
   memMark('main:gathered');
+  x.vectorizeOn?.warm?.();
   const snap = gathered.assign(side, x.assign);
   gathered = undefined; // what the snapshot keeps of the lists is in `snap`
   memMark('main:assigned');
-  const explained = await explainPlaced(side, x.talentsPath, snap.placed, x.maxLineBytes, x.vectorizeOn);
+  const explained = await explainPlaced(side, x.talentsPath, snap.placed, x.maxLineBytes, x.talentLines, x.vectorizeOn);
   memMark('main:explained');
   const artifacts = { ...snapshotArtifacts(snap, side, x.platforms, x.policy, explained), [RESERVE_ARTIFACT]: textParts(merger.encodeReserve().toString('base64')) };
   return { platformLines, snap, artifacts };

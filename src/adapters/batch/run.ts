@@ -31,6 +31,7 @@ import { assertBatchLists } from '../../engine/lists.js';
 import { strongHash } from '../../util/hash.js';
 import { packPlatformSide } from '../../workers/pack.js';
 import type { ChunkDispatcher, DispatchContext } from '../../workers/dispatch.js';
+import type { LineRangeTask } from '../../workers/lines.js';
 import { inProcessDispatcher, localDispatcher } from '../../workers/dispatch.js';
 import { describeDb, isPostgresUrl, openStore } from '../../store/open.js';
 import type { ChunkSink } from '../../store/writer.js';
@@ -43,6 +44,7 @@ import { acquireBatchLock } from './lock.js';
 import { Chunker } from './chunks.js';
 import { EarlyAssembly } from '../../engine/assembly.js';
 import { buildSnapshot, guardShrink } from './publish.js';
+import { TalentLines } from './placed.js';
 import type { BatchProgress } from './progress.js';
 import { startTicker } from './progress.js';
 import type { BatchOptions, BatchSummary } from './summary.js';
@@ -165,6 +167,7 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     // problems name the file the user gave, also when the run reads a copy of a pipe
     const file = inputs.talentsPath;
     const streamed = streamHash();
+    const talentLines = new TalentLines(); // where each accepted talent's line is: the placed ones are read back by it
     for await (const x of streamTalents(source.path, { file, rules, maxLineBytes: limits.maxLineBytes, onChunk: (b) => streamed.update(b) })) {
       if (chunker.failure) break;
       if (x.kind === 'invalid') {
@@ -175,6 +178,7 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
         continue;
       }
       bytesRead = x.end;
+      talentLines.add(x.talent.id, x.start, x.end);
       await chunker.add(x.talent, x.line, x.start, x.end);
     }
     // hosted projects against their hosts' counts: known only once every line is read, and
@@ -204,29 +208,29 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     // scorers' heaps would stack on them), and starts fresh threads only when the placed
     // talents are known. The queue's workers are other processes: a coordinator with
     // --threads > 1 starts a pool of its own for this step, also only then
-    const local = pool.vectorize !== undefined;
+    const local = pool.lineRange !== undefined;
     if (local && chunker.counts.talentsScored >= (o.releaseScorersAt ?? defaultBatchOptions.releaseScorersAt)) {
       await pool.destroy();
       pool = undefined;
     }
-    const kept = pool?.vectorize ? pool : undefined;
+    const kept = pool?.lineRange ? pool : undefined;
     const vectorizeOn =
       kept || threads > 1
         ? {
-            vectorize: (lines: Uint8Array) => {
+            lines: (task: LineRangeTask) => {
               const on = kept ?? (assembly ??= localDispatcher(pack, threads));
-              return on.vectorize!({ lines });
+              return on.lineRange!(task);
             },
             parts: kept?.concurrency ?? threads,
-            // a released pool's successor starts before the talents file is read again for the
-            // placed talents: its threads' start and the platform side's unpacking overlap that read
+            // a released pool's successor starts before the assignment: its threads' start and
+            // the platform side's unpacking overlap it
             warm: () => {
               if (!kept) assembly ??= localDispatcher(pack, threads);
             },
           }
         : undefined;
     memMark('main:assembly');
-    const built = await buildSnapshot({ store, runId, baseId, side, platforms, policy: inputs.policy, kPlatform, depth, assign: assignOpts, talentsPath: source.path, maxLineBytes: limits.maxLineBytes, vectorizeOn, early: early.take() });
+    const built = await buildSnapshot({ store, runId, baseId, side, platforms, policy: inputs.policy, kPlatform, depth, assign: assignOpts, talentsPath: source.path, maxLineBytes: limits.maxLineBytes, talentLines, vectorizeOn, early: early.take() });
     memMark('main:built');
     await pool?.destroy();
     pool = undefined;

@@ -1,0 +1,119 @@
+/**
+ * The placed talents' explanations (adapters/batch/placed.ts) read each placed line back by
+ * the byte range the stream recorded (TalentLines) and validate + vectorize it with the pool's
+ * lineRange task. Oracle: the path before it — the whole file read again for the wanted ids
+ * (files/talents.ts findTalents), the talents vectorized in id order on one thread, each pair
+ * explained — on a file with a byte-order mark, CRLF and LF lines, blank and invalid lines,
+ * ids in Chinese, with an emoji and accented, and a last line without a newline.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadDataset } from '../../../src/adapters/files/dataset.js';
+import { findTalents, streamTalents } from '../../../src/adapters/files/talents.js';
+import { TalentLines, explainPlaced } from '../../../src/adapters/batch/placed.js';
+import { batchPlatformSide, talentFeatures } from '../../../src/engine/platformSide.js';
+import { explainPair } from '../../../src/scoring/explain.js';
+import type { PairExplanation } from '../../../src/scoring/explain.js';
+import { TalentStreamRules } from '../../../src/domain/validate.js';
+import { lineRangeTask } from '../../../src/workers/lines.js';
+import type { LineRangeTask } from '../../../src/workers/lines.js';
+import { TokenCache } from '../../../src/text/cache.js';
+import { Tokenizer } from '../../../src/text/tokenize.js';
+import { DEFAULT_MAX_LINE_BYTES } from '../../../src/config/limits.js';
+
+const FIX = 'fixtures/jiangdong';
+
+async function setup() {
+  const { dataset } = await loadDataset({ data: FIX }, { needTalents: false, needOutcomes: false, skipInvalid: false, omit: ['talents', 'outcomes'] });
+  const { side } = batchPlatformSide({ industries: dataset.industries, platforms: dataset.platforms, policy: dataset.policy, ...(dataset.weights ? { weights: dataset.weights } : {}) });
+  const src = readFileSync(join(FIX, 'talents.jsonl'), 'utf8').split('\n').filter((l) => l.trim() !== '').slice(0, 400);
+  const renamed = ['人才-二', 't-😀-emoji', 'équipe-é'];
+  const lines = src.map((l, i) => (i >= 10 && i < 10 + renamed.length ? JSON.stringify({ ...JSON.parse(l), id: renamed[i - 10] }) : l));
+  // BOM on line 1, CRLF on every third line, a blank and an invalid line, no final newline
+  let text = '\ufeff';
+  lines.forEach((l, i) => {
+    text += l + (i === lines.length - 1 ? '' : i % 3 === 0 ? '\r\n' : '\n');
+    if (i === 5) text += '\n{"id":"broken", not json\n';
+  });
+  const path = join(mkdtempSync(join(tmpdir(), 'tm-placed-')), 'talents.jsonl');
+  writeFileSync(path, text);
+  // the stream records each accepted talent's line, as the batch does
+  const rules = new TalentStreamRules({ industryIds: new Set(dataset.industries.map((x) => x.id)), platformIds: new Set(side.platformIndex.keys()) });
+  const recorded = new TalentLines();
+  const ids: string[] = [];
+  for await (const x of streamTalents(path, { file: path, rules, maxLineBytes: DEFAULT_MAX_LINE_BYTES })) {
+    if (x.kind !== 'talent') continue;
+    recorded.add(x.talent.id, x.start, x.end);
+    ids.push(x.talent.id);
+  }
+  return { side, path, recorded, ids, renamed };
+}
+
+/** The path before byte ranges: the whole file read again, the wanted talents vectorized in id order here. */
+async function oracle(side: Awaited<ReturnType<typeof setup>>['side'], path: string, wanted: ReadonlyMap<string, number>): Promise<Map<string, PairExplanation>> {
+  const found = await findTalents(path, (id) => wanted.has(id), DEFAULT_MAX_LINE_BYTES);
+  const talents = [...found.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const cache = new TokenCache(new Tokenizer(), 10_000);
+  const T = talentFeatures(side, talents, (t) => cache.tokens(t));
+  const m = { ctx: side.ctx, talents: T, platforms: side.platforms };
+  return new Map(talents.map((t, i) => [t.id, explainPair(m, i, wanted.get(t.id)!)]));
+}
+
+describe('placed talents read back by their byte ranges', () => {
+  it('explains every wanted pair exactly as reading the whole file again did (in process, and in parts as on the pool)', async () => {
+    const { side, path, recorded, ids, renamed } = await setup();
+    expect(ids.length).toBe(400);
+    for (const id of renamed) expect(ids).toContain(id);
+    const M = side.platforms.count;
+    const every = new Map(ids.map((id, i) => [id, (i * 7) % M]));
+    // the first line (its BOM), the renamed ones, the last line (no newline), and a few others: under the parallel minimum
+    const some = new Map([ids[0], ...renamed, ids[ids.length - 1], ids[17], ids[200]].map((id, i) => [id, (i * 5) % M]));
+    const tokens = new TokenCache(new Tokenizer(), 10_000);
+    const tasks: LineRangeTask[] = [];
+    const on = {
+      lines: async (task: LineRangeTask) => {
+        tasks.push(task);
+        return lineRangeTask(side, task, (t) => tokens.tokens(t));
+      },
+      parts: 3,
+    };
+    for (const wanted of [every, some]) {
+      const want = await oracle(side, path, wanted);
+      expect(want.size).toBe(wanted.size);
+      expect(await explainPlaced(side, path, wanted, DEFAULT_MAX_LINE_BYTES, recorded)).toEqual(want);
+      tasks.length = 0;
+      expect(await explainPlaced(side, path, wanted, DEFAULT_MAX_LINE_BYTES, recorded, on)).toEqual(want);
+      // 400 placed talents go out in 3 parts; the few stay on this thread
+      expect(tasks.map((t) => t.lines)).toEqual(wanted === every ? [134, 134, 132] : []);
+    }
+  });
+
+  it('a placed talent the stream never recorded is an internal error, not a silent gap', async () => {
+    const { side, path, recorded, ids } = await setup();
+    await expect(explainPlaced(side, path, new Map([[ids[1], 0], ['nobody', 0]]), DEFAULT_MAX_LINE_BYTES, recorded)).rejects.toThrow(/"nobody" was placed but the stream recorded no line/);
+  });
+
+  it('a line that no longer holds its talent (the file changed) is E_IO', async () => {
+    const { side, path, recorded, ids } = await setup();
+    writeFileSync(path, readFileSync(path, 'utf8').replace(ids[3], ids[3].slice(0, -1) + 'X'));
+    await expect(explainPlaced(side, path, new Map([[ids[3], 0]]), DEFAULT_MAX_LINE_BYTES, recorded)).rejects.toMatchObject({ code: 'E_IO' });
+  });
+});
+
+describe('TalentLines', () => {
+  it('finds the first line recorded for each wanted id, in file order, past its first capacities', () => {
+    const l = new TalentLines();
+    const n = 5000; // > 1,024 offsets; ids of ~40 bytes: > 64 KB of id bytes
+    for (let i = 0; i < n; i++) l.add(`talent-${String(i).padStart(6, '0')}-${'é'.repeat(i % 7)}-名字`, i * 100, i * 100 + 99);
+    l.add('talent-000007--名字', 1e12, 1e12 + 5); // a later duplicate: not found
+    l.add('', 7e9, 7e9 + 3);
+    expect(l.size).toBe(n + 2);
+    const id = (i: number) => `talent-${String(i).padStart(6, '0')}-${'é'.repeat(i % 7)}-名字`;
+    const got = l.find([id(4999), id(7), '', 'absent', id(0), id(2048)]);
+    expect(got).toEqual({ ids: [id(0), id(7), id(2048), id(4999), ''], start: [0, 700, 204800, 499900, 7e9], end: [99, 799, 204899, 499999, 7e9 + 3] });
+    // an id that is a prefix of another is a different id
+    expect(l.find(['talent-000007']).ids).toEqual([]);
+  });
+});
