@@ -70,7 +70,10 @@ export async function writeChunks(path: string, chunks: Iterable<string> | Async
     await once(out, 'finish');
     await rename(tmp, path);
   } catch (e) {
+    // the stream opens its file asynchronously: removed before that open completes, the file
+    // would be created after the removal and left behind, so the stream is closed first
     out.destroy();
+    if (!out.closed) await once(out, 'close').catch(() => undefined);
     await rm(tmp, { force: true });
     // a failure of whatever produces the chunks is its own error, not a write error
     if (e instanceof SourceError) throw e.cause;
