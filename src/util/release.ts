@@ -7,12 +7,17 @@
  * returns whether it was. The caller keeps no use of it: it reads as empty afterwards.
  * `owned`: the caller owns c's whole buffer, of which c is the head (a chunk handed over
  * with room to spare past its bytes: engine/jsonBytes.ts take), so a view at offset 0 is
- * freed whatever its length.
+ * freed whatever its length — but never a buffer of at most OWNED_MIN_BYTES: a small Buffer
+ * may be the head of Node's shared allocation pool (`Buffer.from`, 8 KiB by default), which
+ * must never be detached, and freeing a small buffer early gains nothing.
  */
 export function releaseNow(c: ArrayBufferView, owned = false): boolean {
   const b = c.buffer as ArrayBuffer & { transfer?: (n: number) => ArrayBuffer };
   if (!(b instanceof ArrayBuffer) || typeof b.transfer !== 'function' || c.byteOffset !== 0) return false;
-  if (!owned && c.byteLength !== b.byteLength) return false; // a view of the whole buffer
+  if (owned ? b.byteLength <= Math.max(OWNED_MIN_BYTES, Buffer.poolSize) : c.byteLength !== b.byteLength) return false; // not a view of the whole buffer
   b.transfer(0);
   return true;
 }
+
+/** The smallest buffer `releaseNow(c, true)` frees is one byte more (and more than Node's Buffer.poolSize). */
+export const OWNED_MIN_BYTES = 64 * 1024;
