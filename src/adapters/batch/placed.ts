@@ -34,8 +34,12 @@ export type LinesOn = (task: LineRangeTask) => Promise<LineRangeResult>;
 /** Below this many placed talents this thread vectorizes them itself (a task's round trip is not worth it). */
 const PARALLEL_MIN = 256;
 
-/** A UTF-8 byte-order mark, which the stream drops from the file's first line. */
-const BOM = [0xef, 0xbb, 0xbf];
+/**
+ * Whether a run whose streamed talents number `talents` may explain its placed ones on the
+ * threads (never more are placed than streamed): only then are the threads worth starting
+ * early, while the assignment runs.
+ */
+export const mayExplainOnThreads = (talents: number, on: { parts: number } | undefined): boolean => on !== undefined && on.parts > 1 && talents >= PARALLEL_MIN;
 
 /**
  * Each accepted talent's line in the talents file, in file order, as the batch streams them:
@@ -99,7 +103,7 @@ export async function explainPlaced(
 ): Promise<Map<string, PairExplanation>> {
   const out = new Map<string, PairExplanation>();
   if (wanted.size === 0) return out;
-  const parallel = on !== undefined && on.parts > 1 && wanted.size >= PARALLEL_MIN;
+  const parallel = on !== undefined && mayExplainOnThreads(wanted.size, on);
   if (parallel) on.warm?.();
   const at = lines.find(wanted.keys());
   if (at.ids.length !== wanted.size) {
@@ -132,9 +136,9 @@ export async function explainPlaced(
 
 /**
  * Lines [a, z) of the found ones (in file order), read into one task's bytes: each line with
- * its newline (only the file's last line may have none, and it comes last), the file's
- * byte-order mark dropped as the stream dropped it. `firstLine` 2: no line here is the file's
- * first to lineText (the mark is gone already).
+ * its newline (only the file's last line may have none, and it comes last). The file's first
+ * line keeps its byte-order mark, if any: the record parser trims it (domain/lines.ts), as it
+ * does on the stream. `firstLine` 2: lineText treats no line here as the file's first.
  */
 function readRun(fd: number, start: readonly number[], end: readonly number[], a: number, z: number, path: string, maxLineBytes: number): LineRangeTask {
   let total = 0;
@@ -145,9 +149,7 @@ function readRun(fd: number, start: readonly number[], end: readonly number[], a
   for (let i = a; i < z; i++) {
     const len = end[i] - start[i];
     if (readSync(fd, bytes, n, len, start[i]) !== len) throw new TalentmatchError('E_IO', `${path}: shorter than when the batch read it (changed during the run?)`);
-    const bom = start[i] === 0 && len >= 3 && BOM.every((x, k) => bytes[n + k] === x);
-    if (bom) bytes.copyWithin(n, n + 3, n + len);
-    n += bom ? len - 3 : len;
+    n += len;
   }
   return { bytes: bytes.subarray(0, n), firstLine: 2, lines: z - a, tooLong: [], file: path, maxLineBytes, cap: 1 };
 }

@@ -15,7 +15,7 @@ import { PrefsGatherer, snapshotArtifacts } from '../../engine/snapshot.js';
 import type { SnapshotStore } from '../../store/types.js';
 import type { AssemblyInputs } from '../../engine/assembly.js';
 import type { LinesOn, TalentLines } from './placed.js';
-import { explainPlaced } from './placed.js';
+import { explainPlaced, mayExplainOnThreads } from './placed.js';
 import { memMark } from '../../workers/memTrace.js';
 
 /** talent ids per content-hash query when checking the reserve's talents (keeps each query's parameter small) */
@@ -98,7 +98,8 @@ export async function buildSnapshot(x: SnapshotInputs): Promise<Snapshot | undef
     for await (const row of store.talentPrefs(runId)) gathered.add(row);
   }
   memMark('main:gathered');
-  x.vectorizeOn?.warm?.();
+  // the threads start while the assignment runs, if the placed talents could go to them
+  if (mayExplainOnThreads(x.talentLines.size, x.vectorizeOn)) x.vectorizeOn?.warm?.();
   const snap = gathered.assign(side, x.assign);
   gathered = undefined; // what the snapshot keeps of the lists is in `snap`
   memMark('main:assigned');

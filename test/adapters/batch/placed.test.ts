@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../../../src/adapters/files/dataset.js';
 import { findTalents, streamTalents } from '../../../src/adapters/files/talents.js';
-import { TalentLines, explainPlaced } from '../../../src/adapters/batch/placed.js';
+import { TalentLines, explainPlaced, mayExplainOnThreads } from '../../../src/adapters/batch/placed.js';
 import { batchPlatformSide, talentFeatures } from '../../../src/engine/platformSide.js';
 import { explainPair } from '../../../src/scoring/explain.js';
 import type { PairExplanation } from '../../../src/scoring/explain.js';
@@ -68,7 +68,7 @@ describe('placed talents read back by their byte ranges', () => {
     for (const id of renamed) expect(ids).toContain(id);
     const M = side.platforms.count;
     const every = new Map(ids.map((id, i) => [id, (i * 7) % M]));
-    // the first line (its BOM), the renamed ones, the last line (no newline), and a few others: under the parallel minimum
+    // the first line (its BOM, which the record parser trims), the renamed ones, the last line (no newline), and a few others: under the parallel minimum
     const some = new Map([ids[0], ...renamed, ids[ids.length - 1], ids[17], ids[200]].map((id, i) => [id, (i * 5) % M]));
     const tokens = new TokenCache(new Tokenizer(), 10_000);
     const tasks: LineRangeTask[] = [];
@@ -99,6 +99,40 @@ describe('placed talents read back by their byte ranges', () => {
     const { side, path, recorded, ids } = await setup();
     writeFileSync(path, readFileSync(path, 'utf8').replace(ids[3], ids[3].slice(0, -1) + 'X'));
     await expect(explainPlaced(side, path, new Map([[ids[3], 0]]), DEFAULT_MAX_LINE_BYTES, recorded)).rejects.toMatchObject({ code: 'E_IO' });
+  });
+
+  it('a talents file cut short since the stream read it is E_IO, not a silent gap', async () => {
+    const { side, path, recorded, ids } = await setup();
+    const text = readFileSync(path);
+    writeFileSync(path, text.subarray(0, text.length - 40));
+    // the last line is now shorter than its recorded range
+    await expect(explainPlaced(side, path, new Map([[ids[ids.length - 1], 0]]), DEFAULT_MAX_LINE_BYTES, recorded)).rejects.toThrow(/shorter than when the batch read it/);
+  });
+
+  it('a placed line that became invalid or blank (same length) is E_IO', async () => {
+    // the same number of bytes, so the recorded range still covers exactly the line
+    for (const make of [(l: string) => '{' + ' '.repeat(Buffer.byteLength(l) - 1), (l: string) => ' '.repeat(Buffer.byteLength(l))]) {
+      const { side, path, recorded, ids } = await setup();
+      const text = readFileSync(path, 'utf8');
+      const line = text.split(/\r?\n/).find((l) => {
+        try {
+          return (JSON.parse(l) as { id?: string }).id === ids[20];
+        } catch {
+          return false;
+        }
+      })!;
+      writeFileSync(path, text.replace(line, make(line)));
+      await expect(explainPlaced(side, path, new Map([[ids[20], 0]]), DEFAULT_MAX_LINE_BYTES, recorded)).rejects.toThrow(/no longer holds it/);
+    }
+  });
+});
+
+describe('mayExplainOnThreads (whether the threads are started while the assignment runs)', () => {
+  it('only with 2+ parts and at least the parallel minimum of streamed talents (256): never more are placed', () => {
+    expect(mayExplainOnThreads(256, { parts: 2 })).toBe(true);
+    expect(mayExplainOnThreads(255, { parts: 2 })).toBe(false);
+    expect(mayExplainOnThreads(10_000, { parts: 1 })).toBe(false);
+    expect(mayExplainOnThreads(10_000, undefined)).toBe(false);
   });
 });
 
