@@ -50,6 +50,10 @@ export class Store implements SnapshotStore {
       db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
       db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
       if (!options.readonly) {
+        // rows are bound as UTF-8 bytes read as TEXT (CAST(? AS TEXT) reads them in the file's
+        // encoding): a file in UTF-16 (made by another tool) would store them garbled
+        const encoding = db.pragma('encoding', { simple: true });
+        if (encoding !== 'UTF-8') throw new TalentmatchError('E_IO', `its text encoding is ${String(encoding)}; talentmatch writes UTF-8 databases only`);
         // a new file's page size, fixed once it holds a page: a talent's line (~4 kB of JSON)
         // fits one 8 kB page whole (4 kB pages spilled the longer ones onto overflow pages and
         // left a quarter of talent_rows' pages empty), and every write, WAL frame and

@@ -97,6 +97,19 @@ describe('Store', () => {
     expect(() => new Store(corrupt)).toThrow(expect.objectContaining({ code: 'E_IO', message: expect.stringContaining(`${corrupt}: cannot open the database`) }));
   });
 
+  it('refuses to write a database whose text encoding is not UTF-8 (rows are bound as UTF-8 bytes read as TEXT), and writes a UTF-8 one', () => {
+    const dir = tmp();
+    for (const [name, encoding, ok] of [['u16.sqlite', 'UTF-16le', false], ['u8.sqlite', 'UTF-8', true]] as const) {
+      const file = join(dir, name);
+      const raw = new Database(file);
+      raw.pragma(`encoding = "${encoding}"`);
+      raw.exec('CREATE TABLE other (x TEXT)'); // fixes the encoding
+      raw.close();
+      if (ok) new Store(file).close();
+      else expect(() => new Store(file)).toThrow(expect.objectContaining({ code: 'E_IO', message: expect.stringContaining(`${file}: cannot open the database (its text encoding is UTF-16le`) }));
+    }
+  });
+
   it('writes its schema version once; refuses (E_SCHEMA) a database with a newer one; reads one from before the version table', () => {
     const { path } = storeWithRun();
     new Store(path).close(); // a second writer does not add a row
