@@ -7,9 +7,19 @@
  * exactly the free seats fits; a platform with exactly one free slot takes one more.
  */
 
+/**
+ * The seats a platform can still give one more talent, from its free slots/seats after its
+ * current holders: its free seats when a slot is free, else -Infinity (nobody fits). A talent
+ * fits exactly when its seat need is at most this (`fits`; the stable matchers keep it per
+ * platform: stable.ts Refusals).
+ */
+export function roomFor(slotsFree: number, seatsFree: number): number {
+  return slotsFree > 0 ? seatsFree : -Infinity;
+}
+
 /** free slots/seats of a platform after its current holders, and the talent's seat need */
 export function fits(slotsFree: number, seatsFree: number, need: number): boolean {
-  return slotsFree > 0 && seatsFree >= need;
+  return roomFor(slotsFree, seatsFree) >= need;
 }
 
 /** Slots and seats a platform has; seats each talent needs. PairSet satisfies it. */

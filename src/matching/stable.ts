@@ -17,7 +17,7 @@
  */
 import type { PairSet } from './pairs.js';
 import { platformOrder, platformPrefers, talentPrefers } from './pairs.js';
-import { CapacityLedger } from './capacity.js';
+import { CapacityLedger, roomFor } from './capacity.js';
 import type { Matching } from './types.js';
 
 /** Per-platform max-heap of held pairs with the platform's WORST held pair at the root. */
@@ -81,8 +81,8 @@ class HeldHeaps {
  * The quick refusal both passes make on every pair they look at, from flat per-platform
  * numbers (cache-resident, no call, no read of the holders' pair arrays): a platform can take
  * pair e of talent t only when t fits (a free slot and enough free seats) or e ranks above the
- * platform's lowest-ranked holder. room[p] is the free seats when a slot is free, else
- * -Infinity (so t fits exactly when room[p] >= its seats); barB / barT are the lowest holder's
+ * platform's lowest-ranked holder. room[p] is capacity.ts roomFor (t fits exactly when
+ * room[p] >= its seats); barB / barT are the lowest holder's
  * platform score and talent (+Infinity / -1 with no holder: no pair ranks above it), compared
  * as platformPrefers compares. The owner calls `sync` whenever p's holders or ledger change.
  */
@@ -101,7 +101,7 @@ class Refusals {
   }
   /** p's ledger as it stands and its lowest-ranked holder `w` (-1: none) */
   sync(p: number, w: number): void {
-    this.room[p] = this.ledger.slotsLeft[p] > 0 ? this.ledger.seatsLeft[p] : -Infinity;
+    this.room[p] = roomFor(this.ledger.slotsLeft[p], this.ledger.seatsLeft[p]);
     this.barB[p] = w < 0 ? Infinity : this.ps.b[w];
     this.barT[p] = w < 0 ? -1 : this.ps.talentOf[w];
   }

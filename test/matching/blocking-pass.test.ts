@@ -2,6 +2,12 @@
  * The blocking-pair pass keeps each platform's lowest-ranked member to end most scans at
  * once. Differential test: the same moves, hence the same matching, as the pass before that
  * change (kept here as the oracle, walking every member per scanned pair).
+ *
+ * The quick refusal (stable.ts Refusals) may only ever refuse less than the full check: a
+ * mutation that makes it refuse less (`>` as `>=` on the holder's score, a `sync` dropped
+ * after a join) sends more pairs to the full check and changes no result, so it survives
+ * these tests by design; one that refuses more (`room >= need` as `>`, the `sync` after a
+ * leave dropped) fails them.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
