@@ -1,18 +1,9 @@
 // CPU of a batch chunk's ranker (ranking/rows.ts RowRanker, chunks of 2,000 unless given) under what it keeps: the chunk's
 // k 10, depth 30, 50 preferences, then without the list, recommend-like heaps, and the loose-bound switch forced; 2nd round shown.
 // Usage: node bench/chunk-rank-configs.mjs DATA_DIR TALENTS BUILD_DIR
-import { resolve } from 'node:path';
+import { chunkModel } from './chunk-model.mjs';
 const [dir, nT, given] = process.argv.slice(2);
-const b = resolve(given); // a relative build dir is the shell's, not this file's
-const { loadDataset } = await import(`${b}/dist/adapters/files/dataset.js`);
-const { createEngine } = await import(`${b}/dist/engine/engine.js`);
-const { RowRanker } = await import(`${b}/dist/ranking/rows.js`);
-const { platformBlocks } = await import(`${b}/dist/scoring/bounds.js`);
-const loaded = await loadDataset({ data: dir }, { needTalents: true, needOutcomes: false, skipInvalid: false });
-loaded.dataset.talents = loaded.dataset.talents.slice(0, Number(nT));
-const m = createEngine(loaded.dataset, { trusted: true }).model;
-const N = m.talents.count;
-const blocks = platformBlocks(m.platforms, m.ctx.dims);
+const { RowRanker, m, N, blocks } = await chunkModel(dir, nT, given);
 const cfgs = [['chunk', { kTalent: 10, kPlatform: 30, prefs: 50 }], ['chunk shared blocks', { kTalent: 10, kPlatform: 30, prefs: 50, blocks }], ['no prefs', { kTalent: 10, kPlatform: 30 }], ['k10 d10', { kTalent: 10, kPlatform: 10 }], ['k10 only', { kTalent: 10 }], ['prefs only', { prefs: 50 }], ['chunk loose never', { kTalent: 10, kPlatform: 30, prefs: 50, looseShare: -1 }], ['chunk loose always', { kTalent: 10, kPlatform: 30, prefs: 50, looseShare: 1 }], ['chunk 4000', { kTalent: 10, kPlatform: 30, prefs: 50 }, 4000]];
 for (let round = 0; round < 2; round++) for (const [name, o, CH = 2000] of cfgs) {
   let pairs = 0, scored = 0;

@@ -2,18 +2,9 @@
 // the options in CFG (JSON; default the chunk's: k 10, depth 30, 50 preferences), ROUNDS rounds: pairs scored in full
 // (round 0) and CPU per round. Run it on two builds alternately for an A/B of a ranking change.
 // Usage: [CFG='{"kTalent":10}'] node bench/chunk-rank-rounds.mjs DATA_DIR TALENTS ROUNDS BUILD_DIR
-import { resolve } from 'node:path';
+import { chunkModel } from './chunk-model.mjs';
 const [dir, nT, rounds, given] = process.argv.slice(2);
-const b = resolve(given);
-const { loadDataset } = await import(`${b}/dist/adapters/files/dataset.js`);
-const { createEngine } = await import(`${b}/dist/engine/engine.js`);
-const { RowRanker } = await import(`${b}/dist/ranking/rows.js`);
-const { platformBlocks } = await import(`${b}/dist/scoring/bounds.js`);
-const loaded = await loadDataset({ data: dir }, { needTalents: true, needOutcomes: false, skipInvalid: false });
-loaded.dataset.talents = loaded.dataset.talents.slice(0, Number(nT));
-const m = createEngine(loaded.dataset, { trusted: true }).model;
-const N = m.talents.count;
-const blocks = platformBlocks(m.platforms, m.ctx.dims);
+const { RowRanker, m, N, blocks } = await chunkModel(dir, nT, given);
 const o = JSON.parse(process.env.CFG ?? '{"kTalent":10,"kPlatform":30,"prefs":50}');
 const CH = 2000;
 const ms = [];

@@ -4,33 +4,9 @@
 // rounds; CPU medians, and the bytes of both compared (they must be equal).
 //   node bench/format-ab.mjs DATA_DIR [N=4000] [ROUNDS=7]                      # after npm run build
 //   ROOT_B=/path/to/main node bench/format-ab.mjs DATA_DIR 4000 7             # A/B against main's build
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-const dir = process.argv[2];
-if (!dir) {
-  console.error('usage: [ROOT_B=checkout] node bench/format-ab.mjs DATA_DIR [N] [ROUNDS]');
-  process.exit(2);
-}
-const N = Number(process.argv[3] ?? 4000);
-const ROUNDS = Number(process.argv[4] ?? 7);
-const here = fileURLToPath(new URL('..', import.meta.url));
-const roots = [here, ...(process.env.ROOT_B ? [process.env.ROOT_B] : [])];
-const industries = JSON.parse(readFileSync(`${dir}/industries.json`, 'utf8'));
-const policy = JSON.parse(readFileSync(`${dir}/policy.json`, 'utf8'));
-const lines = (f, n) => {
-  const out = [];
-  const text = readFileSync(f, 'utf8');
-  let pos = 0;
-  while (out.length < n && pos < text.length) {
-    const nl = text.indexOf('\n', pos);
-    const end = nl < 0 ? text.length : nl;
-    if (end > pos) out.push(JSON.parse(text.slice(pos, end)));
-    pos = end + 1;
-  }
-  return out;
-};
-const platforms = lines(`${dir}/platforms.jsonl`, Infinity);
-const talents = lines(`${dir}/talents.jsonl`, N).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+import { abInputs } from './ab-inputs.mjs';
+const { N, ROUNDS, roots, industries, policy, platforms, talents: read } = abInputs('format-ab.mjs', 4000);
+const talents = read.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 const { createEngine } = await import(`${roots[0]}/dist/engine/engine.js`);
 const engine = createEngine({ industries: industries.industries ?? industries, platforms, talents, policy }, { trusted: true, topK: 10, topKPlatform: 10 });
 const m = engine.model;

@@ -4,33 +4,9 @@
 // of both compared bit for bit (they must be equal).
 //   node bench/vectorize-ranges.mjs DATA_DIR [N=10000] [ROUNDS=7]              # after npm run build
 //   ROOT_B=/path/to/main node bench/vectorize-ranges.mjs DATA_DIR 10000 7     # A/B against main's build
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-const dir = process.argv[2];
-if (!dir) {
-  console.error('usage: [ROOT_B=checkout] node bench/vectorize-ranges.mjs DATA_DIR [N] [ROUNDS]');
-  process.exit(2);
-}
-const N = Number(process.argv[3] ?? 10000);
-const ROUNDS = Number(process.argv[4] ?? 7);
-const here = fileURLToPath(new URL('..', import.meta.url));
-const roots = [here, ...(process.env.ROOT_B ? [process.env.ROOT_B] : [])];
-const industries = JSON.parse(readFileSync(`${dir}/industries.json`, 'utf8'));
-const policy = JSON.parse(readFileSync(`${dir}/policy.json`, 'utf8'));
-const lines = (f, n) => {
-  const out = [];
-  const text = readFileSync(f, 'utf8');
-  let pos = 0;
-  while (out.length < n && pos < text.length) {
-    const nl = text.indexOf('\n', pos);
-    const end = nl < 0 ? text.length : nl;
-    if (end > pos) out.push(JSON.parse(text.slice(pos, end)));
-    pos = end + 1;
-  }
-  return out;
-};
-const platforms = lines(`${dir}/platforms.jsonl`, Infinity);
-const talents = lines(`${dir}/talents.jsonl`, N);
+import { abInputs } from './ab-inputs.mjs';
+const { N, ROUNDS, roots, industries, policy, platforms, talents: read } = abInputs('vectorize-ranges.mjs', 10000);
+const talents = read;
 const builds = [];
 for (const root of roots) {
   const { planSide } = await import(`${root}/dist/engine/engine.js`);
