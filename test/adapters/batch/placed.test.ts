@@ -2,7 +2,8 @@
  * The placed talents' explanations (adapters/batch/placed.ts) read each placed line back by
  * the byte range the stream recorded (TalentLines) and validate + vectorize it with the pool's
  * lineRange task. Oracle: the path before it — the whole file read again for the wanted ids
- * (files/talents.ts findTalents), the talents vectorized in id order on one thread, each pair
+ * (`findTalents` below: every line parsed, the first valid record of each wanted id), the
+ * talents vectorized in id order on one thread, each pair
  * explained — on a file with a byte-order mark, CRLF and LF lines, blank and invalid lines,
  * ids in Chinese, with an emoji and accented, and a last line without a newline.
  */
@@ -11,7 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../../../src/adapters/files/dataset.js';
-import { findTalents, streamTalents } from '../../../src/adapters/files/talents.js';
+import { streamTalents } from '../../../src/adapters/files/talents.js';
+import { readLines } from '../../../src/adapters/files/lines.js';
+import { parseRecordLine } from '../../../src/adapters/files/read.js';
+import { TalentSchema } from '../../../src/domain/schemas.js';
+import type { Talent } from '../../../src/domain/schemas.js';
 import { TalentLines, explainPlaced, mayExplainOnThreads } from '../../../src/adapters/batch/placed.js';
 import { batchPlatformSide, talentFeatures } from '../../../src/engine/platformSide.js';
 import { explainPair } from '../../../src/scoring/explain.js';
@@ -49,6 +54,16 @@ async function setup() {
     ids.push(x.talent.id);
   }
   return { side, path, recorded, ids, renamed };
+}
+
+/** The wanted ids' first valid records, the whole file read again and every line parsed (what the batch did before byte ranges). */
+async function findTalents(path: string, wanted: (id: string) => boolean, maxLineBytes: number): Promise<Map<string, Talent>> {
+  const found = new Map<string, Talent>();
+  for await (const ln of readLines(path, undefined, { maxLineBytes })) {
+    const r = parseRecordLine(ln, TalentSchema, path, maxLineBytes);
+    if (r.kind === 'record' && wanted(r.value.id) && !found.has(r.value.id)) found.set(r.value.id, r.value);
+  }
+  return found;
 }
 
 /** The path before byte ranges: the whole file read again, the wanted talents vectorized in id order here. */
