@@ -13,7 +13,7 @@
 import { MAX_ID_CHARS, MAX_INT, MAX_ITEM_CHARS, MAX_LIST_ITEMS, MAX_NAME_CHARS, MAX_RECORD_TEXT_CHARS, MAX_TEXT_CHARS, MAX_YUAN } from '../config/limits.js';
 import { regexes } from 'zod/v4/core';
 import type { Talent } from './schemas.js';
-import { STAGES, TALENT_LEVELS } from './schemas.js';
+import { STAGES, TALENT_LEVELS, wellFormed } from './schemas.js';
 
 /** The talent fields the fast path knows, in TalentSchema's order (zod's output order); a test holds it equal to the schema's keys. */
 export const QUICK_TALENT_KEYS = ['id', 'name', 'description', 'profile', 'skills', 'industries', 'stage', 'teamSize', 'talentLevel', 'needs', 'excludePlatforms', 'hostedBy', 'updatedAt'] as const;
@@ -31,7 +31,7 @@ const NFKC_MAX_EXPANSION = 18;
 const ISO_DATE = regexes.date;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isId = (v: unknown): v is string => typeof v === 'string' && v.length >= 1 && v.length <= MAX_ID_CHARS;
+const isId = (v: unknown): v is string => typeof v === 'string' && v.length >= 1 && v.length <= MAX_ID_CHARS && wellFormed(v);
 const isText = (v: unknown, min: number, max: number): v is string => typeof v === 'string' && v.length >= min && v.length <= max;
 const isInt = (v: unknown, min: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= MAX_INT;
 const isOneOf = (v: unknown, values: readonly string[]): v is string => typeof v === 'string' && values.includes(v);

@@ -16,7 +16,18 @@ const e = (text: string) => ({ error: text });
 const n = (x: number) => x.toLocaleString('en-US');
 /** The type and lower-bound messages are the contract's ("non-empty string", "integer >= 0"); the upper bound says its limit. */
 const atMost = (max: number) => e(`at most ${n(max)} characters`);
-export const idField = z.string(e('non-empty string')).min(1, e('non-empty string')).max(MAX_ID_CHARS, atMost(MAX_ID_CHARS));
+/**
+ * An id is well-formed Unicode: no unpaired UTF-16 surrogate (JSON can spell one, "\ud800"),
+ * which no UTF-8 file, database or byte key can hold (two different such ids would read back
+ * as the same U+FFFD). With the `u` flag \p{Cs} matches only an unpaired surrogate.
+ */
+const UNPAIRED_SURROGATE = /\p{Cs}/u;
+export const wellFormed = (s: string): boolean => !UNPAIRED_SURROGATE.test(s);
+export const idField = z
+  .string(e('non-empty string'))
+  .min(1, e('non-empty string'))
+  .max(MAX_ID_CHARS, atMost(MAX_ID_CHARS))
+  .refine(wellFormed, e('well-formed Unicode (no unpaired surrogate)'));
 const textOf = (max: number) => z.string(e('string')).max(max, atMost(max));
 const text = textOf(MAX_TEXT_CHARS);
 const itemText = textOf(MAX_ITEM_CHARS);

@@ -13,7 +13,7 @@ import { MAX_ID_CHARS, MAX_INT, MAX_ITEM_CHARS, MAX_LIST_ITEMS, MAX_NAME_CHARS, 
 const str = (n: number, c = 'a') => c.repeat(n);
 /** A field's values at and around every bound of the contract: valid ones mostly, so that whole records pass often too. */
 const field = <T>(valid: T[], invalid: unknown[]) => fc.oneof({ arbitrary: fc.constantFrom(...valid), weight: 12 }, { arbitrary: fc.constantFrom(...invalid), weight: 1 });
-const ID = field(['t-1', 'x', str(MAX_ID_CHARS)], [str(MAX_ID_CHARS + 1), '', 7, null, ['t-1']]);
+const ID = field(['t-1', 'x', str(MAX_ID_CHARS), '人才-😀'], [str(MAX_ID_CHARS + 1), '', 7, null, ['t-1'], 'a\ud800', '\udc00b', '\ude00\ud83d']);
 const NAME = field(['T', str(MAX_NAME_CHARS)], [str(MAX_NAME_CHARS + 1), '', 3, null]);
 const DESCRIPTION = field(['A team.', '软件 team', str(MAX_TEXT_CHARS)], [str(MAX_TEXT_CHARS + 1), '', false]);
 const PROFILE = field(['', 'p', str(MAX_TEXT_CHARS)], [str(MAX_TEXT_CHARS + 1), 1]);

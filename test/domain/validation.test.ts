@@ -29,6 +29,7 @@ const VALID_TALENT = {
 const TALENT_CORRUPTIONS: [string, unknown, string][] = [
   ['id', '', 'non-empty string'],
   ['id', 7, 'non-empty string'],
+  ['id', 't-\ud800', 'well-formed Unicode (no unpaired surrogate)'],
   ['name', null, 'non-empty string'],
   ['description', undefined, 'non-empty string'],
   ['profile', 12, 'string'],
