@@ -10,22 +10,24 @@
  * How (fast path, 1e-6 <= |x| < 1e16, which holds every score and breakdown the engine
  * prints): x = m * 2^e is scaled by 10^p (p <= 22, an exact double) so that v = x * 10^p
  * lies in [1e16, 1e17); v is held exactly as hi + lo (Dekker's error-free product), and so
- * is the half-gap to x's neighbours, h = 10^p * 2^(e-1) (a quarter gap below a power of
- * two). The doubles that read back as x are those in (v - h, v + h) at this scale, an
- * interval 1.1 to 23 units wide, so 17 digits always suffice and at most three multiples of
- * 10 (one of any larger power) lie in it: the shortest decimal is the multiple of the
- * largest power of ten in the interval, the closest to v when several multiples of 10 (or
- * no multiple of 10 and several integers: then the even one on a tie) are.
- * Whenever a decision would need more precision than the doubles give exactly (an interval
- * end within 2^-30 of an integer; never seen on the engine's numbers) or x is outside the
- * fast range, the digits come from `String(x)` itself, so the output always equals it.
+ * is the half-gap to x's neighbours, h = 10^p * 2^(e-1). The doubles that read back as x
+ * are those in (v - h, v + h) at this scale, an interval 1.1 to 23 units wide, so 17 digits
+ * always suffice (the integer closest to v, within 0.5 of it), at most three multiples of 10
+ * and one of any larger power lie in it, and if any multiple of 10^j does, the closest to v
+ * does: the shortest decimal is the closest multiple of the largest power of ten that has
+ * one inside, the even one on an exact tie (ECMAScript's rule). The 17-, 16- and 15-digit
+ * candidates are all computed and the choice taken arithmetically (no branch on the data's
+ * random digits); the digits are written four at a time from a table. A power of two (its
+ * gap below is half the one above), a distance to an end of the interval within 2^-30 of
+ * h (never seen on the engine's numbers), a result rounded out of [10^16, 10^17), and x outside the fast range
+ * take the digits of `String(x)` itself, so the output always equals it.
  * Fuzzed against `String(x)` in test/util/shortest.test.ts.
  */
 
 /**
- * The room `writeNumber` needs after its index: at most 25 bytes ("-2.2250738585072014e-308",
- * "-0.000001234567890123456"; below 1 the fast path writes the digits in place, dropped
- * trailing zeros included: "-0." and 22 more at most).
+ * The room `writeNumber` needs after its index: at most 25 bytes ("-2.2250738585072014e-308";
+ * below 1 the fast path writes "-0.00000" and 17 digits over its last zeros, then drops the
+ * trailing zeros: 24 at most).
  */
 export const MAX_NUMBER_BYTES = 25;
 
@@ -124,7 +126,7 @@ function nextDown(x: number): number {
  * digits, which neighbour is the closer, how many zeros after the point): a mispredicted
  * branch cost more than the arithmetic of both sides.
  */
-export function writeShortestFast(out: Uint8Array, at: number, x: number): number {
+export function writeShortestFast(out: Uint8Array, view: DataView, at: number, x: number): number {
   if (!(x >= 1e-6 && x < 1e16)) return -1;
   f64[0] = x;
   const high = u32[HIGH];
@@ -166,32 +168,17 @@ export function writeShortestFast(out: Uint8Array, at: number, x: number): numbe
   let up = +(d5 > 0);
   if (d5 === 0) up = ((A - u) / 10) & 1; // the even quotient (H * 1e8 is even)
   const dist16 = Math.abs(u + frac - 10 * up);
-  // 15 digits: the same with 100 (at most one multiple of 100 is inside: 2h < 23)
+  // 15 digits and fewer: the multiple of 100 closest to v, the only one that can be inside
+  // (2h < 23), so also the only candidate with more zeros: they are counted once written
   const u2 = A % 100;
-  const d50 = u2 - 50 + frac;
-  let up2 = +(d50 > 0);
-  if (d50 === 0) up2 = ((A - u2) / 100) & 1;
+  const up2 = +(u2 - 50 + frac > 0); // a tie (distance 50) is never inside
   const dist15 = Math.abs(u2 + frac - 100 * up2);
   // a decision closer to an end of the interval than the doubles resolve: the fallback
   if (Math.abs(dist16 - h) < EPS || Math.abs(dist15 - h) < EPS) return -1;
   const in16 = +(dist16 < h);
-  const in15 = +(dist15 < h);
-  let off = o17 + in16 * (10 * up - u + fl - o17);
-  if (in15 === 1) {
-    if (in16 === 0) return -1; // not reached (a multiple of 100 is one of 10)
-    off = 100 * up2 - u2 + fl;
-    // 14 digits and fewer (rare): the largest power of ten with a multiple inside
-    for (let pw = 1000; pw <= 1e9; pw *= 10) {
-      const r = A % pw;
-      const dh = r - pw / 2 + frac;
-      let upk = +(dh > 0);
-      if (dh === 0) upk = ((A - r) / pw) & 1;
-      const dist = Math.abs(r + frac - pw * upk);
-      if (Math.abs(dist - h) < EPS) return -1;
-      if (!(dist < h)) break;
-      off = pw * upk - r + fl;
-    }
-  }
+  const in15 = +(dist15 < h); // in16 too (a multiple of 100 is one of 10)
+  const o16 = 10 * up - u + fl;
+  const off = o17 + in16 * (o16 - o17) + in15 * (100 * up2 - u2 + fl - o16);
   // M = hi + off = H * 1e9 + L, 17 digits (else, rarely, 10^17 or below 10^16: the fallback)
   L += off;
   if (L >= 1e9) {
@@ -204,19 +191,18 @@ export function writeShortestFast(out: Uint8Array, at: number, x: number): numbe
   if (!(H >= 1e7 && H < 1e8)) return -1;
   // value = 0.D * 10^n (ECMAScript's n) for M's 17 digits D; here -6 < n <= 16 (never the exponent form)
   const n = 17 - p;
-  // M's trailing zeros: in16 + in15 at least (none with 17 digits); more only on the rare paths
+  // M's trailing zeros: none with 17 digits, one with 16, two or more with 15 (counted)
   let k = 17 - in16 - in15;
-  const dv = viewOf(out);
   if (n <= 0) {
     // below 1 (every score): "0.", -n zeros (-n <= 5: five written, the digits over the rest), the digits
-    dv.setUint32(at, ZEROS_AFTER_POINT, true);
-    dv.setUint32(at + 3, ZEROS4, true);
+    view.setUint32(at, ZEROS_AFTER_POINT, true);
+    view.setUint32(at + 3, ZEROS4, true);
     const d = at + 2 - n;
-    write17(dv, d, H, L);
+    write17(view, d, H, L);
     while (out[d + k - 1] === 48) k--;
     return d + k;
   }
-  write17(dv, at, H, L);
+  write17(view, at, H, L);
   while (out[at + k - 1] === 48) k--;
   if (n >= k) return at + n; // an integer: the digits from k to n are M's zeros
   // the point after n digits: the k - n after it move up one
@@ -233,16 +219,8 @@ for (let i = 0; i < 10000; i++) {
 const ZEROS_AFTER_POINT = 0x30302e30; // "0.00"
 const ZEROS4 = 0x30303030; // "0000"
 
-/** A DataView over the last output array written to (JsonBytes keeps one array per range). */
-let viewed: Uint8Array = new Uint8Array(0);
-let view = new DataView(viewed.buffer);
-function viewOf(out: Uint8Array): DataView {
-  if (out !== viewed) {
-    viewed = out;
-    view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  }
-  return view;
-}
+/** The DataView that `writeNumber` takes beside `out`: the same bytes at the same indices. */
+export const viewOf = (out: Uint8Array): DataView => new DataView(out.buffer, out.byteOffset, out.byteLength);
 
 /** The 17 digits of H * 1e9 + L (1e7 <= H < 1e8, 0 <= L < 1e9) at d[at ..], four at a time. */
 function write17(d: DataView, at: number, H: number, L: number): void {
@@ -262,14 +240,14 @@ function write17(d: DataView, at: number, H: number, L: number): void {
  * Writes `String(x)` as ASCII into out[at ..] and returns the index after it. The caller
  * leaves MAX_NUMBER_BYTES of room.
  */
-export function writeNumber(out: Uint8Array, at: number, x: number): number {
+export function writeNumber(out: Uint8Array, view: DataView, at: number, x: number): number {
   if ((x | 0) === x) return writeInt(out, at, x); // -0 too: "0"
   if (x > 0) {
-    const end = writeShortestFast(out, at, x);
+    const end = writeShortestFast(out, view, at, x);
     if (end >= 0) return end;
   } else if (x < 0) {
     out[at] = 0x2d;
-    const end = writeShortestFast(out, at + 1, -x);
+    const end = writeShortestFast(out, view, at + 1, -x);
     if (end >= 0) return end;
   }
   return writeString(out, at, x);

@@ -2,10 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { OWNED_MIN_BYTES, releaseNow } from '../../src/util/release.js';
 import { rng } from '../../src/util/rng.js';
-import { MAX_NUMBER_BYTES, writeNumber, writeShortestFast } from '../../src/util/shortest.js';
+import { MAX_NUMBER_BYTES, viewOf, writeNumber, writeShortestFast } from '../../src/util/shortest.js';
 import { JsonBytes } from '../../src/engine/jsonBytes.js';
 
 const out = new Uint8Array(64);
+const view = viewOf(out);
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
 const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
@@ -13,7 +14,7 @@ const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 /** Whether writeNumber(x) wrote exactly String(x), within its room; the first mismatches are collected. */
 function same(x: number, bad: string[]): boolean {
   out[MAX_NUMBER_BYTES] = 0xff;
-  const end = writeNumber(out, 0, x);
+  const end = writeNumber(out, view, 0, x);
   const s = String(x);
   let ok = end === s.length && out[MAX_NUMBER_BYTES] === 0xff;
   for (let i = 0; ok && i < end; i++) ok = out[i] === s.charCodeAt(i);
@@ -32,7 +33,7 @@ function fuzz(n: number, draw: () => number): { bad: string[]; fallbacks: number
     const a = Math.abs(x);
     if (a >= 1e-6 && a < 1e16 && !Number.isInteger(x)) {
       fast++;
-      if (writeShortestFast(out, 0, a) < 0) fallbacks++;
+      if (writeShortestFast(out, view, 0, a) < 0) fallbacks++;
     }
   }
   return { bad, fallbacks, fast };
@@ -80,7 +81,7 @@ describe('writeNumber: the bytes of String(x)', () => {
       [-Infinity, '-Infinity'],
     ];
     for (const [x, s] of cases) {
-      const end = writeNumber(out, 0, x);
+      const end = writeNumber(out, view, 0, x);
       expect(Buffer.from(out.subarray(0, end)).toString('latin1')).toBe(s);
     }
   });
