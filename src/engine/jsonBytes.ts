@@ -5,7 +5,7 @@
  * every recommendation output (engine/format.ts): the workers' byte chunks, the one-thread
  * and list-controls lines and the API's live route (its bytes, from one reused writer).
  */
-import { MAX_NUMBER_BYTES, writeNumber } from '../util/shortest.js';
+import { MAX_NUMBER_BYTES, viewOf, writeNumber } from '../util/shortest.js';
 
 const NULL = new Uint8Array([0x6e, 0x75, 0x6c, 0x6c]);
 const ENCODER = new TextEncoder();
@@ -13,10 +13,13 @@ const DECODER = new TextDecoder();
 
 export class JsonBytes {
   out: Uint8Array;
+  /** out's bytes as a DataView (the number printer's four-byte stores); replaced with out. */
+  private view: DataView;
   n = 0;
 
   constructor(size = 1 << 16) {
     this.out = new Uint8Array(size);
+    this.view = viewOf(this.out);
   }
 
   /** Room for `extra` more bytes. */
@@ -25,6 +28,7 @@ export class JsonBytes {
     const next = new Uint8Array(Math.max(this.out.length * 2, this.n + extra));
     next.set(this.out.subarray(0, this.n));
     this.out = next;
+    this.view = viewOf(next);
   }
 
   bytes(b: Uint8Array): void {
@@ -45,7 +49,7 @@ export class JsonBytes {
 
   /** A finite number with no room check (after a `reserve` of MAX_NUMBER_BYTES per number). */
   putFinite(x: number): void {
-    this.n = writeNumber(this.out, this.n, x);
+    this.n = writeNumber(this.out, this.view, this.n, x);
   }
 
   /** Any string, as UTF-8 (at most 3 bytes per UTF-16 unit). */
@@ -57,7 +61,7 @@ export class JsonBytes {
   /** A number as JSON.stringify writes it: String(x)'s characters, null when not finite. */
   number(x: number): void {
     this.reserve(MAX_NUMBER_BYTES);
-    if (x - x === 0) this.n = writeNumber(this.out, this.n, x);
+    if (x - x === 0) this.n = writeNumber(this.out, this.view, this.n, x);
     else this.bytes(NULL);
   }
 
@@ -79,6 +83,7 @@ export class JsonBytes {
     const n = this.n;
     this.n = 0;
     this.out = new Uint8Array(0);
+    this.view = viewOf(this.out);
     return out.subarray(0, n);
   }
 

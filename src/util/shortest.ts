@@ -10,22 +10,24 @@
  * How (fast path, 1e-6 <= |x| < 1e16, which holds every score and breakdown the engine
  * prints): x = m * 2^e is scaled by 10^p (p <= 22, an exact double) so that v = x * 10^p
  * lies in [1e16, 1e17); v is held exactly as hi + lo (Dekker's error-free product), and so
- * is the half-gap to x's neighbours, h = 10^p * 2^(e-1) (a quarter gap below a power of
- * two). The doubles that read back as x are those in (v - h, v + h) at this scale, an
- * interval 1.1 to 23 units wide, so 17 digits always suffice and at most three multiples of
- * 10 (one of any larger power) lie in it: the shortest decimal is the multiple of the
- * largest power of ten in the interval, the closest to v when several multiples of 10 (or
- * no multiple of 10 and several integers: then the even one on a tie) are.
- * Whenever a decision would need more precision than the doubles give exactly (an interval
- * end within 2^-30 of an integer; never seen on the engine's numbers) or x is outside the
- * fast range, the digits come from `String(x)` itself, so the output always equals it.
+ * is the half-gap to x's neighbours, h = 10^p * 2^(e-1). The doubles that read back as x
+ * are those in (v - h, v + h) at this scale, an interval 1.1 to 23 units wide, so 17 digits
+ * always suffice (the integer closest to v, within 0.5 of it), at most three multiples of 10
+ * and one of any larger power lie in it, and if any multiple of 10^j does, the closest to v
+ * does: the shortest decimal is the closest multiple of the largest power of ten that has
+ * one inside, the even one on an exact tie (ECMAScript's rule). The 17-, 16- and 15-digit
+ * candidates are all computed and the choice taken arithmetically (no branch on the data's
+ * random digits); the digits are written four at a time from a table. A power of two (its
+ * gap below is half the one above), a distance to an end of the interval within 2^-30 of
+ * h (never seen on the engine's numbers), a result rounded out of [10^16, 10^17), and x outside the fast range
+ * take the digits of `String(x)` itself, so the output always equals it.
  * Fuzzed against `String(x)` in test/util/shortest.test.ts.
  */
 
 /**
- * The room `writeNumber` needs after its index: at most 25 bytes ("-2.2250738585072014e-308",
- * "-0.000001234567890123456"; below 1 the fast path writes the digits in place, dropped
- * trailing zeros included: "-0." and 22 more at most).
+ * The room `writeNumber` needs after its index: at most 25 bytes ("-2.2250738585072014e-308";
+ * below 1 the fast path writes "-0.00000" and 17 digits over its last zeros, then drops the
+ * trailing zeros: 24 at most).
  */
 export const MAX_NUMBER_BYTES = 25;
 
@@ -79,23 +81,61 @@ function writeInt(out: Uint8Array, at: number, x: number): number {
 }
 
 /**
- * The fast path alone, for 1e-6 <= x < 1e16 (x > 0): writes String(x)'s digits and returns
- * the next free index, or -1 (bytes written there do not count) when it cannot decide
- * exactly; `writeNumber` then falls back to String(x). Exported for the tests, which hold
- * the fallback rare.
+ * Per biased exponent b (the fast range's binades): the scale p0 = 16 - floor((b - 1023) *
+ * log10(2)) (at most 22), and the least x of the binade with x * 10^p0 >= 1e17 as computed
+ * (Infinity when none): at or above it the scale is p0 - 1. So p comes from a compare, not
+ * from a branch that a power of ten inside the binade makes unpredictable.
  */
-export function writeShortestFast(out: Uint8Array, at: number, x: number): number {
+const P0 = new Int32Array(2047);
+const P_DOWN_AT = new Float64Array(2047).fill(Infinity);
+for (let b = 1003; b <= 1076; b++) {
+  const p0 = Math.min(22, 16 - Math.floor((b - 1023) * 0.3010299956639812));
+  P0[b] = p0;
+  const low = 2 ** (b - 1023);
+  let t = Math.max(low, 1e17 / P10[p0]);
+  while (t > low && t * P10[p0] >= 1e17) t = nextDown(t);
+  while (t * P10[p0] < 1e17) t = nextUp(t);
+  if (t < 2 * low) P_DOWN_AT[b] = t;
+}
+
+function nextUp(x: number): number {
+  f64[0] = x;
+  if (u32[LOW] === 0xffffffff) {
+    u32[LOW] = 0;
+    u32[HIGH]++;
+  } else u32[LOW]++;
+  return f64[0];
+}
+
+function nextDown(x: number): number {
+  f64[0] = x;
+  if (u32[LOW] === 0) {
+    u32[LOW] = 0xffffffff;
+    u32[HIGH]--;
+  } else u32[LOW]--;
+  return f64[0];
+}
+
+/**
+ * The fast path alone, for 1e-6 <= x < 1e16 (x > 0) not a power of two: writes String(x)'s
+ * digits and returns the next free index, or -1 (bytes written there do not count) when it
+ * cannot decide exactly; `writeNumber` then falls back to String(x). Exported for the
+ * tests, which hold the fallback rare.
+ *
+ * The choices are computed, not branched on where the data decides them at random (17 or 16
+ * digits, which neighbour is the closer, how many zeros after the point): a mispredicted
+ * branch cost more than the arithmetic of both sides.
+ */
+export function writeShortestFast(out: Uint8Array, view: DataView, at: number, x: number): number {
   if (!(x >= 1e-6 && x < 1e16)) return -1;
   f64[0] = x;
   const high = u32[HIGH];
+  // a power of two has a half-gap below it half the one above: the fallback decides (rare)
+  if ((high & 0xfffff) === 0 && u32[LOW] === 0) return -1;
   const b = high >>> 20;
-  const powerOfTwo = (high & 0xfffff) === 0 && u32[LOW] === 0;
-  // floor(log10(x)) is floor((b - 1023) * log10(2)) or one more: then hi >= 1e17 and p steps down
-  let p = 16 - Math.floor((b - 1023) * 0.30102999566398120);
-  if (p > 22) p = 22;
-  let hi = x * P10[p];
-  if (hi >= 1e17) hi = x * P10[--p];
-  else if (hi < 1e16) return -1; // not reached: the estimate is never above floor(log10(x)), and x >= 1e-6 keeps p <= 22
+  const p = P0[b] - +(x >= P_DOWN_AT[b]);
+  const hi = x * P10[p];
+  if (!(hi >= 1e16 && hi < 1e17)) return -1; // not reached (the tables above)
   // lo = x * 10^p - hi, exactly (Dekker's product: both factors split into 26-bit halves)
   const t = x * SPLIT;
   const xh = t - (t - x);
@@ -103,17 +143,10 @@ export function writeShortestFast(out: Uint8Array, at: number, x: number): numbe
   const ph = P10_HI[p];
   const pl = P10_LO[p];
   const lo = xh * ph - hi + xh * pl + xl * ph + xl * pl;
+  // the doubles that read back as x: (v - h, v + h), v = hi + lo, h in (0.555, 11.1)
   const h = P10[p] * HALF_GAP[b];
-  // the interval's ends relative to hi, and the integers (17-digit candidates) inside it
-  const up = lo + h;
-  const down = lo - (powerOfTwo ? h / 2 : h);
-  const cu = Math.floor(up);
-  const cl = Math.ceil(down);
-  if (up - cu < EPS || cu + 1 - up < EPS || cl - down < EPS || down - (cl - 1) < EPS) return -1;
-  const width = cu - cl;
-  if (width < 0 || width >= 90) return -1;
   // hi = H * 1e9 + L exactly (H * 1e9 has at most 48 significant bits)
-  let H = Math.floor(hi / 1e9);
+  let H = Math.floor(hi * 1e-9);
   let L = hi - H * 1e9;
   if (L < 0) {
     H -= 1;
@@ -122,40 +155,31 @@ export function writeShortestFast(out: Uint8Array, at: number, x: number): numbe
     H += 1;
     L -= 1e9;
   }
-  // the top of the interval, B = hi + cu, its low nine digits (int32 arithmetic from here)
-  let BL = (L + cu) | 0;
-  if (BL >= 1e9) BL -= 1e9;
-  else if (BL < 0) BL += 1e9;
-  let off: number;
-  const r1 = BL % 10;
-  if (r1 > width) {
-    // no multiple of 10 inside: the integer closest to v
-    const fl = Math.floor(lo);
-    const frac = lo - fl;
-    // halfway: the even one (M = H * 1e9 + L + off, H * 1e9 even)
-    off = frac < 0.5 || (frac === 0.5 && ((L + fl) & 1) === 0) ? fl : fl + 1;
-  } else {
-    let pw = 100;
-    let r = r1;
-    while (pw <= 1e9) {
-      const next = BL % pw | 0;
-      if (next > width) break;
-      r = next;
-      pw *= 10;
-    }
-    off = cu - r;
-    // up to three multiples of 10 inside: the one closest to v (lo exact, each midpoint an integer)
-    if (pw === 100) {
-      while (off - 10 >= cl) {
-        const mid = off - 5;
-        if (lo > mid) break;
-        // halfway: the one whose digits end even (s = M / 10; H * 1e8 and 1e8 are even)
-        if (lo === mid && (((L + off + 1e9) / 10) & 1) === 0) break;
-        off -= 10;
-      }
-    }
-  }
-  // M = hi + off = H * 1e9 + L
+  const fl = Math.floor(lo); // -8 <= fl <= 8: |lo| is at most half hi's gap (16 below 1e17)
+  const frac = lo - fl; // exact
+  // 17 digits: the integer closest to v, always inside (0.5 < h); halfway: the even one (H * 1e9 is even)
+  let o17 = fl + +(frac > 0.5);
+  if (frac === 0.5) o17 = fl + ((L + fl) & 1);
+  // A = L + fl, shifted by a multiple of 100 to stay positive: v = hi - L + A - 200 + frac
+  const A = (L + fl + 200) | 0;
+  // 16 digits: the multiple of 10 closest to v (down: A - u; up: A - u + 10), inside when nearer than h
+  const u = A % 10;
+  const d5 = u - 5 + frac; // > 0: up; exactly 0: a tie (u = 5, frac = 0); exact in sign and in zero
+  let up = +(d5 > 0);
+  if (d5 === 0) up = ((A - u) / 10) & 1; // the even quotient (H * 1e8 is even)
+  const dist16 = Math.abs(u + frac - 10 * up);
+  // 15 digits and fewer: the multiple of 100 closest to v, the only one that can be inside
+  // (2h < 23), so also the only candidate with more zeros: they are counted once written
+  const u2 = A % 100;
+  const up2 = +(u2 - 50 + frac > 0); // a tie (distance 50) is never inside
+  const dist15 = Math.abs(u2 + frac - 100 * up2);
+  // a decision closer to an end of the interval than the doubles resolve: the fallback
+  if (Math.abs(dist16 - h) < EPS || Math.abs(dist15 - h) < EPS) return -1;
+  const in16 = +(dist16 < h);
+  const in15 = +(dist15 < h); // in16 too (a multiple of 100 is one of 10)
+  const o16 = 10 * up - u + fl;
+  const off = o17 + in16 * (o16 - o17) + in15 * (100 * up2 - u2 + fl - o16);
+  // M = hi + off = H * 1e9 + L, 17 digits (else, rarely, 10^17 or below 10^16: the fallback)
   L += off;
   if (L >= 1e9) {
     H += 1;
@@ -164,78 +188,66 @@ export function writeShortestFast(out: Uint8Array, at: number, x: number): numbe
     H -= 1;
     L += 1e9;
   }
-  // value = 0.D * 10^n (ECMAScript's n) for M's digits D; here -6 < n <= 16 (never the exponent form)
-  const h32 = H | 0;
-  const nd = (h32 >= 1e8 ? 9 : h32 >= 1e7 ? 8 : h32 >= 1e6 ? 7 : decimalLength(h32)) + 9;
-  const n = nd - p;
+  if (!(H >= 1e7 && H < 1e8)) return -1;
+  // value = 0.D * 10^n (ECMAScript's n) for M's 17 digits D; here -6 < n <= 16 (never the exponent form)
+  const n = 17 - p;
+  // M's trailing zeros: none with 17 digits, one with 16, two or more with 15 (counted)
+  let k = 17 - in16 - in15;
   if (n <= 0) {
-    // below 1 (every score): "0.", -n zeros, the digits straight into out, trailing zeros dropped
-    out[at++] = 48;
-    out[at++] = 0x2e;
-    for (let i = n; i < 0; i++) out[at++] = 48;
-    writeDigits(out, at, h32, nd - 9, L | 0);
-    let k = nd;
-    while (out[at + k - 1] === 48) k--;
-    return at + k;
+    // below 1 (every score): "0.", -n zeros (-n <= 5: five written, the digits over the rest), the digits
+    view.setUint32(at, ZEROS_AFTER_POINT, true);
+    view.setUint32(at + 3, ZEROS4, true);
+    const d = at + 2 - n;
+    write17(view, d, H, L);
+    while (out[d + k - 1] === 48) k--;
+    return d + k;
   }
-  writeDigits(DIGITS, 0, h32, nd - 9, L | 0);
-  let k = nd;
-  while (DIGITS[k - 1] === 48) k--;
-  if (n >= k) {
-    for (let i = 0; i < k; i++) out[at++] = DIGITS[i];
-    for (let i = k; i < n; i++) out[at++] = 48;
-  } else {
-    for (let i = 0; i < n; i++) out[at++] = DIGITS[i];
-    out[at++] = 0x2e;
-    for (let i = n; i < k; i++) out[at++] = DIGITS[i];
-  }
-  return at;
+  write17(view, at, H, L);
+  while (out[at + k - 1] === 48) k--;
+  if (n >= k) return at + n; // an integer: the digits from k to n are M's zeros
+  // the point after n digits: the k - n after it move up one
+  for (let i = at + k; i > at + n; i--) out[i] = out[i - 1];
+  out[at + n] = 0x2e;
+  return at + k + 1;
 }
 
-function decimalLength(q: number): number {
-  let d = 1;
-  for (let pow = 10; pow <= q; pow *= 10) d++;
-  return d;
+/** "0000" .. "9999" as four ASCII bytes, the first digit in the low byte (a little-endian 32-bit store). */
+const QUADS = new Uint32Array(10000);
+for (let i = 0; i < 10000; i++) {
+  QUADS[i] = (48 + ((i / 1000) | 0)) | ((48 + (((i / 100) | 0) % 10)) << 8) | ((48 + (((i / 10) | 0) % 10)) << 16) | ((48 + (i % 10)) << 24);
 }
+const ZEROS_AFTER_POINT = 0x30302e30; // "0.00"
+const ZEROS4 = 0x30303030; // "0000"
 
-/** "00" .. "99" as ASCII pairs. */
-const PAIRS = new Uint8Array(200);
-for (let i = 0; i < 100; i++) {
-  PAIRS[2 * i] = 48 + ((i / 10) | 0);
-  PAIRS[2 * i + 1] = 48 + (i % 10);
-}
+/** The DataView that `writeNumber` takes beside `out`: the same bytes at the same indices. */
+export const viewOf = (out: Uint8Array): DataView => new DataView(out.buffer, out.byteOffset, out.byteLength);
 
-/** The hd digits of H, then L's nine zero-padded, into d[at ..], two at a time. */
-function writeDigits(d: Uint8Array, at: number, H: number, hd: number, L: number): void {
-  let i = at + hd + 8;
-  for (let c = 0; c < 4; c++) {
-    const r = L % 100;
-    L = (L / 100) | 0;
-    d[i--] = PAIRS[2 * r + 1];
-    d[i--] = PAIRS[2 * r];
-  }
-  d[i--] = 48 + L;
-  while (i >= at + 1) {
-    const r = H % 100;
-    H = (H / 100) | 0;
-    d[i--] = PAIRS[2 * r + 1];
-    d[i--] = PAIRS[2 * r];
-  }
-  if (i === at) d[i] = 48 + H;
+/** The 17 digits of H * 1e9 + L (1e7 <= H < 1e8, 0 <= L < 1e9) at d[at ..], four at a time. */
+function write17(d: DataView, at: number, H: number, L: number): void {
+  H |= 0;
+  L |= 0;
+  const h1 = (H / 10000) | 0;
+  const lq = (L / 10000) | 0;
+  const l1 = (lq / 10000) | 0;
+  d.setUint32(at, QUADS[h1], true);
+  d.setUint32(at + 4, QUADS[H - h1 * 10000], true);
+  d.setUint8(at + 8, 48 + l1);
+  d.setUint32(at + 9, QUADS[lq - l1 * 10000], true);
+  d.setUint32(at + 13, QUADS[L - lq * 10000], true);
 }
 
 /**
  * Writes `String(x)` as ASCII into out[at ..] and returns the index after it. The caller
  * leaves MAX_NUMBER_BYTES of room.
  */
-export function writeNumber(out: Uint8Array, at: number, x: number): number {
+export function writeNumber(out: Uint8Array, view: DataView, at: number, x: number): number {
   if ((x | 0) === x) return writeInt(out, at, x); // -0 too: "0"
   if (x > 0) {
-    const end = writeShortestFast(out, at, x);
+    const end = writeShortestFast(out, view, at, x);
     if (end >= 0) return end;
   } else if (x < 0) {
     out[at] = 0x2d;
-    const end = writeShortestFast(out, at + 1, -x);
+    const end = writeShortestFast(out, view, at + 1, -x);
     if (end >= 0) return end;
   }
   return writeString(out, at, x);

@@ -2,20 +2,24 @@
 import { describe, expect, it } from 'vitest';
 import { OWNED_MIN_BYTES, releaseNow } from '../../src/util/release.js';
 import { rng } from '../../src/util/rng.js';
-import { MAX_NUMBER_BYTES, writeNumber, writeShortestFast } from '../../src/util/shortest.js';
+import { MAX_NUMBER_BYTES, viewOf, writeNumber, writeShortestFast } from '../../src/util/shortest.js';
 import { JsonBytes } from '../../src/engine/jsonBytes.js';
 
 const out = new Uint8Array(64);
+const view = viewOf(out);
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
 const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 
-/** Whether writeNumber(x) wrote exactly String(x), within its room; the first mismatches are collected. */
+/**
+ * Whether writeNumber(x) wrote exactly String(x), within its room (the bytes are marked first,
+ * so a byte left unwritten shows); the first mismatches are collected.
+ */
 function same(x: number, bad: string[]): boolean {
-  out[MAX_NUMBER_BYTES] = 0xff;
-  const end = writeNumber(out, 0, x);
+  out.fill(0x7f, 0, MAX_NUMBER_BYTES + 1);
+  const end = writeNumber(out, view, 0, x);
   const s = String(x);
-  let ok = end === s.length && out[MAX_NUMBER_BYTES] === 0xff;
+  let ok = end === s.length && out[MAX_NUMBER_BYTES] === 0x7f;
   for (let i = 0; ok && i < end; i++) ok = out[i] === s.charCodeAt(i);
   if (!ok && bad.length < 10) bad.push(`${s} written as ${Buffer.from(out.subarray(0, end)).toString('latin1')}`);
   return ok;
@@ -32,7 +36,7 @@ function fuzz(n: number, draw: () => number): { bad: string[]; fallbacks: number
     const a = Math.abs(x);
     if (a >= 1e-6 && a < 1e16 && !Number.isInteger(x)) {
       fast++;
-      if (writeShortestFast(out, 0, a) < 0) fallbacks++;
+      if (writeShortestFast(out, view, 0, a) < 0) fallbacks++;
     }
   }
   return { bad, fallbacks, fast };
@@ -76,11 +80,21 @@ describe('writeNumber: the bytes of String(x)', () => {
       [2.2250738585072014e-308, '2.2250738585072014e-308'],
       [3242153293382.78125, '3242153293382.7812'], // 17 digits, x halfway between ...7812 and ...7813: the even one
       [0.12631578947368421, '0.12631578947368421'],
+      // 17 significant digits exactly, ending in 5: the 16-digit neighbours are equally close, the even one wins
+      [93059365981563.875, '93059365981563.88'],
+      [82222327181189.125, '82222327181189.12'],
+      [0.09999999999999999, '0.09999999999999999'], // the double below 0.1
+      [0.30000000000000004, '0.30000000000000004'],
+      [0.3, '0.3'], // 15 zeros dropped: the one multiple of 100 inside, its further zeros counted
+      [0.000123, '0.000123'],
+      [0.0000010000000000000002, '0.0000010000000000000002'], // 1e-6's neighbour: "0.00000" and 17 digits, 24 bytes
+      [-0.0000010000000000000002, '-0.0000010000000000000002'],
+      [0.0625, '0.0625'], // a power of two (the fallback)
       [NaN, 'NaN'],
       [-Infinity, '-Infinity'],
     ];
     for (const [x, s] of cases) {
-      const end = writeNumber(out, 0, x);
+      const end = writeNumber(out, view, 0, x);
       expect(Buffer.from(out.subarray(0, end)).toString('latin1')).toBe(s);
     }
   });
@@ -136,6 +150,65 @@ describe('writeNumber: the bytes of String(x)', () => {
   });
 });
 
+/** The double `d` steps (of the last bit) from x, x > 0 finite. */
+function stepped(x: number, d: number): number {
+  f64[0] = x;
+  const b = new BigInt64Array(f64.buffer);
+  b[0] += BigInt(d);
+  return f64[0];
+}
+
+describe("writeShortestFast: the fast path's choices, decided and equal to String(x)", () => {
+  it('decides every double within 64 steps of each power of ten from 1e-6 to 1e16 (the scale switches there)', () => {
+    const bad: string[] = [];
+    let fast = 0;
+    let decided = 0;
+    for (let k = -6; k <= 16; k++) {
+      for (let d = -64; d <= 64; d++) {
+        const x = stepped(Number(`1e${k}`), d);
+        same(x, bad);
+        same(-x, bad);
+        if (x < 1e-6 || x >= 1e16 || Number.isInteger(x)) continue;
+        fast++;
+        if (writeShortestFast(out, view, 0, x) > 0) decided++;
+      }
+    }
+    expect(bad).toEqual([]);
+    expect(fast).toBeGreaterThan(2000);
+    expect(decided).toBe(fast);
+  });
+
+  it('equals String(x) on every mantissa of 18 leading bits in 6 binades below 1 (short and tied decimals)', () => {
+    const bad: string[] = [];
+    for (const base of [0.5, 0.25, 2 ** -7, 2 ** -10, 2 ** -14, 2 ** -19]) {
+      for (let j = 1; j < 2 ** 18; j++) same(base * (1 + j / 2 ** 18), bad);
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('equals String(x) on 1M random bit patterns inside the fast range, and on every decimal k / 10^j (k < 10^5, j <= 11)', () => {
+    const r = rng(5);
+    const bits = fuzz(1_000_000, () => {
+      u32[1 - HIGH] = Math.floor(r() * 4294967296);
+      u32[HIGH] = ((1003 + Math.floor(r() * 74)) << 20) | Math.floor(r() * 1048576);
+      return f64[0];
+    });
+    expect(bits.bad).toEqual([]);
+    expect(bits.fallbacks).toBeLessThan(bits.fast / 100_000);
+    let k = 0;
+    let j = 1;
+    const decimals = fuzz(11 * 99_999, () => {
+      if (++k === 100_000) {
+        k = 1;
+        j++;
+      }
+      return k / 10 ** j;
+    });
+    expect(decimals.bad).toEqual([]);
+    expect(decimals.fallbacks).toBeLessThan(decimals.fast / 10_000);
+  });
+});
+
 describe('JsonBytes.number', () => {
   it('writes what JSON.stringify writes: null for NaN and the infinities, 0 for -0', () => {
     const w = new JsonBytes(8);
@@ -145,6 +218,22 @@ describe('JsonBytes.number', () => {
       w.number(x);
     });
     expect(w.drain()).toBe(xs.map((x) => JSON.stringify(x)).join(','));
+  });
+
+  it('writes into the array it holds after growing and after take (the view of the bytes follows the array)', () => {
+    const r = rng(6);
+    const w = new JsonBytes(16);
+    const xs = Array.from({ length: 400 }, () => r() * 10 ** -Math.floor(r() * 6));
+    for (const [i, x] of xs.entries()) {
+      if (i > 0) w.byte(0x2c);
+      w.number(x); // the writer grows 16 -> 32 -> ... past 8 KiB
+    }
+    const first = new TextDecoder().decode(w.take());
+    expect(first).toBe(xs.map((x) => JSON.stringify(x)).join(','));
+    w.number(xs[0]);
+    w.reserve(64);
+    w.putFinite(xs[1]);
+    expect(w.drain()).toBe(JSON.stringify(xs[0]) + JSON.stringify(xs[1]));
   });
 });
 
@@ -176,6 +265,8 @@ describe('JsonBytes.take', () => {
       // the writer is empty, in another buffer, and writes on without touching the bytes taken
       expect(w.n).toBe(0);
       expect(w.out.buffer).not.toBe(got.buffer);
+      // nor a view of them (it would keep the buffer given away alive with the writer)
+      expect((w as unknown as { view: DataView }).view.buffer).not.toBe(got.buffer);
       w.text('again and again, longer than what was taken in the smallest cases');
       expect(dec.decode(got)).toBe(want.join(''));
       expect(dec.decode(w.take())).toBe('again and again, longer than what was taken in the smallest cases');
