@@ -6,14 +6,14 @@
  * slot. For a talent, blockBounds gives each block a lower and an upper bound of the
  * reciprocal score of any acceptable pair with one of its platforms, from those extremes,
  * the talent's own values and the block's extreme text cosines (exact, already accumulated).
- * Valid when every input is non-negative (prunable below: weights, shares, priorities and
+ * Valid when every input is non-negative (prunable.ts: weights, shares, priorities and
  * industry vectors >= 0; the ranker does not prune otherwise). Each side's score grows with every term (weights >= 0) and every fusion grows with both
  * sides, so extreme inputs give extreme scores; a slack of 1e-9 covers rounding. The pair
  * formula itself stays in kernel.ts; test/ranking/prune.test.ts checks that every scored
  * pair lies within its block's bounds and that pruned rankings equal unpruned ones. What a
  * block's own postings and free seats give before scoring (room counts, cosines): blockReads.ts.
  */
-import type { PlatformFeatures, TalentFeatures } from '../features/build.js';
+import type { PlatformFeatures } from '../features/build.js';
 import { STAGE_COLUMNS } from '../features/build.js';
 import { MODE_TABLE } from './terms.js';
 import type { RowScratch, ScoringModel } from './kernel.js';
@@ -83,36 +83,6 @@ export interface PlatformBlocks {
   postPtr: Int32Array;
   postIdx: Int32Array;
   postVal: Float32Array;
-}
-
-/**
- * The bounds hold when every weight, share, priority and industry value is >= 0 (the config's
- * ranges; checked, not assumed); the talents' inputs of rows [from, to) only (a ranker ranks
- * no other row: a worker's range need not read the other 98k talents' values).
- */
-export function prunable(m: ScoringModel, from = 0, to = m.talents.count): boolean {
-  return platformsPrunable(m) && talentRowsPrunable(m.talents, m.ctx.dims, from, to);
-}
-
-/** prunable's part that depends on the context and the platforms only (O(platforms x industries): a caller ranking many talent sets against the same platforms checks it once). */
-export function platformsPrunable(m: Pick<ScoringModel, 'ctx' | 'platforms'>): boolean {
-  const { ctx, platforms: P } = m;
-  return nonNeg(ctx.wTalent) && nonNeg(ctx.wPlatform) && nonNeg(ctx.priority) && ctx.crossConcept >= 0 && ctx.crossIndustry >= 0 && ctx.fusionTalentShare >= 0 && ctx.fusionTalentShare <= 1 && nonNeg(P.industry) && nonNeg(P.capital) && nonNeg(P.stageFit) && nonNeg(P.signing) && nonNeg(MODE_TABLE);
-}
-
-/** prunable's part that depends on the talents only. */
-export function talentsPrunable(T: TalentFeatures): boolean {
-  return nonNeg(T.industry) && nonNeg(T.level);
-}
-
-/** talentsPrunable of rows [from, to) only (`dims` industries per row). */
-export function talentRowsPrunable(T: TalentFeatures, dims: number, from: number, to: number): boolean {
-  return nonNeg(T.industry, from * dims, to * dims) && nonNeg(T.level, from, to);
-}
-
-function nonNeg(a: ArrayLike<number>, from = 0, to = a.length): boolean {
-  for (let i = from; i < to; i++) if (!(a[i] >= 0)) return false;
-  return true;
 }
 
 /** Groups the platforms into blocks and computes their extremes (O(platforms), once per ranker: free seats may change between rankings). */
