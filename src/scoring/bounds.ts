@@ -95,16 +95,12 @@ export interface PlatformBlocks {
    */
   docPos: CsrMatrix;
   conceptPos: CsrMatrix;
-  /**
-   * the platforms' languages (zh shares) when they take at most LANGUAGES values (else
-   * none), and per language langs[i] conceptPos without its platforms: a row whose talent
-   * shares that language needs no concept cosine of them (blockReads.ts conceptFor)
-   */
+  /** the platforms' languages (zh) when at most LANGUAGES (else none), and per langs[i] conceptPos without its platforms (blockReads.ts conceptFor) */
   langs: Float64Array;
   conceptOther: CsrMatrix[];
 }
 
-/** The most distinct platform languages for which conceptOther is kept (an index per language). */
+/** The most platform languages for which conceptOther keeps an index each. */
 const LANGUAGES = 4;
 
 /** Groups the platforms into blocks and computes their extremes (O(platforms), once per ranker: free seats may change between rankings). */
