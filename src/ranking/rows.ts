@@ -21,11 +21,12 @@
  */
 import { TalentmatchError } from '../errors.js';
 import type { RowScratch, ScoringModel } from '../scoring/kernel.js';
-import { accumulate, beginRow, createRowScratch, endRow, scoreRow, scoreSpan } from '../scoring/kernel.js';
+import { beginRow, createRowScratch, endRow, rowCosines, scoreRow, scoreSpan } from '../scoring/kernel.js';
 import type { PlatformBlocks } from '../scoring/bounds.js';
 import type { TalentFeatures } from '../features/build.js';
-import { blockBounds, platformBlocks, prunable, talentRowsPrunable } from '../scoring/bounds.js';
-import { accumulateBlock, looseCosines, roomCount } from '../scoring/blockReads.js';
+import { blockBounds, platformBlocks } from '../scoring/bounds.js';
+import { prunable, talentRowsPrunable } from '../scoring/prunable.js';
+import { accumulateBlock, conceptFor, looseCosines, roomCount } from '../scoring/blockReads.js';
 import { blockThreshold, clearExcludedRoom, heapWants, markExcludedRoom, sortBlocksDesc } from './blockScan.js';
 import type { RankerOptions } from './options.js';
 import { LOOSE_SHARE } from './options.js';
@@ -52,8 +53,9 @@ export class RowRanker {
   private readonly idBase: number;
   private readonly prune: boolean;
   private readonly blocks: PlatformBlocks | null;
-  /** the platforms of a block a platform heap may still take */
+  /** the platforms of a block a platform heap may still take, and their positions (block order: where their cosines are) */
   private readonly list: Int32Array;
+  private readonly listAt: Int32Array;
   /** per block: bounds of the current row, the order they are visited in, and the smallest root of its platforms' heaps */
   private readonly blockLo: Float64Array;
   private readonly blockHi: Float64Array;
@@ -98,6 +100,7 @@ export class RowRanker {
     if (this.prune && o.blocks !== undefined && (o.blocks.order.length !== M || o.blocks.dims !== model.ctx.dims)) throw new TalentmatchError('E_INTERNAL', `RowRanker: blocks of ${o.blocks.order.length} platforms x ${o.blocks.dims} industries, the model has ${M} x ${model.ctx.dims}`);
     this.blocks = this.prune ? (o.blocks ?? platformBlocks(model.platforms, model.ctx.dims)) : null;
     this.list = new Int32Array(this.prune ? M : 0);
+    this.listAt = new Int32Array(this.prune ? M : 0);
     const B = this.blocks?.count ?? 0;
     this.blockLo = new Float64Array(B);
     this.blockHi = new Float64Array(B);
@@ -199,7 +202,8 @@ export class RowRanker {
     const T = m.talents;
     const P = m.platforms;
     const k = this.blocks!;
-    const concept = beginRow(m, ti, s);
+    // every cosine of the row in block order (bounds.ts docPos, conceptPos)
+    const concept = beginRow(m, ti, s, conceptFor(m, ti, k));
     const bLo = this.blockLo;
     const bHi = this.blockHi;
     const minScore = m.ctx.minScore;
@@ -238,8 +242,7 @@ export class RowRanker {
     }
     this.rows++;
     if (exact) {
-      accumulate(T.desc.indptr, T.desc.indices, T.desc.values, ti, P.docIndex, s.cosDesc);
-      if (T.profile.indptr[ti + 1] > T.profile.indptr[ti]) accumulate(T.profile.indptr, T.profile.indices, T.profile.values, ti, P.docIndex, s.cosProfile);
+      rowCosines(m, ti, s, k.docPos);
       blockBounds(m, ti, s, k, concept, bLo, bHi, lower, 0, B, undefined, bF);
     }
     const ord = this.blockOrder;
@@ -272,6 +275,7 @@ export class RowRanker {
     const blocked = s.blocked;
     const tid = ti + this.idBase;
     const list = this.list;
+    const listAt = this.listAt;
     const pThr = this.platformThr;
     let acc = 0;
     let sure = 0;
@@ -311,12 +315,14 @@ export class RowRanker {
         for (let j = j0; j < j1; j++) {
           const p = order[j];
           if (blocked[p] === 0 && hasRoom(freeSlots[p], freeSeats[p], seats)) {
-            if (hi >= pThr[p]) list[n++] = p;
-            else sure++;
+            if (hi >= pThr[p]) {
+              listAt[n] = j;
+              list[n++] = p;
+            } else sure++;
           }
         }
         if (n === 0) continue;
-        scoreSpan(m, ti, s, list, 0, n);
+        scoreSpan(m, ti, s, list, 0, n, listAt);
         scored += n;
         let kept = false;
         for (let j = 0; j < n; j++) {
@@ -333,7 +339,7 @@ export class RowRanker {
         if (kept) floor[b] = this.blockThreshold(b);
         continue;
       }
-      scoreSpan(m, ti, s, order, j0, j1);
+      scoreSpan(m, ti, s, order, j0, j1, s.all);
       scored += j1 - j0;
       let kept = false;
       for (let j = j0; j < j1; j++) {

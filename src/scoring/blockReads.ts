@@ -59,16 +59,16 @@ function termSums(rowPtr: Int32Array, rowIdx: Int32Array, rowVal: Float32Array, 
 
 /**
  * The text cosines of talent ti with the platforms of block b only, into cosDesc / cosProfile
- * (the other platforms' slots are left as they were): the same products added in the same
- * order (the talent's terms ascending) as kernel.ts accumulate, so the same bits.
+ * at the block's positions start[b] .. start[b + 1] (block order, as through k.docPos; the
+ * other slots are left as they were): the same products added in the same order (the
+ * talent's terms ascending) as kernel.ts accumulate, so the same bits.
  */
 export function accumulateBlock(m: ScoringModel, ti: number, k: PlatformBlocks, b: number, cosDesc: Float64Array, cosProfile: Float64Array): void {
   const T = m.talents;
-  const order = k.order;
-  for (let j = k.start[b]; j < k.start[b + 1]; j++) cosDesc[order[j]] = 0;
+  cosDesc.fill(0, k.start[b], k.start[b + 1]);
   blockSums(T.desc.indptr, T.desc.indices, T.desc.values, ti, k, b, cosDesc);
   if (T.profile.indptr[ti + 1] > T.profile.indptr[ti]) {
-    for (let j = k.start[b]; j < k.start[b + 1]; j++) cosProfile[order[j]] = 0;
+    cosProfile.fill(0, k.start[b], k.start[b + 1]);
     blockSums(T.profile.indptr, T.profile.indices, T.profile.values, ti, k, b, cosProfile);
   }
 }
@@ -87,11 +87,13 @@ function blockSums(rowPtr: Int32Array, rowIdx: Int32Array, rowVal: Float32Array,
 }
 
 /**
- * Fills k.termMax and k.postPtr/postIdx/postVal (bounds.ts platformBlocks, once k.blockOf is
- * known) from the platforms' inverted index `inv`: each term's postings regrouped by block,
- * a stable counting sort, so a block's postings keep the ascending platform order.
+ * Fills k.termMax and k.postPtr/postIdx/postVal (bounds.ts platformBlocks, once k.blockOf and
+ * k.pos are known) from the platforms' inverted index `inv`: each term's postings regrouped by
+ * block, a stable counting sort, so a block's postings keep the ascending platform order,
+ * numbered by position. Returns the whole index so numbered (bounds.ts docPos): a term's
+ * postings over all blocks are one span.
  */
-export function groupPostings(k: PlatformBlocks, inv: CsrMatrix): void {
+export function groupPostings(k: PlatformBlocks, inv: CsrMatrix): CsrMatrix {
   const B = k.count;
   const V = inv.rows;
   const stride = B + 1;
@@ -112,29 +114,71 @@ export function groupPostings(k: PlatformBlocks, inv: CsrMatrix): void {
       const b = k.blockOf[inv.indices[q]];
       // fill from each block's start: the block's postings keep the ascending platform order
       const at = k.postPtr[base + b] + fill[b]++;
-      k.postIdx[at] = inv.indices[q];
+      k.postIdx[at] = k.pos[inv.indices[q]];
       k.postVal[at] = inv.values[q];
     }
     fill.fill(0);
   }
+  return { rows: inv.rows, cols: inv.cols, indptr: inv.indptr, indices: k.postIdx, values: k.postVal };
 }
 
-/** The largest of a[order[j]] over j in [j0, j1) (-Infinity for none): a block's largest cosine (bounds.ts blockBounds). */
-export function blockMax(a: Float64Array, order: Int32Array, j0: number, j1: number): number {
+/**
+ * The inverted index `inv` with each platform p numbered pos[p]: the concept index in block
+ * order (bounds.ts conceptPos); given `zh` and `drop`, without the platforms whose zh is
+ * `drop` (conceptOther). A term's postings keep their order.
+ */
+export function byPosition(inv: CsrMatrix, pos: Int32Array, zh?: Float64Array, drop?: number): CsrMatrix {
+  if (zh === undefined) return { rows: inv.rows, cols: inv.cols, indptr: inv.indptr, indices: inv.indices.map((p) => pos[p]), values: inv.values };
+  const indptr = new Int32Array(inv.rows + 1);
+  let n = 0;
+  for (let q = 0; q < inv.indices.length; q++) if (zh[inv.indices[q]] !== drop) n++;
+  const indices = new Int32Array(n);
+  const values = new Float32Array(n);
+  n = 0;
+  for (let t = 0; t < inv.rows; t++) {
+    for (let q = inv.indptr[t]; q < inv.indptr[t + 1]; q++) {
+      const p = inv.indices[q];
+      if (zh[p] === drop) continue;
+      indices[n] = pos[p];
+      values[n++] = inv.values[q];
+    }
+    indptr[t + 1] = n;
+  }
+  return { rows: inv.rows, cols: inv.cols, indptr, indices, values };
+}
+
+/**
+ * The concept index talent ti's row is accumulated through (kernel.ts beginRow), in block
+ * order. A pair reads its concept cosine only across languages or when the concept term is
+ * weighted (kernel.ts scoreSpan), so without concept weight a talent whose language some
+ * platforms share needs none of theirs: k.conceptOther leaves them at 0. The cosines read
+ * are the same bits; a block's largest concept cosine (bounds.ts blockBounds) is then taken
+ * over its pairs that read one, and zeros: still at least each of theirs.
+ */
+export function conceptFor(m: ScoringModel, ti: number, k: PlatformBlocks): CsrMatrix {
+  const ctx = m.ctx;
+  if (ctx.wTalent[9] !== 0 || ctx.wPlatform[9] !== 0) return k.conceptPos;
+  const z = m.talents.zh[ti];
+  const langs = k.langs;
+  for (let i = 0; i < langs.length; i++) if (langs[i] === z) return k.conceptOther[i];
+  return k.conceptPos;
+}
+
+/** The largest of a[j] over j in [j0, j1) (-Infinity for none): a block's largest cosine, in block order (bounds.ts blockBounds). */
+export function blockMax(a: Float64Array, j0: number, j1: number): number {
   let x = -Infinity;
   for (let j = j0; j < j1; j++) {
-    const c = a[order[j]];
+    const c = a[j];
     if (c > x) x = c;
   }
   return x;
 }
 
-/** The largest of wd * d[p] + wp * q[p] over p = order[j], j in [j0, j1): the combined cosine exactly as the kernel forms it (wd = 1 - textProfileShare). */
-export function blockMaxMix(d: Float64Array, q: Float64Array, wd: number, wp: number, order: Int32Array, j0: number, j1: number): number {
+/** The largest of wd * d[j] + wp * q[j] over j in [j0, j1): the combined cosine exactly as the kernel forms it (wd = 1 - textProfileShare), in block order. */
+export function blockMaxMix(d: Float64Array, q: Float64Array, wd: number, wp: number, j0: number, j1: number): number {
   let x = -Infinity;
   for (let j = j0; j < j1; j++) {
-    const p = order[j];
-    const c = wd * d[p] + wp * q[p];
+    const c = wd * d[j] + wp * q[j];
     if (c > x) x = c;
   }
   return x;

@@ -6,18 +6,19 @@
  * slot. For a talent, blockBounds gives each block a lower and an upper bound of the
  * reciprocal score of any acceptable pair with one of its platforms, from those extremes,
  * the talent's own values and the block's extreme text cosines (exact, already accumulated).
- * Valid when every input is non-negative (prunable below: weights, shares, priorities and
+ * Valid when every input is non-negative (prunable.ts: weights, shares, priorities and
  * industry vectors >= 0; the ranker does not prune otherwise). Each side's score grows with every term (weights >= 0) and every fusion grows with both
  * sides, so extreme inputs give extreme scores; a slack of 1e-9 covers rounding. The pair
  * formula itself stays in kernel.ts; test/ranking/prune.test.ts checks that every scored
  * pair lies within its block's bounds and that pruned rankings equal unpruned ones. What a
  * block's own postings and free seats give before scoring (room counts, cosines): blockReads.ts.
  */
-import type { PlatformFeatures, TalentFeatures } from '../features/build.js';
+import type { PlatformFeatures } from '../features/build.js';
 import { STAGE_COLUMNS } from '../features/build.js';
 import { MODE_TABLE } from './terms.js';
 import type { RowScratch, ScoringModel } from './kernel.js';
-import { blockMax, blockMaxMix, groupPostings } from './blockReads.js';
+import type { CsrMatrix } from '../vector/sparse.js';
+import { blockMax, blockMaxMix, byPosition, groupPostings } from './blockReads.js';
 
 /** Relative and absolute slack added to a bound so that rounding in the exact path can never cross it. */
 const BOUND_SLACK = 1e-9;
@@ -58,8 +59,9 @@ export interface PlatformBlocks {
   signHi: Float64Array;
   zhLo: Float64Array;
   zhHi: Float64Array;
-  /** per platform, its block */
+  /** per platform, its block, and its position j in `order` (pos[order[j]] = j) */
   blockOf: Int32Array;
+  pos: Int32Array;
   /**
    * per block, the free seats of its platforms with a free slot, largest first, in
    * seatsDesc[start[b] .. start[b] + roomy[b]): the platforms with room for a talent needing
@@ -76,44 +78,30 @@ export interface PlatformBlocks {
    */
   termMax: Float64Array;
   /**
-   * the platforms' inverted index (P.docIndex) with each term's postings grouped by block:
-   * the postings of term t in block b are postIdx/postVal[postPtr[t * (count + 1) + b] ..
-   * postPtr[t * (count + 1) + b + 1]), platforms ascending (accumulateBlock)
+   * the platforms' inverted index (P.docIndex) with each term's postings grouped by block
+   * and numbered by position (pos): the postings of term t in block b are
+   * postIdx/postVal[postPtr[t * (count + 1) + b] .. postPtr[t * (count + 1) + b + 1]), in
+   * ascending platform order (accumulateBlock)
    */
   postPtr: Int32Array;
   postIdx: Int32Array;
   postVal: Float32Array;
+  /**
+   * P.docIndex and P.conceptIndex numbered by position: accumulated through them
+   * (kernel.ts accumulate), a row's cosines lie in block order, each the same sum of the same
+   * products in the same order (the talent's terms ascending) as through the platforms' own,
+   * so the same bits. The pruned ranker's cosines are all in this numbering (blockBounds
+   * reads a block's as one contiguous span). docPos shares postIdx and postVal.
+   */
+  docPos: CsrMatrix;
+  conceptPos: CsrMatrix;
+  /** the platforms' languages (zh) when at most LANGUAGES (else none), and per langs[i] conceptPos without its platforms (blockReads.ts conceptFor) */
+  langs: Float64Array;
+  conceptOther: CsrMatrix[];
 }
 
-/**
- * The bounds hold when every weight, share, priority and industry value is >= 0 (the config's
- * ranges; checked, not assumed); the talents' inputs of rows [from, to) only (a ranker ranks
- * no other row: a worker's range need not read the other 98k talents' values).
- */
-export function prunable(m: ScoringModel, from = 0, to = m.talents.count): boolean {
-  return platformsPrunable(m) && talentRowsPrunable(m.talents, m.ctx.dims, from, to);
-}
-
-/** prunable's part that depends on the context and the platforms only (O(platforms x industries): a caller ranking many talent sets against the same platforms checks it once). */
-export function platformsPrunable(m: Pick<ScoringModel, 'ctx' | 'platforms'>): boolean {
-  const { ctx, platforms: P } = m;
-  return nonNeg(ctx.wTalent) && nonNeg(ctx.wPlatform) && nonNeg(ctx.priority) && ctx.crossConcept >= 0 && ctx.crossIndustry >= 0 && ctx.fusionTalentShare >= 0 && ctx.fusionTalentShare <= 1 && nonNeg(P.industry) && nonNeg(P.capital) && nonNeg(P.stageFit) && nonNeg(P.signing) && nonNeg(MODE_TABLE);
-}
-
-/** prunable's part that depends on the talents only. */
-export function talentsPrunable(T: TalentFeatures): boolean {
-  return nonNeg(T.industry) && nonNeg(T.level);
-}
-
-/** talentsPrunable of rows [from, to) only (`dims` industries per row). */
-export function talentRowsPrunable(T: TalentFeatures, dims: number, from: number, to: number): boolean {
-  return nonNeg(T.industry, from * dims, to * dims) && nonNeg(T.level, from, to);
-}
-
-function nonNeg(a: ArrayLike<number>, from = 0, to = a.length): boolean {
-  for (let i = from; i < to; i++) if (!(a[i] >= 0)) return false;
-  return true;
-}
+/** The most platform languages for which conceptOther keeps an index each. */
+const LANGUAGES = 4;
 
 /** Groups the platforms into blocks and computes their extremes (O(platforms), once per ranker: free seats may change between rankings). */
 export function platformBlocks(P: PlatformFeatures, dims: number, size = BLOCK_SIZE): PlatformBlocks {
@@ -179,6 +167,7 @@ export function platformBlocks(P: PlatformFeatures, dims: number, size = BLOCK_S
     zhLo: arr(B, Infinity),
     zhHi: arr(B, -Infinity),
     blockOf: new Int32Array(M),
+    pos: new Int32Array(M),
     roomy: new Int32Array(B),
     seatsDesc: new Float64Array(M),
     terms: P.docIndex.rows,
@@ -186,6 +175,10 @@ export function platformBlocks(P: PlatformFeatures, dims: number, size = BLOCK_S
     postPtr: new Int32Array(P.docIndex.rows * (B + 1)),
     postIdx: new Int32Array(P.docIndex.indices.length),
     postVal: new Float32Array(P.docIndex.values.length),
+    docPos: P.docIndex,
+    conceptPos: P.conceptIndex,
+    langs: new Float64Array(0),
+    conceptOther: [],
   };
   const lo = (a: Float64Array, i: number, v: number): void => { if (v < a[i]) a[i] = v; };
   const hi = (a: Float64Array, i: number, v: number): void => { if (v > a[i]) a[i] = v; };
@@ -231,12 +224,19 @@ export function platformBlocks(P: PlatformFeatures, dims: number, size = BLOCK_S
     for (let j = j0; j < k.start[b + 1]; j++) {
       const p = order[j];
       k.blockOf[p] = b;
+      k.pos[p] = j;
       if (P.freeSlots[p] > 0) k.seatsDesc[j0 + n++] = P.freeSeats[p];
     }
     k.roomy[b] = n;
     k.seatsDesc.subarray(j0, j0 + n).sort().reverse();
   }
-  groupPostings(k, P.docIndex);
+  k.docPos = groupPostings(k, P.docIndex);
+  k.conceptPos = byPosition(P.conceptIndex, k.pos);
+  const langs = [...new Set(P.zh)];
+  if (langs.length <= LANGUAGES) {
+    k.langs = Float64Array.from(langs);
+    k.conceptOther = langs.map((z) => byPosition(P.conceptIndex, k.pos, P.zh, z));
+  }
   return k;
 }
 
@@ -253,14 +253,14 @@ function textTerm(c: number, texp: number): number {
  * -Infinity for a block without a free slot; outLo is left as it was unless `lower`), and,
  * given `outF`, outF[b] >= the talent's one-sided (forward) score of every such pair (the
  * preference list's order). Reads the talent's exact cosines of the block's platforms from
- * s.cosDesc / s.cosProfile, or, given `cosHi`, bounds the text by cosHi[b] (looseCosines: no
+ * s.cosDesc / s.cosProfile in block order (slot j for the platform order[j]: accumulated
+ * through k.docPos, or accumulateBlock), or, given `cosHi`, bounds the text by cosHi[b] (looseCosines: no
  * cosine of the block need have been accumulated; the text's lower bound is then 0), and,
- * when `concept` (beginRow accumulated them), s.cosConcept.
+ * when `concept` (beginRow accumulated them through k.conceptPos), s.cosConcept, in block order.
  */
 export function blockBounds(m: ScoringModel, ti: number, s: RowScratch, k: PlatformBlocks, concept: boolean, outLo: Float64Array, outHi: Float64Array, lower = true, from = 0, to = k.count, cosHi?: Float64Array, outF?: Float64Array): void {
   const { ctx, talents: T } = m;
   const D = ctx.dims;
-  const order = k.order;
   const start = k.start;
   const hasProfile = T.profile.indptr[ti + 1] > T.profile.indptr[ti];
   const tps = ctx.textProfileShare;
@@ -304,25 +304,24 @@ export function blockBounds(m: ScoringModel, ti: number, s: RowScratch, k: Platf
       if (concept) {
         if (lower) {
           for (let j = j0; j < j1; j++) {
-            const cc = cosC[order[j]];
+            const cc = cosC[j];
             if (cc < kLo) kLo = cc;
             if (cc > kHi) kHi = cc;
           }
-        } else kHi = blockMax(cosC, order, j0, j1);
+        } else kHi = blockMax(cosC, j0, j1);
       }
     } else if (!lower) {
       // only the upper bounds are written (the lows feed outLo alone): the largest cosines,
       // a loop per array without a per-platform test of the case
-      cHi = hasProfile ? blockMaxMix(cosD, cosP, 1 - tps, tps, order, j0, j1) : blockMax(cosD, order, j0, j1);
-      if (concept) kHi = blockMax(cosC, order, j0, j1);
+      cHi = hasProfile ? blockMaxMix(cosD, cosP, 1 - tps, tps, j0, j1) : blockMax(cosD, j0, j1);
+      if (concept) kHi = blockMax(cosC, j0, j1);
     } else {
       for (let j = j0; j < j1; j++) {
-        const p = order[j];
-        const c = hasProfile ? (1 - tps) * cosD[p] + tps * cosP[p] : cosD[p];
+        const c = hasProfile ? (1 - tps) * cosD[j] + tps * cosP[j] : cosD[j];
         if (c < cLo) cLo = c;
         if (c > cHi) cHi = c;
         if (concept) {
-          const cc = cosC[p];
+          const cc = cosC[j];
           if (cc < kLo) kLo = cc;
           if (cc > kHi) kHi = cc;
         }

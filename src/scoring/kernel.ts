@@ -82,10 +82,15 @@ export function accumulate(rowPtr: Int32Array, rowIdx: Int32Array, rowVal: Float
  * explainer's, so both give identical bits; test/engine/known-answers.test.ts checks it.
  */
 export function scoreRow(m: ScoringModel, ti: number, s: RowScratch): void {
-  const { talents: T, platforms: P } = m;
-  accumulate(T.desc.indptr, T.desc.indices, T.desc.values, ti, P.docIndex, s.cosDesc);
-  if (T.profile.indptr[ti + 1] > T.profile.indptr[ti]) accumulate(T.profile.indptr, T.profile.indices, T.profile.values, ti, P.docIndex, s.cosProfile);
-  scoreListed(m, ti, s, s.all, P.count);
+  rowCosines(m, ti, s);
+  scoreListed(m, ti, s, s.all, m.platforms.count);
+}
+
+/** The text cosines of talent ti (description, and profile when it has one) into s.cosDesc / s.cosProfile, through `inv`: the platforms' inverted index, or one numbered otherwise (bounds.ts docPos). */
+export function rowCosines(m: ScoringModel, ti: number, s: RowScratch, inv: CsrMatrix = m.platforms.docIndex): void {
+  const T = m.talents;
+  accumulate(T.desc.indptr, T.desc.indices, T.desc.values, ti, inv, s.cosDesc);
+  if (T.profile.indptr[ti + 1] > T.profile.indptr[ti]) accumulate(T.profile.indptr, T.profile.indices, T.profile.values, ti, inv, s.cosProfile);
 }
 
 /**
@@ -129,10 +134,11 @@ export function scoreListed(m: ScoringModel, ti: number, s: RowScratch, list: In
 
 /**
  * The per-row preparation of scoreSpan: marks the talent's exclusions in s.blocked and
- * accumulates its concept cosines when a pair will read them (returns whether it did).
- * endRow clears the marks.
+ * accumulates its concept cosines through `conceptIndex` (the platforms' own, or one
+ * numbered otherwise: bounds.ts conceptPos) when a pair will read them (returns whether it
+ * did). endRow clears the marks.
  */
-export function beginRow(m: ScoringModel, ti: number, s: RowScratch): boolean {
+export function beginRow(m: ScoringModel, ti: number, s: RowScratch, conceptIndex: CsrMatrix = m.platforms.conceptIndex): boolean {
   const { ctx, talents: T, platforms: P } = m;
   const M = P.count;
   for (let e = T.exclIndptr[ti]; e < T.exclIndptr[ti + 1]; e++) s.blocked[T.exclIdx[e]] = 1;
@@ -141,7 +147,7 @@ export function beginRow(m: ScoringModel, ti: number, s: RowScratch): boolean {
   // concept cosines are read only by pairs that move text weight or weigh the concept term
   let needConcept = ctx.wTalent[9] !== 0 || ctx.wPlatform[9] !== 0;
   for (let p = 0; p < M && !needConcept; p++) if (pzh[p] !== tzh) needConcept = true;
-  if (needConcept) accumulate(T.concept.indptr, T.concept.indices, T.concept.values, ti, P.conceptIndex, s.cosConcept);
+  if (needConcept) accumulate(T.concept.indptr, T.concept.indices, T.concept.values, ti, conceptIndex, s.cosConcept);
   return needConcept;
 }
 
@@ -154,9 +160,11 @@ export function endRow(m: ScoringModel, ti: number, s: RowScratch): void {
 /**
  * Scores talent ti against the platforms list[from .. to), between beginRow and endRow
  * (the cosines in s.cosDesc / s.cosProfile, the concept cosines and exclusion marks from
- * beginRow); the outputs of other platforms are left as they were.
+ * beginRow); the outputs of other platforms are left as they were. The cosines of list[j]
+ * are read at slot at[j]: the platform itself by default, its block position in the pruned
+ * ranking (ranking/rows.ts, bounds.ts docPos). The outputs are by platform either way.
  */
-export function scoreSpan(m: ScoringModel, ti: number, s: RowScratch, list: Int32Array, from: number, to: number): void {
+export function scoreSpan(m: ScoringModel, ti: number, s: RowScratch, list: Int32Array, from: number, to: number, at: Int32Array = list): void {
   const { ctx, talents: T, platforms: P } = m;
   const D = ctx.dims;
   const hasProfile = T.profile.indptr[ti + 1] > T.profile.indptr[ti];
@@ -235,7 +243,8 @@ export function scoreSpan(m: ScoringModel, ti: number, s: RowScratch, list: Int3
     }
     // --- the formulas of ./terms.ts and ./fusion.ts, written inline (V8 does not inline
     // them into a loop this large, and boxed doubles would cost an allocation per call) ---
-    let c = hasProfile ? (1 - tps) * cosD[p] + tps * cosP[p] : cosD[p];
+    const a = at[j];
+    let c = hasProfile ? (1 - tps) * cosD[a] + tps * cosP[a] : cosD[a];
     let x0: number;
     if (c <= 0) x0 = 0;
     else {
@@ -260,7 +269,7 @@ export function scoreSpan(m: ScoringModel, ti: number, s: RowScratch, list: Int3
       f = 0 + wt0 * x0 + wt1 * x1 + wt2 * x2 + wt3 * x3 + wt4 * x4 + wt5 * x5 + wt6 * x6 + wt7 * x7 + wt8 * x8;
       b = 0 + wp0 * x0 + wp1 * x1 + wp2 * x2 + wp3 * x3 + wp4 * x4 + wp5 * x5 + wp6 * x6 + wp7 * x7 + wp8 * x8;
     } else {
-      const cc = cosC[p];
+      const cc = cosC[a];
       const x9 = cc <= 0 ? 0 : cc > 1 ? 1 : cc;
       // the unshared part of the pair's language moves the text weight to concept and industry
       const sh = 1 - Math.abs(tzh - zp);

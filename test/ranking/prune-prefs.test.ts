@@ -16,7 +16,7 @@ import { createEngine } from '../../src/engine/engine.js';
 import type { ScoringModel } from '../../src/scoring/kernel.js';
 import { RowRanker } from '../../src/ranking/rows.js';
 import { heapWants } from '../../src/ranking/blockScan.js';
-import { beginRow, createRowScratch, endRow, scoreRow, UNACCEPTABLE } from '../../src/scoring/kernel.js';
+import { beginRow, createRowScratch, endRow, rowCosines, scoreRow, UNACCEPTABLE } from '../../src/scoring/kernel.js';
 import { blockBounds, platformBlocks } from '../../src/scoring/bounds.js';
 import { looseCosines } from '../../src/scoring/blockReads.js';
 import { finalizeTopK } from '../../src/vector/topk.js';
@@ -122,7 +122,9 @@ describe('exact pruning with a preference list', () => {
         let gap = 0;
         for (let t = 0; t < m.talents.count; t++) {
           scoreRow(m, t, s);
-          const concept = beginRow(m, t, s);
+          // the bounds read the row's cosines in block order
+          rowCosines(m, t, s, k.docPos);
+          const concept = beginRow(m, t, s, k.conceptPos);
           blockBounds(m, t, s, k, concept, lo, hi, true, 0, k.count, undefined, f);
           looseCosines(m, t, k, cos, tmp);
           blockBounds(m, t, s, k, concept, lo, hi, false, 0, k.count, cos, fLoose);

@@ -11,9 +11,10 @@ import { JIANGDONG_POLICY } from '../../src/synth/taxonomy.js';
 import { createEngine } from '../../src/engine/engine.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { RowRanker } from '../../src/ranking/rows.js';
-import { accumulate, beginRow, createRowScratch, endRow, scoreRow, UNACCEPTABLE } from '../../src/scoring/kernel.js';
-import { blockBounds, platformBlocks, prunable, talentRowsPrunable, talentsPrunable } from '../../src/scoring/bounds.js';
-import { accumulateBlock, looseCosines, roomCount } from '../../src/scoring/blockReads.js';
+import { accumulate, beginRow, createRowScratch, endRow, rowCosines, scoreRow, UNACCEPTABLE } from '../../src/scoring/kernel.js';
+import { blockBounds, platformBlocks } from '../../src/scoring/bounds.js';
+import { prunable, talentRowsPrunable, talentsPrunable } from '../../src/scoring/prunable.js';
+import { accumulateBlock, conceptFor, looseCosines, roomCount } from '../../src/scoring/blockReads.js';
 import { hasRoom } from '../../src/scoring/acceptability.js';
 import { createTopK, finalizeTopK, mergeTopK } from '../../src/vector/topk.js';
 import { rankRange } from '../../src/ranking/twoWay.js';
@@ -75,7 +76,9 @@ describe('exact pruning', () => {
         let checked = 0;
         for (let t = 0; t < m.talents.count; t++) {
           scoreRow(m, t, s);
-          const concept = beginRow(m, t, s);
+          // the bounds read the row's cosines in block order
+          rowCosines(m, t, s, k.docPos);
+          const concept = beginRow(m, t, s, k.conceptPos);
           blockBounds(m, t, s, k, concept, lo, hi);
           endRow(m, t, s);
           for (let b = 0; b < k.count; b++) {
@@ -108,10 +111,9 @@ describe('exact pruning', () => {
         const s = createRowScratch(m.platforms.count);
         const [lo, hi, f, lo2, hi2, f2, cos, tmp] = Array.from({ length: 8 }, () => new Float64Array(B));
         for (let t = 0; t < T.count; t++) {
-          const concept = beginRow(m, t, s);
-          accumulate(T.desc.indptr, T.desc.indices, T.desc.values, t, m.platforms.docIndex, s.cosDesc);
+          const concept = beginRow(m, t, s, k.conceptPos);
+          rowCosines(m, t, s, k.docPos);
           const hasProfile = T.profile.indptr[t + 1] > T.profile.indptr[t];
-          if (hasProfile) accumulate(T.profile.indptr, T.profile.indices, T.profile.values, t, m.platforms.docIndex, s.cosProfile);
           if (hasProfile) withProfile++;
           if (concept) withConcept++;
           looseCosines(m, t, k, cos, tmp);
@@ -158,7 +160,7 @@ describe('exact pruning', () => {
     );
   });
 
-  it('loose text bounds are at least every exact cosine of their block; one block\'s accumulation has the bits of the whole index\'s; roomCount counts the platforms with room', () => {
+  it('loose text bounds are at least every exact cosine of their block; one block\'s accumulation, and the whole row through the indexes in block order (docPos, conceptPos), have the bits of the platforms\' own index at each platform\'s position; roomCount counts the platforms with room', () => {
     fc.assert(
       fc.property(cases, fc.integer({ min: 1, max: 40 }), (c, size) => {
         const m = district(c).model;
@@ -171,21 +173,31 @@ describe('exact pruning', () => {
         const tmp = new Float64Array(k.count);
         const d = new Float64Array(M).fill(NaN);
         const pr = new Float64Array(M).fill(NaN);
+        const pos = createRowScratch(M);
         const tps = m.ctx.textProfileShare;
         let tight = 0;
+        let concepts = 0;
         for (let t = 0; t < T.count; t++) {
           const hasProfile = T.profile.indptr[t + 1] > T.profile.indptr[t];
-          accumulate(T.desc.indptr, T.desc.indices, T.desc.values, t, P.docIndex, s.cosDesc);
-          if (hasProfile) accumulate(T.profile.indptr, T.profile.indices, T.profile.values, t, P.docIndex, s.cosProfile);
+          rowCosines(m, t, s);
+          // the oracle's concept cosines: the kernel's own accumulation over the platforms' index
+          accumulate(T.concept.indptr, T.concept.indices, T.concept.values, t, P.conceptIndex, s.cosConcept);
+          rowCosines(m, t, pos, k.docPos);
+          accumulate(T.concept.indptr, T.concept.indices, T.concept.values, t, k.conceptPos, pos.cosConcept);
           looseCosines(m, t, k, ub, tmp);
           for (let b = 0; b < k.count; b++) {
             accumulateBlock(m, t, k, b, d, pr);
             let best = 0;
             for (let j = k.start[b]; j < k.start[b + 1]; j++) {
               const p = k.order[j];
-              // the same bits as the inverted index over every platform (Object.is: -0 and NaN too)
-              expect(Object.is(d[p], s.cosDesc[p])).toBe(true);
-              if (hasProfile) expect(Object.is(pr[p], s.cosProfile[p])).toBe(true);
+              expect(k.pos[p]).toBe(j);
+              // the same bits as the inverted index over every platform (Object.is: -0 and NaN too), at the platform's position
+              expect(Object.is(d[j], s.cosDesc[p])).toBe(true);
+              expect(Object.is(pos.cosDesc[j], s.cosDesc[p])).toBe(true);
+              expect(Object.is(pos.cosConcept[j], s.cosConcept[p])).toBe(true);
+              if (s.cosConcept[p] !== 0) concepts++;
+              if (hasProfile) expect(Object.is(pr[j], s.cosProfile[p])).toBe(true);
+              if (hasProfile) expect(Object.is(pos.cosProfile[j], s.cosProfile[p])).toBe(true);
               const cos = hasProfile ? (1 - tps) * s.cosDesc[p] + tps * s.cosProfile[p] : s.cosDesc[p];
               expect(ub[b]).toBeGreaterThanOrEqual(cos);
               if (cos > best) best = cos;
@@ -195,6 +207,8 @@ describe('exact pruning', () => {
         }
         // a block of one platform has a loose bound equal to its cosine (checks the bound is not simply large)
         if (size === 1 && c.minScore === 0) expect(tight).toBeGreaterThan(0);
+        // the concept comparison compared some non-zero cosines (a district of zeros would check nothing)
+        if (c.minScore === 0) expect(concepts).toBeGreaterThan(0);
         for (let b = 0; b < k.count; b++) {
           for (const seats of [0, 1, 2, 3, 5, 8, 1000]) {
             let n = 0;
@@ -205,6 +219,46 @@ describe('exact pruning', () => {
       }),
       { numRuns: 20 },
     );
+  });
+
+  it('conceptFor: without concept weight, a talent of a language some platforms share gets every other platform\'s concept cosine with the bits of the platforms\' own index and 0 for those platforms; with concept weight, or a language no platform has, every platform\'s', () => {
+    let filtered = 0;
+    let weighted = 0;
+    fc.assert(
+      fc.property(cases, (c) => {
+        const m = district(c).model;
+        const T = m.talents;
+        const P = m.platforms;
+        const M = P.count;
+        const k = platformBlocks(P, m.ctx.dims);
+        const conceptOn = m.ctx.wTalent[9] !== 0 || m.ctx.wPlatform[9] !== 0;
+        const langs = [...new Set(P.zh)];
+        // an index per language only for a few languages (4): the dense districts' shares are many
+        expect(Array.from(k.langs)).toEqual(langs.length <= 4 ? langs : []);
+        const full = new Float64Array(M);
+        const got = new Float64Array(M);
+        for (let t = 0; t < T.count; t++) {
+          accumulate(T.concept.indptr, T.concept.indices, T.concept.values, t, P.conceptIndex, full);
+          const inv = conceptFor(m, t, k);
+          accumulate(T.concept.indptr, T.concept.indices, T.concept.values, t, inv, got);
+          const shared = !conceptOn && langs.length <= 4 && langs.includes(T.zh[t]);
+          if (shared) {
+            expect(inv).not.toBe(k.conceptPos);
+            filtered++;
+          } else expect(inv).toBe(k.conceptPos);
+          if (conceptOn) weighted++;
+          for (let p = 0; p < M; p++) {
+            const j = k.pos[p];
+            if (shared && P.zh[p] === T.zh[t]) expect(got[j]).toBe(0);
+            else expect(Object.is(got[j], full[p])).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 20 },
+    );
+    // both sides were seen (the rich districts' languages are 0 and 1, the dense ones' shares)
+    expect(filtered).toBeGreaterThan(0);
+    expect(weighted).toBeGreaterThan(0);
   });
 
   it('ranges pruned against their own platform heaps and the merged heaps of the ranges before them merge into exactly the unpruned result', () => {
