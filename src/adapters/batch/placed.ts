@@ -9,10 +9,11 @@
  * and two offsets), so only the placed lines are read again, one positioned read each, not
  * the whole file. Their parsing, validation and vectorization (the costly part: tokenizing)
  * run where `lines` says (the local worker pool's `lineRange` task, the one every talents
- * file's lines are validated and vectorized by), split into `parts` runs of lines; a
- * talent's features do not depend on the others in its run (chunks of any size score
- * alike), so the numbers are the same. Without a pool, or for a few talents, this thread
- * runs the same task in process.
+ * file's lines are validated and vectorized by), split into `parts` runs of lines, and with
+ * `here` one more run on this thread, which would otherwise only wait for them (a released
+ * pool's successor then starts one thread fewer); a talent's features do not depend on the
+ * others in its run (chunks of any size score alike), so the numbers are the same. Without
+ * a pool, or for a few talents, this thread runs the same task in process.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { PlatformSide } from '../../engine/platformSide.js';
@@ -31,6 +32,17 @@ import { memMark } from '../../workers/memTrace.js';
 /** Validates and vectorizes a run of talents' raw lines elsewhere: the worker pool's `lineRange` task. */
 export type LinesOn = (task: LineRangeTask) => Promise<LineRangeResult>;
 
+/**
+ * Where the placed talents are vectorized: `parts` runs on `lines` (the threads), and with
+ * `here` one more on this thread meanwhile. `warm` starts the threads (before the assignment).
+ */
+export interface PlacedOn {
+  lines: LinesOn;
+  parts: number;
+  here?: boolean;
+  warm?: () => void;
+}
+
 /** Below this many placed talents this thread vectorizes them itself (a task's round trip is not worth it). */
 const PARALLEL_MIN = 256;
 
@@ -39,7 +51,8 @@ const PARALLEL_MIN = 256;
  * threads (never more are placed than streamed): only then are the threads worth starting
  * early, while the assignment runs.
  */
-export const mayExplainOnThreads = (talents: number, on: { parts: number } | undefined): boolean => on !== undefined && on.parts > 1 && talents >= PARALLEL_MIN;
+export const mayExplainOnThreads = (talents: number, on: Pick<PlacedOn, 'parts' | 'here'> | undefined): boolean =>
+  on !== undefined && on.parts + (on.here === true ? 1 : 0) > 1 && talents >= PARALLEL_MIN;
 
 /**
  * Each accepted talent's line in the talents file, in file order, as the batch streams them:
@@ -99,7 +112,7 @@ export async function explainPlaced(
   wanted: ReadonlyMap<string, number>,
   maxLineBytes: number,
   lines: TalentLines,
-  on?: { lines: LinesOn; parts: number; warm?: () => void },
+  on?: PlacedOn,
 ): Promise<Map<string, PairExplanation>> {
   const out = new Map<string, PairExplanation>();
   if (wanted.size === 0) return out;
@@ -111,7 +124,9 @@ export async function explainPlaced(
     const missing = [...wanted.keys()].find((id) => !seen.has(id));
     throw new TalentmatchError('E_INTERNAL', `talent ${JSON.stringify(missing)} was placed but the stream recorded no line for it`);
   }
-  const runs = parallel ? on.parts : 1;
+  // with `here`, the last run is this thread's
+  const here = parallel && on.here === true;
+  const runs = parallel ? on.parts + (here ? 1 : 0) : 1;
   const size = Math.ceil(at.ids.length / runs);
   const tasks: { ids: string[]; task: LineRangeTask }[] = [];
   const fd = openSync(talentsPath, 'r');
@@ -124,14 +139,31 @@ export async function explainPlaced(
     closeSync(fd);
   }
   memMark('main:found');
-  let results: LineRangeResult[];
-  if (parallel) results = await Promise.all(tasks.map((x) => on.lines(x.task)));
-  else {
-    const cache = new TokenCache(new Tokenizer(), defaultCacheSizes.workerTokens); // one pass over the placed talents, like a chunk
-    results = tasks.map((x) => lineRangeTask(side, x.task, (t) => cache.tokens(t)));
+  const away = parallel ? (here ? tasks.length - 1 : tasks.length) : 0;
+  const posted = tasks.slice(0, away).map((x) => on!.lines(x.task));
+  // this thread's runs after the others are posted: it vectorizes while they do
+  let mine: LineRangeResult[];
+  try {
+    mine = inProcess(side, tasks.slice(away));
+  } catch (e) {
+    await Promise.allSettled(posted); // none left to reject unheard
+    throw e;
   }
+  const results = [...(await Promise.all(posted)), ...mine];
   tasks.forEach((x, j) => explainRun(side, talentsPath, x.ids, results[j], wanted, out));
   return out;
+}
+
+/**
+ * Runs vectorized on this thread: one token cache for them all, one pass over the placed
+ * talents like a chunk. Its `source()`, as a worker's: a source that names its tokenizer
+ * takes the builders' per-run term cache (features/build.ts TokenSource); a bare function
+ * hashed every text for the cache's key, ~2x the CPU for the same bits.
+ */
+function inProcess(side: PlatformSide, tasks: readonly { task: LineRangeTask }[]): LineRangeResult[] {
+  if (tasks.length === 0) return [];
+  const tokens = new TokenCache(new Tokenizer(), defaultCacheSizes.workerTokens).source();
+  return tasks.map((x) => lineRangeTask(side, x.task, tokens));
 }
 
 /**

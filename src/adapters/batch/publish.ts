@@ -14,7 +14,7 @@ import type { SnapshotAssignment } from '../../engine/snapshot.js';
 import { PrefsGatherer, snapshotArtifacts } from '../../engine/snapshot.js';
 import type { SnapshotStore } from '../../store/types.js';
 import type { AssemblyInputs } from '../../engine/assembly.js';
-import type { LinesOn, TalentLines } from './placed.js';
+import type { PlacedOn, TalentLines } from './placed.js';
 import { explainPlaced, mayExplainOnThreads } from './placed.js';
 import { memMark } from '../../workers/memTrace.js';
 
@@ -55,10 +55,10 @@ export interface SnapshotInputs {
   early?: AssemblyInputs;
   /**
    * where the placed talents are validated and vectorized for their explanations (the local
-   * pool); absent: the main thread. `warm` starts its threads (called before the assignment,
-   * so that their start overlaps it)
+   * pool, and with `here` this thread too); absent: the main thread. `warm` starts its
+   * threads (called before the assignment, so that their start overlaps it)
    */
-  vectorizeOn?: { lines: LinesOn; parts: number; warm?: () => void };
+  vectorizeOn?: PlacedOn;
 }
 
 export interface Snapshot {

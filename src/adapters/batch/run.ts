@@ -205,27 +205,30 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     // the placed talents are vectorized for their explanations on worker threads (the
     // assembly's costliest step on one thread). A small run keeps its scoring pool up for it;
     // a large one releases it now, before the preference lists are merged and assigned (the
-    // scorers' heaps would stack on them), and starts fresh threads only when the placed
-    // talents are known. The queue's workers are other processes: a coordinator with
-    // --threads > 1 starts a pool of its own for this step, also only then
+    // scorers' heaps would stack on them), and starts fresh threads for it: one fewer than
+    // --threads, since this thread, which would only wait for them, takes a part itself (one
+    // isolate's start and heap less). The queue's workers are other processes: a coordinator
+    // with --threads > 1 starts a pool of its own for this step, the same way
     const local = pool.lineRange !== undefined;
     if (local && chunker.counts.talentsScored >= (o.releaseScorersAt ?? defaultBatchOptions.releaseScorersAt)) {
       await pool.destroy();
       pool = undefined;
     }
     const kept = pool?.lineRange ? pool : undefined;
+    const fresh = threads - 1; // the successor's threads, beside this one
     const vectorizeOn =
       kept || threads > 1
         ? {
             lines: (task: LineRangeTask) => {
-              const on = kept ?? (assembly ??= localDispatcher(pack, threads));
+              const on = kept ?? (assembly ??= localDispatcher(pack, fresh));
               return on.lineRange!(task);
             },
-            parts: kept?.concurrency ?? threads,
+            parts: kept?.concurrency ?? fresh,
+            here: !kept,
             // a released pool's successor starts before the assignment: its threads' start and
             // the platform side's unpacking overlap it
             warm: () => {
-              if (!kept) assembly ??= localDispatcher(pack, threads);
+              if (!kept) assembly ??= localDispatcher(pack, fresh);
             },
           }
         : undefined;

@@ -10,7 +10,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { loadDataset } from '../../../src/adapters/files/dataset.js';
 import { streamTalents } from '../../../src/adapters/files/talents.js';
 import { readLines } from '../../../src/adapters/files/lines.js';
@@ -105,6 +105,44 @@ describe('placed talents read back by their byte ranges', () => {
     }
   });
 
+  it('with `here`, this thread vectorizes the last run while the threads do the others: the same explanations', async () => {
+    const { side, path, recorded, ids } = await setup();
+    const M = side.platforms.count;
+    const wanted = new Map(ids.map((id, i) => [id, (i * 11) % M]));
+    const want = await oracle(side, path, wanted);
+    const tokens = new TokenCache(new Tokenizer(), 10_000);
+    for (const parts of [1, 2]) {
+      const tasks: LineRangeTask[] = [];
+      const on = {
+        lines: async (task: LineRangeTask) => {
+          tasks.push(task);
+          return lineRangeTask(side, task, (t) => tokens.tokens(t));
+        },
+        parts,
+        here: true,
+      };
+      expect(await explainPlaced(side, path, wanted, DEFAULT_MAX_LINE_BYTES, recorded, on)).toEqual(want);
+      // 400 talents in parts + 1 runs: the threads get the first `parts`, the last stays here
+      expect(tasks.map((t) => t.lines)).toEqual(parts === 1 ? [200] : [134, 134]);
+    }
+  });
+
+  it('this thread vectorizes through a token source that names its tokenizer (the builders\' term cache), never hashing each text', async () => {
+    const { side, path, recorded, ids } = await setup();
+    const wanted = new Map(ids.slice(0, 300).map((id, i) => [id, i % side.platforms.count]));
+    const want = await oracle(side, path, wanted);
+    const perText = vi.spyOn(TokenCache.prototype, 'tokens');
+    try {
+      // in process (no pool), and this thread's run beside a thread's
+      expect(await explainPlaced(side, path, wanted, DEFAULT_MAX_LINE_BYTES, recorded)).toEqual(want);
+      const other = new TokenCache(new Tokenizer(), 10_000).source();
+      expect(await explainPlaced(side, path, wanted, DEFAULT_MAX_LINE_BYTES, recorded, { lines: async (task) => lineRangeTask(side, task, other), parts: 1, here: true })).toEqual(want);
+      expect(perText).not.toHaveBeenCalled();
+    } finally {
+      perText.mockRestore();
+    }
+  });
+
   it('a placed talent the stream never recorded is an internal error, not a silent gap', async () => {
     const { side, path, recorded, ids } = await setup();
     await expect(explainPlaced(side, path, new Map([[ids[1], 0], ['nobody', 0]]), DEFAULT_MAX_LINE_BYTES, recorded)).rejects.toThrow(/"nobody" was placed but the stream recorded no line/);
@@ -143,11 +181,16 @@ describe('placed talents read back by their byte ranges', () => {
 });
 
 describe('mayExplainOnThreads (whether the threads are started while the assignment runs)', () => {
-  it('only with 2+ parts and at least the parallel minimum of streamed talents (256): never more are placed', () => {
+  it('only with 2+ runs (the threads\' parts, and this thread\'s with `here`) and at least the parallel minimum of streamed talents (256): never more are placed', () => {
     expect(mayExplainOnThreads(256, { parts: 2 })).toBe(true);
     expect(mayExplainOnThreads(255, { parts: 2 })).toBe(false);
     expect(mayExplainOnThreads(10_000, { parts: 1 })).toBe(false);
     expect(mayExplainOnThreads(10_000, undefined)).toBe(false);
+    // one thread and this one (a released pool's successor at --threads 2)
+    expect(mayExplainOnThreads(256, { parts: 1, here: true })).toBe(true);
+    expect(mayExplainOnThreads(255, { parts: 1, here: true })).toBe(false);
+    expect(mayExplainOnThreads(10_000, { parts: 0, here: true })).toBe(false);
+    expect(mayExplainOnThreads(10_000, { parts: 1, here: false })).toBe(false);
   });
 });
 

@@ -1,8 +1,9 @@
 /**
  * A large run releases its scoring threads before the final assembly and starts fresh ones
- * for the placed talents' vectorization (adapters/batch/run.ts, config/batch.ts
- * releaseScorersAt): the snapshot must be the same bytes as a run that keeps its pool, and
- * as a one-thread run (the main thread vectorizes there).
+ * for the placed talents' vectorization, one fewer than --threads, the main thread taking a
+ * part too (adapters/batch/run.ts, config/batch.ts releaseScorersAt): the snapshot must be
+ * the same bytes as a run that keeps its pool, and as a one-thread run (the main thread
+ * vectorizes there).
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,11 +33,14 @@ describe('batch: scoring threads released before the final assembly', () => {
     // 0: every run counts as large; the fixtures' 2,400 talents are far below the default
     const released = await runBatch(inputs, { db: join(d, 'released.db'), threads: 2, chunkSize: 400, releaseScorersAt: 0 });
     const one = await runBatch(inputs, { db: join(d, 'one.db'), threads: 1, chunkSize: 400, releaseScorersAt: 0 });
+    // released at 3 threads: two fresh threads and this one take a part each (at 2: one and this one)
+    await runBatch(inputs, { db: join(d, 'three.db'), threads: 3, chunkSize: 400, releaseScorersAt: 0 });
     // enough placed talents that the assembly vectorizes them on worker threads (placed.ts PARALLEL_MIN = 256)
     expect(kept.assigned).toBeGreaterThanOrEqual(256);
     expect(released.assigned).toBe(kept.assigned);
     const a = await exported(join(d, 'kept.db'));
     expect(await exported(join(d, 'released.db'))).toEqual(a);
     expect(await exported(join(d, 'one.db'))).toEqual(a);
+    expect(await exported(join(d, 'three.db'))).toEqual(a);
   }, 180_000);
 });
