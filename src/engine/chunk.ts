@@ -34,6 +34,21 @@ const LINE_ITEM_ROOM = 440;
  */
 let packer: RowsPacker | undefined;
 
+/**
+ * The candidates' numbers and per-platform counts of this thread's chunks, reused the same
+ * way (grown, never shrunk): encodeCandidates serializes views of them, the same bytes as
+ * arrays of their exact size (Node writes a typed array's own bytes, not its buffer's). A
+ * fresh 3 MB array a chunk was memory V8 counts towards the scorer's next mark-compact
+ * (external memory allocated since the last one: docs/PERFORMANCE.md, branch gc13).
+ */
+let candScratch = new Float64Array(0);
+let countScratch = new Int32Array(0);
+
+/** A view of `n` entries of `a`, grown first (contents not kept) if shorter. */
+function scratchOf<A extends Float64Array | Int32Array>(a: A, n: number, make: (n: number) => A): A {
+  return (a.length >= n ? a : make(Math.ceil(n * 1.25))).subarray(0, n) as A;
+}
+
 export interface ChunkTask {
   runId: number;
   chunkId: number;
@@ -135,11 +150,12 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
     out.prefs(n, prefTop.ids, s.forward, s.backward, s.score);
   }
   finalizeTopK(platformTop);
-  const candCount = Int32Array.from(platformTop.sizes);
+  const candCount = scratchOf(countScratch, M, (n) => (countScratch = new Int32Array(n)));
+  candCount.set(platformTop.sizes);
   let total = 0;
   for (let p = 0; p < M; p++) total += candCount[p];
   const candIds: string[] = [];
-  const candValues = new Float64Array(total * CANDIDATE_WIDTH);
+  const candValues = scratchOf(candScratch, total * CANDIDATE_WIDTH, (n) => (candScratch = new Float64Array(n)));
   let o = 0;
   for (let p = 0; p < M; p++) {
     for (let j = 0; j < candCount[p]; j++) {
@@ -153,5 +169,8 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
       for (let k = 0; k < TERM_COUNT; k++) candValues[o++] = e[EXPLAIN_WHY + k];
     }
   }
-  return { chunkId: task.chunkId, rows: out.finish(), candidates: encodeCandidates({ candCount, candIds, candValues }), pairs: r.pairs, ...(task.key === undefined ? { key: chunkKeyOf(hashes) } : {}) };
+  // the rows' copy (~12 MB, the larger of the two fresh buffers a chunk yields) made last, so
+  // that it is held the least time before it moves on (workers/worker.ts run)
+  const candidates = encodeCandidates({ candCount, candIds, candValues });
+  return { chunkId: task.chunkId, rows: out.finish(), candidates, pairs: r.pairs, ...(task.key === undefined ? { key: chunkKeyOf(hashes) } : {}) };
 }

@@ -37,8 +37,8 @@ export type WriterReply =
 
 const codeOf = (c: string): ErrorCode => (c in ERROR_CODES ? (c as ErrorCode) : 'E_STORE');
 
-/** Moved to the writer when it owns its whole memory; anything else is copied. */
-function movable(u: Uint8Array): ArrayBuffer | undefined {
+/** The buffer of `u` when `u` owns its whole memory (it can be moved to another thread); undefined: copy it. */
+export function movable(u: Uint8Array): ArrayBuffer | undefined {
   const b = u.buffer;
   if (!(b instanceof ArrayBuffer) || u.byteOffset !== 0 || u.byteLength !== b.byteLength || isMarkedAsUntransferable(b)) return undefined;
   return b;

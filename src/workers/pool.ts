@@ -11,6 +11,7 @@ import type { ChunkResult, ChunkTask } from '../engine/chunk.js';
 import type { PlatformLinesTask, RangeTask, RankResult, RankTask, VectorizeTask } from './rank.js';
 import type { PairRows } from '../ranking/pairRows.js';
 import type { LineRangeResult, LineRangeTask } from './lines.js';
+import { movable } from '../store/writer.js';
 
 export interface ChunkPool {
   run(task: ChunkTask): Promise<ChunkResult>;
@@ -103,6 +104,16 @@ export interface PoolHeap {
  */
 export function moving<T extends object>(value: T, buffers: ArrayBuffer[]): T {
   return Piscina.move({ [transferableSymbol]: buffers, [valueSymbol]: value }) as unknown as T;
+}
+
+/** The buffers of `views` that each view owns whole (store/writer.ts movable), once each: what `moving` may move; the others travel cloned. */
+export function ownedBuffers(...views: Uint8Array[]): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  for (const v of views) {
+    const b = movable(v);
+    if (b && !out.includes(b)) out.push(b);
+  }
+  return out;
 }
 
 export function createChunkPool(pack: PlatformPack | undefined, threads: number, talents?: TalentFeatures, o: { channel?: SideChannel; heap?: PoolHeap } = {}): ChunkPool {

@@ -9,6 +9,8 @@ import type { ChunkTask } from '../../src/engine/chunk.js';
 import { chunkKeyOf, scoreChunk, talentHash } from '../../src/engine/chunk.js';
 import { inProcessDispatcher } from '../../src/workers/dispatch.js';
 import { unpackRows } from '../../src/engine/rows.js';
+import { CANDIDATE_WIDTH, encodeCandidates } from '../../src/engine/candidates.js';
+import { deserialize } from 'node:v8';
 import { generateDistrict } from '../../src/synth/generate.js';
 import { JIANGDONG_POLICY } from '../../src/synth/taxonomy.js';
 
@@ -40,6 +42,32 @@ describe('scoreChunk', () => {
     expect(r.key).not.toBe(chunkKeyOf([...talents].sort((a, b) => (a.id < b.id ? -1 : 1)).map(talentHash)));
     // a task that carries its key gets none back (the queue's frames are unchanged)
     expect(scoreChunk(e.side, task(talents.map(talentHash)), (t) => e.tokens(t)).key).toBeUndefined();
+  });
+
+  it('the candidates\' arrays are reused from chunk to chunk: a smaller chunk after a larger one carries none of its numbers or counts', () => {
+    // 60 talents, then the first 7 (fewer candidates per platform), then 60 again
+    const big = task();
+    const small: ChunkTask = { ...task(), talents: talents.slice(0, 7), endLine: 7, kPlatform: 2 };
+    const enc = (t: ChunkTask) => Buffer.from(scoreChunk(e.side, t, (x) => e.tokens(x)).candidates);
+    const small1 = enc(small);
+    const big1 = enc(big);
+    const small2 = enc(small);
+    expect(Buffer.compare(small2, small1)).toBe(0);
+    expect(Buffer.compare(enc(big), big1)).toBe(0);
+    // the oracle: the same lists encoded from arrays of their exact size
+    for (const [blob, perPlatform] of [[small1, 2], [big1, 5]] as const) {
+      const c = deserialize(blob) as { count: Int32Array; ids: string[]; values: Float64Array };
+      const total = c.count.reduce((a, b) => a + b, 0);
+      expect(c.count.length).toBe(e.side.platforms.count);
+      expect(Math.max(...c.count)).toBe(perPlatform);
+      expect([c.ids.length, c.values.length]).toEqual([total, total * CANDIDATE_WIDTH]);
+      // ids pushed one by one as the chunk does (an array built otherwise may serialize as a sparse one)
+      const ids: string[] = [];
+      for (const id of c.ids) ids.push(id);
+      const exact = encodeCandidates({ candCount: Int32Array.from(c.count), candIds: ids, candValues: Float64Array.from(c.values) });
+      expect(Buffer.compare(blob, exact)).toBe(0);
+    }
+    expect(small1.length).toBeLessThan(big1.length);
   });
 
   it('the in-process dispatcher (batch --threads 1) scores on this thread with the same rows and candidates as the kernel', async () => {
