@@ -138,7 +138,8 @@ export class HostedTally {
 export interface CrossRecordInput {
   industries: readonly Located<Industry>[];
   platforms?: readonly Located<Platform>[];
-  talents?: readonly Located<TalentLinks>[];
+  /** iterated three times, in the same order each time (whole records, or a reader's columns: domain/links.ts) */
+  talents?: Iterable<Located<TalentLinks>>;
   policy?: Located<Policy>;
   outcomes?: readonly Located<Outcome>[];
   /**
@@ -172,21 +173,51 @@ function duplicateIdIssue(at: SourceRef, first: SourceRef, id: string): InputIss
   return { ...at, path: 'id', expected: `an id unique within the file (first used at ${firstWhere})`, got: renderValue(id) };
 }
 
-function duplicates<T extends { id: string }>(records: readonly Located<T>[], out: InputIssue[]): Set<string> {
-  const seen = new Map<string, SourceRef>();
-  for (const r of records) {
-    const first = seen.get(r.value.id);
-    if (first) out.push(duplicateIdIssue(r.at, first, r.value.id));
-    else seen.set(r.value.id, r.at);
+/**
+ * Where each id first occurred, for the duplicate check (one rule for every reader): its line
+ * number where the record has one (a number, not an object per record: ~40 MB less at 1M
+ * talents), else its reference. The records checked together are those of one file.
+ */
+class FirstSeen {
+  private readonly seen = new Map<string, number | SourceRef>();
+
+  /** The issue of `id` at `at` when it was seen before, else undefined (and it is now seen). */
+  check(id: string, at: SourceRef): InputIssue | undefined {
+    const first = this.seen.get(id);
+    if (first !== undefined) return duplicateIdIssue(at, typeof first === 'number' ? { file: at.file, line: first } : first, id);
+    this.seen.set(id, at.line ?? at);
+    return undefined;
   }
-  return new Set(seen.keys());
+
+  has(id: string): boolean {
+    return this.seen.has(id);
+  }
+
+  /** The ids seen, as a set. */
+  ids(): Set<string> {
+    return new Set(this.seen.keys());
+  }
+
+  clear(): void {
+    this.seen.clear();
+  }
+}
+
+/** The records' duplicate ids (issues to `out`); the ids seen. */
+function duplicates<T extends { id: string }>(records: Iterable<Located<T>>, out: InputIssue[]): FirstSeen {
+  const seen = new FirstSeen();
+  for (const r of records) {
+    const issue = seen.check(r.value.id, r.at);
+    if (issue) out.push(issue);
+  }
+  return seen;
 }
 
 /** What a talent's references are checked against. */
 export interface TalentRefs {
   industryIds: ReadonlySet<string>;
   /** absent: the platforms are not known (exclusions and hosts are not checked) */
-  platformIds?: ReadonlySet<string>;
+  platformIds?: { has(id: string): boolean };
   /** platforms that failed their own schema: a reference to one is a follow-on, not a new issue */
   rejectedPlatforms?: ReadonlySet<string>;
 }
@@ -218,8 +249,7 @@ function talentReferenceIssues(t: TalentLinks, at: SourceRef, refs: TalentRefs, 
  * Same rules and messages as checkCrossRecords on a whole file.
  */
 export class TalentStreamRules {
-  /** id -> where it first occurred: its line number where it has one (a number, not an object per talent: ~40 MB less at 1M talents), else its reference */
-  private readonly seen = new Map<string, number | SourceRef>();
+  private readonly seen = new FirstSeen();
   private readonly tally = new HostedTally();
   constructor(private readonly refs: TalentRefs) {}
 
@@ -230,9 +260,8 @@ export class TalentStreamRules {
    */
   check(t: Talent, at: SourceRef): InputIssue[] {
     const out: InputIssue[] = [];
-    const first = this.seen.get(t.id);
-    if (first !== undefined) out.push(duplicateIdIssue(at, typeof first === 'number' ? { file: at.file, line: first } : first, t.id));
-    else this.seen.set(t.id, at.line ?? at);
+    const dup = this.seen.check(t.id, at);
+    if (dup) out.push(dup);
     talentReferenceIssues(t, at, this.refs, out);
     this.tally.add(t, at);
     return out;
@@ -258,10 +287,10 @@ export function checkCrossRecords(input: CrossRecordInput): InputIssue[] {
   const follow = new FollowOns();
   const rejectedP = input.rejected?.platforms;
   const rejectedT = input.rejected?.talents;
-  const industryIds = duplicates(input.industries, out);
+  const industryIds = duplicates(input.industries, out).ids();
   const known = (idv: string) => industryIds.has(idv);
   const industryList = [...industryIds].join(', ');
-  const platformIds = input.platforms ? duplicates(input.platforms, out) : undefined;
+  const platformIds = input.platforms ? duplicates(input.platforms, out).ids() : undefined;
   const talentIds = input.talents ? duplicates(input.talents, out) : undefined;
 
   for (const p of input.platforms ?? []) {

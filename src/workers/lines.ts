@@ -5,7 +5,7 @@
  * (domain/lines.ts parseRecordLine), and the valid records are vectorized at once. What
  * comes back is what the main thread needs to report problems in file order and to run
  * the cross-record rules (domain/validate.ts checkCrossRecords) without whole records:
- * each valid record's links (TalentLinks) and line, the range's issues (the first `cap`)
+ * each valid record's links (TalentLinks) and line in columns (domain/links.ts), the range's issues (the first `cap`)
  * and the ids of the records that failed their schema. Pure: runs in a worker or in process.
  */
 import type { InputIssue } from '../errors.js';
@@ -14,6 +14,8 @@ import type { Talent } from '../domain/schemas.js';
 import { lineText, parseRecordLine, rejectedId } from '../domain/lines.js';
 import type { TalentLinks } from '../domain/validate.js';
 import { talentLinks } from '../domain/validate.js';
+import type { LinkColumnsPart } from '../domain/links.js';
+import { encodeLinks } from '../domain/links.js';
 import type { PlatformSide } from '../engine/platformSide.js';
 import type { TalentFeatures, TokenSource } from '../features/build.js';
 import { buildTalentFeatures } from '../features/talents.js';
@@ -38,10 +40,8 @@ export interface LineRangeTask {
 export interface LineRangeResult {
   /** features of the range's valid records, in line order (ids left out: they are the links'), in shared memory (they reach the main thread without a copy) */
   features: TalentFeatures;
-  /** each valid record's links, in line order */
-  links: TalentLinks[];
-  /** each valid record's line number */
-  lineOf: Int32Array;
+  /** each valid record's links and line number, in line order, in columns (no object per talent reaches the main thread) */
+  links: LinkColumnsPart;
   /** the range's problems in line order, the first `cap`; `omitted` counts the rest */
   issues: InputIssue[];
   omitted: number;
@@ -58,7 +58,7 @@ export function lineRangeTask(side: PlatformSide, task: LineRangeTask, tokens: T
   const records: Talent[] = [];
   const links: TalentLinks[] = [];
   const lines: number[] = [];
-  const out: LineRangeResult = { features: undefined as unknown as TalentFeatures, links, lineOf: new Int32Array(0), issues: [], omitted: 0, bad: [], rejectedIds: [] };
+  const out: LineRangeResult = { features: undefined as unknown as TalentFeatures, links: encodeLinks([], []), issues: [], omitted: 0, bad: [], rejectedIds: [] };
   let pos = 0;
   for (let i = 0; i < task.lines; i++) {
     const line = task.firstLine + i;
@@ -82,7 +82,7 @@ export function lineRangeTask(side: PlatformSide, task: LineRangeTask, tokens: T
     }
   }
   out.features = { ...sharedFeatures(side, records, tokens), ids: [] };
-  out.lineOf = Int32Array.from(lines);
+  out.links = encodeLinks(links, lines);
   return out;
 }
 

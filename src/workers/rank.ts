@@ -13,6 +13,7 @@
  *    optionally with another scoring context (the tuner's candidate weights).
  */
 import type { Talent } from '../domain/schemas.js';
+import { TalentmatchError } from '../errors.js';
 import type { PlatformSide } from '../engine/platformSide.js';
 import { talentFeatures } from '../engine/platformSide.js';
 import type { TalentFeatures, TokenSource } from '../features/build.js';
@@ -124,7 +125,7 @@ export interface PlatformLinesTask {
 }
 
 /** The tasks for `parts` near-equal parts of the platform lines of `rec` (m: the model whose talent ids name the rows). */
-export function platformLinesTasks(m: ScoringModel, rec: Recommendations, parts: number): PlatformLinesTask[] {
+export function platformLinesTasks(m: ScoringModel, rec: Pick<Recommendations, 'platform'>, parts: number): PlatformLinesTask[] {
   const P = m.platforms.count;
   const k = rec.platform.k;
   const tids = m.talents.ids;
@@ -153,35 +154,44 @@ export function pairsRangeTask(side: PlatformSide, T: TalentFeatures, task: Rang
 
 /**
  * Ranges' results (any order) assembled into the full two-way result as they arrive: each
- * range's talent lists copied into place, its platform heaps merged exactly (the top-k of
+ * range's talent lists copied into place (where they are kept), its platform heaps merged exactly (the top-k of
  * the union, whatever the order: vector/topk.ts mergeTopK), then nothing of the range is
  * held. At 1M talents x 10k platforms a range's heaps are 1.2 MB and there are 500 ranges:
  * keeping every result for one assembly at the end held ~600 MB more at the peak.
  */
 export class RangeAssembler {
-  readonly talent: TopKBuffers;
+  /** undefined: the talents' lists are not kept (`recommend` on threads: the workers wrote their lines; 124 bytes a talent at k = 10) */
+  readonly talent: TopKBuffers | undefined;
   /** the platform heaps merged so far (not finalized until finish): a running bound for the ranges still to rank */
   readonly platform: TopKBuffers;
   private pairs = 0;
   private readonly kt: number;
 
-  constructor(talents: number, platforms: number, k: number, kPlatform: number) {
+  constructor(talents: number, platforms: number, k: number, kPlatform: number, o: { talents?: boolean } = {}) {
     this.kt = Math.min(k, platforms);
-    this.talent = createTopK(talents, this.kt);
+    this.talent = o.talents === false ? undefined : createTopK(talents, this.kt);
     this.platform = createTopK(platforms, kPlatform);
   }
 
   add(r: Pick<RankResult, 'start' | 'talent' | 'platform' | 'pairs'>): void {
-    this.talent.sizes.set(r.talent.sizes, r.start);
-    this.talent.ids.set(r.talent.ids, r.start * this.kt);
-    this.talent.scores.set(r.talent.scores, r.start * this.kt);
+    if (this.talent) {
+      this.talent.sizes.set(r.talent.sizes, r.start);
+      this.talent.ids.set(r.talent.ids, r.start * this.kt);
+      this.talent.scores.set(r.talent.scores, r.start * this.kt);
+    }
     mergeTopK(this.platform, r.platform);
     this.pairs += r.pairs;
   }
 
-  finish(): Recommendations {
+  /** The platforms' lists (finalized) and the pairs: all a writer of the talents' lines as they come needs at the end. */
+  finishPlatforms(): Omit<Recommendations, 'talent'> {
     finalizeTopK(this.platform);
-    return { talent: this.talent, platform: this.platform, pairs: this.pairs };
+    return { platform: this.platform, pairs: this.pairs };
+  }
+
+  finish(): Recommendations {
+    if (!this.talent) throw new TalentmatchError('E_INTERNAL', 'RangeAssembler.finish: the talents\' lists were not kept (finishPlatforms)');
+    return { talent: this.talent, ...this.finishPlatforms() };
   }
 }
 

@@ -188,4 +188,18 @@ describe('taperedRanges', () => {
     expect(r[48]).toEqual([96_000, 96_500]);
     expect(r[55]).toEqual([99_500, 100_000]);
   });
+
+  it('without the talents\' lists (recommend on threads: their lines are written by the workers): the same platform lists and pairs, no talent lists held', () => {
+    const parts = ranges(700, 90).map(([start, end]) => rankRangeTask(engine.side, engine.model.talents, { start, end, k: K, kPlatform: KP }));
+    const a = new RangeAssembler(700, 60, K, KP, { talents: false });
+    expect(a.talent).toBeUndefined();
+    for (const p of [...parts].reverse()) a.add(p);
+    const r = a.finishPlatforms();
+    same(r.platform, expected.platform);
+    expect(r.pairs).toBe(expected.pairs);
+    expect('talent' in r).toBe(false);
+    const kept = new RangeAssembler(700, 60, K, KP);
+    expect(kept.talent?.sizes.length).toBe(700);
+    expect(() => a.finish()).toThrow(/not kept/);
+  });
 });

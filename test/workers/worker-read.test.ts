@@ -164,6 +164,27 @@ describe('talents validated and vectorized on the workers', () => {
     expect(at(':41 ')).toBeLessThan(at(':91 '));
   }, 240_000);
 
+  it('reports the same cross-record problems on 1, 2 and 4 threads from the links in columns: industries, exclusions, hosts, an over-full host', async () => {
+    const lines = [...talentLines];
+    const edit = (i: number, f: object) => (lines[i] = JSON.stringify({ ...(JSON.parse(lines[i]) as object), ...f }));
+    edit(12, { industries: ['no-such-industry'] }); // line 13
+    edit(13, { industries: [], excludePlatforms: [] }); // line 14: empty lists, no problem
+    edit(30, { hostedBy: 'no-such-platform' }); // line 31
+    // lines 45, 46 and 79: more seats than the host's count (seats: needs.seats, else teamSize, else 1)
+    edit(44, { hostedBy: platformId, teamSize: 3, needs: undefined });
+    edit(45, { hostedBy: platformId, teamSize: 2, needs: { seats: 900 } });
+    edit(78, { hostedBy: platformId, teamSize: undefined, needs: undefined });
+    edit(88, { excludePlatforms: [platformId, 'no-such-platform'] }); // line 89
+    const dir = folder(lines);
+    const one = await sameOnThreads(dir, [[2, 10], [4, 7], [2, 500]]);
+    expect(one.code).toBe(1);
+    expect(one.err).toContain('talents.jsonl:13 industries[0]: expected an industry id of the taxonomy');
+    expect(one.err).not.toContain('talents.jsonl:14 ');
+    expect(one.err).toContain('talents.jsonl:31 hostedBy: expected an existing platform id');
+    expect(one.err).toContain('talents.jsonl:89 excludePlatforms[1]: expected an existing platform id');
+    expect(one.err).toMatch(/platforms\.jsonl:1 capacity\.seatsUsed: expected integer >= 904: .*talents\.jsonl:45, 3 seats.*talents\.jsonl:46, 900 seats.*talents\.jsonl:79, 1 seats/);
+  }, 240_000);
+
   it('caps the listed problems as one thread does, with bad lines spread over many ranges', async () => {
     const lines = [...talentLines];
     // 120 lines, each with two problems: 240 issues, more than the cap

@@ -188,7 +188,7 @@ function readRun(fd: number, start: readonly number[], end: readonly number[], a
 
 /** Each talent of one run explained against its placed platform; a line that no longer holds its talent means the file changed. */
 function explainRun(side: PlatformSide, path: string, ids: readonly string[], r: LineRangeResult, wanted: ReadonlyMap<string, number>, out: Map<string, PairExplanation>): void {
-  if (r.bad.length > 0 || r.links.length !== ids.length || r.links.some((l, i) => l.id !== ids[i])) {
+  if (r.bad.length > 0 || r.links.ids.length !== ids.length || r.links.ids.some((id, i) => id !== ids[i])) {
     throw new TalentmatchError('E_IO', `${path}: a placed talent's line no longer holds it (changed during the run?)`);
   }
   const T: TalentFeatures = r.features;

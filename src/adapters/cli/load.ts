@@ -9,9 +9,9 @@ import type { Outcome } from '../../domain/schemas.js';
 import { evaluate } from '../../evaluation/evaluate.js';
 import { buildReportData } from '../../evaluation/report.js';
 import type { ReportRun } from '../../evaluation/report.js';
-import { finishLoad, loadDataset, readReferences, resolvePaths, talentRecords } from '../files/dataset.js';
-import type { LoadOptions, LoadedDataset, LoadedOf, References } from '../files/dataset.js';
-import type { ReadResult } from '../files/read.js';
+import { finishLoad, loadDataset, loadRecords, readReferences, resolvePaths } from '../files/dataset.js';
+import type { LoadOptions, LoadedDataset, LoadedOf, References, TalentsRead } from '../files/dataset.js';
+import { TalentLinkColumns } from '../../domain/links.js';
 import { readLineRanges } from '../files/lines.js';
 import { writeLines } from '../files/write.js';
 import { renderReportHtml } from '../report/html.js';
@@ -23,7 +23,6 @@ import { ThreadedRanker, platformPool, vectorizeOnPool } from '../../workers/thr
 import { startChunkPool } from '../../workers/pool.js';
 import { packPlatformSide } from '../../workers/pack.js';
 import type { Policy } from '../../domain/schemas.js';
-import type { TalentLinks } from '../../domain/validate.js';
 import type { PlatformSide } from '../../engine/platformSide.js';
 import type { TalentFeatures } from '../../features/build.js';
 import type { ScoringModel } from '../../scoring/kernel.js';
@@ -39,9 +38,6 @@ export async function load(o: DataOptions, needTalents: boolean, io: Io, needOut
   reportSkipped(loaded.skipped, io);
   return loaded;
 }
-
-/** A talent kept as its links only, with the row of its features (the talents file's valid records, in file order). */
-type RowLinks = TalentLinks & { row: number };
 
 /**
  * What `recommend` ranks on worker threads when the talents were validated and vectorized
@@ -66,7 +62,8 @@ const isJsonLines = (path: string) => /\.(jsonl|ndjson)$/i.test(path);
  * ranges of lines (files/lines.ts readLineRanges), and each worker parses, validates
  * (the contract's one rule, domain/lines.ts parseRecordLine) and vectorizes its ranges
  * (workers/lines.ts), returning the problems with their line numbers and each valid
- * talent's links (TalentLinks) instead of the record. The main thread merges the problems
+ * talent's links (TalentLinks) instead of the record, in columns (domain/links.ts: no
+ * object per talent is kept on this thread). The main thread merges the problems
  * in file order under the same cap and runs the same cross-record rules
  * (files/dataset.ts finishLoad), so the same problems are reported, in the same order, as
  * with one thread. The features are stacked in id order, without the records dropped by
@@ -91,7 +88,7 @@ export async function loadOnWorkers(o: DataOptions, io: Io, threads: number, top
   }
   if (!pool || !side) {
     await pool?.destroy();
-    const loaded = await finishLoad(refs, lo, talentRecords(refs));
+    const loaded = await loadRecords(refs, lo);
     reportSkipped(loaded.skipped, io);
     return loaded;
   }
@@ -118,8 +115,8 @@ export async function loadOnWorkers(o: DataOptions, io: Io, threads: number, top
  */
 class RowsOnPool {
   private appender: TalentAppender | undefined;
-  /** every valid talent's id, in row order */
-  readonly ids: string[] = [];
+  /** every valid talent's links (its id among them), in row order: set by the reader, which knows the file's name */
+  links = new TalentLinkColumns('');
 
   add(features: TalentFeatures, rangeBytes: number, fileBytes: number): void {
     this.appender ??= new TalentAppender(sharedBuffer, capacityOf(features, (1.5 * fileBytes) / Math.max(1, rangeBytes)));
@@ -128,16 +125,17 @@ class RowsOnPool {
 
   /** The features of every valid talent, in row order. */
   all(): TalentFeatures {
-    return this.appender ? this.appender.finish(this.ids) : concatTalentFeatures([], this.ids, sharedBuffer);
+    const ids = this.links.ids;
+    return this.appender ? this.appender.finish(ids) : concatTalentFeatures([], ids, sharedBuffer);
   }
 }
 
 /** The WorkerLoad of a load read on the pool: the kept talents' features, in id order, in shared memory. */
-function workerLoad(loaded: LoadedOf<RowLinks>, side: PlatformSide, pool: ChunkPool, read: RowsOnPool, top: { top?: number; topPlatform?: number }, io: Io): WorkerLoad {
+function workerLoad(loaded: LoadedOf<TalentLinkColumns>, side: PlatformSide, pool: ChunkPool, read: RowsOnPool, top: { top?: number; topPlatform?: number }, io: Io): WorkerLoad {
   reportSkipped(loaded.skipped, io);
-  const kept = [...loaded.dataset.talents].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const ids = kept.map((t) => t.id);
-  const rows = kept.map((t) => t.row);
+  const allIds = read.links.ids;
+  const rows = Array.from((loaded.dataset.talents ?? read.links).rows()).sort((a, b) => (allIds[a] < allIds[b] ? -1 : allIds[a] > allIds[b] ? 1 : 0));
+  const ids = rows.map((r) => allIds[r]);
   const all = read.all();
   // all the valid talents, already in id order (the usual file): the stacked arrays as they are
   const features = rows.length === all.count && rows.every((r, i) => r === i) ? { ...all, ids } : pickTalentRows(all, rows, ids, sharedBuffer);
@@ -160,13 +158,13 @@ function workerSide(refs: References, o: LoadOptions, options: EngineOptions): P
  * The talents file read by the pool's workers (workers/lines.ts), ranges of `rangeSize` lines
  * posted as they are cut, at most two per thread ahead of the merge (memory stays bounded);
  * results merged in file order: problems under the file's cap, as readRecords lists them.
- * The ranges' features and every valid talent's id go to `rows` (row order).
+ * The ranges' features and every valid talent's links go to `rows` (row order).
  */
-async function readOnPool(pool: ChunkPool, path: string, refs: References, rangeSize: number, rows: RowsOnPool): Promise<ReadResult<RowLinks>> {
+async function readOnPool(pool: ChunkPool, path: string, refs: References, rangeSize: number, rows: RowsOnPool): Promise<TalentsRead<TalentLinkColumns>> {
   const maxLineBytes = refs.limits.maxLineBytes;
   const fileBytes = (await stat(path)).size;
-  const allIds = rows.ids;
-  const out: ReadResult<RowLinks> = { records: [], issues: [], omitted: 0, bad: [], rejectedIds: new Set() };
+  rows.links = new TalentLinkColumns(path);
+  const out: TalentsRead<TalentLinkColumns> = { records: rows.links, issues: [], omitted: 0, bad: [], rejectedIds: new Set() };
   const merge = ({ x, bytes }: { x: LineRangeResult; bytes: number }) => {
     for (const i of x.issues) {
       if (out.issues.length < refs.cap) out.issues.push(i);
@@ -175,13 +173,7 @@ async function readOnPool(pool: ChunkPool, path: string, refs: References, range
     out.omitted += x.omitted;
     for (const line of x.bad) out.bad.push({ file: path, line });
     for (const id of x.rejectedIds) out.rejectedIds.add(id);
-    const base = allIds.length;
-    x.links.forEach((l, j) => {
-      const value = l as RowLinks;
-      value.row = base + j;
-      out.records.push({ value, at: { file: path, line: x.lineOf[j] } });
-      allIds.push(l.id);
-    });
+    rows.links.add(x.links);
     rows.add(x.features, bytes, fileBytes);
   };
   const inFlight: Promise<{ x: LineRangeResult; bytes: number }>[] = [];

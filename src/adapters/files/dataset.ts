@@ -132,27 +132,44 @@ export async function readReferences(paths: DataPaths, o: LoadOptions): Promise<
 }
 
 /**
+ * The talents as a reader hands them to finishLoad, in file order: whole records (an array),
+ * or a reader's columns (domain/links.ts TalentLinkColumns, what the workers' reader keeps).
+ * The cross-record rules iterate them; --skip-invalid filters them (the same kind back).
+ */
+export interface TalentList<L> extends Iterable<Located<TalentLinks>> {
+  filter(keep: (r: Located<TalentLinks>) => boolean): L;
+}
+
+/** A talents file read: its talents (`L`) and, as readRecords lists them, its problems. */
+export type TalentsRead<L> = Omit<ReadResult<never>, 'records'> & { records: L };
+
+/**
  * Reads the talents file (its path given) with every record checked against its schema: the
  * main thread's readRecords, or a reader that validates on worker threads and keeps only
- * each talent's links (adapters/cli/load.ts). Records in file order, issues in line order.
+ * each talent's links, in columns (adapters/cli/load.ts). Records in file order, issues in line order.
  */
-export type TalentsReader<TT extends TalentLinks> = (path: string) => Promise<ReadResult<TT>>;
+export type TalentsReader<L extends TalentList<L>> = (path: string) => Promise<TalentsRead<L>>;
 
 /** The main thread's reader of the talents file: whole records (readRecords), under the references' cap and limits. */
-export function talentRecords(refs: References): TalentsReader<Talent> {
+export function talentRecords(refs: References): TalentsReader<Located<Talent>[]> {
   return (path) => readRecords<Talent>(path, TalentSchema, refs.cap, refs.limits);
 }
 
-/** A loaded dataset whose talents are `TT` (whole records, or their links only). */
-export interface LoadedOf<TT extends TalentLinks> {
-  dataset: Omit<Dataset, 'talents'> & { talents: TT[] };
+/** A loaded dataset whose talents are `L` (whole records, or their links in columns), undefined without a talents file. */
+export interface LoadedOf<L> {
+  dataset: Omit<Dataset, 'talents'> & { talents: L | undefined };
   skipped: InputIssue[];
   files: Partial<Record<FileRole, string>>;
 }
 
 export async function loadDataset(paths: DataPaths, o: LoadOptions): Promise<LoadedDataset> {
-  const refs = await readReferences(paths, o);
-  return finishLoad(refs, o, talentRecords(refs));
+  return loadRecords(await readReferences(paths, o), o);
+}
+
+/** The rest of a load with the talents read whole on this thread (talentRecords). */
+export async function loadRecords(refs: References, o: LoadOptions): Promise<LoadedDataset> {
+  const loaded = await finishLoad(refs, o, talentRecords(refs));
+  return { ...loaded, dataset: { ...loaded.dataset, talents: (loaded.dataset.talents ?? []).map((r) => r.value) } };
 }
 
 /**
@@ -160,7 +177,7 @@ export async function loadDataset(paths: DataPaths, o: LoadOptions): Promise<Loa
  * outcomes, then the cross-record rules; rejects the input as a whole or, with skipInvalid,
  * drops the records named by a problem. Same problems, same order, whatever the reader.
  */
-export async function finishLoad<TT extends TalentLinks>(refs: References, o: LoadOptions, readTalents: TalentsReader<TT>): Promise<LoadedOf<TT>> {
+export async function finishLoad<L extends TalentList<L>>(refs: References, o: LoadOptions, readTalents: TalentsReader<L>): Promise<LoadedOf<L>> {
   const { files, cap, limits, fatal, policy: policyValue, weights } = refs;
   const industriesRaw = refs.industries;
   const platformsRaw = refs.platforms;
@@ -176,7 +193,7 @@ export async function finishLoad<TT extends TalentLinks>(refs: References, o: Lo
   omitted += industriesRaw.omitted;
 
   let platforms: Located<Platform>[] = platformsRaw.records;
-  let talents: Located<TT>[] | undefined = talentsRaw?.records;
+  let talents: L | undefined = talentsRaw?.records;
   let outcomes: Located<Outcome>[] | undefined = outcomesRaw?.records;
   const policy: Located<Policy> | undefined = policyValue ? { value: policyValue, at: { file: files.policy! } } : undefined;
 
@@ -225,7 +242,7 @@ export async function finishLoad<TT extends TalentLinks>(refs: References, o: Lo
     dataset: {
       industries: industriesRaw.records.map((r) => r.value),
       platforms: platforms.map((r) => r.value),
-      talents: (talents ?? []).map((r) => r.value),
+      talents,
       policy: policy!.value,
       ...(weights ? { weights } : {}),
       ...(outcomes ? { outcomes: outcomes.map((r) => r.value) } : {}),

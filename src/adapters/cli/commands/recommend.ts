@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { scoreCsvLines, scoreCsvLinesFrom } from '../../../engine/format.js';
 import type { ScoringModel } from '../../../scoring/kernel.js';
-import type { Recommendations } from '../../../ranking/twoWay.js';
 import type { Policy } from '../../../domain/schemas.js';
 import type { ResolvedEngineOptions } from '../../../config/options.js';
 import { defaultWorkerOptions, resolveThreadOptions } from '../../../config/workers.js';
@@ -15,6 +14,7 @@ import { listControlsNote } from '../render.js';
 import { EXIT_OK } from '../common.js';
 import type { Cli, Io } from '../common.js';
 import { engineFor, load, loadOnWorkers, withEngine, withWorkerRanker } from '../load.js';
+import { memMark, memTrace } from '../../../workers/memTrace.js';
 import { addDataOptions, addThreadsOption, addTopOptions, dataOptionsSchema, parseOptions, threadsSchema, topSchema } from '../options.js';
 
 const recommendSchema = dataOptionsSchema.extend(topSchema.shape).extend(threadsSchema.shape).extend({ out: z.string() });
@@ -31,21 +31,24 @@ export function recommendCommand(program: Command, { io, done }: Cli): void {
     ),
   ).action(async (raw: unknown) => {
     const o = parseOptions(recommendSchema, raw);
+    const stopTrace = memTrace('main'); // TALENTMATCH_MEM_TRACE=<ms>: the main thread's heap, for memory debugging
     const threads = resolveThreadOptions(o.threads !== undefined ? { threads: o.threads } : {}).threads;
     // on two threads or more the workers read the talents file: they validate and vectorize its lines (load.ts loadOnWorkers); same output, same problems reported
     const input = threads > 1 ? await loadOnWorkers(o, io, threads, o) : await load(o, true, io);
-    const { model, rec } =
+    memMark('main:loaded');
+    const { model, pairs } =
       'model' in input
         ? await withWorkerRanker(input, (r) => writeRecommendations(o.out, input, r, io))
         : await withEngine(input, o, o.threads, (engine, r) => writeRecommendations(o.out, { model: engine.model, policy: engine.data.policy, options: engine.options }, r, io));
     const n = model.talents.count + model.platforms.count;
-    io.err(`wrote ${n} lines (${model.talents.count} talents, ${model.platforms.count} platforms, ${rec.pairs} acceptable pairs) to ${o.out}\n`);
+    stopTrace();
+    io.err(`wrote ${n} lines (${model.talents.count} talents, ${model.platforms.count} platforms, ${pairs} acceptable pairs) to ${o.out}\n`);
     done(EXIT_OK);
   });
 }
 
-/** Ranks both ways and writes `recommend`'s lines; the policy's list controls applied (engine/lists.ts). */
-async function writeRecommendations(out: string, x: { model: ScoringModel; policy: Policy; options: Pick<ResolvedEngineOptions, 'topK' | 'topKPlatform'> }, r: ThreadedRanker, io: Io): Promise<{ model: ScoringModel; rec: Recommendations }> {
+/** Ranks both ways and writes `recommend`'s lines; the policy's list controls applied (engine/lists.ts). The acceptable pairs counted. */
+async function writeRecommendations(out: string, x: { model: ScoringModel; policy: Policy; options: Pick<ResolvedEngineOptions, 'topK' | 'topKPlatform'> }, r: ThreadedRanker, io: Io): Promise<{ model: ScoringModel; pairs: number }> {
   const { model, policy } = x;
   if (hasListControls(policy)) {
     // the talents' lists are chosen after ranking, then written
@@ -53,12 +56,13 @@ async function writeRecommendations(out: string, x: { model: ScoringModel; polic
     const controlled = applyListControls(model, policy, ranked);
     await writeChunks(out, toAsync(recommendationChunks(model, controlled.rec, defaultWorkerOptions.rangeSize)), { consume: true });
     io.err(listControlsNote(policy, controlled.report, model.platforms.ids));
-    return { model, rec: controlled.rec };
+    return { model, pairs: controlled.rec.pairs };
   }
-  // the ranker streams the lines: workers format their ranges' talent lines (same bytes for any thread count)
+  // the ranker streams the lines: workers format their ranges' talent lines (same bytes for
+  // any thread count); the talents' lists are let go once written (only the count is kept)
   const { chunks, result } = r.recommendLines(x.options.topK, x.options.topKPlatform);
   await writeChunks(out, chunks, { consume: true });
-  return { model, rec: await result };
+  return { model, pairs: (await result).pairs };
 }
 
 async function* toAsync<T>(it: Iterable<T>): AsyncGenerator<T> {
