@@ -93,11 +93,6 @@ export interface PoolHeap {
 }
 
 /**
- * `talents`: vectorized talents in shared memory (packTalentFeatures), for rankRange tasks.
- * `pack` undefined: the side comes later on `o.channel` (startChunkPool). `o.heap`: the
- * workers' V8 heap limits.
- */
-/**
  * A worker's result whose `buffers` travel by transfer (moved, not copied): a worker returns
  * `moving(result, buffers)` and the pool's caller receives `result` itself. Each buffer must
  * be one nothing else in the worker holds (it is detached there once posted).
@@ -116,6 +111,22 @@ export function ownedBuffers(...views: Uint8Array[]): ArrayBuffer[] {
   return out;
 }
 
+/**
+ * A scored chunk as its worker returns it (workers/worker.ts run): the rows and candidates
+ * (~12 MB and ~3 MB, the chunk's own fresh buffers) moved where each owns its buffer whole,
+ * cloned otherwise. V8 counts a live buffer's memory towards a worker's next mark-compact
+ * (external memory allocated since the last one); a moved one leaves the count as it is
+ * posted, so it does not bring the scorer's next full collection forward.
+ */
+export function chunkReply(res: ChunkResult): ChunkResult {
+  return moving(res, ownedBuffers(res.rows, res.candidates));
+}
+
+/**
+ * `talents`: vectorized talents in shared memory (packTalentFeatures), for rankRange tasks.
+ * `pack` undefined: the side comes later on `o.channel` (startChunkPool). `o.heap`: the
+ * workers' V8 heap limits.
+ */
 export function createChunkPool(pack: PlatformPack | undefined, threads: number, talents?: TalentFeatures, o: { channel?: SideChannel; heap?: PoolHeap } = {}): ChunkPool {
   const channel = o.channel;
   const heap = o.heap ?? {};

@@ -20,7 +20,7 @@ import type { LineRangeResult, LineRangeTask } from './lines.js';
 import { lineRangeTask } from './lines.js';
 import type { PlatformSide } from '../engine/platformSide.js';
 import type { SideChannel } from './pool.js';
-import { moving, ownedBuffers } from './pool.js';
+import { chunkReply, moving } from './pool.js';
 import { memMark } from './memTrace.js';
 
 const data = workerData as { pack?: PlatformPack; talents?: TalentFeatures; channel?: SideChannel };
@@ -55,11 +55,7 @@ const tokens = cache.source();
 export default async function run(task: ChunkTask): Promise<ChunkResult> {
   const res = scoreChunk(await side(), task, tokens);
   memMark('scorer'); // TALENTMATCH_MEM_TRACE=<ms>: this worker's heap after each chunk (piscina blocks its timers between tasks)
-  // the rows (~12 MB) and candidates (~3 MB) are the chunk's own fresh buffers: moved, not
-  // cloned and left to this isolate's GC. V8 counts a live buffer's memory towards the next
-  // mark-compact (external memory allocated since the last one); a moved one leaves the count
-  // as it is posted, so it does not bring the scorer's next full collection forward.
-  return moving(res, ownedBuffers(res.rows, res.candidates));
+  return chunkReply(res); // moved, not cloned (pool.ts)
 }
 
 /** Named task (`pool.rank`): vectorize and two-way rank one talent range, no store. */

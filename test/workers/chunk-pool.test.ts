@@ -1,14 +1,17 @@
 /**
- * A chunk scored on a pool's worker comes back moved, not cloned (workers/worker.ts run):
- * the rows and candidates are the chunk's own fresh buffers. What is moved must be owned
- * whole (ownedBuffers), and the worker must keep nothing it moved: two chunks in a row on
- * one worker give the bytes that scoring them on this thread gives.
+ * A chunk scored on a pool's worker comes back moved, not cloned (workers/worker.ts run
+ * returns pool.ts chunkReply): the rows and candidates are the chunk's own fresh buffers.
+ * What is moved must be owned whole (ownedBuffers), and the worker must keep nothing it
+ * moved: two chunks in a row on one worker give the bytes that scoring them on this thread
+ * gives. (Moved or cloned, a buffer arrives alike: the move itself is checked on chunkReply's
+ * transfer list, not through the pool.)
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/engine/engine.js';
 import type { ChunkTask } from '../../src/engine/chunk.js';
 import { scoreChunk } from '../../src/engine/chunk.js';
-import { createChunkPool, ownedBuffers } from '../../src/workers/pool.js';
+import { chunkReply, createChunkPool, ownedBuffers } from '../../src/workers/pool.js';
+import { Piscina } from 'piscina';
 import type { ChunkPool } from '../../src/workers/pool.js';
 import { packPlatformSide } from '../../src/workers/pack.js';
 import { generateDistrict } from '../../src/synth/generate.js';
@@ -32,6 +35,23 @@ describe('ownedBuffers: what a worker may move', () => {
     // Node's shared pool behind small Buffers: moving it would detach every other Buffer on it
     expect(ownedBuffers(Buffer.from('abc'))).toEqual([]);
     expect(ownedBuffers(big, whole)).toEqual([big.buffer, whole.buffer]);
+  });
+});
+
+describe('chunkReply: what a scorer posts back', () => {
+  it('moves the rows and the candidates, each buffer once, and carries the result itself', () => {
+    const res = scoreChunk(e.side, task(0, 0, 30), (x) => e.tokens(x));
+    const reply = chunkReply(res) as unknown as Record<symbol, unknown>;
+    expect(reply[Piscina.valueSymbol]).toBe(res);
+    expect(reply[Piscina.transferableSymbol]).toEqual([res.rows.buffer, res.candidates.buffer]);
+  });
+
+  it('clones what a view shares with other data (a part of a buffer is not moved)', () => {
+    const res = scoreChunk(e.side, task(1, 30, 60), (x) => e.tokens(x));
+    const wider = new Uint8Array(res.rows.length + 8);
+    wider.set(res.rows, 8);
+    const reply = chunkReply({ ...res, rows: wider.subarray(8) }) as unknown as Record<symbol, unknown>;
+    expect(reply[Piscina.transferableSymbol]).toEqual([res.candidates.buffer]);
   });
 });
 
