@@ -136,22 +136,23 @@ export class TalentLinkColumns implements Iterable<Located<TalentLinks>> {
   }
 
   *[Symbol.iterator](): Iterator<Located<TalentLinks>> {
-    let p = 0;
-    for (const row of this.kept ?? range(this.ids.length)) {
-      while (p + 1 < this.parts.length && this.starts[p + 1] <= row) p++;
-      yield this.at(p, row);
-    }
+    for (const [, r] of this.located()) yield r;
   }
 
   /** The talents `keep` keeps (each given as Located<TalentLinks>), sharing these columns. */
   filter(keep: (r: Located<TalentLinks>) => boolean): TalentLinkColumns {
     const rows: number[] = [];
+    for (const [row, r] of this.located()) if (keep(r)) rows.push(row);
+    return new TalentLinkColumns(this.file, { parts: this.parts, starts: this.starts, ids: this.ids, kept: Int32Array.from(rows) });
+  }
+
+  /** Each kept row with its talent, in row order (the parts walked once). */
+  private *located(): Generator<[number, Located<TalentLinks>]> {
     let p = 0;
     for (const row of this.kept ?? range(this.ids.length)) {
       while (p + 1 < this.parts.length && this.starts[p + 1] <= row) p++;
-      if (keep(this.at(p, row))) rows.push(row);
+      yield [row, this.at(p, row)];
     }
-    return new TalentLinkColumns(this.file, { parts: this.parts, starts: this.starts, ids: this.ids, kept: Int32Array.from(rows) });
   }
 
   private at(p: number, row: number): Located<TalentLinks> {
