@@ -152,6 +152,9 @@ export function pairsRangeTask(side: PlatformSide, T: TalentFeatures, task: Rang
   return collectPairs({ ctx: task.ctx ?? side.ctx, talents: T, platforms: side.platforms }, task.start, task.end);
 }
 
+/** A two-way result without the talents' lists: the platforms' lists and the pair count (RangeAssembler finishPlatforms). */
+export type PlatformsResult = Omit<Recommendations, 'talent'>;
+
 /**
  * Ranges' results (any order) assembled into the full two-way result as they arrive: each
  * range's talent lists copied into place (where they are kept), its platform heaps merged exactly (the top-k of
@@ -184,7 +187,7 @@ export class RangeAssembler {
   }
 
   /** The platforms' lists (finalized) and the pairs: all a writer of the talents' lines as they come needs at the end. */
-  finishPlatforms(): Omit<Recommendations, 'talent'> {
+  finishPlatforms(): PlatformsResult {
     finalizeTopK(this.platform);
     return { platform: this.platform, pairs: this.pairs };
   }

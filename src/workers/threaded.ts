@@ -22,7 +22,7 @@ import type { PlatformSide } from '../engine/platformSide.js';
 import type { ChunkPool } from './pool.js';
 import { createChunkPool } from './pool.js';
 import { RangeAssembler, assembleRanges, encodeTalents, platformLinesTasks, ranges, taperedRanges } from './rank.js';
-import type { RankResult } from './rank.js';
+import type { PlatformsResult, RankResult } from './rank.js';
 import { platformLinesBytes, talentLinesBytes } from '../engine/format.js';
 import { createExplainBuffer } from '../scoring/explain.js';
 import { optionError } from '../errors.js';
@@ -78,12 +78,12 @@ export class ThreadedRanker {
    * Byte chunks lie at the start of buffers nobody else holds: the consumer may free them,
    * buffers whole, once written (adapters/files/write.ts writeChunks `consume`).
    */
-  recommendLines(k: number, kPlatform: number): { chunks: AsyncIterable<string | Uint8Array>; result: Promise<Omit<Recommendations, 'talent'>> } {
+  recommendLines(k: number, kPlatform: number): { chunks: AsyncIterable<string | Uint8Array>; result: Promise<PlatformsResult> } {
     const engine = this.engine;
     const m = engine.model;
-    let resolve!: (r: Omit<Recommendations, 'talent'>) => void;
+    let resolve!: (r: PlatformsResult) => void;
     let reject!: (e: unknown) => void;
-    const result = new Promise<Omit<Recommendations, 'talent'>>((ok, fail) => {
+    const result = new Promise<PlatformsResult>((ok, fail) => {
       resolve = ok;
       reject = fail;
     });
@@ -116,8 +116,8 @@ export class ThreadedRanker {
         let done = 0;
         // once every range is ranked, the platform lines are formatted on the workers, in
         // parts, while this thread still writes the last ranges' lines
-        let platformLines: { rec: Omit<Recommendations, 'talent'>; parts: Promise<Uint8Array>[] } | undefined;
-        const platformPart = (): { rec: Omit<Recommendations, 'talent'>; parts: Promise<Uint8Array>[] } => {
+        let platformLines: { rec: PlatformsResult; parts: Promise<Uint8Array>[] } | undefined;
+        const platformPart = (): { rec: PlatformsResult; parts: Promise<Uint8Array>[] } => {
           const rec = asm.finishPlatforms();
           const parts = platformLinesTasks(m, rec, pool.threads).map((t) => pool.platformLines({ ...t, talents: self.talents }));
           for (const p of parts) p.catch(() => undefined); // each failure surfaces where it is awaited, in order
