@@ -70,8 +70,10 @@ const TALENT_OPEN = ITEM_NUMBERS;
 const PLATFORM_OPEN = ITEM_NUMBERS + 1;
 const ITEMS_OPEN = ITEM_NUMBERS + 2;
 const ITEMS_END = ITEM_NUMBERS + 3;
-const FRAGMENTS = new WordTable(ITEM_NUMBERS + 4);
-[...ITEM_TAILS, '{"side":"talent","id":', '{"side":"platform","id":', ',"items":[', ']}'].forEach((f, e) => FRAGMENTS.set(e, utf8(f)));
+const HEAD_OPEN = ITEM_NUMBERS + 4;
+const HEAD_CLOSE = ITEM_NUMBERS + 5;
+const FRAGMENTS = new WordTable(ITEM_NUMBERS + 6);
+[...ITEM_TAILS, '{"side":"talent","id":', '{"side":"platform","id":', ',"items":[', ']}', '{"id":', ',"score":'].forEach((f, e) => FRAGMENTS.set(e, utf8(f)));
 /** Which number of the explanation (scoring/explain.ts layout) each item number is, on each side. */
 const whyOrder = (forward: number, backward: number): Int32Array => Int32Array.from([EXPLAIN_SCORE, forward, backward, ...TERMS.map((_, k) => EXPLAIN_WHY + k)]);
 const TALENT_SIDE = whyOrder(0, 1);
@@ -88,6 +90,8 @@ const LINE_ROOM = FRAGMENTS.len[PLATFORM_OPEN] + FRAGMENTS.len[ITEMS_OPEN] + FRA
  * Per id, the encoded `{"id":<id>,"score":` that opens its items (built on first use), and
  * `room`, a bound on every head's bytes (JSON writes a UTF-16 unit in at most 6 bytes).
  */
+const headScratch = new JsonBytes(256);
+
 class Heads extends WordTable {
   readonly room: number;
 
@@ -98,9 +102,18 @@ class Heads extends WordTable {
     this.room = 6 * longest + 16 + WORD_SLACK;
   }
 
-  /** The head of ids[i] (its entry: i). */
+  /** The head of ids[i] (its entry: i), written on first use through one scratch writer (no string built). */
   of(i: number): number {
-    if (!this.has(i)) this.set(i, utf8('{"id":' + JSON.stringify(this.ids[i]) + ',"score":'));
+    if (!this.has(i)) {
+      const w = headScratch;
+      w.n = 0;
+      w.reserve(FRAGMENTS.len[HEAD_OPEN] + WORD_SLACK);
+      w.putWords(FRAGMENTS, HEAD_OPEN);
+      w.string(this.ids[i]);
+      w.reserve(FRAGMENTS.len[HEAD_CLOSE] + WORD_SLACK);
+      w.putWords(FRAGMENTS, HEAD_CLOSE);
+      this.set(i, w.out, w.n);
+    }
     return i;
   }
 }

@@ -171,8 +171,9 @@ export class WordTable {
     return this.at[e] >= 0;
   }
 
-  set(e: number, b: Uint8Array): void {
-    const count = (b.length + 3) >> 2;
+  /** Entry e: the first `length` bytes of b. */
+  set(e: number, b: Uint8Array, length = b.length): void {
+    const count = (length + 3) >> 2;
     if (this.used + count > this.words.length) {
       const next = new Uint32Array(Math.max(2 * this.words.length, this.used + count));
       next.set(this.words.subarray(0, this.used));
@@ -180,11 +181,11 @@ export class WordTable {
     }
     for (let k = 0; k < count; k++) {
       let v = 0;
-      for (let j = 3; j >= 0; j--) v = (v << 8) | (4 * k + j < b.length ? b[4 * k + j] : 0);
+      for (let j = 3; j >= 0; j--) v = (v << 8) | (4 * k + j < length ? b[4 * k + j] : 0);
       this.words[this.used + k] = v >>> 0;
     }
     this.at[e] = this.used;
-    this.len[e] = b.length;
+    this.len[e] = length;
     this.used += count;
   }
 }
