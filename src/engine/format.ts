@@ -86,12 +86,13 @@ const ITEM_ROOM = ITEM_TAILS.reduce((n, f) => n + utf8(f).length, WORD_SLACK + 1
 /** A line's bytes besides its id and items, at most (the comma between items counted in ITEM_ROOM). */
 const LINE_ROOM = FRAGMENTS.len[PLATFORM_OPEN] + FRAGMENTS.len[ITEMS_OPEN] + FRAGMENTS.len[ITEMS_END] + WORD_SLACK + 1;
 
-/**
- * Per id, the encoded `{"id":<id>,"score":` that opens its items (built on first use), and
- * `room`, a bound on every head's bytes (JSON writes a UTF-16 unit in at most 6 bytes).
- */
 const headScratch = new JsonBytes(256);
 
+/**
+ * Per id, the encoded `{"id":<id>,"score":` that opens its items (built on first use), and
+ * `room`, a bound on every head's bytes and its last word's slack (JSON writes a string in at
+ * most 6 bytes per UTF-16 unit and its two quotes).
+ */
 class Heads extends WordTable {
   readonly room: number;
 
@@ -99,7 +100,7 @@ class Heads extends WordTable {
     super(ids.length);
     let longest = 0;
     for (let i = 0; i < ids.length; i++) longest = Math.max(longest, ids[i].length);
-    this.room = 6 * longest + 16 + WORD_SLACK;
+    this.room = FRAGMENTS.len[HEAD_OPEN] + 6 * longest + 2 + FRAGMENTS.len[HEAD_CLOSE] + WORD_SLACK;
   }
 
   /** The head of ids[i] (its entry: i), written on first use through one scratch writer (no string built). */
