@@ -10,7 +10,7 @@ import { TERMS } from '../config/weights.js';
 import type { Engine, Recommendations } from './engine.js';
 import type { ScoringModel } from '../scoring/kernel.js';
 import type { PairRows } from '../ranking/pairRows.js';
-import { JsonBytes, utf8 } from './jsonBytes.js';
+import { JsonBytes, WORD_SLACK, WordTable, utf8 } from './jsonBytes.js';
 import { MAX_NUMBER_BYTES } from '../util/shortest.js';
 
 export interface RecommendationItem {
@@ -59,57 +59,102 @@ export function* recommendationRecords(engine: Engine, rec: Recommendations): Ge
   }
 }
 
-const WHY_KEY_BYTES = TERMS.map((t, k) => utf8((k === 0 ? '{' : ',') + JSON.stringify(t) + ':'));
-const FORWARD = utf8(',"forward":');
-const BACKWARD = utf8(',"backward":');
-const WHY_OPEN = utf8(',"why":');
-const ITEMS_END = utf8(']}');
+/**
+ * The constant fragments of the lines, as words (`JsonBytes.putWords`). An item is its head
+ * (`{"id":<id>,"score":`, per id: `Heads`) then 13 numbers, each followed by fragment k:
+ * `,"forward":`, `,"backward":`, `,"why":{"text":`, the other terms' keys, and `}}`.
+ */
+const ITEM_TAILS = [',"forward":', ',"backward":', ...TERMS.map((t, k) => (k === 0 ? ',"why":{' : ',') + JSON.stringify(t) + ':'), '}}'];
+const ITEM_NUMBERS = ITEM_TAILS.length;
+const TALENT_OPEN = ITEM_NUMBERS;
+const PLATFORM_OPEN = ITEM_NUMBERS + 1;
+const ITEMS_OPEN = ITEM_NUMBERS + 2;
+const ITEMS_END = ITEM_NUMBERS + 3;
+const HEAD_OPEN = ITEM_NUMBERS + 4;
+const HEAD_CLOSE = ITEM_NUMBERS + 5;
+const FRAGMENTS = new WordTable(ITEM_NUMBERS + 6);
+[...ITEM_TAILS, '{"side":"talent","id":', '{"side":"platform","id":', ',"items":[', ']}', '{"id":', ',"score":'].forEach((f, e) => FRAGMENTS.set(e, utf8(f)));
+/** Which number of the explanation (scoring/explain.ts layout) each item number is, on each side. */
+const whyOrder = (forward: number, backward: number): Int32Array => Int32Array.from([EXPLAIN_SCORE, forward, backward, ...TERMS.map((_, k) => EXPLAIN_WHY + k)]);
+const TALENT_SIDE = whyOrder(0, 1);
+const PLATFORM_SIDE = whyOrder(1, 0);
 const COMMA = 0x2c;
-const CLOSE = 0x7d;
 const NEWLINE = 0x0a;
 
-/** An item's bytes besides its head, at most (13 numbers, the keys, the braces). */
-const ITEM_ROOM = [FORWARD, BACKWARD, WHY_OPEN, ...WHY_KEY_BYTES].reduce((n, b) => n + b.length, 2) + (3 + WHY_KEY_BYTES.length) * MAX_NUMBER_BYTES;
+/** An item's bytes besides its head, at most (13 numbers, the fragments, the last word's slack). */
+const ITEM_ROOM = ITEM_TAILS.reduce((n, f) => n + utf8(f).length, WORD_SLACK + 1) + ITEM_NUMBERS * MAX_NUMBER_BYTES;
+/** A line's bytes besides its id and items, at most (the comma between items counted in ITEM_ROOM). */
+const LINE_ROOM = FRAGMENTS.len[PLATFORM_OPEN] + FRAGMENTS.len[ITEMS_OPEN] + FRAGMENTS.len[ITEMS_END] + WORD_SLACK + 1;
 
-/** A number of the explanation: finite (a breakdown of finite inputs), checked once here. */
-function put(w: JsonBytes, x: number): void {
-  if (x - x === 0) w.putFinite(x);
-  else w.number(x); // null (not reached by validated data); reserves its own room
+const headScratch = new JsonBytes(256);
+
+/**
+ * Per id, the encoded `{"id":<id>,"score":` that opens its items (built on first use), and
+ * `room`, a bound on every head's bytes and its last word's slack (JSON writes a string in at
+ * most 6 bytes per UTF-16 unit and its two quotes).
+ */
+class Heads extends WordTable {
+  readonly room: number;
+
+  constructor(readonly ids: readonly string[]) {
+    super(ids.length);
+    let longest = 0;
+    for (let i = 0; i < ids.length; i++) longest = Math.max(longest, ids[i].length);
+    this.room = FRAGMENTS.len[HEAD_OPEN] + 6 * longest + 2 + FRAGMENTS.len[HEAD_CLOSE] + WORD_SLACK;
+  }
+
+  /** The head of ids[i] (its entry: i), written on first use through one scratch writer (no string built). */
+  of(i: number): number {
+    if (!this.has(i)) {
+      const w = headScratch;
+      w.n = 0;
+      w.reserve(FRAGMENTS.len[HEAD_OPEN] + WORD_SLACK);
+      w.putWords(FRAGMENTS, HEAD_OPEN);
+      w.string(this.ids[i]);
+      w.reserve(FRAGMENTS.len[HEAD_CLOSE] + WORD_SLACK);
+      w.putWords(FRAGMENTS, HEAD_CLOSE);
+      this.set(i, w.out, w.n);
+    }
+    return i;
+  }
 }
 
 /**
- * One item, the bytes of JSON.stringify of its RecommendationItem: `head` is the encoded
- * `{"id":<id>,"score":` of the listed entity (the one item format, written once for every output).
+ * One item, the bytes of JSON.stringify of its RecommendationItem, with no room check (the
+ * line reserved it): head `h` of `heads` (the listed entity), then the pair's 13 numbers,
+ * read in place from the explanation (no number is boxed, nothing is allocated per item).
  */
-function itemBytes(w: JsonBytes, m: ScoringModel, ti: number, pi: number, head: Uint8Array, platformSide: boolean, buf: ExplainBuffer): void {
+function itemBytes(w: JsonBytes, m: ScoringModel, ti: number, pi: number, heads: Heads, h: number, platformSide: boolean, buf: ExplainBuffer): void {
   // a talent's line: its rows scattered once for its ~10 platforms; a platform's line: row merges
   const e = platformSide ? explainInto(m, ti, pi, buf) : explainScattered(m, ti, pi, buf);
-  w.reserve(head.length + ITEM_ROOM);
-  w.put(head);
-  put(w, e[EXPLAIN_SCORE]);
-  w.put(FORWARD);
-  put(w, platformSide ? e[1] : e[0]);
-  w.put(BACKWARD);
-  put(w, platformSide ? e[0] : e[1]);
-  w.put(WHY_OPEN);
-  for (let k = 0; k < WHY_KEY_BYTES.length; k++) {
-    w.put(WHY_KEY_BYTES[k]);
-    put(w, e[EXPLAIN_WHY + k]);
+  const order = platformSide ? PLATFORM_SIDE : TALENT_SIDE;
+  w.putWords(heads, h);
+  for (let k = 0; k < ITEM_NUMBERS; k++) {
+    const i = order[k];
+    // finite (a breakdown of finite inputs); null, as JSON.stringify writes the others
+    if (e[i] - e[i] === 0) w.putAt(e, i);
+    else w.putNull();
+    w.putWords(FRAGMENTS, k);
   }
-  w.out[w.n++] = CLOSE;
-  w.out[w.n++] = CLOSE;
 }
 
-/** Per id, the encoded `{"id":<id>,"score":` that opens its items (built on first use). */
-type Heads = (Uint8Array | undefined)[];
-const itemHeads = (ids: readonly string[]): Heads => new Array<Uint8Array | undefined>(ids.length);
-const headOf = (heads: Heads, ids: readonly string[], i: number): Uint8Array => (heads[i] ??= utf8('{"id":' + JSON.stringify(ids[i]) + ',"score":'));
+/** A bound on the bytes of a line of id `id` listing `count` items with heads of `heads`. */
+const lineBound = (id: string, count: number, heads: Heads): number => LINE_ROOM + 6 * id.length + 2 + count * (heads.room + ITEM_ROOM);
+
+/** A line's opening `{"side":<side>,"id":<id>,"items":[`, then room for its `count` items and end (the items reserve none). */
+function lineOpen(w: JsonBytes, open: number, id: string, count: number, heads: Heads): void {
+  w.reserve(LINE_ROOM);
+  w.putWords(FRAGMENTS, open);
+  w.string(id); // reserves its own room
+  w.reserve(LINE_ROOM + count * (heads.room + ITEM_ROOM));
+  w.putWords(FRAGMENTS, ITEMS_OPEN);
+}
 
 // every talent line lists platforms of one platform side: their heads are kept per model's platform features
 const platformHeadCache = new WeakMap<object, Heads>();
 function platformHeads(m: ScoringModel): Heads {
   let h = platformHeadCache.get(m.platforms);
-  if (!h) platformHeadCache.set(m.platforms, (h = itemHeads(m.platforms.ids)));
+  if (!h) platformHeadCache.set(m.platforms, (h = new Heads(m.platforms.ids)));
   return h;
 }
 
@@ -119,15 +164,14 @@ function platformHeads(m: ScoringModel): Heads {
  */
 function talentLineInto(w: JsonBytes, m: ScoringModel, ti: number, id: string, ids: ArrayLike<number>, base: number, count: number, buf: ExplainBuffer): void {
   const heads = platformHeads(m);
-  const pids = m.platforms.ids;
-  w.text('{"side":"talent","id":' + JSON.stringify(id) + ',"items":[');
+  lineOpen(w, TALENT_OPEN, id, count, heads);
   for (let j = 0; j < count; j++) {
-    if (j > 0) w.byte(COMMA);
+    if (j > 0) w.out[w.n++] = COMMA;
     const pi = ids[base + j];
-    itemBytes(w, m, ti, pi, headOf(heads, pids, pi), false, buf);
+    itemBytes(w, m, ti, pi, heads, heads.of(pi), false, buf);
   }
   releaseScattered(buf);
-  w.bytes(ITEMS_END);
+  w.putWords(FRAGMENTS, ITEMS_END);
 }
 
 /** What platform lines list: row r's talents (rows of the model) are ids[r * k .. r * k + sizes[r]), best first. */
@@ -137,19 +181,20 @@ export interface PlatformLists {
   sizes: ArrayLike<number>;
 }
 
-/** The encoded item head of the talent listed in `slot` (row * k + j of the lists), talent ti. */
-type HeadAt = (slot: number, ti: number) => Uint8Array;
-
-/** Platform pi's line of the two-way result (no newline), from row `row` of `lists`. */
-function platformLineInto(w: JsonBytes, m: ScoringModel, pi: number, lists: PlatformLists, row: number, headAt: HeadAt, buf: ExplainBuffer): void {
+/**
+ * Platform pi's line of the two-way result (no newline), from row `row` of `lists`: the head
+ * of the talent listed in slot row * k + j, talent ti, is heads.of(bySlot ? slot : ti).
+ */
+function platformLineInto(w: JsonBytes, m: ScoringModel, pi: number, lists: PlatformLists, row: number, heads: Heads, bySlot: boolean, buf: ExplainBuffer): void {
   const base = row * lists.k;
-  w.text('{"side":"platform","id":' + JSON.stringify(m.platforms.ids[pi]) + ',"items":[');
-  for (let j = 0; j < lists.sizes[row]; j++) {
-    if (j > 0) w.byte(COMMA);
+  const count = lists.sizes[row];
+  lineOpen(w, PLATFORM_OPEN, m.platforms.ids[pi], count, heads);
+  for (let j = 0; j < count; j++) {
+    if (j > 0) w.out[w.n++] = COMMA;
     const ti = lists.ids[base + j];
-    itemBytes(w, m, ti, pi, headAt(base + j, ti), true, buf);
+    itemBytes(w, m, ti, pi, heads, heads.of(bySlot ? base + j : ti), true, buf);
   }
-  w.bytes(ITEMS_END);
+  w.putWords(FRAGMENTS, ITEMS_END);
 }
 
 /** A first size for a writer of `lines` lines listing `items` items (~420 bytes each with short ids): grown if short. */
@@ -160,7 +205,7 @@ const linesRoom = (lines: number, items: number): number => 64 * lines + 448 * i
  * written without the objects (one explain buffer, reused across items).
  */
 export function talentRecordJson(m: ScoringModel, ti: number, platforms: ArrayLike<number>, count: number, buf: ExplainBuffer = createExplainBuffer()): string {
-  const w = new JsonBytes(linesRoom(1, count));
+  const w = new JsonBytes(lineBound(m.talents.ids[ti], count, platformHeads(m)));
   talentLineInto(w, m, ti, m.talents.ids[ti], platforms, 0, count, buf);
   return w.drain();
 }
@@ -192,12 +237,12 @@ export function talentLinesBytes(m: ScoringModel, start: number, talentIds: read
 }
 
 /** Platform lines [from, to), platform pi from row pi - from + first of `lists`, each + '\n'. */
-function platformLinesWith(m: ScoringModel, lists: PlatformLists, first: number, from: number, to: number, headAt: HeadAt, buf: ExplainBuffer): Uint8Array {
+function platformLinesWith(m: ScoringModel, lists: PlatformLists, first: number, from: number, to: number, heads: Heads, bySlot: boolean, buf: ExplainBuffer): Uint8Array {
   let items = 0;
   for (let pi = from; pi < to; pi++) items += lists.sizes[pi - from + first];
   const w = new JsonBytes(linesRoom(to - from, items));
   for (let pi = from; pi < to; pi++) {
-    platformLineInto(w, m, pi, lists, pi - from + first, headAt, buf);
+    platformLineInto(w, m, pi, lists, pi - from + first, heads, bySlot, buf);
     w.byte(NEWLINE);
   }
   return w.take();
@@ -208,9 +253,7 @@ function platformLinesWith(m: ScoringModel, lists: PlatformLists, first: number,
  * newline: the same bytes as `recommendationLines`' platform lines, each + '\n'.
  */
 export function platformLinesBytes(m: ScoringModel, rec: Recommendations, from: number, to: number, buf: ExplainBuffer = createExplainBuffer()): Uint8Array {
-  const tids = m.talents.ids;
-  const heads = itemHeads(tids);
-  return platformLinesWith(m, rec.platform, from, from, to, (_slot, ti) => headOf(heads, tids, ti), buf);
+  return platformLinesWith(m, rec.platform, from, from, to, new Heads(m.talents.ids), false, buf);
 }
 
 /**
@@ -219,8 +262,7 @@ export function platformLinesBytes(m: ScoringModel, rec: Recommendations, from: 
  * worker, which holds the talents' features but not their ids (workers/rank.ts platformLinesTask).
  */
 export function platformLinesOf(m: ScoringModel, lists: PlatformLists, names: readonly string[], from: number, to: number): Uint8Array {
-  const heads = itemHeads(names);
-  return platformLinesWith(m, lists, 0, from, to, (slot) => headOf(heads, names, slot), createExplainBuffer());
+  return platformLinesWith(m, lists, 0, from, to, new Heads(names), true, createExplainBuffer());
 }
 
 /**
@@ -237,10 +279,9 @@ export function* recommendationLines(engine: Engine, rec: Recommendations): Gene
     talentLineInto(w, m, ti, T.ids[ti], rec.talent.ids, ti * kt, rec.talent.sizes[ti], buf);
     yield w.drain();
   }
-  const heads = itemHeads(T.ids);
-  const headAt: HeadAt = (_slot, ti) => headOf(heads, T.ids, ti);
+  const heads = new Heads(T.ids);
   for (let pi = 0; pi < m.platforms.count; pi++) {
-    platformLineInto(w, m, pi, rec.platform, pi, headAt, buf);
+    platformLineInto(w, m, pi, rec.platform, pi, heads, false, buf);
     yield w.drain();
   }
 }

@@ -6,6 +6,7 @@
 import type { Term } from '../config/weights.js';
 import { TERMS } from '../config/weights.js';
 import { csrRowDot, denseDot, scatterRow } from '../vector/sparse.js';
+import type { CsrMatrix } from '../vector/sparse.js';
 import type { TalentFeatures } from '../features/build.js';
 import { TERM_COUNT } from './context.js';
 import { fuse } from './fusion.js';
@@ -46,6 +47,8 @@ export interface ExplainBuffer {
   /** the pair's term weights on each side (language-aware, ./terms.ts pairWeights) */
   wT: Float64Array;
   wP: Float64Array;
+  /** the pair's three cosines (description, profile, concept), read by `explainFrom` (no double crosses a call) */
+  cos: Float64Array;
   /** one talent's text and concept rows by column (`scatterTalent`), and whose: features and index */
   rows: { desc: Float64Array; profile: Float64Array; concept: Float64Array; of: TalentFeatures | undefined; ti: number };
 }
@@ -58,6 +61,7 @@ export function createExplainBuffer(): ExplainBuffer {
     lambda: new Float64Array(2),
     wT: new Float64Array(TERM_COUNT),
     wP: new Float64Array(TERM_COUNT),
+    cos: new Float64Array(3),
     rows: { desc: none, profile: none, concept: none, of: undefined, ti: -1 },
   };
 }
@@ -65,7 +69,11 @@ export function createExplainBuffer(): ExplainBuffer {
 export function explainInto(m: ScoringModel, ti: number, pi: number, buf: ExplainBuffer): Float64Array {
   // the three cosines read the rows in place (no views: this runs for every explained item)
   const { talents: T, platforms: P } = m;
-  return explainFrom(m, ti, pi, csrRowDot(T.desc, ti, P.doc, pi), csrRowDot(T.profile, ti, P.doc, pi), csrRowDot(T.concept, ti, P.concept, pi), buf);
+  const cos = buf.cos;
+  cos[0] = csrRowDot(T.desc, ti, P.doc, pi);
+  cos[1] = csrRowDot(T.profile, ti, P.doc, pi);
+  cos[2] = csrRowDot(T.concept, ti, P.concept, pi);
+  return explainFrom(m, ti, pi, buf);
 }
 
 /** Makes talent ti's rows the scattered ones of `buf` (the previous talent's cleared). */
@@ -107,13 +115,38 @@ export function explainScattered(m: ScoringModel, ti: number, pi: number, buf: E
   const { talents: T, platforms: P } = m;
   const r = buf.rows;
   if (r.of !== T || r.ti !== ti) scatterTalent(m, ti, buf);
-  return explainFrom(m, ti, pi, denseDot(r.desc, P.doc, pi), denseDot(r.profile, P.doc, pi), denseDot(r.concept, P.concept, pi), buf);
+  const cos = buf.cos;
+  denseDots(r.desc, r.profile, P.doc, pi, cos);
+  cos[2] = denseDot(r.concept, P.concept, pi);
+  return explainFrom(m, ti, pi, buf);
 }
 
-function explainFrom(m: ScoringModel, ti: number, pi: number, cosDesc: number, cosProfile: number, cosConcept: number, buf: ExplainBuffer): Float64Array {
+/**
+ * out[0] = denseDot(a, M, r) and out[1] = denseDot(b, M, r) in one pass over row r of M (the
+ * description's and the profile's cosines share the platform's text row): each sum adds the
+ * same products in the same order as denseDot, so the same bits, with the row read once.
+ */
+export function denseDots(a: Float64Array, b: Float64Array, M: CsrMatrix, r: number, out: Float64Array): void {
+  const mi = M.indices;
+  const mv = M.values;
+  const end = M.indptr[r + 1];
+  let sa = 0;
+  let sb = 0;
+  for (let e = M.indptr[r]; e < end; e++) {
+    const c = mi[e];
+    const v = mv[e];
+    sa += a[c] * v;
+    sb += b[c] * v;
+  }
+  out[0] = sa;
+  out[1] = sb;
+}
+
+/** The explanation of pair (ti, pi) from its cosines in buf.cos (explainInto and explainScattered fill them). */
+function explainFrom(m: ScoringModel, ti: number, pi: number, buf: ExplainBuffer): Float64Array {
   const { ctx, talents: T, platforms: P } = m;
-  const { x, lambda, out, wT, wP } = buf;
-  pairTerms(ctx, T, ti, P, pi, cosDesc, cosProfile, cosConcept, x);
+  const { x, lambda, out, wT, wP, cos } = buf;
+  pairTerms(ctx, T, ti, P, pi, cos[0], cos[1], cos[2], x);
   // the pair's weights: the text weight its unshared language moves (./terms.ts pairWeights)
   const shared = sharedLanguage(T.zh[ti], P.zh[pi]);
   pairWeights(ctx, ctx.wTalent, shared, wT);

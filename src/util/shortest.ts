@@ -57,6 +57,9 @@ const EPS = 2 ** -30;
 
 const DIGITS = new Uint8Array(20);
 
+/** The one-number array through which `writeNumber` and `writeShortestFast` pass their x. */
+const ONE = new Float64Array(1);
+
 /** `String(x)`'s characters, copied (the fallback; also NaN and the infinities). */
 function writeString(out: Uint8Array, at: number, x: number): number {
   const s = String(x);
@@ -127,6 +130,17 @@ function nextDown(x: number): number {
  * branch cost more than the arithmetic of both sides.
  */
 export function writeShortestFast(out: Uint8Array, view: DataView, at: number, x: number): number {
+  if (!(x >= 0)) return -1;
+  ONE[0] = x;
+  return shortestAt(out, view, at, ONE, 0);
+}
+
+/**
+ * writeShortestFast of |src[i]|, the number read here: a double passed to a call that is not
+ * inlined is boxed (a 16-byte heap number per number written; issue 12, twelfth pass).
+ */
+function shortestAt(out: Uint8Array, view: DataView, at: number, src: Float64Array, i: number): number {
+  const x = Math.abs(src[i]);
   if (!(x >= 1e-6 && x < 1e16)) return -1;
   f64[0] = x;
   const high = u32[HIGH];
@@ -241,14 +255,19 @@ function write17(d: DataView, at: number, H: number, L: number): void {
  * leaves MAX_NUMBER_BYTES of room.
  */
 export function writeNumber(out: Uint8Array, view: DataView, at: number, x: number): number {
-  if ((x | 0) === x) return writeInt(out, at, x); // -0 too: "0"
-  if (x > 0) {
-    const end = writeShortestFast(out, view, at, x);
-    if (end >= 0) return end;
-  } else if (x < 0) {
-    out[at] = 0x2d;
-    const end = writeShortestFast(out, view, at + 1, -x);
-    if (end >= 0) return end;
-  }
-  return writeString(out, at, x);
+  ONE[0] = x;
+  return writeNumberAt(out, view, at, ONE, 0);
+}
+
+/**
+ * writeNumber of src[i], read here (no double crosses a call, so none is boxed: the writers
+ * of large outputs pass the explanation's array and an index).
+ */
+export function writeNumberAt(out: Uint8Array, view: DataView, at: number, src: Float64Array, i: number): number {
+  const x = src[i];
+  if ((x | 0) === x) return writeInt(out, at, x | 0); // -0 too: "0"
+  const start = at;
+  if (x < 0) out[at++] = 0x2d;
+  const end = shortestAt(out, view, at, src, i);
+  return end >= 0 ? end : writeString(out, start, x);
 }

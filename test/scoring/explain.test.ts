@@ -6,7 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { generateDistrict } from '../../src/synth/generate.js';
 import { createEngine } from '../../src/engine/engine.js';
-import { EXPLAIN_SIZE, EXPLAIN_TERMS, createExplainBuffer, explainInto, explainScattered, releaseScattered } from '../../src/scoring/explain.js';
+import { EXPLAIN_SIZE, EXPLAIN_TERMS, createExplainBuffer, denseDots, explainInto, explainScattered, releaseScattered } from '../../src/scoring/explain.js';
+import { denseDot } from '../../src/vector/sparse.js';
+import type { CsrMatrix } from '../../src/vector/sparse.js';
 import type { ExplainBuffer } from '../../src/scoring/explain.js';
 import type { ScoringModel } from '../../src/scoring/kernel.js';
 import { T_CONCEPT, T_TEXT } from '../../src/scoring/context.js';
@@ -59,5 +61,36 @@ describe('explainScattered', () => {
     expect(desc.length).toBeGreaterThan(0);
     expect([...desc, ...profile, ...concept].every((v) => v === 0)).toBe(true);
     expect(buf.rows.of).toBeUndefined();
+  });
+});
+
+describe('denseDots', () => {
+  it('gives the two denseDot sums over one row, bit for bit (signs, zeros, empty rows, a row of one entry)', () => {
+    const r = rng(12);
+    const cols = 50;
+    // rows of 0 .. 40 entries over ascending columns, values of both signs (Float32 as the matrices hold)
+    const indptr = [0];
+    const indices: number[] = [];
+    const values: number[] = [];
+    for (let row = 0; row < 300; row++) {
+      const n = row % 41;
+      const picked = [...new Set(Array.from({ length: n }, () => Math.floor(r() * cols)))].sort((x, y) => x - y);
+      for (const c of picked) {
+        indices.push(c);
+        values.push((r() - 0.5) * 10 ** Math.floor(r() * 6 - 3));
+      }
+      indptr.push(indices.length);
+    }
+    const M: CsrMatrix = { rows: 300, cols, indptr: Int32Array.from(indptr), indices: Int32Array.from(indices), values: Float32Array.from(values) };
+    const dense = (zeros: number) => Float64Array.from({ length: cols }, () => (r() < zeros ? (r() < 0.5 ? 0 : -0) : (r() - 0.5) * 3));
+    const out = new Float64Array(2);
+    for (let t = 0; t < 40; t++) {
+      const a = dense(t % 4 === 0 ? 1 : 0.5);
+      const b = dense(t % 4 === 1 ? 1 : 0.7);
+      for (let row = 0; row < 300; row++) {
+        denseDots(a, b, M, row, out);
+        expect(Object.is(out[0], denseDot(a, M, row)) && Object.is(out[1], denseDot(b, M, row))).toBe(true);
+      }
+    }
   });
 });
