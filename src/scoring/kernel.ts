@@ -297,6 +297,10 @@ export function scoreSpan(m: ScoringModel, ti: number, s: RowScratch, list: Int3
     const sc = lf * f + lb * b;
     outForward[p] = f;
     outBackward[p] = b;
-    outScore[p] = meetsMinimum(sc, minScore) ? sc : UNACCEPTABLE;
+    // two stores, not `meetsMinimum(...) ? sc : UNACCEPTABLE`: that value merges a double with
+    // a tagged module constant, which V8 boxes, a heap number per acceptable pair (13.8 MB of a
+    // batch chunk's short-lived heap); the same values stored
+    if (meetsMinimum(sc, minScore)) outScore[p] = sc;
+    else outScore[p] = UNACCEPTABLE;
   }
 }
