@@ -322,7 +322,7 @@ export class RowRanker {
           }
         }
         if (n === 0) continue;
-        scoreSpan(m, ti, s, list, 0, n, listAt);
+        scoreSpan(m, ti, s, list, 0, n, listAt, k.side);
         scored += n;
         let kept = false;
         for (let j = 0; j < n; j++) {
@@ -339,7 +339,7 @@ export class RowRanker {
         if (kept) this.setBlockFloor(b);
         continue;
       }
-      scoreSpan(m, ti, s, order, j0, j1, s.all);
+      scoreSpan(m, ti, s, order, j0, j1, s.all, k.side);
       scored += j1 - j0;
       let kept = false;
       for (let j = j0; j < j1; j++) {
