@@ -56,15 +56,19 @@ export function clearExcludedRoom(T: TalentFeatures, ti: number, blockOf: Int32A
   }
 }
 
-/** The smallest threshold `thr` of block b's platforms with a free slot (Infinity for none): no pair below it can enter one of their heaps. */
-export function blockThreshold(k: PlatformBlocks, b: number, thr: Float64Array, freeSlots: ArrayLike<number>): number {
+/**
+ * floor[b] = the smallest threshold `thr` of block b's platforms with a free slot (Infinity for
+ * none): no pair below it can enter one of their heaps. Written into `floor`, not returned: a
+ * double returned from a call V8 does not inline is a fresh heap number.
+ */
+export function setBlockFloor(k: PlatformBlocks, b: number, thr: Float64Array, freeSlots: ArrayLike<number>, floor: Float64Array): void {
   const order = k.order;
   let f = Infinity;
   for (let j = k.start[b]; j < k.start[b + 1]; j++) {
     const p = order[j];
     if (freeSlots[p] > 0 && thr[p] < f) f = thr[p];
   }
-  return f;
+  floor[b] = f;
 }
 
 /**

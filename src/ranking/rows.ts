@@ -27,12 +27,12 @@ import type { TalentFeatures } from '../features/build.js';
 import { blockBounds, platformBlocks } from '../scoring/bounds.js';
 import { prunable, talentRowsPrunable } from '../scoring/prunable.js';
 import { accumulateBlock, conceptFor, looseCosines, roomCount } from '../scoring/blockReads.js';
-import { blockThreshold, clearExcludedRoom, heapWants, markExcludedRoom, sortBlocksDesc } from './blockScan.js';
+import { clearExcludedRoom, heapWants, markExcludedRoom, setBlockFloor, sortBlocksDesc } from './blockScan.js';
 import type { RankerOptions } from './options.js';
 import { LOOSE_SHARE } from './options.js';
 import { hasRoom } from '../scoring/acceptability.js';
 import type { TopKBuffers } from '../vector/topk.js';
-import { createTopK, finalizeRow, offer } from '../vector/topk.js';
+import { createTopK, finalizeRow, offerFrom } from '../vector/topk.js';
 
 export class RowRanker {
   readonly start: number;
@@ -116,7 +116,7 @@ export class RowRanker {
     this.looseMax = o.looseShare ?? LOOSE_SHARE;
     this.platformThr = Float64Array.from(this.extFloor);
     this.blockFloor = new Float64Array(B);
-    for (let b = 0; b < B; b++) this.blockFloor[b] = this.blockThreshold(b);
+    for (let b = 0; b < B; b++) this.setBlockFloor(b);
   }
 
   /**
@@ -161,9 +161,9 @@ export class RowRanker {
       const x = score[p];
       if (x < 0) continue;
       n++;
-      if (doT) offer(tTop, row, x, p);
-      if (doP) offer(pTop, p, x, tid);
-      if (doF) offer(fTop, 0, forward[p], p);
+      if (doT) offerFrom(tTop, row, score, p, p);
+      if (doP) offerFrom(pTop, p, score, p, tid);
+      if (doF) offerFrom(fTop, 0, forward, p, p);
     }
     if (doT) finalizeRow(tTop, row);
     if (doF) finalizeRow(fTop, 0);
@@ -322,7 +322,7 @@ export class RowRanker {
           }
         }
         if (n === 0) continue;
-        scoreSpan(m, ti, s, list, 0, n, listAt);
+        scoreSpan(m, ti, s, list, 0, n, listAt, k.side);
         scored += n;
         let kept = false;
         for (let j = 0; j < n; j++) {
@@ -330,16 +330,16 @@ export class RowRanker {
           const x = score[p];
           if (x >= 0) {
             acc++;
-            if (offer(pTop, p, x, tid)) {
+            if (offerFrom(pTop, p, score, p, tid)) {
               kept = true;
               this.platformKept(p);
             }
           }
         }
-        if (kept) floor[b] = this.blockThreshold(b);
+        if (kept) this.setBlockFloor(b);
         continue;
       }
-      scoreSpan(m, ti, s, order, j0, j1, s.all);
+      scoreSpan(m, ti, s, order, j0, j1, s.all, k.side);
       scored += j1 - j0;
       let kept = false;
       for (let j = j0; j < j1; j++) {
@@ -348,15 +348,15 @@ export class RowRanker {
         if (x >= 0) {
           acc++;
           // offered only where the heap may take it (at or above its threshold: a tie with a smaller id enters)
-          if (doT && heapWants(tSizes[row], kT, x, tScores[tBase])) offer(tTop, row, x, p);
-          if (doF && heapWants(fSizes[0], kF, forward[p], fScores[0])) offer(fTop, 0, forward[p], p);
-          if (doP && x >= pThr[p] && offer(pTop, p, x, tid)) {
+          if (doT && heapWants(tSizes[row], kT, x, tScores[tBase])) offerFrom(tTop, row, score, p, p);
+          if (doF && heapWants(fSizes[0], kF, forward[p], fScores[0])) offerFrom(fTop, 0, forward, p, p);
+          if (doP && x >= pThr[p] && offerFrom(pTop, p, score, p, tid)) {
             kept = true;
             this.platformKept(p);
           }
         }
       }
-      if (kept) floor[b] = this.blockThreshold(b);
+      if (kept) this.setBlockFloor(b);
     }
     clearExcludedRoom(T, ti, blockOf, seen, exclRoom);
     endRow(m, ti, s);
@@ -381,9 +381,9 @@ export class RowRanker {
     this.platformThr[p] = own > e ? own : e;
   }
 
-  /** The smallest threshold of block b's platforms with a free slot (Infinity for none): no pair below it can enter one of their heaps. */
-  private blockThreshold(b: number): number {
-    return blockThreshold(this.blocks!, b, this.platformThr, this.model.platforms.freeSlots);
+  /** blockFloor[b] = the smallest threshold of block b's platforms with a free slot (Infinity for none): no pair below it can enter one of their heaps. */
+  private setBlockFloor(b: number): void {
+    setBlockFloor(this.blocks!, b, this.platformThr, this.model.platforms.freeSlots, this.blockFloor);
   }
 
   /** Ranks every talent of the range in order (for consumers that keep only the heaps). */

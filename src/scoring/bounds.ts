@@ -19,6 +19,8 @@ import { MODE_TABLE } from './terms.js';
 import type { RowScratch, ScoringModel } from './kernel.js';
 import type { CsrMatrix } from '../vector/sparse.js';
 import { blockMax, blockMaxMix, byPosition, groupPostings } from './blockReads.js';
+import type { PairSide } from './pairSide.js';
+import { pairSide } from './pairSide.js';
 
 /** Relative and absolute slack added to a bound so that rounding in the exact path can never cross it. */
 const BOUND_SLACK = 1e-9;
@@ -26,8 +28,7 @@ const BOUND_SLACK = 1e-9;
 /** Platforms per block: a bound per block costs about as much as scoring one pair. */
 export const BLOCK_SIZE = 32;
 
-/** Need masks (4 bits): the rows of MODE_TABLE. */
-const MODE_ROWS = 16;
+const MODE_ROWS = 16; // need masks (4 bits): the rows of MODE_TABLE
 
 /** Platform-side extremes per block (lo/hi: smallest/largest over the block's platforms with a free slot). */
 export interface PlatformBlocks {
@@ -98,6 +99,8 @@ export interface PlatformBlocks {
   /** the platforms' languages (zh) when at most LANGUAGES (else none), and per langs[i] conceptPos without its platforms (blockReads.ts conceptFor) */
   langs: Float64Array;
   conceptOther: CsrMatrix[];
+  /** the platforms' pair inputs in block order (pairSide.ts): scoreSpan reads a block's as contiguous spans */
+  side: PairSide;
 }
 
 /** The most platform languages for which conceptOther keeps an index each. */
@@ -179,6 +182,7 @@ export function platformBlocks(P: PlatformFeatures, dims: number, size = BLOCK_S
     conceptPos: P.conceptIndex,
     langs: new Float64Array(0),
     conceptOther: [],
+    side: pairSide(P, D, order),
   };
   const lo = (a: Float64Array, i: number, v: number): void => { if (v < a[i]) a[i] = v; };
   const hi = (a: Float64Array, i: number, v: number): void => { if (v > a[i]) a[i] = v; };
@@ -362,8 +366,7 @@ export function blockBounds(m: ScoringModel, ti: number, s: RowScratch, k: Platf
     const x5H = needCapital <= 0 ? 1 : k.capHi[b] >= needCapital ? 1 : k.capHi[b] / needCapital;
     const x6L = k.stageLo[b * STAGE_COLUMNS + stageCol];
     const x6H = k.stageHi[b * STAGE_COLUMNS + stageCol];
-    const x8L = k.signLo[b];
-    const x8H = k.signHi[b];
+    const x8L = k.signLo[b], x8H = k.signHi[b];
     // text weight: a pair sharing the talent's language keeps it on text; otherwise the share
     // 1 - sh moves to cb * industry + ca * concept, so the text part lies between the two
     const sameLang = k.zhLo[b] === tzh && k.zhHi[b] === tzh;

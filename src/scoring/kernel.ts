@@ -10,6 +10,8 @@ import type { ScoringContext } from './context.js';
 import { MODE_TABLE } from './terms.js';
 import { STAGE_COLUMNS } from '../features/build.js';
 import { hasRoom, meetsMinimum } from './acceptability.js';
+import type { PairSide } from './pairSide.js';
+import { sideOf } from './pairSide.js';
 
 export interface ScoringModel {
   ctx: ScoringContext;
@@ -128,7 +130,7 @@ function listedDot(rows: CsrMatrix, ti: number, doc: CsrMatrix, dense: Float64Ar
  */
 export function scoreListed(m: ScoringModel, ti: number, s: RowScratch, list: Int32Array, n: number): void {
   beginRow(m, ti, s);
-  scoreSpan(m, ti, s, list, 0, n);
+  scoreSpan(m, ti, s, list, 0, n, list, sideOf(m.platforms, m.ctx.dims));
   endRow(m, ti, s);
 }
 
@@ -160,12 +162,14 @@ export function endRow(m: ScoringModel, ti: number, s: RowScratch): void {
 /**
  * Scores talent ti against the platforms list[from .. to), between beginRow and endRow
  * (the cosines in s.cosDesc / s.cosProfile, the concept cosines and exclusion marks from
- * beginRow); the outputs of other platforms are left as they were. The cosines of list[j]
- * are read at slot at[j]: the platform itself by default, its block position in the pruned
- * ranking (ranking/rows.ts, bounds.ts docPos). The outputs are by platform either way.
+ * beginRow); the outputs of other platforms are left as they were. The cosines and the
+ * platform's inputs of list[j] are read at slot at[j] of the cosines and of `side`: the
+ * platform itself with sideOf's platform order (at = list), its block position in the pruned
+ * ranking (ranking/rows.ts, bounds.ts docPos and side). The outputs and the exclusion marks
+ * are by platform either way.
  */
-export function scoreSpan(m: ScoringModel, ti: number, s: RowScratch, list: Int32Array, from: number, to: number, at: Int32Array = list): void {
-  const { ctx, talents: T, platforms: P } = m;
+export function scoreSpan(m: ScoringModel, ti: number, s: RowScratch, list: Int32Array, from: number, to: number, at: Int32Array, side: PairSide): void {
+  const { ctx, talents: T } = m;
   const D = ctx.dims;
   const hasProfile = T.profile.indptr[ti + 1] > T.profile.indptr[ti];
   const seats = T.seats[ti];
@@ -182,25 +186,25 @@ export function scoreSpan(m: ScoringModel, ti: number, s: RowScratch, list: Int3
   const wp0 = wp[0], wp1 = wp[1], wp2 = wp[2], wp3 = wp[3], wp4 = wp[4], wp5 = wp[5], wp6 = wp[6], wp7 = wp[7], wp8 = wp[8], wp9 = wp[9];
   // language-aware text weight (./terms.ts pairWeights): the talent's Chinese share, the platforms'
   const tzh = T.zh[ti];
-  const pzh = P.zh;
+  const pzh = side.zh;
   const cosC = s.cosConcept;
   const ca = ctx.crossConcept;
   const cb = ctx.crossIndustry;
   const conceptOn = wt9 !== 0 || wp9 !== 0;
-  const pInd = P.industry;
-  const freeSlots = P.freeSlots;
-  const freeSeats = P.freeSeats;
+  const pInd = side.industry;
+  const freeSlots = side.freeSlots;
+  const freeSeats = side.freeSeats;
   const cosD = s.cosDesc;
   const cosP = s.cosProfile;
   const fusion = ctx.fusion;
   const tps = ctx.textProfileShare;
   const texp = ctx.textExponent;
-  const offer = P.offerMask;
-  const slots = P.slots;
-  const seatsTotal = P.seats;
-  const capital = P.capital;
-  const stageFit = P.stageFit;
-  const signing = P.signing;
+  const offer = side.offerMask;
+  const slotHalf = side.slotHalf;
+  const seatDen = side.seatDen;
+  const capital = side.capital;
+  const stageFit = side.stageFit;
+  const signing = side.signing;
   const share = ctx.fusionTalentShare;
   const minScore = ctx.minScore;
   // outputs and tables in locals: V8 reloads object fields on every iteration otherwise
@@ -221,12 +225,13 @@ export function scoreSpan(m: ScoringModel, ti: number, s: RowScratch, list: Int3
 
   for (let j = from; j < to; j++) {
     const p = list[j];
+    const a = at[j];
     // the acceptability rule (./acceptability.ts), in its order: exclusion, room, minimum
-    if (blocked[p] === 1 || !hasRoom(freeSlots[p], freeSeats[p], seats)) {
+    if (blocked[p] === 1 || !hasRoom(freeSlots[a], freeSeats[a], seats)) {
       outScore[p] = UNACCEPTABLE;
       continue;
     }
-    const pb = p * D;
+    const pb = a * D;
     let fit = 0;
     let pr = 0;
     if (seven) {
@@ -243,7 +248,6 @@ export function scoreSpan(m: ScoringModel, ti: number, s: RowScratch, list: Int3
     }
     // --- the formulas of ./terms.ts and ./fusion.ts, written inline (V8 does not inline
     // them into a loop this large, and boxed doubles would cost an allocation per call) ---
-    const a = at[j];
     let c = hasProfile ? (1 - tps) * cosD[a] + tps * cosP[a] : cosD[a];
     let x0: number;
     if (c <= 0) x0 = 0;
@@ -253,16 +257,17 @@ export function scoreSpan(m: ScoringModel, ti: number, s: RowScratch, list: Int3
     }
     const x1 = fit <= 0 ? 0 : fit > 1 ? 1 : fit;
     const x2 = fit > 0 ? Math.min(1, pr / fit) : 0;
-    const x3 = modeTable[modeRow + offer[p]];
-    const x4 = 0.5 * (freeSlots[p] / slots[p]) + 0.5 * ((freeSeats[p] - seats) / Math.max(1, seatsTotal[p]));
-    const cap = capital[p];
+    const x3 = modeTable[modeRow + offer[a]];
+    // 0.5 * (freeSlots / slots) + 0.5 * ((freeSeats - seats) / max(1, seats)), its platform-only parts from side
+    const x4 = slotHalf[a] + 0.5 * ((freeSeats[a] - seats) / seatDen[a]);
+    const cap = capital[a];
     const x5 = needCapital <= 0 ? 1 : cap >= needCapital ? 1 : cap / needCapital;
-    const x6 = stageFit[p * STAGE_COLUMNS + stageCol];
+    const x6 = stageFit[a * STAGE_COLUMNS + stageCol];
     const x7 = level;
-    const x8 = signing[p];
+    const x8 = signing[a];
     let f: number;
     let b: number;
-    const zp = pzh[p];
+    const zp = pzh[a];
     if (zp === tzh && !conceptOn) {
       // same language and no concept weight: pairWeights keeps the side weights exactly
       // (nothing moves) and the concept term adds +0, so this is the full formula's value
@@ -297,6 +302,10 @@ export function scoreSpan(m: ScoringModel, ti: number, s: RowScratch, list: Int3
     const sc = lf * f + lb * b;
     outForward[p] = f;
     outBackward[p] = b;
-    outScore[p] = meetsMinimum(sc, minScore) ? sc : UNACCEPTABLE;
+    // two stores, not `meetsMinimum(...) ? sc : UNACCEPTABLE`: that value merges a double with
+    // a tagged module constant, which V8 boxes, a heap number per acceptable pair (13.8 MB of a
+    // batch chunk's short-lived heap); the same values stored
+    if (meetsMinimum(sc, minScore)) outScore[p] = sc;
+    else outScore[p] = UNACCEPTABLE;
   }
 }

@@ -44,10 +44,25 @@ function siftDown(ids: Int32Array, scores: Float64Array, base: number, size: num
   ids[base + i] = id;
 }
 
+/** The one-slot source `offer` passes its score through (offerFrom reads it there). */
+const one = new Float64Array(1);
+
 /** Offers (score, id) to heap `row`; returns whether the heap kept it (its content changed). */
 export function offer(t: TopKBuffers, row: number, score: number, id: number): boolean {
+  one[0] = score;
+  return offerFrom(t, row, one, 0, id);
+}
+
+/**
+ * offer() of the score src[at]: the hot callers (ranking/rows.ts) pass a score array and an
+ * index, never the double itself. A call V8 does not inline passes its arguments tagged, so a
+ * fractional score as an argument is a fresh heap number per call (6.2 MB of a batch chunk's
+ * short-lived heap, with its caller's boxing); read here, it stays unboxed.
+ */
+export function offerFrom(t: TopKBuffers, row: number, src: Float64Array, at: number, id: number): boolean {
   const k = t.k;
   if (k === 0) return false;
+  const score = src[at];
   const base = row * k;
   const size = t.sizes[row];
   const ids = t.ids;
@@ -57,7 +72,9 @@ export function offer(t: TopKBuffers, row: number, score: number, id: number): b
     let i = size;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!better(scores[base + p], ids[base + p], score, id)) break;
+      // better(parent, candidate), written out (see below)
+      const ps = scores[base + p];
+      if (!(ps > score || (ps === score && ids[base + p] < id))) break;
       scores[base + i] = scores[base + p];
       ids[base + i] = ids[base + p];
       i = p;
@@ -67,7 +84,12 @@ export function offer(t: TopKBuffers, row: number, score: number, id: number): b
     t.sizes[row] = size + 1;
     return true;
   }
-  if (!better(score, id, scores[base], ids[base])) return false;
+  // better(candidate, root), written out: TurboFan left this function's four calls of
+  // `better` out of line (too rare a call site by its count), and each boxed its two doubles
+  // (all of the 9 MB an 8,000-talent ranking still allocated); test/vector/topk.test.ts holds
+  // the order to better's on ties
+  const rs = scores[base];
+  if (!(score > rs || (score === rs && id < ids[base]))) return false;
   scores[base] = score;
   ids[base] = id;
   siftDown(ids, scores, base, size, 0);
@@ -102,6 +124,6 @@ export function finalizeTopK(t: TopKBuffers): void {
 export function mergeTopK(into: TopKBuffers, from: TopKBuffers): void {
   for (let row = 0; row < from.rows; row++) {
     const base = row * from.k;
-    for (let i = 0; i < from.sizes[row]; i++) offer(into, row, from.scores[base + i], from.ids[base + i]);
+    for (let i = 0; i < from.sizes[row]; i++) offerFrom(into, row, from.scores, base + i, from.ids[base + i]);
   }
 }
