@@ -146,7 +146,7 @@ export function denseDots(a: Float64Array, b: Float64Array, M: CsrMatrix, r: num
 function explainFrom(m: ScoringModel, ti: number, pi: number, buf: ExplainBuffer): Float64Array {
   const { ctx, talents: T, platforms: P } = m;
   const { x, lambda, out, wT, wP, cos } = buf;
-  pairTerms(ctx, T, ti, P, pi, cos[0], cos[1], cos[2], x);
+  pairTerms(ctx, T, ti, P, pi, cos, x);
   // the pair's weights: the text weight its unshared language moves (./terms.ts pairWeights)
   const shared = sharedLanguage(T.zh[ti], P.zh[pi]);
   pairWeights(ctx, ctx.wTalent, shared, wT);

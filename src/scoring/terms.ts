@@ -85,12 +85,12 @@ export function capitalTerm(need: number, available: number): number {
 }
 
 /**
- * Fills x[0..9] with the term values of (talent ti, platform pi) given its two text cosines
- * and its concept cosine.
+ * Fills x[0..9] with the term values of (talent ti, platform pi) given its cosines in `cos`:
+ * description, profile, concept (read in place: no double crosses the call, so none is boxed).
  * Industry: cosine of the unit industry vectors. Priority: the government priority of the
  * industries the pair shares, sum_d t_d p_d prio_d / sum_d t_d p_d (0 with no overlap).
  */
-export function pairTerms(ctx: ScoringContext, T: TalentFeatures, ti: number, P: PlatformFeatures, pi: number, cosDesc: number, cosProfile: number, cosConcept: number, x: Float64Array): void {
+export function pairTerms(ctx: ScoringContext, T: TalentFeatures, ti: number, P: PlatformFeatures, pi: number, cos: Float64Array, x: Float64Array): void {
   const D = ctx.dims;
   const tb = ti * D;
   const pb = pi * D;
@@ -102,7 +102,7 @@ export function pairTerms(ctx: ScoringContext, T: TalentFeatures, ti: number, P:
     pr += m * ctx.priority[d];
   }
   const hasProfile = T.profile.indptr[ti + 1] > T.profile.indptr[ti];
-  x[T_TEXT] = textTerm(ctx, cosDesc, hasProfile ? cosProfile : 0, hasProfile);
+  x[T_TEXT] = textTerm(ctx, cos[0], hasProfile ? cos[1] : 0, hasProfile);
   x[T_INDUSTRY] = fit <= 0 ? 0 : fit > 1 ? 1 : fit;
   x[T_PRIORITY] = fit > 0 ? Math.min(1, pr / fit) : 0;
   x[T_MODE] = MODE_TABLE[T.needMask[ti] * 16 + P.offerMask[pi]];
@@ -111,7 +111,7 @@ export function pairTerms(ctx: ScoringContext, T: TalentFeatures, ti: number, P:
   x[T_STAGE] = P.stageFit[pi * STAGE_COLUMNS + T.stage[ti]];
   x[T_LEVEL] = T.level[ti];
   x[T_SIGNING] = P.signing[pi];
-  x[T_CONCEPT] = conceptTerm(cosConcept);
+  x[T_CONCEPT] = conceptTerm(cos[2]);
 }
 
 /** Weighted sum of the terms with one side's normalised weights (from 0, in term order, as the kernel). */
