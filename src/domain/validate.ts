@@ -254,8 +254,8 @@ export class TalentStreamRules {
   constructor(private readonly refs: TalentRefs) {}
 
   /**
-   * The issues of one schema-valid talent (the record, or its links: domain/links.ts). Every schema-valid talent counts, as in the
-   * whole-file check: its id for the duplicate check (first occurrence) and, if hosted, its
+   * The issues of one schema-valid talent (the record, or its links: domain/links.ts). Every
+   * schema-valid talent counts, as in the whole-file check: its id for the duplicate check (first occurrence) and, if hosted, its
    * host's tally — also when it has issues of its own (then it is reported or skipped).
    */
   check(t: TalentLinks, at: SourceRef): InputIssue[] {

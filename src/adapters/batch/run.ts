@@ -1,6 +1,7 @@
 /**
  * The nightly batch, wired: stream talents (files/talents.ts, the contract's rules from the
- * domain) -> chunks (chunks.ts: per-talent reuse, checkpoints) -> a dispatcher (workers/:
+ * domain) -> chunks (chunks.ts: per-talent reuse, checkpoints; or, for scorers that parse
+ * lines, lineChunks.ts: ranges of raw lines, the rules run on the links they return) -> a dispatcher (workers/:
  * local threads or the queue) -> the store -> the engine's snapshot assembly (platform
  * lines from the merged reserve, assignment, referrals) -> publish atomically -> retention.
  *
