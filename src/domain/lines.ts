@@ -37,6 +37,26 @@ export function lineText(bytes: Uint8Array, firstOfFile: boolean): string {
   return s;
 }
 
+/**
+ * Whether a line (its bytes, newline excluded, possibly in pieces) is blank by parseRecordLine's
+ * rule, its text trimming to '' (lineText(...).trim() === ''), without decoding it when it can
+ * be told from the bytes: any ASCII byte other than JS's ASCII whitespace (tab, LF, VT, FF, CR,
+ * space) makes it not blank, ASCII whitespace alone makes it blank; a line of whitespace and
+ * other bytes (U+00A0, U+3000, a byte-order mark, invalid UTF-8...) is decoded and trimmed.
+ */
+export function isBlankLine(parts: readonly Uint8Array[]): boolean {
+  let ascii = true;
+  for (const p of parts) {
+    for (let i = 0; i < p.length; i++) {
+      const b = p[i];
+      if (b === 32 || (b >= 9 && b <= 13)) continue;
+      if (b < 0x80) return false;
+      ascii = false;
+    }
+  }
+  return ascii || lineText(parts.length === 1 ? parts[0] : Buffer.concat(parts), false).trim() === '';
+}
+
 /** The message of a line over the limit, naming the limit and how to raise it. */
 export function tooLongExpectation(maxLineBytes: number): string {
   return `a line of at most ${maxLineBytes.toLocaleString('en-US')} bytes (${LIMIT_ENV.maxLineBytes})`;

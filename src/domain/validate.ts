@@ -254,11 +254,11 @@ export class TalentStreamRules {
   constructor(private readonly refs: TalentRefs) {}
 
   /**
-   * The issues of one schema-valid talent. Every schema-valid talent counts, as in the
-   * whole-file check: its id for the duplicate check (first occurrence) and, if hosted, its
+   * The issues of one schema-valid talent (the record, or its links: domain/links.ts). Every
+   * schema-valid talent counts, as in the whole-file check: its id for the duplicate check (first occurrence) and, if hosted, its
    * host's tally — also when it has issues of its own (then it is reported or skipped).
    */
-  check(t: Talent, at: SourceRef): InputIssue[] {
+  check(t: TalentLinks, at: SourceRef): InputIssue[] {
     const out: InputIssue[] = [];
     const dup = this.seen.check(t.id, at);
     if (dup) out.push(dup);

@@ -7,6 +7,8 @@
 import type { ChunkResult, ChunkTask } from '../engine/chunk.js';
 import type { PlatformPack } from './pack.js';
 import type { LineRangeResult, LineRangeTask } from './lines.js';
+import type { ChunkLinesResult, ChunkLinesTask } from './chunkLines.js';
+import { chunkLinesTask } from './chunkLines.js';
 import { createChunkPool } from './pool.js';
 import type { PlatformSide } from '../engine/platformSide.js';
 import { scoreChunk } from '../engine/chunk.js';
@@ -27,6 +29,12 @@ export interface ChunkDispatcher {
   /** chunks scored at once (the batch keeps twice this many in flight) */
   concurrency: number;
   run(task: ChunkTask): Promise<ChunkResult>;
+  /**
+   * A chunk given as its raw lines, parsed, checked and scored where it is scored
+   * (workers/chunkLines.ts). Absent (the queue, whose workers read their byte ranges
+   * themselves): the batch sends records (`run`).
+   */
+  runLines?(task: ChunkLinesTask): Promise<ChunkLinesResult>;
   /**
    * true: a task may come without its talents' hashes and key; the scorer hashes them and
    * returns the key (engine/chunk.ts). Absent: every task carries them (a queue worker reads
@@ -62,6 +70,7 @@ export function localDispatcher(pack: PlatformPack, threads: number): ChunkDispa
     concurrency: threads,
     hashesTalents: true,
     run: (t) => pool.run(t),
+    runLines: (t) => pool.chunkLines(t),
     lineRange: (t) => pool.lineRange(t),
     activity: () => Promise.resolve({ workers: threads, idleMs: 0 }),
     destroy: () => pool.destroy(),
@@ -81,6 +90,7 @@ export function inProcessDispatcher(side: PlatformSide): ChunkDispatcher {
     hashesTalents: true,
     // async: a scoring error rejects like a worker's
     run: async (t) => scoreChunk(side, t, tokens),
+    runLines: async (t) => chunkLinesTask(side, t, tokens),
     activity: () => Promise.resolve({ workers: 1, idleMs: 0 }),
     destroy: () => Promise.resolve(),
   };

@@ -51,14 +51,25 @@ export interface LineRangeResult {
   rejectedIds: string[];
 }
 
-export function lineRangeTask(side: PlatformSide, task: LineRangeTask, tokens: TokenSource): LineRangeResult {
+/** A range's lines parsed and checked (parseLineRange): the valid records, their links and lines, and the problems. */
+export interface ParsedRange {
+  records: Talent[];
+  links: TalentLinks[];
+  /** each record's line */
+  lines: number[];
+  /** the range's problems in line order, the first `cap`; `omitted` counts the rest */
+  issues: InputIssue[];
+  omitted: number;
+  bad: number[];
+  rejectedIds: string[];
+}
+
+/** The range's lines parsed and checked by the contract's one rule (parseRecordLine), in line order. */
+export function parseLineRange(task: LineRangeTask): ParsedRange {
   const { bytes, file, maxLineBytes, cap } = task;
   const over = new Map<number, number>();
   for (let i = 0; i < task.tooLong.length; i += 2) over.set(task.tooLong[i], task.tooLong[i + 1]);
-  const records: Talent[] = [];
-  const links: TalentLinks[] = [];
-  const lines: number[] = [];
-  const out: LineRangeResult = { features: undefined as unknown as TalentFeatures, links: encodeLinks([], []), issues: [], omitted: 0, bad: [], rejectedIds: [] };
+  const out: ParsedRange = { records: [], links: [], lines: [], issues: [], omitted: 0, bad: [], rejectedIds: [] };
   let pos = 0;
   for (let i = 0; i < task.lines; i++) {
     const line = task.firstLine + i;
@@ -68,9 +79,9 @@ export function lineRangeTask(side: PlatformSide, task: LineRangeTask, tokens: T
     const r = parseRecordLine(tooLong !== undefined ? { text: '', line, tooLong } : { text: lineText(bytes.subarray(pos, end), line === 1), line }, TalentSchema, file, maxLineBytes);
     pos = end + 1;
     if (r.kind === 'record') {
-      records.push(r.value);
-      links.push(talentLinks(r.value));
-      lines.push(line);
+      out.records.push(r.value);
+      out.links.push(talentLinks(r.value));
+      out.lines.push(line);
     } else if (r.kind === 'invalid') {
       out.bad.push(line);
       const id = rejectedId(r.raw);
@@ -81,9 +92,12 @@ export function lineRangeTask(side: PlatformSide, task: LineRangeTask, tokens: T
       }
     }
   }
-  out.features = { ...sharedFeatures(side, records, tokens), ids: [] };
-  out.links = encodeLinks(links, lines);
   return out;
+}
+
+export function lineRangeTask(side: PlatformSide, task: LineRangeTask, tokens: TokenSource): LineRangeResult {
+  const p = parseLineRange(task);
+  return { features: { ...sharedFeatures(side, p.records, tokens), ids: [] }, links: encodeLinks(p.links, p.lines), issues: p.issues, omitted: p.omitted, bad: p.bad, rejectedIds: p.rejectedIds };
 }
 
 /**

@@ -12,9 +12,12 @@ import type { PlatformLinesTask, RangeTask, RankResult, RankTask, VectorizeTask 
 import type { PairRows } from '../ranking/pairRows.js';
 import type { LineRangeResult, LineRangeTask } from './lines.js';
 import { movable } from '../store/writer.js';
+import type { ChunkLinesResult, ChunkLinesTask } from './chunkLines.js';
 
 export interface ChunkPool {
   run(task: ChunkTask): Promise<ChunkResult>;
+  /** a batch chunk given as its raw lines: parsed, checked and scored on a worker (workers/chunkLines.ts) */
+  chunkLines(task: ChunkLinesTask): Promise<ChunkLinesResult>;
   /** vectorize + two-way top-k of one talent range given as bytes (see rank.ts) */
   rank(task: RankTask): Promise<RankResult>;
   /** the features of one talent range given as bytes (ids left out) */
@@ -146,6 +149,7 @@ export function createChunkPool(pack: PlatformPack | undefined, threads: number,
   return {
     threads,
     run: (task) => pool.run(task) as Promise<ChunkResult>,
+    chunkLines: (task) => pool.run(task, { name: 'chunkLines', transferList: [task.lines.bytes.buffer as ArrayBuffer] }) as Promise<ChunkLinesResult>,
     // the bytes travel by transfer (moved, not copied); results come back as typed arrays
     rank: (task) => pool.run(task, { name: 'rank', transferList: [task.lines.buffer as ArrayBuffer] }) as Promise<RankResult>,
     vectorize: (task) => pool.run(task, { name: 'vectorize', transferList: [task.lines.buffer as ArrayBuffer] }) as Promise<TalentFeatures>,

@@ -20,7 +20,9 @@ import type { LineRangeResult, LineRangeTask } from './lines.js';
 import { lineRangeTask } from './lines.js';
 import type { PlatformSide } from '../engine/platformSide.js';
 import type { SideChannel } from './pool.js';
-import { chunkReply, moving } from './pool.js';
+import { chunkReply, moving, ownedBuffers } from './pool.js';
+import type { ChunkLinesResult, ChunkLinesTask } from './chunkLines.js';
+import { chunkLinesTask } from './chunkLines.js';
 import { memMark } from './memTrace.js';
 
 const data = workerData as { pack?: PlatformPack; talents?: TalentFeatures; channel?: SideChannel };
@@ -56,6 +58,13 @@ export default async function run(task: ChunkTask): Promise<ChunkResult> {
   const res = scoreChunk(await side(), task, tokens);
   memMark('scorer'); // TALENTMATCH_MEM_TRACE=<ms>: this worker's heap after each chunk (piscina blocks its timers between tasks)
   return chunkReply(res); // moved, not cloned (pool.ts)
+}
+
+/** Named task (`pool.chunkLines`): a batch chunk given as its raw lines, parsed, checked and scored here; the rows and candidates moved back. */
+export async function chunkLines(task: ChunkLinesTask): Promise<ChunkLinesResult> {
+  const r = chunkLinesTask(await side(), task, tokens);
+  memMark('scorer');
+  return r.result ? moving(r, ownedBuffers(r.result.rows, r.result.candidates)) : r;
 }
 
 /** Named task (`pool.rank`): vectorize and two-way rank one talent range, no store. */

@@ -117,6 +117,39 @@ describe('the talents file cut into ranges of raw lines (readLineRanges)', () =>
   });
 });
 
+describe('readLineRanges counting record lines (the batch\'s chunks of lines)', () => {
+  it('ends each range at its size-th record line (blank lines, of any whitespace, are not records; a line over the limit is), with each line\'s offsets as readLines gives them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tm-ranges-'));
+    const path = join(dir, 't.jsonl');
+    const long = 'x'.repeat(300);
+    // blank: empty, spaces and tabs, a CR alone, a no-break space, an ideographic space; records: the rest
+    const text = '\ufeff{"a":1}\r\n\n \t \n\r\n' + long + '\n\u00a0\n{"b":"é中"}\r\n\u3000\n{"c":2}\n\n' + long + long + '\n\u00a0x\n{"d":3}\n\n  ';
+    writeFileSync(path, text);
+    const all: { line: number; start: number; end: number; blank: boolean }[] = [];
+    for await (const ln of readLines(path, undefined, { maxLineBytes: 256 })) all.push({ line: ln.line, start: ln.start, end: ln.end, blank: ln.tooLong === undefined && ln.text.trim() === '' });
+    const records = all.filter((l) => !l.blank).map((l) => l.line);
+    expect(records).toEqual([1, 5, 7, 9, 11, 12, 13]);
+    for (const size of [1, 2, 3, 100]) {
+      const got: typeof all = [];
+      const ends: number[] = [];
+      let bytes = 0;
+      for await (const r of readLineRanges(path, size, { maxLineBytes: 256, records: true, onChunk: (b) => (bytes += b.length) })) {
+        expect(r.starts!.length).toBe(r.lines + 1);
+        for (let i = 0; i < r.lines; i++) got.push({ line: r.firstLine + i, start: r.starts![i], end: r.starts![i + 1], blank: r.blank![i] === 1 });
+        const inRange = got.filter((l) => l.line >= r.firstLine && !l.blank);
+        expect(inRange.length, `size ${size}: a range holds at most size records, and one`).toBeLessThanOrEqual(size);
+        expect(inRange.length).toBeGreaterThan(0);
+        ends.push(inRange[inRange.length - 1].line);
+      }
+      // every range but the last ends at a size-th record line; trailing blank lines are in no range
+      expect(ends, `size ${size}`).toEqual(records.filter((_, i) => (i + 1) % size === 0 || i === records.length - 1));
+      // the blank lines after the last record are in the last range, unless they would be a range alone
+      expect(got, `size ${size}`).toEqual(all.slice(0, records.length % size === 0 ? 13 : 15));
+      expect(bytes, 'onChunk sees every byte').toBe(Buffer.byteLength(text));
+    }
+  });
+});
+
 describe('talents validated and vectorized on the workers', () => {
   it('the fixture is in id order', () => {
     const ids = talentLines.map((l) => (JSON.parse(l) as { id: string }).id);

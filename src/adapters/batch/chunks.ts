@@ -7,11 +7,11 @@
  * At most 2 x the dispatcher's concurrency chunks are in flight.
  */
 import type { Talent } from '../../domain/schemas.js';
-import type { ChunkTask } from '../../engine/chunk.js';
+import type { ChunkResult, ChunkTask } from '../../engine/chunk.js';
 import { chunkKeyOf, talentHash } from '../../engine/chunk.js';
 import { encodeCandidates } from '../../engine/candidates.js';
 import { asBuffer, packedRowCount } from '../../engine/rows.js';
-import type { SnapshotStore } from '../../store/types.js';
+import type { ChunkRowIn, SnapshotStore } from '../../store/types.js';
 import { TalentmatchError } from '../../errors.js';
 import type { ChunkSink } from '../../store/writer.js';
 import type { ChunkDispatcher } from '../../workers/dispatch.js';
@@ -58,8 +58,35 @@ export interface ChunkCounts {
   inFlight: number;
 }
 
+/** A chunk's row as written, less what its result brings. */
+export type ChunkRowHead = Omit<ChunkRowIn, 'key' | 'pairs' | 'reused' | 'candidates' | 'rows'>;
+
+/**
+ * Writes a scored chunk (its rows and checkpoint, one transaction) and counts it: `key` the
+ * chunk's, else the result's (the scorer hashed the talents); `reused` talents of the chunk
+ * copied from the reuse base. The one write of a scored chunk, whether its task carried
+ * records (Chunker) or lines (lineChunks.ts).
+ */
+export async function storeScored(o: Pick<ChunkerOptions, 'sink' | 'early'>, counts: ChunkCounts, row: ChunkRowHead, key: string | undefined, res: ChunkResult, reused: number): Promise<void> {
+  const scored = packedRowCount(res.rows);
+  // read before the rows move to the writer thread
+  if (reused === 0) o.early?.scored(res);
+  // the packed rows go on to the writer as they came (moved, not copied, to its thread)
+  const chunkKey = key ?? res.key;
+  if (chunkKey === undefined) throw new TalentmatchError('E_INTERNAL', `chunk ${row.chunkId}: its result came without the chunk's key, and the task carried none`);
+  await o.sink.write({ ...row, key: chunkKey, pairs: res.pairs, reused: false, candidates: asBuffer(res.candidates), rows: res.rows });
+  counts.scored++;
+  counts.talentsScored += scored;
+  counts.talentsReused += reused;
+}
+
+/** Counters at zero. */
+export function newCounts(): ChunkCounts {
+  return { chunks: 0, scored: 0, reused: 0, resumed: 0, talentsRead: 0, talentsScored: 0, talentsReused: 0, inFlight: 0 };
+}
+
 export class Chunker {
-  readonly counts: ChunkCounts = { chunks: 0, scored: 0, reused: 0, resumed: 0, talentsRead: 0, talentsScored: 0, talentsReused: 0, inFlight: 0 };
+  readonly counts: ChunkCounts = newCounts();
   /** the first chunk failure (a worker error): the run stops reading and rethrows it */
   failure: unknown;
   private buf: Item[] = [];
@@ -119,18 +146,7 @@ export class Chunker {
     this.counts.inFlight++;
     const p = this.o.dispatcher
       .run(task)
-      .then(async (res) => {
-        const scored = packedRowCount(res.rows);
-        // read before the rows move to the writer thread
-        if (reusedIds.length === 0) this.o.early?.scored(res);
-        // the packed rows go on to the writer as they came (moved, not copied, to its thread)
-        const chunkKey = key ?? res.key;
-        if (chunkKey === undefined) throw new TalentmatchError('E_INTERNAL', `chunk ${id}: its result came without the chunk's key, and the task carried none`);
-        await this.o.sink.write({ ...row, key: chunkKey, pairs: res.pairs, reused: false, candidates: asBuffer(res.candidates), rows: res.rows });
-        this.counts.scored++;
-        this.counts.talentsScored += scored;
-        this.counts.talentsReused += reusedIds.length;
-      })
+      .then((res) => storeScored(this.o, this.counts, row, key, res, reusedIds.length))
       .catch((e: unknown) => {
         this.failure ??= e;
       })

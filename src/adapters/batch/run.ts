@@ -1,6 +1,7 @@
 /**
  * The nightly batch, wired: stream talents (files/talents.ts, the contract's rules from the
- * domain) -> chunks (chunks.ts: per-talent reuse, checkpoints) -> a dispatcher (workers/:
+ * domain) -> chunks (chunks.ts: per-talent reuse, checkpoints; or, for scorers that parse
+ * lines, lineChunks.ts: ranges of raw lines, the rules run on the links they return) -> a dispatcher (workers/:
  * local threads or the queue) -> the store -> the engine's snapshot assembly (platform
  * lines from the merged reserve, assignment, referrals) -> publish atomically -> retention.
  *
@@ -42,6 +43,8 @@ import { streamTalents } from '../files/talents.js';
 import type { BatchLock } from './lock.js';
 import { acquireBatchLock } from './lock.js';
 import { Chunker } from './chunks.js';
+import { LineChunker } from './lineChunks.js';
+import { readLineRanges } from '../files/lines.js';
 import { EarlyAssembly } from '../../engine/assembly.js';
 import { buildSnapshot, guardShrink } from './publish.js';
 import { TalentLines } from './placed.js';
@@ -138,7 +141,10 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     const rules = new TalentStreamRules({ industryIds: new Set(inputs.industries.map((i) => i.id)), platformIds: new Set(side.platformIndex.keys()) });
     // the final assembly's inputs, gathered from the results while the threads score
     const early = new EarlyAssembly(M, depth);
-    const chunker = new Chunker({
+    // problems name the file the user gave, also when the run reads a copy of a pipe
+    const file = inputs.talentsPath;
+    const talentLines = new TalentLines(); // where each accepted talent's line is: the placed ones are read back by it
+    const chunking = {
       early,
       runId,
       store,
@@ -147,10 +153,15 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
       chunkSize,
       platforms: M,
       done: await store.doneChunks(runId),
-      baseId,
       task: { k, kPlatform: depth, maxPrefs: assignOpts.maxPrefs ?? 0, ...(inputs.policy.lists ? { lists: inputs.policy.lists } : {}) },
-      halted: () => issues.length > 0 && !o.skipInvalid,
-    });
+    };
+    // the chunks go to the scorers as raw lines (lineChunks.ts) where they can parse them and
+    // the run neither reuses a base (each talent's hash is compared before scoring) nor skips
+    // invalid lines (a chunk is the chunkSize accepted talents); else as records
+    const byLines = pool.runLines !== undefined && baseId === undefined && o.skipInvalid !== true;
+    const chunker: LineChunker | Chunker = byLines
+      ? new LineChunker({ ...chunking, rules, file, maxLineBytes: limits.maxLineBytes, cap, talentLines, report: (i) => (issues.length < cap ? issues.push(i) : omitted++), omitted: (n) => (omitted += n) })
+      : new Chunker({ ...chunking, baseId, halted: () => issues.length > 0 && !o.skipInvalid });
     let bytesRead = 0;
     const p = pool;
     ticker = o.onProgress
@@ -164,11 +175,14 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
           onProgress: o.onProgress,
         })
       : undefined;
-    // problems name the file the user gave, also when the run reads a copy of a pipe
-    const file = inputs.talentsPath;
     const streamed = streamHash();
-    const talentLines = new TalentLines(); // where each accepted talent's line is: the placed ones are read back by it
-    for await (const x of streamTalents(source.path, { file, rules, maxLineBytes: limits.maxLineBytes, onChunk: (b) => streamed.update(b) })) {
+    if (chunker instanceof LineChunker) {
+      for await (const r of readLineRanges(source.path, chunkSize, { maxLineBytes: limits.maxLineBytes, onChunk: (b) => streamed.update(b), records: true })) {
+        if (chunker.failure) break;
+        bytesRead = r.starts![r.lines];
+        await chunker.add(r);
+      }
+    } else for await (const x of streamTalents(source.path, { file, rules, maxLineBytes: limits.maxLineBytes, onChunk: (b) => streamed.update(b) })) {
       if (chunker.failure) break;
       if (x.kind === 'invalid') {
         if (o.skipInvalid) {

@@ -13,7 +13,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { TalentmatchError } from '../../errors.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../../config/limits.js';
-import { lineText } from '../../domain/lines.js';
+import { isBlankLine, lineText } from '../../domain/lines.js';
 
 export interface Line {
   text: string;
@@ -153,6 +153,26 @@ export interface LineRange {
   lines: number;
   /** the lines over `maxLineBytes`: line number, length in bytes (newline excluded), pairwise */
   tooLong: number[];
+  /**
+   * With `records`: where each line starts in the file (`lines` + 1 entries, the last where the
+   * range ends) and which lines are blank (domain/lines.ts isBlankLine: 1) or records (0)
+   */
+  starts?: Float64Array;
+  blank?: Uint8Array;
+}
+
+export interface LineRangesOptions {
+  maxLineBytes?: number;
+  /** sees every raw chunk as read (the batch hashes the bytes it actually streamed) */
+  onChunk?: (chunk: Buffer) => void;
+  /**
+   * Count only record lines towards a range's size (a blank line is not one; a line over the
+   * limit is: it is reported), and give each range its lines' offsets and blank marks: a range
+   * ends at its `linesPerRange`-th record line (the blank lines after it start the next
+   * range), so that a file of valid records is cut where the batch's chunks of that many
+   * talents end. A last range of blank lines only is not yielded.
+   */
+  records?: boolean;
 }
 
 /**
@@ -161,7 +181,7 @@ export interface LineRange {
  * Same lines as readLines (same numbering, \r\n and a byte-order mark left to lineText), and
  * the same memory bound: a line over `maxLineBytes` is never held, only its length.
  */
-export async function* readLineRanges(path: string, linesPerRange: number, o: { maxLineBytes?: number } = {}): AsyncGenerator<LineRange> {
+export async function* readLineRanges(path: string, linesPerRange: number, o: LineRangesOptions = {}): AsyncGenerator<LineRange> {
   const max = o.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   await assertReadable(path);
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
@@ -173,6 +193,11 @@ export async function* readLineRanges(path: string, linesPerRange: number, o: { 
   let tooLong: number[] = [];
   const newline = Uint8Array.of(10);
   const ready: LineRange[] = [];
+  // with `records`: the file offset of each line's start (and the range's end), blank marks, record lines counted
+  let offset = 0;
+  let starts: number[] = [];
+  let blank: number[] = [];
+  let records = 0;
   const cut = (): LineRange => {
     const bytes = new Uint8Array(partsLen); // its own buffer: the range is transferred, never a slice of a pool
     let at = 0;
@@ -180,28 +205,50 @@ export async function* readLineRanges(path: string, linesPerRange: number, o: { 
       bytes.set(p, at);
       at += p.length;
     }
-    const r = { bytes, firstLine, lines: line - firstLine + 1, tooLong };
+    const r: LineRange = { bytes, firstLine, lines: line - firstLine + 1, tooLong };
+    if (o.records) {
+      starts.push(offset);
+      r.starts = Float64Array.from(starts);
+      r.blank = Uint8Array.from(blank);
+      starts = [];
+      blank = [];
+      records = 0;
+    }
     parts = [];
     partsLen = 0;
     tooLong = [];
     firstLine = line + 1;
     return r;
   };
+  /** counts a line of `len` bytes (newline included) towards the range; true when the range is full */
+  const counted = (len: number, isBlank: boolean): boolean => {
+    if (!o.records) return line - firstLine + 1 >= linesPerRange;
+    starts.push(offset);
+    blank.push(isBlank ? 1 : 0);
+    offset += len;
+    if (!isBlank) records++;
+    return records >= linesPerRange;
+  };
   const onLine = (chunk: Buffer, from: number, nl: number, overLen: number): void => {
     line++;
+    let full: boolean;
     if (overLen >= 0) {
       tooLong.push(line, overLen);
       parts.push(newline);
       partsLen += 1;
+      full = counted(overLen + 1, false);
     } else {
+      const isBlank = o.records === true && isBlankLine(lines.pendingLen > 0 ? [...lines.pending, chunk.subarray(from, nl)] : [chunk.subarray(from, nl)]);
       for (const p of lines.pending) parts.push(p);
       parts.push(chunk.subarray(from, nl + 1));
       partsLen += lines.pendingLen + nl - from + 1;
+      full = counted(lines.pendingLen + nl - from + 1, isBlank);
     }
-    if (line - firstLine + 1 >= linesPerRange) ready.push(cut());
+    if (full) ready.push(cut());
   };
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
+      o.onChunk?.(chunk);
       lines.feed(chunk, onLine);
       yield* ready;
       ready.length = 0;
@@ -214,10 +261,13 @@ export async function* readLineRanges(path: string, linesPerRange: number, o: { 
   if (lines.overLen >= 0) {
     line++;
     tooLong.push(line, lines.overLen);
+    counted(lines.overLen, false);
   } else if (lines.pendingLen > 0) {
     line++;
+    const isBlank = o.records === true && isBlankLine(lines.pending);
     for (const p of lines.pending) parts.push(p);
     partsLen += lines.pendingLen;
+    counted(lines.pendingLen, isBlank);
   }
-  if (line >= firstLine) yield cut();
+  if (line >= firstLine && (!o.records || records > 0)) yield cut();
 }
