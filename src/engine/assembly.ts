@@ -13,7 +13,7 @@
  * `missed` then drops what was gathered and the caller reads everything from the store.
  */
 import { CandidateMerger } from './candidates.js';
-import { asBuffer, unpackAssemblyRows } from './rows.js';
+import { asBuffer, prefsCount, unpackAssemblyRows } from './rows.js';
 import { PrefsGatherer } from './snapshot.js';
 
 export interface AssemblyInputs {
@@ -38,8 +38,12 @@ export class EarlyAssembly {
   scored(res: { rows: Uint8Array; candidates: Uint8Array }): void {
     if (!this.parts || !this.merger) return;
     this.merger.add(asBuffer(res.candidates));
-    const g = new PrefsGatherer();
-    for (const r of unpackAssemblyRows(res.rows)) g.add({ talent_id: r.talentId, prefs: asBuffer(r.prefs), meta: r.meta });
+    // sized from the rows first: no doubling of the columns (and their garbage) per chunk
+    const rows = [...unpackAssemblyRows(res.rows)];
+    let entries = 0;
+    for (const r of rows) entries += prefsCount(r.prefs);
+    const g = new PrefsGatherer({ talents: rows.length, entries });
+    for (const r of rows) g.add({ talent_id: r.talentId, prefs: asBuffer(r.prefs), meta: r.meta });
     g.trim();
     this.parts.push(g);
   }

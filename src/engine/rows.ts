@@ -95,6 +95,11 @@ export function prefsColumns(buf: Uint8Array): PrefsColumns | undefined {
   return { n, plat: buf.subarray(HEAD, fAt), f: buf.subarray(fAt, fAt + 8 * n), b: buf.subarray(fAt + 8 * n, fAt + 16 * n), s: buf.subarray(fAt + 16 * n, fAt + 24 * n) };
 }
 
+/** Entries of a list in this format; 0 for a v8-serialized one (a reader then grows as it decodes). */
+export function prefsCount(buf: Uint8Array): number {
+  return buf[0] === MAGIC && buf[1] === FORMAT && buf.length >= HEAD ? asBuffer(buf).readUInt32LE(4) : 0;
+}
+
 /** Decodes a stored preference list (this format or a v8-serialized one) into `sink`, in order. */
 export function decodePrefs(buf: Uint8Array, sink: PrefsSink): void {
   const v = asBuffer(buf);

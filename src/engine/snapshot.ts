@@ -150,6 +150,31 @@ export class PrefsGatherer {
   }
 
   /**
+   * Every talent of another gatherer, after this one's (merging chunks whose ids follow one
+   * another): each column copied in one piece, its list offsets moved by the entries before
+   * it. The same columns as `addFrom` for each talent in turn.
+   */
+  addAll(o: PrefsGatherer): void {
+    const T = o.talentIds.length;
+    const base = this.plat.n;
+    const z = o.tPtr.a[T];
+    for (let i = 0; i < T; i++) {
+      this.talentIds.push(o.talentIds[i]);
+      this.hostedBy.push(o.hostedBy[i]);
+      this.noPairs.push(o.noPairs[i]);
+    }
+    this.plat.pushFrom(o.plat.a, 0, z);
+    this.f.pushFrom(o.f.a, 0, z);
+    this.b.pushFrom(o.b.a, 0, z);
+    this.s.pushFrom(o.s.a, 0, z);
+    // o's offsets start at 0 (the constructor's first entry)
+    for (let i = 1; i <= T; i++) this.tPtr.push(base + o.tPtr.a[i]);
+    this.seats.pushFrom(o.seats.a, 0, T);
+    this.priority.pushFrom(o.priority.a, 0, T);
+    this.capital.pushFrom(o.capital.a, 0, T);
+  }
+
+  /**
    * One gatherer of several gathered apart (a batch's chunks, each in id order, as their
    * results arrive), in the store's id order (compareUtf8): the same columns, entry for
    * entry, as gathering every row from the store. Chunks whose ids follow one another are
@@ -178,7 +203,7 @@ export class PrefsGatherer {
       for (let j = 0; j < nonEmpty.length; j++) {
         const p = nonEmpty[j]!;
         nonEmpty[j] = undefined;
-        for (let i = 0; i < p.talentIds.length; i++) out.addFrom(p, i);
+        out.addAll(p);
         // copied: its columns are freed now. Left to the collector, the parts (old generation by
         // then) stayed beside the merged copy through the assignment: +130 MB of RSS at 1M talents
         p.release();

@@ -1,9 +1,10 @@
+import { serialize } from 'node:v8';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EarlyAssembly } from '../../src/engine/assembly.js';
 import { CANDIDATE_WIDTH, CandidateMerger, encodeCandidates } from '../../src/engine/candidates.js';
 import type { TalentRow } from '../../src/engine/rows.js';
-import { packRows, prefsBytes, writePrefs } from '../../src/engine/rows.js';
+import { packRows, prefsBytes, prefsCount, writePrefs } from '../../src/engine/rows.js';
 import { PrefsGatherer } from '../../src/engine/snapshot.js';
 import { compareUtf8 } from '../../src/util/order.js';
 
@@ -146,5 +147,18 @@ describe('the final assembly\'s inputs gathered while chunks arrive', () => {
     partial.scored({ rows: packRows(chunks[1].talents.map(row)), candidates: chunks[1].cands });
     expect(partial.usable).toBe(false);
     expect(partial.take()).toBeUndefined();
+  });
+
+  it('a chunk\'s gatherer is sized from its rows\' list lengths (prefsCount): exact columns, nothing to trim, the same columns as the store\'s', () => {
+    const known = (n: number) => row({ id: 't', prefs: Array.from({ length: n }, (_, j): [number, number, number, number] => [j, 1, 1, 1]), meta: { priority: 0, capital: 0, seats: 1, pairs: n, noPairs: '' } }).prefs;
+    expect([0, 1, 7, 50].map((n) => prefsCount(known(n)))).toEqual([0, 1, 7, 50]);
+    // a v8-serialized list (an older store's) is not counted: the reader grows as it decodes
+    expect(prefsCount(serialize({ plat: new Int32Array(3), f: new Float64Array(3), b: new Float64Array(3), s: new Float64Array(3) }))).toBe(0);
+    const talents = ['a', 'b', 'c'].map((tid, i): Talent => ({ id: tid, prefs: Array.from({ length: 3 * i + 1 }, (_, j): [number, number, number, number] => [j, i, j, 0.5]), meta: { priority: i, capital: 0.5, seats: 1, pairs: i, noPairs: '' } }));
+    const early = new EarlyAssembly(3, 2);
+    early.scored({ rows: packRows(talents.map(row)), candidates: encodeCandidates({ candCount: new Int32Array(3), candIds: [], candValues: new Float64Array(0) }) });
+    const c = early.take()!.gathered.columns();
+    expect(c).toEqual(fromStore(talents).columns());
+    expect(c.plat.buffer.byteLength).toBe(4 * 12); // 1 + 4 + 7 entries, no room left over
   });
 });
