@@ -10,7 +10,7 @@ import { RowsPacker, prefsBytes } from './rows.js';
 import { jsonHash, strongHash } from '../util/hash.js';
 import type { Talent } from '../domain/schemas.js';
 import type { PlatformSide } from './platformSide.js';
-import { talentFeatures } from './platformSide.js';
+import { TalentFeatureBuilder } from '../features/talents.js';
 import type { TokenSource } from '../features/build.js';
 import type { ScoringModel } from '../scoring/kernel.js';
 import { RowRanker } from '../ranking/rows.js';
@@ -33,6 +33,13 @@ const LINE_ITEM_ROOM = 440;
  * one chunk at a time writes into it, and its result is a copy (RowsPacker.finish).
  */
 let packer: RowsPacker | undefined;
+
+/**
+ * The builder of this thread's chunks' features, reused the same way: a chunk's features are
+ * views of its arrays (grown, never shrunk), valid until the next chunk, which no result
+ * keeps; fresh arrays a chunk (~3.5 MB) were memory a scorer's mark-compacts count.
+ */
+let features: TalentFeatureBuilder | undefined;
 
 /**
  * The candidates' numbers and per-platform counts of this thread's chunks, reused the same
@@ -116,7 +123,7 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
   // the content hashes in input order: given by the sender, or computed here (then the key too)
   const hashes = task.hashes ?? given.map(talentHash);
   const hashOf = (ti: number): string => hashes[order[ti]];
-  const T = talentFeatures(side, talents, tokens);
+  const T = (features ??= new TalentFeatureBuilder()).build(talents, side, tokens);
   const P = side.platforms;
   const M = P.count;
   const N = T.count;
