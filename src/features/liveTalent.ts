@@ -22,7 +22,7 @@ import { CsrBuilder } from '../vector/sparse.js';
 import type { ConceptModel, IndustryModel, IndustryScratch, TalentFeatures } from './build.js';
 import { addTalentDescription, industryScratch, industryVector, talentProfileText } from './build.js';
 import type { TalentInputs, TalentScalarsOut } from './talents.js';
-import { buildTalentFeatures, declaredIndustries, levelValues, pushExclusions, writeTalentScalars } from './talents.js';
+import { buildTalentFeatures, declaredIndustries, emptyList, levelValues, pushExclusions, writeTalentScalars } from './talents.js';
 
 /** What a live talent's row is built against (features/talents.ts TalentInputs). */
 export type LiveTalentInputs = TalentInputs;
@@ -126,7 +126,7 @@ export class LiveTalentBuilder {
     const b = an.add(talentProfileText(t));
     an.vectorInto(0, a, desc);
     an.vectorInto(a, b, prof);
-    mentions.length = 0;
+    emptyList(mentions);
     an.mentions(0, a, mentions);
     an.mentions(a, b, mentions);
     lang[0] = lang[1] = 0;
