@@ -37,6 +37,12 @@ const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 const NULL = 'null';
 
+/** Strings up to this length are tried byte by byte first. */
+const SHORT = 64;
+
+/** Buffer's own UTF-8 writer (what Buffer.prototype.write calls after reading its arguments), not in Node's typings. */
+type Utf8Writer = Buffer & { utf8Write(s: string, offset: number): number };
+
 /** JSON.stringify's bytes of a plain value, written into a growing buffer (UTF-8). */
 class JsonWriter {
   out = Buffer.allocUnsafeSlow(1 << 12);
@@ -58,11 +64,31 @@ class JsonWriter {
 
   /** A string between quotes: its own UTF-8, or JSON.stringify's escaped form's where it has one (no lone surrogate is left in that). */
   string(s: string): void {
+    const len = s.length;
+    if (len <= SHORT) {
+      // keys, ids and enum values: byte by byte while plain printable ASCII (no call into the encoder)
+      this.room(len + 2);
+      const out = this.out;
+      let n = this.n;
+      out[n++] = 0x22;
+      let i = 0;
+      for (; i < len; i++) {
+        const c = s.charCodeAt(i);
+        if (c < 0x20 || c >= 0x80 || c === 0x22 || c === 0x5c) break;
+        out[n++] = c;
+      }
+      if (i === len) {
+        out[n++] = 0x22;
+        this.n = n;
+        return;
+      }
+      // else written again below, from the same place
+    }
     const quoted = ESCAPED.test(s);
     if (quoted) s = JSON.stringify(s);
     this.room(3 * s.length + 2);
     if (!quoted) this.out[this.n++] = 0x22;
-    this.n += this.out.write(s, this.n);
+    this.n += (this.out as Utf8Writer).utf8Write(s, this.n);
     if (!quoted) this.out[this.n++] = 0x22;
   }
 
