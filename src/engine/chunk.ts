@@ -5,12 +5,11 @@
  * result, whichever thread or machine runs it.
  */
 import { CANDIDATE_WIDTH, encodeCandidates } from './candidates.js';
-import type { TalentMeta } from './rows.js';
-import { RowsPacker, prefsBytes } from './rows.js';
+import { RowsPacker, metaInto, prefsBytes } from './rows.js';
 import { jsonHash, strongHash } from '../util/hash.js';
 import type { Talent } from '../domain/schemas.js';
 import type { PlatformSide } from './platformSide.js';
-import { talentFeatures } from './platformSide.js';
+import { TalentFeatureBuilder, emptyList } from '../features/talents.js';
 import type { TokenSource } from '../features/build.js';
 import type { ScoringModel } from '../scoring/kernel.js';
 import { RowRanker } from '../ranking/rows.js';
@@ -35,6 +34,13 @@ const LINE_ITEM_ROOM = 440;
 let packer: RowsPacker | undefined;
 
 /**
+ * The builder of this thread's chunks' features, reused the same way: a chunk's features are
+ * views of its arrays (grown, never shrunk), valid until the next chunk, which no result
+ * keeps; fresh arrays a chunk (~3.5 MB) were memory a scorer's mark-compacts count.
+ */
+let features: TalentFeatureBuilder | undefined;
+
+/**
  * The candidates' numbers and per-platform counts of this thread's chunks, reused the same
  * way (grown, never shrunk): encodeCandidates serializes views of them, the same bytes as
  * arrays of their exact size (Node writes a typed array's own bytes, not its buffer's). A
@@ -43,6 +49,8 @@ let packer: RowsPacker | undefined;
  */
 let candScratch = new Float64Array(0);
 let countScratch = new Int32Array(0);
+/** The candidates' ids, reused the same way: emptied by pops and pushed again, so it stays a packed array (serialized as a dense one, the bytes of a fresh array's) with its memory kept. */
+const candIdScratch: string[] = [];
 
 /** A view of `n` entries of `a`, grown first (contents not kept) if shorter. */
 function scratchOf<A extends Float64Array | Int32Array>(a: A, n: number, make: (n: number) => A): A {
@@ -116,7 +124,7 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
   // the content hashes in input order: given by the sender, or computed here (then the key too)
   const hashes = task.hashes ?? given.map(talentHash);
   const hashOf = (ti: number): string => hashes[order[ti]];
-  const T = talentFeatures(side, talents, tokens);
+  const T = (features ??= new TalentFeatureBuilder()).build(talents, side, tokens);
   const P = side.platforms;
   const M = P.count;
   const N = T.count;
@@ -145,8 +153,10 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
     } else talentRecordInto(out.w, m, ti, talentTop.ids, talentTop.sizes[0], ex);
     out.close(line);
     const n = prefTop.sizes[0];
-    const meta: TalentMeta = { priority: talentPriority(m, ti), capital: T.capital[ti], seats: T.seats[ti], pairs, noPairs: n === 0 ? noAcceptableReason(m, ti, s) : '', ...(t.hostedBy !== undefined ? { hostedBy: t.hostedBy } : {}) };
-    out.text(JSON.stringify(meta));
+    // the talent's TalentMeta, as JSON, with no object or string of its own
+    const metaAt = out.open();
+    metaInto(out.w, talentPriority(m, ti), T.capital[ti], T.seats[ti], pairs, n === 0 ? noAcceptableReason(m, ti, s) : '', t.hostedBy);
+    out.close(metaAt);
     out.prefs(n, prefTop.ids, s.forward, s.backward, s.score);
   }
   finalizeTopK(platformTop);
@@ -154,7 +164,8 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
   candCount.set(platformTop.sizes);
   let total = 0;
   for (let p = 0; p < M; p++) total += candCount[p];
-  const candIds: string[] = [];
+  const candIds = candIdScratch;
+  emptyList(candIds);
   const candValues = scratchOf(candScratch, total * CANDIDATE_WIDTH, (n) => (candScratch = new Float64Array(n)));
   let o = 0;
   for (let p = 0; p < M; p++) {

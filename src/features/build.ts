@@ -39,8 +39,22 @@ export type KnownVectors = (text: string) => SparseVector | undefined;
 
 // ---------- texts fed to the vectorizer (one place, so fit and transform agree) ----------
 
+/**
+ * The talent's description text (name, description, skills) as its parts, in order, to
+ * `sink`: the text is the parts joined by newlines, and no token crosses a newline (NFKC and
+ * lower-casing leave it a boundary, the tokenizer splits there: text/tokenize.ts), so adding
+ * the parts one by one to an analyzer gives the joined text's tokens without the joined
+ * string (2 MB a batch chunk of 2,000 talents).
+ */
+export function addTalentDescription(t: Talent, sink: { add(text: string): unknown }): void {
+  sink.add(t.name);
+  sink.add(t.description);
+  if (t.skills !== undefined) for (const s of t.skills) sink.add(s);
+}
 export function talentDescriptionText(t: Talent): string {
-  return [t.name, t.description, ...(t.skills ?? [])].join('\n');
+  const parts: string[] = [];
+  addTalentDescription(t, { add: (s) => parts.push(s) });
+  return parts.join('\n');
 }
 export function talentProfileText(t: Talent): string {
   return t.profile ?? '';

@@ -20,18 +20,12 @@ import { TextAnalyzer } from '../text/analyzer.js';
 import type { CsrMatrix } from '../vector/sparse.js';
 import { CsrBuilder } from '../vector/sparse.js';
 import type { ConceptModel, IndustryModel, IndustryScratch, TalentFeatures } from './build.js';
-import { industryScratch, industryVector, talentDescriptionText, talentProfileText } from './build.js';
-import type { TalentScalarsOut } from './talents.js';
-import { buildTalentFeatures, declaredIndustries, levelValues, pushExclusions, writeTalentScalars } from './talents.js';
+import { addTalentDescription, industryScratch, industryVector, talentProfileText } from './build.js';
+import type { TalentInputs, TalentScalarsOut } from './talents.js';
+import { buildTalentFeatures, declaredIndustries, emptyList, levelValues, pushExclusions, writeTalentScalars } from './talents.js';
 
-export interface LiveTalentInputs {
-  text: TextModel;
-  industry: IndustryModel;
-  concepts: ConceptModel;
-  weights: Weights;
-  platformIndex: ReadonlyMap<string, number>;
-  excludedBy: ReadonlyMap<string, readonly number[]>;
-}
+/** What a live talent's row is built against (features/talents.ts TalentInputs). */
+export type LiveTalentInputs = TalentInputs;
 
 export class LiveTalentBuilder {
   private readonly desc = new CsrBuilder(1, 256);
@@ -127,11 +121,12 @@ export class LiveTalentBuilder {
     const { desc, prof, concept, mentions, lang } = this;
     desc.rows = desc.nnz = prof.rows = prof.nnz = concept.rows = concept.nnz = 0;
     an.clear();
-    const a = an.add(talentDescriptionText(t));
+    addTalentDescription(t, an);
+    const a = an.length;
     const b = an.add(talentProfileText(t));
     an.vectorInto(0, a, desc);
     an.vectorInto(a, b, prof);
-    mentions.length = 0;
+    emptyList(mentions);
     an.mentions(0, a, mentions);
     an.mentions(a, b, mentions);
     lang[0] = lang[1] = 0;

@@ -20,19 +20,16 @@ export const NEED_TABLE: readonly NeedRow[] = [
   { name: 'housing (apartment arranged)', needs: (t) => t.needs?.housing === true, offers: (p) => p.housing === true },
 ];
 
+// plain loops: a forEach callback capturing the mask was a closure and context per talent (a batch chunk's 2,000)
 export function needMask(t: Talent): number {
   let m = 0;
-  NEED_TABLE.forEach((row, i) => {
-    if (row.needs(t)) m |= 1 << i;
-  });
+  for (let i = 0; i < NEED_TABLE.length; i++) if (NEED_TABLE[i].needs(t)) m |= 1 << i;
   return m;
 }
 
 export function offerMask(p: Platform): number {
   let m = 0;
-  NEED_TABLE.forEach((row, i) => {
-    if (row.offers(p)) m |= 1 << i;
-  });
+  for (let i = 0; i < NEED_TABLE.length; i++) if (NEED_TABLE[i].offers(p)) m |= 1 << i;
   return m;
 }
 

@@ -70,6 +70,18 @@ describe('scoreChunk', () => {
     expect(small1.length).toBeLessThan(big1.length);
   });
 
+  it('the features\' arrays are reused from chunk to chunk too (features/talents.ts TalentFeatureBuilder): a smaller chunk after a larger one gives the rows it gives alone', () => {
+    const small: ChunkTask = { ...task(), talents: talents.slice(10, 17), endLine: 7 };
+    const rowsOf = (t: ChunkTask) => Buffer.from(scoreChunk(e.side, t, (x) => e.tokens(x)).rows);
+    const first = rowsOf(small);
+    const big = rowsOf(task());
+    expect(Buffer.compare(rowsOf(small), first)).toBe(0);
+    expect(Buffer.compare(rowsOf(task()), big)).toBe(0);
+    // the oracle: the rows of the larger chunk that are the smaller one's talents
+    const mine = new Set(small.talents.map((t) => t.id));
+    expect([...unpackRows(first)].map((r) => ({ ...r, prefs: [...r.prefs] }))).toEqual([...unpackRows(big)].filter((r) => mine.has(r.talentId)).map((r) => ({ ...r, prefs: [...r.prefs] })));
+  });
+
   it('the in-process dispatcher (batch --threads 1) scores on this thread with the same rows and candidates as the kernel', async () => {
     const d1 = inProcessDispatcher(e.side);
     expect([d1.concurrency, d1.hashesTalents, d1.lineRange]).toEqual([1, true, undefined]);

@@ -1,7 +1,8 @@
 import { serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import type { TalentRow } from '../../src/engine/rows.js';
-import { RowsPacker, decodePrefs, packRows, prefsBytes, prefsColumns, unpackRows, writePrefs } from '../../src/engine/rows.js';
+import type { TalentMeta, TalentRow } from '../../src/engine/rows.js';
+import { JsonBytes } from '../../src/engine/jsonBytes.js';
+import { RowsPacker, decodePrefs, metaInto, packRows, prefsBytes, prefsColumns, unpackRows, writePrefs } from '../../src/engine/rows.js';
 
 function decoded(buf: Uint8Array): number[][] {
   const out: number[][] = [];
@@ -62,8 +63,8 @@ describe('RowsPacker (rows written in place)', () => {
     const forward = Float64Array.from({ length: M }, (_, p) => (p * 0.37) % 1);
     const backward = Float64Array.from({ length: M }, (_, p) => 1 / (p + 3));
     const score = Float64Array.from({ length: M }, (_, p) => (p % 7 === 0 ? 2 ** -1074 : Math.sqrt(p) / 7));
-    const ids = ['t-1', '人才-二', 't\u{1F600}', '', 'x'.repeat(300)];
-    const lists = [[3, 1, 39], [], Array.from({ length: M }, (_, p) => M - 1 - p), [0], [7, 8]];
+    const ids = ['t-1', '人才-二', 't\u{1F600}', '', 'x'.repeat(300), 'ab\ud800', 'a\udc00b', '\u{1F600}x', 'é'];
+    const lists = [[3, 1, 39], [], Array.from({ length: M }, (_, p) => M - 1 - p), [0], [7, 8], [1], [], [2, 3], [4]];
     const rows: TalentRow[] = ids.map((id, i) => {
       const plat = lists[i];
       const prefs = writePrefs(Buffer.alloc(prefsBytes(plat.length)), 0, plat, plat.map((p) => forward[p]), plat.map((p) => backward[p]), plat.map((p) => score[p]), 0, plat.length);
@@ -87,5 +88,21 @@ describe('RowsPacker (rows written in place)', () => {
       expect([got.byteOffset, got.byteLength]).toEqual([0, got.buffer.byteLength]);
     }
     expect([...unpackRows(new RowsPacker(0).finish())]).toEqual([]);
+  });
+});
+
+describe('metaInto (a talent\'s meta written as bytes)', () => {
+  it('writes the bytes of JSON.stringify of the TalentMeta literal: numbers as String(x) or null, strings escaped, hostedBy only when given', () => {
+    const numbers = [0, -0, 1, 0.1 + 0.2, 1e21, 5e-324, -3.5, NaN, Infinity, 12345678];
+    const strings = ['', 'no acceptable platform', 'q"\\\n\u0001', '人才', '\ud800', '\u{1F600}'];
+    for (const [i, x] of numbers.entries())
+      for (const [j, str] of strings.entries())
+        for (const hostedBy of [undefined, '', strings[(i + j) % strings.length], 'p-1']) {
+          const meta: TalentMeta = { priority: x, capital: numbers[(i + 3) % numbers.length], seats: i, pairs: numbers[(i + j) % numbers.length], noPairs: str, ...(hostedBy !== undefined ? { hostedBy } : {}) };
+          const w = new JsonBytes(1);
+          metaInto(w, meta.priority, meta.capital, meta.seats, meta.pairs, meta.noPairs, hostedBy);
+          expect(Buffer.from(w.out.subarray(0, w.n)).toString('utf8'), JSON.stringify(meta)).toBe(JSON.stringify(meta));
+          expect(Buffer.compare(Buffer.from(w.out.subarray(0, w.n)), Buffer.from(JSON.stringify(meta)))).toBe(0);
+        }
   });
 });

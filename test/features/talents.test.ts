@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { generateDistrict } from '../../src/synth/generate.js';
 import { JIANGDONG_POLICY } from '../../src/synth/taxonomy.js';
 import { createEngine } from '../../src/engine/engine.js';
-import { buildTalentFeatures } from '../../src/features/talents.js';
+import { TalentFeatureBuilder, buildTalentFeatures } from '../../src/features/talents.js';
 import type { TalentFeatures } from '../../src/features/build.js';
 import { sharedBuffer } from '../../src/workers/pack.js';
 import type { Talent } from '../../src/domain/schemas.js';
@@ -23,6 +23,14 @@ d.platforms[2] = { ...d.platforms[2], excludeTalents: [d.talents[7].id, d.talent
 // texts around the scanner's branches: upper case, full-width, NFKC-changing, sigma, İ, astral Han, no token at all
 const odd = ['ＦＩＮＴＥＣＨ Supply CHAIN', '\ufb01nance ① \u212aelvin İstanbul ΟΔΟΣ', '计算机视觉\u{20000}算法', '。，', 'e\u0301 cafe\u0301 ｶﾞ ㄱㅏ'];
 d.talents = d.talents.map((t, i) => (i < odd.length ? { ...t, description: odd[i], profile: i % 2 === 0 ? odd[(i + 1) % odd.length] : undefined } : t)) as typeof d.talents;
+// the description's parts (name, description, skills: added to the analyzer one by one, build.ts addTalentDescription) meeting at
+// their boundaries: Han on both sides, a final sigma, a combining mark or a full-width letter starting a part, Greek across parts
+const parts: [string, string, string[]][] = [
+  ['计算', '机视觉 and ΟΔΟΣ', ['\u0301start', 'ＡＢ科技', 'ς']],
+  ['ΑΣ', '\u0301e 计', ['算机', 'Σx', 'e\u0301']],
+  ['cafe', '\u0301 ok', ['ｶ', 'ﾞ']],
+];
+d.talents = d.talents.map((t, i) => (i >= 10 && i < 10 + parts.length ? { ...t, name: parts[i - 10][0], description: parts[i - 10][1], skills: parts[i - 10][2] } : t)) as typeof d.talents;
 const engine = createEngine({ industries: d.industries, platforms: d.platforms, talents: d.talents, policy: JIANGDONG_POLICY });
 const talents: readonly Talent[] = engine.data.talents;
 const S = engine.side;
@@ -127,5 +135,31 @@ describe('buildTalentFeatures', () => {
   it('no talents: empty arrays of the right shapes', () => {
     const T = buildTalentFeatures([], S.text, S.industry, S.concepts, new TokenCache(new Tokenizer(), 10).source(), S.weights, S.platformIndex, S.excludedBy);
     expect([T.count, T.desc.rows, T.desc.indptr.length, T.exclIndptr.length, T.industry.length]).toEqual([0, 0, 1, 1, 0]);
+  });
+});
+
+describe('TalentFeatureBuilder (arrays kept from list to list, a batch scorer\'s chunks)', () => {
+  const stringRows = (list: readonly Talent[]) => buildTalentFeatures(list, S.text, S.industry, S.concepts, (t) => new Tokenizer().tokenize(t), S.weights, S.platformIndex, S.excludedBy);
+
+  it('equals buildTalentFeatures over the string path, bit for bit, the parts of a description at their boundaries included', () => {
+    expect(talents.filter((t) => parts.some((p) => p[0] === t.name))).toHaveLength(parts.length);
+    sameBits(new TalentFeatureBuilder().build(talents, S, new TokenCache(new Tokenizer(), 100).source()), stringRows(talents));
+  });
+
+  it('a smaller list after a larger one carries none of its data; a larger one after grows the arrays', () => {
+    const b = new TalentFeatureBuilder();
+    const cache = new TokenCache(new Tokenizer(), 100);
+    const large = talents.slice(0, 200);
+    const small = talents.slice(250, 260); // other talents: anything left of the larger list would differ
+    const withExcl = talents.slice(0, 10); // talent 3's exclusions among them
+    sameBits(b.build(large, S, cache.source()), stringRows(large));
+    const T = b.build(small, S, cache.source());
+    sameBits(T, stringRows(small));
+    expect([T.ids.length, T.desc.indptr.length, T.industry.length, T.zh.length, T.exclIndptr.length]).toEqual([10, 11, 10 * S.industry.dims, 10, 11]);
+    sameBits(b.build(withExcl, S, cache.source()), stringRows(withExcl));
+    sameBits(b.build(small.slice(0, 3), S, cache.source()), stringRows(small.slice(0, 3)));
+    sameBits(b.build(talents, S, cache.source()), stringRows(talents));
+    const empty = b.build([], S, cache.source());
+    expect([empty.count, empty.ids.length, empty.desc.rows, empty.desc.indptr.length, empty.exclIndptr.length, empty.exclIdx.length, empty.industry.length]).toEqual([0, 0, 0, 1, 1, 0, 0]);
   });
 });
