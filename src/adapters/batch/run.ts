@@ -196,7 +196,9 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
       await chunker.add(x.talent, x.line, x.start, x.end);
     }
     // hosted projects against their hosts' counts: known only once every line is read, and
-    // never skippable (the projects are in chunks already)
+    // never skippable (the projects are in chunks already). The line path runs the rules as it
+    // takes each chunk's result, so its tally is complete only once every chunk is taken
+    if (chunker instanceof LineChunker) await chunker.finish();
     for (const i of rules.hostedIssues(platforms.map((value) => ({ value, at: { file: inputs.platformsFile ?? 'platforms' } })))) issues.length < cap ? issues.push(i) : omitted++;
     await chunker.finish();
     await sink.close(); // every chunk write answered; the assembly reads them on the main connection

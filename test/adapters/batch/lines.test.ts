@@ -3,7 +3,7 @@
  * against the record-by-record path as the oracle (the same run with a dispatcher that
  * scores records only): the same database bytes for a valid file with blank lines of every
  * kind, and for invalid input the same issues (messages, file, line, field, order), the same
- * cap and omitted count, and the same chunks written before the run fails.
+ * cap and omitted count, and hosted projects tallied over every chunk, the last included.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -79,7 +79,7 @@ describe('batch chunks sent as raw lines', () => {
     expect(content(join(dir, 'lines2.db'))).toEqual(want);
   }, 120_000);
 
-  it('invalid input: the same issues in the same order, the same cap and omitted count, the same chunks written before the run fails', async () => {
+  it('invalid input: the same issues in the same order, the same cap and omitted count, no chunk kept by the failed run', async () => {
     const lines = [...talents];
     const edit = (i: number, f: (t: Record<string, unknown>) => void): void => {
       const t = JSON.parse(talents[i]) as Record<string, unknown>;
@@ -107,8 +107,34 @@ describe('batch chunks sent as raw lines', () => {
         expect(await outcome(runBatch(inputs, { ...o, db, threads })), `cap ${cap}, ${threads} threads`).toEqual(want);
         const got = content(db);
         expect(got.runs).toEqual([{ id: 1, status: 'failed' }]);
-        // the chunks before the first problem are written, as by the record path; none after
-        expect(got.chunks).toEqual(content(join(dir, `records-${cap}.db`)).chunks);
+        // a failed run keeps no chunk (store.fail deletes its data), on either path
+        expect(got.chunks).toEqual([]);
+        expect(content(join(dir, `records-${cap}.db`)).chunks).toEqual([]);
+      }
+    }
+  }, 180_000);
+
+  it('hosted projects over their host\'s count in the last chunks: the same failure and issue order as the record path, also with one chunk on one thread', async () => {
+    const lines = [...talents];
+    // p-0004 reports 8 slots used; 20 more projects name it in lines 201-220 (the last chunk of 50), and
+    // a duplicate id at line 226 comes before the hosted tally's issues, as the stream reads them
+    for (let i = 200; i < 220; i++) {
+      const t = JSON.parse(talents[i]) as Record<string, unknown>;
+      lines[i] = JSON.stringify({ ...t, hostedBy: 'p-0004' });
+    }
+    lines[225] = talents[3];
+    const { inputs, dir } = await inputsFor(lines);
+    for (const chunkSize of [50, 500]) {
+      for (const cap of [100, 2]) {
+        const o = { chunkSize, cap } as BatchOptions;
+        const want = await outcome(runBatch(inputs, { ...o, db: join(dir, `hr-${chunkSize}-${cap}.db`), dispatcher: byRecords }));
+        expect(want).not.toBe('ok');
+        // the platforms' issue has no line (it names the platforms file)
+        const paths = ((want as { issues: { line?: number; path: string }[] }).issues).map((i) => `${i.line ?? '-'} ${i.path}`);
+        expect(paths.slice(0, 2)).toEqual(['226 id', '- capacity.slotsUsed']);
+        for (const threads of [1, 2]) {
+          expect(await outcome(runBatch(inputs, { ...o, db: join(dir, `hl-${chunkSize}-${cap}-${threads}.db`), threads })), `chunks of ${chunkSize}, cap ${cap}, ${threads} threads`).toEqual(want);
+        }
       }
     }
   }, 180_000);
