@@ -68,7 +68,8 @@ export function accumulate(rowPtr: Int32Array, rowIdx: Int32Array, rowVal: Float
   // A term's postings eight at a time, each statement the plain loop's (a later one reads
   // what an earlier one stored, so a repeated index adds as it did): the same operations in
   // the same order, the same bits, with an eighth of the loop's compares and back-edges
-  // (rich 100k, 8,000 rows: ~21 -> ~14 us a row for the description's ~11k postings).
+  // (rich 100k: rowCosines alone ~23 -> ~14 us a row for ~11.6k postings; the ranking in
+  // process ~2% less: docs/PERFORMANCE.md, branch bb15).
   const k1 = rowPtr[ti + 1];
   for (let k = rowPtr[ti]; k < k1; k++) {
     const term = rowIdx[k];
