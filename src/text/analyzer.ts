@@ -20,6 +20,7 @@ import type { SparseVector } from '../vector/sparse.js';
 import type { ConceptLexicon } from './concepts.js';
 import { tokenScript } from './concepts.js';
 import type { TextModel } from './tfidf.js';
+import { tf } from './tfidf.js';
 import type { Tokenizer } from './tokenize.js';
 import { MAX_MEMO_RUN } from './tokenize.js';
 import { COMPLEX, FOLDED, HAN, KINDS, OTHER, isWordUnit, kindOf } from './fold.js';
@@ -311,14 +312,14 @@ export class TextAnalyzer {
     let norm = 0;
     for (let i = 0; i < k; i++) {
       const t = ids[i];
-      w[i] = (1 + Math.log(counts[t])) * idf[t];
+      w[i] = tf(counts[t]) * idf[t];
       norm += w[i] * w[i];
       counts[t] = 0;
       indices[base + i] = t;
     }
     if (k > 0 && k < to - from) {
       for (let j = 0; j < o; j++) {
-        const x = (1 + Math.log(oov[oovTouched[j]])) * this.unseenIdf;
+        const x = tf(oov[oovTouched[j]]) * this.unseenIdf;
         norm += x * x;
       }
     }
