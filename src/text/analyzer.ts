@@ -20,17 +20,12 @@ import type { SparseVector } from '../vector/sparse.js';
 import type { ConceptLexicon } from './concepts.js';
 import { tokenScript } from './concepts.js';
 import type { TextModel } from './tfidf.js';
+import { tf } from './tfidf.js';
 import type { Tokenizer } from './tokenize.js';
 import { MAX_MEMO_RUN } from './tokenize.js';
 import { COMPLEX, FOLDED, HAN, KINDS, OTHER, isWordUnit, kindOf } from './fold.js';
 import { CsrBuilder } from '../vector/sparse.js';
 import { MISSING, SurfaceTable, hashUnits } from './surface.js';
-
-/** A concept form as slots. */
-interface SlotForm {
-  readonly slots: Int32Array;
-  readonly concept: number;
-}
 
 /** Surface words (and Han runs) remembered before the memos are cleared (default of `maxSurface`). */
 const MAX_SURFACE = 500_000;
@@ -48,8 +43,14 @@ export class TextAnalyzer {
   private term = new Int32Array(1024);
   /** per slot: 1 Han, 0 other letters, -1 no letter */
   private script = new Int8Array(1024);
-  /** per slot: the concept forms starting with its token, longest first (lexicon order) */
-  private readonly forms: (readonly SlotForm[] | undefined)[] = [];
+  /**
+   * per slot made for the lexicon: where its concept forms start in `formData`, or -1 (slots
+   * made later start none); a slot's forms there: their count, then each form longest first
+   * (lexicon order) as its length n, its concept and its slots after the first (n - 1): the
+   * concept scan reads ints only, no object or array per form
+   */
+  private formAt = new Int32Array(0);
+  private formData = new Int32Array(0);
   /** surface words and Han runs -> slots (text/surface.ts) */
   private readonly table: SurfaceTable;
   /** the current document's slots (see `add`) */
@@ -85,9 +86,17 @@ export class TextAnalyzer {
     if (lexicon !== null) {
       // every form token gets its slot first, so a slot made later never starts a form
       for (const list of lexicon.byFirst.values()) for (const f of list) for (const t of f.tokens) this.slot(t);
+      const data: number[] = [];
+      this.formAt = new Int32Array(this.slotOf.size).fill(-1);
       for (const [first, list] of lexicon.byFirst) {
-        this.forms[this.slotOf.get(first)!] = list.map((f) => ({ slots: Int32Array.from(f.tokens, (t) => this.slotOf.get(t)!), concept: f.concept }));
+        this.formAt[this.slotOf.get(first)!] = data.length;
+        data.push(list.length);
+        for (const f of list) {
+          data.push(f.tokens.length, f.concept);
+          for (let j = 1; j < f.tokens.length; j++) data.push(this.slotOf.get(f.tokens[j])!);
+        }
       }
+      this.formData = Int32Array.from(data);
     }
   }
 
@@ -311,14 +320,14 @@ export class TextAnalyzer {
     let norm = 0;
     for (let i = 0; i < k; i++) {
       const t = ids[i];
-      w[i] = (1 + Math.log(counts[t])) * idf[t];
+      w[i] = tf(counts[t]) * idf[t];
       norm += w[i] * w[i];
       counts[t] = 0;
       indices[base + i] = t;
     }
     if (k > 0 && k < to - from) {
       for (let j = 0; j < o; j++) {
-        const x = (1 + Math.log(oov[oovTouched[j]])) * this.unseenIdf;
+        const x = tf(oov[oovTouched[j]]) * this.unseenIdf;
         norm += x * x;
       }
     }
@@ -331,20 +340,22 @@ export class TextAnalyzer {
 
   /** Appends to `out` the concepts slots [from, to) mention (`conceptIds` of the same tokens). */
   mentions(from: number, to: number, out: number[]): void {
-    const { buf, forms } = this;
+    const { buf, formAt, formData } = this;
+    const starters = formAt.length;
     let i = from;
     while (i < to) {
-      const cands = forms[buf[i]];
+      const s = buf[i];
+      const at = s < starters ? formAt[s] : -1;
       let used = 1;
-      if (cands !== undefined) {
-        for (let f = 0; f < cands.length; f++) {
-          const c = cands[f].slots;
-          const n = c.length;
+      if (at >= 0) {
+        // each form: [n, concept, its slots 1 .. n - 1]
+        for (let f = 0, p = at + 1, forms = formData[at]; f < forms; f++, p += formData[p] + 1) {
+          const n = formData[p];
           if (i + n > to) continue;
-          let ok = true;
-          for (let j = 1; j < n && ok; j++) ok = buf[i + j] === c[j];
-          if (ok) {
-            out.push(cands[f].concept);
+          let j = 1;
+          while (j < n && buf[i + j] === formData[p + 1 + j]) j++;
+          if (j === n) {
+            out.push(formData[p + 1]);
             used = n;
             break;
           }

@@ -15,6 +15,7 @@
 import type { Industry } from '../domain/schemas.js';
 import type { SparseVector } from '../vector/sparse.js';
 import { CsrBuilder } from '../vector/sparse.js';
+import { tf } from './tfidf.js';
 
 /** One surface form: its tokens and the index of its concept in `ConceptLexicon.concepts`. */
 export interface ConceptForm {
@@ -159,14 +160,14 @@ export function conceptVectorInto(idf: Float32Array, mentions: readonly number[]
   let norm = 0;
   for (let i = 0; i < k; i++) {
     const c = ids[i];
-    const w = (1 + Math.log(counts[c])) * idf[c];
+    const w = tf(counts[c]) * idf[c];
     norm += w * w;
   }
   norm = Math.sqrt(norm);
   for (let i = 0; i < k; i++) {
     const c = ids[i];
     indices[base + i] = c;
-    values[base + i] = norm > 0 ? ((1 + Math.log(counts[c])) * idf[c]) / norm : 0;
+    values[base + i] = norm > 0 ? (tf(counts[c]) * idf[c]) / norm : 0;
     counts[c] = 0;
   }
   out.nnz = base + k;

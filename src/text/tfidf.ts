@@ -21,6 +21,21 @@ export interface TextModel {
   readonly documents: number;
 }
 
+/** Counts up to this have their tf in `TF_TABLE`. */
+export const TF_TABLE_MAX = 1023;
+/** 1 + ln(c) for c in [0, TF_TABLE_MAX], computed by the same expression (the same doubles). */
+const TF_TABLE = new Float64Array(TF_TABLE_MAX + 1);
+for (let c = 0; c <= TF_TABLE_MAX; c++) TF_TABLE[c] = 1 + Math.log(c);
+
+/**
+ * The sublinear term frequency of a count, 1 + ln(count), the same bits as the expression
+ * (counts up to TF_TABLE_MAX read from a table: Math.log was a third of vectorizing's
+ * weighting loops, docs/PERFORMANCE.md, branch txt15). For term and concept counts alike.
+ */
+export function tf(count: number): number {
+  return count <= TF_TABLE_MAX ? TF_TABLE[count] : 1 + Math.log(count);
+}
+
 /** Maps tokens to ids (adding new terms when `grow`), returns sorted (id, count) runs. */
 function countIds(tokens: readonly string[], vocab: Map<string, number> | ReadonlyMap<string, number>, grow: boolean): { ids: Int32Array; counts: Int32Array } {
   const raw = new Int32Array(tokens.length);
@@ -82,7 +97,7 @@ export function vectorize(model: TextModel, tokens: readonly string[]): SparseVe
   let norm = 0;
   const w = new Float64Array(ids.length);
   for (let i = 0; i < ids.length; i++) {
-    w[i] = (1 + Math.log(counts[i])) * model.idf[ids[i]];
+    w[i] = tf(counts[i]) * model.idf[ids[i]];
     norm += w[i] * w[i];
   }
   if (ids.length > 0 && ids.length < tokens.length) {
@@ -91,7 +106,7 @@ export function vectorize(model: TextModel, tokens: readonly string[]): SparseVe
     const oov = new Map<string, number>();
     for (const tok of tokens) if (!model.vocab.has(tok)) oov.set(tok, (oov.get(tok) ?? 0) + 1);
     for (const c of oov.values()) {
-      const x = (1 + Math.log(c)) * unseenIdf;
+      const x = tf(c) * unseenIdf;
       norm += x * x;
     }
   }

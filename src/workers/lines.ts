@@ -8,10 +8,11 @@
  * each valid record's links (TalentLinks) and line in columns (domain/links.ts), the range's issues (the first `cap`)
  * and the ids of the records that failed their schema. Pure: runs in a worker or in process.
  */
+import { isUtf8 } from 'node:buffer';
 import type { InputIssue } from '../errors.js';
 import { TalentSchema } from '../domain/schemas.js';
 import type { Talent } from '../domain/schemas.js';
-import { lineText, parseRecordLine, rejectedId } from '../domain/lines.js';
+import { lineText, parseRecordLine, rejectedId, validLineText } from '../domain/lines.js';
 import type { TalentLinks } from '../domain/validate.js';
 import { talentLinks } from '../domain/validate.js';
 import type { LinkColumnsPart } from '../domain/links.js';
@@ -70,13 +71,16 @@ export function parseLineRange(task: LineRangeTask): ParsedRange {
   const over = new Map<number, number>();
   for (let i = 0; i < task.tooLong.length; i += 2) over.set(task.tooLong[i], task.tooLong[i + 1]);
   const out: ParsedRange = { records: [], links: [], lines: [], issues: [], omitted: 0, bad: [], rejectedIds: [] };
+  // a valid range (the usual one) is decoded a line at a time in place (validLineText), any other by the decoder
+  const whole = isUtf8(bytes) ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : null;
   let pos = 0;
   for (let i = 0; i < task.lines; i++) {
     const line = task.firstLine + i;
     const nl = bytes.indexOf(10, pos);
     const end = nl < 0 ? bytes.length : nl;
     const tooLong = over.get(line);
-    const r = parseRecordLine(tooLong !== undefined ? { text: '', line, tooLong } : { text: lineText(bytes.subarray(pos, end), line === 1), line }, TalentSchema, file, maxLineBytes);
+    const text = tooLong !== undefined ? '' : whole !== null ? validLineText(whole, pos, end, line === 1) : lineText(bytes.subarray(pos, end), line === 1);
+    const r = parseRecordLine(tooLong !== undefined ? { text, line, tooLong } : { text, line }, TalentSchema, file, maxLineBytes);
     pos = end + 1;
     if (r.kind === 'record') {
       out.records.push(r.value);
