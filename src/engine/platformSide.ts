@@ -14,23 +14,17 @@ import { strongHash } from '../util/hash.js';
 import type { TextModel } from '../text/tfidf.js';
 import type { ConceptModel, IndustryModel, KnownVectors, PlatformFeatures, TalentFeatures, TokenSource } from '../features/build.js';
 import { buildTalentFeatures } from '../features/talents.js';
+import type { TalentInputs } from '../features/talents.js';
 import type { TokenFn } from '../text/cache.js';
 import { LiveTalentBuilder } from '../features/liveTalent.js';
 import { buildIndustryModel, buildPlatformFeatures, fitConceptModel, fitReferenceModel, industryPriorities } from '../features/build.js';
 import type { ScoringContext } from '../scoring/context.js';
 import { createScoringContext } from '../scoring/context.js';
 
-export interface PlatformSide {
-  text: TextModel;
-  industry: IndustryModel;
-  /** the bilingual concept lexicon and its idf */
-  concepts: ConceptModel;
+/** What talents' features are built against (features/talents.ts TalentInputs), and the platforms' own arrays and the scoring context. */
+export interface PlatformSide extends TalentInputs {
   platforms: PlatformFeatures;
   ctx: ScoringContext;
-  weights: Weights;
-  platformIndex: ReadonlyMap<string, number>;
-  /** talent id -> platforms (indices) that exclude it */
-  excludedBy: ReadonlyMap<string, readonly number[]>;
 }
 
 /**

@@ -92,9 +92,11 @@ export function pushExclusions(t: Talent, platformIndex: ReadonlyMap<string, num
 export interface TalentInputs {
   text: TextModel;
   industry: IndustryModel;
+  /** the bilingual concept lexicon and its idf */
   concepts: ConceptModel;
   weights: Weights;
   platformIndex: ReadonlyMap<string, number>;
+  /** talent id -> platforms (indices) that exclude it */
   excludedBy: ReadonlyMap<string, readonly number[]>;
 }
 

@@ -10,20 +10,10 @@ import { describe, expect, it } from 'vitest';
 import type { CsrMatrix } from '../../src/vector/sparse.js';
 import { accumulate, createRowScratch, listedCosines, rowCosines } from '../../src/scoring/kernel.js';
 import { generateDistrict } from '../../src/synth/generate.js';
+import { rng } from '../../src/util/rng.js';
 import { createEngine } from '../../src/engine/engine.js';
 import { JIANGDONG_INDUSTRIES, JIANGDONG_POLICY } from '../../src/synth/taxonomy.js';
 
-/** A deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** An inverted index of `terms` terms over `cols` platforms, term t with lengths[t] postings (platforms drawn with repeats when `repeats`). */
 function index(terms: number, cols: number, lengths: number[], r: () => number, repeats: boolean): CsrMatrix {
