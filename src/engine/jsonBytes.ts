@@ -104,7 +104,18 @@ export class JsonBytes {
   /** Any string, as UTF-8 (at most 3 bytes per UTF-16 unit). */
   text(s: string): void {
     this.reserve(3 * s.length);
-    this.n += ENCODER.encodeInto(s, this.out.subarray(this.n)).written;
+    // its ASCII start byte by byte (ids, hashes and keys are ASCII: no view made for the encoder),
+    // the rest encoded from the first unit past ASCII (never the second half of a surrogate pair)
+    const out = this.out;
+    let n = this.n;
+    let i = 0;
+    for (; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      out[n++] = c;
+    }
+    this.n = n;
+    if (i < s.length) this.n += ENCODER.encodeInto(i === 0 ? s : s.slice(i), out.subarray(n)).written;
   }
 
   /** A number as JSON.stringify writes it: String(x)'s characters, null when not finite. */

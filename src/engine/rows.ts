@@ -36,13 +36,6 @@ export interface TalentMeta {
 
 /** TalentMeta's keys as JSON.stringify of its literal writes them, in that order (metaInto). */
 const META_KEYS = ['{"priority":', ',"capital":', ',"seats":', ',"pairs":', ',"noPairs":', ',"hostedBy":'].map(utf8);
-const EMPTY_STRING = utf8('""');
-
-/** A JSON string's bytes: `""` as bytes, any other through JSON.stringify (its escapes; a talent's meta has few non-empty strings). */
-function jsonString(w: JsonBytes, s: string): void {
-  if (s === '') w.bytes(EMPTY_STRING);
-  else w.text(JSON.stringify(s));
-}
 
 /**
  * The bytes of JSON.stringify(meta) for the TalentMeta { priority, capital, seats, pairs,
@@ -59,10 +52,10 @@ export function metaInto(w: JsonBytes, priority: number, capital: number, seats:
   w.bytes(META_KEYS[3]);
   w.number(pairs);
   w.bytes(META_KEYS[4]);
-  jsonString(w, noPairs);
+  w.string(noPairs);
   if (hostedBy !== undefined) {
     w.bytes(META_KEYS[5]);
-    jsonString(w, hostedBy);
+    w.string(hostedBy);
   }
   w.byte(0x7d);
 }
@@ -235,22 +228,10 @@ export class RowsPacker {
     this.text(talentId);
   }
 
-  /** A text field (UTF-8): its ASCII start byte by byte (ids and hashes are ASCII: no view made for the encoder), the rest encoded. */
+  /** A text field (UTF-8). */
   text(s: string): void {
     const at = this.open();
-    const w = this.w;
-    w.reserve(s.length);
-    const out = w.out;
-    let n = w.n;
-    let i = 0;
-    for (; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x80) break;
-      out[n++] = c;
-    }
-    w.n = n;
-    // from the first unit past ASCII (never the second half of a surrogate pair: both halves are past it)
-    if (i < s.length) w.text(s.slice(i));
+    this.w.text(s);
     this.close(at);
   }
 
