@@ -4,7 +4,7 @@
  * bound of its text cosines from each term's largest weight in the block, read without
  * touching a posting (looseCosines), and the exact cosines of its platforms alone, from the
  * block's own postings (accumulateBlock: the same bits as kernel.ts accumulate), and the
- * largest of a block's cosines once accumulated (blockMax, blockMaxMix). The ranker
+ * largest of a block's cosines once accumulated (blockMax, blockMaxes). The ranker
  * (ranking/rows.ts) reads one block at a time only where few blocks can enter a heap.
  */
 import type { PlatformBlocks } from './bounds.js';
@@ -174,12 +174,31 @@ export function blockMax(a: Float64Array, j0: number, j1: number): number {
   return x;
 }
 
-/** The largest of wd * d[j] + wp * q[j] over j in [j0, j1): the combined cosine exactly as the kernel forms it (wd = 1 - textProfileShare), in block order. */
-export function blockMaxMix(d: Float64Array, q: Float64Array, wd: number, wp: number, j0: number, j1: number): number {
+/**
+ * A block's two largest cosines in one pass over [j0, j1) (-Infinity for none), into out[0]
+ * and out[1]: the combined text cosine exactly as the kernel forms it (wd * d[j] + wp * q[j],
+ * wd = 1 - textProfileShare; d[j] alone when q is null: a talent without a profile) and the
+ * concept cosine c[j]. Two independent running maxima in one loop instead of a loop each
+ * (bounds.ts blockBounds, in block order).
+ */
+export function blockMaxes(d: Float64Array, q: Float64Array | null, wd: number, wp: number, c: Float64Array, j0: number, j1: number, out: Float64Array): void {
   let x = -Infinity;
-  for (let j = j0; j < j1; j++) {
-    const c = wd * d[j] + wp * q[j];
-    if (c > x) x = c;
+  let y = -Infinity;
+  if (q === null) {
+    for (let j = j0; j < j1; j++) {
+      const t = d[j];
+      const k = c[j];
+      if (t > x) x = t;
+      if (k > y) y = k;
+    }
+  } else {
+    for (let j = j0; j < j1; j++) {
+      const t = wd * d[j] + wp * q[j];
+      const k = c[j];
+      if (t > x) x = t;
+      if (k > y) y = k;
+    }
   }
-  return x;
+  out[0] = x;
+  out[1] = y;
 }
