@@ -12,6 +12,16 @@ import type { ScoringModel } from './kernel.js';
 import type { CsrMatrix } from '../vector/sparse.js';
 
 /**
+ * An inverted index numbered by block position (bounds.ts docPos, conceptPos, conceptOther):
+ * the platforms' own postings with float64 weights, the same values (a float32 widens
+ * exactly), so accumulating through it converts no weight per posting (the same products).
+ */
+export type PositionIndex = Omit<CsrMatrix, 'values'> & { values: Float64Array };
+
+/** The empty index bounds.ts platformBlocks starts from (replaced before it returns). */
+export const NO_INDEX: PositionIndex = { rows: 0, cols: 0, indptr: new Int32Array(1), indices: new Int32Array(0), values: new Float64Array(0) };
+
+/**
  * Platforms of block b with room for a talent needing `seats` seats (a free slot and at least
  * that many free seats; scoring/acceptability.ts hasRoom), exclusions not subtracted.
  */
@@ -93,7 +103,7 @@ function blockSums(rowPtr: Int32Array, rowIdx: Int32Array, rowVal: Float32Array,
  * numbered by position. Returns the whole index so numbered (bounds.ts docPos): a term's
  * postings over all blocks are one span.
  */
-export function groupPostings(k: PlatformBlocks, inv: CsrMatrix): CsrMatrix {
+export function groupPostings(k: PlatformBlocks, inv: CsrMatrix): PositionIndex {
   const B = k.count;
   const V = inv.rows;
   const stride = B + 1;
@@ -127,13 +137,13 @@ export function groupPostings(k: PlatformBlocks, inv: CsrMatrix): CsrMatrix {
  * order (bounds.ts conceptPos); given `zh` and `drop`, without the platforms whose zh is
  * `drop` (conceptOther). A term's postings keep their order.
  */
-export function byPosition(inv: CsrMatrix, pos: Int32Array, zh?: Float64Array, drop?: number): CsrMatrix {
-  if (zh === undefined) return { rows: inv.rows, cols: inv.cols, indptr: inv.indptr, indices: inv.indices.map((p) => pos[p]), values: inv.values };
+export function byPosition(inv: CsrMatrix, pos: Int32Array, zh?: Float64Array, drop?: number): PositionIndex {
+  if (zh === undefined) return { rows: inv.rows, cols: inv.cols, indptr: inv.indptr, indices: inv.indices.map((p) => pos[p]), values: Float64Array.from(inv.values) };
   const indptr = new Int32Array(inv.rows + 1);
   let n = 0;
   for (let q = 0; q < inv.indices.length; q++) if (zh[inv.indices[q]] !== drop) n++;
   const indices = new Int32Array(n);
-  const values = new Float32Array(n);
+  const values = new Float64Array(n);
   n = 0;
   for (let t = 0; t < inv.rows; t++) {
     for (let q = inv.indptr[t]; q < inv.indptr[t + 1]; q++) {
@@ -155,7 +165,7 @@ export function byPosition(inv: CsrMatrix, pos: Int32Array, zh?: Float64Array, d
  * are the same bits; a block's largest concept cosine (bounds.ts blockBounds) is then taken
  * over its pairs that read one, and zeros: still at least each of theirs.
  */
-export function conceptFor(m: ScoringModel, ti: number, k: PlatformBlocks): CsrMatrix {
+export function conceptFor(m: ScoringModel, ti: number, k: PlatformBlocks): PositionIndex {
   const ctx = m.ctx;
   if (ctx.wTalent[9] !== 0 || ctx.wPlatform[9] !== 0) return k.conceptPos;
   const z = m.talents.zh[ti];

@@ -16,8 +16,8 @@ import type { PlatformFeatures } from '../features/build.js';
 import { STAGE_COLUMNS } from '../features/build.js';
 import { MODE_TABLE } from './terms.js';
 import type { RowScratch, ScoringModel } from './kernel.js';
-import type { CsrMatrix } from '../vector/sparse.js';
-import { blockMax, blockMaxes, byPosition, groupPostings } from './blockReads.js';
+import type { PositionIndex } from './blockReads.js';
+import { blockMax, blockMaxes, byPosition, groupPostings, NO_INDEX } from './blockReads.js';
 import type { PairSide } from './pairSide.js';
 import { pairSide } from './pairSide.js';
 
@@ -84,7 +84,7 @@ export interface PlatformBlocks {
    */
   postPtr: Int32Array;
   postIdx: Int32Array;
-  postVal: Float32Array;
+  postVal: Float64Array;
   /**
    * P.docIndex and P.conceptIndex numbered by position: accumulated through them
    * (kernel.ts accumulate), a row's cosines lie in block order, each the same sum of the same
@@ -92,11 +92,11 @@ export interface PlatformBlocks {
    * so the same bits. The pruned ranker's cosines are all in this numbering (blockBounds
    * reads a block's as one contiguous span). docPos shares postIdx and postVal.
    */
-  docPos: CsrMatrix;
-  conceptPos: CsrMatrix;
+  docPos: PositionIndex;
+  conceptPos: PositionIndex;
   /** the platforms' languages (zh) when at most LANGUAGES (else none), and per langs[i] conceptPos without its platforms (blockReads.ts conceptFor) */
   langs: Float64Array;
-  conceptOther: CsrMatrix[];
+  conceptOther: PositionIndex[];
   /** the platforms' pair inputs in block order (pairSide.ts): scoreSpan reads a block's as contiguous spans */
   side: PairSide;
 }
@@ -177,9 +177,9 @@ export function platformBlocks(P: PlatformFeatures, dims: number, size = BLOCK_S
     termMax: new Float64Array(P.docIndex.rows * B),
     postPtr: new Int32Array(P.docIndex.rows * (B + 1)),
     postIdx: new Int32Array(P.docIndex.indices.length),
-    postVal: new Float32Array(P.docIndex.values.length),
-    docPos: P.docIndex,
-    conceptPos: P.conceptIndex,
+    postVal: new Float64Array(P.docIndex.values.length),
+    docPos: NO_INDEX,
+    conceptPos: NO_INDEX,
     langs: new Float64Array(0),
     conceptOther: [],
     side: pairSide(P, D, order),
