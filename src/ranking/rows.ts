@@ -274,6 +274,9 @@ export class RowRanker {
     const score = s.score;
     const blocked = s.blocked;
     const tid = ti + this.idBase;
+    // a block's room in block order (its platforms' slots are contiguous there, as scoreSpan reads them)
+    const sideSlots = k.side.freeSlots;
+    const sideSeats = k.side.freeSeats;
     const list = this.list;
     const listAt = this.listAt;
     const pThr = this.platformThr;
@@ -314,7 +317,7 @@ export class RowRanker {
         let n = 0;
         for (let j = j0; j < j1; j++) {
           const p = order[j];
-          if (blocked[p] === 0 && hasRoom(freeSlots[p], freeSeats[p], seats)) {
+          if (blocked[p] === 0 && hasRoom(sideSlots[j], sideSeats[j], seats)) {
             if (hi >= pThr[p]) {
               listAt[n] = j;
               list[n++] = p;

@@ -4,12 +4,22 @@
  * bound of its text cosines from each term's largest weight in the block, read without
  * touching a posting (looseCosines), and the exact cosines of its platforms alone, from the
  * block's own postings (accumulateBlock: the same bits as kernel.ts accumulate), and the
- * largest of a block's cosines once accumulated (blockMax, blockMaxMix). The ranker
+ * largest of a block's cosines once accumulated (blockMax, blockMaxes). The ranker
  * (ranking/rows.ts) reads one block at a time only where few blocks can enter a heap.
  */
 import type { PlatformBlocks } from './bounds.js';
 import type { ScoringModel } from './kernel.js';
 import type { CsrMatrix } from '../vector/sparse.js';
+
+/**
+ * An inverted index numbered by block position (bounds.ts docPos, conceptPos, conceptOther):
+ * the platforms' own postings with float64 weights, the same values (a float32 widens
+ * exactly), so accumulating through it converts no weight per posting (the same products).
+ */
+export type PositionIndex = Omit<CsrMatrix, 'values'> & { values: Float64Array };
+
+/** The empty index bounds.ts platformBlocks starts from (replaced before it returns). */
+export const NO_INDEX: PositionIndex = { rows: 0, cols: 0, indptr: new Int32Array(1), indices: new Int32Array(0), values: new Float64Array(0) };
 
 /**
  * Platforms of block b with room for a talent needing `seats` seats (a free slot and at least
@@ -93,7 +103,7 @@ function blockSums(rowPtr: Int32Array, rowIdx: Int32Array, rowVal: Float32Array,
  * numbered by position. Returns the whole index so numbered (bounds.ts docPos): a term's
  * postings over all blocks are one span.
  */
-export function groupPostings(k: PlatformBlocks, inv: CsrMatrix): CsrMatrix {
+export function groupPostings(k: PlatformBlocks, inv: CsrMatrix): PositionIndex {
   const B = k.count;
   const V = inv.rows;
   const stride = B + 1;
@@ -127,13 +137,13 @@ export function groupPostings(k: PlatformBlocks, inv: CsrMatrix): CsrMatrix {
  * order (bounds.ts conceptPos); given `zh` and `drop`, without the platforms whose zh is
  * `drop` (conceptOther). A term's postings keep their order.
  */
-export function byPosition(inv: CsrMatrix, pos: Int32Array, zh?: Float64Array, drop?: number): CsrMatrix {
-  if (zh === undefined) return { rows: inv.rows, cols: inv.cols, indptr: inv.indptr, indices: inv.indices.map((p) => pos[p]), values: inv.values };
+export function byPosition(inv: CsrMatrix, pos: Int32Array, zh?: Float64Array, drop?: number): PositionIndex {
+  if (zh === undefined) return { rows: inv.rows, cols: inv.cols, indptr: inv.indptr, indices: inv.indices.map((p) => pos[p]), values: Float64Array.from(inv.values) };
   const indptr = new Int32Array(inv.rows + 1);
   let n = 0;
   for (let q = 0; q < inv.indices.length; q++) if (zh[inv.indices[q]] !== drop) n++;
   const indices = new Int32Array(n);
-  const values = new Float32Array(n);
+  const values = new Float64Array(n);
   n = 0;
   for (let t = 0; t < inv.rows; t++) {
     for (let q = inv.indptr[t]; q < inv.indptr[t + 1]; q++) {
@@ -155,7 +165,7 @@ export function byPosition(inv: CsrMatrix, pos: Int32Array, zh?: Float64Array, d
  * are the same bits; a block's largest concept cosine (bounds.ts blockBounds) is then taken
  * over its pairs that read one, and zeros: still at least each of theirs.
  */
-export function conceptFor(m: ScoringModel, ti: number, k: PlatformBlocks): CsrMatrix {
+export function conceptFor(m: ScoringModel, ti: number, k: PlatformBlocks): PositionIndex {
   const ctx = m.ctx;
   if (ctx.wTalent[9] !== 0 || ctx.wPlatform[9] !== 0) return k.conceptPos;
   const z = m.talents.zh[ti];
@@ -174,12 +184,31 @@ export function blockMax(a: Float64Array, j0: number, j1: number): number {
   return x;
 }
 
-/** The largest of wd * d[j] + wp * q[j] over j in [j0, j1): the combined cosine exactly as the kernel forms it (wd = 1 - textProfileShare), in block order. */
-export function blockMaxMix(d: Float64Array, q: Float64Array, wd: number, wp: number, j0: number, j1: number): number {
+/**
+ * A block's two largest cosines in one pass over [j0, j1) (-Infinity for none), into out[0]
+ * and out[1]: the combined text cosine exactly as the kernel forms it (wd * d[j] + wp * q[j],
+ * wd = 1 - textProfileShare; d[j] alone when q is null: a talent without a profile) and the
+ * concept cosine c[j]. Two independent running maxima in one loop instead of a loop each
+ * (bounds.ts blockBounds, in block order).
+ */
+export function blockMaxes(d: Float64Array, q: Float64Array | null, wd: number, wp: number, c: Float64Array, j0: number, j1: number, out: Float64Array): void {
   let x = -Infinity;
-  for (let j = j0; j < j1; j++) {
-    const c = wd * d[j] + wp * q[j];
-    if (c > x) x = c;
+  let y = -Infinity;
+  if (q === null) {
+    for (let j = j0; j < j1; j++) {
+      const t = d[j];
+      const k = c[j];
+      if (t > x) x = t;
+      if (k > y) y = k;
+    }
+  } else {
+    for (let j = j0; j < j1; j++) {
+      const t = wd * d[j] + wp * q[j];
+      const k = c[j];
+      if (t > x) x = t;
+      if (k > y) y = k;
+    }
   }
-  return x;
+  out[0] = x;
+  out[1] = y;
 }

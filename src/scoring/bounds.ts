@@ -1,30 +1,28 @@
 /**
  * Bounds for exact block-max pruning (ranking/rows.ts RowRanker with `prune`). The platforms
  * are grouped into blocks of up to BLOCK_SIZE platforms of one dominant industry (by offer
- * mask within it); per block,
- * the smallest and largest value of every platform-side input over its platforms with a free
- * slot. For a talent, blockBounds gives each block a lower and an upper bound of the
- * reciprocal score of any acceptable pair with one of its platforms, from those extremes,
- * the talent's own values and the block's extreme text cosines (exact, already accumulated).
- * Valid when every input is non-negative (prunable.ts: weights, shares, priorities and
- * industry vectors >= 0; the ranker does not prune otherwise). Each side's score grows with every term (weights >= 0) and every fusion grows with both
+ * mask within it); per block, the smallest and largest value of every platform-side input
+ * over its platforms with a free slot. For a talent, blockBounds gives each block a lower and
+ * an upper bound of the reciprocal score of any acceptable pair with one of its platforms,
+ * from those extremes, the talent's own values and the block's extreme text cosines (exact,
+ * already accumulated). Valid when every input is non-negative (prunable.ts; the ranker does
+ * not prune otherwise): each side's score grows with every term and every fusion with both
  * sides, so extreme inputs give extreme scores; a slack of 1e-9 covers rounding. The pair
- * formula itself stays in kernel.ts; test/ranking/prune.test.ts checks that every scored
- * pair lies within its block's bounds and that pruned rankings equal unpruned ones. What a
- * block's own postings and free seats give before scoring (room counts, cosines): blockReads.ts.
+ * formula stays in kernel.ts; test/ranking/prune.test.ts checks that every scored pair lies
+ * within its block's bounds and that pruned rankings equal unpruned ones. What a block's own
+ * postings and free seats give before scoring (room counts, cosines): blockReads.ts.
  */
 import type { PlatformFeatures } from '../features/build.js';
 import { STAGE_COLUMNS } from '../features/build.js';
 import { MODE_TABLE } from './terms.js';
 import type { RowScratch, ScoringModel } from './kernel.js';
-import type { CsrMatrix } from '../vector/sparse.js';
-import { blockMax, blockMaxMix, byPosition, groupPostings } from './blockReads.js';
+import type { PositionIndex } from './blockReads.js';
+import { blockMax, blockMaxes, byPosition, groupPostings, NO_INDEX } from './blockReads.js';
 import type { PairSide } from './pairSide.js';
 import { pairSide } from './pairSide.js';
 
 /** Relative and absolute slack added to a bound so that rounding in the exact path can never cross it. */
 const BOUND_SLACK = 1e-9;
-
 /** Platforms per block: a bound per block costs about as much as scoring one pair. */
 export const BLOCK_SIZE = 32;
 
@@ -86,7 +84,7 @@ export interface PlatformBlocks {
    */
   postPtr: Int32Array;
   postIdx: Int32Array;
-  postVal: Float32Array;
+  postVal: Float64Array;
   /**
    * P.docIndex and P.conceptIndex numbered by position: accumulated through them
    * (kernel.ts accumulate), a row's cosines lie in block order, each the same sum of the same
@@ -94,17 +92,19 @@ export interface PlatformBlocks {
    * so the same bits. The pruned ranker's cosines are all in this numbering (blockBounds
    * reads a block's as one contiguous span). docPos shares postIdx and postVal.
    */
-  docPos: CsrMatrix;
-  conceptPos: CsrMatrix;
+  docPos: PositionIndex;
+  conceptPos: PositionIndex;
   /** the platforms' languages (zh) when at most LANGUAGES (else none), and per langs[i] conceptPos without its platforms (blockReads.ts conceptFor) */
   langs: Float64Array;
-  conceptOther: CsrMatrix[];
+  conceptOther: PositionIndex[];
   /** the platforms' pair inputs in block order (pairSide.ts): scoreSpan reads a block's as contiguous spans */
   side: PairSide;
 }
 
 /** The most platform languages for which conceptOther keeps an index each. */
 const LANGUAGES = 4;
+/** blockBounds' two block maxima, written by blockMaxes (a double returned would be a heap number) */
+const maxes = new Float64Array(2);
 
 /** Groups the platforms into blocks and computes their extremes (O(platforms), once per ranker: free seats may change between rankings). */
 export function platformBlocks(P: PlatformFeatures, dims: number, size = BLOCK_SIZE): PlatformBlocks {
@@ -177,9 +177,9 @@ export function platformBlocks(P: PlatformFeatures, dims: number, size = BLOCK_S
     termMax: new Float64Array(P.docIndex.rows * B),
     postPtr: new Int32Array(P.docIndex.rows * (B + 1)),
     postIdx: new Int32Array(P.docIndex.indices.length),
-    postVal: new Float32Array(P.docIndex.values.length),
-    docPos: P.docIndex,
-    conceptPos: P.conceptIndex,
+    postVal: new Float64Array(P.docIndex.values.length),
+    docPos: NO_INDEX,
+    conceptPos: NO_INDEX,
     langs: new Float64Array(0),
     conceptOther: [],
     side: pairSide(P, D, order),
@@ -315,10 +315,10 @@ export function blockBounds(m: ScoringModel, ti: number, s: RowScratch, k: Platf
         } else kHi = blockMax(cosC, j0, j1);
       }
     } else if (!lower) {
-      // only the upper bounds are written (the lows feed outLo alone): the largest cosines,
-      // a loop per array without a per-platform test of the case
-      cHi = hasProfile ? blockMaxMix(cosD, cosP, 1 - tps, tps, j0, j1) : blockMax(cosD, j0, j1);
-      if (concept) kHi = blockMax(cosC, j0, j1);
+      // only the upper bounds are written: the largest text and concept cosines, in one pass
+      blockMaxes(cosD, hasProfile ? cosP : null, 1 - tps, tps, cosC, j0, j1, maxes);
+      cHi = maxes[0];
+      if (concept) kHi = maxes[1];
     } else {
       for (let j = j0; j < j1; j++) {
         const c = hasProfile ? (1 - tps) * cosD[j] + tps * cosP[j] : cosD[j];
@@ -331,59 +331,59 @@ export function blockBounds(m: ScoringModel, ti: number, s: RowScratch, k: Platf
         }
       }
     }
-    const x0L = textTerm(cLo, texp);
+    // the upper bounds first; the lower one only when asked for (recommend's rows never ask)
     const x0H = textTerm(cHi, texp);
-    const x9L = concept ? (kLo <= 0 ? 0 : kLo > 1 ? 1 : kLo) : 0;
     const x9H = concept ? (kHi <= 0 ? 0 : kHi > 1 ? 1 : kHi) : 1;
-    // industry fit and priority
-    let fitL = 0;
+    // industry fit and priority (a weighted mean of the priorities of the industries both sides hold, at most 1)
     let fitH = 0;
-    let prL = Infinity;
     let prH = -Infinity;
     for (let d = 0; d < D; d++) {
       const t = tInd[tb + d];
-      const lo = k.indLo[b * D + d];
       const hi = k.indHi[b * D + d];
-      fitL += t * lo;
       fitH += t * hi;
-      if (t > 0) {
-        if (prio[d] < prL) prL = prio[d];
-        if (hi > 0 && prio[d] > prH) prH = prio[d];
-      }
+      if (t > 0 && hi > 0 && prio[d] > prH) prH = prio[d];
     }
-    const x1L = fitL <= 0 ? 0 : fitL > 1 ? 1 : fitL;
     const x1H = fitH <= 0 ? 0 : fitH > 1 ? 1 : fitH;
-    // priority: a weighted mean of the priorities of the industries both sides hold, at most 1 (0 without any)
-    const x2L = fitL > 0 ? (prL < 1 ? prL : 1) : 0;
     const x2H = fitH > 0 && prH > 0 ? (prH < 1 ? prH : 1) : 0;
-    const x3L = k.modeLo[b * MODE_ROWS + modeRow];
     const x3H = k.modeHi[b * MODE_ROWS + modeRow];
     // capacity: 0.5 * freeSlots / slots + 0.5 * (freeSeats - seats) / max(1, seats of the platform)
     // (at least 0 for a pair with room: freeSeats >= seats)
-    const x4L = Math.max(0, 0.5 * k.roomLo[b] + 0.5 * (k.seatLo[b] - seats * (seats >= 0 ? k.invHi[b] : k.invLo[b])));
     const x4H = 0.5 * k.roomHi[b] + 0.5 * (k.seatHi[b] - seats * (seats >= 0 ? k.invLo[b] : k.invHi[b]));
-    const x5L = needCapital <= 0 ? 1 : k.capLo[b] >= needCapital ? 1 : k.capLo[b] / needCapital;
     const x5H = needCapital <= 0 ? 1 : k.capHi[b] >= needCapital ? 1 : k.capHi[b] / needCapital;
-    const x6L = k.stageLo[b * STAGE_COLUMNS + stageCol];
     const x6H = k.stageHi[b * STAGE_COLUMNS + stageCol];
-    const x8L = k.signLo[b], x8H = k.signHi[b];
+    const x8H = k.signHi[b];
     // text weight: a pair sharing the talent's language keeps it on text; otherwise the share
     // 1 - sh moves to cb * industry + ca * concept, so the text part lies between the two
     const sameLang = k.zhLo[b] === tzh && k.zhHi[b] === tzh;
-    const aL = sameLang ? x0L : Math.min(x0L, cb * x1L + ca * x9L);
     const aH = sameLang ? x0H : Math.max(x0H, cb * x1H + ca * x9H);
-    const fL = wt[0] * aL + wt[1] * x1L + wt[2] * x2L + wt[3] * x3L + wt[4] * x4L + wt[5] * x5L + wt[6] * x6L + wt[7] * x7 + wt[8] * x8L + wt[9] * x9L;
     const fH = wt[0] * aH + wt[1] * x1H + wt[2] * x2H + wt[3] * x3H + wt[4] * x4H + wt[5] * x5H + wt[6] * x6H + wt[7] * x7 + wt[8] * x8H + wt[9] * x9H;
-    const bL = wp[0] * aL + wp[1] * x1L + wp[2] * x2L + wp[3] * x3L + wp[4] * x4L + wp[5] * x5L + wp[6] * x6L + wp[7] * x7 + wp[8] * x8L + wp[9] * x9L;
     const bH = wp[0] * aH + wp[1] * x1H + wp[2] * x2H + wp[3] * x3H + wp[4] * x4H + wp[5] * x5H + wp[6] * x6H + wp[7] * x7 + wp[8] * x8H + wp[9] * x9H;
     // the forward score is fH's sum over the pair's own terms, each at most its block extreme
     if (outF !== undefined) outF[b] = fH + Math.abs(fH) * BOUND_SLACK + BOUND_SLACK;
     const hi = fuseValue(fusion, share, fH, bH);
     outHi[b] = hi + Math.abs(hi) * BOUND_SLACK + BOUND_SLACK;
-    if (lower) {
-      const lo = fuseValue(fusion, share, fL, bL);
-      outLo[b] = lo - Math.abs(lo) * BOUND_SLACK - BOUND_SLACK;
+    if (!lower) continue;
+    const x0L = textTerm(cLo, texp);
+    const x9L = concept ? (kLo <= 0 ? 0 : kLo > 1 ? 1 : kLo) : 0;
+    let fitL = 0;
+    let prL = Infinity;
+    for (let d = 0; d < D; d++) {
+      const t = tInd[tb + d];
+      fitL += t * k.indLo[b * D + d];
+      if (t > 0 && prio[d] < prL) prL = prio[d];
     }
+    const x1L = fitL <= 0 ? 0 : fitL > 1 ? 1 : fitL;
+    const x2L = fitL > 0 ? (prL < 1 ? prL : 1) : 0;
+    const x3L = k.modeLo[b * MODE_ROWS + modeRow];
+    const x4L = Math.max(0, 0.5 * k.roomLo[b] + 0.5 * (k.seatLo[b] - seats * (seats >= 0 ? k.invHi[b] : k.invLo[b])));
+    const x5L = needCapital <= 0 ? 1 : k.capLo[b] >= needCapital ? 1 : k.capLo[b] / needCapital;
+    const x6L = k.stageLo[b * STAGE_COLUMNS + stageCol];
+    const x8L = k.signLo[b];
+    const aL = sameLang ? x0L : Math.min(x0L, cb * x1L + ca * x9L);
+    const fL = wt[0] * aL + wt[1] * x1L + wt[2] * x2L + wt[3] * x3L + wt[4] * x4L + wt[5] * x5L + wt[6] * x6L + wt[7] * x7 + wt[8] * x8L + wt[9] * x9L;
+    const bL = wp[0] * aL + wp[1] * x1L + wp[2] * x2L + wp[3] * x3L + wp[4] * x4L + wp[5] * x5L + wp[6] * x6L + wp[7] * x7 + wp[8] * x8L + wp[9] * x9L;
+    const lo = fuseValue(fusion, share, fL, bL);
+    outLo[b] = lo - Math.abs(lo) * BOUND_SLACK - BOUND_SLACK;
   }
 }
 

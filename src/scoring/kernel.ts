@@ -56,8 +56,16 @@ export function createRowScratch(platforms: number): RowScratch {
   };
 }
 
+/**
+ * An inverted index as accumulate reads it: the platforms' own (float32 weights, the
+ * unpruned kernel) or one numbered by block position (scoring/blockReads.ts PositionIndex:
+ * the same weights as float64, the pruned ranker's). A process that prunes reads only the
+ * latter, so the loop below stays monomorphic there.
+ */
+export type PostingIndex = Pick<CsrMatrix, 'indptr' | 'indices'> & { values: Float32Array | Float64Array };
+
 /** Text cosines of talent row ti with every platform, through the platforms' inverted index, into acc (float64, ascending terms). */
-export function accumulate(rowPtr: Int32Array, rowIdx: Int32Array, rowVal: Float32Array, ti: number, inv: CsrMatrix, acc: Float64Array): void {
+export function accumulate(rowPtr: Int32Array, rowIdx: Int32Array, rowVal: Float32Array, ti: number, inv: PostingIndex, acc: Float64Array): void {
   acc.fill(0);
   // the index's arrays and each list's end in locals: V8 cannot prove that a store into acc
   // leaves another typed array alone, so it reloaded the end (one more load and bounds
@@ -105,7 +113,7 @@ export function scoreRow(m: ScoringModel, ti: number, s: RowScratch): void {
 }
 
 /** The text cosines of talent ti (description, and profile when it has one) into s.cosDesc / s.cosProfile, through `inv`: the platforms' inverted index, or one numbered otherwise (bounds.ts docPos). */
-export function rowCosines(m: ScoringModel, ti: number, s: RowScratch, inv: CsrMatrix = m.platforms.docIndex): void {
+export function rowCosines(m: ScoringModel, ti: number, s: RowScratch, inv: PostingIndex = m.platforms.docIndex): void {
   const T = m.talents;
   accumulate(T.desc.indptr, T.desc.indices, T.desc.values, ti, inv, s.cosDesc);
   if (T.profile.indptr[ti + 1] > T.profile.indptr[ti]) accumulate(T.profile.indptr, T.profile.indices, T.profile.values, ti, inv, s.cosProfile);
@@ -156,7 +164,7 @@ export function scoreListed(m: ScoringModel, ti: number, s: RowScratch, list: In
  * numbered otherwise: bounds.ts conceptPos) when a pair will read them (returns whether it
  * did). endRow clears the marks.
  */
-export function beginRow(m: ScoringModel, ti: number, s: RowScratch, conceptIndex: CsrMatrix = m.platforms.conceptIndex): boolean {
+export function beginRow(m: ScoringModel, ti: number, s: RowScratch, conceptIndex: PostingIndex = m.platforms.conceptIndex): boolean {
   const { ctx, talents: T, platforms: P } = m;
   const M = P.count;
   for (let e = T.exclIndptr[ti]; e < T.exclIndptr[ti + 1]; e++) s.blocked[T.exclIdx[e]] = 1;

@@ -45,7 +45,7 @@ function plain(rowPtr: Int32Array, rowIdx: Int32Array, rowVal: Float32Array, ti:
 
 describe('accumulate (a term\'s postings eight at a time)', () => {
   for (const repeats of [false, true]) {
-    it(`equals the plain loop bit for bit on every posting length 0..40${repeats ? ', platforms repeated within a term' : ''}`, () => {
+    it(`equals the plain loop bit for bit on every posting length 0..40, float32 or float64 weights${repeats ? ', platforms repeated within a term' : ''}`, () => {
       const r = rng(repeats ? 7 : 3);
       const cols = 48;
       const terms = 41;
@@ -58,13 +58,19 @@ describe('accumulate (a term\'s postings eight at a time)', () => {
       const rowVal = Float32Array.from(rowIdx, () => Math.fround(r()));
       const want = new Float64Array(cols);
       const got = new Float64Array(cols);
+      const got64 = new Float64Array(cols);
+      const inv64 = { ...inv, values: Float64Array.from(inv.values) };
       let nonzero = 0;
       for (let ti = 0; ti < rows.length; ti++) {
         plain(rowPtr, rowIdx, rowVal, ti, inv, want);
         got.fill(NaN); // the call zeroes its output first
         accumulate(rowPtr, rowIdx, rowVal, ti, inv, got);
+        // the same index with its weights widened to float64 (the pruned ranker's, blockReads.ts PositionIndex)
+        got64.fill(NaN);
+        accumulate(rowPtr, rowIdx, rowVal, ti, inv64, got64);
         for (let p = 0; p < cols; p++) {
           expect(Object.is(got[p], want[p]), `row ${ti} platform ${p}: ${got[p]} vs ${want[p]}`).toBe(true);
+          expect(Object.is(got64[p], want[p]), `row ${ti} platform ${p} (float64 weights): ${got64[p]} vs ${want[p]}`).toBe(true);
           if (want[p] !== 0) nonzero++;
         }
       }
