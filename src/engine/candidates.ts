@@ -172,6 +172,18 @@ export class CandidateMerger {
     return out;
   }
 
+  /**
+   * Per platform, the score of its list's last entry once the list holds `depth` talents
+   * (-Infinity before): a talent strictly below it cannot enter the list any more, so a chunk
+   * scored now need not offer it (ChunkTask.platformFloor).
+   */
+  floor(): Float64Array {
+    const out = new Float64Array(this.platforms).fill(-Infinity);
+    const d = this.depth;
+    if (d > 0) for (let p = 0; p < this.platforms; p++) if (this.size[p] === d) out[p] = this.score[p * d + d - 1];
+    return out;
+  }
+
   /** Platform p's best `k` talents (at most), best first: its line's. */
   top(p: number, k: number): { ids: string[]; scores: number[] } {
     const base = p * this.depth;
@@ -200,7 +212,14 @@ export class CandidateMerger {
         ids.push(this.id[base + j]);
         scores[o++] = this.score[base + j];
       }
-      if (this.hasBound[p] === 1) {
+      // the bound stored is canonical: a full list's is at least its last entry (ChunkTask.platformFloor: what a chunk
+      // left out, and so the bound gathered, depends on the chunks merged before it; the last entry does not)
+      const n = this.size[p];
+      const full = n === this.depth && n > 0;
+      if (full && (this.hasBound[p] === 0 || before(this.score[base + n - 1], this.id[base + n - 1], this.boundScore[p], this.boundId[p]))) {
+        boundScore[p] = this.score[base + n - 1];
+        boundId[p] = this.id[base + n - 1];
+      } else if (this.hasBound[p] === 1) {
         boundScore[p] = this.boundScore[p];
         boundId[p] = this.boundId[p];
       }

@@ -87,6 +87,14 @@ export interface ChunkTask {
   maxPrefs: number;
   /** the policy's per-talent list controls (engine/lists.ts), applied to the talents' lines */
   lists?: ListControls;
+  /**
+   * per platform, a score the run's merged list already holds `kPlatform` talents at or above
+   * (engine/candidates.ts CandidateMerger.floor; -Infinity: not full yet): the chunk's heaps
+   * take no talent strictly below it, which could not enter the merged list, and the ranker
+   * prunes with it (RankerOptions.platformFloor). The candidates then depend on the chunks
+   * merged before; the merged list does not
+   */
+  platformFloor?: Float64Array;
 }
 
 /**
@@ -134,7 +142,7 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
   // ranker prunes exactly (ranking/options.ts: heaps, list and pair counts as unpruned), so
   // the scratch holds only the pairs it scored, every listed one among them; list controls
   // read the talent's whole row, so a policy with them scores every pair.
-  const r = new RowRanker(m, { kTalent: task.k, keepTalentRows: false, kPlatform: task.kPlatform, prefs: task.maxPrefs, prune: view === undefined, ...(view === undefined ? { blocks: blocksOf(P, side.ctx.dims) } : {}) });
+  const r = new RowRanker(m, { kTalent: task.k, keepTalentRows: false, kPlatform: task.kPlatform, prefs: task.maxPrefs, prune: view === undefined, ...(view === undefined ? { blocks: blocksOf(P, side.ctx.dims), ...(task.platformFloor ? { platformFloor: task.platformFloor } : {}) } : {}) });
   const { scratch: s, talentTop, platformTop, prefTop } = r;
   // one explanation buffer for every listed item of the chunk's talent lines
   const ex = createExplainBuffer();

@@ -50,6 +50,13 @@ class Model {
     for (const c of [...out, ...this.raised[p]]) if (!b || before(c, b)) b = c;
     return b;
   }
+  /** The bound a reserve stores: a full list's at least its last entry (canonical whatever the chunks left out). */
+  stored(p: number): Entry | undefined {
+    const list = this.list(p);
+    const b = this.bound(p);
+    const last = list.length === this.depth && list.length > 0 ? list[list.length - 1] : undefined;
+    return last && (!b || before(last, b)) ? last : b;
+  }
 }
 
 /** A chunk's lists as a chunk encodes them: each talent's id once, in id order, entries pointing at it. */
@@ -85,12 +92,15 @@ function compare(got: CandidateMerger, want: Model, M: number): void {
       c++;
     }
     const b = want.bound(p);
-    expect([r.boundScore[p], r.boundId[p]]).toEqual(b ? [b.score, b.id] : [NaN, '']);
+    const stored = want.stored(p);
+    expect([r.boundScore[p], r.boundId[p]]).toEqual(stored ? [stored.score, stored.id] : [NaN, '']);
     const exact = b ? list.filter((e) => before(e, b)).length : list.length;
     expect(got.exact(p)).toBe(exact);
     for (const k of [0, 1, want.depth, want.depth + 2]) expect(got.top(p, k)).toEqual({ ids: list.slice(0, k).map((e) => e.id), scores: list.slice(0, k).map((e) => e.score) });
   }
   expect(c).toBe(r.ids.length);
+  // the floor a chunk is sent with: a full list's last score
+  expect([...got.floor()]).toEqual(Array.from({ length: M }, (_, p) => (want.depth > 0 && want.list(p).length === want.depth ? want.list(p)[want.depth - 1].score : -Infinity)));
   for (const k of [0, 1, 3, want.depth]) expect(got.exhausted(k)).toEqual(Array.from({ length: M }, (_, p) => p).filter((p) => want.bound(p) !== undefined && got.exact(p) < k));
 }
 
@@ -127,7 +137,7 @@ describe('CandidateMerger', () => {
       const reserve = got.encodeReserve();
       expect(new Set(CandidateMerger.reserveIds(reserve))).toEqual(new Set(Array.from({ length: M }, (_, p) => want.list(p).map((e) => e.id)).flat()));
       next.addReserve(reserve, (id) => unchanged.has(id));
-      nextWant.add(Array.from({ length: M }, (_, p) => want.list(p)), undefined, (id) => unchanged.has(id), Array.from({ length: M }, (_, p) => want.bound(p)));
+      nextWant.add(Array.from({ length: M }, (_, p) => want.list(p)), undefined, (id) => unchanged.has(id), Array.from({ length: M }, (_, p) => want.stored(p)));
       compare(got, want, M);
       compare(next, nextWant, M);
       // an older snapshot's reserve (its lists and bounds in the format before) is read the same
@@ -150,8 +160,15 @@ describe('CandidateMerger', () => {
     expect([m.exact(0), m.exact(1)]).toEqual([2, 2]);
     expect(m.exhausted(3)).toEqual([0]);
     const r = deserialize(m.encodeReserve()) as Reserve;
-    expect([...r.boundScore]).toEqual([0.5, NaN]);
-    expect(r.boundId).toEqual(['c', '']);
+    // stored: both lists are full, so each bound is its last entry (above c's, and where platform 1 had none)
+    expect([...r.boundScore]).toEqual([0.9, 0.3]);
+    expect(r.boundId).toEqual(['b', 'b']);
+    // a list that is not full keeps what was gathered: none, or the bound of what was left out
+    const short = new CandidateMerger(2, 3);
+    short.add(encode([[{ id: 'b', score: 0.9 }, { id: 'c', score: 0.5 }], [{ id: 'b', score: 0.3 }]]));
+    short.addReserve(serialize({ count: Int32Array.from([0, 1]), ids: ['d'], scores: Float64Array.from([0.2]), boundScore: Float64Array.from([NaN, 0.1]), boundId: ['', 'e'] }), () => true);
+    const sr = deserialize(short.encodeReserve()) as Reserve;
+    expect([[...sr.boundScore], sr.boundId, [...sr.count]]).toEqual([[NaN, 0.1], ['', 'e'], [2, 2]]);
     expect([r.ids, [...r.scores], [...r.count]]).toEqual([['a', 'b', 'a', 'b'], [0.9, 0.9, 0.3, 0.3], [2, 2]]);
   });
 

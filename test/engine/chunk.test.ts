@@ -92,6 +92,41 @@ describe('scoreChunk', () => {
     expect(o).toBe(c.scores.length);
   });
 
+  it('a chunk sent with floors keeps each platform\'s list at or above its floor, leaves some below it out, and its rows and pairs unchanged', () => {
+    type C = { count: Int32Array; ids: string[]; at: Int32Array; scores: Float64Array };
+    const lists = (c: C) => {
+      const out: [string, number][][] = [];
+      let o = 0;
+      for (let p = 0; p < c.count.length; p++) {
+        const l: [string, number][] = [];
+        for (let j = 0; j < c.count[p]; j++, o++) l.push([c.ids[c.at[o]], c.scores[o]]);
+        out.push(l);
+      }
+      return out;
+    };
+    // enough platforms for more than one block: the ranker prunes (a floor is a pruning threshold)
+    const big = generateDistrict({ seed: 5, talents: 150, platforms: 120, curated: false });
+    const eb = createEngine({ industries: big.industries, platforms: big.platforms, talents: big.talents, policy: JIANGDONG_POLICY });
+    const bigTask = (floor?: Float64Array): ChunkTask => ({ ...task(), talents: big.talents, endLine: big.talents.length, kPlatform: 6, ...(floor ? { platformFloor: floor } : {}) });
+    const free = scoreChunk(eb.side, bigTask(), (x) => eb.tokens(x));
+    const want = lists(deserialize(Buffer.from(free.candidates)) as C);
+    // per platform: none, below every entry, at an entry's score (kept: at or above), between two, above every one
+    const floor = Float64Array.from(want, (l, p) => {
+      if (l.length === 0) return [-Infinity, 0.5][p % 2];
+      const s = l.map((x) => x[1]);
+      return [-Infinity, s[s.length - 1] - 1e-9, s[Math.min(2, s.length - 1)], (s[0] + s[s.length - 1]) / 2, s[0] + 1e-9][p % 5];
+    });
+    const got = scoreChunk(eb.side, bigTask(floor), (x) => eb.tokens(x));
+    // at or above its floor a list is the unfloored one's (a talent below may be left out, or kept where the heap had room)
+    const have = lists(deserialize(Buffer.from(got.candidates)) as C);
+    expect(have.map((l, p) => l.filter((x) => x[1] >= floor[p]))).toEqual(want.map((l, p) => l.filter((x) => x[1] >= floor[p])));
+    expect(have.every((l, p) => l.length <= want[p].length)).toBe(true);
+    // and the floors left some out
+    expect(have.reduce((a, l) => a + l.length, 0)).toBeLessThan(want.reduce((a, l) => a + l.length, 0));
+    expect(Buffer.compare(Buffer.from(got.rows), Buffer.from(free.rows))).toBe(0);
+    expect(got.pairs).toBe(free.pairs);
+  });
+
   it('the features\' arrays are reused from chunk to chunk too (features/talents.ts TalentFeatureBuilder): a smaller chunk after a larger one gives the rows it gives alone', () => {
     const small: ChunkTask = { ...task(), talents: talents.slice(10, 17), endLine: 7 };
     const rowsOf = (t: ChunkTask) => Buffer.from(scoreChunk(e.side, t, (x) => e.tokens(x)).rows);
