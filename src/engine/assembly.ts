@@ -48,6 +48,11 @@ export class EarlyAssembly {
     this.parts.push(g);
   }
 
+  /** Per platform, the merged list's floor so far (CandidateMerger.floor) for the next chunk sent; undefined once unusable. */
+  floor(): Float64Array | undefined {
+    return this.parts && this.merger ? this.merger.floor() : undefined;
+  }
+
   /** A chunk whose rows only the store holds (reused talents, a chunk done before a restart): nothing gathered is used. */
   missed(): void {
     this.parts = undefined;

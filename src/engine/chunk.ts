@@ -4,7 +4,7 @@
  * another machine unchanged. Scoring a chunk is pure: same chunk, same platform side, same
  * result, whichever thread or machine runs it.
  */
-import { CANDIDATE_WIDTH, encodeCandidates } from './candidates.js';
+import { encodeCandidates } from './candidates.js';
 import { RowsPacker, metaInto, prefsBytes } from './rows.js';
 import { jsonHash, strongHash } from '../util/hash.js';
 import type { Talent } from '../domain/schemas.js';
@@ -14,8 +14,7 @@ import type { TokenSource } from '../features/build.js';
 import type { ScoringModel } from '../scoring/kernel.js';
 import { RowRanker } from '../ranking/rows.js';
 import { talentRecordInto } from './format.js';
-import { EXPLAIN_SCORE, EXPLAIN_WHY, createExplainBuffer, explainInto } from '../scoring/explain.js';
-import { TERM_COUNT } from '../scoring/context.js';
+import { createExplainBuffer } from '../scoring/explain.js';
 import { hasListControls, industryView, talentRowList } from './lists.js';
 import type { ListControls } from '../domain/schemas.js';
 import { noAcceptableReason } from '../matching/whyNot.js';
@@ -41,14 +40,17 @@ let packer: RowsPacker | undefined;
 let features: TalentFeatureBuilder | undefined;
 
 /**
- * The candidates' numbers and per-platform counts of this thread's chunks, reused the same
- * way (grown, never shrunk): encodeCandidates serializes views of them, the same bytes as
- * arrays of their exact size (Node writes a typed array's own bytes, not its buffer's). A
- * fresh 3 MB array a chunk was memory V8 counts towards the scorer's next mark-compact
- * (external memory allocated since the last one: docs/PERFORMANCE.md, branch gc13).
+ * The candidates' scores, talent indices and per-platform counts of this thread's chunks,
+ * reused the same way (grown, never shrunk): encodeCandidates serializes views of them, the
+ * same bytes as arrays of their exact size (Node writes a typed array's own bytes, not its
+ * buffer's). Fresh arrays a chunk were memory V8 counts towards the scorer's next
+ * mark-compact (external memory allocated since the last one: docs/PERFORMANCE.md, branch gc13).
  */
-let candScratch = new Float64Array(0);
+let scoreScratch = new Float64Array(0);
+let atScratch = new Int32Array(0);
 let countScratch = new Int32Array(0);
+/** per talent of the chunk: its index among the candidates' ids, -1 when none of its pairs is a candidate */
+let slotScratch = new Int32Array(0);
 /** The candidates' ids, reused the same way: emptied by pops and pushed again, so it stays a packed array (serialized as a dense one, the bytes of a fresh array's) with its memory kept. */
 const candIdScratch: string[] = [];
 
@@ -85,9 +87,15 @@ export interface ChunkTask {
   maxPrefs: number;
   /** the policy's per-talent list controls (engine/lists.ts), applied to the talents' lines */
   lists?: ListControls;
+  /**
+   * per platform, a score the run's merged list already holds `kPlatform` talents at or above
+   * (engine/candidates.ts CandidateMerger.floor; -Infinity: not full yet): the chunk's heaps
+   * take no talent strictly below it, which could not enter the merged list, and the ranker
+   * prunes with it (RankerOptions.platformFloor). The candidates then depend on the chunks
+   * merged before; the merged list does not
+   */
+  platformFloor?: Float64Array;
 }
-
-export { CANDIDATE_WIDTH };
 
 /**
  * What scoring a chunk yields, ready to write: the worker builds the rows and encodes the
@@ -100,7 +108,7 @@ export interface ChunkResult {
    * into one buffer (engine/rows.ts packRows; unpackRows reads it)
    */
   rows: Uint8Array;
-  /** per platform, its best candidates of this chunk (score desc, id asc), encoded (engine/candidates.ts) */
+  /** per platform, its best candidates of this chunk (score desc, id asc) by score and id, encoded (engine/candidates.ts): not explained (the platform lines' talents are, at the end) */
   candidates: Uint8Array;
   pairs: number;
   /** the chunk's key (chunkKeyOf), when the task came without one */
@@ -134,9 +142,9 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
   // ranker prunes exactly (ranking/options.ts: heaps, list and pair counts as unpruned), so
   // the scratch holds only the pairs it scored, every listed one among them; list controls
   // read the talent's whole row, so a policy with them scores every pair.
-  const r = new RowRanker(m, { kTalent: task.k, keepTalentRows: false, kPlatform: task.kPlatform, prefs: task.maxPrefs, prune: view === undefined, ...(view === undefined ? { blocks: blocksOf(P, side.ctx.dims) } : {}) });
+  const r = new RowRanker(m, { kTalent: task.k, keepTalentRows: false, kPlatform: task.kPlatform, prefs: task.maxPrefs, prune: view === undefined, ...(view === undefined ? { blocks: blocksOf(P, side.ctx.dims), ...(task.platformFloor ? { platformFloor: task.platformFloor } : {}) } : {}) });
   const { scratch: s, talentTop, platformTop, prefTop } = r;
-  // one explanation buffer for every listed item of the chunk (the lines' and the candidates')
+  // one explanation buffer for every listed item of the chunk's talent lines
   const ex = createExplainBuffer();
   // each row written once, in place: its line from the JSON writer, its preference list from the ranker's arrays
   const room = N * (ROW_ROOM + LINE_ITEM_ROOM * Math.min(task.k, M) + prefsBytes(Math.min(task.maxPrefs || M, M)));
@@ -164,24 +172,25 @@ export function scoreChunk(side: PlatformSide, task: ChunkTask, tokens: TokenSou
   candCount.set(platformTop.sizes);
   let total = 0;
   for (let p = 0; p < M; p++) total += candCount[p];
+  // each candidate talent's id once (a chunk's 2,000 talents fill its 30 x 1,000 slots), in id order
+  const slot = scratchOf(slotScratch, N, (n) => (slotScratch = new Int32Array(n)));
+  slot.fill(-1);
+  for (let p = 0; p < M; p++) for (let j = 0; j < candCount[p]; j++) slot[platformTop.ids[p * platformTop.k + j]] = 0;
   const candIds = candIdScratch;
   emptyList(candIds);
-  const candValues = scratchOf(candScratch, total * CANDIDATE_WIDTH, (n) => (candScratch = new Float64Array(n)));
+  for (let ti = 0; ti < N; ti++) if (slot[ti] === 0) slot[ti] = candIds.push(T.ids[ti]) - 1;
+  const scores = scratchOf(scoreScratch, total, (n) => (scoreScratch = new Float64Array(n)));
+  const at = scratchOf(atScratch, total, (n) => (atScratch = new Int32Array(n)));
   let o = 0;
   for (let p = 0; p < M; p++) {
-    for (let j = 0; j < candCount[p]; j++) {
-      const ti = platformTop.ids[p * platformTop.k + j];
-      // a platform item's numbers (format.ts platformItem): score, the platform's side, the talent's, why
-      const e = explainInto(m, ti, p, ex);
-      candIds.push(T.ids[ti]);
-      candValues[o++] = e[EXPLAIN_SCORE];
-      candValues[o++] = e[1];
-      candValues[o++] = e[0];
-      for (let k = 0; k < TERM_COUNT; k++) candValues[o++] = e[EXPLAIN_WHY + k];
+    const base = p * platformTop.k;
+    for (let j = 0; j < candCount[p]; j++, o++) {
+      scores[o] = platformTop.scores[base + j];
+      at[o] = slot[platformTop.ids[base + j]];
     }
   }
   // the rows' copy (~12 MB, the larger of the two fresh buffers a chunk yields) made last, so
   // that it is held the least time before it moves on (workers/worker.ts run)
-  const candidates = encodeCandidates({ candCount, candIds, candValues });
+  const candidates = encodeCandidates({ count: candCount, scores, at, ids: candIds });
   return { chunkId: task.chunkId, rows: out.finish(), candidates, pairs: r.pairs, ...(task.key === undefined ? { key: chunkKeyOf(hashes) } : {}) };
 }

@@ -2,7 +2,7 @@ import { serialize } from 'node:v8';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EarlyAssembly } from '../../src/engine/assembly.js';
-import { CANDIDATE_WIDTH, CandidateMerger, encodeCandidates } from '../../src/engine/candidates.js';
+import { CandidateMerger, encodeCandidates, noCandidates } from '../../src/engine/candidates.js';
 import type { TalentRow } from '../../src/engine/rows.js';
 import { packRows, prefsBytes, prefsCount, writePrefs } from '../../src/engine/rows.js';
 import { PrefsGatherer } from '../../src/engine/snapshot.js';
@@ -112,16 +112,11 @@ describe('the final assembly\'s inputs gathered while chunks arrive', () => {
   it('EarlyAssembly: the scored chunks\' candidates merge to the same reserve as the store\'s chunk order; a missed chunk drops everything', () => {
     const M = 3;
     const depth = 2;
-    // three chunks' candidates: per platform (score, ids), values per candidate
+    // three chunks' candidates: per platform (id, score), each chunk's ids once
     const cand = (lists: [string, number][][]) => {
-      const candIds: string[] = [];
-      const vals: number[] = [];
-      for (const l of lists)
-        for (const [cid, score] of l) {
-          candIds.push(cid);
-          vals.push(score, score, score, ...new Array<number>(CANDIDATE_WIDTH - 3).fill(0.1));
-        }
-      return encodeCandidates({ candCount: Int32Array.from(lists.map((l) => l.length)), candIds, candValues: Float64Array.from(vals) });
+      const ids = [...new Set(lists.flat().map(([cid]) => cid))].sort();
+      const entries = lists.flat();
+      return encodeCandidates({ count: Int32Array.from(lists.map((l) => l.length)), scores: Float64Array.from(entries.map(([, score]) => score)), at: Int32Array.from(entries.map(([cid]) => ids.indexOf(cid))), ids });
     };
     const chunks = [
       { talents: [{ id: 'a', prefs: [[0, 0.9, 0.9, 0.9]], meta: { priority: 1, capital: 0, seats: 0, pairs: 1, noPairs: '' } }], cands: cand([[['a', 0.9]], [], [['a', 0.2]]]) },
@@ -135,9 +130,9 @@ describe('the final assembly\'s inputs gathered while chunks arrive', () => {
     expect(early.usable).toBe(true);
     const got = early.take()!;
     expect(Buffer.compare(got.merger.encodeReserve(), store.encodeReserve())).toBe(0);
-    expect(got.merger.line('p0', 0, 2)).toBe(store.line('p0', 0, 2));
+    expect(got.merger.top(0, 2)).toEqual(store.top(0, 2));
     // platform 0: c 0.95, then a and b tie at 0.9 -> a first (id asc); b is past the depth
-    expect(JSON.parse(got.merger.line('p0', 0, 3)).items.map((i: { id: string }) => i.id)).toEqual(['c', 'a']);
+    expect(got.merger.top(0, 3).ids).toEqual(['c', 'a']);
     expect(got.gathered.columns()).toEqual(fromStore(chunks.flatMap((c) => c.talents)).columns());
     expect(early.take()).toBeUndefined(); // released once taken
 
@@ -156,7 +151,7 @@ describe('the final assembly\'s inputs gathered while chunks arrive', () => {
     expect(prefsCount(serialize({ plat: new Int32Array(3), f: new Float64Array(3), b: new Float64Array(3), s: new Float64Array(3) }))).toBe(0);
     const talents = ['a', 'b', 'c'].map((tid, i): Talent => ({ id: tid, prefs: Array.from({ length: 3 * i + 1 }, (_, j): [number, number, number, number] => [j, i, j, 0.5]), meta: { priority: i, capital: 0.5, seats: 1, pairs: i, noPairs: '' } }));
     const early = new EarlyAssembly(3, 2);
-    early.scored({ rows: packRows(talents.map(row)), candidates: encodeCandidates({ candCount: new Int32Array(3), candIds: [], candValues: new Float64Array(0) }) });
+    early.scored({ rows: packRows(talents.map(row)), candidates: noCandidates(3) });
     const c = early.take()!.gathered.columns();
     expect(c).toEqual(fromStore(talents).columns());
   });

@@ -9,7 +9,8 @@ import type { ChunkTask } from '../../src/engine/chunk.js';
 import { chunkKeyOf, scoreChunk, talentHash } from '../../src/engine/chunk.js';
 import { inProcessDispatcher } from '../../src/workers/dispatch.js';
 import { unpackRows } from '../../src/engine/rows.js';
-import { CANDIDATE_WIDTH, encodeCandidates } from '../../src/engine/candidates.js';
+import { encodeCandidates } from '../../src/engine/candidates.js';
+import { explainPair } from '../../src/scoring/explain.js';
 import { deserialize } from 'node:v8';
 import { generateDistrict } from '../../src/synth/generate.js';
 import { JIANGDONG_POLICY } from '../../src/synth/taxonomy.js';
@@ -56,18 +57,74 @@ describe('scoreChunk', () => {
     expect(Buffer.compare(enc(big), big1)).toBe(0);
     // the oracle: the same lists encoded from arrays of their exact size
     for (const [blob, perPlatform] of [[small1, 2], [big1, 5]] as const) {
-      const c = deserialize(blob) as { count: Int32Array; ids: string[]; values: Float64Array };
+      const c = deserialize(blob) as { count: Int32Array; ids: string[]; at: Int32Array; scores: Float64Array };
       const total = c.count.reduce((a, b) => a + b, 0);
       expect(c.count.length).toBe(e.side.platforms.count);
       expect(Math.max(...c.count)).toBe(perPlatform);
-      expect([c.ids.length, c.values.length]).toEqual([total, total * CANDIDATE_WIDTH]);
+      expect([c.at.length, c.scores.length]).toEqual([total, total]);
+      // each candidate talent's id once, in id order, every one of them pointed at
+      expect(c.ids).toEqual([...new Set(c.ids)].sort());
+      expect(new Set(c.at)).toEqual(new Set(c.ids.map((_, i) => i)));
       // ids pushed one by one as the chunk does (an array built otherwise may serialize as a sparse one)
       const ids: string[] = [];
       for (const id of c.ids) ids.push(id);
-      const exact = encodeCandidates({ candCount: Int32Array.from(c.count), candIds: ids, candValues: Float64Array.from(c.values) });
+      const exact = encodeCandidates({ count: Int32Array.from(c.count), scores: Float64Array.from(c.scores), at: Int32Array.from(c.at), ids });
       expect(Buffer.compare(blob, exact)).toBe(0);
     }
     expect(small1.length).toBeLessThan(big1.length);
+  });
+
+  it('a chunk\'s candidates are each platform\'s best kPlatform of its talents (score desc, id asc) with the explainer\'s scores, as the engine ranks them', () => {
+    const c = deserialize(Buffer.from(scoreChunk(e.side, task(), (x) => e.tokens(x)).candidates)) as { count: Int32Array; ids: string[]; at: Int32Array; scores: Float64Array };
+    const rec = e.recommend({ k: 5, kPlatform: 5 });
+    const m = e.model;
+    let o = 0;
+    for (let p = 0; p < m.platforms.count; p++) {
+      const want: [string, number][] = [];
+      for (let j = 0; j < rec.platform.sizes[p]; j++) {
+        const ti = rec.platform.ids[p * rec.platform.k + j];
+        want.push([m.talents.ids[ti], explainPair(m, ti, p).score]);
+      }
+      const got: [string, number][] = [];
+      for (let j = 0; j < c.count[p]; j++, o++) got.push([c.ids[c.at[o]], c.scores[o]]);
+      expect(got).toEqual(want);
+    }
+    expect(o).toBe(c.scores.length);
+  });
+
+  it('a chunk sent with floors keeps each platform\'s list at or above its floor, leaves some below it out, and its rows and pairs unchanged', () => {
+    type C = { count: Int32Array; ids: string[]; at: Int32Array; scores: Float64Array };
+    const lists = (c: C) => {
+      const out: [string, number][][] = [];
+      let o = 0;
+      for (let p = 0; p < c.count.length; p++) {
+        const l: [string, number][] = [];
+        for (let j = 0; j < c.count[p]; j++, o++) l.push([c.ids[c.at[o]], c.scores[o]]);
+        out.push(l);
+      }
+      return out;
+    };
+    // enough platforms for more than one block: the ranker prunes (a floor is a pruning threshold)
+    const big = generateDistrict({ seed: 5, talents: 150, platforms: 120, curated: false });
+    const eb = createEngine({ industries: big.industries, platforms: big.platforms, talents: big.talents, policy: JIANGDONG_POLICY });
+    const bigTask = (floor?: Float64Array): ChunkTask => ({ ...task(), talents: big.talents, endLine: big.talents.length, kPlatform: 6, ...(floor ? { platformFloor: floor } : {}) });
+    const free = scoreChunk(eb.side, bigTask(), (x) => eb.tokens(x));
+    const want = lists(deserialize(Buffer.from(free.candidates)) as C);
+    // per platform: none, below every entry, at an entry's score (kept: at or above), between two, above every one
+    const floor = Float64Array.from(want, (l, p) => {
+      if (l.length === 0) return [-Infinity, 0.5][p % 2];
+      const s = l.map((x) => x[1]);
+      return [-Infinity, s[s.length - 1] - 1e-9, s[Math.min(2, s.length - 1)], (s[0] + s[s.length - 1]) / 2, s[0] + 1e-9][p % 5];
+    });
+    const got = scoreChunk(eb.side, bigTask(floor), (x) => eb.tokens(x));
+    // at or above its floor a list is the unfloored one's (a talent below may be left out, or kept where the heap had room)
+    const have = lists(deserialize(Buffer.from(got.candidates)) as C);
+    expect(have.map((l, p) => l.filter((x) => x[1] >= floor[p]))).toEqual(want.map((l, p) => l.filter((x) => x[1] >= floor[p])));
+    expect(have.every((l, p) => l.length <= want[p].length)).toBe(true);
+    // and the floors left some out
+    expect(have.reduce((a, l) => a + l.length, 0)).toBeLessThan(want.reduce((a, l) => a + l.length, 0));
+    expect(Buffer.compare(Buffer.from(got.rows), Buffer.from(free.rows))).toBe(0);
+    expect(got.pairs).toBe(free.pairs);
   });
 
   it('the features\' arrays are reused from chunk to chunk too (features/talents.ts TalentFeatureBuilder): a smaller chunk after a larger one gives the rows it gives alone', () => {

@@ -9,7 +9,7 @@
 import type { Talent } from '../../domain/schemas.js';
 import type { ChunkResult, ChunkTask } from '../../engine/chunk.js';
 import { chunkKeyOf, talentHash } from '../../engine/chunk.js';
-import { encodeCandidates } from '../../engine/candidates.js';
+import { noCandidates } from '../../engine/candidates.js';
 import { asBuffer, packedRowCount } from '../../engine/rows.js';
 import type { ChunkRowIn, SnapshotStore } from '../../store/types.js';
 import { TalentmatchError } from '../../errors.js';
@@ -137,7 +137,7 @@ export class Chunker {
     if (talents.length === 0) {
       // nothing to score: the chunk is its reused rows and an empty candidate list
       const M = this.o.platforms;
-      await this.o.sink.write({ ...row, key: key!, pairs: 0, reused: true, candidates: encodeCandidates({ candCount: new Int32Array(M), candIds: [], candValues: new Float64Array(0) }), rows: [] });
+      await this.o.sink.write({ ...row, key: key!, pairs: 0, reused: true, candidates: noCandidates(M), rows: [] });
       this.counts.reused++;
       this.counts.talentsReused += reusedIds.length;
       return;

@@ -1,9 +1,11 @@
 /**
  * The batch's explanations of placed pairs (introduced and hosted projects) for the
- * referral lines. The snapshot keeps no talent features, so after the assignment the
- * placed talents' lines are read back from the talents file and vectorized (against the
- * run's platform side, exactly as a chunk does), then each wanted pair is explained with
- * the engine's explainer: the same numbers and `why` as `talentmatch refer` in process.
+ * referral lines, and of the platform lines' items (the chunks send only scores and ids).
+ * The snapshot keeps no talent features, so after the assignment the placed and listed
+ * talents' lines are read back from the talents file and vectorized (against the run's
+ * platform side, exactly as a chunk does), then each wanted pair is explained with the
+ * engine's explainer: the same numbers and `why` as `talentmatch refer` in process, and as
+ * the chunk's kernel scored (kernel and explainer agree bit for bit).
  *
  * The stream records each accepted talent's byte range (`TalentLines`: its id's UTF-8 bytes
  * and two offsets), so only the placed lines are read again, one positioned read each, not
@@ -114,7 +116,28 @@ export async function explainPlaced(
   lines: TalentLines,
   on?: PlacedOn,
 ): Promise<Map<string, PairExplanation>> {
+  const pairs = new Map<string, number[]>();
+  for (const [id, p] of wanted) pairs.set(id, [p]);
   const out = new Map<string, PairExplanation>();
+  for (const [id, e] of await explainPairs(side, talentsPath, pairs, maxLineBytes, lines, on)) out.set(id, e[0]);
+  return out;
+}
+
+/**
+ * wanted: talent id -> the platforms (indices) whose pairs with it to explain. Returns talent
+ * id -> the explanations of those pairs, in the same order. Each talent's line is read and
+ * vectorized once, whatever the number of its pairs: the batch explains the placed pairs and
+ * the platform lines' in one pass (adapters/batch/publish.ts).
+ */
+export async function explainPairs(
+  side: PlatformSide,
+  talentsPath: string,
+  wanted: ReadonlyMap<string, readonly number[]>,
+  maxLineBytes: number,
+  lines: TalentLines,
+  on?: PlacedOn,
+): Promise<Map<string, PairExplanation[]>> {
+  const out = new Map<string, PairExplanation[]>();
   if (wanted.size === 0) return out;
   const parallel = on !== undefined && mayExplainOnThreads(wanted.size, on);
   if (parallel) on.warm?.();
@@ -122,7 +145,7 @@ export async function explainPlaced(
   if (at.ids.length !== wanted.size) {
     const seen = new Set(at.ids);
     const missing = [...wanted.keys()].find((id) => !seen.has(id));
-    throw new TalentmatchError('E_INTERNAL', `talent ${JSON.stringify(missing)} was placed but the stream recorded no line for it`);
+    throw new TalentmatchError('E_INTERNAL', `talent ${JSON.stringify(missing)} is to be explained but the stream recorded no line for it`);
   }
   // with `here`, the last run is this thread's
   const here = parallel && on.here === true;
@@ -186,12 +209,12 @@ function readRun(fd: number, start: readonly number[], end: readonly number[], a
   return { bytes: bytes.subarray(0, n), firstLine: 2, lines: z - a, tooLong: [], file: path, maxLineBytes, cap: 1 };
 }
 
-/** Each talent of one run explained against its placed platform; a line that no longer holds its talent means the file changed. */
-function explainRun(side: PlatformSide, path: string, ids: readonly string[], r: LineRangeResult, wanted: ReadonlyMap<string, number>, out: Map<string, PairExplanation>): void {
+/** Each talent of one run explained against its wanted platforms; a line that no longer holds its talent means the file changed. */
+function explainRun(side: PlatformSide, path: string, ids: readonly string[], r: LineRangeResult, wanted: ReadonlyMap<string, readonly number[]>, out: Map<string, PairExplanation[]>): void {
   if (r.bad.length > 0 || r.links.ids.length !== ids.length || r.links.ids.some((id, i) => id !== ids[i])) {
-    throw new TalentmatchError('E_IO', `${path}: a placed talent's line no longer holds it (changed during the run?)`);
+    throw new TalentmatchError('E_IO', `${path}: an explained talent's line no longer holds it (changed during the run?)`);
   }
   const T: TalentFeatures = r.features;
   const m = { ctx: side.ctx, talents: T, platforms: side.platforms };
-  ids.forEach((id, i) => out.set(id, explainPair(m, i, wanted.get(id)!)));
+  ids.forEach((id, i) => out.set(id, wanted.get(id)!.map((p) => explainPair(m, i, p))));
 }

@@ -1,8 +1,8 @@
 /**
  * The batch's last step, wired: the publish guard, the platform lines from the chunks'
  * candidates and the reuse base's reserve (engine/candidates.ts), the assignment and
- * referrals (engine/snapshot.ts) with the placed pairs explained from the talents file,
- * and the reserve stored for the next run.
+ * referrals (engine/snapshot.ts), the placed pairs and the platform lines' items explained
+ * from the talents file in one pass, and the reserve stored for the next run.
  */
 import type { Platform, Policy } from '../../domain/schemas.js';
 import { TalentmatchError } from '../../errors.js';
@@ -15,7 +15,8 @@ import { PrefsGatherer, snapshotArtifacts } from '../../engine/snapshot.js';
 import type { SnapshotStore } from '../../store/types.js';
 import type { AssemblyInputs } from '../../engine/assembly.js';
 import type { PlacedOn, TalentLines } from './placed.js';
-import { explainPlaced, mayExplainOnThreads } from './placed.js';
+import { explainPairs, mayExplainOnThreads } from './placed.js';
+import type { PairExplanation } from '../../scoring/explain.js';
 import { memMark } from '../../workers/memTrace.js';
 
 /** talent ids per content-hash query when checking the reserve's talents (keeps each query's parameter small) */
@@ -90,7 +91,8 @@ export async function buildSnapshot(x: SnapshotInputs): Promise<Snapshot | undef
     merger.addReserve(reserve, (id) => unchanged.has(id));
     if (merger.exhausted(x.kPlatform).length > 0) return undefined;
   }
-  const platformLines = side.platforms.ids.map((id, p) => ({ id, line: merger.line(id, p, x.kPlatform) }));
+  // each platform line's talents (the merged lists' first kPlatform): explained after the assignment, with the placed pairs
+  const listed = side.platforms.ids.map((_, p) => merger.top(p, x.kPlatform));
   let gathered = early?.gathered;
   early = undefined;
   if (!gathered) {
@@ -103,10 +105,39 @@ export async function buildSnapshot(x: SnapshotInputs): Promise<Snapshot | undef
   const snap = gathered.assign(side, x.assign);
   gathered = undefined; // what the snapshot keeps of the lists is in `snap`
   memMark('main:assigned');
-  const explained = await explainPlaced(side, x.talentsPath, snap.placed, x.maxLineBytes, x.talentLines, x.vectorizeOn);
+  // one pass over the placed and the listed talents: talent id -> its pairs to explain, the placed one first
+  const wanted = new Map<string, number[]>();
+  for (const [id, p] of snap.placed) wanted.set(id, [p]);
+  // where each listed pair's explanation will be: its talent's, at this index (a platform lists a talent once: only its placed pair may be there already)
+  const at = listed.map((l, p) =>
+    l.ids.map((id) => {
+      let pairs = wanted.get(id);
+      if (!pairs) wanted.set(id, (pairs = []));
+      return snap.placed.get(id) === p ? 0 : pairs.push(p) - 1;
+    }),
+  );
+  const explanations = await explainPairs(side, x.talentsPath, wanted, x.maxLineBytes, x.talentLines, x.vectorizeOn);
   memMark('main:explained');
+  const explained = new Map<string, PairExplanation>();
+  for (const [id] of snap.placed) explained.set(id, explanations.get(id)![0]);
+  const platformLines = side.platforms.ids.map((id, p) => ({ id, line: platformLine(id, listed[p], (j) => explanations.get(listed[p].ids[j])![at[p][j]]) }));
   const artifacts = { ...snapshotArtifacts(snap, side, x.platforms, x.policy, explained), [RESERVE_ARTIFACT]: textParts(merger.encodeReserve().toString('base64')) };
   return { platformLines, snap, artifacts };
+}
+
+/**
+ * A platform line in the contract's format: its talents (best first) seen from the platform,
+ * as engine/format.ts platformItem writes them, the JSON of the in-process output. An
+ * explanation's score is the one the talent was merged by (kernel and explainer agree bit
+ * for bit): a difference would be a broken rule, not an order to trust.
+ */
+function platformLine(platformId: string, top: { ids: string[]; scores: number[] }, explanation: (j: number) => PairExplanation): string {
+  const items = top.ids.map((id, j) => {
+    const e = explanation(j);
+    if (e.score !== top.scores[j]) throw new TalentmatchError('E_INTERNAL', `platform ${JSON.stringify(platformId)}: talent ${JSON.stringify(id)} was ranked by score ${top.scores[j]} but explains as ${e.score}`);
+    return { id, score: e.score, forward: e.platformScore, backward: e.talentScore, why: e.why };
+  });
+  return JSON.stringify({ side: 'platform', id: platformId, items });
 }
 
 /** Artifacts are text, stored in parts of at most 1 MB. */

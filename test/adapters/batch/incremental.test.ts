@@ -7,7 +7,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deserialize } from 'node:v8';
+import { deserialize, serialize } from 'node:v8';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../../../src/adapters/files/dataset.js';
 import { runBatch } from '../../../src/adapters/batch/run.js';
@@ -17,6 +18,7 @@ import type { Platform } from '../../../src/domain/schemas.js';
 import { Store } from '../../../src/store/store.js';
 // seeded, so a failure can be replayed
 import { rng } from '../../../src/util/rng.js';
+import { TERMS } from '../../../src/config/weights.js';
 
 const FIX = 'fixtures/jiangdong';
 const tmp = () => mkdtempSync(join(tmpdir(), 'tm-inc-'));
@@ -187,6 +189,37 @@ describe('incremental batch, per talent', () => {
     const inc = await batch(dir, db, { k: 2 });
     expect(inc.reserveExhausted).toBeDefined();
     expect(inc.talentsReused).toBe(0);
+    const full = join(tmp(), 'full.db');
+    await batch(dir, full, { k: 2 });
+    expect(await exported(db)).toEqual(await exported(full));
+  }, 120_000);
+  it('reuses a snapshot whose reserve is in the format before the thirteenth pass (13 explanation numbers per entry): the same bytes as a full run', async () => {
+    const r = rng(1313);
+    const all = readFileSync(join(FIX, 'talents.jsonl'), 'utf8').trim().split('\n');
+    const platforms = readFileSync(join(FIX, 'platforms.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Platform);
+    const input: Input = { talents: all.slice(0, 300), platforms };
+    const db = join(tmp(), 'old.db');
+    await batch(write(input), db, { k: 2 });
+    // the reserve rewritten as an older build stored it: one id per entry, the score first of 13 numbers (the rest are not read)
+    const sql = new Database(db);
+    const runId = (sql.prepare("SELECT max(run_id) AS id FROM artifacts WHERE name = 'platform-reserve'").get() as { id: number }).id;
+    const text = (sql.prepare("SELECT body FROM artifacts WHERE run_id = ? AND name = 'platform-reserve' ORDER BY part").all(runId) as { body: string }[]).map((x) => x.body).join('');
+    const now = deserialize(Buffer.from(text, 'base64')) as { count: Int32Array; ids: string[]; scores: Float64Array; boundScore: Float64Array; boundId: string[] };
+    expect(now.scores.length).toBe(now.ids.length);
+    const values = Float64Array.from([...now.scores].flatMap((s) => [s, ...Array.from({ length: 2 + TERMS.length }, () => r())]));
+    const old = serialize({ count: now.count, ids: now.ids, values, boundScore: now.boundScore, boundId: now.boundId }).toString('base64');
+    sql.prepare("DELETE FROM artifacts WHERE run_id = ? AND name = 'platform-reserve'").run(runId);
+    sql.prepare("INSERT INTO artifacts (run_id, name, part, body) VALUES (?, 'platform-reserve', 0, ?)").run(runId, old);
+    sql.close();
+    // 3% of the talents edited: the rest come from the old snapshot, its reserve answering every platform line
+    const talents = [...input.talents];
+    const changed = new Set<number>();
+    while (changed.size < 9) changed.add(Math.floor(r() * talents.length));
+    for (const i of changed) talents[i] = edit(talents[i], r);
+    const dir = write({ ...input, talents });
+    const inc = await batch(dir, db, { k: 2 });
+    expect(inc.reserveExhausted).toBeUndefined();
+    expect(inc.talentsReused).toBe(talents.length - changed.size);
     const full = join(tmp(), 'full.db');
     await batch(dir, full, { k: 2 });
     expect(await exported(db)).toEqual(await exported(full));

@@ -145,7 +145,7 @@ describe('placed talents read back by their byte ranges', () => {
 
   it('a placed talent the stream never recorded is an internal error, not a silent gap', async () => {
     const { side, path, recorded, ids } = await setup();
-    await expect(explainPlaced(side, path, new Map([[ids[1], 0], ['nobody', 0]]), DEFAULT_MAX_LINE_BYTES, recorded)).rejects.toThrow(/"nobody" was placed but the stream recorded no line/);
+    await expect(explainPlaced(side, path, new Map([[ids[1], 0], ['nobody', 0]]), DEFAULT_MAX_LINE_BYTES, recorded)).rejects.toThrow(/"nobody" is to be explained but the stream recorded no line/);
   });
 
   it('a line that no longer holds its talent (the file changed) is E_IO', async () => {
