@@ -162,8 +162,10 @@ export class Store implements SnapshotStore {
       // the new rows' ids, as SQLite would give them one by one (the largest id + 1), set here so
       // that a group of rows goes in one statement per table and its lines and references can name them
       let id = (this.prep('SELECT COALESCE(MAX(id), 0) FROM talent_rows').pluck().get() as number) + 1;
-      for (let at = 0; at < rows.length; at += SQLITE_INSERT_ROWS) {
-        const n = Math.min(SQLITE_INSERT_ROWS, rows.length - at);
+      for (let at = 0, n = 0; at < rows.length; at += n) {
+        // whole groups, then the rest in powers of two: at most 8 statement sizes prepared (not one per chunk length)
+        const left = rows.length - at;
+        n = left >= SQLITE_INSERT_ROWS ? SQLITE_INSERT_ROWS : 1 << (31 - Math.clz32(left));
         const g = this.insertGroup(n);
         const w: unknown[] = [], l: unknown[] = [], r: unknown[] = [];
         for (let i = at; i < at + n; i++, id++) {
@@ -183,7 +185,7 @@ export class Store implements SnapshotStore {
     })();
   }
 
-  /** The three INSERTs of `n` talents' rows (prepared once per size: groups of SQLITE_INSERT_ROWS and a chunk's last, smaller one). */
+  /** The three INSERTs of `n` talents' rows, prepared once per size (SQLITE_INSERT_ROWS and the powers of two below it). */
   private insertGroup(n: number): { rows: Database.Statement; lines: Database.Statement; recs: Database.Statement } {
     let g = this.groups.get(n);
     if (!g) {

@@ -130,11 +130,11 @@ describe('the SQLite store writing a chunk', () => {
       })();
     // rows of different lengths and prefs; ids unique per run
     const rows = (run: string, n: number): TalentRow[] => Array.from({ length: n }, (_, i) => ({ ...row(`t-${run}-${String(i).padStart(4, '0')}`, [i % 7, i % 3]), line: `{"id":${i},"pad":"${'x'.repeat(i % 50)}"}` }));
-    const sizes = [0, 1, G - 1, G, G + 1, 2 * G + 1];
+    const lengths = [0, 1, G - 1, G, G + 1, 2 * G + 1];
     for (const s of [grouped, single]) {
       const run = () => s.createRun({ startedAt: 't', fingerprint: 'f', platformFingerprint: 'p', options: '{}', weights: '{}' });
       const r1 = run();
-      sizes.forEach((n, k) => expect(s.writeChunk(k % 2 ? { ...chunk(r1, k, []), rows: rows(`a${k}`, n) } : chunk(r1, k, rows(`a${k}`, n)))).toBe(true));
+      lengths.forEach((n, k) => expect(s.writeChunk(k % 2 ? { ...chunk(r1, k, []), rows: rows(`a${k}`, n) } : chunk(r1, k, rows(`a${k}`, n)))).toBe(true));
       expect(s.writeChunk(chunk(r1, 1, rows('a1', 1)))).toBe(false); // a duplicate delivery writes nothing
       s.complete(r1, [], {}, 't', '{}');
       // a run that shares some of run 1's rows, then is discarded: its own rows (the largest ids) go, and the next run's ids follow the largest left
@@ -162,6 +162,10 @@ describe('the SQLite store writing a chunk', () => {
     expect(got.recs).toHaveLength(got.rows.length);
     expect(got).toEqual(dump(single));
     expect(dbOf(grouped).pragma('temp_store', { simple: true })).toBe(2); // the statement journals in memory
+    // statements prepared for whole groups and powers of two only, whatever the chunks' lengths
+    const sizes = [...(grouped as unknown as { groups: Map<number, unknown> }).groups.keys()];
+    expect(sizes).toContain(G);
+    expect(sizes.filter((n) => n !== G && !(n < G && (n & (n - 1)) === 0))).toEqual([]);
     grouped.close();
     single.close();
   });
