@@ -2,13 +2,14 @@
 // them, written again by Store.writeChunk on one thread (as store/writerThread.ts does), with the
 // writer's CPU (process.threadCpuUsage) and wall time. Each tree's dist/ must be built.
 //   node bench/store-write-ab.mjs dump TREE BATCH_DB DIR        writes DIR/<chunk>.bin and DIR/meta.json
-//   node bench/store-write-ab.mjs write TREE NEW_DB DIR [N]     writes the first N chunks (all) into a new NEW_DB
-// Each chunk gets a 3.3 MB candidates blob (a 100k x 1k chunk's size; the stored ones are emptied at publish).
+//   node bench/store-write-ab.mjs write TREE NEW_DB DIR [N [CAND_BYTES]]   writes the first N chunks (all) into a new NEW_DB
+// Each chunk gets a CAND_BYTES candidates blob (the stored ones are emptied at publish): default 360,000, a 100k x 1k
+// chunk's after cand15 (3,300,000 before it, what the sql15 figures in docs/PERFORMANCE.md used).
 // For instruction counts: valgrind --tool=callgrind --smc-check=all-non-file node bench/store-write-ab.mjs write ... N
 // at two N (e.g. 5 and 15), per chunk = the difference / 10.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-const [mode, tree, db, dir, n] = process.argv.slice(2);
+const [mode, tree, db, dir, n, candBytes] = process.argv.slice(2);
 if (mode === 'dump') {
   const Database = createRequire(`${tree}/package.json`)('better-sqlite3');
   const { packRows } = await import(`${tree}/dist/engine/rows.js`);
@@ -20,9 +21,9 @@ if (mode === 'dump') {
   console.log(`${chunks.length} chunks in ${dir}`);
 } else if (mode === 'write') {
   const { Store } = await import(`${tree}/dist/store/store.js`);
-  const meta = JSON.parse(readFileSync(`${dir}/meta.json`, 'utf8')).slice(0, n === undefined ? undefined : Number(n));
+  const meta = JSON.parse(readFileSync(`${dir}/meta.json`, 'utf8')).slice(0, n === undefined || n === 'all' ? undefined : Number(n));
   const bufs = meta.map((c) => readFileSync(`${dir}/${c.chunk_id}.bin`));
-  const candidates = Buffer.alloc(3_300_000);
+  const candidates = Buffer.alloc(Number(candBytes ?? 360_000));
   for (let i = 0; i < candidates.length; i++) candidates[i] = (i * 2654435761) >>> 24;
   for (const s of ['', '-wal', '-shm']) rmSync(db + s, { force: true });
   const main = new Store(db); // the batch's main connection stays open meanwhile
@@ -36,6 +37,6 @@ if (mode === 'dump') {
   console.log(`${meta.length} chunks: writer ${(t.user / 1e6).toFixed(2)}+${(t.system / 1e6).toFixed(2)} s cpu, ${((performance.now() - w0) / 1e3).toFixed(2)} s wall`);
   main.close();
 } else {
-  console.error('usage: node bench/store-write-ab.mjs dump|write TREE DB DIR [N]');
+  console.error('usage: node bench/store-write-ab.mjs dump TREE BATCH_DB DIR | write TREE NEW_DB DIR [N|all [CAND_BYTES]]');
   process.exit(2);
 }
