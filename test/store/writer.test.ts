@@ -9,6 +9,7 @@ import { TalentmatchError } from '../../src/errors.js';
 import { Store } from '../../src/store/store.js';
 import type { ChunkRowIn } from '../../src/store/types.js';
 import { SqliteWriterThread } from '../../src/store/writer.js';
+import { SQLITE_INSERT_ROWS } from '../../src/config/batch.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'tm-writer-'));
 
@@ -106,6 +107,67 @@ describe('the SQLite store writing a chunk', () => {
     // the talent ids compare as text: the point read above and the reuse lookup find them
     expect(x.prepare("SELECT COUNT(*) FROM talent_recs WHERE run_id = ? AND talent_id = '人才-二'").pluck().get(asPacked)).toBe(1);
     x.close();
+  });
+
+  it('writes rows in multi-row INSERTs: the same ids, values and references as one INSERT per row (the oracle), at every group boundary, after deletes and with shared rows', () => {
+    const G = SQLITE_INSERT_ROWS;
+    const d = tmp();
+    const [grouped, single] = [new Store(join(d, 'grouped.db'), { bulk: true }), new Store(join(d, 'single.db'))];
+    const dbOf = (s: Store) => (s as unknown as { db: Database.Database }).db;
+    // the oracle: the writer as it was, one INSERT per table and row, ids from SQLite
+    const one = dbOf(single);
+    single.writeChunk = (c: ChunkRowIn): boolean =>
+      one.transaction(() => {
+        if (one.prepare('SELECT 1 FROM chunks WHERE run_id = ? AND chunk_id = ?').get(c.runId, c.chunkId)) return false;
+        for (const r of c.rows instanceof Uint8Array ? unpackRowBytes(c.rows) : c.rows) {
+          const id = one.prepare('INSERT INTO talent_rows (hash, prefs, meta) VALUES (CAST(? AS TEXT), ?, CAST(? AS TEXT))').run(r.hash, r.prefs, r.meta).lastInsertRowid;
+          one.prepare('INSERT INTO talent_lines (id, line) VALUES (?, CAST(? AS TEXT))').run(id, r.line);
+          one.prepare('INSERT INTO talent_recs (run_id, talent_id, chunk_id, row_id) VALUES (?, CAST(? AS TEXT), ?, ?)').run(c.runId, r.talentId, c.chunkId, id);
+        }
+        if (c.reusedFrom) one.prepare('INSERT INTO talent_recs (run_id, talent_id, chunk_id, row_id) SELECT ?, talent_id, ?, row_id FROM talent_recs WHERE run_id = ? AND talent_id IN (SELECT value FROM json_each(?))').run(c.runId, c.chunkId, c.reusedFrom.runId, JSON.stringify(c.reusedFrom.talentIds));
+        one.prepare('INSERT INTO chunks (run_id, chunk_id, chunk_key, start_line, end_line, talents, pairs, reused, candidates) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(c.runId, c.chunkId, c.key, c.startLine, c.endLine, c.talents, c.pairs, c.reused ? 1 : 0, c.candidates);
+        return true;
+      })();
+    // rows of different lengths and prefs; ids unique per run
+    const rows = (run: string, n: number): TalentRow[] => Array.from({ length: n }, (_, i) => ({ ...row(`t-${run}-${String(i).padStart(4, '0')}`, [i % 7, i % 3]), line: `{"id":${i},"pad":"${'x'.repeat(i % 50)}"}` }));
+    const lengths = [0, 1, G - 1, G, G + 1, 2 * G + 1];
+    for (const s of [grouped, single]) {
+      const run = () => s.createRun({ startedAt: 't', fingerprint: 'f', platformFingerprint: 'p', options: '{}', weights: '{}' });
+      const r1 = run();
+      lengths.forEach((n, k) => expect(s.writeChunk(k % 2 ? { ...chunk(r1, k, []), rows: rows(`a${k}`, n) } : chunk(r1, k, rows(`a${k}`, n)))).toBe(true));
+      expect(s.writeChunk(chunk(r1, 1, rows('a1', 1)))).toBe(false); // a duplicate delivery writes nothing
+      s.complete(r1, [], {}, 't', '{}');
+      // a run that shares some of run 1's rows, then is discarded: its own rows (the largest ids) go, and the next run's ids follow the largest left
+      const r2 = run();
+      s.writeChunk({ ...chunk(r2, 0, rows('b', G + 1)), reusedFrom: { runId: r1, talentIds: ['t-a3-0000', 't-a5-0007'] } });
+      s.discard(r2);
+      const r3 = run();
+      s.writeChunk({ ...chunk(r3, 0, rows('c', 2 * G)), reusedFrom: { runId: r1, talentIds: ['t-a4-0000'] } });
+      s.complete(r3, [], {}, 't', '{}');
+      // retention deletes run 1's rows but the one run 3 shares: the ids left have gaps, the next ones follow the largest
+      expect(s.prune(1)).toEqual([r1]);
+      s.writeChunk(chunk(run(), 0, rows('d', G + 2)));
+    }
+    const dump = (s: Store) => {
+      const x = dbOf(s);
+      return {
+        rows: x.prepare('SELECT id, hash, typeof(hash), prefs, typeof(prefs), meta, typeof(meta) FROM talent_rows ORDER BY id').all(),
+        lines: x.prepare('SELECT id, line, typeof(line) FROM talent_lines ORDER BY id').all(),
+        recs: x.prepare('SELECT run_id, talent_id, typeof(talent_id), chunk_id, row_id FROM talent_recs ORDER BY run_id, talent_id').all(),
+        chunks: x.prepare('SELECT * FROM chunks ORDER BY run_id, chunk_id').all(),
+      };
+    };
+    const got = dump(grouped);
+    expect(got.rows).toHaveLength(1 + 2 * G + G + 2); // run 1's shared row, run 3's, the last run's
+    expect(got.recs).toHaveLength(got.rows.length);
+    expect(got).toEqual(dump(single));
+    expect(dbOf(grouped).pragma('temp_store', { simple: true })).toBe(2); // the statement journals in memory
+    // statements prepared for whole groups and powers of two only, whatever the chunks' lengths
+    const sizes = [...(grouped as unknown as { groups: Map<number, unknown> }).groups.keys()];
+    expect(sizes).toContain(G);
+    expect(sizes.filter((n) => n !== G && !(n < G && (n & (n - 1)) === 0))).toEqual([]);
+    grouped.close();
+    single.close();
   });
 
   it('gives a new file 8 kB pages and keeps an existing file\'s page size; the bulk writer checkpoints every 64 MB of WAL either way', () => {
