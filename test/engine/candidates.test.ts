@@ -150,6 +150,58 @@ describe('CandidateMerger', () => {
     }
   });
 
+  it('chunks sent with the merged lists\' floors taken at any moment (any thread count, any timing) merge to the unfloored lists and the same stored reserve, byte for byte', () => {
+    const r = rng(1515);
+    let cut = 0;
+    let boundsDiffer = 0;
+    for (let round = 0; round < 120; round++) {
+      const M = 1 + Math.floor(r() * 4);
+      const depth = 1 + Math.floor(r() * 5);
+      // the batch ranks its chunks to the reserve depth; deeper is valid too
+      const chunkDepth = depth + (round % 3 === 0 ? Math.floor(r() * 3) : 0);
+      const talents = Array.from({ length: 8 + Math.floor(r() * 50) }, (_, i) => `t${String(i).padStart(2, '0')}`);
+      for (let i = talents.length - 1; i > 0; i--) {
+        const j = Math.floor(r() * (i + 1));
+        [talents[i], talents[j]] = [talents[j], talents[i]];
+      }
+      const chunks = 2 + Math.floor(r() * 8);
+      // scores from a few levels (ties) or continuous
+      const score = round % 2 === 0 ? () => Math.floor(r() * 8) / 7 : () => r();
+      // per chunk and platform: every acceptable talent of the chunk, sorted
+      const pools: Entry[][][] = Array.from({ length: chunks }, (_, ch) => {
+        const mine = talents.filter((_, i) => i % chunks === ch);
+        return Array.from({ length: M }, () => mine.filter(() => r() < 0.8).map((id) => ({ id, score: score() })).sort(rank));
+      });
+      const free = new CandidateMerger(M, depth, chunkDepth);
+      for (const pool of pools) free.add(encode(pool.map((l) => l.slice(0, chunkDepth))));
+      // each chunk sent with the floors of the chunks merged so far, merged after a random delay, in a random order
+      const early = new CandidateMerger(M, depth, chunkDepth);
+      const pending: Buffer[] = [];
+      for (const pool of pools) {
+        const floor = early.floor();
+        // a ranker that cannot prune ignores the floor (scoring/prunable.ts): its list is the unfloored one
+        const honour = r() < 0.85;
+        const lists = pool.map((l, p) => (honour ? l.filter((e) => e.score >= floor[p]) : l).slice(0, chunkDepth));
+        cut += pool.reduce((a, l, p) => a + Math.min(l.length, chunkDepth) - lists[p].length, 0);
+        pending.push(encode(lists));
+        while (pending.length > 0 && r() < 0.7) early.add(pending.splice(Math.floor(r() * pending.length), 1)[0]);
+      }
+      for (const b of pending) early.add(b);
+      expect(Buffer.compare(early.encodeReserve(), free.encodeReserve()), `round ${round}`).toBe(0);
+      for (let p = 0; p < M; p++) expect(early.top(p, depth)).toEqual(free.top(p, depth));
+      // the bounds gathered may differ (what a chunk left out depends on the floors): the stored ones may not
+      const gathered = (m: CandidateMerger) => {
+        const g = m as unknown as { hasBound: Uint8Array; boundScore: Float64Array; boundId: string[] };
+        return Array.from({ length: M }, (_, p) => (g.hasBound[p] === 1 ? [g.boundScore[p], g.boundId[p]] : undefined));
+      };
+      const [a, b] = [gathered(early), gathered(free)];
+      for (let p = 0; p < M; p++) if (JSON.stringify(a[p]) !== JSON.stringify(b[p])) boundsDiffer++;
+    }
+    // the floors did cut chunks' lists, and the gathered bounds did differ, in some rounds
+    expect(cut).toBeGreaterThan(0);
+    expect(boundsDiffer).toBeGreaterThan(0);
+  });
+
   it('known answers: ties by id, a full chunk list raises the bound to its last entry, a short one does not', () => {
     const m = new CandidateMerger(2, 2);
     m.add(encode([[{ id: 'b', score: 0.9 }, { id: 'c', score: 0.5 }], [{ id: 'b', score: 0.3 }]]));

@@ -40,6 +40,7 @@ describe('batch', () => {
   it('gives byte-identical snapshots for 1, 2 and 4 threads, equal to recommend / match / refer', () => {
     const d = tmp();
     const keys: string[][] = [];
+    const stored: string[] = [];
     const outs = [1, 2, 4].map((t) => {
       const r = batch(join(d, `t${t}.db`), ['--threads', String(t), '--chunk-size', '250']);
       expect(r.code, r.err).toBe(0);
@@ -48,6 +49,10 @@ describe('batch', () => {
       // the chunks' keys, hashed by the scorers here (no reuse base), are stored with their rows
       const db = new Database(join(d, `t${t}.db`), { readonly: true });
       keys.push(db.prepare('SELECT chunk_key FROM chunks ORDER BY chunk_id').pluck().all() as string[]);
+      // what the snapshot stores besides its exports, the platform reserve among them (its chunks were ranked with
+      // floors that depend on which chunks were merged first: engine/candidates.ts encodeReserve's canonical bound),
+      // and the chunks' counts: the same whatever the thread count
+      stored.push(JSON.stringify([db.prepare('SELECT name, part, body FROM artifacts ORDER BY name, part').raw().all(), db.prepare('SELECT chunk_id, chunk_key, start_line, end_line, talents, pairs, reused, length(candidates) FROM chunks ORDER BY chunk_id').raw().all()]));
       db.close();
       return exported(join(d, `t${t}.db`));
     });
@@ -56,6 +61,9 @@ describe('batch', () => {
     expect(new Set(keys[0]).size).toBe(keys[0].length);
     expect(keys[1]).toEqual(keys[0]);
     expect(keys[2]).toEqual(keys[0]);
+    expect(stored[0]).toContain('platform-reserve');
+    expect(stored[1]).toBe(stored[0]);
+    expect(stored[2]).toBe(stored[0]);
     expect(outs[1]).toEqual(outs[0]);
     expect(outs[2]).toEqual(outs[0]);
     const ref = tmp();
