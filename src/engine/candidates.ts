@@ -124,18 +124,19 @@ export class CandidateMerger {
     // the older format's scores: every LEGACY_WIDTH-th of its numbers
     const scores = e.scores ?? e.values!;
     const stride = e.scores ? 1 : LEGACY_WIDTH;
+    const idAt = (x: number): string => (at ? ids[at[x]] : ids[x]);
     let c = 0;
     for (let p = 0; p < count.length; p++) {
       const n = count[p];
       for (let j = 0; j < n; j++) {
-        const id = at ? ids[at[c + j]] : ids[c + j];
+        const id = idAt(c + j);
         if (keep !== undefined && !keep(id)) continue;
         // a list is sorted: once one ranks below the full list, so do the rest (and the bound is already above them)
         if (!this.insert(p, scores[(c + j) * stride], id)) break;
       }
       c += n;
       // a chunk's heap that filled up may have left talents out, below its last entry
-      if (truncatedAtDepth !== undefined && n >= truncatedAtDepth && n > 0) this.raise(p, scores[(c - 1) * stride], at ? ids[at[c - 1]] : ids[c - 1]);
+      if (truncatedAtDepth !== undefined && n >= truncatedAtDepth && n > 0) this.raise(p, scores[(c - 1) * stride], idAt(c - 1));
       if (e.boundScore && !Number.isNaN(e.boundScore[p])) this.raise(p, e.boundScore[p], e.boundId![p]);
     }
   }

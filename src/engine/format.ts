@@ -3,7 +3,7 @@
  * platforms, each sorted by id; items best first. Numbers are printed as JavaScript prints
  * a float64 (shortest round-trip form, `String(x)`: util/shortest.ts), which is deterministic.
  */
-import type { Breakdown } from '../scoring/explain.js';
+import type { Breakdown, PairExplanation } from '../scoring/explain.js';
 import { EXPLAIN_SCORE, EXPLAIN_WHY, createExplainBuffer, explainInto, explainPair, explainScattered, releaseScattered } from '../scoring/explain.js';
 import type { ExplainBuffer } from '../scoring/explain.js';
 import { TERMS } from '../config/weights.js';
@@ -40,8 +40,12 @@ export function talentRecord(m: ScoringModel, ti: number, platforms: ArrayLike<n
 
 /** One item of platform pi's line: talent ti seen from the platform. */
 export function platformItem(m: ScoringModel, ti: number, pi: number): RecommendationItem {
-  const e = explainPair(m, ti, pi);
-  return { id: m.talents.ids[ti], score: e.score, forward: e.platformScore, backward: e.talentScore, why: e.why };
+  return platformItemOf(m.talents.ids[ti], explainPair(m, ti, pi));
+}
+
+/** A platform line's item for talent `id` from its pair's explanation: the pair seen from the platform (forward is the platform's score). */
+export function platformItemOf(id: string, e: PairExplanation): RecommendationItem {
+  return { id, score: e.score, forward: e.platformScore, backward: e.talentScore, why: e.why };
 }
 
 export function* recommendationRecords(engine: Engine, rec: Recommendations): Generator<RecommendationRecord> {

@@ -107,22 +107,6 @@ export class TalentLines {
   }
 }
 
-/** wanted: talent id -> platform index. Returns talent id -> explanation of that pair. */
-export async function explainPlaced(
-  side: PlatformSide,
-  talentsPath: string,
-  wanted: ReadonlyMap<string, number>,
-  maxLineBytes: number,
-  lines: TalentLines,
-  on?: PlacedOn,
-): Promise<Map<string, PairExplanation>> {
-  const pairs = new Map<string, number[]>();
-  for (const [id, p] of wanted) pairs.set(id, [p]);
-  const out = new Map<string, PairExplanation>();
-  for (const [id, e] of await explainPairs(side, talentsPath, pairs, maxLineBytes, lines, on)) out.set(id, e[0]);
-  return out;
-}
-
 /**
  * wanted: talent id -> the platforms (indices) whose pairs with it to explain. Returns talent
  * id -> the explanations of those pairs, in the same order. Each talent's line is read and

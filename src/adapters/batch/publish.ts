@@ -10,6 +10,7 @@ import type { AssignOptions } from '../../matching/assign.js';
 import { CandidateMerger } from '../../engine/candidates.js';
 import type { PlatformSide } from '../../engine/platformSide.js';
 import { publishRefusal } from '../../engine/publish.js';
+import { platformItemOf } from '../../engine/format.js';
 import type { SnapshotAssignment } from '../../engine/snapshot.js';
 import { PrefsGatherer, snapshotArtifacts } from '../../engine/snapshot.js';
 import type { SnapshotStore } from '../../store/types.js';
@@ -134,8 +135,13 @@ export async function buildSnapshot(x: SnapshotInputs): Promise<Snapshot | undef
 function platformLine(platformId: string, top: { ids: string[]; scores: number[] }, explanation: (j: number) => PairExplanation): string {
   const items = top.ids.map((id, j) => {
     const e = explanation(j);
-    if (e.score !== top.scores[j]) throw new TalentmatchError('E_INTERNAL', `platform ${JSON.stringify(platformId)}: talent ${JSON.stringify(id)} was ranked by score ${top.scores[j]} but explains as ${e.score}`);
-    return { id, score: e.score, forward: e.platformScore, backward: e.talentScore, why: e.why };
+    if (e.score !== top.scores[j]) {
+      throw new TalentmatchError(
+        'E_INTERNAL',
+        `platform ${JSON.stringify(platformId)}: talent ${JSON.stringify(id)} was ranked by score ${top.scores[j]} but explains as ${e.score} here: the scores came from another build or Node version (queue workers, or the reserve of a snapshot another build wrote)? Run every worker on this build, or run once without the old snapshot (a fresh --db)`,
+      );
+    }
+    return platformItemOf(id, e);
   });
   return JSON.stringify({ side: 'platform', id: platformId, items });
 }

@@ -193,6 +193,29 @@ describe('incremental batch, per talent', () => {
     await batch(dir, full, { k: 2 });
     expect(await exported(db)).toEqual(await exported(full));
   }, 120_000);
+  it("fails with E_INTERNAL, keeping the served snapshot, when a reserve's scores disagree with this build's kernel (a reserve another build wrote)", async () => {
+    const all = readFileSync(join(FIX, 'talents.jsonl'), 'utf8').trim().split('\n');
+    const platforms = readFileSync(join(FIX, 'platforms.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Platform);
+    const input: Input = { talents: all.slice(0, 300), platforms };
+    const db = join(tmp(), 'other.db');
+    await batch(write(input), db, { k: 2 });
+    // every reserve score moved by a few ulps, as a build with other last bits would have stored it
+    const sql = new Database(db);
+    const runId = (sql.prepare("SELECT max(run_id) AS id FROM artifacts WHERE name = 'platform-reserve'").get() as { id: number }).id;
+    const text = (sql.prepare("SELECT body FROM artifacts WHERE run_id = ? AND name = 'platform-reserve' ORDER BY part").all(runId) as { body: string }[]).map((x) => x.body).join('');
+    const now = deserialize(Buffer.from(text, 'base64')) as { count: Int32Array; ids: string[]; scores: Float64Array; boundScore: Float64Array; boundId: string[] };
+    const other = serialize({ ...now, scores: now.scores.map((s) => s * (1 + 4 * Number.EPSILON)) }).toString('base64');
+    sql.prepare("DELETE FROM artifacts WHERE run_id = ? AND name = 'platform-reserve'").run(runId);
+    sql.prepare("INSERT INTO artifacts (run_id, name, part, body) VALUES (?, 'platform-reserve', 0, ?)").run(runId, other);
+    sql.close();
+    const before = await exported(db);
+    // one talent edited: the others, and their reserve entries, come from that snapshot
+    const talents = [...input.talents];
+    talents[7] = edit(talents[7], rng(7));
+    await expect(batch(write({ ...input, talents }), db, { k: 2 })).rejects.toMatchObject({ code: 'E_INTERNAL', message: expect.stringMatching(/was ranked by score .* but explains as .*another build or Node version/) });
+    // nothing published: the snapshot served is the one before
+    expect(await exported(db)).toEqual(before);
+  }, 120_000);
   it('reuses a snapshot whose reserve is in the format before the thirteenth pass (13 explanation numbers per entry): the same bytes as a full run', async () => {
     const r = rng(1313);
     const all = readFileSync(join(FIX, 'talents.jsonl'), 'utf8').trim().split('\n');

@@ -17,7 +17,9 @@ import { readLines } from '../../../src/adapters/files/lines.js';
 import { parseRecordLine } from '../../../src/adapters/files/read.js';
 import { TalentSchema } from '../../../src/domain/schemas.js';
 import type { Talent } from '../../../src/domain/schemas.js';
-import { TalentLines, explainPlaced, mayExplainOnThreads } from '../../../src/adapters/batch/placed.js';
+import { TalentLines, explainPairs, mayExplainOnThreads } from '../../../src/adapters/batch/placed.js';
+import type { PlacedOn } from '../../../src/adapters/batch/placed.js';
+import type { PlatformSide } from '../../../src/engine/platformSide.js';
 import { batchPlatformSide, talentFeatures } from '../../../src/engine/platformSide.js';
 import { explainPair } from '../../../src/scoring/explain.js';
 import type { PairExplanation } from '../../../src/scoring/explain.js';
@@ -76,6 +78,13 @@ async function oracle(side: Awaited<ReturnType<typeof setup>>['side'], path: str
   return new Map(talents.map((t, i) => [t.id, explainPair(m, i, wanted.get(t.id)!)]));
 }
 
+
+/** One pair a talent (the placed pairs' case): explainPairs with one platform each, its one explanation out. */
+async function explainPlaced(side: PlatformSide, path: string, wanted: ReadonlyMap<string, number>, maxLineBytes: number, lines: TalentLines, on?: PlacedOn): Promise<Map<string, PairExplanation>> {
+  const got = await explainPairs(side, path, new Map([...wanted].map(([id, p]) => [id, [p]])), maxLineBytes, lines, on);
+  return new Map([...got].map(([id, e]) => [id, e[0]]));
+}
+
 describe('placed talents read back by their byte ranges', () => {
   it('explains every wanted pair exactly as reading the whole file again did (in process, and in parts as on the pool)', async () => {
     const { side, path, recorded, ids, renamed } = await setup();
@@ -103,6 +112,24 @@ describe('placed talents read back by their byte ranges', () => {
       // 400 placed talents go out in 3 parts; the few stay on this thread
       expect(tasks.map((t) => t.lines)).toEqual(wanted === every ? [134, 134, 132] : []);
     }
+  });
+
+  it('explains several pairs of one talent in the order asked, each as the one-pair oracle does (a talent placed and listed by platforms)', async () => {
+    const { side, path, recorded, ids } = await setup();
+    const M = side.platforms.count;
+    // talents with 1, 2 and 3 pairs: the placed one first, then the platforms whose lines list it
+    const pairs = new Map(ids.slice(0, 120).map((id, i) => [id, Array.from({ length: 1 + (i % 3) }, (_, k) => (i * 7 + k * 5) % M)]));
+    const wanted = Array.from({ length: 3 }, (_, k) => new Map([...pairs].filter(([, ps]) => ps.length > k).map(([id, ps]) => [id, ps[k]])));
+    const want = await Promise.all(wanted.map((w) => oracle(side, path, w)));
+    const tokens = new TokenCache(new Tokenizer(), 10_000);
+    const on = { lines: async (task: LineRangeTask) => lineRangeTask(side, task, (t) => tokens.tokens(t)), parts: 2 };
+    for (const got of [await explainPairs(side, path, pairs, DEFAULT_MAX_LINE_BYTES, recorded), await explainPairs(side, path, pairs, DEFAULT_MAX_LINE_BYTES, recorded, on)]) {
+      expect(got.size).toBe(pairs.size);
+      for (const [id, ps] of pairs) expect(got.get(id)).toEqual(ps.map((_, k) => want[k].get(id)));
+    }
+    // the pairs differ: not one explanation repeated
+    const three = [...pairs].find(([, ps]) => ps.length === 3)!;
+    expect(new Set(three[1]).size).toBe(3);
   });
 
   it('with `here`, this thread vectorizes the last run while the threads do the others: the same explanations', async () => {
