@@ -28,7 +28,7 @@ const LEGACY_WIDTH = 3 + TERMS.length;
  * a count, then the entries platform by platform, each platform's sorted best first (score
  * desc, id asc: the merge relies on it).
  */
-interface Encoded {
+export interface Encoded {
   count: Int32Array;
   /** talent ids: one per entry, or, with `at`, each entry's is ids[at[c]] (a chunk's talents once each) */
   ids: string[];
@@ -40,6 +40,9 @@ interface Encoded {
   boundScore?: Float64Array;
   boundId?: string[];
 }
+
+/** A reserve as encodeReserve writes it (the decoded artifact; tests read it). */
+export type EncodedReserve = Required<Pick<Encoded, 'count' | 'ids' | 'scores' | 'boundScore' | 'boundId'>>;
 
 /** A chunk's candidates: per platform a count, then per entry its score and its talent, ids[at[c]]. */
 export interface ChunkCandidates {

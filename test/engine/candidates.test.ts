@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { CandidateMerger, encodeCandidates, noCandidates } from '../../src/engine/candidates.js';
 import { TERMS } from '../../src/config/weights.js';
 import { rng } from '../../src/util/rng.js';
+import type { EncodedReserve as Reserve } from '../../src/engine/candidates.js';
 
 interface Entry {
   id: string;
@@ -71,14 +72,6 @@ function encodeLegacy(lists: Entry[][], r: () => number, bounds?: { boundScore: 
   const entries = lists.flat();
   const values = Float64Array.from(entries.flatMap((e) => [e.score, ...Array.from({ length: LEGACY_WIDTH - 1 }, () => r())]));
   return serialize({ count: Int32Array.from(lists.map((l) => l.length)), ids: entries.map((e) => e.id), values, ...(bounds ?? {}) });
-}
-
-interface Reserve {
-  count: Int32Array;
-  ids: string[];
-  scores: Float64Array;
-  boundScore: Float64Array;
-  boundId: string[];
 }
 
 function compare(got: CandidateMerger, want: Model, M: number): void {

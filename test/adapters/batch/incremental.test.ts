@@ -19,6 +19,7 @@ import { Store } from '../../../src/store/store.js';
 // seeded, so a failure can be replayed
 import { rng } from '../../../src/util/rng.js';
 import { TERMS } from '../../../src/config/weights.js';
+import type { EncodedReserve as Reserve } from '../../../src/engine/candidates.js';
 
 const FIX = 'fixtures/jiangdong';
 const tmp = () => mkdtempSync(join(tmpdir(), 'tm-inc-'));
@@ -69,6 +70,17 @@ function moveOccupancy(p: Platform, hosted: number): Platform {
   if (c.slotsUsed < c.slots) c.slotsUsed++;
   else if (c.slotsUsed > hosted) c.slotsUsed--;
   return { ...p, capacity: c };
+}
+
+/** The newest snapshot's platform reserve artifact replaced by what `f` makes of it (serialized as the store keeps it). */
+function rewriteReserve(db: string, f: (now: Reserve) => object): void {
+  const sql = new Database(db);
+  const runId = (sql.prepare("SELECT max(run_id) AS id FROM artifacts WHERE name = 'platform-reserve'").get() as { id: number }).id;
+  const text = (sql.prepare("SELECT body FROM artifacts WHERE run_id = ? AND name = 'platform-reserve' ORDER BY part").all(runId) as { body: string }[]).map((x) => x.body).join('');
+  const next = serialize(f(deserialize(Buffer.from(text, 'base64')) as Reserve)).toString('base64');
+  sql.prepare("DELETE FROM artifacts WHERE run_id = ? AND name = 'platform-reserve'").run(runId);
+  sql.prepare("INSERT INTO artifacts (run_id, name, part, body) VALUES (?, 'platform-reserve', 0, ?)").run(runId, next);
+  sql.close();
 }
 
 describe('incremental batch, per talent', () => {
@@ -200,14 +212,7 @@ describe('incremental batch, per talent', () => {
     const db = join(tmp(), 'other.db');
     await batch(write(input), db, { k: 2 });
     // every reserve score moved by a few ulps, as a build with other last bits would have stored it
-    const sql = new Database(db);
-    const runId = (sql.prepare("SELECT max(run_id) AS id FROM artifacts WHERE name = 'platform-reserve'").get() as { id: number }).id;
-    const text = (sql.prepare("SELECT body FROM artifacts WHERE run_id = ? AND name = 'platform-reserve' ORDER BY part").all(runId) as { body: string }[]).map((x) => x.body).join('');
-    const now = deserialize(Buffer.from(text, 'base64')) as { count: Int32Array; ids: string[]; scores: Float64Array; boundScore: Float64Array; boundId: string[] };
-    const other = serialize({ ...now, scores: now.scores.map((s) => s * (1 + 4 * Number.EPSILON)) }).toString('base64');
-    sql.prepare("DELETE FROM artifacts WHERE run_id = ? AND name = 'platform-reserve'").run(runId);
-    sql.prepare("INSERT INTO artifacts (run_id, name, part, body) VALUES (?, 'platform-reserve', 0, ?)").run(runId, other);
-    sql.close();
+    rewriteReserve(db, (now) => ({ ...now, scores: now.scores.map((s) => s * (1 + 4 * Number.EPSILON)) }));
     const before = await exported(db);
     // one talent edited: the others, and their reserve entries, come from that snapshot
     const talents = [...input.talents];
@@ -224,16 +229,11 @@ describe('incremental batch, per talent', () => {
     const db = join(tmp(), 'old.db');
     await batch(write(input), db, { k: 2 });
     // the reserve rewritten as an older build stored it: one id per entry, the score first of 13 numbers (the rest are not read)
-    const sql = new Database(db);
-    const runId = (sql.prepare("SELECT max(run_id) AS id FROM artifacts WHERE name = 'platform-reserve'").get() as { id: number }).id;
-    const text = (sql.prepare("SELECT body FROM artifacts WHERE run_id = ? AND name = 'platform-reserve' ORDER BY part").all(runId) as { body: string }[]).map((x) => x.body).join('');
-    const now = deserialize(Buffer.from(text, 'base64')) as { count: Int32Array; ids: string[]; scores: Float64Array; boundScore: Float64Array; boundId: string[] };
-    expect(now.scores.length).toBe(now.ids.length);
-    const values = Float64Array.from([...now.scores].flatMap((s) => [s, ...Array.from({ length: 2 + TERMS.length }, () => r())]));
-    const old = serialize({ count: now.count, ids: now.ids, values, boundScore: now.boundScore, boundId: now.boundId }).toString('base64');
-    sql.prepare("DELETE FROM artifacts WHERE run_id = ? AND name = 'platform-reserve'").run(runId);
-    sql.prepare("INSERT INTO artifacts (run_id, name, part, body) VALUES (?, 'platform-reserve', 0, ?)").run(runId, old);
-    sql.close();
+    rewriteReserve(db, (now) => {
+      expect(now.scores.length).toBe(now.ids.length);
+      const values = Float64Array.from([...now.scores].flatMap((s) => [s, ...Array.from({ length: 2 + TERMS.length }, () => r())]));
+      return { count: now.count, ids: now.ids, values, boundScore: now.boundScore, boundId: now.boundId };
+    });
     // 3% of the talents edited: the rest come from the old snapshot, its reserve answering every platform line
     const talents = [...input.talents];
     const changed = new Set<number>();
