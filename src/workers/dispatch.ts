@@ -9,7 +9,8 @@ import type { PlatformPack } from './pack.js';
 import type { LineRangeResult, LineRangeTask } from './lines.js';
 import type { ChunkLinesResult, ChunkLinesTask } from './chunkLines.js';
 import { chunkLinesTask } from './chunkLines.js';
-import { createChunkPool } from './pool.js';
+import type { ChunkPool } from './pool.js';
+import { createChunkPool, startChunkPool } from './pool.js';
 import type { PlatformSide } from '../engine/platformSide.js';
 import { scoreChunk } from '../engine/chunk.js';
 import { TokenCache } from '../text/cache.js';
@@ -65,7 +66,22 @@ export interface DispatchContext {
  * short-lived, a large nursery only holds resident memory).
  */
 export function localDispatcher(pack: PlatformPack, threads: number): ChunkDispatcher {
-  const pool = createChunkPool(pack, threads, undefined, { heap: { youngGenMb: defaultBatchOptions.scorerYoungGenMb } });
+  return poolDispatcher(createChunkPool(pack, threads, undefined, { heap: scorerHeap() }), threads);
+}
+
+/**
+ * The local dispatcher started before its platform side exists (pool.ts startChunkPool): its
+ * threads load their modules while the batch builds the side, hashes the talents file and
+ * opens the store; `setSide` hands them the pack once it is built (tasks wait for it).
+ */
+export function startLocalDispatcher(threads: number): ChunkDispatcher & { setSide(pack: PlatformPack): void } {
+  const pool = startChunkPool(threads, scorerHeap());
+  return { ...poolDispatcher(pool, threads), setSide: (pack) => pool.setSide(pack) };
+}
+
+const scorerHeap = () => ({ youngGenMb: defaultBatchOptions.scorerYoungGenMb });
+
+function poolDispatcher(pool: ChunkPool, threads: number): ChunkDispatcher {
   return {
     concurrency: threads,
     hashesTalents: true,

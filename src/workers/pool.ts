@@ -63,10 +63,10 @@ let channels = 0;
  * and a channel's first message loads Node's MessageEvent (its bundled undici: 50-250 ms
  * measured), which then ran between building the side and posting the first range.
  */
-export function startChunkPool(threads: number): PendingChunkPool {
+export function startChunkPool(threads: number, heap?: PoolHeap): PendingChunkPool {
   const name = `talentmatch-side-${process.pid}-${threadId}-${++channels}`;
   let channel: BroadcastChannel | undefined;
-  const pool = createChunkPool(undefined, threads, undefined, { channel: { name } });
+  const pool = createChunkPool(undefined, threads, undefined, { channel: { name }, ...(heap ? { heap } : {}) });
   return {
     ...pool,
     channel: name,

@@ -33,12 +33,13 @@ import { strongHash } from '../../util/hash.js';
 import { packPlatformSide } from '../../workers/pack.js';
 import type { ChunkDispatcher, DispatchContext } from '../../workers/dispatch.js';
 import type { LineRangeTask } from '../../workers/lines.js';
-import { inProcessDispatcher, localDispatcher } from '../../workers/dispatch.js';
+import { inProcessDispatcher, localDispatcher, startLocalDispatcher } from '../../workers/dispatch.js';
 import { describeDb, isPostgresUrl, openStore } from '../../store/open.js';
 import type { ChunkSink } from '../../store/writer.js';
 import { chunkSink } from '../../store/writer.js';
 import type { SnapshotStore } from '../../store/types.js';
 import { streamHash, talentsSource } from '../files/source.js';
+import type { TalentsSource } from '../files/source.js';
 import { streamTalents } from '../files/talents.js';
 import type { BatchLock } from './lock.js';
 import { acquireBatchLock } from './lock.js';
@@ -101,21 +102,29 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
   const cap = o.cap ?? ISSUE_CAP;
   const limits: ReaderLimits = o.limits ?? readerLimits(process.env);
   assertBatchLists(inputs.policy, assignOpts.mode ?? 'stable');
-  const { side, platforms, weights, fingerprint: sideFp } = batchPlatformSide(inputs);
-  const M = side.platforms.count;
-  // what a talent's stored rows depend on besides its own content; the assignment's mode
-  // and the chunking do not (they are recomputed or irrelevant per talent)
-  const reuseOptions = JSON.stringify({ k, kPlatform, maxPrefs: assignOpts.maxPrefs, depth });
-  const runOptions = JSON.stringify({ reuseOptions, chunkSize, mode: assignOpts.mode, proposer: assignOpts.proposer, skipInvalid: o.skipInvalid === true });
   let store: SnapshotStore | undefined;
-  let pool: ChunkDispatcher | undefined;
+  // a local pool starts first: its threads load their modules while this thread builds the
+  // platform side, hashes the talents file and opens the store (the side follows them once built)
+  const scorers = !o.dispatcher && threads > 1 ? startLocalDispatcher(threads) : undefined;
+  let pool: ChunkDispatcher | undefined = scorers;
   let assembly: ChunkDispatcher | undefined; // the queue coordinator's own pool for the final assembly
   let sink: ChunkSink | undefined;
   let runId = -1;
   let ticker: ReturnType<typeof startTicker> | undefined;
-  const source = await talentsSource(inputs.talentsPath);
-  const stopTrace = memTrace('main'); // TALENTMATCH_MEM_TRACE=<ms>: each thread's heap, for memory debugging
+  let opened: TalentsSource | undefined; // cleaned up however the run ends
+  let stopTrace: (() => void) | undefined;
   try {
+    const { side, platforms, weights, fingerprint: sideFp } = batchPlatformSide(inputs);
+    const M = side.platforms.count;
+    const pack = packPlatformSide(side);
+    scorers?.setSide(pack);
+    // what a talent's stored rows depend on besides its own content; the assignment's mode
+    // and the chunking do not (they are recomputed or irrelevant per talent)
+    const reuseOptions = JSON.stringify({ k, kPlatform, maxPrefs: assignOpts.maxPrefs, depth });
+    const runOptions = JSON.stringify({ reuseOptions, chunkSize, mode: assignOpts.mode, proposer: assignOpts.proposer, skipInvalid: o.skipInvalid === true });
+    const source = await talentsSource(inputs.talentsPath);
+    opened = source;
+    stopTrace = memTrace('main'); // TALENTMATCH_MEM_TRACE=<ms>: each thread's heap, for memory debugging
     store = await openStore(o.db);
     const base = reuse ? await store.reuseBase(sideFp, reuseOptions) : undefined;
     const baseId = base?.id;
@@ -130,9 +139,9 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     }
     // chunk writes leave the main thread (SQLite: a writer thread with its own connection)
     sink = await chunkSink(store, o.db, !isPostgresUrl(o.db));
-    const pack = packPlatformSide(side);
     // one thread scores on this thread, as `recommend --threads 1` does; more on a worker pool
-    pool = o.dispatcher ? await o.dispatcher({ pack, runId, platformFingerprint: sideFp, talentsPath: source.path }) : threads > 1 ? localDispatcher(pack, threads) : inProcessDispatcher(side);
+    const scoring: ChunkDispatcher = o.dispatcher ? await o.dispatcher({ pack, runId, platformFingerprint: sideFp, talentsPath: source.path }) : (scorers ?? inProcessDispatcher(side));
+    pool = scoring;
 
     memMark('main:started');
     const issues: InputIssue[] = [];
@@ -149,7 +158,7 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
       runId,
       store,
       sink,
-      dispatcher: pool,
+      dispatcher: scoring,
       chunkSize,
       platforms: M,
       done: await store.doneChunks(runId),
@@ -158,7 +167,7 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     // the chunks go to the scorers as raw lines (lineChunks.ts) where they can parse them and
     // the run neither reuses a base (each talent's hash is compared before scoring) nor skips
     // invalid lines (a chunk is the chunkSize accepted talents); else as records
-    const byLines = pool.runLines !== undefined && baseId === undefined && o.skipInvalid !== true;
+    const byLines = scoring.runLines !== undefined && baseId === undefined && o.skipInvalid !== true;
     const chunker: LineChunker | Chunker = byLines
       ? new LineChunker({ ...chunking, rules, file, maxLineBytes: limits.maxLineBytes, cap, talentLines, report: (i) => (issues.length < cap ? issues.push(i) : omitted++), omitted: (n) => (omitted += n) })
       : new Chunker({ ...chunking, baseId, halted: () => issues.length > 0 && !o.skipInvalid });
@@ -278,12 +287,12 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     if (runId >= 0 && inputFault) await Promise.resolve(store?.fail(runId, now(), e instanceof Error ? e.message : String(e))).catch(() => undefined); // the input's error is the one to report
     throw e;
   } finally {
-    stopTrace();
+    stopTrace?.();
     ticker?.stop();
     await pool?.destroy();
     await assembly?.destroy();
     await sink?.close().catch(() => undefined);
     await store?.close();
-    source.cleanup();
+    opened?.cleanup();
   }
 }

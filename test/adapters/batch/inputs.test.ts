@@ -3,7 +3,7 @@
  * guard against empty or truncated files, one batch per database. Through the built CLI.
  */
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, createWriteStream, openSync, writeSync, closeSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync, createWriteStream, openSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -122,6 +122,31 @@ describe('huge lines and unreadable paths', () => {
       expect(r.code, r.err).toBe(1);
       expect(r.err.trim()).toBe(`error [E_IO]: ${dir}: cannot read (is a directory)`);
     }
+  }, 180_000);
+
+  it.runIf(existsSync('/proc/self/task'))('runBatch with --threads 2 and an unreadable talents file rejects and leaves no thread running (the pool starts before the file is read)', () => {
+    const d = data();
+    const missing = join(tmp(), 'none.jsonl');
+    const src = (f: string) => JSON.stringify(join(process.cwd(), 'src', f));
+    // a library caller, not the CLI (which exits on an error): a scoring thread left running
+    // would keep the process alive until spawnSync's timeout
+    const code = `Promise.all([import(${src('adapters/files/dataset.ts')}), import(${src('adapters/batch/run.ts')})]).then(async ([{ loadDataset }, { runBatch }]) => {
+      const { dataset: x } = await loadDataset({ data: ${JSON.stringify(d)} }, { needTalents: false, needOutcomes: false, skipInvalid: false, omit: ['talents', 'outcomes'] });
+      const threads = () => require('node:fs').readdirSync('/proc/self/task').length;
+      const before = threads();
+      await runBatch({ industries: x.industries, platforms: x.platforms, policy: x.policy, talentsPath: ${JSON.stringify(missing)} }, { db: ${JSON.stringify(join(tmp(), 'x.db'))}, threads: 2 }).then(() => console.log('published'), (e) => console.log(e.code, e.message));
+      await new Promise((r) => setTimeout(r, 300));
+      console.log('threads', before, threads());
+    })`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.error, 'the process did not exit by itself').toBeUndefined();
+    expect(r.status, r.stderr).toBe(0);
+    const [error, counts] = r.stdout.trim().split('\n');
+    expect(error).toBe(`E_IO ${missing}: cannot read (no such file)`);
+    // the process's threads (/proc/self/task) before the call and after it failed: 12 and 15 with the pool left running
+    const [before, after] = counts.split(' ').slice(1).map(Number);
+    expect(before).toBeGreaterThan(0);
+    expect(after).toBe(before);
   }, 180_000);
 });
 
