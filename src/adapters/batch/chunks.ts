@@ -70,8 +70,8 @@ export type ChunkRowHead = Omit<ChunkRowIn, 'key' | 'pairs' | 'reused' | 'candid
 export async function storeScored(o: Pick<ChunkerOptions, 'sink' | 'early' | 'dispatcher'>, counts: ChunkCounts, row: ChunkRowHead, key: string | undefined, res: ChunkResult, reused: number): Promise<void> {
   const scored = packedRowCount(res.rows);
   // read before the rows move to the writer thread
-  if (reused === 0 && o.early) {
-    o.early.scored(res);
+  if (o.early) {
+    o.early.scored(res, reused === 0);
     // the floors raised by this chunk, for chunks sent already but not yet taken by a scorer (the queue)
     const f = o.dispatcher.mergedFloor && o.early.floor();
     if (f) o.dispatcher.mergedFloor!(f);
@@ -86,9 +86,9 @@ export async function storeScored(o: Pick<ChunkerOptions, 'sink' | 'early' | 'di
 }
 
 /**
- * The floors a chunk sent now is scored against (ChunkTask.platformFloor): the merged lists'
- * so far (EarlyAssembly.floor), none once they are unusable. One rule for the record and the
- * line chunks.
+ * The floors a chunk sent now is scored against (ChunkTask.platformFloor): those of the
+ * chunks this run merged so far (EarlyAssembly.floor), also in a run that reuses talents or
+ * resumes. One rule for the record and the line chunks.
  */
 export function floorField(early: EarlyAssembly | undefined): Pick<ChunkTask, 'platformFloor'> {
   const floor = early?.floor();
@@ -157,7 +157,6 @@ export class Chunker {
       this.counts.talentsReused += reusedIds.length;
       return;
     }
-    // read after `missed` above: a chunk with reused talents leaves no usable floor
     const task: ChunkTask = { runId: this.o.runId, chunkId: id, startLine: first.line, endLine: last.line, startByte: first.start, endByte: last.end, skipLines, talents, ...(hashes && key ? { key, hashes: hashes.filter((_, i) => !reused[i]) } : {}), ...this.o.task, ...floorField(this.o.early) };
     this.counts.inFlight++;
     const p = this.o.dispatcher

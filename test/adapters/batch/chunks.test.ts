@@ -2,8 +2,9 @@
  * The record chunks (adapters/batch/chunks.ts Chunker: the queue's path, --skip-invalid and
  * runs with a reuse base) carry the merged lists' floors, as the line chunks do: each task the
  * floors of the chunks merged before it was sent, the dispatcher each raised floor as chunks
- * merge; none once a chunk has reused talents. The final merged lists and the stored reserve
- * are those of the same chunks scored without floors, byte for byte.
+ * merge, also in a run that reuses talents. The final merged lists and the stored reserve are
+ * those of the same chunks scored without floors, byte for byte (for runs with a reuse base:
+ * test/adapters/batch/incremental*.test.ts, incremental equal to full).
  */
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../../src/engine/engine.js';
@@ -79,14 +80,17 @@ describe('record chunks and floors', () => {
     expect(inputs!.merger.encodeReserve().equals(free.inputs!.merger.encodeReserve())).toBe(true);
   });
 
-  it('a chunk with talents reused from the base leaves no floors: it and every later task go without, and the dispatcher hears of none', async () => {
+  it('a run that reuses talents keeps its floors: the assembly is unusable from the chunk with reused talents on, its candidates and every later chunk\'s still raise the floors', async () => {
     // the third chunk's first talent is unchanged since the base
     const t = d.talents[45];
     const { seen, inputs } = await run({ floors: true, base: new Map([[t.id, talentHash(t)]]) });
-    expect(inputs).toBeUndefined();
+    expect(inputs).toBeUndefined(); // the final assembly reads the store (and the base's reserve)
     expect(seen.sent).toHaveLength(12);
-    expect(seen.sent.slice(0, 2).every((s) => s.floor !== 'none')).toBe(true);
-    expect(seen.sent.slice(2).map((s) => s.floor)).toEqual(Array(10).fill('none'));
-    expect(seen.merged.length).toBeLessThanOrEqual(2);
+    for (const s of seen.sent) expect(s.floor).toBe(s.assembly);
+    expect(seen.merged).toHaveLength(12); // the partly reused chunk's candidates too
+    // the floors: those of the same run's scored chunks merged without a base (the reused talent left out)
+    const free = await run({ floors: false, talents: d.talents.filter((x) => x.id !== t.id) });
+    expect(seen.merged.at(-1)).toBe(free.seen.merged.at(-1));
+    expect(seen.sent.filter((s) => s.floor !== seen.sent[0].floor).length).toBeGreaterThan(6);
   });
 });
