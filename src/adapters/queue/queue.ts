@@ -319,10 +319,10 @@ export async function queueDispatcher(url: string, ctx: DispatchContext, o: { in
   }
 
   async function destroy(): Promise<void> {
-    if (!link.isDead) await link.race(floorSender.idle().then(() => bulk.del(floors))).catch(() => undefined);
     // the bound on a hung close must not itself hold the process: a ref'd 5 s timer kept
-    // every coordinator alive 5 s after its run (most of the old 1.55x at 20k x 1k)
-    if (!link.isDead) await Promise.race([Promise.all([queue.close(), events.close()]), sleep(5000, undefined, { ref: false })]).catch(() => undefined);
+    // every coordinator alive 5 s after its run (most of the old 1.55x at 20k x 1k). The
+    // run's floors go once the last one sent is written
+    if (!link.isDead) await Promise.race([Promise.all([queue.close(), events.close(), floorSender.idle().then(() => bulk.del(floors))]), sleep(5000, undefined, { ref: false })]).catch(() => undefined);
     else void events.close().catch(() => undefined);
     connection.disconnect();
     eventsConnection.disconnect();
