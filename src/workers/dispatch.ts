@@ -47,6 +47,13 @@ export interface ChunkDispatcher {
    * the final assembly's placed talents. Absent (the queue): the main thread does it.
    */
   lineRange?(task: LineRangeTask): Promise<LineRangeResult>;
+  /**
+   * The merged lists' floors after a chunk's candidates were merged (EarlyAssembly.floor),
+   * for a dispatcher whose scorers take chunks well after they are sent (the queue: its
+   * workers read them when they take a job). Absent: a task carries the floors as they were
+   * when it was sent.
+   */
+  mergedFloor?(floor: Float64Array): void;
   /** polled by the progress line; absent: nothing to say */
   activity?(): Promise<WorkerActivity>;
   destroy(): Promise<void>;

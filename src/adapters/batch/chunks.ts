@@ -67,10 +67,15 @@ export type ChunkRowHead = Omit<ChunkRowIn, 'key' | 'pairs' | 'reused' | 'candid
  * copied from the reuse base. The one write of a scored chunk, whether its task carried
  * records (Chunker) or lines (lineChunks.ts).
  */
-export async function storeScored(o: Pick<ChunkerOptions, 'sink' | 'early'>, counts: ChunkCounts, row: ChunkRowHead, key: string | undefined, res: ChunkResult, reused: number): Promise<void> {
+export async function storeScored(o: Pick<ChunkerOptions, 'sink' | 'early' | 'dispatcher'>, counts: ChunkCounts, row: ChunkRowHead, key: string | undefined, res: ChunkResult, reused: number): Promise<void> {
   const scored = packedRowCount(res.rows);
   // read before the rows move to the writer thread
-  if (reused === 0) o.early?.scored(res);
+  if (o.early) {
+    o.early.scored(res, reused === 0);
+    // the floors raised by this chunk, for chunks sent already but not yet taken by a scorer (the queue)
+    const f = o.dispatcher.mergedFloor && o.early.floor();
+    if (f) o.dispatcher.mergedFloor!(f);
+  }
   // the packed rows go on to the writer as they came (moved, not copied, to its thread)
   const chunkKey = key ?? res.key;
   if (chunkKey === undefined) throw new TalentmatchError('E_INTERNAL', `chunk ${row.chunkId}: its result came without the chunk's key, and the task carried none`);
@@ -78,6 +83,16 @@ export async function storeScored(o: Pick<ChunkerOptions, 'sink' | 'early'>, cou
   counts.scored++;
   counts.talentsScored += scored;
   counts.talentsReused += reused;
+}
+
+/**
+ * The floors a chunk sent now is scored against (ChunkTask.platformFloor): those of the
+ * chunks this run merged so far (EarlyAssembly.floor), also in a run that reuses talents or
+ * resumes. One rule for the record and the line chunks.
+ */
+export function floorField(early: EarlyAssembly | undefined): Pick<ChunkTask, 'platformFloor'> {
+  const floor = early?.floor();
+  return floor ? { platformFloor: floor } : {};
 }
 
 /** Counters at zero. */
@@ -142,7 +157,7 @@ export class Chunker {
       this.counts.talentsReused += reusedIds.length;
       return;
     }
-    const task: ChunkTask = { runId: this.o.runId, chunkId: id, startLine: first.line, endLine: last.line, startByte: first.start, endByte: last.end, skipLines, talents, ...(hashes && key ? { key, hashes: hashes.filter((_, i) => !reused[i]) } : {}), ...this.o.task };
+    const task: ChunkTask = { runId: this.o.runId, chunkId: id, startLine: first.line, endLine: last.line, startByte: first.start, endByte: last.end, skipLines, talents, ...(hashes && key ? { key, hashes: hashes.filter((_, i) => !reused[i]) } : {}), ...this.o.task, ...floorField(this.o.early) };
     this.counts.inFlight++;
     const p = this.o.dispatcher
       .run(task)

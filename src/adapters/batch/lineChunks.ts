@@ -25,7 +25,7 @@ import type { ChunkLinesResult, ChunkLinesTask } from '../../workers/chunkLines.
 import type { LineRange } from '../files/lines.js';
 import type { TalentLines } from './placed.js';
 import type { ChunkCounts, ChunkerOptions } from './chunks.js';
-import { newCounts, storeScored } from './chunks.js';
+import { floorField, newCounts, storeScored } from './chunks.js';
 
 export interface LineChunkerOptions extends Omit<ChunkerOptions, 'baseId' | 'halted'> {
   rules: TalentStreamRules;
@@ -74,11 +74,9 @@ export class LineChunker {
     const id = this.counts.chunks++;
     const score = this.problems === 0 && !this.o.done.has(id);
     const o = this.o;
-    // the merged lists' floors so far: the chunk's heaps take nothing that could not enter them
-    const floor = score ? o.early?.floor() : undefined;
     const task: ChunkLinesTask = {
       lines: { bytes: range.bytes, firstLine: range.firstLine, lines: range.lines, tooLong: range.tooLong, file: o.file, maxLineBytes: o.maxLineBytes, cap: o.cap },
-      chunk: { runId: o.runId, chunkId: id, startLine: range.firstLine, endLine: range.firstLine + range.lines - 1, startByte: starts[0], endByte: starts[range.lines], skipLines: [], ...o.task, ...(floor ? { platformFloor: floor } : {}) },
+      chunk: { runId: o.runId, chunkId: id, startLine: range.firstLine, endLine: range.firstLine + range.lines - 1, startByte: starts[0], endByte: starts[range.lines], skipLines: [], ...o.task, ...(score ? floorField(o.early) : {}) },
       score,
     };
     this.counts.inFlight++;

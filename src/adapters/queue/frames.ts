@@ -114,10 +114,18 @@ export const talentsKey = (jobId: string): string => `tm:talents:${jobId}`;
 const TALENTS_MAGIC = 0x544d5431; // "TMT1"
 const TALENTS_HEADER = 48; // magic u32, chunk id u32, talents u32, body bytes u32, SHA-256 of the body (32 bytes)
 
-/** What travels under `talentsKey`: the chunk's validated talents and, when the coordinator has them (a run with a reuse base), their content hashes. */
+/**
+ * What travels under `talentsKey`: the chunk's validated talents and, when the coordinator has
+ * them (a run with a reuse base), their content hashes; and the merged lists' floors when the
+ * chunk was sent (ChunkTask.platformFloor), as the local batch's tasks carry them. The floors are
+ * a field of the frame's v8 body (a Float64Array: 8 bytes a platform, never JSON), so the
+ * frame keeps its magic: a worker before floors reads the talents and ignores them (it scores
+ * the same bytes with more work), a worker reading a coordinator's frame before floors finds none.
+ */
 export interface ChunkTalents {
   talents: Talent[];
   hashes?: string[];
+  floor?: Float64Array;
 }
 
 /**
@@ -127,7 +135,7 @@ export interface ChunkTalents {
  * to parse and validate a line again).
  */
 export function encodeTalentsFrame(chunkId: number, c: ChunkTalents): Buffer {
-  const body = serialize(c.hashes ? { talents: c.talents, hashes: c.hashes } : { talents: c.talents });
+  const body = serialize({ talents: c.talents, ...(c.hashes ? { hashes: c.hashes } : {}), ...(c.floor ? { floor: c.floor } : {}) });
   const out = Buffer.allocUnsafe(TALENTS_HEADER + body.length);
   out.writeUInt32LE(TALENTS_MAGIC, 0);
   out.writeUInt32LE(chunkId, 4);
@@ -138,7 +146,8 @@ export function encodeTalentsFrame(chunkId: number, c: ChunkTalents): Buffer {
   return out;
 }
 
-function hashInto(body: Uint8Array, out: Buffer, at: number): void {
+/** The SHA-256 of `body` written into `out` at `at` (32 bytes). */
+export function hashInto(body: Uint8Array, out: Buffer, at: number): void {
   out.set(createHash('sha256').update(body).digest(), at);
 }
 
@@ -164,6 +173,7 @@ export function decodeTalentsFrame(b: Buffer, chunkId: number): ChunkTalents {
     throw bad(`not readable: ${(e as Error).message}`);
   }
   if (!Array.isArray(c?.talents) || c.talents.length !== b.readUInt32LE(8) || (c.hashes !== undefined && c.hashes.length !== c.talents.length)) throw bad('not the talents the header counts');
+  if (c.floor !== undefined && !(c.floor instanceof Float64Array)) throw bad('their floors are not a Float64Array');
   return c;
 }
 

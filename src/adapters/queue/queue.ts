@@ -36,12 +36,13 @@ import type { ChunkResult, ChunkTask } from '../../engine/chunk.js';
 import type { ChunkDispatcher, DispatchContext, WorkerActivity } from '../../workers/dispatch.js';
 import { QUEUE_RETRIES, QUEUE_TRAFFIC } from '../../config/batch.js';
 import { RESULT_MARK, TALENTS_RESENDS, TALENTS_UNUSABLE, decodeResult, encodeTalentsFrame, resultKey, talentsKey } from './frames.js';
+import { encodeFloorFrame, floorKey, latestOnly } from './floors.js';
 import { resultReader } from './reader.js';
 
 export const QUEUE_NAME = 'talentmatch-chunks';
 
-/** Job data: everything but the profiles. */
-export interface ChunkJob extends Omit<ChunkTask, 'talents' | 'hashes'> {
+/** Job data: everything but the profiles and the floors (they travel with the talents, binary). */
+export interface ChunkJob extends Omit<ChunkTask, 'talents' | 'hashes' | 'platformFloor'> {
   platformFingerprint: string;
   talentsPath: string;
   /**
@@ -188,6 +189,10 @@ export async function queueDispatcher(url: string, ctx: DispatchContext, o: { in
   const events = new QueueEvents(QUEUE_NAME, { connection: eventsConnection });
   events.on('error', (e) => link.error(e));
   await link.race(Promise.all([queue.waitUntilReady(), events.waitUntilReady()]));
+  // the run's latest floors (mergedFloor): none left from an earlier coordinator of this run
+  const floors = floorKey(ctx.platformFingerprint, ctx.runId);
+  await link.race(bulk.del(floors));
+  const floorSender = latestOnly((f: Float64Array) => bulk.set(floors, encodeFloorFrame(f), 'EX', QUEUE_TRAFFIC.resultTtlSeconds), (e) => link.error(e));
   // when a worker last took or finished one of this run's chunks, and how many are taken now
   let lastSeen = Date.now();
   const active = new Set<string>();
@@ -231,11 +236,14 @@ export async function queueDispatcher(url: string, ctx: DispatchContext, o: { in
       // the talents travel beside the job, as validated here; with no reuse base the task has
       // no hashes and no key: the worker hashes the talents while scoring and returns the key.
       // They are encoded once, here: what waits for the job holds the frame (outside V8's
-      // heap), not a chunk of talent objects kept alive into the old generation
-      const { talents, hashes, ...plain } = task;
+      // heap), not a chunk of talent objects kept alive into the old generation. The floors
+      // as sent go in the same frame (binary, not the job's JSON)
+      const { talents, hashes, platformFloor: floor, ...plain } = task;
       const data: ChunkJob = { ...plain, platformFingerprint: ctx.platformFingerprint, talentsPath: ctx.talentsPath, results: 'key', talents: 'key' };
-      return awaitJob(data, encodeTalentsFrame(task.chunkId, { talents, ...(hashes ? { hashes } : {}) }));
+      return awaitJob(data, encodeTalentsFrame(task.chunkId, { talents, ...(hashes ? { hashes } : {}), ...(floor ? { floor } : {}) }));
     },
+    // the floors as chunks merge, under the run's key: a worker reads them when it scores a chunk
+    mergedFloor: (f) => floorSender.send(f),
     destroy: () => destroy(),
   };
 
@@ -312,8 +320,9 @@ export async function queueDispatcher(url: string, ctx: DispatchContext, o: { in
 
   async function destroy(): Promise<void> {
     // the bound on a hung close must not itself hold the process: a ref'd 5 s timer kept
-    // every coordinator alive 5 s after its run (most of the old 1.55x at 20k x 1k)
-    if (!link.isDead) await Promise.race([Promise.all([queue.close(), events.close()]), sleep(5000, undefined, { ref: false })]).catch(() => undefined);
+    // every coordinator alive 5 s after its run (most of the old 1.55x at 20k x 1k). The
+    // run's floors go once the last one sent is written
+    if (!link.isDead) await Promise.race([Promise.all([queue.close(), events.close(), floorSender.idle().then(() => bulk.del(floors))]), sleep(5000, undefined, { ref: false })]).catch(() => undefined);
     else void events.close().catch(() => undefined);
     connection.disconnect();
     eventsConnection.disconnect();

@@ -35,6 +35,7 @@ import type { ChunkJob } from './queue.js';
 import { QUEUE_NAME, connect, inputsDiffer, linkFor } from './queue.js';
 import type { ChunkTalents } from './frames.js';
 import { RESULT_MARK, encodeResult, encodeResultFrame, fetchTalents, resultKey } from './frames.js';
+import { decodeFloorFrame, floorKey, higherFloor } from './floors.js';
 import { QUEUE_RETRIES, QUEUE_TRAFFIC, defaultBatchOptions } from '../../config/batch.js';
 
 export interface QueueWorkerOptions {
@@ -92,15 +93,19 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
       throw inputsDiffer(`platform side differs from the run's (platforms, taxonomy, policy or weights): this worker has ${fingerprint.slice(0, 12)}, the run ${j.platformFingerprint.slice(0, 12)}`);
     }
     const { platformFingerprint: _fp, talentsPath: _path, results: via, talents: from, ...plain } = j;
-    const { talents, hashes } = from === 'key' ? await talentsOf(job) : await readRange(j);
-    const t1 = performance.now();
+    const { talents, hashes, floor: sent } = from === 'key' ? await talentsOf(job) : await readRange(j);
+    if (sent && sent.length !== platforms) throw inputsDiffer(`chunk ${j.chunkId}: floors for ${sent.length} platforms, this worker has ${platforms}`);
     // scoring on this thread blocks the locks' renewals until the chunk is done: the locks of
     // every chunk this worker holds (this one and a prefetched one) are first extended to a
     // bound on this chunk's scoring time, when it is longer than --lock-ms (a killed worker's
     // chunks are then handed on after that long, for chunks that score longer than the lock)
     const bound = Math.ceil((talents.length * platforms * QUEUE_TRAFFIC.inProcessUsPerPair) / 1000);
     if (inProcess && bound > lockMs / 2) await link.race(Promise.all([...held].map(([j, t]) => j.extendLock(t, lockMs + bound))));
-    const result = await scorer.run({ ...plain, talents, ...(hashes ? { hashes } : {}) });
+    // the floors: those the chunk was sent with, raised by the run's latest (chunks merged since)
+    const latest = decodeFloorFrame(await link.race(results.getBuffer(floorKey(j.platformFingerprint, j.runId))), platforms);
+    const floor = higherFloor(sent, latest);
+    const t1 = performance.now();
+    const result = await scorer.run({ ...plain, talents, ...(hashes ? { hashes } : {}), ...(floor ? { platformFloor: floor } : {}) });
     const t2 = performance.now();
     let reply: string;
     let bytes: number;
@@ -114,9 +119,12 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
       bytes = reply.length;
     }
     const s = (ms: number) => (ms / 1000).toFixed(2);
-    log(`chunk ${j.chunkId} of run ${j.runId}: ${talents.length} talents; read ${s(t1 - t0)} s, scored ${s(t2 - t1)} s (waiting for a thread included), ${(bytes / 1e6).toFixed(1)} MB result sent in ${s(performance.now() - t2)} s\n`);
+    log(`chunk ${j.chunkId} of run ${j.runId}: ${talents.length} talents, floors for ${finite(sent)} platforms as sent, ${finite(latest)} as read, ${finite(floor)} used; read ${s(t1 - t0)} s, scored ${s(t2 - t1)} s (waiting for a thread included), ${(bytes / 1e6).toFixed(1)} MB result sent in ${s(performance.now() - t2)} s\n`);
     return reply;
   };
+
+  /** Platforms with a finite floor. */
+  const finite = (f: Float64Array | undefined): number => (f ? f.reduce((n, x) => (x > -Infinity ? n + 1 : n), 0) : 0);
 
   /** The chunk's talents as the coordinator sent them (frames.ts encodeTalentsFrame). */
   const talentsOf = (job: Job<ChunkJob>): Promise<ChunkTalents> => link.race(fetchTalents(results, String(job.id), job.data.chunkId));

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { loadDataset } from '../../../src/adapters/files/dataset.js';
 import { runBatch } from '../../../src/adapters/batch/run.js';
 import type { BatchOptions } from '../../../src/adapters/batch/run.js';
@@ -19,6 +19,7 @@ import { Store } from '../../../src/store/store.js';
 // seeded, so a failure can be replayed
 import { rng } from '../../../src/util/rng.js';
 import { TERMS } from '../../../src/config/weights.js';
+import { EarlyAssembly } from '../../../src/engine/assembly.js';
 import type { EncodedReserve as Reserve } from '../../../src/engine/candidates.js';
 
 const FIX = 'fixtures/jiangdong';
@@ -179,6 +180,47 @@ describe('incremental batch, per talent', () => {
       cur = next;
     }
   }, 300_000);
+
+  it('scores the changed talents with the floors of the chunks it scored (reused talents in the first chunk): the reserve is that of the run without floors, the exports a full run\'s', async () => {
+    const r = rng(20261128);
+    const all = readFileSync(join(FIX, 'talents.jsonl'), 'utf8').trim().split('\n');
+    const platforms = readFileSync(join(FIX, 'platforms.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Platform);
+    const reserveOf = (db: string) => {
+      const store = new Store(db, { readonly: true });
+      try {
+        return store.artifact(store.latestComplete()!.id, 'platform-reserve')!;
+      } finally {
+        store.close();
+      }
+    };
+    for (const k of [2, 10]) {
+      const input: Input = { talents: all.slice(0, 600), platforms };
+      const [db, oracle] = [join(tmp(), 'inc.db'), join(tmp(), 'oracle.db')];
+      await batch(write(input), db, { k });
+      await batch(write(input), oracle, { k });
+      // most talents edited, none of the first chunk's: the assembly is unusable from chunk 0 on, the floors go on
+      const talents = input.talents.map((l, i) => (i >= 60 && r() < 0.8 ? edit(l, r) : l));
+      const changed = talents.filter((l, i) => l !== input.talents[i]).length;
+      const dir = write({ ...input, talents });
+      const floors = vi.spyOn(EarlyAssembly.prototype, 'floor');
+      const inc = await batch(dir, db, { k });
+      const finite = floors.mock.results.filter((x) => x.value instanceof Float64Array && x.value.some((f: number) => f > -Infinity)).length;
+      // the oracle: the same incremental run, every chunk sent without floors
+      floors.mockReturnValue(undefined);
+      const bare = await batch(dir, oracle, { k });
+      floors.mockRestore();
+      expect(inc.talentsReused, `k ${k}`).toBe(600 - changed);
+      expect(bare.talentsReused, `k ${k}`).toBe(600 - changed);
+      expect(inc.reserveExhausted, `k ${k}`).toBeUndefined();
+      // most of the chunks were sent with finite floors
+      expect(finite, `k ${k}`).toBeGreaterThan(5);
+      expect(reserveOf(db), `k ${k}`).toBe(reserveOf(oracle));
+      const full = join(tmp(), 'full.db');
+      await batch(dir, full, { k });
+      expect(await exported(db), `k ${k}`).toEqual(await exported(full));
+      expect(await exported(oracle), `k ${k}`).toEqual(await exported(full));
+    }
+  }, 180_000);
 
   it("redoes the run scoring every talent when a platform's reserve cannot answer its line, still equal to a full run", async () => {
     const all = readFileSync(join(FIX, 'talents.jsonl'), 'utf8').trim().split('\n');

@@ -187,6 +187,25 @@ describe.skipIf(services.skip)('distributed batch on Redis + BullMQ', () => {
     }
   }, 180_000);
 
+  it('chunks are scored with the merged lists\' floors, as sent with the talents and as read from the run\'s latest: the snapshot is still the local one', async () => {
+    const ws = await Promise.all([startWorker(), startWorker()]);
+    const logs = ws.map(() => '');
+    ws.forEach((w, i) => w.stderr!.on('data', (d: Buffer) => (logs[i] += d.toString())));
+    const db = join(tmp(), 'q.db');
+    const r = await finish(coordinator(db));
+    expect(r.code, r.err).toBe(0);
+    expect(exported(db)).toEqual(local);
+    expect(chunkKeys(db)).toEqual(localKeys);
+    const lines = [...logs.join('').matchAll(/^chunk (\d+) of run \d+: 100 talents, floors for (\d+) platforms as sent, (\d+) as read, (\d+) used;/gm)].map((m) => m.slice(1).map(Number));
+    expect(lines).toHaveLength(24);
+    // the first chunks go out before any merged: no floors; later ones carry them in their frame and read fresher ones
+    expect(lines.find(([c]) => c === 0)).toEqual([0, 0, 0, 0]);
+    expect(lines.some(([, sent]) => sent > 0), JSON.stringify(lines)).toBe(true);
+    expect(lines.some(([, , read]) => read > 0), JSON.stringify(lines)).toBe(true);
+    for (const [, sent, read, used] of lines) expect(used).toBe(Math.max(sent, read)); // floors only rise
+    for (const w of ws) w.kill('SIGKILL');
+  }, 120_000);
+
   it('a worker with another talents file (or none) scores the coordinator\'s talents: they travel with the job', async () => {
     const other = tmp();
     cpSync(FIX, other, { recursive: true });

@@ -16,6 +16,8 @@ import { needServices, REDIS } from '../../support/services.js';
 import type { ChunkJob } from '../../../src/adapters/queue/queue.js';
 import { QUEUE_NAME, queueDispatcher } from '../../../src/adapters/queue/queue.js';
 import { RESULT_MARK, decodeResultFrame, decodeTalentsFrame, encodeResult, encodeResultFrame, encodeTalentsFrame, fetchTalents, resultKey, talentsKey } from '../../../src/adapters/queue/frames.js';
+import { decodeFloorFrame, encodeFloorFrame, floorKey, higherFloor, latestOnly } from '../../../src/adapters/queue/floors.js';
+import { deserialize } from 'node:v8';
 import type { ChunkResult, ChunkTask } from '../../../src/engine/chunk.js';
 import { chunkKeyOf, talentHash } from '../../../src/engine/chunk.js';
 import type { Talent } from '../../../src/domain/schemas.js';
@@ -144,6 +146,96 @@ describe('talents frames (coordinator -> worker)', () => {
     unusable(f.subarray(0, 47), 4, /no talents frame header/);
     unusable(encodeResultFrame(result(4)), 4, /no talents frame header/);
     unusable(f, 5, /they are chunk 4's/);
+  });
+});
+
+/** Floors as the merger gives them: -Infinity where a list is not full yet, negative and subnormal scores, -0. */
+const floors = (M: number, shift = 0): Float64Array => Float64Array.from({ length: M }, (_, p) => (p % 5 === 0 ? -Infinity : p % 7 === 0 ? -0 : p === 3 ? 5e-324 : Math.sin(p + shift) / 3));
+/** Bit for bit (-0 is not 0, NaN would be NaN). */
+const bits = (f: Float64Array | undefined) => (f ? Buffer.from(f.buffer, f.byteOffset, f.byteLength).toString('hex') : f);
+
+describe('floors with a chunk (coordinator -> worker)', () => {
+  it('travel in the talents frame bit for bit, as a field of its body: the header and magic are those of a frame before floors', () => {
+    const ts = talents(9);
+    const f = floors(1000);
+    const with_ = encodeTalentsFrame(2, { talents: ts, floor: f });
+    const back = decodeTalentsFrame(with_, 2);
+    expect(back.floor).toBeInstanceOf(Float64Array);
+    expect(bits(back.floor)).toBe(bits(f));
+    expect(back.talents).toEqual(ts);
+    expect(decodeTalentsFrame(encodeTalentsFrame(2, { talents: ts }), 2).floor).toBeUndefined();
+    // what a worker before floors reads: the same magic and counts, a body whose talents it takes and whose floor it ignores
+    const old = encodeTalentsFrame(2, { talents: ts });
+    expect(with_.subarray(0, 12).equals(old.subarray(0, 12))).toBe(true);
+    expect(with_.toString('latin1', 0, 4)).toBe('1TMT'); // "TMT1", little-endian
+    expect((deserialize(with_.subarray(48)) as { talents: Talent[] }).talents).toEqual(ts);
+    // 8 bytes a platform, not JSON: 1000 floors add about 8 kB
+    expect(with_.length - old.length).toBeGreaterThanOrEqual(8000);
+    expect(with_.length - old.length).toBeLessThan(8100);
+  });
+
+  it('floors that are not a Float64Array make the frame unusable', () => {
+    const e = wantError(() => decodeTalentsFrame(encodeTalentsFrame(1, { talents: talents(2), floor: [0.5, 0.25] as unknown as Float64Array }), 1), undefined, /their floors are not a Float64Array/);
+    expect(e.name).toBe('UnrecoverableError');
+  });
+
+  it('the run\'s latest floors: a frame read back bit for bit; anything but an intact frame of as many platforms reads as none', () => {
+    const f = floors(72, 1);
+    const b = encodeFloorFrame(f);
+    expect(b.length).toBe(40 + 72 * 8);
+    expect(bits(decodeFloorFrame(b, 72))).toBe(bits(f));
+    expect(decodeFloorFrame(null, 72)).toBeUndefined();
+    expect(decodeFloorFrame(b, 71)).toBeUndefined();
+    expect(decodeFloorFrame(encodeFloorFrame(floors(71)), 72)).toBeUndefined();
+    expect(decodeFloorFrame(b.subarray(0, b.length - 8), 71)).toBeUndefined(); // a count that fits a truncated value
+    for (const at of [0, 4, 8, 40, b.length - 1]) {
+      const c = Buffer.from(b);
+      c[at] ^= 0x10;
+      expect(decodeFloorFrame(c, 72), `byte ${at}`).toBeUndefined();
+    }
+    expect(floorKey('ab'.repeat(32), 12)).toBe('tm:floor:abababababababab-r12');
+  });
+
+  it('the higher of two floors, platform by platform; either absent gives the other', () => {
+    const a = Float64Array.from([-Infinity, 0.5, 0.2, -Infinity, -0.1]);
+    const b = Float64Array.from([0.3, 0.4, 0.2, -Infinity, -0.05]);
+    expect([...higherFloor(a, b)!]).toEqual([0.3, 0.5, 0.2, -Infinity, -0.05]);
+    expect([...higherFloor(b, a)!]).toEqual([0.3, 0.5, 0.2, -Infinity, -0.05]);
+    expect(higherFloor(a, undefined)).toBe(a);
+    expect(higherFloor(undefined, b)).toBe(b);
+    expect(higherFloor(undefined, undefined)).toBeUndefined();
+    expect(() => higherFloor(a, b.subarray(1))).toThrow(/floors for 5 and 4 platforms/);
+  });
+
+  it('latestOnly sends one value at a time, only the latest of those given meanwhile, and reports a failed send', async () => {
+    const sent: number[] = [];
+    const errors: unknown[] = [];
+    let release!: () => void;
+    let gate = new Promise<void>((r) => (release = r));
+    const s = latestOnly(async (v: number) => {
+      sent.push(v);
+      await gate;
+      if (v === 4) throw new Error('down');
+    }, (e) => errors.push(e));
+    await s.idle(); // nothing on its way
+    s.send(1);
+    s.send(2);
+    s.send(3);
+    expect(sent).toEqual([1]); // 2 and 3 wait; 3 replaced 2
+    const r1 = release;
+    gate = new Promise<void>((r) => (release = r));
+    r1();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(sent).toEqual([1, 3]);
+    s.send(4);
+    release();
+    gate = Promise.resolve();
+    await s.idle();
+    expect(sent).toEqual([1, 3, 4]);
+    expect(errors.map((e) => (e as Error).message)).toEqual(['down']);
+    s.send(5);
+    await s.idle();
+    expect(sent).toEqual([1, 3, 4, 5]);
   });
 });
 
@@ -319,6 +411,34 @@ describe.skipIf(services.skip)('results through Redis', () => {
     } finally {
       await d.destroy();
     }
+  });
+
+  it('a task\'s floors travel in its talents frame, not in the job\'s JSON; merged floors are kept under the run\'s key, the latest, and deleted with the dispatcher', async () => {
+    const got: { data: string; floor: string | undefined }[] = [];
+    worker(async (job, conn) => {
+      const c = await fetchTalents(conn, String(job.id), job.data.chunkId);
+      got.push({ data: JSON.stringify(job.data), floor: bits(c.floor) });
+      return keyedReply()(job, conn);
+    });
+    const key = floorKey(ctx.platformFingerprint, ctx.runId);
+    await admin.set(key, encodeFloorFrame(floors(72, 9))); // left by an earlier coordinator of the run
+    const d = await queueDispatcher(URL_, ctx, { inFlight: 1 });
+    try {
+      expect(await admin.exists(key)).toBe(0); // not read by this run's workers
+      const f = floors(72);
+      await d.run({ ...fresh(1, talents(3)), platformFloor: f });
+      await d.run(fresh(2, talents(3)));
+      expect(got.map((g) => g.floor)).toEqual([bits(f), undefined]);
+      expect(got[0].data).not.toMatch(/loor/);
+      expect(d.mergedFloor).toBeTypeOf('function');
+      for (let i = 0; i < 5; i++) d.mergedFloor!(floors(72, i));
+      for (let i = 0; i < 100 && bits(decodeFloorFrame(await admin.getBuffer(key), 72)) !== bits(floors(72, 4)); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(bits(decodeFloorFrame(await admin.getBuffer(key), 72))).toBe(bits(floors(72, 4)));
+      expect(await admin.ttl(key)).toBeGreaterThan(0);
+    } finally {
+      await d.destroy();
+    }
+    expect(await admin.exists(key)).toBe(0);
   });
 
   it('a worker before binary results (base64 return value) is still understood', async () => {
