@@ -3,7 +3,7 @@
  * once. Differential test: the same moves, hence the same matching, as the pass before that
  * change (kept here as the oracle, walking every member per scanned pair).
  *
- * The quick refusal (stable.ts Refusals) may only ever refuse less than the full check: a
+ * The quick refusal (refusals.ts Refusals) may only ever refuse less than the full check: a
  * mutation that makes it refuse less (`>` as `>=` on the holder's score, a `sync` dropped
  * after a join) sends more pairs to the full check and changes no result, so it survives
  * these tests by design; one that refuses more (`room >= need` as `>`, the `sync` after a
@@ -11,7 +11,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { resolveBlocking, talentProposing, platformProposing } from '../../src/matching/stable.js';
+import { talentProposing, platformProposing } from '../../src/matching/stable.js';
+import { resolveBlocking } from '../../src/matching/repair.js';
 import type { PairSet } from '../../src/matching/pairs.js';
 import { platformPrefers, seatsBind } from '../../src/matching/pairs.js';
 import { countBlockingPairs } from '../../src/matching/blocking.js';
