@@ -183,9 +183,10 @@ export function resolveBlocking(ps: PairSet, m: Matching, maxMoves = 20 * ps.tal
       const own = pairOf[t];
       const end = own >= 0 ? own : tPtr[t + 1]; // lists are in preference order: only earlier pairs are better
       const need = seats[t];
-      for (let e = tPtr[t]; e < end; e++) {
+      for (let e = tPtr[t]; ; e++) {
+        e = quick.firstUnrefused(t, e, end, need); // canTake would say -2 to the pairs it passes
+        if (e === end) break;
         const p = plat[e];
-        if (quick.refuses(p, e, t, need)) continue; // canTake would say -2
         const drop = canTake(p, e, t, need);
         if (drop === -2) continue;
         if (own >= 0) leave(own);

@@ -122,13 +122,15 @@ export function talentProposing(ps: PairSet): Matching {
     const t = stack.pop()!;
     // t proposes down its list until a platform holds it or the list ends (then it stays
     // unassigned); a rejected talent would be the next popped anyway, so it goes on at once
+    const start = ps.tPtr[t];
     const end = ps.tPtr[t + 1];
     const need = ps.seats[t];
-    for (let k = ps.tPtr[t] + next[t]; k < end; k++) {
-      next[t]++;
-      const p = ps.plat[k];
+    let k = start + next[t];
+    for (; ; k++) {
       // the common case on a long list: p is full of talents it ranks above t
-      if (quick.refuses(p, k, t, need)) continue;
+      k = quick.firstUnrefused(t, k, end, need);
+      if (k === end) break;
+      const p = ps.plat[k];
       // p rejects t unless evicting the talents it ranks below t makes room: nobody moves
       if (!ledger.fits(p, t) && !held.evictionMakesRoom(p, k, ledger.slotsLeft[p], ledger.seatsLeft[p], need)) continue;
       // p admits t: its worst held talents leave, worst first, until t fits (they rank below t)
@@ -143,8 +145,10 @@ export function talentProposing(ps: PairSet): Matching {
       pairOf[t] = k;
       ledger.join(p, t);
       quick.sync(p, held.worst(p));
+      k++;
       break;
     }
+    next[t] = k - start;
   }
   return { pairOf };
 }
