@@ -15,7 +15,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { PairSet } from '../src/matching/pairs.js';
-import { finishPairSet, seatsBind } from '../src/matching/pairs.js';
+import { finishPairSet, platformTops, seatsBind } from '../src/matching/pairs.js';
 import { talentProposing } from '../src/matching/stable.js';
 import { resolveBlocking } from '../src/matching/repair.js';
 import { countBlockingPairs } from '../src/matching/blocking.js';
@@ -121,6 +121,11 @@ for (let r = 0; r < rounds; r++) {
   add('resolveBlocking', t3);
   const [bp, t4] = cpu(() => countBlockingPairs(ps, x));
   add('countBlockingPairs (skipped when settled)', t4);
+  // the referrals' reserve (referrals.ts buildReferrals): each platform's best 10 pairs not placed
+  const [tops, t7] = cpu(() => platformTops(ps, 10, (e) => x.pairOf[ps.talentOf[e]!] !== e));
+  add('platformTops (referrals, 10 a platform)', t7);
+  let hr = 0;
+  for (const l of tops) for (const e of l) hr = (Math.imul(hr, 31) + e) | 0;
   const ids = Array.from({ length: cols.M }, (_, p) => `p${p}`);
   const [u, t5] = cpu(() => explainUnassigned(ps, x, 'stable', ids, () => ''));
   add('explainUnassigned', t5);
@@ -135,7 +140,7 @@ for (let r = 0; r < rounds; r++) {
   let hp = 0;
   for (let t = 0; t < m.pairOf.length; t++) hp = (Math.imul(hp, 31) + m.pairOf[t]!) | 0;
   const same = a.matching.pairOf.every((e, t) => e === x.pairOf[t]);
-  signature = `seats bind ${bind}, proposing hash ${hp}, assigned ${assigned}, matching hash ${h}, settled ${x.settled}, blocking pairs ${bp} (assign says ${a.blockingPairs}), unassigned ${u.length}, assignPairs same matching ${same}`;
+  signature = `reserve hash ${hr}, seats bind ${bind}, proposing hash ${hp}, assigned ${assigned}, matching hash ${h}, settled ${x.settled}, blocking pairs ${bp} (assign says ${a.blockingPairs}), unassigned ${u.length}, assignPairs same matching ${same}`;
 }
 console.log(`${cols.N} talents x ${cols.M} platforms, ${cols.plat.length} pairs; CPU ms, median of ${rounds}:`);
 for (const [name, xs] of Object.entries(phases)) console.log(`  ${name.padEnd(44)} ${median(xs).toFixed(1).padStart(8)}   (${xs.map((v) => v.toFixed(0)).join(' ')})`);
