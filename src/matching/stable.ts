@@ -7,7 +7,8 @@
  * first) makes room; otherwise it rejects. With one seat per talent (or whenever seats
  * do not bind) this is the classic algorithm and yields the talent-optimal stable
  * assignment. When seats bind a stable assignment may not exist; the result is then
- * whatever the procedure reaches, and blocking pairs are counted, not assumed.
+ * whatever the procedure reaches, and blocking pairs are counted, not assumed (repair.ts
+ * then moves talents along them).
  *
  * Platform-proposing: each platform with room proposes down its list to talents that fit
  * its remaining seats (skipped ones are retried first when room frees up); a talent keeps
