@@ -16,7 +16,9 @@ const { batchPlatformSide } = await imp('engine/platformSide.js');
 const { openStore } = await imp('store/open.js');
 const { PrefsGatherer } = await imp('engine/snapshot.js');
 const { finishPairSet } = await imp('matching/pairs.js');
-const { talentProposing, resolveBlocking } = await imp('matching/stable.js');
+const { talentProposing } = await imp('matching/stable.js');
+// the repair lives in matching/repair.js since the fourteenth pass, in stable.js before
+const { resolveBlocking } = await imp('matching/repair.js').catch(() => imp('matching/stable.js'));
 const { defaultAssignOptions } = await imp('config/assignment.js');
 const loaded = await loadDataset({ data }, { needTalents: false, needOutcomes: false, skipInvalid: false, omit: ['talents', 'outcomes'] });
 const { side } = batchPlatformSide({ industries: loaded.dataset.industries, platforms: loaded.dataset.platforms, policy: loaded.dataset.policy });

@@ -11,7 +11,7 @@
  * The seats a platform can still give one more talent, from its free slots/seats after its
  * current holders: its free seats when a slot is free, else -Infinity (nobody fits). A talent
  * fits exactly when its seat need is at most this (`fits`; the stable matchers keep it per
- * platform: stable.ts Refusals).
+ * platform: refusals.ts Refusals).
  */
 export function roomFor(slotsFree: number, seatsFree: number): number {
   return slotsFree > 0 ? seatsFree : -Infinity;

@@ -227,7 +227,7 @@ export const SELECT_MAX = 64;
  * order: the first `limit` of platformOrder's group that `keep` accepts. For a short `limit`,
  * one pass over the pairs in talent-major order (sequential reads: the platform-major order
  * jumps through the arrays at every pair) keeping a bounded list per platform; once a list is
- * full, a pair costs one comparison with its weakest. The view is left as it was.
+ * full, a pair costs one comparison with its weakest, kept flat per platform. The view is left as it was.
  */
 export function platformTops(ps: PairSet, limit: number, keep: (e: number) => boolean): number[][] {
   const M = ps.platforms;
@@ -241,14 +241,26 @@ export function platformTops(ps: PairSet, limit: number, keep: (e: number) => bo
     }
     return out;
   }
-  const E = ps.plat.length;
+  const { plat, b, talentOf } = ps;
+  const E = plat.length;
+  // each full list's weakest pair, flat (platformPrefers' two keys): a pair enters only when the
+  // platform prefers it to that one; a list not yet full lets every pair by (-Infinity, and a
+  // talent index above any: a pair scored -Infinity passes on the tie)
+  const barB = new Float64Array(M).fill(-Infinity);
+  const barT = new Int32Array(M).fill(0x7fffffff);
   for (let e = 0; e < E; e++) {
-    const l = out[ps.plat[e]];
-    if (l.length === limit && !platformPrefers(ps, e, l[limit - 1])) continue;
+    const p = plat[e];
+    const be = b[e];
+    if (!(be > barB[p] || (be === barB[p] && talentOf[e] < barT[p]))) continue;
     if (!keep(e)) continue;
+    const l = out[p];
     const lo = platformRankOf(ps, l, e);
     if (l.length === limit) l.pop();
     l.splice(lo, 0, e);
+    if (l.length === limit) {
+      barB[p] = b[l[limit - 1]];
+      barT[p] = talentOf[l[limit - 1]];
+    }
   }
   return out;
 }

@@ -3,7 +3,7 @@
  * once. Differential test: the same moves, hence the same matching, as the pass before that
  * change (kept here as the oracle, walking every member per scanned pair).
  *
- * The quick refusal (stable.ts Refusals) may only ever refuse less than the full check: a
+ * The quick refusal (refusals.ts Refusals) may only ever refuse less than the full check: a
  * mutation that makes it refuse less (`>` as `>=` on the holder's score, a `sync` dropped
  * after a join) sends more pairs to the full check and changes no result, so it survives
  * these tests by design; one that refuses more (`room >= need` as `>`, the `sync` after a
@@ -11,13 +11,37 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { resolveBlocking, talentProposing, platformProposing } from '../../src/matching/stable.js';
+import { talentProposing, platformProposing } from '../../src/matching/stable.js';
+import { resolveBlocking } from '../../src/matching/repair.js';
 import type { PairSet } from '../../src/matching/pairs.js';
 import { platformPrefers, seatsBind } from '../../src/matching/pairs.js';
 import { countBlockingPairs } from '../../src/matching/blocking.js';
 import { assignPairs } from '../../src/matching/assign.js';
 import { CapacityLedger } from '../../src/matching/capacity.js';
+import type { RawInstance } from './instances.js';
 import { instanceArb, toPairSet } from './instances.js';
+
+const coarse = fc.integer({ min: 1, max: 5 }).map((x) => x / 5);
+/**
+ * Crowded instances: up to 60 talents on up to 6 platforms, so a platform holds up to 12
+ * talents of seat needs 0-8 and seats bind hard (free seats 0 to 5 per slot): long blocks of
+ * holders, many seat steps, platforms left with exactly one slot, teams needing exactly the
+ * free seats, ties in every score.
+ */
+const crowdedArb = fc
+  .record({ N: fc.integer({ min: 1, max: 60 }), M: fc.integer({ min: 1, max: 6 }) })
+  .chain(({ N, M }) =>
+    fc.record({
+      N: fc.constant(N),
+      M: fc.constant(M),
+      cells: fc.array(fc.array(fc.option(fc.tuple(coarse, coarse, coarse), { freq: 3 }), { minLength: M, maxLength: M }), { minLength: N, maxLength: N }),
+      seats: fc.array(fc.integer({ min: 0, max: 8 }), { minLength: N, maxLength: N }),
+      freeSlots: fc.array(fc.integer({ min: 0, max: 12 }), { minLength: M, maxLength: M }),
+      perSlot: fc.array(fc.integer({ min: 0, max: 5 }), { minLength: M, maxLength: M }),
+      extra: fc.array(fc.integer({ min: 0, max: 4 }), { minLength: M, maxLength: M }),
+    }),
+  )
+  .map((r): RawInstance => ({ N: r.N, M: r.M, cells: r.cells, seats: r.seats, freeSlots: r.freeSlots, freeSeats: r.freeSlots.map((s, p) => s * r.perSlot[p] + r.extra[p]) }));
 
 function oracle(ps: PairSet, start: Int32Array, maxMoves = 20 * ps.talents + 1000): Int32Array {
   const pairOf = start.slice();
@@ -174,5 +198,66 @@ describe('talent-proposing deferred acceptance', () => {
       }),
       { numRuns: 1500 },
     );
+  });
+
+  it('reaches it on crowded instances: rejecting without evicting refuses exactly where evicting and undoing did', () => {
+    let refused = 0;
+    fc.assert(
+      fc.property(crowdedArb, (r) => {
+        const ps = toPairSet(r);
+        const got = talentProposing(ps).pairOf;
+        expect(Array.from(got)).toEqual(Array.from(proposingOracle(ps)));
+        // some talent was refused (or evicted) where it asked first: it holds a later choice
+        if (got.some((e, t) => e > ps.tPtr[t])) refused++;
+      }),
+      { numRuns: 600 },
+    );
+    expect(refused).toBeGreaterThan(100);
+  });
+});
+
+describe('blocking-pair pass on crowded instances', () => {
+  it('makes the oracle moves (the same matching, the same matching after every move cap, the same settled)', () => {
+    let moved = 0;
+    fc.assert(
+      fc.property(crowdedArb, fc.boolean(), fc.integer({ min: 0, max: 12 }), (r, byTalent, cap) => {
+        const ps = toPairSet(r);
+        const m = byTalent ? talentProposing(ps) : platformProposing(ps);
+        const full = resolveBlocking(ps, m);
+        const want = oracle(ps, m.pairOf);
+        expect(Array.from(full.pairOf)).toEqual(Array.from(want));
+        expect(Array.from(resolveBlocking(ps, m, cap).pairOf)).toEqual(Array.from(oracle(ps, m.pairOf, cap)));
+        // settled exactly when the oracle's result has no blocking pair left to move on
+        expect(full.settled).toBe(Array.from(oracle(ps, want)).every((e, t) => e === want[t]));
+        if (!Array.from(full.pairOf).every((e, t) => e === m.pairOf[t])) moved++;
+      }),
+      { numRuns: 600 },
+    );
+    expect(moved).toBeGreaterThan(50);
+  });
+
+  it('drops the lowest-ranked holder whose seats suffice, not the lowest-ranked one (known answer)', () => {
+    // one platform, 3 slots all held, no free seat: holders t0 (needs 5), t1 (1), t2 (3), in the
+    // platform's order of preference; talents t3..t5 unassigned, each acceptable to it only
+    const b = [0.9, 0.8, 0.3, 0.95, 0.5, 0.1];
+    const seats = [5, 1, 3, 4, 2, 1];
+    const ps = toPairSet({ N: 6, M: 1, cells: b.map((x) => [[0.5, x, 0.5]]), seats, freeSlots: [3], freeSeats: [9] });
+    const start = Int32Array.from([0, 1, 2, -1, -1, -1]);
+    // t3 (needs 4, ranked first) can only come in for t0, the one holder needing >= 4 seats;
+    // t4 (needs 2, ranked above t2 only) then replaces t2 (needs 3); t5 (below everyone) stays out
+    const r = resolveBlocking(ps, { pairOf: start });
+    expect(Array.from(r.pairOf)).toEqual([-1, 1, -1, 3, 4, -1]);
+    expect(Array.from(r.pairOf)).toEqual(Array.from(oracle(ps, start)));
+    expect(r.settled).toBe(true);
+  });
+
+  it('takes nobody in exchange at a platform holding more than its slots (no slot even after one leaves)', () => {
+    // 1 slot, 2 holders (a matching given over capacity), plenty of seats; t2 ranked first
+    const ps = toPairSet({ N: 3, M: 1, cells: [[[0.5, 0.2, 0.5]], [[0.5, 0.1, 0.5]], [[0.5, 0.9, 0.5]]], seats: [1, 1, 1], freeSlots: [1], freeSeats: [9] });
+    const start = Int32Array.from([0, 1, -1]);
+    const r = resolveBlocking(ps, { pairOf: start });
+    expect(Array.from(r.pairOf)).toEqual([0, 1, -1]);
+    expect(Array.from(r.pairOf)).toEqual(Array.from(oracle(ps, start)));
+    expect(r.settled).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { platformProposing, resolveBlocking, talentProposing } from '../../src/matching/stable.js';
+import { platformProposing, talentProposing } from '../../src/matching/stable.js';
+import { resolveBlocking } from '../../src/matching/repair.js';
 import { countBlockingPairs } from '../../src/matching/blocking.js';
 import { seatsBind } from '../../src/matching/pairs.js';
 import { allPlans, bruteBlocking, feasiblePlan, instanceArb, planOf, toPairSet } from './instances.js';
