@@ -15,7 +15,10 @@
  * `here` one more run on this thread, which would otherwise only wait for them (a released
  * pool's successor then starts one thread fewer); a talent's features do not depend on the
  * others in its run (chunks of any size score alike), so the numbers are the same. Without
- * a pool, or for a few talents, this thread runs the same task in process.
+ * a pool, or for a few talents, this thread runs the same task in process. The platform
+ * lines' talents are known before the assignment: the batch posts their lines to the threads
+ * first (`vectorizeLines` with `away`), and they are vectorized while this thread assigns;
+ * after it only the placed talents not listed are left (`explainRuns` explains both).
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { PlatformSide } from '../../engine/platformSide.js';
@@ -121,43 +124,84 @@ export async function explainPairs(
   lines: TalentLines,
   on?: PlacedOn,
 ): Promise<Map<string, PairExplanation[]>> {
-  const out = new Map<string, PairExplanation[]>();
-  if (wanted.size === 0) return out;
-  const parallel = on !== undefined && mayExplainOnThreads(wanted.size, on);
+  return explainRuns(side, talentsPath, await vectorizeLines(side, talentsPath, [...wanted.keys()], maxLineBytes, lines, on), wanted);
+}
+
+/** A run of talents read back and vectorized: its ids in file order and their features. */
+export interface VectorizedRun {
+  ids: string[];
+  result: LineRangeResult;
+}
+
+/**
+ * Reads back the lines of `ids` (distinct) and vectorizes them: in process, or split
+ * into `on.parts` runs posted to `on.lines` and, with `on.here`, one more run on this thread
+ * meanwhile (done before the promise is returned). `away`: every run on the threads, none
+ * here (this thread has other work meanwhile: the batch posts the platform lines' talents
+ * before it assigns); it needs `on`, and at least the parallel minimum of talents, else
+ * this thread vectorizes them before returning, as without `on`. A talent's features do not
+ * depend on the other talents of its run: any split gives the same numbers.
+ */
+export function vectorizeLines(
+  side: PlatformSide,
+  talentsPath: string,
+  ids: readonly string[],
+  maxLineBytes: number,
+  lines: TalentLines,
+  on?: PlacedOn,
+  away = false,
+): Promise<VectorizedRun[]> {
+  const count = ids.length;
+  if (count === 0) return Promise.resolve([]);
+  const parallel = on !== undefined && (away ? on.parts >= 1 && count >= PARALLEL_MIN : mayExplainOnThreads(count, on));
   if (parallel) on.warm?.();
-  const at = lines.find(wanted.keys());
-  if (at.ids.length !== wanted.size) {
+  let at: ReturnType<TalentLines['find']>;
+  try {
+    at = lines.find(ids);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  if (at.ids.length !== count) {
     const seen = new Set(at.ids);
-    const missing = [...wanted.keys()].find((id) => !seen.has(id));
-    throw new TalentmatchError('E_INTERNAL', `talent ${JSON.stringify(missing)} is to be explained but the stream recorded no line for it`);
+    const missing = ids.find((id) => !seen.has(id));
+    return Promise.reject(new TalentmatchError('E_INTERNAL', `talent ${JSON.stringify(missing)} is to be explained but the stream recorded no line for it`));
   }
   // with `here`, the last run is this thread's
-  const here = parallel && on.here === true;
+  const here = parallel && !away && on.here === true;
   const runs = parallel ? on.parts + (here ? 1 : 0) : 1;
   const size = Math.ceil(at.ids.length / runs);
   const tasks: { ids: string[]; task: LineRangeTask }[] = [];
-  const fd = openSync(talentsPath, 'r');
   try {
-    for (let a = 0; a < at.ids.length; a += size) {
-      const z = Math.min(at.ids.length, a + size);
-      tasks.push({ ids: at.ids.slice(a, z), task: readRun(fd, at.start, at.end, a, z, talentsPath, maxLineBytes) });
+    const fd = openSync(talentsPath, 'r');
+    try {
+      for (let a = 0; a < at.ids.length; a += size) {
+        const z = Math.min(at.ids.length, a + size);
+        tasks.push({ ids: at.ids.slice(a, z), task: readRun(fd, at.start, at.end, a, z, talentsPath, maxLineBytes) });
+      }
+    } finally {
+      closeSync(fd);
     }
-  } finally {
-    closeSync(fd);
+  } catch (e) {
+    return Promise.reject(e);
   }
   memMark('main:found');
-  const away = parallel ? (here ? tasks.length - 1 : tasks.length) : 0;
-  const posted = tasks.slice(0, away).map((x) => on!.lines(x.task));
+  const sent = parallel ? (here ? tasks.length - 1 : tasks.length) : 0;
+  const posted = tasks.slice(0, sent).map((x) => on!.lines(x.task));
   // this thread's runs after the others are posted: it vectorizes while they do
   let mine: LineRangeResult[];
   try {
-    mine = inProcess(side, tasks.slice(away));
+    mine = inProcess(side, tasks.slice(sent));
   } catch (e) {
-    await Promise.allSettled(posted); // none left to reject unheard
-    throw e;
+    // none left to reject unheard
+    return Promise.allSettled(posted).then(() => Promise.reject(e));
   }
-  const results = [...(await Promise.all(posted)), ...mine];
-  tasks.forEach((x, j) => explainRun(side, talentsPath, x.ids, results[j], wanted, out));
+  return Promise.all(posted).then((results) => tasks.map((x, j) => ({ ids: x.ids, result: j < sent ? results[j] : mine[j - sent] })));
+}
+
+/** Each run's talents explained against their wanted platforms: talent id -> the explanations, in `wanted`'s order. */
+export function explainRuns(side: PlatformSide, talentsPath: string, runs: readonly VectorizedRun[], wanted: ReadonlyMap<string, readonly number[]>): Map<string, PairExplanation[]> {
+  const out = new Map<string, PairExplanation[]>();
+  for (const x of runs) explainRun(side, talentsPath, x.ids, x.result, wanted, out);
   return out;
 }
 
