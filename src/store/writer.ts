@@ -47,7 +47,8 @@ const PARTS_CHARS = 1 << 19;
 export type WriterRequest =
   | { type: 'write'; id: number; chunk: ChunkRowIn }
   | { type: 'begin'; id: number; runId: number; platformLines: { id: string; line: string }[] }
-  | { type: 'parts'; id: number; runId: number; name: string; from: number; parts: string[] }
+  /** parts [from, from + ends.length) of an artifact, joined: part j is text[ends[j - 1], ends[j]) (one string crosses to the thread, not thousands) */
+  | { type: 'parts'; id: number; runId: number; name: string; from: number; text: string; ends: Int32Array }
   | { type: 'end'; id: number; runId: number; finishedAt: string; summary: string }
   | { type: 'abort'; id: number; runId: number }
   | { type: 'checkpoint'; id: number }
@@ -137,18 +138,22 @@ export class SqliteWriterThread implements ChunkSink {
         let from = 0;
         let parts: string[] = [];
         let chars = 0;
-        for (const part of body) {
-          parts.push(part);
-          chars += part.length;
-          if (chars < PARTS_CHARS) continue;
-          const some = parts;
-          ask((id) => ({ type: 'parts', id, runId, name, from, parts: some }));
+        const send = (): void => {
+          const at = from;
+          const text = parts.join('');
+          const ends = new Int32Array(parts.length);
+          for (let j = 0, e = 0; j < parts.length; j++) ends[j] = e += parts[j].length;
+          ask((id) => ({ type: 'parts', id, runId, name, from: at, text, ends }));
           from += parts.length;
           parts = [];
           chars = 0;
+        };
+        for (const part of body) {
+          parts.push(part);
+          chars += part.length;
+          if (chars >= PARTS_CHARS) send();
         }
-        const rest = parts;
-        if (rest.length > 0) ask((id) => ({ type: 'parts', id, runId, name, from, parts: rest }));
+        if (parts.length > 0) send();
       }
     } catch (e) {
       await this.abort(runId, answers);

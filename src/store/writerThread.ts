@@ -12,8 +12,8 @@ import { TalentmatchError, errorMessage } from '../errors.js';
 import type { WriterReply, WriterRequest } from './writer.js';
 import { memTrace } from '../workers/memTrace.js';
 
-/** A publication's parts are checkpointed every this many characters (~8-16 MB of pages). */
-const PUBLISH_CHECKPOINT_CHARS = 8 << 20;
+/** A publication's parts are checkpointed every this many characters (~2-4 MB of pages: what is left for the last commit). */
+const PUBLISH_CHECKPOINT_CHARS = 2 << 20;
 
 const { path } = workerData as { path: string };
 const port = parentPort!;
@@ -29,6 +29,11 @@ try {
 } catch (e) {
   post({ type: 'failed', ...coded(e, 'the chunk writer cannot open the database') });
   port.close();
+}
+
+/** A message's parts, split again. */
+function* splitParts(text: string, ends: Int32Array): Generator<string> {
+  for (let j = 0, a = 0; j < ends.length; a = ends[j++]) yield text.slice(a, ends[j]);
 }
 
 /** a publication's characters stored since its last checkpoint, and its first failed step */
@@ -61,8 +66,8 @@ port.on('message', (m: WriterRequest) => {
         break;
       case 'parts':
         if (failed) throw failed;
-        s.completeParts(m.runId, m.name, m.from, m.parts);
-        for (const p of m.parts) unsaved += p.length;
+        s.completeParts(m.runId, m.name, m.from, splitParts(m.text, m.ends));
+        unsaved += m.text.length;
         if (unsaved >= PUBLISH_CHECKPOINT_CHARS) {
           s.checkpoint();
           unsaved = 0;

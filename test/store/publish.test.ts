@@ -42,7 +42,7 @@ function* bigParts(name: string, n: number, onPart?: (i: number) => void): Gener
 const artifacts = (onPart?: (name: string, i: number) => void): Record<string, Iterable<string>> => ({
   'assignment.json': bigParts('a', 1500, (i) => onPart?.('assignment.json', i)),
   'referrals.jsonl': bigParts('r', 900, (i) => onPart?.('referrals.jsonl', i)),
-  'platform-reserve': ['AAAA', 'BBBB'],
+  'platform-reserve': ['AAAA', '', 'BBBB'], // an empty part is a part too
 });
 
 function dump(db: string, run: number) {
@@ -82,7 +82,7 @@ const writerOf = (w: SqliteWriterThread) => (w as unknown as { worker: { termina
 describe('publishing on the SQLite writer thread', () => {
   it('stores what Store.complete stores (part numbers across messages), and no reader sees the run complete before the last part', async () => {
     const want = oracle();
-    expect(want.artifacts).toHaveLength(1500 + 900 + 2);
+    expect(want.artifacts).toHaveLength(1500 + 900 + 3);
     expect(want.run).toEqual({ status: 'complete', finished_at: 'done-at', summary: '{"ok":1}' });
     const db = join(tmp(), 'thread.db');
     const run = newRun(db);

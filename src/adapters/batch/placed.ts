@@ -49,6 +49,13 @@ export interface PlacedOn {
 }
 
 /** Below this many placed talents this thread vectorizes them itself (a task's round trip is not worth it). */
+/**
+ * This thread's run beside the threads' (`here`), as a share of one thread's: it reads the
+ * lines back for every run first, and its heap (the assignment's) makes it the slower one
+ * (100k x 1k at 2 threads: an equal half took it ~1.7x the time it took the thread).
+ */
+const HERE_SHARE = 0.6;
+
 const PARALLEL_MIN = 256;
 
 /**
@@ -136,10 +143,10 @@ export interface VectorizedRun {
 /**
  * Reads back the lines of `ids` (distinct) and vectorizes them: in process, or split
  * into `on.parts` runs posted to `on.lines` and, with `on.here`, one more run on this thread
- * meanwhile (done before the promise is returned). `away`: every run on the threads, none
+ * meanwhile. `away`: every run on the threads, none
  * here (this thread has other work meanwhile: the batch posts the platform lines' talents
  * before it assigns); it needs `on`, and at least the parallel minimum of talents, else
- * this thread vectorizes them before returning, as without `on`. A talent's features do not
+ * this thread vectorizes them, as without `on`. A talent's features do not
  * depend on the other talents of its run: any split gives the same numbers.
  */
 export function vectorizeLines(
@@ -168,14 +175,20 @@ export function vectorizeLines(
   }
   // with `here`, the last run is this thread's
   const here = parallel && !away && on.here === true;
-  const runs = parallel ? on.parts + (here ? 1 : 0) : 1;
-  const size = Math.ceil(at.ids.length / runs);
+  // this thread's run is the smaller (HERE_SHARE of a thread's): it reads every line first
+  const posting = parallel ? at.ids.length - (here ? Math.round((at.ids.length * HERE_SHARE) / (on.parts + HERE_SHARE)) : 0) : at.ids.length;
+  const size = parallel ? Math.ceil(posting / on.parts) : at.ids.length;
   const tasks: { ids: string[]; task: LineRangeTask }[] = [];
   try {
     const fd = openSync(talentsPath, 'r');
     try {
-      for (let a = 0; a < at.ids.length; a += size) {
-        const z = Math.min(at.ids.length, a + size);
+      // the threads' runs [0, posting) in runs of `size` (without a pool: one run), then this thread's [posting, n)
+      const ends: number[] = [];
+      for (let z = size; z < posting; z += size) ends.push(z);
+      ends.push(posting);
+      if (posting < at.ids.length) ends.push(at.ids.length);
+      for (let j = 0, a = 0; j < ends.length; a = ends[j++]) {
+        const z = ends[j];
         tasks.push({ ids: at.ids.slice(a, z), task: readRun(fd, at.start, at.end, a, z, talentsPath, maxLineBytes) });
       }
     } finally {
@@ -187,15 +200,19 @@ export function vectorizeLines(
   memMark('main:found');
   const sent = parallel ? (here ? tasks.length - 1 : tasks.length) : 0;
   const posted = tasks.slice(0, sent).map((x) => on!.lines(x.task));
-  // this thread's runs after the others are posted: it vectorizes while they do
-  let mine: LineRangeResult[];
-  try {
-    mine = inProcess(side, tasks.slice(sent));
-  } catch (e) {
-    // none left to reject unheard
-    return Promise.allSettled(posted).then(() => Promise.reject(e));
-  }
-  return Promise.all(posted).then((results) => tasks.map((x, j) => ({ ids: x.ids, result: j < sent ? results[j] : mine[j - sent] })));
+  const mine = tasks.slice(sent);
+  // this thread's runs after the others are posted: it vectorizes while they do. A pool hands
+  // a posted run to a thread only once this thread has taken that thread's start or last
+  // answer from the event loop (it may have come while this thread assigned): a whole turn of
+  // the loop first (an immediate set from an immediate: a poll phase between), else the
+  // thread would wait until this thread's runs are done
+  const turn = sent > 0 && mine.length > 0 ? new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve))) : Promise.resolve();
+  return turn
+    .then(() => inProcess(side, mine))
+    .then(
+      (here) => Promise.all(posted).then((results) => tasks.map((x, j) => ({ ids: x.ids, result: j < sent ? results[j] : here[j - sent] }))),
+      (e: unknown) => Promise.allSettled(posted).then(() => Promise.reject(e)), // none left to reject unheard
+    );
 }
 
 /** Each run's talents explained against their wanted platforms: talent id -> the explanations, in `wanted`'s order. */

@@ -10,6 +10,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it, vi } from 'vitest';
 import { loadDataset } from '../../../src/adapters/files/dataset.js';
 import { streamTalents } from '../../../src/adapters/files/talents.js';
@@ -149,8 +150,8 @@ describe('placed talents read back by their byte ranges', () => {
         here: true,
       };
       expect(await explainPlaced(side, path, wanted, DEFAULT_MAX_LINE_BYTES, recorded, on)).toEqual(want);
-      // 400 talents in parts + 1 runs: the threads get the first `parts`, the last stays here
-      expect(tasks.map((t) => t.lines)).toEqual(parts === 1 ? [200] : [134, 134]);
+      // 400 talents in parts + 1 runs: the threads get the first `parts`, the last (0.6 of a thread's: 150 of 400 beside one thread, 92 beside two) stays here
+      expect(tasks.map((t) => t.lines)).toEqual(parts === 1 ? [250] : [154, 154]);
     }
   });
 
@@ -187,7 +188,7 @@ describe('placed talents read back by their byte ranges', () => {
     const got = explainRuns(side, path, runs, pairs);
     expect(got.size).toBe(pairs.size);
     for (const [id, e] of want) expect(got.get(id)).toEqual(e);
-    // under the parallel minimum `away` vectorizes here, before it returns: nothing posted
+    // under the parallel minimum `away` vectorizes here: nothing posted
     tasks.length = 0;
     const few = await vectorizeLines(side, path, ids.slice(0, 255), DEFAULT_MAX_LINE_BYTES, recorded, on, true);
     expect(tasks).toEqual([]);
@@ -195,6 +196,37 @@ describe('placed talents read back by their byte ranges', () => {
     // no talents: no task, no read
     expect(await vectorizeLines(side, path, [], DEFAULT_MAX_LINE_BYTES, recorded, on, true)).toEqual([]);
     expect(tasks).toEqual([]);
+  });
+
+  it('with `here`, this thread starts its own run only after a turn of the event loop: a pool hands a posted run to a thread once this thread has taken the thread\'s answers (port messages)', async () => {
+    const { side, path, recorded, ids } = await setup();
+    const order: string[] = [];
+    const original = TokenCache.prototype.source;
+    const source = vi.spyOn(TokenCache.prototype, 'source').mockImplementation(function (this: TokenCache) {
+      order.push('here');
+      return original.call(this);
+    });
+    const tokens = new TokenCache(new Tokenizer(), 10_000);
+    const { port1, port2 } = new MessageChannel();
+    port1.on('message', () => order.push('message'));
+    try {
+      const on = {
+        // as a pool's thread would: its answer to an earlier run waits in a port until this thread reads it
+        lines: async (task: LineRangeTask) => {
+          order.push('posted');
+          port2.postMessage('done');
+          return lineRangeTask(side, task, (t) => tokens.tokens(t));
+        },
+        parts: 1,
+        here: true,
+      };
+      const runs = await vectorizeLines(side, path, ids, DEFAULT_MAX_LINE_BYTES, recorded, on);
+      expect(runs.map((r) => r.ids.length)).toEqual([250, 150]);
+      expect(order).toEqual(['posted', 'message', 'here']);
+    } finally {
+      source.mockRestore();
+      port1.close();
+    }
   });
 
   it('this thread vectorizes through a token source that names its tokenizer (the builders\' term cache), never hashing each text', async () => {
