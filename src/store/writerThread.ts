@@ -12,8 +12,8 @@ import { TalentmatchError, errorMessage } from '../errors.js';
 import type { WriterReply, WriterRequest } from './writer.js';
 import { memTrace } from '../workers/memTrace.js';
 
-/** A publication's parts are checkpointed every this many characters (~2-4 MB of pages: what is left for the last commit). */
-const PUBLISH_CHECKPOINT_CHARS = 2 << 20;
+/** A publication's parts are checkpointed every this many characters (~4-8 MB of pages: what is left for the last close to copy; each checkpoint syncs the file). */
+const PUBLISH_CHECKPOINT_CHARS = 4 << 20;
 
 const { path } = workerData as { path: string };
 const port = parentPort!;
