@@ -20,12 +20,13 @@ export interface ChunkSink {
   /** Writes a chunk and its checkpoint in one transaction; false: the chunk was written before (idempotent). */
   write(c: ChunkRowIn): Promise<boolean>;
   /**
-   * Publishes the run as `SnapshotStore.complete` does (platform lines, artifacts, the
-   * `complete` status: one transaction), after the chunk writes posted before it. The
-   * artifacts' parts are consumed (formatted) on the caller's thread as the writer stores the
-   * ones before: the writer thread's SQLite work runs while this thread formats.
+   * Optional: publishes the run as `SnapshotStore.complete` does (platform lines, artifacts,
+   * the `complete` status last), after the chunk writes posted before it. The artifacts'
+   * parts are consumed (formatted) on the caller's thread as the writer stores the ones
+   * before: the writer thread's SQLite work runs while this thread formats. Absent: the
+   * caller publishes with `SnapshotStore.complete`.
    */
-  complete(runId: number, platformLines: { id: string; line: string }[], artifacts: Record<string, Iterable<string>>, finishedAt: string, summary: string): Promise<void>;
+  complete?(runId: number, platformLines: { id: string; line: string }[], artifacts: Record<string, Iterable<string>>, finishedAt: string, summary: string): Promise<void>;
   /**
    * Optional: the chunk writes are over; the writer may copy the write-ahead log into the
    * database file now (SQLite: a checkpoint on the writer thread while the batch assembles,
@@ -38,7 +39,7 @@ export interface ChunkSink {
 
 /** Writes on the store's own connection (PostgreSQL; or SQLite when no thread is wanted). */
 export function storeSink(store: SnapshotStore): ChunkSink {
-  return { write: async (c) => store.writeChunk(c), complete: async (...a) => store.complete(...a), close: () => Promise.resolve() };
+  return { write: async (c) => store.writeChunk(c), close: () => Promise.resolve() };
 }
 
 /** The characters of artifact parts posted to the writer thread in one message (~1-2 MB of UTF-16): few messages, and the writer starts early. */

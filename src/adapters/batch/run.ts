@@ -267,7 +267,8 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     // a coordinator that lost its lock (PostgreSQL: its session dropped) must not publish
     await lock.assertHeld?.();
     // SQLite: on the writer thread, storing each part of the artifacts while this thread formats the next
-    await sink.complete(runId, platformLines, artifacts, now(), JSON.stringify({ ...summary, skipped: summary.skipped.length }));
+    const finished = [runId, platformLines, artifacts, now(), JSON.stringify({ ...summary, skipped: summary.skipped.length })] as const;
+    await (sink.complete ? sink.complete(...finished) : store.complete(...finished));
     await sink.close();
     memMark('main:completed');
     await store.dropChunkCandidates(runId);
