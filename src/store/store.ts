@@ -9,7 +9,8 @@
  *
  * Readers only ever see complete runs: `latestComplete()` and every read take a run id
  * whose status is `complete`, and a run becomes complete in the transaction that writes its
- * last rows. A killed run stays `running` (resumable) and is invisible.
+ * last rows (`complete`; the batch's writer thread publishes in steps, `beginComplete`, the
+ * status last). A killed run stays `running` (resumable) and is invisible.
  */
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -88,6 +89,11 @@ export class Store implements SnapshotStore {
 
   close(): void {
     this.db.close();
+  }
+
+  /** Copies the write-ahead log's committed pages into the database file as far as readers allow (PASSIVE: never waits for them). */
+  checkpoint(): void {
+    this.db.pragma('wal_checkpoint(PASSIVE)');
   }
 
   /** Runs synchronous reads in one read transaction: one consistent snapshot even while a writer prunes. */
@@ -264,18 +270,76 @@ export class Store implements SnapshotStore {
 
   /** Platform lines, artifacts and the `complete` status in one transaction: the snapshot appears whole. */
   complete(runId: number, platformLines: { id: string; line: string }[], artifacts: Record<string, Iterable<string>>, finishedAt: string, summary: string): void {
-    const pl = this.db.prepare('INSERT INTO platform_recs (run_id, platform_id, line) VALUES (?, ?, ?)');
-    const ar = this.db.prepare('INSERT INTO artifacts (run_id, name, part, body) VALUES (?, ?, ?, ?)');
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM platform_recs WHERE run_id = ?').run(runId);
-      this.db.prepare('DELETE FROM artifacts WHERE run_id = ?').run(runId);
-      for (const p of platformLines) pl.run(runId, p.id, p.line);
-      for (const [name, parts] of Object.entries(artifacts)) {
-        let i = 0;
-        for (const body of parts) ar.run(runId, name, i++, body);
-      }
-      this.db.prepare(`UPDATE runs SET status = 'complete', finished_at = ?, summary = ? WHERE id = ?`).run(finishedAt, summary, runId);
+      this.publishLines(runId, platformLines);
+      for (const [name, parts] of Object.entries(artifacts)) this.publishParts(runId, name, 0, parts);
+      this.publishStatus(runId, finishedAt, summary);
     })();
+  }
+
+  /**
+   * `complete` in steps, for a writer that is handed the artifacts' parts as they are
+   * formatted (store/writer.ts, the batch's writer thread), each step its own transaction:
+   * `beginComplete` drops what an earlier attempt left and writes the platform lines,
+   * `completeParts` adds parts, `endComplete` sets the status. Readers read complete runs
+   * only, so the snapshot still appears whole, at `endComplete`'s commit; the steps' pages
+   * can be checkpointed meanwhile (by the writer, while the batch formats the next parts),
+   * not all in one commit at the end. A run killed before `endComplete` stays running, its
+   * partial rows invisible, resumable: its publication starts again with `beginComplete`;
+   * `abortComplete` deletes them (a publication that failed).
+   */
+  beginComplete(runId: number, platformLines: readonly { id: string; line: string }[]): void {
+    this.db.transaction(() => {
+      this.unfinished(runId);
+      this.publishLines(runId, platformLines);
+    })();
+  }
+
+  completeParts(runId: number, name: string, from: number, parts: Iterable<string>): void {
+    this.db.transaction(() => {
+      this.unfinished(runId);
+      this.publishParts(runId, name, from, parts);
+    })();
+  }
+
+  endComplete(runId: number, finishedAt: string, summary: string): void {
+    this.db.transaction(() => {
+      this.unfinished(runId);
+      this.publishStatus(runId, finishedAt, summary);
+    })();
+  }
+
+  abortComplete(runId: number): void {
+    this.db.transaction(() => {
+      if (this.run(runId)?.status !== 'running') return;
+      this.prep('DELETE FROM platform_recs WHERE run_id = ?').run(runId);
+      this.prep('DELETE FROM artifacts WHERE run_id = ?').run(runId);
+    })();
+  }
+
+  /** A publication's steps write to a running run only (never to a complete run's snapshot). */
+  private unfinished(runId: number): void {
+    const status = this.run(runId)?.status;
+    if (status !== 'running') throw new TalentmatchError('E_INTERNAL', `run ${runId} is ${status ?? 'absent'}: only a running run is published`);
+  }
+
+  /** complete's first writes: the run's platform lines and artifacts of an earlier attempt dropped, its platform lines inserted. */
+  private publishLines(runId: number, platformLines: readonly { id: string; line: string }[]): void {
+    this.prep('DELETE FROM platform_recs WHERE run_id = ?').run(runId);
+    this.prep('DELETE FROM artifacts WHERE run_id = ?').run(runId);
+    const pl = this.prep('INSERT INTO platform_recs (run_id, platform_id, line) VALUES (?, ?, ?)');
+    for (const p of platformLines) pl.run(runId, p.id, p.line);
+  }
+
+  /** An artifact's parts, numbered from `from`. */
+  private publishParts(runId: number, name: string, from: number, parts: Iterable<string>): void {
+    const ar = this.prep('INSERT INTO artifacts (run_id, name, part, body) VALUES (?, ?, ?, ?)');
+    let i = from;
+    for (const body of parts) ar.run(runId, name, i++, body);
+  }
+
+  private publishStatus(runId: number, finishedAt: string, summary: string): void {
+    this.prep(`UPDATE runs SET status = 'complete', finished_at = ?, summary = ? WHERE id = ?`).run(finishedAt, summary, runId);
   }
 
   fail(runId: number, finishedAt: string, why: string): void {

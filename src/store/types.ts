@@ -11,7 +11,9 @@
  *
  * What both promise (the contract the batch, export, diff and serve rely on):
  *  - readers see complete runs only: a run becomes `complete` in the transaction that writes
- *    its last rows (platform lines, artifacts), so a snapshot appears whole or not at all;
+ *    its last rows (platform lines, artifacts), so a snapshot appears whole or not at all
+ *    (the SQLite batch's writer thread stores them in several transactions, store/writer.ts,
+ *    and sets the status in the last: a running run's rows are never read);
  *  - a chunk's rows and its checkpoint are one transaction, and writing a chunk twice is a
  *    no-op (duplicate deliveries of a queued job, a resumed run);
  *  - row streams come in id order, compared byte by byte (SQLite's BINARY, PostgreSQL's

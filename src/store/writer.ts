@@ -19,6 +19,20 @@ import type { ChunkRowIn, SnapshotStore } from './types.js';
 export interface ChunkSink {
   /** Writes a chunk and its checkpoint in one transaction; false: the chunk was written before (idempotent). */
   write(c: ChunkRowIn): Promise<boolean>;
+  /**
+   * Optional: publishes the run as `SnapshotStore.complete` does (platform lines, artifacts,
+   * the `complete` status last), after the chunk writes posted before it. The artifacts'
+   * parts are consumed (formatted) on the caller's thread as the writer stores the ones
+   * before: the writer thread's SQLite work runs while this thread formats. Absent: the
+   * caller publishes with `SnapshotStore.complete`.
+   */
+  complete?(runId: number, platformLines: { id: string; line: string }[], artifacts: Record<string, Iterable<string>>, finishedAt: string, summary: string): Promise<void>;
+  /**
+   * Optional: the chunk writes are over; the writer may copy the write-ahead log into the
+   * database file now (SQLite: a checkpoint on the writer thread while the batch assembles,
+   * instead of in the publication's commit, on the batch's thread). Never fails.
+   */
+  checkpoint?(): void;
   /** Waits for the writes posted so far, then releases the writer. Idempotent. */
   close(): Promise<void>;
 }
@@ -28,7 +42,18 @@ export function storeSink(store: SnapshotStore): ChunkSink {
   return { write: async (c) => store.writeChunk(c), close: () => Promise.resolve() };
 }
 
-export type WriterRequest = { type: 'write'; id: number; chunk: ChunkRowIn } | { type: 'close' };
+/** The characters of artifact parts posted to the writer thread in one message (~1-2 MB of UTF-16): few messages, and the writer starts early. */
+const PARTS_CHARS = 1 << 19;
+
+export type WriterRequest =
+  | { type: 'write'; id: number; chunk: ChunkRowIn }
+  | { type: 'begin'; id: number; runId: number; platformLines: { id: string; line: string }[] }
+  /** parts [from, from + ends.length) of an artifact, joined: part j is text[ends[j - 1], ends[j]) (one string crosses to the thread, not thousands) */
+  | { type: 'parts'; id: number; runId: number; name: string; from: number; text: string; ends: Int32Array }
+  | { type: 'end'; id: number; runId: number; finishedAt: string; summary: string }
+  | { type: 'abort'; id: number; runId: number }
+  | { type: 'checkpoint'; id: number }
+  | { type: 'close' };
 export type WriterReply =
   | { type: 'ready' }
   | { type: 'failed'; code: string; message: string }
@@ -93,17 +118,77 @@ export class SqliteWriterThread implements ChunkSink {
   }
 
   write(c: ChunkRowIn): Promise<boolean> {
-    if (this.broken) return Promise.reject(this.broken);
-    if (this.closing) return Promise.reject(new TalentmatchError('E_INTERNAL', `${this.path}: a chunk write after the chunk writer was closed`));
-    const id = this.next++;
     const transfer = new Set<ArrayBuffer>();
     for (const u of [c.rows, c.candidates]) {
       const b = u instanceof Uint8Array ? movable(u) : undefined;
       if (b) transfer.add(b);
     }
+    return this.request((id) => ({ type: 'write', id, chunk: c }), 'a chunk write', [...transfer]);
+  }
+
+  async complete(runId: number, platformLines: { id: string; line: string }[], artifacts: Record<string, Iterable<string>>, finishedAt: string, summary: string): Promise<void> {
+    const answers: Promise<boolean>[] = [];
+    const ask = (make: (id: number) => WriterRequest): void => {
+      const a = this.request(make, 'publishing');
+      a.catch(() => undefined); // heard below, once every part is posted
+      answers.push(a);
+    };
+    ask((id) => ({ type: 'begin', id, runId, platformLines }));
+    try {
+      for (const [name, body] of Object.entries(artifacts)) {
+        let from = 0;
+        let parts: string[] = [];
+        let chars = 0;
+        const send = (): void => {
+          const at = from;
+          const text = parts.join('');
+          const ends = new Int32Array(parts.length);
+          for (let j = 0, e = 0; j < parts.length; j++) ends[j] = e += parts[j].length;
+          ask((id) => ({ type: 'parts', id, runId, name, from: at, text, ends }));
+          from += parts.length;
+          parts = [];
+          chars = 0;
+        };
+        for (const part of body) {
+          parts.push(part);
+          chars += part.length;
+          if (chars >= PARTS_CHARS) send();
+        }
+        if (parts.length > 0) send();
+      }
+    } catch (e) {
+      await this.abort(runId, answers);
+      throw e;
+    }
+    ask((id) => ({ type: 'end', id, runId, finishedAt, summary }));
+    try {
+      await Promise.all(answers);
+    } catch (e) {
+      await this.abort(runId, answers);
+      throw e;
+    }
+  }
+
+  /** A publication that failed (formatting, or a step on the writer): what it stored is deleted, the run left running (resumable). */
+  private async abort(runId: number, answers: Promise<boolean>[]): Promise<void> {
+    await Promise.allSettled(answers);
+    await this.request((id) => ({ type: 'abort', id, runId }), 'an abort').catch(() => undefined); // a writer gone: the rows are invisible, resume deletes them
+  }
+
+  checkpoint(): void {
+    // answered in order like the rest; nothing waits for it, and a checkpoint that cannot run
+    // (busy) leaves the work to a later commit, as before
+    this.request((id) => ({ type: 'checkpoint', id }), 'a checkpoint').catch(() => undefined);
+  }
+
+  /** Posts one request; its answer (in the order posted) settles the promise. */
+  private request(make: (id: number) => WriterRequest, what: string, transfer: ArrayBuffer[] = []): Promise<boolean> {
+    if (this.broken) return Promise.reject(this.broken);
+    if (this.closing) return Promise.reject(new TalentmatchError('E_INTERNAL', `${this.path}: ${what} after the chunk writer was closed`));
+    const id = this.next++;
     return new Promise<boolean>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ type: 'write', id, chunk: c } satisfies WriterRequest, [...transfer]);
+      this.worker.postMessage(make(id), transfer);
     });
   }
 

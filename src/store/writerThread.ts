@@ -2,14 +2,18 @@
  * The SQLite chunk writer's thread (store/writer.ts starts it): its own connection to the
  * batch's database, one transaction per chunk (Store.writeChunk), answers in order. A
  * chunk that fails to write is answered with a coded error; the thread goes on (the failed
- * transaction is rolled back) and the batch decides.
+ * transaction is rolled back) and the batch decides. At the end it publishes the run: one
+ * transaction over the requests begin, parts..., end (Store.beginComplete), the parts
+ * stored while the batch formats the next ones.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Store } from './store.js';
-import type { ChunkRowIn } from './types.js';
 import { TalentmatchError, errorMessage } from '../errors.js';
 import type { WriterReply, WriterRequest } from './writer.js';
 import { memTrace } from '../workers/memTrace.js';
+
+/** A publication's parts are checkpointed every this many characters (~4-8 MB of pages: what is left for the last close to copy; each checkpoint syncs the file). */
+const PUBLISH_CHECKPOINT_CHARS = 4 << 20;
 
 const { path } = workerData as { path: string };
 const port = parentPort!;
@@ -27,6 +31,15 @@ try {
   port.close();
 }
 
+/** A message's parts, split again. */
+function* splitParts(text: string, ends: Int32Array): Generator<string> {
+  for (let j = 0, a = 0; j < ends.length; a = ends[j++]) yield text.slice(a, ends[j]);
+}
+
+/** a publication's characters stored since its last checkpoint, and its first failed step */
+let unsaved = 0;
+let failed: unknown;
+
 port.on('message', (m: WriterRequest) => {
   if (m.type === 'close') {
     store?.close();
@@ -35,11 +48,46 @@ port.on('message', (m: WriterRequest) => {
     port.close();
     return;
   }
-  const c: ChunkRowIn = m.chunk;
   try {
     if (!store) throw new TalentmatchError('E_INTERNAL', 'the chunk writer is closed');
-    post({ type: 'done', id: m.id, wrote: store.writeChunk(c) });
+    const s = store;
+    switch (m.type) {
+      case 'write':
+        post({ type: 'done', id: m.id, wrote: s.writeChunk(m.chunk) });
+        return;
+      // a publication (Store.beginComplete): the run turns complete at `end`; the parts'
+      // pages are checkpointed as they come, while the batch formats the next ones (its last
+      // commit then leaves little to copy). A failed step fails the steps after it, up to the
+      // abort: a publication with a part missing never completes
+      case 'begin':
+        failed = undefined;
+        unsaved = 0;
+        s.beginComplete(m.runId, m.platformLines);
+        break;
+      case 'parts':
+        if (failed) throw failed;
+        s.completeParts(m.runId, m.name, m.from, splitParts(m.text, m.ends));
+        unsaved += m.text.length;
+        if (unsaved >= PUBLISH_CHECKPOINT_CHARS) {
+          s.checkpoint();
+          unsaved = 0;
+        }
+        break;
+      case 'end':
+        if (failed) throw failed;
+        s.endComplete(m.runId, m.finishedAt, m.summary);
+        break;
+      case 'abort':
+        failed = undefined;
+        s.abortComplete(m.runId);
+        break;
+      case 'checkpoint':
+        s.checkpoint();
+        break;
+    }
+    post({ type: 'done', id: m.id, wrote: true });
   } catch (e) {
-    post({ type: 'error', id: m.id, ...coded(e, `cannot write chunk ${c.chunkId} of run ${c.runId}`) });
+    if (m.type === 'begin' || m.type === 'parts') failed ??= e;
+    post({ type: 'error', id: m.id, ...coded(e, m.type === 'write' ? `cannot write chunk ${m.chunk.chunkId} of run ${m.chunk.runId}` : `cannot publish (${m.type})`) });
   }
 });

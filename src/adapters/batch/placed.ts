@@ -15,7 +15,10 @@
  * `here` one more run on this thread, which would otherwise only wait for them (a released
  * pool's successor then starts one thread fewer); a talent's features do not depend on the
  * others in its run (chunks of any size score alike), so the numbers are the same. Without
- * a pool, or for a few talents, this thread runs the same task in process.
+ * a pool, or for a few talents, this thread runs the same task in process. The platform
+ * lines' talents are known before the assignment: the batch posts their lines to the threads
+ * first (`vectorizeLines` with `away`), and they are vectorized while this thread assigns;
+ * after it only the placed talents not listed are left (`explainRuns` explains both).
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { PlatformSide } from '../../engine/platformSide.js';
@@ -46,6 +49,13 @@ export interface PlacedOn {
 }
 
 /** Below this many placed talents this thread vectorizes them itself (a task's round trip is not worth it). */
+/**
+ * This thread's run beside the threads' (`here`), as a share of one thread's: it reads the
+ * lines back for every run first, and its heap (the assignment's) makes it the slower one
+ * (100k x 1k at 2 threads: an equal half took it ~1.7x the time it took the thread).
+ */
+const HERE_SHARE = 0.6;
+
 const PARALLEL_MIN = 256;
 
 /**
@@ -121,43 +131,94 @@ export async function explainPairs(
   lines: TalentLines,
   on?: PlacedOn,
 ): Promise<Map<string, PairExplanation[]>> {
-  const out = new Map<string, PairExplanation[]>();
-  if (wanted.size === 0) return out;
-  const parallel = on !== undefined && mayExplainOnThreads(wanted.size, on);
+  return explainRuns(side, talentsPath, await vectorizeLines(side, talentsPath, [...wanted.keys()], maxLineBytes, lines, on), wanted);
+}
+
+/** A run of talents read back and vectorized: its ids in file order and their features. */
+export interface VectorizedRun {
+  ids: string[];
+  result: LineRangeResult;
+}
+
+/**
+ * Reads back the lines of `ids` (distinct) and vectorizes them: in process, or split
+ * into `on.parts` runs posted to `on.lines` and, with `on.here`, one more run on this thread
+ * meanwhile. `away`: every run on the threads, none
+ * here (this thread has other work meanwhile: the batch posts the platform lines' talents
+ * before it assigns); it needs `on`, and at least the parallel minimum of talents, else
+ * this thread vectorizes them, as without `on`. A talent's features do not
+ * depend on the other talents of its run: any split gives the same numbers.
+ */
+export function vectorizeLines(
+  side: PlatformSide,
+  talentsPath: string,
+  ids: readonly string[],
+  maxLineBytes: number,
+  lines: TalentLines,
+  on?: PlacedOn,
+  away = false,
+): Promise<VectorizedRun[]> {
+  const count = ids.length;
+  if (count === 0) return Promise.resolve([]);
+  const parallel = on !== undefined && (away ? on.parts >= 1 && count >= PARALLEL_MIN : mayExplainOnThreads(count, on));
   if (parallel) on.warm?.();
-  const at = lines.find(wanted.keys());
-  if (at.ids.length !== wanted.size) {
+  let at: ReturnType<TalentLines['find']>;
+  try {
+    at = lines.find(ids);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  if (at.ids.length !== count) {
     const seen = new Set(at.ids);
-    const missing = [...wanted.keys()].find((id) => !seen.has(id));
-    throw new TalentmatchError('E_INTERNAL', `talent ${JSON.stringify(missing)} is to be explained but the stream recorded no line for it`);
+    const missing = ids.find((id) => !seen.has(id));
+    return Promise.reject(new TalentmatchError('E_INTERNAL', `talent ${JSON.stringify(missing)} is to be explained but the stream recorded no line for it`));
   }
   // with `here`, the last run is this thread's
-  const here = parallel && on.here === true;
-  const runs = parallel ? on.parts + (here ? 1 : 0) : 1;
-  const size = Math.ceil(at.ids.length / runs);
+  const here = parallel && !away && on.here === true;
+  // this thread's run is the smaller (HERE_SHARE of a thread's): it reads every line first
+  const posting = parallel ? at.ids.length - (here ? Math.round((at.ids.length * HERE_SHARE) / (on.parts + HERE_SHARE)) : 0) : at.ids.length;
+  const size = parallel ? Math.ceil(posting / on.parts) : at.ids.length;
   const tasks: { ids: string[]; task: LineRangeTask }[] = [];
-  const fd = openSync(talentsPath, 'r');
   try {
-    for (let a = 0; a < at.ids.length; a += size) {
-      const z = Math.min(at.ids.length, a + size);
-      tasks.push({ ids: at.ids.slice(a, z), task: readRun(fd, at.start, at.end, a, z, talentsPath, maxLineBytes) });
+    const fd = openSync(talentsPath, 'r');
+    try {
+      // the threads' runs [0, posting) in runs of `size` (without a pool: one run), then this thread's [posting, n)
+      const ends: number[] = [];
+      for (let z = size; z < posting; z += size) ends.push(z);
+      ends.push(posting);
+      if (posting < at.ids.length) ends.push(at.ids.length);
+      for (let j = 0, a = 0; j < ends.length; a = ends[j++]) {
+        const z = ends[j];
+        tasks.push({ ids: at.ids.slice(a, z), task: readRun(fd, at.start, at.end, a, z, talentsPath, maxLineBytes) });
+      }
+    } finally {
+      closeSync(fd);
     }
-  } finally {
-    closeSync(fd);
+  } catch (e) {
+    return Promise.reject(e);
   }
   memMark('main:found');
-  const away = parallel ? (here ? tasks.length - 1 : tasks.length) : 0;
-  const posted = tasks.slice(0, away).map((x) => on!.lines(x.task));
-  // this thread's runs after the others are posted: it vectorizes while they do
-  let mine: LineRangeResult[];
-  try {
-    mine = inProcess(side, tasks.slice(away));
-  } catch (e) {
-    await Promise.allSettled(posted); // none left to reject unheard
-    throw e;
-  }
-  const results = [...(await Promise.all(posted)), ...mine];
-  tasks.forEach((x, j) => explainRun(side, talentsPath, x.ids, results[j], wanted, out));
+  const sent = parallel ? (here ? tasks.length - 1 : tasks.length) : 0;
+  const posted = tasks.slice(0, sent).map((x) => on!.lines(x.task));
+  const mine = tasks.slice(sent);
+  // this thread's runs after the others are posted: it vectorizes while they do. A pool hands
+  // a posted run to a thread only once this thread has taken that thread's start or last
+  // answer from the event loop (it may have come while this thread assigned): a whole turn of
+  // the loop first (an immediate set from an immediate: a poll phase between), else the
+  // thread would wait until this thread's runs are done
+  const turn = sent > 0 && mine.length > 0 ? new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve))) : Promise.resolve();
+  return turn
+    .then(() => inProcess(side, mine))
+    .then(
+      (here) => Promise.all(posted).then((results) => tasks.map((x, j) => ({ ids: x.ids, result: j < sent ? results[j] : here[j - sent] }))),
+      (e: unknown) => Promise.allSettled(posted).then(() => Promise.reject(e)), // none left to reject unheard
+    );
+}
+
+/** Each run's talents explained against their wanted platforms: talent id -> the explanations, in `wanted`'s order. */
+export function explainRuns(side: PlatformSide, talentsPath: string, runs: readonly VectorizedRun[], wanted: ReadonlyMap<string, readonly number[]>): Map<string, PairExplanation[]> {
+  const out = new Map<string, PairExplanation[]>();
+  for (const x of runs) explainRun(side, talentsPath, x.ids, x.result, wanted, out);
   return out;
 }
 

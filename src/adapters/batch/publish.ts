@@ -16,7 +16,7 @@ import { PrefsGatherer, snapshotArtifacts } from '../../engine/snapshot.js';
 import type { SnapshotStore } from '../../store/types.js';
 import type { AssemblyInputs } from '../../engine/assembly.js';
 import type { PlacedOn, TalentLines } from './placed.js';
-import { explainPairs, mayExplainOnThreads } from './placed.js';
+import { explainRuns, mayExplainOnThreads, vectorizeLines } from './placed.js';
 import type { PairExplanation } from '../../scoring/explain.js';
 import { memMark } from '../../workers/memTrace.js';
 
@@ -92,7 +92,7 @@ export async function buildSnapshot(x: SnapshotInputs): Promise<Snapshot | undef
     merger.addReserve(reserve, (id) => unchanged.has(id));
     if (merger.exhausted(x.kPlatform).length > 0) return undefined;
   }
-  // each platform line's talents (the merged lists' first kPlatform): explained after the assignment, with the placed pairs
+  // each platform line's talents (the merged lists' first kPlatform): explained after the assignment, with the placed pairs (vectorized during it)
   const listed = side.platforms.ids.map((_, p) => merger.top(p, x.kPlatform));
   let gathered = early?.gathered;
   early = undefined;
@@ -101,9 +101,21 @@ export async function buildSnapshot(x: SnapshotInputs): Promise<Snapshot | undef
     for await (const row of store.talentPrefs(runId)) gathered.add(row);
   }
   memMark('main:gathered');
-  // the threads start while the assignment runs, if the placed talents could go to them
-  if (mayExplainOnThreads(x.talentLines.size, x.vectorizeOn)) x.vectorizeOn?.warm?.();
-  const snap = gathered.assign(side, x.assign);
+  // the threads start while the assignment runs, if the placed talents could go to them; the
+  // listed talents do not depend on the assignment: their lines go to the threads now and are
+  // vectorized while this thread assigns (only the placed talents not listed are left for after)
+  const threads = mayExplainOnThreads(x.talentLines.size, x.vectorizeOn);
+  if (threads) x.vectorizeOn?.warm?.();
+  const listedIds = threads ? [...new Set(listed.flatMap((l) => l.ids))] : [];
+  const before = vectorizeLines(side, x.talentsPath, listedIds, x.maxLineBytes, x.talentLines, x.vectorizeOn, true);
+  before.catch(() => undefined); // heard below, after the assignment; a failure meanwhile is no unhandled rejection
+  let snap: SnapshotAssignment;
+  try {
+    snap = gathered.assign(side, x.assign);
+  } catch (e) {
+    await before.catch(() => undefined); // no run left on a thread when the caller releases them
+    throw e;
+  }
   gathered = undefined; // what the snapshot keeps of the lists is in `snap`
   memMark('main:assigned');
   // one pass over the placed and the listed talents: talent id -> its pairs to explain, the placed one first
@@ -117,7 +129,10 @@ export async function buildSnapshot(x: SnapshotInputs): Promise<Snapshot | undef
       return snap.placed.get(id) === p ? 0 : pairs.push(p) - 1;
     }),
   );
-  const explanations = await explainPairs(side, x.talentsPath, wanted, x.maxLineBytes, x.talentLines, x.vectorizeOn);
+  const vectorized = new Set(listedIds);
+  const after = vectorizeLines(side, x.talentsPath, [...wanted.keys()].filter((id) => !vectorized.has(id)), x.maxLineBytes, x.talentLines, x.vectorizeOn);
+  const runs = (await Promise.all([before, after])).flat();
+  const explanations = explainRuns(side, x.talentsPath, runs, wanted);
   memMark('main:explained');
   const explained = new Map<string, PairExplanation>();
   for (const [id] of snap.placed) explained.set(id, explanations.get(id)![0]);

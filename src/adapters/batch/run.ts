@@ -210,7 +210,10 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     if (chunker instanceof LineChunker) await chunker.finish();
     for (const i of rules.hostedIssues(platforms.map((value) => ({ value, at: { file: inputs.platformsFile ?? 'platforms' } })))) issues.length < cap ? issues.push(i) : omitted++;
     await chunker.finish();
-    await sink.close(); // every chunk write answered; the assembly reads them on the main connection
+    // every chunk write is answered (the assembly reads them on the main connection); the
+    // writer stays open: it checkpoints the chunks' pages while this thread assembles, and
+    // publishes the snapshot at the end
+    sink.checkpoint?.();
     rules.forget(); // free the ids before the final assembly
     ticker?.stop();
     bytesRead = source.bytes;
@@ -272,7 +275,10 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     const summary = summarize({ runId, resumed, baseId, reserveExhausted, counts: chunker.counts, chunks: stats.chunks, snap, platforms: M, threads, skipped, t0, tStream, cpu0, cpuStream, scoredOnMain: !o.dispatcher && threads <= 1 });
     // a coordinator that lost its lock (PostgreSQL: its session dropped) must not publish
     await lock.assertHeld?.();
-    await store.complete(runId, platformLines, artifacts, now(), JSON.stringify({ ...summary, skipped: summary.skipped.length }));
+    // SQLite: on the writer thread, storing each part of the artifacts while this thread formats the next
+    const finished = [runId, platformLines, artifacts, now(), JSON.stringify({ ...summary, skipped: summary.skipped.length })] as const;
+    await (sink.complete ? sink.complete(...finished) : store.complete(...finished));
+    await sink.close();
     memMark('main:completed');
     await store.dropChunkCandidates(runId);
     memMark('main:published');

@@ -10,6 +10,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it, vi } from 'vitest';
 import { loadDataset } from '../../../src/adapters/files/dataset.js';
 import { streamTalents } from '../../../src/adapters/files/talents.js';
@@ -17,7 +18,7 @@ import { readLines } from '../../../src/adapters/files/lines.js';
 import { parseRecordLine } from '../../../src/adapters/files/read.js';
 import { TalentSchema } from '../../../src/domain/schemas.js';
 import type { Talent } from '../../../src/domain/schemas.js';
-import { TalentLines, explainPairs, mayExplainOnThreads } from '../../../src/adapters/batch/placed.js';
+import { TalentLines, explainPairs, explainRuns, mayExplainOnThreads, vectorizeLines } from '../../../src/adapters/batch/placed.js';
 import type { PlacedOn } from '../../../src/adapters/batch/placed.js';
 import type { PlatformSide } from '../../../src/engine/platformSide.js';
 import { batchPlatformSide, talentFeatures } from '../../../src/engine/platformSide.js';
@@ -149,8 +150,82 @@ describe('placed talents read back by their byte ranges', () => {
         here: true,
       };
       expect(await explainPlaced(side, path, wanted, DEFAULT_MAX_LINE_BYTES, recorded, on)).toEqual(want);
-      // 400 talents in parts + 1 runs: the threads get the first `parts`, the last stays here
-      expect(tasks.map((t) => t.lines)).toEqual(parts === 1 ? [200] : [134, 134]);
+      // 400 talents in parts + 1 runs: the threads get the first `parts`, the last (0.6 of a thread's: 150 of 400 beside one thread, 92 beside two) stays here
+      expect(tasks.map((t) => t.lines)).toEqual(parts === 1 ? [250] : [154, 154]);
+    }
+  });
+
+  it('the platform lines\' talents vectorized first, all on the threads (`away`, while this thread assigns), then the rest: the same explanations as one pass over both', async () => {
+    const { side, path, recorded, ids } = await setup();
+    const M = side.platforms.count;
+    // talents both "listed" and "placed" (ids 100..299): their placed pair is explained from the features vectorized before
+    const pairs = new Map(ids.map((id, i) => [id, i < 300 ? [(i * 7) % M, (i * 3 + 1) % M] : [(i * 5) % M]]));
+    const want = await explainPairs(side, path, pairs, DEFAULT_MAX_LINE_BYTES, recorded);
+    // the one-pair oracle (the whole file read again) agrees with the one pass
+    const firsts = await oracle(side, path, new Map([...pairs].map(([id, ps]) => [id, ps[0]])));
+    for (const [id, e] of firsts) expect(want.get(id)![0]).toEqual(e);
+    const tokens = new TokenCache(new Tokenizer(), 10_000);
+    const tasks: { lines: number; when: string }[] = [];
+    let phase = 'before';
+    const on = {
+      lines: async (task: LineRangeTask) => {
+        tasks.push({ lines: task.lines, when: phase });
+        return lineRangeTask(side, task, (t) => tokens.tokens(t));
+      },
+      parts: 1,
+      here: true,
+    };
+    const listed = ids.slice(0, 300);
+    // listed in an order of their own (a platform line's): read back in file order all the same
+    const before = vectorizeLines(side, path, [...listed].reverse(), DEFAULT_MAX_LINE_BYTES, recorded, on, true);
+    expect(tasks).toEqual([{ lines: 300, when: 'before' }]); // posted at once, none vectorized here
+    phase = 'after';
+    const after = vectorizeLines(side, path, ids.slice(300), DEFAULT_MAX_LINE_BYTES, recorded, on);
+    const runs = (await Promise.all([before, after])).flat();
+    // the 100 left are under the parallel minimum: vectorized here
+    expect(runs.map((r) => r.ids.length)).toEqual([300, 100]);
+    expect(tasks).toEqual([{ lines: 300, when: 'before' }]);
+    const got = explainRuns(side, path, runs, pairs);
+    expect(got.size).toBe(pairs.size);
+    for (const [id, e] of want) expect(got.get(id)).toEqual(e);
+    // under the parallel minimum `away` vectorizes here: nothing posted
+    tasks.length = 0;
+    const few = await vectorizeLines(side, path, ids.slice(0, 255), DEFAULT_MAX_LINE_BYTES, recorded, on, true);
+    expect(tasks).toEqual([]);
+    expect(few.map((r) => r.ids.length)).toEqual([255]);
+    // no talents: no task, no read
+    expect(await vectorizeLines(side, path, [], DEFAULT_MAX_LINE_BYTES, recorded, on, true)).toEqual([]);
+    expect(tasks).toEqual([]);
+  });
+
+  it('with `here`, this thread starts its own run only after a turn of the event loop: a pool hands a posted run to a thread once this thread has taken the thread\'s answers (port messages)', async () => {
+    const { side, path, recorded, ids } = await setup();
+    const order: string[] = [];
+    const original = TokenCache.prototype.source;
+    const source = vi.spyOn(TokenCache.prototype, 'source').mockImplementation(function (this: TokenCache) {
+      order.push('here');
+      return original.call(this);
+    });
+    const tokens = new TokenCache(new Tokenizer(), 10_000);
+    const { port1, port2 } = new MessageChannel();
+    port1.on('message', () => order.push('message'));
+    try {
+      const on = {
+        // as a pool's thread would: its answer to an earlier run waits in a port until this thread reads it
+        lines: async (task: LineRangeTask) => {
+          order.push('posted');
+          port2.postMessage('done');
+          return lineRangeTask(side, task, (t) => tokens.tokens(t));
+        },
+        parts: 1,
+        here: true,
+      };
+      const runs = await vectorizeLines(side, path, ids, DEFAULT_MAX_LINE_BYTES, recorded, on);
+      expect(runs.map((r) => r.ids.length)).toEqual([250, 150]);
+      expect(order).toEqual(['posted', 'message', 'here']);
+    } finally {
+      source.mockRestore();
+      port1.close();
     }
   });
 
