@@ -6,7 +6,7 @@
  * drained by the hash and the run saw an empty file (and published a snapshot of 0 talents).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,15 +22,25 @@ export interface TalentsSource {
   cleanup(): void;
 }
 
-async function fileHash(path: string): Promise<string> {
+/**
+ * Read size of the up-front hash. It reads synchronously: nothing else is to be done before
+ * the fingerprint, and 1 MB reads without an event-loop turn between them hashed the 116 MB of
+ * 100k talents in ~0.1 s where the stream's 64 KB reads took 0.17-0.45 s (the batch's scorer
+ * threads waited on it).
+ */
+const HASH_READ_BYTES = 1 << 20;
+
+function fileHash(path: string): string {
   const h = createHash('sha256');
-  const stream = createReadStream(path);
+  const buf = Buffer.allocUnsafe(HASH_READ_BYTES);
+  let fd: number | undefined;
   try {
-    for await (const chunk of stream) h.update(chunk as Buffer);
+    fd = openSync(path, 'r');
+    for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null)) h.update(buf.subarray(0, n));
   } catch (e) {
     throw ioError(path, e);
   } finally {
-    stream.destroy();
+    if (fd !== undefined) closeSync(fd);
   }
   return h.digest('hex');
 }
@@ -43,7 +53,7 @@ export async function talentsSource(path: string): Promise<TalentsSource> {
     throw ioError(path, e);
   }
   if (st.isDirectory()) throw ioError(path, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
-  if (st.isFile()) return { path, hash: await fileHash(path), bytes: st.size, cleanup: () => undefined };
+  if (st.isFile()) return { path, hash: fileHash(path), bytes: st.size, cleanup: () => undefined };
   const dir = mkdtempSync(join(tmpdir(), 'talentmatch-input-'));
   const copy = join(dir, 'talents.jsonl');
   const h = createHash('sha256');
