@@ -2,9 +2,10 @@
  * The SQLite chunk writer's thread (store/writer.ts starts it): its own connection to the
  * batch's database, one transaction per chunk (Store.writeChunk), answers in order. A
  * chunk that fails to write is answered with a coded error; the thread goes on (the failed
- * transaction is rolled back) and the batch decides. At the end it publishes the run: one
- * transaction over the requests begin, parts..., end (Store.beginComplete), the parts
- * stored while the batch formats the next ones.
+ * transaction is rolled back) and the batch decides. At the end it publishes the run in
+ * steps, each request its own transaction (begin, parts..., end: Store.beginComplete,
+ * completeParts, endComplete; the status last), the parts stored while the batch formats
+ * the next ones.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Store } from './store.js';

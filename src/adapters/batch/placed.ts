@@ -48,7 +48,6 @@ export interface PlacedOn {
   warm?: () => void;
 }
 
-/** Below this many placed talents this thread vectorizes them itself (a task's round trip is not worth it). */
 /**
  * This thread's run beside the threads' (`here`), as a share of one thread's: it reads the
  * lines back for every run first, and its heap (the assignment's) makes it the slower one
@@ -56,6 +55,7 @@ export interface PlacedOn {
  */
 const HERE_SHARE = 0.6;
 
+/** Below this many placed talents this thread vectorizes them itself (a task's round trip is not worth it). */
 const PARALLEL_MIN = 256;
 
 /**
