@@ -251,7 +251,7 @@ export function platformTops(ps: PairSet, limit: number, keep: (e: number) => bo
   for (let e = 0; e < E; e++) {
     const p = plat[e];
     const be = b[e];
-    if (!(be > barB[p] || (be === barB[p] && talentOf[e] < barT[p]))) continue;
+    if (!ranksAbove(be, talentOf[e], barB[p], barT[p])) continue;
     if (!keep(e)) continue;
     const l = out[p];
     const lo = platformRankOf(ps, l, e);
@@ -275,7 +275,16 @@ export function byPlatform(ps: PairSet, pairs: Iterable<number>): number[][] {
 
 /** true when platform prefers pair x over pair y (both at that platform). */
 export function platformPrefers(ps: PairSet, x: number, y: number): boolean {
-  return ps.b[x] > ps.b[y] || (ps.b[x] === ps.b[y] && ps.talentOf[x] < ps.talentOf[y]);
+  return ranksAbove(ps.b[x], ps.talentOf[x], ps.b[y], ps.talentOf[y]);
+}
+
+/**
+ * A platform's order on flat keys, the one rule platformPrefers reads from a pair set: the
+ * pair of backward score `b` and talent index `t` ranks above the pair of `B` and `T` (a
+ * higher score, then the smaller talent index). For loops that keep the keys in arrays of their own.
+ */
+export function ranksAbove(b: number, t: number, B: number, T: number): boolean {
+  return b > B || (b === B && t < T);
 }
 
 /**

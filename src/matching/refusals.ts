@@ -9,6 +9,7 @@
  * p's holders or ledger change.
  */
 import type { PairSet } from './pairs.js';
+import { ranksAbove } from './pairs.js';
 import type { CapacityLedger } from './capacity.js';
 import { roomFor } from './capacity.js';
 
@@ -43,9 +44,7 @@ export class Refusals {
     for (let e = from; e < end; e++) {
       const p = plat[e];
       if (room[p] >= need) return e;
-      const be = b[e];
-      const bar = barB[p];
-      if (be > bar || (be === bar && t < barT[p])) return e;
+      if (ranksAbove(b[e], t, barB[p], barT[p])) return e;
     }
     return end;
   }

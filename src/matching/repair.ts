@@ -4,7 +4,7 @@
  * use). This pass satisfies blocking pairs one at a time, in the style of Roth and Vande Vate.
  */
 import type { PairSet } from './pairs.js';
-import { platformPrefers } from './pairs.js';
+import { platformPrefers, ranksAbove } from './pairs.js';
 import { CapacityLedger } from './capacity.js';
 import { Refusals } from './refusals.js';
 import type { Matching } from './types.js';
@@ -71,7 +71,7 @@ class Holders {
     let hi = lo + this.len[p];
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.b[mid] > b || (this.b[mid] === b && this.t[mid] < t)) lo = mid + 1;
+      if (ranksAbove(this.b[mid], this.t[mid], b, t)) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -129,8 +129,7 @@ class Holders {
     for (let k = 0; k < n; k++) {
       const i = this.step[base + k];
       if (this.need[i] < r) continue;
-      const be = this.ps.b[e];
-      return be > this.b[i] || (be === this.b[i] && t < this.t[i]) ? this.pair[i] : -2;
+      return ranksAbove(this.ps.b[e], t, this.b[i], this.t[i]) ? this.pair[i] : -2;
     }
     return -2;
   }

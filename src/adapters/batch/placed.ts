@@ -32,6 +32,7 @@ import type { TalentFeatures } from '../../features/build.js';
 import type { LineRangeResult, LineRangeTask } from '../../workers/lines.js';
 import { lineRangeTask } from '../../workers/lines.js';
 import { Grow } from '../../engine/snapshot.js';
+import { allSettledOrThrow } from '../../util/settle.js';
 import { memMark } from '../../workers/memTrace.js';
 
 /** Validates and vectorizes a run of talents' raw lines elsewhere: the worker pool's `lineRange` task. */
@@ -117,23 +118,6 @@ export class TalentLines {
   }
 }
 
-/**
- * wanted: talent id -> the platforms (indices) whose pairs with it to explain. Returns talent
- * id -> the explanations of those pairs, in the same order. Each talent's line is read and
- * vectorized once, whatever the number of its pairs: the batch explains the placed pairs and
- * the platform lines' in one pass (adapters/batch/publish.ts).
- */
-export async function explainPairs(
-  side: PlatformSide,
-  talentsPath: string,
-  wanted: ReadonlyMap<string, readonly number[]>,
-  maxLineBytes: number,
-  lines: TalentLines,
-  on?: PlacedOn,
-): Promise<Map<string, PairExplanation[]>> {
-  return explainRuns(side, talentsPath, await vectorizeLines(side, talentsPath, [...wanted.keys()], maxLineBytes, lines, on), wanted);
-}
-
 /** A run of talents read back and vectorized: its ids in file order and their features. */
 export interface VectorizedRun {
   ids: string[];
@@ -149,7 +133,7 @@ export interface VectorizedRun {
  * this thread vectorizes them, as without `on`. A talent's features do not
  * depend on the other talents of its run: any split gives the same numbers.
  */
-export function vectorizeLines(
+export async function vectorizeLines(
   side: PlatformSide,
   talentsPath: string,
   ids: readonly string[],
@@ -159,19 +143,15 @@ export function vectorizeLines(
   away = false,
 ): Promise<VectorizedRun[]> {
   const count = ids.length;
-  if (count === 0) return Promise.resolve([]);
+  if (count === 0) return [];
   const parallel = on !== undefined && (away ? on.parts >= 1 && count >= PARALLEL_MIN : mayExplainOnThreads(count, on));
   if (parallel) on.warm?.();
-  let at: ReturnType<TalentLines['find']>;
-  try {
-    at = lines.find(ids);
-  } catch (e) {
-    return Promise.reject(e);
-  }
+  // an async function runs to its first await at once: the runs below are posted when it is called
+  const at = lines.find(ids);
   if (at.ids.length !== count) {
     const seen = new Set(at.ids);
     const missing = ids.find((id) => !seen.has(id));
-    return Promise.reject(new TalentmatchError('E_INTERNAL', `talent ${JSON.stringify(missing)} is to be explained but the stream recorded no line for it`));
+    throw new TalentmatchError('E_INTERNAL', `talent ${JSON.stringify(missing)} is to be explained but the stream recorded no line for it`);
   }
   // with `here`, the last run is this thread's
   const here = parallel && !away && on.here === true;
@@ -179,40 +159,40 @@ export function vectorizeLines(
   const posting = parallel ? at.ids.length - (here ? Math.round((at.ids.length * HERE_SHARE) / (on.parts + HERE_SHARE)) : 0) : at.ids.length;
   const size = parallel ? Math.ceil(posting / on.parts) : at.ids.length;
   const tasks: { ids: string[]; task: LineRangeTask }[] = [];
+  const fd = openSync(talentsPath, 'r');
   try {
-    const fd = openSync(talentsPath, 'r');
-    try {
-      // the threads' runs [0, posting) in runs of `size` (without a pool: one run), then this thread's [posting, n)
-      const ends: number[] = [];
-      for (let z = size; z < posting; z += size) ends.push(z);
-      ends.push(posting);
-      if (posting < at.ids.length) ends.push(at.ids.length);
-      for (let j = 0, a = 0; j < ends.length; a = ends[j++]) {
-        const z = ends[j];
-        tasks.push({ ids: at.ids.slice(a, z), task: readRun(fd, at.start, at.end, a, z, talentsPath, maxLineBytes) });
-      }
-    } finally {
-      closeSync(fd);
+    // the threads' runs [0, posting) in runs of `size` (without a pool: one run), then this thread's [posting, n)
+    const ends: number[] = [];
+    for (let z = size; z < posting; z += size) ends.push(z);
+    ends.push(posting);
+    if (posting < at.ids.length) ends.push(at.ids.length);
+    for (let j = 0, a = 0; j < ends.length; a = ends[j++]) {
+      const z = ends[j];
+      tasks.push({ ids: at.ids.slice(a, z), task: readRun(fd, at.start, at.end, a, z, talentsPath, maxLineBytes) });
     }
-  } catch (e) {
-    return Promise.reject(e);
+  } finally {
+    closeSync(fd);
   }
   memMark('main:found');
   const sent = parallel ? (here ? tasks.length - 1 : tasks.length) : 0;
   const posted = tasks.slice(0, sent).map((x) => on!.lines(x.task));
+  for (const p of posted) p.catch(() => undefined); // a run failing while this thread works is heard below, not unhandled
   const mine = tasks.slice(sent);
   // this thread's runs after the others are posted: it vectorizes while they do. A pool hands
   // a posted run to a thread only once this thread has taken that thread's start or last
   // answer from the event loop (it may have come while this thread assigned): a whole turn of
   // the loop first (an immediate set from an immediate: a poll phase between), else the
   // thread would wait until this thread's runs are done
-  const turn = sent > 0 && mine.length > 0 ? new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve))) : Promise.resolve();
-  return turn
-    .then(() => inProcess(side, mine))
-    .then(
-      (here) => Promise.all(posted).then((results) => tasks.map((x, j) => ({ ids: x.ids, result: j < sent ? results[j] : here[j - sent] }))),
-      (e: unknown) => Promise.allSettled(posted).then(() => Promise.reject(e)), // none left to reject unheard
-    );
+  if (sent > 0 && mine.length > 0) await new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
+  let ours: LineRangeResult[];
+  try {
+    ours = inProcess(side, mine);
+  } catch (e) {
+    await Promise.allSettled(posted); // no run left on a thread when the caller releases them
+    throw e;
+  }
+  const results = await allSettledOrThrow(posted);
+  return tasks.map((x, j) => ({ ids: x.ids, result: j < sent ? results[j] : ours[j - sent] }));
 }
 
 /** Each run's talents explained against their wanted platforms: talent id -> the explanations, in `wanted`'s order. */

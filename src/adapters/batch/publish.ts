@@ -18,6 +18,7 @@ import type { AssemblyInputs } from '../../engine/assembly.js';
 import type { PlacedOn, TalentLines } from './placed.js';
 import { explainRuns, mayExplainOnThreads, vectorizeLines } from './placed.js';
 import type { PairExplanation } from '../../scoring/explain.js';
+import { allSettledOrThrow } from '../../util/settle.js';
 import { memMark } from '../../workers/memTrace.js';
 
 /** talent ids per content-hash query when checking the reserve's talents (keeps each query's parameter small) */
@@ -131,7 +132,8 @@ export async function buildSnapshot(x: SnapshotInputs): Promise<Snapshot | undef
   );
   const vectorized = new Set(listedIds);
   const after = vectorizeLines(side, x.talentsPath, [...wanted.keys()].filter((id) => !vectorized.has(id)), x.maxLineBytes, x.talentLines, x.vectorizeOn);
-  const runs = (await Promise.all([before, after])).flat();
+  // both settle before a failure is passed on: the caller releases the threads, none may still hold a run
+  const runs = (await allSettledOrThrow([before, after])).flat();
   const explanations = explainRuns(side, x.talentsPath, runs, wanted);
   memMark('main:explained');
   const explained = new Map<string, PairExplanation>();

@@ -18,7 +18,7 @@ import { readLines } from '../../../src/adapters/files/lines.js';
 import { parseRecordLine } from '../../../src/adapters/files/read.js';
 import { TalentSchema } from '../../../src/domain/schemas.js';
 import type { Talent } from '../../../src/domain/schemas.js';
-import { TalentLines, explainPairs, explainRuns, mayExplainOnThreads, vectorizeLines } from '../../../src/adapters/batch/placed.js';
+import { TalentLines, explainRuns, mayExplainOnThreads, vectorizeLines } from '../../../src/adapters/batch/placed.js';
 import type { PlacedOn } from '../../../src/adapters/batch/placed.js';
 import type { PlatformSide } from '../../../src/engine/platformSide.js';
 import { batchPlatformSide, talentFeatures } from '../../../src/engine/platformSide.js';
@@ -79,6 +79,15 @@ async function oracle(side: Awaited<ReturnType<typeof setup>>['side'], path: str
   return new Map(talents.map((t, i) => [t.id, explainPair(m, i, wanted.get(t.id)!)]));
 }
 
+
+/**
+ * wanted: talent id -> the platforms whose pairs with it to explain; talent id -> those
+ * explanations in the same order: every talent read back and vectorized once (vectorizeLines),
+ * then explained (explainRuns), as the batch does in one pass.
+ */
+async function explainPairs(side: PlatformSide, path: string, wanted: ReadonlyMap<string, readonly number[]>, maxLineBytes: number, lines: TalentLines, on?: PlacedOn): Promise<Map<string, PairExplanation[]>> {
+  return explainRuns(side, path, await vectorizeLines(side, path, [...wanted.keys()], maxLineBytes, lines, on), wanted);
+}
 
 /** One pair a talent (the placed pairs' case): explainPairs with one platform each, its one explanation out. */
 async function explainPlaced(side: PlatformSide, path: string, wanted: ReadonlyMap<string, number>, maxLineBytes: number, lines: TalentLines, on?: PlacedOn): Promise<Map<string, PairExplanation>> {
