@@ -12,6 +12,7 @@ import { Store } from './store.js';
 import { TalentmatchError, errorMessage } from '../errors.js';
 import type { WriterReply, WriterRequest } from './writer.js';
 import { memTrace } from '../workers/memTrace.js';
+import { releaseNow } from '../util/release.js';
 
 /** A publication's parts are checkpointed every this many characters (~4-8 MB of pages: what is left for the last close to copy; each checkpoint syncs the file). */
 const PUBLISH_CHECKPOINT_CHARS = 4 << 20;
@@ -53,9 +54,15 @@ port.on('message', (m: WriterRequest) => {
     if (!store) throw new TalentmatchError('E_INTERNAL', 'the chunk writer is closed');
     const s = store;
     switch (m.type) {
-      case 'write':
-        post({ type: 'done', id: m.id, wrote: s.writeChunk(m.chunk) });
+      case 'write': {
+        const wrote = s.writeChunk(m.chunk);
+        // the chunk's moved buffers (~10 MB a 5,000-talent chunk) are this thread's, and SQLite
+        // copied them: freed now, not at a later collection (84 MB of them were still held here
+        // when the 1M x 2k stream's assembly began)
+        for (const b of [m.chunk.rows, m.chunk.candidates]) if (b instanceof Uint8Array) releaseNow(b);
+        post({ type: 'done', id: m.id, wrote });
         return;
+      }
       // a publication (Store.beginComplete): the run turns complete at `end`; the parts'
       // pages are checkpointed as they come, while the batch formats the next ones (its last
       // commit then leaves little to copy). A failed step fails the steps after it, up to the
