@@ -19,7 +19,7 @@ import { countBlockingPairs } from '../../src/matching/blocking.js';
 import { assignPairs } from '../../src/matching/assign.js';
 import { CapacityLedger } from '../../src/matching/capacity.js';
 import type { RawInstance } from './instances.js';
-import { instanceArb, toPairSet } from './instances.js';
+import { crowdedArb, instanceArb, toPairSet } from './instances.js';
 
 const coarse = fc.integer({ min: 1, max: 5 }).map((x) => x / 5);
 /**
@@ -28,20 +28,7 @@ const coarse = fc.integer({ min: 1, max: 5 }).map((x) => x / 5);
  * holders, many seat steps, platforms left with exactly one slot, teams needing exactly the
  * free seats, ties in every score.
  */
-const crowdedArb = fc
-  .record({ N: fc.integer({ min: 1, max: 60 }), M: fc.integer({ min: 1, max: 6 }) })
-  .chain(({ N, M }) =>
-    fc.record({
-      N: fc.constant(N),
-      M: fc.constant(M),
-      cells: fc.array(fc.array(fc.option(fc.tuple(coarse, coarse, coarse), { freq: 3 }), { minLength: M, maxLength: M }), { minLength: N, maxLength: N }),
-      seats: fc.array(fc.integer({ min: 0, max: 8 }), { minLength: N, maxLength: N }),
-      freeSlots: fc.array(fc.integer({ min: 0, max: 12 }), { minLength: M, maxLength: M }),
-      perSlot: fc.array(fc.integer({ min: 0, max: 5 }), { minLength: M, maxLength: M }),
-      extra: fc.array(fc.integer({ min: 0, max: 4 }), { minLength: M, maxLength: M }),
-    }),
-  )
-  .map((r): RawInstance => ({ N: r.N, M: r.M, cells: r.cells, seats: r.seats, freeSlots: r.freeSlots, freeSeats: r.freeSlots.map((s, p) => s * r.perSlot[p] + r.extra[p]) }));
+const crowded = crowdedArb({ maxN: 60, maxM: 6, score: coarse, freq: 3, maxSlots: 12, maxPerSlot: 5, maxExtra: 4 });
 
 function oracle(ps: PairSet, start: Int32Array, maxMoves = 20 * ps.talents + 1000): Int32Array {
   const pairOf = start.slice();
@@ -203,7 +190,7 @@ describe('talent-proposing deferred acceptance', () => {
   it('reaches it on crowded instances: rejecting without evicting refuses exactly where evicting and undoing did', () => {
     let refused = 0;
     fc.assert(
-      fc.property(crowdedArb, (r) => {
+      fc.property(crowded, (r) => {
         const ps = toPairSet(r);
         const got = talentProposing(ps).pairOf;
         expect(Array.from(got)).toEqual(Array.from(proposingOracle(ps)));
@@ -220,7 +207,7 @@ describe('blocking-pair pass on crowded instances', () => {
   it('makes the oracle moves (the same matching, the same matching after every move cap, the same settled)', () => {
     let moved = 0;
     fc.assert(
-      fc.property(crowdedArb, fc.boolean(), fc.integer({ min: 0, max: 12 }), (r, byTalent, cap) => {
+      fc.property(crowded, fc.boolean(), fc.integer({ min: 0, max: 12 }), (r, byTalent, cap) => {
         const ps = toPairSet(r);
         const m = byTalent ? talentProposing(ps) : platformProposing(ps);
         const full = resolveBlocking(ps, m);

@@ -43,6 +43,29 @@ export function instanceArb(o: { maxN: number; maxM: number; nonBinding?: boolea
     });
 }
 
+/**
+ * Instances where seats bind hard: N talents (1..maxN) on M platforms (1..maxM), each cell an
+ * acceptable pair with probability ~freq/(freq+1) scored from `score`, seat needs 0-8, free
+ * slots 0..maxSlots and free seats slots x (0..maxPerSlot) + (0..maxExtra) per platform: long
+ * blocks of holders, platforms left with one slot, teams needing exactly the free seats.
+ */
+export function crowdedArb(o: { maxN: number; maxM: number; score: fc.Arbitrary<number>; freq: number; maxSlots: number; maxPerSlot: number; maxExtra: number }): fc.Arbitrary<RawInstance> {
+  return fc
+    .record({ N: fc.integer({ min: 1, max: o.maxN }), M: fc.integer({ min: 1, max: o.maxM }) })
+    .chain(({ N, M }) =>
+      fc.record({
+        N: fc.constant(N),
+        M: fc.constant(M),
+        cells: fc.array(fc.array(fc.option(fc.tuple(o.score, o.score, o.score), { freq: o.freq }), { minLength: M, maxLength: M }), { minLength: N, maxLength: N }),
+        seats: fc.array(fc.integer({ min: 0, max: 8 }), { minLength: N, maxLength: N }),
+        freeSlots: fc.array(fc.integer({ min: 0, max: o.maxSlots }), { minLength: M, maxLength: M }),
+        perSlot: fc.array(fc.integer({ min: 0, max: o.maxPerSlot }), { minLength: M, maxLength: M }),
+        extra: fc.array(fc.integer({ min: 0, max: o.maxExtra }), { minLength: M, maxLength: M }),
+      }),
+    )
+    .map((r): RawInstance => ({ N: r.N, M: r.M, cells: r.cells, seats: r.seats, freeSlots: r.freeSlots, freeSeats: r.freeSlots.map((s, p) => s * r.perSlot[p] + r.extra[p]) }));
+}
+
 export function toPairSet(r: RawInstance): PairSet {
   const tPtr = new Int32Array(r.N + 1);
   const plat: number[] = [];

@@ -16,26 +16,13 @@ import type { PairSet } from '../../src/matching/pairs.js';
 import { platformOrder, platformPrefers, platformRankOf, platformTops, SELECT_MAX } from '../../src/matching/pairs.js';
 import * as old from './oracle/stable-1e64e62.js';
 import type { RawInstance } from './instances.js';
-import { toPairSet } from './instances.js';
+import { crowdedArb, toPairSet } from './instances.js';
 
 const score = fc.oneof(
   fc.integer({ min: 0, max: 4 }).map((x) => x / 4),
   fc.constantFrom(0.5, 0.5 + 2 ** -53, 0.5 - 2 ** -54, 0, -0, 1),
 );
-const arb = fc
-  .record({ N: fc.integer({ min: 1, max: 40 }), M: fc.integer({ min: 1, max: 5 }) })
-  .chain(({ N, M }) =>
-    fc.record({
-      N: fc.constant(N),
-      M: fc.constant(M),
-      cells: fc.array(fc.array(fc.option(fc.tuple(score, score, score), { freq: 2 }), { minLength: M, maxLength: M }), { minLength: N, maxLength: N }),
-      seats: fc.array(fc.integer({ min: 0, max: 8 }), { minLength: N, maxLength: N }),
-      freeSlots: fc.array(fc.integer({ min: 0, max: 10 }), { minLength: M, maxLength: M }),
-      perSlot: fc.array(fc.integer({ min: 0, max: 6 }), { minLength: M, maxLength: M }),
-      extra: fc.array(fc.integer({ min: 0, max: 5 }), { minLength: M, maxLength: M }),
-    }),
-  )
-  .map((r): RawInstance => ({ N: r.N, M: r.M, cells: r.cells, seats: r.seats, freeSlots: r.freeSlots, freeSeats: r.freeSlots.map((s, p) => s * r.perSlot[p] + r.extra[p]) }));
+const arb = crowdedArb({ maxN: 40, maxM: 5, score, freq: 2, maxSlots: 10, maxPerSlot: 6, maxExtra: 5 });
 
 /** an arbitrary start: each talent on one of its pairs or none (platforms may be over capacity) */
 function anyStart(ps: PairSet, picks: number[]): Int32Array {
