@@ -125,6 +125,13 @@ export class Chunker {
   async flush(): Promise<void> {
     const items = this.buf;
     if (items.length === 0) return;
+    // after a chunk failed the run stops: the talents gathered since are no chunk (sent whole at
+    // the end they were a short one, checkpointed done, and --resume skipped the rest of its lines)
+    if (this.failure !== undefined) {
+      this.buf = [];
+      this.bufSkipped = [];
+      return;
+    }
     const id = this.counts.chunks++;
     const skipped = this.bufSkipped;
     this.buf = [];

@@ -94,3 +94,40 @@ describe('record chunks and floors', () => {
     expect(seen.sent.filter((s) => s.floor !== seen.sent[0].floor).length).toBeGreaterThan(6);
   });
 });
+
+describe('record chunks after a failure', () => {
+  it('a chunk failing while the next is being gathered stops the run: the talents gathered since are never sent or written as a short chunk (--resume would count it done and lose the rest of its lines)', async () => {
+    const inner = inProcessDispatcher(e.side);
+    const refused = new Error('chunk 1 refused');
+    let refuse: ((e: unknown) => void) | undefined;
+    const sent: number[] = [];
+    const dispatcher: ChunkDispatcher = {
+      ...inner,
+      // chunk 1 fails later, as a write the database refuses does: when the test says so
+      run: (t: ChunkTask) => {
+        sent.push(t.chunkId);
+        return t.chunkId === 1 ? new Promise((_, reject) => (refuse = reject)) : inner.run(t);
+      },
+    };
+    const written: { chunkId: number; talents: number }[] = [];
+    const sink = { write: async (c: { chunkId: number; talents: number }) => (written.push({ chunkId: c.chunkId, talents: c.talents }), true), close: async () => undefined };
+    const store = { talentHashes: async () => new Map<string, string>() } as unknown as SnapshotStore;
+    const c = new Chunker({ runId: 1, store, sink, dispatcher, chunkSize: 20, platforms: M, done: new Set(), baseId: undefined, task: { k: 3, kPlatform: DEPTH, maxPrefs: 10 }, halted: () => false });
+    let line = 0;
+    let fed = 0;
+    // as run.ts reads a file: the failure checked before each talent; it comes 5 talents into chunk 2
+    for (const t of d.talents) {
+      if (c.failure) break;
+      await c.add(t, ++line, 0, 0);
+      if (++fed === 45) {
+        refuse!(refused);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    await c.finish();
+    expect(c.failure).toBe(refused);
+    expect(fed).toBe(45);
+    expect(sent).toEqual([0, 1]); // the 5 talents of chunk 2 went nowhere
+    expect(written).toEqual([{ chunkId: 0, talents: 20 }]);
+  });
+});
