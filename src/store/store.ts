@@ -312,8 +312,7 @@ export class Store implements SnapshotStore {
   abortComplete(runId: number): void {
     this.db.transaction(() => {
       if (this.run(runId)?.status !== 'running') return;
-      this.prep('DELETE FROM platform_recs WHERE run_id = ?').run(runId);
-      this.prep('DELETE FROM artifacts WHERE run_id = ?').run(runId);
+      this.dropPublished(runId);
     })();
   }
 
@@ -325,10 +324,15 @@ export class Store implements SnapshotStore {
 
   /** complete's first writes: the run's platform lines and artifacts of an earlier attempt dropped, its platform lines inserted. */
   private publishLines(runId: number, platformLines: readonly { id: string; line: string }[]): void {
-    this.prep('DELETE FROM platform_recs WHERE run_id = ?').run(runId);
-    this.prep('DELETE FROM artifacts WHERE run_id = ?').run(runId);
+    this.dropPublished(runId);
     const pl = this.prep('INSERT INTO platform_recs (run_id, platform_id, line) VALUES (?, ?, ?)');
     for (const p of platformLines) pl.run(runId, p.id, p.line);
+  }
+
+  /** The run's platform lines and artifacts, as far as a publication wrote them. */
+  private dropPublished(runId: number): void {
+    this.prep('DELETE FROM platform_recs WHERE run_id = ?').run(runId);
+    this.prep('DELETE FROM artifacts WHERE run_id = ?').run(runId);
   }
 
   /** An artifact's parts, numbered from `from`. */
