@@ -95,15 +95,17 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     const { platformFingerprint: _fp, talentsPath: _path, results: via, talents: from, ...plain } = j;
     const { talents, hashes, floor: sent } = from === 'key' ? await talentsOf(job) : await readRange(j);
     if (sent && sent.length !== platforms) throw inputsDiffer(`chunk ${j.chunkId}: floors for ${sent.length} platforms, this worker has ${platforms}`);
+    // the floors: those the chunk was sent with, raised by the run's latest (chunks merged since);
+    // read before the locks are extended below: nothing may be awaited between the extension and
+    // the scoring (a renewal in between would set the lock back to --lock-ms)
+    const latest = decodeFloorFrame(await link.race(results.getBuffer(floorKey(j.platformFingerprint, j.runId))), platforms);
+    const floor = higherFloor(sent, latest);
     // scoring on this thread blocks the locks' renewals until the chunk is done: the locks of
     // every chunk this worker holds (this one and a prefetched one) are first extended to a
     // bound on this chunk's scoring time, when it is longer than --lock-ms (a killed worker's
     // chunks are then handed on after that long, for chunks that score longer than the lock)
     const bound = Math.ceil((talents.length * platforms * QUEUE_TRAFFIC.inProcessUsPerPair) / 1000);
     if (inProcess && bound > lockMs / 2) await link.race(Promise.all([...held].map(([j, t]) => j.extendLock(t, lockMs + bound))));
-    // the floors: those the chunk was sent with, raised by the run's latest (chunks merged since)
-    const latest = decodeFloorFrame(await link.race(results.getBuffer(floorKey(j.platformFingerprint, j.runId))), platforms);
-    const floor = higherFloor(sent, latest);
     const t1 = performance.now();
     const result = await scorer.run({ ...plain, talents, ...(hashes ? { hashes } : {}), ...(floor ? { platformFloor: floor } : {}) });
     const t2 = performance.now();
