@@ -21,8 +21,8 @@ import pg from 'pg';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { hostname } from 'node:os';
 import { TalentmatchError } from '../errors.js';
-import type { ChunkRowIn, ChunkStats, RunRow, SnapshotStore, TalentPrefsRow } from './types.js';
-import { chunkRows } from './types.js';
+import type { ChunkRowIn, ChunkStats, DoneChunk, DoneChunkRow, RunRow, SnapshotStore, TalentPrefsRow } from './types.js';
+import { chunkRows, doneChunkMap } from './types.js';
 import { describePg, noNul, unavailable } from './pgErrors.js';
 import { LOCK_KEY, preparePgSchema } from './pgSchema.js';
 
@@ -196,8 +196,8 @@ export class PostgresStore implements SnapshotStore {
   }
 
   // ---- chunks ----
-  async doneChunks(runId: number): Promise<Set<number>> {
-    return new Set((await this.q<{ chunk_id: number }>('SELECT chunk_id FROM tm_chunks WHERE run_id = $1', [runId])).map((r) => r.chunk_id));
+  async doneChunks(runId: number): Promise<Map<number, DoneChunk>> {
+    return doneChunkMap(await this.q<DoneChunkRow>('SELECT chunk_id, start_line, end_line, talents FROM tm_chunks WHERE run_id = $1', [runId]));
   }
 
   /** The checkpoint row first (a duplicate delivery stops there), then every talent row in one INSERT. */

@@ -16,7 +16,8 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { TalentmatchError } from '../errors.js';
-import type { ChunkRowIn, RunRow, SnapshotStore } from './types.js';
+import type { ChunkRowIn, DoneChunk, DoneChunkRow, RunRow, SnapshotStore } from './types.js';
+import { doneChunkMap } from './types.js';
 import { unpackRowBytes } from '../engine/rows.js';
 import { checkReadable, prepareSchema, talentSources } from './sqliteSchema.js';
 import { SQLITE_BULK_CHECKPOINT_BYTES, SQLITE_BUSY_TIMEOUT_MS, SQLITE_INSERT_ROWS, SQLITE_PAGE_BYTES } from '../config/batch.js';
@@ -146,8 +147,8 @@ export class Store implements SnapshotStore {
       .get(platformFingerprint, options) as RunRow | undefined;
   }
 
-  doneChunks(runId: number): Set<number> {
-    return new Set((this.db.prepare('SELECT chunk_id FROM chunks WHERE run_id = ?').all(runId) as { chunk_id: number }[]).map((r) => r.chunk_id));
+  doneChunks(runId: number): Map<number, DoneChunk> {
+    return doneChunkMap(this.db.prepare('SELECT chunk_id, start_line, end_line, talents FROM chunks WHERE run_id = ?').all(runId) as DoneChunkRow[]);
   }
 
   /**

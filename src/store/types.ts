@@ -40,6 +40,24 @@ export interface RunRow {
   summary: string | null;
 }
 
+/** A chunk checkpointed done: its first and last talent's line and its talents (reused ones included), as written. */
+export interface DoneChunk {
+  startLine: number;
+  endLine: number;
+  talents: number;
+}
+
+/** A checkpoint row as both stores select it (chunk_id, start_line, end_line, talents). */
+export interface DoneChunkRow {
+  chunk_id: number;
+  start_line: number;
+  end_line: number;
+  talents: number;
+}
+
+export const doneChunkMap = (rows: readonly DoneChunkRow[]): Map<number, DoneChunk> =>
+  new Map(rows.map((r) => [Number(r.chunk_id), { startLine: Number(r.start_line), endLine: Number(r.end_line), talents: Number(r.talents) }]));
+
 export interface ChunkRowIn {
   runId: number;
   chunkId: number;
@@ -107,7 +125,8 @@ export interface SnapshotStore {
   reuseBase(platformFingerprint: string, options: string): Awaitable<RunRow | undefined>;
 
   // ---- chunks (the batch's checkpoints) ----
-  doneChunks(runId: number): Awaitable<Set<number>>;
+  /** The run's checkpointed chunks by id, with the lines and talents each covered (a resume checks them against its own chunking). */
+  doneChunks(runId: number): Awaitable<Map<number, DoneChunk>>;
   writeChunk(c: ChunkRowIn): Awaitable<boolean>;
   /**
    * The content hashes of these talents' rows in a run (a talent without a row is absent),

@@ -11,7 +11,7 @@ import type { ChunkResult, ChunkTask } from '../../engine/chunk.js';
 import { chunkKeyOf, talentHash } from '../../engine/chunk.js';
 import { noCandidates } from '../../engine/candidates.js';
 import { asBuffer, packedRowCount } from '../../engine/rows.js';
-import type { ChunkRowIn, SnapshotStore } from '../../store/types.js';
+import type { ChunkRowIn, DoneChunk, SnapshotStore } from '../../store/types.js';
 import { TalentmatchError } from '../../errors.js';
 import type { ChunkSink } from '../../store/writer.js';
 import type { ChunkDispatcher } from '../../workers/dispatch.js';
@@ -27,8 +27,8 @@ export interface ChunkerOptions {
   chunkSize: number;
   /** platforms: sizes the empty candidates of a chunk with nothing to score */
   platforms: number;
-  /** chunks checkpointed before a restart (skipped) */
-  done: ReadonlySet<number>;
+  /** chunks checkpointed before a restart (skipped once `resumedChunk` finds them the same) */
+  done: ReadonlyMap<number, DoneChunk>;
   /** the complete run talents are reused from (undefined: score every talent) */
   baseId: number | undefined;
   task: Pick<ChunkTask, 'k' | 'kPlatform' | 'maxPrefs' | 'lists'>;
@@ -95,6 +95,25 @@ export function floorField(early: EarlyAssembly | undefined): Pick<ChunkTask, 'p
   return floor ? { platformFloor: floor } : {};
 }
 
+/**
+ * Whether chunk `id` was checkpointed before a restart (--resume skips it). Its checkpoint
+ * must cover the lines and talents this run's chunking gives the chunk: one that does not
+ * (a chunk checkpointed short by a faulty build, a database edited by hand) would make the
+ * resumed snapshot lose or repeat talents, so the run stops with E_INTERNAL instead. One
+ * rule for the record and the line chunks.
+ */
+export function resumedChunk(done: ReadonlyMap<number, DoneChunk>, runId: number, id: number, now: DoneChunk): boolean {
+  const was = done.get(id);
+  if (was === undefined) return false;
+  if (was.startLine !== now.startLine || was.endLine !== now.endLine || was.talents !== now.talents) {
+    throw new TalentmatchError(
+      'E_INTERNAL',
+      `chunk ${id} of run ${runId} was checkpointed with lines ${was.startLine}-${was.endLine} (${was.talents} talents), but this run's chunking gives it lines ${now.startLine}-${now.endLine} (${now.talents} talents): resuming would lose or repeat talents. Run the batch again without --resume`,
+    );
+  }
+  return true;
+}
+
 /** Counters at zero. */
 export function newCounts(): ChunkCounts {
   return { chunks: 0, scored: 0, reused: 0, resumed: 0, talentsRead: 0, talentsScored: 0, talentsReused: 0, inFlight: 0 };
@@ -137,13 +156,20 @@ export class Chunker {
     this.buf = [];
     this.bufSkipped = [];
     if (this.o.halted()) return;
-    if (this.o.done.has(id)) {
+    const first = items[0];
+    const last = items[items.length - 1];
+    let resumed: boolean;
+    try {
+      resumed = resumedChunk(this.o.done, this.o.runId, id, { startLine: first.line, endLine: last.line, talents: items.length });
+    } catch (e) {
+      this.failure ??= e; // the run stops reading, as after a failed chunk
+      return;
+    }
+    if (resumed) {
       this.o.early?.missed(); // its rows are in the store only
       this.counts.resumed++;
       return;
     }
-    const first = items[0];
-    const last = items[items.length - 1];
     // per-talent reuse: the chunk's hashes in the base run, one query per chunk. With no base,
     // a dispatcher whose scorers hash the talents gets none: the hashes leave the main thread
     const base = this.o.baseId;

@@ -25,7 +25,7 @@ import type { ChunkLinesResult, ChunkLinesTask } from '../../workers/chunkLines.
 import type { LineRange } from '../files/lines.js';
 import type { TalentLines } from './placed.js';
 import type { ChunkCounts, ChunkerOptions } from './chunks.js';
-import { floorField, newCounts, storeScored } from './chunks.js';
+import { floorField, newCounts, resumedChunk, storeScored } from './chunks.js';
 
 export interface LineChunkerOptions extends Omit<ChunkerOptions, 'baseId' | 'halted'> {
   rules: TalentStreamRules;
@@ -129,6 +129,7 @@ export class LineChunker {
     let j = 0;
     let firstLine = -1;
     let lastLine = -1;
+    let accepted = 0;
     for (const t of cols) {
       const line = t.at.line!;
       // the lines before it that failed their schema (or were over the limit)
@@ -141,6 +142,7 @@ export class LineChunker {
       const k = line - p.range.firstLine;
       o.talentLines.add(t.value.id, starts[k], starts[k + 1]);
       this.counts.talentsRead++;
+      accepted++;
       if (firstLine < 0) firstLine = line;
       lastLine = line;
     }
@@ -153,7 +155,15 @@ export class LineChunker {
       this.counts.inFlight--; // the run fails: nothing more is written
       return;
     }
-    if (o.done.has(p.id)) {
+    let resumed: boolean;
+    try {
+      resumed = resumedChunk(o.done, o.runId, p.id, { startLine: firstLine, endLine: lastLine, talents: accepted });
+    } catch (e) {
+      this.failure ??= e; // the run stops reading, as after a failed chunk
+      this.counts.inFlight--;
+      return;
+    }
+    if (resumed) {
       o.early?.missed(); // its rows are in the store only
       this.counts.resumed++;
       this.counts.inFlight--;

@@ -52,7 +52,7 @@ async function run(o: { floors: boolean; base?: Map<string, string>; talents?: t
   };
   const store = { talentHashes: async () => o.base ?? new Map<string, string>() } as unknown as SnapshotStore;
   const sink = { write: async () => true, close: async () => undefined };
-  const c = new Chunker({ runId: 1, store, sink, dispatcher, chunkSize: 20, platforms: M, done: new Set(), baseId: o.base ? 0 : undefined, task: { k: 3, kPlatform: DEPTH, maxPrefs: 10 }, early, halted: () => false });
+  const c = new Chunker({ runId: 1, store, sink, dispatcher, chunkSize: 20, platforms: M, done: new Map(), baseId: o.base ? 0 : undefined, task: { k: 3, kPlatform: DEPTH, maxPrefs: 10 }, early, halted: () => false });
   let line = 0;
   for (const t of o.talents ?? d.talents) await c.add(t, ++line, 0, 0);
   await c.finish();
@@ -112,7 +112,7 @@ describe('record chunks after a failure', () => {
     const written: { chunkId: number; talents: number }[] = [];
     const sink = { write: async (c: { chunkId: number; talents: number }) => (written.push({ chunkId: c.chunkId, talents: c.talents }), true), close: async () => undefined };
     const store = { talentHashes: async () => new Map<string, string>() } as unknown as SnapshotStore;
-    const c = new Chunker({ runId: 1, store, sink, dispatcher, chunkSize: 20, platforms: M, done: new Set(), baseId: undefined, task: { k: 3, kPlatform: DEPTH, maxPrefs: 10 }, halted: () => false });
+    const c = new Chunker({ runId: 1, store, sink, dispatcher, chunkSize: 20, platforms: M, done: new Map(), baseId: undefined, task: { k: 3, kPlatform: DEPTH, maxPrefs: 10 }, halted: () => false });
     let line = 0;
     let fed = 0;
     // as run.ts reads a file: the failure checked before each talent; it comes 5 talents into chunk 2
