@@ -17,6 +17,7 @@ import { TokenCache } from '../text/cache.js';
 import { Tokenizer } from '../text/tokenize.js';
 import { defaultWorkerOptions } from '../config/workers.js';
 import { defaultBatchOptions } from '../config/batch.js';
+import { strongHash } from '../util/hash.js';
 
 /** What the dispatcher can tell about its workers right now. */
 export interface WorkerActivity {
@@ -64,8 +65,18 @@ export interface DispatchContext {
   pack: PlatformPack;
   runId: number;
   platformFingerprint: string;
+  /**
+   * Names the run wherever names are shared beyond this database (a queue's job ids and keys in
+   * a Redis other coordinators use too): the run's fingerprint and start time hashed, and its id.
+   * The same after a restart (--resume re-attaches to its jobs); another database's run of the
+   * same id and inputs gets another name.
+   */
+  runKey: string;
   talentsPath: string;
 }
+
+/** DispatchContext.runKey of a run: its fingerprint and start time (as stored) hashed, and its id. */
+export const runKeyOf = (fingerprint: string, startedAt: string, runId: number): string => `${strongHash(`${fingerprint}\n${startedAt}`).slice(0, 16)}-r${runId}`;
 
 /**
  * The local dispatcher: a piscina pool of `threads` worker threads scoring against the shared

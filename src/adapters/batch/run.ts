@@ -32,6 +32,7 @@ import { assertBatchLists } from '../../engine/lists.js';
 import { strongHash } from '../../util/hash.js';
 import { packPlatformSide } from '../../workers/pack.js';
 import type { ChunkDispatcher, DispatchContext } from '../../workers/dispatch.js';
+import { runKeyOf } from '../../workers/dispatch.js';
 import type { LineRangeTask } from '../../workers/lines.js';
 import { inProcessDispatcher, localDispatcher, startLocalDispatcher } from '../../workers/dispatch.js';
 import { describeDb, isPostgresUrl, openStore } from '../../store/open.js';
@@ -130,17 +131,20 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     const baseId = base?.id;
     const fingerprint = strongHash(`${sideFp}\n${runOptions}\n${source.hash}\nbase ${baseId ?? 'none'}`);
     const resumed = o.resume === true;
+    let startedAt: string;
     if (resumed) {
       const r = await store.resumable(fingerprint);
       if (!r) throw new TalentmatchError('E_OPTION', `--resume: no interrupted run with the same inputs and options in ${describeDb(o.db)}`);
       runId = r.id;
+      startedAt = r.started_at;
     } else {
-      runId = await store.createRun({ startedAt: now(), fingerprint, platformFingerprint: sideFp, options: reuseOptions, weights: JSON.stringify(weights) });
+      startedAt = now();
+      runId = await store.createRun({ startedAt, fingerprint, platformFingerprint: sideFp, options: reuseOptions, weights: JSON.stringify(weights) });
     }
     // chunk writes leave the main thread (SQLite: a writer thread with its own connection)
     sink = await chunkSink(store, o.db, !isPostgresUrl(o.db));
     // one thread scores on this thread, as `recommend --threads 1` does; more on a worker pool
-    const scoring: ChunkDispatcher = o.dispatcher ? await o.dispatcher({ pack, runId, platformFingerprint: sideFp, talentsPath: source.path }) : (scorers ?? inProcessDispatcher(side));
+    const scoring: ChunkDispatcher = o.dispatcher ? await o.dispatcher({ pack, runId, platformFingerprint: sideFp, runKey: runKeyOf(fingerprint, startedAt, runId), talentsPath: source.path }) : (scorers ?? inProcessDispatcher(side));
     pool = scoring;
 
     memMark('main:started');

@@ -14,9 +14,10 @@ import { hashInto } from './frames.js';
 /**
  * Where the coordinator keeps the merged lists' latest floors for a run (`encodeFloorFrame`, updated
  * as chunks merge): a worker reads them just before it scores a chunk, fresher than those the
- * chunk's talents frame carries (sent `inFlight` chunks earlier). Named by the run, like its jobs.
+ * chunk's talents frame carries (sent `inFlight` chunks earlier). Named by the run's key
+ * (DispatchContext.runKey), like its jobs.
  */
-export const floorKey = (platformFingerprint: string, runId: number): string => `tm:floor:${platformFingerprint.slice(0, 16)}-r${runId}`;
+export const floorKey = (runKey: string): string => `tm:floor:${runKey}`;
 
 const FLOOR_MAGIC = 0x544d4631; // "TMF1"
 const FLOOR_HEADER = 40; // magic u32, platforms u32, SHA-256 of the floors (32 bytes)

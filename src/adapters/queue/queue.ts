@@ -44,6 +44,8 @@ export const QUEUE_NAME = 'talentmatch-chunks';
 /** Job data: everything but the profiles and the floors (they travel with the talents, binary). */
 export interface ChunkJob extends Omit<ChunkTask, 'talents' | 'hashes' | 'platformFloor'> {
   platformFingerprint: string;
+  /** the run's key (DispatchContext.runKey: its job ids and floor key). Absent (a coordinator before run keys): the platform fingerprint's first 16 characters and the run id */
+  runKey?: string;
   talentsPath: string;
   /**
    * 'key': the chunk's talents are under `talentsKey(job id)` (a frame of encodeTalentsFrame).
@@ -162,9 +164,16 @@ export function linkFor(url: string, retryMs?: number): RedisLink {
 const INPUTS_DIFFER = 'inputs differ from the coordinator\'s: ';
 export const inputsDiffer = (detail: string): Error => new Error(INPUTS_DIFFER + detail);
 
-function jobId(ctx: { platformFingerprint: string; runId: number }, chunkId: number): string {
-  return `tm-${ctx.platformFingerprint.slice(0, 16)}-r${ctx.runId}-c${chunkId}`;
-}
+/**
+ * A chunk's job id: by the run's key (DispatchContext.runKey), not its platform fingerprint and
+ * id alone. Those two are the same in two databases whose runs of the same number score the same
+ * platform side, and coordinators sharing one Redis then took each other's jobs (their results,
+ * their floors) as their own. Deterministic, so a restarted coordinator re-attaches to its jobs.
+ */
+export const jobId = (runKey: string, chunkId: number): string => `tm-${runKey}-c${chunkId}`;
+
+/** The run key a job names (ChunkJob.runKey; for a coordinator before run keys, what its job ids used). */
+export const jobRunKey = (j: Pick<ChunkJob, 'runKey' | 'platformFingerprint' | 'runId'>): string => j.runKey ?? `${j.platformFingerprint.slice(0, 16)}-r${j.runId}`;
 
 
 /**
@@ -190,7 +199,7 @@ export async function queueDispatcher(url: string, ctx: DispatchContext, o: { in
   events.on('error', (e) => link.error(e));
   await link.race(Promise.all([queue.waitUntilReady(), events.waitUntilReady()]));
   // the run's latest floors (mergedFloor): none left from an earlier coordinator of this run
-  const floors = floorKey(ctx.platformFingerprint, ctx.runId);
+  const floors = floorKey(ctx.runKey);
   await link.race(bulk.del(floors));
   const floorSender = latestOnly((f: Float64Array) => bulk.set(floors, encodeFloorFrame(f), 'EX', QUEUE_TRAFFIC.resultTtlSeconds), (e) => link.error(e));
   // when a worker last took or finished one of this run's chunks, and how many are taken now
@@ -239,7 +248,7 @@ export async function queueDispatcher(url: string, ctx: DispatchContext, o: { in
       // heap), not a chunk of talent objects kept alive into the old generation. The floors
       // as sent go in the same frame (binary, not the job's JSON)
       const { talents, hashes, platformFloor: floor, ...plain } = task;
-      const data: ChunkJob = { ...plain, platformFingerprint: ctx.platformFingerprint, talentsPath: ctx.talentsPath, results: 'key', talents: 'key' };
+      const data: ChunkJob = { ...plain, platformFingerprint: ctx.platformFingerprint, runKey: ctx.runKey, talentsPath: ctx.talentsPath, results: 'key', talents: 'key' };
       return awaitJob(data, encodeTalentsFrame(task.chunkId, { talents, ...(hashes ? { hashes } : {}), ...(floor ? { floor } : {}) }));
     },
     // the floors as chunks merge, under the run's key: a worker reads them when it scores a chunk
@@ -248,7 +257,7 @@ export async function queueDispatcher(url: string, ctx: DispatchContext, o: { in
   };
 
   async function awaitJob(data: ChunkJob, talentsFrame: Buffer): Promise<ChunkResult> {
-    const id = jobId(ctx, data.chunkId);
+    const id = jobId(ctx.runKey, data.chunkId);
     const opts = { jobId: id, attempts: QUEUE_RETRIES.attempts, backoff: { type: 'fixed', delay: QUEUE_RETRIES.backoffMs }, removeOnComplete: false, removeOnFail: false };
     // set before the job is added (a worker may take it at once), and again whenever the job is enqueued again
     const sendTalents = async () => {
@@ -353,7 +362,7 @@ export interface QueueStatus {
   runs: { key: string; waiting: number; active: number; completed: number; failed: number; delayed: number; errors: string[] }[];
 }
 
-/** Jobs per run and state (runs are named by the job id prefix: platform fingerprint + run id). */
+/** Jobs per run and state (runs are named by the job id prefix: the run key, jobId). */
 export async function queueStatus(url: string, o: { retryMs?: number } = {}): Promise<QueueStatus> {
   const link = linkFor(url, o.retryMs);
   const connection = connect(url, {}, link);

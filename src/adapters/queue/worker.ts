@@ -32,7 +32,7 @@ import type { ChunkPool } from '../../workers/pool.js';
 import { inProcessDispatcher } from '../../workers/dispatch.js';
 import { chunkKeyOf, talentHash } from '../../engine/chunk.js';
 import type { ChunkJob } from './queue.js';
-import { QUEUE_NAME, connect, inputsDiffer, linkFor } from './queue.js';
+import { QUEUE_NAME, connect, inputsDiffer, jobRunKey, linkFor } from './queue.js';
 import type { ChunkTalents } from './frames.js';
 import { RESULT_MARK, encodeResult, encodeResultFrame, fetchTalents, resultKey } from './frames.js';
 import { decodeFloorFrame, floorKey, higherFloor } from './floors.js';
@@ -92,13 +92,13 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     if (j.platformFingerprint !== fingerprint) {
       throw inputsDiffer(`platform side differs from the run's (platforms, taxonomy, policy or weights): this worker has ${fingerprint.slice(0, 12)}, the run ${j.platformFingerprint.slice(0, 12)}`);
     }
-    const { platformFingerprint: _fp, talentsPath: _path, results: via, talents: from, ...plain } = j;
+    const { platformFingerprint: _fp, runKey: _key, talentsPath: _path, results: via, talents: from, ...plain } = j;
     const { talents, hashes, floor: sent } = from === 'key' ? await talentsOf(job) : await readRange(j);
     if (sent && sent.length !== platforms) throw inputsDiffer(`chunk ${j.chunkId}: floors for ${sent.length} platforms, this worker has ${platforms}`);
     // the floors: those the chunk was sent with, raised by the run's latest (chunks merged since);
     // read before the locks are extended below: nothing may be awaited between the extension and
     // the scoring (a renewal in between would set the lock back to --lock-ms)
-    const latest = decodeFloorFrame(await link.race(results.getBuffer(floorKey(j.platformFingerprint, j.runId))), platforms);
+    const latest = decodeFloorFrame(await link.race(results.getBuffer(floorKey(jobRunKey(j)))), platforms);
     const floor = higherFloor(sent, latest);
     // scoring on this thread blocks the locks' renewals until the chunk is done: the locks of
     // every chunk this worker holds (this one and a prefetched one) are first extended to a

@@ -14,7 +14,7 @@ import type { Job } from 'bullmq';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { needServices, REDIS } from '../../support/services.js';
 import type { ChunkJob } from '../../../src/adapters/queue/queue.js';
-import { QUEUE_NAME, queueDispatcher } from '../../../src/adapters/queue/queue.js';
+import { QUEUE_NAME, jobId, jobRunKey, queueDispatcher } from '../../../src/adapters/queue/queue.js';
 import { RESULT_MARK, decodeResultFrame, decodeTalentsFrame, encodeResult, encodeResultFrame, encodeTalentsFrame, fetchTalents, resultKey, talentsKey } from '../../../src/adapters/queue/frames.js';
 import { decodeFloorFrame, encodeFloorFrame, floorKey, higherFloor, latestOnly } from '../../../src/adapters/queue/floors.js';
 import { deserialize } from 'node:v8';
@@ -22,6 +22,7 @@ import type { ChunkResult, ChunkTask } from '../../../src/engine/chunk.js';
 import { chunkKeyOf, talentHash } from '../../../src/engine/chunk.js';
 import type { Talent } from '../../../src/domain/schemas.js';
 import type { DispatchContext } from '../../../src/workers/dispatch.js';
+import { runKeyOf } from '../../../src/workers/dispatch.js';
 import { isTalentmatchError } from '../../../src/errors.js';
 
 const result = (chunkId: number): ChunkResult => ({
@@ -193,7 +194,7 @@ describe('floors with a chunk (coordinator -> worker)', () => {
       c[at] ^= 0x10;
       expect(decodeFloorFrame(c, 72), `byte ${at}`).toBeUndefined();
     }
-    expect(floorKey('ab'.repeat(32), 12)).toBe('tm:floor:abababababababab-r12');
+    expect(floorKey('abababababababab-r12')).toBe('tm:floor:abababababababab-r12');
   });
 
   it('the higher of two floors, platform by platform; either absent gives the other', () => {
@@ -248,7 +249,7 @@ describe.skipIf(services.skip)('results through Redis', () => {
   let admin: Redis;
   const workers: Worker[] = [];
   const conns: Redis[] = [];
-  const ctx: DispatchContext = { pack: undefined as never, runId: 7, platformFingerprint: 'f'.repeat(64), talentsPath: '/nowhere/talents.jsonl' };
+  const ctx: DispatchContext = { pack: undefined as never, runId: 7, platformFingerprint: 'f'.repeat(64), runKey: runKeyOf('e'.repeat(64), '2026-11-28T22:00:00.000Z', 7), talentsPath: '/nowhere/talents.jsonl' };
   const task = (chunkId: number): ChunkTask => ({ runId: 7, chunkId, startLine: chunkId * 10 + 1, endLine: chunkId * 10 + 10, startByte: 0, endByte: 1, key: 'k', skipLines: [], talents: [], k: 10, kPlatform: 30, maxPrefs: 50 });
   /** A stand-in worker: `reply` decides what a job returns (and what it leaves in Redis). */
   const worker = (reply: (job: Job<ChunkJob>, conn: Redis) => Promise<string>) => {
@@ -337,6 +338,25 @@ describe.skipIf(services.skip)('results through Redis', () => {
     return { ...t, talents: ts };
   };
 
+  it('two databases\' runs of the same number on the same platform side, sharing one Redis, each get their own jobs and results (named by the run key)', async () => {
+    const ids: string[] = [];
+    worker(keyedReply((job) => ids.push(String(job.id))));
+    // the same platform fingerprint and run id; another run fingerprint or start time
+    const other: DispatchContext = { ...ctx, runKey: runKeyOf('e'.repeat(64), '2026-11-28T22:00:00.001Z', 7) };
+    expect(other.runKey).not.toBe(ctx.runKey);
+    const [a, b] = [await queueDispatcher(URL_, ctx, { inFlight: 1 }), await queueDispatcher(URL_, other, { inFlight: 1 })];
+    try {
+      const [ta, tb] = [talents(3, 'a'), talents(3, 'b')];
+      const [ra, rb] = await Promise.all([a.run(fresh(1, ta)), b.run(fresh(1, tb))]);
+      // each coordinator got the result of its own talents
+      expect(ra.key).toBe(chunkKeyOf(ta.map(talentHash)));
+      expect(rb.key).toBe(chunkKeyOf(tb.map(talentHash)));
+      expect(ids.sort()).toEqual([`tm-${ctx.runKey}-c1`, `tm-${other.runKey}-c1`].sort());
+    } finally {
+      await Promise.all([a.destroy(), b.destroy()]);
+    }
+  });
+
   it('on a fresh run the coordinator hashes nothing: the talents travel beside the job without key or hashes, and the key comes back from the worker', async () => {
     const ts = talents(30, 'a');
     const jobs: { key: unknown; hashes: unknown; got: Talent[]; via: unknown }[] = [];
@@ -420,7 +440,7 @@ describe.skipIf(services.skip)('results through Redis', () => {
       got.push({ data: JSON.stringify(job.data), floor: bits(c.floor) });
       return keyedReply()(job, conn);
     });
-    const key = floorKey(ctx.platformFingerprint, ctx.runId);
+    const key = floorKey(ctx.runKey);
     await admin.set(key, encodeFloorFrame(floors(72, 9))); // left by an earlier coordinator of the run
     const d = await queueDispatcher(URL_, ctx, { inFlight: 1 });
     try {
@@ -462,5 +482,22 @@ describe.skipIf(services.skip)('results through Redis', () => {
     } finally {
       await d.destroy();
     }
+  });
+});
+
+describe('the run key (DispatchContext.runKey: job ids and the floor key)', () => {
+  it('is the same for the same run fingerprint, start time and id (a resumed run re-attaches), and differs when any of them does', () => {
+    const k = runKeyOf('e'.repeat(64), '2026-11-28T22:00:00.000Z', 7);
+    expect(k).toMatch(/^[0-9a-f]{16}-r7$/);
+    expect(runKeyOf('e'.repeat(64), '2026-11-28T22:00:00.000Z', 7)).toBe(k);
+    expect(runKeyOf('e'.repeat(63) + 'f', '2026-11-28T22:00:00.000Z', 7)).not.toBe(k);
+    expect(runKeyOf('e'.repeat(64), '2026-11-28T22:00:00.001Z', 7)).not.toBe(k);
+    expect(runKeyOf('e'.repeat(64), '2026-11-28T22:00:00.000Z', 8)).toBe(k.replace(/-r7$/, '-r8'));
+  });
+
+  it('a job of a coordinator before run keys is read by what its ids used: the platform fingerprint\'s first 16 characters and the run id', () => {
+    expect(jobRunKey({ platformFingerprint: 'ab'.repeat(32), runId: 12 })).toBe('abababababababab-r12');
+    expect(jobRunKey({ platformFingerprint: 'ab'.repeat(32), runId: 12, runKey: '0123456789abcdef-r12' })).toBe('0123456789abcdef-r12');
+    expect(jobId('0123456789abcdef-r12', 3)).toBe('tm-0123456789abcdef-r12-c3');
   });
 });
