@@ -140,7 +140,7 @@ describe.skipIf(services.skip)('the raw result reader against Redis', () => {
   });
 
   it('reads megabyte frames, one after another, as ioredis reads them; a missing key is undefined', async () => {
-    const frames = [result(0, 3_000_000, 400_000, KEY), result(1, 5, 7), result(2, 1_234_567, 0)].map(encodeResultFrame);
+    const frames = [result(0, 3_000_000, 400_000, KEY), result(1, 5, 7), result(2, 1_234_567, 0)].map((r) => encodeResultFrame(r));
     for (const [i, f] of frames.entries()) await admin.set(resultKey(`j${i}`), f);
     const raw = rawReaderFor(URL_)!;
     try {
