@@ -136,7 +136,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     const reply = frame ? await sendFrame(job, frame) : legacy;
     const bytes = frame?.length ?? legacy.length;
     const s = (ms: number) => (ms / 1000).toFixed(2);
-    log(`chunk ${j.chunkId} of run ${j.runId}: ${talents} talents, floors for ${finite(sent)} platforms as sent, ${finite(latest)} as read, ${finite(floor)} used; read ${s(t1 - t0)} s, scored ${s(t2 - t1)} s (waiting for a thread included), ${(bytes / 1e6).toFixed(1)} MB result sent in ${s(performance.now() - t2)} s\n`);
+    log(`chunk ${j.chunkId} of run ${j.runId}: ${talents} talents, floors for ${finite(sent)} platforms as sent, ${finite(latest)} as read, ${finite(floor)} used; read ${s(t1 - t0)} s, scored ${s(t2 - t1)} s (waiting for a thread included), ${(bytes / 1e6).toFixed(1)} MB result sent in ${s(performance.now() - t2)} s; sent as ${'lines' in got ? 'lines' : 'records'}\n`);
     return reply;
   };
 
