@@ -4,13 +4,18 @@
  * as the local batch, each with its own thread pool.
  *
  * Job payloads are plain data: run id, chunk id, line and byte range, options and the
- * platform-side fingerprint. The chunk's talents, as the coordinator validated them, travel
- * beside the job as one binary value (`talentsKey`, a frame of `encodeTalentsFrame`, frames.ts: v8
- * serialization with a SHA-256 of its bytes), so a worker scores exactly what the local
- * batch's threads would: it needs no copy of the talents file, does not parse or validate
- * them again, and hashes them while scoring (the chunk key comes back with the result, as a
- * local thread returns it: the coordinator hashes no talent on a run with no reuse base). A
- * worker checks the platform fingerprint against its own inputs before scoring. The result (a few kB per talent:
+ * platform-side fingerprint. The chunk travels beside the job as one binary value
+ * (`talentsKey`), as the local batch sends it to its threads: on a run with no reuse base
+ * and no --skip-invalid, its raw lines (`runLines`; lineFrames.ts `encodeLinesFrame`, "TML1":
+ * the worker parses and checks them by the contract's one rule and returns their links and
+ * problems with the scored chunk, and the coordinator runs the rules that span records in
+ * file order, lineChunks.ts); else its talents as the coordinator validated them (`run`;
+ * frames.ts `encodeTalentsFrame`, "TMT1", v8). Both carry a SHA-256 of their body and the
+ * floors as sent, so a worker scores exactly what the local batch's threads would, needs no
+ * copy of the talents file, and hashes the talents while scoring (the chunk key comes back
+ * with the result, as a local thread returns it: the coordinator hashes no talent on a run
+ * with no reuse base). A worker checks the platform fingerprint against its own inputs
+ * before scoring. The result (a few kB per talent:
  * packed rows and candidates) travels as one binary value under its own key (`resultKey`,
  * a frame of `encodeResultFrame`), not as the job's JSON return value: no base64, no JSON
  * of megabytes, no Lua script copying it. The job's return value only marks it. Job ids are

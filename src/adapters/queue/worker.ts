@@ -1,10 +1,12 @@
 /**
  * `talentmatch worker --queue URL`: scores queued chunks with the same kernel as the local
  * batch. It builds the platform side from its own inputs and refuses jobs of a run with
- * another platform fingerprint. A chunk's talents come from Redis as the coordinator
- * validated them (frames.ts encodeTalentsFrame, checked by their SHA-256): the worker needs no
- * talents file and parses nothing again; it hashes the talents while scoring and returns the
- * chunk key with the result, as a local scoring thread does. (A job of a coordinator before
+ * another platform fingerprint. A chunk comes from Redis, checked by its SHA-256, as its raw
+ * lines (lineFrames.ts: parsed, checked and scored here, as a local thread does with
+ * `chunkLines`; the links and problems go back with the result) or as the talents the
+ * coordinator validated (frames.ts encodeTalentsFrame: not parsed again). The worker needs no
+ * talents file; it hashes the talents while scoring and returns the chunk key with the result,
+ * as a local scoring thread does. (A job of a coordinator before
  * talents in Redis names a byte range instead: the worker reads it from its talents file,
  * its own --talents / --data or else the coordinator's path, and checks the content key.)
  *

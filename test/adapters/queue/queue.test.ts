@@ -28,8 +28,8 @@ function exported(db: string): Record<string, string> {
   return Object.fromEntries(['recommendations.jsonl', 'assignment.json', 'referrals.jsonl'].map((f) => [f, readFileSync(join(d, f), 'utf8')]));
 }
 
-async function startWorker(data = FIX, lockMs = 3000): Promise<ChildProcess> {
-  const w = spawn(process.execPath, [BIN, 'worker', '--queue', URL_, '--data', data, '--threads', '1', '--lock-ms', String(lockMs)], { stdio: ['ignore', 'ignore', 'pipe'] });
+async function startWorker(data = FIX, lockMs = 3000, threads = 1): Promise<ChildProcess> {
+  const w = spawn(process.execPath, [BIN, 'worker', '--queue', URL_, '--data', data, '--threads', String(threads), '--lock-ms', String(lockMs)], { stdio: ['ignore', 'ignore', 'pipe'] });
   children.push(w);
   let err = '';
   await new Promise<void>((resolve, reject) => {
@@ -206,6 +206,18 @@ describe.skipIf(services.skip)('distributed batch on Redis + BullMQ', () => {
     expect(lines.some(([, , read]) => read > 0), JSON.stringify(lines)).toBe(true);
     for (const [, sent, read, used] of lines) expect(used).toBe(Math.max(sent, read)); // floors only rise
     for (const w of ws) w.kill('SIGKILL');
+  }, 120_000);
+
+  it('a worker with a pool of threads scores lines chunks on them (the bytes moved to a thread): the local bytes and chunk keys', async () => {
+    const w = await startWorker(FIX, 3000, 2);
+    let log = '';
+    w.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    const db = join(tmp(), 'q.db');
+    const r = await finish(coordinator(db));
+    expect(r.code, r.err).toBe(0);
+    expect(exported(db)).toEqual(local);
+    expect(chunkKeys(db)).toEqual(localKeys);
+    expect(log.match(/^chunk \d+ of run \d+: 100 talents, .*; sent as lines$/gm)).toHaveLength(24);
   }, 120_000);
 
   it('a worker with another talents file (or none) scores the coordinator\'s talents: they travel with the job', async () => {
