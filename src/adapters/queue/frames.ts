@@ -46,12 +46,20 @@ export interface ResultFrame extends ChunkResult {
  * rows, candidates, then the part.
  */
 export function encodeResultFrame(r: ChunkResult, lines?: { part: Uint8Array; scored: boolean }): Buffer {
+  return Buffer.concat(resultFrameParts(r, lines));
+}
+
+/**
+ * The same frame in its parts, in order: the header (with the key), the rows, the candidates,
+ * the lines part. The sections are the result's own buffers, not copies: a worker writes them
+ * to Redis as they are (rawSet.ts).
+ */
+export function resultFrameParts(r: ChunkResult, lines?: { part: Uint8Array; scored: boolean }): Uint8Array[] {
   const key = r.key === undefined ? undefined : Buffer.from(r.key, 'hex');
   if (key && (key.length !== KEY_BYTES || key.toString('hex') !== r.key)) throw new TalentmatchError('E_INTERNAL', `chunk ${r.chunkId}: its key ${JSON.stringify(r.key)} is not a SHA-256 in hex`);
   const head = lines ? LINES_HEADER : FRAME_HEADER;
-  const at = head + (key ? KEY_BYTES : 0);
   const partBytes = lines?.part.byteLength ?? 0;
-  const out = Buffer.allocUnsafe(at + r.rows.byteLength + r.candidates.byteLength + partBytes);
+  const out = Buffer.allocUnsafe(head + (key ? KEY_BYTES : 0));
   out.writeUInt32LE(lines ? FRAME_MAGIC_LINES : key ? FRAME_MAGIC_KEYED : FRAME_MAGIC, 0);
   out.writeUInt32LE(r.chunkId, 4);
   out.writeDoubleLE(r.pairs, 8);
@@ -62,10 +70,7 @@ export function encodeResultFrame(r: ChunkResult, lines?: { part: Uint8Array; sc
     out.writeUInt32LE((lines.scored ? FLAG_SCORED : 0) | (key ? FLAG_KEY : 0), 28);
   }
   if (key) out.set(key, head);
-  out.set(r.rows, at);
-  out.set(r.candidates, at + r.rows.byteLength);
-  if (lines) out.set(lines.part, at + r.rows.byteLength + r.candidates.byteLength);
-  return out;
+  return [out, r.rows, r.candidates, ...(lines ? [lines.part] : [])];
 }
 
 /** A fresh copy of `u` that owns its whole ArrayBuffer: it moves to the writer thread instead of being cloned. */

@@ -18,10 +18,11 @@
  */
 import type { Redis } from 'ioredis';
 import { deserialize, serialize } from 'node:v8';
+import { createHash } from 'node:crypto';
 import type { ChunkLinesResult } from '../../workers/chunkLines.js';
 import type { LineRangeTask } from '../../workers/lines.js';
 import type { ResultFrame } from './frames.js';
-import { encodeResultFrame, hashInto, notAFrame, talentsKey, talentsUnusable } from './frames.js';
+import { hashInto, notAFrame, resultFrameParts, talentsKey, talentsUnusable } from './frames.js';
 
 /** What travels under a lines job's talents key. */
 export interface ChunkLines {
@@ -44,11 +45,19 @@ type Meta = Omit<LineRangeTask, 'bytes' | 'lines'>;
  * fields (JSON: a line number, the over-long lines, the file's name, two limits), the bytes.
  */
 export function encodeLinesFrame(chunkId: number, c: ChunkLines): Buffer {
+  return Buffer.concat(linesFrameParts(chunkId, c));
+}
+
+/**
+ * The same frame in two parts: the header, floors and fields; the range's bytes as read (not
+ * copied: the coordinator writes both to Redis as they are, rawSet.ts).
+ */
+export function linesFrameParts(chunkId: number, c: ChunkLines): [Buffer, Uint8Array] {
   const { bytes, lines, ...rest } = c.lines;
   const m: Meta = { firstLine: rest.firstLine, tooLong: rest.tooLong, file: rest.file, maxLineBytes: rest.maxLineBytes, cap: rest.cap };
   const meta = Buffer.from(JSON.stringify(m));
   const floors = c.floor?.length ?? 0;
-  const out = Buffer.allocUnsafe(LINES_HEADER + floors * 8 + meta.length + bytes.byteLength);
+  const out = Buffer.allocUnsafe(LINES_HEADER + floors * 8 + meta.length);
   out.writeUInt32LE(LINES_MAGIC, 0);
   out.writeUInt32LE(chunkId, 4);
   out.writeUInt32LE(lines, 8);
@@ -58,9 +67,8 @@ export function encodeLinesFrame(chunkId: number, c: ChunkLines): Buffer {
   let at = LINES_HEADER;
   for (let p = 0; p < floors; p++, at += 8) out.writeDoubleLE(c.floor![p], at);
   out.set(meta, at);
-  out.set(bytes, at + meta.length);
-  hashInto(out.subarray(LINES_HEADER), out, 24);
-  return out;
+  out.set(createHash('sha256').update(out.subarray(LINES_HEADER)).update(bytes).digest(), 24);
+  return [out, bytes];
 }
 
 const isInts = (x: unknown): x is number[] => Array.isArray(x) && x.every((v) => Number.isSafeInteger(v));
@@ -113,9 +121,14 @@ type LinesPart = Omit<ChunkLinesResult, 'result'>;
 
 /** A chunk's lines result as a result frame (frames.ts, "TMR4"): the scored chunk's sections raw, the rest v8-serialized. */
 export function encodeLinesResult(chunkId: number, r: ChunkLinesResult): Buffer {
+  return Buffer.concat(linesResultParts(chunkId, r));
+}
+
+/** The same frame in its parts (frames.ts resultFrameParts): the scored chunk's sections are its own buffers. */
+export function linesResultParts(chunkId: number, r: ChunkLinesResult): Uint8Array[] {
   const part: LinesPart = { links: r.links, issues: r.issues, omitted: r.omitted };
   const chunk = r.result ?? { chunkId, pairs: 0, rows: new Uint8Array(0), candidates: new Uint8Array(0) };
-  return encodeResultFrame(chunk, { part: serialize(part), scored: r.result !== undefined });
+  return resultFrameParts(chunk, { part: serialize(part), scored: r.result !== undefined });
 }
 
 /**

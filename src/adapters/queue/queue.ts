@@ -41,10 +41,11 @@ import { checkChunkLines } from '../../workers/chunkLines.js';
 import { QUEUE_RETRIES, QUEUE_TRAFFIC } from '../../config/batch.js';
 import type { ResultFrame } from './frames.js';
 import { RESULT_MARK, TALENTS_RESENDS, TALENTS_UNUSABLE, decodeResult, encodeTalentsFrame, notAFrame, resultKey, talentsKey } from './frames.js';
-import { encodeLinesFrame, linesResultOf } from './lineFrames.js';
+import { linesFrameParts, linesResultOf } from './lineFrames.js';
 import { encodeFloorFrame, floorKey, latestOnly } from './floors.js';
 import { connect, linkFor } from './link.js';
 import { resultReader } from './reader.js';
+import { frameSetter } from './rawSet.js';
 
 export { RedisLink, connect, linkFor } from './link.js';
 
@@ -121,6 +122,8 @@ export async function queueDispatcher(url: string, ctx: DispatchContext, o: { in
   const bulk = connect(url, {}, link);
   // results read with one copy where the URL allows it (reader.ts), else on `bulk`
   const results = resultReader(url, bulk, (p) => link.race(p));
+  // the chunks' frames written with no copy where the URL allows it (rawSet.ts), else on `bulk`
+  const frames = frameSetter(url, bulk, (p) => link.race(p));
   const events = new QueueEvents(QUEUE_NAME, { connection: eventsConnection });
   events.on('error', (e) => link.error(e));
   await link.race(Promise.all([queue.waitUntilReady(), events.waitUntilReady()]));
@@ -193,7 +196,7 @@ export async function queueDispatcher(url: string, ctx: DispatchContext, o: { in
       // as sent go in the same frame (binary, not the job's JSON)
       const { talents, hashes, platformFloor: floor, ...plain } = task;
       const data: ChunkJob = { ...plain, platformFingerprint: ctx.platformFingerprint, runKey: ctx.runKey, talentsPath: ctx.talentsPath, results: 'key', talents: 'key' };
-      const r = await awaitJob(data, encodeTalentsFrame(task.chunkId, { talents, ...(hashes ? { hashes } : {}), ...(floor ? { floor } : {}) }));
+      const r = await awaitJob(data, [encodeTalentsFrame(task.chunkId, { talents, ...(hashes ? { hashes } : {}), ...(floor ? { floor } : {}) })]);
       if (r.lines) throw notAFrame(r.chunkId, 'a lines chunk\'s result, where the chunk was sent as records');
       return r;
     },
@@ -206,19 +209,19 @@ export async function queueDispatcher(url: string, ctx: DispatchContext, o: { in
       if (!task.score) return checkChunkLines(task.lines);
       const { platformFloor: floor, ...plain } = task.chunk;
       const data: ChunkJob = { ...plain, platformFingerprint: ctx.platformFingerprint, runKey: ctx.runKey, talentsPath: ctx.talentsPath, results: 'key', talents: 'lines' };
-      return linesResultOf(await awaitJob(data, encodeLinesFrame(plain.chunkId, { lines: task.lines, ...(floor ? { floor } : {}) })));
+      return linesResultOf(await awaitJob(data, linesFrameParts(plain.chunkId, { lines: task.lines, ...(floor ? { floor } : {}) })));
     },
     // the floors as chunks merge, under the run's key: a worker reads them when it scores a chunk
     mergedFloor: (f) => floorSender.send(f),
     destroy: () => destroy(),
   };
 
-  async function awaitJob(data: ChunkJob, talentsFrame: Buffer): Promise<ResultFrame> {
+  async function awaitJob(data: ChunkJob, talentsFrame: readonly Uint8Array[]): Promise<ResultFrame> {
     const id = jobId(ctx.runKey, data.chunkId);
     const opts = { jobId: id, attempts: QUEUE_RETRIES.attempts, backoff: { type: 'fixed', delay: QUEUE_RETRIES.backoffMs }, removeOnComplete: false, removeOnFail: false };
     // set before the job is added (a worker may take it at once), and again whenever the job is enqueued again
     const sendTalents = async () => {
-      await link.race(bulk.set(talentsKey(id), talentsFrame, 'EX', QUEUE_TRAFFIC.resultTtlSeconds));
+      await frames.set(talentsKey(id), talentsFrame, QUEUE_TRAFFIC.resultTtlSeconds);
     };
     let resent = 0;
     try {
@@ -294,6 +297,7 @@ export async function queueDispatcher(url: string, ctx: DispatchContext, o: { in
     eventsConnection.disconnect();
     bulk.disconnect();
     results.close();
+    frames.close();
   }
 }
 

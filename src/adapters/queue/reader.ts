@@ -160,12 +160,12 @@ export interface RawReader {
 }
 
 /**
- * The raw reader for `url`, or undefined where it does not apply: TLS, a user or password, a
- * database other than 0, or any query string or fragment (ioredis reads `?db=`, `?password=`,
- * `?tls=`, `?family=`... from the query: a raw connection that ignored them would read another
- * database or be refused, so such URLs keep ioredis' connection).
+ * Where a raw connection may go for `url`, or undefined where it does not apply: TLS, a user
+ * or password, a database other than 0, or any query string or fragment (ioredis reads
+ * `?db=`, `?password=`, `?tls=`, `?family=`... from the query: a raw connection that ignored
+ * them would reach another database or be refused, so such URLs keep ioredis' connection).
  */
-export function rawReaderFor(url: string): RawReader | undefined {
+export function plainRedis(url: string): { host: string; port: number } | undefined {
   let u: URL;
   try {
     u = new URL(url);
@@ -174,7 +174,13 @@ export function rawReaderFor(url: string): RawReader | undefined {
   }
   const db = u.pathname.replace(/^\//, '');
   if (u.protocol !== 'redis:' || u.username || u.password || u.search || u.hash || (db !== '' && db !== '0')) return undefined;
-  return rawReader(u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1', Number(u.port || 6379));
+  return { host: u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1', port: Number(u.port || 6379) };
+}
+
+/** The raw reader for `url`, or undefined where it does not apply (`plainRedis`). */
+export function rawReaderFor(url: string): RawReader | undefined {
+  const at = plainRedis(url);
+  return at && rawReader(at.host, at.port);
 }
 
 function rawReader(host: string, port: number): RawReader {

@@ -38,8 +38,9 @@ import type { ChunkJob } from './queue.js';
 import { QUEUE_NAME, inputsDiffer, jobRunKey } from './queue.js';
 import { connect, linkFor } from './link.js';
 import type { ChunkTalents } from './frames.js';
-import { RESULT_MARK, encodeResult, encodeResultFrame, fetchTalents, resultKey } from './frames.js';
-import { encodeLinesResult, fetchLines } from './lineFrames.js';
+import { RESULT_MARK, encodeResult, fetchTalents, resultFrameParts, resultKey } from './frames.js';
+import { fetchLines, linesResultParts } from './lineFrames.js';
+import { frameSetter, sizeOf } from './rawSet.js';
 import { decodeFloorFrame, floorKey, higherFloor } from './floors.js';
 import { QUEUE_RETRIES, QUEUE_TRAFFIC, defaultBatchOptions } from '../../config/batch.js';
 
@@ -79,6 +80,8 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   const connection = connect(o.url, {}, link);
   // results (megabytes) go on their own connection, not behind BullMQ's commands
   const results = connect(o.url, {}, link);
+  // result frames written with no copy where the URL allows it (rawSet.ts), else on `results`
+  const frames = frameSetter(o.url, results, (p) => link.race(p));
   const prefetch = o.prefetch ?? QUEUE_TRAFFIC.prefetch;
   const lockMs = o.lockMs ?? defaultBatchOptions.lockMs;
   const maxLineBytes = readerLimits(process.env).maxLineBytes;
@@ -121,31 +124,31 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     const t1 = performance.now();
     const floorField = floor ? { platformFloor: floor } : {};
     let talents: number;
-    let frame: Buffer | undefined;
+    let frame: Uint8Array[] | undefined;
     let legacy = '';
     if ('lines' in got) {
       // a lines result goes under its key whatever the job says: a coordinator that sends lines reads it there
       const r = await scorer.chunkLines({ lines: got.lines, chunk: { ...plain, ...floorField }, score: true });
       talents = r.links.ids.length;
-      frame = encodeLinesResult(j.chunkId, r);
+      frame = linesResultParts(j.chunkId, r);
     } else {
       const result = await scorer.run({ ...plain, talents: got.talents, ...(got.hashes ? { hashes: got.hashes } : {}), ...floorField });
       talents = got.talents.length;
-      if (via === 'key') frame = encodeResultFrame(result);
+      if (via === 'key') frame = resultFrameParts(result);
       else legacy = encodeResult(result); // a coordinator before binary results reads the return value
     }
     const t2 = performance.now();
     const reply = frame ? await sendFrame(job, frame) : legacy;
-    const bytes = frame?.length ?? legacy.length;
+    const bytes = frame ? sizeOf(frame) : legacy.length;
     const s = (ms: number) => (ms / 1000).toFixed(2);
     log(`chunk ${j.chunkId} of run ${j.runId}: ${talents} talents, floors for ${finite(sent)} platforms as sent, ${finite(latest)} as read, ${finite(floor)} used; read ${s(t1 - t0)} s, scored ${s(t2 - t1)} s (waiting for a thread included), ${(bytes / 1e6).toFixed(1)} MB result sent in ${s(performance.now() - t2)} s; sent as ${'lines' in got ? 'lines' : 'records'}\n`);
     return reply;
   };
 
   /** A result frame under the job's result key; the job's return value marks it. */
-  const sendFrame = async (job: Job<ChunkJob>, frame: Buffer): Promise<string> => {
-    await link.race(results.set(resultKey(String(job.id)), frame, 'EX', QUEUE_TRAFFIC.resultTtlSeconds));
-    return `${RESULT_MARK}${frame.length}`;
+  const sendFrame = async (job: Job<ChunkJob>, frame: Uint8Array[]): Promise<string> => {
+    await frames.set(resultKey(String(job.id)), frame, QUEUE_TRAFFIC.resultTtlSeconds);
+    return `${RESULT_MARK}${sizeOf(frame)}`;
   };
 
   /** Platforms with a finite floor. */
@@ -181,6 +184,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     await scorer.destroy();
     connection.disconnect();
     results.disconnect();
+    frames.close();
   };
   try {
     await link.race(worker.waitUntilReady());
