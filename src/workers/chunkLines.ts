@@ -19,7 +19,7 @@ import type { PlatformSide } from '../engine/platformSide.js';
 import type { TokenSource } from '../features/build.js';
 import type { LinkColumnsPart } from '../domain/links.js';
 import { encodeLinks } from '../domain/links.js';
-import type { LineRangeTask } from './lines.js';
+import type { LineRangeTask, ParsedRange } from './lines.js';
 import { parseLineRange } from './lines.js';
 
 export interface ChunkLinesTask {
@@ -44,5 +44,15 @@ export interface ChunkLinesResult {
 export function chunkLinesTask(side: PlatformSide, task: ChunkLinesTask, tokens: TokenSource): ChunkLinesResult {
   const p = parseLineRange(task.lines);
   const result = task.score && p.records.length > 0 ? scoreChunk(side, { ...task.chunk, talents: p.records }, tokens) : undefined;
-  return { ...(result ? { result } : {}), links: encodeLinks(p.links, p.lines), issues: p.issues, omitted: p.omitted };
+  return linesResult(p, result);
 }
+
+/**
+ * A chunk's lines parsed and checked, not scored (ChunkLinesTask.score false): needs no
+ * platform side, so a dispatcher whose scorers are elsewhere (the queue) does it where it is.
+ */
+export function checkChunkLines(lines: LineRangeTask): ChunkLinesResult {
+  return linesResult(parseLineRange(lines));
+}
+
+const linesResult = (p: ParsedRange, result?: ChunkResult): ChunkLinesResult => ({ ...(result ? { result } : {}), links: encodeLinks(p.links, p.lines), issues: p.issues, omitted: p.omitted });

@@ -33,8 +33,8 @@ export interface ChunkDispatcher {
   run(task: ChunkTask): Promise<ChunkResult>;
   /**
    * A chunk given as its raw lines, parsed, checked and scored where it is scored
-   * (workers/chunkLines.ts). Absent (the queue, whose workers read their byte ranges
-   * themselves): the batch sends records (`run`).
+   * (workers/chunkLines.ts: a local thread, this thread, or a queue worker). Absent: the
+   * batch sends records (`run`).
    */
   runLines?(task: ChunkLinesTask): Promise<ChunkLinesResult>;
   /**

@@ -24,27 +24,53 @@ export const RESULT_MARK = 'tm-result-key:';
 
 const FRAME_MAGIC = 0x544d5232; // "TMR2": no chunk key (a worker that read the range itself, against the job's key)
 const FRAME_MAGIC_KEYED = 0x544d5233; // "TMR3": the chunk key the worker computed follows the header
+const FRAME_MAGIC_LINES = 0x544d5234; // "TMR4": a chunk sent as lines (lineFrames.ts): a longer header, the key when flagged, and a part of its own after the candidates
 const FRAME_HEADER = 24; // magic u32, chunk id u32, pairs f64, rows bytes u32, candidates bytes u32
+const LINES_HEADER = 32; // TMR4: FRAME_HEADER, then the lines part's bytes u32 and flags u32
+const FLAG_SCORED = 1; // TMR4: the chunk was scored (else rows and candidates are empty and mean nothing)
+const FLAG_KEY = 2; // TMR4: the chunk key follows the header
 const KEY_BYTES = 32; // a chunk key is a SHA-256 in hex (engine/chunk.ts chunkKeyOf): 32 bytes in a frame
 
 /**
- * A chunk result as one buffer: a 24-byte header, the chunk key when the result has one (32
- * bytes: the worker hashed the talents), the packed rows, the encoded candidates.
+ * A chunk's result as it comes back from a worker: a chunk sent as lines (TMR4) also has its
+ * lines part (lineFrames.ts: the valid records' links, the problems), and may be unscored.
  */
-export function encodeResultFrame(r: ChunkResult): Buffer {
+export interface ResultFrame extends ChunkResult {
+  lines?: { part: Uint8Array; scored: boolean };
+}
+
+/**
+ * A chunk result as one buffer: a 24-byte header, the chunk key when the result has one (32
+ * bytes: the worker hashed the talents), the packed rows, the encoded candidates. With
+ * `lines` (a chunk sent as lines): a 32-byte header (the part's length and flags), the key,
+ * rows, candidates, then the part.
+ */
+export function encodeResultFrame(r: ChunkResult, lines?: { part: Uint8Array; scored: boolean }): Buffer {
+  return Buffer.concat(resultFrameParts(r, lines));
+}
+
+/**
+ * The same frame in its parts, in order: the header (with the key), the rows, the candidates,
+ * the lines part. The sections are the result's own buffers, not copies: a worker writes them
+ * to Redis as they are (rawSet.ts).
+ */
+export function resultFrameParts(r: ChunkResult, lines?: { part: Uint8Array; scored: boolean }): Uint8Array[] {
   const key = r.key === undefined ? undefined : Buffer.from(r.key, 'hex');
   if (key && (key.length !== KEY_BYTES || key.toString('hex') !== r.key)) throw new TalentmatchError('E_INTERNAL', `chunk ${r.chunkId}: its key ${JSON.stringify(r.key)} is not a SHA-256 in hex`);
-  const at = FRAME_HEADER + (key ? KEY_BYTES : 0);
-  const out = Buffer.allocUnsafe(at + r.rows.byteLength + r.candidates.byteLength);
-  out.writeUInt32LE(key ? FRAME_MAGIC_KEYED : FRAME_MAGIC, 0);
+  const head = lines ? LINES_HEADER : FRAME_HEADER;
+  const partBytes = lines?.part.byteLength ?? 0;
+  const out = Buffer.allocUnsafe(head + (key ? KEY_BYTES : 0));
+  out.writeUInt32LE(lines ? FRAME_MAGIC_LINES : key ? FRAME_MAGIC_KEYED : FRAME_MAGIC, 0);
   out.writeUInt32LE(r.chunkId, 4);
   out.writeDoubleLE(r.pairs, 8);
   out.writeUInt32LE(r.rows.byteLength, 16);
   out.writeUInt32LE(r.candidates.byteLength, 20);
-  if (key) out.set(key, FRAME_HEADER);
-  out.set(r.rows, at);
-  out.set(r.candidates, at + r.rows.byteLength);
-  return out;
+  if (lines) {
+    out.writeUInt32LE(partBytes, 24);
+    out.writeUInt32LE((lines.scored ? FLAG_SCORED : 0) | (key ? FLAG_KEY : 0), 28);
+  }
+  if (key) out.set(key, head);
+  return [out, r.rows, r.candidates, ...(lines ? [lines.part] : [])];
 }
 
 /** A fresh copy of `u` that owns its whole ArrayBuffer: it moves to the writer thread instead of being cloned. */
@@ -61,27 +87,44 @@ export interface FrameLayout {
   rowsBytes: number;
   candidatesBytes: number;
   key?: string;
+  /** a chunk sent as lines (TMR4): its lines part's bytes (after the candidates) and whether it was scored */
+  lines?: { partBytes: number; scored: boolean };
 }
 
-/** The most bytes a frame's header takes (with the chunk key). */
-export const FRAME_HEAD_MAX = FRAME_HEADER + KEY_BYTES;
+/** The most bytes a frame's header takes (a lines chunk's, with the chunk key). */
+export const FRAME_HEAD_MAX = LINES_HEADER + KEY_BYTES;
+/** The fewest bytes of a value `frameLayout` judges (any fewer: give it the whole value). */
+export const FRAME_HEAD_MIN = FRAME_HEADER;
 
 /**
- * A frame's layout from its first bytes (`head`: at least min(`size`, FRAME_HEADER) of them)
- * and the whole value's size; 'more' when the header says a chunk key follows that `head`
- * does not hold yet; `{ bad }` saying why the value is not chunk `chunkId`'s frame.
+ * A frame's layout from its first bytes (`head`: at least min(`size`, FRAME_HEAD_MIN) of them)
+ * and the whole value's size; `{ more }` when the header says it is longer than `head` holds
+ * yet (`more`: the header's bytes); `{ bad }` saying why the value is not chunk `chunkId`'s frame.
  */
-export function frameLayout(head: Uint8Array, size: number, chunkId: number): FrameLayout | 'more' | { bad: string } {
+export function frameLayout(head: Uint8Array, size: number, chunkId: number): FrameLayout | { more: number } | { bad: string } {
   const h = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
   const magic = size < FRAME_HEADER || h.length < FRAME_HEADER ? 0 : h.readUInt32LE(0);
-  if (magic !== FRAME_MAGIC && magic !== FRAME_MAGIC_KEYED) return { bad: `${size} bytes, no frame header` };
-  const headBytes = FRAME_HEADER + (magic === FRAME_MAGIC_KEYED ? KEY_BYTES : 0);
+  if (magic !== FRAME_MAGIC && magic !== FRAME_MAGIC_KEYED && magic !== FRAME_MAGIC_LINES) return { bad: `${size} bytes, no frame header` };
+  const isLines = magic === FRAME_MAGIC_LINES;
+  if (isLines && size < LINES_HEADER) return { bad: `${size} bytes, no frame header` };
+  if (isLines && h.length < LINES_HEADER) return { more: LINES_HEADER };
+  const flags = isLines ? h.readUInt32LE(28) : 0;
+  const keyed = isLines ? (flags & FLAG_KEY) !== 0 : magic === FRAME_MAGIC_KEYED;
+  const headBytes = (isLines ? LINES_HEADER : FRAME_HEADER) + (keyed ? KEY_BYTES : 0);
   const rowsBytes = h.readUInt32LE(16);
   const candidatesBytes = h.readUInt32LE(20);
-  if (headBytes + rowsBytes + candidatesBytes !== size) return { bad: `${size} bytes, the header says ${headBytes + rowsBytes + candidatesBytes}` };
+  const partBytes = isLines ? h.readUInt32LE(24) : 0;
+  if (headBytes + rowsBytes + candidatesBytes + partBytes !== size) return { bad: `${size} bytes, the header says ${headBytes + rowsBytes + candidatesBytes + partBytes}` };
   if (h.readUInt32LE(4) !== chunkId) return { bad: `it is chunk ${h.readUInt32LE(4)}'s` };
-  if (h.length < headBytes) return 'more';
-  return { headBytes, pairs: h.readDoubleLE(8), rowsBytes, candidatesBytes, ...(magic === FRAME_MAGIC_KEYED ? { key: h.toString('hex', FRAME_HEADER, headBytes) } : {}) };
+  if (h.length < headBytes) return { more: headBytes };
+  return {
+    headBytes,
+    pairs: h.readDoubleLE(8),
+    rowsBytes,
+    candidatesBytes,
+    ...(keyed ? { key: h.toString('hex', headBytes - KEY_BYTES, headBytes) } : {}),
+    ...(isLines ? { lines: { partBytes, scored: (flags & FLAG_SCORED) !== 0 } } : {}),
+  };
 }
 
 /** A value under a result key that is not the chunk's frame. */
@@ -95,16 +138,19 @@ export const notAFrame = (chunkId: number, why: string): TalentmatchError =>
  * the writer thread; a copy of its own (~2 ms for 9 MB) is moved instead. (The coordinator
  * reads results with reader.ts where it can: straight into buffers of their own.)
  */
-export function decodeResultFrame(b: Buffer, chunkId: number): ChunkResult {
+export function decodeResultFrame(b: Buffer, chunkId: number): ResultFrame {
   const l = frameLayout(b, b.length, chunkId);
-  if (l === 'more' || 'bad' in l) throw notAFrame(chunkId, l === 'more' ? 'truncated header' : l.bad);
+  if ('more' in l || 'bad' in l) throw notAFrame(chunkId, 'more' in l ? 'truncated header' : l.bad);
   const at = l.headBytes;
+  const cands = at + l.rowsBytes;
+  const part = cands + l.candidatesBytes;
   return {
     chunkId,
     pairs: l.pairs,
-    rows: owned(b.subarray(at, at + l.rowsBytes)),
-    candidates: owned(b.subarray(at + l.rowsBytes)),
+    rows: owned(b.subarray(at, cands)),
+    candidates: owned(b.subarray(cands, part)),
     ...(l.key !== undefined ? { key: l.key } : {}),
+    ...(l.lines ? { lines: { part: owned(b.subarray(part)), scored: l.lines.scored } } : {}),
   };
 }
 

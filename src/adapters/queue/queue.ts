@@ -4,13 +4,18 @@
  * as the local batch, each with its own thread pool.
  *
  * Job payloads are plain data: run id, chunk id, line and byte range, options and the
- * platform-side fingerprint. The chunk's talents, as the coordinator validated them, travel
- * beside the job as one binary value (`talentsKey`, a frame of `encodeTalentsFrame`, frames.ts: v8
- * serialization with a SHA-256 of its bytes), so a worker scores exactly what the local
- * batch's threads would: it needs no copy of the talents file, does not parse or validate
- * them again, and hashes them while scoring (the chunk key comes back with the result, as a
- * local thread returns it: the coordinator hashes no talent on a run with no reuse base). A
- * worker checks the platform fingerprint against its own inputs before scoring. The result (a few kB per talent:
+ * platform-side fingerprint. The chunk travels beside the job as one binary value
+ * (`talentsKey`), as the local batch sends it to its threads: on a run with no reuse base
+ * and no --skip-invalid, its raw lines (`runLines`; lineFrames.ts `encodeLinesFrame`, "TML1":
+ * the worker parses and checks them by the contract's one rule and returns their links and
+ * problems with the scored chunk, and the coordinator runs the rules that span records in
+ * file order, lineChunks.ts); else its talents as the coordinator validated them (`run`;
+ * frames.ts `encodeTalentsFrame`, "TMT1", v8). Both carry a SHA-256 of their body and the
+ * floors as sent, so a worker scores exactly what the local batch's threads would, needs no
+ * copy of the talents file, and hashes the talents while scoring (the chunk key comes back
+ * with the result, as a local thread returns it: the coordinator hashes no talent on a run
+ * with no reuse base). A worker checks the platform fingerprint against its own inputs
+ * before scoring. The result (a few kB per talent:
  * packed rows and candidates) travels as one binary value under its own key (`resultKey`,
  * a frame of `encodeResultFrame`), not as the job's JSON return value: no base64, no JSON
  * of megabytes, no Lua script copying it. The job's return value only marks it. Job ids are
@@ -27,19 +32,33 @@
  */
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
-import { Redis } from 'ioredis';
-import type { RedisOptions } from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TalentmatchError } from '../../errors.js';
-import { LIMIT_ENV, REDIS_BACKOFF, redisRetryMs } from '../../config/limits.js';
 import type { ChunkResult, ChunkTask } from '../../engine/chunk.js';
 import type { ChunkDispatcher, DispatchContext, WorkerActivity } from '../../workers/dispatch.js';
+import type { ChunkLinesResult, ChunkLinesTask } from '../../workers/chunkLines.js';
+import { checkChunkLines } from '../../workers/chunkLines.js';
 import { QUEUE_RETRIES, QUEUE_TRAFFIC } from '../../config/batch.js';
-import { RESULT_MARK, TALENTS_RESENDS, TALENTS_UNUSABLE, decodeResult, encodeTalentsFrame, resultKey, talentsKey } from './frames.js';
+import type { ResultFrame } from './frames.js';
+import { RESULT_MARK, TALENTS_RESENDS, TALENTS_UNUSABLE, decodeResult, encodeTalentsFrame, notAFrame, resultKey, talentsKey } from './frames.js';
+import { linesFrameParts, linesResultOf } from './lineFrames.js';
 import { encodeFloorFrame, floorKey, latestOnly } from './floors.js';
+import { connect, linkFor } from './link.js';
 import { resultReader } from './reader.js';
+import { frameSetter } from './rawSet.js';
 
-export const QUEUE_NAME = 'talentmatch-chunks';
+export { RedisLink, connect, linkFor } from './link.js';
+
+/**
+ * The queue's name, by the generation of its jobs' format: a worker takes jobs of its own
+ * generation only. Since chunks travel as raw lines (lineFrames.ts), a worker of an earlier
+ * build would take a lines job for a records one (it would read the range from its own file
+ * and fail on its key, naming the wrong cause); on a queue of their own, such workers take
+ * none of a newer coordinator's chunks, and the coordinator says so (OLDER_QUEUES).
+ */
+export const QUEUE_NAME = 'talentmatch-chunks-2';
+/** The queues of earlier generations: workers still connected there run an older build. */
+export const OLDER_QUEUES = ['talentmatch-chunks'] as const;
 
 /** Job data: everything but the profiles and the floors (they travel with the talents, binary). */
 export interface ChunkJob extends Omit<ChunkTask, 'talents' | 'hashes' | 'platformFloor'> {
@@ -49,109 +68,17 @@ export interface ChunkJob extends Omit<ChunkTask, 'talents' | 'hashes' | 'platfo
   talentsPath: string;
   /**
    * 'key': the chunk's talents are under `talentsKey(job id)` (a frame of encodeTalentsFrame).
+   * 'lines': the chunk's raw lines are there (a frame of lineFrames.ts encodeLinesFrame): the
+   * worker parses, checks and scores them and returns a lines result (encodeLinesResult).
    * Absent (a coordinator before talents in Redis): the worker reads the byte range from its
    * talents file and checks it against `key`.
    */
-  talents?: 'key';
+  talents?: 'key' | 'lines';
   /**
    * 'key': the coordinator reads the result from `resultKey(job id)` (a binary frame).
    * Absent (a coordinator before binary results): the job returns the base64 result.
    */
   results?: 'key';
-}
-
-/**
- * The health of one command's Redis connections together: retries with backoff while Redis
- * is unreachable, for at most `retryMs` since the first failure (reset on every successful
- * connect); then `dead` rejects with one E_UNAVAILABLE error naming the host and the last
- * error, and the connections stop retrying.
- */
-export class RedisLink {
-  readonly dead: Promise<never>;
-  private reject!: (e: TalentmatchError) => void;
-  private firstFailure: number | undefined;
-  private lastError = 'no answer';
-  private attempts = 0;
-  isDead = false;
-  readonly connections: Redis[] = [];
-
-  constructor(
-    readonly host: string,
-    readonly retryMs: number = redisRetryMs(process.env),
-    private readonly clock: () => number = Date.now,
-  ) {
-    this.dead = new Promise<never>((_resolve, reject) => (this.reject = reject));
-    this.dead.catch(() => undefined); // observed by race(); never an unhandled rejection
-  }
-
-  /** ioredis retryStrategy: the delay before the next attempt, or null to stop. */
-  retry(times: number): number | null {
-    const now = this.clock();
-    this.firstFailure ??= now;
-    this.attempts++;
-    if (this.isDead || now - this.firstFailure >= this.retryMs) {
-      this.giveUp();
-      return null;
-    }
-    return Math.min(REDIS_BACKOFF.maxMs, REDIS_BACKOFF.firstMs * 2 ** Math.min(times - 1, 10));
-  }
-
-  error(e: unknown): void {
-    const x = e as NodeJS.ErrnoException;
-    this.lastError = x?.code ?? x?.message ?? String(e);
-  }
-
-  ready(): void {
-    this.firstFailure = undefined;
-  }
-
-  giveUp(): void {
-    if (this.isDead) return;
-    this.isDead = true;
-    const secs = Math.round(this.retryMs / 1000);
-    this.reject(
-      new TalentmatchError(
-        'E_UNAVAILABLE',
-        `cannot reach Redis at ${this.host} (${this.lastError}); gave up after ${this.attempts} attempts over ${secs} s (${LIMIT_ENV.redisRetryMs} sets how long to retry)`,
-      ),
-    );
-    for (const c of this.connections) c.disconnect();
-  }
-
-  /** Awaits `p` unless Redis is given up on first. */
-  race<T>(p: Promise<T>): Promise<T> {
-    return Promise.race([p, this.dead]);
-  }
-}
-
-/** ioredis connection from a redis:// or rediss:// URL (password, db and TLS pass through). */
-export function connect(url: string, extra: RedisOptions = {}, link?: RedisLink): Redis {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new TalentmatchError('E_OPTION', `--queue must be a redis:// or rediss:// URL, got ${JSON.stringify(url)}`);
-  }
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new TalentmatchError('E_OPTION', `--queue must be a redis:// or rediss:// URL, got ${JSON.stringify(url)}`);
-  const l = link ?? new RedisLink(u.host);
-  // BullMQ workers need maxRetriesPerRequest: null (blocking commands)
-  const r = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (times) => l.retry(times), ...extra });
-  // one listener: no "Unhandled error event" stack trace per failed attempt
-  r.on('error', (e) => l.error(e));
-  r.on('ready', () => l.ready());
-  l.connections.push(r);
-  return r;
-}
-
-/** The link of a URL, for commands that open several connections. */
-export function linkFor(url: string, retryMs?: number): RedisLink {
-  let host = url;
-  try {
-    host = new URL(url).host;
-  } catch {
-    /* connect() reports the bad URL */
-  }
-  return new RedisLink(host, retryMs);
 }
 
 /**
@@ -195,6 +122,8 @@ export async function queueDispatcher(url: string, ctx: DispatchContext, o: { in
   const bulk = connect(url, {}, link);
   // results read with one copy where the URL allows it (reader.ts), else on `bulk`
   const results = resultReader(url, bulk, (p) => link.race(p));
+  // the chunks' frames written with no copy where the URL allows it (rawSet.ts), else on `bulk`
+  const frames = frameSetter(url, bulk, (p) => link.race(p));
   const events = new QueueEvents(QUEUE_NAME, { connection: eventsConnection });
   events.on('error', (e) => link.error(e));
   await link.race(Promise.all([queue.waitUntilReady(), events.waitUntilReady()]));
@@ -233,15 +162,33 @@ export async function queueDispatcher(url: string, ctx: DispatchContext, o: { in
       },
     };
   };
+  // workers of an earlier build, listening on an older generation's queue: said once per run
+  let olderSaid = false;
+  const olderWorkers = async () => {
+    if (olderSaid || !o.log) return;
+    for (const name of OLDER_QUEUES) {
+      const old = new Queue(name, { connection });
+      try {
+        const n = (await link.race(liveWorkers(old))).length;
+        if (n === 0) continue;
+        olderSaid = true;
+        o.log(`batch: ${n} worker(s) of an older build are connected to the queue "${name}": they take none of this run's chunks (queue "${QUEUE_NAME}"); workers must run the coordinator's build\n`);
+        return;
+      } finally {
+        await old.close().catch(() => undefined);
+      }
+    }
+  };
   return {
     concurrency: o.inFlight,
     // the workers hash the talents (returning the chunk key with the result), as a local pool's threads do
     hashesTalents: true,
     async activity(): Promise<WorkerActivity> {
       const workers = (await link.race(liveWorkers(queue))).length;
+      if (workers === 0) await olderWorkers();
       return { workers, idleMs: active.size > 0 ? 0 : Date.now() - lastSeen };
     },
-    run(task: ChunkTask): Promise<ChunkResult> {
+    async run(task: ChunkTask): Promise<ChunkResult> {
       // the talents travel beside the job, as validated here; with no reuse base the task has
       // no hashes and no key: the worker hashes the talents while scoring and returns the key.
       // They are encoded once, here: what waits for the job holds the frame (outside V8's
@@ -249,19 +196,32 @@ export async function queueDispatcher(url: string, ctx: DispatchContext, o: { in
       // as sent go in the same frame (binary, not the job's JSON)
       const { talents, hashes, platformFloor: floor, ...plain } = task;
       const data: ChunkJob = { ...plain, platformFingerprint: ctx.platformFingerprint, runKey: ctx.runKey, talentsPath: ctx.talentsPath, results: 'key', talents: 'key' };
-      return awaitJob(data, encodeTalentsFrame(task.chunkId, { talents, ...(hashes ? { hashes } : {}), ...(floor ? { floor } : {}) }));
+      const r = await awaitJob(data, [encodeTalentsFrame(task.chunkId, { talents, ...(hashes ? { hashes } : {}), ...(floor ? { floor } : {}) })]);
+      if (r.lines) throw notAFrame(r.chunkId, 'a lines chunk\'s result, where the chunk was sent as records');
+      return r;
+    },
+    // a chunk as its raw lines (lineFrames.ts), as the local pool takes it: the coordinator
+    // neither parses nor validates its talents; a worker does, and returns their links and
+    // problems with the scored chunk. A chunk not to be scored (done before a restart, or
+    // after a problem: the run will fail) needs no platform side: it is checked here, at
+    // ~6 us a line, rather than sent on a round trip through Redis and a worker's queue
+    async runLines(task: ChunkLinesTask): Promise<ChunkLinesResult> {
+      if (!task.score) return checkChunkLines(task.lines);
+      const { platformFloor: floor, ...plain } = task.chunk;
+      const data: ChunkJob = { ...plain, platformFingerprint: ctx.platformFingerprint, runKey: ctx.runKey, talentsPath: ctx.talentsPath, results: 'key', talents: 'lines' };
+      return linesResultOf(await awaitJob(data, linesFrameParts(plain.chunkId, { lines: task.lines, ...(floor ? { floor } : {}) })));
     },
     // the floors as chunks merge, under the run's key: a worker reads them when it scores a chunk
     mergedFloor: (f) => floorSender.send(f),
     destroy: () => destroy(),
   };
 
-  async function awaitJob(data: ChunkJob, talentsFrame: Buffer): Promise<ChunkResult> {
+  async function awaitJob(data: ChunkJob, talentsFrame: readonly Uint8Array[]): Promise<ResultFrame> {
     const id = jobId(ctx.runKey, data.chunkId);
     const opts = { jobId: id, attempts: QUEUE_RETRIES.attempts, backoff: { type: 'fixed', delay: QUEUE_RETRIES.backoffMs }, removeOnComplete: false, removeOnFail: false };
     // set before the job is added (a worker may take it at once), and again whenever the job is enqueued again
     const sendTalents = async () => {
-      await link.race(bulk.set(talentsKey(id), talentsFrame, 'EX', QUEUE_TRAFFIC.resultTtlSeconds));
+      await frames.set(talentsKey(id), talentsFrame, QUEUE_TRAFFIC.resultTtlSeconds);
     };
     let resent = 0;
     try {
@@ -337,6 +297,7 @@ export async function queueDispatcher(url: string, ctx: DispatchContext, o: { in
     eventsConnection.disconnect();
     bulk.disconnect();
     results.close();
+    frames.close();
   }
 }
 

@@ -17,17 +17,15 @@ import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import type { Redis } from 'ioredis';
 import { TalentmatchError } from '../../errors.js';
-import type { ChunkResult } from '../../engine/chunk.js';
-import { FRAME_HEAD_MAX, decodeResultFrame, frameLayout, notAFrame, resultKey } from './frames.js';
-import type { FrameLayout } from './frames.js';
+import { FRAME_HEAD_MAX, FRAME_HEAD_MIN, decodeResultFrame, frameLayout, notAFrame, resultKey } from './frames.js';
+import type { FrameLayout, ResultFrame } from './frames.js';
 
 /** What one GET reply gave: the chunk's result, or nothing under the key. */
-export type RawReply = { result: ChunkResult } | { missing: true };
+export type RawReply = { result: ResultFrame } | { missing: true };
 
 const READ_BYTES = 64 * 1024;
 /** The raw reader could not read (connection, protocol): the caller reads through ioredis instead. */
 const rawFailure = (why: string): TalentmatchError => new TalentmatchError('E_UNAVAILABLE', `raw result read: ${why}`);
-const FRAME_HEADER = 24;
 const MAX_LINE = 64;
 
 /**
@@ -44,6 +42,8 @@ export class FrameReplyParser {
   private layout: FrameLayout | undefined;
   private rows: Uint8Array | undefined;
   private candidates: Uint8Array | undefined;
+  private part: Uint8Array | undefined; // a lines chunk's lines part
+  private need: number = FRAME_HEAD_MIN; // the header's bytes, as far as known
   private notFrame: string | undefined; // why the value is not the chunk's frame (its bytes are skipped)
   private crlf = 0;
   private failure: Error | undefined;
@@ -89,7 +89,7 @@ export class FrameReplyParser {
     if (this.size === -1) return { missing: true };
     if (this.notFrame !== undefined) throw notAFrame(this.chunkId, this.notFrame);
     const l = this.layout!;
-    return { result: { chunkId: this.chunkId, pairs: l.pairs, rows: this.rows!, candidates: this.candidates!, ...(l.key !== undefined ? { key: l.key } : {}) } };
+    return { result: { chunkId: this.chunkId, pairs: l.pairs, rows: this.rows!, candidates: this.candidates!, ...(l.key !== undefined ? { key: l.key } : {}), ...(l.lines ? { lines: { part: this.part!, scored: l.lines.scored } } : {}) } };
   }
 
   private fail(why: string): void {
@@ -104,11 +104,14 @@ export class FrameReplyParser {
     else if (this.size === 0) this.judge(0); // empty: judged at once (take() sees no bytes)
   }
 
-  /** Judges the header once `got` bytes of it are in. */
+  /** Judges the header once `need` bytes of it (or the whole value) are in. */
   private judge(have: number): void {
     if (this.got < have) return;
     const l = frameLayout(this.head.subarray(0, this.got), this.size, this.chunkId);
-    if (l === 'more') return;
+    if ('more' in l) {
+      this.need = l.more; // within the value: frameLayout checked the sizes first
+      return;
+    }
     if ('bad' in l) {
       this.notFrame = l.bad;
       return;
@@ -116,6 +119,7 @@ export class FrameReplyParser {
     this.layout = l;
     this.rows = new Uint8Array(l.rowsBytes);
     this.candidates = new Uint8Array(l.candidatesBytes);
+    if (l.lines) this.part = new Uint8Array(l.lines.partBytes);
   }
 
   /** The next bytes of the value (`got` of it consumed before them). */
@@ -128,19 +132,19 @@ export class FrameReplyParser {
       }
       const l = this.layout;
       if (!l) {
-        // the header: 24 bytes, then the key when the magic says so
-        const want = Math.min(this.size, this.got < FRAME_HEADER ? FRAME_HEADER : FRAME_HEAD_MAX);
+        // the header: 24 bytes, then as many more as they say (a longer header, the key)
+        const want = Math.min(this.size, this.need, FRAME_HEAD_MAX);
         const n = Math.min(rest.length, want - this.got);
         this.head.set(rest.subarray(0, n), this.got);
         this.got += n;
         rest = rest.subarray(n);
         if (this.got === want) this.judge(want);
-        // the header judged keyless at 24 bytes: nothing more of it is wanted
         continue;
       }
       const inRows = this.got - l.headBytes;
-      const to = inRows < l.rowsBytes ? this.rows! : this.candidates!;
-      const at = inRows < l.rowsBytes ? inRows : inRows - l.rowsBytes;
+      const inPart = inRows - l.rowsBytes - l.candidatesBytes;
+      const to = inRows < l.rowsBytes ? this.rows! : inPart < 0 ? this.candidates! : this.part!;
+      const at = inRows < l.rowsBytes ? inRows : inPart < 0 ? inRows - l.rowsBytes : inPart;
       const n = Math.min(rest.length, to.length - at);
       to.set(rest.subarray(0, n), at);
       this.got += n;
@@ -156,12 +160,12 @@ export interface RawReader {
 }
 
 /**
- * The raw reader for `url`, or undefined where it does not apply: TLS, a user or password, a
- * database other than 0, or any query string or fragment (ioredis reads `?db=`, `?password=`,
- * `?tls=`, `?family=`... from the query: a raw connection that ignored them would read another
- * database or be refused, so such URLs keep ioredis' connection).
+ * Where a raw connection may go for `url`, or undefined where it does not apply: TLS, a user
+ * or password, a database other than 0, or any query string or fragment (ioredis reads
+ * `?db=`, `?password=`, `?tls=`, `?family=`... from the query: a raw connection that ignored
+ * them would reach another database or be refused, so such URLs keep ioredis' connection).
  */
-export function rawReaderFor(url: string): RawReader | undefined {
+export function plainRedis(url: string): { host: string; port: number } | undefined {
   let u: URL;
   try {
     u = new URL(url);
@@ -170,7 +174,13 @@ export function rawReaderFor(url: string): RawReader | undefined {
   }
   const db = u.pathname.replace(/^\//, '');
   if (u.protocol !== 'redis:' || u.username || u.password || u.search || u.hash || (db !== '' && db !== '0')) return undefined;
-  return rawReader(u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1', Number(u.port || 6379));
+  return { host: u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1', port: Number(u.port || 6379) };
+}
+
+/** The raw reader for `url`, or undefined where it does not apply (`plainRedis`). */
+export function rawReaderFor(url: string): RawReader | undefined {
+  const at = plainRedis(url);
+  return at && rawReader(at.host, at.port);
 }
 
 function rawReader(host: string, port: number): RawReader {
@@ -247,7 +257,7 @@ function rawReader(host: string, port: number): RawReader {
  * does not expect) through ioredis' `bulk` connection, which retries and reports an outage.
  * Resolves undefined when the result is gone from Redis.
  */
-export function resultReader(url: string, bulk: Redis, race: <T>(p: Promise<T>) => Promise<T>): { read(jobId: string, chunkId: number): Promise<ChunkResult | undefined>; close(): void } {
+export function resultReader(url: string, bulk: Redis, race: <T>(p: Promise<T>) => Promise<T>): { read(jobId: string, chunkId: number): Promise<ResultFrame | undefined>; close(): void } {
   let raw = rawReaderFor(url);
   return {
     async read(jobId, chunkId) {

@@ -1,10 +1,12 @@
 /**
  * `talentmatch worker --queue URL`: scores queued chunks with the same kernel as the local
  * batch. It builds the platform side from its own inputs and refuses jobs of a run with
- * another platform fingerprint. A chunk's talents come from Redis as the coordinator
- * validated them (frames.ts encodeTalentsFrame, checked by their SHA-256): the worker needs no
- * talents file and parses nothing again; it hashes the talents while scoring and returns the
- * chunk key with the result, as a local scoring thread does. (A job of a coordinator before
+ * another platform fingerprint. A chunk comes from Redis, checked by its SHA-256, as its raw
+ * lines (lineFrames.ts: parsed, checked and scored here, as a local thread does with
+ * `chunkLines`; the links and problems go back with the result) or as the talents the
+ * coordinator validated (frames.ts encodeTalentsFrame: not parsed again). The worker needs no
+ * talents file; it hashes the talents while scoring and returns the chunk key with the result,
+ * as a local scoring thread does. (A job of a coordinator before
  * talents in Redis names a byte range instead: the worker reads it from its talents file,
  * its own --talents / --data or else the coordinator's path, and checks the content key.)
  *
@@ -30,11 +32,15 @@ import { packPlatformSide } from '../../workers/pack.js';
 import { createChunkPool } from '../../workers/pool.js';
 import type { ChunkPool } from '../../workers/pool.js';
 import { inProcessDispatcher } from '../../workers/dispatch.js';
+import type { ChunkDispatcher } from '../../workers/dispatch.js';
 import { chunkKeyOf, talentHash } from '../../engine/chunk.js';
 import type { ChunkJob } from './queue.js';
-import { QUEUE_NAME, connect, inputsDiffer, jobRunKey, linkFor } from './queue.js';
+import { QUEUE_NAME, inputsDiffer, jobRunKey } from './queue.js';
+import { connect, linkFor } from './link.js';
 import type { ChunkTalents } from './frames.js';
-import { RESULT_MARK, encodeResult, encodeResultFrame, fetchTalents, resultKey } from './frames.js';
+import { RESULT_MARK, encodeResult, fetchTalents, resultFrameParts, resultKey } from './frames.js';
+import { fetchLines, linesResultParts } from './lineFrames.js';
+import { frameSetter, sizeOf } from './rawSet.js';
 import { decodeFloorFrame, floorKey, higherFloor } from './floors.js';
 import { QUEUE_RETRIES, QUEUE_TRAFFIC, defaultBatchOptions } from '../../config/batch.js';
 
@@ -57,6 +63,9 @@ export interface QueueWorker {
   dead: Promise<never>;
 }
 
+/** An in-process dispatcher as the worker's scorer (its lines task is always there). */
+const here = (d: ChunkDispatcher): Pick<ChunkPool, 'run' | 'chunkLines' | 'destroy'> => ({ run: (t) => d.run(t), chunkLines: (t) => d.runLines!(t), destroy: () => d.destroy() });
+
 export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWorker> {
   const loaded = await loadDataset(o.paths, { needTalents: false, needOutcomes: false, skipInvalid: false, omit: ['talents', 'outcomes'] });
   const d = loaded.dataset;
@@ -64,13 +73,15 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   const ownTalents = o.paths.talents ?? (o.paths.data && existsSync(join(o.paths.data, 'talents.jsonl')) ? join(o.paths.data, 'talents.jsonl') : undefined);
   // --threads 1 scores on this thread, as `batch --threads 1` does (no worker isolate, no clone of each chunk's talents)
   const inProcess = o.threads === 1;
-  const scorer: Pick<ChunkPool, 'run' | 'destroy'> = inProcess ? inProcessDispatcher(side) : createChunkPool(packPlatformSide(side), o.threads);
+  const scorer: Pick<ChunkPool, 'run' | 'chunkLines' | 'destroy'> = inProcess ? here(inProcessDispatcher(side)) : createChunkPool(packPlatformSide(side), o.threads);
   const platforms = side.platforms.count;
   const log = o.log ?? (() => {});
   const link = linkFor(o.url, o.retryMs);
   const connection = connect(o.url, {}, link);
   // results (megabytes) go on their own connection, not behind BullMQ's commands
   const results = connect(o.url, {}, link);
+  // result frames written with no copy where the URL allows it (rawSet.ts), else on `results`
+  const frames = frameSetter(o.url, results, (p) => link.race(p));
   const prefetch = o.prefetch ?? QUEUE_TRAFFIC.prefetch;
   const lockMs = o.lockMs ?? defaultBatchOptions.lockMs;
   const maxLineBytes = readerLimits(process.env).maxLineBytes;
@@ -93,7 +104,9 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
       throw inputsDiffer(`platform side differs from the run's (platforms, taxonomy, policy or weights): this worker has ${fingerprint.slice(0, 12)}, the run ${j.platformFingerprint.slice(0, 12)}`);
     }
     const { platformFingerprint: _fp, runKey: _key, talentsPath: _path, results: via, talents: from, ...plain } = j;
-    const { talents, hashes, floor: sent } = from === 'key' ? await talentsOf(job) : await readRange(j);
+    // the chunk as its raw lines (parsed, checked and scored here) or as talents
+    const got = from === 'lines' ? await link.race(fetchLines(results, String(job.id), j.chunkId)) : from === 'key' ? await talentsOf(job) : await readRange(j);
+    const sent = got.floor;
     if (sent && sent.length !== platforms) throw inputsDiffer(`chunk ${j.chunkId}: floors for ${sent.length} platforms, this worker has ${platforms}`);
     // the floors: those the chunk was sent with, raised by the run's latest (chunks merged since);
     // read before the locks are extended below: nothing may be awaited between the extension and
@@ -103,26 +116,39 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     // scoring on this thread blocks the locks' renewals until the chunk is done: the locks of
     // every chunk this worker holds (this one and a prefetched one) are first extended to a
     // bound on this chunk's scoring time, when it is longer than --lock-ms (a killed worker's
-    // chunks are then handed on after that long, for chunks that score longer than the lock)
-    const bound = Math.ceil((talents.length * platforms * QUEUE_TRAFFIC.inProcessUsPerPair) / 1000);
+    // chunks are then handed on after that long, for chunks that score longer than the lock).
+    // A chunk of lines has at most as many talents as lines
+    const most = 'lines' in got ? got.lines.lines : got.talents.length;
+    const bound = Math.ceil((most * platforms * QUEUE_TRAFFIC.inProcessUsPerPair) / 1000);
     if (inProcess && bound > lockMs / 2) await link.race(Promise.all([...held].map(([j, t]) => j.extendLock(t, lockMs + bound))));
     const t1 = performance.now();
-    const result = await scorer.run({ ...plain, talents, ...(hashes ? { hashes } : {}), ...(floor ? { platformFloor: floor } : {}) });
-    const t2 = performance.now();
-    let reply: string;
-    let bytes: number;
-    if (via === 'key') {
-      const frame = encodeResultFrame(result);
-      await link.race(results.set(resultKey(String(job.id)), frame, 'EX', QUEUE_TRAFFIC.resultTtlSeconds));
-      reply = `${RESULT_MARK}${frame.length}`;
-      bytes = frame.length;
+    const floorField = floor ? { platformFloor: floor } : {};
+    let talents: number;
+    let frame: Uint8Array[] | undefined;
+    let legacy = '';
+    if ('lines' in got) {
+      // a lines result goes under its key whatever the job says: a coordinator that sends lines reads it there
+      const r = await scorer.chunkLines({ lines: got.lines, chunk: { ...plain, ...floorField }, score: true });
+      talents = r.links.ids.length;
+      frame = linesResultParts(j.chunkId, r);
     } else {
-      reply = encodeResult(result); // a coordinator before binary results reads the return value
-      bytes = reply.length;
+      const result = await scorer.run({ ...plain, talents: got.talents, ...(got.hashes ? { hashes: got.hashes } : {}), ...floorField });
+      talents = got.talents.length;
+      if (via === 'key') frame = resultFrameParts(result);
+      else legacy = encodeResult(result); // a coordinator before binary results reads the return value
     }
+    const t2 = performance.now();
+    const reply = frame ? await sendFrame(job, frame) : legacy;
+    const bytes = frame ? sizeOf(frame) : legacy.length;
     const s = (ms: number) => (ms / 1000).toFixed(2);
-    log(`chunk ${j.chunkId} of run ${j.runId}: ${talents.length} talents, floors for ${finite(sent)} platforms as sent, ${finite(latest)} as read, ${finite(floor)} used; read ${s(t1 - t0)} s, scored ${s(t2 - t1)} s (waiting for a thread included), ${(bytes / 1e6).toFixed(1)} MB result sent in ${s(performance.now() - t2)} s\n`);
+    log(`chunk ${j.chunkId} of run ${j.runId}: ${talents} talents, floors for ${finite(sent)} platforms as sent, ${finite(latest)} as read, ${finite(floor)} used; read ${s(t1 - t0)} s, scored ${s(t2 - t1)} s (waiting for a thread included), ${(bytes / 1e6).toFixed(1)} MB result sent in ${s(performance.now() - t2)} s; sent as ${'lines' in got ? 'lines' : 'records'}\n`);
     return reply;
+  };
+
+  /** A result frame under the job's result key; the job's return value marks it. */
+  const sendFrame = async (job: Job<ChunkJob>, frame: Uint8Array[]): Promise<string> => {
+    await frames.set(resultKey(String(job.id)), frame, QUEUE_TRAFFIC.resultTtlSeconds);
+    return `${RESULT_MARK}${sizeOf(frame)}`;
   };
 
   /** Platforms with a finite floor. */
@@ -158,6 +184,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     await scorer.destroy();
     connection.disconnect();
     results.disconnect();
+    frames.close();
   };
   try {
     await link.race(worker.waitUntilReady());

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { needServices, REDIS } from '../../support/services.js';
-import { RedisLink } from '../../../src/adapters/queue/queue.js';
+import { RedisLink } from '../../../src/adapters/queue/link.js';
+import { QUEUE_NAME } from '../../../src/adapters/queue/queue.js';
 
 const FIX = 'fixtures/jiangdong';
 const BIN = 'bin/talentmatch.js';
@@ -126,7 +127,7 @@ describe.skipIf(services.skip)('Redis restarted empty mid-run', () => {
     const exited = new Promise<number | null>((r) => coord.on('exit', r));
     const c = new Redis(url);
     for (let i = 0; i < 300; i++) {
-      const keys = await c.keys('bull:talentmatch-chunks:tm-*');
+      const keys = await c.keys(`bull:${QUEUE_NAME}:tm-*`);
       if (keys.length >= 6) break;
       await new Promise((r) => setTimeout(r, 100));
     }

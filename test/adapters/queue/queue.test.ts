@@ -28,8 +28,8 @@ function exported(db: string): Record<string, string> {
   return Object.fromEntries(['recommendations.jsonl', 'assignment.json', 'referrals.jsonl'].map((f) => [f, readFileSync(join(d, f), 'utf8')]));
 }
 
-async function startWorker(data = FIX, lockMs = 3000): Promise<ChildProcess> {
-  const w = spawn(process.execPath, [BIN, 'worker', '--queue', URL_, '--data', data, '--threads', '1', '--lock-ms', String(lockMs)], { stdio: ['ignore', 'ignore', 'pipe'] });
+async function startWorker(data = FIX, lockMs = 3000, threads = 1): Promise<ChildProcess> {
+  const w = spawn(process.execPath, [BIN, 'worker', '--queue', URL_, '--data', data, '--threads', String(threads), '--lock-ms', String(lockMs)], { stdio: ['ignore', 'ignore', 'pipe'] });
   children.push(w);
   let err = '';
   await new Promise<void>((resolve, reject) => {
@@ -198,12 +198,26 @@ describe.skipIf(services.skip)('distributed batch on Redis + BullMQ', () => {
     expect(chunkKeys(db)).toEqual(localKeys);
     const lines = [...logs.join('').matchAll(/^chunk (\d+) of run \d+: 100 talents, floors for (\d+) platforms as sent, (\d+) as read, (\d+) used;/gm)].map((m) => m.slice(1).map(Number));
     expect(lines).toHaveLength(24);
+    // every chunk went as its raw lines (the coordinator parsed none of them), as the local pool takes them
+    expect(logs.join('').match(/^chunk \d+ of run \d+: .*; sent as lines$/gm), logs.join('')).toHaveLength(24);
     // the first chunks go out before any merged: no floors; later ones carry them in their frame and read fresher ones
     expect(lines.find(([c]) => c === 0)).toEqual([0, 0, 0, 0]);
     expect(lines.some(([, sent]) => sent > 0), JSON.stringify(lines)).toBe(true);
     expect(lines.some(([, , read]) => read > 0), JSON.stringify(lines)).toBe(true);
     for (const [, sent, read, used] of lines) expect(used).toBe(Math.max(sent, read)); // floors only rise
     for (const w of ws) w.kill('SIGKILL');
+  }, 120_000);
+
+  it('a worker with a pool of threads scores lines chunks on them (the bytes moved to a thread): the local bytes and chunk keys', async () => {
+    const w = await startWorker(FIX, 3000, 2);
+    let log = '';
+    w.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    const db = join(tmp(), 'q.db');
+    const r = await finish(coordinator(db));
+    expect(r.code, r.err).toBe(0);
+    expect(exported(db)).toEqual(local);
+    expect(chunkKeys(db)).toEqual(localKeys);
+    expect(log.match(/^chunk \d+ of run \d+: 100 talents, .*; sent as lines$/gm)).toHaveLength(24);
   }, 120_000);
 
   it('a worker with another talents file (or none) scores the coordinator\'s talents: they travel with the job', async () => {
@@ -219,7 +233,7 @@ describe.skipIf(services.skip)('distributed batch on Redis + BullMQ', () => {
     expect(exported(db)).toEqual(local);
   }, 120_000);
 
-  it('a worker with other platforms fails the run as a configuration error (exit 2) with a clear message; the chunks land in the failed set', async () => {
+  it('a worker with other platforms fails the run as a configuration error (exit 2) with a clear message; the chunks land in the failed set; with a right worker, --resume gives the local bytes', async () => {
     const poisoned = tmp();
     cpSync(FIX, poisoned, { recursive: true });
     const lines = readFileSync(join(poisoned, 'platforms.jsonl'), 'utf8').split('\n');
@@ -235,7 +249,15 @@ describe.skipIf(services.skip)('distributed batch on Redis + BullMQ', () => {
     const st = JSON.parse(cli(['queue', 'status', '--queue', URL_, '--json']).out) as { runs: { failed: number; errors: string[] }[] };
     expect(st.runs.reduce((n, x) => n + x.failed, 0)).toBeGreaterThan(0);
     expect(st.runs.flatMap((x) => x.errors).join('\n')).toContain('platform side differs');
-  }, 120_000);
+    // a worker with the coordinator's inputs, and --resume: the failed chunks are given another chance; the local bytes
+    for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+    await startWorker();
+    const again = await finish(coordinator(db, ['--resume']));
+    expect(again.code, again.err).toBe(0);
+    expect(again.out).toContain('(resumed)');
+    expect(exported(db)).toEqual(local);
+    expect(chunkKeys(db)).toEqual(localKeys);
+  }, 180_000);
 
   it('a --threads 1 worker scoring a chunk longer than its lock keeps the chunk: the lock is extended before it scores on its main thread', async () => {
     const w = await startWorker(FIX, 200); // renewals every 100 ms cannot run while one 2,400-talent chunk scores
@@ -249,6 +271,30 @@ describe.skipIf(services.skip)('distributed batch on Redis + BullMQ', () => {
     // scored once, never failed for a lost lock nor handed on as stalled
     expect(log.match(/^chunk 0 of run \d+: 2400 talents/gm), log).toHaveLength(1);
     expect(log).not.toMatch(/failed \(attempt/);
+  }, 120_000);
+
+  it('a file with problems (not JSON, a duplicate id across chunks, an over-long line, a schema error) is reported as the local batch reports it: the same problems in the same order, message and exit code', async () => {
+    const bad = tmp();
+    cpSync(FIX, bad, { recursive: true });
+    const lines = readFileSync(join(bad, 'talents.jsonl'), 'utf8').split('\n');
+    lines[149] = '{not json';
+    lines[419] = lines[419].replace(/"id":"[^"]*"/, lines[29].match(/"id":"[^"]*"/)![0]); // line 30's id again, in another chunk
+    lines[776] = lines[776].replace(/"description":"/, `"description":"${'x'.repeat(5000)}`);
+    lines[1500] = lines[1500].replace(/"teamSize":\d+/, '"teamSize":-2');
+    writeFileSync(join(bad, 'talents.jsonl'), lines.join('\n'));
+    const env = { ...process.env, TALENTMATCH_MAX_LINE_BYTES: '4096' };
+    const problems = (err: string) => err.slice(err.indexOf('error:'));
+    const want = spawnSync(process.execPath, [BIN, 'batch', '--data', bad, '--db', join(tmp(), 'l.db'), '--chunk-size', '100', '--threads', '2'], { encoding: 'utf8', env });
+    expect(want.status).toBe(1);
+    expect(problems(want.stderr)).toMatch(/^error: input rejected, 4 problems:\n.*:150 \(record\): expected one JSON object.*\n.*:420 id: expected an id unique within the file \(first used at line 30\).*\n.*:777 \(record\): expected a line of at most 4,096 bytes.*\n.*:1501 teamSize: /);
+    await Promise.all([startWorker(), startWorker()]);
+    for (const extra of [[], ['--in-flight', '1']]) {
+      const c = spawn(process.execPath, [BIN, 'batch', '--data', bad, '--db', join(tmp(), 'q.db'), '--queue', URL_, '--chunk-size', '100', ...extra], { stdio: ['ignore', 'pipe', 'pipe'], env });
+      children.push(c);
+      const r = await finish(c);
+      expect(r.code, r.err).toBe(1);
+      expect(problems(r.err)).toBe(problems(want.stderr));
+    }
   }, 120_000);
 
   it('a SIGKILLed coordinator continues with --resume from the chunks already merged', async () => {

@@ -11,6 +11,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needServices, REDIS } from '../../support/services.js';
 import { decodeResultFrame, encodeResultFrame, resultKey } from '../../../src/adapters/queue/frames.js';
+import type { ResultFrame } from '../../../src/adapters/queue/frames.js';
 import { FrameReplyParser, rawReaderFor, resultReader } from '../../../src/adapters/queue/reader.js';
 import type { RawReply } from '../../../src/adapters/queue/reader.js';
 import type { ChunkResult } from '../../../src/engine/chunk.js';
@@ -68,6 +69,37 @@ describe('the raw result reply parser', () => {
         expect(got.used).toBe(reply.length);
         sameResult((got.reply as { result: ChunkResult }).result, want);
       }
+    }
+  });
+
+  it('a lines chunk\'s result (TMR4: a longer header, the key when flagged, then its lines part) too, with every section in a buffer of its own', () => {
+    const part = Buffer.from(Array.from({ length: 97 }, (_, i) => (i * 5 + 3) & 255));
+    const cases: [ChunkResult, boolean][] = [[result(3, 1000, 333, KEY), true], [result(4, 777, 20), true], [result(5, 0, 0), false], [result(6, 0, 0, KEY), true]];
+    for (const [r, scored] of cases) {
+      const frame = encodeResultFrame(r, { part, scored });
+      const reply = bulk(frame);
+      const want = decodeResultFrame(frame, r.chunkId);
+      expect(want.lines?.scored).toBe(scored);
+      expect(Buffer.from(want.lines!.part).equals(part)).toBe(true);
+      // cut at every byte of the reply line, both headers and the key, and in pieces
+      const cutsList = [[], ...Array.from({ length: 90 }, (_, i) => [i + 1]), everyStep(reply.length, 1), everyStep(reply.length, 13)];
+      for (const cuts of cutsList) {
+        const got = parse(reply, r.chunkId, cuts);
+        expect(got.error).toBeUndefined();
+        expect(got.used).toBe(reply.length);
+        const f = (got.reply as { result: ResultFrame }).result;
+        sameResult(f, want);
+        expect(f.lines?.scored).toBe(scored);
+        expect(Buffer.from(f.lines!.part).equals(part)).toBe(true);
+        expect(f.lines!.part.byteOffset === 0 && f.lines!.part.byteLength === f.lines!.part.buffer.byteLength).toBe(true);
+      }
+    }
+    // a lines frame cut short or of another chunk fails as decodeResultFrame does
+    const f = encodeResultFrame(result(3, 10, 10, KEY), { part, scored: true });
+    for (const [bytes, id] of [[f.subarray(0, 30), 3], [f.subarray(0, 50), 3], [f, 4]] as [Buffer, number][]) {
+      const got = parse(bulk(bytes), id, everyStep(bytes.length + 10, 5));
+      expect(isTalentmatchError(got.error) && got.error.code).toBe('E_INTERNAL');
+      expect(() => decodeResultFrame(bytes, id)).toThrow((got.error as Error).message);
     }
   });
 
@@ -140,7 +172,7 @@ describe.skipIf(services.skip)('the raw result reader against Redis', () => {
   });
 
   it('reads megabyte frames, one after another, as ioredis reads them; a missing key is undefined', async () => {
-    const frames = [result(0, 3_000_000, 400_000, KEY), result(1, 5, 7), result(2, 1_234_567, 0)].map(encodeResultFrame);
+    const frames = [result(0, 3_000_000, 400_000, KEY), result(1, 5, 7), result(2, 1_234_567, 0)].map((r) => encodeResultFrame(r));
     for (const [i, f] of frames.entries()) await admin.set(resultKey(`j${i}`), f);
     const raw = rawReaderFor(URL_)!;
     try {

@@ -1,0 +1,127 @@
+/**
+ * A frame SET with no copy of its bytes on this thread. ioredis builds each command in one
+ * buffer (Command.toWritable concatenates its arguments, MixedBuffers.toBuffer), so every
+ * frame of megabytes was allocated and copied once more on its way out: a worker's result
+ * (~5.9 MB a 1,000-talent chunk at 1k platforms), the coordinator's chunk (~1.15 MB of lines).
+ * Such buffers are external memory, which V8 adds to the old generation when it decides on
+ * its next mark-compact (PERFORMANCE.md, gc13): a process with a small heap (a coordinator
+ * that parses no talent) ran a mark-compact every few chunks. Here a connection of its own
+ * writes the command's head, the value as it is and its tail in one corked write, and waits
+ * for Redis' `+OK`.
+ *
+ * Only for the URLs the raw reader takes (reader.ts `plainRedis`); anything but `+OK`, or any
+ * failure of the connection, rejects with E_UNAVAILABLE, on which `frameSetter` sets through
+ * ioredis for the rest of the command (which retries, reports an outage, or the error Redis
+ * gave, as before).
+ */
+import { connect } from 'node:net';
+import type { Socket } from 'node:net';
+import type { Redis } from 'ioredis';
+import { TalentmatchError } from '../../errors.js';
+import { plainRedis } from './reader.js';
+
+const rawFailure = (why: string): TalentmatchError => new TalentmatchError('E_UNAVAILABLE', `raw set: ${why}`);
+const OK = '+OK\r\n';
+
+/** SETs on a connection of its own, one at a time. */
+export interface RawSetter {
+  /** `value`: the value's parts, in order (written as they are) */
+  set(key: string, value: readonly Uint8Array[], ttlSeconds: number): Promise<void>;
+  close(): void;
+}
+
+/** The raw setter for `url`, or undefined where it does not apply (reader.ts `plainRedis`). */
+export function rawSetterFor(url: string): RawSetter | undefined {
+  const at = plainRedis(url);
+  return at && rawSetter(at.host, at.port);
+}
+
+/** The bytes of a value given in parts. */
+export const sizeOf = (parts: readonly Uint8Array[]): number => parts.reduce((n, p) => n + p.byteLength, 0);
+
+/** `SET key value EX ttl` in RESP, the value left out (written as it is, between the two). */
+function command(key: string, bytes: number, ttlSeconds: number): [Buffer, Buffer] {
+  const k = Buffer.from(key);
+  const t = String(ttlSeconds);
+  return [Buffer.concat([Buffer.from(`*5\r\n$3\r\nSET\r\n$${k.length}\r\n`), k, Buffer.from(`\r\n$${bytes}\r\n`)]), Buffer.from(`\r\n$2\r\nEX\r\n$${t.length}\r\n${t}\r\n`)];
+}
+
+function rawSetter(host: string, port: number): RawSetter {
+  let socket: Socket | undefined;
+  let current: { got: string; resolve: () => void; reject: (e: unknown) => void } | undefined;
+  let chain: Promise<unknown> = Promise.resolve();
+  let closed = false;
+  const broken = (e: unknown) => {
+    socket?.destroy();
+    socket = undefined;
+    const c = current;
+    current = undefined;
+    c?.reject(e instanceof Error ? e : rawFailure(String(e)));
+  };
+  const open = (): Socket => {
+    const s = connect({ host, port });
+    s.setNoDelay(true);
+    s.on('data', (b: Buffer) => {
+      const c = current;
+      if (!c) return broken(rawFailure('bytes with no request'));
+      c.got += b.toString('latin1');
+      if (c.got.length < OK.length && OK.startsWith(c.got)) return; // more to come
+      if (c.got === OK) {
+        current = undefined;
+        c.resolve();
+      } else broken(rawFailure(`Redis answered ${JSON.stringify(c.got.slice(0, 80))}`)); // an error, or out of step
+    });
+    // only this socket's own end breaks the setter: an old one's late close must not fail a request on its successor
+    s.on('error', (e) => socket === s && broken(e));
+    s.on('close', () => socket === s && broken(rawFailure('connection closed')));
+    return s;
+  };
+  const once = (key: string, value: readonly Uint8Array[], ttlSeconds: number) =>
+    new Promise<void>((resolve, reject) => {
+      if (closed) return reject(rawFailure('the setter is closed'));
+      const s = (socket ??= open());
+      current = { got: '', resolve, reject };
+      const [head, tail] = command(key, sizeOf(value), ttlSeconds);
+      s.cork();
+      s.write(head);
+      for (const p of value) if (p.byteLength > 0) s.write(p);
+      s.write(tail);
+      s.uncork();
+    });
+  return {
+    set(key, value, ttlSeconds) {
+      const p = chain.then(() => once(key, value, ttlSeconds));
+      chain = p.catch(() => undefined);
+      return p;
+    },
+    close() {
+      closed = true;
+      broken(rawFailure('the setter is closed'));
+    },
+  };
+}
+
+/**
+ * SETs a frame given in parts through the raw setter where the URL allows it, else (and for the rest of the
+ * command once the raw setter failed: a connection lost, an error from Redis) through
+ * ioredis' `conn`, which retries and reports an outage.
+ */
+export function frameSetter(url: string, conn: Redis, race: <T>(p: Promise<T>) => Promise<T>): RawSetter {
+  let raw = rawSetterFor(url);
+  return {
+    async set(key, value, ttlSeconds) {
+      if (raw) {
+        try {
+          await race(raw.set(key, value, ttlSeconds));
+          return;
+        } catch {
+          // the connection, the reply, or Redis given up on: ioredis' connection decides
+          raw?.close();
+          raw = undefined;
+        }
+      }
+      await race(conn.set(key, Buffer.concat(value), 'EX', ttlSeconds)); // ioredis copies it whole anyway
+    },
+    close: () => raw?.close(),
+  };
+}
