@@ -72,7 +72,6 @@ export interface DispatchContext {
    * same id and inputs gets another name.
    */
   runKey: string;
-  talentsPath: string;
 }
 
 /** DispatchContext.runKey of a run: its fingerprint and start time (as stored) hashed, and its id. */

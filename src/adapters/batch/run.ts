@@ -144,7 +144,7 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     // chunk writes leave the main thread (SQLite: a writer thread with its own connection)
     sink = await chunkSink(store, o.db, !isPostgresUrl(o.db));
     // one thread scores on this thread, as `recommend --threads 1` does; more on a worker pool
-    const scoring: ChunkDispatcher = o.dispatcher ? await o.dispatcher({ pack, runId, platformFingerprint: sideFp, runKey: runKeyOf(fingerprint, startedAt, runId), talentsPath: source.path }) : (scorers ?? inProcessDispatcher(side));
+    const scoring: ChunkDispatcher = o.dispatcher ? await o.dispatcher({ pack, runId, platformFingerprint: sideFp, runKey: runKeyOf(fingerprint, startedAt, runId) }) : (scorers ?? inProcessDispatcher(side));
     pool = scoring;
 
     memMark('main:started');

@@ -1,7 +1,7 @@
 /**
- * The one talents reader of the streaming paths: the batch's stream and a queue worker's
- * chunk range (the referral pass reads the placed talents' lines back by the byte ranges the
- * stream recorded: adapters/batch/placed.ts). Each line is parsed by `parseRecordLine` (the
+ * The one talents reader of the streaming paths: the batch's stream of records (the referral
+ * pass reads the placed talents' lines back by the byte ranges the stream recorded:
+ * adapters/batch/placed.ts; a queue worker gets its chunk from Redis, adapters/queue). Each line is parsed by `parseRecordLine` (the
  * same rule as `read` / loadDataset) and, on the batch's stream, checked by the domain's
  * `TalentStreamRules` (the same rules and messages as the whole-file check).
  */
@@ -38,21 +38,4 @@ export async function* streamTalents(path: string, o: StreamTalentsOptions): Asy
     if (issues.length > 0) yield { kind: 'invalid', line: ln.line, issues };
     else yield { kind: 'talent', talent: r.value, line: ln.line, start: ln.start, end: ln.end };
   }
-}
-
-/**
- * The talents of a byte range (a queue job's chunk), skipping the listed lines (invalid or
- * reused ones). A line that does not parse means the file is not the one the coordinator
- * read: the answer names it instead of the talents.
- */
-export async function readTalentRange(path: string, range: { start: number; end: number; firstLine: number }, skip: ReadonlySet<number>, maxLineBytes: number): Promise<{ talents: Talent[] } | { bad: string }> {
-  const talents: Talent[] = [];
-  for await (const ln of readLines(path, range, { maxLineBytes })) {
-    if (skip.has(ln.line)) continue;
-    const r = parseRecordLine(ln, TalentSchema, path, maxLineBytes);
-    if (r.kind === 'blank') continue;
-    if (r.kind === 'invalid') return { bad: `${path}:${ln.line}: not the record the coordinator read` };
-    talents.push(r.value);
-  }
-  return { talents };
 }

@@ -13,9 +13,6 @@ import { TalentmatchError } from '../../errors.js';
 import type { ChunkResult } from '../../engine/chunk.js';
 import type { Talent } from '../../domain/schemas.js';
 
-/** The result as a job's return value, for a coordinator before binary results (and read back from a worker before them). */
-export const encodeResult = (r: ChunkResult): string => serialize(r).toString('base64');
-export const decodeResult = (s: string): ChunkResult => deserialize(Buffer.from(s, 'base64')) as ChunkResult;
 
 /** Where a worker leaves a chunk's binary result (read and deleted by the coordinator). */
 export const resultKey = (jobId: string): string => `tm:result:${jobId}`;

@@ -40,7 +40,7 @@ import type { ChunkLinesResult, ChunkLinesTask } from '../../workers/chunkLines.
 import { checkChunkLines } from '../../workers/chunkLines.js';
 import { QUEUE_RETRIES, QUEUE_TRAFFIC } from '../../config/batch.js';
 import type { ResultFrame } from './frames.js';
-import { RESULT_MARK, TALENTS_RESENDS, TALENTS_UNUSABLE, decodeResult, encodeTalentsFrame, notAFrame, resultKey, talentsKey } from './frames.js';
+import { RESULT_MARK, TALENTS_RESENDS, TALENTS_UNUSABLE, encodeTalentsFrame, notAFrame, resultKey, talentsKey } from './frames.js';
 import { linesFrameParts, linesResultOf } from './lineFrames.js';
 import { encodeFloorFrame, floorKey, latestOnly } from './floors.js';
 import { connect, linkFor } from './link.js';
@@ -63,22 +63,18 @@ export const OLDER_QUEUES = ['talentmatch-chunks'] as const;
 /** Job data: everything but the profiles and the floors (they travel with the talents, binary). */
 export interface ChunkJob extends Omit<ChunkTask, 'talents' | 'hashes' | 'platformFloor'> {
   platformFingerprint: string;
-  /** the run's key (DispatchContext.runKey: its job ids and floor key). Absent (a coordinator before run keys): the platform fingerprint's first 16 characters and the run id */
-  runKey?: string;
-  talentsPath: string;
+  /** the run's key (DispatchContext.runKey): its job ids and floor key */
+  runKey: string;
   /**
-   * 'key': the chunk's talents are under `talentsKey(job id)` (a frame of encodeTalentsFrame).
-   * 'lines': the chunk's raw lines are there (a frame of lineFrames.ts encodeLinesFrame): the
-   * worker parses, checks and scores them and returns a lines result (encodeLinesResult).
-   * Absent (a coordinator before talents in Redis): the worker reads the byte range from its
-   * talents file and checks it against `key`.
+   * What is under `talentsKey(job id)`. 'key': the chunk's talents as the coordinator validated
+   * them (a frame of encodeTalentsFrame). 'lines': the chunk's raw lines (a frame of
+   * lineFrames.ts encodeLinesFrame): the worker parses, checks and scores them and returns a
+   * lines result (encodeLinesResult). Either way the worker leaves its result frame under
+   * `resultKey(job id)` and returns RESULT_MARK and its length. (Jobs of older builds, which
+   * named a byte range of a talents file or took a base64 return value, were on the queue
+   * before `talentmatch-chunks-2`: a worker of this build never sees them.)
    */
-  talents?: 'key' | 'lines';
-  /**
-   * 'key': the coordinator reads the result from `resultKey(job id)` (a binary frame).
-   * Absent (a coordinator before binary results): the job returns the base64 result.
-   */
-  results?: 'key';
+  talents: 'key' | 'lines';
 }
 
 /**
@@ -99,8 +95,7 @@ export const inputsDiffer = (detail: string): Error => new Error(INPUTS_DIFFER +
  */
 export const jobId = (runKey: string, chunkId: number): string => `tm-${runKey}-c${chunkId}`;
 
-/** The run key a job names (ChunkJob.runKey; for a coordinator before run keys, what its job ids used). */
-export const jobRunKey = (j: Pick<ChunkJob, 'runKey' | 'platformFingerprint' | 'runId'>): string => j.runKey ?? `${j.platformFingerprint.slice(0, 16)}-r${j.runId}`;
+
 
 
 /**
@@ -195,7 +190,7 @@ export async function queueDispatcher(url: string, ctx: DispatchContext, o: { in
       // heap), not a chunk of talent objects kept alive into the old generation. The floors
       // as sent go in the same frame (binary, not the job's JSON)
       const { talents, hashes, platformFloor: floor, ...plain } = task;
-      const data: ChunkJob = { ...plain, platformFingerprint: ctx.platformFingerprint, runKey: ctx.runKey, talentsPath: ctx.talentsPath, results: 'key', talents: 'key' };
+      const data: ChunkJob = { ...plain, platformFingerprint: ctx.platformFingerprint, runKey: ctx.runKey, talents: 'key' };
       const r = await awaitJob(data, [encodeTalentsFrame(task.chunkId, { talents, ...(hashes ? { hashes } : {}), ...(floor ? { floor } : {}) })]);
       if (r.lines) throw notAFrame(r.chunkId, 'a lines chunk\'s result, where the chunk was sent as records');
       return r;
@@ -208,7 +203,7 @@ export async function queueDispatcher(url: string, ctx: DispatchContext, o: { in
     async runLines(task: ChunkLinesTask): Promise<ChunkLinesResult> {
       if (!task.score) return checkChunkLines(task.lines);
       const { platformFloor: floor, ...plain } = task.chunk;
-      const data: ChunkJob = { ...plain, platformFingerprint: ctx.platformFingerprint, runKey: ctx.runKey, talentsPath: ctx.talentsPath, results: 'key', talents: 'lines' };
+      const data: ChunkJob = { ...plain, platformFingerprint: ctx.platformFingerprint, runKey: ctx.runKey, talents: 'lines' };
       return linesResultOf(await awaitJob(data, linesFrameParts(plain.chunkId, { lines: task.lines, ...(floor ? { floor } : {}) })));
     },
     // the floors as chunks merge, under the run's key: a worker reads them when it scores a chunk
@@ -254,9 +249,8 @@ export async function queueDispatcher(url: string, ctx: DispatchContext, o: { in
           if (j) {
             const rv = j.returnvalue as unknown;
             if (typeof rv !== 'string' || !rv.startsWith(RESULT_MARK)) {
-              const result = decodeResult(rv as string); // a worker before binary results
-              await link.race(Promise.all([j.remove(), bulk.del(talentsKey(id))])).catch(() => undefined);
-              return result;
+              // not a worker of this build (the queue's name changes when the job format does)
+              throw new TalentmatchError('E_INTERNAL', `chunk ${data.chunkId} (lines ${data.startLine}-${data.endLine}): its job returned ${JSON.stringify(String(rv).slice(0, 40))}, not a result under its key; every worker must run the coordinator's build`);
             }
             const result = await results.read(id, data.chunkId);
             if (result) {

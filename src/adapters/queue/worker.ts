@@ -6,9 +6,7 @@
  * `chunkLines`; the links and problems go back with the result) or as the talents the
  * coordinator validated (frames.ts encodeTalentsFrame: not parsed again). The worker needs no
  * talents file; it hashes the talents while scoring and returns the chunk key with the result,
- * as a local scoring thread does. (A job of a coordinator before
- * talents in Redis names a byte range instead: the worker reads it from its talents file,
- * its own --talents / --data or else the coordinator's path, and checks the content key.)
+ * as a local scoring thread does.
  *
  * `--threads 1` scores on the worker's main thread, as `batch --threads 1` does: no worker
  * isolate and no structured clone of each chunk's talents and rows (about 2 s of CPU per
@@ -20,25 +18,20 @@
  */
 import type { Job } from 'bullmq';
 import { Worker } from 'bullmq';
-import { join } from 'node:path';
 import { hostname } from 'node:os';
-import { existsSync } from 'node:fs';
 import { loadDataset } from '../files/dataset.js';
 import type { DataPaths } from '../files/dataset.js';
-import { readTalentRange } from '../files/talents.js';
 import { batchPlatformSide } from '../../engine/platformSide.js';
-import { readerLimits } from '../../config/limits.js';
 import { packPlatformSide } from '../../workers/pack.js';
 import { createChunkPool } from '../../workers/pool.js';
 import type { ChunkPool } from '../../workers/pool.js';
 import { inProcessDispatcher } from '../../workers/dispatch.js';
 import type { ChunkDispatcher } from '../../workers/dispatch.js';
-import { chunkKeyOf, talentHash } from '../../engine/chunk.js';
 import type { ChunkJob } from './queue.js';
-import { QUEUE_NAME, inputsDiffer, jobRunKey } from './queue.js';
+import { QUEUE_NAME, inputsDiffer } from './queue.js';
 import { connect, linkFor } from './link.js';
 import type { ChunkTalents } from './frames.js';
-import { RESULT_MARK, encodeResult, fetchTalents, resultFrameParts, resultKey } from './frames.js';
+import { RESULT_MARK, fetchTalents, resultFrameParts, resultKey } from './frames.js';
 import { fetchLines, linesResultParts } from './lineFrames.js';
 import { frameSetter, sizeOf } from './rawSet.js';
 import { decodeFloorFrame, floorKey, higherFloor } from './floors.js';
@@ -70,7 +63,6 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   const loaded = await loadDataset(o.paths, { needTalents: false, needOutcomes: false, skipInvalid: false, omit: ['talents', 'outcomes'] });
   const d = loaded.dataset;
   const { side, fingerprint } = batchPlatformSide({ industries: d.industries, platforms: d.platforms, policy: d.policy, ...(d.weights ? { weights: d.weights } : {}) });
-  const ownTalents = o.paths.talents ?? (o.paths.data && existsSync(join(o.paths.data, 'talents.jsonl')) ? join(o.paths.data, 'talents.jsonl') : undefined);
   // --threads 1 scores on this thread, as `batch --threads 1` does (no worker isolate, no clone of each chunk's talents)
   const inProcess = o.threads === 1;
   const scorer: Pick<ChunkPool, 'run' | 'chunkLines' | 'destroy'> = inProcess ? here(inProcessDispatcher(side)) : createChunkPool(packPlatformSide(side), o.threads);
@@ -84,7 +76,6 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   const frames = frameSetter(o.url, results, (p) => link.race(p));
   const prefetch = o.prefetch ?? QUEUE_TRAFFIC.prefetch;
   const lockMs = o.lockMs ?? defaultBatchOptions.lockMs;
-  const maxLineBytes = readerLimits(process.env).maxLineBytes;
 
   /** the jobs this worker holds now, with their lock tokens */
   const held = new Map<Job<ChunkJob>, string>();
@@ -103,15 +94,15 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     if (j.platformFingerprint !== fingerprint) {
       throw inputsDiffer(`platform side differs from the run's (platforms, taxonomy, policy or weights): this worker has ${fingerprint.slice(0, 12)}, the run ${j.platformFingerprint.slice(0, 12)}`);
     }
-    const { platformFingerprint: _fp, runKey: _key, talentsPath: _path, results: via, talents: from, ...plain } = j;
+    const { platformFingerprint: _fp, runKey: _key, talents: from, ...plain } = j;
     // the chunk as its raw lines (parsed, checked and scored here) or as talents
-    const got = from === 'lines' ? await link.race(fetchLines(results, String(job.id), j.chunkId)) : from === 'key' ? await talentsOf(job) : await readRange(j);
+    const got = from === 'lines' ? await link.race(fetchLines(results, String(job.id), j.chunkId)) : await talentsOf(job);
     const sent = got.floor;
     if (sent && sent.length !== platforms) throw inputsDiffer(`chunk ${j.chunkId}: floors for ${sent.length} platforms, this worker has ${platforms}`);
     // the floors: those the chunk was sent with, raised by the run's latest (chunks merged since);
     // read before the locks are extended below: nothing may be awaited between the extension and
     // the scoring (a renewal in between would set the lock back to --lock-ms)
-    const latest = decodeFloorFrame(await link.race(results.getBuffer(floorKey(jobRunKey(j)))), platforms);
+    const latest = decodeFloorFrame(await link.race(results.getBuffer(floorKey(j.runKey))), platforms);
     const floor = higherFloor(sent, latest);
     // scoring on this thread blocks the locks' renewals until the chunk is done: the locks of
     // every chunk this worker holds (this one and a prefetched one) are first extended to a
@@ -124,8 +115,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     const t1 = performance.now();
     const floorField = floor ? { platformFloor: floor } : {};
     let talents: number;
-    let frame: Uint8Array[] | undefined;
-    let legacy = '';
+    let frame: Uint8Array[];
     if ('lines' in got) {
       // a lines result goes under its key whatever the job says: a coordinator that sends lines reads it there
       const r = await scorer.chunkLines({ lines: got.lines, chunk: { ...plain, ...floorField }, score: true });
@@ -134,12 +124,11 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     } else {
       const result = await scorer.run({ ...plain, talents: got.talents, ...(got.hashes ? { hashes: got.hashes } : {}), ...floorField });
       talents = got.talents.length;
-      if (via === 'key') frame = resultFrameParts(result);
-      else legacy = encodeResult(result); // a coordinator before binary results reads the return value
+      frame = resultFrameParts(result);
     }
     const t2 = performance.now();
-    const reply = frame ? await sendFrame(job, frame) : legacy;
-    const bytes = frame ? sizeOf(frame) : legacy.length;
+    const reply = await sendFrame(job, frame);
+    const bytes = sizeOf(frame);
     const s = (ms: number) => (ms / 1000).toFixed(2);
     log(`chunk ${j.chunkId} of run ${j.runId}: ${talents} talents, floors for ${finite(sent)} platforms as sent, ${finite(latest)} as read, ${finite(floor)} used; read ${s(t1 - t0)} s, scored ${s(t2 - t1)} s (waiting for a thread included), ${(bytes / 1e6).toFixed(1)} MB result sent in ${s(performance.now() - t2)} s; sent as ${'lines' in got ? 'lines' : 'records'}\n`);
     return reply;
@@ -156,16 +145,6 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
 
   /** The chunk's talents as the coordinator sent them (frames.ts encodeTalentsFrame). */
   const talentsOf = (job: Job<ChunkJob>): Promise<ChunkTalents> => link.race(fetchTalents(results, String(job.id), job.data.chunkId));
-
-  /** A coordinator before talents in Redis: the byte range from this worker's talents file, checked against the job's key. */
-  const readRange = async (j: ChunkJob): Promise<ChunkTalents> => {
-    const path = ownTalents ?? j.talentsPath;
-    const read = await readTalentRange(path, { start: j.startByte, end: j.endByte, firstLine: j.startLine }, new Set(j.skipLines), maxLineBytes);
-    if ('bad' in read) throw inputsDiffer(read.bad);
-    const hashes = read.talents.map(talentHash);
-    if (chunkKeyOf(hashes) !== j.key) throw inputsDiffer(`chunk ${j.chunkId}: lines ${j.startLine}-${j.endLine} of ${path} differ from the coordinator's (content hash mismatch)`);
-    return { talents: read.talents, hashes };
-  };
 
   const worker = new Worker<ChunkJob, string>(QUEUE_NAME, processJob, {
     connection,

@@ -177,7 +177,7 @@ describe.skipIf(services.skip)('lines chunks through Redis', () => {
   let admin: Redis;
   const workers: Worker[] = [];
   const conns: Redis[] = [];
-  const ctx: DispatchContext = { pack: undefined as never, runId: 7, platformFingerprint: 'f'.repeat(64), runKey: runKeyOf('e'.repeat(64), '2026-11-28T23:00:00.000Z', 7), talentsPath: '/nowhere/talents.jsonl' };
+  const ctx: DispatchContext = { pack: undefined as never, runId: 7, platformFingerprint: 'f'.repeat(64), runKey: runKeyOf('e'.repeat(64), '2026-11-28T23:00:00.000Z', 7) };
   const task = (chunkId: number, score = true, floor?: Float64Array): ChunkLinesTask => {
     const lines = range(chunkId * 12 + 1, 'talents.jsonl');
     return { lines, chunk: { runId: 7, chunkId, startLine: lines.firstLine, endLine: lines.firstLine + 11, startByte: 0, endByte: lines.bytes.length, skipLines: [], k: 10, kPlatform: 30, maxPrefs: 50, ...(floor ? { platformFloor: floor } : {}) }, score };
@@ -233,9 +233,9 @@ describe.skipIf(services.skip)('lines chunks through Redis', () => {
       const tasks = [task(0, true, f), task(1)];
       const got = await Promise.all(tasks.map((t) => d.runLines!(t)));
       tasks.forEach((t, i) => sameLines(got[i], { ...checkChunkLines(t.lines), result: scored(i, KEY) }));
-      expect(jobs.map((j) => [j.data.chunkId, j.data.talents, j.data.results, j.floor])).toEqual([
-        [0, 'lines', 'key', bits(f)],
-        [1, 'lines', 'key', undefined],
+      expect(jobs.map((j) => [j.data.chunkId, j.data.talents, j.floor])).toEqual([
+        [0, 'lines', bits(f)],
+        [1, 'lines', undefined],
       ]);
       expect(Buffer.from(jobs[0].bytes).equals(Buffer.from(tasks[0].lines.bytes))).toBe(true);
       // no bytes, no doubles, no file name in the job's JSON: the frame has them

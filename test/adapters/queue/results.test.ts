@@ -14,8 +14,8 @@ import type { Job } from 'bullmq';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { needServices, REDIS } from '../../support/services.js';
 import type { ChunkJob } from '../../../src/adapters/queue/queue.js';
-import { QUEUE_NAME, jobId, jobRunKey, queueDispatcher } from '../../../src/adapters/queue/queue.js';
-import { RESULT_MARK, decodeResultFrame, decodeTalentsFrame, encodeResult, encodeResultFrame, encodeTalentsFrame, fetchTalents, resultKey, talentsKey } from '../../../src/adapters/queue/frames.js';
+import { QUEUE_NAME, jobId, queueDispatcher } from '../../../src/adapters/queue/queue.js';
+import { RESULT_MARK, decodeResultFrame, decodeTalentsFrame, encodeResultFrame, encodeTalentsFrame, fetchTalents, resultKey, talentsKey } from '../../../src/adapters/queue/frames.js';
 import { decodeFloorFrame, encodeFloorFrame, floorKey, higherFloor, latestOnly } from '../../../src/adapters/queue/floors.js';
 import { deserialize } from 'node:v8';
 import type { ChunkResult, ChunkTask } from '../../../src/engine/chunk.js';
@@ -81,7 +81,7 @@ describe('result frames', () => {
     fails(f.subarray(0, f.length - 1), 3, /the header says/);
     fails(Buffer.concat([f, Buffer.from([0])]), 3, /the header says/);
     fails(f.subarray(0, 23), 3, /no frame header/);
-    fails(Buffer.from(encodeResult(result(3))), 3, /no frame header/); // a base64 result is not a frame
+    fails(Buffer.from('eyJjaHVua0lkIjozfQ=='.repeat(3)), 3, /no frame header/); // text (a base64 value) is not a frame
     fails(f, 4, /chunk 3's/);
   });
 
@@ -249,7 +249,7 @@ describe.skipIf(services.skip)('results through Redis', () => {
   let admin: Redis;
   const workers: Worker[] = [];
   const conns: Redis[] = [];
-  const ctx: DispatchContext = { pack: undefined as never, runId: 7, platformFingerprint: 'f'.repeat(64), runKey: runKeyOf('e'.repeat(64), '2026-11-28T22:00:00.000Z', 7), talentsPath: '/nowhere/talents.jsonl' };
+  const ctx: DispatchContext = { pack: undefined as never, runId: 7, platformFingerprint: 'f'.repeat(64), runKey: runKeyOf('e'.repeat(64), '2026-11-28T22:00:00.000Z', 7) };
   const task = (chunkId: number): ChunkTask => ({ runId: 7, chunkId, startLine: chunkId * 10 + 1, endLine: chunkId * 10 + 10, startByte: 0, endByte: 1, key: 'k', skipLines: [], talents: [], k: 10, kPlatform: 30, maxPrefs: 50 });
   /** A stand-in worker: `reply` decides what a job returns (and what it leaves in Redis). */
   const worker = (reply: (job: Job<ChunkJob>, conn: Redis) => Promise<string>) => {
@@ -285,10 +285,10 @@ describe.skipIf(services.skip)('results through Redis', () => {
     redis?.kill('SIGKILL');
   });
 
-  it('the coordinator asks for binary results, reads the frame byte for byte, then deletes the job and the key', async () => {
+  it('the coordinator reads the frame under the job\'s result key byte for byte, then deletes the job and the key', async () => {
     const asked: (string | undefined)[] = [];
     worker(async (job, conn) => {
-      asked.push(job.data.results);
+      asked.push(job.data.talents);
       const f = encodeResultFrame(result(job.data.chunkId));
       await conn.set(resultKey(String(job.id)), f, 'EX', 60);
       return `${RESULT_MARK}${f.length}`;
@@ -298,7 +298,7 @@ describe.skipIf(services.skip)('results through Redis', () => {
       const got = await Promise.all([d.run(task(0)), d.run(task(1))]);
       same(result(0), got[0]);
       same(result(1), got[1]);
-      expect(asked).toEqual(['key', 'key']);
+      expect(asked).toEqual(['key', 'key']); // records (this test's tasks), their result under the key
       expect(await admin.keys('tm:result:*')).toEqual([]); // nothing left behind
     } finally {
       await d.destroy();
@@ -461,11 +461,13 @@ describe.skipIf(services.skip)('results through Redis', () => {
     expect(await admin.exists(key)).toBe(0);
   });
 
-  it('a worker before binary results (base64 return value) is still understood', async () => {
-    worker(async (job) => encodeResult(result(job.data.chunkId)));
+  it('a job that returns anything but the result mark (not a worker of this build) fails the chunk with E_INTERNAL naming it', async () => {
+    worker(async () => 'eyJjaHVua0lkIjoyfQ==');
     const d = await queueDispatcher(URL_, ctx, { inFlight: 1 });
     try {
-      same(result(2), await d.run(task(2)));
+      const e = await d.run(task(2)).then(() => undefined, (x: unknown) => x);
+      expect(isTalentmatchError(e) && e.code).toBe('E_INTERNAL');
+      expect((e as Error).message).toBe('chunk 2 (lines 21-30): its job returned "eyJjaHVua0lkIjoyfQ==", not a result under its key; every worker must run the coordinator\'s build');
     } finally {
       await d.destroy();
     }
@@ -495,9 +497,7 @@ describe('the run key (DispatchContext.runKey: job ids and the floor key)', () =
     expect(runKeyOf('e'.repeat(64), '2026-11-28T22:00:00.000Z', 8)).toBe(k.replace(/-r7$/, '-r8'));
   });
 
-  it('a job of a coordinator before run keys is read by what its ids used: the platform fingerprint\'s first 16 characters and the run id', () => {
-    expect(jobRunKey({ platformFingerprint: 'ab'.repeat(32), runId: 12 })).toBe('abababababababab-r12');
-    expect(jobRunKey({ platformFingerprint: 'ab'.repeat(32), runId: 12, runKey: '0123456789abcdef-r12' })).toBe('0123456789abcdef-r12');
+  it('names a chunk\'s job by it', () => {
     expect(jobId('0123456789abcdef-r12', 3)).toBe('tm-0123456789abcdef-r12-c3');
   });
 });
