@@ -3,9 +3,10 @@
  * reserve depth and the talent's best n platforms by its one-sided score): the forward bound
  * of a block is at least every acceptable pair's forward score, and a pruned ranking keeps
  * exactly the unpruned lists, heaps, pair counts and the listed pairs' scores, on random
- * districts with ties, exclusions (one listed twice), a platform with one slot left, a talent
- * needing exactly a platform's free seats, n from 1 to more than the platforms, and negative
- * weights (no pruning, same result).
+ * districts with ties, exclusions (one listed twice), a platform with one slot left and one
+ * with none, a talent needing exactly a platform's free seats, n from 1 to more than the
+ * platforms (and the batch's 50 of 120, in one language or mixed), and negative weights (no
+ * pruning, same result).
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -31,9 +32,9 @@ interface Case {
   conceptWeight: number;
 }
 
-/** A random district with duplicates (exact ties), exclusions, one platform with one slot left and talents needing exactly its free seats. */
-function district(c: Case): ScoringModel {
-  const d = generateDistrict({ seed: c.seed, talents: 60, platforms: 40, words: [8, 30], curated: false, outcomes: false });
+/** A random district with duplicates (exact ties), exclusions, one platform with one slot left and talents needing exactly its free seats (`zh`: both sides' Chinese share, default the generator's). */
+function district(c: Case & { zh?: number; talents?: number; platforms?: number }): ScoringModel {
+  const d = generateDistrict({ seed: c.seed, talents: c.talents ?? 60, platforms: c.platforms ?? 40, words: [8, 30], curated: false, outcomes: false, ...(c.zh === undefined ? {} : { languages: { talentZh: c.zh, platformZh: c.zh } }) });
   const r = rng(c.seed + 7);
   let platforms: Platform[] = d.platforms.map((p) => ({ ...p, capacity: { ...p.capacity } }));
   // one slot left, and its free seats exactly what the first talents need
@@ -41,6 +42,8 @@ function district(c: Case): ScoringModel {
   last.capacity.slotsUsed = last.capacity.slots - 1;
   const free = 3;
   last.capacity.seatsUsed = last.capacity.seats - free;
+  // and one without a free slot (no pair with it is acceptable)
+  platforms[1].capacity.slotsUsed = platforms[1].capacity.slots;
   let talents: Talent[] = d.talents.map((t, i) => {
     const x: Talent = { ...t };
     if (i < 8) x.needs = { ...(t.needs ?? {}), seats: free + (i % 2) };
@@ -219,5 +222,16 @@ describe('exact pruning with a preference list', () => {
       if (n > 1) expect(scores.some((x, j) => j > 0 && x === scores[j - 1])).toBe(true);
       expect(ids.length).toBe(n);
     }
+  });
+
+  it('keeps exactly the unpruned lists with n = 0, 1, 5 and 50 (the batch\'s default) on 120 platforms, in one language or mixed (text weight moved across languages)', () => {
+    fc.assert(
+      fc.property(cases, fc.constantFrom(0, 0.4, 1), fc.constantFrom(0, 1, 5, 50), fc.constantFrom(0, 3, 10), fc.constantFrom(0, 2, 30), (c, zh, prefs, kT, kP) => {
+        const m = district({ ...c, zh, talents: 70, platforms: 120 });
+        const o = { kTalent: kT, keepTalentRows: false, kPlatform: kP, prefs };
+        expectSame(m, new RowRanker(m, o), new RowRanker(m, { ...o, prune: true }));
+      }),
+      { numRuns: 30 },
+    );
   });
 });
