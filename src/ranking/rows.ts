@@ -333,7 +333,9 @@ export class RowRanker {
           const x = score[p];
           if (x >= 0) {
             acc++;
-            if (offerFrom(pTop, p, score, p, tid)) {
+            // the block's bound reached the platform's threshold; its own score must too (a heap not
+            // yet full would take it below the caller's floor, as the whole-block path never does)
+            if (x >= pThr[p] && offerFrom(pTop, p, score, p, tid)) {
               kept = true;
               this.platformKept(p);
             }

@@ -121,10 +121,36 @@ describe('scoreChunk', () => {
     const have = lists(deserialize(Buffer.from(got.candidates)) as C);
     expect(have.map((l, p) => l.filter((x) => x[1] >= floor[p]))).toEqual(want.map((l, p) => l.filter((x) => x[1] >= floor[p])));
     expect(have.every((l, p) => l.length <= want[p].length)).toBe(true);
+    // and nothing strictly below it (ChunkTask.platformFloor: the heaps take no such talent)
+    expect(have.flatMap((l, p) => l.filter((x) => x[1] < floor[p]).map((x) => [p, floor[p], ...x]))).toEqual([]);
     // and the floors left some out
     expect(have.reduce((a, l) => a + l.length, 0)).toBeLessThan(want.reduce((a, l) => a + l.length, 0));
     expect(Buffer.compare(Buffer.from(got.rows), Buffer.from(free.rows))).toBe(0);
     expect(got.pairs).toBe(free.pairs);
+  });
+
+  it('floors at each platform\'s own 1st, 2nd, 4th and 8th entry: the lists at or above them are the unfloored ones (blocks wanted by the platform heaps alone scored pair by pair)', () => {
+    type C = { count: Int32Array; ids: string[]; at: Int32Array; scores: Float64Array };
+    const lists = (c: C) => {
+      const out: [string, number][][] = [];
+      let o = 0;
+      for (let p = 0; p < c.count.length; p++) {
+        const l: [string, number][] = [];
+        for (let j = 0; j < c.count[p]; j++, o++) l.push([c.ids[c.at[o]], c.scores[o]]);
+        out.push(l);
+      }
+      return out;
+    };
+    const big = generateDistrict({ seed: 5, talents: 150, platforms: 120, curated: false });
+    const eb = createEngine({ industries: big.industries, platforms: big.platforms, talents: big.talents, policy: JIANGDONG_POLICY });
+    for (const depth of [1, 2, 4, 8]) {
+      const t = (floor?: Float64Array): ChunkTask => ({ ...task(), talents: big.talents, endLine: big.talents.length, kPlatform: 6, ...(floor ? { platformFloor: floor } : {}) });
+      const want = lists(deserialize(Buffer.from(scoreChunk(eb.side, t(), (x) => eb.tokens(x)).candidates)) as C);
+      // every platform's floor at the score of one of its own entries
+      const floor = Float64Array.from(want, (l) => (l.length === 0 ? -Infinity : l[Math.min(depth, l.length) - 1][1]));
+      const have = lists(deserialize(Buffer.from(scoreChunk(eb.side, t(floor), (x) => eb.tokens(x)).candidates)) as C);
+      expect(have.map((l, p) => l.filter((x) => x[1] >= floor[p])), `depth ${depth}`).toEqual(want.map((l, p) => l.filter((x) => x[1] >= floor[p])));
+    }
   });
 
   it('the features\' arrays are reused from chunk to chunk too (features/talents.ts TalentFeatureBuilder): a smaller chunk after a larger one gives the rows it gives alone', () => {
