@@ -22,6 +22,19 @@ const talents = [...d.talents].reverse();
 const task = (hashes?: string[]): ChunkTask => ({ runId: 1, chunkId: 0, startLine: 1, endLine: talents.length, startByte: 0, endByte: 0, key: '', skipLines: [], talents, ...(hashes ? { hashes } : {}), k: 5, kPlatform: 5, maxPrefs: 10 });
 const rows = (hashes?: string[]) => [...unpackRows(scoreChunk(e.side, task(hashes), (t) => e.tokens(t)).rows)];
 
+
+/** A chunk's encoded candidates as per-platform lists of [talent id, score]. */
+type Candidates = { count: Int32Array; ids: string[]; at: Int32Array; scores: Float64Array };
+const candidateLists = (c: Candidates): [string, number][][] => {
+  const out: [string, number][][] = [];
+  let o = 0;
+  for (let p = 0; p < c.count.length; p++) {
+    const l: [string, number][] = [];
+    for (let j = 0; j < c.count[p]; j++, o++) l.push([c.ids[c.at[o]], c.scores[o]]);
+    out.push(l);
+  }
+  return out;
+};
 describe('scoreChunk', () => {
   it('rows come in id order with each talent\'s content hash; given hashes follow their talents and change nothing else', () => {
     const computed = rows();
@@ -93,23 +106,12 @@ describe('scoreChunk', () => {
   });
 
   it('a chunk sent with floors keeps each platform\'s list at or above its floor, leaves some below it out, and its rows and pairs unchanged', () => {
-    type C = { count: Int32Array; ids: string[]; at: Int32Array; scores: Float64Array };
-    const lists = (c: C) => {
-      const out: [string, number][][] = [];
-      let o = 0;
-      for (let p = 0; p < c.count.length; p++) {
-        const l: [string, number][] = [];
-        for (let j = 0; j < c.count[p]; j++, o++) l.push([c.ids[c.at[o]], c.scores[o]]);
-        out.push(l);
-      }
-      return out;
-    };
     // enough platforms for more than one block: the ranker prunes (a floor is a pruning threshold)
     const big = generateDistrict({ seed: 5, talents: 150, platforms: 120, curated: false });
     const eb = createEngine({ industries: big.industries, platforms: big.platforms, talents: big.talents, policy: JIANGDONG_POLICY });
     const bigTask = (floor?: Float64Array): ChunkTask => ({ ...task(), talents: big.talents, endLine: big.talents.length, kPlatform: 6, ...(floor ? { platformFloor: floor } : {}) });
     const free = scoreChunk(eb.side, bigTask(), (x) => eb.tokens(x));
-    const want = lists(deserialize(Buffer.from(free.candidates)) as C);
+    const want = candidateLists(deserialize(Buffer.from(free.candidates)) as Candidates);
     // per platform: none, below every entry, at an entry's score (kept: at or above), between two, above every one
     const floor = Float64Array.from(want, (l, p) => {
       if (l.length === 0) return [-Infinity, 0.5][p % 2];
@@ -118,7 +120,7 @@ describe('scoreChunk', () => {
     });
     const got = scoreChunk(eb.side, bigTask(floor), (x) => eb.tokens(x));
     // at or above its floor a list is the unfloored one's (a talent below may be left out, or kept where the heap had room)
-    const have = lists(deserialize(Buffer.from(got.candidates)) as C);
+    const have = candidateLists(deserialize(Buffer.from(got.candidates)) as Candidates);
     expect(have.map((l, p) => l.filter((x) => x[1] >= floor[p]))).toEqual(want.map((l, p) => l.filter((x) => x[1] >= floor[p])));
     expect(have.every((l, p) => l.length <= want[p].length)).toBe(true);
     // and nothing strictly below it (ChunkTask.platformFloor: the heaps take no such talent)
@@ -130,25 +132,14 @@ describe('scoreChunk', () => {
   });
 
   it('floors at each platform\'s own 1st, 2nd, 4th and 8th entry: the lists at or above them are the unfloored ones (blocks wanted by the platform heaps alone scored pair by pair)', () => {
-    type C = { count: Int32Array; ids: string[]; at: Int32Array; scores: Float64Array };
-    const lists = (c: C) => {
-      const out: [string, number][][] = [];
-      let o = 0;
-      for (let p = 0; p < c.count.length; p++) {
-        const l: [string, number][] = [];
-        for (let j = 0; j < c.count[p]; j++, o++) l.push([c.ids[c.at[o]], c.scores[o]]);
-        out.push(l);
-      }
-      return out;
-    };
     const big = generateDistrict({ seed: 5, talents: 150, platforms: 120, curated: false });
     const eb = createEngine({ industries: big.industries, platforms: big.platforms, talents: big.talents, policy: JIANGDONG_POLICY });
     for (const depth of [1, 2, 4, 8]) {
       const t = (floor?: Float64Array): ChunkTask => ({ ...task(), talents: big.talents, endLine: big.talents.length, kPlatform: 6, ...(floor ? { platformFloor: floor } : {}) });
-      const want = lists(deserialize(Buffer.from(scoreChunk(eb.side, t(), (x) => eb.tokens(x)).candidates)) as C);
+      const want = candidateLists(deserialize(Buffer.from(scoreChunk(eb.side, t(), (x) => eb.tokens(x)).candidates)) as Candidates);
       // every platform's floor at the score of one of its own entries
       const floor = Float64Array.from(want, (l) => (l.length === 0 ? -Infinity : l[Math.min(depth, l.length) - 1][1]));
-      const have = lists(deserialize(Buffer.from(scoreChunk(eb.side, t(floor), (x) => eb.tokens(x)).candidates)) as C);
+      const have = candidateLists(deserialize(Buffer.from(scoreChunk(eb.side, t(floor), (x) => eb.tokens(x)).candidates)) as Candidates);
       expect(have.map((l, p) => l.filter((x) => x[1] >= floor[p])), `depth ${depth}`).toEqual(want.map((l, p) => l.filter((x) => x[1] >= floor[p])));
     }
   });

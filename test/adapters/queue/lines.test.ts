@@ -5,14 +5,14 @@
  * frame); the dispatcher sends lines jobs, checks unscored chunks itself, and names workers of
  * an older build. Driven by hand-made BullMQ workers, so each path is exercised on purpose.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { needServices, REDIS } from '../../support/services.js';
+import { startRedis } from '../../support/redis.js';
+import type { TestRedis } from '../../support/redis.js';
 import type { ChunkJob } from '../../../src/adapters/queue/queue.js';
 import { OLDER_QUEUES, QUEUE_NAME, queueDispatcher } from '../../../src/adapters/queue/queue.js';
 import { decodeResultFrame, encodeResultFrame, encodeTalentsFrame, resultKey, talentsKey, RESULT_MARK } from '../../../src/adapters/queue/frames.js';
@@ -173,7 +173,7 @@ const PORT = 20000 + Math.floor(Math.random() * 20000);
 const URL_ = `redis://127.0.0.1:${PORT}`;
 
 describe.skipIf(services.skip)('lines chunks through Redis', () => {
-  let redis: ChildProcess;
+  let redis: TestRedis;
   let admin: Redis;
   const workers: Worker[] = [];
   const conns: Redis[] = [];
@@ -201,13 +201,8 @@ describe.skipIf(services.skip)('lines chunks through Redis', () => {
 
   beforeAll(async () => {
     if (services.failure) throw new Error(services.failure);
-    redis = spawn('redis-server', ['--port', String(PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    admin = new Redis(URL_, { maxRetriesPerRequest: 1, retryStrategy: () => 100 });
-    admin.on('error', () => undefined); // refused until the server is up
-    for (let i = 0; i < 100; i++) {
-      if (await admin.ping().then((p) => p === 'PONG', () => false)) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    redis = await startRedis(PORT);
+    admin = redis.admin;
   }, 30_000);
 
   beforeEach(async () => {
@@ -220,8 +215,7 @@ describe.skipIf(services.skip)('lines chunks through Redis', () => {
   });
 
   afterAll(() => {
-    admin?.disconnect();
-    redis?.kill('SIGKILL');
+    redis?.stop();
   });
 
   it('a scored chunk goes as a lines job: bytes and floors in the frame, plain fields in the job; the links, problems and scored chunk come back; nothing is left behind', async () => {

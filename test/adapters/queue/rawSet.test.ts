@@ -5,13 +5,13 @@
  * E_UNAVAILABLE and `frameSetter` then sets through ioredis, for good; a closed setter rejects
  * at once. Against a real Redis, and a fake server for the error reply.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo, Server } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needServices, REDIS } from '../../support/services.js';
+import { startRedis } from '../../support/redis.js';
+import type { TestRedis } from '../../support/redis.js';
 import { frameSetter, rawSetterFor, sizeOf } from '../../../src/adapters/queue/rawSet.js';
 import { isTalentmatchError } from '../../../src/errors.js';
 
@@ -77,23 +77,17 @@ const PORT = 20000 + Math.floor(Math.random() * 20000);
 const URL_ = `redis://127.0.0.1:${PORT}`;
 
 describe.skipIf(services.skip)('the raw setter against Redis', () => {
-  let redis: ChildProcess;
+  let redis: TestRedis;
   let admin: Redis;
 
   beforeAll(async () => {
     if (services.failure) throw new Error(services.failure);
-    redis = spawn('redis-server', ['--port', String(PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    admin = new Redis(URL_, { maxRetriesPerRequest: 1, retryStrategy: () => 100 });
-    admin.on('error', () => undefined); // refused until the server is up
-    for (let i = 0; i < 100; i++) {
-      if (await admin.ping().then((p) => p === 'PONG', () => false)) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    redis = await startRedis(PORT);
+    admin = redis.admin;
   }, 30_000);
 
   afterAll(() => {
-    admin?.disconnect();
-    redis?.kill('SIGKILL');
+    redis?.stop();
   });
 
   it('stores exactly the parts\' bytes in order, with the TTL; SETs issued together all land; any key', async () => {

@@ -5,11 +5,11 @@
  * a nil reply is "missing"; a reply that is not a bulk string is E_UNAVAILABLE (the caller
  * then reads through ioredis). Against a real Redis: the same bytes as ioredis' GET.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needServices, REDIS } from '../../support/services.js';
+import { startRedis } from '../../support/redis.js';
+import type { TestRedis } from '../../support/redis.js';
 import { decodeResultFrame, encodeResultFrame, resultKey } from '../../../src/adapters/queue/frames.js';
 import type { ResultFrame } from '../../../src/adapters/queue/frames.js';
 import { FrameReplyParser, rawReaderFor, resultReader } from '../../../src/adapters/queue/reader.js';
@@ -154,21 +154,15 @@ const PORT = 20000 + Math.floor(Math.random() * 20000);
 const URL_ = `redis://127.0.0.1:${PORT}`;
 
 describe.skipIf(services.skip)('the raw result reader against Redis', () => {
-  let redis: ChildProcess;
+  let redis: TestRedis;
   let admin: Redis;
   beforeAll(async () => {
     if (services.failure) throw new Error(services.failure);
-    redis = spawn('redis-server', ['--port', String(PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    admin = new Redis(URL_, { maxRetriesPerRequest: 1, retryStrategy: () => 100 });
-    admin.on('error', () => undefined);
-    for (let i = 0; i < 100; i++) {
-      if (await admin.ping().then((p) => p === 'PONG', () => false)) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    redis = await startRedis(PORT);
+    admin = redis.admin;
   }, 30_000);
   afterAll(() => {
-    admin?.disconnect();
-    redis?.kill('SIGKILL');
+    redis?.stop();
   });
 
   it('reads megabyte frames, one after another, as ioredis reads them; a missing key is undefined', async () => {

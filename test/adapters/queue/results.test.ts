@@ -6,13 +6,13 @@
  * The dispatcher is driven here by hand-made BullMQ workers, so each path is exercised on
  * purpose rather than by timing.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { needServices, REDIS } from '../../support/services.js';
+import { startRedis } from '../../support/redis.js';
+import type { TestRedis } from '../../support/redis.js';
 import type { ChunkJob } from '../../../src/adapters/queue/queue.js';
 import { QUEUE_NAME, jobId, queueDispatcher } from '../../../src/adapters/queue/queue.js';
 import { RESULT_MARK, decodeResultFrame, decodeTalentsFrame, encodeResultFrame, encodeTalentsFrame, fetchTalents, resultKey, talentsKey } from '../../../src/adapters/queue/frames.js';
@@ -245,7 +245,7 @@ const PORT = 20000 + Math.floor(Math.random() * 20000);
 const URL_ = `redis://127.0.0.1:${PORT}`;
 
 describe.skipIf(services.skip)('results through Redis', () => {
-  let redis: ChildProcess;
+  let redis: TestRedis;
   let admin: Redis;
   const workers: Worker[] = [];
   const conns: Redis[] = [];
@@ -262,13 +262,8 @@ describe.skipIf(services.skip)('results through Redis', () => {
 
   beforeAll(async () => {
     if (services.failure) throw new Error(services.failure);
-    redis = spawn('redis-server', ['--port', String(PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    admin = new Redis(URL_, { maxRetriesPerRequest: 1, retryStrategy: () => 100 });
-    admin.on('error', () => undefined); // refused until the server is up
-    for (let i = 0; i < 100; i++) {
-      if (await admin.ping().then((p) => p === 'PONG', () => false)) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    redis = await startRedis(PORT);
+    admin = redis.admin;
   }, 30_000);
 
   beforeEach(async () => {
@@ -281,8 +276,7 @@ describe.skipIf(services.skip)('results through Redis', () => {
   });
 
   afterAll(() => {
-    admin?.disconnect();
-    redis?.kill('SIGKILL');
+    redis?.stop();
   });
 
   it('the coordinator reads the frame under the job\'s result key byte for byte, then deletes the job and the key', async () => {
