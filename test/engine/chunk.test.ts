@@ -144,6 +144,26 @@ describe('scoreChunk', () => {
     }
   });
 
+  it('a talent exactly at a platform\'s floor stays in the chunk\'s list (it may still enter the merged list on a smaller id), whichever path of the ranker scores it', () => {
+    const big = generateDistrict({ seed: 5, talents: 150, platforms: 120, curated: false });
+    const eb = createEngine({ industries: big.industries, platforms: big.platforms, talents: big.talents, policy: JIANGDONG_POLICY });
+    // every acceptable talent kept (a platform heap never fills: its threshold is the floor), a talent heap and a
+    // preference list of one (0 would mean every pair, unpruned): many of a talent's blocks after its best are
+    // wanted by the platform heaps alone and scored pair by pair
+    const t = (floor?: Float64Array): ChunkTask => ({ ...task(), talents: big.talents, endLine: big.talents.length, k: 1, kPlatform: big.talents.length, maxPrefs: 1, ...(floor ? { platformFloor: floor } : {}) });
+    const want = candidateLists(deserialize(Buffer.from(scoreChunk(eb.side, t(), (x) => eb.tokens(x)).candidates)) as Candidates);
+    let atFloor = 0;
+    for (let i = 2; i < big.talents.length; i += 12) {
+      const id = big.talents[i].id;
+      // each platform's floor exactly at this talent's own score with it
+      const floor = Float64Array.from(want, (l) => l.find((x) => x[0] === id)?.[1] ?? -Infinity);
+      const have = candidateLists(deserialize(Buffer.from(scoreChunk(eb.side, t(floor), (x) => eb.tokens(x)).candidates)) as Candidates);
+      expect(have.map((l, p) => l.filter((x) => x[1] >= floor[p])), id).toEqual(want.map((l, p) => l.filter((x) => x[1] >= floor[p])));
+      atFloor += have.reduce((n, l) => n + l.filter((x) => x[0] === id).length, 0);
+    }
+    expect(atFloor).toBeGreaterThan(100);
+  });
+
   it('the features\' arrays are reused from chunk to chunk too (features/talents.ts TalentFeatureBuilder): a smaller chunk after a larger one gives the rows it gives alone', () => {
     const small: ChunkTask = { ...task(), talents: talents.slice(10, 17), endLine: 7 };
     const rowsOf = (t: ChunkTask) => Buffer.from(scoreChunk(e.side, t, (x) => e.tokens(x)).rows);
