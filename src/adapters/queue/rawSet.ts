@@ -9,16 +9,15 @@
  * writes the command's head, the value as it is and its tail in one corked write, and waits
  * for Redis' `+OK`.
  *
- * Only for the URLs the raw reader takes (reader.ts `plainRedis`); anything but `+OK`, or any
+ * Only for the URLs the raw reader takes (rawLink.ts `plainRedis`); anything but `+OK`, or any
  * failure of the connection, rejects with E_UNAVAILABLE, on which `frameSetter` sets through
  * ioredis for the rest of the command (which retries, reports an outage, or the error Redis
  * gave, as before).
  */
 import { connect } from 'node:net';
-import type { Socket } from 'node:net';
 import type { Redis } from 'ioredis';
 import { TalentmatchError } from '../../errors.js';
-import { plainRedis } from './reader.js';
+import { RawLink, plainRedis } from './rawLink.js';
 
 const rawFailure = (why: string): TalentmatchError => new TalentmatchError('E_UNAVAILABLE', `raw set: ${why}`);
 const OK = '+OK\r\n';
@@ -30,7 +29,7 @@ export interface RawSetter {
   close(): void;
 }
 
-/** The raw setter for `url`, or undefined where it does not apply (reader.ts `plainRedis`). */
+/** The raw setter for `url`, or undefined where it does not apply (rawLink.ts `plainRedis`). */
 export function rawSetterFor(url: string): RawSetter | undefined {
   const at = plainRedis(url);
   return at && rawSetter(at.host, at.port);
@@ -47,57 +46,32 @@ function command(key: string, bytes: number, ttlSeconds: number): [Buffer, Buffe
 }
 
 function rawSetter(host: string, port: number): RawSetter {
-  let socket: Socket | undefined;
-  let current: { got: string; resolve: () => void; reject: (e: unknown) => void } | undefined;
-  let chain: Promise<unknown> = Promise.resolve();
-  let closed = false;
-  const broken = (e: unknown) => {
-    socket?.destroy();
-    socket = undefined;
-    const c = current;
-    current = undefined;
-    c?.reject(e instanceof Error ? e : rawFailure(String(e)));
-  };
-  const open = (): Socket => {
+  const link: RawLink<{ got: string; resolve: () => void; reject: (e: unknown) => void }> = new RawLink(rawFailure, 'setter', () => {
     const s = connect({ host, port });
-    s.setNoDelay(true);
     s.on('data', (b: Buffer) => {
-      const c = current;
-      if (!c) return broken(rawFailure('bytes with no request'));
+      const c = link.inFlight();
+      if (!c) return link.broken(rawFailure('bytes with no request'));
       c.got += b.toString('latin1');
       if (c.got.length < OK.length && OK.startsWith(c.got)) return; // more to come
-      if (c.got === OK) {
-        current = undefined;
-        c.resolve();
-      } else broken(rawFailure(`Redis answered ${JSON.stringify(c.got.slice(0, 80))}`)); // an error, or out of step
+      if (c.got === OK) link.take()!.resolve();
+      else link.broken(rawFailure(`Redis answered ${JSON.stringify(c.got.slice(0, 80))}`)); // an error, or out of step
     });
-    // only this socket's own end breaks the setter: an old one's late close must not fail a request on its successor
-    s.on('error', (e) => socket === s && broken(e));
-    s.on('close', () => socket === s && broken(rawFailure('connection closed')));
     return s;
-  };
-  const once = (key: string, value: readonly Uint8Array[], ttlSeconds: number) =>
-    new Promise<void>((resolve, reject) => {
-      if (closed) return reject(rawFailure('the setter is closed'));
-      const s = (socket ??= open());
-      current = { got: '', resolve, reject };
-      const [head, tail] = command(key, sizeOf(value), ttlSeconds);
-      s.cork();
-      s.write(head);
-      for (const p of value) if (p.byteLength > 0) s.write(p);
-      s.write(tail);
-      s.uncork();
-    });
+  });
   return {
-    set(key, value, ttlSeconds) {
-      const p = chain.then(() => once(key, value, ttlSeconds));
-      chain = p.catch(() => undefined);
-      return p;
-    },
-    close() {
-      closed = true;
-      broken(rawFailure('the setter is closed'));
-    },
+    set: (key, value, ttlSeconds) =>
+      link.request<void>(
+        (resolve, reject) => ({ got: '', resolve, reject }),
+        (s) => {
+          const [head, tail] = command(key, sizeOf(value), ttlSeconds);
+          s.cork();
+          s.write(head);
+          for (const p of value) if (p.byteLength > 0) s.write(p);
+          s.write(tail);
+          s.uncork();
+        },
+      ),
+    close: () => link.close(),
   };
 }
 

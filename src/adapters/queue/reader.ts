@@ -14,9 +14,9 @@
  * collected whole and given to `decodeResultFrame`, so it fails with the same E_INTERNAL.
  */
 import { connect } from 'node:net';
-import type { Socket } from 'node:net';
 import type { Redis } from 'ioredis';
 import { TalentmatchError } from '../../errors.js';
+import { RawLink, plainRedis } from './rawLink.js';
 import { FRAME_HEAD_MAX, FRAME_HEAD_MIN, decodeResultFrame, frameLayout, notAFrame, resultKey } from './frames.js';
 import type { FrameLayout, ResultFrame } from './frames.js';
 
@@ -159,95 +159,50 @@ export interface RawReader {
   close(): void;
 }
 
-/**
- * Where a raw connection may go for `url`, or undefined where it does not apply: TLS, a user
- * or password, a database other than 0, or any query string or fragment (ioredis reads
- * `?db=`, `?password=`, `?tls=`, `?family=`... from the query: a raw connection that ignored
- * them would reach another database or be refused, so such URLs keep ioredis' connection).
- */
-export function plainRedis(url: string): { host: string; port: number } | undefined {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return undefined;
-  }
-  const db = u.pathname.replace(/^\//, '');
-  if (u.protocol !== 'redis:' || u.username || u.password || u.search || u.hash || (db !== '' && db !== '0')) return undefined;
-  return { host: u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1', port: Number(u.port || 6379) };
-}
-
-/** The raw reader for `url`, or undefined where it does not apply (`plainRedis`). */
+/** The raw reader for `url`, or undefined where it does not apply (rawLink.ts `plainRedis`). */
 export function rawReaderFor(url: string): RawReader | undefined {
   const at = plainRedis(url);
   return at && rawReader(at.host, at.port);
 }
 
 function rawReader(host: string, port: number): RawReader {
-  let socket: Socket | undefined;
-  let current: { parser: FrameReplyParser; resolve: (r: RawReply) => void; reject: (e: unknown) => void } | undefined;
-  let chain: Promise<unknown> = Promise.resolve();
   const readBuffer = Buffer.allocUnsafe(READ_BYTES);
-  const broken = (e: unknown) => {
-    socket?.destroy();
-    socket = undefined;
-    const c = current;
-    current = undefined;
-    c?.reject(e instanceof Error ? e : rawFailure(String(e)));
-  };
-  const open = (): Socket => {
-    const s = connect({
+  const link: RawLink<{ parser: FrameReplyParser; resolve: (r: RawReply) => void; reject: (e: unknown) => void }> = new RawLink(rawFailure, 'reader', () =>
+    connect({
       host,
       port,
       onread: {
         buffer: readBuffer,
         callback: (n: number, buf: Uint8Array) => {
-          const c = current;
+          const c = link.inFlight();
           if (!c) {
-            broken(rawFailure('bytes with no request'));
+            link.broken(rawFailure('bytes with no request'));
             return false;
           }
           const used = c.parser.feed(buf.subarray(0, n));
           if (!c.parser.done) return true;
-          current = undefined;
+          link.take();
           try {
             c.resolve(c.parser.reply());
           } catch (e) {
             c.reject(e);
           }
-          if (used < n || c.parser.failed) broken(rawFailure('the connection is out of step'));
+          if (used < n || c.parser.failed) link.broken(rawFailure('the connection is out of step'));
           return true;
         },
       },
-    });
-    s.setNoDelay(true);
-    // only this socket's own end breaks the reader: an old one's late close must not fail a request on its successor
-    s.on('error', (e) => socket === s && broken(e));
-    s.on('close', () => socket === s && broken(rawFailure('connection closed')));
-    return s;
-  };
-  // once closed, a reader opens no socket again: a read queued behind the one that failed is
-  // rejected (its caller reads through ioredis), never left waiting on a socket nobody owns
-  let closed = false;
-  const once = (key: string, chunkId: number) =>
-    new Promise<RawReply>((resolve, reject) => {
-      if (closed) return reject(rawFailure('the reader is closed'));
-      socket ??= open();
-      current = { parser: new FrameReplyParser(chunkId), resolve, reject };
-      const k = Buffer.from(key);
-      socket.write(Buffer.concat([Buffer.from(`*2\r\n$3\r\nGET\r\n$${k.length}\r\n`), k, Buffer.from('\r\n')]));
-    });
+    }),
+  );
   return {
-    get(key, chunkId) {
-      const p = chain.then(() => once(key, chunkId));
-      chain = p.catch(() => undefined);
-      return p;
-    },
-    close() {
-      closed = true;
-      // the read in flight, if any, is rejected here: its socket's close event no longer counts
-      broken(rawFailure('the reader is closed'));
-    },
+    get: (key, chunkId) =>
+      link.request<RawReply>(
+        (resolve, reject) => ({ parser: new FrameReplyParser(chunkId), resolve, reject }),
+        (s) => {
+          const k = Buffer.from(key);
+          s.write(Buffer.concat([Buffer.from(`*2\r\n$3\r\nGET\r\n$${k.length}\r\n`), k, Buffer.from('\r\n')]));
+        },
+      ),
+    close: () => link.close(),
   };
 }
 
