@@ -1,13 +1,18 @@
 /**
- * The server's close is bounded and still graceful (src/adapters/http/shutdown.ts): a request in
- * flight when the close begins gets its whole answer and its keep-alive connection is then
- * ended; a client that never reads a streamed answer, a body that stops arriving and a handler
+ * The server's close is bounded and still graceful (src/adapters/http/shutdown.ts): a connection
+ * on which no request has begun is closed at once; a request in flight when the close begins
+ * gets its whole answer and its keep-alive connection is then ended; a client that never reads a streamed answer, a body that stops arriving and a handler
  * that never settles are destroyed after the grace, so app.close() (what `serve` runs on
  * SIGTERM) always resolves. No timing is asserted: a close that did not end would time the test
  * out (each test's timeout is far above what it needs, and far below the 72 s keep-alive and
  * 60 s connection timeouts that were the only bounds before).
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
 import type { Socket } from 'node:net';
 import { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -111,6 +116,35 @@ describe('closing the API server', () => {
     expect(await answer).toEqual({ status: 200, body: { answered: true } });
     await closed;
     await expect(fetch(`${s.base}/healthz`)).rejects.toThrow(); // no longer listening
+  }, TEST_TIMEOUT);
+
+  it('closes a connection on which no request has begun at once, as the idle ones (what fetch under load leaves open)', async () => {
+    // the grace far longer than the test: only closing the connection at the close's start ends it
+    const s = await start(10 * 60_000);
+    const accepted = new Promise<void>((resolve) => s.app.server.once('connection', () => resolve()));
+    const c = rawClient(s.port, '');
+    await accepted;
+    const kept = await fetch(`${s.base}/healthz`); // and one idle keep-alive connection beside it
+    expect(kept.status).toBe(200);
+    await s.app.close();
+    c.socket.resume();
+    expect(await c.ended).toBe(0);
+  }, TEST_TIMEOUT);
+
+  it('over TLS too: a connection through the handshake on which no request has begun is closed at once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tm-shutdown-tls-'));
+    const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    const app = await buildServer({ closeGraceMs: 10 * 60_000, transport: { tls: { cert: readFileSync(cert), key: readFileSync(key) } } });
+    const port = Number(new URL(await app.listen({ port: 0, host: '127.0.0.1' })).port);
+    const accepted = new Promise<void>((resolve) => app.server.once('secureConnection', () => resolve()));
+    const socket = tlsConnect({ port, host: '127.0.0.1', ca: readFileSync(cert) });
+    socket.on('error', () => undefined);
+    const ended = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    await new Promise<void>((resolve) => socket.once('secureConnect', () => resolve()));
+    await accepted;
+    await app.close();
+    await ended;
   }, TEST_TIMEOUT);
 
   it('destroys a connection whose client never reads a streamed answer, after the grace', async () => {
