@@ -172,8 +172,9 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   addRequestGate(app, { keys: o.keys, ...(o.now ? { now: o.now } : {}), headers: transportHeaders(o.transport ?? {}) });
   const auditSink = o.audit !== undefined ? openAuditFile(o.audit, sinkMode, app.log) : undefined;
   addAudit(app, auditSink, plainLog ? logSink : undefined);
-  // the close, bounded: requests in flight answered (their connections then ended), whatever is
-  // still open after the grace destroyed (shutdown.ts; its onResponse hook after the audit's, before any route)
+  // the close, bounded: connections with no request begun closed at once, requests in flight
+  // answered (their connections then ended), whatever is still open after the grace destroyed
+  // (shutdown.ts; its onResponse hook after the audit's, before any route)
   boundClose(app, o.closeGraceMs ?? LIMITS.closeGraceMs);
   await registerCors(app, o.transport ?? {});
 
