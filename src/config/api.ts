@@ -70,6 +70,21 @@ export const API_LIMITS = {
   matchMilpMaxPairs: 2000,
   /** per request, milliseconds */
   requestTimeoutMs: 10_000,
+  /**
+   * shutdown (`app.close()`, which `serve` runs on SIGTERM / SIGINT), milliseconds: requests in
+   * flight get this long to be answered (as long as one request may take); then every connection
+   * still open (a client that does not read its answer, a body still arriving, a handler that
+   * never settles) is destroyed, so the close always ends (adapters/http/shutdown.ts)
+   */
+  closeGraceMs: 10_000,
+  /**
+   * a connection on which nothing is received or sent for this long while a request is pending
+   * (a client that stops reading its answer or sending its body) is destroyed, milliseconds;
+   * well above what one request may take, since a request computing its answer sends nothing
+   */
+  connectionTimeoutMs: 60_000,
+  /** an idle keep-alive connection is closed after this long, milliseconds (Fastify's default, above common load balancers' 60 s) */
+  keepAliveTimeoutMs: 72_000,
   /** nesting of arrays and objects in a body (the deepest valid request nests 5) */
   bodyDepth: 32,
   /** issues listed in a 400 answer; the rest are counted in `omitted` */

@@ -3,7 +3,8 @@
  * snapshots.ts: a new complete snapshot is picked up without restart) and scores live with
  * an in-process engine built from --data (liveRoutes.ts). This module builds the instance:
  * body parsing, validation, the error handler, access control, quotas, audit, headers, the
- * OpenAPI document, health, readiness and admin status; the route groups live beside it.
+ * OpenAPI document, health, readiness and admin status, the bounded close (shutdown.ts);
+ * the route groups live beside it.
  *
  * The database must exist and be a talentmatch snapshot store: buildServer rejects with
  * E_IO naming the file (or E_UNAVAILABLE naming the PostgreSQL host) otherwise, so `serve`
@@ -43,6 +44,7 @@ import type { StudioOptions } from './studio.js';
 import { HttpError, issueBody } from './httpErrors.js';
 import { Snapshots, registerSnapshotRoutes } from './snapshots.js';
 import { registerLiveRoutes } from './liveRoutes.js';
+import { boundClose } from './shutdown.js';
 
 export interface ServerOptions {
   /** the snapshot database `talentmatch batch` writes (a SQLite file or a postgres:// URL); opened read-only, must exist; none (talentmatch studio): the snapshot routes answer 503 */
@@ -69,6 +71,8 @@ export interface ServerOptions {
   now?: () => number;
   /** the analyst studio's outcomes and data source (adapters/http/studio.ts) */
   studio?: Omit<StudioOptions, 'engine'>;
+  /** how long a close waits for in-flight requests before destroying the connections left, ms (default LIMITS.closeGraceMs; shutdown.ts) */
+  closeGraceMs?: number;
 }
 
 export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
@@ -90,6 +94,8 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     ...(o.transport?.trustProxy !== undefined ? { trustProxy: o.transport.trustProxy } : {}),
     bodyLimit: LIMITS.bodyBytes,
     requestTimeout: LIMITS.requestTimeoutMs,
+    connectionTimeout: LIMITS.connectionTimeoutMs,
+    keepAliveTimeout: LIMITS.keepAliveTimeoutMs,
     genReqId: requestIds(),
     // errors raised before routing (a malformed URL, an id longer than a route parameter may
     // be) would echo the whole URL back: answer them briefly
@@ -166,6 +172,10 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   addRequestGate(app, { keys: o.keys, ...(o.now ? { now: o.now } : {}), headers: transportHeaders(o.transport ?? {}) });
   const auditSink = o.audit !== undefined ? openAuditFile(o.audit, sinkMode, app.log) : undefined;
   addAudit(app, auditSink, plainLog ? logSink : undefined);
+  // the close, bounded: connections with no request begun closed at once, requests in flight
+  // answered (their connections then ended), whatever is still open after the grace destroyed
+  // (shutdown.ts; its onResponse hook after the audit's, before any route)
+  boundClose(app, o.closeGraceMs ?? LIMITS.closeGraceMs);
   await registerCors(app, o.transport ?? {});
 
   await app.register(swagger, swaggerOptions(jsonSchemaTransform));
