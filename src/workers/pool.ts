@@ -8,7 +8,7 @@ import { Piscina, transferableSymbol, valueSymbol } from 'piscina';
 import type { TalentFeatures } from '../features/build.js';
 import type { PlatformPack } from './pack.js';
 import type { ChunkResult, ChunkTask } from '../engine/chunk.js';
-import type { PlatformLinesTask, RangeTask, RankResult, RankTask, VectorizeTask } from './rank.js';
+import type { PlatformLinesTask, RangeTask, RankResult, VectorizeTask } from './rank.js';
 import type { PairRows } from '../ranking/pairRows.js';
 import type { LineRangeResult, LineRangeTask } from './lines.js';
 import { movable } from '../store/writer.js';
@@ -18,8 +18,6 @@ export interface ChunkPool {
   run(task: ChunkTask): Promise<ChunkResult>;
   /** a batch chunk given as its raw lines: parsed, checked and scored on a worker (workers/chunkLines.ts) */
   chunkLines(task: ChunkLinesTask): Promise<ChunkLinesResult>;
-  /** vectorize + two-way top-k of one talent range given as bytes (see rank.ts) */
-  rank(task: RankTask): Promise<RankResult>;
   /** the features of one talent range given as bytes (ids left out) */
   vectorize(task: VectorizeTask): Promise<TalentFeatures>;
   /** validate and vectorize one range of a talents file's raw lines (workers/lines.ts) */
@@ -151,7 +149,6 @@ export function createChunkPool(pack: PlatformPack | undefined, threads: number,
     run: (task) => pool.run(task) as Promise<ChunkResult>,
     chunkLines: (task) => pool.run(task, { name: 'chunkLines', transferList: [task.lines.bytes.buffer as ArrayBuffer] }) as Promise<ChunkLinesResult>,
     // the bytes travel by transfer (moved, not copied); results come back as typed arrays
-    rank: (task) => pool.run(task, { name: 'rank', transferList: [task.lines.buffer as ArrayBuffer] }) as Promise<RankResult>,
     vectorize: (task) => pool.run(task, { name: 'vectorize', transferList: [task.lines.buffer as ArrayBuffer] }) as Promise<TalentFeatures>,
     lineRange: (task) => pool.run(task, { name: 'lineRange', transferList: [task.bytes.buffer as ArrayBuffer] }) as Promise<LineRangeResult>,
     // the range's lines come back by transfer (worker.ts rankRange)

@@ -1,21 +1,18 @@
 /**
  * Two-way top-k over worker threads, without the batch's store. The talents (sorted by id)
- * are cut into contiguous ranges; each range is ranked with the ranking primitive
- * (ranking/rows.ts via rankRange) and the main thread merges the platform-side heaps.
+ * are vectorized (workers/threaded.ts vectorizeOnPool, `VectorizeTask`) or packed into shared
+ * memory (pack.ts), cut into contiguous row ranges, and each range is ranked with the ranking
+ * primitive (ranking/rows.ts via rankRange); the main thread merges the platform-side heaps.
  * Talent lists are per range and need no merge. The result equals the in-process engine's
  * recommend() exactly, whatever the thread count or range size: a talent's vector depends
  * only on its own text and the platform side, and heap merges are exact.
  *
- * Two task forms, both without structured-cloned profile objects:
- *  - `RankTask`: the range's validated talents as JSON Lines bytes; the worker vectorizes
- *    them (used where talents are not vectorized yet: the bench's end-to-end path);
- *  - `RangeTask`: a row range of talent features already in shared memory (pack.ts),
- *    optionally with another scoring context (the tuner's candidate weights).
+ * A `RangeTask` carries no profile objects: a row range of talent features already in shared
+ * memory, optionally with another scoring context (the tuner's candidate weights).
  */
 import type { Talent } from '../domain/schemas.js';
 import { TalentmatchError } from '../errors.js';
 import type { PlatformSide } from '../engine/platformSide.js';
-import { talentFeatures } from '../engine/platformSide.js';
 import type { TalentFeatures, TokenSource } from '../features/build.js';
 import { blocksOf } from '../ranking/blockScan.js';
 import { sharedFeatures } from './lines.js';
@@ -28,15 +25,6 @@ import { collectPairs } from '../ranking/pairRows.js';
 import type { Recommendations } from '../ranking/twoWay.js';
 import type { TopKBuffers } from '../vector/topk.js';
 import { createTopK, finalizeTopK, mergeTopK } from '../vector/topk.js';
-
-export interface RankTask {
-  /** index of the range's first talent in the full, id-sorted talent list */
-  start: number;
-  /** the range's validated talents, sorted by id, as UTF-8 JSON Lines */
-  lines: Uint8Array;
-  k: number;
-  kPlatform: number;
-}
 
 export interface RangeTask {
   /** talent rows [start, end) of the shared talent features */
@@ -65,7 +53,7 @@ export interface RankResult {
   text?: Uint8Array;
 }
 
-/** Validated talents as JSON Lines bytes (what a RankTask carries). */
+/** Validated talents as JSON Lines bytes (what a VectorizeTask carries). */
 export function encodeTalents(talents: readonly Talent[]): Uint8Array {
   return new TextEncoder().encode(talents.map((t) => JSON.stringify(t)).join('\n'));
 }
@@ -73,13 +61,6 @@ export function encodeTalents(talents: readonly Talent[]): Uint8Array {
 export function decodeTalents(lines: Uint8Array): Talent[] {
   const text = new TextDecoder().decode(lines);
   return text === '' ? [] : text.split('\n').map((l) => JSON.parse(l) as Talent);
-}
-
-/** Pure: vectorizes and ranks one range given as bytes. Runs in a worker or in process. */
-export function rankTask(side: PlatformSide, task: RankTask, tokens: TokenSource): RankResult {
-  const T = talentFeatures(side, decodeTalents(task.lines), tokens);
-  const r = rankRange({ ctx: side.ctx, talents: T, platforms: side.platforms }, 0, T.count, task.k, task.kPlatform, task.start);
-  return { start: task.start, talent: r.talentTop, platform: r.platformTop, pairs: r.pairs };
 }
 
 /** A talent range to vectorize: its validated talents, sorted by id, as UTF-8 JSON Lines. */
@@ -228,20 +209,4 @@ export function ranges(n: number, size: number): [number, number][] {
   const out: [number, number][] = [];
   for (let start = 0; start < n; start += size) out.push([start, Math.min(n, start + size)]);
   return out;
-}
-
-/**
- * Runs `talents` (sorted by id) through `runTask` in ranges of `rangeSize`, all in flight
- * at once (the pool queues them), and assembles the full two-way result.
- */
-export async function rankAll(
-  platforms: number,
-  talents: readonly Talent[],
-  o: { k: number; kPlatform: number; rangeSize: number },
-  runTask: (t: RankTask) => Promise<RankResult>,
-): Promise<Recommendations> {
-  const jobs = ranges(talents.length, o.rangeSize).map(([start, end]) =>
-    runTask({ start, lines: encodeTalents(talents.slice(start, end)), k: o.k, kPlatform: o.kPlatform }),
-  );
-  return assembleRanges(talents.length, platforms, o.k, o.kPlatform, await Promise.all(jobs));
 }

@@ -10,8 +10,8 @@ import type { PlatformPack } from './pack.js';
 import { unpackPlatformSide } from './pack.js';
 import type { ChunkResult, ChunkTask } from '../engine/chunk.js';
 import { scoreChunk } from '../engine/chunk.js';
-import type { PlatformLinesTask, RangeTask, RankResult, RankTask, VectorizeTask } from './rank.js';
-import { pairsRangeTask, platformLinesTask, rankRangeTask, rankTask, vectorizeTask } from './rank.js';
+import type { PlatformLinesTask, RangeTask, RankResult, VectorizeTask } from './rank.js';
+import { pairsRangeTask, platformLinesTask, rankRangeTask, vectorizeTask } from './rank.js';
 import type { PairRows } from '../ranking/pairRows.js';
 import type { TalentFeatures } from '../features/build.js';
 import { defaultWorkerOptions } from '../config/workers.js';
@@ -65,11 +65,6 @@ export async function chunkLines(task: ChunkLinesTask): Promise<ChunkLinesResult
   const r = chunkLinesTask(await side(), task, tokens);
   memMark('scorer');
   return r.result ? moving(r, ownedBuffers(r.result.rows, r.result.candidates)) : r;
-}
-
-/** Named task (`pool.rank`): vectorize and two-way rank one talent range, no store. */
-export async function rank(task: RankTask): Promise<RankResult> {
-  return rankTask(await side(), task, tokens);
 }
 
 /** Named task (`pool.vectorize`): the features of one talent range given as bytes. */

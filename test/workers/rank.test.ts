@@ -1,15 +1,16 @@
 /**
- * Two-way top-k over worker threads (rankAll) equals the in-process engine exactly, for any
- * thread count and range size: same ids, same scores (doubles), same list lengths.
+ * The pieces of two-way top-k over worker threads (workers/rank.ts): range tasks, their
+ * assembly, the platform lines' parts and the range cut each equal the in-process engine
+ * exactly: same ids, same scores (doubles), same list lengths. The threaded ranker built of
+ * them (recommendAsync, ThreadedRanker) is checked against recommend() on 1 to 4 worker
+ * threads in threaded.test.ts.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateDistrict } from '../../src/synth/generate.js';
 import { JIANGDONG_POLICY } from '../../src/synth/taxonomy.js';
 import { createEngine } from '../../src/engine/engine.js';
-import { packPlatformSide, packTalentFeatures } from '../../src/workers/pack.js';
-import { createChunkPool } from '../../src/workers/pool.js';
-import type { ChunkPool } from '../../src/workers/pool.js';
-import { RangeAssembler, TAIL_PARTS, platformLinesTask, platformLinesTasks, rankAll, rankRangeTask, rankTask, ranges, taperedRanges } from '../../src/workers/rank.js';
+import { packTalentFeatures } from '../../src/workers/pack.js';
+import { RangeAssembler, TAIL_PARTS, platformLinesTask, platformLinesTasks, rankRangeTask, ranges, taperedRanges } from '../../src/workers/rank.js';
 import { platformLinesBytes } from '../../src/engine/format.js';
 import { rng } from '../../src/util/rng.js';
 import { blocksOf } from '../../src/ranking/blockScan.js';
@@ -19,7 +20,6 @@ import type { TopKBuffers } from '../../src/vector/topk.js';
 
 const d = generateDistrict({ seed: 5, talents: 700, platforms: 60, words: [20, 60], curated: false, outcomes: false });
 const engine = createEngine({ industries: d.industries, platforms: d.platforms, talents: d.talents, policy: { ...JIANGDONG_POLICY, minScoreForReferral: 0.2 } });
-const talents = engine.data.talents;
 const K = 7;
 const KP = 12;
 const expected = engine.recommend({ k: K, kPlatform: KP });
@@ -31,36 +31,10 @@ const same = (a: TopKBuffers, b: TopKBuffers) => {
   expect(Array.from(a.scores)).toEqual(Array.from(b.scores));
 };
 
-describe('rankAll', () => {
-  const pools: ChunkPool[] = [];
-  afterAll(async () => {
-    for (const p of pools) await p.destroy();
-  });
-
+describe('rankRangeTask', () => {
   it('has lists to compare (minimum score prunes some pairs, not all)', () => {
     expect(expected.pairs).toBeGreaterThan(0);
     expect(expected.pairs).toBeLessThan(700 * 60);
-  });
-
-  it('in process, any range size: identical to recommend()', async () => {
-    for (const rangeSize of [1, 97, 700, 5000]) {
-      const r = await rankAll(60, talents, { k: K, kPlatform: KP, rangeSize }, async (t) => rankTask(engine.side, t, engine.tokens));
-      same(r.talent, expected.talent);
-      same(r.platform, expected.platform);
-      expect(r.pairs).toBe(expected.pairs);
-    }
-  });
-
-  it('on 1 and 3 worker threads: identical to recommend()', async () => {
-    const pack = packPlatformSide(engine.side);
-    for (const threads of [1, 3]) {
-      const pool = createChunkPool(pack, threads);
-      pools.push(pool);
-      const r = await rankAll(60, talents, { k: K, kPlatform: KP, rangeSize: 130 }, (t) => pool.rank(t));
-      same(r.talent, expected.talent);
-      same(r.platform, expected.platform);
-      expect(r.pairs).toBe(expected.pairs);
-    }
   });
 
   it('blocksOf: the platforms\' blocks built once per platform features and dims, equal to a fresh platformBlocks; rankRangeTask ranks with them as a fresh ranker does', () => {

@@ -1,6 +1,7 @@
 /**
- * The library's threaded form: same bytes for 1, 2 and 4 threads (the contract's JSON
- * Lines), equal to the in-process recommend(); the tuner on threads picks the same weights.
+ * The library's threaded form (recommendAsync, ThreadedRanker: what the CLI and library
+ * users run): the same lists, scores and bytes (the contract's JSON Lines) as the in-process
+ * recommend() for 1 to 4 threads and any range size; the tuner on threads picks the same weights.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateDistrict } from '../../src/synth/generate.js';
@@ -15,24 +16,54 @@ import { tune, tuneAsync } from '../../src/evaluation/tune.js';
 import { modelWithWeights } from '../../src/evaluation/evaluate.js';
 import { resolveThreadOptions } from '../../src/config/workers.js';
 import { taperedRanges } from '../../src/workers/rank.js';
+import type { TopKBuffers } from '../../src/vector/topk.js';
 
 const d = generateDistrict({ seed: 8, talents: 500, platforms: 40, words: [15, 40], curated: false, outcomes: true });
 const engine = createEngine({ industries: d.industries, platforms: d.platforms, talents: d.talents, policy: { ...JIANGDONG_POLICY, minScoreForReferral: 0.25 } });
 const bytes = (r: Recommendations) => [...recommendationRecords(engine, r)].map((x) => JSON.stringify(x)).join('\n');
+const sameTop = (a: TopKBuffers, b: TopKBuffers) => {
+  expect(a.rows).toBe(b.rows);
+  expect(a.k).toBe(b.k);
+  expect(Array.from(a.sizes)).toEqual(Array.from(b.sizes));
+  expect(Array.from(a.ids)).toEqual(Array.from(b.ids));
+  expect(Array.from(a.scores)).toEqual(Array.from(b.scores));
+};
+/** Same ids, same scores (doubles), same list lengths, same pair count. */
+const sameRecommendations = (a: Recommendations, b: Recommendations) => {
+  sameTop(a.talent, b.talent);
+  sameTop(a.platform, b.platform);
+  expect(a.pairs).toBe(b.pairs);
+};
 
 describe('recommendAsync', () => {
   const inProcess = bytes(engine.recommend({ k: 5, kPlatform: 8 }));
 
-  it('gives the same bytes as recommend() on 1, 2 and 4 threads (and odd range sizes)', async () => {
+  it('equals recommend() exactly on 1, 2, 3 and 4 threads and range sizes from one row to all: the same lists, scores, pairs and bytes', async () => {
     expect(inProcess.split('\n').length).toBe(500 + 40);
+    const want = engine.recommend({ k: 5, kPlatform: 8 });
+    expect(want.pairs).toBeGreaterThan(0);
+    expect(want.pairs).toBeLessThan(500 * 40); // the minimum score prunes some pairs, not all
+    // as a user calls it: recommendAsync starts and stops its own pool
     for (const [threads, rangeSize] of [
       [1, 2000],
       [2, 2000],
+      [3, 37],
       [4, 37],
     ] as const) {
       const r = await recommendAsync(engine, { k: 5, kPlatform: 8, threads, rangeSize });
-      expect(r.pairs).toBe(engine.recommend({ k: 5, kPlatform: 8 }).pairs);
+      sameRecommendations(r, want);
       expect(bytes(r)).toBe(inProcess);
+    }
+    // a ThreadedRanker on one pool per thread count, over many cuts: one row per range, odd
+    // sizes (the last range short, the tail in quarters: taperedRanges), one range per thread
+    // (a larger size is clamped to it)
+    for (const threads of [2, 3]) {
+      const pool = platformPool(engine.side, threads);
+      try {
+        for (const rangeSize of [1, 7, 97, 167, 250, 5000]) sameRecommendations(await new ThreadedRanker(engine, { rangeSize }, pool).recommend(5, 8), want);
+      } finally {
+        await pool.destroy();
+      }
     }
   });
 
