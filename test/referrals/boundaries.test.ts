@@ -1,11 +1,13 @@
 /**
  * Boundaries of the referral rules that the mutation sweep (scripts/mutants.mjs) found
  * untested: a talent with no industry weight at all, and a case whose suggested support
- * rounds down to exactly 0 yuan (positive merit) under a budget.
+ * rounds down to exactly 0 yuan (positive merit) under a budget, and a greedy allocation of
+ * a budget of exactly 0 yuan.
  */
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/engine/engine.js';
 import { recordContext, referralRecords } from '../../src/engine/formatAssignment.js';
+import { allocateBudget } from '../../src/referrals/budget.js';
 import { talentPriority } from '../../src/referrals/referrals.js';
 import type { ScoringModel } from '../../src/scoring/kernel.js';
 import { dataset, platform, talent } from '../helpers.js';
@@ -53,4 +55,22 @@ describe('a case whose suggested support rounds down to exactly 0 yuan', () => {
       expect(ls[ls.length - 1]).toMatchObject({ direction: 'support-budget', budgetYuan: budget, requestedYuan: 0, allocatedYuan: 0, funded: 0, notFunded: 2 });
     });
   }
+});
+
+describe('a greedy allocation of a budget of exactly 0 yuan', () => {
+  it('funds nothing, with bound 0 and gap 0, not 0/0 (mutation b <= 0 -> < 0 gives NaN)', () => {
+    // maxCells 0: 2 cases x (0 budget units + 1) = 2 cells are over the limit, so greedy
+    const r = allocateBudget([600_000, 1000], [0.9, 0.5], 0, 1000, 0);
+    expect(r.method).toBe('greedy');
+    expect([...r.funded]).toEqual([0, 0]);
+    expect(r).toMatchObject({ allocatedYuan: 0, leftYuan: 0, objective: 0, bound: 0, gap: 0 });
+  });
+
+  it('a budget of exactly 1 yuan: the 1-yuan case asking exactly that is funded, the 1,000-yuan one is not; the LP bound takes 1 yuan of the better one', () => {
+    const r = allocateBudget([1000, 1], [0.9, 0.5], 1, 1, 0);
+    expect(r.method).toBe('greedy');
+    expect([...r.funded]).toEqual([0, 1]);
+    expect(r).toMatchObject({ allocatedYuan: 1, leftYuan: 0, objective: 0.5, bound: 0.9 });
+    expect(r.gap).toBeCloseTo((0.9 - 0.5) / 0.9, 12);
+  });
 });
