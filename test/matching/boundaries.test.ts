@@ -4,6 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { countBlockingPairs } from '../../src/matching/blocking.js';
+import { optimalOnPlatformGraph } from '../../src/matching/flow.js';
+import { feasible } from '../../src/matching/optimal.js';
+import { finishPairSet } from '../../src/matching/pairs.js';
+import { optimalSlots } from '../../src/matching/slots.js';
 import { toPairSet } from './instances.js';
 import type { RawInstance } from './instances.js';
 
@@ -31,5 +35,33 @@ describe('blocking pairs: evicting the platform\'s only holder', () => {
 
   it('P ranking B below A: no pair blocks, whatever the seats', () => {
     expect(countBlockingPairs(toPairSet({ ...base, cells: [[[0.9, 0.7, 0.75]], [[0.8, 0.5, 0.6]]] }), held)).toBe(0);
+  });
+});
+
+describe('the exact slots-only optimum from given prices: the first pair of the lists moves', () => {
+  /** one seat per talent and seats to spare: slots only; lists given in each talent's order */
+  const pairSet = (tPtr: number[], plat: number[], s: number[], slots: number[]) => {
+    const sv = Float64Array.from(s);
+    return finishPairSet(tPtr.length - 1, slots.length, Int32Array.from(tPtr), Int32Array.from(plat), sv, sv, sv, new Int32Array(tPtr.length - 1).fill(1), Int32Array.from(slots), new Int32Array(slots.length).fill(1e6));
+  };
+  // found by a seeded search over small instances: the backward search from a free slot at a
+  // positive price (freeSlots.ts) moves talent 0 off pair 0, the first pair of the lists;
+  // the mutation own >= 0 -> > 0 there takes pair 0 for unplaced, keeps its platform counted
+  // full, and gives a worse total (first) or more talents than slots at a platform (second)
+  const cases = [
+    { ps: pairSet([0, 2, 4, 5], [1, 0, 0, 1, 1], [0.75, 0.625, 0.75, 0.125, 0.25], [2, 2]), prices: [1.875, 0.375], optimum: 1.75 },
+    { ps: pairSet([0, 3, 4, 6, 7, 10], [0, 2, 1, 0, 2, 1, 0, 1, 0, 2], [0.75, 0.75, 0.25, 0.625, 1, 0.75, 0.875, 0.75, 0.5, 0.125], [1, 2, 2]), prices: [0.125, 1.875, 0.125], optimum: 3.375 },
+  ];
+
+  it('is the optimum, within the slots, whatever the prices', () => {
+    for (const { ps, prices, optimum } of cases) {
+      expect(optimalOnPlatformGraph(ps).totalScore).toBeCloseTo(optimum, 12);
+      for (const candidates of [1, 2, 3]) {
+        const r = optimalSlots(ps, ps.freeSlots, { prices: Float64Array.from(prices), candidates });
+        expect(feasible(ps, r.pairOf)).toBe(true);
+        expect(r.totalScore).toBeCloseTo(optimum, 12);
+        expect(Array.from(r.pairOf).reduce((a, e) => a + (e >= 0 ? ps.s[e] : 0), 0)).toBeCloseTo(optimum, 12);
+      }
+    }
   });
 });
