@@ -3,13 +3,14 @@
  * A boundary mutation sweep over one source file (dev tool, no dependency beyond the
  * `typescript` dev dependency).
  *
- *   node scripts/mutants.mjs <src-file> <test-path>... [--lines A-B] [--eq] [--timeout S] [--list] [--json OUT]
+ *   node scripts/mutants.mjs <src-file> <test-path>... [--lines A-B] [--eq] [--timeout S] [-t PATTERN] [--list] [--json OUT]
  *
  * It parses the file with TypeScript (so comments, strings, template text and generics such
  * as `Array<T>` are never touched), finds every relational comparison (`<`, `<=`, `>`, `>=`)
  * in code and, with --eq, every `===` / `!==` against a number literal or a
  * `Math.floor`-style call; flips one at a time (`<` <-> `<=`, `>` <-> `>=`, `===` <-> `!==`),
- * runs `npx vitest run <test-path>... --bail 1 --reporter=dot` (killed after --timeout
+ * runs `npx vitest run <test-path>... --bail 1 --reporter=dot` (with `-t PATTERN`: only the
+ * tests whose names match, as vitest's own -t; killed after --timeout
  * seconds, default three times the unmutated run plus 30 s), and prints a table: line,
  * original, mutant, killed / SURVIVED / timeout. The file is restored from an in-memory
  * copy after every mutant, on errors and on Ctrl-C / SIGTERM (a copy also lies in the
@@ -38,12 +39,12 @@ const BOUNDARY_CALLS = new Set(['floor', 'ceil', 'round', 'trunc', 'min', 'max']
 
 function usage(msg) {
   if (msg) console.error(`mutants: ${msg}`);
-  console.error('usage: node scripts/mutants.mjs <src-file> <test-path>... [--lines A-B] [--eq] [--timeout S] [--list] [--json OUT]');
+  console.error('usage: node scripts/mutants.mjs <src-file> <test-path>... [--lines A-B] [--eq] [--timeout S] [-t PATTERN] [--list] [--json OUT]');
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const o = { file: undefined, tests: [], lines: undefined, eq: false, timeout: undefined, list: false, json: undefined };
+  const o = { file: undefined, tests: [], lines: undefined, eq: false, timeout: undefined, list: false, json: undefined, names: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--eq') o.eq = true;
@@ -56,6 +57,7 @@ function parseArgs(argv) {
       o.timeout = Number(argv[++i]);
       if (!(o.timeout > 0)) usage('--timeout wants seconds > 0');
     } else if (a === '--json') o.json = argv[++i] ?? usage('--json wants a path');
+    else if (a === '-t') o.names = argv[++i] ?? usage('-t wants a pattern (vitest -t: test names)');
     else if (a.startsWith('--')) usage(`unknown option ${a}`);
     else if (o.file === undefined) o.file = a;
     else o.tests.push(a);
@@ -102,11 +104,11 @@ export function findMutants(fileName, text, { eq = false, lines } = {}) {
 }
 
 let child; // the vitest run in flight
-function runTests(tests, timeoutS) {
+function runTests(tests, timeoutS, names) {
   return new Promise((resolve) => {
     const t0 = Date.now();
     // its own process group, so a timeout ends vitest and its workers together
-    child = spawn('npx', ['vitest', 'run', ...tests, '--bail', '1', '--reporter=dot'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, FORCE_COLOR: '0' } });
+    child = spawn('npx', ['vitest', 'run', ...tests, '--bail', '1', '--reporter=dot', ...(names ? ['-t', names] : [])], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, FORCE_COLOR: '0' } });
     let tail = '';
     const keep = (b) => {
       if (tail.length < 1 << 20) tail += b.toString(); // the first megabyte: enough to name the first failure
@@ -170,8 +172,8 @@ async function main() {
   process.on('exit', restore);
   const results = [];
   try {
-    console.log(`mutants: ${mutants.length} in ${o.file}; tests: ${o.tests.join(' ')} (copy of the file: ${backup})`);
-    const base = await runTests(o.tests, o.timeout ?? 600);
+    console.log(`mutants: ${mutants.length} in ${o.file}; tests: ${o.tests.join(' ')}${o.names ? ` -t ${JSON.stringify(o.names)}` : ''} (copy of the file: ${backup})`);
+    const base = await runTests(o.tests, o.timeout ?? 600, o.names);
     if (base.code !== 0) {
       console.error(base.tail.slice(-4000));
       console.error(`mutants: the tests fail on the unmutated file (exit ${base.code}${base.timedOut ? ', timeout' : ''}); nothing to measure`);
@@ -186,7 +188,7 @@ async function main() {
       writeFileSync(o.file, mutated);
       let r;
       try {
-        r = await runTests(o.tests, timeoutS);
+        r = await runTests(o.tests, timeoutS, o.names);
       } finally {
         restore();
       }
@@ -202,7 +204,7 @@ async function main() {
   }
   const count = (k) => results.filter((r) => r.result === k).length;
   console.log(`${o.file}: ${results.length} mutants, ${count('killed')} killed, ${count('SURVIVED')} survived, ${count('timeout')} timeout`);
-  if (o.json) writeFileSync(o.json, JSON.stringify({ file: o.file, tests: o.tests, results: results.map(({ start, end, ...r }) => r) }, null, 2) + '\n');
+  if (o.json) writeFileSync(o.json, JSON.stringify({ file: o.file, tests: o.tests, ...(o.names ? { names: o.names } : {}), results: results.map(({ start, end, ...r }) => r) }, null, 2) + '\n');
   return count('SURVIVED') > 0 ? 1 : 0;
 }
 
