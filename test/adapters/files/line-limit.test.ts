@@ -82,12 +82,16 @@ describe('readLines and readLineRanges at the limit', () => {
     expect(await read('ab\ncd\nef', { start: 3, end: 3, firstLine: 2 })).toEqual([]);
   });
 
-  it('readLineRanges: the same lines kept and reported too long', async () => {
+  it('readLineRanges: the same lines kept and reported too long; no empty last line after a final newline', async () => {
     const ranges = [];
     for await (const r of readLineRanges(file('abcd\nabcde\nab\nwxyz'), 2, { maxLineBytes: MAX })) ranges.push({ ...r, bytes: Buffer.from(r.bytes).toString() });
     expect(ranges).toEqual([
       { bytes: 'abcd\n\n', firstLine: 1, lines: 2, tooLong: [2, 5] },
       { bytes: 'ab\nwxyz', firstLine: 3, lines: 2, tooLong: [] },
     ]);
+    // a file ending with a newline: no empty last line, so no range of it
+    const ended = [];
+    for await (const r of readLineRanges(file('abcd\nab\n'), 2, { maxLineBytes: MAX })) ended.push({ ...r, bytes: Buffer.from(r.bytes).toString() });
+    expect(ended).toEqual([{ bytes: 'abcd\nab\n', firstLine: 1, lines: 2, tooLong: [] }]);
   });
 });
