@@ -65,3 +65,27 @@ describe('the exact slots-only optimum from given prices: the first pair of the 
     }
   });
 });
+
+describe('the exact slots-only optimum: the tie rule at exact ties of the backward search', () => {
+  const pairSet = (tPtr: number[], plat: number[], s: number[], slots: number[]) => {
+    const sv = Float64Array.from(s);
+    return finishPairSet(tPtr.length - 1, slots.length, Int32Array.from(tPtr), Int32Array.from(plat), sv, sv, sv, new Int32Array(tPtr.length - 1).fill(1), Int32Array.from(slots), new Int32Array(slots.length).fill(1e6));
+  };
+
+  it('a talent tied between two platforms with room at both takes its first listed (mutation k + wr < end -> <= takes the later reached platform)', () => {
+    // t0: P0 0.125, P1 0.125 (a tie: listed by platform); t1: P1 0.375; P0 has 1 slot, P1 2
+    const ps = pairSet([0, 2, 3], [0, 1, 1], [0.125, 0.125, 0.375], [1, 2]);
+    const r = optimalSlots(ps);
+    expect(r.totalScore).toBeCloseTo(0.5, 12);
+    expect(Array.from(r.pairOf)).toEqual([0, 2]); // t0 at P0, t1 at P1
+  });
+
+  it('of two optima with the same total, the earlier talent keeps its first listed platform (mutation key[n] >= end -> > end gives it to the later one)', () => {
+    // t0: P1 1, P0 0.875, P2 0.5; t1: P0 0.5, P1 0.25, P2 0.125; t2: P0 0.375, P1 0.125; slots 1, 2, 2
+    // t1 at P0 and t2 at P1, or t1 at P1 and t2 at P0: 1.625 both ways; t1 comes first
+    const ps = pairSet([0, 3, 6, 8], [1, 0, 2, 0, 1, 2, 0, 1], [1, 0.875, 0.5, 0.5, 0.25, 0.125, 0.375, 0.125], [1, 2, 2]);
+    const r = optimalSlots(ps);
+    expect(r.totalScore).toBeCloseTo(1.625, 12);
+    expect(Array.from(r.pairOf, (e) => ps.plat[e])).toEqual([1, 0, 1]);
+  });
+});
