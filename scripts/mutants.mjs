@@ -194,7 +194,7 @@ async function main() {
       }
       const result = r.timedOut ? 'timeout' : r.code === 0 ? 'SURVIVED' : 'killed';
       // the first failing test, as vitest names it (FAIL  file > suite > test)
-      const by = result === 'killed' ? (/FAIL\s+(.+)/.exec(r.tail)?.[1].trim() ?? `exit ${r.code}`) : undefined;
+      const by = result === 'killed' ? (/FAIL\s+(.+)/.exec(r.tail.replace(/\x1b\[[0-9;]*m/g, ''))?.[1].trim() ?? `exit ${r.code}`) : undefined;
       results.push({ ...m, result, seconds: r.seconds, ...(by ? { killedBy: by } : {}) });
       console.log(`${pad(`${m.line}:${m.col}`, 10)}${pad(m.from, 10)}${pad(m.to, 8)}${pad(result, 10)}${pad(r.seconds.toFixed(1), 7)}${m.expr.slice(0, 90)}`);
     }
