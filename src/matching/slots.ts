@@ -14,8 +14,11 @@
  *     the candidates and step 4 runs again from the potentials' prices; after `maxRounds`
  *     rounds the candidates become the full lists (always exact).
  *
- * The result does not depend on the prices, only the time does; the output is the same on
- * every run (the auction and the flow are deterministic; ties: see ./transport.ts).
+ * The optimum's total does not depend on the prices, only the time does; where several
+ * assignments reach the same total, which one is returned can (the tests' `prices` option
+ * gives another of them on ~10% of small tie-heavy instances; production callers never pass
+ * it). The output is the same on every run (the auction and the flow are deterministic;
+ * ties: see ./transport.ts).
  */
 import type { PairSet } from './pairs.js';
 import type { FlowResult } from './flow.js';
