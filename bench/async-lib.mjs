@@ -1,8 +1,11 @@
 // The library's threaded form against one thread, as a library user runs it: plain Node
 // against a compiled build (dist/index.js), each mode in a fresh process, the dataset read
 // with the library's own loader (dist/adapters/files/dataset.js loadDataset; the load is not
-// timed). Per phase: wall (performance.now) and CPU of the whole process, workers included
-// (process.cpuUsage: getrusage over every thread).
+// timed). Per phase: wall (performance.now), CPU of the whole process, workers included
+// (process.cpuUsage: getrusage over every thread), and of the main thread alone
+// (process.threadCpuUsage). On a shared 2-core host the wall says little: the CPU split says
+// what an idle machine's wall would be bounded by (the main thread's share, and the rest
+// over the workers).
 //   npm run build && node bench/async-lib.mjs [DIR] [ROOT ...]
 // DIR: a dataset directory (default /tmp/talentmatch-peers/rich-100kx1000); each ROOT: a
 // built checkout (default: this one), run alternately, 2 rounds (TM_ROUNDS). Modes:
@@ -24,11 +27,14 @@ if (args[0] === '--child') {
   const opts = { trusted: true };
   const phases = [];
   let c0 = process.cpuUsage();
+  let m0 = process.threadCpuUsage();
   let t0 = performance.now();
   const lap = (name) => {
     const c = process.cpuUsage(c0);
-    phases.push({ name, wall: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6 });
+    const m = process.threadCpuUsage(m0);
+    phases.push({ name, wall: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6, main: (m.user + m.system) / 1e6 });
     c0 = process.cpuUsage();
+    m0 = process.threadCpuUsage();
     t0 = performance.now();
   };
   let rec;
@@ -56,7 +62,7 @@ if (args[0] === '--child') {
       await ranker.destroy();
     }
   } else throw new Error(`unknown mode ${mode}`);
-  const total = phases.reduce((a, p) => ({ wall: a.wall + p.wall, cpu: a.cpu + p.cpu }), { wall: 0, cpu: 0 });
+  const total = phases.reduce((a, p) => ({ wall: a.wall + p.wall, cpu: a.cpu + p.cpu, main: a.main + p.main }), { wall: 0, cpu: 0, main: 0 });
   console.log(JSON.stringify({ mode, pairs: rec.pairs, phases, total }));
   process.exit(0);
 }
@@ -81,8 +87,8 @@ for (let round = 1; round <= rounds; round++) {
         console.log(`round ${round} ${mode.padEnd(5)} ${root}: skipped (${o.skipped})`);
         continue;
       }
-      const ph = o.phases.map((p) => `${p.name} ${f(p.wall)} s wall ${f(p.cpu)} s cpu`).join(' | ');
-      console.log(`round ${round} ${mode.padEnd(5)} ${root}: total ${f(o.total.wall)} s wall ${f(o.total.cpu)} s cpu | ${ph} | pairs ${o.pairs} | load ${load}`);
+      const ph = o.phases.map((p) => `${p.name} ${f(p.wall)} s wall ${f(p.cpu)} s cpu (main ${f(p.main)})`).join(' | ');
+      console.log(`round ${round} ${mode.padEnd(5)} ${root}: total ${f(o.total.wall)} s wall ${f(o.total.cpu)} s cpu (main ${f(o.total.main)}) | ${ph} | pairs ${o.pairs} | load ${load}`);
     }
   }
 }

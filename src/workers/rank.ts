@@ -185,13 +185,6 @@ export class RangeAssembler {
   }
 }
 
-/** Assembles ranges' results (any order) into the full two-way result (RangeAssembler, all at once). */
-export function assembleRanges(talents: number, platforms: number, k: number, kPlatform: number, results: readonly RankResult[]): Recommendations {
-  const a = new RangeAssembler(talents, platforms, k, kPlatform);
-  for (const r of results) a.add(r);
-  return a.finish();
-}
-
 /** Parts each of the last ranges is cut into (taperedRanges). */
 export const TAIL_PARTS = 4;
 

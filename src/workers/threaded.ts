@@ -44,7 +44,7 @@ export class ThreadedRanker {
   private pool: ChunkPool | undefined;
   private talents: TalentFeatures | undefined;
 
-  /** `pool`: a started pool over the engine's platform side (threadedEngine's), used instead of starting one; destroy() stops it. */
+  /** `pool`: a started pool over the engine's platform side (createEngineAsync's), used instead of starting one; destroy() stops it. */
   constructor(
     private readonly engine: RankingInputs,
     o: ThreadOptions = {},
@@ -116,7 +116,8 @@ export class ThreadedRanker {
           return (platformLines = { rec, parts });
         };
         // at most four ranges per thread between being posted and being written, so the
-        // output held in memory stays bounded whatever the writer's pace
+        // output held in memory stays bounded whatever the writer's pace; the last ranges
+        // cut smaller (taperedRanges): the workers finish close together
         const all = taperedRanges(m.talents.count, self.rangeSize, self.threads);
         for await (const r of rankedRanges(pool, all, asm, { k, kPlatform, talents: self.talents }, { ahead: 4 * self.threads, ids: m.talents.ids, allRanked: platformPart })) {
           yield r.text!;
@@ -166,9 +167,9 @@ export class ThreadedRanker {
   }
 
   private startPool(): ChunkPool {
-    // the talents' features travel with each task as shared memory (no copy when they were vectorized into it: threadedEngine)
+    // the talents' features travel with each task as shared memory (no copy when they were vectorized into it: createEngineAsync)
     this.talents ??= packTalentFeatures(this.engine.model.talents);
-    this.pool ??= createChunkPool(packPlatformSide(this.engine.side), this.threads);
+    this.pool ??= platformPool(this.engine.side, this.threads);
     return this.pool;
   }
 
@@ -189,7 +190,7 @@ export class ThreadedRanker {
  * go; the platform heaps merged so far are a floor for the ranges posted after: each new
  * range prunes the pairs below a platform's k-th best (exact: those cannot enter the final
  * heaps, which merge every range). Results are yielded in range order; with `ids`, each
- * carries its range's talent lines (RankTask.talentIds). `allRanked` runs once every range
+ * carries its range's talent lines (RangeTask.talentIds). `allRanked` runs once every range
  * is assembled, before the last ones are taken.
  */
 async function* rankedRanges(
@@ -328,7 +329,7 @@ export async function vectorizeOnPool(pool: ChunkPool, talents: readonly Talent[
   return concatTalentFeatures(parts, talents.map((t) => t.id), sharedBuffer);
 }
 
-/** A pool over a platform side, for threadedEngine's vectorizing and ranking (`threads` >= 2). */
+/** A pool over a platform side, for vectorizing and ranking on it (`threads` >= 2). */
 export function platformPool(side: PlatformSide, threads: number): ChunkPool {
   return createChunkPool(packPlatformSide(side), threads);
 }
