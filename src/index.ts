@@ -14,5 +14,6 @@ export * from './domain/schemas.js';
 export { TalentmatchError, ERROR_CODES, formatIssue, isTalentmatchError } from './errors.js';
 export type { ErrorCode, InputIssue } from './errors.js';
 export { Tokenizer } from './text/tokenize.js';
-export { recommendAsync, ThreadedRanker } from './workers/threaded.js';
+export { createEngineAsync, recommendAsync, ThreadedRanker } from './workers/threaded.js';
+export type { ThreadedEngine } from './workers/threaded.js';
 export type { ThreadOptions } from './config/workers.js';

@@ -7,6 +7,9 @@
  * bytes for any thread count: `threads: 1` ranks in process without a pool.
  */
 import type { Engine } from '../engine/engine.js';
+import { createEngine, engineFromPlan, planEngine } from '../engine/engine.js';
+import type { Dataset } from '../engine/data.js';
+import type { EngineOptions } from '../config/options.js';
 import type { ScoringModel } from '../scoring/kernel.js';
 import type { Recommendations } from '../ranking/twoWay.js';
 import type { PairRows } from '../ranking/pairRows.js';
@@ -20,9 +23,9 @@ import type { Talent } from '../domain/schemas.js';
 import { concatTalentFeatures } from '../features/concat.js';
 import type { PlatformSide } from '../engine/platformSide.js';
 import type { ChunkPool } from './pool.js';
-import { createChunkPool } from './pool.js';
-import { RangeAssembler, assembleRanges, encodeTalents, platformLinesTasks, ranges, taperedRanges } from './rank.js';
-import type { PlatformsResult, RankResult } from './rank.js';
+import { createChunkPool, startChunkPool } from './pool.js';
+import { RangeAssembler, encodeTalents, platformLinesTasks, ranges, taperedRanges } from './rank.js';
+import type { PlatformsResult, RangeTask, RankResult } from './rank.js';
 import { platformLinesBytes, talentLinesBytes } from '../engine/format.js';
 import { createExplainBuffer } from '../scoring/explain.js';
 import { optionError } from '../errors.js';
@@ -41,7 +44,7 @@ export class ThreadedRanker {
   private pool: ChunkPool | undefined;
   private talents: TalentFeatures | undefined;
 
-  /** `pool`: a started pool over the engine's platform side (threadedEngine's), used instead of starting one; destroy() stops it. */
+  /** `pool`: a started pool over the engine's platform side (createEngineAsync's), used instead of starting one; destroy() stops it. */
   constructor(
     private readonly engine: RankingInputs,
     o: ThreadOptions = {},
@@ -64,8 +67,11 @@ export class ThreadedRanker {
     if (this.threads === 1) return recommendAll(model, k, kPlatform);
     const pool = this.startPool();
     const ctx = model.ctx === m.ctx ? undefined : model.ctx;
-    const jobs = taperedRanges(m.talents.count, this.rangeSize, this.threads).map(([start, end]) => pool.rankRange({ start, end, k, kPlatform, talents: this.talents, ...(ctx ? { ctx } : {}) }));
-    return assembleRanges(m.talents.count, m.platforms.count, k, kPlatform, await Promise.all(jobs));
+    const asm = new RangeAssembler(m.talents.count, m.platforms.count, k, kPlatform);
+    const all = taperedRanges(m.talents.count, this.rangeSize, this.threads);
+    // nothing to hold for a writer: the results are taken as they come (the feed's window is the workers')
+    for await (const r of rankedRanges(pool, all, asm, { k, kPlatform, talents: this.talents, ...(ctx ? { ctx } : {}) }, { ahead: Infinity })) void r;
+    return asm.finish();
   }
 
   /**
@@ -98,22 +104,8 @@ export class ThreadedRanker {
           return;
         }
         const pool = self.startPool();
-        // two ranges per thread ranking at once, refilled as each finishes, not as the writer
-        // takes its lines: a write that stalls (a loaded disk or machine) no longer leaves the
-        // workers idle. At most four ranges per thread between being posted and being
-        // written, so the output held in memory stays bounded whatever the writer's pace.
-        // the last ranges cut smaller (taperedRanges): the workers finish close together
-        const all = taperedRanges(m.talents.count, self.rangeSize, self.threads);
-        const inFlight: Promise<RankResult>[] = [];
-        let running = 0;
-        // each range is assembled as it finishes (in any order: the same result), and only
-        // its lines are kept until written. The platform heaps of the ranges done so far are
-        // a bound for the next: each new range prunes the pairs below their k-th best (exact:
-        // those cannot enter the final heaps, which merge every range)
+        // the talents' lists are not kept: each range's lines are written by its worker
         const asm = new RangeAssembler(m.talents.count, m.platforms.count, k, kPlatform, { talents: false });
-        const seen = asm.platform;
-        const floor = new Float64Array(m.platforms.count).fill(-Infinity);
-        let done = 0;
         // once every range is ranked, the platform lines are formatted on the workers, in
         // parts, while this thread still writes the last ranges' lines
         let platformLines: { rec: PlatformsResult; parts: Promise<Uint8Array>[] } | undefined;
@@ -123,29 +115,11 @@ export class ThreadedRanker {
           for (const p of parts) p.catch(() => undefined); // each failure surfaces where it is awaited, in order
           return (platformLines = { rec, parts });
         };
-        const finished = (r: RankResult): void => {
-          running--;
-          asm.add(r);
-          r.talent = r.platform = NOTHING;
-          if (kPlatform > 0) for (let p = 0; p < floor.length; p++) if (seen.sizes[p] === kPlatform) floor[p] = seen.scores[p * kPlatform];
-          if (++done === all.length) platformPart();
-          fill();
-        };
-        let next = 0;
-        const fill = (): void => {
-          while (next < all.length && running < 2 * self.threads && inFlight.length < 4 * self.threads) {
-            const [start, end] = all[next++];
-            const job = pool.rankRange({ start, end, k, kPlatform, talents: self.talents, talentIds: m.talents.ids.slice(start, end), platformFloor: floor });
-            running++;
-            // each failure surfaces where it is awaited, in order
-            job.then(finished, () => void running--);
-            inFlight.push(job);
-          }
-        };
-        fill();
-        while (inFlight.length > 0) {
-          const r = await inFlight.shift()!;
-          fill();
+        // at most four ranges per thread between being posted and being written, so the
+        // output held in memory stays bounded whatever the writer's pace; the last ranges
+        // cut smaller (taperedRanges): the workers finish close together
+        const all = taperedRanges(m.talents.count, self.rangeSize, self.threads);
+        for await (const r of rankedRanges(pool, all, asm, { k, kPlatform, talents: self.talents }, { ahead: 4 * self.threads, ids: m.talents.ids, allRanked: platformPart })) {
           yield r.text!;
           r.text = undefined;
         }
@@ -193,9 +167,9 @@ export class ThreadedRanker {
   }
 
   private startPool(): ChunkPool {
-    // the talents' features travel with each task as shared memory (no copy when they were vectorized into it: threadedEngine)
+    // the talents' features travel with each task as shared memory (no copy when they were vectorized into it: createEngineAsync)
     this.talents ??= packTalentFeatures(this.engine.model.talents);
-    this.pool ??= createChunkPool(packPlatformSide(this.engine.side), this.threads);
+    this.pool ??= platformPool(this.engine.side, this.threads);
     return this.pool;
   }
 
@@ -204,6 +178,59 @@ export class ThreadedRanker {
     const p = this.pool;
     this.pool = undefined;
     if (p) await p.destroy();
+  }
+}
+
+/**
+ * Ranges `all` ranked on the pool with running floors (for `recommend` and `recommendLines`:
+ * one feed). Two ranges per thread rank at once, refilled as each finishes, not as the
+ * consumer takes them: a consumer that stalls (a loaded disk or machine) does not leave the
+ * workers idle; at most `ahead` ranges are between being posted and being taken. Each range
+ * is assembled into `asm` as it finishes (in any order: the same result) and its arrays let
+ * go; the platform heaps merged so far are a floor for the ranges posted after: each new
+ * range prunes the pairs below a platform's k-th best (exact: those cannot enter the final
+ * heaps, which merge every range). Results are yielded in range order; with `ids`, each
+ * carries its range's talent lines (RangeTask.talentIds). `allRanked` runs once every range
+ * is assembled, before the last ones are taken.
+ */
+async function* rankedRanges(
+  pool: ChunkPool,
+  all: readonly [number, number][],
+  asm: RangeAssembler,
+  task: Pick<RangeTask, 'k' | 'kPlatform' | 'talents' | 'ctx'>,
+  o: { ahead: number; ids?: readonly string[]; allRanked?: () => void },
+): AsyncGenerator<RankResult> {
+  const kPlatform = task.kPlatform;
+  const seen = asm.platform;
+  const floor = new Float64Array(seen.rows).fill(-Infinity);
+  const inFlight: Promise<RankResult>[] = [];
+  let running = 0;
+  let done = 0;
+  let next = 0;
+  const finished = (r: RankResult): void => {
+    running--;
+    asm.add(r);
+    r.talent = r.platform = NOTHING;
+    // a full heap's root is its k-th best (heaps are not finalized until the end)
+    if (kPlatform > 0) for (let p = 0; p < floor.length; p++) if (seen.sizes[p] === kPlatform) floor[p] = seen.scores[p * kPlatform];
+    if (++done === all.length) o.allRanked?.();
+    fill();
+  };
+  const fill = (): void => {
+    while (next < all.length && running < 2 * pool.threads && inFlight.length < o.ahead) {
+      const [start, end] = all[next++];
+      const job = pool.rankRange({ ...task, start, end, platformFloor: floor, ...(o.ids ? { talentIds: o.ids.slice(start, end) } : {}) });
+      running++;
+      // each failure surfaces where it is awaited, in order
+      job.then(finished, () => void running--);
+      inFlight.push(job);
+    }
+  };
+  fill();
+  while (inFlight.length > 0) {
+    const r = await inFlight.shift()!;
+    fill();
+    yield r;
   }
 }
 
@@ -241,12 +268,50 @@ export async function recommendAsync(engine: Engine, o: ThreadOptions & { k?: nu
   }
 }
 
+/** An engine built on worker threads (createEngineAsync) and the ranker that owns its workers. */
+export interface ThreadedEngine {
+  engine: Engine;
+  /** ranks on the workers that vectorized the engine's talents (features already in shared memory); destroy() it when done */
+  ranker: ThreadedRanker;
+}
+
+/**
+ * createEngine with the talents vectorized on `threads` worker threads (default: available
+ * parallelism), and a ThreadedRanker on the same workers: `ranker.recommend(k, kPlatform)`
+ * resolves to exactly `engine.recommend({ k, kPlatform })` without list controls (what
+ * recommendAsync returns). The workers start first and load their modules while this thread
+ * validates the inputs and builds the platform side, which then reaches them (pool.ts
+ * startChunkPool); each talent range is vectorized into shared memory (vectorizeOnPool: the
+ * features equal createEngine's bit for bit), so ranking copies nothing. `threads: 1` or
+ * no talents: createEngine in process (the ranker starts workers only if asked to rank on
+ * more than one). The caller stops the workers: `await ranker.destroy()`.
+ */
+export async function createEngineAsync(input: Dataset, o: EngineOptions & ThreadOptions = {}): Promise<ThreadedEngine> {
+  const { threads, rangeSize, ...options } = o;
+  const t = resolveThreadOptions({ ...(threads !== undefined ? { threads } : {}), ...(rangeSize !== undefined ? { rangeSize } : {}) });
+  if (t.threads === 1 || (Array.isArray(input.talents) && input.talents.length === 0)) {
+    const engine = createEngine(input, options);
+    return { engine, ranker: new ThreadedRanker(engine, t) };
+  }
+  const pool = startChunkPool(t.threads);
+  try {
+    const plan = planEngine(input, options);
+    pool.setSide(packPlatformSide(plan.side));
+    const size = Math.max(1, Math.min(t.rangeSize, Math.ceil(plan.talents.length / t.threads)));
+    const engine = engineFromPlan(plan, await vectorizeOnPool(pool, plan.talents, size));
+    return { engine, ranker: new ThreadedRanker(engine, t, pool) };
+  } catch (e) {
+    await pool.destroy();
+    throw e;
+  }
+}
+
 /**
  * The features of `talents` (sorted by id) vectorized on the pool's workers, range by range,
  * stacked in shared memory (so a ThreadedRanker on the same pool ranks them without a copy).
  * Exactly talentFeatures(side, talents) of one pass: a talent's features depend only on its
  * own profile and the platform side (features/concat.ts). The ranges reach the workers as
- * JSON Lines bytes, each posted as soon as it is encoded, so the workers start at once.
+ * V8-serialized bytes (rank.ts encodeTalents), each posted as soon as it is encoded, so the workers start at once.
  */
 export async function vectorizeOnPool(pool: ChunkPool, talents: readonly Talent[], rangeSize: number): Promise<TalentFeatures> {
   const all = ranges(talents.length, rangeSize);
@@ -264,7 +329,7 @@ export async function vectorizeOnPool(pool: ChunkPool, talents: readonly Talent[
   return concatTalentFeatures(parts, talents.map((t) => t.id), sharedBuffer);
 }
 
-/** A pool over a platform side, for threadedEngine's vectorizing and ranking (`threads` >= 2). */
+/** A pool over a platform side, for vectorizing and ranking on it (`threads` >= 2). */
 export function platformPool(side: PlatformSide, threads: number): ChunkPool {
   return createChunkPool(packPlatformSide(side), threads);
 }

@@ -1,8 +1,8 @@
 /** Steps several commands share: load the inputs, build the engine, write the HTML report. */
-import { createEngine, engineFromPlan, planEngine, planSide } from '../../engine/engine.js';
+import { createEngine, planSide } from '../../engine/engine.js';
 import type { EngineOptions, ResolvedEngineOptions } from '../../config/options.js';
 import { resolveEngineOptions } from '../../config/options.js';
-import { defaultWorkerOptions, resolveThreadOptions } from '../../config/workers.js';
+import { defaultWorkerOptions } from '../../config/workers.js';
 import type { Engine, Recommendations } from '../../engine/engine.js';
 import type { Assignment } from '../../matching/assign.js';
 import type { Outcome } from '../../domain/schemas.js';
@@ -19,7 +19,7 @@ import { referralReport } from '../report/referrals.js';
 import type { Io } from './common.js';
 import { reportSkipped } from './common.js';
 import { dataPaths } from './options.js';
-import { ThreadedRanker, platformPool, vectorizeOnPool } from '../../workers/threaded.js';
+import { ThreadedRanker, createEngineAsync } from '../../workers/threaded.js';
 import { startChunkPool } from '../../workers/pool.js';
 import { packPlatformSide } from '../../workers/pack.js';
 import type { Policy } from '../../domain/schemas.js';
@@ -219,27 +219,17 @@ export function engineFor(loaded: LoadedDataset, o: { top?: number; topPlatform?
 
 /**
  * The engine over loaded inputs and a ranker on `threads` worker threads (default: available
- * parallelism), stopping the workers after `f`. With two threads or more the talents are
- * vectorized on the ranker's own workers (workers/threaded.ts vectorizeOnPool: the same
- * features as in process, into shared memory), so both cores work from the start; with one,
- * everything runs in process.
+ * parallelism), stopping the workers after `f`: the library's threaded build
+ * (workers/threaded.ts createEngineAsync: with two threads or more the talents are vectorized
+ * on the ranker's own workers, the same features as in process, into shared memory, so both
+ * cores work from the start; with one, everything runs in process).
  */
 export async function withEngine<T>(loaded: LoadedDataset, o: { top?: number; topPlatform?: number }, threads: number | undefined, f: (engine: Engine, r: ThreadedRanker) => Promise<T>): Promise<T> {
-  const n = resolveThreadOptions(threads !== undefined ? { threads } : {}).threads;
-  if (n === 1 || loaded.dataset.talents.length === 0) {
-    const engine = engineFor(loaded, o);
-    return withRanker(engine, n, (r) => f(engine, r));
-  }
-  const plan = planEngine(loaded.dataset, engineOptions(o));
-  const pool = platformPool(plan.side, n);
-  let ranker: ThreadedRanker | undefined;
+  const { engine, ranker } = await createEngineAsync(loaded.dataset, { ...engineOptions(o), ...(threads !== undefined ? { threads } : {}) });
   try {
-    const rangeSize = Math.max(1, Math.min(defaultWorkerOptions.rangeSize, Math.ceil(plan.talents.length / n)));
-    const engine = engineFromPlan(plan, await vectorizeOnPool(pool, plan.talents, rangeSize));
-    ranker = new ThreadedRanker(engine, { threads: n }, pool);
     return await f(engine, ranker);
   } finally {
-    await (ranker ? ranker.destroy() : pool.destroy());
+    await ranker.destroy();
   }
 }
 
