@@ -28,6 +28,7 @@ import { RangeAssembler, encodeTalents, platformLinesTasks, ranges, taperedRange
 import type { PlatformsResult, RangeTask, RankResult } from './rank.js';
 import { platformLinesBytes, talentLinesBytes } from '../engine/format.js';
 import { createExplainBuffer } from '../scoring/explain.js';
+import { applyListControls } from '../engine/lists.js';
 import { optionError } from '../errors.js';
 import type { TopKBuffers } from '../vector/topk.js';
 import { createTopK } from '../vector/topk.js';
@@ -255,14 +256,16 @@ function* platformChunks(m: ScoringModel, rec: Recommendations): Generator<Uint8
 
 /**
  * The engine's recommend() on worker threads: `threads` (default: available parallelism),
- * `k` and `kPlatform` as recommend(). Resolves to exactly what recommend() returns.
+ * `k` and `kPlatform` as recommend(). Resolves to exactly what recommend() returns, the
+ * policy's list controls included (applied in process after the threaded ranking, as
+ * recommend() applies them: engine/lists.ts).
  */
 export async function recommendAsync(engine: Engine, o: ThreadOptions & { k?: number; kPlatform?: number } = {}): Promise<Recommendations> {
   const k = o.k ?? engine.options.topK;
   const kp = o.kPlatform ?? o.k ?? engine.options.topKPlatform;
   const r = new ThreadedRanker(engine, o);
   try {
-    return await r.recommend(k, kp);
+    return applyListControls(engine.model, engine.data.policy, await r.recommend(k, kp)).rec;
   } finally {
     await r.destroy();
   }

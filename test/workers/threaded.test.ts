@@ -189,6 +189,16 @@ describe('recommendAsync', () => {
     }
   });
 
+  it('applies the policy\'s list controls as recommend() does: the same controlled lists on 1 and 2 threads, which differ from the uncontrolled ranking', async () => {
+    const lists = { industryShare: 0.4, diversity: 0.3 };
+    const controlled = createEngine({ industries: d.industries, platforms: d.platforms, talents: d.talents, policy: { ...JIANGDONG_POLICY, minScoreForReferral: 0.25, lists } });
+    const want = controlled.recommend({ k: 5, kPlatform: 8 });
+    const raw = recommendAll(controlled.model, 5, 8);
+    // the controls change some talent's list here, so an async form that skipped them would differ
+    expect(Array.from(want.talent.ids)).not.toEqual(Array.from(raw.talent.ids));
+    for (const threads of [1, 2]) sameRecommendations(await recommendAsync(controlled, { threads, k: 5, kPlatform: 8 }), want);
+  });
+
   it('rejects a bad thread count with E_OPTION', async () => {
     await expect(recommendAsync(engine, { threads: 0 })).rejects.toMatchObject({ code: 'E_OPTION' });
     expect(() => resolveThreadOptions({ threads: 257 })).toThrow(/threads must be an integer in \[1, 256\]/);
