@@ -149,22 +149,7 @@ export class ThreadedRanker {
       return;
     }
     const pool = this.startPool();
-    const inFlight: Promise<PairRows>[] = [];
-    let next = 0;
-    const fill = () => {
-      while (next < all.length && inFlight.length < 2 * this.threads) {
-        const [start, end] = all[next++];
-        const job = pool.pairsRange({ start, end, k: 0, kPlatform: 0, talents: this.talents });
-        job.catch(() => undefined); // a failure surfaces where the job is awaited, in order
-        inFlight.push(job);
-      }
-    };
-    fill();
-    while (inFlight.length > 0) {
-      const r = await inFlight.shift()!;
-      fill();
-      yield r;
-    }
+    yield* orderedJobs(all.length, (unread) => unread < 2 * this.threads, (i) => pool.pairsRange({ start: all[i][0], end: all[i][1], k: 0, kPlatform: 0, talents: this.talents })).results;
   }
 
   private startPool(): ChunkPool {
@@ -204,10 +189,8 @@ async function* rankedRanges(
   const kPlatform = task.kPlatform;
   const seen = asm.platform;
   const floor = new Float64Array(seen.rows).fill(-Infinity);
-  const inFlight: Promise<RankResult>[] = [];
   let running = 0;
   let done = 0;
-  let next = 0;
   const finished = (r: RankResult): void => {
     running--;
     asm.add(r);
@@ -215,24 +198,48 @@ async function* rankedRanges(
     // a full heap's root is its k-th best (heaps are not finalized until the end)
     if (kPlatform > 0) for (let p = 0; p < floor.length; p++) if (seen.sizes[p] === kPlatform) floor[p] = seen.scores[p * kPlatform];
     if (++done === all.length) o.allRanked?.();
-    fill();
+    feed.refill();
   };
-  const fill = (): void => {
-    while (next < all.length && running < 2 * pool.threads && inFlight.length < o.ahead) {
-      const [start, end] = all[next++];
+  const feed = orderedJobs(
+    all.length,
+    (unread) => running < 2 * pool.threads && unread < o.ahead,
+    (i) => {
+      const [start, end] = all[i];
       const job = pool.rankRange({ ...task, start, end, platformFloor: floor, ...(o.ids ? { talentIds: o.ids.slice(start, end) } : {}) });
       running++;
-      // each failure surfaces where it is awaited, in order
       job.then(finished, () => void running--);
+      return job;
+    },
+  );
+  yield* feed.results;
+}
+
+/**
+ * Jobs 0 .. n - 1 posted in order while `room(unread)` holds (`unread`: posted and not yet
+ * taken), their results yielded in order; posting starts when the first result is asked for.
+ * `refill` posts more: it runs after each result is taken, and a caller whose room grows
+ * otherwise (a job finished) calls it then. A job's failure surfaces where it is taken, in
+ * order (a failure not yet taken is not an unhandled rejection).
+ */
+function orderedJobs<T>(n: number, room: (unread: number) => boolean, post: (i: number) => Promise<T>): { refill: () => void; results: AsyncGenerator<T> } {
+  const inFlight: Promise<T>[] = [];
+  let next = 0;
+  const refill = (): void => {
+    while (next < n && room(inFlight.length)) {
+      const job = post(next++);
+      job.catch(() => undefined);
       inFlight.push(job);
     }
   };
-  fill();
-  while (inFlight.length > 0) {
-    const r = await inFlight.shift()!;
-    fill();
-    yield r;
+  async function* results(): AsyncGenerator<T> {
+    refill();
+    while (inFlight.length > 0) {
+      const r = await inFlight.shift()!;
+      refill();
+      yield r;
+    }
   }
+  return { refill, results: results() };
 }
 
 /**

@@ -15,7 +15,9 @@ import type { ChunkPool } from '../../src/workers/pool.js';
 import { tune, tuneAsync } from '../../src/evaluation/tune.js';
 import { modelWithWeights } from '../../src/evaluation/evaluate.js';
 import { resolveThreadOptions } from '../../src/config/workers.js';
-import { taperedRanges } from '../../src/workers/rank.js';
+import { ranges, taperedRanges } from '../../src/workers/rank.js';
+import type { PairRows } from '../../src/ranking/pairRows.js';
+import { collectPairs } from '../../src/ranking/pairRows.js';
 import type { TopKBuffers } from '../../src/vector/topk.js';
 
 const d = generateDistrict({ seed: 8, talents: 500, platforms: 40, words: [15, 40], curated: false, outcomes: true });
@@ -209,6 +211,22 @@ describe('recommendAsync', () => {
 describe('ThreadedRanker', () => {
   const ranker = new ThreadedRanker(engine, { threads: 2, rangeSize: 120 });
   afterAll(() => ranker.destroy());
+
+  it('pairs(): every acceptable pair, range after range in talent order, as in process, with more ranges than fit in flight (2 threads, 72 ranges of 7)', async () => {
+    const many = new ThreadedRanker(engine, { threads: 2, rangeSize: 7 });
+    try {
+      const got: PairRows[] = [];
+      for await (const r of many.pairs()) got.push(r);
+      expect(got.map((r) => [r.start, r.end])).toEqual(ranges(engine.model.talents.count, 7));
+      for (const r of got) {
+        const want = collectPairs(engine.model, r.start, r.end);
+        for (const key of ['ptr', 'plat', 'f', 'b', 's'] as const) expect(Array.from(r[key])).toEqual(Array.from(want[key]));
+      }
+      expect(got.reduce((n, r) => n + r.plat.length, 0)).toBe(engine.recommend({ k: 5 }).pairs);
+    } finally {
+      await many.destroy();
+    }
+  });
 
   it('ranks another scoring context over the same features (the tuner\'s candidates) exactly as in process', async () => {
     const model = modelWithWeights(engine, { text: 0.2, industry: 0.9 });
