@@ -149,7 +149,7 @@ export function createChunkPool(pack: PlatformPack | undefined, threads: number,
     run: (task) => pool.run(task) as Promise<ChunkResult>,
     chunkLines: (task) => pool.run(task, { name: 'chunkLines', transferList: [task.lines.bytes.buffer as ArrayBuffer] }) as Promise<ChunkLinesResult>,
     // the bytes travel by transfer (moved, not copied); results come back as typed arrays
-    vectorize: (task) => pool.run(task, { name: 'vectorize', transferList: [task.lines.buffer as ArrayBuffer] }) as Promise<TalentFeatures>,
+    vectorize: (task) => pool.run(task, { name: 'vectorize', transferList: [task.talents.buffer as ArrayBuffer] }) as Promise<TalentFeatures>,
     lineRange: (task) => pool.run(task, { name: 'lineRange', transferList: [task.bytes.buffer as ArrayBuffer] }) as Promise<LineRangeResult>,
     // the range's lines come back by transfer (worker.ts rankRange)
     rankRange: (task) => pool.run(task, { name: 'rankRange' }) as Promise<RankResult>,

@@ -71,7 +71,7 @@ export function decodeTalents(bytes: Uint8Array): Talent[] {
 
 /** A talent range to vectorize: its validated talents, sorted by id (encodeTalents). */
 export interface VectorizeTask {
-  lines: Uint8Array;
+  talents: Uint8Array;
 }
 
 /**
@@ -79,7 +79,7 @@ export interface VectorizeTask {
  * Runs in a worker, into shared memory (posted back without a copy); features/concat.ts stacks the ranges.
  */
 export function vectorizeTask(side: PlatformSide, task: VectorizeTask, tokens: TokenSource): TalentFeatures {
-  const T = sharedFeatures(side, decodeTalents(task.lines), tokens);
+  const T = sharedFeatures(side, decodeTalents(task.talents), tokens);
   return { ...T, ids: [] };
 }
 

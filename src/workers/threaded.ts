@@ -332,7 +332,7 @@ export async function vectorizeOnPool(pool: ChunkPool, talents: readonly Talent[
     while (next < all.length) {
       const i = next++;
       const [start, end] = all[i];
-      parts[i] = await pool.vectorize({ lines: encodeTalents(talents.slice(start, end)) });
+      parts[i] = await pool.vectorize({ talents: encodeTalents(talents.slice(start, end)) });
     }
   };
   await Promise.all(Array.from({ length: Math.min(all.length, 2 * pool.threads) }, lane));

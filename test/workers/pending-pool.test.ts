@@ -29,7 +29,7 @@ const strip = (f: TalentFeatures) => ({ ...f, ids: [] });
 /** Vectorizes the plan's talents on `pool` in `parts` tasks at once (so that every worker takes some). */
 async function onPool(pool: ReturnType<typeof startChunkPool>, parts: number): Promise<TalentFeatures[]> {
   const size = Math.ceil(plan.talents.length / parts);
-  return Promise.all(Array.from({ length: parts }, (_, i) => pool.vectorize({ lines: encodeTalents(plan.talents.slice(i * size, (i + 1) * size)) })));
+  return Promise.all(Array.from({ length: parts }, (_, i) => pool.vectorize({ talents: encodeTalents(plan.talents.slice(i * size, (i + 1) * size)) })));
 }
 
 describe('a pool started before its platform side', () => {
