@@ -33,7 +33,7 @@ import { strongHash } from '../../util/hash.js';
 import { packPlatformSide } from '../../workers/pack.js';
 import type { ChunkDispatcher, DispatchContext } from '../../workers/dispatch.js';
 import { runKeyOf } from '../../workers/dispatch.js';
-import type { LineRangeTask } from '../../workers/lines.js';
+import type { ExplainLinesTask } from '../../workers/explainLines.js';
 import { inProcessDispatcher, localDispatcher, startLocalDispatcher } from '../../workers/dispatch.js';
 import { describeDb, isPostgresUrl, openStore } from '../../store/open.js';
 import type { ChunkSink } from '../../store/writer.js';
@@ -234,29 +234,28 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     // ---- finalize: guard, platform lines, assignment, referrals; publish atomically ----
     const stats = await store.chunkStats(runId);
     await guardShrink(store, stats.talents, o.allowShrink === true, file);
-    // the placed talents are vectorized for their explanations on worker threads (the
+    // the listed and placed talents are vectorized and explained on worker threads (the
     // assembly's costliest step on one thread). A small run keeps its scoring pool up for it;
     // a large one releases it now, before the preference lists are merged and assigned (the
     // scorers' heaps would stack on them), and starts fresh threads for it: one fewer than
-    // --threads, since this thread, which would only wait for them, takes a part itself (one
-    // isolate's start and heap less). The queue's workers are other processes: a coordinator
+    // --threads, since this thread assigns, formats and explains meanwhile (one isolate's
+    // start and heap less). The queue's workers are other processes: a coordinator
     // with --threads > 1 starts a pool of its own for this step, the same way
-    const local = pool.lineRange !== undefined;
+    const local = pool.explainLines !== undefined;
     if (local && chunker.counts.talentsScored >= (o.releaseScorersAt ?? defaultBatchOptions.releaseScorersAt)) {
       await pool.destroy();
       pool = undefined;
     }
-    const kept = pool?.lineRange ? pool : undefined;
+    const kept = pool?.explainLines ? pool : undefined;
     const fresh = threads - 1; // the successor's threads, beside this one
     const vectorizeOn =
       kept || threads > 1
         ? {
-            lines: (task: LineRangeTask) => {
+            lines: (task: ExplainLinesTask) => {
               const on = kept ?? (assembly ??= localDispatcher(pack, fresh));
-              return on.lineRange!(task);
+              return on.explainLines!(task);
             },
             parts: kept?.concurrency ?? fresh,
-            here: !kept,
             // a released pool's successor starts before the assignment: its threads' start and
             // the platform side's unpacking overlap it
             warm: () => {
