@@ -32,6 +32,7 @@ import type { LineRangeTask } from '../../workers/lines.js';
 import type { ExplainLinesResult, ExplainLinesTask, ListedPairs } from '../../workers/explainLines.js';
 import { explainLinesTask } from '../../workers/explainLines.js';
 import { Grow } from '../../engine/snapshot.js';
+import { hashUnits } from '../../text/surface.js';
 import { allSettledOrThrow } from '../../util/settle.js';
 import { memMark } from '../../workers/memTrace.js';
 
@@ -65,10 +66,11 @@ export const mayExplainOnThreads = (talents: number, on: Pick<PlacedOn, 'parts'>
  */
 export class TalentLines {
   private readonly idBytes = new Grow(new Uint8Array(1 << 16));
-  /** per talent: where its id's bytes end, its line's start and end */
+  /** per talent: where its id's bytes end, its line's start and end, its id's hash (hashUnits) */
   private readonly idEnd = new Grow(new Float64Array(1024));
   private readonly start = new Grow(new Float64Array(1024));
   private readonly end = new Grow(new Float64Array(1024));
+  private readonly hash = new Grow(new Int32Array(1024));
 
   get size(): number {
     return this.start.n;
@@ -80,27 +82,39 @@ export class TalentLines {
     this.idEnd.push(this.idBytes.n);
     this.start.push(start);
     this.end.push(end);
+    this.hash.push(hashUnits(id) | 0); // an int32 (the empty id's is the basis, above it)
   }
 
   /**
    * The lines of the wanted ids (the first line recorded for an id), in file order. An id
-   * never recorded is left out (the caller names it).
+   * never recorded is left out (the caller names it). A recorded talent is compared with the
+   * wanted ids of its id's hash only (no string made per talent): by its id's UTF-8 bytes.
    */
   find(wanted: Iterable<string>): { ids: string[]; start: number[]; end: number[] } {
-    // ids compared as their UTF-8 bytes read one byte a character: equal strings, equal keys
-    const keys = new Map<string, string>();
-    for (const id of wanted) keys.set(Buffer.from(id, 'utf8').toString('latin1'), id);
+    const byHash = new Map<number, { id: string; bytes: Buffer }[]>();
+    let left = 0;
+    for (const id of wanted) {
+      const h = hashUnits(id) | 0;
+      let same = byHash.get(h);
+      if (!same) byHash.set(h, (same = []));
+      if (same.some((x) => x.id === id)) continue;
+      same.push({ id, bytes: Buffer.from(id, 'utf8') });
+      left++;
+    }
     const bytes = this.idBytes.a;
     const view = Buffer.from(bytes.buffer, bytes.byteOffset, this.idBytes.n);
+    const hashes = this.hash.a;
     const out = { ids: [] as string[], start: [] as number[], end: [] as number[] };
-    let from = 0;
-    for (let i = 0; i < this.start.n && keys.size > 0; i++) {
-      const to = this.idEnd.a[i];
-      const key = view.toString('latin1', from, to);
-      from = to;
-      const id = keys.get(key);
-      if (id === undefined) continue;
-      keys.delete(key);
+    for (let i = 0; i < this.start.n && left > 0; i++) {
+      const same = byHash.get(hashes[i]);
+      if (same === undefined) continue;
+      const from = i === 0 ? 0 : this.idEnd.a[i - 1];
+      const len = this.idEnd.a[i] - from;
+      const j = same.findIndex((x) => x.bytes.length === len && (len === 0 || view.compare(x.bytes, 0, len, from, from + len) === 0));
+      if (j < 0) continue;
+      const { id } = same[j];
+      same.splice(j, 1); // found: a later line of the same id is not its line
+      left--;
       out.ids.push(id);
       out.start.push(this.start.a[i]);
       out.end.push(this.end.a[i]);

@@ -29,6 +29,7 @@ import { TalentStreamRules } from '../../../src/domain/validate.js';
 import { explainLinesTask } from '../../../src/workers/explainLines.js';
 import type { ExplainLinesTask } from '../../../src/workers/explainLines.js';
 import { platformItemOf } from '../../../src/engine/format.js';
+import { hashUnits } from '../../../src/text/surface.js';
 import { TokenCache } from '../../../src/text/cache.js';
 import { Tokenizer } from '../../../src/text/tokenize.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../../../src/config/limits.js';
@@ -319,5 +320,23 @@ describe('TalentLines', () => {
     expect(got).toEqual({ ids: [id(0), id(7), id(2048), id(4999), ''], start: [0, 700, 204800, 499900, 7e9], end: [99, 799, 204899, 499999, 7e9 + 3] });
     // an id that is a prefix of another is a different id
     expect(l.find(['talent-000007']).ids).toEqual([]);
+  });
+
+  it('tells apart ids whose hashes collide (compared by their bytes), and finds an id asked twice once', () => {
+    // two pairs of ids with equal FNV-1a hashes of their UTF-16 units (text/surface.ts hashUnits)
+    const [a, b] = ['talent-21948-名', 'talent-449296-名'];
+    const [c, d] = ['talent-21949-名', 'talent-449297-名'];
+    expect(hashUnits(a)).toBe(hashUnits(b));
+    expect(hashUnits(c)).toBe(hashUnits(d));
+    const l = new TalentLines();
+    l.add(a, 0, 10);
+    l.add(c, 10, 20);
+    l.add(b, 20, 30);
+    l.add(a, 30, 40); // a later line of the same id: not its line
+    expect(l.find([b, a, b])).toEqual({ ids: [a, b], start: [0, 20], end: [10, 30] });
+    expect(l.find([b])).toEqual({ ids: [b], start: [20], end: [30] });
+    // d shares c's hash but was never recorded
+    expect(l.find([d, c])).toEqual({ ids: [c], start: [10], end: [20] });
+    expect(l.find([d]).ids).toEqual([]);
   });
 });
