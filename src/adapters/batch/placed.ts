@@ -145,12 +145,10 @@ export const loopTurn = (): Promise<void> => new Promise<void>((resolve) => setI
  * Reads back the lines of `ids` (distinct) and vectorizes them, with `want.listed` (talent
  * id -> platforms) the listed pairs' items and with `want.placed` (talent id -> platform) the
  * placed pairs' explanations (workers/explainLines.ts), split into `on.parts` runs posted to
- * `on.lines`; without `on`, or for fewer than the parallel minimum of talents, in one run
- * on this thread. `meanwhile`: this thread's other work, run once the runs are posted and
- * the threads have taken them (`loopTurn`), before their results are awaited; a failure of
- * it waits for the posted runs (no run left on a thread when the caller releases them). A
- * talent's features do not depend on the other talents of its run: any split gives the
- * same numbers.
+ * `on.lines` at once (the call returns with them posted: this thread does other work
+ * meanwhile, after a `loopTurn`); without `on`, or for fewer than the parallel minimum of
+ * talents, in one run on this thread, before the call returns. A talent's features do not
+ * depend on the other talents of its run: any split gives the same numbers.
  */
 export async function vectorizeLines(
   side: PlatformSide,
@@ -160,13 +158,9 @@ export async function vectorizeLines(
   lines: TalentLines,
   on?: PlacedOn,
   want: { listed?: ReadonlyMap<string, readonly number[]>; placed?: ReadonlyMap<string, number> } = {},
-  meanwhile?: () => Promise<void> | void,
 ): Promise<VectorizedRun[]> {
   const count = ids.length;
-  if (count === 0) {
-    await meanwhile?.();
-    return [];
-  }
+  if (count === 0) return [];
   const parallel = on !== undefined && mayExplainOnThreads(count, on);
   if (parallel) on.warm?.();
   // an async function runs to its first await at once: the runs below are posted when it is called
@@ -194,17 +188,9 @@ export async function vectorizeLines(
   memMark('main:found');
   // the listed pairs stay known here (a posted task's bytes are moved, its pairs cloned)
   const pairs = tasks.map((x) => x.task.listed);
-  const posted = parallel ? tasks.map((x) => on.lines(x.task)) : [];
-  for (const p of posted) p.catch(() => undefined); // a run failing while this thread works is heard below, not unhandled
-  let results: ExplainLinesResult[];
-  try {
-    if (posted.length > 0 && meanwhile) await loopTurn();
-    await meanwhile?.();
-    results = parallel ? await allSettledOrThrow(posted) : inProcess(side, tasks);
-  } catch (e) {
-    await Promise.allSettled(posted); // no run left on a thread when the caller releases them
-    throw e;
-  }
+  // without threads, this thread's run now (before the call returns); with them, every run
+  // posted now, and all settled before a failure is passed on (no run left on a thread)
+  const results = parallel ? await allSettledOrThrow(tasks.map((x) => on.lines(x.task))) : inProcess(side, tasks);
   return tasks.map((x, j) => ({ ids: x.ids, result: results[j], ...(pairs[j] ? { listed: pairs[j] } : {}) }));
 }
 

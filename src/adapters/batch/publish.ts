@@ -17,7 +17,7 @@ import type { Referrals } from '../../referrals/referrals.js';
 import type { SnapshotStore } from '../../store/types.js';
 import type { AssemblyInputs } from '../../engine/assembly.js';
 import type { PlacedOn, TalentLines } from './placed.js';
-import { listedItems, mayExplainOnThreads, placedExplanations, vectorizeLines } from './placed.js';
+import { listedItems, loopTurn, mayExplainOnThreads, placedExplanations, vectorizeLines } from './placed.js';
 import type { PairExplanation } from '../../scoring/explain.js';
 import { memMark } from '../../workers/memTrace.js';
 
@@ -67,7 +67,25 @@ export interface SnapshotInputs {
 export interface Snapshot {
   platformLines: { id: string; line: string }[];
   snap: SnapshotAssignment;
-  artifacts: Record<string, Iterable<string>>;
+  /**
+   * The artifacts' parts, in order, made as they are read: assignment.json's formatted then,
+   * referrals.jsonl's once the placed talents still on the threads are explained (the
+   * publication stores the parts before meanwhile)
+   */
+  artifacts: Record<string, Iterable<string> | AsyncIterable<string>>;
+  /** Settles once no run is left on a thread, whatever became of them: the caller releases the threads after it. */
+  settled(): Promise<void>;
+}
+
+/** The artifacts with every part read (a store that publishes in one step takes them so). */
+export async function readArtifacts(artifacts: Snapshot['artifacts']): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const [name, body] of Object.entries(artifacts)) {
+    const parts: string[] = [];
+    for await (const part of body) parts.push(part);
+    out[name] = parts;
+  }
+  return out;
 }
 
 /** The snapshot's contents, or undefined when the base's reserve cannot answer every platform line (score every talent then). */
@@ -129,42 +147,41 @@ export async function buildSnapshot(x: SnapshotInputs): Promise<Snapshot | undef
   gathered = undefined; // what the snapshot keeps of the lists is in `snap`
   memMark('main:assigned');
   const { talentIds, placed } = snap;
-  let assignmentJson: string[] = [];
-  let referrals: Referrals | undefined;
   const explained = new Map<string, PairExplanation>();
   const explain = (t: number) => explained.get(talentIds[t])!;
   // the other placed talents go to the threads, each placed pair explained there; this thread
-  // meanwhile formats assignment.json, explains the placed talents vectorized before and builds
-  // the referrals (they need the hosted pairs' explanations only: hosted talents were vectorized before)
-  const after = vectorizeLines(
-    side,
-    x.talentsPath,
-    [...placed.keys()].filter((id) => !ahead.has(id)),
-    x.maxLineBytes,
-    x.talentLines,
-    x.vectorizeOn,
-    { placed },
-    async () => {
-      assignmentJson = [...snapshotAssignmentJson(snap, side, x.platforms)];
-      for (const [id, e] of placedExplanations(side, x.talentsPath, await before, placed)) explained.set(id, e);
-      referrals = snapshotReferrals(snap, x.policy, explain);
-    },
-  );
+  // meanwhile (once the threads have taken their runs: loopTurn) explains the placed talents
+  // vectorized before, makes the platform lines, builds the referrals (they need the hosted
+  // pairs' explanations only: hosted talents were vectorized before) and, as the caller
+  // publishes, formats assignment.json. The referral lines wait for the threads
+  const after = vectorizeLines(side, x.talentsPath, [...placed.keys()].filter((id) => !ahead.has(id)), x.maxLineBytes, x.talentLines, x.vectorizeOn, { placed });
+  after.catch(() => undefined); // heard as the referral lines are read
+  const settled = async (): Promise<void> => void (await Promise.allSettled([before, after]));
+  let platformLines: { id: string; line: string }[];
+  let referrals: Referrals;
   try {
-    for (const [id, e] of placedExplanations(side, x.talentsPath, await after, placed)) explained.set(id, e);
+    await loopTurn();
+    const early = await before;
+    // the first runs' lines checked, and their placed talents explained, before their items are read
+    for (const [id, e] of placedExplanations(side, x.talentsPath, early, placed)) explained.set(id, e);
+    const item = listedItems(early);
+    platformLines = side.platforms.ids.map((id, p) => ({ id, line: platformLine(id, listed[p], (j) => item(listed[p].ids[j], nth[p][j])) }));
+    referrals = snapshotReferrals(snap, x.policy, explain);
   } catch (e) {
-    await before.catch(() => undefined);
+    await settled();
     throw e;
   }
-  memMark('main:explained');
-  const item = listedItems(await before);
-  const platformLines = side.platforms.ids.map((id, p) => ({ id, line: platformLine(id, listed[p], (j) => item(listed[p].ids[j], nth[p][j])) }));
+  const referralLines = async function* (): AsyncGenerator<string> {
+    for (const [id, e] of placedExplanations(side, x.talentsPath, await after, placed)) explained.set(id, e);
+    memMark('main:explained');
+    yield* snapshotReferralLines(snap, side, x.platforms, referrals, explain);
+  };
   const artifacts = {
-    'assignment.json': assignmentJson,
-    'referrals.jsonl': snapshotReferralLines(snap, side, x.platforms, referrals!, explain),
+    'assignment.json': snapshotAssignmentJson(snap, side, x.platforms),
+    'referrals.jsonl': referralLines(),
     [RESERVE_ARTIFACT]: textParts(merger.encodeReserve().toString('base64')),
   };
-  return { platformLines, snap, artifacts };
+  return { platformLines, snap, artifacts, settled };
 }
 
 /**

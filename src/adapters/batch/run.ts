@@ -48,7 +48,7 @@ import { Chunker } from './chunks.js';
 import { LineChunker } from './lineChunks.js';
 import { readLineRanges } from '../files/lines.js';
 import { EarlyAssembly } from '../../engine/assembly.js';
-import { buildSnapshot, guardShrink } from './publish.js';
+import { buildSnapshot, guardShrink, readArtifacts } from './publish.js';
 import { TalentLines } from './placed.js';
 import type { BatchProgress } from './progress.js';
 import { startTicker } from './progress.js';
@@ -114,6 +114,7 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
   let ticker: ReturnType<typeof startTicker> | undefined;
   let opened: TalentsSource | undefined; // cleaned up however the run ends
   let stopTrace: (() => void) | undefined;
+  let settle: (() => Promise<void>) | undefined; // the assembly's runs on the threads, settled
   try {
     const { side, platforms, weights, fingerprint: sideFp } = batchPlatformSide(inputs);
     const M = side.platforms.count;
@@ -266,21 +267,28 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     memMark('main:assembly');
     const built = await buildSnapshot({ store, runId, baseId, side, platforms, policy: inputs.policy, kPlatform, depth, assign: assignOpts, talentsPath: source.path, maxLineBytes: limits.maxLineBytes, talentLines, vectorizeOn, early: early.take() });
     memMark('main:built');
-    await pool?.destroy();
-    pool = undefined;
-    await assembly?.destroy();
-    assembly = undefined;
     if (!built) {
       await store.discard(runId); // redone at once, reusing nothing: the attempt leaves no trace but the summary's note
       return baseId!;
     }
+    // the threads may still explain placed talents for the referral lines: released once the publication has read them (or failed)
+    settle = built.settled;
     const { platformLines, snap, artifacts } = built;
     const summary = summarize({ runId, resumed, baseId, reserveExhausted, counts: chunker.counts, chunks: stats.chunks, snap, platforms: M, threads, skipped, t0, tStream, cpu0, cpuStream, scoredOnMain: !o.dispatcher && threads <= 1 });
     // a coordinator that lost its lock (PostgreSQL: its session dropped) must not publish
     await lock.assertHeld?.();
-    // SQLite: on the writer thread, storing each part of the artifacts while this thread formats the next
-    const finished = [runId, platformLines, artifacts, now(), JSON.stringify({ ...summary, skipped: summary.skipped.length })] as const;
-    await (sink.complete ? sink.complete(...finished) : store.complete(...finished));
+    // SQLite: on the writer thread, storing each part of the artifacts while this thread
+    // formats the next (and the threads explain the placed talents the referral lines wait for)
+    const finishedAt = now();
+    const stored = JSON.stringify({ ...summary, skipped: summary.skipped.length });
+    if (sink.complete) await sink.complete(runId, platformLines, artifacts, finishedAt, stored);
+    else await store.complete(runId, platformLines, await readArtifacts(artifacts), finishedAt, stored);
+    await settle();
+    settle = undefined;
+    await pool?.destroy();
+    pool = undefined;
+    await assembly?.destroy();
+    assembly = undefined;
     await sink.close();
     memMark('main:completed');
     await store.dropChunkCandidates(runId);
@@ -298,6 +306,7 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
   } finally {
     stopTrace?.();
     ticker?.stop();
+    await settle?.(); // no run left on a thread when they are released
     await pool?.destroy();
     await assembly?.destroy();
     await sink?.close().catch(() => undefined);

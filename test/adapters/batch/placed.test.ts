@@ -19,7 +19,7 @@ import { readLines } from '../../../src/adapters/files/lines.js';
 import { parseRecordLine } from '../../../src/adapters/files/read.js';
 import { TalentSchema } from '../../../src/domain/schemas.js';
 import type { Talent } from '../../../src/domain/schemas.js';
-import { TalentLines, listedItems, mayExplainOnThreads, placedExplanations, vectorizeLines } from '../../../src/adapters/batch/placed.js';
+import { TalentLines, listedItems, loopTurn, mayExplainOnThreads, placedExplanations, vectorizeLines } from '../../../src/adapters/batch/placed.js';
 import type { PlacedOn } from '../../../src/adapters/batch/placed.js';
 import type { PlatformSide } from '../../../src/engine/platformSide.js';
 import { batchPlatformSide, talentFeatures } from '../../../src/engine/platformSide.js';
@@ -157,25 +157,21 @@ describe('placed talents read back by their byte ranges', () => {
     expect(new Set([0, 1, 2].map((k) => item(three[0], k).json)).size).toBe(3);
   });
 
-  it('splits the talents into `parts` runs, every run on the threads, and runs `meanwhile` once: the same explanations', async () => {
+  it('splits the talents into `parts` runs, every run posted to the threads before the call returns: the same explanations', async () => {
     const { side, path, recorded, ids } = await setup();
     const M = side.platforms.count;
     const wanted = new Map(ids.map((id, i) => [id, (i * 11) % M]));
     const want = await oracle(side, path, wanted);
     for (const parts of [1, 2]) {
       const tasks: ExplainLinesTask[] = [];
-      let calls = 0;
-      const runs = await vectorizeLines(side, path, ids, DEFAULT_MAX_LINE_BYTES, recorded, fakeThreads(side, parts, tasks), { placed: wanted }, () => {
-        calls++;
-      });
+      const runs = vectorizeLines(side, path, ids, DEFAULT_MAX_LINE_BYTES, recorded, fakeThreads(side, parts, tasks), { placed: wanted });
       expect(tasks.map((t) => t.lines)).toEqual(parts === 1 ? [400] : [200, 200]);
-      expect(calls).toBe(1);
-      expect(placedExplanations(side, path, runs, wanted)).toEqual(want);
+      expect(placedExplanations(side, path, await runs, wanted)).toEqual(want);
     }
-    // no talents: no task, `meanwhile` all the same
-    let calls = 0;
-    expect(await vectorizeLines(side, path, [], DEFAULT_MAX_LINE_BYTES, recorded, fakeThreads(side, 2), {}, () => void calls++)).toEqual([]);
-    expect(calls).toBe(1);
+    // no talents: no task
+    const tasks: ExplainLinesTask[] = [];
+    expect(await vectorizeLines(side, path, [], DEFAULT_MAX_LINE_BYTES, recorded, fakeThreads(side, 2, tasks))).toEqual([]);
+    expect(tasks).toEqual([]);
   });
 
   it("the platform lines' talents vectorized first (while this thread assigns), then the other placed ones: each placed pair explained from the first runs' features or in its own run, as the oracle does", async () => {
@@ -208,38 +204,18 @@ describe('placed talents read back by their byte ranges', () => {
     expect(placedExplanations(side, path, early, new Map([[ids[5], 0]]))).toEqual(new Map([[ids[5], (await oracle(side, path, new Map([[ids[5], 0]]))).get(ids[5])]]));
   });
 
-  it("`meanwhile` runs only after a turn of the event loop: a pool hands a posted run to a thread once this thread has taken the thread's answers (port messages); a failure of it waits for the posted runs", async () => {
-    const { side, path, recorded, ids } = await setup();
+  it("loopTurn resolves after a whole turn of the event loop: a thread's answer waiting in a port (what a pool needs taken before it hands the thread a posted run) is taken first", async () => {
     const order: string[] = [];
-    const tokens = new TokenCache(new Tokenizer(), 10_000);
     const { port1, port2 } = new MessageChannel();
     port1.on('message', (m) => order.push(String(m)));
     try {
-      let release = (): void => undefined;
-      const on: PlacedOn = {
-        // as a pool's thread would: its answer to an earlier run waits in a port until this thread reads it
-        lines: async (task) => {
-          order.push('posted');
-          port2.postMessage('message');
-          await new Promise<void>((r) => (release = r));
-          order.push('answered');
-          return explainLinesTask(side, task, (t) => tokens.tokens(t));
-        },
-        parts: 1,
-      };
-      const runs = vectorizeLines(side, path, ids, DEFAULT_MAX_LINE_BYTES, recorded, on, {}, () => {
-        order.push('meanwhile');
-        release();
-      });
-      expect((await runs).map((r) => r.ids.length)).toEqual([400]);
-      expect(order).toEqual(['posted', 'message', 'meanwhile', 'answered']);
-      order.length = 0;
-      const failing = vectorizeLines(side, path, ids, DEFAULT_MAX_LINE_BYTES, recorded, on, {}, () => {
-        setTimeout(release, 20);
-        throw new Error('formatting failed');
-      });
-      await expect(failing).rejects.toThrow('formatting failed');
-      expect(order).toEqual(['posted', 'message', 'answered']);
+      // the answer is there before the turn starts (as a thread's, sent while this thread assigned)
+      port2.postMessage('answer');
+      await Promise.resolve();
+      order.push('microtask'); // a microtask is no turn: the port's message is not taken yet
+      await loopTurn();
+      order.push('turned');
+      expect(order).toEqual(['microtask', 'answer', 'turned']);
     } finally {
       port1.close();
     }
