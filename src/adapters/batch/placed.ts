@@ -208,7 +208,7 @@ function listedPairs(run: readonly string[], listed: ReadonlyMap<string, readonl
  * The listed pairs' items of vectorized runs (asked with `listed`): `item(id, nth)` is the
  * item of talent `id`'s nth listed pair, as compact JSON, and the score the pair explained
  * as. A talent of no run, or a run without its items, is a fault of the caller (E_INTERNAL);
- * a run whose lines changed is named by `explainRuns`' check first.
+ * a run whose lines changed is named by `placedExplanations`' check first (the caller runs it before).
  */
 export function listedItems(runs: readonly VectorizedRun[]): (id: string, nth: number) => { json: string; score: number } {
   const where = new Map<string, { run: VectorizedRun; first: number; count: number }>();
