@@ -1,5 +1,7 @@
 /** Issue 15: the file readers' smaller findings: follow-ons collapsed, BOMs alike, atomic exports, escaped bytes, strict integers. */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -184,5 +186,60 @@ describe('writeChunks', () => {
       expect(e.message).toContain('the producer failed');
       expect(readdirSync(d)).toEqual([]);
     }
+  });
+
+  it('writes into a FIFO as it is (--out /dev/stdout, a named pipe), never renaming a file onto it (as root that turned /dev/stdout into a regular file)', async () => {
+    const { writeChunks } = await import('../../src/adapters/files/write.js');
+    const d = tmp();
+    const fifo = join(d, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const reader = spawn('cat', [fifo]);
+    let got = '';
+    reader.stdout.on('data', (b: Buffer) => (got += b.toString()));
+    try {
+      await writeChunks(fifo, (async function* () {
+        yield 'a,';
+        yield new TextEncoder().encode('b\n');
+      })());
+      expect(lstatSync(fifo).isFIFO()).toBe(true);
+      await once(reader, 'close');
+      expect(got).toBe('a,b\n');
+      expect(readdirSync(d)).toEqual(['pipe']);
+    } finally {
+      reader.kill();
+    }
+  });
+
+  it('a write failing while the producer is awaited (a disk filling up, a reader gone) is E_IO naming the file, not an unhandled stream error', async () => {
+    const { writeChunks } = await import('../../src/adapters/files/write.js');
+    const d = tmp();
+    const fifo = join(d, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const reader = spawn('head', ['-c', '1', fifo], { stdio: 'ignore' });
+    const gone = once(reader, 'exit');
+    const e = await rejection(
+      writeChunks(fifo, (async function* () {
+        yield new TextEncoder().encode('x');
+        await gone;
+        yield new TextEncoder().encode('y'); // EPIPE, reported while the next chunk is awaited
+        for (let i = 0; i < 50; i++) await new Promise((r) => setTimeout(r, 10));
+        yield new TextEncoder().encode('z');
+      })()),
+    );
+    expect(e.code).toBe('E_IO');
+    expect(e.message).toBe(`${fifo}: cannot write (EPIPE: broken pipe, write)`);
+  });
+
+  it('a folder as the target, or a file where a parent folder should be: E_IO in words, nothing left behind (the parent case was an internal error, exit 3)', async () => {
+    const { writeChunks } = await import('../../src/adapters/files/write.js');
+    const d = tmp();
+    const lines = () => ['x'];
+    expect((await rejection(writeChunks(d, lines()))).message).toBe(`${d}: cannot write (is a directory)`);
+    writeFileSync(join(d, 'f'), 'kept');
+    const under = join(d, 'f', 'out.jsonl');
+    const e = await rejection(writeChunks(under, lines()));
+    expect([e.code, e.message]).toEqual(['E_IO', `${under}: cannot write (a parent is not a directory)`]);
+    expect(readdirSync(d)).toEqual(['f']);
+    expect(readFileSync(join(d, 'f'), 'utf8')).toBe('kept');
   });
 });

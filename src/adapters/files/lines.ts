@@ -31,12 +31,15 @@ export interface ReadLinesOptions {
   onChunk?: (chunk: Buffer) => void;
 }
 
+/** The reason of an I/O failure in words (the error's message when it has no common code). */
+export function ioReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  return code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOTDIR' ? 'a parent is not a directory' : (e as Error)?.message ?? String(e);
+}
+
 /** An I/O failure as the contract's E_IO, naming the file and the reason in words. */
 export function ioError(path: string, e: unknown): TalentmatchError {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  const why =
-    code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOTDIR' ? 'a parent is not a directory' : (e as Error)?.message ?? String(e);
-  return new TalentmatchError('E_IO', `${path}: cannot read (${why})`);
+  return new TalentmatchError('E_IO', `${path}: cannot read (${ioReason(e)})`);
 }
 
 /** Fails with E_IO unless `path` names something readable as a stream (a file, a pipe, a FIFO). */

@@ -4,11 +4,31 @@
  * never joins the whole output into one string.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { once } from 'node:events';
 import { TalentmatchError } from '../../errors.js';
 import { releaseNow } from '../../util/release.js';
+import { ioReason } from './lines.js';
+
+/**
+ * Whether `path` is written as it is rather than replaced: something that exists and is
+ * neither a regular file nor a folder (a FIFO, `/dev/stdout`, `/dev/null`, or a link to one).
+ * Renaming a finished file onto it replaced the pipe, device or link itself with a regular
+ * file: as root, `--out /dev/stdout` turned /dev/stdout into a file for every process.
+ */
+async function writtenInPlace(path: string): Promise<boolean> {
+  try {
+    const s = await stat(path);
+    return !s.isFile() && !s.isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function writeError(path: string, e: unknown): TalentmatchError {
+  return new TalentmatchError('E_IO', `${path}: cannot write (${ioReason(e)})`);
+}
 
 /**
  * Writes raw chunks back to back (strings as UTF-8, byte arrays as they are). With
@@ -17,13 +37,30 @@ import { releaseNow } from '../../util/release.js';
  * a larger one, engine/jsonBytes.ts take).
  */
 export async function writeChunks(path: string, chunks: Iterable<string> | AsyncIterable<string | Uint8Array>, o: { consume?: boolean } = {}): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
+  const inPlace = await writtenInPlace(path);
+  if (!inPlace) {
+    try {
+      await mkdir(dirname(path), { recursive: true });
+    } catch (e) {
+      // a file where a parent folder should be (EEXIST from a recursive mkdir)
+      throw writeError(path, (e as NodeJS.ErrnoException).code === 'EEXIST' ? Object.assign(e as Error, { code: 'ENOTDIR' }) : e);
+    }
+  }
+  const tmp = inPlace ? path : `${path}.${process.pid}.tmp`;
   const out = createWriteStream(tmp, { encoding: 'utf8' });
+  // A write fails after write() returned (a full disk, a pipe whose reader left), often while
+  // the producer is being awaited and nothing waits on the stream: kept here, it fails the
+  // next step (once emitted with no listener, it crashed the process with a stack trace).
+  let failed: { e: unknown } | undefined;
+  out.on('error', (e) => void (failed ??= { e }));
+  const check = (): void => {
+    if (failed) throw failed.e;
+  };
   try {
     let buf = '';
     // returns a promise only when the stream asks to wait (no await per chunk otherwise)
     const add = (c: string | Uint8Array): Promise<unknown> | undefined => {
+      check();
       if (typeof c !== 'string') {
         if (buf) out.write(buf);
         buf = '';
@@ -65,19 +102,20 @@ export async function writeChunks(path: string, chunks: Iterable<string> | Async
         if (wait) await wait;
       }
     }
+    check();
     if (buf) out.write(buf);
     out.end();
     await once(out, 'finish');
-    await rename(tmp, path);
+    if (!inPlace) await rename(tmp, path);
   } catch (e) {
     // the stream opens its file asynchronously: removed before that open completes, the file
     // would be created after the removal and left behind, so the stream is closed first
     out.destroy();
     if (!out.closed) await once(out, 'close').catch(() => undefined);
-    await rm(tmp, { force: true });
+    if (!inPlace) await rm(tmp, { force: true });
     // a failure of whatever produces the chunks is its own error, not a write error
     if (e instanceof SourceError) throw e.cause;
-    throw new TalentmatchError('E_IO', `${path}: cannot write (${(e as Error).message})`);
+    throw writeError(path, e);
   }
 }
 
