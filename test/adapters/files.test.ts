@@ -242,4 +242,42 @@ describe('writeChunks', () => {
     expect(readdirSync(d)).toEqual(['f']);
     expect(readFileSync(join(d, 'f'), 'utf8')).toBe('kept');
   });
+
+  it('a signal mid-write removes the temporary file (and a registered temporary folder) and still ends the process by that signal; a handler of its own is left alone', async () => {
+    const d = tmp();
+    const target = join(d, 'out.jsonl');
+    const folder = join(d, '.export-x');
+    const child = (own: boolean) =>
+      spawn(process.execPath, ['--import', 'tsx', '-e', `import('${join(process.cwd(), 'src/adapters/files/write.ts')}').then(async ({ writeChunks, removedOnSignal }) => {
+        const { mkdirSync, existsSync } = require('node:fs');
+        ${own ? "process.once('SIGTERM', () => { console.log('own handler'); setTimeout(() => process.exit(7), 10); });" : ''}
+        mkdirSync(${JSON.stringify(folder)});
+        removedOnSignal(${JSON.stringify(folder)});
+        await writeChunks(${JSON.stringify(target)}, (async function* () {
+          yield new TextEncoder().encode('partial\\n');
+          while (![...require('node:fs').readdirSync(${JSON.stringify(d)})].some((n) => n.endsWith('.tmp'))) await new Promise((r) => setTimeout(r, 5));
+          console.log('ready');
+          await new Promise(() => setInterval(() => undefined, 1000));
+        })());
+      })`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const p = child(false);
+    let said = '';
+    p.stdout.on('data', (b: Buffer) => {
+      said += b.toString();
+      if (said.includes('ready')) p.kill('SIGTERM');
+    });
+    const [code, signal] = (await once(p, 'exit')) as [number | null, string | null];
+    expect([said, code, signal]).toEqual(['ready\n', null, 'SIGTERM']);
+    expect(readdirSync(d)).toEqual([]);
+    // a process with its own SIGTERM handler (serve, worker) keeps it: nothing removed, its own exit
+    const q = child(true);
+    let qsaid = '';
+    q.stdout.on('data', (b: Buffer) => {
+      qsaid += b.toString();
+      if (qsaid === 'ready\n') q.kill('SIGTERM');
+    });
+    const [qcode] = (await once(q, 'exit')) as [number | null];
+    expect([qsaid, qcode]).toEqual(['ready\nown handler\n', 7]);
+    expect(readdirSync(d).sort()).toEqual(['.export-x', `out.jsonl.${q.pid}.tmp`]);
+  }, 60_000);
 });

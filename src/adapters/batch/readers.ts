@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { TalentmatchError } from '../../errors.js';
 import type { Rows, RunRow, SnapshotStore } from '../../store/types.js';
-import { writeChunks, writeLines, writeParts } from '../files/write.js';
+import { removedOnSignal, writeChunks, writeLines, writeParts } from '../files/write.js';
 
 export async function pickRun(store: SnapshotStore, id: number | undefined, what = '--run'): Promise<RunRow> {
   if (id === undefined) {
@@ -29,6 +29,7 @@ export async function exportRun(store: SnapshotStore, run: RunRow, dir: string):
     throw new TalentmatchError('E_IO', `${dir}: cannot create the export folder (${(e as Error).message})`);
   }
   const tmp = await mkdtemp(join(dir, '.export-'));
+  const release = removedOnSignal(tmp);
   const names = ['recommendations.jsonl', 'assignment.json', 'referrals.jsonl'] as const;
   try {
     await writeLines(join(tmp, names[0]), (async function* () {
@@ -47,6 +48,7 @@ export async function exportRun(store: SnapshotStore, run: RunRow, dir: string):
     for (const n of names) await rename(join(tmp, n), join(dir, n));
   } finally {
     await rm(tmp, { recursive: true, force: true });
+    release();
   }
   return names.map((n) => join(dir, n));
 }

@@ -3,7 +3,7 @@
  * once complete, so a reader never sees half a result. Honours stream backpressure and
  * never joins the whole output into one string.
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, rmSync } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { once } from 'node:events';
@@ -24,6 +24,32 @@ async function writtenInPlace(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * Temporary files and folders of outputs being written, removed when SIGINT, SIGTERM or
+ * SIGHUP ends the process: a kill runs no `finally`, and `FILE.PID.tmp` (or an export's
+ * `.export-*` folder) was left beside the target. The handler is installed only for a signal
+ * nothing else handles (serve and worker close gracefully on their own) and raises the signal
+ * again once the files are gone, so the process still ends by it (exit 130, 143, 129).
+ */
+const pending = new Set<string>();
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+function removePending(sig: NodeJS.Signals): void {
+  for (const p of pending) rmSync(p, { recursive: true, force: true });
+  pending.clear();
+  for (const s of SIGNALS) process.removeListener(s, removePending);
+  process.kill(process.pid, sig);
+}
+
+/** Registers a temporary path to be removed if a signal ends the process; returns its release. */
+export function removedOnSignal(path: string): () => void {
+  if (pending.size === 0) for (const s of SIGNALS) if (process.listenerCount(s) === 0) process.on(s, removePending);
+  pending.add(path);
+  return () => {
+    pending.delete(path);
+    if (pending.size === 0) for (const s of SIGNALS) process.removeListener(s, removePending);
+  };
 }
 
 function writeError(path: string, e: unknown): TalentmatchError {
@@ -47,6 +73,7 @@ export async function writeChunks(path: string, chunks: Iterable<string> | Async
     }
   }
   const tmp = inPlace ? path : `${path}.${process.pid}.tmp`;
+  const release = inPlace ? () => undefined : removedOnSignal(tmp);
   const out = createWriteStream(tmp, { encoding: 'utf8' });
   // A write fails after write() returned (a full disk, a pipe whose reader left), often while
   // the producer is being awaited and nothing waits on the stream: kept here, it fails the
@@ -116,6 +143,8 @@ export async function writeChunks(path: string, chunks: Iterable<string> | Async
     // a failure of whatever produces the chunks is its own error, not a write error
     if (e instanceof SourceError) throw e.cause;
     throw writeError(path, e);
+  } finally {
+    release();
   }
 }
 
