@@ -115,8 +115,10 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     return reply.code(404).send({ error: 'not_found', message: `no route ${req.method} ${url}`, requestId: String(req.id) });
   });
 
-  // JSON bodies: nesting bounded before parsing, prototype keys refused with their path
-  app.removeContentTypeParser('application/json');
+  // JSON bodies only (Fastify's own text/plain parser handed a string body to the schema: a
+  // 400 "expected object, received string" where the contract says 415): nesting bounded
+  // before parsing, prototype keys refused with their path
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     try {
       done(null, parseBody(body as string, LIMITS.bodyDepth));
