@@ -41,7 +41,7 @@ import type { TransportOptions } from './transport.js';
 import { swaggerOptions, swaggerUiOptions } from './openapi.js';
 import { registerStudio } from './studio.js';
 import type { StudioOptions } from './studio.js';
-import { HttpError, issueBody } from './httpErrors.js';
+import { HttpError, answerClientError, issueBody } from './httpErrors.js';
 import { Snapshots, registerSnapshotRoutes } from './snapshots.js';
 import { registerLiveRoutes } from './liveRoutes.js';
 import { boundClose } from './shutdown.js';
@@ -97,6 +97,8 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     connectionTimeout: LIMITS.connectionTimeoutMs,
     keepAliveTimeout: LIMITS.keepAliveTimeoutMs,
     genReqId: requestIds(),
+    // a request refused by Node's parser (malformed, headers too large, too slow) answered in the API's error format
+    clientErrorHandler: answerClientError,
     // errors raised before routing (a malformed URL, an id longer than a route parameter may
     // be) would echo the whole URL back: answer them briefly
     frameworkErrors: (error, req, reply) => {
