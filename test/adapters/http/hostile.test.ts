@@ -201,14 +201,15 @@ describe('a database that goes bad after start', () => {
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
     // the file is damaged in place while the server runs (a bad disk, a botched restore)
     writeFileSync(path, Buffer.alloc(64 * 1024, 0x5a));
-    const ready = await fetch(`${base}/readyz`);
-    expect(ready.status).toBe(503);
-    expect(((await ready.json()) as { reason: string }).reason).toBe('snapshot database unreadable (see the server log)');
+    // a snapshot route first (its lookup read the change counter outside the guard: a raw SQLITE_CORRUPT, a 500), then /readyz
     for (const route of ['/v1/assignment', '/v1/referrals', `/v1/talents/t-any/recommendations`, '/v1/platforms/p-any/recommendations']) {
       const r = await fetch(base + route);
       expect(r.status, route).toBe(503);
       expect(((await r.json()) as { error: string }).error).toBe('not_ready');
     }
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { reason: string }).reason).toBe('snapshot database unreadable (see the server log)');
     const logged = logs.join('');
     expect(logged).toContain(path);
     expect(logged).toMatch(/SQLITE_CORRUPT|SQLITE_NOTADB|not a database|malformed/);
