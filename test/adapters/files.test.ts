@@ -115,6 +115,13 @@ describe('the CLI on hostile input', () => {
       expect(r.err).toContain(`--top must be an integer in [1, 1000], got ${JSON.stringify(v)}`);
     }
   });
+
+  it('an integer option with a floor above 1 names the same range on both sides (tune --folds 21 said [1, 20])', async () => {
+    for (const v of ['1', '21', '0x2']) {
+      const r = await run(['tune', '--data', FIX, '--out', join(tmp(), 'w.json'), '--folds', v]);
+      expect([r.code, r.err], v).toEqual([2, `error [E_OPTION]: --folds must be an integer in [2, 20], got ${JSON.stringify(v)}\n`]);
+    }
+  });
 });
 
 describe('writeChunks', () => {
