@@ -85,7 +85,13 @@ describe('match on rank lists (--preferences) and committee decisions (--decisio
     writeFileSync(join(d, 'p.json'), JSON.stringify({ ...lists, talents: [{ id: 'A', prefs: ['C', 'M', 'C'] }] }));
     const r = await run(['match', '--preferences', join(d, 'p.json'), '--out', join(d, 'o.json')]);
     expect(r.code).not.toBe(0);
-    expect(r.err).toContain('talents.0.prefs.2: expected each id once in A\'s list, got C repeated');
+    expect(r.err).toContain('talents[0].prefs[2]: expected each id once in A\'s list, got C repeated');
+    // a schema problem names the value found, in the same path form (was "got see the contract", and talents.0.seats)
+    writeFileSync(join(d, 's.json'), JSON.stringify({ ...lists, talents: [{ id: 'A', prefs: ['C', 7], seats: -1 }] }));
+    const s = await run(['match', '--preferences', join(d, 's.json'), '--out', join(d, 'o.json')]);
+    expect(s.code).toBe(1);
+    expect(s.err).toContain(`${join(d, 's.json')} talents[0].prefs[1]: expected Invalid input: expected string, received number, got 7`);
+    expect(s.err).toContain(`${join(d, 's.json')} talents[0].seats: expected Too small: expected number to be >=0, got -1`);
     writeFileSync(join(d, 'q.json'), JSON.stringify(lists));
     const r2 = await run(['match', '--preferences', join(d, 'q.json'), '--mode', 'optimal', '--out', join(d, 'o.json')]);
     expect(r2.code).toBe(2);

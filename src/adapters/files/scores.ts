@@ -10,6 +10,7 @@ import type { ExternalPair, RankLists } from '../../matching/external.js';
 import { createReadStream } from 'node:fs';
 import { TalentmatchError } from '../../errors.js';
 import { readJson } from './read.js';
+import { issuesFromZod } from '../../domain/validate.js';
 import { DecisionsSchema, resolveDecisions } from '../../domain/decisions.js';
 import type { Decisions } from '../../matching/decisions.js';
 
@@ -209,14 +210,14 @@ export async function readRankLists(path: string): Promise<RankLists> {
   const raw = await readJson(path);
   const r = rankListsSchema.safeParse(raw);
   if (!r.success) {
-    throw inputError(r.error.issues.slice(0, MAX_ISSUES).map((i) => ({ file: path, path: i.path.join('.'), expected: i.message, got: 'see the contract' })));
+    throw inputError(issuesFromZod(r.error, raw, { file: path }).slice(0, MAX_ISSUES));
   }
   const issues = new Issues();
   const v = r.data;
   const ids = { talents: new Set<string>(), platforms: new Set<string>() };
   for (const side of ['talents', 'platforms'] as const) {
     v[side].forEach((x, i) => {
-      if (ids[side].has(x.id)) issues.add({ file: path, path: `${side}.${i}.id`, expected: `ids unique among ${side}`, got: x.id });
+      if (ids[side].has(x.id)) issues.add({ file: path, path: `${side}[${i}].id`, expected: `ids unique among ${side}`, got: x.id });
       ids[side].add(x.id);
     });
   }
@@ -225,8 +226,8 @@ export async function readRankLists(path: string): Promise<RankLists> {
     v[side].forEach((x, i) => {
       const seen = new Set<string>();
       x.prefs.forEach((id, k) => {
-        if (seen.has(id)) issues.add({ file: path, path: `${side}.${i}.prefs.${k}`, expected: `each id once in ${x.id}'s list`, got: `${id} repeated` });
-        else if (!other.has(id)) issues.add({ file: path, path: `${side}.${i}.prefs.${k}`, expected: `a ${side === 'talents' ? 'platform' : 'talent'} id`, got: `${id} (unknown)` });
+        if (seen.has(id)) issues.add({ file: path, path: `${side}[${i}].prefs[${k}]`, expected: `each id once in ${x.id}'s list`, got: `${id} repeated` });
+        else if (!other.has(id)) issues.add({ file: path, path: `${side}[${i}].prefs[${k}]`, expected: `a ${side === 'talents' ? 'platform' : 'talent'} id`, got: `${id} (unknown)` });
         seen.add(id);
       });
     });
@@ -237,7 +238,8 @@ export async function readRankLists(path: string): Promise<RankLists> {
 
 /** A decisions JSON file, checked against its schema and resolved to indexes. */
 export async function readDecisions(path: string, talents: ReadonlyMap<string, number>, platforms: ReadonlyMap<string, number>): Promise<Decisions> {
-  const r = DecisionsSchema.safeParse(await readJson(path));
-  if (!r.success) throw inputError(r.error.issues.slice(0, MAX_ISSUES).map((i) => ({ file: path, path: i.path.join('.'), expected: i.message, got: 'see docs/data-contract.md (Decisions)' })));
+  const raw = await readJson(path);
+  const r = DecisionsSchema.safeParse(raw);
+  if (!r.success) throw inputError(issuesFromZod(r.error, raw, { file: path }).slice(0, MAX_ISSUES));
   return resolveDecisions(r.data, talents, platforms, path);
 }
