@@ -1,5 +1,5 @@
 /** Issue 15: the file readers' smaller findings: follow-ons collapsed, BOMs alike, atomic exports, escaped bytes, strict integers. */
-import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
@@ -120,6 +120,41 @@ describe('the CLI on hostile input', () => {
     for (const v of ['1', '21', '0x2']) {
       const r = await run(['tune', '--data', FIX, '--out', join(tmp(), 'w.json'), '--folds', v]);
       expect([r.code, r.err], v).toEqual([2, `error [E_OPTION]: --folds must be an integer in [2, 20], got ${JSON.stringify(v)}\n`]);
+    }
+  });
+});
+
+describe('a file changed while it is read', () => {
+  it('truncated after the first chunk (at a newline): E_IO saying so from either line reader, not a cut line reported as invalid JSON nor the rest silently unread', async () => {
+    const { readLines, readLineRanges } = await import('../../src/adapters/files/lines.js');
+    type Opts = { onChunk?: (b: Buffer) => void };
+    const d = tmp();
+    const f = join(d, 't.jsonl');
+    const line = `${JSON.stringify({ id: 'x'.repeat(100) })}\n`;
+    const whole = line.repeat(40_000); // 4.4 MB: several chunks of either reader
+    const readers: [string, (o: Opts) => AsyncIterable<unknown>, number][] = [
+      ['readLines', (o) => readLines(f, undefined, o), 65_536],
+      ['readLineRanges', (o) => readLineRanges(f, 1000, o), 1_048_576],
+    ];
+    for (const [name, read, chunk] of readers) {
+      writeFileSync(f, whole);
+      let n = 0;
+      for await (const _ of read({})) n++;
+      expect(n, name).toBeGreaterThan(0); // untouched: read through without a word
+      let first = true;
+      const e = await rejection(
+        (async () => {
+          for await (const _ of read({ onChunk: () => void (first && ((first = false), truncateSync(f, line.length * 10))) })) {
+            /* drain */
+          }
+        })(),
+      );
+      // what was read by then: whole chunks (the stream may have read one or two ahead), far short of the file
+      const m = /^(.*): the file changed while it was read \(([\d,]+) bytes when opened, ([\d,]+) read\); run again on a file that is not being written$/.exec(e.message);
+      expect([e.code, m?.[1], m?.[2]], name).toEqual(['E_IO', f, whole.length.toLocaleString('en-US')]);
+      const got = Number(m![3]!.replaceAll(',', ''));
+      expect(got % chunk, name).toBe(0);
+      expect(got, name).toBeLessThan(whole.length);
     }
   });
 });
