@@ -98,6 +98,23 @@ describe('the CLI on hostile input', () => {
     return { code, err };
   };
 
+  it('run: failing after its first files (floors no assignment meets) leaves the folder as the last run left it, and no temporary folder (this run\'s recommendations and scores went in beside the last assignment)', async () => {
+    const talents = readFileSync(join(FIX, 'talents.jsonl'), 'utf8').split('\n').slice(0, 100).join('\n') + '\n';
+    const policy = JSON.parse(readFileSync(join(FIX, 'policy.json'), 'utf8')) as Record<string, unknown>;
+    const good = copy({ 'talents.jsonl': talents, 'outcomes.jsonl': '' });
+    const bad = copy({ 'talents.jsonl': talents, 'outcomes.jsonl': '', 'policy.json': JSON.stringify({ ...policy, minScoreForReferral: 0, assignmentFloors: { 'financial-services': 1000 } }) });
+    const out = join(tmp(), 'out');
+    expect((await run(['run', '--data', good, '--out', out, '--threads', '1'])).code).toBe(0);
+    const files = ['assignment.json', 'recommendations.jsonl', 'referrals.jsonl', 'report.html', 'scores.csv'];
+    expect(readdirSync(out).sort()).toEqual(files);
+    const before = files.map((f) => readFileSync(join(out, f), 'utf8'));
+    const r = await run(['run', '--data', bad, '--out', out, '--threads', '1', '--mode', 'optimal']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('error [E_INFEASIBLE]: policy.assignmentFloors cannot all be met');
+    expect(readdirSync(out).sort()).toEqual(files);
+    expect(files.map((f) => readFileSync(join(out, f), 'utf8'))).toEqual(before);
+  });
+
   it('raw escape bytes from a bad line are escaped, never echoed to the terminal', async () => {
     const t = readFileSync(join(FIX, 'talents.jsonl'), 'utf8').split('\n');
     t[2] = '\u001b[2J\u001b]0;pwned\u0007{"id":';
@@ -288,7 +305,7 @@ describe('writeChunks', () => {
   it('a signal mid-write removes the temporary file (and a registered temporary folder) and still ends the process by that signal; a handler of its own is left alone', async () => {
     const d = tmp();
     const target = join(d, 'out.jsonl');
-    const folder = join(d, '.export-x');
+    const folder = join(d, '.partial-x');
     const child = (own: boolean) =>
       spawn(process.execPath, ['--import', 'tsx', '-e', `import('${join(process.cwd(), 'src/adapters/files/write.ts')}').then(async ({ writeChunks, removedOnSignal }) => {
         const { mkdirSync, existsSync } = require('node:fs');
@@ -320,6 +337,6 @@ describe('writeChunks', () => {
     });
     const [qcode] = (await once(q, 'exit')) as [number | null];
     expect([qsaid, qcode]).toEqual(['ready\nown handler\n', 7]);
-    expect(readdirSync(d).sort()).toEqual(['.export-x', `out.jsonl.${q.pid}.tmp`]);
+    expect(readdirSync(d).sort()).toEqual(['.partial-x', `out.jsonl.${q.pid}.tmp`]);
   }, 60_000);
 });

@@ -4,8 +4,8 @@
  * never joins the whole output into one string.
  */
 import { createWriteStream, rmSync } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { once } from 'node:events';
 import { TalentmatchError } from '../../errors.js';
 import { releaseNow } from '../../util/release.js';
@@ -28,9 +28,9 @@ async function writtenInPlace(path: string): Promise<boolean> {
 
 /**
  * Temporary files and folders of outputs being written, removed when SIGINT, SIGTERM or
- * SIGHUP ends the process: a kill runs no `finally`, and `FILE.PID.tmp` (or an export's
- * `.export-*` folder) was left beside the target. The handler is installed only for a signal
- * nothing else handles (serve and worker close gracefully on their own) and raises the signal
+ * SIGHUP ends the process: a kill runs no `finally`, and `FILE.PID.tmp` (or the `.partial-*`
+ * folder of a set of files, writeFolder) was left beside the target. The handler is installed
+ * only for a signal nothing else handles (serve and worker close gracefully on their own) and raises the signal
  * again once the files are gone, so the process still ends by it (exit 130, 143, 129).
  */
 const pending = new Set<string>();
@@ -187,4 +187,35 @@ export async function writeParts(path: string, parts: Iterable<string> | AsyncIt
     yield* parts;
     yield '\n';
   })());
+}
+
+/**
+ * Writes a set of files into `dir` together: `write` puts them into a temporary folder inside
+ * `dir` (its argument), and they are renamed into place only once every one is complete, so a
+ * command failing midway leaves the previous files as they were and none of its own (`run`
+ * left this run's recommendations and scores beside the last run's assignment when its
+ * assignment failed). The temporary folder goes in every case, and on a signal.
+ */
+export async function writeFolder<T>(dir: string, write: (tmp: string) => Promise<T>): Promise<T> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw new TalentmatchError('E_IO', `${dir}: cannot create the output folder (${ioReason(e)})`);
+  }
+  const tmp = await mkdtemp(join(dir, '.partial-'));
+  const release = removedOnSignal(tmp);
+  try {
+    const out = await write(tmp);
+    for (const n of await readdir(tmp)) {
+      try {
+        await rename(join(tmp, n), join(dir, n));
+      } catch (e) {
+        throw writeError(join(dir, n), e);
+      }
+    }
+    return out;
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+    release();
+  }
 }
