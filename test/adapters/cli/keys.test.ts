@@ -2,7 +2,7 @@
  * `keys create|list|revoke` and the keys rule of `serve`: a key is printed once and only its
  * hash is stored; a revoked key is refused; serve will not listen beyond loopback without keys.
  */
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -99,5 +99,22 @@ describe('serve and keys', () => {
     const tls = await run(['serve', '--db', db, '--port', '0', '--tls-cert', 'x.pem']);
     expect(tls.code).toBe(2);
     expect(tls.err).toContain('--tls-cert and --tls-key go together');
+  });
+
+  it('a TLS file that is not PEM, a --trust-proxy entry that is no address, a count in hex: exit 1 or 2 naming it (the first two were internal errors, exit 3; 0x10 was 16)', async () => {
+    const d = tmp();
+    const db = join(d, 'db.sqlite');
+    new Store(db).close();
+    const junk = join(d, 'junk.pem');
+    writeFileSync(junk, 'not a certificate\n');
+    const tls = await run(['serve', '--db', db, '--port', '0', '--tls-cert', junk, '--tls-key', junk]);
+    expect(tls.code).toBe(1);
+    expect(tls.err).toMatch(new RegExp(`^error \\[E_IO\\]: --tls-cert ${junk} and --tls-key ${junk} are not a usable PEM certificate and key \\(.*PEM.*\\)\\n$`));
+    for (const bad of ['not an ip', '10.0.0.0/33', '10.0.0.1/8/1', '::1/129']) {
+      const p = await run(['serve', '--db', db, '--port', '0', '--trust-proxy', `127.0.0.1,${bad}`]);
+      expect([p.code, p.err], bad).toEqual([2, `error [E_OPTION]: --trust-proxy takes IP addresses, CIDRs (10.0.0.0/8) or loopback, linklocal, uniquelocal, comma-separated; got ${JSON.stringify(bad)}\n`]);
+    }
+    const hex = await run(['serve', '--db', db, '--port', '0', '--rate-limit', '0x10']);
+    expect([hex.code, hex.err]).toEqual([2, 'error [E_OPTION]: --rate-limit must be an integer in [1, 1000000000], got "0x10"\n']);
   });
 });
