@@ -297,7 +297,11 @@ describe('writeChunks', () => {
     writeFileSync(join(d, 'f'), 'kept');
     const under = join(d, 'f', 'out.jsonl');
     const e = await rejection(writeChunks(under, lines()));
-    expect([e.code, e.message]).toEqual(['E_IO', `${under}: cannot write (a parent is not a directory)`]);
+    expect([e.code, e.message]).toEqual(['E_IO', `${under}: cannot write (a file is in the way of a folder)`]);
+    const { writeFolder } = await import('../../src/adapters/files/write.js');
+    const folder = join(d, 'f', 'out');
+    const f = await rejection(writeFolder(folder, async () => undefined));
+    expect([f.code, f.message]).toEqual(['E_IO', `${folder}: cannot create the output folder (a file is in the way of a folder)`]);
     expect(readdirSync(d)).toEqual(['f']);
     expect(readFileSync(join(d, 'f'), 'utf8')).toBe('kept');
   });

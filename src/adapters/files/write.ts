@@ -56,6 +56,12 @@ function writeError(path: string, e: unknown): TalentmatchError {
   return new TalentmatchError('E_IO', `${path}: cannot write (${ioReason(e)})`);
 }
 
+/** A recursive mkdir's failure in words: EEXIST (the folder's own path) and ENOTDIR (a parent's) mean a file stands where a folder should be. */
+const mkdirReason = (e: unknown): string => {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way of a folder' : ioReason(e);
+};
+
 /**
  * Writes raw chunks back to back (strings as UTF-8, byte arrays as they are). With
  * `consume`, byte chunks are handed over with their buffers: each is freed once written (the
@@ -68,8 +74,7 @@ export async function writeChunks(path: string, chunks: Iterable<string> | Async
     try {
       await mkdir(dirname(path), { recursive: true });
     } catch (e) {
-      // a file where a parent folder should be (EEXIST from a recursive mkdir)
-      throw writeError(path, (e as NodeJS.ErrnoException).code === 'EEXIST' ? Object.assign(e as Error, { code: 'ENOTDIR' }) : e);
+      throw new TalentmatchError('E_IO', `${path}: cannot write (${mkdirReason(e)})`);
     }
   }
   const tmp = inPlace ? path : `${path}.${process.pid}.tmp`;
@@ -200,7 +205,7 @@ export async function writeFolder<T>(dir: string, write: (tmp: string) => Promis
   try {
     await mkdir(dir, { recursive: true });
   } catch (e) {
-    throw new TalentmatchError('E_IO', `${dir}: cannot create the output folder (${ioReason(e)})`);
+    throw new TalentmatchError('E_IO', `${dir}: cannot create the output folder (${mkdirReason(e)})`);
   }
   const tmp = await mkdtemp(join(dir, '.partial-'));
   const release = removedOnSignal(tmp);
