@@ -133,6 +133,26 @@ describe('the CLI on hostile input', () => {
     }
   });
 
+  it("an output never replaces the command's own input (recommend --out DATA/talents.jsonl replaced the talents with recommendations); the guard ends with the command", async () => {
+    const talents = readFileSync(join(FIX, 'talents.jsonl'), 'utf8').split('\n').slice(0, 60).join('\n') + '\n';
+    const d = copy({ 'talents.jsonl': talents, 'outcomes.jsonl': '' });
+    for (const [args, file, role] of [
+      [['recommend', '--top', '2', '--threads', '1'], 'talents.jsonl', 'talents'],
+      [['score', '--threads', '1'], 'platforms.jsonl', 'platforms'],
+      [['match'], 'policy.json', 'policy'],
+    ] as const) {
+      const target = join(d, file);
+      const before = readFileSync(target, 'utf8');
+      const r = await run([...args, '--data', d, '--out', target]);
+      expect([r.code, r.err]).toEqual([1, `error [E_IO]: ${target}: cannot write (it is this command's ${role} input; choose another output file)\n`]);
+      expect(readFileSync(target, 'utf8')).toBe(before);
+    }
+    // the next command in the same process may write there: it is not that command's input
+    const other = copy({ 'talents.jsonl': talents, 'outcomes.jsonl': '' });
+    expect((await run(['score', '--data', other, '--threads', '1', '--out', join(d, 'talents.jsonl')])).code).toBe(0);
+    expect(readFileSync(join(d, 'talents.jsonl'), 'utf8')).toMatch(/^talentId,platformId,/);
+  });
+
   it('an integer option with a floor above 1 names the same range on both sides (tune --folds 21 said [1, 20])', async () => {
     for (const v of ['1', '21', '0x2']) {
       const r = await run(['tune', '--data', FIX, '--out', join(tmp(), 'w.json'), '--folds', v]);

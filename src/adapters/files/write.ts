@@ -3,7 +3,8 @@
  * once complete, so a reader never sees half a result. Honours stream backpressure and
  * never joins the whole output into one string.
  */
-import { createWriteStream, rmSync } from 'node:fs';
+import { createWriteStream, rmSync, statSync } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { once } from 'node:events';
@@ -12,18 +13,41 @@ import { releaseNow } from '../../util/release.js';
 import { ioReason } from './lines.js';
 
 /**
+ * The input files of the command running (a dataset's taxonomy, policy, platforms, talents and
+ * outcomes; readReferences registers them), by device and inode: an output never replaces
+ * one. `recommend --out DATA/talents.jsonl` replaced the talents with the recommendations,
+ * without a word. Weights are left out: `tune --out DATA/weights.json` replaces them on purpose.
+ */
+const inputs = new Map<string, string>();
+const fileKey = (s: Stats) => `${s.dev}:${s.ino}`;
+export function protectInput(path: string, role: string): void {
+  try {
+    inputs.set(fileKey(statSync(path)), role);
+  } catch {
+    /* not there: reading it reports that */
+  }
+}
+/** Forgets the inputs (main() calls it when a command ends). */
+export function forgetInputs(): void {
+  inputs.clear();
+}
+
+async function statOf(path: string): Promise<Stats | undefined> {
+  try {
+    return await stat(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Whether `path` is written as it is rather than replaced: something that exists and is
  * neither a regular file nor a folder (a FIFO, `/dev/stdout`, `/dev/null`, or a link to one).
  * Renaming a finished file onto it replaced the pipe, device or link itself with a regular
  * file: as root, `--out /dev/stdout` turned /dev/stdout into a file for every process.
  */
-async function writtenInPlace(path: string): Promise<boolean> {
-  try {
-    const s = await stat(path);
-    return !s.isFile() && !s.isDirectory();
-  } catch {
-    return false;
-  }
+function writtenInPlace(s: Stats | undefined): boolean {
+  return s !== undefined && !s.isFile() && !s.isDirectory();
 }
 
 /**
@@ -69,7 +93,10 @@ const mkdirReason = (e: unknown): string => {
  * a larger one, engine/jsonBytes.ts take).
  */
 export async function writeChunks(path: string, chunks: Iterable<string> | AsyncIterable<string | Uint8Array>, o: { consume?: boolean } = {}): Promise<void> {
-  const inPlace = await writtenInPlace(path);
+  const target = await statOf(path);
+  const role = target?.isFile() ? inputs.get(fileKey(target)) : undefined;
+  if (role !== undefined) throw new TalentmatchError('E_IO', `${path}: cannot write (it is this command's ${role} input; choose another output file)`);
+  const inPlace = writtenInPlace(target);
   if (!inPlace) {
     try {
       await mkdir(dirname(path), { recursive: true });
