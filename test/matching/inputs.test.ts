@@ -58,6 +58,39 @@ describe('match on scores made elsewhere (--scores)', () => {
     expect(r2.code).not.toBe(0);
     expect(r2.err).toContain(`${join(d, 't.csv')}:2 talentId: expected a known talent id, got NOPE`);
   });
+
+  it('ids with a line break, a comma and quotes: what `score` writes (RFC 4180 quoted), match --scores reads back to the same assignment (a quoted line break was "unbalanced quotes")', async () => {
+    const d = tmp();
+    const lines = readFileSync(join(FIX, 'talents.jsonl'), 'utf8').split('\n').slice(0, 80);
+    const odd = ['t-new\nline', 't,comma "q"', 't-crlf\r\nend'];
+    odd.forEach((id, i) => (lines[i] = JSON.stringify({ ...(JSON.parse(lines[i]!) as object), id })));
+    for (const f of ['industries.json', 'policy.json', 'platforms.jsonl']) writeFileSync(join(d, f), readFileSync(join(FIX, f)));
+    writeFileSync(join(d, 'talents.jsonl'), lines.join('\n') + '\n');
+    expect((await run(['score', '--data', d, '--threads', '1', '--out', join(d, 's.csv')])).code).toBe(0);
+    const csv = readFileSync(join(d, 's.csv'), 'utf8');
+    expect(csv).toContain('\n"t-new\nline",p-');
+    const a = await run(['match', '--data', d, '--out', join(d, 'a.json')]);
+    const b = await run(['match', '--data', d, '--scores', join(d, 's.csv'), '--out', join(d, 'b.json')]);
+    expect([a.code, b.code], b.err).toEqual([0, 0]);
+    expect(readFileSync(join(d, 'b.json'), 'utf8')).toBe(readFileSync(join(d, 'a.json'), 'utf8'));
+  });
+
+  it('a CSV line over TALENTMATCH_MAX_LINE_BYTES is reported with its line, not read whole (a file without a newline was one string), and the rest is still checked', async () => {
+    const d = tmp();
+    writeFileSync(join(d, 's.csv'), ['talentId,platformId,score', `T1,${'P'.repeat(3000)},0.5`, 'T2,P1,2', `"T3\n${'x'.repeat(3000)}",P1,0.5`, `T4,P1,0.5,${'9'.repeat(5000)}`].join('\n'));
+    writeFileSync(join(d, 'caps.csv'), 'platformId,slots,seats\nP1,1,1\n');
+    const before = process.env.TALENTMATCH_MAX_LINE_BYTES;
+    process.env.TALENTMATCH_MAX_LINE_BYTES = '1000';
+    try {
+      const r = await run(['match', '--scores', join(d, 's.csv'), '--capacities', join(d, 'caps.csv'), '--out', join(d, 'o.json')]);
+      const f = join(d, 's.csv');
+      const over = 'expected a line of at most 1,000 bytes (TALENTMATCH_MAX_LINE_BYTES), got more than 1,000 bytes';
+      expect([r.code, r.err.split('\n').slice(0, 5).sort()]).toEqual([1, [`  ${f}:2 (record): ${over}`, `  ${f}:3 score: expected a number in [0, 1], got 2`, `  ${f}:4 (record): ${over}`, `  ${f}:6 (record): ${over}`, 'error: input rejected, 4 problems:']]);
+    } finally {
+      if (before === undefined) delete process.env.TALENTMATCH_MAX_LINE_BYTES;
+      else process.env.TALENTMATCH_MAX_LINE_BYTES = before;
+    }
+  });
 });
 
 describe('match on rank lists (--preferences) and committee decisions (--decisions)', () => {
