@@ -158,6 +158,16 @@ describe('the CLI on hostile input', () => {
       const r = await run(['tune', '--data', FIX, '--out', join(tmp(), 'w.json'), '--folds', v]);
       expect([r.code, r.err], v).toEqual([2, `error [E_OPTION]: --folds must be an integer in [2, 20], got ${JSON.stringify(v)}\n`]);
     }
+    // and the options where 0 means none or off name 0 as their floor (they said [1, max] while taking 0)
+    for (const [args, range, bad] of [
+      [['match', '--data', FIX, '--out', join(tmp(), 'm.json'), '--max-prefs'], '[0, 100000]', '100001'],
+      [['batch', '--data', FIX, '--db', join(tmp(), 'b.db'), '--wait-lock'], '[0, 86400]', '-1'],
+      [['worker', '--queue', 'redis://127.0.0.1:1', '--data', FIX, '--prefetch'], '[0, 64]', '65'],
+      [['serve', '--db', join(tmp(), 's.db'), '--snapshot-poll'], '[0, 1000000000]', '0x1'],
+    ] as const) {
+      const r = await run([...args, bad]);
+      expect([r.code, r.err]).toEqual([2, `error [E_OPTION]: ${args[args.length - 1]} must be an integer in ${range}, got ${JSON.stringify(bad)}\n`]);
+    }
   });
 });
 

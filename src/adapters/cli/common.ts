@@ -17,7 +17,7 @@ export interface Cli {
   done: (code: number) => void;
 }
 
-/** An integer option in [min, max] (min 1 unless given), decimal digits only; the message names the range. */
+/** An integer option in [min, max] (min 1 unless given, 0 where 0 means "none" or "off"), decimal digits only; the message names the range. */
 export function parsePositiveInt(name: string, max: number, min = 1) {
   return (v: string): number => {
     // decimal digits only: Number() would also take "0x10", "1e3", " 7" and "0b11"

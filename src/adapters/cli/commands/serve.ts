@@ -99,7 +99,7 @@ export function serveCommand(program: Command, { io, done }: Cli): void {
       .option('--rate-limit <n>', `requests per key per window (default ${defaultQuotas.max})`, count('--rate-limit'))
       .option('--rate-limit-expensive <n>', `requests per key per window on live scoring, match, simulate (default ${defaultQuotas.expensiveMax})`, count('--rate-limit-expensive'))
       .option('--rate-window <ms>', `quota window in milliseconds (default ${defaultQuotas.windowMs})`, count('--rate-window'))
-      .option('--snapshot-poll <ms>', `how often to look up the newest complete snapshot (default: every request on SQLite, ${DEFAULT_PG_SNAPSHOT_POLL_MS} ms on PostgreSQL)`, (v) => (v === '0' ? 0 : count('--snapshot-poll')(v))),
+      .option('--snapshot-poll <ms>', `how often to look up the newest complete snapshot (default: every request on SQLite, ${DEFAULT_PG_SNAPSHOT_POLL_MS} ms on PostgreSQL)`, parsePositiveInt('--snapshot-poll', 1_000_000_000, 0)),
   ).action(async (raw: unknown) => {
     const o = parseOptions(schema, raw);
     const keys = loadKeys(o.keys);
