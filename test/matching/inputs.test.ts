@@ -99,6 +99,18 @@ describe('match on rank lists (--preferences) and committee decisions (--decisio
     platforms: [{ id: 'C', slots: 1, seats: 10, prefs: ['D', 'A', 'B'] }, { id: 'M', slots: 1, prefs: ['A', 'D'] }],
   };
 
+  it('a whole input (--preferences, or --scores with --capacities) with data files it would not read is a usage error (they were silently ignored)', async () => {
+    const d = tmp();
+    writeFileSync(join(d, 'p.json'), JSON.stringify(lists));
+    writeFileSync(join(d, 's.csv'), 'talentId,platformId,score\nT1,P1,0.5\n');
+    writeFileSync(join(d, 'c.csv'), 'platformId,slots,seats\nP1,1,1\n');
+    const p = await run(['match', '--preferences', join(d, 'p.json'), '--data', FIX, '--out', join(d, 'o.json')]);
+    expect([p.code, p.err]).toEqual([2, 'error [E_OPTION]: --preferences is the whole input: --data would not be read; give one or the other\n']);
+    const c = await run(['match', '--scores', join(d, 's.csv'), '--capacities', join(d, 'c.csv'), '--talents', join(FIX, 'talents.jsonl'), '--policy', join(FIX, 'policy.json'), '--out', join(d, 'o.json')]);
+    expect([c.code, c.err]).toEqual([2, 'error [E_OPTION]: --scores with --capacities is the whole input: --policy, --talents would not be read; give one or the other\n']);
+    expect(() => readFileSync(join(d, 'o.json'))).toThrow();
+  });
+
   it('talent- and platform-optimal stable matchings of the lists', async () => {
     const d = tmp();
     writeFileSync(join(d, 'p.json'), JSON.stringify(lists));

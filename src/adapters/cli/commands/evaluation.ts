@@ -56,6 +56,8 @@ export function evaluateCommand(program: Command, { io, done }: Cli): void {
   ).action(async (raw: unknown, cmd: Command) => {
     const o = parseOptions(evaluateSchema, raw);
     if (o.truth !== undefined) {
+      const controls = (['industryShare', 'exposureFloor', 'diversity'] as const).filter((k) => o[k] !== undefined).map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+      if (controls.length > 0) throw optionError(`--truth measures recall@k of the plain lists: ${controls.join(', ')} would not be applied; drop ${controls.length > 1 ? 'them' : 'it'} or --truth`);
       const kTruth = cmd.getOptionValueSource('k') === 'cli' ? o.k : TRUTH_K;
       const loaded = await load(o, true, io, false);
       const engine = engineFor(loaded, {});
