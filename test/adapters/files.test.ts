@@ -153,6 +153,21 @@ describe('the CLI on hostile input', () => {
     expect(readFileSync(join(d, 'talents.jsonl'), 'utf8')).toMatch(/^talentId,platformId,/);
   });
 
+  it('batch checks --out and --report before the run, not after it (a folder as --report failed once the whole batch had run and published)', async () => {
+    const talents = readFileSync(join(FIX, 'talents.jsonl'), 'utf8').split('\n').slice(0, 60).join('\n') + '\n';
+    const d = copy({ 'talents.jsonl': talents, 'outcomes.jsonl': '' });
+    const db = join(tmp(), 'b.db');
+    const folder = tmp();
+    const report = await run(['batch', '--data', d, '--db', db, '--threads', '1', '--report', folder]);
+    expect([report.code, report.err]).toEqual([1, `error [E_IO]: ${folder}: cannot write (is a directory)\n`]);
+    const out = join(d, 'policy.json', 'out');
+    const o = await run(['batch', '--data', d, '--db', db, '--threads', '1', '--out', out]);
+    expect([o.code, o.err]).toEqual([1, `error [E_IO]: ${out}: cannot create the output folder (a file is in the way of a folder)\n`]);
+    const onInput = await run(['batch', '--data', d, '--db', db, '--threads', '1', '--report', join(d, 'talents.jsonl')]);
+    expect([onInput.code, onInput.err]).toEqual([1, `error [E_IO]: ${join(d, 'talents.jsonl')}: cannot write (it is this command's talents input; choose another output file)\n`]);
+    expect(existsSync(db)).toBe(false); // no run was started
+  });
+
   it('an integer option with a floor above 1 names the same range on both sides (tune --folds 21 said [1, 20])', async () => {
     for (const v of ['1', '21', '0x2']) {
       const r = await run(['tune', '--data', FIX, '--out', join(tmp(), 'w.json'), '--folds', v]);

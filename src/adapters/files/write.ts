@@ -76,6 +76,45 @@ export function removedOnSignal(path: string): () => void {
   };
 }
 
+/**
+ * The checks of a file output, made before anything is written (and by a long command up
+ * front, `checkOutput`): not one of the command's inputs, not a folder, its folder created.
+ * Returns the target's stats (undefined: not there yet).
+ */
+async function outputFile(path: string): Promise<Stats | undefined> {
+  const target = await statOf(path);
+  const role = target?.isFile() ? inputs.get(fileKey(target)) : undefined;
+  if (role !== undefined) throw new TalentmatchError('E_IO', `${path}: cannot write (it is this command's ${role} input; choose another output file)`);
+  if (target?.isDirectory()) throw new TalentmatchError('E_IO', `${path}: cannot write (is a directory)`);
+  if (!writtenInPlace(target)) {
+    try {
+      await mkdir(dirname(path), { recursive: true });
+    } catch (e) {
+      throw new TalentmatchError('E_IO', `${path}: cannot write (${mkdirReason(e)})`);
+    }
+  }
+  return target;
+}
+
+/** The checks of a folder output (writeFolder): created, or an E_IO naming what is in the way. */
+async function outputFolder(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw new TalentmatchError('E_IO', `${dir}: cannot create the output folder (${mkdirReason(e)})`);
+  }
+}
+
+/**
+ * An output checked up front, as writeChunks (a file) or writeFolder (`folder`) will check it,
+ * by a command that writes it only after a long run (batch --out / --report failed after the
+ * whole batch).
+ */
+export async function checkOutput(path: string, o: { folder?: boolean } = {}): Promise<void> {
+  if (o.folder) await outputFolder(path);
+  else await outputFile(path);
+}
+
 function writeError(path: string, e: unknown): TalentmatchError {
   return new TalentmatchError('E_IO', `${path}: cannot write (${ioReason(e)})`);
 }
@@ -93,17 +132,7 @@ const mkdirReason = (e: unknown): string => {
  * a larger one, engine/jsonBytes.ts take).
  */
 export async function writeChunks(path: string, chunks: Iterable<string> | AsyncIterable<string | Uint8Array>, o: { consume?: boolean } = {}): Promise<void> {
-  const target = await statOf(path);
-  const role = target?.isFile() ? inputs.get(fileKey(target)) : undefined;
-  if (role !== undefined) throw new TalentmatchError('E_IO', `${path}: cannot write (it is this command's ${role} input; choose another output file)`);
-  const inPlace = writtenInPlace(target);
-  if (!inPlace) {
-    try {
-      await mkdir(dirname(path), { recursive: true });
-    } catch (e) {
-      throw new TalentmatchError('E_IO', `${path}: cannot write (${mkdirReason(e)})`);
-    }
-  }
+  const inPlace = writtenInPlace(await outputFile(path));
   const tmp = inPlace ? path : `${path}.${process.pid}.tmp`;
   const release = inPlace ? () => undefined : removedOnSignal(tmp);
   const out = createWriteStream(tmp, { encoding: 'utf8' });
@@ -229,11 +258,7 @@ export async function writeParts(path: string, parts: Iterable<string> | AsyncIt
  * assignment failed). The temporary folder goes in every case, and on a signal.
  */
 export async function writeFolder<T>(dir: string, write: (tmp: string) => Promise<T>): Promise<T> {
-  try {
-    await mkdir(dir, { recursive: true });
-  } catch (e) {
-    throw new TalentmatchError('E_IO', `${dir}: cannot create the output folder (${mkdirReason(e)})`);
-  }
+  await outputFolder(dir);
   const tmp = await mkdtemp(join(dir, '.partial-'));
   const release = removedOnSignal(tmp);
   try {

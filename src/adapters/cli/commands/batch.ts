@@ -8,6 +8,7 @@ import { exportRun, pickRun } from '../../batch/readers.js';
 import { runBatch } from '../../batch/run.js';
 import type { DispatchContext } from '../../batch/run.js';
 import { loadDataset } from '../../files/dataset.js';
+import { checkOutput, protectInput } from '../../files/write.js';
 import { EXIT_OK, parsePositiveInt, reportSkipped } from '../common.js';
 import type { Cli } from '../common.js';
 import { engineFor, writeReport } from '../load.js';
@@ -60,6 +61,10 @@ export function batchCommand(program: Command, { io, done }: Cli): void {
     const paths = dataPaths(o);
     const loaded = await loadDataset(paths, { needTalents: false, needOutcomes: false, skipInvalid: false, omit: ['talents', 'outcomes'] });
     const talentsPath = paths.talents ?? join(paths.data ?? '.', 'talents.jsonl');
+    // the outputs checked now, not after the whole batch
+    protectInput(talentsPath, 'talents');
+    if (o.out !== undefined) await checkOutput(o.out, { folder: true });
+    if (o.report !== undefined) await checkOutput(o.report);
     const queue = o.queue;
     const summary = await runBatch(
       { industries: loaded.dataset.industries, platforms: loaded.dataset.platforms, policy: loaded.dataset.policy, ...(loaded.dataset.weights ? { weights: loaded.dataset.weights } : {}), talentsPath, ...(loaded.files.platforms ? { platformsFile: loaded.files.platforms } : {}) },
