@@ -16,6 +16,7 @@ import { serveCommand } from './commands/serve.js';
 import { simulateCommand } from './commands/simulate.js';
 import { keysCommand } from './commands/keys.js';
 import { studioCommand } from './commands/studio.js';
+import { forgetInputs } from '../files/write.js';
 
 const processIo: Io = {
   out: (s) => process.stdout.write(s),
@@ -72,5 +73,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       return EXIT_USAGE; // commander already printed what was wrong
     }
     return reportError(e, io);
+  } finally {
+    forgetInputs(); // the inputs an output may not replace are this command's
   }
 }

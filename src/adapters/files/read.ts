@@ -12,7 +12,7 @@ import type { Located, SourceRef } from '../../domain/validate.js';
 import { issuesFromZod, renderValue } from '../../domain/validate.js';
 import type { ReaderLimits } from '../../config/limits.js';
 import { DEFAULT_MAX_JSON_FILE_BYTES, DEFAULT_MAX_LINE_BYTES, ISSUE_CAP, LIMIT_ENV } from '../../config/limits.js';
-import { assertReadable, ioError, readLines } from './lines.js';
+import { assertReadable, checkWholeRead, ioError, readLines } from './lines.js';
 import { parseRecordLine, rejectedId } from '../../domain/lines.js';
 
 export interface ReadResult<T> {
@@ -81,7 +81,7 @@ export async function readRecords<T>(path: string, schema: z.ZodType<T>, cap = I
 
 /** Reads a whole file as UTF-8, at most `max` bytes (a pipe or FIFO is read once, as it comes). */
 async function readCapped(path: string, max: number): Promise<string | { tooBig: number }> {
-  await assertReadable(path);
+  const st = await assertReadable(path);
   const parts: Buffer[] = [];
   let n = 0;
   const stream = createReadStream(path);
@@ -96,6 +96,7 @@ async function readCapped(path: string, max: number): Promise<string | { tooBig:
   } finally {
     stream.destroy();
   }
+  checkWholeRead(path, st, n);
   return Buffer.concat(parts).toString('utf8');
 }
 
