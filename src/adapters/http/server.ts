@@ -31,7 +31,7 @@ import { AdminStatus, Health, Readiness, LIMITS, QUICK_CHECKS } from '../../api/
 import { defaultQuotas } from '../../config/api.js';
 import type { QuotaOptions } from '../../config/api.js';
 import type { KeyRing } from './keys.js';
-import { ApiError, addRequestGate, applyRoutePolicies } from './access.js';
+import { ApiError, addRequestGate, allowedMethods, applyRoutePolicies } from './access.js';
 import { addAudit, openAuditFile, requestIds } from './audit.js';
 import { LineSink } from './lineSink.js';
 import { useLazyRequestLoggers } from './lazyLogger.js';
@@ -111,9 +111,12 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   // request loggers made on first use (most requests log nothing of their own); before any route
   if (logger !== false) useLazyRequestLoggers(app);
 
-  // unknown routes (and ids longer than a route parameter may be) echo the path truncated
+  // unknown routes (and ids longer than a route parameter may be) echo the path truncated; a
+  // known path asked with a method it does not answer is a 405 naming the ones it does
   app.setNotFoundHandler((req, reply) => {
     const url = req.url.length > 2 * LIMITS.echoedId ? `${req.url.slice(0, 2 * LIMITS.echoedId)}...` : req.url;
+    const allow = allowedMethods(req.url);
+    if (allow.length > 0) return reply.code(405).header('allow', allow.join(', ')).send({ error: 'method_not_allowed', message: `${req.method} is not allowed on ${url}: ${allow.join(', ')}`, requestId: String(req.id) });
     return reply.code(404).send({ error: 'not_found', message: `no route ${req.method} ${url}`, requestId: String(req.id) });
   });
 

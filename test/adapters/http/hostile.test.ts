@@ -149,6 +149,29 @@ describe('hostile bodies', () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
   });
 
+  it('a known path asked with a method it does not answer: 405 with Allow naming the ones it does; an unknown path stays 404', async () => {
+    const cases: [string, string, string][] = [
+      ['DELETE', '/v1/talents/t-x/recommendations', 'GET, HEAD'],
+      ['POST', '/v1/assignment', 'GET, HEAD'],
+      ['GET', '/v1/score', 'POST'],
+      ['PUT', '/v1/talents/recommendations', 'POST'],
+      ['POST', '/healthz?x=1', 'GET, HEAD'],
+    ];
+    for (const [method, path, allow] of cases) {
+      const r = await fetch(base + path, { method });
+      expect(r.status, `${method} ${path}`).toBe(405);
+      expect(r.headers.get('allow')).toBe(allow);
+      const j = (await r.json()) as { error: string; message: string };
+      expect(j).toMatchObject({ error: 'method_not_allowed', message: `${method} is not allowed on ${path}: ${allow}` });
+    }
+    // a parameter matches one non-empty segment only: these paths are no route's
+    for (const path of ['/v1/talents//recommendations', '/v1/talents/a/b/recommendations', '/v1/scores', '/v1/assignment/x']) {
+      const r = await fetch(base + path, { method: 'DELETE' });
+      expect(r.status, path).toBe(404);
+      expect(r.headers.get('allow')).toBeNull();
+    }
+  });
+
   it('huge numbers and Infinity: 400 naming the bound, never NaN or null', async () => {
     const inf = await post('/v1/talents/recommendations', '{"talent":{"id":"t","name":"n","description":"d","needs":{"seats":1e999}}}');
     expect(inf.status).toBe(400);
