@@ -332,6 +332,22 @@ describe('the usual file: ranking starts before the cross-record rules have run 
     }, 180_000);
   }
 
+  it('policy list controls (ranked whole, then written): the bytes and stderr of one thread; an unknown industry fails as on one thread, with no output', async () => {
+    const dir = folder(talentLines);
+    writeFileSync(join(dir, 'policy.json'), JSON.stringify({ ...(JSON.parse(files['policy.json']) as object), lists: { industryShare: 0.3, diversity: 0.4 } }));
+    expect((await loadEarly(dir)).early).toBeDefined();
+    const one = await sameOnThreads(dir, [[2, 7], [4, 500]]);
+    expect(one.code, one.err).toBe(0);
+    expect(one.err).toMatch(/list controls \(policy\.lists\)/);
+    const lines = [...talentLines];
+    lines[40] = JSON.stringify({ ...(JSON.parse(lines[40]) as object), industries: ['no-such-industry'] });
+    writeFileSync(join(dir, 'talents.jsonl'), lines.join('\n') + '\n');
+    const failed = await sameOnThreads(dir, [[2, 7], [4, 500]]);
+    expect(failed.code).toBe(1);
+    expect(failed.err).toMatch(/talents\.jsonl:41 industries\[0\]/);
+    expect(await outputFolder(dir, 2)).toEqual({ code: 1, entries: [] });
+  }, 180_000);
+
   it('--skip-invalid with a talent dropped by a cross-record rule: the early load is not the one used; the bytes and the skipped list of one thread', async () => {
     const lines = [...talentLines];
     lines[70] = JSON.stringify({ ...(JSON.parse(lines[70]) as object), excludePlatforms: [platformId, 'no-such-platform'] });
