@@ -14,7 +14,7 @@ import { stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { TalentmatchError } from '../../errors.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../../config/limits.js';
-import { isBlankLine, lineText } from '../../domain/lines.js';
+import { decodedLine, isBlankLine } from '../../domain/lines.js';
 
 export interface Line {
   text: string;
@@ -23,6 +23,8 @@ export interface Line {
   end: number;
   /** set when the line exceeded maxLineBytes: its length in bytes (newline excluded); text is '' */
   tooLong?: number;
+  /** set when the line's bytes are not UTF-8: the offset of the first bad one (domain/lines.ts decodedLine) */
+  badUtf8?: number;
 }
 
 export interface ReadLinesOptions {
@@ -136,7 +138,7 @@ export async function* readLines(path: string, range?: { start: number; end: num
       const part = chunk.subarray(from, nl);
       const buf = cut.pendingLen > 0 ? Buffer.concat([...cut.pending, part]) : part;
       const len = buf.length + 1;
-      out.push({ text: lineText(buf, line === 1 && offset === 0), line, start: offset, end: offset + len });
+      out.push({ ...decodedLine(buf, line === 1 && offset === 0), line, start: offset, end: offset + len });
       offset += len;
     }
   };
@@ -160,7 +162,7 @@ export async function* readLines(path: string, range?: { start: number; end: num
   } else if (cut.pendingLen > 0) {
     const buf = Buffer.concat(cut.pending);
     line++;
-    yield { text: lineText(buf, line === 1 && offset === 0), line, start: offset, end: offset + buf.length };
+    yield { ...decodedLine(buf, line === 1 && offset === 0), line, start: offset, end: offset + buf.length };
   }
 }
 

@@ -13,7 +13,7 @@ import { issuesFromZod, renderValue } from '../../domain/validate.js';
 import type { ReaderLimits } from '../../config/limits.js';
 import { DEFAULT_MAX_JSON_FILE_BYTES, DEFAULT_MAX_LINE_BYTES, ISSUE_CAP, LIMIT_ENV } from '../../config/limits.js';
 import { assertReadable, checkWholeRead, ioError, readLines } from './lines.js';
-import { parseRecordLine, rejectedId } from '../../domain/lines.js';
+import { badUtf8At, parseRecordLine, rejectedId } from '../../domain/lines.js';
 
 export interface ReadResult<T> {
   records: Located<T>[];
@@ -97,7 +97,16 @@ async function readCapped(path: string, max: number): Promise<string | { tooBig:
     stream.destroy();
   }
   checkWholeRead(path, st, n);
-  return Buffer.concat(parts).toString('utf8');
+  const all = Buffer.concat(parts);
+  const bad = badUtf8At(all);
+  if (bad >= 0) {
+    // as a JSON Lines line is refused (domain/lines.ts parseRecordLine): never read as U+FFFD
+    let line = 1;
+    for (let i = all.indexOf(10); i >= 0 && i < bad; i = all.indexOf(10, i + 1)) line++;
+    const got = `a byte that is not UTF-8 at byte ${bad + 1} of the file (line ${line})`;
+    throw new TalentmatchError('E_INPUT', `${path}: expected UTF-8 text, got ${got}`, [{ file: path, path: '', expected: 'UTF-8 text', got }]);
+  }
+  return all.toString('utf8');
 }
 
 /**
