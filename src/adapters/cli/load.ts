@@ -13,6 +13,7 @@ import { finishLoad, loadDataset, loadRecords, readReferences, resolvePaths } fr
 import type { LoadOptions, LoadedDataset, LoadedOf, References, TalentsRead } from '../files/dataset.js';
 import { TalentLinkColumns } from '../../domain/links.js';
 import { readLineRanges } from '../files/lines.js';
+import { isJsonLines } from '../files/read.js';
 import { writeLines } from '../files/write.js';
 import { renderReportHtml } from '../report/html.js';
 import { referralReport } from '../report/referrals.js';
@@ -52,7 +53,6 @@ export interface WorkerLoad {
   pool: ChunkPool;
 }
 
-const isJsonLines = (path: string) => /\.(jsonl|ndjson)$/i.test(path);
 
 /**
  * `load` for ranking on `threads` (>= 2) worker threads, with the talents file read by the

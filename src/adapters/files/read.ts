@@ -26,8 +26,24 @@ export interface ReadResult<T> {
   rejectedIds: Set<string>;
 }
 
-function isJsonLines(path: string): boolean {
+/** The format rule of an entity file, by its name: `.jsonl` / `.ndjson` is JSON Lines, any other name one JSON document (an array). */
+export function isJsonLines(path: string): boolean {
   return /\.(jsonl|ndjson)$/i.test(path);
+}
+
+/**
+ * A file read as one JSON document whose name does not say so (a pipe such as /dev/fd/63, a
+ * name without `.json`): its syntax error says why it was read whole, since a JSON Lines
+ * stream under such a name fails at its second line with "non-whitespace after JSON".
+ */
+async function readJsonNamed(path: string, limits: Partial<ReaderLimits>): Promise<unknown> {
+  try {
+    return await readJson(path, limits);
+  } catch (e) {
+    if (!(e instanceof TalentmatchError) || e.code !== 'E_INPUT' || /\.json$/i.test(path) || e.issues?.[0]?.expected !== 'valid JSON') throw e;
+    const expected = 'one JSON document, an array: the name does not end in .jsonl or .ndjson (JSON Lines is read from a file so named)';
+    throw new TalentmatchError('E_INPUT', `${path}: expected ${expected}, got ${e.issues[0].got}`, [{ ...e.issues[0], expected }]);
+  }
 }
 
 export { parseRecordLine } from '../../domain/lines.js';
@@ -70,7 +86,7 @@ export async function readRecords<T>(path: string, schema: z.ZodType<T>, cap = I
     }
     return c.result;
   }
-  const raw = await readJson(path, limits);
+  const raw = await readJsonNamed(path, limits);
   if (!Array.isArray(raw)) {
     c.issue({ file: path, path: '', expected: 'a JSON array of records (or a .jsonl file)', got: renderValue(raw) });
     return c.result;
