@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import type { Cli, Io } from './common.js';
 import { EXIT_OK, EXIT_USAGE, reportError } from './common.js';
+import { optionError } from '../../errors.js';
 import { batchCommand, queueCommand, workerCommand } from './commands/batch.js';
 import { diffCommand, exportCommand, validateCommand } from './commands/data.js';
 import { evaluateCommand, reportCommand, tuneCommand } from './commands/evaluation.js';
@@ -51,9 +52,22 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     .description('Two-way matching and recommendations for a talent-platform cluster')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    .hook('preAction', (_program, command) => refuseEmptyValues(command));
   for (const add of COMMANDS) add(program, { io, done });
   return program;
+}
+
+/**
+ * An option given an empty value (`--out ""`, `--talents ""`) is a usage error naming it: a
+ * path option read '' as "not given" (the folder's own talents file was used) or failed as
+ * "cannot write ''"; no option takes an empty value.
+ */
+function refuseEmptyValues(command: Command): void {
+  for (const opt of command.options) {
+    const key = opt.attributeName();
+    if (command.getOptionValue(key) === '' && command.getOptionValueSource(key) === 'cli') throw optionError(`${opt.long ?? opt.flags} needs a value, got an empty string`);
+  }
 }
 
 /** Runs the CLI; resolves to the exit code. Never throws. */

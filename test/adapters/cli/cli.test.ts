@@ -87,6 +87,16 @@ describe('talentmatch CLI', () => {
     expect((await run(['recommend', '--data', FIX, '--out', 'x', '--top', '0'])).code).toBe(2);
     expect((await run(['frobnicate'])).code).toBe(2);
     expect((await run(['recommend', '--out', join(tmp(), 'x.jsonl')])).code).toBe(2); // no data
+    // an empty value is no value: --talents "" used the folder's own talents file, --out "" failed as "cannot write ''"
+    for (const [args, flag] of [
+      [['recommend', '--data', FIX, '--talents', '', '--out', join(tmp(), 'e.jsonl')], '--talents'],
+      [['recommend', '--data', FIX, '--out', ''], '--out'],
+      [['queue', 'status', '--queue', ''], '--queue'],
+    ] as const) {
+      const r = await run([...args]);
+      expect(r.code, flag).toBe(2);
+      expect(r.err).toBe(`error [E_OPTION]: ${flag} needs a value, got an empty string\n`);
+    }
     for (const c of ['recommend', 'score', 'run', 'validate', 'explain', 'match', 'refer']) {
       const r = await run([c, '--help']);
       expect(r.code).toBe(0);
