@@ -4,6 +4,7 @@
  * (adapters/files/talents.ts) and the worker threads that validate ranges of raw lines
  * (workers/lines.ts). Pure: no I/O.
  */
+import { isUtf8 } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
 import type { z } from 'zod';
 import type { InputIssue } from '../errors.js';
@@ -20,13 +21,46 @@ export interface RecordLine {
   text: string;
   line: number;
   tooLong?: number;
+  /** set when the line's bytes are not well-formed UTF-8: the 0-based offset in the line of the first bad byte (badUtf8At); text holds U+FFFD there */
+  badUtf8?: number;
+}
+
+/**
+ * The 0-based offset of the first byte of `bytes` that is not part of well-formed UTF-8
+ * (Unicode's table 3-7: no overlong form, surrogate or code point over U+10FFFF, no cut
+ * sequence), or -1 when every byte is. One simdutf pass (buffer.isUtf8) for a good line; the
+ * walk only for a bad one.
+ */
+export function badUtf8At(bytes: Uint8Array): number {
+  if (isUtf8(bytes)) return -1;
+  const n = bytes.length;
+  const cont = (j: number, lo = 0x80, hi = 0xbf) => j < n && bytes[j] >= lo && bytes[j] <= hi;
+  for (let i = 0; i < n; ) {
+    const b = bytes[i];
+    let len = 0;
+    if (b < 0x80) len = 1;
+    else if (b >= 0xc2 && b <= 0xdf) len = cont(i + 1) ? 2 : 0;
+    else if (b >= 0xe0 && b <= 0xef) len = cont(i + 1, b === 0xe0 ? 0xa0 : 0x80, b === 0xed ? 0x9f : 0xbf) && cont(i + 2) ? 3 : 0;
+    else if (b >= 0xf0 && b <= 0xf4) len = cont(i + 1, b === 0xf0 ? 0x90 : 0x80, b === 0xf4 ? 0x8f : 0xbf) && cont(i + 2) && cont(i + 3) ? 4 : 0;
+    if (len === 0) return i;
+    i += len;
+  }
+  return 0; // not reached: isUtf8 and the walk follow the same table
+}
+
+/** A line's text and, when its bytes are not UTF-8, where (the readers' RecordLine fields). */
+export function decodedLine(bytes: Uint8Array, firstOfFile: boolean): { text: string; badUtf8?: number } {
+  const text = lineText(bytes, firstOfFile);
+  const bad = badUtf8At(bytes);
+  return bad < 0 ? { text } : { text, badUtf8: bad };
 }
 
 /** One decoder for every line: `end()` flushes it and leaves it as new (Node's StringDecoder is reusable); a decoder made per line was ~15% of reading a file's lines. */
 const decoder = new StringDecoder('utf8');
 
 /**
- * A line's text from its bytes (newline excluded): UTF-8 (invalid bytes as U+FFFD), a
+ * A line's text from its bytes (newline excluded): UTF-8 (invalid bytes as U+FFFD: a reader
+ * marks such a line with decodedLine, and parseRecordLine refuses it), a
  * trailing carriage return dropped (\r\n files), and on the file's first line a byte-order
  * mark dropped, as in .json files.
  */
@@ -95,6 +129,7 @@ export type ParsedLine<T> = { kind: 'blank' } | { kind: 'record'; value: T; /** 
 export function parseRecordLine<T>(ln: RecordLine, schema: z.ZodType<T>, file: string, maxLineBytes: number): ParsedLine<T> {
   const line = ln.line;
   if (ln.tooLong !== undefined) return { kind: 'invalid', issues: [{ file, line, path: '', expected: tooLongExpectation(maxLineBytes), got: `${ln.tooLong.toLocaleString('en-US')} bytes` }] };
+  if (ln.badUtf8 !== undefined) return { kind: 'invalid', issues: [{ file, line, path: '', expected: 'UTF-8 text', got: `a byte that is not UTF-8 at byte ${ln.badUtf8 + 1} of the line` }] };
   const trimmed = ln.text.trim();
   if (trimmed === '') return { kind: 'blank' };
   let raw: unknown;

@@ -46,9 +46,24 @@ const bool = z.boolean(e('boolean'));
 const oneOf = <T extends readonly [string, ...string[]]>(vals: T) =>
   z.enum(vals, e(`one of ${vals.map((v) => JSON.stringify(v)).join(' | ')}`));
 const listOf = <T extends z.ZodType>(item: T, what: string) => z.array(item, e(what)).max(MAX_LIST_ITEMS, e(`${what}, at most ${n(MAX_LIST_ITEMS)} items`));
+/**
+ * An object keyed by id refuses a `__proto__` key with its path: JSON.parse keeps it as an
+ * own key, but zod's record drops it unreported (no id check sees it), so the entry was lost.
+ */
+const noProtoKey = <T extends z.ZodType>(map: T) => {
+  // documented (OpenAPI 3.0) as the map itself, which the guard's input type would hide; 3.0 has no propertyNames
+  const { $schema: _s, propertyNames: _p, ...documented } = z.toJSONSchema(map, { io: 'input' }) as Record<string, unknown>;
+  return z
+    .unknown()
+    .superRefine((v, ctx) => {
+      if (v !== null && typeof v === 'object' && Object.prototype.hasOwnProperty.call(v, '__proto__')) ctx.addIssue({ code: 'custom', path: ['__proto__'], message: 'an id other than "__proto__"', input: v });
+    })
+    .pipe(map)
+    .meta(documented);
+};
 /** An object keyed by id (industry weights), at most MAX_LIST_ITEMS keys. */
 const idMap = (what: string) =>
-  z.record(idField, unitField, e(what)).refine((r) => Object.keys(r).length <= MAX_LIST_ITEMS, e(`${what}, at most ${n(MAX_LIST_ITEMS)} keys`));
+  noProtoKey(z.record(idField, unitField, e(what)).refine((r) => Object.keys(r).length <= MAX_LIST_ITEMS, e(`${what}, at most ${n(MAX_LIST_ITEMS)} keys`)));
 /**
  * All text of a record together, counted in NFKC-normalised characters: every token takes at
  * least one of them, so this bounds the tokens of one profile (MAX_PROFILE_TOKENS) and the
@@ -184,10 +199,9 @@ export const PolicySchema = obj({
   /** Added field: list controls ("complementary development"), see ListControlsSchema. */
   lists: ListControlsSchema.optional(),
   /** Added field: optimal mode places at least n talents whose main industry is this one (industry id -> n). */
-  assignmentFloors: z
-    .record(idField, intMin(0), e('object: industry id -> integer >= 0'))
-    .refine((r) => Object.keys(r).length <= MAX_LIST_ITEMS, e(`object: industry id -> integer >= 0, at most ${n(MAX_LIST_ITEMS)} keys`))
-    .optional(),
+  assignmentFloors: noProtoKey(
+    z.record(idField, intMin(0), e('object: industry id -> integer >= 0')).refine((r) => Object.keys(r).length <= MAX_LIST_ITEMS, e(`object: industry id -> integer >= 0, at most ${n(MAX_LIST_ITEMS)} keys`)),
+  ).optional(),
 });
 
 export const OutcomeSchema = obj({

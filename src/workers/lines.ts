@@ -12,7 +12,7 @@ import { isUtf8 } from 'node:buffer';
 import type { InputIssue } from '../errors.js';
 import { TalentSchema } from '../domain/schemas.js';
 import type { Talent } from '../domain/schemas.js';
-import { lineText, parseRecordLine, rejectedId, validLineText } from '../domain/lines.js';
+import { decodedLine, parseRecordLine, rejectedId, validLineText } from '../domain/lines.js';
 import type { TalentLinks } from '../domain/validate.js';
 import { talentLinks } from '../domain/validate.js';
 import type { LinkColumnsPart } from '../domain/links.js';
@@ -79,8 +79,8 @@ export function parseLineRange(task: LineRangeTask): ParsedRange {
     const nl = bytes.indexOf(10, pos);
     const end = nl < 0 ? bytes.length : nl;
     const tooLong = over.get(line);
-    const text = tooLong !== undefined ? '' : whole !== null ? validLineText(whole, pos, end, line === 1) : lineText(bytes.subarray(pos, end), line === 1);
-    const r = parseRecordLine(tooLong !== undefined ? { text, line, tooLong } : { text, line }, TalentSchema, file, maxLineBytes);
+    const ln = tooLong !== undefined ? { text: '', line, tooLong } : whole !== null ? { text: validLineText(whole, pos, end, line === 1), line } : { ...decodedLine(bytes.subarray(pos, end), line === 1), line };
+    const r = parseRecordLine(ln, TalentSchema, file, maxLineBytes);
     pos = end + 1;
     if (r.kind === 'record') {
       out.records.push(r.value);

@@ -157,6 +157,22 @@ describe('input validation (the contract error style)', () => {
     expect(err.omitted).toBe(150);
   });
 
+  it('a "__proto__" key in an id-keyed object is refused with its path (zod dropped it unreported: the entry was lost)', async () => {
+    // written as text: JSON.stringify of an object literal cannot hold an own __proto__ key
+    const platform = JSON.stringify({ ...VALID_PLATFORM, id: 'p-2' }).replace('"industries":{', '"industries":{"__proto__":0.9,');
+    const dir = tempData({ 'platforms.jsonl': `${JSON.stringify(VALID_PLATFORM)}\n${platform}\n`, 'talents.jsonl': '' });
+    writeFileSync(join(dir, 'policy.json'), '{"industryPriority":{"financial-services":1,"__proto__":0.5},"assignmentFloors":{"__proto__":2},"minScoreForReferral":0.1}');
+    const msgs = (await loadError(dir)).issues.map(formatIssue);
+    expect(msgs).toEqual([
+      `${join(dir, 'policy.json')} industryPriority.__proto__: expected an id other than "__proto__", got 0.5`,
+      `${join(dir, 'policy.json')} assignmentFloors.__proto__: expected an id other than "__proto__", got 2`,
+      `${join(dir, 'platforms.jsonl')}:2 industries.__proto__: expected an id other than "__proto__", got 0.9`,
+    ]);
+    // the same key as a string value or a field's text is data, not a key: loads
+    const ok = tempData({ 'platforms.jsonl': JSON.stringify({ ...VALID_PLATFORM, description: '"__proto__":1' }) + '\n', 'talents.jsonl': '' });
+    await expect(loadDataset({ data: ok }, { needTalents: true, needOutcomes: false, skipInvalid: false })).resolves.toBeDefined();
+  });
+
   it('reports JSON array records by index, and policy / weights problems by file and path', async () => {
     const dir = tempData({ 'platforms.jsonl': JSON.stringify(VALID_PLATFORM), 'talents.jsonl': '' });
     writeFileSync(join(dir, 'industries.json'), JSON.stringify([...JSON.parse(readFileSync(join(FIX, 'industries.json'), 'utf8')), { id: 'x', name: 'X', description: 'd', keywords: 'k' }]));

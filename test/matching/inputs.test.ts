@@ -58,6 +58,39 @@ describe('match on scores made elsewhere (--scores)', () => {
     expect(r2.code).not.toBe(0);
     expect(r2.err).toContain(`${join(d, 't.csv')}:2 talentId: expected a known talent id, got NOPE`);
   });
+
+  it('ids with a line break, a comma and quotes: what `score` writes (RFC 4180 quoted), match --scores reads back to the same assignment (a quoted line break was "unbalanced quotes")', async () => {
+    const d = tmp();
+    const lines = readFileSync(join(FIX, 'talents.jsonl'), 'utf8').split('\n').slice(0, 80);
+    const odd = ['t-new\nline', 't,comma "q"', 't-crlf\r\nend'];
+    odd.forEach((id, i) => (lines[i] = JSON.stringify({ ...(JSON.parse(lines[i]!) as object), id })));
+    for (const f of ['industries.json', 'policy.json', 'platforms.jsonl']) writeFileSync(join(d, f), readFileSync(join(FIX, f)));
+    writeFileSync(join(d, 'talents.jsonl'), lines.join('\n') + '\n');
+    expect((await run(['score', '--data', d, '--threads', '1', '--out', join(d, 's.csv')])).code).toBe(0);
+    const csv = readFileSync(join(d, 's.csv'), 'utf8');
+    expect(csv).toContain('\n"t-new\nline",p-');
+    const a = await run(['match', '--data', d, '--out', join(d, 'a.json')]);
+    const b = await run(['match', '--data', d, '--scores', join(d, 's.csv'), '--out', join(d, 'b.json')]);
+    expect([a.code, b.code], b.err).toEqual([0, 0]);
+    expect(readFileSync(join(d, 'b.json'), 'utf8')).toBe(readFileSync(join(d, 'a.json'), 'utf8'));
+  });
+
+  it('a CSV line over TALENTMATCH_MAX_LINE_BYTES is reported with its line, not read whole (a file without a newline was one string), and the rest is still checked', async () => {
+    const d = tmp();
+    writeFileSync(join(d, 's.csv'), ['talentId,platformId,score', `T1,${'P'.repeat(3000)},0.5`, 'T2,P1,2', `"T3\n${'x'.repeat(3000)}",P1,0.5`, `T4,P1,0.5,${'9'.repeat(5000)}`].join('\n'));
+    writeFileSync(join(d, 'caps.csv'), 'platformId,slots,seats\nP1,1,1\n');
+    const before = process.env.TALENTMATCH_MAX_LINE_BYTES;
+    process.env.TALENTMATCH_MAX_LINE_BYTES = '1000';
+    try {
+      const r = await run(['match', '--scores', join(d, 's.csv'), '--capacities', join(d, 'caps.csv'), '--out', join(d, 'o.json')]);
+      const f = join(d, 's.csv');
+      const over = 'expected a line of at most 1,000 bytes (TALENTMATCH_MAX_LINE_BYTES), got more than 1,000 bytes';
+      expect([r.code, r.err.split('\n').slice(0, 5).sort()]).toEqual([1, [`  ${f}:2 (record): ${over}`, `  ${f}:3 score: expected a number in [0, 1], got 2`, `  ${f}:4 (record): ${over}`, `  ${f}:6 (record): ${over}`, 'error: input rejected, 4 problems:']]);
+    } finally {
+      if (before === undefined) delete process.env.TALENTMATCH_MAX_LINE_BYTES;
+      else process.env.TALENTMATCH_MAX_LINE_BYTES = before;
+    }
+  });
 });
 
 describe('match on rank lists (--preferences) and committee decisions (--decisions)', () => {
@@ -65,6 +98,18 @@ describe('match on rank lists (--preferences) and committee decisions (--decisio
     talents: [{ id: 'A', prefs: ['C', 'M'], seats: 1 }, { id: 'B', prefs: ['C'] }, { id: 'D', prefs: ['M', 'C'] }],
     platforms: [{ id: 'C', slots: 1, seats: 10, prefs: ['D', 'A', 'B'] }, { id: 'M', slots: 1, prefs: ['A', 'D'] }],
   };
+
+  it('a whole input (--preferences, or --scores with --capacities) with data files it would not read is a usage error (they were silently ignored)', async () => {
+    const d = tmp();
+    writeFileSync(join(d, 'p.json'), JSON.stringify(lists));
+    writeFileSync(join(d, 's.csv'), 'talentId,platformId,score\nT1,P1,0.5\n');
+    writeFileSync(join(d, 'c.csv'), 'platformId,slots,seats\nP1,1,1\n');
+    const p = await run(['match', '--preferences', join(d, 'p.json'), '--data', FIX, '--out', join(d, 'o.json')]);
+    expect([p.code, p.err]).toEqual([2, 'error [E_OPTION]: --preferences is the whole input: --data would not be read; give one or the other\n']);
+    const c = await run(['match', '--scores', join(d, 's.csv'), '--capacities', join(d, 'c.csv'), '--talents', join(FIX, 'talents.jsonl'), '--policy', join(FIX, 'policy.json'), '--out', join(d, 'o.json')]);
+    expect([c.code, c.err]).toEqual([2, 'error [E_OPTION]: --scores with --capacities is the whole input: --policy, --talents would not be read; give one or the other\n']);
+    expect(() => readFileSync(join(d, 'o.json'))).toThrow();
+  });
 
   it('talent- and platform-optimal stable matchings of the lists', async () => {
     const d = tmp();
@@ -85,7 +130,13 @@ describe('match on rank lists (--preferences) and committee decisions (--decisio
     writeFileSync(join(d, 'p.json'), JSON.stringify({ ...lists, talents: [{ id: 'A', prefs: ['C', 'M', 'C'] }] }));
     const r = await run(['match', '--preferences', join(d, 'p.json'), '--out', join(d, 'o.json')]);
     expect(r.code).not.toBe(0);
-    expect(r.err).toContain('talents.0.prefs.2: expected each id once in A\'s list, got C repeated');
+    expect(r.err).toContain('talents[0].prefs[2]: expected each id once in A\'s list, got C repeated');
+    // a schema problem names the value found, in the same path form (was "got see the contract", and talents.0.seats)
+    writeFileSync(join(d, 's.json'), JSON.stringify({ ...lists, talents: [{ id: 'A', prefs: ['C', 7], seats: -1 }] }));
+    const s = await run(['match', '--preferences', join(d, 's.json'), '--out', join(d, 'o.json')]);
+    expect(s.code).toBe(1);
+    expect(s.err).toContain(`${join(d, 's.json')} talents[0].prefs[1]: expected Invalid input: expected string, received number, got 7`);
+    expect(s.err).toContain(`${join(d, 's.json')} talents[0].seats: expected Too small: expected number to be >=0, got -1`);
     writeFileSync(join(d, 'q.json'), JSON.stringify(lists));
     const r2 = await run(['match', '--preferences', join(d, 'q.json'), '--mode', 'optimal', '--out', join(d, 'o.json')]);
     expect(r2.code).toBe(2);

@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { lineText, parseRecordLine, validLineText } from '../../src/domain/lines.js';
+import { oracleBadAt } from '../support/utf8Oracle.js';
 import { TalentSchema } from '../../src/domain/schemas.js';
 import { parseLineRange } from '../../src/workers/lines.js';
 import type { LineRangeTask } from '../../src/workers/lines.js';
@@ -15,14 +16,14 @@ import type { LineRangeTask } from '../../src/workers/lines.js';
 const enc = new TextEncoder();
 const cat = (parts: Uint8Array[]): Uint8Array => Uint8Array.from(parts.flatMap((p) => [...p]));
 
-/** A range's lines as lineText reads them from their own bytes. */
-function oracleTexts(bytes: Uint8Array, firstLine: number): string[] {
-  const out: string[] = [];
+/** A range's lines as lineText reads them from their own bytes, each with where its bytes stop being UTF-8 (-1: they never do). */
+function oracleTexts(bytes: Uint8Array, firstLine: number): { text: string; bad: number }[] {
+  const out: { text: string; bad: number }[] = [];
   let pos = 0;
   for (let line = firstLine; pos <= bytes.length; line++) {
     const nl = bytes.indexOf(10, pos);
     const end = nl < 0 ? bytes.length : nl;
-    out.push(lineText(bytes.slice(pos, end), line === 1));
+    out.push({ text: lineText(bytes.slice(pos, end), line === 1), bad: oracleBadAt(bytes.slice(pos, end)) });
     if (nl < 0) break;
     pos = nl + 1;
   }
@@ -78,9 +79,9 @@ describe('parseLineRange decodes its lines as lineText does', () => {
         const texts = oracleTexts(bytes, firstLine);
         const p = parseLineRange(task(bytes, firstLine, texts.length));
         const want = { records: [] as unknown[], lines: [] as number[], issues: [] as unknown[], bad: [] as number[] };
-        for (const [i, text] of texts.entries()) {
+        for (const [i, { text, bad }] of texts.entries()) {
           const line = firstLine + i;
-          const r = parseRecordLine({ text, line }, TalentSchema, 'talents.jsonl', 1 << 20);
+          const r = parseRecordLine(bad < 0 ? { text, line } : { text, line, badUtf8: bad }, TalentSchema, 'talents.jsonl', 1 << 20);
           if (r.kind === 'record') {
             want.records.push(r.value);
             want.lines.push(line);
@@ -95,6 +96,10 @@ describe('parseLineRange decodes its lines as lineText does', () => {
         expect(p.bad).toEqual(want.bad);
         expect(p.records.length).toBeGreaterThan(0);
         expect(p.bad.length).toBeGreaterThan(0);
+        if (bytes === invalidLine) {
+          // the line with e4 b8 (a cut character) then ff: refused, at the cut character's first byte
+          expect(p.issues).toContainEqual({ file: 'talents.jsonl', line: firstLine + 1, path: '', expected: 'UTF-8 text', got: 'a byte that is not UTF-8 at byte 21 of the line' });
+        }
       });
     }
   }

@@ -14,7 +14,8 @@ import { ThreadedRanker, platformPool, recommendAsync } from '../../src/workers/
 import type { ChunkPool } from '../../src/workers/pool.js';
 import { tune, tuneAsync } from '../../src/evaluation/tune.js';
 import { modelWithWeights } from '../../src/evaluation/evaluate.js';
-import { resolveThreadOptions } from '../../src/config/workers.js';
+import { availableParallelism } from 'node:os';
+import { resolveThreadOptions, threadCeiling } from '../../src/config/workers.js';
 import { ranges, taperedRanges } from '../../src/workers/rank.js';
 import type { PairRows } from '../../src/ranking/pairRows.js';
 import { collectPairs } from '../../src/ranking/pairRows.js';
@@ -204,7 +205,23 @@ describe('recommendAsync', () => {
   it('rejects a bad thread count with E_OPTION', async () => {
     await expect(recommendAsync(engine, { threads: 0 })).rejects.toMatchObject({ code: 'E_OPTION' });
     expect(() => resolveThreadOptions({ threads: 257 })).toThrow(/threads must be an integer in \[1, 256\]/);
-    expect(resolveThreadOptions({ threads: 256 }).threads).toBe(256);
+    // 256 is accepted, and served by at most 4 x the available parallelism (at least 4): more only cost start-up and memory
+    const ceiling = Math.max(4, 4 * availableParallelism());
+    expect(threadCeiling()).toBe(ceiling);
+    expect(resolveThreadOptions({ threads: 256 }).threads).toBe(Math.min(256, ceiling));
+    expect(resolveThreadOptions({ threads: ceiling }).threads).toBe(ceiling);
+    expect(resolveThreadOptions({ threads: 4 }).threads).toBe(4); // every machine runs the invariance tests' counts as asked
+  });
+
+  it('a thread count over the ceiling starts the ceiling, with the same lists', async () => {
+    const over = threadCeiling() + 1;
+    const many = new ThreadedRanker(engine, { threads: over, rangeSize: 50 });
+    try {
+      expect(many.threads).toBe(threadCeiling());
+      expect(bytes(await many.recommend(10, 10))).toBe(bytes(engine.recommend()));
+    } finally {
+      await many.destroy();
+    }
   });
 });
 

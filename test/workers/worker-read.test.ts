@@ -7,7 +7,7 @@
  * `--threads 1` (the main thread's reader), for bad lines in several ranges, a range
  * boundary exactly at a bad line, duplicates across ranges, --skip-invalid and the cap.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -264,5 +264,102 @@ describe('talents validated and vectorized on the workers', () => {
     expect(one.err).toContain('platforms.jsonl:4 industries.no-such-industry');
     const w = await loadOnWorkers({ data: dir, skipInvalid: true }, quiet, 2, {}, 7);
     expect('model' in w).toBe(false);
+  }, 180_000);
+});
+
+describe('the usual file: ranking starts before the cross-record rules have run (loadOnWorkers early)', () => {
+  /** loadOnWorkers with an `early` that records what it was handed: its result (or failure) and the early load. */
+  async function loadEarly(dir: string, skipInvalid = false): Promise<{ early: unknown; result?: unknown; error?: unknown }> {
+    let early: unknown;
+    try {
+      const result = await loadOnWorkers({ data: dir, skipInvalid }, quiet, 2, {}, 7, (w) => (early = w));
+      if ('model' in result) await result.pool.destroy();
+      return { early, result };
+    } catch (error) {
+      return { early, error };
+    }
+  }
+
+  /** The folder's entries after recommend wrote (or did not write) `r.jsonl` into it. */
+  async function outputFolder(dir: string, threads: number): Promise<{ code: number; entries: string[] }> {
+    const outDir = mkdtempSync(join(tmpdir(), 'tm-wread-out-'));
+    const r = await run(['recommend', '--data', dir, '--top', '3', '--threads', String(threads), '--out', join(outDir, 'r.jsonl')]);
+    return { code: r.code, entries: readdirSync(outDir) };
+  }
+
+  it('a clean file in id order: handed out early, and the load resolves to that very object (the in-process features)', async () => {
+    const dir = folder(talentLines);
+    const r = await loadEarly(dir);
+    expect(r.error).toBeUndefined();
+    expect(r.early).toBeDefined();
+    expect(r.result).toBe(r.early);
+    await featuresMatch(dir, 7);
+  }, 120_000);
+
+  it('not handed out early for a file out of id order, with a bad line, or with a duplicate id in another range', async () => {
+    expect((await loadEarly(folder([...talentLines.slice(1), talentLines[0]]))).early).toBeUndefined();
+    const bad = [...talentLines];
+    bad[50] = '{not json';
+    expect((await loadEarly(folder(bad))).early).toBeUndefined();
+    expect((await loadEarly(folder(bad), true)).early).toBeUndefined();
+    const dup = [...talentLines];
+    dup[60] = dup[59]; // the same id twice in a row: not strictly increasing
+    expect((await loadEarly(folder(dup))).early).toBeUndefined();
+  }, 120_000);
+
+  // every line valid and the ids in order: the workers rank while the rules run, and each of these fails the load
+  const failing: [string, (dir: string, lines: string[]) => void, RegExp][] = [
+    ['an unknown industry', (_d, lines) => (lines[40] = JSON.stringify({ ...(JSON.parse(lines[40]) as object), industries: ['no-such-industry'] })), /talents\.jsonl:41 industries\[0\]: expected an industry id of the taxonomy/],
+    ['an exclusion of an unknown platform', (_d, lines) => (lines[99] = JSON.stringify({ ...(JSON.parse(lines[99]) as object), excludePlatforms: ['no-such-platform'] })), /talents\.jsonl:100 excludePlatforms\[0\]: expected an existing platform id/],
+    ['a host over its counts', (_d, lines) => (lines[7] = JSON.stringify({ ...(JSON.parse(lines[7]) as object), hostedBy: platformId, needs: { seats: 100000 } })), /platforms\.jsonl:1 capacity\.seatsUsed: expected integer >= 100000/],
+    ['a policy priority of an unknown industry', (d) => writeFileSync(join(d, 'policy.json'), JSON.stringify({ ...(JSON.parse(files['policy.json']) as { industryPriority: object }), industryPriority: { 'no-such-industry': 1 } })), /policy\.json industryPriority\.no-such-industry/],
+    ['an outcome naming an unknown talent', (d) => writeFileSync(join(d, 'outcomes.jsonl'), files['outcomes.jsonl'].replace(/"talentId":"[^"]+"/, '"talentId":"no-such-talent"')), /outcomes\.jsonl:1 talentId: expected an existing talent id/],
+  ];
+  for (const [what, edit, message] of failing) {
+    it(`${what}: ranking started early, the load fails as on one thread (the same problems, exit code), no output and nothing left beside it`, async () => {
+      const lines = [...talentLines];
+      const dir = folder(lines);
+      edit(dir, lines);
+      writeFileSync(join(dir, 'talents.jsonl'), lines.join('\n') + '\n');
+      const r = await loadEarly(dir);
+      expect(r.early, 'ranking started before the rules ran').toBeDefined();
+      expect(r.error).toBeDefined();
+      const one = await sameOnThreads(dir, [[2, 7], [4, 500]]);
+      expect(one.code).toBe(1);
+      expect(one.err).toMatch(message);
+      expect(one.bytes).toBe('');
+      for (const threads of [2, 4]) expect(await outputFolder(dir, threads), `${threads} threads`).toEqual({ code: 1, entries: [] });
+    }, 180_000);
+  }
+
+  it('policy list controls (ranked whole, then written): the bytes and stderr of one thread; an unknown industry fails as on one thread, with no output', async () => {
+    const dir = folder(talentLines);
+    writeFileSync(join(dir, 'policy.json'), JSON.stringify({ ...(JSON.parse(files['policy.json']) as object), lists: { industryShare: 0.3, diversity: 0.4 } }));
+    expect((await loadEarly(dir)).early).toBeDefined();
+    const one = await sameOnThreads(dir, [[2, 7], [4, 500]]);
+    expect(one.code, one.err).toBe(0);
+    expect(one.err).toMatch(/list controls \(policy\.lists\)/);
+    const lines = [...talentLines];
+    lines[40] = JSON.stringify({ ...(JSON.parse(lines[40]) as object), industries: ['no-such-industry'] });
+    writeFileSync(join(dir, 'talents.jsonl'), lines.join('\n') + '\n');
+    const failed = await sameOnThreads(dir, [[2, 7], [4, 500]]);
+    expect(failed.code).toBe(1);
+    expect(failed.err).toMatch(/talents\.jsonl:41 industries\[0\]/);
+    expect(await outputFolder(dir, 2)).toEqual({ code: 1, entries: [] });
+  }, 180_000);
+
+  it('--skip-invalid with a talent dropped by a cross-record rule: the early load is not the one used; the bytes and the skipped list of one thread', async () => {
+    const lines = [...talentLines];
+    lines[70] = JSON.stringify({ ...(JSON.parse(lines[70]) as object), excludePlatforms: [platformId, 'no-such-platform'] });
+    const dir = folder(lines);
+    const r = await loadEarly(dir, true);
+    expect(r.early).toBeDefined();
+    expect(r.result).not.toBe(r.early);
+    const one = await sameOnThreads(dir, [[2, 7], [4, 500]], ['--skip-invalid']);
+    expect(one.code, one.err).toBe(0);
+    expect(one.err).toContain('talents.jsonl:71 excludePlatforms[1]');
+    expect(one.bytes.split('\n').length).toBe(120 - 1 + 20 + 1);
+    expect(one.bytes).not.toContain(`"id":${JSON.stringify((JSON.parse(lines[70]) as { id: string }).id)},"items"`);
+    await featuresMatch(dir, 7, true);
   }, 180_000);
 });

@@ -1,9 +1,8 @@
 /** Reading snapshots back: export in the contract's formats, and diffs between runs. */
 import { join } from 'node:path';
-import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { TalentmatchError } from '../../errors.js';
 import type { Rows, RunRow, SnapshotStore } from '../../store/types.js';
-import { writeChunks, writeLines, writeParts } from '../files/write.js';
+import { writeChunks, writeFolder, writeLines, writeParts } from '../files/write.js';
 
 export async function pickRun(store: SnapshotStore, id: number | undefined, what = '--run'): Promise<RunRow> {
   if (id === undefined) {
@@ -23,14 +22,8 @@ export async function pickRun(store: SnapshotStore, id: number | undefined, what
  * were and no partial ones.
  */
 export async function exportRun(store: SnapshotStore, run: RunRow, dir: string): Promise<string[]> {
-  try {
-    await mkdir(dir, { recursive: true });
-  } catch (e) {
-    throw new TalentmatchError('E_IO', `${dir}: cannot create the export folder (${(e as Error).message})`);
-  }
-  const tmp = await mkdtemp(join(dir, '.export-'));
   const names = ['recommendations.jsonl', 'assignment.json', 'referrals.jsonl'] as const;
-  try {
+  await writeFolder(dir, async (tmp) => {
     await writeLines(join(tmp, names[0]), (async function* () {
       yield* store.talentLines(run.id);
       yield* store.platformLines(run.id);
@@ -44,10 +37,7 @@ export async function exportRun(store: SnapshotStore, run: RunRow, dir: string):
       }
       if (any) yield '\n';
     })());
-    for (const n of names) await rename(join(tmp, n), join(dir, n));
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
-  }
+  });
   return names.map((n) => join(dir, n));
 }
 

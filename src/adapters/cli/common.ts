@@ -17,12 +17,13 @@ export interface Cli {
   done: (code: number) => void;
 }
 
-export function parsePositiveInt(name: string, max: number) {
+/** An integer option in [min, max] (min 1 unless given, 0 where 0 means "none" or "off"), decimal digits only; the message names the range. */
+export function parsePositiveInt(name: string, max: number, min = 1) {
   return (v: string): number => {
     // decimal digits only: Number() would also take "0x10", "1e3", " 7" and "0b11"
     const n = /^[0-9]{1,16}$/.test(v) ? Number(v) : NaN;
-    if (!Number.isInteger(n) || n < 1 || n > max) {
-      throw optionError(`${name} must be an integer in [1, ${max}], got ${JSON.stringify(v)}`);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw optionError(`${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(v)}`);
     }
     return n;
   };

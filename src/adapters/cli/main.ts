@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import type { Cli, Io } from './common.js';
 import { EXIT_OK, EXIT_USAGE, reportError } from './common.js';
+import { optionError } from '../../errors.js';
 import { batchCommand, queueCommand, workerCommand } from './commands/batch.js';
 import { diffCommand, exportCommand, validateCommand } from './commands/data.js';
 import { evaluateCommand, reportCommand, tuneCommand } from './commands/evaluation.js';
@@ -16,6 +17,7 @@ import { serveCommand } from './commands/serve.js';
 import { simulateCommand } from './commands/simulate.js';
 import { keysCommand } from './commands/keys.js';
 import { studioCommand } from './commands/studio.js';
+import { forgetInputs } from '../files/write.js';
 
 const processIo: Io = {
   out: (s) => process.stdout.write(s),
@@ -50,9 +52,22 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     .description('Two-way matching and recommendations for a talent-platform cluster')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    .hook('preAction', (_program, command) => refuseEmptyValues(command));
   for (const add of COMMANDS) add(program, { io, done });
   return program;
+}
+
+/**
+ * An option given an empty value (`--out ""`, `--talents ""`) is a usage error naming it: a
+ * path option read '' as "not given" (the folder's own talents file was used) or failed as
+ * "cannot write ''"; no option takes an empty value.
+ */
+function refuseEmptyValues(command: Command): void {
+  for (const opt of command.options) {
+    const key = opt.attributeName();
+    if (command.getOptionValue(key) === '' && command.getOptionValueSource(key) === 'cli') throw optionError(`${opt.long ?? opt.flags} needs a value, got an empty string`);
+  }
 }
 
 /** Runs the CLI; resolves to the exit code. Never throws. */
@@ -72,5 +87,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       return EXIT_USAGE; // commander already printed what was wrong
     }
     return reportError(e, io);
+  } finally {
+    forgetInputs(); // the inputs an output may not replace are this command's
   }
 }

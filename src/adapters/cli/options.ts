@@ -86,7 +86,7 @@ export function addAssignOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--mode <mode>', 'assignment: stable (deferred acceptance) or optimal (max total score)').choices(['stable', 'optimal']).default('stable'))
     .addOption(new Option('--proposer <side>', 'stable mode: which side proposes').choices(['talent', 'platform']).default('talent'))
-    .option('--max-prefs <n>', "keep each talent's best N platforms for the assignment (0 = every acceptable pair; default 0, batch 50)", (v) => (v === '0' ? 0 : parsePositiveInt('--max-prefs', 100_000)(v)))
+    .option('--max-prefs <n>', "keep each talent's best N platforms for the assignment (0 = every acceptable pair; default 0, batch 50)", parsePositiveInt('--max-prefs', 100_000, 0))
     .option('--time-limit <sec>', `optimal mode: MILP solver time limit in seconds (default ${defaultAssignOptions.timeLimitSec})`, parsePositiveInt('--time-limit', 86_400), defaultAssignOptions.timeLimitSec);
 }
 

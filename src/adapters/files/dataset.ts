@@ -16,6 +16,7 @@ import type { Dataset } from '../../engine/data.js';
 import { weightIssues } from '../../engine/data.js';
 import type { WeightsInput } from '../../config/weights.js';
 import { readJson, readObject, readRecords } from './read.js';
+import { protectInput } from './write.js';
 import type { ReadResult } from './read.js';
 import type { ReaderLimits } from '../../config/limits.js';
 import { ISSUE_CAP, readerLimits } from '../../config/limits.js';
@@ -113,6 +114,10 @@ export interface References {
 export async function readReferences(paths: DataPaths, o: LoadOptions): Promise<References> {
   const files = resolvePaths(paths, o);
   for (const role of o.omit ?? []) delete files[role];
+  for (const role of ['industries', 'policy', 'platforms', 'talents', 'outcomes'] as const) {
+    const f = files[role];
+    if (f !== undefined) protectInput(f, role);
+  }
   const cap = o.cap ?? ISSUE_CAP;
   const limits = o.limits ?? readerLimits(process.env);
   const fatal: InputIssue[] = [];

@@ -11,9 +11,10 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { TalentmatchError } from '../../errors.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../../config/limits.js';
-import { isBlankLine, lineText } from '../../domain/lines.js';
+import { decodedLine, isBlankLine } from '../../domain/lines.js';
 
 export interface Line {
   text: string;
@@ -22,6 +23,8 @@ export interface Line {
   end: number;
   /** set when the line exceeded maxLineBytes: its length in bytes (newline excluded); text is '' */
   tooLong?: number;
+  /** set when the line's bytes are not UTF-8: the offset of the first bad one (domain/lines.ts decodedLine) */
+  badUtf8?: number;
 }
 
 export interface ReadLinesOptions {
@@ -31,16 +34,19 @@ export interface ReadLinesOptions {
   onChunk?: (chunk: Buffer) => void;
 }
 
-/** An I/O failure as the contract's E_IO, naming the file and the reason in words. */
-export function ioError(path: string, e: unknown): TalentmatchError {
+/** The reason of an I/O failure in words (the error's message when it has no common code). */
+export function ioReason(e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code;
-  const why =
-    code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOTDIR' ? 'a parent is not a directory' : (e as Error)?.message ?? String(e);
-  return new TalentmatchError('E_IO', `${path}: cannot read (${why})`);
+  return code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOTDIR' ? 'a parent is not a directory' : (e as Error)?.message ?? String(e);
 }
 
-/** Fails with E_IO unless `path` names something readable as a stream (a file, a pipe, a FIFO). */
-export async function assertReadable(path: string): Promise<void> {
+/** An I/O failure as the contract's E_IO, naming the file and the reason in words. */
+export function ioError(path: string, e: unknown): TalentmatchError {
+  return new TalentmatchError('E_IO', `${path}: cannot read (${ioReason(e)})`);
+}
+
+/** Fails with E_IO unless `path` names something readable as a stream (a file, a pipe, a FIFO); returns its stats. */
+export async function assertReadable(path: string): Promise<Stats> {
   let s;
   try {
     s = await stat(path);
@@ -48,6 +54,19 @@ export async function assertReadable(path: string): Promise<void> {
     throw ioError(path, e);
   }
   if (s.isDirectory()) throw ioError(path, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
+  return s;
+}
+
+/**
+ * A whole regular file read in a stream must come to the size it had when it was opened: one
+ * truncated or rewritten meanwhile ended the stream early, and its cut last line was reported
+ * as invalid JSON at some line past the cut (or, cut at a newline, the rest went unread without
+ * a word). Pipes and FIFOs have no size to compare.
+ */
+export function checkWholeRead(path: string, st: Stats, bytes: number): void {
+  if (st.isFile() && bytes !== st.size) {
+    throw new TalentmatchError('E_IO', `${path}: the file changed while it was read (${st.size.toLocaleString('en-US')} bytes when opened, ${bytes.toLocaleString('en-US')} read); run again on a file that is not being written`);
+  }
 }
 
 export { tooLongExpectation } from '../../domain/lines.js';
@@ -102,8 +121,9 @@ export class LineCutter {
 export async function* readLines(path: string, range?: { start: number; end: number; firstLine: number }, o: ReadLinesOptions = {}): AsyncGenerator<Line> {
   const max = o.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   if (range && range.end <= range.start) return;
-  await assertReadable(path);
+  const st = await assertReadable(path);
   const stream = createReadStream(path, range ? { start: range.start, end: Math.max(range.start, range.end - 1) } : {});
+  let bytes = 0;
   const cut = new LineCutter(max);
   let offset = range?.start ?? 0;
   let line = (range?.firstLine ?? 1) - 1;
@@ -118,12 +138,13 @@ export async function* readLines(path: string, range?: { start: number; end: num
       const part = chunk.subarray(from, nl);
       const buf = cut.pendingLen > 0 ? Buffer.concat([...cut.pending, part]) : part;
       const len = buf.length + 1;
-      out.push({ text: lineText(buf, line === 1 && offset === 0), line, start: offset, end: offset + len });
+      out.push({ ...decodedLine(buf, line === 1 && offset === 0), line, start: offset, end: offset + len });
       offset += len;
     }
   };
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
       o.onChunk?.(chunk);
       cut.feed(chunk, onLine);
       yield* out;
@@ -134,13 +155,14 @@ export async function* readLines(path: string, range?: { start: number; end: num
   } finally {
     stream.destroy();
   }
+  if (!range) checkWholeRead(path, st, bytes);
   if (cut.overLen >= 0) {
     line++;
     yield { text: '', line, start: offset, end: offset + cut.overLen, tooLong: cut.overLen };
   } else if (cut.pendingLen > 0) {
     const buf = Buffer.concat(cut.pending);
     line++;
-    yield { text: lineText(buf, line === 1 && offset === 0), line, start: offset, end: offset + buf.length };
+    yield { ...decodedLine(buf, line === 1 && offset === 0), line, start: offset, end: offset + buf.length };
   }
 }
 
@@ -183,8 +205,9 @@ export interface LineRangesOptions {
  */
 export async function* readLineRanges(path: string, linesPerRange: number, o: LineRangesOptions = {}): AsyncGenerator<LineRange> {
   const max = o.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  await assertReadable(path);
+  const st = await assertReadable(path);
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  let bytes = 0;
   const lines = new LineCutter(max);
   let parts: Uint8Array[] = []; // the range's complete lines
   let partsLen = 0;
@@ -248,6 +271,7 @@ export async function* readLineRanges(path: string, linesPerRange: number, o: Li
   };
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
       o.onChunk?.(chunk);
       lines.feed(chunk, onLine);
       yield* ready;
@@ -258,6 +282,7 @@ export async function* readLineRanges(path: string, linesPerRange: number, o: Li
   } finally {
     stream.destroy();
   }
+  checkWholeRead(path, st, bytes);
   if (lines.overLen >= 0) {
     line++;
     tooLong.push(line, lines.overLen);

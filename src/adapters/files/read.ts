@@ -12,8 +12,8 @@ import type { Located, SourceRef } from '../../domain/validate.js';
 import { issuesFromZod, renderValue } from '../../domain/validate.js';
 import type { ReaderLimits } from '../../config/limits.js';
 import { DEFAULT_MAX_JSON_FILE_BYTES, DEFAULT_MAX_LINE_BYTES, ISSUE_CAP, LIMIT_ENV } from '../../config/limits.js';
-import { assertReadable, ioError, readLines } from './lines.js';
-import { parseRecordLine, rejectedId } from '../../domain/lines.js';
+import { assertReadable, checkWholeRead, ioError, readLines } from './lines.js';
+import { badUtf8At, parseRecordLine, rejectedId } from '../../domain/lines.js';
 
 export interface ReadResult<T> {
   records: Located<T>[];
@@ -26,8 +26,24 @@ export interface ReadResult<T> {
   rejectedIds: Set<string>;
 }
 
-function isJsonLines(path: string): boolean {
+/** The format rule of an entity file, by its name: `.jsonl` / `.ndjson` is JSON Lines, any other name one JSON document (an array). */
+export function isJsonLines(path: string): boolean {
   return /\.(jsonl|ndjson)$/i.test(path);
+}
+
+/**
+ * A file read as one JSON document whose name does not say so (a pipe such as /dev/fd/63, a
+ * name without `.json`): its syntax error says why it was read whole, since a JSON Lines
+ * stream under such a name fails at its second line with "non-whitespace after JSON".
+ */
+async function readJsonNamed(path: string, limits: Partial<ReaderLimits>): Promise<unknown> {
+  try {
+    return await readJson(path, limits);
+  } catch (e) {
+    if (!(e instanceof TalentmatchError) || e.code !== 'E_INPUT' || /\.json$/i.test(path) || e.issues?.[0]?.expected !== 'valid JSON') throw e;
+    const expected = 'one JSON document, an array: the name does not end in .jsonl or .ndjson (JSON Lines is read from a file so named)';
+    throw new TalentmatchError('E_INPUT', `${path}: expected ${expected}, got ${e.issues[0].got}`, [{ ...e.issues[0], expected }]);
+  }
 }
 
 export { parseRecordLine } from '../../domain/lines.js';
@@ -70,7 +86,7 @@ export async function readRecords<T>(path: string, schema: z.ZodType<T>, cap = I
     }
     return c.result;
   }
-  const raw = await readJson(path, limits);
+  const raw = await readJsonNamed(path, limits);
   if (!Array.isArray(raw)) {
     c.issue({ file: path, path: '', expected: 'a JSON array of records (or a .jsonl file)', got: renderValue(raw) });
     return c.result;
@@ -81,7 +97,7 @@ export async function readRecords<T>(path: string, schema: z.ZodType<T>, cap = I
 
 /** Reads a whole file as UTF-8, at most `max` bytes (a pipe or FIFO is read once, as it comes). */
 async function readCapped(path: string, max: number): Promise<string | { tooBig: number }> {
-  await assertReadable(path);
+  const st = await assertReadable(path);
   const parts: Buffer[] = [];
   let n = 0;
   const stream = createReadStream(path);
@@ -96,7 +112,17 @@ async function readCapped(path: string, max: number): Promise<string | { tooBig:
   } finally {
     stream.destroy();
   }
-  return Buffer.concat(parts).toString('utf8');
+  checkWholeRead(path, st, n);
+  const all = Buffer.concat(parts);
+  const bad = badUtf8At(all);
+  if (bad >= 0) {
+    // as a JSON Lines line is refused (domain/lines.ts parseRecordLine): never read as U+FFFD
+    let line = 1;
+    for (let i = all.indexOf(10); i >= 0 && i < bad; i = all.indexOf(10, i + 1)) line++;
+    const got = `a byte that is not UTF-8 at byte ${bad + 1} of the file (line ${line})`;
+    throw new TalentmatchError('E_INPUT', `${path}: expected UTF-8 text, got ${got}`, [{ file: path, path: '', expected: 'UTF-8 text', got }]);
+  }
+  return all.toString('utf8');
 }
 
 /**

@@ -10,12 +10,15 @@ import type { ExternalPair, RankLists } from '../../matching/external.js';
 import { createReadStream } from 'node:fs';
 import { TalentmatchError } from '../../errors.js';
 import { readJson } from './read.js';
+import { issuesFromZod } from '../../domain/validate.js';
+import { readerLimits } from '../../config/limits.js';
+import { tooLongExpectation } from '../../domain/lines.js';
 import { DecisionsSchema, resolveDecisions } from '../../domain/decisions.js';
 import type { Decisions } from '../../matching/decisions.js';
 
 const MAX_ISSUES = 100;
 
-/** Splits one CSV line (RFC 4180 quoting, no line breaks inside fields); undefined when a quote is unbalanced. */
+/** Splits one CSV row (RFC 4180 quoting; a quoted field may hold line breaks); undefined when a quote is unbalanced. */
 function splitCsv(line: string): string[] | undefined {
   const out: string[] = [];
   let i = 0;
@@ -59,31 +62,51 @@ class Issues {
   }
 }
 
+/** Whether text of `chars` UTF-16 units is over `max` bytes in UTF-8 (counted only when it could be). */
+const overBytes = (text: string, max: number): boolean => text.length > max || (text.length * 3 > max && Buffer.byteLength(text) > max);
+
 /**
- * Lines of a text file, 1-based numbers, \n or \r\n, one batch per chunk read (a utf8
+ * Lines of a text file, 1-based numbers, split at \n (a \r before it kept), one batch per chunk read (a utf8
  * stream split by hand, far faster than per-line buffers; batches, not lines, cross the
- * async boundary, so a 2.5M-row file costs a few hundred awaits, not millions).
+ * async boundary, so a 2.5M-row file costs a few hundred awaits, not millions). A line over
+ * `max` bytes is not held: it comes as `tooLong` (its text dropped up to its newline), as in
+ * the JSON Lines readers; a CSV without a newline was read whole into one string.
  */
-async function* textLineBatches(path: string): AsyncGenerator<{ text: string; line: number }[]> {
+async function* textLineBatches(path: string, max: number): AsyncGenerator<{ text: string; line: number; tooLong?: true }[]> {
   let rest = '';
   let line = 0;
+  let skipping = false; // inside a line over the limit: its text is dropped up to the next newline
   try {
     for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 }) as AsyncIterable<string>) {
-      const text = rest + chunk;
-      const batch: { text: string; line: number }[] = [];
+      let text = rest + chunk;
+      const batch: { text: string; line: number; tooLong?: true }[] = [];
       let from = 0;
-      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
+      if (skipping) {
+        const nl = text.indexOf('\n');
+        if (nl < 0) continue;
+        skipping = false;
+        from = nl + 1;
+      }
+      for (let nl = text.indexOf('\n', from); nl >= 0; nl = text.indexOf('\n', from)) {
         line++;
-        batch.push({ text: text.charCodeAt(nl - 1) === 13 ? text.slice(from, nl - 1) : text.slice(from, nl), line });
+        const l = text.slice(from, nl); // a \r before the newline is the row's to drop (csvRows): inside a quoted field it is the field's
+        batch.push(overBytes(l, max) ? { text: '', line, tooLong: true } : { text: l, line });
         from = nl + 1;
       }
       rest = text.slice(from);
+      text = '';
+      if (overBytes(rest, max)) {
+        line++;
+        batch.push({ text: '', line, tooLong: true });
+        rest = '';
+        skipping = true;
+      }
       if (batch.length > 0) yield batch;
     }
   } catch (e) {
     throw new TalentmatchError('E_IO', `${path}: cannot read (${(e as Error).message})`);
   }
-  if (rest !== '') yield [{ text: rest.endsWith('\r') ? rest.slice(0, -1) : rest, line: line + 1 }];
+  if (rest !== '') yield [{ text: rest, line: line + 1 }];
 }
 
 interface CsvRow {
@@ -92,33 +115,62 @@ interface CsvRow {
   col: (c: string) => number;
 }
 
-/** Rows of a CSV with a header, in batches: each row's cells by the header's column index (col(name) -> index or -1). */
+/** Whether a CSV text ends inside a quoted field (an odd number of quotes: RFC 4180 doubles a quote inside one). */
+const openQuote = (text: string): boolean => {
+  let n = 0;
+  for (let i = text.indexOf('"'); i >= 0; i = text.indexOf('"', i + 1)) n++;
+  return n % 2 === 1;
+};
+
+/**
+ * Rows of a CSV with a header, in batches: each row's cells by the header's column index
+ * (col(name) -> index or -1). A quoted field may hold line breaks (RFC 4180, as `score`
+ * writes an id with one): the row then runs on over the next lines, reported at its first.
+ */
 async function* csvRows(path: string, required: readonly string[], optional: readonly string[], issues: Issues): AsyncGenerator<CsvRow[]> {
+  const max = readerLimits(process.env).maxLineBytes;
   let cols: Map<string, number> | undefined;
   const col = (c: string) => cols?.get(c) ?? -1;
-  for await (const batch of textLineBatches(path)) {
+  let open: { text: string; line: number } | undefined; // a row whose quoted field is still open
+  const tooLong = (line: number) => issues.add({ file: path, line, path: '', expected: tooLongExpectation(max), got: `more than ${max.toLocaleString('en-US')} bytes` });
+  for await (const batch of textLineBatches(path, max)) {
     const rows: CsvRow[] = [];
     for (const l of batch) {
-      if (l.text.trim() === '') continue;
-      const cells = l.text.includes('"') ? splitCsv(l.text) : l.text.split(',');
+      if (l.tooLong) {
+        if (open) tooLong(open.line);
+        else tooLong(l.line);
+        open = undefined;
+        continue;
+      }
+      const row = open ? { text: `${open.text}\n${l.text}`, line: open.line } : { text: l.text, line: l.line };
+      open = undefined;
+      if (row.text.trim() === '') continue;
+      if (openQuote(row.text)) {
+        if (overBytes(row.text, max)) tooLong(row.line);
+        else open = row;
+        continue;
+      }
+      if (row.text.endsWith('\r')) row.text = row.text.slice(0, -1); // \r\n files
+      const cells = row.text.includes('"') ? splitCsv(row.text) : row.text.split(',');
       if (!cells) {
-        issues.add({ file: path, line: l.line, path: '', expected: 'a CSV line with balanced quotes', got: short(l.text) });
+        issues.add({ file: path, line: row.line, path: '', expected: 'a CSV line with balanced quotes', got: short(row.text) });
         continue;
       }
       if (!cols) {
         cols = new Map(cells.map((c, i) => [c.trim(), i]));
-        for (const c of required) if (!cols.has(c)) issues.add({ file: path, line: l.line, path: c, expected: `a header with the columns ${required.join(',')}${optional.length ? ` (optional: ${optional.join(',')})` : ''}`, got: short(l.text) });
+        for (const c of required) if (!cols.has(c)) issues.add({ file: path, line: row.line, path: c, expected: `a header with the columns ${required.join(',')}${optional.length ? ` (optional: ${optional.join(',')})` : ''}`, got: short(row.text) });
         if (issues.list.length) return;
         continue;
       }
       if (cells.length !== cols.size) {
-        issues.add({ file: path, line: l.line, path: '', expected: `${cols.size} fields`, got: `${cells.length}` });
+        issues.add({ file: path, line: row.line, path: '', expected: `${cols.size} fields`, got: `${cells.length}` });
         continue;
       }
-      rows.push({ line: l.line, cells, col });
+      rows.push({ line: row.line, cells, col });
     }
     if (rows.length > 0) yield rows;
   }
+  if (open) issues.add({ file: path, line: open.line, path: '', expected: 'a CSV line with balanced quotes', got: short(open.text) });
   if (!cols) issues.add({ file: path, line: 1, path: '', expected: `a header with the columns ${required.join(',')}`, got: 'an empty file' });
 }
 
@@ -209,14 +261,14 @@ export async function readRankLists(path: string): Promise<RankLists> {
   const raw = await readJson(path);
   const r = rankListsSchema.safeParse(raw);
   if (!r.success) {
-    throw inputError(r.error.issues.slice(0, MAX_ISSUES).map((i) => ({ file: path, path: i.path.join('.'), expected: i.message, got: 'see the contract' })));
+    throw inputError(issuesFromZod(r.error, raw, { file: path }).slice(0, MAX_ISSUES));
   }
   const issues = new Issues();
   const v = r.data;
   const ids = { talents: new Set<string>(), platforms: new Set<string>() };
   for (const side of ['talents', 'platforms'] as const) {
     v[side].forEach((x, i) => {
-      if (ids[side].has(x.id)) issues.add({ file: path, path: `${side}.${i}.id`, expected: `ids unique among ${side}`, got: x.id });
+      if (ids[side].has(x.id)) issues.add({ file: path, path: `${side}[${i}].id`, expected: `ids unique among ${side}`, got: x.id });
       ids[side].add(x.id);
     });
   }
@@ -225,8 +277,8 @@ export async function readRankLists(path: string): Promise<RankLists> {
     v[side].forEach((x, i) => {
       const seen = new Set<string>();
       x.prefs.forEach((id, k) => {
-        if (seen.has(id)) issues.add({ file: path, path: `${side}.${i}.prefs.${k}`, expected: `each id once in ${x.id}'s list`, got: `${id} repeated` });
-        else if (!other.has(id)) issues.add({ file: path, path: `${side}.${i}.prefs.${k}`, expected: `a ${side === 'talents' ? 'platform' : 'talent'} id`, got: `${id} (unknown)` });
+        if (seen.has(id)) issues.add({ file: path, path: `${side}[${i}].prefs[${k}]`, expected: `each id once in ${x.id}'s list`, got: `${id} repeated` });
+        else if (!other.has(id)) issues.add({ file: path, path: `${side}[${i}].prefs[${k}]`, expected: `a ${side === 'talents' ? 'platform' : 'talent'} id`, got: `${id} (unknown)` });
         seen.add(id);
       });
     });
@@ -237,7 +289,8 @@ export async function readRankLists(path: string): Promise<RankLists> {
 
 /** A decisions JSON file, checked against its schema and resolved to indexes. */
 export async function readDecisions(path: string, talents: ReadonlyMap<string, number>, platforms: ReadonlyMap<string, number>): Promise<Decisions> {
-  const r = DecisionsSchema.safeParse(await readJson(path));
-  if (!r.success) throw inputError(r.error.issues.slice(0, MAX_ISSUES).map((i) => ({ file: path, path: i.path.join('.'), expected: i.message, got: 'see docs/data-contract.md (Decisions)' })));
+  const raw = await readJson(path);
+  const r = DecisionsSchema.safeParse(raw);
+  if (!r.success) throw inputError(issuesFromZod(r.error, raw, { file: path }).slice(0, MAX_ISSUES));
   return resolveDecisions(r.data, talents, platforms, path);
 }

@@ -11,6 +11,7 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ioError } from './lines.js';
+import { removedOnSignal } from './write.js';
 
 export interface TalentsSource {
   /** the path to read (the file itself, or the private copy of a pipe) */
@@ -55,6 +56,12 @@ export async function talentsSource(path: string): Promise<TalentsSource> {
   if (st.isDirectory()) throw ioError(path, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
   if (st.isFile()) return { path, hash: fileHash(path), bytes: st.size, cleanup: () => undefined };
   const dir = mkdtempSync(join(tmpdir(), 'talentmatch-input-'));
+  // a batch killed by a signal runs no cleanup: the copy (the whole talents file) was left in the temporary folder
+  const release = removedOnSignal(dir);
+  const drop = () => {
+    rmSync(dir, { recursive: true, force: true });
+    release();
+  };
   const copy = join(dir, 'talents.jsonl');
   const h = createHash('sha256');
   const out = createWriteStream(copy);
@@ -68,12 +75,12 @@ export async function talentsSource(path: string): Promise<TalentsSource> {
     await once(out, 'finish');
   } catch (e) {
     out.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    drop();
     throw ioError(path, e);
   } finally {
     input.destroy();
   }
-  return { path: copy, hash: h.digest('hex'), bytes: statSync(copy).size, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return { path: copy, hash: h.digest('hex'), bytes: statSync(copy).size, cleanup: drop };
 }
 
 /** A running SHA-256 of what the batch streamed, to compare with the source's hash at the end. */

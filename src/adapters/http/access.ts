@@ -117,6 +117,27 @@ export const forbidden = (message: string) => new ApiError(403, { error: 'forbid
 const NEEDS_KEY = 'send an API key as "Authorization: Bearer <key>" (README "API keys")';
 const REASONS = { missing: `no API key: ${NEEDS_KEY}`, malformed: `malformed API key: ${NEEDS_KEY}`, unknown: 'unknown API key', expired: 'the API key has expired', revoked: 'the API key was revoked' } as const;
 
+/** Each ROUTES path pattern as a matcher (`:name` matches one non-empty segment) with the methods it answers. */
+const PATHS: ReadonlyArray<{ match: RegExp; methods: readonly string[] }> = (() => {
+  const byPath = new Map<string, string[]>();
+  for (const key of Object.keys(ROUTES)) {
+    const [method, url] = key.split(' ') as [string, string];
+    const methods = byPath.get(url) ?? [];
+    methods.push(method, ...(method === 'GET' ? ['HEAD'] : []));
+    byPath.set(url, methods);
+  }
+  return [...byPath].map(([url, methods]) => ({ match: new RegExp(`^${url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z]+/g, '[^/]+')}$`), methods }));
+})();
+
+/**
+ * The methods ROUTES answers on `path` (a request's path, the query string cut), for a 405's
+ * `Allow` header; empty when no route has this path.
+ */
+export function allowedMethods(path: string): string[] {
+  const p = path.split('?', 1)[0];
+  return [...new Set(PATHS.filter((r) => r.match.test(p)).flatMap((r) => r.methods))];
+}
+
 /**
  * The onRoute hook: applies ROUTES to each route as it is added (config for the request gate:
  * scope and platform rule; the quota hook; schema facts for the OpenAPI document). Call before

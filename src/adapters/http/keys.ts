@@ -20,6 +20,10 @@ import { SCOPES } from '../../config/api.js';
 import type { Scope } from '../../config/api.js';
 import { TalentmatchError, inputError } from '../../errors.js';
 import { issuesFromZod } from '../../domain/validate.js';
+import { idField } from '../../domain/schemas.js';
+
+/** Longest `name` of a key (`keys create --name`). */
+export const MAX_KEY_NAME_CHARS = 200;
 
 const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), { error: 'an ISO 8601 time, e.g. 2027-01-01T00:00:00Z' });
 export const KeyRecordSchema = z
@@ -27,8 +31,8 @@ export const KeyRecordSchema = z
     id: z.string().regex(/^[0-9a-f]{12}$/, { error: '12 lowercase hex digits' }),
     hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, { error: '"sha256:" and 64 lowercase hex digits' }),
     scopes: z.array(z.enum(SCOPES, { error: `one of ${SCOPES.join(', ')}` })).min(1),
-    platform: z.string().min(1).optional(),
-    name: z.string().max(200).optional(),
+    platform: idField.optional(),
+    name: z.string().max(MAX_KEY_NAME_CHARS, { error: `at most ${MAX_KEY_NAME_CHARS} characters` }).optional(),
     createdAt: isoTime,
     expiresAt: isoTime.optional(),
     revokedAt: isoTime.optional(),
@@ -75,6 +79,10 @@ export function newKey(o: { scopes: readonly Scope[]; platform?: string; name?: 
     createdAt: o.now.toISOString(),
     ...(o.expiresAt !== undefined ? { expiresAt: new Date(o.expiresAt).toISOString() } : {}),
   };
+  // a record the keys file's own schema refuses is never handed out to be written: a 300-character
+  // name once made a file that serve, `keys list` and `keys revoke` then all refused
+  const r = KeyRecordSchema.safeParse(record);
+  if (!r.success) throw inputError(issuesFromZod(r.error, record, { file: 'the new key' }));
   return { key, record };
 }
 

@@ -31,7 +31,7 @@ import { AdminStatus, Health, Readiness, LIMITS, QUICK_CHECKS } from '../../api/
 import { defaultQuotas } from '../../config/api.js';
 import type { QuotaOptions } from '../../config/api.js';
 import type { KeyRing } from './keys.js';
-import { ApiError, addRequestGate, applyRoutePolicies } from './access.js';
+import { ApiError, addRequestGate, allowedMethods, applyRoutePolicies } from './access.js';
 import { addAudit, openAuditFile, requestIds } from './audit.js';
 import { LineSink } from './lineSink.js';
 import { useLazyRequestLoggers } from './lazyLogger.js';
@@ -41,7 +41,7 @@ import type { TransportOptions } from './transport.js';
 import { swaggerOptions, swaggerUiOptions } from './openapi.js';
 import { registerStudio } from './studio.js';
 import type { StudioOptions } from './studio.js';
-import { HttpError, issueBody } from './httpErrors.js';
+import { HttpError, answerClientError, issueBody } from './httpErrors.js';
 import { Snapshots, registerSnapshotRoutes } from './snapshots.js';
 import { registerLiveRoutes } from './liveRoutes.js';
 import { boundClose } from './shutdown.js';
@@ -97,6 +97,8 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     connectionTimeout: LIMITS.connectionTimeoutMs,
     keepAliveTimeout: LIMITS.keepAliveTimeoutMs,
     genReqId: requestIds(),
+    // a request refused by Node's parser (malformed, headers too large, too slow) answered in the API's error format
+    clientErrorHandler: answerClientError,
     // errors raised before routing (a malformed URL, an id longer than a route parameter may
     // be) would echo the whole URL back: answer them briefly
     frameworkErrors: (error, req, reply) => {
@@ -109,14 +111,19 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   // request loggers made on first use (most requests log nothing of their own); before any route
   if (logger !== false) useLazyRequestLoggers(app);
 
-  // unknown routes (and ids longer than a route parameter may be) echo the path truncated
+  // unknown routes (and ids longer than a route parameter may be) echo the path truncated; a
+  // known path asked with a method it does not answer is a 405 naming the ones it does
   app.setNotFoundHandler((req, reply) => {
     const url = req.url.length > 2 * LIMITS.echoedId ? `${req.url.slice(0, 2 * LIMITS.echoedId)}...` : req.url;
+    const allow = allowedMethods(req.url);
+    if (allow.length > 0) return reply.code(405).header('allow', allow.join(', ')).send({ error: 'method_not_allowed', message: `${req.method} is not allowed on ${url}: ${allow.join(', ')}`, requestId: String(req.id) });
     return reply.code(404).send({ error: 'not_found', message: `no route ${req.method} ${url}`, requestId: String(req.id) });
   });
 
-  // JSON bodies: nesting bounded before parsing, prototype keys refused with their path
-  app.removeContentTypeParser('application/json');
+  // JSON bodies only (Fastify's own text/plain parser handed a string body to the schema: a
+  // 400 "expected object, received string" where the contract says 415): nesting bounded
+  // before parsing, prototype keys refused with their path
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     try {
       done(null, parseBody(body as string, LIMITS.bodyDepth));

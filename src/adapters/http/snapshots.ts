@@ -166,8 +166,9 @@ export class Snapshots {
       const lookup = (async () => {
         const s = await this.openOnce();
         if (!s) throw storeUnavailable(); // it could be opened at start: it went bad since
-        // the counter before the query: a commit between the two moves it, and the next request looks again
-        const token = this.readToken(s);
+        // the counter before the query: a commit between the two moves it, and the next request
+        // looks again. Read guarded too: a file damaged since the last read fails here first
+        const token = await this.guarded(() => this.readToken(s));
         return { id: (await this.guarded(() => s.latestComplete()))?.id, token };
       })();
       this.polled = { at: now, run: lookup };

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -87,6 +87,16 @@ describe('talentmatch CLI', () => {
     expect((await run(['recommend', '--data', FIX, '--out', 'x', '--top', '0'])).code).toBe(2);
     expect((await run(['frobnicate'])).code).toBe(2);
     expect((await run(['recommend', '--out', join(tmp(), 'x.jsonl')])).code).toBe(2); // no data
+    // an empty value is no value: --talents "" used the folder's own talents file, --out "" failed as "cannot write ''"
+    for (const [args, flag] of [
+      [['recommend', '--data', FIX, '--talents', '', '--out', join(tmp(), 'e.jsonl')], '--talents'],
+      [['recommend', '--data', FIX, '--out', ''], '--out'],
+      [['queue', 'status', '--queue', ''], '--queue'],
+    ] as const) {
+      const r = await run([...args]);
+      expect(r.code, flag).toBe(2);
+      expect(r.err).toBe(`error [E_OPTION]: ${flag} needs a value, got an empty string\n`);
+    }
     for (const c of ['recommend', 'score', 'run', 'validate', 'explain', 'match', 'refer']) {
       const r = await run([c, '--help']);
       expect(r.code).toBe(0);
@@ -181,5 +191,28 @@ describe('talentmatch CLI', () => {
     const out = execFileSync(process.execPath, ['bin/talentmatch.js', 'run', '--data', FIX, '--out', d], { encoding: 'utf8' });
     expect(out).toContain('talentmatch run');
     expect(out).toContain('strongest matches');
+  });
+
+  it('the launcher keeps V8\'s compiled code under os.tmpdir(), the worker threads\' modules too; a place it cannot write changes nothing but that', () => {
+    const d = tmp();
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.NODE_COMPILE_CACHE;
+    delete env.NODE_DISABLE_COMPILE_CACHE; // set, even empty, it turns the cache off
+    const recommend = (tmpDir: string, threads: number, out: string) =>
+      spawnSync(process.execPath, ['bin/talentmatch.js', 'recommend', '--data', FIX, '--top', '3', '--threads', String(threads), '--out', join(d, out)], { encoding: 'utf8', env: { ...env, TMPDIR: tmpDir } });
+    const entries = (tmpDir: string) => readdirSync(join(tmpDir, 'node-compile-cache'), { recursive: true }).length;
+    const [one, two] = [tmp(), tmp()];
+    const a = recommend(one, 1, 'a.jsonl');
+    expect(a.status, a.stderr).toBe(0);
+    expect(entries(one)).toBeGreaterThan(100);
+    const b = recommend(two, 2, 'b.jsonl');
+    expect(b.status, b.stderr).toBe(0);
+    // the same modules on the main thread; the workers' own (their entry, piscina's) only if they inherited the cache
+    expect(entries(two)).toBeGreaterThan(entries(one));
+    writeFileSync(join(d, 'file'), 'not a directory');
+    const c = recommend(join(d, 'file'), 2, 'c.jsonl');
+    expect(c.status, c.stderr).toBe(0);
+    expect(c.stderr).toBe(b.stderr.replace('b.jsonl', 'c.jsonl'));
+    expect(readFileSync(join(d, 'c.jsonl'), 'utf8')).toBe(readFileSync(join(d, 'b.jsonl'), 'utf8'));
   });
 });

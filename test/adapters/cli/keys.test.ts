@@ -2,7 +2,7 @@
  * `keys create|list|revoke` and the keys rule of `serve`: a key is printed once and only its
  * hash is stored; a revoked key is refused; serve will not listen beyond loopback without keys.
  */
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -57,6 +57,31 @@ describe('talentmatch keys', () => {
     expect(l.err).toContain(broken);
     expect(l.err).toContain('keys[0].id');
   });
+
+  it('never writes a key its own file would refuse: a 201-character --name or --platform is a usage error and the file stays usable (a 300-character name bricked it for serve, list and revoke)', async () => {
+    const file = join(tmp(), 'keys.json');
+    const ok = await run(['keys', 'create', '--keys', file, '--scopes', 'score', '--name', 'n'.repeat(200), '--platform', 'p'.repeat(200)]);
+    expect(ok.code, ok.err).toBe(0);
+    const before = readFileSync(file, 'utf8');
+    const name = await run(['keys', 'create', '--keys', file, '--scopes', 'score', '--name', 'n'.repeat(201)]);
+    expect([name.code, name.err]).toEqual([2, `error [E_OPTION]: --name must be at most 200 characters; got "${'n'.repeat(56)}...\n`]);
+    const platform = await run(['keys', 'create', '--keys', file, '--scopes', 'score', '--platform', 'p'.repeat(201)]);
+    expect([platform.code, platform.err]).toEqual([2, `error [E_OPTION]: --platform must be at most 200 characters; got "${'p'.repeat(56)}...\n`]);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+    expect((await run(['keys', 'list', '--keys', file])).code).toBe(0);
+  });
+
+  it('--expires beyond what a date holds, or an ISO time with a year sign: a usage error or the time itself (both were internal errors, exit 3); names and platforms are listed with control characters escaped', async () => {
+    const file = join(tmp(), 'keys.json');
+    const huge = await run(['keys', 'create', '--keys', file, '--scopes', 'score', '--expires', '999999999d']);
+    expect([huge.code, huge.err]).toEqual([2, 'error [E_OPTION]: --expires must be an ISO 8601 time (2027-01-01T00:00:00Z) or a number of days (90d), up to the year 275760; got "999999999d"\n']);
+    const signed = await run(['keys', 'create', '--keys', file, '--scopes', 'score', '--expires', '+275760-09-13T00:00:00Z', '--platform', 'p\u001b[31m']);
+    expect(signed.code, signed.err).toBe(0);
+    expect(signed.err).toContain('platform p\\u001b[31m, expires +275760-09-13T00:00:00.000Z');
+    expect(readKeysFile(file).keys[0]!.expiresAt).toBe('+275760-09-13T00:00:00.000Z');
+    const list = await run(['keys', 'list', '--keys', file]);
+    expect(list.out.split('\t')[2]).toBe('p\\u001b[31m');
+  });
 });
 
 describe('serve and keys', () => {
@@ -74,5 +99,22 @@ describe('serve and keys', () => {
     const tls = await run(['serve', '--db', db, '--port', '0', '--tls-cert', 'x.pem']);
     expect(tls.code).toBe(2);
     expect(tls.err).toContain('--tls-cert and --tls-key go together');
+  });
+
+  it('a TLS file that is not PEM, a --trust-proxy entry that is no address, a count in hex: exit 1 or 2 naming it (the first two were internal errors, exit 3; 0x10 was 16)', async () => {
+    const d = tmp();
+    const db = join(d, 'db.sqlite');
+    new Store(db).close();
+    const junk = join(d, 'junk.pem');
+    writeFileSync(junk, 'not a certificate\n');
+    const tls = await run(['serve', '--db', db, '--port', '0', '--tls-cert', junk, '--tls-key', junk]);
+    expect(tls.code).toBe(1);
+    expect(tls.err).toMatch(new RegExp(`^error \\[E_IO\\]: --tls-cert ${junk} and --tls-key ${junk} are not a usable PEM certificate and key \\(.*PEM.*\\)\\n$`));
+    for (const bad of ['not an ip', '10.0.0.0/33', '10.0.0.1/8/1', '::1/129']) {
+      const p = await run(['serve', '--db', db, '--port', '0', '--trust-proxy', `127.0.0.1,${bad}`]);
+      expect([p.code, p.err], bad).toEqual([2, `error [E_OPTION]: --trust-proxy takes IP addresses, CIDRs (10.0.0.0/8) or loopback, linklocal, uniquelocal, comma-separated; got ${JSON.stringify(bad)}\n`]);
+    }
+    const hex = await run(['serve', '--db', db, '--port', '0', '--rate-limit', '0x10']);
+    expect([hex.code, hex.err]).toEqual([2, 'error [E_OPTION]: --rate-limit must be an integer in [1, 1000000000], got "0x10"\n']);
   });
 });

@@ -39,4 +39,9 @@ describe('talentmatch evaluate --truth', () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain(`${bad}:1 id: expected the id of a talent in the data, got "t-nobody"`);
   });
+
+  it('list controls, which --truth would not apply, are a usage error (they were silently ignored)', async () => {
+    const r = await run(['evaluate', '--data', dir, '--truth', join(dir, 'truth.jsonl'), '--diversity', '0.5', '--exposure-floor', '2']);
+    expect([r.code, r.err]).toEqual([2, 'error [E_OPTION]: --truth measures recall@k of the plain lists: --exposure-floor, --diversity would not be applied; drop them or --truth\n']);
+  });
 });

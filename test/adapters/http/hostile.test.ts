@@ -7,6 +7,8 @@ import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { connect } from 'node:net';
+import { once } from 'node:events';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../../src/adapters/http/server.js';
@@ -16,6 +18,7 @@ import { createEngine } from '../../../src/engine/engine.js';
 import type { Engine } from '../../../src/engine/engine.js';
 import { LIMITS } from '../../../src/api/schemas.js';
 import { MAX_TEXT_CHARS } from '../../../src/config/limits.js';
+import { clientErrorAnswer } from '../../../src/adapters/http/httpErrors.js';
 
 const FIX = 'fixtures/jiangdong';
 let app: FastifyInstance;
@@ -119,6 +122,56 @@ describe('hostile bodies', () => {
     expect(((await ok.json()) as { items: unknown[] }).items.length).toBeLessThanOrEqual(2);
   });
 
+  it("requests Node's parser refuses are answered in the API's error format (were Fastify's own: error \"Bad Request\", \"Request Header Fields Too Large\")", async () => {
+    const { port } = new URL(base);
+    const raw = async (text: string) => {
+      const s = connect(Number(port), '127.0.0.1');
+      let got = '';
+      s.on('data', (b: Buffer) => (got += b.toString()));
+      s.on('error', () => undefined);
+      s.write(text);
+      await once(s, 'close');
+      const [head, body] = got.split('\r\n\r\n');
+      return { status: head.split('\r\n')[0], type: /content-type: (.*)/i.exec(head)?.[1], body: JSON.parse(body) as unknown };
+    };
+    expect(await raw('GARBAGE / HTTP/1.1\r\nHost: x\r\n\r\n')).toEqual({ status: 'HTTP/1.1 400 Bad Request', type: 'application/json; charset=utf-8', body: { error: 'bad_request', message: 'malformed HTTP request' } });
+    expect((await raw('GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n')).body).toEqual({ error: 'bad_request', message: 'malformed HTTP request' });
+    expect(await raw(`GET /healthz HTTP/1.1\r\nHost: x\r\nX: ${'a'.repeat(20_000)}\r\n\r\n`)).toEqual({
+      status: 'HTTP/1.1 431 Request Header Fields Too Large',
+      type: 'application/json; charset=utf-8',
+      body: { error: 'headers_too_large', message: 'request line and headers larger than 16,384 bytes' },
+    });
+    // a URL too long for Node's header limit (a route parameter's own limit answers 414 below it)
+    const long = await fetch(`${base}/v1/talents/t/recommendations?k=${'1'.repeat(20_000)}`);
+    expect([long.status, await long.json()]).toEqual([431, { error: 'headers_too_large', message: 'request line and headers larger than 16,384 bytes' }]);
+    // the request timeout (10 s) takes the same way
+    expect(clientErrorAnswer('ERR_HTTP_REQUEST_TIMEOUT')).toEqual({ status: 408, body: { error: 'request_timeout', message: 'the request was not received in time' } });
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
+
+  it('a known path asked with a method it does not answer: 405 with Allow naming the ones it does; an unknown path stays 404', async () => {
+    const cases: [string, string, string][] = [
+      ['DELETE', '/v1/talents/t-x/recommendations', 'GET, HEAD'],
+      ['POST', '/v1/assignment', 'GET, HEAD'],
+      ['GET', '/v1/score', 'POST'],
+      ['PUT', '/v1/talents/recommendations', 'POST'],
+      ['POST', '/healthz?x=1', 'GET, HEAD'],
+    ];
+    for (const [method, path, allow] of cases) {
+      const r = await fetch(base + path, { method });
+      expect(r.status, `${method} ${path}`).toBe(405);
+      expect(r.headers.get('allow')).toBe(allow);
+      const j = (await r.json()) as { error: string; message: string };
+      expect(j).toMatchObject({ error: 'method_not_allowed', message: `${method} is not allowed on ${path}: ${allow}` });
+    }
+    // a parameter matches one non-empty segment only: these paths are no route's
+    for (const path of ['/v1/talents//recommendations', '/v1/talents/a/b/recommendations', '/v1/scores', '/v1/assignment/x']) {
+      const r = await fetch(base + path, { method: 'DELETE' });
+      expect(r.status, path).toBe(404);
+      expect(r.headers.get('allow')).toBeNull();
+    }
+  });
+
   it('huge numbers and Infinity: 400 naming the bound, never NaN or null', async () => {
     const inf = await post('/v1/talents/recommendations', '{"talent":{"id":"t","name":"n","description":"d","needs":{"seats":1e999}}}');
     expect(inf.status).toBe(400);
@@ -171,14 +224,15 @@ describe('a database that goes bad after start', () => {
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
     // the file is damaged in place while the server runs (a bad disk, a botched restore)
     writeFileSync(path, Buffer.alloc(64 * 1024, 0x5a));
-    const ready = await fetch(`${base}/readyz`);
-    expect(ready.status).toBe(503);
-    expect(((await ready.json()) as { reason: string }).reason).toBe('snapshot database unreadable (see the server log)');
+    // a snapshot route first (its lookup read the change counter outside the guard: a raw SQLITE_CORRUPT, a 500), then /readyz
     for (const route of ['/v1/assignment', '/v1/referrals', `/v1/talents/t-any/recommendations`, '/v1/platforms/p-any/recommendations']) {
       const r = await fetch(base + route);
       expect(r.status, route).toBe(503);
       expect(((await r.json()) as { error: string }).error).toBe('not_ready');
     }
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { reason: string }).reason).toBe('snapshot database unreadable (see the server log)');
     const logged = logs.join('');
     expect(logged).toContain(path);
     expect(logged).toMatch(/SQLITE_CORRUPT|SQLITE_NOTADB|not a database|malformed/);

@@ -8,6 +8,7 @@ import { exportRun, pickRun } from '../../batch/readers.js';
 import { runBatch } from '../../batch/run.js';
 import type { DispatchContext } from '../../batch/run.js';
 import { loadDataset } from '../../files/dataset.js';
+import { checkOutput, protectInput } from '../../files/write.js';
 import { EXIT_OK, parsePositiveInt, reportSkipped } from '../common.js';
 import type { Cli } from '../common.js';
 import { engineFor, writeReport } from '../load.js';
@@ -53,13 +54,17 @@ export function batchCommand(program: Command, { io, done }: Cli): void {
         .option('--in-flight <n>', 'with --queue: chunks queued at once', parsePositiveInt('--in-flight', 10_000), 8)
         .option('--idle-warn-ms <ms>', 'say "waiting for workers" after this long without a chunk taken or finished', parsePositiveInt('--idle-warn-ms', 86_400_000), defaultBatchOptions.idleWarnMs)
         .option('--allow-shrink', 'publish even when the talents are empty or fewer than half of the snapshot served now', false)
-        .option('--wait-lock <sec>', 'wait up to this long for another batch holding the database (default 0: exit 1 at once)', (v) => (v === '0' ? 0 : parsePositiveInt('--wait-lock', 86_400)(v)), 0),
+        .option('--wait-lock <sec>', 'wait up to this long for another batch holding the database (default 0: exit 1 at once)', parsePositiveInt('--wait-lock', 86_400, 0), 0),
     ),
   ).action(async (raw: unknown) => {
     const o = parseOptions(batchSchema, raw);
     const paths = dataPaths(o);
     const loaded = await loadDataset(paths, { needTalents: false, needOutcomes: false, skipInvalid: false, omit: ['talents', 'outcomes'] });
     const talentsPath = paths.talents ?? join(paths.data ?? '.', 'talents.jsonl');
+    // the outputs checked now, not after the whole batch
+    protectInput(talentsPath, 'talents');
+    if (o.out !== undefined) await checkOutput(o.out, { folder: true });
+    if (o.report !== undefined) await checkOutput(o.report);
     const queue = o.queue;
     const summary = await runBatch(
       { industries: loaded.dataset.industries, platforms: loaded.dataset.platforms, policy: loaded.dataset.policy, ...(loaded.dataset.weights ? { weights: loaded.dataset.weights } : {}), talentsPath, ...(loaded.files.platforms ? { platformsFile: loaded.files.platforms } : {}) },
@@ -114,11 +119,7 @@ const workerSchema = dataOptionsSchema.extend({ queue: z.string(), threads: z.nu
 
 const MAX_PREFETCH = 64;
 /** --prefetch: 0 allowed (take a chunk only when a thread is free). */
-function parsePrefetch(v: string): number {
-  const n = /^[0-9]{1,3}$/.test(v) ? Number(v) : NaN;
-  if (!Number.isInteger(n) || n > MAX_PREFETCH) throw optionError(`--prefetch must be an integer in [0, ${MAX_PREFETCH}], got ${JSON.stringify(v)}`);
-  return n;
-}
+const parsePrefetch = parsePositiveInt('--prefetch', MAX_PREFETCH, 0);
 
 export function workerCommand(program: Command, { io, done }: Cli): void {
   addDataOptions(

@@ -56,6 +56,8 @@ export function evaluateCommand(program: Command, { io, done }: Cli): void {
   ).action(async (raw: unknown, cmd: Command) => {
     const o = parseOptions(evaluateSchema, raw);
     if (o.truth !== undefined) {
+      const controls = (['industryShare', 'exposureFloor', 'diversity'] as const).filter((k) => o[k] !== undefined).map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+      if (controls.length > 0) throw optionError(`--truth measures recall@k of the plain lists: ${controls.join(', ')} would not be applied; drop ${controls.length > 1 ? 'them' : 'it'} or --truth`);
       const kTruth = cmd.getOptionValueSource('k') === 'cli' ? o.k : TRUTH_K;
       const loaded = await load(o, true, io, false);
       const engine = engineFor(loaded, {});
@@ -105,11 +107,7 @@ export function tuneCommand(program: Command, { io, done }: Cli): void {
         .requiredOption('--out <file>', 'weights file to write (.json)')
         .option('--budget <n>', 'candidate evaluations per search (1..100000)', parsePositiveInt('--budget', 100_000), 40)
         .option('--seed <n>', 'random seed', parsePositiveInt('--seed', 2 ** 31 - 1), 1)
-        .option('--folds <n>', 'cross-validation folds (2..20)', (v) => {
-          const n = parsePositiveInt('--folds', 20)(v);
-          if (n < 2) throw optionError(`--folds must be an integer in [2, 20], got ${JSON.stringify(v)}`);
-          return n;
-        }, 5)
+        .option('--folds <n>', 'cross-validation folds (2..20)', parsePositiveInt('--folds', 20, 2), 5)
         .addOption(new Option('--objective <name>', 'what to maximise (see README)').choices([...OBJECTIVES]).default('balanced'))
         .addOption(new Option('--method <name>', 'random search, weights learned from the outcomes (conditional logit), or auto: both on the same folds, the better held-out kept').choices([...TUNE_METHODS]).default(defaultTuneOptions.method))
         .option('--exposure-penalty <x>', 'weight of the exposure Gini in the objective', (v) => {

@@ -6,7 +6,7 @@ import { writeLines, writeParts } from '../../files/write.js';
 import { EXIT_OK } from '../common.js';
 import type { Cli } from '../common.js';
 import { engineFor, load } from '../load.js';
-import { solverProgress, addAssignOptions, addDataOptions, assignOptions, assignSchema, dataOptionsSchema, parseOptions } from '../options.js';
+import { solverProgress, addAssignOptions, addDataOptions, assignOptions, assignSchema, dataOptionsSchema, dataPaths, parseOptions } from '../options.js';
 import { summarizeAssignment } from '../render.js';
 import { optionError } from '../../../errors.js';
 import { assignPairs } from '../../../matching/assign.js';
@@ -35,6 +35,11 @@ export function matchCommand(program: Command, { io, done }: Cli): void {
     if (o.scores !== undefined && o.preferences !== undefined) throw optionError('--scores and --preferences are two different inputs: give one');
     if (o.capacities !== undefined && o.scores === undefined) throw optionError('--capacities goes with --scores');
     if (o.preferences !== undefined && o.mode === 'optimal') throw optionError('--preferences gives stable matchings (rank lists have no scores to maximise): use --mode stable, or --scores for optimal');
+    // inputs that would not be read are refused, not silently ignored
+    const unread = Object.keys(dataPaths(o)).map((k) => `--${k}`);
+    if (unread.length > 0 && (o.preferences !== undefined || o.capacities !== undefined)) {
+      throw optionError(`${o.preferences !== undefined ? '--preferences' : '--scores with --capacities'} is the whole input: ${unread.join(', ')} would not be read; give one or the other`);
+    }
     const base = { ...(await assignOptions(o)), ...solverProgress(io) };
     if (o.scores === undefined && o.preferences === undefined) {
       const engine = engineFor(await load(o, true, io), {});

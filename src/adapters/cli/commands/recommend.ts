@@ -13,7 +13,8 @@ import { writeChunks, writeLines } from '../../files/write.js';
 import { listControlsNote } from '../render.js';
 import { EXIT_OK } from '../common.js';
 import type { Cli, Io } from '../common.js';
-import { engineFor, load, loadOnWorkers, withEngine, withWorkerRanker } from '../load.js';
+import { engineFor, load, loadOnWorkers, withEngine, withWorkerRanker, workerRanker } from '../load.js';
+import type { WorkerLoad } from '../load.js';
 import { memMark, memTrace } from '../../../workers/memTrace.js';
 import { addDataOptions, addThreadsOption, addTopOptions, dataOptionsSchema, parseOptions, threadsSchema, topSchema } from '../options.js';
 
@@ -33,13 +34,23 @@ export function recommendCommand(program: Command, { io, done }: Cli): void {
     const o = parseOptions(recommendSchema, raw);
     const stopTrace = memTrace('main'); // TALENTMATCH_MEM_TRACE=<ms>: the main thread's heap, for memory debugging
     const threads = resolveThreadOptions(o.threads !== undefined ? { threads: o.threads } : {}).threads;
-    // on two threads or more the workers read the talents file: they validate and vectorize its lines (load.ts loadOnWorkers); same output, same problems reported
-    const input = threads > 1 ? await loadOnWorkers(o, io, threads, o) : await load(o, true, io);
+    // on two threads or more the workers read the talents file: they validate and vectorize its
+    // lines (load.ts loadOnWorkers); same output, same problems reported. The usual file (every
+    // line valid, ids in order): the workers start ranking while this thread runs the
+    // cross-record rules; nothing is written before those pass
+    let early: { load: WorkerLoad; ranker: ThreadedRanker; ranking: Ranking } | undefined;
+    const startEarly = (w: WorkerLoad): void => {
+      const ranker = workerRanker(w);
+      early = { load: w, ranker, ranking: startRecommendations(w, ranker) };
+    };
+    const input = threads > 1 ? await loadOnWorkers(o, io, threads, o, undefined, startEarly) : await load(o, true, io);
     memMark('main:loaded');
+    // a load that did not resolve to the early one (--skip-invalid dropped a talent): what was started is dropped (its ranges finish on the pool, unread)
+    const started = early && early.load === input ? early : undefined;
     const { model, pairs } =
       'model' in input
-        ? await withWorkerRanker(input, (r) => writeRecommendations(o.out, input, r, io))
-        : await withEngine(input, o, o.threads, (engine, r) => writeRecommendations(o.out, { model: engine.model, policy: engine.data.policy, options: engine.options }, r, io));
+        ? await withWorkerRanker(input, (r) => (started?.ranking ?? startRecommendations(input, r)).write(o.out, io), started?.ranker)
+        : await withEngine(input, o, o.threads, (engine, r) => startRecommendations({ model: engine.model, policy: engine.data.policy, options: engine.options }, r).write(o.out, io));
     const n = model.talents.count + model.platforms.count;
     stopTrace();
     io.err(`wrote ${n} lines (${model.talents.count} talents, ${model.platforms.count} platforms, ${pairs} acceptable pairs) to ${o.out}\n`);
@@ -47,22 +58,49 @@ export function recommendCommand(program: Command, { io, done }: Cli): void {
   });
 }
 
-/** Ranks both ways and writes `recommend`'s lines; the policy's list controls applied (engine/lists.ts). The acceptable pairs counted. */
-async function writeRecommendations(out: string, x: { model: ScoringModel; policy: Policy; options: Pick<ResolvedEngineOptions, 'topK' | 'topKPlatform'> }, r: ThreadedRanker, io: Io): Promise<{ model: ScoringModel; pairs: number }> {
+/** `recommend`'s ranking, started on a ranker: `write` writes its lines to `out` (and nothing is written before). */
+interface Ranking {
+  write(out: string, io: Io): Promise<{ model: ScoringModel; pairs: number }>;
+}
+
+/**
+ * Starts ranking both ways (the workers take their first ranges now); `write` writes
+ * `recommend`'s lines, the policy's list controls applied (engine/lists.ts), and counts the
+ * acceptable pairs. A ranking never written fails quietly (its pool stopped under it).
+ */
+function startRecommendations(x: { model: ScoringModel; policy: Policy; options: Pick<ResolvedEngineOptions, 'topK' | 'topKPlatform'> }, r: ThreadedRanker): Ranking {
   const { model, policy } = x;
   if (hasListControls(policy)) {
     // the talents' lists are chosen after ranking, then written
-    const ranked = await r.recommend(x.options.topK, x.options.topKPlatform);
-    const controlled = applyListControls(model, policy, ranked);
-    await writeChunks(out, toAsync(recommendationChunks(model, controlled.rec, defaultWorkerOptions.rangeSize)), { consume: true });
-    io.err(listControlsNote(policy, controlled.report, model.platforms.ids));
-    return { model, pairs: controlled.rec.pairs };
+    const ranked = r.recommend(x.options.topK, x.options.topKPlatform);
+    ranked.catch(() => undefined); // surfaces in write
+    return {
+      async write(out, io) {
+        const controlled = applyListControls(model, policy, await ranked);
+        await writeChunks(out, toAsync(recommendationChunks(model, controlled.rec, defaultWorkerOptions.rangeSize)), { consume: true });
+        io.err(listControlsNote(policy, controlled.report, model.platforms.ids));
+        return { model, pairs: controlled.rec.pairs };
+      },
+    };
   }
   // the ranker streams the lines: workers format their ranges' talent lines (same bytes for
-  // any thread count); the talents' lists are let go once written (only the count is kept)
+  // any thread count); the talents' lists are let go once written (only the count is kept).
+  // The first chunk is asked for now: that posts the first ranges (threaded.ts rankedRanges)
   const { chunks, result } = r.recommendLines(x.options.topK, x.options.topKPlatform);
-  await writeChunks(out, chunks, { consume: true });
-  return { model, pairs: (await result).pairs };
+  const it = chunks[Symbol.asyncIterator]();
+  const first = it.next();
+  first.catch(() => undefined); // surfaces in write
+  return {
+    async write(out) {
+      await writeChunks(out, resumed(it, first), { consume: true });
+      return { model, pairs: (await result).pairs };
+    },
+  };
+}
+
+/** The rest of an iteration whose next result was already asked for (`first`). */
+async function* resumed<T>(it: AsyncIterator<T>, first: Promise<IteratorResult<T>>): AsyncGenerator<T> {
+  for (let r = await first; !r.done; r = await it.next()) yield r.value;
 }
 
 async function* toAsync<T>(it: Iterable<T>): AsyncGenerator<T> {

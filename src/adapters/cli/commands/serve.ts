@@ -7,9 +7,11 @@ import type { Outcome } from '../../../domain/schemas.js';
 import { loadDataset } from '../../files/dataset.js';
 import { TalentmatchError, errorMessage, optionError } from '../../../errors.js';
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
+import { isIP } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import { AUDIT_BUFFER, DEFAULT_PG_SNAPSHOT_POLL_MS, KEYS_ENV, KEYS_RELOAD_MS, SERVE_LISTEN, defaultQuotas } from '../../../config/api.js';
 import { KeyRing, parseKeysFile, readKeysFile } from '../../http/keys.js';
-import { EXIT_OK } from '../common.js';
+import { EXIT_OK, parsePositiveInt } from '../common.js';
 import type { Cli } from '../common.js';
 import { addDataOptions, dataOptionsSchema, dataPaths, dbOption, parseOptions } from '../options.js';
 import { addListenOptions, isLoopback, listenSchema, serveUntilSignal } from '../listen.js';
@@ -30,12 +32,41 @@ const schema = dataOptionsSchema.extend(listenSchema.shape).extend({
   snapshotPoll: z.number().int().min(0).optional(),
 });
 
-const count = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw optionError(`${name} must be a positive integer, got ${JSON.stringify(v)}`);
-  return n;
-};
+/** Counts and milliseconds of serve: decimal digits, as every integer option (Number() took "0x10" and "1e3"). */
+const count = (name: string) => parsePositiveInt(name, 1_000_000_000);
 const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+
+/** proxy-addr's named ranges, which --trust-proxy passes on to Fastify. */
+const PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+/**
+ * --trust-proxy's addresses: IPs, CIDRs (a prefix length or an IPv4 netmask) or proxy-addr's
+ * named ranges, checked here: Fastify's own check failed at start as an internal error (exit 3).
+ */
+function proxyList(v: string): string[] {
+  const out = list(v);
+  for (const a of out) {
+    const [ip = '', mask, ...rest] = a.split('/');
+    const family = isIP(ip);
+    const maskOk = mask === undefined || (/^\d{1,3}$/.test(mask) ? Number(mask) <= (family === 4 ? 32 : 128) : family === 4 && isIP(mask) === 4);
+    if (!PROXY_RANGES.has(a) && (family === 0 || rest.length > 0 || !maskOk)) {
+      throw optionError(`--trust-proxy takes IP addresses, CIDRs (10.0.0.0/8) or loopback, linklocal, uniquelocal, comma-separated; got ${JSON.stringify(a)}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * The certificate and key of --tls-cert / --tls-key as a TLS context accepts them, checked
+ * before the server is built: a file that is not PEM, or a key not of the certificate, failed
+ * inside Fastify as an internal error (exit 3) naming neither file.
+ */
+function checkTls(tls: { cert: Buffer; key: Buffer }, certPath: string, keyPath: string): void {
+  try {
+    createSecureContext(tls);
+  } catch (e) {
+    throw new TalentmatchError('E_IO', `--tls-cert ${certPath} and --tls-key ${keyPath} are not a usable PEM certificate and key (${errorMessage(e)})`);
+  }
+}
 
 /** The keys of `serve`: --keys FILE, else $TALENTMATCH_KEYS_FILE, else $TALENTMATCH_KEYS (the file's JSON inline). */
 function loadKeys(path: string | undefined): { ring: KeyRing; file?: string } | undefined {
@@ -64,11 +95,11 @@ export function serveCommand(program: Command, { io, done }: Cli): void {
       .option('--tls-cert <file>', 'PEM certificate (chain): serve HTTPS (with --tls-key)')
       .option('--tls-key <file>', 'PEM private key of --tls-cert')
       .option('--cors-origin <origins>', 'browser origins allowed to call the API, comma-separated, or * (default: CORS off)', list)
-      .option('--trust-proxy [addrs]', 'behind a reverse proxy: take the client address from X-Forwarded-For of these proxies (comma-separated addresses/CIDRs; no value = every hop)', (v: string) => list(v))
+      .option('--trust-proxy [addrs]', 'behind a reverse proxy: take the client address from X-Forwarded-For of these proxies (comma-separated addresses/CIDRs; no value = every hop)', proxyList)
       .option('--rate-limit <n>', `requests per key per window (default ${defaultQuotas.max})`, count('--rate-limit'))
       .option('--rate-limit-expensive <n>', `requests per key per window on live scoring, match, simulate (default ${defaultQuotas.expensiveMax})`, count('--rate-limit-expensive'))
       .option('--rate-window <ms>', `quota window in milliseconds (default ${defaultQuotas.windowMs})`, count('--rate-window'))
-      .option('--snapshot-poll <ms>', `how often to look up the newest complete snapshot (default: every request on SQLite, ${DEFAULT_PG_SNAPSHOT_POLL_MS} ms on PostgreSQL)`, (v) => (v === '0' ? 0 : count('--snapshot-poll')(v))),
+      .option('--snapshot-poll <ms>', `how often to look up the newest complete snapshot (default: every request on SQLite, ${DEFAULT_PG_SNAPSHOT_POLL_MS} ms on PostgreSQL)`, parsePositiveInt('--snapshot-poll', 1_000_000_000, 0)),
   ).action(async (raw: unknown) => {
     const o = parseOptions(schema, raw);
     const keys = loadKeys(o.keys);
@@ -77,6 +108,7 @@ export function serveCommand(program: Command, { io, done }: Cli): void {
     }
     if ((o.tlsCert === undefined) !== (o.tlsKey === undefined)) throw optionError('--tls-cert and --tls-key go together');
     const tls = o.tlsCert !== undefined && o.tlsKey !== undefined ? { cert: readPem(o.tlsCert, 'TLS certificate'), key: readPem(o.tlsKey, 'TLS key') } : undefined;
+    if (tls) checkTls(tls, o.tlsCert!, o.tlsKey!);
     const paths = dataPaths(o);
     let engine: Engine | undefined;
     let studio: { outcomes: readonly Outcome[]; source: string } | undefined;
