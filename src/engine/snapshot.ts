@@ -7,6 +7,7 @@
 import type { Platform, Policy } from '../domain/schemas.js';
 import type { AssignOptions, Assignment } from '../matching/assign.js';
 import { finishPairSet } from '../matching/pairs.js';
+import type { Referrals } from '../referrals/referrals.js';
 import { buildReferrals } from '../referrals/referrals.js';
 import type { PairExplanation } from '../scoring/explain.js';
 import type { TalentMeta } from './rows.js';
@@ -248,13 +249,22 @@ export class PrefsGatherer {
     this.pairs += meta.pairs;
   }
 
-  /** Assigns every gathered talent under the platforms' free capacity, hosted projects staying with their hosts. */
+  /** The ids of the gathered talents that name a host (hosted projects: placed at their host whatever the assignment). */
+  hostedIds(): string[] {
+    const out: string[] = [];
+    this.hostedBy.forEach((h, t) => {
+      if (h !== undefined) out.push(this.talentIds[t]);
+    });
+    return out;
+  }
+
   /** What was gathered, as the assignment reads it (the typed columns trimmed to their length). */
   columns() {
     const { talentIds, noPairs, hostedBy, pairs } = this;
     return { talentIds, tPtr: this.tPtr.done(), plat: this.plat.done(), f: this.f.done(), b: this.b.done(), s: this.s.done(), seats: this.seats.done(), priority: this.priority.done(), capital: this.capital.done(), noPairs, hostedBy, pairs };
   }
 
+  /** Assigns every gathered talent under the platforms' free capacity, hosted projects staying with their hosts. */
   assign(side: PlatformSide, o: AssignOptions): SnapshotAssignment {
     const { talentIds, tPtr, plat, f, b, s, seats, priority, capital, noPairs, hostedBy, pairs } = this.columns();
     const N = talentIds.length;
@@ -274,25 +284,31 @@ export class PrefsGatherer {
 }
 
 /**
- * The snapshot's artifacts: assignment.json (in parts) and referrals.jsonl (lines without
- * the final newline, as stored), from the assignment and the placed pairs' explanations.
+ * The snapshot's assignment.json, in parts (formatAssignment.ts assignmentJsonParts): it
+ * needs no explanation, so the batch formats it while the placed talents are vectorized.
  */
-export function snapshotArtifacts(
-  a: SnapshotAssignment,
-  side: PlatformSide,
-  platforms: readonly Platform[],
-  policy: Policy,
-  explained: ReadonlyMap<string, PairExplanation>,
-): Record<'assignment.json' | 'referrals.jsonl', Iterable<string>> {
-  const explain = (t: number) => explained.get(a.talentIds[t])!;
+export function snapshotAssignmentJson(a: SnapshotAssignment, side: PlatformSide, platforms: readonly Platform[]): Generator<string> {
+  return assignmentJsonParts({ talentIds: a.talentIds, platformIds: side.platforms.ids, platforms }, a.assignment);
+}
+
+/**
+ * The snapshot's referrals (referrals/referrals.ts) from the assignment; `hosted(t)`: the
+ * explanation of hosted talent t's placed pair (the only explanations they need: the batch
+ * builds them before the other placed talents are explained).
+ */
+export function snapshotReferrals(a: SnapshotAssignment, policy: Policy, hosted: (t: number) => PairExplanation): Referrals {
+  return buildReferrals({ priority: a.priority, capital: a.capital, hosted: hostedPairs(a.hostOf, hosted) }, a.assignment, policy);
+}
+
+/**
+ * The snapshot's referrals.jsonl (lines without the final newline, as stored), from the
+ * referrals and each placed talent's explanation (`explain(t)`: of its placed pair).
+ */
+export function* snapshotReferralLines(a: SnapshotAssignment, side: PlatformSide, platforms: readonly Platform[], referrals: Referrals, explain: (t: number) => PairExplanation): Generator<string> {
   const ctx = { talentIds: a.talentIds, platformIds: side.platforms.ids, platforms, why: (t: number) => explain(t).why };
-  const referrals = buildReferrals({ priority: a.priority, capital: a.capital, hosted: hostedPairs(a.hostOf, explain) }, a.assignment, policy);
-  const referralParts = (function* () {
-    let first = true;
-    for (const r of referralRecords(ctx, referrals)) {
-      yield (first ? '' : '\n') + JSON.stringify(r);
-      first = false;
-    }
-  })();
-  return { 'assignment.json': assignmentJsonParts(ctx, a.assignment), 'referrals.jsonl': referralParts };
+  let first = true;
+  for (const r of referralRecords(ctx, referrals)) {
+    yield (first ? '' : '\n') + JSON.stringify(r);
+    first = false;
+  }
 }

@@ -163,8 +163,9 @@ function explainFrom(m: ScoringModel, ti: number, pi: number, buf: ExplainBuffer
   return out;
 }
 
-export function explainPair(m: ScoringModel, ti: number, pi: number): PairExplanation {
-  const out = explainInto(m, ti, pi, createExplainBuffer());
+/** Pair (ti, pi) explained; `buf`: a buffer to reuse across calls (explainInto overwrites what it reads). */
+export function explainPair(m: ScoringModel, ti: number, pi: number, buf: ExplainBuffer = createExplainBuffer()): PairExplanation {
+  const out = explainInto(m, ti, pi, buf);
   const score = out[EXPLAIN_SCORE];
   const terms = {} as Breakdown;
   const why = {} as Breakdown;

@@ -23,10 +23,11 @@ export interface ChunkSink {
    * Optional: publishes the run as `SnapshotStore.complete` does (platform lines, artifacts,
    * the `complete` status last), after the chunk writes posted before it. The artifacts'
    * parts are consumed (formatted) on the caller's thread as the writer stores the ones
-   * before: the writer thread's SQLite work runs while this thread formats. Absent: the
-   * caller publishes with `SnapshotStore.complete`.
+   * before: the writer thread's SQLite work runs while this thread formats (an asynchronous
+   * body's parts as they come: the writer stores the earlier artifacts meanwhile). Absent:
+   * the caller publishes with `SnapshotStore.complete`.
    */
-  complete?(runId: number, platformLines: { id: string; line: string }[], artifacts: Record<string, Iterable<string>>, finishedAt: string, summary: string): Promise<void>;
+  complete?(runId: number, platformLines: { id: string; line: string }[], artifacts: Record<string, Iterable<string> | AsyncIterable<string>>, finishedAt: string, summary: string): Promise<void>;
   /**
    * Optional: the chunk writes are over; the writer may copy the write-ahead log into the
    * database file now (SQLite: a checkpoint on the writer thread while the batch assembles,
@@ -126,7 +127,7 @@ export class SqliteWriterThread implements ChunkSink {
     return this.request((id) => ({ type: 'write', id, chunk: c }), 'a chunk write', [...transfer]);
   }
 
-  async complete(runId: number, platformLines: { id: string; line: string }[], artifacts: Record<string, Iterable<string>>, finishedAt: string, summary: string): Promise<void> {
+  async complete(runId: number, platformLines: { id: string; line: string }[], artifacts: Record<string, Iterable<string> | AsyncIterable<string>>, finishedAt: string, summary: string): Promise<void> {
     const answers: Promise<boolean>[] = [];
     const ask = (make: (id: number) => WriterRequest): void => {
       const a = this.request(make, 'publishing');
@@ -149,7 +150,7 @@ export class SqliteWriterThread implements ChunkSink {
           parts = [];
           chars = 0;
         };
-        for (const part of body) {
+        for await (const part of body) {
           parts.push(part);
           chars += part.length;
           if (chars >= PARTS_CHARS) send();

@@ -6,7 +6,7 @@
  */
 import type { ChunkResult, ChunkTask } from '../engine/chunk.js';
 import type { PlatformPack } from './pack.js';
-import type { LineRangeResult, LineRangeTask } from './lines.js';
+import type { ExplainLinesResult, ExplainLinesTask } from './explainLines.js';
 import type { ChunkLinesResult, ChunkLinesTask } from './chunkLines.js';
 import { chunkLinesTask } from './chunkLines.js';
 import type { ChunkPool } from './pool.js';
@@ -44,10 +44,11 @@ export interface ChunkDispatcher {
    */
   hashesTalents?: boolean;
   /**
-   * Validates and vectorizes talents' raw lines on the dispatcher's threads (workers/lines.ts):
-   * the final assembly's placed talents. Absent (the queue): the main thread does it.
+   * Validates and vectorizes talents' raw lines on the dispatcher's threads, and makes the
+   * listed pairs' platform-line items (workers/explainLines.ts): the final assembly's listed
+   * and placed talents. Absent (the queue): the main thread does it.
    */
-  lineRange?(task: LineRangeTask): Promise<LineRangeResult>;
+  explainLines?(task: ExplainLinesTask): Promise<ExplainLinesResult>;
   /**
    * The merged lists' floors after a chunk's candidates were merged (EarlyAssembly.floor),
    * for a dispatcher whose scorers take chunks well after they are sent (the queue: its
@@ -104,7 +105,7 @@ function poolDispatcher(pool: ChunkPool, threads: number): ChunkDispatcher {
     hashesTalents: true,
     run: (t) => pool.run(t),
     runLines: (t) => pool.chunkLines(t),
-    lineRange: (t) => pool.lineRange(t),
+    explainLines: (t) => pool.explainLines(t),
     activity: () => Promise.resolve({ workers: threads, idleMs: 0 }),
     destroy: () => pool.destroy(),
   };
@@ -113,7 +114,7 @@ function poolDispatcher(pool: ChunkPool, threads: number): ChunkDispatcher {
 /**
  * One thread: the chunks are scored on the calling thread, between reading the next ones,
  * as `recommend --threads 1` does (no worker to start, nothing cloned). The same function
- * and platform side as a pool's worker, so the same results. No `lineRange`: the caller
+ * and platform side as a pool's worker, so the same results. No `explainLines`: the caller
  * vectorizes on its own thread.
  */
 export function inProcessDispatcher(side: PlatformSide): ChunkDispatcher {

@@ -13,6 +13,7 @@ import type { PairRows } from '../ranking/pairRows.js';
 import type { LineRangeResult, LineRangeTask } from './lines.js';
 import { movable } from '../store/writer.js';
 import type { ChunkLinesResult, ChunkLinesTask } from './chunkLines.js';
+import type { ExplainLinesResult, ExplainLinesTask } from './explainLines.js';
 
 export interface ChunkPool {
   run(task: ChunkTask): Promise<ChunkResult>;
@@ -22,6 +23,8 @@ export interface ChunkPool {
   vectorize(task: VectorizeTask): Promise<TalentFeatures>;
   /** validate and vectorize one range of a talents file's raw lines (workers/lines.ts) */
   lineRange(task: LineRangeTask): Promise<LineRangeResult>;
+  /** a batch's read-back talents vectorized, and their platform lines' items (workers/explainLines.ts) */
+  explainLines(task: ExplainLinesTask): Promise<ExplainLinesResult>;
   /** two-way top-k of rows of the shared talent features (the task's, else the pool's) */
   rankRange(task: RangeTask): Promise<RankResult>;
   /** every acceptable pair of rows of the shared talent features */
@@ -151,6 +154,7 @@ export function createChunkPool(pack: PlatformPack | undefined, threads: number,
     // the bytes travel by transfer (moved, not copied); results come back as typed arrays
     vectorize: (task) => pool.run(task, { name: 'vectorize', transferList: [task.talents.buffer as ArrayBuffer] }) as Promise<TalentFeatures>,
     lineRange: (task) => pool.run(task, { name: 'lineRange', transferList: [task.bytes.buffer as ArrayBuffer] }) as Promise<LineRangeResult>,
+    explainLines: (task) => pool.run(task, { name: 'explainLines', transferList: [task.bytes.buffer as ArrayBuffer] }) as Promise<ExplainLinesResult>,
     // the range's lines come back by transfer (worker.ts rankRange)
     rankRange: (task) => pool.run(task, { name: 'rankRange' }) as Promise<RankResult>,
     pairsRange: (task) => pool.run(task, { name: 'pairsRange' }) as Promise<PairRows>,

@@ -18,6 +18,8 @@ import { defaultWorkerOptions } from '../config/workers.js';
 import { TalentmatchError } from '../errors.js';
 import type { LineRangeResult, LineRangeTask } from './lines.js';
 import { lineRangeTask } from './lines.js';
+import type { ExplainLinesResult, ExplainLinesTask } from './explainLines.js';
+import { explainLinesTask } from './explainLines.js';
 import type { PlatformSide } from '../engine/platformSide.js';
 import type { SideChannel } from './pool.js';
 import { chunkReply, moving, ownedBuffers } from './pool.js';
@@ -75,6 +77,11 @@ export async function vectorize(task: VectorizeTask): Promise<TalentFeatures> {
 /** Named task (`pool.lineRange`): validate and vectorize one range of a talents file's raw lines (once the side is there). */
 export async function lineRange(task: LineRangeTask): Promise<LineRangeResult> {
   return lineRangeTask(await side(), task, tokens);
+}
+
+/** Named task (`pool.explainLines`): a batch's read-back talents vectorized, and their platform lines' items (workers/explainLines.ts). */
+export async function explainLines(task: ExplainLinesTask): Promise<ExplainLinesResult> {
+  return explainLinesTask(await side(), task, tokens);
 }
 
 function sharedTalents(task: { talents?: TalentFeatures }): TalentFeatures {

@@ -178,7 +178,7 @@ describe('scoreChunk', () => {
 
   it('the in-process dispatcher (batch --threads 1) scores on this thread with the same rows and candidates as the kernel', async () => {
     const d1 = inProcessDispatcher(e.side);
-    expect([d1.concurrency, d1.hashesTalents, d1.lineRange]).toEqual([1, true, undefined]);
+    expect([d1.concurrency, d1.hashesTalents, d1.explainLines]).toEqual([1, true, undefined]);
     const got = await d1.run(task());
     const want = scoreChunk(e.side, task(), (t) => e.tokens(t));
     expect(Buffer.compare(Buffer.from(got.rows), Buffer.from(want.rows))).toBe(0);

@@ -125,6 +125,34 @@ describe('publishing on the SQLite writer thread', () => {
     expect(dump(db, run)).toEqual(oracle());
   });
 
+  it("an artifact whose parts come asynchronously (the batch's referral lines wait for the threads): the artifacts before it are stored meanwhile; the same rows as the oracle; its failure leaves none", async () => {
+    const db = join(tmp(), 'async.db');
+    const run = newRun(db);
+    const w = await SqliteWriterThread.open(db);
+    let storedBefore = 0;
+    const later = (fail: boolean) =>
+      async function* (): AsyncGenerator<string> {
+        // the parts wait on something settled elsewhere: the assignment's parts are stored by then
+        await new Promise((r) => setTimeout(r, 10));
+        storedBefore = waitForStoredParts(db, run);
+        if (fail) throw new TalentmatchError('E_IO', 'a line changed');
+        yield* bigParts('r', 900);
+      };
+    try {
+      const a = artifacts();
+      await expect(w.complete(run, platformLines, { ...a, 'referrals.jsonl': later(true)() }, 'x', '{}')).rejects.toThrow('a line changed');
+      expect(storedBefore).toBeGreaterThan(0);
+      expect(dump(db, run)).toEqual({ run: { status: 'running', finished_at: null, summary: null }, platforms: [], artifacts: [] });
+      storedBefore = 0;
+      const b = artifacts();
+      await w.complete(run, platformLines, { ...b, 'referrals.jsonl': later(false)() }, 'done-at', '{"ok":1}');
+      expect(storedBefore).toBeGreaterThan(0);
+    } finally {
+      await w.close();
+    }
+    expect(dump(db, run)).toEqual(oracle());
+  });
+
   it('a part the database refuses fails the publication with E_STORE: the steps after it are refused, the run stays running with none of its rows', async () => {
     const db = join(tmp(), 'refused.db');
     const run = newRun(db);

@@ -33,7 +33,7 @@ import { strongHash } from '../../util/hash.js';
 import { packPlatformSide } from '../../workers/pack.js';
 import type { ChunkDispatcher, DispatchContext } from '../../workers/dispatch.js';
 import { runKeyOf } from '../../workers/dispatch.js';
-import type { LineRangeTask } from '../../workers/lines.js';
+import type { ExplainLinesTask } from '../../workers/explainLines.js';
 import { inProcessDispatcher, localDispatcher, startLocalDispatcher } from '../../workers/dispatch.js';
 import { describeDb, isPostgresUrl, openStore } from '../../store/open.js';
 import type { ChunkSink } from '../../store/writer.js';
@@ -48,7 +48,7 @@ import { Chunker } from './chunks.js';
 import { LineChunker } from './lineChunks.js';
 import { readLineRanges } from '../files/lines.js';
 import { EarlyAssembly } from '../../engine/assembly.js';
-import { buildSnapshot, guardShrink } from './publish.js';
+import { buildSnapshot, guardShrink, readArtifacts } from './publish.js';
 import { TalentLines } from './placed.js';
 import type { BatchProgress } from './progress.js';
 import { startTicker } from './progress.js';
@@ -114,6 +114,7 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
   let ticker: ReturnType<typeof startTicker> | undefined;
   let opened: TalentsSource | undefined; // cleaned up however the run ends
   let stopTrace: (() => void) | undefined;
+  let settle: (() => Promise<void>) | undefined; // the assembly's runs on the threads, settled
   try {
     const { side, platforms, weights, fingerprint: sideFp } = batchPlatformSide(inputs);
     const M = side.platforms.count;
@@ -234,29 +235,28 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     // ---- finalize: guard, platform lines, assignment, referrals; publish atomically ----
     const stats = await store.chunkStats(runId);
     await guardShrink(store, stats.talents, o.allowShrink === true, file);
-    // the placed talents are vectorized for their explanations on worker threads (the
+    // the listed and placed talents are vectorized and explained on worker threads (the
     // assembly's costliest step on one thread). A small run keeps its scoring pool up for it;
     // a large one releases it now, before the preference lists are merged and assigned (the
     // scorers' heaps would stack on them), and starts fresh threads for it: one fewer than
-    // --threads, since this thread, which would only wait for them, takes a part itself (one
-    // isolate's start and heap less). The queue's workers are other processes: a coordinator
+    // --threads, since this thread assigns, formats and explains meanwhile (one isolate's
+    // start and heap less). The queue's workers are other processes: a coordinator
     // with --threads > 1 starts a pool of its own for this step, the same way
-    const local = pool.lineRange !== undefined;
+    const local = pool.explainLines !== undefined;
     if (local && chunker.counts.talentsScored >= (o.releaseScorersAt ?? defaultBatchOptions.releaseScorersAt)) {
       await pool.destroy();
       pool = undefined;
     }
-    const kept = pool?.lineRange ? pool : undefined;
+    const kept = pool?.explainLines ? pool : undefined;
     const fresh = threads - 1; // the successor's threads, beside this one
     const vectorizeOn =
       kept || threads > 1
         ? {
-            lines: (task: LineRangeTask) => {
+            lines: (task: ExplainLinesTask) => {
               const on = kept ?? (assembly ??= localDispatcher(pack, fresh));
-              return on.lineRange!(task);
+              return on.explainLines!(task);
             },
             parts: kept?.concurrency ?? fresh,
-            here: !kept,
             // a released pool's successor starts before the assignment: its threads' start and
             // the platform side's unpacking overlap it
             warm: () => {
@@ -267,21 +267,28 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
     memMark('main:assembly');
     const built = await buildSnapshot({ store, runId, baseId, side, platforms, policy: inputs.policy, kPlatform, depth, assign: assignOpts, talentsPath: source.path, maxLineBytes: limits.maxLineBytes, talentLines, vectorizeOn, early: early.take() });
     memMark('main:built');
-    await pool?.destroy();
-    pool = undefined;
-    await assembly?.destroy();
-    assembly = undefined;
     if (!built) {
       await store.discard(runId); // redone at once, reusing nothing: the attempt leaves no trace but the summary's note
       return baseId!;
     }
+    // the threads may still explain placed talents for the referral lines: released once the publication has read them (or failed)
+    settle = built.settled;
     const { platformLines, snap, artifacts } = built;
     const summary = summarize({ runId, resumed, baseId, reserveExhausted, counts: chunker.counts, chunks: stats.chunks, snap, platforms: M, threads, skipped, t0, tStream, cpu0, cpuStream, scoredOnMain: !o.dispatcher && threads <= 1 });
     // a coordinator that lost its lock (PostgreSQL: its session dropped) must not publish
     await lock.assertHeld?.();
-    // SQLite: on the writer thread, storing each part of the artifacts while this thread formats the next
-    const finished = [runId, platformLines, artifacts, now(), JSON.stringify({ ...summary, skipped: summary.skipped.length })] as const;
-    await (sink.complete ? sink.complete(...finished) : store.complete(...finished));
+    // SQLite: on the writer thread, storing each part of the artifacts while this thread
+    // formats the next (and the threads explain the placed talents the referral lines wait for)
+    const finishedAt = now();
+    const stored = JSON.stringify({ ...summary, skipped: summary.skipped.length });
+    if (sink.complete) await sink.complete(runId, platformLines, artifacts, finishedAt, stored);
+    else await store.complete(runId, platformLines, await readArtifacts(artifacts), finishedAt, stored);
+    await settle();
+    settle = undefined;
+    await pool?.destroy();
+    pool = undefined;
+    await assembly?.destroy();
+    assembly = undefined;
     await sink.close();
     memMark('main:completed');
     await store.dropChunkCandidates(runId);
@@ -299,6 +306,7 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
   } finally {
     stopTrace?.();
     ticker?.stop();
+    await settle?.(); // no run left on a thread when they are released
     await pool?.destroy();
     await assembly?.destroy();
     await sink?.close().catch(() => undefined);

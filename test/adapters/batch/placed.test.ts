@@ -1,11 +1,12 @@
 /**
- * The placed talents' explanations (adapters/batch/placed.ts) read each placed line back by
- * the byte range the stream recorded (TalentLines) and validate + vectorize it with the pool's
- * lineRange task. Oracle: the path before it — the whole file read again for the wanted ids
- * (`findTalents` below: every line parsed, the first valid record of each wanted id), the
- * talents vectorized in id order on one thread, each pair
- * explained — on a file with a byte-order mark, CRLF and LF lines, blank and invalid lines,
- * ids in Chinese, with an emoji and accented, and a last line without a newline.
+ * The listed and placed talents' explanations (adapters/batch/placed.ts) read each wanted
+ * line back by the byte range the stream recorded (TalentLines) and validate, vectorize and
+ * explain it with the pool's explainLines task (workers/explainLines.ts). Oracle: the path
+ * before it — the whole file read again for the wanted ids (`findTalents` below: every line
+ * parsed, the first valid record of each wanted id), the talents vectorized in id order on
+ * one thread, each pair explained — on a file with a byte-order mark, CRLF and LF lines,
+ * blank and invalid lines, ids in Chinese, with an emoji and accented, and a last line
+ * without a newline.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,15 +19,17 @@ import { readLines } from '../../../src/adapters/files/lines.js';
 import { parseRecordLine } from '../../../src/adapters/files/read.js';
 import { TalentSchema } from '../../../src/domain/schemas.js';
 import type { Talent } from '../../../src/domain/schemas.js';
-import { TalentLines, explainRuns, mayExplainOnThreads, vectorizeLines } from '../../../src/adapters/batch/placed.js';
+import { TalentLines, listedItems, loopTurn, mayExplainOnThreads, placedExplanations, vectorizeLines } from '../../../src/adapters/batch/placed.js';
 import type { PlacedOn } from '../../../src/adapters/batch/placed.js';
 import type { PlatformSide } from '../../../src/engine/platformSide.js';
 import { batchPlatformSide, talentFeatures } from '../../../src/engine/platformSide.js';
 import { explainPair } from '../../../src/scoring/explain.js';
 import type { PairExplanation } from '../../../src/scoring/explain.js';
 import { TalentStreamRules } from '../../../src/domain/validate.js';
-import { lineRangeTask } from '../../../src/workers/lines.js';
-import type { LineRangeTask } from '../../../src/workers/lines.js';
+import { explainLinesTask } from '../../../src/workers/explainLines.js';
+import type { ExplainLinesTask } from '../../../src/workers/explainLines.js';
+import { platformItemOf } from '../../../src/engine/format.js';
+import { hashUnits } from '../../../src/text/surface.js';
 import { TokenCache } from '../../../src/text/cache.js';
 import { Tokenizer } from '../../../src/text/tokenize.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../../../src/config/limits.js';
@@ -81,22 +84,31 @@ async function oracle(side: Awaited<ReturnType<typeof setup>>['side'], path: str
 
 
 /**
- * wanted: talent id -> the platforms whose pairs with it to explain; talent id -> those
- * explanations in the same order: every talent read back and vectorized once (vectorizeLines),
- * then explained (explainRuns), as the batch does in one pass.
+ * wanted: talent id -> its placed pair's platform; talent id -> that pair's explanation:
+ * every talent read back and vectorized once (vectorizeLines), explained where vectorized
+ * (`inTask`: the task's `placed`) or here from the features (placedExplanations).
  */
-async function explainPairs(side: PlatformSide, path: string, wanted: ReadonlyMap<string, readonly number[]>, maxLineBytes: number, lines: TalentLines, on?: PlacedOn): Promise<Map<string, PairExplanation[]>> {
-  return explainRuns(side, path, await vectorizeLines(side, path, [...wanted.keys()], maxLineBytes, lines, on), wanted);
+async function explainPlaced(side: PlatformSide, path: string, wanted: ReadonlyMap<string, number>, maxLineBytes: number, lines: TalentLines, on?: PlacedOn, inTask = true): Promise<Map<string, PairExplanation>> {
+  const runs = await vectorizeLines(side, path, [...wanted.keys()], maxLineBytes, lines, on, inTask ? { placed: wanted } : {});
+  // explained in the task unless a line no longer holds its talent (placedExplanations names that)
+  expect(runs.every((r) => r.result.links.ids.length !== r.ids.length || r.result.bad.length > 0 || (r.result.explained !== undefined) === inTask)).toBe(true);
+  return placedExplanations(side, path, runs, wanted);
 }
 
-/** One pair a talent (the placed pairs' case): explainPairs with one platform each, its one explanation out. */
-async function explainPlaced(side: PlatformSide, path: string, wanted: ReadonlyMap<string, number>, maxLineBytes: number, lines: TalentLines, on?: PlacedOn): Promise<Map<string, PairExplanation>> {
-  const got = await explainPairs(side, path, new Map([...wanted].map(([id, p]) => [id, [p]])), maxLineBytes, lines, on);
-  return new Map([...got].map(([id, e]) => [id, e[0]]));
+/** A pool's explainLines task run here (what a thread runs), each task noted. */
+function fakeThreads(side: PlatformSide, parts: number, seen: ExplainLinesTask[] = []): PlacedOn {
+  const tokens = new TokenCache(new Tokenizer(), 10_000);
+  return {
+    lines: async (task) => {
+      seen.push(task);
+      return explainLinesTask(side, task, (t) => tokens.tokens(t));
+    },
+    parts,
+  };
 }
 
 describe('placed talents read back by their byte ranges', () => {
-  it('explains every wanted pair exactly as reading the whole file again did (in process, and in parts as on the pool)', async () => {
+  it('explains every wanted pair exactly as reading the whole file again did (in process, and in parts as on the pool; in the task, and here from the features)', async () => {
     const { side, path, recorded, ids, renamed } = await setup();
     expect(ids.length).toBe(400);
     for (const id of renamed) expect(ids).toContain(id);
@@ -104,136 +116,107 @@ describe('placed talents read back by their byte ranges', () => {
     const every = new Map(ids.map((id, i) => [id, (i * 7) % M]));
     // the first line (its BOM, which the record parser trims), the renamed ones, the last line (no newline), and a few others: under the parallel minimum
     const some = new Map([ids[0], ...renamed, ids[ids.length - 1], ids[17], ids[200]].map((id, i) => [id, (i * 5) % M]));
-    const tokens = new TokenCache(new Tokenizer(), 10_000);
-    const tasks: LineRangeTask[] = [];
-    const on = {
-      lines: async (task: LineRangeTask) => {
-        tasks.push(task);
-        return lineRangeTask(side, task, (t) => tokens.tokens(t));
-      },
-      parts: 3,
-    };
     for (const wanted of [every, some]) {
       const want = await oracle(side, path, wanted);
       expect(want.size).toBe(wanted.size);
-      expect(await explainPlaced(side, path, wanted, DEFAULT_MAX_LINE_BYTES, recorded)).toEqual(want);
-      tasks.length = 0;
-      expect(await explainPlaced(side, path, wanted, DEFAULT_MAX_LINE_BYTES, recorded, on)).toEqual(want);
-      // 400 placed talents go out in 3 parts; the few stay on this thread
-      expect(tasks.map((t) => t.lines)).toEqual(wanted === every ? [134, 134, 132] : []);
+      for (const inTask of [true, false]) {
+        expect(await explainPlaced(side, path, wanted, DEFAULT_MAX_LINE_BYTES, recorded, undefined, inTask)).toEqual(want);
+        const tasks: ExplainLinesTask[] = [];
+        expect(await explainPlaced(side, path, wanted, DEFAULT_MAX_LINE_BYTES, recorded, fakeThreads(side, 3, tasks), inTask)).toEqual(want);
+        // 400 placed talents go out in 3 parts; the few stay on this thread
+        expect(tasks.map((t) => t.lines)).toEqual(wanted === every ? [134, 134, 132] : []);
+      }
     }
   });
 
-  it('explains several pairs of one talent in the order asked, each as the one-pair oracle does (a talent placed and listed by platforms)', async () => {
+  it("makes each listed pair's platform-line item where its talent is vectorized: the item JSON and score of the one-pair oracle, in each talent's order of platforms", async () => {
     const { side, path, recorded, ids } = await setup();
     const M = side.platforms.count;
-    // talents with 1, 2 and 3 pairs: the placed one first, then the platforms whose lines list it
-    const pairs = new Map(ids.slice(0, 120).map((id, i) => [id, Array.from({ length: 1 + (i % 3) }, (_, k) => (i * 7 + k * 5) % M)]));
-    const wanted = Array.from({ length: 3 }, (_, k) => new Map([...pairs].filter(([, ps]) => ps.length > k).map(([id, ps]) => [id, ps[k]])));
-    const want = await Promise.all(wanted.map((w) => oracle(side, path, w)));
-    const tokens = new TokenCache(new Tokenizer(), 10_000);
-    const on = { lines: async (task: LineRangeTask) => lineRangeTask(side, task, (t) => tokens.tokens(t)), parts: 2 };
-    for (const got of [await explainPairs(side, path, pairs, DEFAULT_MAX_LINE_BYTES, recorded), await explainPairs(side, path, pairs, DEFAULT_MAX_LINE_BYTES, recorded, on)]) {
-      expect(got.size).toBe(pairs.size);
-      for (const [id, ps] of pairs) expect(got.get(id)).toEqual(ps.map((_, k) => want[k].get(id)));
+    // talents listed by 1, 2 and 3 platforms (ascending, as the batch gathers them), and one listed by none
+    const listed = new Map(ids.slice(0, 300).map((id, i) => [id, [...new Set(Array.from({ length: 1 + (i % 3) }, (_, k) => (i * 7 + k * 5) % M))].sort((a, b) => a - b)]));
+    listed.set(ids[300], []);
+    const nths = [0, 1, 2].map((k) => new Map([...listed].filter(([, ps]) => ps.length > k).map(([id, ps]) => [id, ps[k]])));
+    const want = await Promise.all(nths.map((w) => oracle(side, path, w)));
+    for (const on of [undefined, fakeThreads(side, 2)]) {
+      const runs = await vectorizeLines(side, path, [...listed.keys()], DEFAULT_MAX_LINE_BYTES, recorded, on, { listed });
+      expect(runs.length).toBe(on ? 2 : 1);
+      const item = listedItems(runs);
+      for (const [id, ps] of listed) {
+        ps.forEach((_, k) => {
+          const e = want[k].get(id)!;
+          expect(item(id, k)).toEqual({ json: JSON.stringify(platformItemOf(id, e)), score: e.score });
+        });
+        // past a talent's pairs, or a talent of no run: an internal error, never another talent's item
+        expect(() => item(id, ps.length)).toThrow(/no item made for its listed pair/);
+      }
+      expect(() => item(ids[350], 0)).toThrow(/no item made/);
     }
-    // the pairs differ: not one explanation repeated
-    const three = [...pairs].find(([, ps]) => ps.length === 3)!;
-    expect(new Set(three[1]).size).toBe(3);
+    // the pairs differ: not one item repeated
+    const three = [...listed].find(([, ps]) => ps.length === 3)!;
+    const item = listedItems(await vectorizeLines(side, path, [three[0]], DEFAULT_MAX_LINE_BYTES, recorded, undefined, { listed }));
+    expect(new Set([0, 1, 2].map((k) => item(three[0], k).json)).size).toBe(3);
   });
 
-  it('with `here`, this thread vectorizes the last run while the threads do the others: the same explanations', async () => {
+  it('splits the talents into `parts` runs, every run posted to the threads before the call returns: the same explanations', async () => {
     const { side, path, recorded, ids } = await setup();
     const M = side.platforms.count;
     const wanted = new Map(ids.map((id, i) => [id, (i * 11) % M]));
     const want = await oracle(side, path, wanted);
-    const tokens = new TokenCache(new Tokenizer(), 10_000);
     for (const parts of [1, 2]) {
-      const tasks: LineRangeTask[] = [];
-      const on = {
-        lines: async (task: LineRangeTask) => {
-          tasks.push(task);
-          return lineRangeTask(side, task, (t) => tokens.tokens(t));
-        },
-        parts,
-        here: true,
-      };
-      expect(await explainPlaced(side, path, wanted, DEFAULT_MAX_LINE_BYTES, recorded, on)).toEqual(want);
-      // 400 talents in parts + 1 runs: the threads get the first `parts`, the last (0.6 of a thread's: 150 of 400 beside one thread, 92 beside two) stays here
-      expect(tasks.map((t) => t.lines)).toEqual(parts === 1 ? [250] : [154, 154]);
+      const tasks: ExplainLinesTask[] = [];
+      const runs = vectorizeLines(side, path, ids, DEFAULT_MAX_LINE_BYTES, recorded, fakeThreads(side, parts, tasks), { placed: wanted });
+      expect(tasks.map((t) => t.lines)).toEqual(parts === 1 ? [400] : [200, 200]);
+      expect(placedExplanations(side, path, await runs, wanted)).toEqual(want);
     }
+    // no talents: no task
+    const tasks: ExplainLinesTask[] = [];
+    expect(await vectorizeLines(side, path, [], DEFAULT_MAX_LINE_BYTES, recorded, fakeThreads(side, 2, tasks))).toEqual([]);
+    expect(tasks).toEqual([]);
   });
 
-  it('the platform lines\' talents vectorized first, all on the threads (`away`, while this thread assigns), then the rest: the same explanations as one pass over both', async () => {
+  it("the platform lines' talents vectorized first (while this thread assigns), then the other placed ones: each placed pair explained from the first runs' features or in its own run, as the oracle does", async () => {
     const { side, path, recorded, ids } = await setup();
     const M = side.platforms.count;
-    // talents both "listed" and "placed" (ids 100..299): their placed pair is explained from the features vectorized before
-    const pairs = new Map(ids.map((id, i) => [id, i < 300 ? [(i * 7) % M, (i * 3 + 1) % M] : [(i * 5) % M]]));
-    const want = await explainPairs(side, path, pairs, DEFAULT_MAX_LINE_BYTES, recorded);
-    // the one-pair oracle (the whole file read again) agrees with the one pass
-    const firsts = await oracle(side, path, new Map([...pairs].map(([id, ps]) => [id, ps[0]])));
-    for (const [id, e] of firsts) expect(want.get(id)![0]).toEqual(e);
+    const placed = new Map(ids.map((id, i) => [id, (i * 5) % M]));
+    const want = await oracle(side, path, placed);
+    const tasks: { lines: number; placed: boolean; listed: boolean }[] = [];
     const tokens = new TokenCache(new Tokenizer(), 10_000);
-    const tasks: { lines: number; when: string }[] = [];
-    let phase = 'before';
-    const on = {
-      lines: async (task: LineRangeTask) => {
-        tasks.push({ lines: task.lines, when: phase });
-        return lineRangeTask(side, task, (t) => tokens.tokens(t));
+    const on: PlacedOn = {
+      lines: async (task) => {
+        tasks.push({ lines: task.lines, placed: task.placed !== undefined, listed: task.listed !== undefined });
+        return explainLinesTask(side, task, (t) => tokens.tokens(t));
       },
       parts: 1,
-      here: true,
     };
-    const listed = ids.slice(0, 300);
     // listed in an order of their own (a platform line's): read back in file order all the same
-    const before = vectorizeLines(side, path, [...listed].reverse(), DEFAULT_MAX_LINE_BYTES, recorded, on, true);
-    expect(tasks).toEqual([{ lines: 300, when: 'before' }]); // posted at once, none vectorized here
-    phase = 'after';
-    const after = vectorizeLines(side, path, ids.slice(300), DEFAULT_MAX_LINE_BYTES, recorded, on);
-    const runs = (await Promise.all([before, after])).flat();
-    // the 100 left are under the parallel minimum: vectorized here
-    expect(runs.map((r) => r.ids.length)).toEqual([300, 100]);
-    expect(tasks).toEqual([{ lines: 300, when: 'before' }]);
-    const got = explainRuns(side, path, runs, pairs);
-    expect(got.size).toBe(pairs.size);
-    for (const [id, e] of want) expect(got.get(id)).toEqual(e);
-    // under the parallel minimum `away` vectorizes here: nothing posted
-    tasks.length = 0;
-    const few = await vectorizeLines(side, path, ids.slice(0, 255), DEFAULT_MAX_LINE_BYTES, recorded, on, true);
-    expect(tasks).toEqual([]);
-    expect(few.map((r) => r.ids.length)).toEqual([255]);
-    // no talents: no task, no read
-    expect(await vectorizeLines(side, path, [], DEFAULT_MAX_LINE_BYTES, recorded, on, true)).toEqual([]);
-    expect(tasks).toEqual([]);
+    const listed = new Map(ids.slice(0, 300).map((id, i) => [id, [(i * 3 + 1) % M]]));
+    const before = vectorizeLines(side, path, [...listed.keys()].reverse(), DEFAULT_MAX_LINE_BYTES, recorded, on, { listed });
+    expect(tasks).toEqual([{ lines: 300, placed: false, listed: true }]); // posted at once, none vectorized here
+    const early = await before;
+    expect(early.map((r) => r.ids)).toEqual([ids.slice(0, 300)]);
+    // the 100 left are under the parallel minimum: vectorized and explained here
+    const after = await vectorizeLines(side, path, ids.slice(300), DEFAULT_MAX_LINE_BYTES, recorded, on, { placed });
+    expect(tasks.length).toBe(1);
+    expect(after.map((r) => [r.ids.length, r.result.explained?.length])).toEqual([[100, 100]]);
+    const got = new Map([...placedExplanations(side, path, early, placed), ...placedExplanations(side, path, after, placed)]);
+    expect(got).toEqual(want);
+    // the first runs' talents not placed are left out
+    expect(placedExplanations(side, path, early, new Map([[ids[5], 0]]))).toEqual(new Map([[ids[5], (await oracle(side, path, new Map([[ids[5], 0]]))).get(ids[5])]]));
   });
 
-  it('with `here`, this thread starts its own run only after a turn of the event loop: a pool hands a posted run to a thread once this thread has taken the thread\'s answers (port messages)', async () => {
-    const { side, path, recorded, ids } = await setup();
+  it("loopTurn resolves after a whole turn of the event loop: a thread's answer waiting in a port (what a pool needs taken before it hands the thread a posted run) is taken first", async () => {
     const order: string[] = [];
-    const original = TokenCache.prototype.source;
-    const source = vi.spyOn(TokenCache.prototype, 'source').mockImplementation(function (this: TokenCache) {
-      order.push('here');
-      return original.call(this);
-    });
-    const tokens = new TokenCache(new Tokenizer(), 10_000);
     const { port1, port2 } = new MessageChannel();
-    port1.on('message', () => order.push('message'));
+    port1.on('message', (m) => order.push(String(m)));
     try {
-      const on = {
-        // as a pool's thread would: its answer to an earlier run waits in a port until this thread reads it
-        lines: async (task: LineRangeTask) => {
-          order.push('posted');
-          port2.postMessage('done');
-          return lineRangeTask(side, task, (t) => tokens.tokens(t));
-        },
-        parts: 1,
-        here: true,
-      };
-      const runs = await vectorizeLines(side, path, ids, DEFAULT_MAX_LINE_BYTES, recorded, on);
-      expect(runs.map((r) => r.ids.length)).toEqual([250, 150]);
-      expect(order).toEqual(['posted', 'message', 'here']);
+      // the answer is there before the turn starts (as a thread's, sent while this thread assigned)
+      port2.postMessage('answer');
+      await Promise.resolve();
+      order.push('microtask'); // a microtask is no turn: the port's message is not taken yet
+      await loopTurn();
+      order.push('turned');
+      expect(order).toEqual(['microtask', 'answer', 'turned']);
     } finally {
-      source.mockRestore();
       port1.close();
     }
   });
@@ -244,10 +227,7 @@ describe('placed talents read back by their byte ranges', () => {
     const want = await oracle(side, path, wanted);
     const perText = vi.spyOn(TokenCache.prototype, 'tokens');
     try {
-      // in process (no pool), and this thread's run beside a thread's
       expect(await explainPlaced(side, path, wanted, DEFAULT_MAX_LINE_BYTES, recorded)).toEqual(want);
-      const other = new TokenCache(new Tokenizer(), 10_000).source();
-      expect(await explainPlaced(side, path, wanted, DEFAULT_MAX_LINE_BYTES, recorded, { lines: async (task) => lineRangeTask(side, task, other), parts: 1, here: true })).toEqual(want);
       expect(perText).not.toHaveBeenCalled();
     } finally {
       perText.mockRestore();
@@ -292,16 +272,14 @@ describe('placed talents read back by their byte ranges', () => {
 });
 
 describe('mayExplainOnThreads (whether the threads are started while the assignment runs)', () => {
-  it('only with 2+ runs (the threads\' parts, and this thread\'s with `here`) and at least the parallel minimum of streamed talents (256): never more are placed', () => {
+  it('with a thread or more and at least the parallel minimum of streamed talents (256): never more are placed or listed', () => {
     expect(mayExplainOnThreads(256, { parts: 2 })).toBe(true);
     expect(mayExplainOnThreads(255, { parts: 2 })).toBe(false);
-    expect(mayExplainOnThreads(10_000, { parts: 1 })).toBe(false);
+    // one thread (a released pool's successor at --threads 2): this thread has its own work meanwhile
+    expect(mayExplainOnThreads(256, { parts: 1 })).toBe(true);
+    expect(mayExplainOnThreads(255, { parts: 1 })).toBe(false);
+    expect(mayExplainOnThreads(10_000, { parts: 0 })).toBe(false);
     expect(mayExplainOnThreads(10_000, undefined)).toBe(false);
-    // one thread and this one (a released pool's successor at --threads 2)
-    expect(mayExplainOnThreads(256, { parts: 1, here: true })).toBe(true);
-    expect(mayExplainOnThreads(255, { parts: 1, here: true })).toBe(false);
-    expect(mayExplainOnThreads(10_000, { parts: 0, here: true })).toBe(false);
-    expect(mayExplainOnThreads(10_000, { parts: 1, here: false })).toBe(false);
   });
 });
 
@@ -318,5 +296,23 @@ describe('TalentLines', () => {
     expect(got).toEqual({ ids: [id(0), id(7), id(2048), id(4999), ''], start: [0, 700, 204800, 499900, 7e9], end: [99, 799, 204899, 499999, 7e9 + 3] });
     // an id that is a prefix of another is a different id
     expect(l.find(['talent-000007']).ids).toEqual([]);
+  });
+
+  it('tells apart ids whose hashes collide (compared by their bytes), and finds an id asked twice once', () => {
+    // two pairs of ids with equal FNV-1a hashes of their UTF-16 units (text/surface.ts hashUnits)
+    const [a, b] = ['talent-21948-名', 'talent-449296-名'];
+    const [c, d] = ['talent-21949-名', 'talent-449297-名'];
+    expect(hashUnits(a)).toBe(hashUnits(b));
+    expect(hashUnits(c)).toBe(hashUnits(d));
+    const l = new TalentLines();
+    l.add(a, 0, 10);
+    l.add(c, 10, 20);
+    l.add(b, 20, 30);
+    l.add(a, 30, 40); // a later line of the same id: not its line
+    expect(l.find([b, a, b])).toEqual({ ids: [a, b], start: [0, 20], end: [10, 30] });
+    expect(l.find([b])).toEqual({ ids: [b], start: [20], end: [30] });
+    // d shares c's hash but was never recorded
+    expect(l.find([d, c])).toEqual({ ids: [c], start: [10], end: [20] });
+    expect(l.find([d]).ids).toEqual([]);
   });
 });
