@@ -21,6 +21,7 @@ import { availableParallelism } from 'node:os';
 import type { ReaderLimits } from '../../config/limits.js';
 import { ISSUE_CAP, readerLimits } from '../../config/limits.js';
 import { defaultBatchOptions, reserveDepth } from '../../config/batch.js';
+import { threadsStarted } from '../../config/workers.js';
 import type { WeightsInput } from '../../config/weights.js';
 import type { Industry, Platform, Policy } from '../../domain/schemas.js';
 import { TalentStreamRules } from '../../domain/validate.js';
@@ -92,7 +93,7 @@ async function runOnce(inputs: BatchInputs, o: BatchOptions, lock: BatchLock, re
   const t0 = performance.now();
   const cpu0 = mainThreadCpu();
   const now = o.now ?? (() => new Date().toISOString());
-  const threads = o.threads ?? availableParallelism();
+  const threads = threadsStarted(o.threads ?? availableParallelism()); // at most 4 x the cores (config/workers.ts)
   const chunkSize = o.chunkSize ?? defaultBatchOptions.chunkSize;
   const k = o.k ?? 10;
   const kPlatform = o.kPlatform ?? k;

@@ -36,6 +36,7 @@ import { fetchLines, linesResultParts } from './lineFrames.js';
 import { frameSetter, sizeOf } from './rawSet.js';
 import { decodeFloorFrame, floorKey, higherFloor } from './floors.js';
 import { QUEUE_RETRIES, QUEUE_TRAFFIC, defaultBatchOptions } from '../../config/batch.js';
+import { threadsStarted } from '../../config/workers.js';
 
 export interface QueueWorkerOptions {
   url: string;
@@ -59,7 +60,8 @@ export interface QueueWorker {
 /** An in-process dispatcher as the worker's scorer (its lines task is always there). */
 const here = (d: ChunkDispatcher): Pick<ChunkPool, 'run' | 'chunkLines' | 'destroy'> => ({ run: (t) => d.run(t), chunkLines: (t) => d.runLines!(t), destroy: () => d.destroy() });
 
-export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWorker> {
+export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
+  const o = { ...options, threads: threadsStarted(options.threads) }; // at most 4 x the cores (config/workers.ts)
   const loaded = await loadDataset(o.paths, { needTalents: false, needOutcomes: false, skipInvalid: false, omit: ['talents', 'outcomes'] });
   const d = loaded.dataset;
   const { side, fingerprint } = batchPlatformSide({ industries: d.industries, platforms: d.platforms, policy: d.policy, ...(d.weights ? { weights: d.weights } : {}) });
