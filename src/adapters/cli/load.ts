@@ -53,7 +53,6 @@ export interface WorkerLoad {
   pool: ChunkPool;
 }
 
-
 /**
  * `load` for ranking on `threads` (>= 2) worker threads, with the talents file read by the
  * workers: the pool starts first (the workers load their modules meanwhile); once the
